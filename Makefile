@@ -1,0 +1,119 @@
+# disco: build, test, benchmark, reproduce.
+#
+#   make figures        the main job: reproduce the paper's figures (quick scale) into out/
+#   make check          build and run every test (SANITIZE=1: with ASan + UBSan)
+#   make check-long     the heavier tests
+#   make bench          throughput and size figures, printed with the machine's details
+#   make fuzz           libFuzzer on the trace reader (FUZZ_SECONDS, default 180)
+#   make install PREFIX=/usr/local
+#
+# Every user-facing target first makes sure the Debian packages are there
+# (mk/deps.sh: installs them as root, prints the apt-get line otherwise).
+
+SRCDIR   := $(abspath .)
+SANITIZE ?=
+BUILD    ?= $(if $(SANITIZE),build-san,build)
+PREFIX   ?= /usr/local
+FUZZ_SECONDS ?= 180
+PKGS     := gsl hdf5 libzstd libxxhash check
+
+GOALS := all disco check check-long bench figures fuzz install tests
+
+ifndef DISCO_INNER
+
+.PHONY: $(GOALS) deps clean
+all:
+$(GOALS): deps
+	@$(MAKE) --no-print-directory DISCO_INNER=1 $@
+deps:
+	@sh mk/deps.sh ensure
+clean:
+	rm -rf build build-san build-fuzz out
+
+else
+
+CC       ?= cc
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS))
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS)) -lm
+CFLAGS   ?= -O2 -g
+SANITIZERS := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+SANFLAGS := $(if $(SANITIZE),$(SANITIZERS))
+XCFLAGS  := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wno-unused-parameter -Wno-format-truncation \
+            -I$(SRCDIR) -DDISCO_SRCDIR='"$(SRCDIR)"' $(PKG_CFLAGS) $(SANFLAGS) -MMD -MP
+LDFLAGS  += $(SANFLAGS)
+
+# Libraries, highest first (link order).
+MODULES  := analysis capture replay policies monitor machine traces base
+define module_srcs
+$(sort $(wildcard $(1)/*.c))
+endef
+LIBS     := $(foreach m,$(MODULES),$(if $(call module_srcs,$(m)),$(BUILD)/lib$(m).a))
+CLI_SRCS := $(sort $(wildcard cli/*.c))
+CLI_OBJS := $(CLI_SRCS:%.c=$(BUILD)/obj/%.o)
+DISCO    := $(BUILD)/disco
+
+TEST_SRCS := $(sort $(wildcard tests/*/check_*.c))
+TEST_BINS := $(TEST_SRCS:%.c=$(BUILD)/%)
+TESTLIB   := $(BUILD)/obj/tests/testlib.o
+BENCH_SRCS := $(sort $(wildcard tests/bench/*.c))
+BENCH_BINS := $(BENCH_SRCS:%.c=$(BUILD)/%)
+
+.PHONY: $(GOALS)
+all disco: $(DISCO)
+tests: $(DISCO) $(TEST_BINS)
+
+$(BUILD)/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(XCFLAGS) -c $< -o $@
+
+define module_rule
+$(BUILD)/lib$(1).a: $(patsubst %.c,$(BUILD)/obj/%.o,$(call module_srcs,$(1)))
+	@mkdir -p $$(dir $$@)
+	rm -f $$@ && ar rcs $$@ $$^
+endef
+$(foreach m,$(MODULES),$(if $(call module_srcs,$(m)),$(eval $(call module_rule,$(m)))))
+
+$(DISCO): $(CLI_OBJS) $(LIBS)
+	$(CC) $(LDFLAGS) $(CLI_OBJS) $(LIBS) $(PKG_LIBS) -o $@
+
+$(BUILD)/tests/%: tests/%.c $(TESTLIB) $(LIBS)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(XCFLAGS) $< $(TESTLIB) $(LIBS) $(PKG_LIBS) $(LDFLAGS) -o $@
+
+check: tests
+	@DISCO=$(abspath $(DISCO)) BUILD=$(BUILD) sh tests/run.sh $(TEST_BINS)
+
+check-long: tests
+	@DISCO=$(abspath $(DISCO)) BUILD=$(BUILD) DISCO_LONG=1 sh tests/run.sh $(TEST_BINS)
+
+bench: $(DISCO) $(BENCH_BINS)
+	@DISCO=$(abspath $(DISCO)) BUILD=$(BUILD) sh tests/bench/run.sh $(BENCH_BINS)
+
+figures: $(DISCO)
+	$(DISCO) figures --quick -o out
+
+# libFuzzer needs clang; the fuzz build has its own tree.
+FUZZ_SRCS := $(foreach m,traces base,$(call module_srcs,$(m)))
+fuzz:
+	@command -v clang >/dev/null || { echo "make fuzz needs clang: apt-get install clang" >&2; exit 1; }
+	@mkdir -p build-fuzz tests/fuzz/corpus
+	clang -O1 -g -std=c11 -D_GNU_SOURCE -I$(SRCDIR) $(PKG_CFLAGS) \
+	  -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
+	  tests/fuzz/fuzz_trace.c $(FUZZ_SRCS) $(PKG_LIBS) -o build-fuzz/fuzz_trace
+	build-fuzz/fuzz_trace -max_total_time=$(FUZZ_SECONDS) -max_len=65536 \
+	  -artifact_prefix=build-fuzz/ build-fuzz/corpus-run tests/fuzz/corpus \
+	  || build-fuzz/fuzz_trace -max_total_time=$(FUZZ_SECONDS) -max_len=65536 \
+	  -artifact_prefix=build-fuzz/ tests/fuzz/corpus
+
+install: $(DISCO)
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/disco/presets \
+	  $(DESTDIR)$(PREFIX)/share/disco/workloads
+	install -m 755 $(DISCO) $(DESTDIR)$(PREFIX)/bin/disco
+	install -m 644 machine/presets/*.conf $(DESTDIR)$(PREFIX)/share/disco/presets/
+	if ls capture/workloads/* >/dev/null 2>&1; then \
+	  install -m 644 capture/workloads/* $(DESTDIR)$(PREFIX)/share/disco/workloads/; fi
+
+.SECONDARY:
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
+
+endif

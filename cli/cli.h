@@ -1,0 +1,36 @@
+/*
+ * The command line: one function per subcommand, each parsing its own options
+ * and calling the libraries; only this folder prints errors and exits.
+ */
+#ifndef CLI_CLI_H
+#define CLI_CLI_H
+
+#include <stdio.h>
+
+#include "base/err.h"
+#include "base/params.h"
+
+/* A subcommand returns a process exit status: 0, 1 (runtime failure) or
+ * 2 (bad usage or bad input). */
+typedef int (*cli_fn)(int argc, char **argv);
+
+struct cli_command {
+	const char *name;
+	cli_fn fn;
+	const char *summary;   /* one line, for 'disco help' */
+};
+
+extern const struct cli_command cli_commands[];
+
+/* Every parameter table of the program, NULL-terminated. */
+extern const struct param_table *const disco_param_tables[];
+
+/* Print "disco CMD: message" for err and return its exit status. */
+int cli_fail(const char *cmd, const struct sim_err *err);
+/* Print "disco CMD: message" and a hint to --help; return 2. */
+int cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* A configuration with every parameter at its default. */
+int cli_new_cfg(cfg **out, struct sim_err *err);
+
+#endif

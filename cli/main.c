@@ -1,0 +1,59 @@
+/* disco: the entry point only dispatches to a subcommand. */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli/cli.h"
+
+#define DISCO_VERSION "0.1.0"
+
+static void list_commands(FILE *f)
+{
+	fprintf(f, "usage: disco COMMAND [OPTIONS]   (disco help COMMAND, disco COMMAND --help)\n\n"
+		   "Trace-driven model of the Disco virtual machine monitor on a CC-NUMA machine.\n\n"
+		   "commands:\n");
+	for (const struct cli_command *c = cli_commands; c->name; c++)
+		fprintf(f, "  %-10s %s\n", c->name, c->summary);
+}
+
+static const struct cli_command *find(const char *name)
+{
+	for (const struct cli_command *c = cli_commands; c->name; c++)
+		if (strcmp(c->name, name) == 0)
+			return c;
+	return NULL;
+}
+
+int main(int argc, char **argv)
+{
+	const struct cli_command *c;
+
+	if (argc < 2) {
+		list_commands(stderr);
+		return 2;
+	}
+	if (!strcmp(argv[1], "help") || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
+		if (argc > 2 && strcmp(argv[1], "help") == 0) {
+			char *sub[] = { argv[2], "--help", NULL };
+			c = find(argv[2]);
+			if (!c) {
+				fprintf(stderr, "disco: no command '%s'\n", argv[2]);
+				list_commands(stderr);
+				return 2;
+			}
+			return c->fn(2, sub);
+		}
+		list_commands(stdout);
+		return 0;
+	}
+	if (!strcmp(argv[1], "--version")) {
+		printf("disco %s\n", DISCO_VERSION);
+		return 0;
+	}
+	c = find(argv[1]);
+	if (!c) {
+		fprintf(stderr, "disco: no command '%s'\n\n", argv[1]);
+		list_commands(stderr);
+		return 2;
+	}
+	return c->fn(argc - 1, argv + 1);
+}

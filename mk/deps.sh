@@ -1,0 +1,31 @@
+#!/bin/sh
+# Finds the Debian packages disco needs; installs the missing ones when run as
+# root, otherwise prints the exact command.  Usage: deps.sh ensure|list
+set -u
+PKGS="build-essential pkg-config libgsl-dev libhdf5-dev libzstd-dev libxxhash-dev check gnuplot-nox"
+missing=""
+for p in $PKGS; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' ||
+		missing="$missing $p"
+done
+case "${1:-ensure}" in
+list) echo "$PKGS"; exit 0 ;;
+esac
+[ -z "$missing" ] && exit 0
+if ! command -v dpkg-query >/dev/null 2>&1; then
+	echo "deps: not a Debian system; install:$missing (or their equivalents) and retry" >&2
+	exit 1
+fi
+if [ "$(id -u)" -eq 0 ]; then
+	echo "deps: installing:$missing" >&2
+	export DEBIAN_FRONTEND=noninteractive
+	apt-get update -qq >&2 || true
+	apt-get install -y -qq --no-install-recommends $missing >&2 || {
+		echo "deps: apt-get install failed; run: apt-get install$missing" >&2
+		exit 1
+	}
+	exit 0
+fi
+echo "deps: missing Debian packages; run as root:" >&2
+echo "  sudo apt-get install$missing" >&2
+exit 1
