@@ -1,0 +1,111 @@
+/*
+ * The machine (DESIGN 4): CPUs' TLBs, split L1 and unified L2 caches kept
+ * coherent by a directory, NUMA nodes with local/remote latency and a
+ * per-node occupancy (queueing) model, per-page per-node cache-miss counters,
+ * and disks.  Nothing here knows about traces, files or the monitor: callers
+ * hand it machine physical addresses and the current cycle of the CPU.
+ *
+ * Time is in cycles of the CPU clock (integers; ns parameters are converted
+ * once at set-up, rounded to the nearest cycle).
+ */
+#ifndef MACHINE_MACHINE_H
+#define MACHINE_MACHINE_H
+
+#include <stdint.h>
+
+#include "base/err.h"
+#include "base/params.h"
+#include "machine/tlb.h"
+
+typedef struct machine machine;
+
+struct cache_geom {
+	uint64_t size;      /* bytes, a power of two */
+	uint32_t ways;      /* associativity; size / (ways * line) sets, a power of two */
+	uint32_t line;      /* bytes, a power of two */
+};
+
+struct machine_config {
+	int ncpus;
+	int cpus_per_node;          /* nodes = ncpus / cpus_per_node (rounded up) */
+	double clock_mhz;
+	uint64_t mem_size;          /* bytes, split evenly over the nodes */
+	uint32_t page_size;         /* bytes, a power of two */
+	int tlb_entries, tlb_wired;
+	uint64_t tlb_seed;
+	struct cache_geom l1i, l1d, l2;
+	uint32_t l2_hit_cycles;     /* stall of an L1 miss that hits in L2 */
+	uint32_t local_cycles;      /* L2 miss to local memory, no contention */
+	uint32_t remote_cycles;     /* L2 miss to remote memory, no contention */
+	uint32_t comm_extra_cycles; /* added when the line is dirty in another cache */
+	uint32_t occupancy_cycles;  /* a node's memory busy time per miss it serves */
+	int uma;                    /* every miss at local latency (remote = local) */
+	int ndisks;
+	uint32_t disk_position_cycles;     /* seek + rotation per request */
+	double disk_bytes_per_cycle;       /* transfer rate */
+};
+
+/* Fill mc from the machine.* parameters; checks the combinations (powers of
+ * two, sets, wired < entries, memory divisible into pages per node). */
+int machine_config_from_cfg(const cfg *c, struct machine_config *mc, struct sim_err *err);
+
+/* Create and free.  Allocates every structure up front (caches, directory,
+ * counters for every machine page): nothing is allocated per reference. */
+int machine_new(machine **out, const struct machine_config *mc, struct sim_err *err);
+void machine_free(machine *m);
+const struct machine_config *machine_cfg(const machine *m);
+
+/* Geometry. */
+int machine_nnodes(const machine *m);
+int machine_cpu_node(const machine *m, int cpu);
+uint64_t machine_npages(const machine *m);              /* machine pages in all */
+int machine_page_node(const machine *m, uint64_t mpn);  /* home node of a machine page */
+uint64_t machine_node_first_page(const machine *m, int node);
+uint64_t machine_pages_per_node(const machine *m);
+
+/* References.  kind is MACH_IFETCH, MACH_LOAD or MACH_STORE; pa a machine
+ * physical byte address below mem_size; now the CPU's current cycle.
+ * Returns the stall in cycles (0 for an L1 hit) and, in *where, what served
+ * it (MACH_L1, MACH_L2, MACH_LOCAL, MACH_REMOTE) with MACH_COMM or-ed in for
+ * a communication miss (the line was dirty in another CPU's cache).  Updates
+ * caches, directory, node occupancy, counters and the CPU's statistics. */
+enum { MACH_IFETCH, MACH_LOAD, MACH_STORE };
+enum { MACH_L1 = 0, MACH_L2 = 1, MACH_LOCAL = 2, MACH_REMOTE = 3, MACH_WHERE_MASK = 3,
+       MACH_COMM = 4 };
+uint32_t machine_ref(machine *m, int cpu, uint64_t pa, int kind, uint64_t now, unsigned *where);
+
+/* The TLB of a CPU (machine/tlb.h). */
+struct tlb *machine_tlb(machine *m, int cpu);
+
+/* Per-page, per-node cache-miss counters (the FLASH facility): one counter
+ * per (machine page, node of the missing CPU), counting L2 misses served by
+ * memory.  When a counter reaches the trigger, hook(ctx, mpn, node) runs once
+ * (until the counters are reset).  trigger 0 disables the hook. */
+typedef void (*machine_hot_hook)(void *ctx, uint64_t mpn, int node);
+void machine_set_hot_hook(machine *m, uint32_t trigger, machine_hot_hook hook, void *ctx);
+const uint32_t *machine_page_counters(const machine *m, uint64_t mpn);  /* [nnodes] */
+void machine_counters_reset(machine *m);
+
+/* Remove every line of a machine page from every cache (writing dirty lines
+ * back): what a page migration or replication needs before it copies. */
+void machine_page_flush(machine *m, uint64_t mpn);
+
+/* Disks: a request of nbytes starting at sector issued at cycle now; returns
+ * the cycle it completes (requests to one disk queue behind each other). */
+uint64_t machine_disk_request(machine *m, int disk, uint64_t sector, uint64_t nbytes,
+			      uint64_t now);
+
+/* Statistics per CPU (all counts are events; *_cycles are cycles). */
+struct machine_cpu_stats {
+	uint64_t refs_ifetch, refs_load, refs_store;
+	uint64_t l1i_misses, l1d_misses, l2_misses;
+	uint64_t misses_local, misses_remote, misses_comm;
+	uint64_t stall_l2_cycles;       /* L1 misses that hit in L2 */
+	uint64_t stall_local_cycles;    /* L2 misses to local memory, queueing included */
+	uint64_t stall_remote_cycles;   /* L2 misses to remote memory, queueing included */
+	uint64_t queue_cycles;          /* of the above, waiting for a busy node */
+	uint64_t invalidations_sent;    /* copies invalidated in other caches by our writes */
+};
+const struct machine_cpu_stats *machine_cpu_stats(const machine *m, int cpu);
+
+#endif
