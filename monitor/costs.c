@@ -1,0 +1,56 @@
+/*
+ * The monitor's cost table.  Sources: Table 2 of the paper gives, for each
+ * kernel service of Pmake on IRIX 5.3, its native average time and the
+ * slowdown split into TLB writes, other privileged instructions, monitor
+ * services and kernel TLB faults; Table 3 / section 6.2 give the Origin's
+ * effective TLB miss cost (62 cycles native, 92 under Disco).  Per-operation
+ * costs are not stated; the defaults below are first estimates marked
+ * "provisional", to be calibrated against Table 2 (analysis/CALIBRATION.md).
+ */
+#include "monitor/costs.h"
+
+static const struct param_def defs[] = {
+	{ "monitor.cost.tlb_refill", PARAM_INT, "18", 0, 1e6, NULL, "cycles",
+	  "TLB miss refilled from the L2TLB (Table 2 UTLB-MISS: 1.35 x 0.035 us at 400 MHz = 19 cycles)" },
+	{ "monitor.cost.l2tlb_miss", PARAM_INT, "10", 0, 1e6, NULL, "cycles",
+	  "probing the L2TLB without a hit, before the miss is reflected (provisional)" },
+	{ "monitor.cost.trap_reflect", PARAM_INT, "150", 0, 1e6, NULL, "cycles",
+	  "reflect an exception into the guest kernel (provisional; Table 2 other-privs column)" },
+	{ "monitor.cost.tlb_write", PARAM_INT, "200", 0, 1e6, NULL, "cycles",
+	  "emulate a TLB write (provisional; Table 2 TLB-writes column)" },
+	{ "monitor.cost.priv", PARAM_INT, "60", 0, 1e6, NULL, "cycles",
+	  "emulate another privileged instruction (provisional; Table 2 other-privs column)" },
+	{ "monitor.cost.ktlb_fault", PARAM_INT, "120", 0, 1e6, NULL, "cycles",
+	  "TLB fault on the relocated unmapped kernel segment (provisional; Table 2 kernel-TLB column)" },
+	{ "monitor.cost.moncall", PARAM_INT, "100", 0, 1e6, NULL, "cycles",
+	  "enter and leave the monitor for a monitor call (provisional)" },
+	{ "monitor.cost.dma", PARAM_INT, "400", 0, 1e7, NULL, "cycles",
+	  "intercept and forward a DMA request (provisional; paper 6.1: 15 us per crossing on the Origin)" },
+	{ "monitor.cost.vcpu_switch", PARAM_INT, "500", 0, 1e7, NULL, "cycles",
+	  "switch the vCPU on a CPU, flushing its TLB (provisional)" },
+	{ "guest.cost.exception", PARAM_INT, "4", 0, 1e6, NULL, "cycles",
+	  "exception entry and return on bare hardware (pipeline drain of an in-order CPU; assumed)" },
+	{ "guest.utlb.insns", PARAM_INT, "10", 1, 1e4, NULL, "instructions",
+	  "IRIX UTLB refill handler length (Table 2: 0.035 us = 14 cycles at 400 MHz with its PTE load)" },
+	{ "guest.cost.priv", PARAM_INT, "1", 0, 1e6, NULL, "cycles",
+	  "a privileged instruction on bare hardware (one instruction)" },
+};
+
+const struct param_table monitor_param_table = { "monitor", defs, sizeof defs / sizeof defs[0] };
+
+int vmm_costs_from_cfg(const cfg *c, struct vmm_costs *k, struct sim_err *err)
+{
+	k->tlb_refill = (uint32_t)cfg_int(c, "monitor.cost.tlb_refill");
+	k->l2tlb_miss = (uint32_t)cfg_int(c, "monitor.cost.l2tlb_miss");
+	k->trap_reflect = (uint32_t)cfg_int(c, "monitor.cost.trap_reflect");
+	k->tlb_write = (uint32_t)cfg_int(c, "monitor.cost.tlb_write");
+	k->priv = (uint32_t)cfg_int(c, "monitor.cost.priv");
+	k->ktlb_fault = (uint32_t)cfg_int(c, "monitor.cost.ktlb_fault");
+	k->moncall = (uint32_t)cfg_int(c, "monitor.cost.moncall");
+	k->dma = (uint32_t)cfg_int(c, "monitor.cost.dma");
+	k->vcpu_switch = (uint32_t)cfg_int(c, "monitor.cost.vcpu_switch");
+	k->exception = (uint32_t)cfg_int(c, "guest.cost.exception");
+	k->utlb_insns = (uint32_t)cfg_int(c, "guest.utlb.insns");
+	k->priv_native = (uint32_t)cfg_int(c, "guest.cost.priv");
+	return SIM_OK;
+}

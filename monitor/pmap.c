@@ -1,0 +1,128 @@
+/*
+ * pmap and memmap.
+ *
+ * Definitions: a guest page (gppn) is a page of a VM's physical memory; a
+ * machine page (mpn) a page of the real machine; node n owns machine pages
+ * [n * ppn, (n + 1) * ppn).
+ * Invariants:
+ *   (1) map[g] == m != NONE  <=>  owner[m] == g;
+ *   (2) every machine page is either owned or on exactly one free list, that
+ *       of its own node;
+ *   (3) a free list hands out its lowest page first (deterministic layout:
+ *       consecutive guest pages touched in order land in consecutive pages).
+ */
+#include "monitor/pmap.h"
+
+#include "base/mem.h"
+
+struct pmap {
+	uint64_t guest_pages;
+	int nnodes;
+	uint64_t ppn;            /* machine pages per node */
+	uint64_t *map;           /* [guest_pages] gppn -> mpn */
+	uint64_t *owner;         /* [nnodes * ppn] mpn -> gppn */
+	uint64_t *free_stack;    /* [nnodes * ppn]: node n's stack in [n*ppn, n*ppn + nfree[n]) */
+	uint64_t *nfree;         /* [nnodes] */
+	uint64_t in_use;
+};
+
+int pmap_new(pmap **out, uint64_t guest_pages, int nnodes, uint64_t pages_per_node,
+	     struct sim_err *err)
+{
+	pmap *p = sim_calloc(1, sizeof *p);
+	uint64_t total = (uint64_t)nnodes * pages_per_node;
+
+	*out = NULL;
+	if (!p)
+		goto out_nomem;
+	p->guest_pages = guest_pages;
+	p->nnodes = nnodes;
+	p->ppn = pages_per_node;
+	p->map = sim_malloc(guest_pages * sizeof *p->map);
+	p->owner = sim_malloc(total * sizeof *p->owner);
+	p->free_stack = sim_malloc(total * sizeof *p->free_stack);
+	p->nfree = sim_calloc((size_t)nnodes, sizeof *p->nfree);
+	if (!p->map || !p->owner || !p->free_stack || !p->nfree)
+		goto out_free;
+	for (uint64_t g = 0; g < guest_pages; g++)
+		p->map[g] = PMAP_NONE;
+	for (int n = 0; n < nnodes; n++) {
+		uint64_t base = (uint64_t)n * pages_per_node;
+		/* stack top is the lowest page: keeps (3) */
+		for (uint64_t i = 0; i < pages_per_node; i++)
+			p->free_stack[base + i] = base + pages_per_node - 1 - i;
+		p->nfree[n] = pages_per_node;
+	}
+	for (uint64_t m = 0; m < total; m++)
+		p->owner[m] = PMAP_NONE;
+	*out = p;
+	return SIM_OK;
+out_free:
+	pmap_free(p);
+out_nomem:
+	return sim_errf(err, SIM_ENOMEM, "out of memory for the pmap of %llu guest pages",
+			(unsigned long long)guest_pages);
+}
+
+void pmap_free(pmap *p)
+{
+	if (!p)
+		return;
+	sim_free(p->map);
+	sim_free(p->owner);
+	sim_free(p->free_stack);
+	sim_free(p->nfree);
+	sim_free(p);
+}
+
+const uint64_t *pmap_array(const pmap *p) { return p->map; }
+uint64_t pmap_guest_pages(const pmap *p) { return p->guest_pages; }
+uint64_t pmap_pages_in_use(const pmap *p) { return p->in_use; }
+uint64_t pmap_owner(const pmap *p, uint64_t mpn) { return p->owner[mpn]; }
+
+uint64_t pmap_assign(pmap *p, uint64_t gppn, int node)
+{
+	for (int k = 0; k < p->nnodes; k++) {
+		int n = (node + k) % p->nnodes;
+		if (p->nfree[n] > 0) {
+			uint64_t m = p->free_stack[(uint64_t)n * p->ppn + --p->nfree[n]];
+			p->map[gppn] = m;
+			p->owner[m] = gppn;   /* keeps (1) */
+			p->in_use++;
+			return m;
+		}
+	}
+	return PMAP_NONE;
+}
+
+void pmap_release(pmap *p, uint64_t gppn)
+{
+	uint64_t m = p->map[gppn];
+	int n;
+	if (m == PMAP_NONE)
+		return;
+	n = (int)(m / p->ppn);
+	p->owner[m] = PMAP_NONE;
+	p->map[gppn] = PMAP_NONE;
+	p->free_stack[(uint64_t)n * p->ppn + p->nfree[n]++] = m;   /* keeps (2) */
+	p->in_use--;
+}
+
+int pmap_check(const pmap *p)
+{
+	uint64_t total = (uint64_t)p->nnodes * p->ppn, used = 0, freed = 0;
+	for (uint64_t g = 0; g < p->guest_pages; g++)
+		if (p->map[g] != PMAP_NONE) {
+			if (p->map[g] >= total || p->owner[p->map[g]] != g)
+				return 0;
+			used++;
+		}
+	for (int n = 0; n < p->nnodes; n++)
+		for (uint64_t i = 0; i < p->nfree[n]; i++) {
+			uint64_t m = p->free_stack[(uint64_t)n * p->ppn + i];
+			if (m / p->ppn != (uint64_t)n || p->owner[m] != PMAP_NONE)
+				return 0;
+			freed++;
+		}
+	return used == p->in_use && used + freed == total;
+}

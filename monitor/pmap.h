@@ -1,0 +1,44 @@
+/*
+ * Physical-to-machine memory (paper 4.2.2, DESIGN 5): the pmap of a VM maps
+ * each guest physical page to a machine page, given at first touch on the
+ * node a placement policy chooses; the memmap maps each machine page back to
+ * the guest page using it.  Machine pages come from per-node free lists.
+ */
+#ifndef MONITOR_PMAP_H
+#define MONITOR_PMAP_H
+
+#include <stdint.h>
+
+#include "base/err.h"
+
+#define PMAP_NONE UINT64_MAX
+
+typedef struct pmap pmap;
+
+/* Create: guest_pages guest physical pages over nnodes nodes of
+ * pages_per_node machine pages each (node n owns [n*ppn, (n+1)*ppn)). */
+int pmap_new(pmap **out, uint64_t guest_pages, int nnodes, uint64_t pages_per_node,
+	     struct sim_err *err);
+void pmap_free(pmap *p);
+
+/* The machine page of gppn, PMAP_NONE if not yet touched. */
+static inline uint64_t pmap_lookup(const uint64_t *map, uint64_t gppn) { return map[gppn]; }
+const uint64_t *pmap_array(const pmap *p);   /* [guest_pages], for inline lookups */
+uint64_t pmap_guest_pages(const pmap *p);
+
+/* Give gppn a machine page on node `node`, or on the next node (in order)
+ * with a free page.  Returns the machine page, PMAP_NONE when the machine is
+ * full. */
+uint64_t pmap_assign(pmap *p, uint64_t gppn, int node);
+/* Take gppn's machine page back to its node's free list. */
+void pmap_release(pmap *p, uint64_t gppn);
+
+/* memmap: the guest page using machine page mpn, PMAP_NONE if free. */
+uint64_t pmap_owner(const pmap *p, uint64_t mpn);
+uint64_t pmap_pages_in_use(const pmap *p);
+
+/* Invariant check for tests: pmap and memmap agree, free lists hold exactly
+ * the unused pages.  Returns 1 when they hold. */
+int pmap_check(const pmap *p);
+
+#endif

@@ -1,0 +1,146 @@
+/*
+ * Second-level software TLB organizations (paper 4.2.2): a cache of
+ * (asid, vpn) -> machine page translations the monitor consults on every TLB
+ * miss before it enters the guest.
+ *
+ * off: nothing is cached; every miss goes to the guest's handler.
+ *
+ * set-assoc: policy.l2tlb.entries entries in sets of policy.l2tlb.ways,
+ * indexed by a hash of (vpn, asid), LRU within a set.  Invariant: a (asid,
+ * vpn) pair is in at most one way of its set.
+ */
+#include <string.h>
+
+#include "base/mem.h"
+#include "policies/policy.h"
+
+static int off_create(void **st, const cfg *c, struct sim_err *err) { *st = NULL; return SIM_OK; }
+static int off_lookup(void *st, uint32_t asid, uint64_t vpn, uint64_t *mpn, int *w) { return 0; }
+static void off_insert(void *st, uint32_t asid, uint64_t vpn, uint64_t mpn, int w) {}
+static void off_invalidate(void *st, uint32_t asid, uint64_t vpn) {}
+static void off_flush(void *st) {}
+static void off_destroy(void *st) {}
+
+const struct pol_l2tlb_ops l2tlb_off = {
+	"off", "no second-level TLB: every TLB miss enters the guest's handler",
+	off_create, off_lookup, off_insert, off_invalidate, off_flush, off_destroy,
+};
+
+struct sa {
+	uint32_t sets_mask;        /* sets - 1; sets a power of two */
+	uint32_t ways;
+	uint64_t tick;             /* LRU clock */
+	uint64_t *vpn;             /* [sets * ways] */
+	uint64_t *mpn;
+	uint64_t *stamp;           /* last use; 0: invalid */
+	uint32_t *asid;
+	uint8_t *writable;
+};
+
+static int sa_create(void **st, const cfg *c, struct sim_err *err)
+{
+	int64_t entries = cfg_int(c, "policy.l2tlb.entries");
+	int64_t ways = cfg_int(c, "policy.l2tlb.ways");
+	uint64_t sets;
+	struct sa *s;
+
+	if (ways > entries || entries % ways != 0)
+		return sim_errf(err, SIM_EINVAL,
+				"policy.l2tlb.entries (%lld) must be a multiple of policy.l2tlb.ways (%lld)",
+				(long long)entries, (long long)ways);
+	sets = (uint64_t)(entries / ways);
+	if (sets & (sets - 1))
+		return sim_errf(err, SIM_EINVAL,
+				"policy.l2tlb.entries / policy.l2tlb.ways = %llu sets; must be a power of two",
+				(unsigned long long)sets);
+	s = sim_calloc(1, sizeof *s);
+	if (!s)
+		return sim_errf(err, SIM_ENOMEM, "out of memory creating the L2TLB");
+	s->sets_mask = (uint32_t)(sets - 1);
+	s->ways = (uint32_t)ways;
+	s->vpn = sim_calloc((size_t)entries, sizeof *s->vpn);
+	s->mpn = sim_calloc((size_t)entries, sizeof *s->mpn);
+	s->stamp = sim_calloc((size_t)entries, sizeof *s->stamp);
+	s->asid = sim_calloc((size_t)entries, sizeof *s->asid);
+	s->writable = sim_calloc((size_t)entries, sizeof *s->writable);
+	if (!s->vpn || !s->mpn || !s->stamp || !s->asid || !s->writable) {
+		sim_free(s->vpn); sim_free(s->mpn); sim_free(s->stamp);
+		sim_free(s->asid); sim_free(s->writable); sim_free(s);
+		return sim_errf(err, SIM_ENOMEM, "out of memory creating the L2TLB");
+	}
+	*st = s;
+	return SIM_OK;
+}
+
+static inline uint32_t sa_set(const struct sa *s, uint32_t asid, uint64_t vpn)
+{
+	uint64_t h = (vpn ^ ((uint64_t)asid << 7)) * 0x9E3779B97F4A7C15ull;
+	return (uint32_t)(h >> 40) & s->sets_mask;
+}
+
+static long sa_find(const struct sa *s, uint32_t asid, uint64_t vpn)
+{
+	size_t base = (size_t)sa_set(s, asid, vpn) * s->ways;
+	for (size_t w = 0; w < s->ways; w++)
+		if (s->stamp[base + w] && s->vpn[base + w] == vpn && s->asid[base + w] == asid)
+			return (long)(base + w);
+	return -1;
+}
+
+static int sa_lookup(void *st, uint32_t asid, uint64_t vpn, uint64_t *mpn, int *writable)
+{
+	struct sa *s = st;
+	long i = sa_find(s, asid, vpn);
+	if (i < 0)
+		return 0;
+	s->stamp[i] = ++s->tick;
+	*mpn = s->mpn[i];
+	*writable = s->writable[i];
+	return 1;
+}
+
+static void sa_insert(void *st, uint32_t asid, uint64_t vpn, uint64_t mpn, int writable)
+{
+	struct sa *s = st;
+	long i = sa_find(s, asid, vpn);
+	if (i < 0) {
+		size_t base = (size_t)sa_set(s, asid, vpn) * s->ways;
+		i = (long)base;
+		for (size_t w = 1; w < s->ways; w++)
+			if (s->stamp[base + w] < s->stamp[i])
+				i = (long)(base + w);
+	}
+	s->vpn[i] = vpn;
+	s->asid[i] = asid;
+	s->mpn[i] = mpn;
+	s->writable[i] = (uint8_t)(writable != 0);
+	s->stamp[i] = ++s->tick;
+}
+
+static void sa_invalidate(void *st, uint32_t asid, uint64_t vpn)
+{
+	struct sa *s = st;
+	long i = sa_find(s, asid, vpn);
+	if (i >= 0)
+		s->stamp[i] = 0;
+}
+
+static void sa_flush(void *st)
+{
+	struct sa *s = st;
+	memset(s->stamp, 0, (size_t)(s->sets_mask + 1) * s->ways * sizeof *s->stamp);
+}
+
+static void sa_destroy(void *st)
+{
+	struct sa *s = st;
+	if (!s)
+		return;
+	sim_free(s->vpn); sim_free(s->mpn); sim_free(s->stamp);
+	sim_free(s->asid); sim_free(s->writable); sim_free(s);
+}
+
+const struct pol_l2tlb_ops l2tlb_set_assoc = {
+	"set-assoc", "policy.l2tlb.entries entries, policy.l2tlb.ways ways, LRU, hashed by VPN and ASID",
+	sa_create, sa_lookup, sa_insert, sa_invalidate, sa_flush, sa_destroy,
+};

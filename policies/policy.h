@@ -1,0 +1,78 @@
+/*
+ * Policies: pluggable decisions, each a named const table of function
+ * pointers in one registry (policies/registry.c).  A policy is one file plus
+ * one line in the registry; its knobs are parameters named policy.<kind>.*.
+ * Kinds: placement (guest physical page -> node at first touch), sched
+ * (vCPU -> CPU), l2tlb (the monitor's second-level software TLB).  See
+ * policies/README.md for the hooks and how to add one.
+ */
+#ifndef POLICIES_POLICY_H
+#define POLICIES_POLICY_H
+
+#include <stdint.h>
+
+#include "base/err.h"
+#include "base/params.h"
+
+/* What a placement policy may look at. */
+struct pol_place_view {
+	int nnodes;
+	uint64_t guest_pages;     /* pages of the VM's physical memory */
+};
+
+struct pol_placement_ops {
+	const char *name;
+	const char *help;
+	int (*create)(void **st, const cfg *c, const struct pol_place_view *v, struct sim_err *err);
+	/* The node that should hold guest page gppn, first touched by a CPU of
+	 * node toucher.  The caller falls back to the next node with free pages
+	 * when that node is full. */
+	int (*node_for)(void *st, uint64_t gppn, int toucher);
+	void (*destroy)(void *st);   /* may be NULL */
+};
+
+struct pol_sched_view {
+	int ncpus;
+	int nvcpus;
+	uint64_t slice_cycles;    /* policy.sched.slice_us at the clock */
+};
+
+struct pol_sched_ops {
+	const char *name;
+	const char *help;
+	int (*create)(void **st, const cfg *c, const struct pol_sched_view *v, struct sim_err *err);
+	/* The CPU that runs vCPU v during the time slice that contains cycle now. */
+	int (*cpu_for)(void *st, int vcpu, uint64_t now);
+	/* The first cycle after now at which some assignment may change
+	 * (UINT64_MAX: never). */
+	uint64_t (*next_change)(void *st, uint64_t now);
+	void (*destroy)(void *st);
+};
+
+/* L2TLB: a software cache of (asid, vpn) -> machine page translations. */
+struct pol_l2tlb_ops {
+	const char *name;
+	const char *help;
+	int (*create)(void **st, const cfg *c, struct sim_err *err);
+	int (*lookup)(void *st, uint32_t asid, uint64_t vpn, uint64_t *mpn, int *writable);
+	void (*insert)(void *st, uint32_t asid, uint64_t vpn, uint64_t mpn, int writable);
+	void (*invalidate)(void *st, uint32_t asid, uint64_t vpn);
+	void (*flush)(void *st);
+	void (*destroy)(void *st);
+};
+
+/* Look a policy up by name; NULL if there is none. */
+const struct pol_placement_ops *pol_find_placement(const char *name);
+const struct pol_sched_ops *pol_find_sched(const char *name);
+const struct pol_l2tlb_ops *pol_find_l2tlb(const char *name);
+
+/* Names of every policy of a kind ("placement", "sched", "l2tlb"),
+ * comma-separated, for messages; NULL for an unknown kind. */
+const char *pol_names(const char *kind);
+
+/* --policy kind=name: the parameter it sets ("policy.placement"), or NULL. */
+const char *pol_kind_param(const char *kind);
+
+extern const struct param_table policy_param_table;
+
+#endif

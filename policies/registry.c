@@ -1,0 +1,85 @@
+/*
+ * The policy registry: every policy of every kind, by name.  Adding a policy
+ * is one file defining its const ops table plus one line here (and its name
+ * in the choices of policy.<kind> below, which a test keeps in step).
+ */
+#include <string.h>
+
+#include "policies/policy.h"
+
+extern const struct pol_placement_ops place_first_touch, place_round_robin,
+	place_consecutive, place_node0;
+extern const struct pol_sched_ops sched_pinned, sched_round_robin;
+extern const struct pol_l2tlb_ops l2tlb_off, l2tlb_set_assoc;
+
+static const struct pol_placement_ops *const placements[] = {
+	&place_first_touch, &place_round_robin, &place_consecutive, &place_node0, NULL,
+};
+static const struct pol_sched_ops *const scheds[] = { &sched_pinned, &sched_round_robin, NULL };
+static const struct pol_l2tlb_ops *const l2tlbs[] = { &l2tlb_off, &l2tlb_set_assoc, NULL };
+
+#define PLACEMENT_NAMES "first-touch,round-robin,consecutive,node0"
+#define SCHED_NAMES "pinned,round-robin"
+#define L2TLB_NAMES "off,set-assoc"
+
+const struct pol_placement_ops *pol_find_placement(const char *name)
+{
+	for (int i = 0; placements[i]; i++)
+		if (!strcmp(placements[i]->name, name))
+			return placements[i];
+	return NULL;
+}
+
+const struct pol_sched_ops *pol_find_sched(const char *name)
+{
+	for (int i = 0; scheds[i]; i++)
+		if (!strcmp(scheds[i]->name, name))
+			return scheds[i];
+	return NULL;
+}
+
+const struct pol_l2tlb_ops *pol_find_l2tlb(const char *name)
+{
+	for (int i = 0; l2tlbs[i]; i++)
+		if (!strcmp(l2tlbs[i]->name, name))
+			return l2tlbs[i];
+	return NULL;
+}
+
+static const struct { const char *kind, *param, *names; } kinds[] = {
+	{ "placement", "policy.placement", PLACEMENT_NAMES },
+	{ "sched", "policy.sched", SCHED_NAMES },
+	{ "l2tlb", "policy.l2tlb", L2TLB_NAMES },
+};
+
+const char *pol_names(const char *kind)
+{
+	for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++)
+		if (!strcmp(kinds[i].kind, kind))
+			return kinds[i].names;
+	return NULL;
+}
+
+const char *pol_kind_param(const char *kind)
+{
+	for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++)
+		if (!strcmp(kinds[i].kind, kind))
+			return kinds[i].param;
+	return NULL;
+}
+
+static const struct param_def defs[] = {
+	{ "policy.placement", PARAM_CHOICE, "first-touch", 0, 0, PLACEMENT_NAMES, "",
+	  "where a guest physical page goes at first touch" },
+	{ "policy.sched", PARAM_CHOICE, "pinned", 0, 0, SCHED_NAMES, "", "vCPU -> CPU scheduling" },
+	{ "policy.sched.slice_us", PARAM_REAL, "10000", 1, 1e9, NULL, "us",
+	  "round-robin time slice (assumed: a 10 ms scheduling quantum, IRIX's default)" },
+	{ "policy.l2tlb", PARAM_CHOICE, "set-assoc", 0, 0, L2TLB_NAMES, "",
+	  "organization of the monitor's second-level software TLB (paper 4.2.2)" },
+	{ "policy.l2tlb.entries", PARAM_INT, "1024", 1, 1 << 24, NULL, "",
+	  "L2TLB entries per vCPU (assumed; the paper gives no size)" },
+	{ "policy.l2tlb.ways", PARAM_INT, "4", 1, 64, NULL, "",
+	  "L2TLB associativity (Origin's Disco: a set-associative hash table, paper 6.2)" },
+};
+
+const struct param_table policy_param_table = { "policy", defs, sizeof defs / sizeof defs[0] };

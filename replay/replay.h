@@ -1,0 +1,102 @@
+/*
+ * The replay engine (DESIGN 3, 8): drives the machine, the monitor and the
+ * policies from per-vCPU record streams, re-timing synchronization and I/O,
+ * and charges every cycle of every CPU to one time category.  The same core
+ * runs under capture (records generated live) and replay (records read from
+ * a trace): a source hands it blocks of records per stream.
+ */
+#ifndef REPLAY_REPLAY_H
+#define REPLAY_REPLAY_H
+
+#include <stdint.h>
+
+#include "base/err.h"
+#include "base/params.h"
+#include "traces/record.h"
+
+/* Modes (section 3 of DESIGN). */
+enum rpl_mode { RPL_NATIVE, RPL_DISCO, RPL_UMA, RPL_NMODES };
+const char *rpl_mode_name(int mode);
+int rpl_mode_parse(const char *s, int *mode);
+
+/* Time categories: every cycle of every CPU is charged to exactly one. */
+enum rpl_cat { RPL_USER, RPL_KERNEL, RPL_SYNC, RPL_MONITOR, RPL_IDLE, RPL_NCATS };
+const char *rpl_cat_name(int cat);   /* "user", "kernel", "kernel_sync", "monitor", "idle" */
+
+/* The five parts of a service's time under disco (Table 2's columns). */
+enum rpl_split { RPL_SPLIT_KERNEL, RPL_SPLIT_TLB_WRITE, RPL_SPLIT_OTHER_PRIV,
+		 RPL_SPLIT_MONITOR, RPL_SPLIT_KTLB, RPL_NSPLITS };
+const char *rpl_split_name(int s);
+
+struct rpl_cpu_result {
+	uint64_t cycles[RPL_NCATS];         /* cycles by category, stalls included */
+	uint64_t stall_local[RPL_NCATS];    /* of which: memory stall to local memory (L2 hits counted local) */
+	uint64_t stall_remote[RPL_NCATS];   /* of which: memory stall to remote memory */
+	uint64_t instructions;
+	uint64_t loads, stores;
+	uint64_t misses_local, misses_remote;   /* L2 misses served by memory */
+};
+
+struct rpl_service_result {
+	uint64_t count;
+	uint64_t cycles;                    /* non-idle cycles while it was the innermost service */
+	uint64_t split[RPL_NSPLITS];        /* cycles, summing to `cycles` */
+};
+
+struct rpl_results {
+	int mode;                   /* enum rpl_mode */
+	int ncpus;                  /* machine CPUs */
+	int nvcpus;                 /* trace streams */
+	double clock_mhz;
+	uint64_t cycles;            /* simulated length: the latest CPU clock at the end */
+	uint64_t instructions;
+	uint64_t loads, stores;
+	uint64_t references;        /* instruction fetches + loads + stores */
+	uint64_t records;
+	uint64_t tlb_misses;        /* hardware TLB refills (user and kernel) */
+	uint64_t utlb_misses;       /* of which: user TLB misses (the UTLB-MISS path) */
+	uint64_t ktlb_faults;       /* disco: kernel unmapped-segment TLB faults */
+	uint64_t l2tlb_hits, l2tlb_misses;
+	uint64_t priv_emulated;     /* disco: privileged instructions emulated */
+	uint64_t moncalls;
+	uint64_t lock_acquires, lock_contended, sem_waits_blocked, dma_requests;
+	uint64_t pages_touched;     /* guest physical pages given a machine page */
+	struct rpl_cpu_result *cpu; /* [ncpus] */
+	struct rpl_service_result service[TRC_NSERVICES];
+	double wall_seconds;        /* the replay's own run time */
+	char warning[512];
+};
+
+/* Sums over CPUs. */
+uint64_t rpl_total_cat(const struct rpl_results *r, int cat);
+uint64_t rpl_total_stall_local(const struct rpl_results *r);
+uint64_t rpl_total_stall_remote(const struct rpl_results *r);
+void rpl_results_free(struct rpl_results *r);   /* frees r->cpu, not r */
+
+/* A source of records: next_block returns the next records of a stream
+ * (*n = 0 at its end); the pointer stays valid until the next call for the
+ * same stream. */
+struct rpl_source {
+	uint32_t nstreams;
+	int (*next_block)(void *ctx, uint32_t stream, const struct trc_rec **recs, size_t *n,
+			  struct sim_err *err);
+	void *ctx;
+};
+
+/* Progress callback: called now and then with records done so far. */
+typedef void (*rpl_progress_fn)(void *ctx, uint64_t records, uint64_t cycles);
+
+/* Run: build machine + monitor + policies from c (mode overrides), consume
+ * every stream of src, fill res (allocating res->cpu).  Returns 0 or an error
+ * (a trace inconsistency is SIM_EINVAL with the stream and record number). */
+int rpl_run(const cfg *c, int mode, const struct rpl_source *src, struct rpl_results *res,
+	    rpl_progress_fn progress, void *progress_ctx, struct sim_err *err);
+
+/* A source over an open trace reader (traces/trace.h); src->ctx = r. */
+struct trc_reader;
+void rpl_source_from_reader(struct rpl_source *src, struct trc_reader *r);
+
+/* The engine's and the monitor's parameters. */
+extern const struct param_table replay_param_table;
+
+#endif

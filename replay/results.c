@@ -1,0 +1,83 @@
+/* Names, totals and the replay's parameter table. */
+#include <string.h>
+
+#include "base/mem.h"
+#include "replay/replay.h"
+#include "traces/trace.h"
+
+static const char *const mode_names[RPL_NMODES] = { "native", "disco", "uma" };
+static const char *const cat_names[RPL_NCATS] = { "user", "kernel", "kernel_sync", "monitor", "idle" };
+static const char *const split_names[RPL_NSPLITS] = {
+	"kernel", "tlb_writes", "other_privs", "monitor_services", "kernel_tlb_faults",
+};
+
+const char *rpl_mode_name(int mode) { return mode >= 0 && mode < RPL_NMODES ? mode_names[mode] : "?"; }
+const char *rpl_cat_name(int cat) { return cat >= 0 && cat < RPL_NCATS ? cat_names[cat] : "?"; }
+const char *rpl_split_name(int s) { return s >= 0 && s < RPL_NSPLITS ? split_names[s] : "?"; }
+
+int rpl_mode_parse(const char *s, int *mode)
+{
+	for (int i = 0; i < RPL_NMODES; i++)
+		if (!strcmp(s, mode_names[i])) {
+			*mode = i;
+			return SIM_OK;
+		}
+	return SIM_EINVAL;
+}
+
+uint64_t rpl_total_cat(const struct rpl_results *r, int cat)
+{
+	uint64_t t = 0;
+	for (int c = 0; c < r->ncpus; c++)
+		t += r->cpu[c].cycles[cat];
+	return t;
+}
+
+uint64_t rpl_total_stall_local(const struct rpl_results *r)
+{
+	uint64_t t = 0;
+	for (int c = 0; c < r->ncpus; c++)
+		for (int k = 0; k < RPL_NCATS; k++)
+			t += r->cpu[c].stall_local[k];
+	return t;
+}
+
+uint64_t rpl_total_stall_remote(const struct rpl_results *r)
+{
+	uint64_t t = 0;
+	for (int c = 0; c < r->ncpus; c++)
+		for (int k = 0; k < RPL_NCATS; k++)
+			t += r->cpu[c].stall_remote[k];
+	return t;
+}
+
+void rpl_results_free(struct rpl_results *r)
+{
+	sim_free(r->cpu);
+	r->cpu = NULL;
+}
+
+static int reader_next(void *ctx, uint32_t stream, const struct trc_rec **recs, size_t *n,
+		       struct sim_err *err)
+{
+	return trc_next_block(ctx, stream, recs, n, err);
+}
+
+void rpl_source_from_reader(struct rpl_source *src, struct trc_reader *r)
+{
+	src->nstreams = trc_reader_info(r)->nstreams;
+	src->next_block = reader_next;
+	src->ctx = r;
+}
+
+static const struct param_def defs[] = {
+	{ "replay.quantum", PARAM_INT, "2000", 1, 1e9, NULL, "cycles",
+	  "longest stretch one vCPU runs before the engine looks at the others "
+	  "(synchronization is exact regardless)" },
+	{ "vm.mem.size", PARAM_SIZE, "0", 0, 64.0 * 1024 * 1024 * 1024, NULL, "bytes",
+	  "the VM's physical memory; 0: all of machine.mem.size" },
+	{ "guest.pt_pool_pages", PARAM_INT, "64", 1, 1 << 24, NULL, "pages",
+	  "guest pages at the top of the VM's memory holding page tables (assumed)" },
+};
+
+const struct param_table replay_param_table = { "replay", defs, sizeof defs / sizeof defs[0] };
