@@ -428,7 +428,7 @@ static inline int machine_page(struct eng *e, struct vcpu *v, uint64_t gppn, uin
  * page-table load, the monitor's page zeroing, unmapped kernel natively). */
 static int phys_ref(struct eng *e, struct vcpu *v, uint64_t gpa, int kind, int cat, int part)
 {
-	uint64_t mpn;
+	uint64_t mpn = 0;
 	unsigned where;
 	uint32_t st;
 	int rc = machine_page(e, v, gpa >> e->pshift, &mpn);
@@ -912,7 +912,7 @@ static int do_frag(struct eng *e, struct vcpu *v, const struct trc_rec *r)
 		return SIM_OK;
 	/* a DMA into memory: the device writes the pages, caches lose their copies */
 	for (uint64_t g = first; g <= last; g++) {
-		uint64_t mpn;
+		uint64_t mpn = 0;
 		int rc = machine_page(e, v, g, &mpn);
 		if (rc)
 			return rc;
