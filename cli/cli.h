@@ -5,6 +5,7 @@
 #ifndef CLI_CLI_H
 #define CLI_CLI_H
 
+#include <stdint.h>
 #include <stdio.h>
 
 #include "base/err.h"
@@ -34,3 +35,18 @@ int cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format
 int cli_new_cfg(cfg **out, struct sim_err *err);
 
 #endif
+
+/* Options that change a configuration, kept in command-line order and
+ * applied after the defaults and a trace's own configuration:
+ * --set name=value, --config FILE, --policy kind=name. */
+struct cli_cfg_ops {
+	int n;
+	struct { int opt; const char *arg; } op[256];
+};
+enum { CLI_OPT_SET = 1000, CLI_OPT_CONFIG, CLI_OPT_POLICY };
+int cli_cfg_ops_add(struct cli_cfg_ops *ops, int opt, const char *arg, const char *cmd);
+int cli_cfg_ops_apply(const struct cli_cfg_ops *ops, cfg *c, struct sim_err *err);
+
+/* Progress on stderr when it is a terminal (a replay/capture callback). */
+void cli_progress(void *ctx, uint64_t records, uint64_t cycles);
+void cli_progress_done(void);

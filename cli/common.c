@@ -25,3 +25,72 @@ int cli_new_cfg(cfg **out, struct sim_err *err)
 {
 	return cfg_new(out, disco_param_tables, err);
 }
+
+#include <string.h>
+#include <unistd.h>
+
+#include "policies/policy.h"
+
+int cli_cfg_ops_add(struct cli_cfg_ops *ops, int opt, const char *arg, const char *cmd)
+{
+	if (ops->n >= (int)(sizeof ops->op / sizeof ops->op[0]))
+		return cli_usage_error(cmd, "too many --set/--config/--policy options");
+	ops->op[ops->n].opt = opt;
+	ops->op[ops->n].arg = arg;
+	ops->n++;
+	return 0;
+}
+
+int cli_cfg_ops_apply(const struct cli_cfg_ops *ops, cfg *c, struct sim_err *err)
+{
+	for (int i = 0; i < ops->n; i++) {
+		const char *arg = ops->op[i].arg;
+		int rc = SIM_OK;
+		switch (ops->op[i].opt) {
+		case CLI_OPT_SET:
+			rc = cfg_set_assignment(c, arg, "--set", err);
+			break;
+		case CLI_OPT_CONFIG:
+			rc = cfg_load(c, arg, err);
+			break;
+		case CLI_OPT_POLICY: {
+			char kind[64];
+			const char *eq = strchr(arg, '=');
+			const char *param;
+			if (!eq || (size_t)(eq - arg) >= sizeof kind)
+				return sim_errf(err, SIM_EINVAL, "--policy %s: expected kind=name "
+						"(kinds: placement, sched, l2tlb)", arg);
+			memcpy(kind, arg, (size_t)(eq - arg));
+			kind[eq - arg] = '\0';
+			param = pol_kind_param(kind);
+			if (!param)
+				return sim_errf(err, SIM_EINVAL, "--policy %s: no policy kind '%s' "
+						"(kinds: placement, sched, l2tlb)", arg, kind);
+			rc = cfg_set(c, param, eq + 1, "--policy", err);
+			break;
+		}
+		}
+		if (rc)
+			return rc;
+	}
+	return SIM_OK;
+}
+
+static int progress_shown;
+
+void cli_progress(void *ctx, uint64_t records, uint64_t cycles)
+{
+	const char *what = ctx;
+	if (!isatty(2))
+		return;
+	fprintf(stderr, "\r%s: %.1f M records, %.1f M cycles simulated ", what ? what : "",
+		(double)records / 1e6, (double)cycles / 1e6);
+	progress_shown = 1;
+}
+
+void cli_progress_done(void)
+{
+	if (progress_shown)
+		fprintf(stderr, "\r\033[K");
+	progress_shown = 0;
+}

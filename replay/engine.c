@@ -43,7 +43,12 @@
  *   - Page tables: the handler's PTE load goes to guest physical pages of a
  *     pool at the top of the VM's memory (guest.pt_pool_pages), indexed by
  *     ASID and VPN, as an unmapped kernel reference.
- *   - KSEG0 references use guest physical address (va & 0x1fffffff).
+ *   - KSEG0 references use guest physical address (va & 0x1fffffff); under
+ *     the monitor that segment is relocated to mapped supervisor space at
+ *     0xc0000000 (paper 4.3.1) and its TLB misses are kernel TLB faults.
+ *   - The refill handler's instructions and PTE load are machine work, not
+ *     trace records: they cost cycles but are not counted in instructions,
+ *     loads or references (which count the trace's).
  *   - Semaphores start at 1 (a mutex) unless a marker of kind
  *     RPL_MARK_SEM_INIT sets their count first.
  */
@@ -64,6 +69,7 @@
 
 #define SVC_DEPTH 16
 #define KSEG0_MASK 0x1fffffffull
+#define KSEG0_RELOC_VA 0xc0000000ull   /* where the monitor relocates KSEG0: supervisor space */
 #define PTE_BYTES 8
 
 enum { V_RUN, V_WAIT_LOCK, V_WAIT_SEM, V_WAIT_IO, V_DONE };
@@ -488,9 +494,6 @@ static int guest_refill_handler(struct eng *e, struct vcpu *v, uint32_t asid, ui
 			   (((uint64_t)asid * 1031u + vpn / ptes_per_page) % e->pt_pool);
 	uint64_t gpa = (pt_page << e->pshift) + (vpn % ptes_per_page) * PTE_BYTES;
 	spend(e, v, RPL_KERNEL, RPL_SPLIT_KERNEL, e->k.utlb_insns);
-	e->res->instructions += e->k.utlb_insns;
-	e->res->cpu[v->cpu].instructions += e->k.utlb_insns;
-	e->res->loads++;
 	return phys_ref(e, v, gpa, MACH_LOAD, RPL_KERNEL, RPL_SPLIT_KERNEL);
 }
 
@@ -560,9 +563,9 @@ static int ktlb_fault(struct eng *e, struct vcpu *v, uint64_t gppn)
 	e->res->tlb_misses++;
 	e->res->ktlb_faults++;
 	spend(e, v, RPL_MONITOR, RPL_SPLIT_KTLB, e->k.ktlb_fault);
-	/* the relocated segment's virtual page is the guest physical page,
-	 * mapped globally */
-	return tlb_fill(e, v, 0, gppn, 1, pair, valid, wr);
+	/* the relocated segment maps guest physical page g at virtual page
+	 * KSEG0_RELOC_VPN + g, globally */
+	return tlb_fill(e, v, 0, (KSEG0_RELOC_VA >> e->pshift) + gppn, 1, pair, valid, wr);
 }
 
 /* Translate virtual address va for vCPU v; kind 0 instruction, 1 data. */
@@ -583,11 +586,12 @@ static inline int translate(struct eng *e, struct vcpu *v, uint64_t va, unsigned
 	}
 	if (kseg0) {
 		if (e->mode == RPL_DISCO) {
-			if (!tlb_lookup(machine_tlb(e->m, v->cpu), v->asid, vpn, &pfn, &w)) {
+			uint64_t rvpn = (KSEG0_RELOC_VA >> e->pshift) + vpn;
+			if (!tlb_lookup(machine_tlb(e->m, v->cpu), v->asid, rvpn, &pfn, &w)) {
 				rc = ktlb_fault(e, v, vpn);
 				if (rc)
 					return rc;
-				if (!tlb_lookup(machine_tlb(e->m, v->cpu), v->asid, vpn, &pfn, &w))
+				if (!tlb_lookup(machine_tlb(e->m, v->cpu), v->asid, rvpn, &pfn, &w))
 					return sim_errf(e->err, SIM_EINTERNAL,
 							"translate: kernel TLB fill did not stick");
 			}

@@ -1,0 +1,354 @@
+/* The replay engine on hand-built record streams, with results computed by
+ * hand from the cost table and the machine's latencies. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/mem.h"
+#include "machine/machine.h"
+#include "machine/params.h"
+#include "monitor/costs.h"
+#include "policies/policy.h"
+#include "replay/engine_int.h"
+#include "replay/replay.h"
+#include "tests/testlib.h"
+#include "traces/params.h"
+
+static const struct param_table *const tables[] = {
+	&machine_param_table, &trace_param_table, &monitor_param_table,
+	&policy_param_table, &replay_param_table, NULL,
+};
+
+/* An in-memory source: stream s is recs[s][0..n[s]), handed out `block`
+ * records at a time. */
+#define MAXS 8
+struct mem_src {
+	struct trc_rec *recs[MAXS];
+	size_t n[MAXS], pos[MAXS], cap[MAXS];
+	size_t block;
+};
+
+static int mem_next(void *ctx, uint32_t s, const struct trc_rec **recs, size_t *n,
+		    struct sim_err *err)
+{
+	struct mem_src *m = ctx;
+	size_t k = m->n[s] - m->pos[s];
+	if (k > m->block)
+		k = m->block;
+	*recs = m->recs[s] + m->pos[s];
+	*n = k;
+	m->pos[s] += k;
+	return SIM_OK;
+}
+
+static void add(struct mem_src *m, int s, struct trc_rec r)
+{
+	if (m->n[s] == m->cap[s]) {
+		m->cap[s] = m->cap[s] ? m->cap[s] * 2 : 256;
+		m->recs[s] = realloc(m->recs[s], m->cap[s] * sizeof *m->recs[s]);
+		ck_assert_ptr_nonnull(m->recs[s]);
+	}
+	m->recs[s][m->n[s]++] = r;
+}
+
+static struct trc_rec R(int type, unsigned flags, unsigned aux, uint32_t id, uint64_t addr,
+			uint64_t val)
+{
+	struct trc_rec r = { (uint8_t)type, (uint8_t)flags, (uint16_t)aux, id, addr, val };
+	return r;
+}
+
+static cfg *mkcfg(const char *const *sets)
+{
+	cfg *c;
+	struct sim_err err = { 0 };
+	ck_assert_int_eq(cfg_new(&c, tables, &err), SIM_OK);
+	for (; sets && *sets; sets++)
+		ck_assert_msg(cfg_set_assignment(c, *sets, "test", &err) == SIM_OK, "%s", err.msg);
+	return c;
+}
+
+static int run(struct mem_src *m, int nstreams, const cfg *c, int mode, struct rpl_results *res,
+	       struct sim_err *err)
+{
+	struct rpl_source src = { (uint32_t)nstreams, mem_next, m };
+	if (!m->block)
+		m->block = 1000000;
+	for (int s = 0; s < MAXS; s++)
+		m->pos[s] = 0;
+	return rpl_run(c, mode, &src, res, NULL, NULL, err);
+}
+
+static void free_src(struct mem_src *m)
+{
+	for (int s = 0; s < MAXS; s++)
+		free(m->recs[s]);
+}
+
+static const char *const one_cpu[] = { "machine.cpus=1", NULL };
+
+/* one page touched 1000 times costs exactly one TLB miss natively */
+START_TEST(one_page_one_miss)
+{
+	struct mem_src m = { 0 };
+	struct rpl_results r;
+	struct sim_err err = { 0 };
+	cfg *c = mkcfg(one_cpu);
+	add(&m, 0, R(TRC_PTE_SET, 0, TRC_PROT_VALID | TRC_PROT_WRITE, 1, 0x400, 5));
+	add(&m, 0, R(TRC_ASID, 0, 0, 1, 0, 0));
+	for (int i = 0; i < 1000; i++)
+		add(&m, 0, R(i & 1 ? TRC_STORE : TRC_LOAD, 0, 4, 0, 0x400000 + (uint64_t)(i % 1024) * 4, 0));
+	ck_assert_msg(run(&m, 1, c, RPL_NATIVE, &r, &err) == SIM_OK, "%s", err.msg);
+	ck_assert_uint_eq(r.tlb_misses, 1);
+	ck_assert_uint_eq(r.utlb_misses, 1);
+	ck_assert_uint_eq(r.service[TRC_SVC_UTLB_MISS].count, 1);
+	ck_assert_uint_eq(r.loads + r.stores, 1000);
+	ck_assert_uint_eq(r.cpu[0].cycles[RPL_MONITOR], 0);
+	rpl_results_free(&r);
+	cfg_free(c);
+	free_src(&m);
+}
+END_TEST
+
+/* under the monitor: the first miss takes the reflected path; once the TLB
+ * has lost entries, the L2TLB serves them at monitor.cost.tlb_refill */
+START_TEST(disco_costs_from_table)
+{
+	struct mem_src m = { 0 };
+	struct rpl_results r;
+	struct sim_err err = { 0 };
+	cfg *c = mkcfg(one_cpu);
+	struct vmm_costs k;
+	const int pairs = 200;
+	uint64_t miss_path, mon;
+	ck_assert_int_eq(vmm_costs_from_cfg(c, &k, &err), SIM_OK);
+	add(&m, 0, R(TRC_ASID, 0, 0, 1, 0, 0));
+	for (int p = 0; p < 2 * pairs; p++)
+		add(&m, 0, R(TRC_PTE_SET, 0, TRC_PROT_VALID, 1, 0x1000 + (uint64_t)p, 100 + (uint64_t)p));
+	for (int pass = 0; pass < 2; pass++)
+		for (int p = 0; p < pairs; p++)
+			add(&m, 0, R(TRC_LOAD, 0, 8, 0, (0x1000ull + 2 * (uint64_t)p) << 12, 0));
+	ck_assert_msg(run(&m, 1, c, RPL_DISCO, &r, &err) == SIM_OK, "%s", err.msg);
+	ck_assert_uint_eq(r.l2tlb_misses, pairs);
+	ck_assert_uint_eq(r.l2tlb_hits + r.l2tlb_misses, r.tlb_misses);
+	ck_assert_uint_gt(r.l2tlb_hits, 0);   /* 64 entries cannot hold 200 pairs */
+	miss_path = k.l2tlb_miss + k.trap_reflect + k.tlb_write + k.priv;
+	mon = r.l2tlb_misses * miss_path + r.l2tlb_hits * k.tlb_refill;
+	ck_assert_uint_eq(r.cpu[0].cycles[RPL_MONITOR], mon);
+	ck_assert_uint_eq(r.service[TRC_SVC_UTLB_MISS].split[RPL_SPLIT_TLB_WRITE],
+			  r.l2tlb_misses * (k.l2tlb_miss + k.tlb_write) + r.l2tlb_hits * k.tlb_refill);
+	rpl_results_free(&r);
+	/* with the L2TLB off every miss is reflected */
+	cfg_set(c, "policy.l2tlb", "off", NULL, &err);
+	ck_assert_msg(run(&m, 1, c, RPL_DISCO, &r, &err) == SIM_OK, "%s", err.msg);
+	ck_assert_uint_eq(r.l2tlb_hits, 0);
+	ck_assert_uint_eq(r.cpu[0].cycles[RPL_MONITOR], r.tlb_misses * miss_path);
+	rpl_results_free(&r);
+	cfg_free(c);
+	free_src(&m);
+}
+END_TEST
+
+/* KSEG0 bypasses the TLB natively; under the monitor each page pair takes
+ * one kernel TLB fault */
+START_TEST(kseg0)
+{
+	struct mem_src m = { 0 };
+	struct rpl_results r;
+	struct sim_err err = { 0 };
+	cfg *c = mkcfg(one_cpu);
+	struct vmm_costs k;
+	vmm_costs_from_cfg(c, &k, &err);
+	for (int i = 0; i < 10; i++)   /* pages 0..9: five pairs */
+		add(&m, 0, R(TRC_LOAD, TRC_F_KERNEL | TRC_F_KSEG0, 4, 0, 0x80000000ull + (uint64_t)i * 4096, 0));
+	add(&m, 0, R(TRC_INSN, TRC_F_KERNEL | TRC_F_KSEG0, 0, 100, 0x80000000ull + 64 * 4096, 0));
+	ck_assert_msg(run(&m, 1, c, RPL_NATIVE, &r, &err) == SIM_OK, "%s", err.msg);
+	ck_assert_uint_eq(r.tlb_misses, 0);
+	ck_assert_uint_eq(r.ktlb_faults, 0);
+	ck_assert_uint_eq(r.instructions, 100);
+	rpl_results_free(&r);
+	ck_assert_msg(run(&m, 1, c, RPL_DISCO, &r, &err) == SIM_OK, "%s", err.msg);
+	ck_assert_uint_eq(r.ktlb_faults, 6);
+	ck_assert_uint_eq(r.cpu[0].cycles[RPL_MONITOR], 6ull * k.ktlb_fault);
+	rpl_results_free(&r);
+	cfg_free(c);
+	free_src(&m);
+}
+END_TEST
+
+/* two vCPUs fight for a lock: the loser spins for the winner's critical
+ * section */
+START_TEST(lock_spin)
+{
+	struct mem_src m = { 0 };
+	struct rpl_results r;
+	struct sim_err err = { 0 };
+	const char *const sets[] = { "machine.cpus=2", NULL };
+	cfg *c = mkcfg(sets);
+	for (int s = 0; s < 2; s++) {
+		add(&m, s, R(TRC_LOCK_ACQ, 0, 0, 7, 0, 0));
+		add(&m, s, R(TRC_INSN, TRC_F_KERNEL | TRC_F_KSEG0, 0, 5000, 0x80100000ull, 0));
+		add(&m, s, R(TRC_LOCK_REL, 0, 0, 7, 0, 0));
+	}
+	ck_assert_msg(run(&m, 2, c, RPL_NATIVE, &r, &err) == SIM_OK, "%s", err.msg);
+	ck_assert_uint_eq(r.lock_contended, 1);
+	ck_assert_uint_eq(r.lock_acquires, 2);
+	/* vCPU 0 wins the tie at cycle 0; vCPU 1 spins until it releases */
+	ck_assert_uint_eq(r.cpu[1].cycles[RPL_SYNC], r.cpu[0].cycles[RPL_KERNEL]);
+	ck_assert_uint_eq(r.cpu[0].cycles[RPL_SYNC], 0);
+	ck_assert_uint_ge(r.cpu[0].cycles[RPL_KERNEL], 5000);
+	/* every CPU's categories sum to the run's length */
+	for (int cpu = 0; cpu < 2; cpu++) {
+		uint64_t sum = 0;
+		for (int k = 0; k < RPL_NCATS; k++)
+			sum += r.cpu[cpu].cycles[k];
+		ck_assert_uint_eq(sum, r.cycles);
+	}
+	rpl_results_free(&r);
+	cfg_free(c);
+	free_src(&m);
+}
+END_TEST
+
+/* a random multiprocessor stream: block size does not matter, runs repeat
+ * exactly, uma is never slower than numa */
+static void random_streams(struct mem_src *m, int ns, unsigned seed)
+{
+	srand(seed);
+	for (int s = 0; s < ns; s++) {
+		add(m, s, R(TRC_ASID, 0, 0, (uint32_t)s + 1, 0, 0));
+		for (int p = 0; p < 64; p++)
+			add(m, s, R(TRC_PTE_SET, 0, TRC_PROT_VALID | TRC_PROT_WRITE, (uint32_t)s + 1,
+				    0x10000 + (uint64_t)p, (uint64_t)(rand() % 2048)));
+		for (int i = 0; i < 4000; i++) {
+			int k = rand() % 10;
+			uint64_t va = ((0x10000ull + (uint64_t)(rand() % 64)) << 12) + (uint64_t)(rand() % 512) * 8;
+			if (k < 4)
+				add(m, s, R(TRC_INSN, 0, 0, 1 + (uint32_t)(rand() % 20), va & ~3ull, 0));
+			else if (k < 7)
+				add(m, s, R(TRC_LOAD, 0, 8, 0, va, 0));
+			else if (k < 9)
+				add(m, s, R(TRC_STORE, 0, 8, 0, va, 0));
+			else {
+				add(m, s, R(TRC_LOCK_ACQ, 0, 0, (uint32_t)(rand() % 3), 0, 0));
+				add(m, s, R(TRC_LOAD, TRC_F_KERNEL | TRC_F_KSEG0, 8, 0,
+					    0x80000000ull + (uint64_t)(rand() % 4096) * 64, 0));
+				add(m, s, R(TRC_LOCK_REL, 0, 0, m->recs[s][m->n[s] - 2].id, 0, 0));
+			}
+		}
+	}
+}
+
+static void same_results(const struct rpl_results *a, const struct rpl_results *b)
+{
+	ck_assert_uint_eq(a->cycles, b->cycles);
+	ck_assert_uint_eq(a->instructions, b->instructions);
+	ck_assert_uint_eq(a->tlb_misses, b->tlb_misses);
+	ck_assert_uint_eq(a->l2tlb_hits, b->l2tlb_hits);
+	ck_assert_uint_eq(a->records, b->records);
+	ck_assert_int_eq(memcmp(a->service, b->service, sizeof a->service), 0);
+	ck_assert_int_eq(memcmp(a->cpu, b->cpu, (size_t)a->ncpus * sizeof *a->cpu), 0);
+}
+
+START_TEST(exact_and_bounded)
+{
+	struct mem_src m = { 0 };
+	struct rpl_results a, b, u;
+	struct sim_err err = { 0 };
+	const char *const sets[] = { "machine.cpus=4", NULL };
+	cfg *c = mkcfg(sets);
+	random_streams(&m, 4, 42);
+	for (int mode = RPL_NATIVE; mode <= RPL_DISCO; mode++) {
+		m.block = 1000000;
+		ck_assert_msg(run(&m, 4, c, mode, &a, &err) == SIM_OK, "%s", err.msg);
+		m.block = 1;
+		ck_assert_msg(run(&m, 4, c, mode, &b, &err) == SIM_OK, "%s", err.msg);
+		same_results(&a, &b);
+		rpl_results_free(&b);
+		m.block = 777;
+		ck_assert_msg(run(&m, 4, c, mode, &b, &err) == SIM_OK, "%s", err.msg);
+		same_results(&a, &b);
+		rpl_results_free(&b);
+		if (mode == RPL_NATIVE) {
+			ck_assert_msg(run(&m, 4, c, RPL_UMA, &u, &err) == SIM_OK, "%s", err.msg);
+			ck_assert_uint_le(u.cycles, a.cycles);
+			ck_assert_uint_eq(rpl_total_stall_remote(&u), 0);
+			rpl_results_free(&u);
+		}
+		rpl_results_free(&a);
+	}
+	cfg_free(c);
+	free_src(&m);
+}
+END_TEST
+
+START_TEST(bad_traces)
+{
+	struct mem_src m = { 0 }, m2 = { 0 }, m3 = { 0 };
+	struct rpl_results r;
+	struct sim_err err = { 0 };
+	cfg *c = mkcfg(one_cpu);
+	add(&m, 0, R(TRC_INSN, 0, 0, 3, 0x400000, 0));
+	add(&m, 0, R(TRC_LOAD, 0, 4, 0, 0x500000, 0));
+	ck_assert_int_eq(run(&m, 1, c, RPL_NATIVE, &r, &err), SIM_EINVAL);
+	ck_assert_ptr_nonnull(strstr(err.msg, "stream 0, record 0"));
+	ck_assert_ptr_nonnull(strstr(err.msg, "no page-table entry"));
+	add(&m2, 0, R(TRC_LOCK_REL, 0, 0, 3, 0, 0));
+	ck_assert_int_eq(run(&m2, 1, c, RPL_NATIVE, &r, &err), SIM_EINVAL);
+	ck_assert_ptr_nonnull(strstr(err.msg, "not held"));
+	add(&m3, 0, R(TRC_SVC_END, 0, TRC_SVC_READ, 0, 0, 0));
+	ck_assert_int_eq(run(&m3, 1, c, RPL_NATIVE, &r, &err), SIM_EINVAL);
+	/* more streams than CPUs */
+	ck_assert_int_eq(run(&m, 2, c, RPL_NATIVE, &r, &err), SIM_EINVAL);
+	ck_assert_ptr_nonnull(strstr(err.msg, "machine.cpus"));
+	cfg_free(c);
+	free_src(&m);
+	free_src(&m2);
+	free_src(&m3);
+}
+END_TEST
+
+/* a DMA completion waits for the disk; a semaphore wait for its signal */
+START_TEST(io_and_semaphores)
+{
+	struct mem_src m = { 0 };
+	struct rpl_results r;
+	struct sim_err err = { 0 };
+	const char *const sets[] = { "machine.cpus=2", NULL };
+	cfg *c = mkcfg(sets);
+	add(&m, 0, R(TRC_DMA_REQ, 0, 0, 1, 100, 8));
+	add(&m, 0, R(TRC_FRAG, 0, 0, 0, 0x10000, 4096));
+	add(&m, 0, R(TRC_DMA_DONE, 0, 0, 1, 0, 0));
+	add(&m, 0, R(TRC_SEM_SIGNAL, 0, 0, 9, 0, 0));
+	add(&m, 1, R(TRC_MARKER, 0, RPL_MARK_SEM_INIT, 9, 0, 0));
+	add(&m, 1, R(TRC_SEM_WAIT, 0, 0, 9, 0, 0));
+	add(&m, 1, R(TRC_INSN, TRC_F_KERNEL | TRC_F_KSEG0, 0, 10, 0x80100000ull, 0));
+	ck_assert_msg(run(&m, 2, c, RPL_NATIVE, &r, &err) == SIM_OK, "%s", err.msg);
+	ck_assert_uint_eq(r.dma_requests, 1);
+	ck_assert_uint_eq(r.sem_waits_blocked, 1);
+	/* vCPU 0 idles until the disk is done; vCPU 1 sleeps until the signal */
+	ck_assert_uint_gt(r.cpu[0].cycles[RPL_IDLE], 1000);
+	ck_assert_uint_ge(r.cpu[1].cycles[RPL_IDLE], r.cpu[0].cycles[RPL_IDLE]);
+	ck_assert_str_eq(r.warning, "");
+	rpl_results_free(&r);
+	cfg_free(c);
+	free_src(&m);
+}
+END_TEST
+
+Suite *make_suite(void)
+{
+	Suite *s = suite_create("engine");
+	TCase *tc = tcase_create("engine");
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, one_page_one_miss);
+	tcase_add_test(tc, disco_costs_from_table);
+	tcase_add_test(tc, kseg0);
+	tcase_add_test(tc, lock_spin);
+	tcase_add_test(tc, exact_and_bounded);
+	tcase_add_test(tc, bad_traces);
+	tcase_add_test(tc, io_and_semaphores);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+CHECK_MAIN
