@@ -19,7 +19,7 @@ static const char usage[] =
 	"(uma, the lower bound of Figure 9).  The trace's own configuration applies\n"
 	"first, then --config, --set and --policy in the order given.\n"
 	"\n"
-	"  --mode M             native (default), disco or uma\n"
+	"  --mode M             native, disco or uma (default: the mode it was captured in)\n"
 	"  --policy kind=name   placement=first-touch|round-robin|consecutive|node0,\n"
 	"                       sched=pinned|round-robin, l2tlb=off|set-assoc\n"
 	"  --set name=value     any parameter (disco params lists them)\n"
@@ -77,7 +77,7 @@ int cmd_replay(int argc, char **argv)
 	struct rpl_results res;
 	struct rpl_source src;
 	const char *out = NULL, *path;
-	int mode = RPL_NATIVE, format = AN_FORMAT_TABLE, quiet = 0, o, rc;
+	int mode = -1, format = AN_FORMAT_TABLE, quiet = 0, o, rc;
 	trc_reader *r = NULL;
 	cfg *c = NULL;
 
@@ -111,6 +111,8 @@ int cmd_replay(int argc, char **argv)
 		fprintf(stderr, "disco replay: warning: %s\n", trc_reader_info(r)->warning);
 	if ((rc = cli_trace_cfg(r, path, &ops, &c, &err)) != SIM_OK)
 		goto fail;
+	if (mode < 0 && rpl_mode_parse(cfg_str(c, "capture.mode"), &mode))
+		mode = RPL_NATIVE;
 	rpl_source_from_reader(&src, r);
 	rc = rpl_run(c, mode, &src, &res, cli_progress, "replay", &err);
 	cli_progress_done();

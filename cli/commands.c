@@ -2,8 +2,12 @@
 #include "cli/cli.h"
 
 int cmd_params(int argc, char **argv);
+int cmd_capture(int argc, char **argv);
+int cmd_replay(int argc, char **argv);
 
 const struct cli_command cli_commands[] = {
+	{ "capture", cmd_capture, "run a workload on the live model and record its trace" },
+	{ "replay", cmd_replay, "replay a trace: native, under the monitor, or uma" },
 	{ "params", cmd_params, "list the parameters, their defaults, ranges and help" },
 	{ NULL, NULL, NULL },
 };

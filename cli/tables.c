@@ -2,9 +2,17 @@
 #include "cli/cli.h"
 #include "machine/params.h"
 #include "traces/params.h"
+#include "capture/capture.h"
+#include "monitor/costs.h"
+#include "policies/policy.h"
+#include "replay/replay.h"
 
 const struct param_table *const disco_param_tables[] = {
 	&machine_param_table,
 	&trace_param_table,
+	&monitor_param_table,
+	&policy_param_table,
+	&replay_param_table,
+	&capture_param_table,
 	NULL,
 };

@@ -9,7 +9,10 @@
  *   (2) every machine page is either owned or on exactly one free list, that
  *       of its own node;
  *   (3) a free list hands out its lowest page first (deterministic layout:
- *       consecutive guest pages touched in order land in consecutive pages).
+ *       consecutive guest pages touched in order land in consecutive pages);
+ *   (4) a backmap node is on exactly one list: a guest page's, or the free
+ *       list; a page's list holds each (asid, vpn) at most once and at most
+ *       PMAP_BACKMAP_MAX nodes (past that the page is marked overflowed).
  */
 #include "monitor/pmap.h"
 
@@ -24,6 +27,12 @@ struct pmap {
 	uint64_t *free_stack;    /* [nnodes * ppn]: node n's stack in [n*ppn, n*ppn + nfree[n]) */
 	uint64_t *nfree;         /* [nnodes] */
 	uint64_t in_use;
+	/* backmaps: singly linked lists of nodes from one growing pool; index 0
+	 * is the end of a list */
+	uint32_t *bm_head;       /* [guest_pages] */
+	uint8_t *bm_count;       /* [guest_pages]; PMAP_BACKMAP_MAX + 1: overflowed */
+	struct bm_node { uint64_t vpn; uint32_t asid, next; } *bm;
+	uint32_t bm_cap, bm_used, bm_free;
 };
 
 int pmap_new(pmap **out, uint64_t guest_pages, int nnodes, uint64_t pages_per_node,
@@ -42,7 +51,13 @@ int pmap_new(pmap **out, uint64_t guest_pages, int nnodes, uint64_t pages_per_no
 	p->owner = sim_malloc(total * sizeof *p->owner);
 	p->free_stack = sim_malloc(total * sizeof *p->free_stack);
 	p->nfree = sim_calloc((size_t)nnodes, sizeof *p->nfree);
-	if (!p->map || !p->owner || !p->free_stack || !p->nfree)
+	p->bm_head = sim_calloc(guest_pages, sizeof *p->bm_head);
+	p->bm_count = sim_calloc(guest_pages, sizeof *p->bm_count);
+	p->bm_cap = 1024;
+	p->bm_used = 1;   /* node 0 is the list end */
+	p->bm = sim_malloc(p->bm_cap * sizeof *p->bm);
+	if (!p->map || !p->owner || !p->free_stack || !p->nfree || !p->bm_head || !p->bm_count ||
+	    !p->bm)
 		goto out_free;
 	for (uint64_t g = 0; g < guest_pages; g++)
 		p->map[g] = PMAP_NONE;
@@ -72,7 +87,64 @@ void pmap_free(pmap *p)
 	sim_free(p->owner);
 	sim_free(p->free_stack);
 	sim_free(p->nfree);
+	sim_free(p->bm_head);
+	sim_free(p->bm_count);
+	sim_free(p->bm);
 	sim_free(p);
+}
+
+int pmap_backmap_add(pmap *p, uint64_t gppn, uint32_t asid, uint64_t vpn)
+{
+	uint32_t i;
+	if (p->bm_count[gppn] > PMAP_BACKMAP_MAX)
+		return SIM_OK;
+	for (i = p->bm_head[gppn]; i; i = p->bm[i].next)
+		if (p->bm[i].vpn == vpn && p->bm[i].asid == asid)
+			return SIM_OK;
+	if (p->bm_count[gppn] == PMAP_BACKMAP_MAX) {
+		p->bm_count[gppn]++;   /* overflowed: keeps (4) */
+		return SIM_OK;
+	}
+	if (p->bm_free) {
+		i = p->bm_free;
+		p->bm_free = p->bm[i].next;
+	} else {
+		if (p->bm_used == p->bm_cap) {
+			struct bm_node *n = sim_realloc(p->bm, 2 * (size_t)p->bm_cap * sizeof *n);
+			if (!n)
+				return SIM_ENOMEM;
+			p->bm = n;
+			p->bm_cap *= 2;
+		}
+		i = p->bm_used++;
+	}
+	p->bm[i].vpn = vpn;
+	p->bm[i].asid = asid;
+	p->bm[i].next = p->bm_head[gppn];
+	p->bm_head[gppn] = i;
+	p->bm_count[gppn]++;
+	return SIM_OK;
+}
+
+int pmap_backmap_foreach(const pmap *p, uint64_t gppn,
+			 void (*fn)(void *ctx, uint32_t asid, uint64_t vpn), void *ctx)
+{
+	for (uint32_t i = p->bm_head[gppn]; i; i = p->bm[i].next)
+		fn(ctx, p->bm[i].asid, p->bm[i].vpn);
+	return p->bm_count[gppn] > PMAP_BACKMAP_MAX;
+}
+
+void pmap_backmap_clear(pmap *p, uint64_t gppn)
+{
+	uint32_t i = p->bm_head[gppn];
+	while (i) {
+		uint32_t next = p->bm[i].next;
+		p->bm[i].next = p->bm_free;
+		p->bm_free = i;
+		i = next;
+	}
+	p->bm_head[gppn] = 0;
+	p->bm_count[gppn] = 0;
 }
 
 const uint64_t *pmap_array(const pmap *p) { return p->map; }
@@ -124,5 +196,25 @@ int pmap_check(const pmap *p)
 				return 0;
 			freed++;
 		}
-	return used == p->in_use && used + freed == total;
+	if (used != p->in_use || used + freed != total)
+		return 0;
+	{
+		uint64_t nodes = 0;
+		for (uint32_t i = p->bm_free; i; i = p->bm[i].next)
+			nodes++;
+		for (uint64_t g = 0; g < p->guest_pages; g++) {
+			uint64_t k = 0;
+			for (uint32_t i = p->bm_head[g]; i; i = p->bm[i].next) {
+				for (uint32_t j = p->bm[i].next; j; j = p->bm[j].next)
+					if (p->bm[j].vpn == p->bm[i].vpn && p->bm[j].asid == p->bm[i].asid)
+						return 0;
+				k++;
+			}
+			if (k > PMAP_BACKMAP_MAX || k != (p->bm_count[g] > PMAP_BACKMAP_MAX ?
+							  PMAP_BACKMAP_MAX : p->bm_count[g]))
+				return 0;
+			nodes += k;
+		}
+		return nodes == p->bm_used - 1;
+	}
 }

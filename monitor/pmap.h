@@ -37,6 +37,19 @@ void pmap_release(pmap *p, uint64_t gppn);
 uint64_t pmap_owner(const pmap *p, uint64_t mpn);
 uint64_t pmap_pages_in_use(const pmap *p);
 
+/* Backmaps: the virtual pages (asid, vpn) through which a guest page may be
+ * mapped in some TLB or L2TLB, so that the monitor can invalidate them all
+ * when the page's machine page changes or goes away.  add ignores a pair
+ * already present; a page with more than PMAP_BACKMAP_MAX pairs is marked
+ * overflowed (callers then flush everything).  Returns SIM_ENOMEM when the
+ * pool cannot grow. */
+#define PMAP_BACKMAP_MAX 64
+int pmap_backmap_add(pmap *p, uint64_t gppn, uint32_t asid, uint64_t vpn);
+/* Call fn for each pair of gppn; returns 1 if the page overflowed. */
+int pmap_backmap_foreach(const pmap *p, uint64_t gppn,
+			 void (*fn)(void *ctx, uint32_t asid, uint64_t vpn), void *ctx);
+void pmap_backmap_clear(pmap *p, uint64_t gppn);
+
 /* Invariant check for tests: pmap and memmap agree, free lists hold exactly
  * the unused pages.  Returns 1 when they hold. */
 int pmap_check(const pmap *p);

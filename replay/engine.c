@@ -537,9 +537,14 @@ static int tlb_miss(struct eng *e, struct vcpu *v, uint64_t vpn)
 		if (rc)
 			goto out_pop;
 		for (int h = 0; h < 2; h++)
-			if (valid[h])
-				e->l2ops->insert(e->l2st[v - e->v], asid, (vpn & ~1ull) | (uint64_t)h,
-						 e->pmarr[gppn[h]], wr[h]);
+			if (valid[h]) {
+				uint64_t hv = (vpn & ~1ull) | (uint64_t)h;
+				e->l2ops->insert(e->l2st[v - e->v], asid, hv, e->pmarr[gppn[h]], wr[h]);
+				if (pmap_backmap_add(e->pm, gppn[h], asid, hv) != SIM_OK) {
+					rc = sim_errf(e->err, SIM_ENOMEM, "out of memory for backmaps");
+					goto out_pop;
+				}
+			}
 		/* and its eret */
 		spend(e, v, RPL_MONITOR, RPL_SPLIT_OTHER_PRIV, e->k.priv);
 	} else {
@@ -738,6 +743,36 @@ static int do_priv(struct eng *e, struct vcpu *v, const struct trc_rec *r)
 	return SIM_OK;
 }
 
+struct unmap_ctx { struct eng *e; };
+
+static void unmap_one(void *ctx, uint32_t asid, uint64_t vpn)
+{
+	struct eng *e = ((struct unmap_ctx *)ctx)->e;
+	for (int i = 0; i < e->nvcpus; i++)
+		e->l2ops->invalidate(e->l2st[i], asid, vpn);
+}
+
+/* The monitor takes guest page gppn's machine page back: every TLB entry
+ * and L2TLB entry that maps it goes (the L2TLBs through the backmaps), then
+ * the page returns to its node's free list. */
+static void reclaim(struct eng *e, uint64_t gppn)
+{
+	struct unmap_ctx u = { e };
+	uint64_t mpn = e->pmarr[gppn];
+	if (mpn == PMAP_NONE)
+		return;
+	for (int c = 0; c < e->ncpus; c++)
+		tlb_invalidate_pfn(machine_tlb(e->m, c), mpn);
+	if (pmap_backmap_foreach(e->pm, gppn, unmap_one, &u))
+		for (int i = 0; i < e->nvcpus; i++)
+			e->l2ops->flush(e->l2st[i]);   /* too many mappings to know them all */
+	pmap_backmap_clear(e->pm, gppn);
+	machine_page_flush(e->m, mpn);
+	pmap_release(e->pm, gppn);
+	e->pmap_epoch++;
+	e->res->pages_reclaimed++;
+}
+
 static int do_moncall(struct eng *e, struct vcpu *v, const struct trc_rec *r)
 {
 	/* Natively there is no monitor: a Disco-aware HAL's call costs nothing
@@ -746,6 +781,12 @@ static int do_moncall(struct eng *e, struct vcpu *v, const struct trc_rec *r)
 		return SIM_OK;
 	e->res->moncalls++;
 	spend(e, v, RPL_MONITOR, RPL_SPLIT_MONITOR, e->k.moncall);
+	if (r->aux == TRC_MC_PAGE_FREED) {
+		if (r->addr >= e->guest_pages)
+			return fail_rec(e, v, SIM_EINVAL, "page-freed hint for guest page 0x%" PRIx64
+					", beyond the VM's %" PRIu64 " pages", r->addr, e->guest_pages);
+		reclaim(e, r->addr);
+	}
 	if (r->aux == TRC_MC_ZERO_PAGE) {
 		/* the monitor zeroes the page for the guest: one store per L1 line,
 		 * through the caches, one instruction per 8 bytes */
@@ -1032,9 +1073,11 @@ static int run_slice(struct eng *e, struct vcpu *v)
 	return SIM_OK;
 }
 
-static int loop(struct eng *e)
+/* Run slices until `until` records are done or no vCPU can run (*done). */
+static int loop(struct eng *e, uint64_t until, int *done)
 {
-	for (;;) {
+	*done = 0;
+	while (e->res->records < until) {
 		struct vcpu *best = NULL;
 		int rc;
 		for (int i = 0; i < e->nvcpus; i++) {
@@ -1042,8 +1085,10 @@ static int loop(struct eng *e)
 			if (u->state == V_RUN && (!best || u->clock < best->clock))
 				best = u;
 		}
-		if (!best)
+		if (!best) {
+			*done = 1;
 			return SIM_OK;
+		}
 		rc = run_slice(e, best);
 		if (rc)
 			return rc;
@@ -1052,6 +1097,7 @@ static int loop(struct eng *e)
 			e->next_progress = e->res->records + (1u << 22);
 		}
 	}
+	return SIM_OK;
 }
 
 static const char *state_name(int s)
@@ -1200,46 +1246,99 @@ static int setup(struct eng *e, const cfg *c, struct sim_err *err)
 	return SIM_OK;
 }
 
+struct rpl_engine {
+	struct eng e;
+	int finished;
+};
+
+static double now_seconds(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)t.tv_sec + (double)t.tv_nsec * 1e-9;
+}
+
+int rpl_engine_new(rpl_engine **out, const cfg *c, int mode, const struct rpl_source *src,
+		   struct rpl_results *res, rpl_progress_fn progress, void *progress_ctx,
+		   struct sim_err *err)
+{
+	rpl_engine *x = sim_calloc(1, sizeof *x);
+	struct eng *e;
+	double t0 = now_seconds();
+	int rc;
+
+	*out = NULL;
+	memset(res, 0, sizeof *res);
+	if (!x)
+		return sim_errf(err, SIM_ENOMEM, "out of memory creating a replay");
+	e = &x->e;
+	e->src = src;
+	e->mode = mode;
+	e->res = res;
+	e->err = err;
+	e->progress = progress;
+	e->progress_ctx = progress_ctx;
+	e->next_progress = 1u << 22;
+	rc = setup(e, c, err);
+	if (rc == SIM_OK) {
+		res->mode = mode;
+		res->ncpus = e->ncpus;
+		res->nvcpus = e->nvcpus;
+		res->clock_mhz = e->mc.clock_mhz;
+		res->cpu = sim_calloc((size_t)e->ncpus, sizeof *res->cpu);
+		if (!res->cpu)
+			rc = sim_errf(err, SIM_ENOMEM, "out of memory for results");
+	}
+	if (rc) {
+		rpl_engine_free(x);
+		return rc;
+	}
+	res->wall_seconds += now_seconds() - t0;
+	*out = x;
+	return SIM_OK;
+}
+
+int rpl_engine_step(rpl_engine *x, uint64_t records, int *done)
+{
+	struct eng *e = &x->e;
+	double t0 = now_seconds();
+	uint64_t until = e->res->records + records < e->res->records ? UINT64_MAX
+								: e->res->records + records;
+	int rc;
+	if (x->finished) {
+		*done = 1;
+		return SIM_OK;
+	}
+	rc = loop(e, until, done);
+	if (rc == SIM_OK && *done) {
+		finish(e);
+		x->finished = 1;
+	}
+	e->res->wall_seconds += now_seconds() - t0;
+	return rc;
+}
+
+void rpl_engine_free(rpl_engine *x)
+{
+	if (!x)
+		return;
+	if (!x->finished && x->e.res) {
+		sim_free(x->e.res->cpu);
+		x->e.res->cpu = NULL;
+	}
+	eng_free(&x->e);
+	sim_free(x);
+}
+
 int rpl_run(const cfg *c, int mode, const struct rpl_source *src, struct rpl_results *res,
 	    rpl_progress_fn progress, void *progress_ctx, struct sim_err *err)
 {
-	struct eng e;
-	struct timespec t0, t1;
-	int rc;
-
-	memset(&e, 0, sizeof e);
-	memset(res, 0, sizeof *res);
-	clock_gettime(CLOCK_MONOTONIC, &t0);
-	e.src = src;
-	e.mode = mode;
-	e.res = res;
-	e.err = err;
-	e.progress = progress;
-	e.progress_ctx = progress_ctx;
-	e.next_progress = 1u << 22;
-	rc = setup(&e, c, err);
+	rpl_engine *x;
+	int done = 0;
+	int rc = rpl_engine_new(&x, c, mode, src, res, progress, progress_ctx, err);
 	if (rc)
-		goto out;
-	res->mode = mode;
-	res->ncpus = e.ncpus;
-	res->nvcpus = e.nvcpus;
-	res->clock_mhz = e.mc.clock_mhz;
-	res->cpu = sim_calloc((size_t)e.ncpus, sizeof *res->cpu);
-	if (!res->cpu) {
-		rc = sim_errf(err, SIM_ENOMEM, "out of memory for results");
-		goto out;
-	}
-	rc = loop(&e);
-	if (rc)
-		goto out;
-	finish(&e);
-out:
-	eng_free(&e);
-	clock_gettime(CLOCK_MONOTONIC, &t1);
-	res->wall_seconds = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) * 1e-9;
-	if (rc) {
-		sim_free(res->cpu);
-		res->cpu = NULL;
-	}
+		return rc;
+	rc = rpl_engine_step(x, UINT64_MAX, &done);
+	rpl_engine_free(x);
 	return rc;
 }

@@ -61,6 +61,7 @@ struct rpl_results {
 	uint64_t moncalls;
 	uint64_t lock_acquires, lock_contended, sem_waits_blocked, dma_requests;
 	uint64_t pages_touched;     /* guest physical pages given a machine page */
+	uint64_t pages_reclaimed;   /* disco: machine pages taken back on page-freed hints */
 	struct rpl_cpu_result *cpu; /* [ncpus] */
 	struct rpl_service_result service[TRC_NSERVICES];
 	double wall_seconds;        /* the replay's own run time */
@@ -92,8 +93,27 @@ typedef void (*rpl_progress_fn)(void *ctx, uint64_t records, uint64_t cycles);
 int rpl_run(const cfg *c, int mode, const struct rpl_source *src, struct rpl_results *res,
 	    rpl_progress_fn progress, void *progress_ctx, struct sim_err *err);
 
-/* A source over an open trace reader (traces/trace.h); src->ctx = r. */
+/* The same, one step at a time: new sets up (res is zeroed and res->cpu
+ * allocated); step runs until `records` more records are done or the run
+ * ends (*done = 1: res is complete); free releases the engine (and res->cpu
+ * if the run did not end).  Several engines can be stepped in turn. */
+typedef struct rpl_engine rpl_engine;
+int rpl_engine_new(rpl_engine **out, const cfg *c, int mode, const struct rpl_source *src,
+		   struct rpl_results *res, rpl_progress_fn progress, void *progress_ctx,
+		   struct sim_err *err);
+int rpl_engine_step(rpl_engine *e, uint64_t records, int *done);
+void rpl_engine_free(rpl_engine *e);
+
+/* Replay one trace under n configurations in one pass: every chunk is
+ * decoded once and fed to each configuration's engine (DESIGN 8).  cfgs[i]
+ * and modes[i] for res[i].  Memory: the chunks between the slowest and the
+ * fastest engine's positions, which stepping the slowest first keeps close. */
 struct trc_reader;
+int rpl_run_shared(const cfg *const *cfgs, const int *modes, int n, struct trc_reader *r,
+		   struct rpl_results *res, rpl_progress_fn progress, void *progress_ctx,
+		   struct sim_err *err);
+
+/* A source over an open trace reader (traces/trace.h); src->ctx = r. */
 void rpl_source_from_reader(struct rpl_source *src, struct trc_reader *r);
 
 /* The engine's and the monitor's parameters. */

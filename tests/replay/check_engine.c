@@ -221,7 +221,7 @@ static void random_streams(struct mem_src *m, int ns, unsigned seed)
 				    0x10000 + (uint64_t)p, (uint64_t)(rand() % 2048)));
 		for (int i = 0; i < 4000; i++) {
 			int k = rand() % 10;
-			uint64_t va = ((0x10000ull + (uint64_t)(rand() % 64)) << 12) + (uint64_t)(rand() % 512) * 8;
+			uint64_t va = ((0x10000ull + (uint64_t)(rand() % 64)) << 12) + (uint64_t)(rand() % 256) * 8;   /* runs stay in the page */
 			if (k < 4)
 				add(m, s, R(TRC_INSN, 0, 0, 1 + (uint32_t)(rand() % 20), va & ~3ull, 0));
 			else if (k < 7)
@@ -325,10 +325,70 @@ START_TEST(io_and_semaphores)
 	ck_assert_msg(run(&m, 2, c, RPL_NATIVE, &r, &err) == SIM_OK, "%s", err.msg);
 	ck_assert_uint_eq(r.dma_requests, 1);
 	ck_assert_uint_eq(r.sem_waits_blocked, 1);
-	/* vCPU 0 idles until the disk is done; vCPU 1 sleeps until the signal */
-	ck_assert_uint_gt(r.cpu[0].cycles[RPL_IDLE], 1000);
-	ck_assert_uint_ge(r.cpu[1].cycles[RPL_IDLE], r.cpu[0].cycles[RPL_IDLE]);
+	/* vCPU 0 idles until the disk is done (milliseconds: millions of
+	 * cycles); vCPU 1 sleeps until vCPU 0 signals, right after */
+	ck_assert_uint_gt(r.cpu[0].cycles[RPL_IDLE], 1000000);
+	ck_assert_uint_gt(r.cpu[1].cycles[RPL_IDLE], 1000000);
+	ck_assert_uint_lt(r.cpu[1].cycles[RPL_KERNEL], 1000);
 	ck_assert_str_eq(r.warning, "");
+	rpl_results_free(&r);
+	cfg_free(c);
+	free_src(&m);
+}
+END_TEST
+
+/* a miss to remote memory costs machine.latency.remote_ns, to local memory
+ * machine.latency.local_ns, at the clock */
+START_TEST(local_and_remote_latency)
+{
+	struct mem_src m = { 0 };
+	struct rpl_results r;
+	struct sim_err err = { 0 };
+	const char *const sets[] = { "machine.cpus=2", "policy.placement=consecutive", NULL };
+	cfg *c = mkcfg(sets);
+	struct machine_config mc;
+	uint64_t half;
+	ck_assert_int_eq(machine_config_from_cfg(c, &mc, &err), SIM_OK);
+	half = mc.mem_size / mc.page_size / 2;   /* consecutive: upper half on node 1 */
+	add(&m, 0, R(TRC_ASID, 0, 0, 1, 0, 0));
+	add(&m, 0, R(TRC_PTE_SET, 0, TRC_PROT_VALID, 1, 0x100, 2));          /* node 0 */
+	add(&m, 0, R(TRC_PTE_SET, 0, TRC_PROT_VALID, 1, 0x102, half + 2));   /* node 1 */
+	add(&m, 0, R(TRC_LOAD, 0, 8, 0, 0x100000, 0));
+	add(&m, 0, R(TRC_LOAD, 0, 8, 0, 0x102000, 0));
+	ck_assert_msg(run(&m, 1, c, RPL_NATIVE, &r, &err) == SIM_OK, "%s", err.msg);
+	ck_assert_uint_eq(r.cpu[0].stall_local[RPL_USER], mc.local_cycles);
+	ck_assert_uint_eq(r.cpu[0].stall_remote[RPL_USER], mc.remote_cycles);
+	ck_assert_uint_eq(mc.remote_cycles, 360);   /* 900 ns at 400 MHz */
+	ck_assert_uint_eq(mc.local_cycles, 120);    /* 300 ns */
+	rpl_results_free(&r);
+	/* uma: both local */
+	ck_assert_msg(run(&m, 1, c, RPL_UMA, &r, &err) == SIM_OK, "%s", err.msg);
+	ck_assert_uint_eq(r.cpu[0].stall_local[RPL_USER], 2 * mc.local_cycles);
+	ck_assert_uint_eq(r.cpu[0].stall_remote[RPL_USER], 0);
+	rpl_results_free(&r);
+	cfg_free(c);
+	free_src(&m);
+}
+END_TEST
+
+/* the page-freed hint: the monitor takes the machine page back at once and
+ * no TLB or L2TLB keeps a mapping to it; the next touch places it anew */
+START_TEST(page_freed_reclaims)
+{
+	struct mem_src m = { 0 };
+	struct rpl_results r;
+	struct sim_err err = { 0 };
+	cfg *c = mkcfg(one_cpu);
+	add(&m, 0, R(TRC_ASID, 0, 0, 1, 0, 0));
+	add(&m, 0, R(TRC_PTE_SET, 0, TRC_PROT_VALID, 1, 0x200, 9));
+	add(&m, 0, R(TRC_LOAD, 0, 8, 0, 0x200000, 0));
+	add(&m, 0, R(TRC_MONCALL, 0, TRC_MC_PAGE_FREED, 0, 9, 0));
+	add(&m, 0, R(TRC_LOAD, 0, 8, 0, 0x200008, 0));   /* misses: the entry went */
+	ck_assert_msg(run(&m, 1, c, RPL_DISCO, &r, &err) == SIM_OK, "%s", err.msg);
+	ck_assert_uint_eq(r.pages_reclaimed, 1);
+	ck_assert_uint_eq(r.pages_touched, 3);   /* page 9 twice, one page-table page */
+	ck_assert_uint_eq(r.tlb_misses, 2);
+	ck_assert_uint_eq(r.l2tlb_hits, 0);            /* the L2TLB entry went too */
 	rpl_results_free(&r);
 	cfg_free(c);
 	free_src(&m);
@@ -347,6 +407,8 @@ Suite *make_suite(void)
 	tcase_add_test(tc, exact_and_bounded);
 	tcase_add_test(tc, bad_traces);
 	tcase_add_test(tc, io_and_semaphores);
+	tcase_add_test(tc, local_and_remote_latency);
+	tcase_add_test(tc, page_freed_reclaims);
 	suite_add_tcase(s, tc);
 	return s;
 }

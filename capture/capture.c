@@ -1,0 +1,109 @@
+/*
+ * The capture driver.  It stands between a guest model and the engine as
+ * the engine's record source: for each block the engine asks of a stream it
+ * asks the guest for records, appends them to the trace, and hands the same
+ * array to the engine.  The trace's header carries the whole configuration
+ * (every parameter, defaults included), so a replay of the trace without
+ * options runs exactly the capture's configuration.
+ */
+#include "capture/capture.h"
+
+#include <string.h>
+
+#include "base/mem.h"
+#include "traces/trace.h"
+
+#define CAP_BLOCK 4096   /* records generated per request */
+
+extern const struct cap_guest_ops cap_guest_synthetic;
+
+static const struct cap_guest_ops *const guests[] = { &cap_guest_synthetic, NULL };
+
+const struct cap_guest_ops *cap_find_guest(const char *name)
+{
+	for (int i = 0; guests[i]; i++)
+		if (!strcmp(guests[i]->name, name))
+			return guests[i];
+	return NULL;
+}
+
+const char *cap_guest_names(void) { return "synthetic"; }
+
+struct cap_src {
+	const struct cap_guest_ops *g;
+	void *gst;
+	trc_writer *w;
+	struct trc_rec *buf;   /* [nstreams * CAP_BLOCK] */
+};
+
+static int cap_next(void *ctx, uint32_t s, const struct trc_rec **recs, size_t *n,
+		    struct sim_err *err)
+{
+	struct cap_src *cs = ctx;
+	struct trc_rec *b = cs->buf + (size_t)s * CAP_BLOCK;
+	int rc = cs->g->generate(cs->gst, s, b, CAP_BLOCK, n, err);
+	if (rc)
+		return rc;
+	if (*n && cs->w) {
+		rc = trc_write(cs->w, s, b, *n, err);
+		if (rc)
+			return rc;
+	}
+	*recs = b;
+	return SIM_OK;
+}
+
+int cap_run(const cfg *c, const struct cap_guest_ops *g, const char *trace_path,
+	    struct rpl_results *res, rpl_progress_fn progress, void *progress_ctx,
+	    struct sim_err *err)
+{
+	struct cap_src cs = { 0 };
+	struct rpl_source src;
+	uint32_t nstreams = 0;
+	char *conf = NULL;
+	int mode = RPL_NATIVE, rc;
+
+	memset(res, 0, sizeof *res);
+	if (rpl_mode_parse(cfg_str(c, "capture.mode"), &mode))
+		return sim_errf(err, SIM_EINTERNAL, "cap_run: capture.mode not a mode");
+	cs.g = g;
+	rc = g->create(&cs.gst, c, &nstreams, err);
+	if (rc)
+		return rc;
+	cs.buf = sim_malloc((size_t)nstreams * CAP_BLOCK * sizeof *cs.buf);
+	conf = cfg_dump(c, 1);
+	if (!cs.buf || !conf) {
+		rc = sim_errf(err, SIM_ENOMEM, "out of memory starting the capture");
+		goto out;
+	}
+	if (trace_path) {
+		struct trc_write_opts wo = { 0 };
+		wo.nstreams = nstreams;
+		wo.page_size = (uint32_t)cfg_int(c, "machine.page_size");
+		wo.config_text = conf;
+		wo.chunk_size = (size_t)cfg_int(c, "trace.chunk_size");
+		wo.zstd_level = (int)cfg_int(c, "trace.zstd_level");
+		rc = trc_writer_open(&cs.w, trace_path, &wo, err);
+		if (rc)
+			goto out;
+	}
+	src.nstreams = nstreams;
+	src.next_block = cap_next;
+	src.ctx = &cs;
+	rc = rpl_run(c, mode, &src, res, progress, progress_ctx, err);
+	if (cs.w) {
+		if (rc == SIM_OK)
+			rc = trc_writer_close(cs.w, err);
+		else
+			trc_writer_abandon(cs.w);
+		cs.w = NULL;
+	}
+out:
+	if (cs.w)
+		trc_writer_abandon(cs.w);
+	sim_free(conf);
+	sim_free(cs.buf);
+	if (g->destroy)
+		g->destroy(cs.gst);
+	return rc;
+}

@@ -1,0 +1,127 @@
+/* disco capture WORKLOAD: run a guest on the live model and record its trace. */
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "analysis/report.h"
+#include "analysis/results.h"
+#include "capture/capture.h"
+#include "cli/cli.h"
+
+static const char usage[] =
+	"usage: disco capture WORKLOAD -o TRACE [--cpus N] [--mem SIZE] [--mode native|disco|uma]\n"
+	"                     [--hal plain|disco] [--scale F] [--seed S] [--set name=value ...]\n"
+	"                     [--config FILE] [--format table|csv|json] [--results FILE.h5] [--quiet]\n"
+	"\n"
+	"Run a workload's guest on the machine + monitor model, write its trace, and\n"
+	"print the same summary 'disco replay' prints.  Replaying the trace without\n"
+	"options reproduces these results exactly.\n"
+	"\n"
+	"workloads: synthetic (a parametric program on a minimal kernel: capture.synth.*)\n"
+	"\n"
+	"  -o FILE           the trace to write (.dtr)\n"
+	"  --cpus N          virtual CPUs (capture.cpus)\n"
+	"  --mem SIZE        the VM's memory (vm.mem.size), e.g. 64M\n"
+	"  --mode M          native (default), disco or uma (capture.mode)\n"
+	"  --hal H           plain (default) or disco: the Disco-aware HAL (capture.hal)\n"
+	"  --scale F         shrink or grow the workload (capture.scale)\n"
+	"  --seed S          the guest's random seed (capture.seed)\n"
+	"  --set, --config, --policy   as for disco replay\n"
+	"  --format F        summary: table (default), csv or json\n"
+	"  --results FILE    also write the results as HDF5\n"
+	"  --quiet           no summary\n";
+
+int cmd_capture(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "help", no_argument, 0, 'h' },
+		{ "output", required_argument, 0, 'o' },
+		{ "cpus", required_argument, 0, 'c' },
+		{ "mem", required_argument, 0, 'M' },
+		{ "mode", required_argument, 0, 'm' },
+		{ "hal", required_argument, 0, 'H' },
+		{ "scale", required_argument, 0, 's' },
+		{ "seed", required_argument, 0, 'S' },
+		{ "set", required_argument, 0, CLI_OPT_SET },
+		{ "config", required_argument, 0, CLI_OPT_CONFIG },
+		{ "policy", required_argument, 0, CLI_OPT_POLICY },
+		{ "format", required_argument, 0, 'f' },
+		{ "results", required_argument, 0, 'r' },
+		{ "quiet", no_argument, 0, 'q' },
+		{ 0, 0, 0, 0 },
+	};
+	static char sets[8][300];
+	struct cli_cfg_ops ops = { 0 };
+	struct sim_err err = { 0 };
+	struct rpl_results res;
+	const struct cap_guest_ops *g;
+	const char *out = NULL, *results = NULL;
+	int format = AN_FORMAT_TABLE, quiet = 0, o, nsets = 0, rc;
+	cfg *c = NULL;
+
+	optind = 1;
+	while ((o = getopt_long(argc, argv, "ho:", opts, NULL)) != -1) {
+		const char *param = NULL;
+		switch (o) {
+		case 'h': fputs(usage, stdout); return 0;
+		case 'o': out = optarg; break;
+		case 'c': param = "capture.cpus"; break;
+		case 'M': param = "vm.mem.size"; break;
+		case 'm': param = "capture.mode"; break;
+		case 'H': param = "capture.hal"; break;
+		case 's': param = "capture.scale"; break;
+		case 'S': param = "capture.seed"; break;
+		case CLI_OPT_SET: case CLI_OPT_CONFIG: case CLI_OPT_POLICY:
+			if (cli_cfg_ops_add(&ops, o, optarg, "capture"))
+				return 2;
+			break;
+		case 'f':
+			if (an_format_parse(optarg, &format))
+				return cli_usage_error("capture", "--format: '%s' is not table, csv or json", optarg);
+			break;
+		case 'r': results = optarg; break;
+		case 'q': quiet = 1; break;
+		default: return cli_usage_error("capture", "bad option");
+		}
+		if (param) {
+			/* the shorthand options are --set in disguise, applied in order */
+			if (nsets == 8)
+				return cli_usage_error("capture", "too many options");
+			snprintf(sets[nsets], sizeof sets[0], "%s=%s", param, optarg);
+			if (cli_cfg_ops_add(&ops, CLI_OPT_SET, sets[nsets++], "capture"))
+				return 2;
+		}
+	}
+	if (optind + 1 != argc)
+		return cli_usage_error("capture", optind < argc ? "one workload, please" : "which workload?");
+	g = cap_find_guest(argv[optind]);
+	if (!g)
+		return cli_usage_error("capture", "no workload '%s' (workloads: %s)", argv[optind],
+				       cap_guest_names());
+	if (!out)
+		return cli_usage_error("capture", "-o TRACE is required");
+	if ((rc = cli_new_cfg(&c, &err)) != SIM_OK)
+		return cli_fail("capture", &err);
+	rc = cfg_set(c, "capture.workload", g->name, NULL, &err);
+	if (rc == SIM_OK)
+		rc = cli_cfg_ops_apply(&ops, c, &err);
+	if (rc == SIM_OK)
+		rc = cap_run(c, g, out, &res, cli_progress, "capture", &err);
+	cli_progress_done();
+	if (rc) {
+		cfg_free(c);
+		return cli_fail("capture", &err);
+	}
+	if (res.warning[0])
+		fprintf(stderr, "disco capture: warning: %s\n", res.warning);
+	if (!quiet)
+		an_print_results(stdout, &res, format);
+	if (results) {
+		int mode = RPL_NATIVE;
+		rpl_mode_parse(cfg_str(c, "capture.mode"), &mode);
+		rc = an_write_results(results, rpl_mode_name(mode), c, &res, out, &err);
+	}
+	rpl_results_free(&res);
+	cfg_free(c);
+	return rc ? cli_fail("capture", &err) : 0;
+}

@@ -1,0 +1,144 @@
+/* Capture: its results are its trace's replay's, counter for counter; the
+ * same seed gives the same bytes. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "capture/capture.h"
+#include "machine/params.h"
+#include "monitor/costs.h"
+#include "policies/policy.h"
+#include "replay/replay.h"
+#include "tests/testlib.h"
+#include "traces/params.h"
+#include "traces/trace.h"
+
+static const struct param_table *const tables[] = {
+	&machine_param_table, &trace_param_table, &monitor_param_table, &policy_param_table,
+	&replay_param_table, &capture_param_table, NULL,
+};
+
+static cfg *mkcfg(const char *const *sets)
+{
+	cfg *c;
+	struct sim_err err = { 0 };
+	ck_assert_int_eq(cfg_new(&c, tables, &err), SIM_OK);
+	for (; sets && *sets; sets++)
+		ck_assert_msg(cfg_set_assignment(c, *sets, "test", &err) == SIM_OK, "%s", err.msg);
+	return c;
+}
+
+static void same(const struct rpl_results *a, const struct rpl_results *b)
+{
+	ck_assert_uint_eq(a->cycles, b->cycles);
+	ck_assert_uint_eq(a->records, b->records);
+	ck_assert_uint_eq(a->instructions, b->instructions);
+	ck_assert_uint_eq(a->references, b->references);
+	ck_assert_uint_eq(a->tlb_misses, b->tlb_misses);
+	ck_assert_uint_eq(a->l2tlb_hits, b->l2tlb_hits);
+	ck_assert_uint_eq(a->ktlb_faults, b->ktlb_faults);
+	ck_assert_uint_eq(a->lock_contended, b->lock_contended);
+	ck_assert_int_eq(memcmp(a->service, b->service, sizeof a->service), 0);
+	ck_assert_int_eq(memcmp(a->cpu, b->cpu, (size_t)a->ncpus * sizeof *a->cpu), 0);
+}
+
+/* Replay path under the header's configuration, as `disco replay` does. */
+static void replay(const char *path, int mode, struct rpl_results *res)
+{
+	struct sim_err err = { 0 };
+	trc_reader *r;
+	struct rpl_source src;
+	cfg *c = mkcfg(NULL);
+	char ps[32];
+	ck_assert_msg(trc_reader_open(&r, path, &err) == SIM_OK, "%s", err.msg);
+	snprintf(ps, sizeof ps, "%u", trc_reader_info(r)->page_size);
+	ck_assert_int_eq(cfg_set(c, "machine.page_size", ps, NULL, &err), SIM_OK);
+	ck_assert_msg(cfg_parse_text(c, trc_reader_info(r)->config_text,
+				     strlen(trc_reader_info(r)->config_text), "hdr", &err) == SIM_OK,
+		      "%s", err.msg);
+	rpl_source_from_reader(&src, r);
+	ck_assert_msg(rpl_run(c, mode, &src, res, NULL, NULL, &err) == SIM_OK, "%s", err.msg);
+	trc_reader_close(r);
+	cfg_free(c);
+}
+
+static const char *const modes[] = { "capture.mode=native", "capture.mode=disco", "capture.mode=uma" };
+
+START_TEST(capture_equals_replay)
+{
+	int mode = _i;
+	const char *sets[] = { "capture.cpus=3", "machine.cpus=4", "capture.synth.refs=60000",
+			       "capture.synth.syscall_interval=700", "trace.chunk_size=16K",
+			       modes[mode], mode == 1 ? "capture.hal=disco" : "capture.hal=plain", NULL };
+	struct sim_err err = { 0 };
+	struct rpl_results a, b;
+	cfg *c = mkcfg(sets);
+	const char *path = t_path(mode == 0 ? "n.dtr" : mode == 1 ? "d.dtr" : "u.dtr");
+	ck_assert_msg(cap_run(c, cap_find_guest("synthetic"), path, &a, NULL, NULL, &err) == SIM_OK,
+		      "%s", err.msg);
+	ck_assert_uint_gt(a.references, 180000);
+	ck_assert_uint_gt(a.service[TRC_SVC_READ].count, 0);
+	ck_assert_uint_gt(a.service[TRC_SVC_DEMAND_ZERO].count, 0);
+	ck_assert_uint_gt(a.lock_acquires, 0);
+	replay(path, mode, &b);
+	same(&a, &b);
+	rpl_results_free(&a);
+	rpl_results_free(&b);
+	cfg_free(c);
+}
+END_TEST
+
+START_TEST(same_seed_same_bytes)
+{
+	const char *s1[] = { "capture.cpus=2", "capture.synth.refs=20000", NULL };
+	const char *s2[] = { "capture.cpus=2", "capture.synth.refs=20000", "capture.seed=2", NULL };
+	struct sim_err err = { 0 };
+	struct rpl_results r;
+	cfg *c1 = mkcfg(s1), *c2 = mkcfg(s2);
+	size_t la, lb, lc;
+	char *a, *b, *d;
+	ck_assert_int_eq(cap_run(c1, cap_find_guest("synthetic"), t_path("s1a.dtr"), &r, NULL, NULL, &err), SIM_OK);
+	rpl_results_free(&r);
+	ck_assert_int_eq(cap_run(c1, cap_find_guest("synthetic"), t_path("s1b.dtr"), &r, NULL, NULL, &err), SIM_OK);
+	rpl_results_free(&r);
+	ck_assert_int_eq(cap_run(c2, cap_find_guest("synthetic"), t_path("s2.dtr"), &r, NULL, NULL, &err), SIM_OK);
+	rpl_results_free(&r);
+	a = t_read_file(t_path("s1a.dtr"), &la);
+	b = t_read_file(t_path("s1b.dtr"), &lb);
+	d = t_read_file(t_path("s2.dtr"), &lc);
+	ck_assert_uint_eq(la, lb);
+	ck_assert_int_eq(memcmp(a, b, la), 0);
+	ck_assert(la != lc || memcmp(a, d, la) != 0);
+	free(a);
+	free(b);
+	free(d);
+	cfg_free(c1);
+	cfg_free(c2);
+}
+END_TEST
+
+START_TEST(too_big_for_memory)
+{
+	const char *s[] = { "capture.cpus=2", "vm.mem.size=8M", "capture.synth.footprint=16M", NULL };
+	struct sim_err err = { 0 };
+	struct rpl_results r;
+	cfg *c = mkcfg(s);
+	ck_assert_int_eq(cap_run(c, cap_find_guest("synthetic"), NULL, &r, NULL, NULL, &err), SIM_EINVAL);
+	ck_assert_ptr_nonnull(strstr(err.msg, "capture.synth.footprint"));
+	cfg_free(c);
+}
+END_TEST
+
+Suite *make_suite(void)
+{
+	Suite *s = suite_create("capture");
+	TCase *tc = tcase_create("capture");
+	tcase_set_timeout(tc, 120);
+	tcase_add_loop_test(tc, capture_equals_replay, 0, 3);
+	tcase_add_test(tc, same_seed_same_bytes);
+	tcase_add_test(tc, too_big_for_memory);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+CHECK_MAIN

@@ -1,0 +1,102 @@
+/* pmap and memmap: placement on the asked node, overflow to the next,
+ * release, and the invariants of monitor/pmap.c after every step. */
+#include "base/mem.h"
+#include "monitor/pmap.h"
+#include "tests/testlib.h"
+
+START_TEST(assign_and_release)
+{
+	pmap *p;
+	struct sim_err err = { 0 };
+	ck_assert_int_eq(pmap_new(&p, 100, 4, 8, &err), SIM_OK);   /* 32 machine pages */
+	ck_assert_uint_eq(pmap_lookup(pmap_array(p), 5), PMAP_NONE);
+	ck_assert_uint_eq(pmap_assign(p, 5, 2), 16);   /* lowest page of node 2 */
+	ck_assert_uint_eq(pmap_assign(p, 6, 2), 17);
+	ck_assert_uint_eq(pmap_owner(p, 16), 5);
+	ck_assert(pmap_check(p));
+	/* fill node 3, then overflow to node 0 */
+	for (uint64_t g = 10; g < 18; g++)
+		ck_assert_uint_eq(pmap_assign(p, g, 3) / 8, 3);
+	ck_assert_uint_eq(pmap_assign(p, 18, 3) / 8, 0);
+	ck_assert(pmap_check(p));
+	pmap_release(p, 5);
+	ck_assert_uint_eq(pmap_owner(p, 16), PMAP_NONE);
+	ck_assert_uint_eq(pmap_lookup(pmap_array(p), 5), PMAP_NONE);
+	ck_assert_uint_eq(pmap_assign(p, 40, 2), 16);   /* reused */
+	ck_assert(pmap_check(p));
+	ck_assert_uint_eq(pmap_pages_in_use(p), 11);
+	/* the machine fills up */
+	for (uint64_t g = 50; g < 100; g++)
+		pmap_assign(p, g, 1);
+	ck_assert_uint_eq(pmap_pages_in_use(p), 32);
+	ck_assert_uint_eq(pmap_assign(p, 41, 0), PMAP_NONE);
+	ck_assert(pmap_check(p));
+	pmap_free(p);
+}
+END_TEST
+
+static void collect(void *ctx, uint32_t asid, uint64_t vpn)
+{
+	uint64_t *sum = ctx;
+	*sum += vpn * 10 + asid;
+}
+
+START_TEST(backmaps)
+{
+	pmap *p;
+	struct sim_err err = { 0 };
+	uint64_t sum = 0;
+	ck_assert_int_eq(pmap_new(&p, 100, 2, 64, &err), SIM_OK);
+	ck_assert_int_eq(pmap_backmap_add(p, 7, 1, 0x400), SIM_OK);
+	ck_assert_int_eq(pmap_backmap_add(p, 7, 2, 0x500), SIM_OK);
+	ck_assert_int_eq(pmap_backmap_add(p, 7, 1, 0x400), SIM_OK);   /* duplicate ignored */
+	ck_assert_int_eq(pmap_backmap_foreach(p, 7, collect, &sum), 0);
+	ck_assert_uint_eq(sum, 0x400 * 10 + 1 + 0x500 * 10 + 2);
+	ck_assert(pmap_check(p));
+	pmap_backmap_clear(p, 7);
+	sum = 0;
+	pmap_backmap_foreach(p, 7, collect, &sum);
+	ck_assert_uint_eq(sum, 0);
+	ck_assert(pmap_check(p));
+	/* many pages, many mappings: the pool grows, freed nodes are reused */
+	for (uint64_t g = 0; g < 100; g++)
+		for (uint64_t v = 0; v < 30; v++)
+			ck_assert_int_eq(pmap_backmap_add(p, g, (uint32_t)v % 3, v), SIM_OK);
+	ck_assert(pmap_check(p));
+	for (uint64_t g = 0; g < 100; g += 2)
+		pmap_backmap_clear(p, g);
+	ck_assert(pmap_check(p));
+	/* past the limit a page is marked overflowed */
+	for (uint64_t v = 0; v < PMAP_BACKMAP_MAX + 5; v++)
+		pmap_backmap_add(p, 50, 9, 1000 + v);
+	ck_assert_int_eq(pmap_backmap_foreach(p, 50, collect, &sum), 1);
+	ck_assert(pmap_check(p));
+	pmap_free(p);
+}
+END_TEST
+
+START_TEST(out_of_memory)
+{
+	pmap *p = NULL;
+	struct sim_err err = { 0 };
+	for (long n = 1; n <= 8; n++) {
+		sim_mem_fail_after(n);
+		ck_assert_int_eq(pmap_new(&p, 100, 4, 8, &err), SIM_ENOMEM);
+		ck_assert_ptr_null(p);
+	}
+	sim_mem_fail_after(0);
+}
+END_TEST
+
+Suite *make_suite(void)
+{
+	Suite *s = suite_create("pmap");
+	TCase *tc = tcase_create("pmap");
+	tcase_add_test(tc, assign_and_release);
+	tcase_add_test(tc, backmaps);
+	tcase_add_test(tc, out_of_memory);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+CHECK_MAIN

@@ -1,0 +1,192 @@
+/* Policies: the registry agrees with the parameter table; each placement
+ * and scheduling rule; the set-associative L2TLB's hits, invalidation,
+ * flush and LRU replacement. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "policies/policy.h"
+#include "tests/testlib.h"
+
+static const struct param_table *const tables[] = { &policy_param_table, NULL };
+
+static cfg *mkcfg(const char *entries, const char *ways)
+{
+	cfg *c;
+	struct sim_err err = { 0 };
+	ck_assert_int_eq(cfg_new(&c, tables, &err), SIM_OK);
+	ck_assert_int_eq(cfg_set(c, "policy.l2tlb.entries", entries, NULL, &err), SIM_OK);
+	ck_assert_int_eq(cfg_set(c, "policy.l2tlb.ways", ways, NULL, &err), SIM_OK);
+	return c;
+}
+
+START_TEST(registry_matches_choices)
+{
+	static const char *const kinds[] = { "placement", "sched", "l2tlb" };
+	cfg *c = mkcfg("1024", "4");
+	for (int k = 0; k < 3; k++) {
+		char names[256], *tok, *save;
+		const struct param_def *d = cfg_def(c, (size_t)cfg_find(c, pol_kind_param(kinds[k])));
+		ck_assert_str_eq(d->choices, pol_names(kinds[k]));
+		snprintf(names, sizeof names, "%s", pol_names(kinds[k]));
+		for (tok = strtok_r(names, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+			const void *p = k == 0 ? (const void *)pol_find_placement(tok)
+				      : k == 1 ? (const void *)pol_find_sched(tok)
+					       : (const void *)pol_find_l2tlb(tok);
+			ck_assert_msg(p != NULL, "%s policy '%s' is a choice but not registered", kinds[k], tok);
+		}
+	}
+	ck_assert_ptr_null(pol_find_placement("nope"));
+	ck_assert_ptr_null(pol_kind_param("nope"));
+	cfg_free(c);
+}
+END_TEST
+
+START_TEST(placements)
+{
+	struct pol_place_view v = { 4, 1000 };
+	struct sim_err err = { 0 };
+	cfg *c = mkcfg("1024", "4");
+	void *st;
+	const struct pol_placement_ops *p;
+
+	p = pol_find_placement("first-touch");
+	ck_assert_int_eq(p->create(&st, c, &v, &err), SIM_OK);
+	ck_assert_int_eq(p->node_for(st, 17, 3), 3);
+	p->destroy(st);
+	p = pol_find_placement("round-robin");
+	ck_assert_int_eq(p->create(&st, c, &v, &err), SIM_OK);
+	for (uint64_t g = 0; g < 8; g++)
+		ck_assert_int_eq(p->node_for(st, g, 0), (int)(g % 4));
+	p->destroy(st);
+	p = pol_find_placement("consecutive");
+	ck_assert_int_eq(p->create(&st, c, &v, &err), SIM_OK);
+	ck_assert_int_eq(p->node_for(st, 0, 3), 0);
+	ck_assert_int_eq(p->node_for(st, 249, 3), 0);
+	ck_assert_int_eq(p->node_for(st, 250, 0), 1);
+	ck_assert_int_eq(p->node_for(st, 999, 0), 3);
+	p->destroy(st);
+	p = pol_find_placement("node0");
+	ck_assert_int_eq(p->create(&st, c, &v, &err), SIM_OK);
+	ck_assert_int_eq(p->node_for(st, 999, 2), 0);
+	p->destroy(st);
+	cfg_free(c);
+}
+END_TEST
+
+START_TEST(scheduling)
+{
+	struct pol_sched_view v = { 4, 4, 1000 };
+	struct sim_err err = { 0 };
+	cfg *c = mkcfg("1024", "4");
+	void *st;
+	const struct pol_sched_ops *s = pol_find_sched("pinned");
+	ck_assert_int_eq(s->create(&st, c, &v, &err), SIM_OK);
+	ck_assert_int_eq(s->cpu_for(st, 2, 123456), 2);
+	ck_assert_uint_eq(s->next_change(st, 5), UINT64_MAX);
+	s->destroy(st);
+	s = pol_find_sched("round-robin");
+	ck_assert_int_eq(s->create(&st, c, &v, &err), SIM_OK);
+	ck_assert_int_eq(s->cpu_for(st, 2, 999), 2);
+	ck_assert_int_eq(s->cpu_for(st, 2, 1000), 3);
+	ck_assert_int_eq(s->cpu_for(st, 3, 1000), 0);
+	ck_assert_uint_eq(s->next_change(st, 1000), 2000);
+	/* a permutation in every slice: no two vCPUs share a CPU */
+	for (uint64_t t = 0; t < 10000; t += 1000) {
+		int seen = 0;
+		for (int i = 0; i < 4; i++)
+			seen |= 1 << s->cpu_for(st, i, t);
+		ck_assert_int_eq(seen, 15);
+	}
+	s->destroy(st);
+	cfg_free(c);
+}
+END_TEST
+
+START_TEST(l2tlb_against_reference)
+{
+	static const char *const geoms[][2] = { { "64", "1" }, { "64", "4" }, { "32", "32" }, { "256", "8" } };
+	const char *entries = geoms[_i][0], *ways = geoms[_i][1];
+	int nways = atoi(ways), nsets = atoi(entries) / nways;
+	struct sim_err err = { 0 };
+	cfg *c = mkcfg(entries, ways);
+	const struct pol_l2tlb_ops *o = pol_find_l2tlb("set-assoc");
+	void *st;
+	uint64_t seed = 99;
+	ck_assert_int_eq(o->create(&st, c, &err), SIM_OK);
+	/* random lookups and inserts over 120 keys: a hit always returns what
+	 * was inserted for that key; an invalidated key misses */
+	for (int step = 0; step < 20000; step++) {
+		uint64_t x = (seed = seed * 6364136223846793005ull + 1442695040888963407ull) >> 33;
+		uint32_t asid = (uint32_t)(x % 3);
+		uint64_t vpn = (x >> 2) % 40;
+		uint64_t mpn = 0;
+		int w = 0, hit = o->lookup(st, asid, vpn, &mpn, &w);
+		if (hit)
+			ck_assert_uint_eq(mpn, vpn * 7 + asid);   /* a hit returns what was inserted */
+		else
+			o->insert(st, asid, vpn, vpn * 7 + asid, 1);
+		if (step % 97 == 0) {
+			o->invalidate(st, asid, vpn);
+			ck_assert_int_eq(o->lookup(st, asid, vpn, &mpn, &w), 0);
+		}
+	}
+	/* a key just inserted always hits */
+	o->flush(st);
+	for (uint64_t vpn = 0; vpn < 200; vpn++) {
+		uint64_t mpn;
+		int w;
+		o->insert(st, 5, vpn, vpn, 0);
+		ck_assert_int_eq(o->lookup(st, 5, vpn, &mpn, &w), 1);
+		ck_assert_int_eq(w, 0);
+	}
+	/* nothing survives a flush */
+	o->flush(st);
+	for (uint64_t vpn = 0; vpn < 200; vpn++) {
+		uint64_t mpn;
+		int w;
+		ck_assert_int_eq(o->lookup(st, 5, vpn, &mpn, &w), 0);
+	}
+	/* fully associative (one set): exactly `entries` most recent keys hit */
+	if (nsets == 1) {
+		for (uint64_t vpn = 0; vpn < (uint64_t)nways * 3; vpn++)
+			o->insert(st, 1, vpn, vpn, 1);
+		for (uint64_t vpn = 0; vpn < (uint64_t)nways * 3; vpn++) {
+			uint64_t mpn;
+			int w;
+			ck_assert_int_eq(o->lookup(st, 1, vpn, &mpn, &w), vpn >= (uint64_t)nways * 2);
+		}
+	}
+	o->destroy(st);
+	cfg_free(c);
+}
+END_TEST
+
+START_TEST(l2tlb_bad_geometry)
+{
+	struct sim_err err = { 0 };
+	void *st;
+	cfg *c = mkcfg("96", "4");   /* 24 sets: not a power of two */
+	ck_assert_int_eq(pol_find_l2tlb("set-assoc")->create(&st, c, &err), SIM_EINVAL);
+	ck_assert_ptr_nonnull(strstr(err.msg, "power of two"));
+	cfg_free(c);
+	c = mkcfg("6", "4");
+	ck_assert_int_eq(pol_find_l2tlb("set-assoc")->create(&st, c, &err), SIM_EINVAL);
+	cfg_free(c);
+}
+END_TEST
+
+Suite *make_suite(void)
+{
+	Suite *s = suite_create("policies");
+	TCase *tc = tcase_create("policies");
+	tcase_add_test(tc, registry_matches_choices);
+	tcase_add_test(tc, placements);
+	tcase_add_test(tc, scheduling);
+	tcase_add_loop_test(tc, l2tlb_against_reference, 0, 4);
+	tcase_add_test(tc, l2tlb_bad_geometry);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+CHECK_MAIN
