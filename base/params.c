@@ -211,13 +211,18 @@ static int parse_value(const struct param_def *d, const char *text, struct value
 		v->r = x;
 		v->i = (int64_t)x;
 		snprintf(v->text, sizeof v->text, "%.17g", x);
-		/* shortest text that reads back to the same double */
-		for (int prec = 1; prec <= 17; prec++) {
-			char t[64];
-			snprintf(t, sizeof t, "%.*g", prec, x);
-			if (strtod(t, NULL) == x) {
-				snprintf(v->text, sizeof v->text, "%s", t);
-				break;
+		/* integers as integers; others in the shortest text that reads
+		 * back to the same double */
+		if (x == floor(x) && fabs(x) < 1e15) {
+			snprintf(v->text, sizeof v->text, "%.0f", x);
+		} else {
+			for (int prec = 1; prec <= 17; prec++) {
+				char t[64];
+				snprintf(t, sizeof t, "%.*g", prec, x);
+				if (strtod(t, NULL) == x) {
+					snprintf(v->text, sizeof v->text, "%s", t);
+					break;
+				}
 			}
 		}
 		break;

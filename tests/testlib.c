@@ -4,9 +4,22 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <ftw.h>
 #include <unistd.h>
 
 static char dir[256];
+
+static int remove_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	return remove(path);
+}
+
+/* Each test process removes its own directory when it exits. */
+static void remove_dir(void)
+{
+	if (dir[0])
+		nftw(dir, remove_one, 16, FTW_DEPTH | FTW_PHYS);
+}
 
 const char *t_path(const char *name)
 {
@@ -17,6 +30,7 @@ const char *t_path(const char *name)
 		const char *base = getenv("TMPDIR");
 		snprintf(dir, sizeof dir, "%s/disco-test-XXXXXX", base && *base ? base : "/tmp");
 		ck_assert_ptr_nonnull(mkdtemp(dir));
+		atexit(remove_dir);
 	}
 	snprintf(out, 512, "%s/%s", dir, name);
 	return out;

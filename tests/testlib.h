@@ -11,8 +11,8 @@
 
 Suite *make_suite(void);
 
-/* A fresh temporary directory for this process (created once, removed at exit
- * only when every test passed); returns "DIR/name" in a static buffer ring. */
+/* A fresh temporary directory for this process (created once, removed when
+ * the process exits); returns "DIR/name" in a static buffer ring. */
 const char *t_path(const char *name);
 /* Write len bytes to path; ck_assert on failure. */
 void t_write_file(const char *path, const void *data, size_t len);
