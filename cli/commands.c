@@ -2,8 +2,12 @@
 #include "cli/cli.h"
 
 int cmd_params(int argc, char **argv);
+int cmd_plot(int argc, char **argv);
+int cmd_results(int argc, char **argv);
 
 const struct cli_command cli_commands[] = {
 	{ "params", cmd_params, "list the parameters, their defaults, ranges and help" },
+	{ "results", cmd_results, "print the runs of a results file (table, csv or json)" },
+	{ "plot", cmd_plot, "draw a results file's runs: time breakdown or locality bars" },
 	{ NULL, NULL, NULL },
 };
