@@ -23,8 +23,9 @@ typedef struct an_file an_file;
 /* Open and close a results file for writing.  AN_APPEND writes in place: each
  * run is written under a hidden name and renamed to its own once complete, and
  * the file is flushed after each run, so an interrupted sweep keeps every run
- * it finished.  an_close returns the first error of the session (the rename,
- * for AN_CREATE); an_abort closes and, for AN_CREATE, removes the temporary
+ * it finished.  an_close returns the first failure to write a run in the
+ * session (a refused run name does not count), or its own (the rename, for
+ * AN_CREATE); an_abort closes and, for AN_CREATE, removes the temporary
  * file.  Both free f (NULL is allowed). */
 int an_open(an_file **out, const char *path, int mode, struct sim_err *err);
 int an_close(an_file *f, struct sim_err *err);

@@ -640,12 +640,13 @@ int an_list_runs(const char *path, char ***names, size_t *n, struct sim_err *err
 	return rc;
 }
 
-/* A string attribute (variable or fixed length) as a malloc'd string; NULL if
- * absent or not a string. */
-static char *read_str_attr_by(hid_t a)
+/* A string attribute (variable or fixed length) as a malloc'd string in *out.
+ * Returns 1, 0 if it is not a readable string (*out NULL), -1 out of memory. */
+static int read_str_attr_by(hid_t a, char **out)
 {
 	hid_t t = H5Aget_type(a), s = -1, mt = -1;
-	char *out = NULL;
+	int rc = 0;
+	*out = NULL;
 	if (t < 0 || H5Tget_class(t) != H5T_STRING)
 		goto out;
 	s = H5Aget_space(a);
@@ -655,7 +656,8 @@ static char *read_str_attr_by(hid_t a)
 		char *v = NULL;
 		mt = str_type();
 		if (mt >= 0 && H5Aread(a, mt, &v) >= 0 && v) {
-			out = sim_strdup(v);
+			*out = sim_strdup(v);
+			rc = *out ? 1 : -1;
 			H5free_memory(v);
 		}
 	} else {
@@ -665,31 +667,35 @@ static char *read_str_attr_by(hid_t a)
 		mt = H5Tcopy(H5T_C_S1);
 		if (mt < 0 || H5Tset_size(mt, n + 1) < 0 || H5Tset_strpad(mt, H5T_STR_NULLTERM) < 0)
 			goto out;
-		out = sim_calloc(1, n + 1);
-		if (out && H5Aread(a, mt, out) < 0) {
-			sim_free(out);
-			out = NULL;
+		*out = sim_calloc(1, n + 1);
+		rc = *out ? 1 : -1;
+		if (*out && H5Aread(a, mt, *out) < 0) {
+			sim_free(*out);
+			*out = NULL;
+			rc = 0;
 		}
 	}
 out:
 	if (mt >= 0) H5Tclose(mt);
 	if (s >= 0) H5Sclose(s);
 	if (t >= 0) H5Tclose(t);
-	return out;
+	return rc;
 }
 
-static char *read_str_attr(hid_t obj, const char *name)
+/* As read_str_attr_by, by name: 0 also when absent. */
+static int read_str_attr(hid_t obj, const char *name, char **out)
 {
 	hid_t a;
-	char *v;
+	int rc;
+	*out = NULL;
 	if (H5Aexists(obj, name) <= 0)
-		return NULL;
+		return 0;
 	a = H5Aopen(obj, name, H5P_DEFAULT);
 	if (a < 0)
-		return NULL;
-	v = read_str_attr_by(a);
+		return 0;
+	rc = read_str_attr_by(a, out);
 	H5Aclose(a);
-	return v;
+	return rc;
 }
 
 static int read_num_attr(hid_t obj, const char *name, hid_t mtype, void *v)
@@ -720,7 +726,11 @@ static herr_t collect_param(hid_t loc, const char *name, const H5A_info_t *info,
 	a = H5Aopen(loc, name, H5P_DEFAULT);
 	if (a < 0)
 		return 0;
-	v = read_str_attr_by(a);
+	if (read_str_attr_by(a, &v) < 0) {
+		H5Aclose(a);
+		t->nomem = 1;
+		return -1;
+	}
 	H5Aclose(a);
 	if (!v)
 		return 0;
@@ -823,11 +833,18 @@ static int read_run(hid_t g, const char *path, const char *group, struct rpl_res
 {
 	uint64_t *t = NULL;
 	size_t rows, n;
-	char *mode;
+	char *mode, *w;
 	int rc, ncpus_attr;
 
 	memset(r, 0, sizeof *r);
-	mode = read_str_attr(g, "mode");
+	if (read_str_attr(g, "mode", &mode) < 0 || read_str_attr(g, "warning", &w) < 0) {
+		sim_free(mode);
+		return sim_errf(err, SIM_ENOMEM, "%s: out of memory", path);
+	}
+	if (w) {
+		snprintf(r->warning, sizeof r->warning, "%s", w);
+		sim_free(w);
+	}
 	if (!mode || an_mode_parse(mode, &r->mode) != SIM_OK) {
 		rc = sim_errf(err, SIM_ECORRUPT, "%s: run '%s': attribute 'mode' missing or not "
 			      "native, disco or uma", path, group);
@@ -839,11 +856,6 @@ static int read_run(hid_t g, const char *path, const char *group, struct rpl_res
 		return sim_errf(err, SIM_ECORRUPT, "%s: run '%s': attribute 'clock_mhz' missing", path, group);
 	if (read_num_attr(g, "nvcpus", H5T_NATIVE_INT, &r->nvcpus) < 0)
 		r->nvcpus = 0;
-	char *w = read_str_attr(g, "warning");
-	if (w) {
-		snprintf(r->warning, sizeof r->warning, "%s", w);
-		sim_free(w);
-	}
 
 	if ((rc = read_table(g, path, group, "breakdown", -1, RPL_NCATS, &t, &n, err)) != SIM_OK)
 		return rc;
@@ -941,8 +953,9 @@ int an_read_results(const char *path, const char *group, struct rpl_results *r,
 		txt.s[txt.len] = '\0';
 	}
 	if (trace_path) {
-		char *tp = read_str_attr(g, "trace");
-		*trace_path = tp ? tp : sim_strdup("");
+		char *tp;
+		int got = read_str_attr(g, "trace", &tp);
+		*trace_path = got > 0 ? tp : got == 0 ? sim_strdup("") : NULL;
 		if (!*trace_path) {
 			rc = sim_errf(err, SIM_ENOMEM, "%s: out of memory", path);
 			goto out_free_run;
