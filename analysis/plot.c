@@ -360,7 +360,7 @@ int an_plot_breakdown(const char *out_path, const struct rpl_results *const *run
 		}
 		snprintf(b.above[i], sizeof b.above[i], "%.0f", t);
 	}
-	b.ylabel = "Normalized execution time (%, CPU cycles summed over CPUs)";
+	b.ylabel = "Normalized execution time (% of baseline, all CPUs)";
 	if (title)
 		snprintf(b.title, sizeof b.title, "%s", title);
 	else
@@ -425,7 +425,7 @@ int an_plot_locality(const char *out_path, const struct rpl_results *const *runs
 		else
 			snprintf(b.above[i], sizeof b.above[i], "no misses");
 	}
-	b.ylabel = "Normalized non-idle execution time (%)";
+	b.ylabel = "Normalized non-idle time (% of baseline, all CPUs)";
 	if (title)
 		snprintf(b.title, sizeof b.title, "%s", title);
 	else

@@ -553,7 +553,7 @@ static int open_read(const char *path, hid_t *fid, struct sim_err *err)
 		return rc;
 	*fid = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
 	if (*fid < 0)
-		return sim_errf(err, SIM_ECORRUPT, "%s: cannot open as HDF5 (damaged?)", path);
+		return sim_errf(err, SIM_ECORRUPT, "%s: cannot open as HDF5 (damaged, or open for writing by another process?)", path);
 	if ((rc = check_version(*fid, path, err)) != SIM_OK) {
 		H5Fclose(*fid);
 		return rc;

@@ -31,6 +31,10 @@ run "results: no such run" 2 "$DISCO" results "$H5" --group nothing
 has "$T/err" "run named" "no run named 'nothing'"
 run "results: bad format" 2 "$DISCO" results "$H5" --format xml
 run "results: no file" 2 "$DISCO" results
+run "results --help" 0 "$DISCO" help results
+has "$T/out" "help names RESULTS.md" "RESULTS.md"
+run "plot --help" 0 "$DISCO" plot --help
+has "$T/out" "help names kinds" "locality"
 
 PY=""
 for p in /usr/bin/python3 python3; do
