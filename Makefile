@@ -55,12 +55,15 @@ DISCO    := $(BUILD)/disco
 TEST_SRCS := $(sort $(wildcard tests/*/check_*.c))
 TEST_BINS := $(TEST_SRCS:%.c=$(BUILD)/%)
 TESTLIB   := $(BUILD)/obj/tests/testlib.o
+# Helper programs the end-to-end tests run (tests/<module>/tool_*.c).
+TOOL_SRCS := $(sort $(wildcard tests/*/tool_*.c))
+TOOL_BINS := $(TOOL_SRCS:%.c=$(BUILD)/%)
 BENCH_SRCS := $(sort $(wildcard tests/bench/*.c))
 BENCH_BINS := $(BENCH_SRCS:%.c=$(BUILD)/%)
 
 .PHONY: $(GOALS)
 all disco: $(DISCO)
-tests: $(DISCO) $(TEST_BINS)
+tests: $(DISCO) $(TEST_BINS) $(TOOL_BINS)
 
 $(BUILD)/obj/%.o: %.c
 	@mkdir -p $(dir $@)

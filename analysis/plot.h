@@ -1,0 +1,38 @@
+/*
+ * Figures through gnuplot, run as an external program: stacked execution-time
+ * bars normalized to a baseline (Figures 6, 8) and the locality bars of
+ * Figure 9.  The output format follows the file's extension (.png, .svg, .pdf).
+ */
+#ifndef ANALYSIS_PLOT_H
+#define ANALYSIS_PLOT_H
+
+#include <stddef.h>
+
+#include "base/err.h"
+#include "replay/replay.h"
+
+/* Find gnuplot on PATH: writes its path into buf.  SIM_ENOTSUP, with a message
+ * naming the Debian package gnuplot-nox, when it is missing. */
+int an_gnuplot_find(char *buf, size_t n, struct sim_err *err);
+
+/* One stacked bar per run, cycles summed over CPUs, categories bottom to top
+ * user, kernel, kernel_sync, monitor, idle, scaled so that run `base` totals
+ * 100; each bar's total is printed above it.  labels[i] names bar i (NULL:
+ * "run i"); title NULL: a default naming the baseline.  The figure is written
+ * to out_path (a temporary file renamed into place).
+ * Returns 0; SIM_EINVAL for bad arguments (n < 1, base out of range, a
+ * baseline of zero time, an unknown extension); SIM_ENOTSUP without gnuplot;
+ * SIM_EIO when gnuplot fails (its first error line in err). */
+int an_plot_breakdown(const char *out_path, const struct rpl_results *const *runs,
+		      const char *const *labels, int n, int base, const char *title,
+		      struct sim_err *err);
+
+/* Figure 9: non-idle time split into instruction execution (user, kernel and
+ * sync time not stalled), local stall, remote stall and monitor overhead,
+ * normalized to run `base` = 100, with the percentage of L2 misses served
+ * locally above each bar.  Arguments and returns as an_plot_breakdown. */
+int an_plot_locality(const char *out_path, const struct rpl_results *const *runs,
+		     const char *const *labels, int n, int base, const char *title,
+		     struct sim_err *err);
+
+#endif

@@ -1,0 +1,76 @@
+/*
+ * Results files (DESIGN 11): one HDF5 file holds one group per run, each with
+ * the run's configuration as attributes and its numbers as plain datasets
+ * whose columns are named by attributes.  The layout is in analysis/RESULTS.md.
+ */
+#ifndef ANALYSIS_RESULTS_H
+#define ANALYSIS_RESULTS_H
+
+#include <stddef.h>
+
+#include "base/err.h"
+#include "base/params.h"
+#include "replay/replay.h"
+
+#define AN_RESULTS_VERSION 1    /* root attribute disco_results_version */
+
+typedef struct an_file an_file;
+
+/* Modes of an_open. */
+#define AN_CREATE 1   /* a new file, written to PATH.tmp-PID and renamed into place by an_close */
+#define AN_APPEND 2   /* add groups to an existing file in place (created as AN_CREATE if absent) */
+
+/* Open and close a results file for writing.  AN_APPEND writes in place: each
+ * run is written under a hidden name and renamed to its own once complete, and
+ * the file is flushed after each run, so an interrupted sweep keeps every run
+ * it finished.  an_close returns the first failure to write a run in the
+ * session (a refused run name does not count), or its own (the rename, for
+ * AN_CREATE); an_abort closes and, for AN_CREATE, removes the temporary
+ * file.  Both free f (NULL is allowed). */
+int an_open(an_file **out, const char *path, int mode, struct sim_err *err);
+int an_close(an_file *f, struct sim_err *err);
+void an_abort(an_file *f);
+
+/* Add one run as group `group` (a name without '/', not starting with '.').
+ * c (may be NULL) gives one string attribute per parameter; trace_path (may be
+ * NULL) is stored as the attribute `trace`.  SIM_EINVAL if the group exists. */
+int an_add_run(an_file *f, const char *group, const cfg *c, const struct rpl_results *r,
+	       const char *trace_path, struct sim_err *err);
+/* 1 if the file open for writing already has a group of that name (resume). */
+int an_has_run(an_file *f, const char *group);
+
+/* A new file holding one run: an_open(AN_CREATE) + an_add_run + an_close. */
+int an_write_results(const char *path, const char *group_name, const cfg *c,
+		     const struct rpl_results *r, const char *trace_path, struct sim_err *err);
+
+/* Reading.  an_list_runs gives the group names in the order they were written
+ * (name order for files that did not track it); free with an_free_names.
+ * Errors name the file: SIM_EINVAL when it does not exist, SIM_ECORRUPT when it
+ * is not HDF5 or lacks a dataset, SIM_EVERSION when it is newer than us. */
+int an_list_runs(const char *path, char ***names, size_t *n, struct sim_err *err);
+void an_free_names(char **names, size_t n);
+
+/* Load group `group` (NULL: the only group; an error if there are several)
+ * into r (r->cpu allocated with sim_malloc: free with an_results_free).  If
+ * config_text is not NULL it gets "name = value\n" lines of the stored
+ * configuration (malloc'd, "" if none), and trace_path (if not NULL) the
+ * stored trace path (malloc'd, "" if none). */
+int an_read_results(const char *path, const char *group, struct rpl_results *r,
+		    char **config_text, char **trace_path, struct sim_err *err);
+void an_results_free(struct rpl_results *r);   /* frees r->cpu, not r */
+
+/* Sums over CPUs, computed here so that analysis/ needs no replay/ code. */
+uint64_t an_total_cat(const struct rpl_results *r, int cat);          /* cycles */
+uint64_t an_total_stall_local(const struct rpl_results *r);           /* cycles */
+uint64_t an_total_stall_remote(const struct rpl_results *r);          /* cycles */
+/* Fraction of L2 misses served by local memory, in [0, 1]; -1 if no misses. */
+double an_locality(const struct rpl_results *r);
+
+/* Names of the enumerations (the same words replay/ uses). */
+const char *an_mode_name(int mode);      /* "native", "disco", "uma" */
+int an_mode_parse(const char *s, int *mode);
+const char *an_cat_name(int cat);        /* "user", "kernel", "kernel_sync", "monitor", "idle" */
+const char *an_split_name(int s);        /* "kernel", "tlb_writes", ... */
+const char *an_service_name(int svc);    /* 1..TRC_NSERVICES-1: "UTLB-MISS", ...; "?" otherwise */
+
+#endif

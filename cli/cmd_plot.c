@@ -1,0 +1,143 @@
+/* disco plot FILE: figures from the runs of a results file, through gnuplot. */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "analysis/plot.h"
+#include "analysis/results.h"
+#include "base/mem.h"
+#include "cli/cli.h"
+
+static const char usage[] =
+	"usage: disco plot FILE [--kind breakdown|locality] [--groups a,b,c] [--labels x,y,z]\n"
+	"                  [--base NAME] [--title TEXT] -o OUT.png|OUT.svg|OUT.pdf\n"
+	"\n"
+	"Draw one bar per run of a results file (every run in the order written, or\n"
+	"those --groups names, in that order), normalized to the baseline run\n"
+	"(--base, default the first) = 100.\n"
+	"\n"
+	"  breakdown  execution time by category, stacked bottom to top: user,\n"
+	"             kernel, kernel sync, monitor, idle (Figures 6 and 8)\n"
+	"  locality   non-idle time as instruction execution, local stall, remote\n"
+	"             stall and monitor overhead, with the %% of cache misses served\n"
+	"             locally above each bar (Figure 9)\n"
+	"\n"
+	"--labels names the bars (default: the run names).  Needs gnuplot\n"
+	"(Debian: gnuplot-nox).\n";
+
+/* Split a comma-separated list in place; returns the count (at most max). */
+static int split(char *s, char **out, int max)
+{
+	int n = 0;
+	for (char *save = NULL, *t = strtok_r(s, ",", &save); t && n < max; t = strtok_r(NULL, ",", &save))
+		out[n++] = t;
+	return n;
+}
+
+#define MAX_BARS 64
+
+int cmd_plot(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "help", no_argument, 0, 'h' },
+		{ "kind", required_argument, 0, 'k' },
+		{ "groups", required_argument, 0, 'g' },
+		{ "labels", required_argument, 0, 'l' },
+		{ "base", required_argument, 0, 'b' },
+		{ "title", required_argument, 0, 't' },
+		{ "output", required_argument, 0, 'o' },
+		{ 0, 0, 0, 0 },
+	};
+	struct sim_err err = { 0 };
+	const char *path, *out = NULL, *kind = "breakdown", *base_name = NULL, *title = NULL;
+	char *groups_arg = NULL, *labels_arg = NULL, **names = NULL;
+	char *groups[MAX_BARS], *labels[MAX_BARS];
+	struct rpl_results runs[MAX_BARS];
+	const struct rpl_results *rp[MAX_BARS];
+	size_t nnames = 0;
+	int ng = 0, nl = 0, nread = 0, base = 0, o, rc = 0;
+
+	optind = 1;
+	while ((o = getopt_long(argc, argv, "hk:g:l:b:t:o:", opts, NULL)) != -1) {
+		switch (o) {
+		case 'h': printf(usage); return 0;
+		case 'k': kind = optarg; break;
+		case 'g': groups_arg = optarg; break;
+		case 'l': labels_arg = optarg; break;
+		case 'b': base_name = optarg; break;
+		case 't': title = optarg; break;
+		case 'o': out = optarg; break;
+		default: return cli_usage_error("plot", "bad option");
+		}
+	}
+	if (optind >= argc)
+		return cli_usage_error("plot", "name a results file (.h5)");
+	path = argv[optind++];
+	if (optind < argc)
+		return cli_usage_error("plot", "unexpected argument '%s'", argv[optind]);
+	if (!out)
+		return cli_usage_error("plot", "name the figure with -o OUT.png (or .svg, .pdf)");
+	if (strcmp(kind, "breakdown") && strcmp(kind, "locality"))
+		return cli_usage_error("plot", "--kind: '%s' is not breakdown or locality", kind);
+
+	if (groups_arg) {
+		groups_arg = sim_strdup(groups_arg);
+		ng = groups_arg ? split(groups_arg, groups, MAX_BARS) : 0;
+		if (ng == 0) {
+			sim_free(groups_arg);
+			return cli_usage_error("plot", "--groups: no run named");
+		}
+	} else {
+		if (an_list_runs(path, &names, &nnames, &err) != SIM_OK)
+			return cli_fail("plot", &err);
+		if (nnames == 0 || nnames > MAX_BARS) {
+			fprintf(stderr, "disco plot: %s: holds %zu runs (1 to %d can be drawn; name them "
+				"with --groups)\n", path, nnames, MAX_BARS);
+			an_free_names(names, nnames);
+			return 2;
+		}
+		for (size_t i = 0; i < nnames; i++)
+			groups[ng++] = names[i];
+	}
+	if (labels_arg) {
+		labels_arg = sim_strdup(labels_arg);
+		nl = labels_arg ? split(labels_arg, labels, MAX_BARS) : 0;
+		if (nl != ng) {
+			rc = cli_usage_error("plot", "--labels gives %d names for %d runs", nl, ng);
+			goto out_free;
+		}
+	} else {
+		for (int i = 0; i < ng; i++)
+			labels[i] = groups[i];
+	}
+	if (base_name) {
+		base = -1;
+		for (int i = 0; i < ng; i++)
+			if (!strcmp(groups[i], base_name) || !strcmp(labels[i], base_name))
+				base = i;
+		if (base < 0) {
+			rc = cli_usage_error("plot", "--base: '%s' is not one of the plotted runs", base_name);
+			goto out_free;
+		}
+	}
+	for (nread = 0; nread < ng; nread++) {
+		if (an_read_results(path, groups[nread], &runs[nread], NULL, NULL, &err) != SIM_OK) {
+			rc = cli_fail("plot", &err);
+			goto out_free;
+		}
+		rp[nread] = &runs[nread];
+	}
+	if (!strcmp(kind, "breakdown"))
+		rc = an_plot_breakdown(out, rp, (const char *const *)labels, ng, base, title, &err);
+	else
+		rc = an_plot_locality(out, rp, (const char *const *)labels, ng, base, title, &err);
+	rc = rc == SIM_OK ? 0 : cli_fail("plot", &err);
+out_free:
+	for (int i = 0; i < nread; i++)
+		an_results_free(&runs[i]);
+	an_free_names(names, nnames);
+	sim_free(groups_arg);
+	sim_free(labels_arg);
+	return rc;
+}

@@ -1,0 +1,107 @@
+/* disco results FILE: print the runs of a results file. */
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "analysis/report.h"
+#include "analysis/results.h"
+#include "base/mem.h"
+#include "cli/cli.h"
+
+static const char usage[] =
+	"usage: disco results FILE [--group NAME] [--format table|csv|json] [--config]\n"
+	"\n"
+	"Print the runs stored in a results file (every run, or the one --group\n"
+	"names): run length, instructions, references, time by category with\n"
+	"percentages, memory stall local/remote, TLB and L2TLB counters, the\n"
+	"services by time (count, average us at the run's clock, share), and the\n"
+	"replay's own speed.  --config adds the stored configuration (table only).\n"
+	"\n"
+	"  table  aligned text for people (default)\n"
+	"  csv    long form: run,metric,value (one header line)\n"
+	"  json   one object per run; an array of them when the file holds several\n"
+	"         and no --group is given\n"
+	"\n"
+	"The file's layout, for reading it from Python: analysis/RESULTS.md.\n";
+
+int cmd_results(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "help", no_argument, 0, 'h' },
+		{ "group", required_argument, 0, 'g' },
+		{ "format", required_argument, 0, 'f' },
+		{ "config", no_argument, 0, 'C' },
+		{ 0, 0, 0, 0 },
+	};
+	struct sim_err err = { 0 };
+	const char *path, *group = NULL;
+	char **names = NULL, *group_one[1];
+	size_t n = 0;
+	int fmt = AN_FMT_TABLE, show_config = 0, o, rc = 0;
+
+	optind = 1;
+	while ((o = getopt_long(argc, argv, "hg:f:", opts, NULL)) != -1) {
+		switch (o) {
+		case 'h': fputs(usage, stdout); return 0;
+		case 'g': group = optarg; break;
+		case 'f':
+			if (an_format_parse(optarg, &fmt) != SIM_OK)
+				return cli_usage_error("results", "--format: '%s' is not table, csv or json", optarg);
+			break;
+		case 'C': show_config = 1; break;
+		default: return cli_usage_error("results", "bad option");
+		}
+	}
+	if (optind >= argc)
+		return cli_usage_error("results", "name a results file (.h5)");
+	path = argv[optind++];
+	if (optind < argc)
+		return cli_usage_error("results", "unexpected argument '%s'", argv[optind]);
+
+	if (group) {
+		group_one[0] = (char *)group;
+		n = 1;
+	} else {
+		if (an_list_runs(path, &names, &n, &err) != SIM_OK)
+			return cli_fail("results", &err);
+		if (n == 0) {
+			fprintf(stderr, "disco results: %s: holds no runs\n", path);
+			an_free_names(names, n);
+			return 2;
+		}
+	}
+	if (fmt == AN_FMT_JSON && n > 1)
+		fputs("[\n", stdout);
+	for (size_t i = 0; i < n; i++) {
+		const char *name = group ? group_one[0] : names[i];
+		struct rpl_results r;
+		char *config = NULL;
+		if (an_read_results(path, name, &r, show_config ? &config : NULL, NULL, &err) != SIM_OK) {
+			fflush(stdout);
+			rc = cli_fail("results", &err);
+			break;
+		}
+		if (fmt == AN_FMT_TABLE && i > 0)
+			fputs("\n", stdout);
+		if (fmt == AN_FMT_JSON && i > 0)
+			fputs(",\n", stdout);
+		if (an_print_run(stdout, name, &r, fmt, i > 0 ? AN_PRINT_NOHEADER : 0) != SIM_OK) {
+			sim_errf(&err, SIM_EIO, "writing the output failed");
+			rc = cli_fail("results", &err);
+		}
+		if (config && fmt == AN_FMT_TABLE)
+			printf("\nconfiguration\n%s", config);
+		sim_free(config);
+		an_results_free(&r);
+		if (rc)
+			break;
+	}
+	if (!rc && fmt == AN_FMT_JSON && n > 1)
+		fputs("]\n", stdout);
+	an_free_names(names, group ? 0 : n);
+	if (fflush(stdout) != 0 && !rc) {
+		sim_errf(&err, SIM_EIO, "writing the output failed");
+		rc = cli_fail("results", &err);
+	}
+	return rc;
+}
