@@ -56,7 +56,7 @@ int cmd_capture(int argc, char **argv)
 	struct rpl_results res;
 	const struct cap_guest_ops *g;
 	const char *out = NULL, *results = NULL;
-	int format = AN_FORMAT_TABLE, quiet = 0, o, nsets = 0, rc;
+	int format = AN_FMT_TABLE, quiet = 0, o, nsets = 0, rc;
 	cfg *c = NULL;
 
 	optind = 1;

@@ -77,7 +77,7 @@ int cmd_replay(int argc, char **argv)
 	struct rpl_results res;
 	struct rpl_source src;
 	const char *out = NULL, *path;
-	int mode = -1, format = AN_FORMAT_TABLE, quiet = 0, o, rc;
+	int mode = -1, format = AN_FMT_TABLE, quiet = 0, o, rc;
 	trc_reader *r = NULL;
 	cfg *c = NULL;
 

@@ -5,11 +5,13 @@ int cmd_params(int argc, char **argv);
 int cmd_capture(int argc, char **argv);
 int cmd_replay(int argc, char **argv);
 int cmd_plot(int argc, char **argv);
+int cmd_figures(int argc, char **argv);
 int cmd_results(int argc, char **argv);
 
 const struct cli_command cli_commands[] = {
 	{ "capture", cmd_capture, "run a workload on the live model and record its trace" },
 	{ "replay", cmd_replay, "replay a trace: native, under the monitor, or uma" },
+	{ "figures", cmd_figures, "reproduce the paper's figures that exist into a folder with a report" },
 	{ "params", cmd_params, "list the parameters, their defaults, ranges and help" },
 	{ "results", cmd_results, "print the runs of a results file (table, csv or json)" },
 	{ "plot", cmd_plot, "draw a results file's runs: time breakdown or locality bars" },

@@ -1,0 +1,61 @@
+/* disco figures: every reproduction that exists, into one folder. */
+#include <getopt.h>
+#include <stdio.h>
+
+#include "analysis/figures.h"
+#include "cli/cli.h"
+
+static const char usage[] =
+	"usage: disco figures [--quick|--full] [-o DIR] [--set name=value ...] [--config FILE]\n"
+	"\n"
+	"Run every reproduction of the paper that exists (capture, replay, plots) and\n"
+	"write DIR/report.md (the paper's numbers beside the model's, with the plots),\n"
+	"DIR/numbers.json (each reproduced number under the ids of the paper's\n"
+	"TARGETS.md) and the traces and HDF5 results.  --quick (the default) takes\n"
+	"minutes on two cores; --full runs at the paper's scale.  The report's first\n"
+	"table says which figures are reproduced and what the others still need.\n"
+	"\n"
+	"  -o DIR    output folder (default: out)\n";
+
+int cmd_figures(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "help", no_argument, 0, 'h' },
+		{ "quick", no_argument, 0, 'q' },
+		{ "full", no_argument, 0, 'F' },
+		{ "output", required_argument, 0, 'o' },
+		{ "set", required_argument, 0, CLI_OPT_SET },
+		{ "config", required_argument, 0, CLI_OPT_CONFIG },
+		{ 0, 0, 0, 0 },
+	};
+	struct an_fig_opts fo = { 0, "out", NULL, stderr };
+	struct cli_cfg_ops ops = { 0 };
+	struct sim_err err = { 0 };
+	cfg *c;
+	int o, rc;
+
+	optind = 1;
+	while ((o = getopt_long(argc, argv, "ho:", opts, NULL)) != -1) {
+		switch (o) {
+		case 'h': fputs(usage, stdout); return 0;
+		case 'q': fo.full = 0; break;
+		case 'F': fo.full = 1; break;
+		case 'o': fo.outdir = optarg; break;
+		case CLI_OPT_SET: case CLI_OPT_CONFIG:
+			if (cli_cfg_ops_add(&ops, o, optarg, "figures"))
+				return 2;
+			break;
+		default: return cli_usage_error("figures", "bad option");
+		}
+	}
+	if (optind < argc)
+		return cli_usage_error("figures", "unexpected argument '%s'", argv[optind]);
+	if ((rc = cli_new_cfg(&c, &err)) || (rc = cli_cfg_ops_apply(&ops, c, &err))) {
+		cfg_free(c);
+		return cli_fail("figures", &err);
+	}
+	fo.base = c;
+	rc = an_figures(&fo, &err);
+	cfg_free(c);
+	return rc ? cli_fail("figures", &err) : 0;
+}
