@@ -1,0 +1,484 @@
+/*
+ * NOTES ON THE RECORD CODEC
+ *
+ * Definitions.  A record on disk is a tag byte, then fields as LEB128
+ * varints.  The tag's low 5 bits are the record type (enum trc_type); its
+ * high 3 bits ("x") carry a small type-specific field.  "zz(d)" is the
+ * zigzag form of a signed 64-bit difference d (wrapping arithmetic).
+ * A predictor is the value the coder expects next for one kind of address;
+ * fields that are addresses are coded as zz(value - predictor).
+ *
+ * Predictors (struct trc_codec), all 0 at a chunk start (trc_codec_reset):
+ *   pc      end of the last instruction run: start + 4 * count
+ *   slot[4] data addresses: a load or store names the slot it is coded
+ *           against (x bits 0-1) and the slot then holds its address; each
+ *           slot also remembers the size and mode it last saw (x bit 2 set:
+ *           "same size and mode as the slot's", else a varint size|mode<<8)
+ *   vpn     last PTE virtual page + 1
+ *   ppn     last guest physical page (PTE target, page alloc/free) + 1
+ *   frag    end of the last fragment (address + length)
+ *   sector  end of the last DMA request (first sector + count)
+ *   time    last TIME value
+ *
+ * Invariants.
+ *   (1) The encoder writes only records trc_rec_check() accepts, and the
+ *       decoder produces only such records: fields a type does not use are 0.
+ *   (2) Encoder and decoder update predictors identically after every record,
+ *       whatever slot the encoder chose; the slot choice (nearest slot, or the
+ *       least recently used one for a far address) lives in the encoder only.
+ *   (3) The decoder reads at most TRC_CODEC_MAXREC bytes of one record without
+ *       a bounds check, relying on TRC_CODEC_PAD zero bytes after the data: a
+ *       zero byte ends any varint, and the record is rejected afterwards if it
+ *       ran past the end.
+ *
+ * Interface: trc_codec_reset() at each chunk start, then trc_encode() per
+ * record (writer.c); trc_decode() a whole chunk at once (reader.c).
+ */
+#include "traces/codec.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "base/err.h"
+
+#define likely(x) __builtin_expect(!!(x), 1)
+#define unlikely(x) __builtin_expect(!!(x), 0)
+
+#define FAR_DELTA (1u << 16)   /* a data address this far from every slot evicts the LRU slot */
+
+void trc_codec_reset(struct trc_codec *c)
+{
+	memset(c, 0, sizeof *c);
+	for (int i = 0; i < TRC_NSLOTS; i++)
+		c->slot_size[i] = 4;
+}
+
+/* Fields each type uses (record.h). */
+enum { F_ID = 1, F_AUX = 2, F_ADDR = 4, F_VAL = 8 };
+static const struct {
+	uint8_t fields;
+	uint8_t flags;     /* allowed TRC_F_* */
+	uint16_t aux_lo, aux_hi;
+} use[TRC_NTYPES] = {
+	[TRC_INSN] = { F_ID | F_ADDR, TRC_F_KERNEL | TRC_F_KSEG0, 0, 0 },
+	[TRC_LOAD] = { F_AUX | F_ADDR, TRC_F_KERNEL | TRC_F_KSEG0, 1, 255 },
+	[TRC_STORE] = { F_AUX | F_ADDR, TRC_F_KERNEL | TRC_F_KSEG0, 1, 255 },
+	[TRC_PTE_SET] = { F_ID | F_AUX | F_ADDR | F_VAL, 0, 0, 7 },
+	[TRC_PTE_CLEAR] = { F_ID | F_ADDR, 0, 0, 0 },
+	[TRC_ASID] = { F_ID, 0, 0, 0 },
+	[TRC_SVC_BEGIN] = { F_ID | F_AUX, 0, 1, TRC_NSERVICES - 1 },
+	[TRC_SVC_END] = { F_AUX, 0, 1, TRC_NSERVICES - 1 },
+	[TRC_PRIV] = { F_AUX | F_VAL, 0, 1, TRC_NPRIV - 1 },
+	[TRC_LOCK_ACQ] = { F_ID, 0, 0, 0 },
+	[TRC_LOCK_REL] = { F_ID, 0, 0, 0 },
+	[TRC_SEM_WAIT] = { F_ID, 0, 0, 0 },
+	[TRC_SEM_SIGNAL] = { F_ID, 0, 0, 0 },
+	[TRC_DMA_REQ] = { F_ID | F_AUX | F_ADDR | F_VAL, TRC_F_WRITE, 0, 0xffff },
+	[TRC_DMA_DONE] = { F_ID, 0, 0, 0 },
+	[TRC_NET_SEND] = { F_ID | F_AUX, 0, 0, 0xffff },
+	[TRC_NET_RECV] = { F_ID | F_AUX, 0, 0, 0xffff },
+	[TRC_FRAG] = { F_ADDR | F_VAL, 0, 0, 0 },
+	[TRC_MONCALL] = { F_AUX | F_ADDR | F_VAL, 0, 1, TRC_NMONCALLS - 1 },
+	[TRC_PAGE_ALLOC] = { F_AUX | F_ADDR, 0, 1, TRC_NCATEGORIES - 1 },
+	[TRC_PAGE_FREE] = { F_AUX | F_ADDR, 0, 1, TRC_NCATEGORIES - 1 },
+	[TRC_IDLE_BEGIN] = { 0, 0, 0, 0 },
+	[TRC_IDLE_END] = { 0, 0, 0, 0 },
+	[TRC_TIME] = { F_VAL, 0, 0, 0 },
+	[TRC_MARKER] = { F_ID | F_AUX | F_VAL, 0, 0, 0xffff },
+};
+
+const char *trc_rec_check(const struct trc_rec *r)
+{
+	if (r->type == 0 || r->type >= TRC_NTYPES)
+		return "unknown record type";
+	if (r->flags & ~use[r->type].flags)
+		return "flags not allowed for this type";
+	if ((!(use[r->type].fields & F_ID) && r->id) || (!(use[r->type].fields & F_AUX) && r->aux) ||
+	    (!(use[r->type].fields & F_ADDR) && r->addr) || (!(use[r->type].fields & F_VAL) && r->val))
+		return "a field this type does not use is not zero";
+	if ((use[r->type].fields & F_AUX) && (r->aux < use[r->type].aux_lo || r->aux > use[r->type].aux_hi))
+		return r->type == TRC_LOAD || r->type == TRC_STORE ? "size out of range 1..255"
+								   : "aux out of range for this type";
+	if (r->type == TRC_INSN && r->id == 0)
+		return "instruction count 0";
+	return NULL;
+}
+
+/* ---- encoding ---- */
+
+static inline uint64_t zz(uint64_t d) { return (d << 1) ^ (uint64_t)((int64_t)d >> 63); }
+static inline uint64_t unzz(uint64_t v) { return (v >> 1) ^ (0 - (v & 1)); }
+
+static inline uint8_t *put(uint8_t *p, uint64_t v)
+{
+	while (v >= 0x80) {
+		*p++ = (uint8_t)(v | 0x80);
+		v >>= 7;
+	}
+	*p++ = (uint8_t)v;
+	return p;
+}
+
+static inline uint64_t absdiff(uint64_t a, uint64_t b)
+{
+	uint64_t d = a - b;
+	return (int64_t)d < 0 ? 0 - d : d;
+}
+
+size_t trc_encode(struct trc_codec *c, const struct trc_rec *r, uint8_t *out)
+{
+	uint8_t *p = out + 1;
+	unsigned x = 0, s, mode;
+
+	switch (r->type) {
+	case TRC_INSN:
+		x = r->flags;
+		if (r->addr == c->pc)
+			x |= 4;
+		else
+			p = put(p, zz(r->addr - c->pc));
+		p = put(p, r->id);
+		c->pc = r->addr + 4 * (uint64_t)r->id;
+		break;
+	case TRC_LOAD:
+	case TRC_STORE: {
+		uint64_t best = UINT64_MAX;
+		s = 0;
+		for (unsigned i = 0; i < TRC_NSLOTS; i++) {
+			uint64_t d = absdiff(r->addr, c->slot[i]);
+			if (d < best) {
+				best = d;
+				s = i;
+			}
+		}
+		if (best >= FAR_DELTA)   /* keep the near slots: evict the oldest */
+			for (unsigned i = 0; i < TRC_NSLOTS; i++)
+				if (c->slot_used[i] < c->slot_used[s])
+					s = i;
+		mode = r->flags;
+		x = s;
+		if (r->aux == c->slot_size[s] && mode == c->slot_mode[s])
+			x |= 4;
+		else
+			p = put(p, r->aux | (uint64_t)mode << 8);
+		p = put(p, zz(r->addr - c->slot[s]));
+		c->slot[s] = r->addr;
+		c->slot_size[s] = (uint8_t)r->aux;
+		c->slot_mode[s] = (uint8_t)mode;
+		c->slot_used[s] = ++c->clock;
+		break;
+	}
+	case TRC_PTE_SET:
+		x = r->aux;
+		p = put(p, r->id);
+		p = put(p, zz(r->addr - c->vpn));
+		p = put(p, zz(r->val - c->ppn));
+		c->vpn = r->addr + 1;
+		c->ppn = r->val + 1;
+		break;
+	case TRC_PTE_CLEAR:
+		p = put(p, r->id);
+		p = put(p, zz(r->addr - c->vpn));
+		c->vpn = r->addr + 1;
+		break;
+	case TRC_ASID: case TRC_LOCK_ACQ: case TRC_LOCK_REL: case TRC_SEM_WAIT:
+	case TRC_SEM_SIGNAL: case TRC_DMA_DONE:
+		p = put(p, r->id);
+		break;
+	case TRC_SVC_BEGIN:
+		p = put(p, r->aux);
+		p = put(p, r->id);
+		break;
+	case TRC_SVC_END:
+		p = put(p, r->aux);
+		break;
+	case TRC_PRIV:
+		p = put(p, r->aux);
+		p = put(p, r->val);
+		break;
+	case TRC_DMA_REQ:
+		x = r->flags ? 1 : 0;
+		p = put(p, r->id);
+		p = put(p, r->aux);
+		p = put(p, zz(r->addr - c->sector));
+		p = put(p, r->val);
+		c->sector = r->addr + r->val;
+		break;
+	case TRC_NET_SEND: case TRC_NET_RECV:
+		p = put(p, r->id);
+		p = put(p, r->aux);
+		break;
+	case TRC_FRAG:
+		p = put(p, zz(r->addr - c->frag));
+		p = put(p, r->val);
+		c->frag = r->addr + r->val;
+		break;
+	case TRC_MONCALL:
+		p = put(p, r->aux);
+		p = put(p, r->addr);
+		p = put(p, r->val);
+		break;
+	case TRC_PAGE_ALLOC: case TRC_PAGE_FREE:
+		x = r->aux;
+		p = put(p, zz(r->addr - c->ppn));
+		c->ppn = r->addr + 1;
+		break;
+	case TRC_IDLE_BEGIN: case TRC_IDLE_END:
+		break;
+	case TRC_TIME:
+		p = put(p, zz(r->val - c->time));
+		c->time = r->val;
+		break;
+	case TRC_MARKER:
+		p = put(p, r->aux);
+		p = put(p, r->id);
+		p = put(p, r->val);
+		break;
+	}
+	out[0] = (uint8_t)(r->type | x << 5);
+	return (size_t)(p - out);
+}
+
+/* ---- decoding ---- */
+
+enum { V_LONG = 1, V_OVERFLOW = 2 };
+
+/* A LEB128 varint at *pp; on a bad one sets *bad and returns 0.  Reads at
+ * most 10 bytes (invariant (3)). */
+static inline uint64_t get(const uint8_t **pp, unsigned *bad)
+{
+	const uint8_t *p = *pp;
+	uint64_t v = p[0], b;
+	if (likely(v < 0x80)) {
+		*pp = p + 1;
+		return v;
+	}
+	v &= 0x7f;
+	b = p[1];
+	v |= (b & 0x7f) << 7;
+	if (likely(b < 0x80)) {
+		*pp = p + 2;
+		return v;
+	}
+	for (int i = 2; i < 10; i++) {
+		b = p[i];
+		if (i == 9 && b > 1) {
+			*bad |= b & 0x80 ? V_LONG : V_OVERFLOW;
+			*pp = p + 10;
+			return 0;
+		}
+		v |= (b & 0x7f) << (7 * i);
+		if (b < 0x80) {
+			*pp = p + i + 1;
+			return v;
+		}
+	}
+	*bad |= V_LONG;
+	*pp = p + 10;
+	return 0;
+}
+
+static int fail(size_t off, size_t *bad_off, char *why, size_t whylen, const char *fmt, unsigned long long a,
+		unsigned long long b)
+{
+	*bad_off = off;
+	snprintf(why, whylen, fmt, a, b);
+	return SIM_ECORRUPT;
+}
+
+int trc_decode(const uint8_t *buf, size_t len, struct trc_rec *out, size_t nrec,
+	       size_t *bad_off, char *why, size_t whylen)
+{
+	const uint8_t *p = buf, *end = buf + len, *start;
+	struct trc_codec c;
+	unsigned bad = 0;
+	uint64_t a, b;
+
+	trc_codec_reset(&c);
+	for (size_t i = 0; i < nrec; i++) {
+		unsigned tag, x, type;
+		if (unlikely(p >= end))
+			return fail((size_t)(p - buf), bad_off, why, whylen,
+				    "the chunk's data ends after %llu records, its header says %llu",
+				    (unsigned long long)i, (unsigned long long)nrec);
+		start = p;
+		tag = *p++;
+		type = tag & 31;
+		x = tag >> 5;
+		switch (type) {
+		case TRC_INSN:
+			a = (x & 4) ? c.pc : c.pc + unzz(get(&p, &bad));
+			b = get(&p, &bad);
+			if (unlikely(b == 0 || b > UINT32_MAX))
+				goto range;
+			out[i] = (struct trc_rec){ .type = TRC_INSN, .flags = x & 3, .id = (uint32_t)b, .addr = a };
+			c.pc = a + 4 * b;
+			break;
+		case TRC_LOAD:
+		case TRC_STORE: {
+			unsigned s = x & 3;
+			if (!(x & 4)) {
+				b = get(&p, &bad);
+				if (unlikely((b & 0xff) == 0 || b >> 8 > 3))
+					goto range;
+				c.slot_size[s] = (uint8_t)b;
+				c.slot_mode[s] = (uint8_t)(b >> 8);
+			}
+			a = c.slot[s] + unzz(get(&p, &bad));
+			c.slot[s] = a;
+			out[i] = (struct trc_rec){ .type = (uint8_t)type, .flags = c.slot_mode[s],
+						   .aux = c.slot_size[s], .addr = a };
+			break;
+		}
+		case TRC_PTE_SET:
+			b = get(&p, &bad);
+			if (unlikely(b > UINT32_MAX))
+				goto range;
+			c.vpn += unzz(get(&p, &bad));
+			c.ppn += unzz(get(&p, &bad));
+			out[i] = (struct trc_rec){ .type = TRC_PTE_SET, .aux = (uint16_t)x, .id = (uint32_t)b,
+						   .addr = c.vpn, .val = c.ppn };
+			c.vpn++;
+			c.ppn++;
+			break;
+		case TRC_PTE_CLEAR:
+			if (unlikely(x))
+				goto badtag;
+			b = get(&p, &bad);
+			if (unlikely(b > UINT32_MAX))
+				goto range;
+			c.vpn += unzz(get(&p, &bad));
+			out[i] = (struct trc_rec){ .type = TRC_PTE_CLEAR, .id = (uint32_t)b, .addr = c.vpn };
+			c.vpn++;
+			break;
+		case TRC_ASID: case TRC_LOCK_ACQ: case TRC_LOCK_REL: case TRC_SEM_WAIT:
+		case TRC_SEM_SIGNAL: case TRC_DMA_DONE:
+			if (unlikely(x))
+				goto badtag;
+			b = get(&p, &bad);
+			if (unlikely(b > UINT32_MAX))
+				goto range;
+			out[i] = (struct trc_rec){ .type = (uint8_t)type, .id = (uint32_t)b };
+			break;
+		case TRC_SVC_BEGIN:
+		case TRC_SVC_END:
+			if (unlikely(x))
+				goto badtag;
+			a = get(&p, &bad);
+			b = type == TRC_SVC_BEGIN ? get(&p, &bad) : 0;
+			if (unlikely(a == 0 || a >= TRC_NSERVICES || b > UINT32_MAX))
+				goto range;
+			out[i] = (struct trc_rec){ .type = (uint8_t)type, .aux = (uint16_t)a, .id = (uint32_t)b };
+			break;
+		case TRC_PRIV:
+			if (unlikely(x))
+				goto badtag;
+			a = get(&p, &bad);
+			b = get(&p, &bad);
+			if (unlikely(a == 0 || a >= TRC_NPRIV))
+				goto range;
+			out[i] = (struct trc_rec){ .type = TRC_PRIV, .aux = (uint16_t)a, .val = b };
+			break;
+		case TRC_DMA_REQ: {
+			uint64_t disk, cnt;
+			if (unlikely(x > 1))
+				goto badtag;
+			b = get(&p, &bad);
+			disk = get(&p, &bad);
+			a = c.sector + unzz(get(&p, &bad));
+			cnt = get(&p, &bad);
+			if (unlikely(b > UINT32_MAX || disk > 0xffff))
+				goto range;
+			out[i] = (struct trc_rec){ .type = TRC_DMA_REQ, .flags = x ? TRC_F_WRITE : 0,
+						   .aux = (uint16_t)disk, .id = (uint32_t)b, .addr = a, .val = cnt };
+			c.sector = a + cnt;
+			break;
+		}
+		case TRC_NET_SEND: case TRC_NET_RECV:
+			if (unlikely(x))
+				goto badtag;
+			b = get(&p, &bad);
+			a = get(&p, &bad);
+			if (unlikely(b > UINT32_MAX || a > 0xffff))
+				goto range;
+			out[i] = (struct trc_rec){ .type = (uint8_t)type, .aux = (uint16_t)a, .id = (uint32_t)b };
+			break;
+		case TRC_FRAG:
+			if (unlikely(x))
+				goto badtag;
+			a = c.frag + unzz(get(&p, &bad));
+			b = get(&p, &bad);
+			out[i] = (struct trc_rec){ .type = TRC_FRAG, .addr = a, .val = b };
+			c.frag = a + b;
+			break;
+		case TRC_MONCALL: {
+			uint64_t k;
+			if (unlikely(x))
+				goto badtag;
+			k = get(&p, &bad);
+			a = get(&p, &bad);
+			b = get(&p, &bad);
+			if (unlikely(k == 0 || k >= TRC_NMONCALLS))
+				goto range;
+			out[i] = (struct trc_rec){ .type = TRC_MONCALL, .aux = (uint16_t)k, .addr = a, .val = b };
+			break;
+		}
+		case TRC_PAGE_ALLOC: case TRC_PAGE_FREE:
+			if (unlikely(x == 0 || x >= TRC_NCATEGORIES))
+				goto range;
+			c.ppn += unzz(get(&p, &bad));
+			out[i] = (struct trc_rec){ .type = (uint8_t)type, .aux = (uint16_t)x, .addr = c.ppn };
+			c.ppn++;
+			break;
+		case TRC_IDLE_BEGIN: case TRC_IDLE_END:
+			if (unlikely(x))
+				goto badtag;
+			out[i] = (struct trc_rec){ .type = (uint8_t)type };
+			break;
+		case TRC_TIME:
+			if (unlikely(x))
+				goto badtag;
+			c.time += unzz(get(&p, &bad));
+			out[i] = (struct trc_rec){ .type = TRC_TIME, .val = c.time };
+			break;
+		case TRC_MARKER: {
+			uint64_t k;
+			if (unlikely(x))
+				goto badtag;
+			k = get(&p, &bad);
+			b = get(&p, &bad);
+			a = get(&p, &bad);
+			if (unlikely(k > 0xffff || b > UINT32_MAX))
+				goto range;
+			out[i] = (struct trc_rec){ .type = TRC_MARKER, .aux = (uint16_t)k, .id = (uint32_t)b, .val = a };
+			break;
+		}
+		default:
+			goto badtag;
+		}
+		if (unlikely(bad | (p > end))) {
+			*bad_off = (size_t)(start - buf);
+			if (bad & V_LONG)
+				snprintf(why, whylen, "a varint of a %s record runs on past 10 bytes", trc_type_name(type));
+			else if (bad & V_OVERFLOW)
+				snprintf(why, whylen, "a varint of a %s record overflows 64 bits", trc_type_name(type));
+			else
+				snprintf(why, whylen, "a %s record runs past the end of the chunk's data", trc_type_name(type));
+			return SIM_ECORRUPT;
+		}
+		continue;
+badtag:
+		*bad_off = (size_t)(start - buf);
+		snprintf(why, whylen, "unknown record tag 0x%02x", tag);
+		return SIM_ECORRUPT;
+range:
+		*bad_off = (size_t)(start - buf);
+		snprintf(why, whylen, "a field of a %s record is out of range", trc_type_name(type));
+		return SIM_ECORRUPT;
+	}
+	if (p != end)
+		return fail((size_t)(p - buf), bad_off, why, whylen,
+			    "%llu bytes follow the chunk's %llu records", (unsigned long long)(end - p),
+			    (unsigned long long)nrec);
+	return SIM_OK;
+}
