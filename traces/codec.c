@@ -8,24 +8,31 @@
  * A predictor is the value the coder expects next for one kind of address;
  * fields that are addresses are coded as zz(value - predictor).
  *
- * Predictors (struct trc_codec), all 0 at a chunk start (trc_codec_reset):
+ * Predictors (struct trc_codec), all zero at a chunk start (trc_codec_reset):
  *   pc      end of the last instruction run: start + 4 * count
- *   slot[4] data addresses: a load or store names the slot it is coded
- *           against (x bits 0-1) and the slot then holds its address; each
- *           slot also remembers the size and mode it last saw (x bit 2 set:
- *           "same size and mode as the slot's", else a varint size|mode<<8)
+ *   itab    per run start PC (key (pc >> 2) mod 4096): the count that run had
+ *           and the start of the run that followed it (a branch target)
+ *   dtab    per data reference, keyed by the PC of the instruction that made
+ *           it (the last one of the preceding run, pc - 4) plus how many data
+ *           references came since that run: the last address, the last
+ *           stride, size and mode.  The predicted address is last + stride;
+ *           a reference coded against another base resets the stride to 0.
+ *   daddr   the last data address of any reference
  *   vpn     last PTE virtual page + 1
  *   ppn     last guest physical page (PTE target, page alloc/free) + 1
  *   frag    end of the last fragment (address + length)
  *   sector  end of the last DMA request (first sector + count)
  *   time    last TIME value
+ * So a loop's instruction runs cost one byte each (sequential or predicted
+ * target, predicted count), and its stack, global and strided array
+ * references one byte each (predicted address, size and mode).
  *
  * Invariants.
  *   (1) The encoder writes only records trc_rec_check() accepts, and the
  *       decoder produces only such records: fields a type does not use are 0.
  *   (2) Encoder and decoder update predictors identically after every record,
- *       whatever slot the encoder chose; the slot choice (nearest slot, or the
- *       least recently used one for a far address) lives in the encoder only.
+ *       whatever form the encoder chose; the choice of form (the shortest)
+ *       lives in the encoder only.
  *   (3) The decoder reads at most TRC_CODEC_MAXREC bytes of one record without
  *       a bounds check, relying on TRC_CODEC_PAD zero bytes after the data: a
  *       zero byte ends any varint, and the record is rejected afterwards if it
@@ -36,6 +43,7 @@
  */
 #include "traces/codec.h"
 
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -44,13 +52,43 @@
 #define likely(x) __builtin_expect(!!(x), 1)
 #define unlikely(x) __builtin_expect(!!(x), 0)
 
-#define FAR_DELTA (1u << 16)   /* a data address this far from every slot evicts the LRU slot */
+#define IMASK ((1u << TRC_ITAB_BITS) - 1)
+#define DMASK ((1u << TRC_DTAB_BITS) - 1)
+#define IKEY(pc) ((uint32_t)((pc) >> 2) & IMASK)
+#define DKEY(c) (((uint32_t)(((c)->pc - 4) >> 2) + (c)->dk) & DMASK)
+
+void trc_codec_init(struct trc_codec *c)
+{
+	memset(c, 0, sizeof *c);
+	c->epoch = 1;
+}
 
 void trc_codec_reset(struct trc_codec *c)
 {
-	memset(c, 0, sizeof *c);
-	for (int i = 0; i < TRC_NSLOTS; i++)
-		c->slot_size[i] = 4;
+	uint32_t e = c->epoch + 1;
+	if (e == 0) {
+		trc_codec_init(c);
+		return;
+	}
+	memset(c, 0, offsetof(struct trc_codec, epoch));
+	c->epoch = e;
+}
+
+/* Table entries of the current chunk; an older one reads as empty. */
+static inline struct trc_itab *IT(struct trc_codec *c, uint32_t key)
+{
+	struct trc_itab *e = &c->itab[key];
+	if (e->epoch != c->epoch)
+		*e = (struct trc_itab){ .epoch = c->epoch };
+	return e;
+}
+
+static inline struct trc_dtab *DT(struct trc_codec *c, uint32_t key)
+{
+	struct trc_dtab *e = &c->dtab[key];
+	if (e->epoch != c->epoch)
+		*e = (struct trc_dtab){ .epoch = c->epoch };
+	return e;
 }
 
 /* Fields each type uses (record.h). */
@@ -128,44 +166,64 @@ static inline uint64_t absdiff(uint64_t a, uint64_t b)
 size_t trc_encode(struct trc_codec *c, const struct trc_rec *r, uint8_t *out)
 {
 	uint8_t *p = out + 1;
-	unsigned x = 0, s, mode;
+	unsigned x = 0, mode;
 
 	switch (r->type) {
-	case TRC_INSN:
+	case TRC_INSN: {
+		struct trc_itab *cur = IT(c, IKEY(r->addr)), *prev = IT(c, c->prev_key);
+		unsigned type = TRC_INSN;
 		x = r->flags;
-		if (r->addr == c->pc)
+		if (r->id == cur->count)
 			x |= 4;
-		else
+		if (r->addr == c->pc)
+			;
+		else if (r->addr == prev->target)
+			type = TRC_TAG_INSN_TARGET;
+		else {
+			type = TRC_TAG_INSN_DELTA;
 			p = put(p, zz(r->addr - c->pc));
-		p = put(p, r->id);
+		}
+		if (!(x & 4))
+			p = put(p, r->id);
+		prev->target = r->addr;
+		cur->count = r->id;
+		c->prev_key = IKEY(r->addr);
 		c->pc = r->addr + 4 * (uint64_t)r->id;
-		break;
+		c->dk = 0;
+		out[0] = (uint8_t)(type | x << 5);
+		return (size_t)(p - out);
+	}
 	case TRC_LOAD:
 	case TRC_STORE: {
-		uint64_t best = UINT64_MAX;
-		s = 0;
-		for (unsigned i = 0; i < TRC_NSLOTS; i++) {
-			uint64_t d = absdiff(r->addr, c->slot[i]);
-			if (d < best) {
-				best = d;
-				s = i;
-			}
-		}
-		if (best >= FAR_DELTA)   /* keep the near slots: evict the oldest */
-			for (unsigned i = 0; i < TRC_NSLOTS; i++)
-				if (c->slot_used[i] < c->slot_used[s])
-					s = i;
+		struct trc_dtab *e = DT(c, DKEY(c));
+		uint64_t last = e->last, pred = last + e->stride, d1, d2, d3;
 		mode = r->flags;
-		x = s;
-		if (r->aux == c->slot_size[s] && mode == c->slot_mode[s])
-			x |= 4;
+		if (r->aux == e->size && mode == e->mode)
+			x = 4;
 		else
 			p = put(p, r->aux | (uint64_t)mode << 8);
-		p = put(p, zz(r->addr - c->slot[s]));
-		c->slot[s] = r->addr;
-		c->slot_size[s] = (uint8_t)r->aux;
-		c->slot_mode[s] = (uint8_t)mode;
-		c->slot_used[s] = ++c->clock;
+		d1 = zz(r->addr - pred);
+		d2 = zz(r->addr - c->daddr);
+		d3 = zz(r->addr - last);
+		if (d1 == 0)
+			;                               /* form 0: predicted */
+		else if (d1 <= d2 && d1 <= d3) {
+			x |= 1;
+			p = put(p, d1);
+		} else if (d2 <= d3) {
+			x |= 2;
+			p = put(p, d2);
+		} else {
+			x |= 3;
+			p = put(p, d3);
+		}
+		/* a miss coded against another base restarts the stride at 0 */
+		e->stride = (x & 3) < 2 ? r->addr - last : 0;
+		e->last = r->addr;
+		e->size = (uint8_t)r->aux;
+		e->mode = (uint8_t)mode;
+		c->daddr = r->addr;
+		c->dk++;
 		break;
 	}
 	case TRC_PTE_SET:
@@ -286,15 +344,17 @@ static int fail(size_t off, size_t *bad_off, char *why, size_t whylen, const cha
 	return SIM_ECORRUPT;
 }
 
-int trc_decode(const uint8_t *buf, size_t len, struct trc_rec *out, size_t nrec,
+int trc_decode(struct trc_codec *c, const uint8_t *buf, size_t len, struct trc_rec *out, size_t nrec,
 	       size_t *bad_off, char *why, size_t whylen)
 {
 	const uint8_t *p = buf, *end = buf + len, *start;
-	struct trc_codec c;
 	unsigned bad = 0;
 	uint64_t a, b;
+	/* the scalar predictors live in registers; only the tables in *c */
+	uint64_t pc = 0, daddr = 0, vpn = 0, ppn = 0, frag = 0, sector = 0, time = 0;
+	uint32_t prev_key = 0, dk = 0;
 
-	trc_codec_reset(&c);
+	trc_codec_reset(c);
 	for (size_t i = 0; i < nrec; i++) {
 		unsigned tag, x, type;
 		if (unlikely(p >= end))
@@ -307,39 +367,59 @@ int trc_decode(const uint8_t *buf, size_t len, struct trc_rec *out, size_t nrec,
 		x = tag >> 5;
 		switch (type) {
 		case TRC_INSN:
-			a = (x & 4) ? c.pc : c.pc + unzz(get(&p, &bad));
-			b = get(&p, &bad);
+		case TRC_TAG_INSN_TARGET:
+		case TRC_TAG_INSN_DELTA: {
+			struct trc_itab *prev = IT(c, prev_key), *cur;
+			a = type == TRC_INSN ? pc : type == TRC_TAG_INSN_TARGET ? prev->target : pc + unzz(get(&p, &bad));
+			type = TRC_INSN;
+			prev->target = a;
+			prev_key = IKEY(a);
+			cur = IT(c, prev_key);
+			b = (x & 4) ? cur->count : get(&p, &bad);
 			if (unlikely(b == 0 || b > UINT32_MAX))
 				goto range;
+			cur->count = (uint32_t)b;
 			out[i] = (struct trc_rec){ .type = TRC_INSN, .flags = x & 3, .id = (uint32_t)b, .addr = a };
-			c.pc = a + 4 * b;
+			pc = a + 4 * b;
+			dk = 0;
 			break;
+		}
 		case TRC_LOAD:
 		case TRC_STORE: {
-			unsigned s = x & 3;
+			struct trc_dtab *e = DT(c, ((uint32_t)((pc - 4) >> 2) + dk) & DMASK);
+			uint64_t last = e->last;
 			if (!(x & 4)) {
 				b = get(&p, &bad);
 				if (unlikely((b & 0xff) == 0 || b >> 8 > 3))
 					goto range;
-				c.slot_size[s] = (uint8_t)b;
-				c.slot_mode[s] = (uint8_t)(b >> 8);
+				e->size = (uint8_t)b;
+				e->mode = (uint8_t)(b >> 8);
+			} else if (unlikely(e->size == 0)) {
+				goto range;   /* "same size" before any size */
 			}
-			a = c.slot[s] + unzz(get(&p, &bad));
-			c.slot[s] = a;
-			out[i] = (struct trc_rec){ .type = (uint8_t)type, .flags = c.slot_mode[s],
-						   .aux = c.slot_size[s], .addr = a };
+			switch (x & 3) {
+			case 0: a = last + e->stride; break;
+			case 1: a = last + e->stride + unzz(get(&p, &bad)); break;
+			case 2: a = daddr + unzz(get(&p, &bad)); break;
+			default: a = last + unzz(get(&p, &bad)); break;
+			}
+			e->stride = (x & 3) < 2 ? a - last : 0;
+			e->last = a;
+			daddr = a;
+			dk++;
+			out[i] = (struct trc_rec){ .type = (uint8_t)type, .flags = e->mode, .aux = e->size, .addr = a };
 			break;
 		}
 		case TRC_PTE_SET:
 			b = get(&p, &bad);
 			if (unlikely(b > UINT32_MAX))
 				goto range;
-			c.vpn += unzz(get(&p, &bad));
-			c.ppn += unzz(get(&p, &bad));
+			vpn += unzz(get(&p, &bad));
+			ppn += unzz(get(&p, &bad));
 			out[i] = (struct trc_rec){ .type = TRC_PTE_SET, .aux = (uint16_t)x, .id = (uint32_t)b,
-						   .addr = c.vpn, .val = c.ppn };
-			c.vpn++;
-			c.ppn++;
+						   .addr = vpn, .val = ppn };
+			vpn++;
+			ppn++;
 			break;
 		case TRC_PTE_CLEAR:
 			if (unlikely(x))
@@ -347,9 +427,9 @@ int trc_decode(const uint8_t *buf, size_t len, struct trc_rec *out, size_t nrec,
 			b = get(&p, &bad);
 			if (unlikely(b > UINT32_MAX))
 				goto range;
-			c.vpn += unzz(get(&p, &bad));
-			out[i] = (struct trc_rec){ .type = TRC_PTE_CLEAR, .id = (uint32_t)b, .addr = c.vpn };
-			c.vpn++;
+			vpn += unzz(get(&p, &bad));
+			out[i] = (struct trc_rec){ .type = TRC_PTE_CLEAR, .id = (uint32_t)b, .addr = vpn };
+			vpn++;
 			break;
 		case TRC_ASID: case TRC_LOCK_ACQ: case TRC_LOCK_REL: case TRC_SEM_WAIT:
 		case TRC_SEM_SIGNAL: case TRC_DMA_DONE:
@@ -385,13 +465,13 @@ int trc_decode(const uint8_t *buf, size_t len, struct trc_rec *out, size_t nrec,
 				goto badtag;
 			b = get(&p, &bad);
 			disk = get(&p, &bad);
-			a = c.sector + unzz(get(&p, &bad));
+			a = sector + unzz(get(&p, &bad));
 			cnt = get(&p, &bad);
 			if (unlikely(b > UINT32_MAX || disk > 0xffff))
 				goto range;
 			out[i] = (struct trc_rec){ .type = TRC_DMA_REQ, .flags = x ? TRC_F_WRITE : 0,
 						   .aux = (uint16_t)disk, .id = (uint32_t)b, .addr = a, .val = cnt };
-			c.sector = a + cnt;
+			sector = a + cnt;
 			break;
 		}
 		case TRC_NET_SEND: case TRC_NET_RECV:
@@ -406,10 +486,10 @@ int trc_decode(const uint8_t *buf, size_t len, struct trc_rec *out, size_t nrec,
 		case TRC_FRAG:
 			if (unlikely(x))
 				goto badtag;
-			a = c.frag + unzz(get(&p, &bad));
+			a = frag + unzz(get(&p, &bad));
 			b = get(&p, &bad);
 			out[i] = (struct trc_rec){ .type = TRC_FRAG, .addr = a, .val = b };
-			c.frag = a + b;
+			frag = a + b;
 			break;
 		case TRC_MONCALL: {
 			uint64_t k;
@@ -426,9 +506,9 @@ int trc_decode(const uint8_t *buf, size_t len, struct trc_rec *out, size_t nrec,
 		case TRC_PAGE_ALLOC: case TRC_PAGE_FREE:
 			if (unlikely(x == 0 || x >= TRC_NCATEGORIES))
 				goto range;
-			c.ppn += unzz(get(&p, &bad));
-			out[i] = (struct trc_rec){ .type = (uint8_t)type, .aux = (uint16_t)x, .addr = c.ppn };
-			c.ppn++;
+			ppn += unzz(get(&p, &bad));
+			out[i] = (struct trc_rec){ .type = (uint8_t)type, .aux = (uint16_t)x, .addr = ppn };
+			ppn++;
 			break;
 		case TRC_IDLE_BEGIN: case TRC_IDLE_END:
 			if (unlikely(x))
@@ -438,8 +518,8 @@ int trc_decode(const uint8_t *buf, size_t len, struct trc_rec *out, size_t nrec,
 		case TRC_TIME:
 			if (unlikely(x))
 				goto badtag;
-			c.time += unzz(get(&p, &bad));
-			out[i] = (struct trc_rec){ .type = TRC_TIME, .val = c.time };
+			time += unzz(get(&p, &bad));
+			out[i] = (struct trc_rec){ .type = TRC_TIME, .val = time };
 			break;
 		case TRC_MARKER: {
 			uint64_t k;

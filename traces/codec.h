@@ -14,19 +14,38 @@
 
 #define TRC_CODEC_MAXREC 64   /* most bytes one encoded record takes */
 #define TRC_CODEC_PAD    64   /* zero bytes the decoder needs after the data */
-#define TRC_NSLOTS       4    /* data-address predictors */
+#define TRC_ITAB_BITS    14   /* instruction-run table: 16384 entries */
+#define TRC_DTAB_BITS    14   /* data-reference table: 16384 entries */
+#define TRC_TAG_INSN_TARGET 26   /* INSN starting at the predicted branch target */
+#define TRC_TAG_INSN_DELTA  27   /* INSN starting elsewhere: PC delta follows */
 
+/* Predictor state of one stream within one chunk (about 1 MiB: allocate it
+ * and trc_codec_init() it once; trc_codec_reset() at each chunk start is
+ * cheap: table entries carry the epoch (chunk) they were written in, and an
+ * entry of an older epoch reads as zero). */
 struct trc_codec {
-	uint64_t pc;                 /* predicted PC: end of the last instruction run */
-	uint64_t slot[TRC_NSLOTS];   /* last data address through each slot */
-	uint8_t slot_size[TRC_NSLOTS];
-	uint8_t slot_mode[TRC_NSLOTS];
-	uint32_t slot_used[TRC_NSLOTS];  /* encoder only: when each slot was last used */
-	uint32_t clock;              /* encoder only */
+	uint64_t pc;                 /* end of the last instruction run: start + 4 * count */
+	uint64_t daddr;              /* the last data address */
+	uint32_t prev_key;           /* itab key of the last run's start */
+	uint32_t dk;                 /* data references since the last run */
 	uint64_t vpn, ppn;           /* predicted page numbers */
 	uint64_t frag, sector, time; /* predicted fragment address, sector, time */
+	uint32_t epoch;              /* the current chunk, never 0 */
+	struct trc_itab {
+		uint64_t target;     /* start of the run that followed the run starting here */
+		uint32_t count;      /* its instruction count */
+		uint32_t epoch;
+	} itab[1u << TRC_ITAB_BITS];
+	struct trc_dtab {
+		uint64_t last;       /* last address this reference (by PC) touched */
+		uint64_t stride;     /* its last step */
+		uint8_t size, mode;  /* and the size and mode it had */
+		uint32_t epoch;
+	} dtab[1u << TRC_DTAB_BITS];
 };
 
+/* Once, after allocating: every table entry empty. */
+void trc_codec_init(struct trc_codec *c);
 /* Start of a chunk: every predictor back to its initial value. */
 void trc_codec_reset(struct trc_codec *c);
 
@@ -37,10 +56,10 @@ const char *trc_rec_check(const struct trc_rec *r);
  * for TRC_CODEC_MAXREC bytes; returns the number of bytes written. */
 size_t trc_encode(struct trc_codec *c, const struct trc_rec *r, uint8_t *out);
 
-/* Decode a whole chunk: exactly nrec records from buf[0..len), where
+/* Decode a whole chunk, with c as scratch state: exactly nrec records from buf[0..len), where
  * buf[len..len+TRC_CODEC_PAD) are zero bytes.  Returns 0, or SIM_ECORRUPT
  * with *bad_off = the raw byte offset of the bad record and *why. */
-int trc_decode(const uint8_t *buf, size_t len, struct trc_rec *out, size_t nrec,
+int trc_decode(struct trc_codec *c, const uint8_t *buf, size_t len, struct trc_rec *out, size_t nrec,
 	       size_t *bad_off, char *why, size_t whylen);
 
 #endif

@@ -63,6 +63,7 @@ struct trc_reader {
 	uint8_t *cbuf, *rbuf;
 	size_t cbuf_cap, rbuf_cap;
 	ZSTD_DCtx *dctx;
+	struct trc_codec *codec;    /* decoder scratch state */
 };
 
 /* Read n bytes at off; SIM_EIO on a system error, SIM_ECORRUPT when the file
@@ -411,8 +412,10 @@ static int open_common(trc_reader *r, struct sim_err *err)
 		return rc;
 	hlen = r->info.valid_bytes;
 	r->dctx = ZSTD_createDCtx();
-	if (!r->dctx)
+	r->codec = sim_malloc(sizeof *r->codec);
+	if (!r->dctx || !r->codec)
 		return sim_errf(err, SIM_ENOMEM, "%s: out of memory", r->name);
+	trc_codec_init(r->codec);
 	if (r->size - hlen >= TRC_TRAILER) {
 		rc = src_read(r, r->size - TRC_TRAILER, tr, sizeof tr, err);
 		if (rc != SIM_OK)
@@ -572,7 +575,7 @@ int trc_next_block(trc_reader *r, uint32_t stream, const struct trc_rec **recs, 
 	if (XXH3_64bits(r->rbuf, got) != h.raw_hash)
 		return corrupt(r, e->offset + TRC_CHUNK_HDR, "checksum mismatch in the raw data of a chunk of stream %u",
 			       stream);
-	rc = trc_decode(r->rbuf, got, r->recs[stream], h.nrecords, &bad_off, why, sizeof why);
+	rc = trc_decode(r->codec, r->rbuf, got, r->recs[stream], h.nrecords, &bad_off, why, sizeof why);
 	if (rc != SIM_OK)
 		return corrupt(r, e->offset, "chunk of stream %u, raw byte %zu: %s", stream, bad_off, why);
 	r->cursor[stream]++;
@@ -606,6 +609,7 @@ void trc_reader_close(trc_reader *r)
 	sim_free(r->cbuf);
 	sim_free(r->rbuf);
 	ZSTD_freeDCtx(r->dctx);
+	sim_free(r->codec);
 	sim_free(r->config);
 	sim_free(r->name);
 	sim_free(r);

@@ -51,7 +51,7 @@ struct trc_writer {
 	uint32_t *nrec;
 	uint8_t *has_time;
 	uint64_t *first_time;
-	struct trc_codec *codec;
+	struct trc_codec **codec;   /* allocated with buf[s] */
 	/* index */
 	struct trc_chunk_ent *ents;
 	uint64_t nents, ents_cap;
@@ -121,8 +121,11 @@ static void writer_free(trc_writer *w)
 	if (!w)
 		return;
 	if (w->buf)
-		for (uint32_t s = 0; s < w->nstreams; s++)
+		for (uint32_t s = 0; s < w->nstreams; s++) {
 			sim_free(w->buf[s]);
+			if (w->codec)
+				sim_free(w->codec[s]);
+		}
 	sim_free(w->buf);
 	sim_free(w->len);
 	sim_free(w->nrec);
@@ -190,8 +193,6 @@ int trc_writer_open(trc_writer **out, const char *path, const struct trc_write_o
 		rc = sim_errf(err, SIM_EINTERNAL, "%s: zstd refused level %d", path, w->level);
 		goto out_free;
 	}
-	for (uint32_t s = 0; s < o->nstreams; s++)
-		trc_codec_reset(&w->codec[s]);
 
 	memcpy(hdr, TRC_FILE_MAGIC, 8);
 	le16(hdr + 8, TRC_VERSION_MAJOR);
@@ -267,7 +268,7 @@ static int emit(trc_writer *w, uint32_t s, struct sim_err *err)
 	w->nrec[s] = 0;
 	w->has_time[s] = 0;
 	w->first_time[s] = 0;
-	trc_codec_reset(&w->codec[s]);
+	trc_codec_reset(w->codec[s]);
 	return SIM_OK;
 }
 
@@ -289,12 +290,19 @@ int trc_write(trc_writer *w, uint32_t stream, const struct trc_rec *recs, size_t
 					i, recs[i].type, why);
 	}
 	if (!w->buf[stream]) {
-		w->buf[stream] = sim_malloc(w->chunk_size);
-		if (!w->buf[stream])
+		uint8_t *nb = sim_malloc(w->chunk_size);
+		struct trc_codec *nc = sim_malloc(sizeof *nc);
+		if (!nb || !nc) {
+			sim_free(nb);
+			sim_free(nc);
 			return sim_errf(err, SIM_ENOMEM, "%s: out of memory", w->path);
+		}
+		trc_codec_init(nc);
+		w->buf[stream] = nb;
+		w->codec[stream] = nc;
 	}
 	b = w->buf[stream];
-	c = &w->codec[stream];
+	c = w->codec[stream];
 	for (size_t i = 0; i < n; i++) {
 		if (w->len[stream] + TRC_CODEC_MAXREC > w->chunk_size || w->nrec[stream] == UINT32_MAX) {
 			rc = emit(w, stream, err);

@@ -3,9 +3,10 @@
  * compiled program looks like to the trace.  Code is a fixed set of basic
  * blocks laid out back to back (so falling through is the predicted PC);
  * control flow loops inside a function, falls through, or calls another
- * function; each block has a fixed pattern of data references, as real code
- * does: stack slots near sp, array walks with a stride, globals, and a few
- * random heap references.  About one block in 40 runs in the kernel (KSEG0
+ * function (each block has one callee; one far jump in 12 goes anywhere);
+ * each block has a fixed pattern of data references, as real code does:
+ * stack slots in a frame that depends on the function, array walks with a
+ * stride, globals, and 5% random references into a 64 MiB heap.  About one block in 40 runs in the kernel (KSEG0
  * data); time stamps, service markers and PTE updates are sprinkled in.
  */
 #ifndef TESTS_BENCH_SYNTH_H
@@ -35,6 +36,7 @@ struct synth {
 	uint8_t nref[SYN_BLOCKS];
 	struct syn_ref ref[SYN_BLOCKS][SYN_MAXREF];
 	uint64_t array_pos[SYN_BLOCKS];
+	uint32_t callee[SYN_BLOCKS];         /* where a block's call or far jump goes */
 	uint64_t sp;
 	uint32_t cur;                        /* current block */
 	uint32_t loop_head, loop_left;
@@ -65,7 +67,7 @@ static inline void syn_init(struct synth *s, uint64_t seed)
 		s->start[b] = at;
 		s->len[b] = (uint8_t)(2 + r % 7 + (r >> 8) % 5);   /* 2..16, mean about 7 */
 		at += s->len[b];
-		s->nref[b] = (uint8_t)((r >> 16) % (SYN_MAXREF + 1) * ((r >> 20) % 4 != 0));
+		s->nref[b] = (uint8_t)((r >> 16) % (SYN_MAXREF + 1));
 		for (int k = 0; k < s->nref[b]; k++) {
 			uint64_t q = syn_rand(s);
 			struct syn_ref *f = &s->ref[b][k];
@@ -79,6 +81,7 @@ static inline void syn_init(struct synth *s, uint64_t seed)
 				 : (int32_t)((q >> 16) % 4096);
 		}
 		s->array_pos[b] = 0x10000000 + (uint64_t)b * 0x10000;
+		s->callee[b] = (uint32_t)(syn_rand(s) % SYN_BLOCKS);
 	}
 	s->next_time = 10000;
 }
@@ -88,7 +91,7 @@ static inline struct trc_rec syn_data(struct synth *s, uint32_t b, int k, uint8_
 	struct syn_ref *f = &s->ref[b][k];
 	uint64_t a;
 	switch (f->kind) {
-	case REF_STACK: a = s->sp + (uint64_t)f->off; break;
+	case REF_STACK: a = s->sp - (b / 64 % 8) * 256 + (uint64_t)f->off; break;   /* frame by call depth */
 	case REF_ARRAY: a = s->array_pos[b]; s->array_pos[b] += (uint64_t)f->off; break;
 	case REF_GLOBAL: a = 0x10000000 - 0x100000 + (uint64_t)f->off * 8; break;
 	default: a = 0x20000000 + (syn_rand(s) % (64u << 20) & ~7ull); break;
@@ -168,8 +171,7 @@ static inline size_t syn_fill(struct synth *s, struct trc_rec *out, size_t n)
 				s->loop_left = (uint32_t)((r >> 24) % 50);
 				s->cur = (b + 1) % SYN_BLOCKS;
 			} else {                              /* call or return elsewhere */
-				s->cur = (uint32_t)((r >> 40) % SYN_BLOCKS);
-				s->sp += p < 94 ? -(uint64_t)64 : 64;
+				s->cur = p < 96 ? s->callee[b] : (uint32_t)((r >> 40) % SYN_BLOCKS);
 				s->loop_left = 0;
 			}
 		}

@@ -446,7 +446,7 @@ static void expect_bad_chunk(const uint8_t *raw, size_t rawlen, uint32_t nrec, c
 
 START_TEST(crafted_good)
 {
-	uint8_t raw[] = { TRC_LOCK_ACQ, 7, TRC_INSN | 4 << 5, 3 }, img[16384];
+	uint8_t raw[] = { TRC_LOCK_ACQ, 7, TRC_INSN, 3 }, img[16384];
 	struct sim_err err = { 0 };
 	struct recset got = { 0 };
 	size_t len = craft(img, raw, sizeof raw, 1, 2, sizeof raw, 1);
@@ -464,10 +464,10 @@ END_TEST
 
 START_TEST(unknown_tag)
 {
-	uint8_t raw1[] = { TRC_LOCK_ACQ, 7, 26, 0 };
+	uint8_t raw1[] = { TRC_LOCK_ACQ, 7, 28, 0 };
 	uint8_t raw2[] = { 0 };
 	uint8_t raw3[] = { TRC_LOCK_ACQ | 1 << 5, 7 };   /* x bits on a type without them */
-	expect_bad_chunk(raw1, sizeof raw1, 2, "raw byte 2: unknown record tag 0x1a");
+	expect_bad_chunk(raw1, sizeof raw1, 2, "raw byte 2: unknown record tag 0x1c");
 	expect_bad_chunk(raw2, sizeof raw2, 1, "unknown record tag 0x00");
 	expect_bad_chunk(raw3, sizeof raw3, 1, "unknown record tag 0x2a");
 }
@@ -492,7 +492,9 @@ START_TEST(field_out_of_range)
 	uint8_t mc[] = { TRC_MONCALL, TRC_NMONCALLS, 0, 0 };
 	uint8_t cat[] = { TRC_PAGE_ALLOC | 5 << 5, 0 };
 	uint8_t asid[] = { TRC_ASID, 0x80, 0x80, 0x80, 0x80, 0x10 };   /* 2^32 */
-	uint8_t insn0[] = { TRC_INSN | 4 << 5, 0 };
+	uint8_t insn0[] = { TRC_INSN, 0 };
+	uint8_t insnp[] = { TRC_INSN | 4 << 5 };               /* predicted count, none known */
+	uint8_t loadp[] = { TRC_LOAD | 4 << 5 };               /* "same size", none known */
 	expect_bad_chunk(size0, sizeof size0, 1, "load record is out of range");
 	expect_bad_chunk(mode, sizeof mode, 1, "store record is out of range");
 	expect_bad_chunk(svc, sizeof svc, 1, "svc.end record is out of range");
@@ -501,6 +503,8 @@ START_TEST(field_out_of_range)
 	expect_bad_chunk(cat, sizeof cat, 1, "page.alloc record is out of range");
 	expect_bad_chunk(asid, sizeof asid, 1, "asid record is out of range");
 	expect_bad_chunk(insn0, sizeof insn0, 1, "insn record is out of range");
+	expect_bad_chunk(insnp, sizeof insnp, 1, "insn record is out of range");
+	expect_bad_chunk(loadp, sizeof loadp, 1, "load record is out of range");
 }
 END_TEST
 
