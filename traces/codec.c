@@ -15,8 +15,9 @@
  *   dtab    per data reference, keyed by the PC of the instruction that made
  *           it (the last one of the preceding run, pc - 4) plus how many data
  *           references came since that run: the last address, the last
- *           stride, size and mode.  The predicted address is last + stride;
- *           a reference coded against another base resets the stride to 0.
+ *           stride (32 bits, signed), size and mode.  The predicted address
+ *           is last + stride; a reference coded against another base, or a
+ *           step that does not fit in 32 bits, leaves the stride 0.
  *   daddr   the last data address of any reference
  *   vpn     last PTE virtual page + 1
  *   ppn     last guest physical page (PTE target, page alloc/free) + 1
@@ -65,13 +66,20 @@ void trc_codec_init(struct trc_codec *c)
 
 void trc_codec_reset(struct trc_codec *c)
 {
-	uint32_t e = c->epoch + 1;
-	if (e == 0) {
+	uint32_t e = c->epoch + 1u;
+	if (e > UINT16_MAX) {
 		trc_codec_init(c);
 		return;
 	}
 	memset(c, 0, offsetof(struct trc_codec, epoch));
-	c->epoch = e;
+	c->epoch = (uint16_t)e;
+}
+
+/* The stride a data reference leaves in its dtab entry: its step for forms 0
+ * and 1 when that fits in 32 signed bits, else 0. */
+static inline int32_t stride32(unsigned x, uint64_t step)
+{
+	return (x & 3) < 2 && (int64_t)step == (int32_t)step ? (int32_t)step : 0;
 }
 
 /* Table entries of the current chunk; an older one reads as empty. */
@@ -196,7 +204,7 @@ size_t trc_encode(struct trc_codec *c, const struct trc_rec *r, uint8_t *out)
 	case TRC_LOAD:
 	case TRC_STORE: {
 		struct trc_dtab *e = DT(c, DKEY(c));
-		uint64_t last = e->last, pred = last + e->stride, d1, d2, d3;
+		uint64_t last = e->last, pred = last + (uint64_t)(int64_t)e->stride, d1, d2, d3;
 		mode = r->flags;
 		if (r->aux == e->size && mode == e->mode)
 			x = 4;
@@ -218,7 +226,7 @@ size_t trc_encode(struct trc_codec *c, const struct trc_rec *r, uint8_t *out)
 			p = put(p, d3);
 		}
 		/* a miss coded against another base restarts the stride at 0 */
-		e->stride = (x & 3) < 2 ? r->addr - last : 0;
+		e->stride = stride32(x, r->addr - last);
 		e->last = r->addr;
 		e->size = (uint8_t)r->aux;
 		e->mode = (uint8_t)mode;
@@ -347,218 +355,249 @@ static int fail(size_t off, size_t *bad_off, char *why, size_t whylen, const cha
 int trc_decode(struct trc_codec *c, const uint8_t *buf, size_t len, struct trc_rec *out, size_t nrec,
 	       size_t *bad_off, char *why, size_t whylen)
 {
-	const uint8_t *p = buf, *end = buf + len, *start;
-	unsigned bad = 0;
+	/* Threaded dispatch: every handler ends in its own indirect jump to the
+	 * next record's handler, so the branch predictor sees which type tends
+	 * to follow which (a run, then its load, ...). */
+	static const void *const op[32] = {
+		[0] = &&l_badtag, [TRC_INSN] = &&l_insn_seq, [TRC_LOAD] = &&l_data, [TRC_STORE] = &&l_data,
+		[TRC_PTE_SET] = &&l_pte_set, [TRC_PTE_CLEAR] = &&l_pte_clear, [TRC_ASID] = &&l_id,
+		[TRC_SVC_BEGIN] = &&l_svc, [TRC_SVC_END] = &&l_svc, [TRC_PRIV] = &&l_priv,
+		[TRC_LOCK_ACQ] = &&l_id, [TRC_LOCK_REL] = &&l_id, [TRC_SEM_WAIT] = &&l_id,
+		[TRC_SEM_SIGNAL] = &&l_id, [TRC_DMA_REQ] = &&l_dma, [TRC_DMA_DONE] = &&l_id,
+		[TRC_NET_SEND] = &&l_net, [TRC_NET_RECV] = &&l_net, [TRC_FRAG] = &&l_frag,
+		[TRC_MONCALL] = &&l_moncall, [TRC_PAGE_ALLOC] = &&l_page, [TRC_PAGE_FREE] = &&l_page,
+		[TRC_IDLE_BEGIN] = &&l_none, [TRC_IDLE_END] = &&l_none, [TRC_TIME] = &&l_time,
+		[TRC_MARKER] = &&l_marker, [TRC_TAG_INSN_TARGET] = &&l_insn_target,
+		[TRC_TAG_INSN_DELTA] = &&l_insn_delta, [28] = &&l_badtag, [29] = &&l_badtag,
+		[30] = &&l_badtag, [31] = &&l_badtag,
+	};
+	const uint8_t *p = buf, *end = buf + len, *start = buf;
+	unsigned bad = 0, tag = 0, x = 0, type = 0;
 	uint64_t a, b;
+	size_t i = 0;
 	/* the scalar predictors live in registers; only the tables in *c */
 	uint64_t pc = 0, daddr = 0, vpn = 0, ppn = 0, frag = 0, sector = 0, time = 0;
 	uint32_t prev_key = 0, dk = 0;
 
 	trc_codec_reset(c);
-	for (size_t i = 0; i < nrec; i++) {
-		unsigned tag, x, type;
-		if (unlikely(p >= end))
-			return fail((size_t)(p - buf), bad_off, why, whylen,
-				    "the chunk's data ends after %llu records, its header says %llu",
-				    (unsigned long long)i, (unsigned long long)nrec);
-		start = p;
-		tag = *p++;
-		type = tag & 31;
-		x = tag >> 5;
-		switch (type) {
-		case TRC_INSN:
-		case TRC_TAG_INSN_TARGET:
-		case TRC_TAG_INSN_DELTA: {
-			struct trc_itab *prev = IT(c, prev_key), *cur;
-			a = type == TRC_INSN ? pc : type == TRC_TAG_INSN_TARGET ? prev->target : pc + unzz(get(&p, &bad));
-			type = TRC_INSN;
-			prev->target = a;
-			prev_key = IKEY(a);
-			cur = IT(c, prev_key);
-			b = (x & 4) ? cur->count : get(&p, &bad);
-			if (unlikely(b == 0 || b > UINT32_MAX))
-				goto range;
-			cur->count = (uint32_t)b;
-			out[i] = (struct trc_rec){ .type = TRC_INSN, .flags = x & 3, .id = (uint32_t)b, .addr = a };
-			pc = a + 4 * b;
-			dk = 0;
-			break;
-		}
-		case TRC_LOAD:
-		case TRC_STORE: {
-			struct trc_dtab *e = DT(c, ((uint32_t)((pc - 4) >> 2) + dk) & DMASK);
-			uint64_t last = e->last;
-			if (!(x & 4)) {
-				b = get(&p, &bad);
-				if (unlikely((b & 0xff) == 0 || b >> 8 > 3))
-					goto range;
-				e->size = (uint8_t)b;
-				e->mode = (uint8_t)(b >> 8);
-			} else if (unlikely(e->size == 0)) {
-				goto range;   /* "same size" before any size */
-			}
-			switch (x & 3) {
-			case 0: a = last + e->stride; break;
-			case 1: a = last + e->stride + unzz(get(&p, &bad)); break;
-			case 2: a = daddr + unzz(get(&p, &bad)); break;
-			default: a = last + unzz(get(&p, &bad)); break;
-			}
-			e->stride = (x & 3) < 2 ? a - last : 0;
-			e->last = a;
-			daddr = a;
-			dk++;
-			out[i] = (struct trc_rec){ .type = (uint8_t)type, .flags = e->mode, .aux = e->size, .addr = a };
-			break;
-		}
-		case TRC_PTE_SET:
-			b = get(&p, &bad);
-			if (unlikely(b > UINT32_MAX))
-				goto range;
-			vpn += unzz(get(&p, &bad));
-			ppn += unzz(get(&p, &bad));
-			out[i] = (struct trc_rec){ .type = TRC_PTE_SET, .aux = (uint16_t)x, .id = (uint32_t)b,
-						   .addr = vpn, .val = ppn };
-			vpn++;
-			ppn++;
-			break;
-		case TRC_PTE_CLEAR:
-			if (unlikely(x))
-				goto badtag;
-			b = get(&p, &bad);
-			if (unlikely(b > UINT32_MAX))
-				goto range;
-			vpn += unzz(get(&p, &bad));
-			out[i] = (struct trc_rec){ .type = TRC_PTE_CLEAR, .id = (uint32_t)b, .addr = vpn };
-			vpn++;
-			break;
-		case TRC_ASID: case TRC_LOCK_ACQ: case TRC_LOCK_REL: case TRC_SEM_WAIT:
-		case TRC_SEM_SIGNAL: case TRC_DMA_DONE:
-			if (unlikely(x))
-				goto badtag;
-			b = get(&p, &bad);
-			if (unlikely(b > UINT32_MAX))
-				goto range;
-			out[i] = (struct trc_rec){ .type = (uint8_t)type, .id = (uint32_t)b };
-			break;
-		case TRC_SVC_BEGIN:
-		case TRC_SVC_END:
-			if (unlikely(x))
-				goto badtag;
-			a = get(&p, &bad);
-			b = type == TRC_SVC_BEGIN ? get(&p, &bad) : 0;
-			if (unlikely(a == 0 || a >= TRC_NSERVICES || b > UINT32_MAX))
-				goto range;
-			out[i] = (struct trc_rec){ .type = (uint8_t)type, .aux = (uint16_t)a, .id = (uint32_t)b };
-			break;
-		case TRC_PRIV:
-			if (unlikely(x))
-				goto badtag;
-			a = get(&p, &bad);
-			b = get(&p, &bad);
-			if (unlikely(a == 0 || a >= TRC_NPRIV))
-				goto range;
-			out[i] = (struct trc_rec){ .type = TRC_PRIV, .aux = (uint16_t)a, .val = b };
-			break;
-		case TRC_DMA_REQ: {
-			uint64_t disk, cnt;
-			if (unlikely(x > 1))
-				goto badtag;
-			b = get(&p, &bad);
-			disk = get(&p, &bad);
-			a = sector + unzz(get(&p, &bad));
-			cnt = get(&p, &bad);
-			if (unlikely(b > UINT32_MAX || disk > 0xffff))
-				goto range;
-			out[i] = (struct trc_rec){ .type = TRC_DMA_REQ, .flags = x ? TRC_F_WRITE : 0,
-						   .aux = (uint16_t)disk, .id = (uint32_t)b, .addr = a, .val = cnt };
-			sector = a + cnt;
-			break;
-		}
-		case TRC_NET_SEND: case TRC_NET_RECV:
-			if (unlikely(x))
-				goto badtag;
-			b = get(&p, &bad);
-			a = get(&p, &bad);
-			if (unlikely(b > UINT32_MAX || a > 0xffff))
-				goto range;
-			out[i] = (struct trc_rec){ .type = (uint8_t)type, .aux = (uint16_t)a, .id = (uint32_t)b };
-			break;
-		case TRC_FRAG:
-			if (unlikely(x))
-				goto badtag;
-			a = frag + unzz(get(&p, &bad));
-			b = get(&p, &bad);
-			out[i] = (struct trc_rec){ .type = TRC_FRAG, .addr = a, .val = b };
-			frag = a + b;
-			break;
-		case TRC_MONCALL: {
-			uint64_t k;
-			if (unlikely(x))
-				goto badtag;
-			k = get(&p, &bad);
-			a = get(&p, &bad);
-			b = get(&p, &bad);
-			if (unlikely(k == 0 || k >= TRC_NMONCALLS))
-				goto range;
-			out[i] = (struct trc_rec){ .type = TRC_MONCALL, .aux = (uint16_t)k, .addr = a, .val = b };
-			break;
-		}
-		case TRC_PAGE_ALLOC: case TRC_PAGE_FREE:
-			if (unlikely(x == 0 || x >= TRC_NCATEGORIES))
-				goto range;
-			ppn += unzz(get(&p, &bad));
-			out[i] = (struct trc_rec){ .type = (uint8_t)type, .aux = (uint16_t)x, .addr = ppn };
-			ppn++;
-			break;
-		case TRC_IDLE_BEGIN: case TRC_IDLE_END:
-			if (unlikely(x))
-				goto badtag;
-			out[i] = (struct trc_rec){ .type = (uint8_t)type };
-			break;
-		case TRC_TIME:
-			if (unlikely(x))
-				goto badtag;
-			time += unzz(get(&p, &bad));
-			out[i] = (struct trc_rec){ .type = TRC_TIME, .val = time };
-			break;
-		case TRC_MARKER: {
-			uint64_t k;
-			if (unlikely(x))
-				goto badtag;
-			k = get(&p, &bad);
-			b = get(&p, &bad);
-			a = get(&p, &bad);
-			if (unlikely(k > 0xffff || b > UINT32_MAX))
-				goto range;
-			out[i] = (struct trc_rec){ .type = TRC_MARKER, .aux = (uint16_t)k, .id = (uint32_t)b, .val = a };
-			break;
-		}
-		default:
-			goto badtag;
-		}
-		if (unlikely(bad | (p > end))) {
-			*bad_off = (size_t)(start - buf);
-			if (bad & V_LONG)
-				snprintf(why, whylen, "a varint of a %s record runs on past 10 bytes", trc_type_name(type));
-			else if (bad & V_OVERFLOW)
-				snprintf(why, whylen, "a varint of a %s record overflows 64 bits", trc_type_name(type));
-			else
-				snprintf(why, whylen, "a %s record runs past the end of the chunk's data", trc_type_name(type));
-			return SIM_ECORRUPT;
-		}
-		continue;
-badtag:
-		*bad_off = (size_t)(start - buf);
-		snprintf(why, whylen, "unknown record tag 0x%02x", tag);
-		return SIM_ECORRUPT;
-range:
-		*bad_off = (size_t)(start - buf);
-		snprintf(why, whylen, "a field of a %s record is out of range", trc_type_name(type));
-		return SIM_ECORRUPT;
+	if (nrec == 0)
+		goto l_done;
+	/* NEXT: check the record just decoded, then jump to the next one's handler */
+#define NEXT()                                                   \
+	do {                                                     \
+		if (unlikely(bad | (p > end)))                   \
+			goto l_badrec;                           \
+		if (unlikely(++i == nrec))                       \
+			goto l_done;                             \
+		if (unlikely(p >= end))                          \
+			goto l_short;                            \
+		start = p;                                       \
+		tag = *p++;                                      \
+		x = tag >> 5;                                    \
+		type = tag & 31;                                 \
+		goto *op[type];                                  \
+	} while (0)
+	if (unlikely(p >= end))
+		goto l_short;
+	tag = *p++;
+	x = tag >> 5;
+	type = tag & 31;
+	goto *op[type];
+
+l_insn_seq:
+	a = pc;
+	goto l_insn;
+l_insn_target:
+	a = IT(c, prev_key)->target;
+	goto l_insn;
+l_insn_delta:
+	a = pc + unzz(get(&p, &bad));
+l_insn: {
+		struct trc_itab *cur;
+		type = TRC_INSN;
+		IT(c, prev_key)->target = a;
+		prev_key = IKEY(a);
+		cur = IT(c, prev_key);
+		b = (x & 4) ? cur->count : get(&p, &bad);
+		if (unlikely(b == 0 || b > UINT32_MAX))
+			goto l_range;
+		cur->count = (uint32_t)b;
+		out[i] = (struct trc_rec){ .type = TRC_INSN, .flags = x & 3, .id = (uint32_t)b, .addr = a };
+		pc = a + 4 * b;
+		dk = 0;
+		NEXT();
 	}
+l_data: {
+		struct trc_dtab *e = DT(c, ((uint32_t)((pc - 4) >> 2) + dk) & DMASK);
+		uint64_t last = e->last;
+		if (!(x & 4)) {
+			b = get(&p, &bad);
+			if (unlikely((b & 0xff) == 0 || b >> 8 > 3))
+				goto l_range;
+			e->size = (uint8_t)b;
+			e->mode = (uint8_t)(b >> 8);
+		} else if (unlikely(e->size == 0)) {
+			goto l_range;   /* "same size" before any size */
+		}
+		switch (x & 3) {
+		case 0: a = last + (uint64_t)(int64_t)e->stride; break;
+		case 1: a = last + (uint64_t)(int64_t)e->stride + unzz(get(&p, &bad)); break;
+		case 2: a = daddr + unzz(get(&p, &bad)); break;
+		default: a = last + unzz(get(&p, &bad)); break;
+		}
+		e->stride = stride32(x, a - last);
+		e->last = a;
+		daddr = a;
+		dk++;
+		out[i] = (struct trc_rec){ .type = (uint8_t)type, .flags = e->mode, .aux = e->size, .addr = a };
+		NEXT();
+	}
+l_pte_set:
+	b = get(&p, &bad);
+	if (unlikely(b > UINT32_MAX))
+		goto l_range;
+	vpn += unzz(get(&p, &bad));
+	ppn += unzz(get(&p, &bad));
+	out[i] = (struct trc_rec){ .type = TRC_PTE_SET, .aux = (uint16_t)x, .id = (uint32_t)b, .addr = vpn, .val = ppn };
+	vpn++;
+	ppn++;
+	NEXT();
+l_pte_clear:
+	if (unlikely(x))
+		goto l_badtag;
+	b = get(&p, &bad);
+	if (unlikely(b > UINT32_MAX))
+		goto l_range;
+	vpn += unzz(get(&p, &bad));
+	out[i] = (struct trc_rec){ .type = TRC_PTE_CLEAR, .id = (uint32_t)b, .addr = vpn };
+	vpn++;
+	NEXT();
+l_id:
+	if (unlikely(x))
+		goto l_badtag;
+	b = get(&p, &bad);
+	if (unlikely(b > UINT32_MAX))
+		goto l_range;
+	out[i] = (struct trc_rec){ .type = (uint8_t)type, .id = (uint32_t)b };
+	NEXT();
+l_svc:
+	if (unlikely(x))
+		goto l_badtag;
+	a = get(&p, &bad);
+	b = type == TRC_SVC_BEGIN ? get(&p, &bad) : 0;
+	if (unlikely(a == 0 || a >= TRC_NSERVICES || b > UINT32_MAX))
+		goto l_range;
+	out[i] = (struct trc_rec){ .type = (uint8_t)type, .aux = (uint16_t)a, .id = (uint32_t)b };
+	NEXT();
+l_priv:
+	if (unlikely(x))
+		goto l_badtag;
+	a = get(&p, &bad);
+	b = get(&p, &bad);
+	if (unlikely(a == 0 || a >= TRC_NPRIV))
+		goto l_range;
+	out[i] = (struct trc_rec){ .type = TRC_PRIV, .aux = (uint16_t)a, .val = b };
+	NEXT();
+l_dma: {
+		uint64_t disk, cnt;
+		if (unlikely(x > 1))
+			goto l_badtag;
+		b = get(&p, &bad);
+		disk = get(&p, &bad);
+		a = sector + unzz(get(&p, &bad));
+		cnt = get(&p, &bad);
+		if (unlikely(b > UINT32_MAX || disk > 0xffff))
+			goto l_range;
+		out[i] = (struct trc_rec){ .type = TRC_DMA_REQ, .flags = x ? TRC_F_WRITE : 0, .aux = (uint16_t)disk,
+					   .id = (uint32_t)b, .addr = a, .val = cnt };
+		sector = a + cnt;
+		NEXT();
+	}
+l_net:
+	if (unlikely(x))
+		goto l_badtag;
+	b = get(&p, &bad);
+	a = get(&p, &bad);
+	if (unlikely(b > UINT32_MAX || a > 0xffff))
+		goto l_range;
+	out[i] = (struct trc_rec){ .type = (uint8_t)type, .aux = (uint16_t)a, .id = (uint32_t)b };
+	NEXT();
+l_frag:
+	if (unlikely(x))
+		goto l_badtag;
+	a = frag + unzz(get(&p, &bad));
+	b = get(&p, &bad);
+	out[i] = (struct trc_rec){ .type = TRC_FRAG, .addr = a, .val = b };
+	frag = a + b;
+	NEXT();
+l_moncall: {
+		uint64_t k;
+		if (unlikely(x))
+			goto l_badtag;
+		k = get(&p, &bad);
+		a = get(&p, &bad);
+		b = get(&p, &bad);
+		if (unlikely(k == 0 || k >= TRC_NMONCALLS))
+			goto l_range;
+		out[i] = (struct trc_rec){ .type = TRC_MONCALL, .aux = (uint16_t)k, .addr = a, .val = b };
+		NEXT();
+	}
+l_page:
+	if (unlikely(x == 0 || x >= TRC_NCATEGORIES))
+		goto l_range;
+	ppn += unzz(get(&p, &bad));
+	out[i] = (struct trc_rec){ .type = (uint8_t)type, .aux = (uint16_t)x, .addr = ppn };
+	ppn++;
+	NEXT();
+l_none:
+	if (unlikely(x))
+		goto l_badtag;
+	out[i] = (struct trc_rec){ .type = (uint8_t)type };
+	NEXT();
+l_time:
+	if (unlikely(x))
+		goto l_badtag;
+	time += unzz(get(&p, &bad));
+	out[i] = (struct trc_rec){ .type = TRC_TIME, .val = time };
+	NEXT();
+l_marker: {
+		uint64_t k;
+		if (unlikely(x))
+			goto l_badtag;
+		k = get(&p, &bad);
+		b = get(&p, &bad);
+		a = get(&p, &bad);
+		if (unlikely(k > 0xffff || b > UINT32_MAX))
+			goto l_range;
+		out[i] = (struct trc_rec){ .type = TRC_MARKER, .aux = (uint16_t)k, .id = (uint32_t)b, .val = a };
+		NEXT();
+	}
+#undef NEXT
+
+l_done:
 	if (p != end)
-		return fail((size_t)(p - buf), bad_off, why, whylen,
-			    "%llu bytes follow the chunk's %llu records", (unsigned long long)(end - p),
-			    (unsigned long long)nrec);
+		return fail((size_t)(p - buf), bad_off, why, whylen, "%llu bytes follow the chunk's %llu records",
+			    (unsigned long long)(end - p), (unsigned long long)nrec);
 	return SIM_OK;
+l_short:
+	return fail((size_t)(p - buf), bad_off, why, whylen,
+		    "the chunk's data ends after %llu records, its header says %llu", (unsigned long long)i,
+		    (unsigned long long)nrec);
+l_badrec:
+	*bad_off = (size_t)(start - buf);
+	if (bad & V_LONG)
+		snprintf(why, whylen, "a varint of a %s record runs on past 10 bytes", trc_type_name(type));
+	else if (bad & V_OVERFLOW)
+		snprintf(why, whylen, "a varint of a %s record overflows 64 bits", trc_type_name(type));
+	else
+		snprintf(why, whylen, "a %s record runs past the end of the chunk's data", trc_type_name(type));
+	return SIM_ECORRUPT;
+l_badtag:
+	*bad_off = (size_t)(start - buf);
+	snprintf(why, whylen, "unknown record tag 0x%02x", tag);
+	return SIM_ECORRUPT;
+l_range:
+	*bad_off = (size_t)(start - buf);
+	snprintf(why, whylen, "a field of a %s record is out of range", trc_type_name(type));
+	return SIM_ECORRUPT;
 }

@@ -19,7 +19,7 @@
 #define TRC_TAG_INSN_TARGET 26   /* INSN starting at the predicted branch target */
 #define TRC_TAG_INSN_DELTA  27   /* INSN starting elsewhere: PC delta follows */
 
-/* Predictor state of one stream within one chunk (about 1 MiB: allocate it
+/* Predictor state of one stream within one chunk (about 512 KiB: allocate it
  * and trc_codec_init() it once; trc_codec_reset() at each chunk start is
  * cheap: table entries carry the epoch (chunk) they were written in, and an
  * entry of an older epoch reads as zero). */
@@ -30,19 +30,21 @@ struct trc_codec {
 	uint32_t dk;                 /* data references since the last run */
 	uint64_t vpn, ppn;           /* predicted page numbers */
 	uint64_t frag, sector, time; /* predicted fragment address, sector, time */
-	uint32_t epoch;              /* the current chunk, never 0 */
+	uint16_t epoch;              /* the current chunk, never 0 */
 	struct trc_itab {
 		uint64_t target;     /* start of the run that followed the run starting here */
 		uint32_t count;      /* its instruction count */
-		uint32_t epoch;
+		uint16_t epoch;
 	} itab[1u << TRC_ITAB_BITS];
 	struct trc_dtab {
 		uint64_t last;       /* last address this reference (by PC) touched */
-		uint64_t stride;     /* its last step */
+		int32_t stride;      /* its last step, when that fits in 32 bits, else 0 */
 		uint8_t size, mode;  /* and the size and mode it had */
-		uint32_t epoch;
+		uint16_t epoch;
 	} dtab[1u << TRC_DTAB_BITS];
 };
+
+_Static_assert(sizeof(struct trc_itab) == 16 && sizeof(struct trc_dtab) == 16, "table entries are 16 bytes");
 
 /* Once, after allocating: every table entry empty. */
 void trc_codec_init(struct trc_codec *c);

@@ -3,7 +3,8 @@
  * (tests/bench/synth.h) written by trc_write and read back by
  * trc_next_block, and the same for a smaller trace assembled from text by
  * trc_text_asm.  Prints figures; asserts only that the records come back.
- * Environment: BENCH_RECORDS (default 32M), TMPDIR.
+ * Environment: BENCH_RECORDS (default 32M), BENCH_CHUNK (raw bytes per chunk,
+ * default 1M), BENCH_LEVEL (zstd level, default 3), TMPDIR.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -140,6 +141,10 @@ int main(void)
 	trc_writer *w;
 
 	snprintf(path, sizeof path, "%s/bench_trace_%d.dtr", tmp && *tmp ? tmp : "/tmp", (int)getpid());
+	if (getenv("BENCH_CHUNK"))
+		o.chunk_size = (size_t)strtoull(getenv("BENCH_CHUNK"), NULL, 0);
+	if (getenv("BENCH_LEVEL"))
+		o.zstd_level = atoi(getenv("BENCH_LEVEL"));
 	for (int s = 0; s < NSTREAMS; s++)
 		syn_init(&syn[s], 1000 + (uint64_t)s);
 	if (trc_writer_open(&w, path, &o, &err) != SIM_OK)
@@ -163,8 +168,12 @@ int main(void)
 			(unsigned long long)wc.records);
 		return 1;
 	}
-	report("trace: synthetic workload, 4 streams, chunk 1M, zstd level 3, one core", path, &wc,
-	       total_s - gen_s, dec_s);
+	{
+		char title[160];
+		snprintf(title, sizeof title, "trace: synthetic workload, 4 streams, chunk %zu bytes, zstd level %d, one core",
+			 o.chunk_size, o.zstd_level);
+		report(title, path, &wc, total_s - gen_s, dec_s);
+	}
 	unlink(path);
 
 	/* the text form: a smaller trace through trc_text_asm */
