@@ -383,7 +383,8 @@ START_TEST(bytes_after_index)
 	big[len] = 0;
 	ck_assert_int_eq(read_all(big, len + 1, &err, NULL), SIM_ECORRUPT);
 	assert_msg_has(&err, "index");
-	/* a chunk removed from the middle: the index no longer tiles the file */
+	/* a truncated chunk in a file that still ends with its index: one byte
+	 * cut out of the middle, so the index no longer tiles the file */
 	memcpy(big, img, len);
 	memmove(big + 200, big + 201, len - 201);
 	ck_assert_int_eq(read_all(big, len - 1, &err, NULL), SIM_ECORRUPT);
