@@ -95,18 +95,20 @@ bench: $(DISCO) $(BENCH_BINS)
 figures: $(DISCO)
 	$(DISCO) figures --quick -o out
 
-# libFuzzer needs clang; the fuzz build has its own tree.
+# libFuzzer needs clang; the fuzz build has its own tree.  Checksums are not
+# enforced in it (FUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION), so the fuzzer gets
+# past them to the parsing; new inputs go to build-fuzz/corpus-run, never into
+# the seed corpus tests/fuzz/corpus.
 FUZZ_SRCS := $(foreach m,traces base,$(call module_srcs,$(m)))
 fuzz:
 	@command -v clang >/dev/null || { echo "make fuzz needs clang: apt-get install clang" >&2; exit 1; }
-	@mkdir -p build-fuzz tests/fuzz/corpus
-	clang -O1 -g -std=c11 -D_GNU_SOURCE -I$(SRCDIR) $(PKG_CFLAGS) \
+	@mkdir -p build-fuzz/corpus-run
+	clang -O1 -g -std=c11 -D_GNU_SOURCE -DFUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION \
+	  -DDISCO_SRCDIR='"$(SRCDIR)"' -I$(SRCDIR) $(PKG_CFLAGS) \
 	  -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
 	  tests/fuzz/fuzz_trace.c $(FUZZ_SRCS) $(PKG_LIBS) -o build-fuzz/fuzz_trace
-	build-fuzz/fuzz_trace -max_total_time=$(FUZZ_SECONDS) -max_len=65536 \
-	  -artifact_prefix=build-fuzz/ build-fuzz/corpus-run tests/fuzz/corpus \
-	  || build-fuzz/fuzz_trace -max_total_time=$(FUZZ_SECONDS) -max_len=65536 \
-	  -artifact_prefix=build-fuzz/ tests/fuzz/corpus
+	build-fuzz/fuzz_trace -max_total_time=$(FUZZ_SECONDS) -max_len=65536 -rss_limit_mb=2048 \
+	  -print_final_stats=1 -artifact_prefix=build-fuzz/ build-fuzz/corpus-run tests/fuzz/corpus
 
 install: $(DISCO)
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/disco/presets \

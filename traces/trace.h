@@ -62,6 +62,10 @@ struct trc_stream_stats {
  * chunk headers when there is none).  Every error names the file, the byte
  * offset and what is wrong. */
 int trc_reader_open(trc_reader **out, const char *path, struct sim_err *err);
+/* The same from a file image in memory (name is used in messages); data must
+ * stay valid until trc_reader_close(). */
+int trc_reader_open_mem(trc_reader **out, const char *name, const void *data, size_t size,
+			struct sim_err *err);
 const struct trc_info *trc_reader_info(const trc_reader *r);
 /* Per-stream totals from the index (or the scan). */
 int trc_reader_stream_stats(const trc_reader *r, uint32_t stream, struct trc_stream_stats *st);

@@ -1,0 +1,283 @@
+/* disco inspect, dump, asm: trace files as a person sees them. */
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/mem.h"
+#include "cli/cli.h"
+#include "traces/text.h"
+#include "traces/trace.h"
+
+static const char inspect_usage[] =
+	"usage: disco inspect FILE [--repair]\n"
+	"\n"
+	"Check a trace file and describe it: format version, configuration, and per\n"
+	"stream the records by type, instructions, data references, chunks and\n"
+	"compressed bytes per reference.  Every chunk is read, decompressed, decoded\n"
+	"and its checksums verified.  A file whose writer died has no index: it is\n"
+	"read up to its last complete chunk, with a warning; --repair truncates any\n"
+	"incomplete chunk at the end and writes the index.\n";
+
+static const char dump_usage[] =
+	"usage: disco dump FILE [--stream N] [--from K] [--limit K]\n"
+	"\n"
+	"Print a trace as text, one record per line (the form 'disco asm' reads; see\n"
+	"traces/FORMAT.md): the header as directives, then each stream's records.\n"
+	"--stream N prints only stream N; --from K starts at record K of each stream;\n"
+	"--limit K prints at most K records per stream.\n";
+
+static const char asm_usage[] =
+	"usage: disco asm TEXT -o FILE [--config F] [--set name=value ...]\n"
+	"\n"
+	"Assemble a trace from its text form (traces/FORMAT.md).  --config and --set\n"
+	"choose trace.chunk_size and trace.zstd_level (over the text's .config lines)\n"
+	"and any parameter they change is added to the trace's configuration.\n";
+
+static void warn(const char *cmd, trc_reader *r)
+{
+	if (trc_reader_info(r)->warning[0])
+		fprintf(stderr, "disco %s: warning: %s\n", cmd, trc_reader_info(r)->warning);
+}
+
+static int parse_u64(const char *s, uint64_t *v)
+{
+	char *end;
+	if (!*s || *s == '-')
+		return -1;
+	*v = strtoull(s, &end, 0);
+	return *end ? -1 : 0;
+}
+
+static double per(uint64_t a, uint64_t b) { return b ? (double)a / (double)b : 0; }
+
+int cmd_inspect(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "help", no_argument, 0, 'h' },
+		{ "repair", no_argument, 0, 'r' },
+		{ 0, 0, 0, 0 },
+	};
+	struct sim_err err = { 0 };
+	int repair = 0, o, rc;
+	const char *path;
+	trc_reader *r;
+	const struct trc_info *info;
+	uint64_t (*cnt)[TRC_NTYPES] = NULL, tot[TRC_NTYPES] = { 0 };
+	uint64_t *insns = NULL, all_insns = 0, all_chunks = 0, all_comp = 0, all_raw = 0;
+
+	optind = 1;
+	while ((o = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (o) {
+		case 'h': fputs(inspect_usage, stdout); return 0;
+		case 'r': repair = 1; break;
+		default: return cli_usage_error("inspect", "bad option");
+		}
+	}
+	if (optind != argc - 1)
+		return cli_usage_error("inspect", optind < argc ? "one FILE only" : "FILE missing");
+	path = argv[optind];
+	if (repair) {
+		int had;
+		if (trc_reader_open(&r, path, &err) != SIM_OK)
+			return cli_fail("inspect", &err);
+		had = trc_reader_info(r)->has_index;
+		trc_reader_close(r);
+		if (!had) {
+			if (trc_repair(path, &err) != SIM_OK)
+				return cli_fail("inspect", &err);
+			printf("repaired: %s: index written\n", path);
+		}
+	}
+	if (trc_reader_open(&r, path, &err) != SIM_OK)
+		return cli_fail("inspect", &err);
+	info = trc_reader_info(r);
+	warn("inspect", r);
+	cnt = sim_calloc(info->nstreams, sizeof *cnt);
+	insns = sim_calloc(info->nstreams, sizeof *insns);
+	if (!cnt || !insns) {
+		sim_errf(&err, SIM_ENOMEM, "out of memory");
+		goto fail;
+	}
+	/* read and verify everything first: the report is only printed for a good file */
+	for (uint32_t s = 0; s < info->nstreams; s++) {
+		const struct trc_rec *recs;
+		size_t n;
+		do {
+			if (trc_next_block(r, s, &recs, &n, &err) != SIM_OK)
+				goto fail;
+			for (size_t i = 0; i < n; i++) {
+				cnt[s][recs[i].type]++;
+				if (recs[i].type == TRC_INSN)
+					insns[s] += recs[i].id;
+			}
+		} while (n);
+	}
+	printf("file          %s\n", path);
+	printf("format        %u.%u\n", info->version_major, info->version_minor);
+	printf("streams       %u\n", info->nstreams);
+	printf("page size     %u\n", info->page_size);
+	printf("index         %s\n", info->has_index ? "present" : "MISSING (the writer did not finish; --repair writes it)");
+	if (!info->has_index)
+		printf("warning: %s\n", info->warning);
+	printf("configuration%s\n", info->config_text[0] ? ":" : " (none)");
+	for (const char *c = info->config_text; *c;) {
+		const char *e = strchr(c, '\n');
+		int len = e ? (int)(e - c) : (int)strlen(c);
+		printf("  %.*s\n", len, c);
+		c += len + (e ? 1 : 0);
+	}
+	printf("\n%-6s %12s %14s %12s %12s %8s %12s %12s %10s %10s\n", "stream", "records", "instructions",
+	       "loads", "stores", "chunks", "raw bytes", "compressed", "B/dataref", "B/ref");
+	for (uint32_t s = 0; s < info->nstreams; s++) {
+		struct trc_stream_stats st;
+		uint64_t data = cnt[s][TRC_LOAD] + cnt[s][TRC_STORE];
+		trc_reader_stream_stats(r, s, &st);
+		printf("%-6u %12" PRIu64 " %14" PRIu64 " %12" PRIu64 " %12" PRIu64 " %8" PRIu64 " %12" PRIu64
+		       " %12" PRIu64 " %10.4f %10.4f\n",
+		       s, st.records, insns[s], cnt[s][TRC_LOAD], cnt[s][TRC_STORE], st.chunks, st.raw_bytes,
+		       st.compressed_bytes, per(st.compressed_bytes, data), per(st.compressed_bytes, data + insns[s]));
+		for (int t = 0; t < TRC_NTYPES; t++)
+			tot[t] += cnt[s][t];
+		all_insns += insns[s];
+		all_chunks += st.chunks;
+		all_comp += st.compressed_bytes;
+		all_raw += st.raw_bytes;
+	}
+	{
+		uint64_t recs = 0, data = tot[TRC_LOAD] + tot[TRC_STORE];
+		for (int t = 0; t < TRC_NTYPES; t++)
+			recs += tot[t];
+		printf("%-6s %12" PRIu64 " %14" PRIu64 " %12" PRIu64 " %12" PRIu64 " %8" PRIu64 " %12" PRIu64
+		       " %12" PRIu64 " %10.4f %10.4f\n",
+		       "total", recs, all_insns, tot[TRC_LOAD], tot[TRC_STORE], all_chunks, all_raw, all_comp,
+		       per(all_comp, data), per(all_comp, data + all_insns));
+		printf("\nB/dataref: compressed bytes (chunk headers included) per load or store;\n"
+		       "B/ref: per memory reference, counting every instruction fetch as one.\n");
+		printf("\nrecords by type:\n");
+		for (int t = 1; t < TRC_NTYPES; t++)
+			if (tot[t])
+				printf("  %-12s %12" PRIu64 "\n", trc_type_name((unsigned)t), tot[t]);
+	}
+	printf("\nchecksums verified: %" PRIu64 " chunks read and decoded\n", all_chunks);
+	rc = 0;
+	goto out;
+fail:
+	rc = cli_fail("inspect", &err);
+out:
+	sim_free(cnt);
+	sim_free(insns);
+	trc_reader_close(r);
+	return rc;
+}
+
+int cmd_dump(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "help", no_argument, 0, 'h' },
+		{ "stream", required_argument, 0, 's' },
+		{ "from", required_argument, 0, 'f' },
+		{ "limit", required_argument, 0, 'l' },
+		{ 0, 0, 0, 0 },
+	};
+	struct trc_dump_opts d = { .stream = -1 };
+	struct sim_err err = { 0 };
+	uint64_t v;
+	trc_reader *r;
+	int o, rc;
+
+	optind = 1;
+	while ((o = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (o) {
+		case 'h': fputs(dump_usage, stdout); return 0;
+		case 's':
+			if (parse_u64(optarg, &v) || v >= TRC_MAX_STREAMS)
+				return cli_usage_error("dump", "--stream '%s' is not a stream number", optarg);
+			d.stream = (int64_t)v;
+			break;
+		case 'f':
+			if (parse_u64(optarg, &d.from))
+				return cli_usage_error("dump", "--from '%s' is not a number", optarg);
+			break;
+		case 'l':
+			if (parse_u64(optarg, &d.limit) || d.limit == 0)
+				return cli_usage_error("dump", "--limit '%s' is not a positive number", optarg);
+			break;
+		default: return cli_usage_error("dump", "bad option");
+		}
+	}
+	if (optind != argc - 1)
+		return cli_usage_error("dump", optind < argc ? "one FILE only" : "FILE missing");
+	if (trc_reader_open(&r, argv[optind], &err) != SIM_OK)
+		return cli_fail("dump", &err);
+	warn("dump", r);
+	if (d.stream >= (int64_t)trc_reader_info(r)->nstreams) {
+		fprintf(stderr, "disco dump: --stream %" PRId64 ": %s has %u streams\n", d.stream, argv[optind],
+			trc_reader_info(r)->nstreams);
+		trc_reader_close(r);
+		return 2;
+	}
+	rc = trc_text_dump(r, stdout, &d, &err);
+	trc_reader_close(r);
+	return rc == SIM_OK ? 0 : cli_fail("dump", &err);
+}
+
+int cmd_asm(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "help", no_argument, 0, 'h' },
+		{ "output", required_argument, 0, 'o' },
+		{ "set", required_argument, 0, 's' },
+		{ "config", required_argument, 0, 'c' },
+		{ 0, 0, 0, 0 },
+	};
+	struct trc_text_opts to = { 0 };
+	struct sim_err err = { 0 };
+	const char *out = NULL;
+	char *extra = NULL;
+	long i;
+	int o, rc;
+	cfg *c;
+
+	if (cli_new_cfg(&c, &err) != SIM_OK)
+		return cli_fail("asm", &err);
+	optind = 1;
+	while ((o = getopt_long(argc, argv, "ho:s:c:", opts, NULL)) != -1) {
+		switch (o) {
+		case 'h': fputs(asm_usage, stdout); cfg_free(c); return 0;
+		case 'o': out = optarg; break;
+		case 's':
+			if (cfg_set_assignment(c, optarg, "--set", &err) != SIM_OK)
+				goto fail;
+			break;
+		case 'c':
+			if (cfg_load(c, optarg, &err) != SIM_OK)
+				goto fail;
+			break;
+		default: cfg_free(c); return cli_usage_error("asm", "bad option");
+		}
+	}
+	if (optind != argc - 1 || !out) {
+		cfg_free(c);
+		return cli_usage_error("asm", !out ? "-o FILE missing" : optind < argc ? "one TEXT only" : "TEXT missing");
+	}
+	if ((i = cfg_find(c, "trace.chunk_size")) >= 0 && !cfg_is_default(c, (size_t)i))
+		to.chunk_size = (size_t)cfg_int(c, "trace.chunk_size");
+	if ((i = cfg_find(c, "trace.zstd_level")) >= 0 && !cfg_is_default(c, (size_t)i))
+		to.zstd_level = (int)cfg_int(c, "trace.zstd_level");
+	extra = cfg_dump(c, 0);
+	if (!extra) {
+		sim_errf(&err, SIM_ENOMEM, "out of memory");
+		goto fail;
+	}
+	to.extra_config = extra;
+	rc = trc_text_asm(argv[optind], out, &to, &err);
+	sim_free(extra);
+	cfg_free(c);
+	return rc == SIM_OK ? 0 : cli_fail("asm", &err);
+fail:
+	sim_free(extra);
+	cfg_free(c);
+	return cli_fail("asm", &err);
+}

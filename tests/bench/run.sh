@@ -1,0 +1,22 @@
+#!/bin/sh
+# Runs every benchmark binary given as an argument, after printing the
+# machine it runs on.  Called by 'make bench'.  Results are printed, not
+# asserted.
+set -u
+echo "== machine"
+echo "date:      $(date -u '+%Y-%m-%d %H:%M:%S UTC')"
+echo "cpu:       $(grep -m1 'model name' /proc/cpuinfo 2>/dev/null | sed 's/.*: //')"
+echo "cores:     $(nproc 2>/dev/null) online ($(grep -c '^processor' /proc/cpuinfo 2>/dev/null) listed)"
+echo "cpu MHz:   $(grep -m1 'cpu MHz' /proc/cpuinfo 2>/dev/null | sed 's/.*: //')"
+echo "memory:    $(awk '/MemTotal/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo 2>/dev/null)"
+echo "kernel:    $(uname -sr)"
+echo "compiler:  $(${CC:-cc} --version 2>/dev/null | head -n 1)"
+echo "zstd:      $(pkg-config --modversion libzstd 2>/dev/null)"
+echo "build:     ${BUILD:-build}"
+status=0
+for b in "$@"; do
+	echo
+	echo "== ${b##*/}"
+	"$b" || { echo "${b##*/}: failed"; status=1; }
+done
+exit $status

@@ -1,0 +1,633 @@
+/* Trace files: round trips, determinism, damage of every kind, repair, OOM. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <xxhash.h>
+#include <zstd.h>
+
+#include "base/mem.h"
+#include "tests/testlib.h"
+#include "tests/traces/gen.h"
+#include "traces/codec.h"
+#include "traces/format.h"
+#include "traces/trace.h"
+
+#define NS 3
+
+struct recset {
+	struct trc_rec *r[NS];
+	size_t n[NS];
+};
+
+static void recset_random(struct recset *rs, uint64_t seed, size_t per_stream)
+{
+	uint64_t s = seed;
+	for (int k = 0; k < NS; k++) {
+		rs->r[k] = malloc(per_stream * sizeof(struct trc_rec));
+		rs->n[k] = per_stream;
+		for (size_t i = 0; i < per_stream; i++)
+			/* every type in turn first, then random ones */
+			rs->r[k][i] = gen_rec(&s, i < TRC_NTYPES - 1 ? (unsigned)(i + 1) : 0);
+	}
+}
+
+static void recset_free(struct recset *rs)
+{
+	for (int k = 0; k < NS; k++)
+		free(rs->r[k]);
+}
+
+static struct trc_write_opts opts(size_t chunk)
+{
+	return (struct trc_write_opts){ .nstreams = NS, .page_size = 4096,
+					.config_text = "machine.cpus = 3\nworkload = test\n",
+					.chunk_size = chunk, .zstd_level = 3 };
+}
+
+/* Write rs to path, interleaving streams in small batches; returns the code. */
+static int write_set(const char *path, const struct recset *rs, size_t chunk, struct sim_err *err)
+{
+	struct trc_write_opts o = opts(chunk);
+	trc_writer *w;
+	size_t pos[NS] = { 0 };
+	int rc = trc_writer_open(&w, path, &o, err), more = 1;
+	if (rc != SIM_OK)
+		return rc;
+	while (more) {
+		more = 0;
+		for (int k = 0; k < NS; k++) {
+			size_t m = rs->n[k] - pos[k] < 7 ? rs->n[k] - pos[k] : 7;
+			if (!m)
+				continue;
+			more = 1;
+			rc = trc_write(w, (uint32_t)k, rs->r[k] + pos[k], m, err);
+			if (rc != SIM_OK) {
+				trc_writer_abandon(w);
+				return rc;
+			}
+			pos[k] += m;
+		}
+	}
+	return trc_writer_close(w, err);
+}
+
+/* Read every stream of r and compare with rs (prefix allowed when prefix=1).
+ * Returns the code of the first error. */
+static int read_compare(trc_reader *r, const struct recset *rs, int prefix, size_t *total, struct sim_err *err)
+{
+	*total = 0;
+	for (uint32_t k = 0; k < NS; k++) {
+		size_t at = 0, n;
+		const struct trc_rec *recs;
+		for (;;) {
+			int rc = trc_next_block(r, k, &recs, &n, err);
+			if (rc != SIM_OK)
+				return rc;
+			if (n == 0)
+				break;
+			ck_assert_uint_le(at + n, rs->n[k]);
+			ck_assert_msg(memcmp(recs, rs->r[k] + at, n * sizeof *recs) == 0,
+				      "stream %u: records %zu.. differ", k, at);
+			at += n;
+		}
+		if (!prefix)
+			ck_assert_uint_eq(at, rs->n[k]);
+		*total += at;
+	}
+	return SIM_OK;
+}
+
+START_TEST(roundtrip_random)
+{
+	static const size_t chunks[] = { 256, 300, 4096, 1 << 20 };
+	struct sim_err err = { 0 };
+	struct recset rs;
+	trc_reader *r;
+	size_t total;
+
+	recset_random(&rs, 42 + (uint64_t)_i, 3000);
+	for (size_t c = 0; c < sizeof chunks / sizeof chunks[0]; c++) {
+		const char *p = t_path("rt.dtr");
+		struct trc_stream_stats st;
+		ck_assert_int_eq(write_set(p, &rs, chunks[c], &err), SIM_OK);
+		ck_assert_int_eq(trc_reader_open(&r, p, &err), SIM_OK);
+		ck_assert_int_eq(trc_reader_info(r)->has_index, 1);
+		ck_assert_str_eq(trc_reader_info(r)->warning, "");
+		ck_assert_str_eq(trc_reader_info(r)->config_text, "machine.cpus = 3\nworkload = test\n");
+		ck_assert_uint_eq(trc_reader_info(r)->nstreams, NS);
+		ck_assert_uint_eq(trc_reader_info(r)->page_size, 4096);
+		ck_assert_int_eq(trc_reader_stream_stats(r, 1, &st), SIM_OK);
+		ck_assert_uint_eq(st.records, 3000);
+		if (chunks[c] == 256)
+			ck_assert_uint_gt(st.chunks, 20);
+		ck_assert_int_eq(read_compare(r, &rs, 0, &total, &err), SIM_OK);
+		trc_rewind(r);   /* a second pass gives the same */
+		ck_assert_int_eq(read_compare(r, &rs, 0, &total, &err), SIM_OK);
+		trc_reader_close(r);
+	}
+	recset_free(&rs);
+}
+END_TEST
+
+START_TEST(deterministic)
+{
+	struct sim_err err = { 0 };
+	struct recset rs;
+	size_t n1, n2;
+	char *a, *b;
+
+	recset_random(&rs, 7, 2000);
+	ck_assert_int_eq(write_set(t_path("d1.dtr"), &rs, 512, &err), SIM_OK);
+	ck_assert_int_eq(write_set(t_path("d2.dtr"), &rs, 512, &err), SIM_OK);
+	a = t_read_file(t_path("d1.dtr"), &n1);
+	b = t_read_file(t_path("d2.dtr"), &n2);
+	ck_assert_uint_eq(n1, n2);
+	ck_assert(memcmp(a, b, n1) == 0);
+	free(a);
+	free(b);
+	recset_free(&rs);
+}
+END_TEST
+
+START_TEST(bad_records_rejected)
+{
+	struct trc_write_opts o = opts(4096);
+	struct sim_err err = { 0 };
+	struct trc_rec bad[] = {
+		{ .type = 0 }, { .type = TRC_NTYPES }, { .type = TRC_LOAD, .aux = 0, .addr = 1 },
+		{ .type = TRC_LOAD, .aux = 256 }, { .type = TRC_INSN, .id = 0 },
+		{ .type = TRC_INSN, .id = 1, .flags = TRC_F_WRITE }, { .type = TRC_SVC_BEGIN, .aux = TRC_NSERVICES },
+		{ .type = TRC_PRIV, .aux = 0 }, { .type = TRC_MONCALL, .aux = TRC_NMONCALLS },
+		{ .type = TRC_PAGE_ALLOC, .aux = TRC_NCATEGORIES }, { .type = TRC_ASID, .val = 1 },
+		{ .type = TRC_PTE_SET, .aux = 8 }, { .type = TRC_TIME, .flags = 0x80 },
+	};
+	trc_writer *w;
+	trc_reader *r;
+	const struct trc_rec *recs;
+	size_t n;
+	struct trc_rec good = { .type = TRC_LOCK_ACQ, .id = 5 };
+
+	ck_assert_int_eq(trc_writer_open(&w, t_path("bad.dtr"), &o, &err), SIM_OK);
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		struct trc_rec two[2] = { good, bad[i] };
+		ck_assert_int_eq(trc_write(w, 0, two, 2, &err), SIM_EINVAL);
+		ck_assert_ptr_nonnull(strstr(err.msg, "record 1"));
+	}
+	ck_assert_int_eq(trc_write(w, NS, &good, 1, &err), SIM_EINVAL);
+	ck_assert_int_eq(trc_write(w, 0, &good, 1, &err), SIM_OK);
+	ck_assert_int_eq(trc_writer_close(w, &err), SIM_OK);
+	ck_assert_int_eq(trc_reader_open(&r, t_path("bad.dtr"), &err), SIM_OK);
+	ck_assert_int_eq(trc_next_block(r, 0, &recs, &n, &err), SIM_OK);
+	ck_assert_uint_eq(n, 1);   /* nothing of the bad batches was written */
+	ck_assert_int_eq(trc_next_block(r, 0, &recs, &n, &err), SIM_OK);
+	ck_assert_uint_eq(n, 0);
+	ck_assert_int_eq(trc_next_block(r, NS, &recs, &n, &err), SIM_EINVAL);
+	trc_reader_close(r);
+	o.nstreams = 0;
+	ck_assert_int_eq(trc_writer_open(&w, t_path("bad2.dtr"), &o, &err), SIM_EINVAL);
+	o = opts(100);
+	ck_assert_int_eq(trc_writer_open(&w, t_path("bad2.dtr"), &o, &err), SIM_EINVAL);
+	o = opts(4096);
+	o.page_size = 1000;
+	ck_assert_int_eq(trc_writer_open(&w, t_path("bad2.dtr"), &o, &err), SIM_EINVAL);
+}
+END_TEST
+
+/* ---- damage ---- */
+
+static char *small_file(size_t *len)
+{
+	struct sim_err err = { 0 };
+	struct recset rs;
+	recset_random(&rs, 99, 40);
+	ck_assert_int_eq(write_set(t_path("small.dtr"), &rs, 256, &err), SIM_OK);
+	recset_free(&rs);
+	return t_read_file(t_path("small.dtr"), len);
+}
+
+/* Open the image and read every stream; the first error code, or 0. */
+static int read_all(const void *data, size_t len, struct sim_err *err, struct recset *out)
+{
+	trc_reader *r;
+	int rc = trc_reader_open_mem(&r, "img.dtr", data, len, err);
+	if (rc != SIM_OK)
+		return rc;
+	for (uint32_t k = 0; k < trc_reader_info(r)->nstreams; k++) {
+		const struct trc_rec *recs;
+		size_t n;
+		if (out)
+			out->n[k] = 0;
+		do {
+			rc = trc_next_block(r, k, &recs, &n, err);
+			if (rc != SIM_OK) {
+				trc_reader_close(r);
+				return rc;
+			}
+			if (out && n) {
+				out->r[k] = realloc(out->r[k], (out->n[k] + n) * sizeof *recs);
+				memcpy(out->r[k] + out->n[k], recs, n * sizeof *recs);
+				out->n[k] += n;
+			}
+		} while (n);
+	}
+	trc_reader_close(r);
+	return SIM_OK;
+}
+
+static void assert_msg_has(const struct sim_err *err, const char *what)
+{
+	ck_assert_msg(strstr(err->msg, what) != NULL, "'%s' not in '%s'", what, err->msg);
+	ck_assert_msg(strstr(err->msg, "byte ") != NULL, "no byte offset in '%s'", err->msg);
+}
+
+START_TEST(flip_every_byte)
+{
+	size_t len, detected = 0;
+	char *img = small_file(&len);
+	struct sim_err err = { 0 };
+
+	ck_assert_int_eq(read_all(img, len, &err, NULL), SIM_OK);
+	for (size_t i = 0; i < len; i++) {
+		int rc;
+		img[i] ^= 0x5a;
+		rc = read_all(img, len, &err, NULL);
+		img[i] ^= 0x5a;
+		ck_assert_msg(rc == SIM_ECORRUPT || rc == SIM_EVERSION, "flip at byte %zu of %zu: code %d", i, len, rc);
+		ck_assert_msg(strstr(err.msg, "img.dtr: byte ") != NULL, "flip at %zu: message '%s'", i, err.msg);
+		detected++;
+	}
+	ck_assert_uint_eq(detected, len);
+	free(img);
+}
+END_TEST
+
+START_TEST(bad_magic)
+{
+	size_t len;
+	char *img = small_file(&len);
+	struct sim_err err = { 0 };
+	img[0] = 'X';
+	ck_assert_int_eq(read_all(img, len, &err, NULL), SIM_ECORRUPT);
+	assert_msg_has(&err, "bad magic");
+	ck_assert_ptr_nonnull(strstr(err.msg, "img.dtr: byte 0:"));
+	free(img);
+}
+END_TEST
+
+START_TEST(newer_major)
+{
+	size_t len;
+	char *img = small_file(&len);
+	struct sim_err err = { 0 };
+	img[8] = 2;
+	ck_assert_int_eq(read_all(img, len, &err, NULL), SIM_EVERSION);
+	assert_msg_has(&err, "version 2.0 is newer");
+	free(img);
+}
+END_TEST
+
+START_TEST(truncated_header)
+{
+	size_t len;
+	char *img = small_file(&len);
+	struct sim_err err = { 0 };
+	for (size_t cut = 0; cut < TRC_HDR_MIN + 30; cut++) {
+		int rc = read_all(img, cut, &err, NULL);
+		ck_assert_int_eq(rc, SIM_ECORRUPT);
+		ck_assert_msg(strstr(err.msg, "truncated header") || cut >= TRC_HDR_MIN + 30, "cut %zu: %s", cut,
+			      err.msg);
+		assert_msg_has(&err, "img.dtr");
+	}
+	free(img);
+}
+END_TEST
+
+/* A truncated file reads up to its last complete chunk, says where it stops,
+ * and trc_repair gives it an index. */
+START_TEST(truncated_then_repaired)
+{
+	struct sim_err err = { 0 };
+	struct recset rs, got = { 0 };
+	size_t len, total;
+	char *img;
+	trc_reader *r;
+	const char *p = t_path("trunc.dtr");
+
+	recset_random(&rs, 5, 500);
+	ck_assert_int_eq(write_set(p, &rs, 512, &err), SIM_OK);
+	img = t_read_file(p, &len);
+	for (size_t cut = len - 1; cut > len / 2; cut -= len / 7) {
+		ck_assert_int_eq(read_all(img, cut, &err, &got), SIM_OK);
+		t_write_file(p, img, cut);
+		ck_assert_int_eq(trc_reader_open(&r, p, &err), SIM_OK);
+		ck_assert_int_eq(trc_reader_info(r)->has_index, 0);
+		ck_assert_ptr_nonnull(strstr(trc_reader_info(r)->warning, "byte "));
+		ck_assert_ptr_nonnull(strstr(trc_reader_info(r)->warning, "no index"));
+		ck_assert_int_eq(read_compare(r, &rs, 1, &total, &err), SIM_OK);
+		ck_assert_uint_gt(total, 0);
+		trc_reader_close(r);
+		ck_assert_int_eq(trc_repair(p, &err), SIM_OK);
+		ck_assert_int_eq(trc_reader_open(&r, p, &err), SIM_OK);
+		ck_assert_int_eq(trc_reader_info(r)->has_index, 1);
+		ck_assert_str_eq(trc_reader_info(r)->warning, "");
+		size_t total2;
+		ck_assert_int_eq(read_compare(r, &rs, 1, &total2, &err), SIM_OK);
+		ck_assert_uint_eq(total, total2);
+		trc_reader_close(r);
+	}
+	for (int k = 0; k < NS; k++)
+		free(got.r[k]);
+	free(img);
+	recset_free(&rs);
+}
+END_TEST
+
+START_TEST(abandoned_writer)
+{
+	struct trc_write_opts o = opts(256);
+	struct sim_err err = { 0 };
+	struct recset rs;
+	trc_writer *w;
+	trc_reader *r;
+	size_t total;
+	const char *p = t_path("dead.dtr");
+
+	recset_random(&rs, 11, 300);
+	ck_assert_int_eq(trc_writer_open(&w, p, &o, &err), SIM_OK);
+	for (int k = 0; k < NS; k++)
+		ck_assert_int_eq(trc_write(w, (uint32_t)k, rs.r[k], rs.n[k], &err), SIM_OK);
+	trc_writer_abandon(w);
+	ck_assert_int_eq(trc_reader_open(&r, p, &err), SIM_OK);
+	ck_assert_int_eq(trc_reader_info(r)->has_index, 0);
+	ck_assert_ptr_nonnull(strstr(trc_reader_info(r)->warning, "no index"));
+	ck_assert_int_eq(read_compare(r, &rs, 1, &total, &err), SIM_OK);
+	ck_assert_uint_gt(total, 300);   /* the full chunks made it */
+	ck_assert_uint_lt(total, 900);   /* the pending ones did not */
+	trc_reader_close(r);
+	ck_assert_int_eq(trc_repair(p, &err), SIM_OK);
+	ck_assert_int_eq(trc_reader_open(&r, p, &err), SIM_OK);
+	ck_assert_int_eq(trc_reader_info(r)->has_index, 1);
+	trc_reader_close(r);
+	recset_free(&rs);
+}
+END_TEST
+
+START_TEST(bytes_after_index)
+{
+	size_t len;
+	char *img = small_file(&len);
+	struct sim_err err = { 0 };
+	char *big = malloc(len + 1);
+	memcpy(big, img, len);
+	big[len] = 0;
+	ck_assert_int_eq(read_all(big, len + 1, &err, NULL), SIM_ECORRUPT);
+	assert_msg_has(&err, "index");
+	/* a truncated chunk in a file that still ends with its index: one byte
+	 * cut out of the middle, so the index no longer tiles the file */
+	memcpy(big, img, len);
+	memmove(big + 200, big + 201, len - 201);
+	ck_assert_int_eq(read_all(big, len - 1, &err, NULL), SIM_ECORRUPT);
+	free(big);
+	free(img);
+}
+END_TEST
+
+/* ---- hand-made chunks ---- */
+
+/* A 2-stream file whose only chunk holds raw (with header fields as given),
+ * with an index when with_index. */
+static size_t craft(uint8_t *out, const uint8_t *raw, size_t rawlen, uint32_t stream, uint32_t nrec,
+		    uint32_t raw_size_field, int with_index)
+{
+	struct trc_write_opts o = { .nstreams = 2, .page_size = 4096, .config_text = "", .chunk_size = 4096,
+				    .zstd_level = 1 };
+	struct sim_err err = { 0 };
+	trc_writer *w;
+	size_t hlen, clen, len;
+	char *hdr;
+	struct trc_chunk_hdr h = { 0 };
+	struct trc_chunk_ent e;
+
+	ck_assert_int_eq(trc_writer_open(&w, t_path("craft.dtr"), &o, &err), SIM_OK);
+	trc_writer_abandon(w);
+	hdr = t_read_file(t_path("craft.dtr"), &hlen);
+	memcpy(out, hdr, hlen);
+	free(hdr);
+	clen = ZSTD_compress(out + hlen + TRC_CHUNK_HDR, 4096, raw, rawlen, 1);
+	ck_assert(!ZSTD_isError(clen));
+	h.stream = stream;
+	h.nrecords = nrec;
+	h.raw_size = raw_size_field;
+	h.comp_size = (uint32_t)clen;
+	h.raw_hash = XXH3_64bits(raw, rawlen);
+	h.comp_hash = XXH3_64bits(out + hlen + TRC_CHUNK_HDR, clen);
+	trc_put_chunk_hdr(out + hlen, &h);
+	len = hlen + TRC_CHUNK_HDR + clen;
+	if (with_index) {
+		e = (struct trc_chunk_ent){ .offset = hlen, .stream = stream, .nrecords = nrec,
+					    .raw_size = raw_size_field, .comp_size = (uint32_t)clen };
+		trc_put_index(out + len, &e, 1, len);
+		len += trc_index_size(1);
+	}
+	return len;
+}
+
+static void expect_bad_chunk(const uint8_t *raw, size_t rawlen, uint32_t nrec, const char *what)
+{
+	uint8_t img[16384];
+	struct sim_err err = { 0 };
+	for (int idx = 0; idx < 2; idx++) {
+		size_t len = craft(img, raw, rawlen, 1, nrec, (uint32_t)rawlen, idx);
+		ck_assert_int_eq(read_all(img, len, &err, NULL), SIM_ECORRUPT);
+		assert_msg_has(&err, what);
+		ck_assert_ptr_nonnull(strstr(err.msg, "img.dtr: byte "));
+	}
+}
+
+START_TEST(crafted_good)
+{
+	uint8_t raw[] = { TRC_LOCK_ACQ, 7, TRC_INSN, 3 }, img[16384];
+	struct sim_err err = { 0 };
+	struct recset got = { 0 };
+	size_t len = craft(img, raw, sizeof raw, 1, 2, sizeof raw, 1);
+	ck_assert_int_eq(read_all(img, len, &err, &got), SIM_OK);
+	ck_assert_uint_eq(got.n[1], 2);
+	ck_assert_uint_eq(got.r[1][0].type, TRC_LOCK_ACQ);
+	ck_assert_uint_eq(got.r[1][0].id, 7);
+	ck_assert_uint_eq(got.r[1][1].type, TRC_INSN);
+	ck_assert_uint_eq(got.r[1][1].id, 3);
+	ck_assert_uint_eq(got.r[1][1].addr, 0);
+	for (int k = 0; k < NS; k++)
+		free(got.r[k]);
+}
+END_TEST
+
+START_TEST(unknown_tag)
+{
+	uint8_t raw1[] = { TRC_LOCK_ACQ, 7, 28, 0 };
+	uint8_t raw2[] = { 0 };
+	uint8_t raw3[] = { TRC_LOCK_ACQ | 1 << 5, 7 };   /* x bits on a type without them */
+	expect_bad_chunk(raw1, sizeof raw1, 2, "raw byte 2: unknown record tag 0x1c");
+	expect_bad_chunk(raw2, sizeof raw2, 1, "unknown record tag 0x00");
+	expect_bad_chunk(raw3, sizeof raw3, 1, "unknown record tag 0x2a");
+}
+END_TEST
+
+START_TEST(varint_runs_on)
+{
+	uint8_t raw[16] = { TRC_ASID };
+	uint8_t ovf[] = { TRC_TIME, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x02 };
+	memset(raw + 1, 0x80, 15);
+	expect_bad_chunk(raw, sizeof raw, 1, "runs on past 10 bytes");
+	expect_bad_chunk(ovf, sizeof ovf, 1, "overflows 64 bits");
+}
+END_TEST
+
+START_TEST(field_out_of_range)
+{
+	uint8_t size0[] = { TRC_LOAD, 0x00, 0x00 };            /* size 0 */
+	uint8_t mode[] = { TRC_STORE, 0x84, 0x08, 0x00 };      /* mode bits 8 */
+	uint8_t svc[] = { TRC_SVC_END, TRC_NSERVICES };
+	uint8_t priv[] = { TRC_PRIV, 0, 0 };
+	uint8_t mc[] = { TRC_MONCALL, TRC_NMONCALLS, 0, 0 };
+	uint8_t cat[] = { TRC_PAGE_ALLOC | 5 << 5, 0 };
+	uint8_t asid[] = { TRC_ASID, 0x80, 0x80, 0x80, 0x80, 0x10 };   /* 2^32 */
+	uint8_t insn0[] = { TRC_INSN, 0 };
+	uint8_t insnp[] = { TRC_INSN | 4 << 5 };               /* predicted count, none known */
+	uint8_t loadp[] = { TRC_LOAD | 4 << 5 };               /* "same size", none known */
+	expect_bad_chunk(size0, sizeof size0, 1, "load record is out of range");
+	expect_bad_chunk(mode, sizeof mode, 1, "store record is out of range");
+	expect_bad_chunk(svc, sizeof svc, 1, "svc.end record is out of range");
+	expect_bad_chunk(priv, sizeof priv, 1, "priv record is out of range");
+	expect_bad_chunk(mc, sizeof mc, 1, "moncall record is out of range");
+	expect_bad_chunk(cat, sizeof cat, 1, "page.alloc record is out of range");
+	expect_bad_chunk(asid, sizeof asid, 1, "asid record is out of range");
+	expect_bad_chunk(insn0, sizeof insn0, 1, "insn record is out of range");
+	expect_bad_chunk(insnp, sizeof insnp, 1, "insn record is out of range");
+	expect_bad_chunk(loadp, sizeof loadp, 1, "load record is out of range");
+}
+END_TEST
+
+START_TEST(count_mismatch)
+{
+	uint8_t raw[] = { TRC_LOCK_ACQ, 7, TRC_LOCK_REL, 7 };
+	uint8_t cut[] = { TRC_LOCK_ACQ, 7, TRC_DMA_REQ, 1, 2 };
+	expect_bad_chunk(raw, sizeof raw, 3, "ends after 2 records, its header says 3");
+	expect_bad_chunk(raw, sizeof raw, 1, "2 bytes follow the chunk's 1 records");
+	expect_bad_chunk(cut, sizeof cut, 2, "runs past the end");
+}
+END_TEST
+
+START_TEST(stream_out_of_range)
+{
+	uint8_t raw[] = { TRC_LOCK_ACQ, 7 }, img[16384];
+	struct sim_err err = { 0 };
+	for (int idx = 0; idx < 2; idx++) {
+		size_t len = craft(img, raw, sizeof raw, 5, 1, sizeof raw, idx);
+		ck_assert_int_eq(read_all(img, len, &err, NULL), SIM_ECORRUPT);
+		ck_assert_msg(strstr(err.msg, idx ? "index entry 0 is impossible" : "chunk of stream 5, but the trace has 2"),
+			      "%s", err.msg);
+		assert_msg_has(&err, "img.dtr");
+	}
+}
+END_TEST
+
+START_TEST(absurd_sizes)
+{
+	uint8_t raw[] = { TRC_LOCK_ACQ, 7 }, img[16384];
+	struct sim_err err = { 0 };
+	static const uint32_t sizes[] = { 0, TRC_MAX_CHUNK + 1, 0xffffffffu };
+	for (size_t i = 0; i < 3; i++)
+		for (int idx = 0; idx < 2; idx++) {
+			size_t len = craft(img, raw, sizeof raw, 1, 1, sizes[i], idx);
+			ck_assert_int_eq(read_all(img, len, &err, NULL), SIM_ECORRUPT);
+			ck_assert_msg(strstr(err.msg, idx ? "is impossible" : "raw size"), "%s", err.msg);
+			assert_msg_has(&err, "img.dtr");
+		}
+	/* more records than raw bytes; a record count of 2^32-1 */
+	for (int idx = 0; idx < 2; idx++) {
+		size_t len = craft(img, raw, sizeof raw, 1, 0xffffffffu, sizeof raw, idx);
+		ck_assert_int_eq(read_all(img, len, &err, NULL), SIM_ECORRUPT);
+		assert_msg_has(&err, "img.dtr");
+	}
+	/* a compressed size beyond the file (no index: a truncated tail, a warning) */
+	{
+		size_t len = craft(img, raw, sizeof raw, 1, 1, sizeof raw, 0);
+		trc_reader *r;
+		ck_assert_int_eq(trc_reader_open_mem(&r, "img.dtr", img, len - 1, &err), SIM_OK);
+		ck_assert_ptr_nonnull(strstr(trc_reader_info(r)->warning, "incomplete chunk"));
+		trc_reader_close(r);
+	}
+}
+END_TEST
+
+/* ---- out of memory ---- */
+
+START_TEST(oom)
+{
+	struct sim_err err = { 0 };
+	struct recset rs;
+	size_t total;
+	int done = 0;
+
+	recset_random(&rs, 3, 400);
+	for (long k = 1; !done && k < 500; k++) {
+		trc_reader *r;
+		int rc;
+		sim_mem_fail_after(k);
+		rc = write_set(t_path("oom.dtr"), &rs, 256, &err);
+		if (rc == SIM_OK) {
+			rc = trc_reader_open(&r, t_path("oom.dtr"), &err);
+			if (rc == SIM_OK) {
+				rc = read_compare(r, &rs, 0, &total, &err);
+				trc_reader_close(r);
+				done = rc == SIM_OK;
+			}
+		}
+		sim_mem_fail_after(0);
+		ck_assert_msg(rc == SIM_OK || rc == SIM_ENOMEM, "fail after %ld: code %d: %s", k, rc, err.msg);
+		if (rc == SIM_ENOMEM)
+			ck_assert_ptr_nonnull(strstr(err.msg, "out of memory"));
+	}
+	ck_assert(done);
+	recset_free(&rs);
+}
+END_TEST
+
+Suite *make_suite(void)
+{
+	Suite *s = suite_create("trace");
+	TCase *tc = tcase_create("roundtrip");
+	tcase_add_loop_test(tc, roundtrip_random, 0, 3);
+	tcase_add_test(tc, deterministic);
+	tcase_add_test(tc, bad_records_rejected);
+	tcase_set_timeout(tc, 60);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("damage");
+	tcase_add_test(tc, flip_every_byte);
+	tcase_add_test(tc, bad_magic);
+	tcase_add_test(tc, newer_major);
+	tcase_add_test(tc, truncated_header);
+	tcase_add_test(tc, truncated_then_repaired);
+	tcase_add_test(tc, abandoned_writer);
+	tcase_add_test(tc, bytes_after_index);
+	tcase_set_timeout(tc, 60);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("crafted");
+	tcase_add_test(tc, crafted_good);
+	tcase_add_test(tc, unknown_tag);
+	tcase_add_test(tc, varint_runs_on);
+	tcase_add_test(tc, field_out_of_range);
+	tcase_add_test(tc, count_mismatch);
+	tcase_add_test(tc, stream_out_of_range);
+	tcase_add_test(tc, absurd_sizes);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("oom");
+	tcase_add_test(tc, oom);
+	tcase_set_timeout(tc, 60);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+CHECK_MAIN

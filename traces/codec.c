@@ -1,0 +1,603 @@
+/*
+ * NOTES ON THE RECORD CODEC
+ *
+ * Definitions.  A record on disk is a tag byte, then fields as LEB128
+ * varints.  The tag's low 5 bits are the record type (enum trc_type); its
+ * high 3 bits ("x") carry a small type-specific field.  "zz(d)" is the
+ * zigzag form of a signed 64-bit difference d (wrapping arithmetic).
+ * A predictor is the value the coder expects next for one kind of address;
+ * fields that are addresses are coded as zz(value - predictor).
+ *
+ * Predictors (struct trc_codec), all zero at a chunk start (trc_codec_reset):
+ *   pc      end of the last instruction run: start + 4 * count
+ *   itab    per run start PC (key (pc >> 2) mod 4096): the count that run had
+ *           and the start of the run that followed it (a branch target)
+ *   dtab    per data reference, keyed by the PC of the instruction that made
+ *           it (the last one of the preceding run, pc - 4) plus how many data
+ *           references came since that run: the last address, the last
+ *           stride (32 bits, signed), size and mode.  The predicted address
+ *           is last + stride; a reference coded against another base, or a
+ *           step that does not fit in 32 bits, leaves the stride 0.
+ *   daddr   the last data address of any reference
+ *   vpn     last PTE virtual page + 1
+ *   ppn     last guest physical page (PTE target, page alloc/free) + 1
+ *   frag    end of the last fragment (address + length)
+ *   sector  end of the last DMA request (first sector + count)
+ *   time    last TIME value
+ * So a loop's instruction runs cost one byte each (sequential or predicted
+ * target, predicted count), and its stack, global and strided array
+ * references one byte each (predicted address, size and mode).
+ *
+ * Invariants.
+ *   (1) The encoder writes only records trc_rec_check() accepts, and the
+ *       decoder produces only such records: fields a type does not use are 0.
+ *   (2) Encoder and decoder update predictors identically after every record,
+ *       whatever form the encoder chose; the choice of form (the shortest)
+ *       lives in the encoder only.
+ *   (3) The decoder reads at most TRC_CODEC_MAXREC bytes of one record without
+ *       a bounds check, relying on TRC_CODEC_PAD zero bytes after the data: a
+ *       zero byte ends any varint, and the record is rejected afterwards if it
+ *       ran past the end.
+ *
+ * Interface: trc_codec_reset() at each chunk start, then trc_encode() per
+ * record (writer.c); trc_decode() a whole chunk at once (reader.c).
+ */
+#include "traces/codec.h"
+
+#include <stddef.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "base/err.h"
+
+#define likely(x) __builtin_expect(!!(x), 1)
+#define unlikely(x) __builtin_expect(!!(x), 0)
+
+#define IMASK ((1u << TRC_ITAB_BITS) - 1)
+#define DMASK ((1u << TRC_DTAB_BITS) - 1)
+#define IKEY(pc) ((uint32_t)((pc) >> 2) & IMASK)
+#define DKEY(c) (((uint32_t)(((c)->pc - 4) >> 2) + (c)->dk) & DMASK)
+
+void trc_codec_init(struct trc_codec *c)
+{
+	memset(c, 0, sizeof *c);
+	c->epoch = 1;
+}
+
+void trc_codec_reset(struct trc_codec *c)
+{
+	uint32_t e = c->epoch + 1u;
+	if (e > UINT16_MAX) {
+		trc_codec_init(c);
+		return;
+	}
+	memset(c, 0, offsetof(struct trc_codec, epoch));
+	c->epoch = (uint16_t)e;
+}
+
+/* The stride a data reference leaves in its dtab entry: its step for forms 0
+ * and 1 when that fits in 32 signed bits, else 0. */
+static inline int32_t stride32(unsigned x, uint64_t step)
+{
+	return (x & 3) < 2 && (int64_t)step == (int32_t)step ? (int32_t)step : 0;
+}
+
+/* Table entries of the current chunk; an older one reads as empty. */
+static inline struct trc_itab *IT(struct trc_codec *c, uint32_t key)
+{
+	struct trc_itab *e = &c->itab[key];
+	if (e->epoch != c->epoch)
+		*e = (struct trc_itab){ .epoch = c->epoch };
+	return e;
+}
+
+static inline struct trc_dtab *DT(struct trc_codec *c, uint32_t key)
+{
+	struct trc_dtab *e = &c->dtab[key];
+	if (e->epoch != c->epoch)
+		*e = (struct trc_dtab){ .epoch = c->epoch };
+	return e;
+}
+
+/* Fields each type uses (record.h). */
+enum { F_ID = 1, F_AUX = 2, F_ADDR = 4, F_VAL = 8 };
+static const struct {
+	uint8_t fields;
+	uint8_t flags;     /* allowed TRC_F_* */
+	uint16_t aux_lo, aux_hi;
+} use[TRC_NTYPES] = {
+	[TRC_INSN] = { F_ID | F_ADDR, TRC_F_KERNEL | TRC_F_KSEG0, 0, 0 },
+	[TRC_LOAD] = { F_AUX | F_ADDR, TRC_F_KERNEL | TRC_F_KSEG0, 1, 255 },
+	[TRC_STORE] = { F_AUX | F_ADDR, TRC_F_KERNEL | TRC_F_KSEG0, 1, 255 },
+	[TRC_PTE_SET] = { F_ID | F_AUX | F_ADDR | F_VAL, 0, 0, 7 },
+	[TRC_PTE_CLEAR] = { F_ID | F_ADDR, 0, 0, 0 },
+	[TRC_ASID] = { F_ID, 0, 0, 0 },
+	[TRC_SVC_BEGIN] = { F_ID | F_AUX, 0, 1, TRC_NSERVICES - 1 },
+	[TRC_SVC_END] = { F_AUX, 0, 1, TRC_NSERVICES - 1 },
+	[TRC_PRIV] = { F_AUX | F_VAL, 0, 1, TRC_NPRIV - 1 },
+	[TRC_LOCK_ACQ] = { F_ID, 0, 0, 0 },
+	[TRC_LOCK_REL] = { F_ID, 0, 0, 0 },
+	[TRC_SEM_WAIT] = { F_ID, 0, 0, 0 },
+	[TRC_SEM_SIGNAL] = { F_ID, 0, 0, 0 },
+	[TRC_DMA_REQ] = { F_ID | F_AUX | F_ADDR | F_VAL, TRC_F_WRITE, 0, 0xffff },
+	[TRC_DMA_DONE] = { F_ID, 0, 0, 0 },
+	[TRC_NET_SEND] = { F_ID | F_AUX, 0, 0, 0xffff },
+	[TRC_NET_RECV] = { F_ID | F_AUX, 0, 0, 0xffff },
+	[TRC_FRAG] = { F_ADDR | F_VAL, 0, 0, 0 },
+	[TRC_MONCALL] = { F_AUX | F_ADDR | F_VAL, 0, 1, TRC_NMONCALLS - 1 },
+	[TRC_PAGE_ALLOC] = { F_AUX | F_ADDR, 0, 1, TRC_NCATEGORIES - 1 },
+	[TRC_PAGE_FREE] = { F_AUX | F_ADDR, 0, 1, TRC_NCATEGORIES - 1 },
+	[TRC_IDLE_BEGIN] = { 0, 0, 0, 0 },
+	[TRC_IDLE_END] = { 0, 0, 0, 0 },
+	[TRC_TIME] = { F_VAL, 0, 0, 0 },
+	[TRC_MARKER] = { F_ID | F_AUX | F_VAL, 0, 0, 0xffff },
+};
+
+const char *trc_rec_check(const struct trc_rec *r)
+{
+	if (r->type == 0 || r->type >= TRC_NTYPES)
+		return "unknown record type";
+	if (r->flags & ~use[r->type].flags)
+		return "flags not allowed for this type";
+	if ((!(use[r->type].fields & F_ID) && r->id) || (!(use[r->type].fields & F_AUX) && r->aux) ||
+	    (!(use[r->type].fields & F_ADDR) && r->addr) || (!(use[r->type].fields & F_VAL) && r->val))
+		return "a field this type does not use is not zero";
+	if ((use[r->type].fields & F_AUX) && (r->aux < use[r->type].aux_lo || r->aux > use[r->type].aux_hi))
+		return r->type == TRC_LOAD || r->type == TRC_STORE ? "size out of range 1..255"
+								   : "aux out of range for this type";
+	if (r->type == TRC_INSN && r->id == 0)
+		return "instruction count 0";
+	return NULL;
+}
+
+/* ---- encoding ---- */
+
+static inline uint64_t zz(uint64_t d) { return (d << 1) ^ (uint64_t)((int64_t)d >> 63); }
+static inline uint64_t unzz(uint64_t v) { return (v >> 1) ^ (0 - (v & 1)); }
+
+static inline uint8_t *put(uint8_t *p, uint64_t v)
+{
+	while (v >= 0x80) {
+		*p++ = (uint8_t)(v | 0x80);
+		v >>= 7;
+	}
+	*p++ = (uint8_t)v;
+	return p;
+}
+
+static inline uint64_t absdiff(uint64_t a, uint64_t b)
+{
+	uint64_t d = a - b;
+	return (int64_t)d < 0 ? 0 - d : d;
+}
+
+size_t trc_encode(struct trc_codec *c, const struct trc_rec *r, uint8_t *out)
+{
+	uint8_t *p = out + 1;
+	unsigned x = 0, mode;
+
+	switch (r->type) {
+	case TRC_INSN: {
+		struct trc_itab *cur = IT(c, IKEY(r->addr)), *prev = IT(c, c->prev_key);
+		unsigned type = TRC_INSN;
+		x = r->flags;
+		if (r->id == cur->count)
+			x |= 4;
+		if (r->addr == c->pc)
+			;
+		else if (r->addr == prev->target)
+			type = TRC_TAG_INSN_TARGET;
+		else {
+			type = TRC_TAG_INSN_DELTA;
+			p = put(p, zz(r->addr - c->pc));
+		}
+		if (!(x & 4))
+			p = put(p, r->id);
+		prev->target = r->addr;
+		cur->count = r->id;
+		c->prev_key = IKEY(r->addr);
+		c->pc = r->addr + 4 * (uint64_t)r->id;
+		c->dk = 0;
+		out[0] = (uint8_t)(type | x << 5);
+		return (size_t)(p - out);
+	}
+	case TRC_LOAD:
+	case TRC_STORE: {
+		struct trc_dtab *e = DT(c, DKEY(c));
+		uint64_t last = e->last, pred = last + (uint64_t)(int64_t)e->stride, d1, d2, d3;
+		mode = r->flags;
+		if (r->aux == e->size && mode == e->mode)
+			x = 4;
+		else
+			p = put(p, r->aux | (uint64_t)mode << 8);
+		d1 = zz(r->addr - pred);
+		d2 = zz(r->addr - c->daddr);
+		d3 = zz(r->addr - last);
+		if (d1 == 0)
+			;                               /* form 0: predicted */
+		else if (d1 <= d2 && d1 <= d3) {
+			x |= 1;
+			p = put(p, d1);
+		} else if (d2 <= d3) {
+			x |= 2;
+			p = put(p, d2);
+		} else {
+			x |= 3;
+			p = put(p, d3);
+		}
+		/* a miss coded against another base restarts the stride at 0 */
+		e->stride = stride32(x, r->addr - last);
+		e->last = r->addr;
+		e->size = (uint8_t)r->aux;
+		e->mode = (uint8_t)mode;
+		c->daddr = r->addr;
+		c->dk++;
+		break;
+	}
+	case TRC_PTE_SET:
+		x = r->aux;
+		p = put(p, r->id);
+		p = put(p, zz(r->addr - c->vpn));
+		p = put(p, zz(r->val - c->ppn));
+		c->vpn = r->addr + 1;
+		c->ppn = r->val + 1;
+		break;
+	case TRC_PTE_CLEAR:
+		p = put(p, r->id);
+		p = put(p, zz(r->addr - c->vpn));
+		c->vpn = r->addr + 1;
+		break;
+	case TRC_ASID: case TRC_LOCK_ACQ: case TRC_LOCK_REL: case TRC_SEM_WAIT:
+	case TRC_SEM_SIGNAL: case TRC_DMA_DONE:
+		p = put(p, r->id);
+		break;
+	case TRC_SVC_BEGIN:
+		p = put(p, r->aux);
+		p = put(p, r->id);
+		break;
+	case TRC_SVC_END:
+		p = put(p, r->aux);
+		break;
+	case TRC_PRIV:
+		p = put(p, r->aux);
+		p = put(p, r->val);
+		break;
+	case TRC_DMA_REQ:
+		x = r->flags ? 1 : 0;
+		p = put(p, r->id);
+		p = put(p, r->aux);
+		p = put(p, zz(r->addr - c->sector));
+		p = put(p, r->val);
+		c->sector = r->addr + r->val;
+		break;
+	case TRC_NET_SEND: case TRC_NET_RECV:
+		p = put(p, r->id);
+		p = put(p, r->aux);
+		break;
+	case TRC_FRAG:
+		p = put(p, zz(r->addr - c->frag));
+		p = put(p, r->val);
+		c->frag = r->addr + r->val;
+		break;
+	case TRC_MONCALL:
+		p = put(p, r->aux);
+		p = put(p, r->addr);
+		p = put(p, r->val);
+		break;
+	case TRC_PAGE_ALLOC: case TRC_PAGE_FREE:
+		x = r->aux;
+		p = put(p, zz(r->addr - c->ppn));
+		c->ppn = r->addr + 1;
+		break;
+	case TRC_IDLE_BEGIN: case TRC_IDLE_END:
+		break;
+	case TRC_TIME:
+		p = put(p, zz(r->val - c->time));
+		c->time = r->val;
+		break;
+	case TRC_MARKER:
+		p = put(p, r->aux);
+		p = put(p, r->id);
+		p = put(p, r->val);
+		break;
+	}
+	out[0] = (uint8_t)(r->type | x << 5);
+	return (size_t)(p - out);
+}
+
+/* ---- decoding ---- */
+
+enum { V_LONG = 1, V_OVERFLOW = 2 };
+
+/* A LEB128 varint at *pp; on a bad one sets *bad and returns 0.  Reads at
+ * most 10 bytes (invariant (3)). */
+static inline uint64_t get(const uint8_t **pp, unsigned *bad)
+{
+	const uint8_t *p = *pp;
+	uint64_t v = p[0], b;
+	if (likely(v < 0x80)) {
+		*pp = p + 1;
+		return v;
+	}
+	v &= 0x7f;
+	b = p[1];
+	v |= (b & 0x7f) << 7;
+	if (likely(b < 0x80)) {
+		*pp = p + 2;
+		return v;
+	}
+	for (int i = 2; i < 10; i++) {
+		b = p[i];
+		if (i == 9 && b > 1) {
+			*bad |= b & 0x80 ? V_LONG : V_OVERFLOW;
+			*pp = p + 10;
+			return 0;
+		}
+		v |= (b & 0x7f) << (7 * i);
+		if (b < 0x80) {
+			*pp = p + i + 1;
+			return v;
+		}
+	}
+	*bad |= V_LONG;
+	*pp = p + 10;
+	return 0;
+}
+
+static int fail(size_t off, size_t *bad_off, char *why, size_t whylen, const char *fmt, unsigned long long a,
+		unsigned long long b)
+{
+	*bad_off = off;
+	snprintf(why, whylen, fmt, a, b);
+	return SIM_ECORRUPT;
+}
+
+int trc_decode(struct trc_codec *c, const uint8_t *buf, size_t len, struct trc_rec *out, size_t nrec,
+	       size_t *bad_off, char *why, size_t whylen)
+{
+	/* Threaded dispatch: every handler ends in its own indirect jump to the
+	 * next record's handler, so the branch predictor sees which type tends
+	 * to follow which (a run, then its load, ...). */
+	static const void *const op[32] = {
+		[0] = &&l_badtag, [TRC_INSN] = &&l_insn_seq, [TRC_LOAD] = &&l_data, [TRC_STORE] = &&l_data,
+		[TRC_PTE_SET] = &&l_pte_set, [TRC_PTE_CLEAR] = &&l_pte_clear, [TRC_ASID] = &&l_id,
+		[TRC_SVC_BEGIN] = &&l_svc, [TRC_SVC_END] = &&l_svc, [TRC_PRIV] = &&l_priv,
+		[TRC_LOCK_ACQ] = &&l_id, [TRC_LOCK_REL] = &&l_id, [TRC_SEM_WAIT] = &&l_id,
+		[TRC_SEM_SIGNAL] = &&l_id, [TRC_DMA_REQ] = &&l_dma, [TRC_DMA_DONE] = &&l_id,
+		[TRC_NET_SEND] = &&l_net, [TRC_NET_RECV] = &&l_net, [TRC_FRAG] = &&l_frag,
+		[TRC_MONCALL] = &&l_moncall, [TRC_PAGE_ALLOC] = &&l_page, [TRC_PAGE_FREE] = &&l_page,
+		[TRC_IDLE_BEGIN] = &&l_none, [TRC_IDLE_END] = &&l_none, [TRC_TIME] = &&l_time,
+		[TRC_MARKER] = &&l_marker, [TRC_TAG_INSN_TARGET] = &&l_insn_target,
+		[TRC_TAG_INSN_DELTA] = &&l_insn_delta, [28] = &&l_badtag, [29] = &&l_badtag,
+		[30] = &&l_badtag, [31] = &&l_badtag,
+	};
+	const uint8_t *p = buf, *end = buf + len, *start = buf;
+	unsigned bad = 0, tag = 0, x = 0, type = 0;
+	uint64_t a, b;
+	size_t i = 0;
+	/* the scalar predictors live in registers; only the tables in *c */
+	uint64_t pc = 0, daddr = 0, vpn = 0, ppn = 0, frag = 0, sector = 0, time = 0;
+	uint32_t prev_key = 0, dk = 0;
+
+	trc_codec_reset(c);
+	if (nrec == 0)
+		goto l_done;
+	/* NEXT: check the record just decoded, then jump to the next one's handler */
+#define NEXT()                                                   \
+	do {                                                     \
+		if (unlikely(bad | (p > end)))                   \
+			goto l_badrec;                           \
+		if (unlikely(++i == nrec))                       \
+			goto l_done;                             \
+		if (unlikely(p >= end))                          \
+			goto l_short;                            \
+		start = p;                                       \
+		tag = *p++;                                      \
+		x = tag >> 5;                                    \
+		type = tag & 31;                                 \
+		goto *op[type];                                  \
+	} while (0)
+	if (unlikely(p >= end))
+		goto l_short;
+	tag = *p++;
+	x = tag >> 5;
+	type = tag & 31;
+	goto *op[type];
+
+l_insn_seq:
+	a = pc;
+	goto l_insn;
+l_insn_target:
+	a = IT(c, prev_key)->target;
+	goto l_insn;
+l_insn_delta:
+	a = pc + unzz(get(&p, &bad));
+l_insn: {
+		struct trc_itab *cur;
+		type = TRC_INSN;
+		IT(c, prev_key)->target = a;
+		prev_key = IKEY(a);
+		cur = IT(c, prev_key);
+		b = (x & 4) ? cur->count : get(&p, &bad);
+		if (unlikely(b == 0 || b > UINT32_MAX))
+			goto l_range;
+		cur->count = (uint32_t)b;
+		out[i] = (struct trc_rec){ .type = TRC_INSN, .flags = x & 3, .id = (uint32_t)b, .addr = a };
+		pc = a + 4 * b;
+		dk = 0;
+		NEXT();
+	}
+l_data: {
+		struct trc_dtab *e = DT(c, ((uint32_t)((pc - 4) >> 2) + dk) & DMASK);
+		uint64_t last = e->last;
+		if (!(x & 4)) {
+			b = get(&p, &bad);
+			if (unlikely((b & 0xff) == 0 || b >> 8 > 3))
+				goto l_range;
+			e->size = (uint8_t)b;
+			e->mode = (uint8_t)(b >> 8);
+		} else if (unlikely(e->size == 0)) {
+			goto l_range;   /* "same size" before any size */
+		}
+		switch (x & 3) {
+		case 0: a = last + (uint64_t)(int64_t)e->stride; break;
+		case 1: a = last + (uint64_t)(int64_t)e->stride + unzz(get(&p, &bad)); break;
+		case 2: a = daddr + unzz(get(&p, &bad)); break;
+		default: a = last + unzz(get(&p, &bad)); break;
+		}
+		e->stride = stride32(x, a - last);
+		e->last = a;
+		daddr = a;
+		dk++;
+		out[i] = (struct trc_rec){ .type = (uint8_t)type, .flags = e->mode, .aux = e->size, .addr = a };
+		NEXT();
+	}
+l_pte_set:
+	b = get(&p, &bad);
+	if (unlikely(b > UINT32_MAX))
+		goto l_range;
+	vpn += unzz(get(&p, &bad));
+	ppn += unzz(get(&p, &bad));
+	out[i] = (struct trc_rec){ .type = TRC_PTE_SET, .aux = (uint16_t)x, .id = (uint32_t)b, .addr = vpn, .val = ppn };
+	vpn++;
+	ppn++;
+	NEXT();
+l_pte_clear:
+	if (unlikely(x))
+		goto l_badtag;
+	b = get(&p, &bad);
+	if (unlikely(b > UINT32_MAX))
+		goto l_range;
+	vpn += unzz(get(&p, &bad));
+	out[i] = (struct trc_rec){ .type = TRC_PTE_CLEAR, .id = (uint32_t)b, .addr = vpn };
+	vpn++;
+	NEXT();
+l_id:
+	if (unlikely(x))
+		goto l_badtag;
+	b = get(&p, &bad);
+	if (unlikely(b > UINT32_MAX))
+		goto l_range;
+	out[i] = (struct trc_rec){ .type = (uint8_t)type, .id = (uint32_t)b };
+	NEXT();
+l_svc:
+	if (unlikely(x))
+		goto l_badtag;
+	a = get(&p, &bad);
+	b = type == TRC_SVC_BEGIN ? get(&p, &bad) : 0;
+	if (unlikely(a == 0 || a >= TRC_NSERVICES || b > UINT32_MAX))
+		goto l_range;
+	out[i] = (struct trc_rec){ .type = (uint8_t)type, .aux = (uint16_t)a, .id = (uint32_t)b };
+	NEXT();
+l_priv:
+	if (unlikely(x))
+		goto l_badtag;
+	a = get(&p, &bad);
+	b = get(&p, &bad);
+	if (unlikely(a == 0 || a >= TRC_NPRIV))
+		goto l_range;
+	out[i] = (struct trc_rec){ .type = TRC_PRIV, .aux = (uint16_t)a, .val = b };
+	NEXT();
+l_dma: {
+		uint64_t disk, cnt;
+		if (unlikely(x > 1))
+			goto l_badtag;
+		b = get(&p, &bad);
+		disk = get(&p, &bad);
+		a = sector + unzz(get(&p, &bad));
+		cnt = get(&p, &bad);
+		if (unlikely(b > UINT32_MAX || disk > 0xffff))
+			goto l_range;
+		out[i] = (struct trc_rec){ .type = TRC_DMA_REQ, .flags = x ? TRC_F_WRITE : 0, .aux = (uint16_t)disk,
+					   .id = (uint32_t)b, .addr = a, .val = cnt };
+		sector = a + cnt;
+		NEXT();
+	}
+l_net:
+	if (unlikely(x))
+		goto l_badtag;
+	b = get(&p, &bad);
+	a = get(&p, &bad);
+	if (unlikely(b > UINT32_MAX || a > 0xffff))
+		goto l_range;
+	out[i] = (struct trc_rec){ .type = (uint8_t)type, .aux = (uint16_t)a, .id = (uint32_t)b };
+	NEXT();
+l_frag:
+	if (unlikely(x))
+		goto l_badtag;
+	a = frag + unzz(get(&p, &bad));
+	b = get(&p, &bad);
+	out[i] = (struct trc_rec){ .type = TRC_FRAG, .addr = a, .val = b };
+	frag = a + b;
+	NEXT();
+l_moncall: {
+		uint64_t k;
+		if (unlikely(x))
+			goto l_badtag;
+		k = get(&p, &bad);
+		a = get(&p, &bad);
+		b = get(&p, &bad);
+		if (unlikely(k == 0 || k >= TRC_NMONCALLS))
+			goto l_range;
+		out[i] = (struct trc_rec){ .type = TRC_MONCALL, .aux = (uint16_t)k, .addr = a, .val = b };
+		NEXT();
+	}
+l_page:
+	if (unlikely(x == 0 || x >= TRC_NCATEGORIES))
+		goto l_range;
+	ppn += unzz(get(&p, &bad));
+	out[i] = (struct trc_rec){ .type = (uint8_t)type, .aux = (uint16_t)x, .addr = ppn };
+	ppn++;
+	NEXT();
+l_none:
+	if (unlikely(x))
+		goto l_badtag;
+	out[i] = (struct trc_rec){ .type = (uint8_t)type };
+	NEXT();
+l_time:
+	if (unlikely(x))
+		goto l_badtag;
+	time += unzz(get(&p, &bad));
+	out[i] = (struct trc_rec){ .type = TRC_TIME, .val = time };
+	NEXT();
+l_marker: {
+		uint64_t k;
+		if (unlikely(x))
+			goto l_badtag;
+		k = get(&p, &bad);
+		b = get(&p, &bad);
+		a = get(&p, &bad);
+		if (unlikely(k > 0xffff || b > UINT32_MAX))
+			goto l_range;
+		out[i] = (struct trc_rec){ .type = TRC_MARKER, .aux = (uint16_t)k, .id = (uint32_t)b, .val = a };
+		NEXT();
+	}
+#undef NEXT
+
+l_done:
+	if (p != end)
+		return fail((size_t)(p - buf), bad_off, why, whylen, "%llu bytes follow the chunk's %llu records",
+			    (unsigned long long)(end - p), (unsigned long long)nrec);
+	return SIM_OK;
+l_short:
+	return fail((size_t)(p - buf), bad_off, why, whylen,
+		    "the chunk's data ends after %llu records, its header says %llu", (unsigned long long)i,
+		    (unsigned long long)nrec);
+l_badrec:
+	*bad_off = (size_t)(start - buf);
+	if (bad & V_LONG)
+		snprintf(why, whylen, "a varint of a %s record runs on past 10 bytes", trc_type_name(type));
+	else if (bad & V_OVERFLOW)
+		snprintf(why, whylen, "a varint of a %s record overflows 64 bits", trc_type_name(type));
+	else
+		snprintf(why, whylen, "a %s record runs past the end of the chunk's data", trc_type_name(type));
+	return SIM_ECORRUPT;
+l_badtag:
+	*bad_off = (size_t)(start - buf);
+	snprintf(why, whylen, "unknown record tag 0x%02x", tag);
+	return SIM_ECORRUPT;
+l_range:
+	*bad_off = (size_t)(start - buf);
+	snprintf(why, whylen, "a field of a %s record is out of range", trc_type_name(type));
+	return SIM_ECORRUPT;
+}

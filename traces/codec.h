@@ -1,0 +1,67 @@
+/*
+ * The record codec (internal to traces/): struct trc_rec <-> the byte coding
+ * of traces/FORMAT.md section 4.  Predictor state lives in a struct
+ * trc_codec the caller resets at each chunk start, so every chunk decodes on
+ * its own.  Not for use outside traces/.
+ */
+#ifndef TRACES_CODEC_H
+#define TRACES_CODEC_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "traces/record.h"
+
+#define TRC_CODEC_MAXREC 64   /* most bytes one encoded record takes */
+#define TRC_CODEC_PAD    64   /* zero bytes the decoder needs after the data */
+#define TRC_ITAB_BITS    14   /* instruction-run table: 16384 entries */
+#define TRC_DTAB_BITS    14   /* data-reference table: 16384 entries */
+#define TRC_TAG_INSN_TARGET 26   /* INSN starting at the predicted branch target */
+#define TRC_TAG_INSN_DELTA  27   /* INSN starting elsewhere: PC delta follows */
+
+/* Predictor state of one stream within one chunk (about 512 KiB: allocate it
+ * and trc_codec_init() it once; trc_codec_reset() at each chunk start is
+ * cheap: table entries carry the epoch (chunk) they were written in, and an
+ * entry of an older epoch reads as zero). */
+struct trc_codec {
+	uint64_t pc;                 /* end of the last instruction run: start + 4 * count */
+	uint64_t daddr;              /* the last data address */
+	uint32_t prev_key;           /* itab key of the last run's start */
+	uint32_t dk;                 /* data references since the last run */
+	uint64_t vpn, ppn;           /* predicted page numbers */
+	uint64_t frag, sector, time; /* predicted fragment address, sector, time */
+	uint16_t epoch;              /* the current chunk, never 0 */
+	struct trc_itab {
+		uint64_t target;     /* start of the run that followed the run starting here */
+		uint32_t count;      /* its instruction count */
+		uint16_t epoch;
+	} itab[1u << TRC_ITAB_BITS];
+	struct trc_dtab {
+		uint64_t last;       /* last address this reference (by PC) touched */
+		int32_t stride;      /* its last step, when that fits in 32 bits, else 0 */
+		uint8_t size, mode;  /* and the size and mode it had */
+		uint16_t epoch;
+	} dtab[1u << TRC_DTAB_BITS];
+};
+
+_Static_assert(sizeof(struct trc_itab) == 16 && sizeof(struct trc_dtab) == 16, "table entries are 16 bytes");
+
+/* Once, after allocating: every table entry empty. */
+void trc_codec_init(struct trc_codec *c);
+/* Start of a chunk: every predictor back to its initial value. */
+void trc_codec_reset(struct trc_codec *c);
+
+/* NULL when r is a valid record (record.h's field use), else the reason. */
+const char *trc_rec_check(const struct trc_rec *r);
+
+/* Encode one valid record (trc_rec_check() == NULL) at out, which has room
+ * for TRC_CODEC_MAXREC bytes; returns the number of bytes written. */
+size_t trc_encode(struct trc_codec *c, const struct trc_rec *r, uint8_t *out);
+
+/* Decode a whole chunk, with c as scratch state: exactly nrec records from buf[0..len), where
+ * buf[len..len+TRC_CODEC_PAD) are zero bytes.  Returns 0, or SIM_ECORRUPT
+ * with *bad_off = the raw byte offset of the bad record and *why. */
+int trc_decode(struct trc_codec *c, const uint8_t *buf, size_t len, struct trc_rec *out, size_t nrec,
+	       size_t *bad_off, char *why, size_t whylen);
+
+#endif

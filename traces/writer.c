@@ -1,0 +1,355 @@
+/*
+ * NOTES ON THE TRACE WRITER
+ *
+ * Definitions.  A writer owns one open file and, per stream, a buffer of
+ * encoded records not yet written (its "pending chunk") with the codec's
+ * predictor state.  Emitting a chunk compresses the pending bytes into one
+ * zstd frame, writes chunk header + frame at the end of the file, and
+ * remembers an index entry.
+ *
+ * Invariants.
+ *   (1) A pending chunk never exceeds chunk_size raw bytes: a record is
+ *       encoded only when TRC_CODEC_MAXREC bytes are free, else the pending
+ *       chunk is emitted first and the predictors reset (chunks decode alone).
+ *   (2) The file is always a header followed by complete chunks, except for
+ *       the chunk being written: a writer that dies leaves a readable file.
+ *   (3) After a failed write the writer refuses further work (w->failed).
+ *   (4) Output depends only on the records and the options: equal inputs give
+ *       equal bytes.
+ *
+ * Interface: trc_writer_open(), trc_write() any number of times,
+ * trc_writer_close() (emits every pending chunk in stream order, then the
+ * index and trailer) or trc_writer_abandon().
+ */
+#include "traces/trace.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <unistd.h>
+#include <xxhash.h>
+#include <zstd.h>
+
+#include "base/mem.h"
+#include "traces/codec.h"
+#include "traces/format.h"
+
+struct trc_writer {
+	int fd;
+	char *path;
+	uint32_t nstreams;
+	size_t chunk_size;
+	int level;
+	int failed;
+	uint64_t offset;           /* bytes written so far */
+	ZSTD_CCtx *cctx;
+	uint8_t *cbuf;             /* chunk header + compressed frame */
+	size_t cbuf_cap;
+	/* per stream, struct of arrays; buf[s] allocated at the first record */
+	uint8_t **buf;
+	size_t *len;
+	uint32_t *nrec;
+	uint8_t *has_time;
+	uint64_t *first_time;
+	struct trc_codec **codec;   /* allocated with buf[s] */
+	/* index */
+	struct trc_chunk_ent *ents;
+	uint64_t nents, ents_cap;
+};
+
+void trc_put_chunk_hdr(uint8_t *p, const struct trc_chunk_hdr *h)
+{
+	memcpy(p, TRC_CHUNK_MAGIC, 4);
+	le32(p + 4, h->stream);
+	le32(p + 8, h->nrecords);
+	le32(p + 12, h->raw_size);
+	le32(p + 16, h->comp_size);
+	le32(p + 20, h->flags);
+	le64(p + 24, h->first_time);
+	le64(p + 32, h->raw_hash);
+	le64(p + 40, h->comp_hash);
+	le64(p + 48, XXH3_64bits(p, 48));
+}
+
+uint64_t trc_index_size(uint64_t n)
+{
+	return TRC_INDEX_HDR + n * TRC_INDEX_ENTRY + 8 + TRC_TRAILER;
+}
+
+void trc_put_index(uint8_t *buf, const struct trc_chunk_ent *e, uint64_t n, uint64_t index_off)
+{
+	uint8_t *p = buf;
+	memcpy(p, TRC_INDEX_MAGIC, 4);
+	le32(p + 4, 0);
+	le64(p + 8, n);
+	p += TRC_INDEX_HDR;
+	for (uint64_t i = 0; i < n; i++, p += TRC_INDEX_ENTRY) {
+		le64(p, e[i].offset);
+		le32(p + 8, e[i].stream);
+		le32(p + 12, e[i].nrecords);
+		le32(p + 16, e[i].raw_size);
+		le32(p + 20, e[i].comp_size);
+	}
+	le64(p, XXH3_64bits(buf, (size_t)(p - buf)));
+	p += 8;
+	le64(p, index_off);
+	memcpy(p + 8, TRC_TRAILER_MAGIC, 8);
+}
+
+/* Write all of buf at the end of the file; SIM_EIO names the byte offset. */
+static int put(trc_writer *w, const void *buf, size_t n, struct sim_err *err)
+{
+	const uint8_t *p = buf;
+	while (n > 0) {
+		ssize_t k = write(w->fd, p, n);
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k <= 0) {
+			w->failed = 1;
+			return sim_errf(err, SIM_EIO, "%s: byte %llu: write failed: %s", w->path,
+					(unsigned long long)w->offset, k < 0 ? strerror(errno) : "no progress");
+		}
+		p += k;
+		n -= (size_t)k;
+		w->offset += (uint64_t)k;
+	}
+	return SIM_OK;
+}
+
+static void writer_free(trc_writer *w)
+{
+	if (!w)
+		return;
+	if (w->buf)
+		for (uint32_t s = 0; s < w->nstreams; s++) {
+			sim_free(w->buf[s]);
+			if (w->codec)
+				sim_free(w->codec[s]);
+		}
+	sim_free(w->buf);
+	sim_free(w->len);
+	sim_free(w->nrec);
+	sim_free(w->has_time);
+	sim_free(w->first_time);
+	sim_free(w->codec);
+	sim_free(w->ents);
+	sim_free(w->cbuf);
+	ZSTD_freeCCtx(w->cctx);
+	sim_free(w->path);
+	sim_free(w);
+}
+
+int trc_writer_open(trc_writer **out, const char *path, const struct trc_write_opts *o,
+		    struct sim_err *err)
+{
+	trc_writer *w;
+	size_t clen = o->config_text ? strlen(o->config_text) : 0;
+	uint8_t *hdr;
+	uint32_t hlen;
+	int rc;
+
+	*out = NULL;
+	if (o->nstreams < 1 || o->nstreams > TRC_MAX_STREAMS)
+		return sim_errf(err, SIM_EINVAL, "%s: %u streams: a trace has 1 to %u", path, o->nstreams,
+				TRC_MAX_STREAMS);
+	if (o->page_size < 256 || o->page_size > (1u << 30) || (o->page_size & (o->page_size - 1)))
+		return sim_errf(err, SIM_EINVAL, "%s: page size %u is not a power of two from 256 to 1G", path,
+				o->page_size);
+	if (o->chunk_size < 256 || o->chunk_size > TRC_MAX_CHUNK)
+		return sim_errf(err, SIM_EINVAL, "%s: chunk size %zu is not from 256 to %u", path, o->chunk_size,
+				TRC_MAX_CHUNK);
+	if (clen > TRC_MAX_CONFIG)
+		return sim_errf(err, SIM_EINVAL, "%s: configuration text of %zu bytes: at most %u", path, clen,
+				TRC_MAX_CONFIG);
+	if (o->zstd_level < 1 || o->zstd_level > ZSTD_maxCLevel())
+		return sim_errf(err, SIM_EINVAL, "%s: zstd level %d is not from 1 to %d", path, o->zstd_level,
+				ZSTD_maxCLevel());
+
+	w = sim_calloc(1, sizeof *w);
+	if (!w)
+		return sim_errf(err, SIM_ENOMEM, "%s: out of memory", path);
+	w->fd = -1;
+	w->nstreams = o->nstreams;
+	w->chunk_size = o->chunk_size;
+	w->level = o->zstd_level;
+	w->cbuf_cap = TRC_CHUNK_HDR + ZSTD_compressBound(o->chunk_size);
+	w->path = sim_strdup(path);
+	w->buf = sim_calloc(o->nstreams, sizeof *w->buf);
+	w->len = sim_calloc(o->nstreams, sizeof *w->len);
+	w->nrec = sim_calloc(o->nstreams, sizeof *w->nrec);
+	w->has_time = sim_calloc(o->nstreams, sizeof *w->has_time);
+	w->first_time = sim_calloc(o->nstreams, sizeof *w->first_time);
+	w->codec = sim_calloc(o->nstreams, sizeof *w->codec);
+	w->cbuf = sim_malloc(w->cbuf_cap);
+	hlen = (uint32_t)(TRC_HDR_MIN + clen);
+	hdr = sim_malloc(hlen);
+	w->cctx = ZSTD_createCCtx();
+	if (!w->path || !w->buf || !w->len || !w->nrec || !w->has_time || !w->first_time || !w->codec ||
+	    !w->cbuf || !hdr || !w->cctx) {
+		rc = sim_errf(err, SIM_ENOMEM, "%s: out of memory", path);
+		goto out_free;
+	}
+	if (ZSTD_isError(ZSTD_CCtx_setParameter(w->cctx, ZSTD_c_compressionLevel, w->level))) {
+		rc = sim_errf(err, SIM_EINTERNAL, "%s: zstd refused level %d", path, w->level);
+		goto out_free;
+	}
+
+	memcpy(hdr, TRC_FILE_MAGIC, 8);
+	le16(hdr + 8, TRC_VERSION_MAJOR);
+	le16(hdr + 10, TRC_VERSION_MINOR);
+	le32(hdr + 12, hlen);
+	le32(hdr + 16, o->nstreams);
+	le32(hdr + 20, o->page_size);
+	le32(hdr + 24, (uint32_t)clen);
+	if (clen)
+		memcpy(hdr + TRC_HDR_FIXED, o->config_text, clen);
+	le64(hdr + hlen - 8, XXH3_64bits(hdr, hlen - 8));
+
+	w->fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (w->fd < 0) {
+		rc = sim_errf(err, SIM_EIO, "%s: cannot create: %s", path, strerror(errno));
+		goto out_free;
+	}
+	rc = put(w, hdr, hlen, err);
+	if (rc != SIM_OK)
+		goto out_close;
+	sim_free(hdr);
+	*out = w;
+	return SIM_OK;
+
+out_close:
+	close(w->fd);
+out_free:
+	sim_free(hdr);
+	writer_free(w);
+	return rc;
+}
+
+/* Emit stream s's pending chunk, if any (invariant (1)). */
+static int emit(trc_writer *w, uint32_t s, struct sim_err *err)
+{
+	struct trc_chunk_hdr h = { 0 };
+	size_t clen;
+	int rc;
+
+	if (w->nrec[s] == 0)
+		return SIM_OK;
+	clen = ZSTD_compress2(w->cctx, w->cbuf + TRC_CHUNK_HDR, w->cbuf_cap - TRC_CHUNK_HDR, w->buf[s], w->len[s]);
+	if (ZSTD_isError(clen)) {
+		w->failed = 1;
+		return sim_errf(err, SIM_EINTERNAL, "%s: zstd: %s", w->path, ZSTD_getErrorName(clen));
+	}
+	if (w->nents == w->ents_cap) {
+		uint64_t cap = w->ents_cap ? 2 * w->ents_cap : 64;
+		struct trc_chunk_ent *e = sim_realloc(w->ents, cap * sizeof *e);
+		if (!e) {
+			w->failed = 1;
+			return sim_errf(err, SIM_ENOMEM, "%s: out of memory", w->path);
+		}
+		w->ents = e;
+		w->ents_cap = cap;
+	}
+	h.stream = s;
+	h.nrecords = w->nrec[s];
+	h.raw_size = (uint32_t)w->len[s];
+	h.comp_size = (uint32_t)clen;
+	h.flags = w->has_time[s] ? TRC_CHUNK_HAS_TIME : 0;
+	h.first_time = w->first_time[s];
+	h.raw_hash = XXH3_64bits(w->buf[s], w->len[s]);
+	h.comp_hash = XXH3_64bits(w->cbuf + TRC_CHUNK_HDR, clen);
+	trc_put_chunk_hdr(w->cbuf, &h);
+	w->ents[w->nents] = (struct trc_chunk_ent){ .offset = w->offset, .stream = s, .nrecords = h.nrecords,
+						    .raw_size = h.raw_size, .comp_size = h.comp_size };
+	rc = put(w, w->cbuf, TRC_CHUNK_HDR + clen, err);
+	if (rc != SIM_OK)
+		return rc;
+	w->nents++;
+	w->len[s] = 0;
+	w->nrec[s] = 0;
+	w->has_time[s] = 0;
+	w->first_time[s] = 0;
+	trc_codec_reset(w->codec[s]);
+	return SIM_OK;
+}
+
+int trc_write(trc_writer *w, uint32_t stream, const struct trc_rec *recs, size_t n, struct sim_err *err)
+{
+	struct trc_codec *c;
+	uint8_t *b;
+	int rc;
+
+	if (w->failed)
+		return sim_errf(err, SIM_EIO, "%s: an earlier write failed", w->path);
+	if (stream >= w->nstreams)
+		return sim_errf(err, SIM_EINVAL, "%s: stream %u: the trace has %u streams", w->path, stream,
+				w->nstreams);
+	for (size_t i = 0; i < n; i++) {
+		const char *why = trc_rec_check(&recs[i]);
+		if (why)
+			return sim_errf(err, SIM_EINVAL, "%s: stream %u: record %zu (type %u): %s", w->path, stream,
+					i, recs[i].type, why);
+	}
+	if (!w->buf[stream]) {
+		uint8_t *nb = sim_malloc(w->chunk_size);
+		struct trc_codec *nc = sim_malloc(sizeof *nc);
+		if (!nb || !nc) {
+			sim_free(nb);
+			sim_free(nc);
+			return sim_errf(err, SIM_ENOMEM, "%s: out of memory", w->path);
+		}
+		trc_codec_init(nc);
+		w->buf[stream] = nb;
+		w->codec[stream] = nc;
+	}
+	b = w->buf[stream];
+	c = w->codec[stream];
+	for (size_t i = 0; i < n; i++) {
+		if (w->len[stream] + TRC_CODEC_MAXREC > w->chunk_size || w->nrec[stream] == UINT32_MAX) {
+			rc = emit(w, stream, err);
+			if (rc != SIM_OK)
+				return rc;
+		}
+		if (recs[i].type == TRC_TIME && !w->has_time[stream]) {
+			w->has_time[stream] = 1;
+			w->first_time[stream] = recs[i].val;
+		}
+		w->len[stream] += trc_encode(c, &recs[i], b + w->len[stream]);
+		w->nrec[stream]++;
+	}
+	return SIM_OK;
+}
+
+int trc_writer_close(trc_writer *w, struct sim_err *err)
+{
+	uint8_t *idx = NULL;
+	uint64_t isz;
+	int rc = SIM_OK;
+
+	if (w->failed)
+		rc = sim_errf(err, SIM_EIO, "%s: an earlier write failed", w->path);
+	for (uint32_t s = 0; rc == SIM_OK && s < w->nstreams; s++)
+		rc = emit(w, s, err);
+	if (rc == SIM_OK) {
+		isz = trc_index_size(w->nents);
+		idx = sim_malloc(isz);
+		if (!idx)
+			rc = sim_errf(err, SIM_ENOMEM, "%s: out of memory", w->path);
+		else {
+			trc_put_index(idx, w->ents, w->nents, w->offset);
+			rc = put(w, idx, isz, err);
+		}
+	}
+	sim_free(idx);
+	if (close(w->fd) != 0 && rc == SIM_OK)
+		rc = sim_errf(err, SIM_EIO, "%s: close failed: %s", w->path, strerror(errno));
+	writer_free(w);
+	return rc;
+}
+
+void trc_writer_abandon(trc_writer *w)
+{
+	if (!w)
+		return;
+	close(w->fd);
+	writer_free(w);
+}
