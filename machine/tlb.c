@@ -1,0 +1,224 @@
+/*
+ * The R10000-style TLB (tlb.h).
+ *
+ * NOTES ON THE DESIGN
+ *
+ * Definitions.  An entry maps an even/odd pair of virtual pages: its tag is
+ * (vpn2, asid, global).  An entry is live from the moment it is written until
+ * it is flushed or invalidated; a live entry may have both halves invalid (it
+ * still answers tlbp, as on the MIPS).  (asid, vpn) matches a live entry when
+ * vpn >> 1 == vpn2 and (global or asid equal).
+ *
+ * Invariants:
+ *   (1) no two live entries can match the same (asid, vpn): every write first
+ *       drops the live entries whose tag overlaps the new one (same vpn2 and
+ *       either global or equal asid), so lookups and probes have one answer.
+ *   (2) hint[h(vpn2)] is only a guess of the slot holding vpn2: lookup checks
+ *       the entry it names before trusting it and falls back to a linear scan,
+ *       so a stale hint never changes an answer, only the time it takes.
+ *   (3) a dead entry reads back as all zeros (tlbr after a flush).
+ *
+ * Random replacement: splitmix64 seeded by the seed given to tlb_new; each
+ * tlbwr draws one number and writes index wired + x % (entries - wired).  The
+ * same seed and the same sequence of calls give the same indices.
+ */
+#include "machine/tlb.h"
+
+#include <assert.h>
+#include <string.h>
+
+#include "base/mem.h"
+
+struct tlb {
+	int entries, wired;
+	uint64_t rng;                /* splitmix64 state */
+	struct tlb_entry *e;         /* [entries] */
+	uint8_t *live;               /* [entries] */
+	int16_t *hint;               /* [1 << lg_hint]: a slot, or -1 */
+	int lg_hint;
+};
+
+static inline unsigned hint_of(const struct tlb *t, uint64_t vpn2)
+{
+	return (unsigned)((vpn2 * 0x9E3779B97F4A7C15ull) >> (64 - t->lg_hint));
+}
+
+static uint64_t splitmix64(uint64_t *s)
+{
+	uint64_t z = (*s += 0x9E3779B97F4A7C15ull);
+	z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+	z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+	return z ^ (z >> 31);
+}
+
+int tlb_new(struct tlb **out, int entries, int wired, uint64_t seed, struct sim_err *err)
+{
+	struct tlb *t;
+	int lg = 4;
+
+	*out = NULL;
+	if (entries < 1 || entries > 16384)
+		return sim_errf(err, SIM_EINVAL, "tlb: %d entries: must be in [1, 16384]", entries);
+	if (wired < 0 || wired >= entries)
+		return sim_errf(err, SIM_EINVAL,
+				"tlb: %d wired entries: must be in [0, entries - 1 = %d]", wired,
+				entries - 1);
+	while ((1 << lg) < 4 * entries)
+		lg++;
+	t = sim_calloc(1, sizeof *t);
+	if (!t)
+		goto out_nomem;
+	t->entries = entries;
+	t->wired = wired;
+	t->rng = seed;
+	t->lg_hint = lg;
+	t->e = sim_calloc((size_t)entries, sizeof *t->e);
+	t->live = sim_calloc((size_t)entries, 1);
+	t->hint = sim_malloc(sizeof *t->hint << lg);
+	if (!t->e || !t->live || !t->hint)
+		goto out_free_tlb;
+	memset(t->hint, 0xff, sizeof *t->hint << lg);
+	*out = t;
+	return SIM_OK;
+
+out_free_tlb:
+	tlb_free(t);
+out_nomem:
+	return sim_errf(err, SIM_ENOMEM, "tlb: out of memory for %d entries", entries);
+}
+
+void tlb_free(struct tlb *t)
+{
+	if (!t)
+		return;
+	sim_free(t->e);
+	sim_free(t->live);
+	sim_free(t->hint);
+	sim_free(t);
+}
+
+static inline int matches(const struct tlb *t, int i, uint32_t asid, uint64_t vpn2)
+{
+	const struct tlb_entry *e = &t->e[i];
+	return t->live[i] && e->vpn2 == vpn2 && (e->global || e->asid == asid);
+}
+
+static int find(const struct tlb *t, uint32_t asid, uint64_t vpn2)
+{
+	int h = t->hint[hint_of(t, vpn2)];
+	if (h >= 0 && matches(t, h, asid, vpn2))
+		return h;
+	for (int i = 0; i < t->entries; i++)
+		if (matches(t, i, asid, vpn2))
+			return i;
+	return -1;
+}
+
+int tlb_lookup(struct tlb *t, uint32_t asid, uint64_t vpn, uint64_t *pfn, int *writable)
+{
+	uint64_t vpn2 = vpn >> 1;
+	unsigned hi = hint_of(t, vpn2);
+	int i = t->hint[hi];
+	const struct tlb_entry *e;
+	unsigned odd = (unsigned)(vpn & 1);
+
+	if (i < 0 || !matches(t, i, asid, vpn2)) {
+		i = find(t, asid, vpn2);
+		if (i < 0)
+			return 0;
+		t->hint[hi] = (int16_t)i;   /* (2) */
+	}
+	e = &t->e[i];
+	if (!e->valid[odd])
+		return 0;
+	*pfn = e->pfn[odd];
+	*writable = e->dirty[odd];
+	return 1;
+}
+
+static void kill(struct tlb *t, int i)
+{
+	memset(&t->e[i], 0, sizeof t->e[i]);   /* (3) */
+	t->live[i] = 0;
+}
+
+/* Keeps (1): drop every live entry other than `keep` whose tag overlaps e's. */
+static void drop_overlaps(struct tlb *t, const struct tlb_entry *e, int keep)
+{
+	for (int i = 0; i < t->entries; i++) {
+		if (i == keep || !t->live[i] || t->e[i].vpn2 != e->vpn2)
+			continue;
+		if (e->global || t->e[i].global || t->e[i].asid == e->asid)
+			kill(t, i);
+	}
+}
+
+static void put(struct tlb *t, int i, const struct tlb_entry *e)
+{
+	drop_overlaps(t, e, i);
+	t->e[i] = *e;
+	t->e[i].global = e->global ? 1 : 0;
+	t->live[i] = 1;
+	t->hint[hint_of(t, e->vpn2)] = (int16_t)i;
+}
+
+int tlb_write_random(struct tlb *t, const struct tlb_entry *e)
+{
+	uint64_t x = splitmix64(&t->rng);
+	int i = t->wired + (int)(x % (uint64_t)(t->entries - t->wired));
+	put(t, i, e);
+	return i;
+}
+
+int tlb_write_indexed(struct tlb *t, int index, const struct tlb_entry *e)
+{
+	assert(index >= 0 && index < t->entries);
+	put(t, index, e);
+	return index;
+}
+
+int tlb_probe(const struct tlb *t, uint32_t asid, uint64_t vpn)
+{
+	return find(t, asid, vpn >> 1);
+}
+
+const struct tlb_entry *tlb_read(const struct tlb *t, int index)
+{
+	assert(index >= 0 && index < t->entries);
+	return &t->e[index];
+}
+
+void tlb_flush(struct tlb *t)
+{
+	for (int i = 0; i < t->entries; i++)
+		kill(t, i);
+}
+
+void tlb_flush_nonwired(struct tlb *t)
+{
+	for (int i = t->wired; i < t->entries; i++)
+		kill(t, i);
+}
+
+void tlb_invalidate(struct tlb *t, uint32_t asid, uint64_t vpn)
+{
+	int i = find(t, asid, vpn >> 1);
+	if (i >= 0)
+		kill(t, i);
+}
+
+int tlb_invalidate_pfn(struct tlb *t, uint64_t pfn)
+{
+	int n = 0;
+	for (int i = 0; i < t->entries; i++) {
+		const struct tlb_entry *e = &t->e[i];
+		if (t->live[i] && ((e->valid[0] && e->pfn[0] == pfn) || (e->valid[1] && e->pfn[1] == pfn))) {
+			kill(t, i);
+			n++;
+		}
+	}
+	return n;
+}
+
+int tlb_entries(const struct tlb *t) { return t->entries; }
+int tlb_wired(const struct tlb *t) { return t->wired; }
