@@ -49,6 +49,11 @@ struct machine_config {
  * two, sets, wired < entries, memory divisible into pages per node). */
 int machine_config_from_cfg(const cfg *c, struct machine_config *mc, struct sim_err *err);
 
+/* Check a filled config (what machine_config_from_cfg and machine_new run):
+ * the combinations the parameter ranges cannot express, each message naming
+ * the parameters. */
+int machine_config_check(const struct machine_config *mc, struct sim_err *err);
+
 /* Create and free.  Allocates every structure up front (caches, directory,
  * counters for every machine page): nothing is allocated per reference. */
 int machine_new(machine **out, const struct machine_config *mc, struct sim_err *err);
@@ -107,5 +112,10 @@ struct machine_cpu_stats {
 	uint64_t invalidations_sent;    /* copies invalidated in other caches by our writes */
 };
 const struct machine_cpu_stats *machine_cpu_stats(const machine *m, int cpu);
+
+/* Verify the invariants of machine.c's design notes (inclusion, directory
+ * against cache contents, L1 writability); SIM_OK or SIM_EINTERNAL with the
+ * broken one in err.  Walks every cache: for tests and asserts, not hot paths. */
+int machine_check(const machine *m, struct sim_err *err);
 
 #endif
