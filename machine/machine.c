@@ -12,8 +12,12 @@
  *
  * Protocol: MSI between the L2s.  An L2 line is S (clean, maybe shared) or M
  * (modified: the only copy, dirty).  The directory keeps, per memory line, a
- * sharer bitmask (dir_words 64-bit words per line: 1 up to 64 CPUs, 2 up to
- * 128) and owner[] = cpu + 1 when some L2 holds the line in M, else 0.
+ * sharer bitmask and who owns the line in M, if anyone.  Up to 63 CPUs an
+ * entry is one word of 16, 32 or 64 bits (the narrowest that holds ncpus + 1
+ * bits: a 256 MB machine of 8 CPUs has a 4 MB directory, which the host's
+ * caches hold far better than 16 MB); bit ncpus is the "dirty" bit and the
+ * owner is then the only sharer.  From 64 to 128 CPUs an entry is two 64-bit
+ * words and the owner (cpu + 1, or 0) sits in a separate byte array.
  * Replacements are reported to the directory (it is exact, no stale sharers).
  *   - load miss, line M elsewhere: communication miss; the owner writes back
  *     and keeps an S copy; latency = home latency + comm_extra.
@@ -44,8 +48,8 @@
  *
  * Invariants (machine_check verifies them):
  *   (1) inclusion: a line in an L1 I or D of CPU c is (as a sub-line) in c's L2;
- *   (2) an L2 of CPU c holds line L  <=>  bit c of sharers[L] is set;
- *   (3) owner[L] = c + 1  <=>  c's L2 holds L in M; then sharers[L] = {c};
+ *   (2) an L2 of CPU c holds line L  <=>  bit c of L's sharer mask is set;
+ *   (3) owner_of(L) = c  <=>  c's L2 holds L in M; then L's sharers are {c};
  *   (4) an L1 D line is writable (L1_W)  <=>  its L2 line is M;
  *   (5) busy_until and last_arrival of a node never decrease.
  *
@@ -81,9 +85,11 @@ struct machine {
 	uint64_t npages, pages_per_node, nlines;
 	uint32_t lat_local, lat_remote; /* cycles; lat_remote = local when uma */
 	/* directory */
-	int dir_words;
-	uint64_t *sharers;              /* [nlines * dir_words] */
-	uint8_t *owner;                 /* [nlines]: cpu + 1 holding M, or 0 */
+	int dir_lg_bytes;               /* entry size: 1 (16 bits), 2, 3 (64 bits), 4 (2 x 64) */
+	int dir_words;                  /* 64-bit sharer words an entry has: 1 or 2 */
+	void *dir;                      /* [nlines] entries */
+	uint64_t dirty_bit;             /* 1 << ncpus in one-word entries; 0 in two-word ones */
+	uint8_t *owner;                 /* two-word entries only: [nlines], cpu + 1 or 0 */
 	/* nodes: cycles */
 	uint64_t *busy_until, *last_arrival;   /* [nnodes] */
 	/* counters: misses, [npages * nnodes] */
@@ -225,17 +231,19 @@ int machine_new(machine **out, const struct machine_config *mc, struct sim_err *
 	m->nlines = mc->mem_size >> m->lg_line;
 	m->lat_local = mc->local_cycles;
 	m->lat_remote = mc->uma ? mc->local_cycles : mc->remote_cycles;
-	m->dir_words = (m->ncpus + 63) / 64;
+	m->dir_words = m->ncpus < 64 ? 1 : 2;
+	m->dir_lg_bytes = m->ncpus < 16 ? 1 : m->ncpus < 32 ? 2 : m->ncpus < 64 ? 3 : 4;
+	m->dirty_bit = m->ncpus < 64 ? (uint64_t)1 << m->ncpus : 0;
 
 	m->cpu = sim_calloc((size_t)m->ncpus, sizeof *m->cpu);
-	m->sharers = sim_calloc((size_t)m->nlines * (size_t)m->dir_words, sizeof *m->sharers);
-	m->owner = sim_calloc((size_t)m->nlines, 1);
+	m->dir = sim_calloc((size_t)m->nlines, (size_t)1 << m->dir_lg_bytes);
+	m->owner = m->dir_words == 2 ? sim_calloc((size_t)m->nlines, 1) : NULL;
 	m->busy_until = sim_calloc((size_t)m->nnodes, sizeof *m->busy_until);
 	m->last_arrival = sim_calloc((size_t)m->nnodes, sizeof *m->last_arrival);
 	m->counters = sim_calloc((size_t)m->npages * (size_t)m->nnodes, sizeof *m->counters);
 	m->disk_busy_until = sim_calloc((size_t)(mc->ndisks ? mc->ndisks : 1),
 					sizeof *m->disk_busy_until);
-	if (!m->cpu || !m->sharers || !m->owner || !m->busy_until || !m->last_arrival ||
+	if (!m->cpu || !m->dir || (m->dir_words == 2 && !m->owner) || !m->busy_until || !m->last_arrival ||
 	    !m->counters || !m->disk_busy_until) {
 		machine_free(m);
 		return sim_errf(err, SIM_ENOMEM, "machine: out of memory for %llu pages, %d CPUs",
@@ -270,7 +278,7 @@ void machine_free(machine *m)
 		}
 	}
 	sim_free(m->cpu);
-	sim_free(m->sharers);
+	sim_free(m->dir);
 	sim_free(m->owner);
 	sim_free(m->busy_until);
 	sim_free(m->last_arrival);
@@ -291,19 +299,62 @@ const struct machine_cpu_stats *machine_cpu_stats(const machine *m, int cpu) { r
 
 /* ---- directory helpers ---- */
 
-static inline uint64_t *sharers_of(machine *m, uint64_t line)
+/* Word w (0 or 1) of line's entry, dirty bit included. */
+static inline uint64_t dir_get(const machine *m, uint64_t line, int w)
 {
-	return m->sharers + line * (uint64_t)m->dir_words;
+	switch (m->dir_lg_bytes) {
+	case 1: return ((const uint16_t *)m->dir)[line];
+	case 2: return ((const uint32_t *)m->dir)[line];
+	case 3: return ((const uint64_t *)m->dir)[line];
+	default: return ((const uint64_t *)m->dir)[2 * line + (uint64_t)w];
+	}
+}
+
+static inline void dir_put(machine *m, uint64_t line, int w, uint64_t v)
+{
+	switch (m->dir_lg_bytes) {
+	case 1: ((uint16_t *)m->dir)[line] = (uint16_t)v; break;
+	case 2: ((uint32_t *)m->dir)[line] = (uint32_t)v; break;
+	case 3: ((uint64_t *)m->dir)[line] = v; break;
+	default: ((uint64_t *)m->dir)[2 * line + (uint64_t)w] = v; break;
+	}
+}
+
+/* The sharers in word w, without the dirty bit. */
+static inline uint64_t sharers_word(const machine *m, uint64_t line, int w)
+{
+	return dir_get(m, line, w) & ~m->dirty_bit;
 }
 
 static inline void sharer_set(machine *m, uint64_t line, int cpu)
 {
-	sharers_of(m, line)[cpu >> 6] |= (uint64_t)1 << (cpu & 63);
+	dir_put(m, line, cpu >> 6, dir_get(m, line, cpu >> 6) | (uint64_t)1 << (cpu & 63));
 }
 
 static inline void sharer_clear(machine *m, uint64_t line, int cpu)
 {
-	sharers_of(m, line)[cpu >> 6] &= ~((uint64_t)1 << (cpu & 63));
+	dir_put(m, line, cpu >> 6, dir_get(m, line, cpu >> 6) & ~((uint64_t)1 << (cpu & 63)));
+}
+
+/* The CPU holding line in M, or -1. */
+static inline int owner_of(const machine *m, uint64_t line)
+{
+	uint64_t v;
+	if (m->owner)
+		return (int)m->owner[line] - 1;
+	v = dir_get(m, line, 0);
+	return v & m->dirty_bit ? __builtin_ctzll(v & ~m->dirty_bit) : -1;
+}
+
+/* Mark line M at cpu (the caller makes cpu the only sharer) or clean (cpu -1). */
+static inline void set_owner(machine *m, uint64_t line, int cpu)
+{
+	if (m->owner)
+		m->owner[line] = (uint8_t)(cpu + 1);
+	else if (cpu >= 0)
+		dir_put(m, line, 0, dir_get(m, line, 0) | m->dirty_bit);
+	else
+		dir_put(m, line, 0, dir_get(m, line, 0) & ~m->dirty_bit);
 }
 
 /* Drop the L1 sub-lines of L2 line `line` from CPU c's L1s (keeps (1)). */
@@ -341,7 +392,7 @@ static void drop_l2(machine *m, int ci, int64_t s, uint64_t line)
 	struct cpu *c = &m->cpu[ci];
 	drop_l1s(m, c, line);
 	if (c->l2.state[s] == L2_M)
-		m->owner[line] = 0;
+		set_owner(m, line, -1);
 	cache_drop(&c->l2, s);
 	sharer_clear(m, line, ci);
 }
@@ -350,9 +401,8 @@ static void drop_l2(machine *m, int ci, int64_t s, uint64_t line)
 static uint32_t invalidate_others(machine *m, uint64_t line, int keep)
 {
 	uint32_t n = 0;
-	uint64_t *sh = sharers_of(m, line);
 	for (int w = 0; w < m->dir_words; w++) {
-		uint64_t bits = sh[w];
+		uint64_t bits = sharers_word(m, line, w);
 		while (bits) {
 			int ci = w * 64 + __builtin_ctzll(bits);
 			bits &= bits - 1;
@@ -385,7 +435,7 @@ static uint32_t to_home(machine *m, int ci, uint64_t line, int store, uint64_t n
 	struct cpu *c = &m->cpu[ci];
 	uint64_t mpn = line >> m->lg_lines_per_page;
 	int home = (int)(mpn / m->pages_per_node);
-	int o = (int)m->owner[line] - 1;
+	int o = owner_of(m, line);
 	int comm = o >= 0 && o != ci;
 	int local = m->mc.uma || home == c->node;
 	uint64_t q, stall;
@@ -396,11 +446,11 @@ static uint32_t to_home(machine *m, int ci, uint64_t line, int store, uint64_t n
 		int64_t s = cache_find(&oc->l2, line);
 		oc->l2.state[s] = L2_S;
 		set_l1_writable(m, oc, line, 0);
-		m->owner[line] = 0;
+		set_owner(m, line, -1);
 	}
 	if (store) {
 		c->st.invalidations_sent += invalidate_others(m, line, ci);
-		m->owner[line] = (uint8_t)(ci + 1);
+		set_owner(m, line, ci);
 	}
 	sharer_set(m, line, ci);
 
@@ -562,10 +612,10 @@ int machine_check(const machine *mm, struct sim_err *err)
 			uint64_t line = c->l2.tag[s];
 			if (line == CACHE_NONE)
 				continue;
-			if (!(sharers_of(m, line)[ci >> 6] >> (ci & 63) & 1))
+			if (!(sharers_word(m, line, ci >> 6) >> (ci & 63) & 1))
 				return sim_errf(err, SIM_EINTERNAL, "machine_check: (2) cpu %d line %llu", ci,
 						(unsigned long long)line);
-			if ((c->l2.state[s] == L2_M) != (m->owner[line] == ci + 1))
+			if ((c->l2.state[s] == L2_M) != (owner_of(m, line) == ci))
 				return sim_errf(err, SIM_EINTERNAL, "machine_check: (3) cpu %d line %llu", ci,
 						(unsigned long long)line);
 		}
@@ -586,10 +636,9 @@ int machine_check(const machine *mm, struct sim_err *err)
 		}
 	}
 	for (uint64_t line = 0; line < m->nlines; line++) {
-		uint64_t *sh = sharers_of(m, line);
 		int cnt = 0;
 		for (int w = 0; w < m->dir_words; w++) {
-			uint64_t bits = sh[w];
+			uint64_t bits = sharers_word(m, line, w);
 			cnt += __builtin_popcountll(bits);
 			while (bits) {
 				int ci = w * 64 + __builtin_ctzll(bits);
@@ -599,7 +648,7 @@ int machine_check(const machine *mm, struct sim_err *err)
 							(unsigned long long)line, ci);
 			}
 		}
-		if (m->owner[line] && cnt != 1)
+		if (owner_of(m, line) >= 0 && cnt != 1)
 			return sim_errf(err, SIM_EINTERNAL, "machine_check: (3) line %llu has %d sharers",
 					(unsigned long long)line, cnt);
 	}

@@ -17,6 +17,8 @@
  *       the entry it names before trusting it and falls back to a linear scan,
  *       so a stale hint never changes an answer, only the time it takes.
  *   (3) a dead entry reads back as all zeros (tlbr after a flush).
+ *   (4) nlive[h] counts the live entries whose vpn2 hashes to h: a lookup or
+ *       a write whose bucket is empty needs no scan (most TLB misses).
  *
  * Random replacement: splitmix64 seeded by the seed given to tlb_new; each
  * tlbwr draws one number and writes index wired + x % (entries - wired).  The
@@ -35,12 +37,25 @@ struct tlb {
 	struct tlb_entry *e;         /* [entries] */
 	uint8_t *live;               /* [entries] */
 	int16_t *hint;               /* [1 << lg_hint]: a slot, or -1 */
+	uint16_t *nlive;             /* [1 << lg_hint]: live entries whose vpn2 hashes here */
 	int lg_hint;
 };
 
 static inline unsigned hint_of(const struct tlb *t, uint64_t vpn2)
 {
 	return (unsigned)((vpn2 * 0x9E3779B97F4A7C15ull) >> (64 - t->lg_hint));
+}
+
+int tlb_check(const struct tlb *t)
+{
+	for (unsigned h = 0; h < 1u << t->lg_hint; h++) {
+		unsigned n = 0;
+		for (int i = 0; i < t->entries; i++)
+			n += t->live[i] && hint_of(t, t->e[i].vpn2) == h;
+		if (n != t->nlive[h])
+			return 0;
+	}
+	return 1;
 }
 
 static uint64_t splitmix64(uint64_t *s)
@@ -75,7 +90,8 @@ int tlb_new(struct tlb **out, int entries, int wired, uint64_t seed, struct sim_
 	t->e = sim_calloc((size_t)entries, sizeof *t->e);
 	t->live = sim_calloc((size_t)entries, 1);
 	t->hint = sim_malloc(sizeof *t->hint << lg);
-	if (!t->e || !t->live || !t->hint)
+	t->nlive = sim_calloc((size_t)1 << lg, sizeof *t->nlive);
+	if (!t->e || !t->live || !t->hint || !t->nlive)
 		goto out_free_tlb;
 	memset(t->hint, 0xff, sizeof *t->hint << lg);
 	*out = t;
@@ -94,6 +110,7 @@ void tlb_free(struct tlb *t)
 	sim_free(t->e);
 	sim_free(t->live);
 	sim_free(t->hint);
+	sim_free(t->nlive);
 	sim_free(t);
 }
 
@@ -105,9 +122,12 @@ static inline int matches(const struct tlb *t, int i, uint32_t asid, uint64_t vp
 
 static int find(const struct tlb *t, uint32_t asid, uint64_t vpn2)
 {
-	int h = t->hint[hint_of(t, vpn2)];
+	unsigned hi = hint_of(t, vpn2);
+	int h = t->hint[hi];
 	if (h >= 0 && matches(t, h, asid, vpn2))
 		return h;
+	if (t->nlive[hi] == 0)   /* (4) */
+		return -1;
 	for (int i = 0; i < t->entries; i++)
 		if (matches(t, i, asid, vpn2))
 			return i;
@@ -138,6 +158,8 @@ int tlb_lookup(struct tlb *t, uint32_t asid, uint64_t vpn, uint64_t *pfn, int *w
 
 static void kill(struct tlb *t, int i)
 {
+	if (t->live[i])
+		t->nlive[hint_of(t, t->e[i].vpn2)]--;
 	memset(&t->e[i], 0, sizeof t->e[i]);   /* (3) */
 	t->live[i] = 0;
 }
@@ -145,6 +167,8 @@ static void kill(struct tlb *t, int i)
 /* Keeps (1): drop every live entry other than `keep` whose tag overlaps e's. */
 static void drop_overlaps(struct tlb *t, const struct tlb_entry *e, int keep)
 {
+	if (t->nlive[hint_of(t, e->vpn2)] == 0)   /* (4) */
+		return;
 	for (int i = 0; i < t->entries; i++) {
 		if (i == keep || !t->live[i] || t->e[i].vpn2 != e->vpn2)
 			continue;
@@ -156,9 +180,11 @@ static void drop_overlaps(struct tlb *t, const struct tlb_entry *e, int keep)
 static void put(struct tlb *t, int i, const struct tlb_entry *e)
 {
 	drop_overlaps(t, e, i);
+	kill(t, i);
 	t->e[i] = *e;
 	t->e[i].global = e->global ? 1 : 0;
 	t->live[i] = 1;
+	t->nlive[hint_of(t, e->vpn2)]++;
 	t->hint[hint_of(t, e->vpn2)] = (int16_t)i;
 }
 

@@ -302,7 +302,8 @@ static struct machine_config default_config(const char *const *sets)
 struct small { int ncpus, per_node, l2ways, uma; };
 static const struct small smalls[] = {
 	{ 1, 1, 2, 0 }, { 2, 1, 1, 0 }, { 4, 2, 2, 0 }, { 4, 1, 4, 1 }, { 8, 1, 2, 0 },
-	{ 8, 4, 8, 0 }, { 70, 2, 2, 0 },
+	{ 8, 4, 8, 0 }, { 20, 4, 2, 0 }, { 40, 8, 2, 0 }, { 63, 1, 2, 0 }, { 70, 2, 2, 0 },
+	{ 128, 8, 2, 0 },
 };
 
 static struct machine_config small_config(const struct small *p)
@@ -332,7 +333,7 @@ static uint64_t stream_pa(int kind, uint64_t *s, uint64_t step, int cpu,
 		       mc->mem_size;
 	case 3: return ((uint64_t)cpu * 8192 + (step % (mc->l2.size + 4 * mc->l2.line))) % mc->mem_size;
 	default:
-		return splitmix(s) % 2 ? (uint64_t)cpu * 4096 + splitmix(s) % 512 : splitmix(s) % mc->mem_size;
+		return (splitmix(s) % 2 ? (uint64_t)cpu * 4096 + splitmix(s) % 512 : splitmix(s)) % mc->mem_size;
 	}
 }
 

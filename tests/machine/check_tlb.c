@@ -138,6 +138,8 @@ START_TEST(against_reference)
 			tlb_flush(t);
 		}
 		if (step % 1000 == 0)
+			ck_assert(tlb_check(t));
+		if (step % 1000 == 0)
 			for (int i = 0; i < r.entries; i++) {
 				const struct tlb_entry *a = tlb_read(t, i), *b = &r.e[i];
 				ck_assert_uint_eq(a->vpn2, b->vpn2);
