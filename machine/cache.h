@@ -45,8 +45,17 @@ static inline int64_t cache_find(const struct cache *c, uint64_t line)
 {
 	uint64_t base = (line & c->set_mask) << c->lg_ways, hit = 0;
 	const uint64_t *t = c->tag + base;
-	for (unsigned w = 0, n = 1u << c->lg_ways; w < n; w++)
-		hit |= (uint64_t)(t[w] == line) << w;
+	switch (c->lg_ways) {   /* the common associativities unrolled */
+	case 0: hit = t[0] == line; break;
+	case 1: hit = (uint64_t)(t[0] == line) | (uint64_t)(t[1] == line) << 1; break;
+	case 2:
+		hit = (uint64_t)(t[0] == line) | (uint64_t)(t[1] == line) << 1 |
+		      (uint64_t)(t[2] == line) << 2 | (uint64_t)(t[3] == line) << 3;
+		break;
+	default:
+		for (unsigned w = 0, n = 1u << c->lg_ways; w < n; w++)
+			hit |= (uint64_t)(t[w] == line) << w;
+	}
 	return hit ? (int64_t)(base + (uint64_t)__builtin_ctzll(hit)) : -1;
 }
 

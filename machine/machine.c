@@ -486,7 +486,7 @@ static inline void fill_l1(struct cpu *c, uint64_t pa, int kind, int writable)
 }
 
 /* An L1 miss, or a store to a non-writable L1 D line (l1slot >= 0). */
-static uint32_t l1_miss(machine *m, int ci, uint64_t pa, int kind, int64_t l1slot, uint64_t now,
+static __attribute__((noinline)) uint32_t l1_miss(machine *m, int ci, uint64_t pa, int kind, int64_t l1slot, uint64_t now,
 			unsigned *where)
 {
 	struct cpu *c = &m->cpu[ci];

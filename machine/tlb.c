@@ -13,9 +13,11 @@
  *   (1) no two live entries can match the same (asid, vpn): every write first
  *       drops the live entries whose tag overlaps the new one (same vpn2 and
  *       either global or equal asid), so lookups and probes have one answer.
- *   (2) hint[h(vpn2)] is only a guess of the slot holding vpn2: lookup checks
- *       the entry it names before trusting it and falls back to a linear scan,
- *       so a stale hint never changes an answer, only the time it takes.
+ *   (2) tc[h], the translation cache, is empty (vpn2 == TC_NONE) or an exact
+ *       copy of live entry tc[h].slot, whose vpn2 hashes to h: every change
+ *       to an entry (put, kill) updates or empties the copy naming it.  A
+ *       lookup that finds its (vpn2, asid) in tc[h] is answered from that one
+ *       small record; otherwise it scans and refills tc[h].
  *   (3) a dead entry reads back as all zeros (tlbr after a flush).
  *   (4) nlive[h] counts the live entries whose vpn2 hashes to h: a lookup or
  *       a write whose bucket is empty needs no scan (most TLB misses).
@@ -31,12 +33,23 @@
 
 #include "base/mem.h"
 
+#define TC_NONE UINT64_MAX          /* vpn2 of an empty tc record (vpn2 < 2^63) */
+
+struct tc {
+	uint64_t vpn2;
+	uint64_t pfn[2];
+	uint32_t asid;
+	uint8_t global;
+	uint8_t bits;                /* 1 << half: valid; 4 << half: dirty */
+	int16_t slot;
+};
+
 struct tlb {
 	int entries, wired;
 	uint64_t rng;                /* splitmix64 state */
 	struct tlb_entry *e;         /* [entries] */
 	uint8_t *live;               /* [entries] */
-	int16_t *hint;               /* [1 << lg_hint]: a slot, or -1 */
+	struct tc *tc;               /* [1 << lg_hint]: translation cache, (2) */
 	uint16_t *nlive;             /* [1 << lg_hint]: live entries whose vpn2 hashes here */
 	int lg_hint;
 };
@@ -44,6 +57,12 @@ struct tlb {
 static inline unsigned hint_of(const struct tlb *t, uint64_t vpn2)
 {
 	return (unsigned)((vpn2 * 0x9E3779B97F4A7C15ull) >> (64 - t->lg_hint));
+}
+
+static inline uint8_t half_bits(const struct tlb_entry *e)
+{
+	return (uint8_t)((e->valid[0] != 0) | (e->valid[1] != 0) << 1 | (e->dirty[0] != 0) << 2 |
+			 (e->dirty[1] != 0) << 3);
 }
 
 int tlb_check(const struct tlb *t)
@@ -54,6 +73,15 @@ int tlb_check(const struct tlb *t)
 			n += t->live[i] && hint_of(t, t->e[i].vpn2) == h;
 		if (n != t->nlive[h])
 			return 0;
+		const struct tc *c = &t->tc[h];
+		if (c->vpn2 != TC_NONE) {
+			const struct tlb_entry *e = &t->e[c->slot];
+			if (!t->live[c->slot] || e->vpn2 != c->vpn2 || hint_of(t, e->vpn2) != h ||
+			    e->asid != c->asid || !e->global != !c->global ||
+			    c->bits != half_bits(e) ||
+			    (e->valid[0] && e->pfn[0] != c->pfn[0]) || (e->valid[1] && e->pfn[1] != c->pfn[1]))
+				return 0;
+		}
 	}
 	return 1;
 }
@@ -89,11 +117,12 @@ int tlb_new(struct tlb **out, int entries, int wired, uint64_t seed, struct sim_
 	t->lg_hint = lg;
 	t->e = sim_calloc((size_t)entries, sizeof *t->e);
 	t->live = sim_calloc((size_t)entries, 1);
-	t->hint = sim_malloc(sizeof *t->hint << lg);
+	t->tc = sim_malloc(sizeof *t->tc << lg);
 	t->nlive = sim_calloc((size_t)1 << lg, sizeof *t->nlive);
-	if (!t->e || !t->live || !t->hint || !t->nlive)
+	if (!t->e || !t->live || !t->tc || !t->nlive)
 		goto out_free_tlb;
-	memset(t->hint, 0xff, sizeof *t->hint << lg);
+	for (unsigned h = 0; h < 1u << lg; h++)
+		t->tc[h] = (struct tc){ .vpn2 = TC_NONE, .slot = -1 };
 	*out = t;
 	return SIM_OK;
 
@@ -109,7 +138,7 @@ void tlb_free(struct tlb *t)
 		return;
 	sim_free(t->e);
 	sim_free(t->live);
-	sim_free(t->hint);
+	sim_free(t->tc);
 	sim_free(t->nlive);
 	sim_free(t);
 }
@@ -120,12 +149,29 @@ static inline int matches(const struct tlb *t, int i, uint32_t asid, uint64_t vp
 	return t->live[i] && e->vpn2 == vpn2 && (e->global || e->asid == asid);
 }
 
+static inline int tc_hit(const struct tc *c, uint32_t asid, uint64_t vpn2)
+{
+	return c->vpn2 == vpn2 && (c->asid == asid || c->global);
+}
+
+static void tc_fill(struct tlb *t, unsigned h, int i)
+{
+	const struct tlb_entry *e = &t->e[i];
+	struct tc *c = &t->tc[h];
+	c->vpn2 = e->vpn2;
+	c->asid = e->asid;
+	c->global = e->global;
+	c->pfn[0] = e->pfn[0];
+	c->pfn[1] = e->pfn[1];
+	c->bits = half_bits(e);
+	c->slot = (int16_t)i;
+}
+
 static int find(const struct tlb *t, uint32_t asid, uint64_t vpn2)
 {
 	unsigned hi = hint_of(t, vpn2);
-	int h = t->hint[hi];
-	if (h >= 0 && matches(t, h, asid, vpn2))
-		return h;
+	if (tc_hit(&t->tc[hi], asid, vpn2))
+		return t->tc[hi].slot;
 	if (t->nlive[hi] == 0)   /* (4) */
 		return -1;
 	for (int i = 0; i < t->entries; i++)
@@ -134,32 +180,39 @@ static int find(const struct tlb *t, uint32_t asid, uint64_t vpn2)
 	return -1;
 }
 
+/* The slow part of a lookup, out of line so the hit path saves no registers. */
+static __attribute__((noinline)) int refill(struct tlb *t, unsigned hi, uint32_t asid, uint64_t vpn2)
+{
+	int i = find(t, asid, vpn2);
+	if (i < 0)
+		return 0;
+	tc_fill(t, hi, i);   /* (2) */
+	return 1;
+}
+
 int tlb_lookup(struct tlb *t, uint32_t asid, uint64_t vpn, uint64_t *pfn, int *writable)
 {
 	uint64_t vpn2 = vpn >> 1;
-	unsigned hi = hint_of(t, vpn2);
-	int i = t->hint[hi];
-	const struct tlb_entry *e;
-	unsigned odd = (unsigned)(vpn & 1);
+	unsigned hi = hint_of(t, vpn2), odd = (unsigned)(vpn & 1);
+	const struct tc *c = &t->tc[hi];
 
-	if (i < 0 || !matches(t, i, asid, vpn2)) {
-		i = find(t, asid, vpn2);
-		if (i < 0)
-			return 0;
-		t->hint[hi] = (int16_t)i;   /* (2) */
-	}
-	e = &t->e[i];
-	if (!e->valid[odd])
+	if (__builtin_expect(!tc_hit(c, asid, vpn2), 0) && !refill(t, hi, asid, vpn2))
 		return 0;
-	*pfn = e->pfn[odd];
-	*writable = e->dirty[odd];
+	if (!(c->bits >> odd & 1))
+		return 0;
+	*pfn = c->pfn[odd];
+	*writable = c->bits >> (2 + odd) & 1;
 	return 1;
 }
 
 static void kill(struct tlb *t, int i)
 {
-	if (t->live[i])
-		t->nlive[hint_of(t, t->e[i].vpn2)]--;
+	if (t->live[i]) {
+		unsigned h = hint_of(t, t->e[i].vpn2);
+		t->nlive[h]--;
+		if (t->tc[h].slot == i)   /* (2) */
+			t->tc[h] = (struct tc){ .vpn2 = TC_NONE, .slot = -1 };
+	}
 	memset(&t->e[i], 0, sizeof t->e[i]);   /* (3) */
 	t->live[i] = 0;
 }
@@ -185,7 +238,7 @@ static void put(struct tlb *t, int i, const struct tlb_entry *e)
 	t->e[i].global = e->global ? 1 : 0;
 	t->live[i] = 1;
 	t->nlive[hint_of(t, e->vpn2)]++;
-	t->hint[hint_of(t, e->vpn2)] = (int16_t)i;
+	tc_fill(t, hint_of(t, e->vpn2), i);   /* (2) */
 }
 
 int tlb_write_random(struct tlb *t, const struct tlb_entry *e)
