@@ -84,8 +84,11 @@ struct tlb *machine_tlb(machine *m, int cpu);
 
 /* Per-page, per-node cache-miss counters (the FLASH facility): one counter
  * per (machine page, node of the missing CPU), counting L2 misses served by
- * memory.  When a counter reaches the trigger, hook(ctx, mpn, node) runs once
- * (until the counters are reset).  trigger 0 disables the hook. */
+ * memory (upgrades included, communication misses not: another cache
+ * served those).  When a counter reaches the trigger, hook(ctx, mpn, node)
+ * runs once (until the counters are reset): it runs inside machine_ref and
+ * must not call machine_ref or machine_page_flush itself; it may record the
+ * page for later.  trigger 0 disables the hook.  Counters saturate. */
 typedef void (*machine_hot_hook)(void *ctx, uint64_t mpn, int node);
 void machine_set_hot_hook(machine *m, uint32_t trigger, machine_hot_hook hook, void *ctx);
 const uint32_t *machine_page_counters(const machine *m, uint64_t mpn);  /* [nnodes] */
@@ -96,11 +99,18 @@ void machine_counters_reset(machine *m);
 void machine_page_flush(machine *m, uint64_t mpn);
 
 /* Disks: a request of nbytes starting at sector issued at cycle now; returns
- * the cycle it completes (requests to one disk queue behind each other). */
+ * the cycle it completes: it starts when the disk is free (requests to one
+ * disk queue FCFS in call order), then takes disk_position_cycles plus
+ * nbytes / disk_bytes_per_cycle rounded up.  The sector does not matter (no
+ * seek-distance model). */
 uint64_t machine_disk_request(machine *m, int disk, uint64_t sector, uint64_t nbytes,
 			      uint64_t now);
 
-/* Statistics per CPU (all counts are events; *_cycles are cycles). */
+/* Statistics per CPU (all counts are events; *_cycles are cycles).  A store
+ * to a line our L2 holds shared (an upgrade) counts as an L2 miss, local or
+ * remote, and is charged like one; it is not an L1 miss when the L1 D holds
+ * the line.  misses_comm counts the L2 misses also counted in misses_local
+ * or misses_remote whose line was dirty in another cache. */
 struct machine_cpu_stats {
 	uint64_t refs_ifetch, refs_load, refs_store;
 	uint64_t l1i_misses, l1d_misses, l2_misses;
