@@ -36,22 +36,32 @@
  * (or upgrade): queue + (local or remote by home vs the CPU's node; local
  * for every miss when uma) + comm_extra if a communication miss.
  *
- * Occupancy: node n's controller has busy_until[n] and last_arrival[n].  A
- * miss presented at cycle now is taken to arrive at a = max(now,
- * last_arrival): it waits queue = max(0, busy_until - a), then the node is
- * busy occupancy_cycles more.  References presented in time order get the
- * plain FCFS model.  A reference presented late (its CPU is behind in its
- * quantum) is queued behind what the node already accepted but waits only
- * for the backlog the node had at its latest arrival, not for the skew
- * between the CPUs' clocks; every miss adds its occupancy, so the work a node
- * does is independent of presentation order.
+ * Occupancy: each node's controller serves misses first come, first served,
+ * occupancy_cycles each, and time is cut into buckets of 2^lg_bucket cycles
+ * (at least 1024, and at least twice ncpus * occupancy_cycles, the largest
+ * backlog blocking CPUs can build).  Per node and bucket the model keeps
+ * `end`, the cycle the controller finishes the work accepted in that bucket
+ * so far; a bucket starts with the end its predecessor had when it was
+ * opened (a backlog carries over).  A miss at cycle now in bucket b waits
+ * queue = max(0, end_b - now), then end_b = max(end_b, now) + occupancy.
+ *   - In time order this is the plain FCFS queue (busy-until), as long as
+ *     no backlog outlasts the bucket after the one it was built in: true of
+ *     CPUs that block on their misses, by the bucket size.
+ *   - Callers present references out of global time order (CPUs advance in
+ *     quanta): a late miss queues only behind the work of its own bucket,
+ *     so the skew between CPUs' clocks never turns into waiting, and many
+ *     late misses do not pile up behind a far-ahead CPU.  Demand in one
+ *     bucket is still contention, whatever order it is presented in.
+ *   - The ring remembers 2^lg_nbuckets buckets (at least 2^21 cycles): a
+ *     miss older than that waits nothing and is not recorded.
  *
  * Invariants (machine_check verifies them):
  *   (1) inclusion: a line in an L1 I or D of CPU c is (as a sub-line) in c's L2;
  *   (2) an L2 of CPU c holds line L  <=>  bit c of L's sharer mask is set;
  *   (3) owner_of(L) = c  <=>  c's L2 holds L in M; then L's sharers are {c};
  *   (4) an L1 D line is writable (L1_W)  <=>  its L2 line is M;
- *   (5) busy_until and last_arrival of a node never decrease.
+ *   (5) a ring slot holds bucket id b (stored + 1; 0 = empty) in slot
+ *       b mod 2^lg_nbuckets, and its end only grows.
  *
  * Transitions: fill_l2 (I->S, I->M), upgrade (S->M), downgrade (M->S, by
  * another CPU's load), drop_l2 (->I: eviction, invalidation, page flush).
@@ -90,8 +100,10 @@ struct machine {
 	void *dir;                      /* [nlines] entries */
 	uint64_t dirty_bit;             /* 1 << ncpus in one-word entries; 0 in two-word ones */
 	uint8_t *owner;                 /* two-word entries only: [nlines], cpu + 1 or 0 */
-	/* nodes: cycles */
-	uint64_t *busy_until, *last_arrival;   /* [nnodes] */
+	/* node occupancy: rings of buckets, [nnodes << lg_nbuckets] */
+	int lg_bucket, lg_nbuckets;     /* log2 of cycles per bucket, of buckets per ring */
+	uint64_t *bkt_id;               /* bucket number + 1, 0 = empty */
+	uint64_t *bkt_end;              /* cycle the work accepted in the bucket ends */
 	/* counters: misses, [npages * nnodes] */
 	uint32_t *counters;
 	uint32_t trigger;
@@ -238,12 +250,16 @@ int machine_new(machine **out, const struct machine_config *mc, struct sim_err *
 	m->cpu = sim_calloc((size_t)m->ncpus, sizeof *m->cpu);
 	m->dir = sim_calloc((size_t)m->nlines, (size_t)1 << m->dir_lg_bytes);
 	m->owner = m->dir_words == 2 ? sim_calloc((size_t)m->nlines, 1) : NULL;
-	m->busy_until = sim_calloc((size_t)m->nnodes, sizeof *m->busy_until);
-	m->last_arrival = sim_calloc((size_t)m->nnodes, sizeof *m->last_arrival);
+	m->lg_bucket = 10;
+	while (((uint64_t)1 << m->lg_bucket) < 2 * (uint64_t)m->ncpus * mc->occupancy_cycles)
+		m->lg_bucket++;
+	m->lg_nbuckets = m->lg_bucket < 15 ? 21 - m->lg_bucket : 6;
+	m->bkt_id = sim_calloc((size_t)m->nnodes << m->lg_nbuckets, sizeof *m->bkt_id);
+	m->bkt_end = sim_calloc((size_t)m->nnodes << m->lg_nbuckets, sizeof *m->bkt_end);
 	m->counters = sim_calloc((size_t)m->npages * (size_t)m->nnodes, sizeof *m->counters);
 	m->disk_busy_until = sim_calloc((size_t)(mc->ndisks ? mc->ndisks : 1),
 					sizeof *m->disk_busy_until);
-	if (!m->cpu || !m->dir || (m->dir_words == 2 && !m->owner) || !m->busy_until || !m->last_arrival ||
+	if (!m->cpu || !m->dir || (m->dir_words == 2 && !m->owner) || !m->bkt_id || !m->bkt_end ||
 	    !m->counters || !m->disk_busy_until) {
 		machine_free(m);
 		return sim_errf(err, SIM_ENOMEM, "machine: out of memory for %llu pages, %d CPUs",
@@ -280,8 +296,8 @@ void machine_free(machine *m)
 	sim_free(m->cpu);
 	sim_free(m->dir);
 	sim_free(m->owner);
-	sim_free(m->busy_until);
-	sim_free(m->last_arrival);
+	sim_free(m->bkt_id);
+	sim_free(m->bkt_end);
 	sim_free(m->counters);
 	sim_free(m->disk_busy_until);
 	sim_free(m);
@@ -419,11 +435,20 @@ static uint32_t invalidate_others(machine *m, uint64_t line, int keep)
 /* The node controller's queue (see NOTES: occupancy); returns queue cycles. */
 static inline uint64_t occupy(machine *m, int node, uint64_t now)
 {
-	uint64_t a = now > m->last_arrival[node] ? now : m->last_arrival[node];
-	uint64_t b = m->busy_until[node];
-	uint64_t q = b > a ? b - a : 0;
-	m->busy_until[node] = (b > a ? b : a) + m->mc.occupancy_cycles;
-	m->last_arrival[node] = a;
+	uint64_t b = (now >> m->lg_bucket) + 1, mask = ((uint64_t)1 << m->lg_nbuckets) - 1;
+	size_t base = (size_t)node << m->lg_nbuckets, i = base + (size_t)(b & mask);
+	uint64_t end, q;
+
+	if (m->bkt_id[i] != b) {
+		size_t p = base + (size_t)((b - 1) & mask);
+		if (m->bkt_id[i] > b)
+			return 0;   /* older than the ring remembers */
+		m->bkt_id[i] = b;   /* keeps (5) */
+		m->bkt_end[i] = m->bkt_id[p] == b - 1 ? m->bkt_end[p] : 0;
+	}
+	end = m->bkt_end[i];
+	q = end > now ? end - now : 0;
+	m->bkt_end[i] = (end > now ? end : now) + m->mc.occupancy_cycles;
 	return q;
 }
 

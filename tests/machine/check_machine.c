@@ -23,7 +23,8 @@ struct ref {
 	int ncpus, nnodes, lg_page, lg_line;
 	uint64_t ppn;               /* pages per node */
 	struct rc *l1i, *l1d, *l2;  /* [ncpus] */
-	uint64_t *busy, *arr;       /* [nnodes] */
+	int lgb, lgn;               /* occupancy buckets: as machine.c's NOTES say */
+	uint64_t *bid, *bend;       /* [nnodes << lgn] */
 	uint32_t *ctr;              /* [npages][nnodes] */
 	struct machine_cpu_stats *st;
 };
@@ -128,8 +129,12 @@ static void ref_init(struct ref *r, const struct machine_config *mc)
 		rc_init(&r->l1d[i], &mc->l1d);
 		rc_init(&r->l2[i], &mc->l2);
 	}
-	r->busy = calloc((size_t)r->nnodes, sizeof *r->busy);
-	r->arr = calloc((size_t)r->nnodes, sizeof *r->arr);
+	r->lgb = 10;
+	while ((1ull << r->lgb) < 2ull * (uint64_t)mc->ncpus * mc->occupancy_cycles)
+		r->lgb++;
+	r->lgn = r->lgb < 15 ? 21 - r->lgb : 6;
+	r->bid = calloc((size_t)r->nnodes << r->lgn, sizeof *r->bid);
+	r->bend = calloc((size_t)r->nnodes << r->lgn, sizeof *r->bend);
 	r->ctr = calloc((size_t)(mc->mem_size / mc->page_size) * (size_t)r->nnodes, sizeof *r->ctr);
 	r->st = calloc((size_t)r->ncpus, sizeof *r->st);
 }
@@ -144,8 +149,8 @@ static void ref_fini(struct ref *r)
 	free(r->l1i);
 	free(r->l1d);
 	free(r->l2);
-	free(r->busy);
-	free(r->arr);
+	free(r->bid);
+	free(r->bend);
 	free(r->ctr);
 	free(r->st);
 }
@@ -191,10 +196,21 @@ static uint32_t ref_home(struct ref *r, int cpu, uint64_t L, int store, uint64_t
 				st->invalidations_sent++;
 			}
 	local = r->mc.uma || home == node;
-	a = now > r->arr[home] ? now : r->arr[home];
-	q = r->busy[home] > a ? r->busy[home] - a : 0;
-	r->busy[home] = (r->busy[home] > a ? r->busy[home] : a) + r->mc.occupancy_cycles;
-	r->arr[home] = a;
+	{
+		uint64_t b = (now >> r->lgb) + 1, n = 1ull << r->lgn;
+		uint64_t *id = r->bid + ((uint64_t)home << r->lgn), *end = r->bend + ((uint64_t)home << r->lgn);
+		if (id[b % n] > b) {
+			q = 0;
+		} else {
+			if (id[b % n] != b) {
+				end[b % n] = id[(b - 1) % n] == b - 1 ? end[(b - 1) % n] : 0;
+				id[b % n] = b;
+			}
+			a = end[b % n];
+			q = a > now ? a - now : 0;
+			end[b % n] = (a > now ? a : now) + r->mc.occupancy_cycles;
+		}
+	}
 	stall = q + (local ? r->mc.local_cycles : r->mc.remote_cycles) +
 		(comm ? r->mc.comm_extra_cycles : 0);
 	st->l2_misses++;
@@ -477,8 +493,9 @@ START_TEST(latencies)
 	st = machine_cpu_stats(m, 3);
 	ck_assert_uint_eq(st->queue_cycles, 40);
 	ck_assert_uint_eq(st->stall_remote_cycles, 400);
-	/* a late presentation (cycle 9990 after 10000) waits the backlog at 10000 */
-	ck_assert_uint_eq(machine_ref(m, 4, 2 * ppn * page + 8192, MACH_LOAD, 9990, &w), 360 + 80);
+	/* a late presentation (cycle 9990 after 10000, same 1024-cycle bucket)
+	 * waits for the work accepted in its bucket: until 10080 */
+	ck_assert_uint_eq(machine_ref(m, 4, 2 * ppn * page + 8192, MACH_LOAD, 9990, &w), 360 + 90);
 	/* communication: CPU 5 writes a line of node 6, CPU 6 reads it */
 	ck_assert_uint_eq(machine_ref(m, 5, 6 * ppn * page, MACH_STORE, 20000, &w), 360);
 	ck_assert_uint_eq(w, MACH_REMOTE);
@@ -492,6 +509,30 @@ START_TEST(latencies)
 	ck_assert_uint_eq(w, MACH_REMOTE | MACH_COMM);
 	ck_assert_uint_eq(machine_cpu_stats(m, 5)->misses_comm, 1);
 	ck_assert_int_eq(machine_check(m, NULL), SIM_OK);
+	machine_free(m);
+}
+END_TEST
+
+/* CPUs in quanta: CPU 1 presents its misses after CPU 0 ran far ahead.
+ * Its misses must not queue behind CPU 0's clock, nor pile up. */
+START_TEST(occupancy_out_of_order)
+{
+	machine *m = paper_machine(NULL);
+	uint64_t node3 = 3 * machine_pages_per_node(m) * 4096;
+	unsigned w;
+	for (int i = 0; i < 200; i++)
+		ck_assert_uint_eq(machine_ref(m, 0, node3 + (uint64_t)i * 4096, MACH_LOAD,
+					      (uint64_t)i * 2000, &w), 360);
+	for (int i = 0; i < 200; i++) {
+		uint32_t s = machine_ref(m, 1, node3 + (uint64_t)i * 4096 + 128, MACH_LOAD,
+					 (uint64_t)i * 2000 + 10, &w);
+		ck_assert_uint_eq(s, 360 + 30);   /* behind CPU 0's miss at i * 2000 only */
+	}
+	/* a burst in one bucket is contention, in any order */
+	for (int i = 0; i < 10; i++)
+		machine_ref(m, 2, node3 + (uint64_t)(300 + i) * 4096, MACH_LOAD, 1000000 + 100 - (uint64_t)i, &w);
+	/* the k-th (k = 0..9, at t0 - k) waits 40 k + k: in all 41 * 45 */
+	ck_assert_uint_eq(machine_cpu_stats(m, 2)->queue_cycles, 41 * 45);
 	machine_free(m);
 }
 END_TEST
@@ -625,6 +666,7 @@ Suite *make_suite(void)
 	tcase_add_test(tc, config_defaults);
 	tcase_add_test(tc, config_errors);
 	tcase_add_test(tc, latencies);
+	tcase_add_test(tc, occupancy_out_of_order);
 	tcase_add_test(tc, uma_never_slower);
 	tcase_add_test(tc, counters_and_hook);
 	tcase_add_test(tc, page_flush);
