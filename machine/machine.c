@@ -274,7 +274,8 @@ int machine_new(machine **out, const struct machine_config *mc, struct sim_err *
 		    (rc = tlb_new(&c->tlb, mc->tlb_entries, mc->tlb_wired,
 				  mc->tlb_seed + (uint64_t)i, err))) {
 			machine_free(m);
-			return sim_err_prefix(err, "machine: CPU %d", i);
+			sim_err_prefix(err, "machine: CPU %d", i);
+			return rc;
 		}
 	}
 	*out = m;

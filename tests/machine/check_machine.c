@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/mem.h"
 #include "base/params.h"
 #include "machine/machine.h"
 #include "machine/params.h"
@@ -645,6 +646,47 @@ START_TEST(disks)
 }
 END_TEST
 
+/* Every allocation of machine_new failing in turn: SIM_ENOMEM, nothing leaked
+ * (LeakSanitizer under SANITIZE=1), and then success. */
+START_TEST(out_of_memory)
+{
+	const char *small[] = { "machine.cpus=2", "machine.mem.size=1M", NULL };
+	struct machine_config mc = default_config(small);
+	int ok = 0;
+	for (long n = 1; n < 200 && !ok; n++) {
+		struct sim_err err = { 0 };
+		machine *m = NULL;
+		int rc;
+		sim_mem_fail_after(n);
+		rc = machine_new(&m, &mc, &err);
+		sim_mem_fail_after(0);
+		if (rc == SIM_OK) {
+			ok = 1;
+			machine_free(m);
+		} else {
+			ck_assert_int_eq(rc, SIM_ENOMEM);
+			ck_assert_ptr_null(m);
+			sim_mem_fail_after(n);
+			rc = machine_new(&m, &mc, NULL);   /* no message buffer: same code */
+			sim_mem_fail_after(0);
+			ck_assert_int_eq(rc, SIM_ENOMEM);
+			ck_assert_ptr_null(m);
+		}
+	}
+	ck_assert(ok);
+	for (long n = 1; n < 6; n++) {
+		struct tlb *t = NULL;
+		sim_mem_fail_after(n);
+		int rc = tlb_new(&t, 64, 8, 1, NULL);
+		sim_mem_fail_after(0);
+		if (rc == SIM_OK)
+			tlb_free(t);
+		else
+			ck_assert_int_eq(rc, SIM_ENOMEM);
+	}
+}
+END_TEST
+
 START_TEST(tlbs_exist)
 {
 	machine *m = paper_machine(NULL);
@@ -672,6 +714,7 @@ Suite *make_suite(void)
 	tcase_add_test(tc, page_flush);
 	tcase_add_test(tc, disks);
 	tcase_add_test(tc, tlbs_exist);
+	tcase_add_test(tc, out_of_memory);
 	suite_add_tcase(s, tc);
 	return s;
 }
