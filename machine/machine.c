@@ -127,7 +127,18 @@ static int lg2(uint64_t x)
 
 /* ---- configuration ---- */
 
-static uint32_t ns_to_cycles(double ns, double mhz) { return (uint32_t)llround(ns * mhz / 1000.0); }
+/* ns at mhz, rounded to the nearest cycle; *bad names the first parameter
+ * whose value does not fit 32 bits of cycles. */
+static uint32_t ns_param(const cfg *c, const char *name, double scale, double mhz, const char **bad)
+{
+	double cyc = cfg_real(c, name) * scale * mhz / 1000.0;
+	if (!(cyc < 4294967295.0)) {
+		if (!*bad)
+			*bad = name;
+		return 0;
+	}
+	return (uint32_t)llround(cyc);
+}
 
 /* Check a filled config: the combinations the parameter ranges cannot. */
 int machine_config_check(const struct machine_config *mc, struct sim_err *err)
@@ -185,6 +196,7 @@ int machine_config_check(const struct machine_config *mc, struct sim_err *err)
 int machine_config_from_cfg(const cfg *c, struct machine_config *mc, struct sim_err *err)
 {
 	double mhz = cfg_real(c, "machine.clock_mhz");
+	const char *bad = NULL;
 
 	memset(mc, 0, sizeof *mc);
 	mc->ncpus = (int)cfg_int(c, "machine.cpus");
@@ -204,16 +216,20 @@ int machine_config_from_cfg(const cfg *c, struct machine_config *mc, struct sim_
 	mc->l2.size = (uint64_t)cfg_int(c, "machine.l2.size");
 	mc->l2.ways = (uint32_t)cfg_int(c, "machine.l2.ways");
 	mc->l2.line = (uint32_t)cfg_int(c, "machine.l2.line");
-	mc->l2_hit_cycles = ns_to_cycles(cfg_real(c, "machine.l2.hit_ns"), mhz);
-	mc->local_cycles = ns_to_cycles(cfg_real(c, "machine.latency.local_ns"), mhz);
-	mc->remote_cycles = ns_to_cycles(cfg_real(c, "machine.latency.remote_ns"), mhz);
-	mc->comm_extra_cycles = ns_to_cycles(cfg_real(c, "machine.latency.comm_extra_ns"), mhz);
-	mc->occupancy_cycles = ns_to_cycles(cfg_real(c, "machine.mem.occupancy_ns"), mhz);
+	mc->l2_hit_cycles = ns_param(c, "machine.l2.hit_ns", 1, mhz, &bad);
+	mc->local_cycles = ns_param(c, "machine.latency.local_ns", 1, mhz, &bad);
+	mc->remote_cycles = ns_param(c, "machine.latency.remote_ns", 1, mhz, &bad);
+	mc->comm_extra_cycles = ns_param(c, "machine.latency.comm_extra_ns", 1, mhz, &bad);
+	mc->occupancy_cycles = ns_param(c, "machine.mem.occupancy_ns", 1, mhz, &bad);
 	mc->uma = (int)cfg_int(c, "machine.uma");
 	mc->ndisks = (int)cfg_int(c, "machine.disks");
-	mc->disk_position_cycles = ns_to_cycles(cfg_real(c, "machine.disk.position_us") * 1000.0, mhz);
+	mc->disk_position_cycles = ns_param(c, "machine.disk.position_us", 1000, mhz, &bad);
 	/* MB/s = 10^6 bytes/s; MHz = 10^6 cycles/s */
 	mc->disk_bytes_per_cycle = cfg_real(c, "machine.disk.mb_per_s") / mhz;
+	if (bad)
+		return sim_errf(err, SIM_EINVAL,
+				"%s = %s: at machine.clock_mhz = %s that is 2^32 cycles or more",
+				bad, cfg_str(c, bad), cfg_str(c, "machine.clock_mhz"));
 	return machine_config_check(mc, err);
 }
 

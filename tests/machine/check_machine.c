@@ -447,6 +447,7 @@ START_TEST(config_errors)
 		{ "machine.l2.size=1536K", "machine.l2.size", "power of two" },
 		{ "machine.l1i.size=1K", "machine.l1i", "ways * line" },
 		{ "machine.mem.size=1049000", "machine.mem.size", "pages" },
+		{ "machine.disk.position_us=5000000", "machine.disk.position_us", "2^32 cycles" },
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		cfg *c;
@@ -455,6 +456,8 @@ START_TEST(config_errors)
 		ck_assert_int_eq(cfg_new(&c, tabs, &err), SIM_OK);
 		if (i == 5)
 			ck_assert_int_eq(cfg_set_assignment(c, "machine.l1i.ways=64", "t", &err), SIM_OK);
+		if (strstr(cases[i][0], "position_us"))   /* 5 s at 1 GHz */
+			ck_assert_int_eq(cfg_set_assignment(c, "machine.clock_mhz=1000", "t", &err), SIM_OK);
 		ck_assert_msg(cfg_set_assignment(c, cases[i][0], "t", &err) == SIM_OK, "%s", err.msg);
 		ck_assert_int_eq(machine_config_from_cfg(c, &mc, &err), SIM_EINVAL);
 		ck_assert_msg(strstr(err.msg, cases[i][1]) && strstr(err.msg, cases[i][2]),
