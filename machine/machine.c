@@ -6,7 +6,7 @@
  *
  * Definitions.  A machine page (mpn) is pa >> lg_page; its home node is
  * mpn / pages_per_node (nodes own equal contiguous ranges).  A line is
- * pa >> lg_l2line (the coherence unit); an L1 line is smaller or equal and
+ * pa >> lg_line, lg_line being log2 of the L2 line (the coherence unit); an L1 line is smaller or equal and
  * lies inside one L2 line (its "sub-lines").  CPU c sits on node
  * c / cpus_per_node.
  *
@@ -55,7 +55,12 @@
  *   - The ring remembers 2^lg_nbuckets buckets (at least 2^21 cycles): a
  *     miss older than that waits nothing and is not recorded.
  *
- * Invariants (machine_check verifies them):
+ * Page counters: counters[mpn * nnodes + node of the missing CPU] counts
+ * the L2 misses and upgrades memory served (not communication misses); the
+ * hot hook runs from to_home when one reaches the trigger, before the new
+ * line is installed, so it must not re-enter the machine.
+ *
+ * Invariants (machine_check verifies (1)-(4)):
  *   (1) inclusion: a line in an L1 I or D of CPU c is (as a sub-line) in c's L2;
  *   (2) an L2 of CPU c holds line L  <=>  bit c of L's sharer mask is set;
  *   (3) owner_of(L) = c  <=>  c's L2 holds L in M; then L's sharers are {c};
@@ -63,8 +68,9 @@
  *   (5) a ring slot holds bucket id b (stored + 1; 0 = empty) in slot
  *       b mod 2^lg_nbuckets, and its end only grows.
  *
- * Transitions: fill_l2 (I->S, I->M), upgrade (S->M), downgrade (M->S, by
- * another CPU's load), drop_l2 (->I: eviction, invalidation, page flush).
+ * Transitions of an L2 line: I->S, I->M (l1_miss, after to_home), S->M
+ * (upgrade, in l1_miss), M->S (downgrade by another CPU's load, in to_home),
+ * ->I (drop_l2: eviction, invalidate_others, machine_page_flush).
  */
 #include "machine/machine.h"
 

@@ -72,8 +72,11 @@ uint64_t machine_pages_per_node(const machine *m);
  * physical byte address below mem_size; now the CPU's current cycle.
  * Returns the stall in cycles (0 for an L1 hit) and, in *where, what served
  * it (MACH_L1, MACH_L2, MACH_LOCAL, MACH_REMOTE) with MACH_COMM or-ed in for
- * a communication miss (the line was dirty in another CPU's cache).  Updates
- * caches, directory, node occupancy, counters and the CPU's statistics. */
+ * a communication miss (the line was dirty in another CPU's cache); under
+ * uma every memory access reports MACH_LOCAL.  Updates caches, directory,
+ * node occupancy, counters and the CPU's statistics.  Calls may come out of
+ * global time order (CPUs advancing in quanta): see the occupancy notes in
+ * machine.c for what a late reference waits. */
 enum { MACH_IFETCH, MACH_LOAD, MACH_STORE };
 enum { MACH_L1 = 0, MACH_L2 = 1, MACH_LOCAL = 2, MACH_REMOTE = 3, MACH_WHERE_MASK = 3,
        MACH_COMM = 4 };
