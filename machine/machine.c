@@ -285,7 +285,7 @@ int machine_new(machine **out, const struct machine_config *mc, struct sim_err *
 	    !m->counters || !m->disk_busy_until) {
 		machine_free(m);
 		return sim_errf(err, SIM_ENOMEM, "machine: out of memory for %llu pages, %d CPUs",
-				(unsigned long long)m->npages, m->ncpus);
+				(unsigned long long)(mc->mem_size / mc->page_size), mc->ncpus);
 	}
 	for (int i = 0; i < m->ncpus; i++) {
 		struct cpu *c = &m->cpu[i];
