@@ -49,6 +49,11 @@ struct machine_config {
  * two, sets, wired < entries, memory divisible into pages per node). */
 int machine_config_from_cfg(const cfg *c, struct machine_config *mc, struct sim_err *err);
 
+/* Check a filled config (what machine_config_from_cfg and machine_new run):
+ * the combinations the parameter ranges cannot express, each message naming
+ * the parameters. */
+int machine_config_check(const struct machine_config *mc, struct sim_err *err);
+
 /* Create and free.  Allocates every structure up front (caches, directory,
  * counters for every machine page): nothing is allocated per reference. */
 int machine_new(machine **out, const struct machine_config *mc, struct sim_err *err);
@@ -67,8 +72,11 @@ uint64_t machine_pages_per_node(const machine *m);
  * physical byte address below mem_size; now the CPU's current cycle.
  * Returns the stall in cycles (0 for an L1 hit) and, in *where, what served
  * it (MACH_L1, MACH_L2, MACH_LOCAL, MACH_REMOTE) with MACH_COMM or-ed in for
- * a communication miss (the line was dirty in another CPU's cache).  Updates
- * caches, directory, node occupancy, counters and the CPU's statistics. */
+ * a communication miss (the line was dirty in another CPU's cache); under
+ * uma every memory access reports MACH_LOCAL.  Updates caches, directory,
+ * node occupancy, counters and the CPU's statistics.  Calls may come out of
+ * global time order (CPUs advancing in quanta): see the occupancy notes in
+ * machine.c for what a late reference waits. */
 enum { MACH_IFETCH, MACH_LOAD, MACH_STORE };
 enum { MACH_L1 = 0, MACH_L2 = 1, MACH_LOCAL = 2, MACH_REMOTE = 3, MACH_WHERE_MASK = 3,
        MACH_COMM = 4 };
@@ -79,8 +87,11 @@ struct tlb *machine_tlb(machine *m, int cpu);
 
 /* Per-page, per-node cache-miss counters (the FLASH facility): one counter
  * per (machine page, node of the missing CPU), counting L2 misses served by
- * memory.  When a counter reaches the trigger, hook(ctx, mpn, node) runs once
- * (until the counters are reset).  trigger 0 disables the hook. */
+ * memory (upgrades included, communication misses not: another cache
+ * served those).  When a counter reaches the trigger, hook(ctx, mpn, node)
+ * runs once (until the counters are reset): it runs inside machine_ref and
+ * must not call machine_ref or machine_page_flush itself; it may record the
+ * page for later.  trigger 0 disables the hook.  Counters saturate. */
 typedef void (*machine_hot_hook)(void *ctx, uint64_t mpn, int node);
 void machine_set_hot_hook(machine *m, uint32_t trigger, machine_hot_hook hook, void *ctx);
 const uint32_t *machine_page_counters(const machine *m, uint64_t mpn);  /* [nnodes] */
@@ -91,11 +102,18 @@ void machine_counters_reset(machine *m);
 void machine_page_flush(machine *m, uint64_t mpn);
 
 /* Disks: a request of nbytes starting at sector issued at cycle now; returns
- * the cycle it completes (requests to one disk queue behind each other). */
+ * the cycle it completes: it starts when the disk is free (requests to one
+ * disk queue FCFS in call order), then takes disk_position_cycles plus
+ * nbytes / disk_bytes_per_cycle rounded up.  The sector does not matter (no
+ * seek-distance model). */
 uint64_t machine_disk_request(machine *m, int disk, uint64_t sector, uint64_t nbytes,
 			      uint64_t now);
 
-/* Statistics per CPU (all counts are events; *_cycles are cycles). */
+/* Statistics per CPU (all counts are events; *_cycles are cycles).  A store
+ * to a line our L2 holds shared (an upgrade) counts as an L2 miss, local or
+ * remote, and is charged like one; it is not an L1 miss when the L1 D holds
+ * the line.  misses_comm counts the L2 misses also counted in misses_local
+ * or misses_remote whose line was dirty in another cache. */
 struct machine_cpu_stats {
 	uint64_t refs_ifetch, refs_load, refs_store;
 	uint64_t l1i_misses, l1d_misses, l2_misses;
@@ -107,5 +125,10 @@ struct machine_cpu_stats {
 	uint64_t invalidations_sent;    /* copies invalidated in other caches by our writes */
 };
 const struct machine_cpu_stats *machine_cpu_stats(const machine *m, int cpu);
+
+/* Verify the invariants of machine.c's design notes (inclusion, directory
+ * against cache contents, L1 writability); SIM_OK or SIM_EINTERNAL with the
+ * broken one in err.  Walks every cache: for tests and asserts, not hot paths. */
+int machine_check(const machine *m, struct sim_err *err);
 
 #endif

@@ -43,7 +43,20 @@ static const struct param_def defs[] = {
 	  "L2 miss to local memory, no contention (paper 5.1)" },
 	{ "machine.latency.remote_ns", PARAM_REAL, "900", 0, 1e6, NULL, "ns",
 	  "L2 miss to remote memory, no contention (paper 5.1)" },
+	{ "machine.latency.comm_extra_ns", PARAM_REAL, "300", 0, 1e6, NULL, "ns",
+	  "added to a miss to a line dirty in another cache, a 3-hop intervention (assumed: one more "
+	  "network traversal, (remote - local) / 2 = 300 ns of the paper's 900/300)" },
+	{ "machine.mem.occupancy_ns", PARAM_REAL, "100", 0, 1e6, NULL, "ns",
+	  "time a node's memory/directory controller is busy per miss it serves (assumed: one DRAM "
+	  "access of a mid-90s memory plus a short protocol handler, about a third of the local latency)" },
+	{ "machine.uma", PARAM_BOOL, "false", 0, 0, NULL, "",
+	  "uniform memory: every miss at the local latency (the UMA runs of paper 5.5)" },
 	{ "machine.disks", PARAM_INT, "10", 1, 256, NULL, "", "disks (paper 5.3: 10)" },
+	{ "machine.disk.position_us", PARAM_REAL, "12000", 0, 1e7, NULL, "us",
+	  "disk positioning per request (assumed: a mid-90s 7200 rpm SCSI disk such as the Seagate "
+	  "Barracuda: about 8 ms average seek + 4.2 ms half a rotation)" },
+	{ "machine.disk.mb_per_s", PARAM_REAL, "6", 0.01, 1e5, NULL, "MB/s",
+	  "disk transfer rate, MB = 10^6 bytes (assumed: media rate of a mid-90s SCSI-2 disk, 5-7 MB/s)" },
 };
 
 const struct param_table machine_param_table = { "machine", defs, sizeof defs / sizeof defs[0] };

@@ -50,6 +50,8 @@ void tlb_invalidate(struct tlb *t, uint32_t asid, uint64_t vpn);
 int tlb_invalidate_pfn(struct tlb *t, uint64_t pfn);   /* returns entries dropped */
 
 int tlb_entries(const struct tlb *t);
+/* 1 if the internal invariants hold (tlb.c notes); slow: for tests and asserts. */
+int tlb_check(const struct tlb *t);
 int tlb_wired(const struct tlb *t);
 
 #endif

@@ -1,0 +1,88 @@
+/*
+ * A set-associative cache with LRU replacement: the tag store only (no data),
+ * physically indexed by line number (byte address >> log2 line).  Used for
+ * the L1s and the L2 of every CPU; what the per-line state bits mean is the
+ * owner's business (machine.c).  Internal to machine/.
+ */
+#ifndef MACHINE_CACHE_H
+#define MACHINE_CACHE_H
+
+#include <stdint.h>
+
+#include "base/err.h"
+#include "machine/machine.h"
+
+#define CACHE_NONE UINT64_MAX   /* tag of an invalid slot */
+
+/* Struct-of-arrays, indexed by slot = set << lg_ways | way. */
+struct cache {
+	int lg_line, lg_sets, lg_ways;
+	uint64_t set_mask;      /* (1 << lg_sets) - 1 */
+	uint64_t tick;          /* LRU clock: bumped by every touch */
+	uint64_t *tag;          /* line number, or CACHE_NONE */
+	uint64_t *stamp;        /* tick of the last touch; larger is more recent */
+	uint8_t *state;         /* owner's bits; 0 when the slot is invalid */
+};
+
+/* Validate a geometry: powers of two, ways * line divides size.  name names
+ * the parameters in the message ("machine.l2"). */
+int cache_geom_check(const struct cache_geom *g, const char *name, struct sim_err *err);
+
+/* Allocate the arrays (every slot invalid); cache_fini frees them. */
+int cache_init(struct cache *c, const struct cache_geom *g, struct sim_err *err);
+void cache_fini(struct cache *c);
+void cache_clear(struct cache *c);
+
+static inline uint64_t cache_nslots(const struct cache *c)
+{
+	return (uint64_t)1 << (c->lg_sets + c->lg_ways);
+}
+
+/* The slot holding line, or -1.  Compares every way into a mask rather than
+ * stopping at the first match: which way hits is close to random, and a
+ * branch on it is mispredicted about half the time (ways <= 64). */
+static inline int64_t cache_find(const struct cache *c, uint64_t line)
+{
+	uint64_t base = (line & c->set_mask) << c->lg_ways, hit = 0;
+	const uint64_t *t = c->tag + base;
+	switch (c->lg_ways) {   /* the common associativities unrolled */
+	case 0: hit = t[0] == line; break;
+	case 1: hit = (uint64_t)(t[0] == line) | (uint64_t)(t[1] == line) << 1; break;
+	case 2:
+		hit = (uint64_t)(t[0] == line) | (uint64_t)(t[1] == line) << 1 |
+		      (uint64_t)(t[2] == line) << 2 | (uint64_t)(t[3] == line) << 3;
+		break;
+	default:
+		for (unsigned w = 0, n = 1u << c->lg_ways; w < n; w++)
+			hit |= (uint64_t)(t[w] == line) << w;
+	}
+	return hit ? (int64_t)(base + (uint64_t)__builtin_ctzll(hit)) : -1;
+}
+
+static inline void cache_touch(struct cache *c, int64_t slot) { c->stamp[slot] = ++c->tick; }
+
+/* The slot a new line would replace: the lowest invalid way of its set, or
+ * else the least recently touched. */
+int64_t cache_victim(const struct cache *c, uint64_t line);
+
+/* Put line in slot (the caller has dealt with what was there) and touch it. */
+static inline void cache_install(struct cache *c, int64_t slot, uint64_t line, uint8_t state)
+{
+	c->tag[slot] = line;
+	c->state[slot] = state;
+	cache_touch(c, slot);
+}
+
+static inline void cache_drop(struct cache *c, int64_t slot)
+{
+	c->tag[slot] = CACHE_NONE;
+	c->state[slot] = 0;
+	c->stamp[slot] = 0;
+}
+
+/* A whole access for simple users and tests: returns 1 on a hit (touched);
+ * on a miss installs line with state `state` and sets *evicted to the line
+ * it replaced (CACHE_NONE if the slot was free); returns 0. */
+int cache_access(struct cache *c, uint64_t line, uint8_t state, uint64_t *evicted);
+
+#endif
