@@ -342,7 +342,7 @@ int an_plot_breakdown(const char *out_path, const struct rpl_results *const *run
 	if ((rc = check_args(runs, n, base, err)) != SIM_OK)
 		return rc;
 	for (int k = 0; k < RPL_NCATS; k++)
-		total += (double)an_total_cat(runs[base], k);
+		total += (double)rpl_total_cat(runs[base], k);
 	if (total <= 0)
 		return sim_errf(err, SIM_EINVAL, "baseline run %d has no time to normalize to", base);
 	if ((rc = alloc_bars(&b, n, err)) != SIM_OK)
@@ -355,7 +355,7 @@ int an_plot_breakdown(const char *out_path, const struct rpl_results *const *run
 	for (int i = 0; i < n; i++) {
 		double t = 0;
 		for (int k = 0; k < RPL_NCATS; k++) {
-			b.v[i][k] = 100.0 * (double)an_total_cat(runs[i], k) / total;
+			b.v[i][k] = 100.0 * (double)rpl_total_cat(runs[i], k) / total;
 			t += b.v[i][k];
 		}
 		snprintf(b.above[i], sizeof b.above[i], "%.0f", t);
@@ -386,7 +386,7 @@ static void locality_parts(const struct rpl_results *r, double part[4])
 	part[0] = busy - local - remote;
 	part[1] = local;
 	part[2] = remote;
-	part[3] = (double)an_total_cat(r, RPL_MONITOR);
+	part[3] = (double)rpl_total_cat(r, RPL_MONITOR);
 }
 
 int an_plot_locality(const char *out_path, const struct rpl_results *const *runs,

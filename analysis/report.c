@@ -33,13 +33,13 @@ static void totals(const struct rpl_results *r, struct totals *t)
 {
 	memset(t, 0, sizeof *t);
 	for (int k = 0; k < RPL_NCATS; k++) {
-		t->cat[k] = an_total_cat(r, k);
+		t->cat[k] = rpl_total_cat(r, k);
 		t->all += t->cat[k];
 	}
 	t->busy = t->all - t->cat[RPL_IDLE];
 	t->system = t->cat[RPL_KERNEL] + t->cat[RPL_SYNC] + t->cat[RPL_MONITOR];
-	t->stall_local = an_total_stall_local(r);
-	t->stall_remote = an_total_stall_remote(r);
+	t->stall_local = rpl_total_stall_local(r);
+	t->stall_remote = rpl_total_stall_remote(r);
 	t->locality = an_locality(r);
 	t->seconds = r->clock_mhz > 0 ? (double)r->cycles / (r->clock_mhz * 1e6) : 0;
 }
@@ -60,7 +60,7 @@ static const struct { const char *name; size_t off; } counters[] = {
 	F(cycles), F(instructions), F(loads), F(stores), F(references), F(records),
 	F(tlb_misses), F(utlb_misses), F(ktlb_faults), F(l2tlb_hits), F(l2tlb_misses),
 	F(priv_emulated), F(moncalls), F(lock_acquires), F(lock_contended),
-	F(sem_waits_blocked), F(dma_requests), F(pages_touched),
+	F(sem_waits_blocked), F(dma_requests), F(pages_touched), F(pages_reclaimed),
 #undef F
 };
 #define NCOUNTERS (sizeof counters / sizeof counters[0])
@@ -104,7 +104,7 @@ static void print_table(FILE *f, const char *run, const struct rpl_results *r)
 		}
 	if (run)
 		fprintf(f, "run %s\n", run);
-	fprintf(f, "%-16s %s, %d CPUs, %d vCPUs, %.0f MHz\n", "mode", an_mode_name(r->mode),
+	fprintf(f, "%-16s %s, %d CPUs, %d vCPUs, %.0f MHz\n", "mode", rpl_mode_name(r->mode),
 		r->ncpus, r->nvcpus, r->clock_mhz);
 	fprintf(f, "%-16s %" PRIu64 " cycles = %.3f ms simulated\n", "length", r->cycles, t.seconds * 1e3);
 	fprintf(f, "%-16s %" PRIu64 "\n", "instructions", r->instructions);
@@ -113,7 +113,7 @@ static void print_table(FILE *f, const char *run, const struct rpl_results *r)
 	fprintf(f, "\ntime by category, cycles summed over CPUs\n");
 	fprintf(f, "  %-12s %16s %7s %16s %16s\n", "category", "cycles", "%", "stall local", "stall remote");
 	for (int k = 0; k < RPL_NCATS; k++)
-		fprintf(f, "  %-12s %16" PRIu64 " %6.1f%% %16" PRIu64 " %16" PRIu64 "\n", an_cat_name(k),
+		fprintf(f, "  %-12s %16" PRIu64 " %6.1f%% %16" PRIu64 " %16" PRIu64 "\n", rpl_cat_name(k),
 			t.cat[k], pct(t.cat[k], t.all), sl[k], sr[k]);
 	fprintf(f, "  %-12s %16" PRIu64 " %6.1f%% %16" PRIu64 " %16" PRIu64 "\n", "total", t.all,
 		t.all ? 100.0 : 0.0, t.stall_local, t.stall_remote);
@@ -132,7 +132,8 @@ static void print_table(FILE *f, const char *run, const struct rpl_results *r)
 	fprintf(f, "%-16s lock acquires %" PRIu64 " (contended %" PRIu64 "), semaphore waits "
 		"blocked %" PRIu64 ", DMA requests %" PRIu64 "\n", "synchronization",
 		r->lock_acquires, r->lock_contended, r->sem_waits_blocked, r->dma_requests);
-	fprintf(f, "%-16s %" PRIu64 "\n", "pages touched", r->pages_touched);
+	fprintf(f, "%-16s %" PRIu64 " (reclaimed by the monitor %" PRIu64 ")\n", "pages touched",
+		r->pages_touched, r->pages_reclaimed);
 
 	ns = svc_order(order, r);
 	if (ns) {
@@ -141,7 +142,7 @@ static void print_table(FILE *f, const char *run, const struct rpl_results *r)
 			"share", "kernel", "tlbw", "privs", "monsvc", "ktlbf");
 		for (int i = 0; i < ns; i++) {
 			const struct rpl_service_result *s = &r->service[order[i]];
-			fprintf(f, "  %-14s %10" PRIu64 " %11.3f %6.1f%%", an_service_name(order[i]), s->count,
+			fprintf(f, "  %-14s %10" PRIu64 " %11.3f %6.1f%%", trc_service_name(order[i]), s->count,
 				us(r, (double)s->cycles / (double)s->count), pct(s->cycles, t.system));
 			for (int k = 0; k < RPL_NSPLITS; k++)
 				fprintf(f, " %6.1f%%", pct(s->split[k], s->cycles));
@@ -204,7 +205,7 @@ static void print_csv(FILE *f, const char *run, const struct rpl_results *r, int
 		csv_str(f, run);
 		fputc(',', f);
 	}
-	fprintf(f, "mode,%s\n", an_mode_name(r->mode));
+	fprintf(f, "mode,%s\n", rpl_mode_name(r->mode));
 	csv_u(f, run, "ncpus", (uint64_t)r->ncpus);
 	csv_u(f, run, "nvcpus", (uint64_t)r->nvcpus);
 	csv_d(f, run, "clock_mhz", r->clock_mhz);
@@ -212,7 +213,7 @@ static void print_csv(FILE *f, const char *run, const struct rpl_results *r, int
 	for (size_t i = 0; i < NCOUNTERS; i++)
 		csv_u(f, run, counters[i].name, counter(r, i));
 	for (int k = 0; k < RPL_NCATS; k++) {
-		snprintf(name, sizeof name, "breakdown.%s", an_cat_name(k));
+		snprintf(name, sizeof name, "breakdown.%s", rpl_cat_name(k));
 		csv_u(f, run, name, t.cat[k]);
 	}
 	csv_u(f, run, "stall.local", t.stall_local);
@@ -224,12 +225,12 @@ static void print_csv(FILE *f, const char *run, const struct rpl_results *r, int
 		const struct rpl_service_result *sv = &r->service[s];
 		if (!sv->count)
 			continue;
-		snprintf(name, sizeof name, "service.%s.count", an_service_name(s));
+		snprintf(name, sizeof name, "service.%s.count", trc_service_name(s));
 		csv_u(f, run, name, sv->count);
-		snprintf(name, sizeof name, "service.%s.cycles", an_service_name(s));
+		snprintf(name, sizeof name, "service.%s.cycles", trc_service_name(s));
 		csv_u(f, run, name, sv->cycles);
 		for (int k = 0; k < RPL_NSPLITS; k++) {
-			snprintf(name, sizeof name, "service.%s.split.%s", an_service_name(s), an_split_name(k));
+			snprintf(name, sizeof name, "service.%s.split.%s", trc_service_name(s), rpl_split_name(k));
 			csv_u(f, run, name, sv->split[k]);
 		}
 	}
@@ -265,7 +266,7 @@ static void json_cats(FILE *f, const uint64_t *v)
 {
 	fputc('{', f);
 	for (int k = 0; k < RPL_NCATS; k++)
-		fprintf(f, "%s\"%s\": %" PRIu64, k ? ", " : "", an_cat_name(k), v[k]);
+		fprintf(f, "%s\"%s\": %" PRIu64, k ? ", " : "", rpl_cat_name(k), v[k]);
 	fputc('}', f);
 }
 
@@ -282,7 +283,7 @@ static void print_json(FILE *f, const char *run, const struct rpl_results *r)
 		fputs(", ", f);
 	}
 	fprintf(f, "\"mode\": \"%s\", \"ncpus\": %d, \"nvcpus\": %d, \"clock_mhz\": ",
-		an_mode_name(r->mode), r->ncpus, r->nvcpus);
+		rpl_mode_name(r->mode), r->ncpus, r->nvcpus);
 	json_num(f, r->clock_mhz);
 	fputs(", \"seconds\": ", f);
 	json_num(f, t.seconds);
@@ -302,14 +303,14 @@ static void print_json(FILE *f, const char *run, const struct rpl_results *r)
 	for (int i = 0; i < ns; i++) {
 		const struct rpl_service_result *s = &r->service[order[i]];
 		fprintf(f, "%s\n  {\"name\": ", i ? "," : "");
-		json_str(f, an_service_name(order[i]));
+		json_str(f, trc_service_name(order[i]));
 		fprintf(f, ", \"count\": %" PRIu64 ", \"cycles\": %" PRIu64 ", \"avg_us\": ", s->count, s->cycles);
 		json_num(f, us(r, (double)s->cycles / (double)s->count));
 		fputs(", \"share_system\": ", f);
 		json_num(f, t.system ? (double)s->cycles / (double)t.system : NAN);
 		fputs(", \"split\": {", f);
 		for (int k = 0; k < RPL_NSPLITS; k++)
-			fprintf(f, "%s\"%s\": %" PRIu64, k ? ", " : "", an_split_name(k), s->split[k]);
+			fprintf(f, "%s\"%s\": %" PRIu64, k ? ", " : "", rpl_split_name(k), s->split[k]);
 		fputs("}}", f);
 	}
 	fputs("],\n \"cpus\": [", f);

@@ -59,18 +59,7 @@ int an_read_results(const char *path, const char *group, struct rpl_results *r,
 		    char **config_text, char **trace_path, struct sim_err *err);
 void an_results_free(struct rpl_results *r);   /* frees r->cpu, not r */
 
-/* Sums over CPUs, computed here so that analysis/ needs no replay/ code. */
-uint64_t an_total_cat(const struct rpl_results *r, int cat);          /* cycles */
-uint64_t an_total_stall_local(const struct rpl_results *r);           /* cycles */
-uint64_t an_total_stall_remote(const struct rpl_results *r);          /* cycles */
 /* Fraction of L2 misses served by local memory, in [0, 1]; -1 if no misses. */
 double an_locality(const struct rpl_results *r);
-
-/* Names of the enumerations (the same words replay/ uses). */
-const char *an_mode_name(int mode);      /* "native", "disco", "uma" */
-int an_mode_parse(const char *s, int *mode);
-const char *an_cat_name(int cat);        /* "user", "kernel", "kernel_sync", "monitor", "idle" */
-const char *an_split_name(int s);        /* "kernel", "tlb_writes", ... */
-const char *an_service_name(int svc);    /* 1..TRC_NSERVICES-1: "UTLB-MISS", ...; "?" otherwise */
 
 #endif

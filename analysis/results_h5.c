@@ -165,7 +165,7 @@ static const struct { const char *name; size_t off; } counter_fields[] = {
 	F(cycles), F(instructions), F(loads), F(stores), F(references), F(records),
 	F(tlb_misses), F(utlb_misses), F(ktlb_faults), F(l2tlb_hits), F(l2tlb_misses),
 	F(priv_emulated), F(moncalls), F(lock_acquires), F(lock_contended),
-	F(sem_waits_blocked), F(dma_requests), F(pages_touched),
+	F(sem_waits_blocked), F(dma_requests), F(pages_touched), F(pages_reclaimed),
 #undef F
 };
 #define NCOUNTER_FIELDS (sizeof counter_fields / sizeof counter_fields[0])
@@ -255,14 +255,14 @@ static int write_run(hid_t g, const cfg *c, const struct rpl_results *r, const c
 	int rc = -1;
 
 	for (int k = 0; k < RPL_NCATS; k++)
-		cats[k] = an_cat_name(k);
+		cats[k] = rpl_cat_name(k);
 	svc_cols[0] = "count";
 	svc_cols[1] = "cycles";
 	for (int k = 0; k < RPL_NSPLITS; k++)
-		svc_cols[2 + k] = an_split_name(k);
+		svc_cols[2 + k] = rpl_split_name(k);
 
 	/* Attributes: the run's scalars, then the configuration. */
-	if (attr_str(g, "mode", an_mode_name(r->mode)) < 0 || attr_str(g, "trace", trace_path) < 0 ||
+	if (attr_str(g, "mode", rpl_mode_name(r->mode)) < 0 || attr_str(g, "trace", trace_path) < 0 ||
 	    attr_f64(g, "clock_mhz", r->clock_mhz) < 0 || attr_u64(g, "cycles", r->cycles) < 0 ||
 	    attr_f64(g, "seconds", r->clock_mhz > 0 ? (double)r->cycles / (r->clock_mhz * 1e6) : 0) < 0 ||
 	    attr_i32(g, "ncpus", r->ncpus) < 0 || attr_i32(g, "nvcpus", r->nvcpus) < 0 ||
@@ -301,7 +301,7 @@ static int write_run(hid_t g, const cfg *c, const struct rpl_results *r, const c
 
 	for (int s = 1; s < TRC_NSERVICES; s++) {
 		uint64_t *row = svc + (size_t)(s - 1) * NSVC_COLS;
-		svc_rows[s - 1] = an_service_name(s);
+		svc_rows[s - 1] = trc_service_name(s);
 		row[0] = r->service[s].count;
 		row[1] = r->service[s].cycles;
 		for (int k = 0; k < RPL_NSPLITS; k++)
@@ -845,7 +845,7 @@ static int read_run(hid_t g, const char *path, const char *group, struct rpl_res
 		snprintf(r->warning, sizeof r->warning, "%s", w);
 		sim_free(w);
 	}
-	if (!mode || an_mode_parse(mode, &r->mode) != SIM_OK) {
+	if (!mode || rpl_mode_parse(mode, &r->mode) != SIM_OK) {
 		rc = sim_errf(err, SIM_ECORRUPT, "%s: run '%s': attribute 'mode' missing or not "
 			      "native, disco or uma", path, group);
 		sim_free(mode);

@@ -50,6 +50,7 @@ static void same_results(const struct rpl_results *a, const struct rpl_results *
 	ck_assert_uint_eq(a->sem_waits_blocked, b->sem_waits_blocked);
 	ck_assert_uint_eq(a->dma_requests, b->dma_requests);
 	ck_assert_uint_eq(a->pages_touched, b->pages_touched);
+	ck_assert_uint_eq(a->pages_reclaimed, b->pages_reclaimed);
 	ck_assert_double_eq(a->wall_seconds, b->wall_seconds);
 	ck_assert_str_eq(a->warning, b->warning);
 	for (int c = 0; c < a->ncpus; c++) {
@@ -294,12 +295,12 @@ START_TEST(json_report)
 	s = print(&r, "a \"quoted\" run", AN_FMT_JSON);
 	json_shape_ok(s);
 	for (int k = 0; k < RPL_NCATS; k++) {
-		snprintf(want, sizeof want, "\"%s\": %llu", an_cat_name(k),
-			 (unsigned long long)an_total_cat(&r, k));
+		snprintf(want, sizeof want, "\"%s\": %llu", rpl_cat_name(k),
+			 (unsigned long long)rpl_total_cat(&r, k));
 		ck_assert_ptr_nonnull(strstr(s, want));
 	}
 	snprintf(want, sizeof want, "\"stall\": {\"local\": %llu, \"remote\": %llu}",
-		 (unsigned long long)an_total_stall_local(&r), (unsigned long long)an_total_stall_remote(&r));
+		 (unsigned long long)rpl_total_stall_local(&r), (unsigned long long)rpl_total_stall_remote(&r));
 	ck_assert_ptr_nonnull(strstr(s, want));
 	ck_assert_ptr_nonnull(strstr(s, "\"instructions\": "));
 	ck_assert_ptr_nonnull(strstr(s, "\"references\": "));
@@ -342,7 +343,7 @@ START_TEST(table_and_csv)
 	free(s);
 	s = print(&r, "d,x", AN_FMT_CSV);
 	ck_assert(strncmp(s, "run,metric,value\n", 17) == 0);
-	snprintf(want, sizeof want, "\"d,x\",breakdown.user,%llu\n", (unsigned long long)an_total_cat(&r, RPL_USER));
+	snprintf(want, sizeof want, "\"d,x\",breakdown.user,%llu\n", (unsigned long long)rpl_total_cat(&r, RPL_USER));
 	ck_assert_ptr_nonnull(strstr(s, want));
 	ck_assert_ptr_nonnull(strstr(s, "\"d,x\",service.read.count,71\n"));
 	free(s);
@@ -356,16 +357,16 @@ END_TEST
 START_TEST(names)
 {
 	int m;
-	ck_assert_str_eq(an_service_name(TRC_SVC_UTLB_MISS), "UTLB-MISS");
-	ck_assert_str_eq(an_service_name(TRC_SVC_OTHER_SYSCALL), "syscall");
-	ck_assert_str_eq(an_service_name(TRC_SVC_SCHED), "SCHED");
-	ck_assert_str_eq(an_service_name(0), "?");
-	ck_assert_str_eq(an_service_name(TRC_NSERVICES), "?");
+	ck_assert_str_eq(trc_service_name(TRC_SVC_UTLB_MISS), "UTLB-MISS");
+	ck_assert_str_eq(trc_service_name(TRC_SVC_OTHER_SYSCALL), "other-syscall");
+	ck_assert_str_eq(trc_service_name(TRC_SVC_SCHED), "SCHED");
+	ck_assert_ptr_null(trc_service_name(0));
+	ck_assert_ptr_null(trc_service_name(TRC_NSERVICES));
 	for (int s = 1; s < TRC_NSERVICES; s++)
-		ck_assert_str_ne(an_service_name(s), "?");
-	ck_assert_int_eq(an_mode_parse("uma", &m), SIM_OK);
+		ck_assert_ptr_nonnull(trc_service_name(s));
+	ck_assert_int_eq(rpl_mode_parse("uma", &m), SIM_OK);
 	ck_assert_int_eq(m, RPL_UMA);
-	ck_assert_int_eq(an_mode_parse("bogus", &m), SIM_EINVAL);
+	ck_assert_int_eq(rpl_mode_parse("bogus", &m), SIM_EINVAL);
 	ck_assert_int_eq(an_format_parse("json", &m), SIM_OK);
 	ck_assert_int_eq(m, AN_FMT_JSON);
 	ck_assert_int_eq(an_format_parse("xml", &m), SIM_EINVAL);

@@ -67,6 +67,7 @@ static inline void sample_results(struct rpl_results *r, int variant)
 	r->sem_waits_blocked = 44;
 	r->dma_requests = 55;
 	r->pages_touched = 6666;
+	r->pages_reclaimed = 77;
 	for (int s = 1; s < TRC_NSERVICES; s++) {
 		struct rpl_service_result *sv = &r->service[s];
 		if (s % 3 == 0)
