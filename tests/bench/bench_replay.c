@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "capture/capture.h"
@@ -58,6 +59,68 @@ static void replay(const char *path, int mode, const char *label)
 	cfg_free(c);
 }
 
+static double now(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)t.tv_sec + (double)t.tv_nsec * 1e-9;
+}
+
+/* A 16-point sweep (L2TLB size x L2 size, under the monitor): 16 separate
+ * replays against one pass that decodes each chunk once for all 16. */
+static void sweep16(const char *path)
+{
+	static const char *const l2tlb[] = { "64", "256", "1024", "4096" };
+	static const char *const l2[] = { "256K", "512K", "1M", "2M" };
+	struct sim_err err = { 0 };
+	const cfg *cfgs[16];
+	int modes[16];
+	struct rpl_results res[16];
+	trc_reader *rd;
+	double t0, sep, shr;
+	char ps[32];
+
+	for (int i = 0; i < 16; i++) {
+		cfg *c;
+		if (cfg_new(&c, tables, &err) || trc_reader_open(&rd, path, &err))
+			die("open", &err);
+		snprintf(ps, sizeof ps, "%u", trc_reader_info(rd)->page_size);
+		cfg_set(c, "machine.page_size", ps, NULL, &err);
+		cfg_parse_text(c, trc_reader_info(rd)->config_text,
+			       strlen(trc_reader_info(rd)->config_text), "hdr", &err);
+		trc_reader_close(rd);
+		cfg_set(c, "policy.l2tlb.entries", l2tlb[i / 4], NULL, &err);
+		cfg_set(c, "machine.l2.size", l2[i % 4], NULL, &err);
+		cfgs[i] = c;
+		modes[i] = RPL_DISCO;
+	}
+	t0 = now();
+	for (int i = 0; i < 16; i++) {
+		struct rpl_source src;
+		if (trc_reader_open(&rd, path, &err))
+			die("open", &err);
+		rpl_source_from_reader(&src, rd);
+		if (rpl_run(cfgs[i], RPL_DISCO, &src, &res[i], NULL, NULL, &err))
+			die("replay", &err);
+		rpl_results_free(&res[i]);
+		trc_reader_close(rd);
+	}
+	sep = now() - t0;
+	t0 = now();
+	if (trc_reader_open(&rd, path, &err))
+		die("open", &err);
+	if (rpl_run_shared(cfgs, modes, 16, rd, res, NULL, NULL, &err))
+		die("shared replay", &err);
+	shr = now() - t0;
+	trc_reader_close(rd);
+	for (int i = 0; i < 16; i++) {
+		rpl_results_free(&res[i]);
+		cfg_free((cfg *)cfgs[i]);
+	}
+	printf("  sweep of 16 points (L2TLB entries x L2 size, disco): 16 replays %.2f s, "
+	       "one shared pass %.2f s (%.2fx)\n", sep, shr, sep / shr);
+}
+
 int main(int argc, char **argv)
 {
 	const char *refs = argc > 1 ? argv[1] : "8000000";
@@ -85,6 +148,7 @@ int main(int argc, char **argv)
 	rpl_results_free(&r);
 	replay(path, RPL_NATIVE, "native");
 	replay(path, RPL_DISCO, "disco");
+	sweep16(path);
 	unlink(path);
 	cfg_free(c);
 	return 0;

@@ -19,4 +19,17 @@ for b in "$@"; do
 	echo "== ${b##*/}"
 	"$b" || { echo "${b##*/}: failed"; status=1; }
 done
+if [ -n "${DISCO:-}" ]; then
+	echo
+	echo "== disco figures --quick"
+	d=$(mktemp -d)
+	start=$(date +%s.%N)
+	if "$DISCO" figures --quick -o "$d" >/dev/null 2>&1; then
+		end=$(date +%s.%N)
+		echo "  wall time: $(echo "$end - $start" | bc 2>/dev/null || awk "BEGIN { print $end - $start }") s"
+	else
+		echo "  disco figures failed"; status=1
+	fi
+	rm -rf "$d"
+fi
 exit $status
