@@ -1,0 +1,80 @@
+#!/bin/sh
+# End-to-end: disco capture, replay and figures through the binary.
+. "$(dirname "$0")/lib.sh"
+
+PY=/usr/bin/python3
+[ -x "$PY" ] || PY=python3
+
+run "capture" 0 "$DISCO" capture synthetic -o "$T/s.dtr" --cpus 2 --set machine.cpus=2 \
+	--scale 0.05 --format json
+cp "$T/out" "$T/cap.json"
+run "replay, capture's configuration" 0 "$DISCO" replay "$T/s.dtr" --format json
+cp "$T/out" "$T/rep.json"
+# every counter equal (the replay's own speed aside)
+run "capture == replay" 0 "$PY" -c '
+import json, sys
+a, b = (json.load(open(p)) for p in sys.argv[1:3])
+for d in (a, b):
+    d.pop("wall_seconds"); d.pop("mrefs_per_second", None)
+assert a == b, [k for k in a if a[k] != b.get(k)]
+assert a["references"] > 100000 and a["mode"] == "native"
+' "$T/cap.json" "$T/rep.json"
+run "same seed, same bytes" 0 "$DISCO" capture synthetic -o "$T/s2.dtr" --cpus 2 \
+	--set machine.cpus=2 --scale 0.05 --quiet
+run "cmp" 0 cmp "$T/s.dtr" "$T/s2.dtr"
+run "other seed" 0 "$DISCO" capture synthetic -o "$T/s3.dtr" --cpus 2 --set machine.cpus=2 \
+	--scale 0.05 --seed 7 --quiet
+run "other seed, other bytes" 1 cmp -s "$T/s.dtr" "$T/s3.dtr"
+
+run "replay disco, HDF5" 0 "$DISCO" replay "$T/s.dtr" --mode disco --policy l2tlb=set-assoc \
+	-o "$T/d.h5"
+has "$T/out" "table shows monitor" '^  monitor +[1-9]'
+run "results" 0 "$DISCO" results "$T/d.h5" --format json
+has "$T/out" "results json" '"mode": "disco"'
+run "replay uma" 0 "$DISCO" replay "$T/s.dtr" --mode uma --format csv
+has "$T/out" "csv" 'stall_remote|stall\.remote'
+
+run "missing trace" 2 "$DISCO" replay "$T/nope.dtr"
+has "$T/err" "names the file" 'nope\.dtr'
+run "bad mode" 2 "$DISCO" replay "$T/s.dtr" --mode fast
+has "$T/err" "lists modes" 'native, disco or uma'
+run "bad policy kind" 2 "$DISCO" replay "$T/s.dtr" --policy colour=red
+has "$T/err" "lists kinds" 'placement, sched, l2tlb'
+run "bad policy name" 2 "$DISCO" replay "$T/s.dtr" --policy placement=random
+has "$T/err" "lists placements" 'first-touch'
+run "too few CPUs" 2 "$DISCO" replay "$T/s.dtr" --set machine.cpus=1
+has "$T/err" "says why" 'machine\.cpus'
+run "unknown workload" 2 "$DISCO" capture pmakk -o "$T/x.dtr"
+has "$T/err" "lists workloads" 'synthetic'
+run "capture needs -o" 2 "$DISCO" capture synthetic
+run "too big" 2 "$DISCO" capture synthetic -o "$T/x.dtr" --mem 8M --set capture.synth.footprint=64M
+has "$T/err" "footprint named" 'capture\.synth\.footprint'
+
+# a hand-written trace: a load with no page-table entry is bad input
+cat > "$T/bad.txt" <<'TXT'
+.streams 1
+.page_size 4096
+.stream 0
+asid 1
+load 0x500000 4 user
+TXT
+run "asm" 0 "$DISCO" asm "$T/bad.txt" -o "$T/bad.dtr"
+run "replay of an inconsistent trace" 2 "$DISCO" replay "$T/bad.dtr" --set machine.cpus=1
+has "$T/err" "names stream and record" 'stream 0, record 1'
+has "$T/err" "says why" 'no page-table entry'
+
+# one page touched many times: one TLB miss natively
+{
+	printf '.streams 1\n.page_size 4096\n.stream 0\n'
+	printf 'pte.set asid=1 vpn=0x400 ppn=0x20 prot=valid,write\nasid 1\n'
+	i=0; while [ $i -lt 200 ]; do printf 'load 0x%x 4 user\n' $((0x400000 + i * 8)); i=$((i + 1)); done
+} > "$T/one.txt"
+run "asm one page" 0 "$DISCO" asm "$T/one.txt" -o "$T/one.dtr"
+run "replay one page" 0 "$DISCO" replay "$T/one.dtr" --set machine.cpus=1 --format json
+has "$T/out" "one TLB miss" '"tlb_misses": 1,'
+
+run "figures" 0 "$DISCO" figures --quick -o "$T/fig"
+has "$T/fig/report.md" "report status table" '^\| Figure 6 \|'
+has "$T/fig/numbers.json" "no number claimed" '^\[\]$'
+[ -s "$T/fig/synthetic-1cpu.h5" ] && ok || fail "figures wrote no HDF5"
+finish
