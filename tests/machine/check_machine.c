@@ -541,6 +541,26 @@ START_TEST(occupancy_out_of_order)
 }
 END_TEST
 
+/* In time order the buckets are the plain FCFS (busy-until) queue. */
+START_TEST(occupancy_in_order_is_fcfs)
+{
+	machine *m = paper_machine(NULL);
+	uint64_t s = 11, now = 5000, busy = 0, lines = 0, qsum = 0;
+	for (int i = 0; i < 20000; i++) {
+		int cpu = (int)(splitmix(&s) % 8);
+		uint64_t q = busy > now ? busy - now : 0;
+		unsigned w;
+		uint32_t st = machine_ref(m, cpu, (lines++) * 128 % (32u << 20), MACH_LOAD, now, &w);
+		ck_assert_uint_eq(st, q + (cpu == 0 ? 120 : 360));
+		busy = (busy > now ? busy : now) + 40;
+		qsum += q;
+		now += splitmix(&s) % 121;
+	}
+	ck_assert_uint_gt(qsum, 0);
+	machine_free(m);
+}
+END_TEST
+
 START_TEST(uma_never_slower)
 {
 	const char *u[] = { "machine.uma=true", NULL };
@@ -712,6 +732,7 @@ Suite *make_suite(void)
 	tcase_add_test(tc, config_errors);
 	tcase_add_test(tc, latencies);
 	tcase_add_test(tc, occupancy_out_of_order);
+	tcase_add_test(tc, occupancy_in_order_is_fcfs);
 	tcase_add_test(tc, uma_never_slower);
 	tcase_add_test(tc, counters_and_hook);
 	tcase_add_test(tc, page_flush);
