@@ -321,12 +321,13 @@ static int synth_create(void **st, const cfg *c, uint32_t *nstreams, struct sim_
 	need = g->user_gppn0 + (uint64_t)g->n * g->per_vcpu_pages +
 	       (uint64_t)cfg_int(c, "guest.pt_pool_pages");
 	if (need > guest_pages) {
+		sim_errf(err, SIM_EINVAL,
+			 "the synthetic guest needs %llu pages of %llu bytes but the VM has %llu "
+			 "(lower capture.synth.footprint or capture.cpus, or raise vm.mem.size)",
+			 (unsigned long long)need, (unsigned long long)g->psize,
+			 (unsigned long long)guest_pages);
 		synth_destroy(g);
-		return sim_errf(err, SIM_EINVAL,
-				"the synthetic guest needs %llu pages of %llu bytes but the VM has %llu "
-				"(lower capture.synth.footprint or capture.cpus, or raise vm.mem.size)",
-				(unsigned long long)need, (unsigned long long)g->psize,
-				(unsigned long long)guest_pages);
+		return SIM_EINVAL;
 	}
 	refs = (uint64_t)(cfg_real(c, "capture.synth.refs") * scale);
 	if (refs == 0)
