@@ -152,8 +152,8 @@ static double total(const struct rpl_results *r)
 static void run_table(FILE *f, const struct run_set *rs)
 {
 	double base = total(&rs->res[0]);
-	fprintf(f, "| run | time (native = 100) | user | kernel | sync | monitor | idle | TLB misses | L2TLB hits | misses local |\n");
-	fprintf(f, "|---|---|---|---|---|---|---|---|---|---|\n");
+	fprintf(f, "| run | time (first run = 100) | user | kernel | sync | monitor | idle | TLB misses | L2TLB hits | misses local | pages migrated / replicated |\n");
+	fprintf(f, "|---|---|---|---|---|---|---|---|---|---|---|\n");
 	for (int i = 0; i < rs->n; i++) {
 		const struct rpl_results *r = &rs->res[i];
 		double t = total(r);
@@ -165,9 +165,10 @@ static void run_table(FILE *f, const struct run_set *rs)
 		fprintf(f, "| %s | %.1f |", rs->name[i], base > 0 ? 100.0 * t / base : 0);
 		for (int k = 0; k < RPL_NCATS; k++)
 			fprintf(f, " %.1f%% |", t > 0 ? 100.0 * (double)rpl_total_cat(r, k) / t : 0);
-		fprintf(f, " %llu | %llu | %.1f%% |\n", (unsigned long long)r->tlb_misses,
+		fprintf(f, " %llu | %llu | %.1f%% | %llu / %llu |\n", (unsigned long long)r->tlb_misses,
 			(unsigned long long)r->l2tlb_hits,
-			ml + mr ? 100.0 * (double)ml / (double)(ml + mr) : 0);
+			ml + mr ? 100.0 * (double)ml / (double)(ml + mr) : 0,
+			(unsigned long long)r->migrations, (unsigned long long)r->replications);
 	}
 }
 
@@ -219,8 +220,11 @@ static int write_report(const struct an_fig_opts *o, const struct run_set *uni,
 	fprintf(f, "### One CPU: native, under the monitor, uma (`synthetic-1cpu.h5`)\n\n");
 	run_table(f, uni);
 	fprintf(f, "\n![time breakdown](synthetic-1cpu.png)\n");
-	fprintf(f, "\n### Four CPUs on four NUMA nodes: IRIX-style round-robin layout, the monitor "
-		   "with first-touch placement, uma (`synthetic-numa.h5`)\n\n");
+	fprintf(f, "\n### Four CPUs on four NUMA nodes (`synthetic-numa.h5`)\n\n"
+		   "numa: natively with IRIX's round-robin layout; disco: the monitor placing pages "
+		   "at first touch; disco-verghese: the monitor starting from the round-robin layout "
+		   "with page migration and replication (`policy.migration = verghese`); uma: every "
+		   "miss local.\n\n");
 	run_table(f, numa);
 	fprintf(f, "\n![locality](synthetic-numa.png)\n");
 	if (plot_note && *plot_note)
@@ -243,6 +247,8 @@ int an_figures(const struct an_fig_opts *o, struct sim_err *err)
 	static const char *const none[] = { NULL };
 	static const char *const rr[] = { "policy.placement=round-robin", NULL };
 	static const char *const ft[] = { "policy.placement=first-touch", NULL };
+	static const char *const mig[] = { "policy.placement=round-robin", "policy.migration=verghese",
+					   NULL };
 	const char *cap_uni[] = { "capture.workload=synthetic", "capture.cpus=1", "machine.cpus=1",
 				  "capture.mode=native", o->full ? "capture.synth.refs=40000000"
 								 : "capture.synth.refs=3000000", NULL };
@@ -252,8 +258,8 @@ int an_figures(const struct an_fig_opts *o, struct sim_err *err)
 				   o->full ? "capture.synth.refs=10000000" : "capture.synth.refs=750000", NULL };
 	struct run_set uni = { 3, { "native", "disco", "uma" }, { RPL_NATIVE, RPL_DISCO, RPL_UMA },
 			       { none, none, none }, { { 0 } } };
-	struct run_set numa = { 3, { "numa", "disco", "uma" }, { RPL_NATIVE, RPL_DISCO, RPL_UMA },
-				{ rr, ft, rr }, { { 0 } } };
+	struct run_set numa = { 4, { "numa", "disco", "disco-verghese", "uma" },
+				{ RPL_NATIVE, RPL_DISCO, RPL_DISCO, RPL_UMA }, { rr, ft, mig, rr }, { { 0 } } };
 	const struct rpl_results *runs[4];
 	char png[4096], note[1024] = "";
 	int rc;
@@ -289,7 +295,7 @@ int an_figures(const struct an_fig_opts *o, struct sim_err *err)
 		rc = write_report(o, &uni, &numa, note, err);
 	if (rc == SIM_OK)
 		say(o, "figures: wrote %s/report.md and numbers.json", o->outdir);
-	for (int i = 0; i < 3; i++)
+	for (int i = 0; i < 4; i++)
 		rpl_results_free(&numa.res[i]);
 out_uni:
 	for (int i = 0; i < 3; i++)

@@ -61,6 +61,7 @@ static const struct { const char *name; size_t off; } counters[] = {
 	F(tlb_misses), F(utlb_misses), F(ktlb_faults), F(l2tlb_hits), F(l2tlb_misses),
 	F(priv_emulated), F(moncalls), F(lock_acquires), F(lock_contended),
 	F(sem_waits_blocked), F(dma_requests), F(pages_touched), F(pages_reclaimed),
+	F(hot_pages), F(hot_dropped), F(migrations), F(replications), F(collapses), F(shootdowns),
 #undef F
 };
 #define NCOUNTERS (sizeof counters / sizeof counters[0])
@@ -134,6 +135,11 @@ static void print_table(FILE *f, const char *run, const struct rpl_results *r)
 		r->lock_acquires, r->lock_contended, r->sem_waits_blocked, r->dma_requests);
 	fprintf(f, "%-16s %" PRIu64 " (reclaimed by the monitor %" PRIu64 ")\n", "pages touched",
 		r->pages_touched, r->pages_reclaimed);
+	if (r->hot_pages)
+		fprintf(f, "%-16s hot pages %" PRIu64 ": migrated %" PRIu64 ", replicated %" PRIu64
+			", replicas collapsed %" PRIu64 ", shootdown interrupts %" PRIu64 "\n",
+			"page movement", r->hot_pages, r->migrations, r->replications, r->collapses,
+			r->shootdowns);
 
 	ns = svc_order(order, r);
 	if (ns) {

@@ -166,6 +166,7 @@ static const struct { const char *name; size_t off; } counter_fields[] = {
 	F(tlb_misses), F(utlb_misses), F(ktlb_faults), F(l2tlb_hits), F(l2tlb_misses),
 	F(priv_emulated), F(moncalls), F(lock_acquires), F(lock_contended),
 	F(sem_waits_blocked), F(dma_requests), F(pages_touched), F(pages_reclaimed),
+	F(hot_pages), F(hot_dropped), F(migrations), F(replications), F(collapses), F(shootdowns),
 #undef F
 };
 #define NCOUNTER_FIELDS (sizeof counter_fields / sizeof counter_fields[0])

@@ -28,6 +28,13 @@ static const struct param_def defs[] = {
 	  "intercept and forward a DMA request (provisional; paper 6.1: 15 us per crossing on the Origin)" },
 	{ "monitor.cost.vcpu_switch", PARAM_INT, "500", 0, 1e7, NULL, "cycles",
 	  "switch the vCPU on a CPU, flushing its TLB (provisional)" },
+	{ "monitor.cost.hot_intr", PARAM_INT, "300", 0, 1e7, NULL, "cycles",
+	  "take a hot-page counter interrupt and run the policy (provisional)" },
+	{ "monitor.cost.shootdown", PARAM_INT, "800", 0, 1e7, NULL, "cycles",
+	  "one inter-processor interrupt of a TLB shootdown, both ends (provisional: ~2 us at 400 MHz)" },
+	{ "monitor.cost.page_move", PARAM_INT, "400", 0, 1e7, NULL, "cycles",
+	  "pmap and memmap updates of a migration, replication or collapse; the copy is modelled apart "
+	  "(provisional)" },
 	{ "guest.cost.exception", PARAM_INT, "4", 0, 1e6, NULL, "cycles",
 	  "exception entry and return on bare hardware (pipeline drain of an in-order CPU; assumed)" },
 	{ "guest.utlb.insns", PARAM_INT, "10", 1, 1e4, NULL, "instructions",
@@ -49,6 +56,9 @@ int vmm_costs_from_cfg(const cfg *c, struct vmm_costs *k, struct sim_err *err)
 	k->moncall = (uint32_t)cfg_int(c, "monitor.cost.moncall");
 	k->dma = (uint32_t)cfg_int(c, "monitor.cost.dma");
 	k->vcpu_switch = (uint32_t)cfg_int(c, "monitor.cost.vcpu_switch");
+	k->hot_intr = (uint32_t)cfg_int(c, "monitor.cost.hot_intr");
+	k->shootdown = (uint32_t)cfg_int(c, "monitor.cost.shootdown");
+	k->page_move = (uint32_t)cfg_int(c, "monitor.cost.page_move");
 	k->exception = (uint32_t)cfg_int(c, "guest.cost.exception");
 	k->utlb_insns = (uint32_t)cfg_int(c, "guest.utlb.insns");
 	k->priv_native = (uint32_t)cfg_int(c, "guest.cost.priv");

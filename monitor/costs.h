@@ -23,6 +23,9 @@ struct vmm_costs {
 	uint32_t moncall;         /* enter and leave the monitor for a monitor call */
 	uint32_t dma;             /* intercept and forward one DMA request */
 	uint32_t vcpu_switch;     /* save/restore a vCPU, flush the TLB */
+	uint32_t hot_intr;        /* take a hot-page counter interrupt and ask the policy */
+	uint32_t shootdown;       /* one inter-processor interrupt of a TLB shootdown */
+	uint32_t page_move;       /* pmap/memmap bookkeeping of a migration, replication or collapse */
 	/* native guest (cycles) */
 	uint32_t exception;       /* exception entry and return on bare hardware */
 	uint32_t utlb_insns;      /* instructions of the guest's UTLB refill handler */

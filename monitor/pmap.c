@@ -10,6 +10,9 @@
  *       of its own node;
  *   (3) a free list hands out its lowest page first (deterministic layout:
  *       consecutive guest pages touched in order land in consecutive pages);
+ *   (4') a replica is owned by its guest page like the master; the copies of
+ *       a guest page (master and replicas) lie on pairwise different nodes;
+ *       only guest pages with a master have replicas;
  *   (4) a backmap node is on exactly one list: a guest page's, or the free
  *       list; a page's list holds each (asid, vpn) at most once and at most
  *       PMAP_BACKMAP_MAX nodes (past that the page is marked overflowed).
@@ -27,6 +30,12 @@ struct pmap {
 	uint64_t *free_stack;    /* [nnodes * ppn]: node n's stack in [n*ppn, n*ppn + nfree[n]) */
 	uint64_t *nfree;         /* [nnodes] */
 	uint64_t in_use;
+	/* replicas: repl[gppn] indexes a row of nnodes machine pages (PMAP_NONE
+	 * where the node has none; the master's node always NONE); 0: none */
+	uint32_t *repl;          /* [guest_pages] */
+	uint8_t *nrepl;          /* [guest_pages] */
+	uint64_t *rows;          /* [rows_cap * nnodes]; row 0 unused */
+	uint32_t rows_cap, rows_used, rows_free;
 	/* backmaps: singly linked lists of nodes from one growing pool; index 0
 	 * is the end of a list */
 	uint32_t *bm_head;       /* [guest_pages] */
@@ -51,13 +60,18 @@ int pmap_new(pmap **out, uint64_t guest_pages, int nnodes, uint64_t pages_per_no
 	p->owner = sim_malloc(total * sizeof *p->owner);
 	p->free_stack = sim_malloc(total * sizeof *p->free_stack);
 	p->nfree = sim_calloc((size_t)nnodes, sizeof *p->nfree);
+	p->repl = sim_calloc(guest_pages, sizeof *p->repl);
+	p->nrepl = sim_calloc(guest_pages, sizeof *p->nrepl);
+	p->rows_cap = 16;
+	p->rows_used = 1;
+	p->rows = sim_malloc((size_t)p->rows_cap * (size_t)nnodes * sizeof *p->rows);
 	p->bm_head = sim_calloc(guest_pages, sizeof *p->bm_head);
 	p->bm_count = sim_calloc(guest_pages, sizeof *p->bm_count);
 	p->bm_cap = 1024;
 	p->bm_used = 1;   /* node 0 is the list end */
 	p->bm = sim_malloc(p->bm_cap * sizeof *p->bm);
 	if (!p->map || !p->owner || !p->free_stack || !p->nfree || !p->bm_head || !p->bm_count ||
-	    !p->bm)
+	    !p->bm || !p->repl || !p->nrepl || !p->rows)
 		goto out_free;
 	for (uint64_t g = 0; g < guest_pages; g++)
 		p->map[g] = PMAP_NONE;
@@ -87,6 +101,9 @@ void pmap_free(pmap *p)
 	sim_free(p->owner);
 	sim_free(p->free_stack);
 	sim_free(p->nfree);
+	sim_free(p->repl);
+	sim_free(p->nrepl);
+	sim_free(p->rows);
 	sim_free(p->bm_head);
 	sim_free(p->bm_count);
 	sim_free(p->bm);
@@ -167,12 +184,135 @@ uint64_t pmap_assign(pmap *p, uint64_t gppn, int node)
 	return PMAP_NONE;
 }
 
+int pmap_node_of(const pmap *p, uint64_t mpn) { return (int)(mpn / p->ppn); }
+
+/* A free page of exactly node n, or PMAP_NONE. */
+static uint64_t alloc_on(pmap *p, int n, uint64_t gppn)
+{
+	uint64_t m;
+	if (p->nfree[n] == 0)
+		return PMAP_NONE;
+	m = p->free_stack[(uint64_t)n * p->ppn + --p->nfree[n]];
+	p->owner[m] = gppn;
+	p->in_use++;
+	return m;
+}
+
+static void free_page(pmap *p, uint64_t m)
+{
+	int n = (int)(m / p->ppn);
+	p->owner[m] = PMAP_NONE;
+	p->free_stack[(uint64_t)n * p->ppn + p->nfree[n]++] = m;
+	p->in_use--;
+}
+
+uint64_t pmap_copy_on(const pmap *p, uint64_t gppn, int node)
+{
+	uint64_t m = p->map[gppn];
+	if (m == PMAP_NONE)
+		return PMAP_NONE;
+	if ((int)(m / p->ppn) == node)
+		return m;
+	if (!p->repl[gppn])
+		return PMAP_NONE;
+	return p->rows[(size_t)p->repl[gppn] * (size_t)p->nnodes + (size_t)node];
+}
+
+int pmap_nreplicas(const pmap *p, uint64_t gppn) { return p->nrepl[gppn]; }
+
+uint64_t pmap_migrate(pmap *p, uint64_t gppn, int node, uint64_t *old)
+{
+	uint64_t m = p->map[gppn], nm;
+	if (m == PMAP_NONE || p->nrepl[gppn] || (int)(m / p->ppn) == node)
+		return PMAP_NONE;
+	nm = alloc_on(p, node, gppn);
+	if (nm == PMAP_NONE)
+		return PMAP_NONE;
+	free_page(p, m);
+	p->map[gppn] = nm;   /* keeps (1) */
+	*old = m;
+	return nm;
+}
+
+uint64_t pmap_replicate(pmap *p, uint64_t gppn, int node)
+{
+	uint64_t m = p->map[gppn], nm;
+	uint64_t *row;
+	if (m == PMAP_NONE || pmap_copy_on(p, gppn, node) != PMAP_NONE)
+		return PMAP_NONE;
+	if (!p->repl[gppn]) {
+		uint32_t r;
+		if (p->rows_free) {
+			r = p->rows_free;
+			p->rows_free = (uint32_t)p->rows[(size_t)r * (size_t)p->nnodes];
+		} else {
+			if (p->rows_used == p->rows_cap) {
+				uint64_t *nr = sim_realloc(p->rows, 2 * (size_t)p->rows_cap *
+							   (size_t)p->nnodes * sizeof *nr);
+				if (!nr)
+					return PMAP_NONE;
+				p->rows = nr;
+				p->rows_cap *= 2;
+			}
+			r = p->rows_used++;
+		}
+		for (int n = 0; n < p->nnodes; n++)
+			p->rows[(size_t)r * (size_t)p->nnodes + (size_t)n] = PMAP_NONE;
+		p->repl[gppn] = r;
+	}
+	nm = alloc_on(p, node, gppn);
+	if (nm == PMAP_NONE) {
+		if (!p->nrepl[gppn]) {   /* give the empty row back */
+			p->rows[(size_t)p->repl[gppn] * (size_t)p->nnodes] = p->rows_free;
+			p->rows_free = p->repl[gppn];
+			p->repl[gppn] = 0;
+		}
+		return PMAP_NONE;
+	}
+	row = &p->rows[(size_t)p->repl[gppn] * (size_t)p->nnodes];
+	row[node] = nm;   /* keeps (4'): node had no copy */
+	p->nrepl[gppn]++;
+	return nm;
+}
+
+int pmap_collapse(pmap *p, uint64_t gppn, int keep_node, uint64_t *dropped)
+{
+	uint64_t *row, keep;
+	int k = 0;
+	if (!p->repl[gppn])
+		return 0;
+	row = &p->rows[(size_t)p->repl[gppn] * (size_t)p->nnodes];
+	keep = pmap_copy_on(p, gppn, keep_node);
+	if (keep == PMAP_NONE)
+		keep = p->map[gppn];
+	if (p->map[gppn] != keep) {
+		dropped[k++] = p->map[gppn];
+		free_page(p, p->map[gppn]);
+	}
+	for (int n = 0; n < p->nnodes; n++)
+		if (row[n] != PMAP_NONE && row[n] != keep) {
+			dropped[k++] = row[n];
+			free_page(p, row[n]);
+		}
+	p->map[gppn] = keep;
+	row[0] = p->rows_free;
+	p->rows_free = p->repl[gppn];
+	p->repl[gppn] = 0;
+	p->nrepl[gppn] = 0;
+	return k;
+}
+
 void pmap_release(pmap *p, uint64_t gppn)
 {
 	uint64_t m = p->map[gppn];
+	uint64_t dropped[256];
 	int n;
 	if (m == PMAP_NONE)
 		return;
+	if (p->nrepl[gppn] && p->nnodes <= 256) {
+		pmap_collapse(p, gppn, (int)(m / p->ppn), dropped);
+		m = p->map[gppn];
+	}
 	n = (int)(m / p->ppn);
 	p->owner[m] = PMAP_NONE;
 	p->map[gppn] = PMAP_NONE;
@@ -185,9 +325,26 @@ int pmap_check(const pmap *p)
 	uint64_t total = (uint64_t)p->nnodes * p->ppn, used = 0, freed = 0;
 	for (uint64_t g = 0; g < p->guest_pages; g++)
 		if (p->map[g] != PMAP_NONE) {
+			int copies = 0;
 			if (p->map[g] >= total || p->owner[p->map[g]] != g)
 				return 0;
 			used++;
+			if (p->repl[g]) {
+				const uint64_t *row = &p->rows[(size_t)p->repl[g] * (size_t)p->nnodes];
+				if (row[p->map[g] / p->ppn] != PMAP_NONE)
+					return 0;
+				for (int n = 0; n < p->nnodes; n++)
+					if (row[n] != PMAP_NONE) {
+						if (row[n] / p->ppn != (uint64_t)n || p->owner[row[n]] != g)
+							return 0;
+						copies++;
+					}
+			}
+			if (copies != p->nrepl[g])
+				return 0;
+			used += (uint64_t)copies;
+		} else if (p->repl[g] || p->nrepl[g]) {
+			return 0;
 		}
 	for (int n = 0; n < p->nnodes; n++)
 		for (uint64_t i = 0; i < p->nfree[n]; i++) {

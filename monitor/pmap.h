@@ -33,9 +33,32 @@ uint64_t pmap_assign(pmap *p, uint64_t gppn, int node);
 /* Take gppn's machine page back to its node's free list. */
 void pmap_release(pmap *p, uint64_t gppn);
 
-/* memmap: the guest page using machine page mpn, PMAP_NONE if free. */
+/* memmap: the guest page using machine page mpn (master or replica),
+ * PMAP_NONE if free. */
 uint64_t pmap_owner(const pmap *p, uint64_t mpn);
 uint64_t pmap_pages_in_use(const pmap *p);
+
+/* NUMA page movement (paper 4.2.3).  A guest page has one master machine
+ * page (pmap_lookup) and may have replicas on other nodes, each on a
+ * different node; while it has replicas it must be mapped read-only.
+ *   pmap_copy_on: the machine page of gppn on node (master or replica), or
+ *       PMAP_NONE;
+ *   pmap_nreplicas: replicas besides the master;
+ *   pmap_migrate: move the master to a free page of `node` (exactly that
+ *       node); *old gets the page given up.  PMAP_NONE when the node is full
+ *       or the page has replicas;
+ *   pmap_replicate: a new replica on `node`; PMAP_NONE when the node is full
+ *       or already holds a copy;
+ *   pmap_collapse: drop every copy but the one on keep_node (or the master
+ *       if keep_node holds none), which becomes the master; the dropped
+ *       machine pages go to dropped[] (room for nnodes), their count is
+ *       returned. */
+uint64_t pmap_copy_on(const pmap *p, uint64_t gppn, int node);
+int pmap_nreplicas(const pmap *p, uint64_t gppn);
+uint64_t pmap_migrate(pmap *p, uint64_t gppn, int node, uint64_t *old);
+uint64_t pmap_replicate(pmap *p, uint64_t gppn, int node);
+int pmap_collapse(pmap *p, uint64_t gppn, int keep_node, uint64_t *dropped);
+int pmap_node_of(const pmap *p, uint64_t mpn);
 
 /* Backmaps: the virtual pages (asid, vpn) through which a guest page may be
  * mapped in some TLB or L2TLB, so that the monitor can invalidate them all

@@ -3,7 +3,8 @@
  * pointers in one registry (policies/registry.c).  A policy is one file plus
  * one line in the registry; its knobs are parameters named policy.<kind>.*.
  * Kinds: placement (guest physical page -> node at first touch), sched
- * (vCPU -> CPU), l2tlb (the monitor's second-level software TLB).  See
+ * (vCPU -> CPU), l2tlb (the monitor's second-level software TLB), migration
+ * (move or replicate hot pages).  See
  * policies/README.md for the hooks and how to add one.
  */
 #ifndef POLICIES_POLICY_H
@@ -61,10 +62,36 @@ struct pol_l2tlb_ops {
 	void (*destroy)(void *st);
 };
 
+/* Page migration and replication (paper 4.2.3): asked about a page whose
+ * cache-miss counter for one node crossed policy.migration.trigger. */
+enum { POL_MIG_NONE, POL_MIG_MIGRATE, POL_MIG_REPLICATE };
+
+struct pol_hot_view {
+	uint64_t gppn;
+	int hot_node;              /* the node whose counter crossed the trigger */
+	int home_node;             /* node of the page's master copy */
+	int nnodes;
+	const uint32_t *misses;    /* [nnodes]: misses to the page this interval, by node */
+	uint32_t writes;           /* stores to the page this interval */
+	uint32_t moves;            /* migrations and replications of the page so far */
+	int nreplicas;             /* copies besides the master */
+	int has_copy_on_hot;       /* the hot node holds a copy already */
+};
+
+struct pol_migration_ops {
+	const char *name;
+	const char *help;
+	int (*create)(void **st, const cfg *c, struct sim_err *err);
+	/* POL_MIG_NONE, or MIGRATE / REPLICATE to the node put in *node. */
+	int (*decide)(void *st, const struct pol_hot_view *v, int *node);
+	void (*destroy)(void *st);
+};
+
 /* Look a policy up by name; NULL if there is none. */
 const struct pol_placement_ops *pol_find_placement(const char *name);
 const struct pol_sched_ops *pol_find_sched(const char *name);
 const struct pol_l2tlb_ops *pol_find_l2tlb(const char *name);
+const struct pol_migration_ops *pol_find_migration(const char *name);
 
 /* Names of every policy of a kind ("placement", "sched", "l2tlb"),
  * comma-separated, for messages; NULL for an unknown kind. */

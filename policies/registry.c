@@ -11,16 +11,21 @@ extern const struct pol_placement_ops place_first_touch, place_round_robin,
 	place_consecutive, place_node0;
 extern const struct pol_sched_ops sched_pinned, sched_round_robin;
 extern const struct pol_l2tlb_ops l2tlb_off, l2tlb_set_assoc;
+extern const struct pol_migration_ops mig_none, mig_migrate_only, mig_replicate_only, mig_verghese;
 
 static const struct pol_placement_ops *const placements[] = {
 	&place_first_touch, &place_round_robin, &place_consecutive, &place_node0, NULL,
 };
 static const struct pol_sched_ops *const scheds[] = { &sched_pinned, &sched_round_robin, NULL };
 static const struct pol_l2tlb_ops *const l2tlbs[] = { &l2tlb_off, &l2tlb_set_assoc, NULL };
+static const struct pol_migration_ops *const migrations[] = {
+	&mig_none, &mig_migrate_only, &mig_replicate_only, &mig_verghese, NULL,
+};
 
 #define PLACEMENT_NAMES "first-touch,round-robin,consecutive,node0"
 #define SCHED_NAMES "pinned,round-robin"
 #define L2TLB_NAMES "off,set-assoc"
+#define MIGRATION_NAMES "none,migrate-only,replicate-only,verghese"
 
 const struct pol_placement_ops *pol_find_placement(const char *name)
 {
@@ -46,10 +51,19 @@ const struct pol_l2tlb_ops *pol_find_l2tlb(const char *name)
 	return NULL;
 }
 
+const struct pol_migration_ops *pol_find_migration(const char *name)
+{
+	for (int i = 0; migrations[i]; i++)
+		if (!strcmp(migrations[i]->name, name))
+			return migrations[i];
+	return NULL;
+}
+
 static const struct { const char *kind, *param, *names; } kinds[] = {
 	{ "placement", "policy.placement", PLACEMENT_NAMES },
 	{ "sched", "policy.sched", SCHED_NAMES },
 	{ "l2tlb", "policy.l2tlb", L2TLB_NAMES },
+	{ "migration", "policy.migration", MIGRATION_NAMES },
 };
 
 const char *pol_names(const char *kind)
@@ -80,6 +94,19 @@ static const struct param_def defs[] = {
 	  "L2TLB entries per vCPU (assumed; the paper gives no size)" },
 	{ "policy.l2tlb.ways", PARAM_INT, "4", 1, 64, NULL, "",
 	  "L2TLB associativity (Origin's Disco: a set-associative hash table, paper 6.2)" },
+	{ "policy.migration", PARAM_CHOICE, "none", 0, 0, MIGRATION_NAMES, "",
+	  "page migration and replication under the monitor (paper 4.2.3)" },
+	{ "policy.migration.trigger", PARAM_INT, "128", 1, 1 << 30, NULL, "misses",
+	  "a page is hot when one node's cache misses to it this interval reach this "
+	  "(Verghese et al. 1996 use 128; assumed here)" },
+	{ "policy.migration.reset_us", PARAM_REAL, "100000", 1, 1e12, NULL, "us",
+	  "the miss counters restart from zero this often (assumed: 100 ms)" },
+	{ "policy.migration.move_limit", PARAM_INT, "4", 0, 1 << 20, NULL, "moves",
+	  "migrations and replications of one page, at most (assumed)" },
+	{ "policy.verghese.sharing", PARAM_INT, "32", 0, 1 << 30, NULL, "misses",
+	  "a hot page is shared when other nodes' misses to it reach this (assumed: a quarter of the trigger)" },
+	{ "policy.verghese.write", PARAM_INT, "0", 0, 1 << 30, NULL, "stores",
+	  "a shared page with more stores than this in the interval is write-shared: not replicated" },
 };
 
 const struct param_table policy_param_table = { "policy", defs, sizeof defs / sizeof defs[0] };

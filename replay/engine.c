@@ -67,100 +67,6 @@
 #include "replay/engine_int.h"
 #include "replay/replay.h"
 
-#define SVC_DEPTH 16
-#define KSEG0_MASK 0x1fffffffull
-#define KSEG0_RELOC_VA 0xc0000000ull   /* where the monitor relocates KSEG0: supervisor space */
-#define PTE_BYTES 8
-
-enum { V_RUN, V_WAIT_LOCK, V_WAIT_SEM, V_WAIT_IO, V_DONE };
-
-/* A translation the engine remembers per vCPU and kind (instruction, data):
- * valid while its CPU's TLB and the pmap have not changed (epochs).  Not a
- * model structure: the TLB has no replacement state that a lookup changes,
- * so skipping a lookup that would hit is exact. */
-struct xlate {
-	uint64_t vpn;
-	uint64_t mpn;
-	uint64_t epoch;
-	uint32_t asid;
-	uint8_t kseg0;
-	uint8_t valid;
-};
-
-struct vcpu {
-	uint64_t clock;
-	int cpu;
-	int state;
-	uint32_t wait_id;
-	uint64_t wait_since;
-	const struct trc_rec *recs;
-	size_t nrecs, pos;
-	uint64_t recno;              /* stream index of recs[pos] */
-	uint32_t asid;
-	int idle;                    /* between IDLE_BEGIN and IDLE_END */
-	int depth;
-	uint16_t svc[SVC_DEPTH];
-	int frag_of;                 /* TRC_DMA_REQ / TRC_NET_*: FRAGs that follow belong to it */
-	int frag_write;
-	struct xlate xl[2];
-	struct vcpu *next_waiter;
-};
-
-/* Guest page table: (asid, vpn) -> gppn and protection; open addressing. */
-struct gpt {
-	uint64_t *vpn;
-	uint64_t *val;               /* gppn | prot << 56; 0: empty slot */
-	uint32_t *asid;
-	size_t cap, n;               /* cap a power of two; n < cap / 2 */
-};
-
-struct waitq { struct vcpu *head, *tail; };
-
-struct lock { uint32_t id; int owner; struct waitq q; };    /* owner -1: free */
-struct sem { uint32_t id; int64_t count; struct waitq q; };
-struct dma { uint32_t id; int state; uint64_t done; struct waitq q; }; /* state 1: issued */
-
-/* A small id -> object table (ids are sparse), linear probing. */
-struct idtab {
-	void *slots;
-	uint8_t *used;
-	size_t cap, n, size;
-};
-
-struct eng {
-	const struct rpl_source *src;
-	int mode;
-	machine *m;
-	struct machine_config mc;
-	struct vmm_costs k;
-	pmap *pm;
-	const uint64_t *pmarr;
-	const struct pol_placement_ops *place;
-	void *place_st;
-	const struct pol_sched_ops *sched;
-	void *sched_st;
-	const struct pol_l2tlb_ops *l2ops;
-	void **l2st;                 /* [nvcpus] */
-	int nvcpus, ncpus;
-	struct vcpu *v;
-	int *cpu_last_vcpu;          /* [ncpus] the vCPU a CPU ran last, -1 none */
-	uint64_t *tlb_epoch;         /* [ncpus] */
-	uint64_t pmap_epoch;
-	struct gpt gpt;
-	struct idtab locks, sems, dmas;
-	unsigned pshift;
-	uint64_t pmask;
-	uint64_t quantum;
-	uint64_t guest_pages;
-	uint64_t pt_pool;
-	uint32_t line_i, line_d;     /* L1 line sizes */
-	struct rpl_results *res;
-	rpl_progress_fn progress;
-	void *progress_ctx;
-	uint64_t next_progress;
-	struct sim_err *err;
-};
-
 /* ---- small tables ---- */
 
 static int idtab_init(struct idtab *t, size_t size)
@@ -344,38 +250,6 @@ static void gpt_clear(struct gpt *g, uint32_t asid, uint64_t vpn)
 
 /* ---- time accounting ---- */
 
-/* Charge cyc cycles of category cat to v (and its CPU), and to its innermost
- * service under split part `part`. */
-static inline void spend(struct eng *e, struct vcpu *v, int cat, int part, uint64_t cyc)
-{
-	v->clock += cyc;
-	e->res->cpu[v->cpu].cycles[cat] += cyc;
-	if (v->depth > 0 && cat != RPL_IDLE) {
-		struct rpl_service_result *s = &e->res->service[v->svc[v->depth - 1]];
-		s->cycles += cyc;
-		s->split[part] += cyc;
-	}
-}
-
-/* Charge a memory stall the machine reported. */
-static inline void stall(struct eng *e, struct vcpu *v, int cat, int part, uint32_t cyc,
-			 unsigned where)
-{
-	struct rpl_cpu_result *c = &e->res->cpu[v->cpu];
-	if (!cyc)
-		return;
-	if ((where & MACH_WHERE_MASK) == MACH_REMOTE) {
-		c->stall_remote[cat] += cyc;
-	} else {
-		c->stall_local[cat] += cyc;
-	}
-	if ((where & MACH_WHERE_MASK) == MACH_LOCAL)
-		c->misses_local++;
-	else if ((where & MACH_WHERE_MASK) == MACH_REMOTE)
-		c->misses_remote++;
-	spend(e, v, cat, part, cyc);
-}
-
 static inline int guest_cat(const struct vcpu *v, unsigned flags)
 {
 	if (v->idle)
@@ -447,25 +321,41 @@ static int phys_ref(struct eng *e, struct vcpu *v, uint64_t gpa, int kind, int c
 
 static void bump_tlb_epoch(struct eng *e, int cpu) { e->tlb_epoch[cpu]++; }
 
-/* Fill one TLB entry for the even/odd pair of vpn; mpn_of: the pair's
- * halves' guest pages (or none). */
-static int tlb_fill(struct eng *e, struct vcpu *v, uint32_t asid, uint64_t vpn, int global,
-		    const uint64_t gppn[2], const int valid[2], const int writable[2])
+void rpl_bump_tlb_epoch(struct eng *e, int cpu) { bump_tlb_epoch(e, cpu); }
+
+int rpl_machine_page(struct eng *e, struct vcpu *v, uint64_t gppn, uint64_t *mpn)
 {
-	struct tlb_entry te = { 0 };
-	te.vpn2 = vpn >> 1;
-	te.asid = asid;
-	te.global = (uint8_t)global;
+	return machine_page(e, v, gppn, mpn);
+}
+
+/* Fill one TLB entry for the even/odd pair of vpn from the halves' guest
+ * pages (valid[h]: half h is mapped).  Under the monitor with page movement
+ * on, each half maps the copy nearest the CPU, read-only while the page has
+ * replicas.  The entry written is left in *te. */
+static int tlb_fill(struct eng *e, struct vcpu *v, uint32_t asid, uint64_t vpn, int global,
+		    const uint64_t gppn[2], const int valid[2], const int writable[2],
+		    struct tlb_entry *te)
+{
+	memset(te, 0, sizeof *te);
+	te->vpn2 = vpn >> 1;
+	te->asid = asid;
+	te->global = (uint8_t)global;
 	for (int h = 0; h < 2; h++) {
+		int w = writable[h];
 		if (!valid[h])
 			continue;
-		int rc = machine_page(e, v, gppn[h], &te.pfn[h]);
+		int rc = machine_page(e, v, gppn[h], &te->pfn[h]);
 		if (rc)
 			return rc;
-		te.valid[h] = 1;
-		te.dirty[h] = (uint8_t)writable[h];
+		if (e->mig) {
+			int wok;
+			te->pfn[h] = rpl_numa_copy_for(e, gppn[h], machine_cpu_node(e->m, v->cpu), &wok);
+			w = w && wok;
+		}
+		te->valid[h] = 1;
+		te->dirty[h] = (uint8_t)w;
 	}
-	tlb_write_random(machine_tlb(e->m, v->cpu), &te);
+	tlb_write_random(machine_tlb(e->m, v->cpu), te);
 	bump_tlb_epoch(e, v->cpu);
 	return SIM_OK;
 }
@@ -504,6 +394,7 @@ static int tlb_miss(struct eng *e, struct vcpu *v, uint64_t vpn)
 	int valid[2], wr[2], gl[2];
 	int rc = SIM_OK;
 	uint32_t asid = v->asid;
+	struct tlb_entry te;
 
 	for (int h = 0; h < 2; h++)
 		valid[h] = guest_pte(e, asid, (vpn & ~1ull) | (uint64_t)h, &gppn[h], &wr[h], &gl[h]);
@@ -521,7 +412,7 @@ static int tlb_miss(struct eng *e, struct vcpu *v, uint64_t vpn)
 			/* served by the monitor alone: never enters the guest */
 			e->res->l2tlb_hits++;
 			spend(e, v, RPL_MONITOR, RPL_SPLIT_TLB_WRITE, e->k.tlb_refill);
-			rc = tlb_fill(e, v, asid, vpn, gl[vpn & 1], gppn, valid, wr);
+			rc = tlb_fill(e, v, asid, vpn, gl[vpn & 1], gppn, valid, wr, &te);
 			goto out_pop;
 		}
 		e->res->l2tlb_misses++;
@@ -533,13 +424,13 @@ static int tlb_miss(struct eng *e, struct vcpu *v, uint64_t vpn)
 		/* the handler's tlbwr, emulated: pmap lookup, TLB and L2TLB */
 		e->res->priv_emulated += 2;
 		spend(e, v, RPL_MONITOR, RPL_SPLIT_TLB_WRITE, e->k.tlb_write);
-		rc = tlb_fill(e, v, asid, vpn, gl[vpn & 1], gppn, valid, wr);
+		rc = tlb_fill(e, v, asid, vpn, gl[vpn & 1], gppn, valid, wr, &te);
 		if (rc)
 			goto out_pop;
 		for (int h = 0; h < 2; h++)
 			if (valid[h]) {
 				uint64_t hv = (vpn & ~1ull) | (uint64_t)h;
-				e->l2ops->insert(e->l2st[v - e->v], asid, hv, e->pmarr[gppn[h]], wr[h]);
+				e->l2ops->insert(e->l2st[v - e->v], asid, hv, te.pfn[h], te.dirty[h]);
 				if (pmap_backmap_add(e->pm, gppn[h], asid, hv) != SIM_OK) {
 					rc = sim_errf(e->err, SIM_ENOMEM, "out of memory for backmaps");
 					goto out_pop;
@@ -553,7 +444,7 @@ static int tlb_miss(struct eng *e, struct vcpu *v, uint64_t vpn)
 		if (rc)
 			goto out_pop;
 		spend(e, v, RPL_KERNEL, RPL_SPLIT_KERNEL, 2ull * e->k.priv_native); /* tlbwr, eret */
-		rc = tlb_fill(e, v, asid, vpn, gl[vpn & 1], gppn, valid, wr);
+		rc = tlb_fill(e, v, asid, vpn, gl[vpn & 1], gppn, valid, wr, &te);
 	}
 out_pop:
 	v->depth--;
@@ -565,12 +456,13 @@ static int ktlb_fault(struct eng *e, struct vcpu *v, uint64_t gppn)
 {
 	uint64_t pair[2] = { gppn & ~1ull, gppn | 1 };
 	int valid[2] = { 1, (pair[1] < e->guest_pages) }, wr[2] = { 1, 1 };
+	struct tlb_entry te;
 	e->res->tlb_misses++;
 	e->res->ktlb_faults++;
 	spend(e, v, RPL_MONITOR, RPL_SPLIT_KTLB, e->k.ktlb_fault);
 	/* the relocated segment maps guest physical page g at virtual page
 	 * KSEG0_RELOC_VPN + g, globally */
-	return tlb_fill(e, v, 0, (KSEG0_RELOC_VA >> e->pshift) + gppn, 1, pair, valid, wr);
+	return tlb_fill(e, v, 0, (KSEG0_RELOC_VA >> e->pshift) + gppn, 1, pair, valid, wr, &te);
 }
 
 /* Translate virtual address va for vCPU v; kind 0 instruction, 1 data. */
@@ -604,6 +496,7 @@ static inline int translate(struct eng *e, struct vcpu *v, uint64_t va, unsigned
 			rc = machine_page(e, v, vpn, &pfn);
 			if (rc)
 				return rc;
+			w = 1;
 		}
 	} else {
 		if (!tlb_lookup(machine_tlb(e->m, v->cpu), v->asid, vpn, &pfn, &w)) {
@@ -616,6 +509,8 @@ static inline int translate(struct eng *e, struct vcpu *v, uint64_t va, unsigned
 	}
 	t->valid = 1;
 	t->vpn = vpn;
+	t->gppn = pmap_owner(e->pm, pfn);
+	t->writable = (uint8_t)(w != 0);
 	t->kseg0 = (uint8_t)kseg0;
 	t->asid = v->asid;
 	t->mpn = pfn;
@@ -668,6 +563,18 @@ static int do_mem(struct eng *e, struct vcpu *v, const struct trc_rec *r)
 	int rc = translate(e, v, r->addr, r->flags, 1, &mpn);
 	if (rc)
 		return rc;
+	if (store && e->mig) {
+		uint64_t g = v->xl[1].gppn;
+		if (!v->xl[1].writable && pmap_nreplicas(e->pm, g)) {
+			/* a write to a replicated page: the monitor's protection fault */
+			rc = rpl_numa_collapse(e, v, g);
+			if (!rc)
+				rc = translate(e, v, r->addr, r->flags, 1, &mpn);
+			if (rc)
+				return rc;
+		}
+		e->writes[g]++;
+	}
 	if (store) {
 		e->res->stores++;
 		e->res->cpu[v->cpu].stores++;
@@ -743,31 +650,20 @@ static int do_priv(struct eng *e, struct vcpu *v, const struct trc_rec *r)
 	return SIM_OK;
 }
 
-struct unmap_ctx { struct eng *e; };
-
-static void unmap_one(void *ctx, uint32_t asid, uint64_t vpn)
-{
-	struct eng *e = ((struct unmap_ctx *)ctx)->e;
-	for (int i = 0; i < e->nvcpus; i++)
-		e->l2ops->invalidate(e->l2st[i], asid, vpn);
-}
-
-/* The monitor takes guest page gppn's machine page back: every TLB entry
- * and L2TLB entry that maps it goes (the L2TLBs through the backmaps), then
- * the page returns to its node's free list. */
+/* The monitor takes guest page gppn's machine pages back: every TLB and
+ * L2TLB entry that maps a copy goes, the caches lose the copies' lines, and
+ * the pages return to their nodes' free lists. */
 static void reclaim(struct eng *e, uint64_t gppn)
 {
-	struct unmap_ctx u = { e };
 	uint64_t mpn = e->pmarr[gppn];
 	if (mpn == PMAP_NONE)
 		return;
-	for (int c = 0; c < e->ncpus; c++)
-		tlb_invalidate_pfn(machine_tlb(e->m, c), mpn);
-	if (pmap_backmap_foreach(e->pm, gppn, unmap_one, &u))
-		for (int i = 0; i < e->nvcpus; i++)
-			e->l2ops->flush(e->l2st[i]);   /* too many mappings to know them all */
-	pmap_backmap_clear(e->pm, gppn);
-	machine_page_flush(e->m, mpn);
+	rpl_numa_unmap_all(e, gppn);
+	for (int n = 0; n < machine_nnodes(e->m); n++) {
+		uint64_t c = pmap_copy_on(e->pm, gppn, n);
+		if (c != PMAP_NONE)
+			machine_page_flush(e->m, c);
+	}
 	pmap_release(e->pm, gppn);
 	e->pmap_epoch++;
 	e->res->pages_reclaimed++;
@@ -1025,6 +921,8 @@ static int run_slice(struct eng *e, struct vcpu *v)
 
 	if (change < end)
 		end = change;
+	if (e->mig)
+		rpl_numa_tick(e, v->clock);
 	place_vcpu(e, v);
 	while (v->state == V_RUN && (first || v->clock < end)) {
 		const struct trc_rec *r;
@@ -1069,6 +967,11 @@ static int run_slice(struct eng *e, struct vcpu *v)
 		v->recno++;
 		e->res->records++;
 		first = 0;
+		if (e->nhot) {
+			rc = rpl_numa_process(e, v);
+			if (rc)
+				return rc;
+		}
 	}
 	return SIM_OK;
 }
@@ -1150,6 +1053,7 @@ static void eng_free(struct eng *e)
 		e->place->destroy(e->place_st);
 	if (e->sched_st && e->sched->destroy)
 		e->sched->destroy(e->sched_st);
+	rpl_numa_free(e);
 	gpt_free(&e->gpt);
 	idtab_free(&e->locks);
 	idtab_free(&e->sems);
@@ -1238,6 +1142,9 @@ static int setup(struct eng *e, const cfg *c, struct sim_err *err)
 			if (rc)
 				return rc;
 		}
+	rc = rpl_numa_setup(e, c, err);
+	if (rc)
+		return rc;
 	for (int i = 0; i < e->nvcpus; i++) {
 		e->v[i].state = V_RUN;
 		e->v[i].cpu = e->sched->cpu_for(e->sched_st, i, 0);
@@ -1316,6 +1223,32 @@ int rpl_engine_step(rpl_engine *x, uint64_t records, int *done)
 	}
 	e->res->wall_seconds += now_seconds() - t0;
 	return rc;
+}
+
+int rpl_engine_check(const rpl_engine *x)
+{
+	const struct eng *e = &x->e;
+	if (x->finished)
+		return 1;   /* the machine is gone; checked while running */
+	for (int c = 0; c < e->ncpus; c++) {
+		struct tlb *t = machine_tlb(e->m, c);
+		for (int i = 0; i < tlb_entries(t); i++) {
+			const struct tlb_entry *te = tlb_read(t, i);
+			for (int h = 0; h < 2; h++) {
+				uint64_t g;
+				if (!te->valid[h])
+					continue;
+				g = pmap_owner(e->pm, te->pfn[h]);
+				if (g == PMAP_NONE)
+					return 0;   /* a freed machine page */
+				if (pmap_copy_on(e->pm, g, pmap_node_of(e->pm, te->pfn[h])) != te->pfn[h])
+					return 0;   /* not a current copy */
+				if (te->dirty[h] && pmap_nreplicas(e->pm, g))
+					return 0;   /* a replicated page mapped writable */
+			}
+		}
+	}
+	return pmap_check(e->pm);
 }
 
 void rpl_engine_free(rpl_engine *x)

@@ -62,6 +62,10 @@ struct rpl_results {
 	uint64_t lock_acquires, lock_contended, sem_waits_blocked, dma_requests;
 	uint64_t pages_touched;     /* guest physical pages given a machine page */
 	uint64_t pages_reclaimed;   /* disco: machine pages taken back on page-freed hints */
+	uint64_t hot_pages;         /* disco: hot-page notifications handled */
+	uint64_t hot_dropped;       /* disco: notifications lost to a full queue */
+	uint64_t migrations, replications, collapses;   /* pages */
+	uint64_t shootdowns;        /* inter-processor interrupts sent for TLB shootdowns */
 	struct rpl_cpu_result *cpu; /* [ncpus] */
 	struct rpl_service_result service[TRC_NSERVICES];
 	double wall_seconds;        /* the replay's own run time */
@@ -103,6 +107,9 @@ int rpl_engine_new(rpl_engine **out, const cfg *c, int mode, const struct rpl_so
 		   struct sim_err *err);
 int rpl_engine_step(rpl_engine *e, uint64_t records, int *done);
 void rpl_engine_free(rpl_engine *e);
+/* Invariant check for tests: every TLB entry maps a current copy of its
+ * page, and none maps a replicated page writable.  Returns 1 when they hold. */
+int rpl_engine_check(const rpl_engine *e);
 
 /* Replay one trace under n configurations in one pass: every chunk is
  * decoded once and fed to each configuration's engine (DESIGN 8).  cfgs[i]

@@ -35,6 +35,53 @@ START_TEST(assign_and_release)
 }
 END_TEST
 
+START_TEST(migrate_replicate_collapse)
+{
+	pmap *p;
+	struct sim_err err = { 0 };
+	uint64_t old = 0, m, dropped[8];
+	ck_assert_int_eq(pmap_new(&p, 64, 4, 4, &err), SIM_OK);   /* 16 machine pages */
+	m = pmap_assign(p, 3, 0);
+	ck_assert_int_eq(pmap_node_of(p, m), 0);
+	/* migrate to node 2: a page of node 2, the old page free again */
+	ck_assert_uint_eq(pmap_migrate(p, 3, 2, &old), 8);
+	ck_assert_uint_eq(old, m);
+	ck_assert_uint_eq(pmap_owner(p, m), PMAP_NONE);
+	ck_assert_uint_eq(pmap_migrate(p, 3, 2, &old), PMAP_NONE);   /* already there */
+	ck_assert(pmap_check(p));
+	/* replicate on nodes 0 and 3: every copy on its own node */
+	ck_assert_uint_eq(pmap_node_of(p, pmap_replicate(p, 3, 0)), 0);
+	ck_assert_uint_eq(pmap_node_of(p, pmap_replicate(p, 3, 3)), 3);
+	ck_assert_uint_eq(pmap_replicate(p, 3, 3), PMAP_NONE);      /* node 3 has one */
+	ck_assert_uint_eq(pmap_replicate(p, 3, 2), PMAP_NONE);      /* the master's node */
+	ck_assert_int_eq(pmap_nreplicas(p, 3), 2);
+	ck_assert_uint_eq(pmap_copy_on(p, 3, 2), 8);
+	ck_assert_uint_eq(pmap_copy_on(p, 3, 1), PMAP_NONE);
+	ck_assert_uint_eq(pmap_migrate(p, 3, 1, &old), PMAP_NONE);  /* replicated pages stay */
+	ck_assert_uint_eq(pmap_pages_in_use(p), 3);
+	ck_assert(pmap_check(p));
+	/* a write on node 3 collapses to node 3's copy */
+	m = pmap_copy_on(p, 3, 3);
+	ck_assert_int_eq(pmap_collapse(p, 3, 3, dropped), 2);
+	ck_assert_uint_eq(pmap_lookup(pmap_array(p), 3), m);
+	ck_assert_int_eq(pmap_nreplicas(p, 3), 0);
+	ck_assert_uint_eq(pmap_pages_in_use(p), 1);
+	ck_assert(pmap_check(p));
+	/* a full node refuses */
+	for (uint64_t g = 10; g < 14; g++)
+		pmap_assign(p, g, 1);
+	ck_assert_uint_eq(pmap_replicate(p, 3, 1), PMAP_NONE);
+	ck_assert_uint_eq(pmap_migrate(p, 3, 1, &old), PMAP_NONE);
+	ck_assert(pmap_check(p));
+	/* releasing a replicated page frees every copy */
+	pmap_replicate(p, 3, 0);
+	pmap_release(p, 3);
+	ck_assert_uint_eq(pmap_pages_in_use(p), 4);
+	ck_assert(pmap_check(p));
+	pmap_free(p);
+}
+END_TEST
+
 static void collect(void *ctx, uint32_t asid, uint64_t vpn)
 {
 	uint64_t *sum = ctx;
@@ -79,7 +126,7 @@ START_TEST(out_of_memory)
 {
 	pmap *p = NULL;
 	struct sim_err err = { 0 };
-	for (long n = 1; n <= 8; n++) {
+	for (long n = 1; n <= 11; n++) {
 		sim_mem_fail_after(n);
 		ck_assert_int_eq(pmap_new(&p, 100, 4, 8, &err), SIM_ENOMEM);
 		ck_assert_ptr_null(p);
@@ -94,6 +141,7 @@ Suite *make_suite(void)
 	TCase *tc = tcase_create("pmap");
 	tcase_add_test(tc, assign_and_release);
 	tcase_add_test(tc, backmaps);
+	tcase_add_test(tc, migrate_replicate_collapse);
 	tcase_add_test(tc, out_of_memory);
 	suite_add_tcase(s, tc);
 	return s;

@@ -22,9 +22,9 @@ static cfg *mkcfg(const char *entries, const char *ways)
 
 START_TEST(registry_matches_choices)
 {
-	static const char *const kinds[] = { "placement", "sched", "l2tlb" };
+	static const char *const kinds[] = { "placement", "sched", "l2tlb", "migration" };
 	cfg *c = mkcfg("1024", "4");
-	for (int k = 0; k < 3; k++) {
+	for (int k = 0; k < 4; k++) {
 		char names[256], *tok, *save;
 		const struct param_def *d = cfg_def(c, (size_t)cfg_find(c, pol_kind_param(kinds[k])));
 		ck_assert_str_eq(d->choices, pol_names(kinds[k]));
@@ -32,7 +32,8 @@ START_TEST(registry_matches_choices)
 		for (tok = strtok_r(names, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
 			const void *p = k == 0 ? (const void *)pol_find_placement(tok)
 				      : k == 1 ? (const void *)pol_find_sched(tok)
-					       : (const void *)pol_find_l2tlb(tok);
+				      : k == 2 ? (const void *)pol_find_l2tlb(tok)
+					       : (const void *)pol_find_migration(tok);
 			ck_assert_msg(p != NULL, "%s policy '%s' is a choice but not registered", kinds[k], tok);
 		}
 	}
@@ -176,6 +177,52 @@ START_TEST(l2tlb_bad_geometry)
 }
 END_TEST
 
+/* the verghese decision, case by case */
+START_TEST(verghese_decisions)
+{
+	struct sim_err err = { 0 };
+	cfg *c = mkcfg("1024", "4");
+	const struct pol_migration_ops *o = pol_find_migration("verghese");
+	uint32_t misses[4] = { 0, 128, 0, 0 };
+	struct pol_hot_view v = { 7, 1, 0, 4, misses, 0, 0, 0, 0 };
+	void *st;
+	int node = -1;
+	ck_assert_int_eq(o->create(&st, c, &err), SIM_OK);
+	/* private to node 1: migrate there */
+	ck_assert_int_eq(o->decide(st, &v, &node), POL_MIG_MIGRATE);
+	ck_assert_int_eq(node, 1);
+	/* shared and read-only: replicate */
+	misses[2] = 40;
+	ck_assert_int_eq(o->decide(st, &v, &node), POL_MIG_REPLICATE);
+	/* shared and written: leave alone */
+	v.writes = 3;
+	ck_assert_int_eq(o->decide(st, &v, &node), POL_MIG_NONE);
+	/* past the move limit: stays */
+	v.writes = 0;
+	v.moves = 4;
+	ck_assert_int_eq(o->decide(st, &v, &node), POL_MIG_NONE);
+	/* node 1 already has a copy */
+	v.moves = 0;
+	v.has_copy_on_hot = 1;
+	ck_assert_int_eq(o->decide(st, &v, &node), POL_MIG_NONE);
+	o->destroy(st);
+	/* migrate-only ignores sharing, replicate-only ignores privacy */
+	v.has_copy_on_hot = 0;
+	o = pol_find_migration("migrate-only");
+	o->create(&st, c, &err);
+	ck_assert_int_eq(o->decide(st, &v, &node), POL_MIG_MIGRATE);
+	o->destroy(st);
+	o = pol_find_migration("replicate-only");
+	o->create(&st, c, &err);
+	misses[2] = 0;
+	ck_assert_int_eq(o->decide(st, &v, &node), POL_MIG_REPLICATE);
+	v.writes = 1;
+	ck_assert_int_eq(o->decide(st, &v, &node), POL_MIG_NONE);
+	o->destroy(st);
+	cfg_free(c);
+}
+END_TEST
+
 Suite *make_suite(void)
 {
 	Suite *s = suite_create("policies");
@@ -185,6 +232,7 @@ Suite *make_suite(void)
 	tcase_add_test(tc, scheduling);
 	tcase_add_loop_test(tc, l2tlb_against_reference, 0, 4);
 	tcase_add_test(tc, l2tlb_bad_geometry);
+	tcase_add_test(tc, verghese_decisions);
 	suite_add_tcase(s, tc);
 	return s;
 }

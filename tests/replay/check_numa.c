@@ -1,0 +1,226 @@
+/* NUMA page movement under the monitor: the paper's walk-through (Figure 2:
+ * two vCPUs read-sharing a page each end up reading a local copy), private
+ * pages migrate, write-shared pages stay, the move limit holds, and no TLB
+ * ever keeps a stale or writable mapping of a replicated page. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "machine/params.h"
+#include "monitor/costs.h"
+#include "policies/policy.h"
+#include "replay/replay.h"
+#include "tests/testlib.h"
+#include "traces/params.h"
+
+static const struct param_table *const tables[] = {
+	&machine_param_table, &trace_param_table, &monitor_param_table,
+	&policy_param_table, &replay_param_table, NULL,
+};
+
+#define MAXS 2
+#define HALF 32768   /* consecutive layout: guest pages from here are on node 1 (256 MB, 4 KB) */
+struct mem_src {
+	struct trc_rec *recs[MAXS];
+	size_t n[MAXS], pos[MAXS], cap[MAXS];
+};
+
+static int mem_next(void *ctx, uint32_t s, const struct trc_rec **recs, size_t *n,
+		    struct sim_err *err)
+{
+	struct mem_src *m = ctx;
+	size_t k = m->n[s] - m->pos[s];
+	if (k > 64)
+		k = 64;
+	*recs = m->recs[s] + m->pos[s];
+	*n = k;
+	m->pos[s] += k;
+	return SIM_OK;
+}
+
+static void add(struct mem_src *m, int s, int type, unsigned flags, unsigned aux, uint32_t id,
+		uint64_t addr, uint64_t val)
+{
+	struct trc_rec r = { (uint8_t)type, (uint8_t)flags, (uint16_t)aux, id, addr, val };
+	if (m->n[s] == m->cap[s]) {
+		m->cap[s] = m->cap[s] ? m->cap[s] * 2 : 256;
+		m->recs[s] = realloc(m->recs[s], m->cap[s] * sizeof *m->recs[s]);
+		ck_assert_ptr_nonnull(m->recs[s]);
+	}
+	m->recs[s][m->n[s]++] = r;
+}
+
+static cfg *mkcfg(const char *policy, const char *extra)
+{
+	cfg *c;
+	struct sim_err err = { 0 };
+	const char *sets[] = { "machine.cpus=2", "policy.placement=consecutive",
+			       "policy.migration.trigger=8", "policy.verghese.sharing=4",
+			       "machine.l2.size=16K", "machine.l1d.size=1K", "machine.l1i.size=1K", NULL };
+	ck_assert_int_eq(cfg_new(&c, tables, &err), SIM_OK);
+	for (int i = 0; sets[i]; i++)
+		ck_assert_int_eq(cfg_set_assignment(c, sets[i], NULL, &err), SIM_OK);
+	ck_assert_int_eq(cfg_set(c, "policy.migration", policy, NULL, &err), SIM_OK);
+	if (extra)
+		ck_assert_msg(cfg_set_assignment(c, extra, NULL, &err) == SIM_OK, "%s", err.msg);
+	return c;
+}
+
+/* Both vCPUs map virtual page 0x100 to guest page 5 (node 0 under the
+ * consecutive layout) and walk its lines `rounds` times, storing when
+ * `store[s]`; between rounds each walks a 64 KB buffer of its own to push
+ * the page out of its caches. */
+static void sharing(struct mem_src *m, int rounds, const int store[2], int readers)
+{
+	for (int s = 0; s < 2; s++) {
+		add(m, s, TRC_ASID, 0, 0, 1 + (uint32_t)s, 0, 0);
+		add(m, s, TRC_PTE_SET, 0, TRC_PROT_VALID | TRC_PROT_WRITE, 1 + (uint32_t)s, 0x100, 5);
+		for (uint64_t p = 0; p < 16; p++)   /* the eviction buffer, on the vCPU's own node */
+			add(m, s, TRC_PTE_SET, 0, TRC_PROT_VALID | TRC_PROT_WRITE, 1 + (uint32_t)s,
+			    0x200 + p, 40 + (uint64_t)s * HALF + p);
+		if (s >= readers)
+			continue;
+		for (int r = 0; r < rounds; r++) {
+			for (uint64_t off = 0; off < 4096; off += 128)
+				add(m, s, store[s] ? TRC_STORE : TRC_LOAD, 0, 8, 0, 0x100000 + off, 0);
+			for (uint64_t off = 0; off < 65536; off += 128)
+				add(m, s, TRC_LOAD, 0, 8, 0, 0x200000 + off, 0);
+		}
+	}
+}
+
+static void free_src(struct mem_src *m)
+{
+	for (int s = 0; s < MAXS; s++)
+		free(m->recs[s]);
+}
+
+/* Step the engine a few records at a time, checking the invariants. */
+static void run_checked(struct mem_src *m, const cfg *c, struct rpl_results *r)
+{
+	struct rpl_source src = { 2, mem_next, m };
+	struct sim_err err = { 0 };
+	rpl_engine *x;
+	int done = 0, steps = 0;
+	m->pos[0] = m->pos[1] = 0;
+	ck_assert_msg(rpl_engine_new(&x, c, RPL_DISCO, &src, r, NULL, NULL, &err) == SIM_OK, "%s", err.msg);
+	while (!done) {
+		ck_assert_msg(rpl_engine_step(x, 50, &done) == SIM_OK, "%s", err.msg);
+		ck_assert_msg(rpl_engine_check(x), "invariant broken after step %d", steps);
+		steps++;
+	}
+	rpl_engine_free(x);
+}
+
+START_TEST(figure2_read_sharing_replicates)
+{
+	struct mem_src m = { 0 };
+	struct rpl_results r;
+	const int store[2] = { 0, 0 };
+	cfg *c = mkcfg("verghese", NULL);
+	sharing(&m, 6, store, 2);
+	run_checked(&m, c, &r);
+	ck_assert_uint_ge(r.hot_pages, 1);
+	ck_assert_uint_eq(r.replications, 1);
+	ck_assert_uint_eq(r.migrations, 0);
+	ck_assert_uint_eq(r.collapses, 0);
+	/* vCPU 1 on node 1 ends up reading its local copy: after the replication
+	 * its misses to the page are local */
+	ck_assert_uint_ge(r.cpu[1].misses_local, 4u * 32u);
+	rpl_results_free(&r);
+	/* with the policy off, vCPU 1's misses to the page stay remote */
+	cfg_free(c);
+	c = mkcfg("none", NULL);
+	run_checked(&m, c, &r);
+	ck_assert_uint_eq(r.replications, 0);
+	ck_assert_uint_ge(r.cpu[1].misses_remote, 6u * 32u);
+	rpl_results_free(&r);
+	cfg_free(c);
+	free_src(&m);
+}
+END_TEST
+
+START_TEST(write_shared_stays)
+{
+	struct mem_src m = { 0 };
+	struct rpl_results r;
+	const int store[2] = { 1, 1 };
+	cfg *c = mkcfg("verghese", NULL);
+	sharing(&m, 6, store, 2);
+	run_checked(&m, c, &r);
+	ck_assert_uint_ge(r.hot_pages, 1);
+	ck_assert_uint_eq(r.replications, 0);
+	ck_assert_uint_eq(r.migrations, 0);
+	rpl_results_free(&r);
+	cfg_free(c);
+	free_src(&m);
+}
+END_TEST
+
+START_TEST(private_page_migrates)
+{
+	struct mem_src m = { 0 };
+	struct rpl_results r;
+	const int store[2] = { 0, 1 };
+	cfg *c = mkcfg("verghese", NULL);
+	sharing(&m, 6, store, 0);   /* set up both, nobody touches the page yet */
+	/* only vCPU 1 (node 1) uses guest page 5 (node 0): it should move there */
+	for (int round = 0; round < 6; round++) {
+		for (uint64_t off = 0; off < 4096; off += 128)
+			add(&m, 1, TRC_STORE, 0, 8, 0, 0x100000 + off, 0);
+		for (uint64_t off = 0; off < 65536; off += 128)
+			add(&m, 1, TRC_LOAD, 0, 8, 0, 0x200000 + off, 0);
+	}
+	run_checked(&m, c, &r);
+	ck_assert_uint_eq(r.migrations, 1);
+	ck_assert_uint_eq(r.replications, 0);
+	ck_assert_uint_eq(r.cpu[1].misses_remote, 8 + 32);   /* until hot, and the copy's reads */
+	rpl_results_free(&r);
+	/* past its move limit a page stays */
+	cfg_free(c);
+	c = mkcfg("verghese", "policy.migration.move_limit=0");
+	run_checked(&m, c, &r);
+	ck_assert_uint_eq(r.migrations, 0);
+	ck_assert_uint_ge(r.hot_pages, 1);
+	rpl_results_free(&r);
+	cfg_free(c);
+	free_src(&m);
+}
+END_TEST
+
+/* a store after replication collapses the replicas; the run stays sound */
+START_TEST(store_collapses_replicas)
+{
+	struct mem_src m = { 0 };
+	struct rpl_results r, r2;
+	const int store[2] = { 0, 0 };
+	cfg *c = mkcfg("replicate-only", NULL);
+	sharing(&m, 6, store, 2);
+	add(&m, 0, TRC_STORE, 0, 8, 0, 0x100000, 0);   /* vCPU 0 writes at the end */
+	run_checked(&m, c, &r);
+	ck_assert_uint_ge(r.replications, 1);
+	ck_assert_uint_eq(r.collapses, 1);
+	/* identical run to run */
+	run_checked(&m, c, &r2);
+	ck_assert_uint_eq(r.cycles, r2.cycles);
+	ck_assert_int_eq(memcmp(r.cpu, r2.cpu, 2 * sizeof *r.cpu), 0);
+	rpl_results_free(&r);
+	rpl_results_free(&r2);
+	cfg_free(c);
+	free_src(&m);
+}
+END_TEST
+
+Suite *make_suite(void)
+{
+	Suite *s = suite_create("numa");
+	TCase *tc = tcase_create("numa");
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, figure2_read_sharing_replicates);
+	tcase_add_test(tc, write_shared_stays);
+	tcase_add_test(tc, private_page_migrates);
+	tcase_add_test(tc, store_collapses_replicas);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+CHECK_MAIN
