@@ -58,7 +58,7 @@ int cap_run(const cfg *c, const struct cap_guest_ops *g, const char *trace_path,
 	    struct sim_err *err)
 {
 	struct cap_src cs = { 0 };
-	struct rpl_source src;
+	struct rpl_source src = { 0 };
 	uint32_t nstreams = 0;
 	char *conf = NULL;
 	int mode = RPL_NATIVE, rc;

@@ -21,7 +21,9 @@ static const char usage[] =
 	"\n"
 	"  --mode M             native, disco or uma (default: the mode it was captured in)\n"
 	"  --policy kind=name   placement=first-touch|round-robin|consecutive|node0,\n"
-	"                       sched=pinned|round-robin, l2tlb=off|set-assoc\n"
+	"                       sched=pinned|round-robin, l2tlb=off|set-assoc,\n"
+	"                       migration=none|migrate-only|replicate-only|verghese|oracle\n"
+	"                       (oracle reads the whole trace ahead: two passes)\n"
 	"  --set name=value     any parameter (disco params lists them)\n"
 	"  --config FILE        a config file or preset (flash8, flash16, origin200)\n"
 	"  --format F           summary on stdout: table (default), csv or json\n"
@@ -75,10 +77,11 @@ int cmd_replay(int argc, char **argv)
 	struct cli_cfg_ops ops = { 0 };
 	struct sim_err err = { 0 };
 	struct rpl_results res;
-	struct rpl_source src;
+	struct rpl_source src = { 0 };
 	const char *out = NULL, *path;
 	int mode = -1, format = AN_FMT_TABLE, quiet = 0, o, rc;
 	trc_reader *r = NULL;
+	struct rpl_profile *prof = NULL;
 	cfg *c = NULL;
 
 	optind = 1;
@@ -114,6 +117,21 @@ int cmd_replay(int argc, char **argv)
 	if (mode < 0 && rpl_mode_parse(cfg_str(c, "capture.mode"), &mode))
 		mode = RPL_NATIVE;
 	rpl_source_from_reader(&src, r);
+	if (mode == RPL_DISCO && !strcmp(cfg_str(c, "policy.migration"), "oracle")) {
+		/* the oracle reads the whole trace ahead: a first pass */
+		trc_reader *r2 = NULL;
+		struct rpl_source s2;
+		if ((rc = trc_reader_open(&r2, path, &err)) != SIM_OK)
+			goto fail;
+		rpl_source_from_reader(&s2, r2);
+		rc = rpl_profile_run(c, &s2, &prof, &err);
+		trc_reader_close(r2);
+		if (rc) {
+			sim_err_prefix(&err, "%s: reading ahead for the oracle", path);
+			goto fail;
+		}
+		src.profile = prof;
+	}
 	rc = rpl_run(c, mode, &src, &res, cli_progress, "replay", &err);
 	cli_progress_done();
 	if (rc) {
@@ -129,10 +147,12 @@ int cmd_replay(int argc, char **argv)
 		goto fail;
 	}
 	rpl_results_free(&res);
+	rpl_profile_free(prof);
 	cfg_free(c);
 	trc_reader_close(r);
 	return 0;
 fail:
+	rpl_profile_free(prof);
 	cfg_free(c);
 	trc_reader_close(r);
 	return cli_fail("replay", &err);

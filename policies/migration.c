@@ -19,6 +19,10 @@
  * policy.verghese.sharing is shared, and is replicated if read-mostly (stores
  * at most policy.verghese.write) or left alone if write-shared; a page hot on
  * one node only is migrated there.
+ *
+ * oracle: never asked either: the monitor places each page, at its first
+ * touch, from a profile of the whole trace read ahead (replay/numa.c), so it
+ * bounds what the online policies can reach.
  */
 #include "base/mem.h"
 #include "policies/policy.h"
@@ -96,4 +100,9 @@ const struct pol_migration_ops mig_replicate_only = {
 const struct pol_migration_ops mig_verghese = {
 	"verghese", "replicate read-shared hot pages, migrate private ones, leave write-shared ones",
 	mig_create, verghese_decide, mig_destroy,
+};
+const struct pol_migration_ops mig_oracle = {
+	"oracle", "places each page where its misses come from, read ahead from the whole trace "
+	"(a bound for the online policies)",
+	mig_create, none_decide, mig_destroy,
 };

@@ -11,7 +11,8 @@ extern const struct pol_placement_ops place_first_touch, place_round_robin,
 	place_consecutive, place_node0;
 extern const struct pol_sched_ops sched_pinned, sched_round_robin;
 extern const struct pol_l2tlb_ops l2tlb_off, l2tlb_set_assoc;
-extern const struct pol_migration_ops mig_none, mig_migrate_only, mig_replicate_only, mig_verghese;
+extern const struct pol_migration_ops mig_none, mig_migrate_only, mig_replicate_only, mig_verghese,
+	mig_oracle;
 
 static const struct pol_placement_ops *const placements[] = {
 	&place_first_touch, &place_round_robin, &place_consecutive, &place_node0, NULL,
@@ -19,13 +20,13 @@ static const struct pol_placement_ops *const placements[] = {
 static const struct pol_sched_ops *const scheds[] = { &sched_pinned, &sched_round_robin, NULL };
 static const struct pol_l2tlb_ops *const l2tlbs[] = { &l2tlb_off, &l2tlb_set_assoc, NULL };
 static const struct pol_migration_ops *const migrations[] = {
-	&mig_none, &mig_migrate_only, &mig_replicate_only, &mig_verghese, NULL,
+	&mig_none, &mig_migrate_only, &mig_replicate_only, &mig_verghese, &mig_oracle, NULL,
 };
 
 #define PLACEMENT_NAMES "first-touch,round-robin,consecutive,node0"
 #define SCHED_NAMES "pinned,round-robin"
 #define L2TLB_NAMES "off,set-assoc"
-#define MIGRATION_NAMES "none,migrate-only,replicate-only,verghese"
+#define MIGRATION_NAMES "none,migrate-only,replicate-only,verghese,oracle"
 
 const struct pol_placement_ops *pol_find_placement(const char *name)
 {

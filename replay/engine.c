@@ -292,13 +292,17 @@ static inline int machine_page(struct eng *e, struct vcpu *v, uint64_t gppn, uin
 	m = e->pmarr[gppn];
 	if (m == PMAP_NONE) {
 		int toucher = machine_cpu_node(e->m, v->cpu);
-		int node = e->place->node_for(e->place_st, gppn, toucher);
+		int node = e->oracle ? rpl_numa_oracle_node(e, gppn) : -1;
+		if (node < 0)
+			node = e->place->node_for(e->place_st, gppn, toucher);
 		m = pmap_assign(e->pm, gppn, node);
 		if (m == PMAP_NONE)
 			return fail_rec(e, v, SIM_EINVAL,
 					"machine memory is full (machine.mem.size) placing guest page 0x%" PRIx64,
 					gppn);
 		e->res->pages_touched++;
+		if (e->oracle)
+			rpl_numa_oracle_replicas(e, gppn);
 	}
 	*mpn = m;
 	return SIM_OK;
@@ -563,9 +567,9 @@ static int do_mem(struct eng *e, struct vcpu *v, const struct trc_rec *r)
 	int rc = translate(e, v, r->addr, r->flags, 1, &mpn);
 	if (rc)
 		return rc;
-	if (store && e->mig) {
+	if (store && e->writes) {
 		uint64_t g = v->xl[1].gppn;
-		if (!v->xl[1].writable && pmap_nreplicas(e->pm, g)) {
+		if (e->mig && !v->xl[1].writable && pmap_nreplicas(e->pm, g)) {
 			/* a write to a replicated page: the monitor's protection fault */
 			rc = rpl_numa_collapse(e, v, g);
 			if (!rc)
@@ -1224,6 +1228,8 @@ int rpl_engine_step(rpl_engine *x, uint64_t records, int *done)
 	e->res->wall_seconds += now_seconds() - t0;
 	return rc;
 }
+
+struct eng *rpl_engine_state(rpl_engine *x) { return &x->e; }
 
 int rpl_engine_check(const rpl_engine *x)
 {

@@ -115,7 +115,9 @@ struct eng {
 	/* NUMA page movement (replay/numa.c); mig NULL when off */
 	const struct pol_migration_ops *mig;
 	void *mig_st;
-	uint32_t *writes;            /* [guest_pages] stores this interval */
+	const struct rpl_profile *oracle;   /* the oracle's profile, or NULL */
+	uint32_t oracle_sharing;     /* oracle: a node with this many misses gets a replica */
+	uint32_t *writes;            /* [guest_pages] stores this interval (or the run, profiling) */
 	uint16_t *moves;             /* [guest_pages] migrations + replications so far */
 	uint64_t hot[RPL_HOT_RING];  /* pending hot pages: mpn << 8 | node */
 	int nhot;
@@ -162,6 +164,7 @@ static inline void stall(struct eng *e, struct vcpu *v, int cat, int part, uint3
 
 
 /* replay/engine.c */
+struct eng *rpl_engine_state(rpl_engine *x);
 void rpl_bump_tlb_epoch(struct eng *e, int cpu);
 int rpl_machine_page(struct eng *e, struct vcpu *v, uint64_t gppn, uint64_t *mpn);
 
@@ -177,6 +180,11 @@ int rpl_numa_process(struct eng *e, struct vcpu *v);
 void rpl_numa_tick(struct eng *e, uint64_t now);
 /* A store to a page with replicas: collapse them (charging v). */
 int rpl_numa_collapse(struct eng *e, struct vcpu *v, uint64_t gppn);
+/* The oracle's placement of a guest page touched for the first time: its
+ * node (or -1 to let the placement policy choose), and its replicas made at
+ * once (for read-only shared pages). */
+int rpl_numa_oracle_node(struct eng *e, uint64_t gppn);
+void rpl_numa_oracle_replicas(struct eng *e, uint64_t gppn);
 /* The copy of gppn a CPU of `node` should map, and whether it may be
  * written (not while replicas exist). */
 uint64_t rpl_numa_copy_for(struct eng *e, uint64_t gppn, int node, int *writable);

@@ -197,12 +197,136 @@ int rpl_numa_process(struct eng *e, struct vcpu *v)
 	return SIM_OK;
 }
 
+/*
+ * The oracle.  It reads the whole trace ahead (rpl_profile_run: a first
+ * replay under the same configuration, pages left where first touch puts
+ * them) and then places each guest page, at its first touch, on the node
+ * that took most of its misses; a page never stored to whose misses come
+ * from several nodes (at least policy.verghese.sharing each) is replicated
+ * on each of them from the start, for free.  Nothing moves afterwards.  No
+ * online policy knows as much, so it bounds what they can reach (with
+ * respect to this profile: the second run's timing differs a little).
+ */
+struct rpl_profile {
+	int nnodes;
+	uint64_t guest_pages;
+	uint32_t *misses;   /* [guest_pages * nnodes] */
+	uint32_t *writes;   /* [guest_pages] */
+};
+
+void rpl_profile_free(struct rpl_profile *p)
+{
+	if (!p)
+		return;
+	sim_free(p->misses);
+	sim_free(p->writes);
+	sim_free(p);
+}
+
+int rpl_profile_run(const cfg *c, const struct rpl_source *src, struct rpl_profile **out,
+		    struct sim_err *err)
+{
+	struct rpl_source s = *src;
+	struct rpl_results res;
+	struct rpl_profile *p = NULL;
+	rpl_engine *x = NULL;
+	struct eng *e;
+	cfg *pc = NULL;
+	int done = 0, rc;
+
+	*out = NULL;
+	s.profile = NULL;
+	rc = cfg_copy(&pc, c, err);
+	if (!rc)
+		rc = cfg_set(pc, "policy.migration", "none", NULL, err);
+	if (!rc)
+		rc = rpl_engine_new(&x, pc, RPL_DISCO, &s, &res, NULL, NULL, err);
+	if (rc)
+		goto out;
+	e = rpl_engine_state(x);
+	e->writes = sim_calloc(e->guest_pages, sizeof *e->writes);
+	p = sim_calloc(1, sizeof *p);
+	if (!e->writes || !p) {
+		rc = sim_errf(err, SIM_ENOMEM, "out of memory for the oracle's profile");
+		goto out;
+	}
+	rc = rpl_engine_step(x, UINT64_MAX, &done);
+	if (rc)
+		goto out;
+	p->nnodes = machine_nnodes(e->m);
+	p->guest_pages = e->guest_pages;
+	p->misses = sim_calloc(p->guest_pages * (uint64_t)p->nnodes, sizeof *p->misses);
+	if (!p->misses) {
+		rc = sim_errf(err, SIM_ENOMEM, "out of memory for the oracle's profile");
+		goto out;
+	}
+	p->writes = e->writes;
+	e->writes = NULL;
+	for (uint64_t g = 0; g < p->guest_pages; g++) {
+		uint64_t m = e->pmarr[g];
+		if (m != PMAP_NONE)
+			memcpy(&p->misses[g * (uint64_t)p->nnodes], machine_page_counters(e->m, m),
+			       (size_t)p->nnodes * sizeof *p->misses);
+	}
+	rpl_results_free(&res);
+	*out = p;
+	p = NULL;
+out:
+	rpl_profile_free(p);
+	rpl_engine_free(x);
+	cfg_free(pc);
+	return rc;
+}
+
+int rpl_numa_oracle_node(struct eng *e, uint64_t gppn)
+{
+	const struct rpl_profile *p = e->oracle;
+	const uint32_t *m = &p->misses[gppn * (uint64_t)p->nnodes];
+	int best = -1;
+	uint32_t most = 0;
+	for (int n = 0; n < p->nnodes; n++)
+		if (m[n] > most) {
+			most = m[n];
+			best = n;
+		}
+	return best;
+}
+
+void rpl_numa_oracle_replicas(struct eng *e, uint64_t gppn)
+{
+	const struct rpl_profile *p = e->oracle;
+	const uint32_t *m = &p->misses[gppn * (uint64_t)p->nnodes];
+	if (p->writes[gppn])
+		return;
+	for (int n = 0; n < p->nnodes; n++)
+		if (m[n] >= e->oracle_sharing && m[n] > 0 &&
+		    pmap_replicate(e->pm, gppn, n) != PMAP_NONE)
+			e->res->replications++;
+}
+
 int rpl_numa_setup(struct eng *e, const cfg *c, struct sim_err *err)
 {
 	const char *name = cfg_str(c, "policy.migration");
 	int rc;
 	if (e->mode != RPL_DISCO || !strcmp(name, "none"))
 		return SIM_OK;   /* natively the OS's pages stay put: IRIX on NUMA */
+	if (!strcmp(name, "oracle")) {
+		const struct rpl_profile *p = e->src->profile;
+		if (!p)
+			return sim_errf(err, SIM_EINVAL,
+					"policy.migration = oracle needs the whole trace read ahead: "
+					"it works with disco replay of a trace file, not with capture");
+		if (p->nnodes != machine_nnodes(e->m) || p->guest_pages != e->guest_pages)
+			return sim_errf(err, SIM_EINTERNAL, "the oracle's profile is of another machine");
+		e->oracle = p;
+		e->oracle_sharing = (uint32_t)cfg_int(c, "policy.verghese.sharing");
+		e->mig = pol_find_migration("oracle");
+		e->writes = sim_calloc(e->guest_pages, sizeof *e->writes);
+		e->moves = sim_calloc(e->guest_pages, sizeof *e->moves);
+		if (!e->writes || !e->moves)
+			return sim_errf(err, SIM_ENOMEM, "out of memory for page-movement state");
+		return SIM_OK;   /* no counters, no hook: nothing moves */
+	}
 	e->mig = pol_find_migration(name);
 	if (!e->mig)
 		return sim_errf(err, SIM_EINTERNAL, "policy.migration '%s' is not registered", name);
@@ -224,7 +348,7 @@ int rpl_numa_setup(struct eng *e, const cfg *c, struct sim_err *err)
 
 void rpl_numa_free(struct eng *e)
 {
-	if (e->mig && e->mig->destroy)
+	if (e->mig && e->mig->destroy && e->mig_st)
 		e->mig->destroy(e->mig_st);
 	sim_free(e->writes);
 	sim_free(e->moves);

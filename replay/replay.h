@@ -81,12 +81,24 @@ void rpl_results_free(struct rpl_results *r);   /* frees r->cpu, not r */
 /* A source of records: next_block returns the next records of a stream
  * (*n = 0 at its end); the pointer stays valid until the next call for the
  * same stream. */
+struct rpl_profile;
+
 struct rpl_source {
 	uint32_t nstreams;
 	int (*next_block)(void *ctx, uint32_t stream, const struct trc_rec **recs, size_t *n,
 			  struct sim_err *err);
 	void *ctx;
+	/* What the `oracle` migration policy knows of the future: a profile of
+	 * the same records (rpl_profile_run); NULL otherwise. */
+	const struct rpl_profile *profile;
 };
+
+/* The oracle's read-ahead: replay src under c in disco mode with pages left
+ * where first touch puts them, and count per guest page the cache misses
+ * each node takes on it and the stores to it.  *out is malloc'd. */
+int rpl_profile_run(const cfg *c, const struct rpl_source *src, struct rpl_profile **out,
+		    struct sim_err *err);
+void rpl_profile_free(struct rpl_profile *p);
 
 /* Progress callback: called now and then with records done so far. */
 typedef void (*rpl_progress_fn)(void *ctx, uint64_t records, uint64_t cycles);

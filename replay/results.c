@@ -68,6 +68,7 @@ void rpl_source_from_reader(struct rpl_source *src, struct trc_reader *r)
 	src->nstreams = trc_reader_info(r)->nstreams;
 	src->next_block = reader_next;
 	src->ctx = r;
+	src->profile = NULL;
 }
 
 static const struct param_def defs[] = {

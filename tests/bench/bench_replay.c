@@ -35,7 +35,7 @@ static void replay(const char *path, int mode, const char *label)
 {
 	struct sim_err err = { 0 };
 	struct rpl_results r;
-	struct rpl_source src;
+	struct rpl_source src = { 0 };
 	trc_reader *rd;
 	cfg *c;
 	char ps[32];

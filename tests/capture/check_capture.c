@@ -47,7 +47,7 @@ static void replay(const char *path, int mode, struct rpl_results *res)
 {
 	struct sim_err err = { 0 };
 	trc_reader *r;
-	struct rpl_source src;
+	struct rpl_source src = { 0 };
 	cfg *c = mkcfg(NULL);
 	char ps[32];
 	ck_assert_msg(trc_reader_open(&r, path, &err) == SIM_OK, "%s", err.msg);

@@ -34,6 +34,14 @@ has "$T/out" "results json" '"mode": "disco"'
 run "replay uma" 0 "$DISCO" replay "$T/s.dtr" --mode uma --format csv
 has "$T/out" "csv" 'stall_remote|stall\.remote'
 
+run "verghese" 0 "$DISCO" replay "$T/s.dtr" --mode disco --policy migration=verghese \
+	--set policy.migration.trigger=16 --format json
+has "$T/out" "policy activity in json" '"hot_pages": [1-9]'
+run "oracle (two passes)" 0 "$DISCO" replay "$T/s.dtr" --mode disco --policy migration=oracle
+run "oracle needs a trace" 2 "$DISCO" capture synthetic -o "$T/o.dtr" --cpus 2 --scale 0.01 \
+	--set machine.cpus=2 --mode disco --policy migration=oracle
+has "$T/err" "oracle explains" 'read ahead'
+
 run "missing trace" 2 "$DISCO" replay "$T/nope.dtr"
 has "$T/err" "names the file" 'nope\.dtr'
 run "bad mode" 2 "$DISCO" replay "$T/s.dtr" --mode fast

@@ -70,7 +70,7 @@ static cfg *mkcfg(const char *const *sets)
 static int run(struct mem_src *m, int nstreams, const cfg *c, int mode, struct rpl_results *res,
 	       struct sim_err *err)
 {
-	struct rpl_source src = { (uint32_t)nstreams, mem_next, m };
+	struct rpl_source src = { (uint32_t)nstreams, mem_next, m, NULL };
 	if (!m->block)
 		m->block = 1000000;
 	for (int s = 0; s < MAXS; s++)

@@ -97,7 +97,7 @@ static void free_src(struct mem_src *m)
 /* Step the engine a few records at a time, checking the invariants. */
 static void run_checked(struct mem_src *m, const cfg *c, struct rpl_results *r)
 {
-	struct rpl_source src = { 2, mem_next, m };
+	struct rpl_source src = { 2, mem_next, m, NULL };
 	struct sim_err err = { 0 };
 	rpl_engine *x;
 	int done = 0, steps = 0;
@@ -210,6 +210,52 @@ START_TEST(store_collapses_replicas)
 }
 END_TEST
 
+/* the oracle: read the whole stream ahead, place and replicate up front */
+START_TEST(oracle_places_ahead)
+{
+	struct mem_src m = { 0 }, m2 = { 0 };
+	struct rpl_results r;
+	struct rpl_profile *prof;
+	struct sim_err err = { 0 };
+	struct rpl_source src = { 2, mem_next, &m, NULL };
+	const int store[2] = { 0, 1 };
+	const int none[2] = { 0, 0 };
+	cfg *c = mkcfg("oracle", NULL);
+	/* read-shared page: replicated from the start, nothing moves later */
+	sharing(&m, 6, none, 2);
+	ck_assert_int_eq(rpl_run(c, RPL_DISCO, &src, &r, NULL, NULL, &err), SIM_EINVAL);
+	ck_assert_ptr_nonnull(strstr(err.msg, "read ahead"));
+	m.pos[0] = m.pos[1] = 0;
+	ck_assert_msg(rpl_profile_run(c, &src, &prof, &err) == SIM_OK, "%s", err.msg);
+	m.pos[0] = m.pos[1] = 0;
+	src.profile = prof;
+	ck_assert_msg(rpl_run(c, RPL_DISCO, &src, &r, NULL, NULL, &err) == SIM_OK, "%s", err.msg);
+	ck_assert_uint_eq(r.replications, 1);
+	ck_assert_uint_eq(r.migrations, 0);
+	ck_assert_uint_eq(r.cpu[0].misses_remote + r.cpu[1].misses_remote, 0);
+	rpl_results_free(&r);
+	rpl_profile_free(prof);
+	/* a page only node 1 uses is placed on node 1 */
+	sharing(&m2, 6, store, 0);
+	for (int round = 0; round < 6; round++)
+		for (uint64_t off = 0; off < 4096; off += 128)
+			add(&m2, 1, TRC_STORE, 0, 8, 0, 0x100000 + off, 0);
+	src.ctx = &m2;
+	src.profile = NULL;
+	ck_assert_msg(rpl_profile_run(c, &src, &prof, &err) == SIM_OK, "%s", err.msg);
+	m2.pos[0] = m2.pos[1] = 0;
+	src.profile = prof;
+	ck_assert_msg(rpl_run(c, RPL_DISCO, &src, &r, NULL, NULL, &err) == SIM_OK, "%s", err.msg);
+	ck_assert_uint_eq(r.cpu[1].misses_remote, 0);
+	ck_assert_uint_eq(r.replications, 0);
+	rpl_results_free(&r);
+	rpl_profile_free(prof);
+	cfg_free(c);
+	free_src(&m);
+	free_src(&m2);
+}
+END_TEST
+
 Suite *make_suite(void)
 {
 	Suite *s = suite_create("numa");
@@ -219,6 +265,7 @@ Suite *make_suite(void)
 	tcase_add_test(tc, write_shared_stays);
 	tcase_add_test(tc, private_page_migrates);
 	tcase_add_test(tc, store_collapses_replicas);
+	tcase_add_test(tc, oracle_places_ahead);
 	suite_add_tcase(s, tc);
 	return s;
 }
