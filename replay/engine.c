@@ -721,6 +721,7 @@ static void wake(struct eng *e, struct vcpu *w, uint64_t t, int cat)
 	w->state = V_RUN;
 	w->pos++;          /* the record it was blocked on is done */
 	w->recno++;
+	e->res->records++;
 }
 
 /* Returns 1 when v blocked on r (r not consumed), 0 when done, <0 error. */

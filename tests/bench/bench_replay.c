@@ -31,7 +31,7 @@ static void die(const char *what, const struct sim_err *err)
 	exit(1);
 }
 
-static void replay(const char *path, int mode, const char *label)
+static void replay_set(const char *path, int mode, const char *label, const char *set)
 {
 	struct sim_err err = { 0 };
 	struct rpl_results r;
@@ -46,17 +46,25 @@ static void replay(const char *path, int mode, const char *label)
 	if (cfg_parse_text(c, trc_reader_info(rd)->config_text,
 			   strlen(trc_reader_info(rd)->config_text), "hdr", &err))
 		die("config", &err);
+	if (set && cfg_set_assignment(c, set, NULL, &err))
+		die("set", &err);
 	rpl_source_from_reader(&src, rd);
 	if (rpl_run(c, mode, &src, &r, NULL, NULL, &err))
 		die("replay", &err);
-	printf("  replay %-7s %6.1f M references/s  (%llu references, %llu records, %.2f s; "
-	       "TLB misses %llu, L2TLB hits %llu)\n", label,
+	printf("  replay %-14s %6.1f M references/s  (%llu references, %llu records, %.2f s; "
+	       "TLB misses %llu, L2TLB hits %llu, pages migrated %llu, replicated %llu)\n", label,
 	       (double)r.references / r.wall_seconds / 1e6, (unsigned long long)r.references,
 	       (unsigned long long)r.records, r.wall_seconds, (unsigned long long)r.tlb_misses,
-	       (unsigned long long)r.l2tlb_hits);
+	       (unsigned long long)r.l2tlb_hits, (unsigned long long)r.migrations,
+	       (unsigned long long)r.replications);
 	rpl_results_free(&r);
 	trc_reader_close(rd);
 	cfg_free(c);
+}
+
+static void replay(const char *path, int mode, const char *label)
+{
+	replay_set(path, mode, label, NULL);
 }
 
 static double now(void)
@@ -149,6 +157,18 @@ int main(int argc, char **argv)
 	replay(path, RPL_NATIVE, "native");
 	replay(path, RPL_DISCO, "disco");
 	sweep16(path);
+	/* page migration on and off, 4 vCPUs on 4 nodes, round-robin layout */
+	cfg_set(c, "capture.cpus", "4", NULL, &err);
+	cfg_set(c, "machine.cpus", "4", NULL, &err);
+	cfg_set(c, "capture.synth.refs", "2000000", NULL, &err);
+	cfg_set(c, "capture.synth.shared", "0.3", NULL, &err);
+	cfg_set(c, "policy.placement", "round-robin", NULL, &err);
+	if (cap_run(c, cap_find_guest("synthetic"), path, &r, NULL, NULL, &err))
+		die("capture", &err);
+	rpl_results_free(&r);
+	printf("4 vCPUs on 4 nodes, round-robin layout:\n");
+	replay_set(path, RPL_DISCO, "disco", NULL);
+	replay_set(path, RPL_DISCO, "disco+verghese", "policy.migration=verghese");
 	unlink(path);
 	cfg_free(c);
 	return 0;

@@ -82,6 +82,19 @@ START_TEST(capture_equals_replay)
 	ck_assert_uint_gt(a.lock_acquires, 0);
 	replay(path, mode, &b);
 	same(&a, &b);
+	{
+		/* every record of the trace is counted once, blocked ones included */
+		trc_reader *r;
+		uint64_t total = 0;
+		ck_assert_int_eq(trc_reader_open(&r, path, &err), SIM_OK);
+		for (uint32_t s = 0; s < trc_reader_info(r)->nstreams; s++) {
+			struct trc_stream_stats st;
+			ck_assert_int_eq(trc_reader_stream_stats(r, s, &st), SIM_OK);
+			total += st.records;
+		}
+		trc_reader_close(r);
+		ck_assert_uint_eq(a.records, total);
+	}
 	rpl_results_free(&a);
 	rpl_results_free(&b);
 	cfg_free(c);
