@@ -55,19 +55,13 @@ static void say(const struct an_fig_opts *o, const char *fmt, const char *arg)
 
 /* A configuration for replaying trace r: base, then the trace's header, then
  * the extra assignments (NULL-terminated). */
-static int trace_cfg(const cfg *base, trc_reader *r, const char *const *extra, cfg **out,
-		     struct sim_err *err)
+static int trace_cfg(const cfg *base, trc_reader *r, const char *path, const char *const *extra,
+		     cfg **out, struct sim_err *err)
 {
-	const struct trc_info *info = trc_reader_info(r);
-	char ps[32];
-	cfg *c;
-	int rc = cfg_copy(&c, base, err);
+	cfg *c = NULL;
+	int rc = rpl_trace_cfg(base, r, path, &c, err);
 	if (rc)
 		return rc;
-	snprintf(ps, sizeof ps, "%u", info->page_size);
-	rc = cfg_set(c, "machine.page_size", ps, "trace header", err);
-	if (!rc)
-		rc = cfg_parse_text(c, info->config_text, strlen(info->config_text), "trace header", err);
 	for (; !rc && extra && *extra; extra++)
 		rc = cfg_set_assignment(c, *extra, "figures", err);
 	if (rc) {
@@ -115,7 +109,7 @@ static int capture_and_replay(const struct an_fig_opts *o, const char *stem,
 	if (rc)
 		goto out;
 	for (int i = 0; i < rs->n && !rc; i++)
-		rc = trace_cfg(o->base, r, rs->extra[i], (cfg **)&cfgs[i], err);
+		rc = trace_cfg(o->base, r, trace, rs->extra[i], (cfg **)&cfgs[i], err);
 	if (rc)
 		goto out;
 	say(o, "figures: replaying %s (one pass, every configuration)", trace);

@@ -35,30 +35,21 @@ static const char usage[] =
 int cli_trace_cfg(trc_reader *r, const char *path, const struct cli_cfg_ops *ops, cfg **out,
 		  struct sim_err *err)
 {
-	const struct trc_info *info = trc_reader_info(r);
-	char origin[600], ps[32];
-	cfg *c;
-	int rc = cli_new_cfg(&c, err);
+	cfg *base, *c;
+	int rc = cli_new_cfg(&base, err);
 	if (rc)
 		return rc;
-	snprintf(ps, sizeof ps, "%u", info->page_size);
-	rc = cfg_set(c, "machine.page_size", ps, NULL, err);
-	if (rc) {
-		sim_err_prefix(err, "%s: page size in the header", path);
-		goto fail;
-	}
-	snprintf(origin, sizeof origin, "%s: configuration in the header", path);
-	rc = cfg_parse_text(c, info->config_text, strlen(info->config_text), origin, err);
+	rc = rpl_trace_cfg(base, r, path, &c, err);
+	cfg_free(base);
 	if (rc)
-		goto fail;
+		return rc;
 	rc = cli_cfg_ops_apply(ops, c, err);
-	if (rc)
-		goto fail;
+	if (rc) {
+		cfg_free(c);
+		return rc;
+	}
 	*out = c;
 	return SIM_OK;
-fail:
-	cfg_free(c);
-	return rc;
 }
 
 int cmd_replay(int argc, char **argv)

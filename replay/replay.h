@@ -132,6 +132,12 @@ int rpl_run_shared(const cfg *const *cfgs, const int *modes, int n, struct trc_r
 		   struct rpl_results *res, rpl_progress_fn progress, void *progress_ctx,
 		   struct sim_err *err);
 
+/* The configuration a trace replays under: a copy of base, then the
+ * trace's page size and the configuration text of its header.  The caller
+ * applies the user's own settings after.  *out is the caller's. */
+int rpl_trace_cfg(const cfg *base, const struct trc_reader *r, const char *path, cfg **out,
+		  struct sim_err *err);
+
 /* A source over an open trace reader (traces/trace.h); src->ctx = r. */
 void rpl_source_from_reader(struct rpl_source *src, struct trc_reader *r);
 

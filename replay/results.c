@@ -1,4 +1,5 @@
 /* Names, totals and the replay's parameter table. */
+#include <stdio.h>
 #include <string.h>
 
 #include "base/mem.h"
@@ -61,6 +62,31 @@ static int reader_next(void *ctx, uint32_t stream, const struct trc_rec **recs, 
 		       struct sim_err *err)
 {
 	return trc_next_block(ctx, stream, recs, n, err);
+}
+
+int rpl_trace_cfg(const cfg *base, const struct trc_reader *r, const char *path, cfg **out,
+		  struct sim_err *err)
+{
+	const struct trc_info *info = trc_reader_info(r);
+	char origin[600], ps[32];
+	cfg *c;
+	int rc = cfg_copy(&c, base, err);
+	if (rc)
+		return rc;
+	snprintf(ps, sizeof ps, "%u", info->page_size);
+	rc = cfg_set(c, "machine.page_size", ps, NULL, err);
+	if (rc) {
+		sim_err_prefix(err, "%s: page size in the header", path);
+	} else {
+		snprintf(origin, sizeof origin, "%s: configuration in the header", path);
+		rc = cfg_parse_text(c, info->config_text, strlen(info->config_text), origin, err);
+	}
+	if (rc) {
+		cfg_free(c);
+		return rc;
+	}
+	*out = c;
+	return SIM_OK;
 }
 
 void rpl_source_from_reader(struct rpl_source *src, struct trc_reader *r)

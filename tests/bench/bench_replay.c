@@ -37,15 +37,11 @@ static void replay_set(const char *path, int mode, const char *label, const char
 	struct rpl_results r;
 	struct rpl_source src = { 0 };
 	trc_reader *rd;
-	cfg *c;
-	char ps[32];
-	if (cfg_new(&c, tables, &err) || trc_reader_open(&rd, path, &err))
+	cfg *base, *c;
+	if (cfg_new(&base, tables, &err) || trc_reader_open(&rd, path, &err) ||
+	    rpl_trace_cfg(base, rd, path, &c, &err))
 		die("open", &err);
-	snprintf(ps, sizeof ps, "%u", trc_reader_info(rd)->page_size);
-	cfg_set(c, "machine.page_size", ps, NULL, &err);
-	if (cfg_parse_text(c, trc_reader_info(rd)->config_text,
-			   strlen(trc_reader_info(rd)->config_text), "hdr", &err))
-		die("config", &err);
+	cfg_free(base);
 	if (set && cfg_set_assignment(c, set, NULL, &err))
 		die("set", &err);
 	rpl_source_from_reader(&src, rd);
@@ -86,16 +82,13 @@ static void sweep16(const char *path)
 	struct rpl_results res[16];
 	trc_reader *rd;
 	double t0, sep, shr;
-	char ps[32];
 
 	for (int i = 0; i < 16; i++) {
-		cfg *c;
-		if (cfg_new(&c, tables, &err) || trc_reader_open(&rd, path, &err))
+		cfg *base, *c;
+		if (cfg_new(&base, tables, &err) || trc_reader_open(&rd, path, &err) ||
+		    rpl_trace_cfg(base, rd, path, &c, &err))
 			die("open", &err);
-		snprintf(ps, sizeof ps, "%u", trc_reader_info(rd)->page_size);
-		cfg_set(c, "machine.page_size", ps, NULL, &err);
-		cfg_parse_text(c, trc_reader_info(rd)->config_text,
-			       strlen(trc_reader_info(rd)->config_text), "hdr", &err);
+		cfg_free(base);
 		trc_reader_close(rd);
 		cfg_set(c, "policy.l2tlb.entries", l2tlb[i / 4], NULL, &err);
 		cfg_set(c, "machine.l2.size", l2[i % 4], NULL, &err);

@@ -47,19 +47,15 @@ static void replay(const char *path, int mode, struct rpl_results *res)
 {
 	struct sim_err err = { 0 };
 	trc_reader *r;
-	struct rpl_source src = { 0 };
-	cfg *c = mkcfg(NULL);
-	char ps[32];
+	struct rpl_source src;
+	cfg *base = mkcfg(NULL), *c;
 	ck_assert_msg(trc_reader_open(&r, path, &err) == SIM_OK, "%s", err.msg);
-	snprintf(ps, sizeof ps, "%u", trc_reader_info(r)->page_size);
-	ck_assert_int_eq(cfg_set(c, "machine.page_size", ps, NULL, &err), SIM_OK);
-	ck_assert_msg(cfg_parse_text(c, trc_reader_info(r)->config_text,
-				     strlen(trc_reader_info(r)->config_text), "hdr", &err) == SIM_OK,
-		      "%s", err.msg);
+	ck_assert_msg(rpl_trace_cfg(base, r, path, &c, &err) == SIM_OK, "%s", err.msg);
 	rpl_source_from_reader(&src, r);
 	ck_assert_msg(rpl_run(c, mode, &src, res, NULL, NULL, &err) == SIM_OK, "%s", err.msg);
 	trc_reader_close(r);
 	cfg_free(c);
+	cfg_free(base);
 }
 
 static const char *const modes[] = { "capture.mode=native", "capture.mode=disco", "capture.mode=uma" };
