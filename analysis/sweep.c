@@ -12,8 +12,8 @@
  * Invariants:
  *  (1) the table is visible only complete: written as ".partial-sweep" and
  *      renamed by H5Lmove over the old one;
- *  (2) a merged run is visible only complete, like an_add_run's (".partial-"
- *      then H5Lmove), and the file is flushed after each;
+ *  (2) a merged run is visible only complete: it is written by an_add_run
+ *      (".partial-" then H5Lmove, then a flush);
  *  (3) the runs listed by an_list_runs are groups, so the dataset `sweep` is
  *      never taken for a run.
  */
@@ -912,8 +912,8 @@ out:
 
 /* ---------- Merging ---------- */
 
-int an_sweep_merge(const char *out, const char *const *in, int nin, int *added, int *present,
-		   struct sim_err *err)
+int an_sweep_merge(const char *out, const char *const *in, int nin, const cfg *proto,
+		   int *added, int *present, struct sim_err *err)
 {
 	int nadd = 0, npres = 0, rc;
 	hid_t ofid;
@@ -935,21 +935,38 @@ int an_sweep_merge(const char *out, const char *const *in, int nin, int *added, 
 			break;
 		}
 		for (size_t k = 0; k < n && rc == SIM_OK; k++) {
-			char partial[256];
+			struct rpl_results r;
+			char *config = NULL, *trace = NULL;
+			cfg *c = NULL;
 			if (H5Lexists(ofid, names[k], H5P_DEFAULT) > 0) {
 				npres++;
 				continue;
 			}
-			snprintf(partial, sizeof partial, ".partial-%s", names[k]);
-			if (H5Lexists(ofid, partial, H5P_DEFAULT) > 0)
-				H5Ldelete(ofid, partial, H5P_DEFAULT);
-			/* keeps (2) */
-			if (H5Ocopy(ifid, names[k], ofid, partial, H5P_DEFAULT, H5P_DEFAULT) < 0 ||
-			    H5Lmove(ofid, partial, ofid, names[k], H5P_DEFAULT, H5P_DEFAULT) < 0 ||
-			    H5Fflush(ofid, H5F_SCOPE_GLOBAL) < 0)
-				rc = sim_errf(err, SIM_EIO, "%s: cannot copy run '%s' from %s", out, names[k], in[i]);
-			else
-				nadd++;
+			/* through an_add_run, not H5Ocopy (which HDF5 1.10 gets wrong on
+			 * groups with many attributes): keeps (2) */
+			if ((rc = an_read_results(in[i], names[k], &r, &config, &trace, err)) != SIM_OK)
+				break;
+			if ((rc = cfg_copy(&c, proto, err)) == SIM_OK &&
+			    (rc = cfg_parse_text(c, config, strlen(config), in[i], err)) == SIM_OK) {
+				an_file *f;
+				H5Fclose(ofid);
+				ofid = -1;
+				if ((rc = an_open(&f, out, AN_APPEND, err)) == SIM_OK) {
+					rc = an_add_run(f, names[k], c, &r, trace, err);
+					if (rc == SIM_OK)
+						rc = an_close(f, err);
+					else
+						an_close(f, NULL);
+				}
+				if (rc == SIM_OK && (ofid = H5Fopen(out, H5F_ACC_RDWR, H5P_DEFAULT)) < 0)
+					rc = sim_errf(err, SIM_EIO, "%s: cannot reopen the results file", out);
+				if (rc == SIM_OK)
+					nadd++;
+			}
+			cfg_free(c);
+			sim_free(config);
+			sim_free(trace);
+			an_results_free(&r);
 		}
 		if (rc == SIM_OK && read_vary(ifid, &vary, &nvary) == 0 && nvary > 0) {
 			if (read_vary(ofid, &have, &nhave) < 0 || union_names(&have, &nhave, vary, nvary) < 0 ||
@@ -961,7 +978,7 @@ int an_sweep_merge(const char *out, const char *const *in, int nin, int *added, 
 		H5Fclose(ifid);
 		an_free_names(names, n);
 	}
-	if (H5Fclose(ofid) < 0 && rc == SIM_OK)
+	if (ofid >= 0 && H5Fclose(ofid) < 0 && rc == SIM_OK)
 		rc = sim_errf(err, SIM_EIO, "%s: closing the results file failed", out);
 	if (added)
 		*added = nadd;

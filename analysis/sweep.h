@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include "base/err.h"
+#include "base/params.h"
 
 /* A point's run name: "p" + 16 hex digits of the point's hash + "-" + 8 hex
  * digits of the trace's fingerprint (rpl_trace_tag).  buf needs 28 bytes. */
@@ -63,10 +64,12 @@ int an_sweep_table_write(const char *path, int *nrows, struct sim_err *err);
 int an_sweep_table_read(const char *path, struct an_table *t, struct sim_err *err);
 
 /* Copy every run of the files in[0..nin-1] that out lacks into out (created
- * when absent), each written under a hidden name and renamed; the union of
- * their sweep_vary goes to out.  *added and *present (may be NULL) count the
- * runs copied and those out had already. */
-int an_sweep_merge(const char *out, const char *const *in, int nin, int *added, int *present,
-		   struct sim_err *err);
+ * when absent), each through an_add_run (so written whole or not at all);
+ * a run's stored configuration is parsed over a copy of proto (a cfg holding
+ * every parameter table).  The union of their sweep_vary goes to out.
+ * *added and *present (may be NULL) count the runs copied and those out had
+ * already. */
+int an_sweep_merge(const char *out, const char *const *in, int nin, const cfg *proto,
+		   int *added, int *present, struct sim_err *err);
 
 #endif

@@ -260,7 +260,12 @@ static int merge(const char *dir, const char *out, int quiet, int show_table)
 		fprintf(stderr, "disco sweep: %s: cannot list the point files\n", dir);
 		return 1;
 	}
-	rc = an_sweep_merge(out, (const char *const *)g.gl_pathv, (int)g.gl_pathc, &added, &present, &err);
+	cfg *proto = NULL;
+	rc = cli_new_cfg(&proto, &err);
+	if (rc == SIM_OK)
+		rc = an_sweep_merge(out, (const char *const *)g.gl_pathv, (int)g.gl_pathc, proto, &added,
+				    &present, &err);
+	cfg_free(proto);
 	if (rc == SIM_OK)
 		rc = an_sweep_table_write(out, &rows, &err);
 	if (rc != SIM_OK) {
