@@ -463,7 +463,7 @@ static void free_runs(struct run *u, size_t n)
 	sim_free(u);
 }
 
-int an_sweep_table_build(const char *path, struct an_table *t, struct sim_err *err)
+int an_sweep_table_build(const char *path, const cfg *proto, struct an_table *t, struct sim_err *err)
 {
 	char **names = NULL, **vary = NULL, **cols = NULL;
 	size_t nruns = 0;
@@ -604,7 +604,9 @@ int an_sweep_table_build(const char *path, struct an_table *t, struct sim_err *e
 		double x;
 		for (int j = 0; j < nrows && numeric; j++)
 			numeric = as_number(param_of(&u[rowof[j]], cols[c]), &x) == 0;
-		if (!(k = add_col(t, cols[c], numeric ? AN_COL_F64 : AN_COL_STR, "")))
+		long idx = proto ? cfg_find(proto, cols[c]) : -1;
+		const char *unit = idx >= 0 ? cfg_def(proto, (size_t)idx)->unit : "";
+		if (!(k = add_col(t, cols[c], numeric ? AN_COL_F64 : AN_COL_STR, unit)))
 			goto out_nomem;
 		for (int j = 0; j < nrows; j++) {
 			const char *v = param_of(&u[rowof[j]], cols[c]);
@@ -766,14 +768,14 @@ out:
 	return rc;
 }
 
-int an_sweep_table_write(const char *path, int *nrows, struct sim_err *err)
+int an_sweep_table_write(const char *path, const cfg *proto, int *nrows, struct sim_err *err)
 {
 	struct an_table t;
 	hid_t fid;
 	int rc;
 	if ((rc = ensure_file(path, err)) != SIM_OK)
 		return rc;
-	if ((rc = an_sweep_table_build(path, &t, err)) != SIM_OK)
+	if ((rc = an_sweep_table_build(path, proto, &t, err)) != SIM_OK)
 		return rc;
 	if ((rc = open_rw(path, &fid, err)) != SIM_OK) {
 		an_table_free(&t);

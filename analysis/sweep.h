@@ -51,13 +51,15 @@ int an_sweep_note_vary(const char *path, const char *const *names, int n, struct
  * replicas of one point, runs alike but for machine.tlb.seed, make one row),
  * a column per varied parameter (sweep_vary, and any parameter whose value
  * differs between runs), and the headline figures, with mean, sd and ci95
- * (analysis/stats.h) when points have several replicas. */
-int an_sweep_table_build(const char *path, struct an_table *t, struct sim_err *err);
+ * (analysis/stats.h) when points have several replicas.  proto (may be
+ * NULL) is a cfg holding every parameter table: it gives the parameters'
+ * units. */
+int an_sweep_table_build(const char *path, const cfg *proto, struct an_table *t, struct sim_err *err);
 
 /* Build the table and write it as the dataset `sweep` (replacing the old one:
  * written under a hidden name and renamed, then flushed).  *nrows (may be
  * NULL) gets its row count. */
-int an_sweep_table_write(const char *path, int *nrows, struct sim_err *err);
+int an_sweep_table_write(const char *path, const cfg *proto, int *nrows, struct sim_err *err);
 
 /* Read the dataset `sweep` back (any compound of strings, floats and
  * integers).  SIM_EINVAL when the file has none. */

@@ -23,7 +23,6 @@
 
 int cli_trace_cfg(trc_reader *r, const char *path, const struct cli_cfg_ops *ops, cfg **out,
 		  struct sim_err *err);
-int cli_sweep_print_table(FILE *f, const char *path, int format, struct sim_err *err);
 
 static const char usage[] =
 	"usage: disco sweep TRACE... --vary name=v1,v2,... [--vary name=lo:hi:step ...]\n"
@@ -248,6 +247,7 @@ static int merge(const char *dir, const char *out, int quiet, int show_table)
 	struct sim_err err = { 0 };
 	char pat[PATH_MAX + 32];
 	glob_t g;
+	cfg *proto = NULL;
 	int added = 0, present = 0, rows = 0, rc;
 
 	snprintf(pat, sizeof pat, "%s/points/*.h5", dir);
@@ -260,15 +260,14 @@ static int merge(const char *dir, const char *out, int quiet, int show_table)
 		fprintf(stderr, "disco sweep: %s: cannot list the point files\n", dir);
 		return 1;
 	}
-	cfg *proto = NULL;
 	rc = cli_new_cfg(&proto, &err);
 	if (rc == SIM_OK)
 		rc = an_sweep_merge(out, (const char *const *)g.gl_pathv, (int)g.gl_pathc, proto, &added,
 				    &present, &err);
-	cfg_free(proto);
 	if (rc == SIM_OK)
-		rc = an_sweep_table_write(out, &rows, &err);
+		rc = an_sweep_table_write(out, proto, &rows, &err);
 	if (rc != SIM_OK) {
+		cfg_free(proto);
 		globfree(&g);
 		return cli_fail("sweep", &err);
 	}
@@ -276,6 +275,7 @@ static int merge(const char *dir, const char *out, int quiet, int show_table)
 		printf("merged %zu point files into %s: %d runs added, %d already there; table: %d rows\n",
 		       g.gl_pathc, out, added, present, rows);
 	globfree(&g);
+	cfg_free(proto);
 	if (show_table && cli_sweep_print_table(stdout, out, 0, &err) != SIM_OK)
 		return cli_fail("sweep", &err);
 	return 0;
@@ -507,7 +507,7 @@ int cmd_sweep(int argc, char **argv)
 	{
 		/* the table of whatever is done, even after a failure */
 		struct sim_err terr = { 0 };
-		int trc = an_sweep_table_write(out, &rows, &terr);
+		int trc = an_sweep_table_write(out, tp[0].base, &rows, &terr);
 		if (rc == SIM_OK && trc != SIM_OK) {
 			rc = trc;
 			err = terr;
@@ -547,7 +547,6 @@ out_free:
 	return rc;
 }
 
-/* The sweep table of path on f: aligned columns (format 0) or CSV (1). */
 int cli_sweep_print_table(FILE *f, const char *path, int format, struct sim_err *err)
 {
 	struct an_table t;
