@@ -291,9 +291,15 @@ static void worker(const struct rpl_sweep_task *t, int first, int n, int fd, pid
 	trc_reader *r = NULL;
 	int rc;
 
+	sigset_t none;
+	/* the caller's handlers are not ours: back to the defaults, then
+	 * unblock what the fork blocked (see rpl_sweep_run) */
 	signal(SIGINT, SIG_DFL);
 	signal(SIGTERM, SIG_DFL);
 	signal(SIGPIPE, SIG_DFL);
+	signal(SIGALRM, SIG_DFL);
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
 	prctl(PR_SET_PDEATHSIG, SIGTERM);
 	if (getppid() != parent)
 		_exit(1);
@@ -446,6 +452,12 @@ int rpl_sweep_run(const struct rpl_sweep_task *tasks, int ntasks, const struct r
 	struct pollfd *pf = NULL;
 	int *pslot = NULL;
 	pid_t self = getpid();
+	sigset_t block, oldmask;
+
+	sigemptyset(&block);
+	sigaddset(&block, SIGINT);
+	sigaddset(&block, SIGTERM);
+	sigaddset(&block, SIGALRM);
 
 	for (int t = 0; t < ntasks; t++)
 		if (tasks[t].npoints > 0)
@@ -487,7 +499,11 @@ int rpl_sweep_run(const struct rpl_sweep_task *tasks, int ntasks, const struct r
 				goto out_kill;
 			}
 			fflush(NULL);
+			/* signals wait until the worker has its own handlers */
+			sigprocmask(SIG_BLOCK, &block, &oldmask);
 			pid = fork();
+			if (pid != 0)
+				sigprocmask(SIG_SETMASK, &oldmask, NULL);
 			if (pid < 0) {
 				close(fds[0]);
 				close(fds[1]);
@@ -507,8 +523,11 @@ int rpl_sweep_run(const struct rpl_sweep_task *tasks, int ntasks, const struct r
 			next++;
 			running++;
 		}
-		if (running == 0)
+		if (running == 0) {
+			if (next < nb)   /* stopped before every batch started */
+				rc = sim_errf(err, SIM_EIO, "interrupted");
 			break;
+		}
 		for (int i = 0; i < jobs; i++)
 			if (sl[i].pid) {
 				pf[np].fd = sl[i].fd;
