@@ -467,6 +467,7 @@ struct sweep_plot {
 	int xstr;                /* x is text: categories at 0, 1, ... */
 	int ncurves;
 	int *curve;              /* [nrows] */
+	int *xcat;               /* [nrows], text x: the category's position (order of first appearance) */
 	char (*label)[256];      /* [ncurves] */
 	int logx;
 	char title[512], xlabel[256], ylabel[256];
@@ -522,21 +523,7 @@ static int write_sweep(const char *dir, const char *out_tmp, const char *term, c
 		fprintf(f, "# %s\n", sp->label[c]);
 		for (int i = 0; i < n; i++) {
 			int r = order[i];
-			double x = sp->xstr ? 0 : cell_num(xk, r);
-			if (sp->xstr)   /* the category's index: first row with that text */
-				for (int q = 0; q < t->nrows; q++)
-					if (!strcmp(xk->s[q], xk->s[r])) {
-						int idx = 0;
-						for (int z = 0; z < q; z++) {
-							int first = 1;
-							for (int w = 0; w < z; w++)
-								if (!strcmp(xk->s[w], xk->s[z]))
-									first = 0;
-							idx += first;
-						}
-						x = idx;
-						break;
-					}
+			double x = sp->xstr ? sp->xcat[r] : cell_num(xk, r);
 			fprintf(f, "%.10g %.10g %.10g ", x, cell_num(yk, r),
 				sp->ec >= 0 && !isnan(t->cols[sp->ec].f[r]) ? t->cols[sp->ec].f[r] : 0.0);
 			data_label(f, sp->xstr ? xk->s[r] : "");
@@ -583,6 +570,15 @@ static int write_sweep(const char *dir, const char *out_tmp, const char *term, c
 	}
 	if (sp->logx)
 		fputs("set logscale x 2\n", f);
+	{
+		/* large counts read better as 28.0M than as 2.8e+07 */
+		double ymax = 0;
+		for (int r = 0; r < t->nrows; r++)
+			if (fabs(cell_num(yk, r)) > ymax)
+				ymax = fabs(cell_num(yk, r));
+		if (ymax >= 1e4)
+			fputs("set format y '%.1s%c'\n", f);
+	}
 	fputs("plot ", f);
 	for (int c = 0; c < sp->ncurves; c++) {
 		if (c)
@@ -606,6 +602,8 @@ static void axis_label(char *buf, size_t n, const char *name, const char *unit, 
 	const char *u = unit;
 	if (!strcmp(name, "seconds"))
 		name = "simulated time";
+	else if (!strcmp(name, "cycles"))
+		name = "simulated length";
 	if (*u)
 		snprintf(buf, n, "%s (%s%s)", name, u, extra);
 	else
@@ -658,7 +656,8 @@ int an_plot_sweep(const char *out_path, const struct an_table *t, const char *x,
 	by = sim_calloc((size_t)t->ncols + 1, sizeof *by);
 	sp.curve = sim_calloc((size_t)t->nrows + 1, sizeof *sp.curve);
 	sp.label = sim_calloc((size_t)t->nrows + 1, sizeof *sp.label);
-	if (!by || !sp.curve || !sp.label) {
+	sp.xcat = sim_calloc((size_t)t->nrows + 1, sizeof *sp.xcat);
+	if (!by || !sp.curve || !sp.label || !sp.xcat) {
 		rc = sim_errf(err, SIM_ENOMEM, "out of memory");
 		goto out_free;
 	}
@@ -696,6 +695,17 @@ int an_plot_sweep(const char *out_path, const struct an_table *t, const char *x,
 			sp.curve[r] = sp.ncurves++;
 		}
 	}
+	if (sp.xstr) {
+		int ncat = 0;
+		for (int r = 0; r < t->nrows; r++) {
+			sp.xcat[r] = -1;
+			for (int q = 0; q < r && sp.xcat[r] < 0; q++)
+				if (!strcmp(t->cols[sp.xc].s[q], t->cols[sp.xc].s[r]))
+					sp.xcat[r] = sp.xcat[q];
+			if (sp.xcat[r] < 0)
+				sp.xcat[r] = ncat++;
+		}
+	}
 	/* log2 x for sizes spread over a factor of 4 or more */
 	if (!sp.xstr && !strcmp(t->cols[sp.xc].unit, "bytes")) {
 		double lo = INFINITY, hi = 0;
@@ -725,5 +735,6 @@ out_free:
 	sim_free(by);
 	sim_free(sp.curve);
 	sim_free(sp.label);
+	sim_free(sp.xcat);
 	return rc;
 }

@@ -547,6 +547,24 @@ out_free:
 	return rc;
 }
 
+/* A CSV cell (column c), quoted when it holds a comma, a quote or a newline. */
+static void csv_cell(FILE *f, int c, const char *s)
+{
+	if (c)
+		fputc(',', f);
+	if (!strpbrk(s, ",\"\n")) {
+		fputs(s, f);
+		return;
+	}
+	fputc('"', f);
+	for (; *s; s++) {
+		if (*s == '"')
+			fputc('"', f);
+		fputc(*s, f);
+	}
+	fputc('"', f);
+}
+
 int cli_sweep_print_table(FILE *f, const char *path, int format, struct sim_err *err)
 {
 	struct an_table t;
@@ -568,13 +586,16 @@ int cli_sweep_print_table(FILE *f, const char *path, int format, struct sim_err 
 		}
 	}
 	for (int c = 0; c < t.ncols; c++)
-		fprintf(f, "%s%-*s", c ? (format ? "," : "  ") : "", format ? 0 : w[c], t.cols[c].name);
+		if (format)
+			csv_cell(f, c, t.cols[c].name);
+		else
+			fprintf(f, "%s%-*s", c ? "  " : "", w[c], t.cols[c].name);
 	fputc('\n', f);
 	for (int r = 0; r < t.nrows; r++) {
 		for (int c = 0; c < t.ncols; c++) {
 			an_table_cell(&t, c, r, cell, sizeof cell);
 			if (format)
-				fprintf(f, "%s%s", c ? "," : "", cell);
+				csv_cell(f, c, cell);
 			else if (t.cols[c].kind == AN_COL_STR)
 				fprintf(f, "%s%-*s", c ? "  " : "", w[c], cell);
 			else
