@@ -108,13 +108,23 @@ static int on_point(void *ctx, int task, int point, const struct rpl_results *r,
 	if ((rc = an_close(f, err)) != SIM_OK)
 		return rc;
 	p->done++;
-	if (isatty(2)) {
-		double el = now() - p->start, rate = el > 0 ? p->done / el : 0;
-		fprintf(stderr, "\r\033[Ksweep: %d/%d points, %.2f points/s, %.0f s left", p->done, p->total,
-			rate, rate > 0 ? (p->total - p->done) / rate : 0);
-		p->shown = 1;
-	}
 	return SIM_OK;
+}
+
+/* The progress line: points written, rate and time left from the points done
+ * including the running batches' fractions. */
+static void on_progress(void *ctx, double points)
+{
+	struct progress *p = ctx;
+	double el = now() - p->start, rate = el > 0 ? points / el : 0;
+	if (!isatty(2))
+		return;
+	fprintf(stderr, "\r\033[Ksweep: %d/%d points written, %.2f points/s, ", p->done, p->total, rate);
+	if (rate > 0)
+		fprintf(stderr, "%.0f s left", (p->total - points) / rate);
+	else
+		fprintf(stderr, "time left not known yet");
+	p->shown = 1;
 }
 
 /* A word for the shell: single-quoted unless plain. */
@@ -497,7 +507,7 @@ int cmd_sweep(int argc, char **argv)
 	prog.start = now();
 	{
 		struct rpl_sweep_opts so = { .jobs = jobs, .batch = batch, .stop = &stop_signal,
-					     .done = on_point, .ctx = &prog };
+					     .done = on_point, .progress = on_progress, .ctx = &prog };
 		rc = rpl_sweep_run(tasks, ntp, &so, &err);
 	}
 	sigaction(SIGINT, &old_int, NULL);

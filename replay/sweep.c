@@ -11,6 +11,7 @@
 #include <poll.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 #include <xxhash.h>
 
@@ -238,14 +239,28 @@ int rpl_sweep_batch_size(int n, int jobs, int batch)
 	return per < 1 ? 1 : per;
 }
 
-enum { MSG_RESULT = 1, MSG_ERROR = 2 };
+enum { MSG_RESULT = 1, MSG_ERROR = 2, MSG_PROGRESS = 3 };
 
 struct msg_hdr {
 	int32_t kind;
-	int32_t point;      /* index in the batch */
+	int32_t point;      /* index in the batch (MSG_PROGRESS: 0) */
 	int32_t code;       /* MSG_ERROR: the SIM_E* code */
-	uint32_t len;       /* payload bytes */
+	uint32_t len;       /* payload bytes (MSG_PROGRESS: a double, the batch's fraction done) */
 };
+
+/* A worker's progress: the slowest configuration's records over the trace's. */
+struct wprog {
+	int fd;
+	uint64_t total;     /* records in the trace */
+	double last;        /* when the last message went, s */
+};
+
+static double mono(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
 
 static int write_all(int fd, const void *buf, size_t n)
 {
@@ -280,6 +295,21 @@ static int read_all(int fd, void *buf, size_t n)
 	return 1;
 }
 
+static void worker_progress(void *ctx, uint64_t records, uint64_t cycles)
+{
+	struct wprog *w = ctx;
+	struct msg_hdr h = { MSG_PROGRESS, 0, 0, sizeof(double) };
+	double t = mono(), frac;
+	if (t - w->last < 0.25 || w->total == 0)
+		return;
+	w->last = t;
+	frac = (double)records / (double)w->total;
+	if (frac > 1)
+		frac = 1;
+	if (write_all(w->fd, &h, sizeof h) || write_all(w->fd, &frac, sizeof frac))
+		_exit(1);   /* the caller is gone */
+}
+
 /* The worker: never returns (keeps (2)). */
 static void worker(const struct rpl_sweep_task *t, int first, int n, int fd, pid_t parent)
 {
@@ -289,6 +319,7 @@ static void worker(const struct rpl_sweep_task *t, int first, int n, int fd, pid
 	const cfg **cfgs = NULL;
 	int *modes = NULL;
 	trc_reader *r = NULL;
+	struct wprog wp = { 0 };
 	int rc;
 
 	sigset_t none;
@@ -316,7 +347,14 @@ static void worker(const struct rpl_sweep_task *t, int first, int n, int fd, pid
 	}
 	if ((rc = trc_reader_open(&r, t->trace_path, &err)) != SIM_OK)
 		goto out_error;
-	if ((rc = rpl_run_shared(cfgs, modes, n, r, res, NULL, NULL, &err)) != SIM_OK)
+	wp.fd = fd;
+	wp.last = mono();
+	for (uint32_t st = 0; st < trc_reader_info(r)->nstreams; st++) {
+		struct trc_stream_stats ss = { 0 };
+		if (trc_reader_stream_stats(r, st, &ss) == 0)
+			wp.total += ss.records;
+	}
+	if ((rc = rpl_run_shared(cfgs, modes, n, r, res, worker_progress, &wp, &err)) != SIM_OK)
 		goto out_error;
 	for (int i = 0; i < n; i++) {
 		size_t ncpu = (size_t)(res[i].ncpus > 0 ? res[i].ncpus : 0) * sizeof *res[i].cpu;
@@ -345,7 +383,7 @@ struct slot {
 	int fd;
 	struct batch b;
 	int got;           /* results received */
-	int failed;        /* an error message came */
+	double frac;       /* the batch's fraction done, from its progress messages */
 };
 
 static void reap(struct slot *s, int *status)
@@ -391,7 +429,8 @@ static int receive(const struct rpl_sweep_task *tasks, struct slot *s, const str
 				WIFEXITED(st) ? WEXITSTATUS(st) : -1);
 	}
 	if (got < 0 || h.len > (1u << 30) || h.point < 0 || h.point >= s->b.n ||
-	    (h.kind != MSG_RESULT && h.kind != MSG_ERROR)) {
+	    (h.kind != MSG_RESULT && h.kind != MSG_ERROR && h.kind != MSG_PROGRESS) ||
+	    (h.kind == MSG_PROGRESS && h.len != sizeof(double))) {
 		rc = sim_errf(err, SIM_EINTERNAL, "%s: a worker's message is garbled", t->trace_path);
 		goto out_reap;
 	}
@@ -403,6 +442,11 @@ static int receive(const struct rpl_sweep_task *tasks, struct slot *s, const str
 	if (h.len && read_all(s->fd, buf, h.len) != 1) {
 		rc = sim_errf(err, SIM_EIO, "%s: a worker's message was cut short", t->trace_path);
 		goto out_reap;
+	}
+	if (h.kind == MSG_PROGRESS) {
+		memcpy(&s->frac, buf, sizeof s->frac);
+		sim_free(buf);
+		return SIM_OK;
 	}
 	if (h.kind == MSG_ERROR) {
 		buf[h.len] = '\0';
@@ -453,6 +497,7 @@ int rpl_sweep_run(const struct rpl_sweep_task *tasks, int ntasks, const struct r
 	int *pslot = NULL;
 	pid_t self = getpid();
 	sigset_t block, oldmask;
+	int done = 0;   /* points received */
 
 	sigemptyset(&block);
 	sigaddset(&block, SIGINT);
@@ -548,7 +593,9 @@ int rpl_sweep_run(const struct rpl_sweep_task *tasks, int ntasks, const struct r
 			struct slot *s = &sl[pslot[k]];
 			if (!(pf[k].revents & (POLLIN | POLLHUP | POLLERR)))
 				continue;
+			int before = s->got;
 			rc = receive(tasks, s, o, err);
+			done += s->got - before;
 			if (rc == 1) {
 				running--;
 				rc = SIM_OK;
@@ -556,6 +603,13 @@ int rpl_sweep_run(const struct rpl_sweep_task *tasks, int ntasks, const struct r
 				running--;
 				goto out_kill;
 			}
+		}
+		if (o->progress) {
+			double partial = done;
+			for (int i = 0; i < jobs; i++)
+				if (sl[i].pid)
+					partial += sl[i].frac * (sl[i].b.n - sl[i].got);
+			o->progress(o->ctx, partial);
 		}
 	}
 	goto out_free;

@@ -71,7 +71,10 @@ struct rpl_sweep_opts {
 	volatile sig_atomic_t *stop;   /* may be NULL; when it becomes non-zero (a signal
 					* handler), workers are killed and the run returns */
 	rpl_sweep_done_fn done;
-	void *ctx;
+	/* may be NULL: now and then, the points done so far, counting the running
+	 * batches' fractions (from their workers' progress) */
+	void (*progress)(void *ctx, double points);
+	void *ctx;                     /* for done and progress */
 };
 
 /* The batch size rpl_sweep_run uses for a trace with n points: at most
