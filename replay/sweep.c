@@ -490,7 +490,7 @@ out_reap:
 int rpl_sweep_run(const struct rpl_sweep_task *tasks, int ntasks, const struct rpl_sweep_opts *o,
 		  struct sim_err *err)
 {
-	int jobs = o->jobs < 1 ? 1 : o->jobs, nb = 0, next = 0, running = 0, rc = SIM_OK;
+	int want = o->jobs < 1 ? 1 : o->jobs, jobs = want, nb = 0, pipe_set = 0, next = 0, running = 0, rc = SIM_OK;
 	struct batch *b = NULL;
 	struct slot *sl = NULL;
 	struct pollfd *pf = NULL;
@@ -498,6 +498,7 @@ int rpl_sweep_run(const struct rpl_sweep_task *tasks, int ntasks, const struct r
 	pid_t self = getpid();
 	sigset_t block, oldmask;
 	int done = 0;   /* points received */
+	struct sigaction ign, old_pipe;
 
 	sigemptyset(&block);
 	sigaddset(&block, SIGINT);
@@ -506,8 +507,8 @@ int rpl_sweep_run(const struct rpl_sweep_task *tasks, int ntasks, const struct r
 
 	for (int t = 0; t < ntasks; t++)
 		if (tasks[t].npoints > 0)
-			nb += (tasks[t].npoints + rpl_sweep_batch_size(tasks[t].npoints, jobs, o->batch) - 1) /
-			      rpl_sweep_batch_size(tasks[t].npoints, jobs, o->batch);
+			nb += (tasks[t].npoints + rpl_sweep_batch_size(tasks[t].npoints, want, o->batch) - 1) /
+			      rpl_sweep_batch_size(tasks[t].npoints, want, o->batch);
 	if (nb == 0)
 		return SIM_OK;
 	if (jobs > nb)
@@ -522,7 +523,7 @@ int rpl_sweep_run(const struct rpl_sweep_task *tasks, int ntasks, const struct r
 	}
 	nb = 0;
 	for (int t = 0; t < ntasks; t++) {
-		int per = rpl_sweep_batch_size(tasks[t].npoints, jobs, o->batch);
+		int per = rpl_sweep_batch_size(tasks[t].npoints, want, o->batch);
 		for (int first = 0; first < tasks[t].npoints; first += per) {
 			b[nb].task = t;
 			b[nb].first = first;
@@ -530,7 +531,12 @@ int rpl_sweep_run(const struct rpl_sweep_task *tasks, int ntasks, const struct r
 			nb++;
 		}
 	}
-	signal(SIGPIPE, SIG_IGN);   /* a dead worker is seen on its pipe, not by a signal */
+	/* a dead worker is seen on its pipe, not by a signal (restored at the end) */
+	memset(&ign, 0, sizeof ign);
+	ign.sa_handler = SIG_IGN;
+	sigemptyset(&ign.sa_mask);
+	sigaction(SIGPIPE, &ign, &old_pipe);
+	pipe_set = 1;
 	for (;;) {
 		int np = 0, pr;
 		/* start workers: keeps (1) */
@@ -616,6 +622,8 @@ int rpl_sweep_run(const struct rpl_sweep_task *tasks, int ntasks, const struct r
 out_kill:
 	kill_all(sl, jobs);   /* keeps (3) */
 out_free:
+	if (pipe_set)
+		sigaction(SIGPIPE, &old_pipe, NULL);
 	sim_free(b);
 	sim_free(sl);
 	sim_free(pf);
