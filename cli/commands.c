@@ -18,7 +18,7 @@ const struct cli_command cli_commands[] = {
 	{ "sweep", cmd_sweep, "replay traces over the cartesian product of parameter values into one file" },
 	{ "figures", cmd_figures, "reproduce the paper's figures that exist into a folder with a report" },
 	{ "results", cmd_results, "print the runs of a results file (table, csv or json)" },
-	{ "plot", cmd_plot, "draw a results file's runs: time breakdown or locality bars" },
+	{ "plot", cmd_plot, "draw a results file's runs: time breakdown or locality bars, sweep curves" },
 	{ "inspect", cmd_inspect, "check a trace file and describe it (--repair: write a missing index)" },
 	{ "dump", cmd_dump, "print a trace's records as text" },
 	{ "asm", cmd_asm, "assemble a trace file from its text form" },
