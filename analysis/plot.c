@@ -11,6 +11,7 @@
  * is exported but an_gnuplot_find.
  */
 #include <errno.h>
+#include <math.h>
 #include <fcntl.h>
 #include <spawn.h>
 #include <stdio.h>
@@ -23,6 +24,7 @@
 
 #include "analysis/plot.h"
 #include "analysis/results.h"
+#include "analysis/sweep.h"
 #include "base/mem.h"
 
 extern char **environ;
@@ -235,7 +237,7 @@ static int run_gnuplot(const char *gnuplot, const char *dir, struct sim_err *err
 
 static void remove_dir(const char *dir)
 {
-	static const char *const names[] = { "bars.dat", "plot.gp", "gnuplot.log" };
+	static const char *const names[] = { "bars.dat", "sweep.dat", "plot.gp", "gnuplot.log" };
 	char p[4200];
 	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
 		snprintf(p, sizeof p, "%s/%s", dir, names[i]);
@@ -244,8 +246,29 @@ static void remove_dir(const char *dir)
 	rmdir(dir);
 }
 
+/* Writes the data and plot.gp into dir for a figure to out_tmp. */
+typedef int (*writer_fn)(const char *dir, const char *out_tmp, const char *term, const void *ctx,
+			 struct sim_err *err);
+
+struct bars_ctx { const struct bars *b; const char *const *labels; };
+
+static int write_bars(const char *dir, const char *out_tmp, const char *term, const void *ctx,
+		      struct sim_err *err)
+{
+	const struct bars_ctx *bc = ctx;
+	return write_files(dir, out_tmp, bc->b, bc->labels, term, err);
+}
+
+static int render_with(const char *out, writer_fn write, const void *ctx, struct sim_err *err);
+
 static int render(const char *out, const struct bars *b, const char *const *labels,
 		  struct sim_err *err)
+{
+	struct bars_ctx bc = { b, labels };
+	return render_with(out, write_bars, &bc, err);
+}
+
+static int render_with(const char *out, writer_fn write, const void *ctx, struct sim_err *err)
 {
 	char gnuplot[4096], dir[4096], *out_tmp = NULL;
 	const char *term = NULL, *tmpdir = getenv("TMPDIR");
@@ -265,7 +288,7 @@ static int render(const char *out, const struct bars *b, const char *const *labe
 		goto out_rmdir;
 	}
 	sprintf(out_tmp, "%s.tmp-%ld", out, (long)getpid());
-	if ((rc = write_files(dir, out_tmp, b, labels, term, err)) != SIM_OK)
+	if ((rc = write(dir, out_tmp, term, ctx, err)) != SIM_OK)
 		goto out_rmdir;
 	if ((rc = run_gnuplot(gnuplot, dir, err)) != SIM_OK)
 		goto out_unlink;
@@ -433,5 +456,285 @@ int an_plot_locality(const char *out_path, const struct rpl_results *const *runs
 			 label_of(labels, base, lb, sizeof lb));
 	rc = render(out_path, &b, labels, err);
 	free_bars(&b);
+	return rc;
+}
+
+/* ---------- Sweep curves ---------- */
+
+struct sweep_plot {
+	const struct an_table *t;
+	int xc, yc, ec;          /* columns: x, y, error (-1: none) */
+	int xstr;                /* x is text: categories at 0, 1, ... */
+	int ncurves;
+	int *curve;              /* [nrows] */
+	int *xcat;               /* [nrows], text x: the category's position (order of first appearance) */
+	char (*label)[256];      /* [ncurves] */
+	int logx;
+	char title[512], xlabel[256], ylabel[256];
+};
+
+static double cell_num(const struct an_col *k, int r)
+{
+	return k->kind == AN_COL_F64 ? k->f[r] : (double)k->i[r];
+}
+
+/* A byte count as 256K, 1M, 2G when it is a whole multiple. */
+static void size_label(char *buf, size_t n, double v)
+{
+	if (v >= 1073741824.0 && fmod(v, 1073741824.0) == 0)
+		snprintf(buf, n, "%.0fG", v / 1073741824.0);
+	else if (v >= 1048576.0 && fmod(v, 1048576.0) == 0)
+		snprintf(buf, n, "%.0fM", v / 1048576.0);
+	else if (v >= 1024.0 && fmod(v, 1024.0) == 0)
+		snprintf(buf, n, "%.0fK", v / 1024.0);
+	else
+		snprintf(buf, n, "%.0f", v);
+}
+
+static int write_sweep(const char *dir, const char *out_tmp, const char *term, const void *ctx,
+		       struct sim_err *err)
+{
+	const struct sweep_plot *sp = ctx;
+	const struct an_table *t = sp->t;
+	const struct an_col *xk = &t->cols[sp->xc], *yk = &t->cols[sp->yc];
+	char data[4200], p[4200];
+	int *order = sim_calloc((size_t)t->nrows + 1, sizeof *order), n = 0;
+	FILE *f;
+
+	if (!order)
+		return sim_errf(err, SIM_ENOMEM, "out of memory");
+	snprintf(data, sizeof data, "%s/sweep.dat", dir);
+	if (!(f = fopen(data, "w"))) {
+		sim_free(order);
+		return sim_errf(err, SIM_EIO, "%s: %s", data, strerror(errno));
+	}
+	for (int c = 0; c < sp->ncurves; c++) {
+		/* this curve's rows by x (table rows are sorted already; keep it stable) */
+		n = 0;
+		for (int r = 0; r < t->nrows; r++)
+			if (sp->curve[r] == c)
+				order[n++] = r;
+		for (int i = 1; i < n && !sp->xstr; i++)
+			for (int j = i; j > 0 && cell_num(xk, order[j - 1]) > cell_num(xk, order[j]); j--) {
+				int tmp = order[j];
+				order[j] = order[j - 1];
+				order[j - 1] = tmp;
+			}
+		fprintf(f, "# %s\n", sp->label[c]);
+		for (int i = 0; i < n; i++) {
+			int r = order[i];
+			double x = sp->xstr ? sp->xcat[r] : cell_num(xk, r);
+			fprintf(f, "%.10g %.10g %.10g ", x, cell_num(yk, r),
+				sp->ec >= 0 && !isnan(t->cols[sp->ec].f[r]) ? t->cols[sp->ec].f[r] : 0.0);
+			data_label(f, sp->xstr ? xk->s[r] : "");
+			fputc('\n', f);
+		}
+		fputs("\n\n", f);
+	}
+	sim_free(order);
+	if (fclose(f) != 0)
+		return sim_errf(err, SIM_EIO, "%s: write failed", data);
+
+	snprintf(p, sizeof p, "%s/plot.gp", dir);
+	if (!(f = fopen(p, "w")))
+		return sim_errf(err, SIM_EIO, "%s: %s", p, strerror(errno));
+	fputs(term, f);
+	fputs("set output ", f);
+	gp_quote(f, out_tmp);
+	fputs("\nset title ", f);
+	gp_quote(f, sp->title);
+	fputs(" font ',14'\nset xlabel ", f);
+	gp_quote(f, sp->xlabel);
+	fputs("\nset ylabel ", f);
+	gp_quote(f, sp->ylabel);
+	fputs("\nset grid xtics ytics lc rgb '#dddddd'\n"
+	      "set border 3\nset xtics nomirror\nset ytics nomirror\n"
+	      "set key outside right top vertical Left reverse samplen 3 spacing 1.3 box\n"
+	      "set offsets graph 0.03, graph 0.03, graph 0.08, graph 0.03\n"
+	      "set datafile commentschars '#'\n", f);
+	if (!strcmp(xk->unit, "bytes") && !sp->xstr) {
+		/* one tic per value, named with K/M/G */
+		fputs("set xtics (", f);
+		for (int r = 0; r < t->nrows; r++) {
+			double v = cell_num(xk, r);
+			char lab[64];
+			int seen = 0;
+			for (int q = 0; q < r && !seen; q++)
+				seen = cell_num(xk, q) == v;
+			if (seen)
+				continue;
+			size_label(lab, sizeof lab, v);
+			fprintf(f, "%s\"%s\" %.10g", r ? ", " : "", lab, v);
+		}
+		fputs(")\n", f);
+	}
+	if (sp->logx)
+		fputs("set logscale x 2\n", f);
+	{
+		/* large counts read better as 28.0M than as 2.8e+07 */
+		double ymax = 0;
+		for (int r = 0; r < t->nrows; r++)
+			if (fabs(cell_num(yk, r)) > ymax)
+				ymax = fabs(cell_num(yk, r));
+		if (ymax >= 1e4)
+			fputs("set format y '%.1s%c'\n", f);
+	}
+	fputs("plot ", f);
+	for (int c = 0; c < sp->ncurves; c++) {
+		if (c)
+			fputs(", \\\n     '' ", f);
+		else
+			gp_quote(f, data);
+		fprintf(f, " index %d using 1:2%s%s with %s lw 2 pt 7 ps 1.2 title ", c,
+			sp->ec >= 0 ? ":3" : "", sp->xstr ? ":xtic(4)" : "",
+			sp->ec >= 0 ? "yerrorlines" : "linespoints");
+		gp_quote(f, sp->label[c]);
+	}
+	fputc('\n', f);
+	if (fclose(f) != 0)
+		return sim_errf(err, SIM_EIO, "%s: write failed", p);
+	return SIM_OK;
+}
+
+/* "name (unit)", units spelled for an axis. */
+static void axis_label(char *buf, size_t n, const char *name, const char *unit, const char *extra)
+{
+	const char *u = unit;
+	if (!strcmp(name, "seconds"))
+		name = "simulated time";
+	else if (!strcmp(name, "cycles"))
+		name = "simulated length";
+	if (*u)
+		snprintf(buf, n, "%s (%s%s)", name, u, extra);
+	else
+		snprintf(buf, n, "%s%s%s%s", name, *extra ? " (" : "", extra + (*extra ? 2 : 0), *extra ? ")" : "");
+}
+
+int an_plot_sweep(const char *out_path, const struct an_table *t, const char *x, const char *y,
+		  const char *title, struct sim_err *err)
+{
+	struct sweep_plot sp = { 0 };
+	char name[200];
+	int *by = NULL, nby = 0, rc, nseeds = 1, ns;
+
+	if (!t || t->nrows < 1)
+		return sim_errf(err, SIM_EINVAL, "the sweep table has no rows to plot");
+	sp.t = t;
+	sp.xc = an_table_col(t, x);
+	if (sp.xc < 0 || sp.xc < t->first_param || sp.xc >= t->first_param + t->nparams) {
+		char list[1024] = "";
+		for (int c = t->first_param; c < t->first_param + t->nparams; c++)
+			snprintf(list + strlen(list), sizeof list - strlen(list), "%s%s", c > t->first_param ? ", " : "",
+				 t->cols[c].name);
+		return sim_errf(err, SIM_EINVAL, "--x %s: not a varied parameter of this sweep (it has: %s)",
+				x, list[0] ? list : "none");
+	}
+	if (t->replicated) {
+		snprintf(name, sizeof name, "%s_mean", y);
+		sp.yc = an_table_col(t, name);
+		snprintf(name, sizeof name, "%s_ci95", y);
+		sp.ec = an_table_col(t, name);
+	} else {
+		sp.yc = an_table_col(t, y);
+		sp.ec = -1;
+	}
+	if (sp.yc < 0 || sp.yc < t->first_param + t->nparams || t->cols[sp.yc].kind == AN_COL_STR) {
+		char list[2048] = "";
+		for (int c = t->first_param + t->nparams; c < t->ncols; c++) {
+			const char *nm = t->cols[c].name;
+			size_t len = strlen(nm);
+			if (t->replicated && (len < 5 || strcmp(nm + len - 5, "_mean")))
+				continue;
+			snprintf(list + strlen(list), sizeof list - strlen(list), "%s%.*s", list[0] ? ", " : "",
+				 (int)(t->replicated ? len - 5 : len), nm);
+		}
+		return sim_errf(err, SIM_EINVAL, "--y %s: not a figure of this sweep (figures: %s)", y, list);
+	}
+	sp.xstr = t->cols[sp.xc].kind == AN_COL_STR;
+
+	/* curves: one per combination of the other columns that vary */
+	by = sim_calloc((size_t)t->ncols + 1, sizeof *by);
+	sp.curve = sim_calloc((size_t)t->nrows + 1, sizeof *sp.curve);
+	sp.label = sim_calloc((size_t)t->nrows + 1, sizeof *sp.label);
+	sp.xcat = sim_calloc((size_t)t->nrows + 1, sizeof *sp.xcat);
+	if (!by || !sp.curve || !sp.label || !sp.xcat) {
+		rc = sim_errf(err, SIM_ENOMEM, "out of memory");
+		goto out_free;
+	}
+	for (int c = 0; c < t->ncols; c++) {
+		int param = c >= t->first_param && c < t->first_param + t->nparams;
+		int varies = 0;
+		char a[256], b[256];
+		if (c == sp.xc || !(param || !strcmp(t->cols[c].name, "trace") || !strcmp(t->cols[c].name, "mode")))
+			continue;
+		an_table_cell(t, c, 0, a, sizeof a);
+		for (int r = 1; r < t->nrows && !varies; r++) {
+			an_table_cell(t, c, r, b, sizeof b);
+			varies = strcmp(a, b) != 0;
+		}
+		if (varies)
+			by[nby++] = c;
+	}
+	for (int r = 0; r < t->nrows; r++) {
+		char lab[256] = "", cell[128];
+		for (int i = 0; i < nby; i++) {
+			an_table_cell(t, by[i], r, cell, sizeof cell);
+			if (!strcmp(t->cols[by[i]].unit, "bytes") && t->cols[by[i]].kind == AN_COL_F64)
+				size_label(cell, sizeof cell, t->cols[by[i]].f[r]);
+			snprintf(lab + strlen(lab), sizeof lab - strlen(lab), "%s%s=%s", i ? ", " : "",
+				 t->cols[by[i]].name, cell);
+		}
+		if (!nby)
+			snprintf(lab, sizeof lab, "%s", y);
+		sp.curve[r] = -1;
+		for (int c = 0; c < sp.ncurves; c++)
+			if (!strcmp(sp.label[c], lab))
+				sp.curve[r] = c;
+		if (sp.curve[r] < 0) {
+			snprintf(sp.label[sp.ncurves], sizeof sp.label[0], "%s", lab);
+			sp.curve[r] = sp.ncurves++;
+		}
+	}
+	if (sp.xstr) {
+		int ncat = 0;
+		for (int r = 0; r < t->nrows; r++) {
+			sp.xcat[r] = -1;
+			for (int q = 0; q < r && sp.xcat[r] < 0; q++)
+				if (!strcmp(t->cols[sp.xc].s[q], t->cols[sp.xc].s[r]))
+					sp.xcat[r] = sp.xcat[q];
+			if (sp.xcat[r] < 0)
+				sp.xcat[r] = ncat++;
+		}
+	}
+	/* log2 x for sizes spread over a factor of 4 or more */
+	if (!sp.xstr && !strcmp(t->cols[sp.xc].unit, "bytes")) {
+		double lo = INFINITY, hi = 0;
+		for (int r = 0; r < t->nrows; r++) {
+			double v = cell_num(&t->cols[sp.xc], r);
+			lo = v < lo ? v : lo;
+			hi = v > hi ? v : hi;
+		}
+		sp.logx = lo > 0 && hi / lo >= 4;
+	}
+	ns = an_table_col(t, "nseeds");
+	for (int r = 0; ns >= 0 && r < t->nrows; r++)
+		if (cell_num(&t->cols[ns], r) > nseeds)
+			nseeds = (int)cell_num(&t->cols[ns], r);
+	axis_label(sp.xlabel, sizeof sp.xlabel, x, t->cols[sp.xc].unit, "");
+	axis_label(sp.ylabel, sizeof sp.ylabel, y, t->cols[sp.yc].unit,
+		   !strcmp(t->cols[sp.yc].unit, "cycles") && strcmp(y, "cycles") ? ", summed over CPUs" : "");
+	if (title)
+		snprintf(sp.title, sizeof sp.title, "%s", title);
+	else if (sp.ec >= 0)
+		snprintf(sp.title, sizeof sp.title, "%s against %s: mean and 95%% confidence interval over %d seeds",
+			 y, x, nseeds);
+	else
+		snprintf(sp.title, sizeof sp.title, "%s against %s", y, x);
+	rc = render_with(out_path, write_sweep, &sp, err);
+out_free:
+	sim_free(by);
+	sim_free(sp.curve);
+	sim_free(sp.label);
+	sim_free(sp.xcat);
 	return rc;
 }

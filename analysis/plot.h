@@ -35,4 +35,16 @@ int an_plot_locality(const char *out_path, const struct rpl_results *const *runs
 		     const char *const *labels, int n, int base, const char *title,
 		     struct sim_err *err);
 
+/* Sweep curves from a sweep table (analysis/sweep.h): figure y (a headline
+ * figure: "cycles", "tlb_misses", ...) against the varied parameter x, one
+ * curve per combination of the other columns that vary (parameters, trace,
+ * mode), points joined in x order; with seed replicas, y is the mean and
+ * error bars give the 95% confidence interval.  Axis labels carry units;
+ * sizes in bytes are labelled with K/M prefixes on a log2 axis.
+ * Returns as an_plot_breakdown; SIM_EINVAL (naming what there is) when x is
+ * not a varied parameter or y not a figure of the table. */
+struct an_table;
+int an_plot_sweep(const char *out_path, const struct an_table *t, const char *x, const char *y,
+		  const char *title, struct sim_err *err);
+
 #endif

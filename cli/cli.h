@@ -47,6 +47,10 @@ enum { CLI_OPT_SET = 1000, CLI_OPT_CONFIG, CLI_OPT_POLICY };
 int cli_cfg_ops_add(struct cli_cfg_ops *ops, int opt, const char *arg, const char *cmd);
 int cli_cfg_ops_apply(const struct cli_cfg_ops *ops, cfg *c, struct sim_err *err);
 
+/* The sweep table of a results file (analysis/sweep.h) on f: aligned
+ * columns (csv = 0) or CSV with a header line (csv = 1). */
+int cli_sweep_print_table(FILE *f, const char *path, int csv, struct sim_err *err);
+
 /* Progress on stderr when it is a terminal (a replay/capture callback). */
 void cli_progress(void *ctx, uint64_t records, uint64_t cycles);
 void cli_progress_done(void);

@@ -6,12 +6,14 @@
 
 #include "analysis/plot.h"
 #include "analysis/results.h"
+#include "analysis/sweep.h"
 #include "base/mem.h"
 #include "cli/cli.h"
 
 static const char usage[] =
 	"usage: disco plot FILE [--kind breakdown|locality] [--groups a,b,c] [--labels x,y,z]\n"
 	"                  [--base NAME] [--title TEXT] -o OUT.png|OUT.svg|OUT.pdf\n"
+	"       disco plot SWEEP.h5 --kind sweep [--x PARAM] [--y FIGURE] [--title TEXT] -o OUT.png\n"
 	"\n"
 	"Draw one bar per run of a results file (every run in the order written, or\n"
 	"those --groups names, in that order), normalized to the baseline run\n"
@@ -22,6 +24,15 @@ static const char usage[] =
 	"  locality   non-idle time as instruction execution, local stall, remote\n"
 	"             stall and monitor overhead, with the %% of cache misses served\n"
 	"             locally above each bar (Figure 9)\n"
+	"\n"
+	"  sweep      a sweep file's table (disco sweep): FIGURE against PARAM (a\n"
+	"             varied parameter, default the first), one curve per value of\n"
+	"             the other varied parameters; with --seeds, the mean with 95%%\n"
+	"             confidence intervals as error bars.  FIGURE (default seconds):\n"
+	"             cycles, seconds, user, kernel, kernel_sync, monitor, idle,\n"
+	"             stall_local, stall_remote, instructions, references, tlb_misses,\n"
+	"             utlb_misses, l2tlb_hits, l2tlb_misses, misses_local,\n"
+	"             misses_remote, locality, pages_touched\n"
 	"\n"
 	"--labels names the bars (default: the run names).  Needs gnuplot\n"
 	"(Debian: gnuplot-nox).\n";
@@ -47,10 +58,13 @@ int cmd_plot(int argc, char **argv)
 		{ "base", required_argument, 0, 'b' },
 		{ "title", required_argument, 0, 't' },
 		{ "output", required_argument, 0, 'o' },
+		{ "x", required_argument, 0, 'X' },
+		{ "y", required_argument, 0, 'Y' },
 		{ 0, 0, 0, 0 },
 	};
 	struct sim_err err = { 0 };
 	const char *path, *out = NULL, *kind = "breakdown", *base_name = NULL, *title = NULL;
+	const char *xp = NULL, *yf = "seconds";
 	char *groups_arg = NULL, *labels_arg = NULL, **names = NULL;
 	char *groups[MAX_BARS], *labels[MAX_BARS];
 	struct rpl_results runs[MAX_BARS];
@@ -68,6 +82,8 @@ int cmd_plot(int argc, char **argv)
 		case 'b': base_name = optarg; break;
 		case 't': title = optarg; break;
 		case 'o': out = optarg; break;
+		case 'X': xp = optarg; break;
+		case 'Y': yf = optarg; break;
 		default: return cli_usage_error("plot", "bad option");
 		}
 	}
@@ -78,8 +94,20 @@ int cmd_plot(int argc, char **argv)
 		return cli_usage_error("plot", "unexpected argument '%s'", argv[optind]);
 	if (!out)
 		return cli_usage_error("plot", "name the figure with -o OUT.png (or .svg, .pdf)");
+	if (!strcmp(kind, "sweep")) {
+		struct an_table t;
+		if (an_sweep_table_read(path, &t, &err) != SIM_OK)
+			return cli_fail("plot", &err);
+		if (!xp && t.nparams < 1) {
+			an_table_free(&t);
+			return cli_usage_error("plot", "%s: the sweep varies no parameter to plot against", path);
+		}
+		rc = an_plot_sweep(out, &t, xp ? xp : t.cols[t.first_param].name, yf, title, &err);
+		an_table_free(&t);
+		return rc == SIM_OK ? 0 : cli_fail("plot", &err);
+	}
 	if (strcmp(kind, "breakdown") && strcmp(kind, "locality"))
-		return cli_usage_error("plot", "--kind: '%s' is not breakdown or locality", kind);
+		return cli_usage_error("plot", "--kind: '%s' is not breakdown, locality or sweep", kind);
 
 	if (groups_arg) {
 		groups_arg = sim_strdup(groups_arg);

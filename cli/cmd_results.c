@@ -10,12 +10,15 @@
 
 static const char usage[] =
 	"usage: disco results FILE [--group NAME] [--format table|csv|json] [--config]\n"
+	"       disco results SWEEP.h5 --table [--format table|csv]\n"
 	"\n"
 	"Print the runs stored in a results file (every run, or the one --group\n"
 	"names): run length, instructions, references, time by category with\n"
 	"percentages, memory stall local/remote, TLB and L2TLB counters, the\n"
 	"services by time (count, average us at the run's clock, share), and the\n"
 	"replay's own speed.  --config adds the stored configuration (table only).\n"
+	"--table prints a sweep file's table instead: one row per point, its\n"
+	"varied parameters and headline figures (disco sweep writes it).\n"
 	"\n"
 	"  table  aligned text for people (default)\n"
 	"  csv    long form: run,metric,value (one header line)\n"
@@ -31,13 +34,14 @@ int cmd_results(int argc, char **argv)
 		{ "group", required_argument, 0, 'g' },
 		{ "format", required_argument, 0, 'f' },
 		{ "config", no_argument, 0, 'C' },
+		{ "table", no_argument, 0, 'T' },
 		{ 0, 0, 0, 0 },
 	};
 	struct sim_err err = { 0 };
 	const char *path, *group = NULL;
 	char **names = NULL, *group_one[1];
 	size_t n = 0;
-	int fmt = AN_FMT_TABLE, show_config = 0, o, rc = 0;
+	int fmt = AN_FMT_TABLE, show_config = 0, table = 0, o, rc = 0;
 
 	optind = 1;
 	while ((o = getopt_long(argc, argv, "hg:f:", opts, NULL)) != -1) {
@@ -49,6 +53,7 @@ int cmd_results(int argc, char **argv)
 				return cli_usage_error("results", "--format: '%s' is not table, csv or json", optarg);
 			break;
 		case 'C': show_config = 1; break;
+		case 'T': table = 1; break;
 		default: return cli_usage_error("results", "bad option");
 		}
 	}
@@ -58,6 +63,13 @@ int cmd_results(int argc, char **argv)
 	if (optind < argc)
 		return cli_usage_error("results", "unexpected argument '%s'", argv[optind]);
 
+	if (table) {
+		if (fmt == AN_FMT_JSON)
+			return cli_usage_error("results", "--table prints as table or csv");
+		if (cli_sweep_print_table(stdout, path, fmt == AN_FMT_CSV, &err) != SIM_OK)
+			return cli_fail("results", &err);
+		return fflush(stdout) == 0 ? 0 : 1;
+	}
 	if (group) {
 		group_one[0] = (char *)group;
 		n = 1;

@@ -6,6 +6,7 @@
 #ifndef REPLAY_SWEEP_H
 #define REPLAY_SWEEP_H
 
+#include <signal.h>
 #include <stdint.h>
 
 #include "base/err.h"
@@ -40,5 +41,62 @@ struct rpl_point {
 int rpl_sweep_points(const cfg *base, int mode, const struct rpl_vary *vary, int nvary,
 		     int nseeds, struct rpl_point **points, int *npoints, struct sim_err *err);
 void rpl_sweep_points_free(struct rpl_point *points, int npoints);
+
+/* Running a sweep ------------------------------------------------------- */
+
+/* A trace's fingerprint for sweep keys: a hash of its header (configuration
+ * text, streams, page size) and of every stream's totals from the index, so
+ * the same trace under another path keys alike and another trace does not. */
+struct trc_reader;
+struct rpl_results;
+uint64_t rpl_trace_tag(const struct trc_reader *r);
+
+/* One trace and the points to replay on it (each point's c is complete:
+ * built from the trace's own configuration). */
+struct rpl_sweep_task {
+	const char *trace_path;
+	const struct rpl_point *const *points;
+	int npoints;
+};
+
+/* Called in the calling process for every finished point, as soon as its
+ * batch ends: task and point index into tasks[task].points.  r is valid only
+ * during the call.  A non-zero return stops the sweep with that error. */
+typedef int (*rpl_sweep_done_fn)(void *ctx, int task, int point, const struct rpl_results *r,
+				 struct sim_err *err);
+
+struct rpl_sweep_opts {
+	int jobs;                      /* worker processes at once (>= 1) */
+	int batch;                     /* most points in one shared pass (>= 1) */
+	volatile sig_atomic_t *stop;   /* may be NULL; when it becomes non-zero (a signal
+					* handler), workers are killed and the run returns */
+	rpl_sweep_done_fn done;
+	/* may be NULL: now and then, the points done so far, counting the running
+	 * batches' fractions (from their workers' progress) */
+	void (*progress)(void *ctx, double points);
+	void *ctx;                     /* for done and progress */
+};
+
+/* The batch size rpl_sweep_run uses for a trace with n points: at most
+ * opts->batch, and small enough that every worker gets a batch. */
+int rpl_sweep_batch_size(int n, int jobs, int batch);
+
+/**
+ * rpl_sweep_run - replay every point of every task, in worker processes
+ * @tasks, @ntasks: the traces and their points
+ * @o: workers, batch size, the stop flag and the per-point callback
+ *
+ * Each task's points are cut into batches (rpl_sweep_batch_size); a worker is
+ * forked per batch, at most o->jobs at a time, and replays its batch in one
+ * shared pass (rpl_run_shared: the trace decoded once).  Its results come
+ * back through a pipe and o->done is called for each point in this process.
+ * Workers never return to the caller's code: they end with _exit, so they
+ * never flush stdio or close the caller's files.
+ * Returns 0 when every point is done; the first error (a worker's, named
+ * with its trace, or o->done's) after killing the other workers; SIM_EIO
+ * "interrupted" when *o->stop was set.
+ */
+int rpl_sweep_run(const struct rpl_sweep_task *tasks, int ntasks, const struct rpl_sweep_opts *o,
+		  struct sim_err *err);
 
 #endif

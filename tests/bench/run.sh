@@ -31,5 +31,25 @@ if [ -n "${DISCO:-}" ]; then
 		echo "  disco figures failed"; status=1
 	fi
 	rm -rf "$d"
+
+	echo
+	echo "== disco sweep: 16 points, -j 1 against -j 2"
+	d=$(mktemp -d)
+	if "$DISCO" capture synthetic -o "$d/s.dtr" --cpus 2 --set machine.cpus=2 --scale 0.5 --quiet; then
+		for j in 1 2; do
+			load=$(cut -d" " -f1 /proc/loadavg 2>/dev/null)
+			start=$(date +%s.%N)
+			if "$DISCO" sweep "$d/s.dtr" --mode disco --vary machine.l2.size=256K,512K,1M,2M \
+				--vary machine.tlb.entries=16,32,48,64 -j $j -o "$d/j$j.h5" --quiet; then
+				end=$(date +%s.%N)
+				echo "  -j $j: $(awk "BEGIN { printf \"%.2f\", $end - $start }") s wall ($(nproc 2>/dev/null) cores online, load average $load before)"
+			else
+				echo "  disco sweep -j $j failed"; status=1
+			fi
+		done
+	else
+		echo "  capture failed"; status=1
+	fi
+	rm -rf "$d"
 fi
 exit $status

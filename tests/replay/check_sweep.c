@@ -1,11 +1,21 @@
 /* Sweep points: --vary parsing, the cartesian product, seeds, hashes. */
 #include <string.h>
 
+#include "capture/capture.h"
 #include "machine/params.h"
+#include "monitor/costs.h"
+#include "policies/policy.h"
+#include "replay/replay.h"
 #include "replay/sweep.h"
 #include "tests/testlib.h"
+#include "traces/params.h"
+#include "traces/trace.h"
 
 static const struct param_table *const tables[] = { &machine_param_table, NULL };
+static const struct param_table *const all_tables[] = {
+	&machine_param_table, &trace_param_table, &monitor_param_table, &policy_param_table,
+	&replay_param_table, &capture_param_table, NULL,
+};
 
 START_TEST(vary_lists_and_ranges)
 {
@@ -76,12 +86,124 @@ START_TEST(cartesian_product)
 }
 END_TEST
 
+START_TEST(batch_sizes)
+{
+	ck_assert_int_eq(rpl_sweep_batch_size(16, 2, 8), 8);
+	ck_assert_int_eq(rpl_sweep_batch_size(16, 2, 4), 4);
+	ck_assert_int_eq(rpl_sweep_batch_size(5, 2, 8), 3);    /* both workers get work */
+	ck_assert_int_eq(rpl_sweep_batch_size(3, 8, 8), 1);
+	ck_assert_int_eq(rpl_sweep_batch_size(0, 2, 8), 1);
+	ck_assert_int_eq(rpl_sweep_batch_size(100, 1, 0), 100);
+}
+END_TEST
+
+/* The run's callback: records what came back. */
+struct got {
+	int n, seen[16];
+	uint64_t cycles[16], tlb[16];
+	int fail_at;   /* >0: fail on that call */
+};
+
+static int on_done(void *ctx, int task, int point, const struct rpl_results *r, struct sim_err *err)
+{
+	struct got *g = ctx;
+	ck_assert_int_eq(task, 0);
+	ck_assert(point >= 0 && point < 16);
+	g->n++;
+	g->seen[point]++;
+	g->cycles[point] = r->cycles;
+	g->tlb[point] = r->tlb_misses;
+	ck_assert_int_eq(r->ncpus, 2);
+	ck_assert_uint_gt(r->cpu[1].cycles[RPL_USER] + r->cpu[0].cycles[RPL_USER], 0);
+	if (g->fail_at && g->n == g->fail_at)
+		return sim_errf(err, SIM_EIO, "callback refused point %d", point);
+	return SIM_OK;
+}
+
+START_TEST(run_in_workers)
+{
+	struct sim_err err = { 0 };
+	const char *path = t_path("sweep.dtr");
+	const char *cap[] = { "capture.cpus=2", "machine.cpus=2", "capture.synth.refs=20000", NULL };
+	struct rpl_results res;
+	struct rpl_vary v;
+	struct rpl_point *p;
+	const struct rpl_point *pp[16];
+	struct got g = { 0 };
+	int n;
+	cfg *c;
+
+	ck_assert_int_eq(cfg_new(&c, all_tables, &err), SIM_OK);
+	for (int i = 0; cap[i]; i++)
+		ck_assert_int_eq(cfg_set_assignment(c, cap[i], "test", &err), SIM_OK);
+	ck_assert_msg(cap_run(c, cap_find_guest("synthetic"), path, &res, NULL, NULL, &err) == SIM_OK,
+		      "%s", err.msg);
+	rpl_results_free(&res);
+	ck_assert_int_eq(rpl_vary_parse(c, "machine.tlb.entries=16:56:8", &v, &err), SIM_OK);
+	ck_assert_int_eq(rpl_sweep_points(c, RPL_DISCO, &v, 1, 1, &p, &n, &err), SIM_OK);
+	ck_assert_int_eq(n, 6);
+	for (int i = 0; i < n; i++)
+		pp[i] = &p[i];
+	{
+		struct rpl_sweep_task t = { path, pp, n };
+		struct rpl_sweep_opts o = { .jobs = 2, .batch = 2, .done = on_done, .ctx = &g };
+		ck_assert_msg(rpl_sweep_run(&t, 1, &o, &err) == SIM_OK, "%s", err.msg);
+	}
+	ck_assert_int_eq(g.n, n);
+	for (int i = 0; i < n; i++) {
+		struct rpl_source src;
+		trc_reader *r;
+		ck_assert_int_eq(g.seen[i], 1);
+		/* each point as a replay of its own gives the same numbers */
+		ck_assert_int_eq(trc_reader_open(&r, path, &err), SIM_OK);
+		rpl_source_from_reader(&src, r);
+		ck_assert_int_eq(rpl_run(p[i].c, RPL_DISCO, &src, &res, NULL, NULL, &err), SIM_OK);
+		ck_assert_uint_eq(res.cycles, g.cycles[i]);
+		ck_assert_uint_eq(res.tlb_misses, g.tlb[i]);
+		rpl_results_free(&res);
+		trc_reader_close(r);
+	}
+	ck_assert_uint_gt(g.tlb[0], g.tlb[5]);   /* 16 entries miss more than 56 */
+	/* a refusing callback stops the sweep with its error */
+	memset(&g, 0, sizeof g);
+	g.fail_at = 2;
+	{
+		struct rpl_sweep_task t = { path, pp, n };
+		struct rpl_sweep_opts o = { .jobs = 2, .batch = 1, .done = on_done, .ctx = &g };
+		ck_assert_int_eq(rpl_sweep_run(&t, 1, &o, &err), SIM_EIO);
+		ck_assert_ptr_nonnull(strstr(err.msg, "callback refused"));
+		ck_assert_int_eq(g.n, 2);
+	}
+	/* a worker's error names the trace */
+	{
+		struct rpl_sweep_task t = { t_path("missing.dtr"), pp, 2 };
+		struct rpl_sweep_opts o = { .jobs = 2, .batch = 1, .done = on_done, .ctx = &g };
+		ck_assert_int_ne(rpl_sweep_run(&t, 1, &o, &err), SIM_OK);
+		ck_assert_ptr_nonnull(strstr(err.msg, "missing.dtr"));
+	}
+	/* a stop request ends the run */
+	{
+		volatile sig_atomic_t stop = 1;
+		struct rpl_sweep_task t = { path, pp, n };
+		struct rpl_sweep_opts o = { .jobs = 1, .batch = 1, .done = on_done, .ctx = &g, .stop = &stop };
+		ck_assert_int_eq(rpl_sweep_run(&t, 1, &o, &err), SIM_EIO);
+		ck_assert_ptr_nonnull(strstr(err.msg, "interrupted"));
+	}
+	rpl_sweep_points_free(p, n);
+	rpl_vary_free(&v);
+	cfg_free(c);
+}
+END_TEST
+
 Suite *make_suite(void)
 {
 	Suite *s = suite_create("sweep");
 	TCase *tc = tcase_create("sweep");
 	tcase_add_test(tc, vary_lists_and_ranges);
 	tcase_add_test(tc, cartesian_product);
+	tcase_add_test(tc, batch_sizes);
+	tcase_add_test(tc, run_in_workers);
+	tcase_set_timeout(tc, 60);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -1,0 +1,620 @@
+/* disco sweep TRACE...: replay traces over the cartesian product of parameter
+ * values into one sweep file; or write the points as batch jobs, or merge
+ * the jobs' files. */
+#include <errno.h>
+#include <getopt.h>
+#include <glob.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "analysis/results.h"
+#include "analysis/sweep.h"
+#include "base/mem.h"
+#include "cli/cli.h"
+#include "replay/replay.h"
+#include "replay/sweep.h"
+#include "traces/trace.h"
+
+int cli_trace_cfg(trc_reader *r, const char *path, const struct cli_cfg_ops *ops, cfg **out,
+		  struct sim_err *err);
+
+static const char usage[] =
+	"usage: disco sweep TRACE... --vary name=v1,v2,... [--vary name=lo:hi:step ...]\n"
+	"                   [--mode native|disco|uma] [--policy kind=name ...] [--set name=value ...]\n"
+	"                   [--config FILE] [--seeds N] [-j N] [--batch N] -o SWEEP.h5\n"
+	"       disco sweep TRACE... --vary ... --emit-jobs DIR      (write batch jobs, run nothing)\n"
+	"       disco sweep --merge DIR -o SWEEP.h5                  (gather the jobs' files)\n"
+	"\n"
+	"Replay each trace under every combination of the --vary values (the\n"
+	"cartesian product), times --seeds replicas (seed k sets machine.tlb.seed to\n"
+	"the base value + k).  Each trace's configuration is built as for disco\n"
+	"replay: the trace's own, then --config, --set and --policy in order, then\n"
+	"the point's values.  Points of one trace share passes: a worker replays a\n"
+	"batch of points decoding the trace once.\n"
+	"\n"
+	"Every finished point is written to SWEEP.h5 at once, as a run named\n"
+	"p<hash of its configuration>-<trace fingerprint>; rerunning the same command\n"
+	"after an interruption skips the points already there.  At the end the\n"
+	"table `sweep` (one row per point; with --seeds, mean, sd and 95% CI per\n"
+	"figure) is rewritten; analysis/RESULTS.md gives its layout.\n"
+	"\n"
+	"  --vary name=v1,v2   values of one parameter (lo:hi:step for a numeric range)\n"
+	"  --seeds N           N replicas of each point (N >= 2 gives confidence intervals)\n"
+	"  -j, --jobs N        worker processes (default: the number of cores)\n"
+	"  --batch N           most points in one shared pass (default 8, and at most\n"
+	"                      points / N, so every worker has some): a point is\n"
+	"                      written when its batch ends, so smaller batches lose less\n"
+	"                      to an interruption and larger ones decode the trace less\n"
+	"  -o FILE             the sweep file (HDF5), created or completed\n"
+	"  --emit-jobs DIR     write DIR/jobs.txt (one disco sweep command per point,\n"
+	"                      each writing DIR/points/KEY.h5) and DIR/sweep.slurm (a\n"
+	"                      Slurm job array running line $SLURM_ARRAY_TASK_ID)\n"
+	"  --merge DIR         add every DIR/points/*.h5 to -o FILE and write its table\n"
+	"  --only KEY,...      run only the points with these run names (jobs use it)\n"
+	"  --table             print the sweep table at the end\n"
+	"  --quiet             no summary line\n";
+
+static volatile sig_atomic_t stop_signal;
+
+static void on_signal(int sig)
+{
+	stop_signal = sig;
+}
+
+struct trace_pts {
+	const char *path;
+	cfg *base;
+	struct rpl_point *pts;
+	int npts;
+	uint64_t tag;
+	char (*key)[32];      /* [npts] */
+	const struct rpl_point **todo;
+	char (**todo_key)[32];
+	int ntodo;
+};
+
+struct progress {
+	const char *out;
+	struct trace_pts *tp;
+	int total, done;
+	double start;
+	int shown;
+};
+
+static double now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
+static int on_point(void *ctx, int task, int point, const struct rpl_results *r, struct sim_err *err)
+{
+	struct progress *p = ctx;
+	struct trace_pts *t = &p->tp[task];
+	an_file *f;
+	int rc = an_open(&f, p->out, AN_APPEND, err);
+	if (rc)
+		return rc;
+	if ((rc = an_add_run(f, *t->todo_key[point], t->todo[point]->c, r, t->path, err)) != SIM_OK) {
+		an_close(f, NULL);
+		return rc;
+	}
+	if ((rc = an_close(f, err)) != SIM_OK)
+		return rc;
+	p->done++;
+	return SIM_OK;
+}
+
+/* The progress line: points written, rate and time left from the points done
+ * including the running batches' fractions. */
+static void on_progress(void *ctx, double points)
+{
+	struct progress *p = ctx;
+	double el = now() - p->start, rate = el > 0 ? points / el : 0;
+	if (!isatty(2))
+		return;
+	fprintf(stderr, "\r\033[Ksweep: %d/%d points written, %.2f points/s, ", p->done, p->total, rate);
+	if (rate > 0)
+		fprintf(stderr, "%.0f s left", (p->total - points) / rate);
+	else
+		fprintf(stderr, "time left not known yet");
+	p->shown = 1;
+}
+
+/* A word for the shell: single-quoted unless plain. */
+static void shq(FILE *f, const char *s)
+{
+	if (*s && strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-+=.,:/@%") == strlen(s)) {
+		fputs(s, f);
+		return;
+	}
+	fputc('\'', f);
+	for (; *s; s++)
+		if (*s == '\'')
+			fputs("'\\''", f);
+		else
+			fputc(*s, f);
+	fputc('\'', f);
+}
+
+static const char *opt_name(int opt)
+{
+	return opt == CLI_OPT_SET ? "--set" : opt == CLI_OPT_CONFIG ? "--config" : "--policy";
+}
+
+/* Write DIR/jobs.txt and DIR/sweep.slurm; returns the job count or -1. */
+static int emit_jobs(const char *dir, struct trace_pts *tp, int ntp, const char *mode_arg,
+		     const struct cli_cfg_ops *ops, char **vary, int nvary, int nseeds,
+		     struct sim_err *err)
+{
+	char path[PATH_MAX + 64], tmp[PATH_MAX + 96], self[PATH_MAX], cwd[PATH_MAX], adir[PATH_MAX];
+	ssize_t sl;
+	FILE *f;
+	int n = 0;
+
+	if ((mkdir(dir, 0777) != 0 && errno != EEXIST) || !realpath(dir, adir)) {
+		sim_errf(err, SIM_EIO, "%s: %s", dir, strerror(errno));
+		return -1;
+	}
+	snprintf(path, sizeof path, "%s/points", adir);
+	if (mkdir(path, 0777) != 0 && errno != EEXIST) {
+		sim_errf(err, SIM_EIO, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	snprintf(path, sizeof path, "%s/logs", adir);
+	mkdir(path, 0777);
+	sl = readlink("/proc/self/exe", self, sizeof self - 1);
+	if (sl <= 0)
+		snprintf(self, sizeof self, "disco");
+	else
+		self[sl] = '\0';
+	if (!getcwd(cwd, sizeof cwd)) {
+		sim_errf(err, SIM_EIO, "cannot find the current directory: %s", strerror(errno));
+		return -1;
+	}
+
+	snprintf(path, sizeof path, "%s/jobs.txt", adir);
+	snprintf(tmp, sizeof tmp, "%s.tmp-%ld", path, (long)getpid());
+	if (!(f = fopen(tmp, "w"))) {
+		sim_errf(err, SIM_EIO, "%s: %s", tmp, strerror(errno));
+		return -1;
+	}
+	for (int t = 0; t < ntp; t++)
+		for (int k = 0; k < tp[t].npts; k++) {
+			char out[PATH_MAX + 64];
+			shq(f, self);
+			fputs(" sweep ", f);
+			shq(f, tp[t].path);
+			if (mode_arg) {
+				fputs(" --mode ", f);
+				shq(f, mode_arg);
+			}
+			for (int i = 0; i < ops->n; i++) {
+				fprintf(f, " %s ", opt_name(ops->op[i].opt));
+				shq(f, ops->op[i].arg);
+			}
+			for (int i = 0; i < nvary; i++) {
+				fputs(" --vary ", f);
+				shq(f, vary[i]);
+			}
+			if (nseeds > 1)
+				fprintf(f, " --seeds %d", nseeds);
+			fprintf(f, " --only %s -j 1 --quiet -o ", tp[t].key[k]);
+			snprintf(out, sizeof out, "%s/points/%s.h5", adir, tp[t].key[k]);
+			shq(f, out);
+			fputc('\n', f);
+			n++;
+		}
+	if (fclose(f) != 0 || rename(tmp, path) != 0) {
+		unlink(tmp);
+		sim_errf(err, SIM_EIO, "%s: write failed", path);
+		return -1;
+	}
+
+	snprintf(path, sizeof path, "%s/sweep.slurm", adir);
+	snprintf(tmp, sizeof tmp, "%s.tmp-%ld", path, (long)getpid());
+	if (!(f = fopen(tmp, "w"))) {
+		sim_errf(err, SIM_EIO, "%s: %s", tmp, strerror(errno));
+		return -1;
+	}
+	fprintf(f, "#!/bin/sh\n"
+		   "# A Slurm job array over the points of a disco sweep: task i runs line i\n"
+		   "# of jobs.txt, which writes points/KEY.h5.  Submit with\n"
+		   "#   sbatch %s/sweep.slurm\n"
+		   "# and when every task is done, gather the points with\n"
+		   "#   disco sweep --merge %s -o SWEEP.h5\n"
+		   "#SBATCH --job-name=disco-sweep\n"
+		   "#SBATCH --array=1-%d\n"
+		   "#SBATCH --ntasks=1\n"
+		   "#SBATCH --cpus-per-task=1\n"
+		   "#SBATCH --output=%s/logs/%%A_%%a.log\n"
+		   "set -eu\n"
+		   "cd ", adir, adir, n, adir);
+	shq(f, cwd);
+	fputs("\nline=$(sed -n \"${SLURM_ARRAY_TASK_ID}p\" ", f);
+	snprintf(path, sizeof path, "%s/jobs.txt", adir);
+	shq(f, path);
+	fputs(")\n[ -n \"$line\" ] || { echo \"no job line $SLURM_ARRAY_TASK_ID\" >&2; exit 2; }\n"
+	      "exec sh -c \"$line\"\n", f);
+	snprintf(path, sizeof path, "%s/sweep.slurm", adir);
+	if (fclose(f) != 0 || rename(tmp, path) != 0) {
+		unlink(tmp);
+		sim_errf(err, SIM_EIO, "%s: write failed", path);
+		return -1;
+	}
+	chmod(path, 0755);
+	return n;
+}
+
+static int merge(const char *dir, const char *out, int quiet, int show_table)
+{
+	struct sim_err err = { 0 };
+	char pat[PATH_MAX + 32];
+	glob_t g;
+	cfg *proto = NULL;
+	int added = 0, present = 0, rows = 0, rc;
+
+	snprintf(pat, sizeof pat, "%s/points/*.h5", dir);
+	rc = glob(pat, 0, NULL, &g);
+	if (rc == GLOB_NOMATCH || (rc == 0 && g.gl_pathc == 0)) {
+		fprintf(stderr, "disco sweep: %s: no point files (points/*.h5) to merge\n", dir);
+		return 2;
+	}
+	if (rc != 0) {
+		fprintf(stderr, "disco sweep: %s: cannot list the point files\n", dir);
+		return 1;
+	}
+	rc = cli_new_cfg(&proto, &err);
+	if (rc == SIM_OK)
+		rc = an_sweep_merge(out, (const char *const *)g.gl_pathv, (int)g.gl_pathc, proto, &added,
+				    &present, &err);
+	if (rc == SIM_OK)
+		rc = an_sweep_table_write(out, proto, &rows, &err);
+	if (rc != SIM_OK) {
+		cfg_free(proto);
+		globfree(&g);
+		return cli_fail("sweep", &err);
+	}
+	if (!quiet)
+		printf("merged %zu point files into %s: %d runs added, %d already there; table: %d rows\n",
+		       g.gl_pathc, out, added, present, rows);
+	globfree(&g);
+	cfg_free(proto);
+	if (show_table && cli_sweep_print_table(stdout, out, 0, &err) != SIM_OK)
+		return cli_fail("sweep", &err);
+	return 0;
+}
+
+static int has_key(const char *list, const char *key)
+{
+	size_t n = strlen(key);
+	for (const char *p = list; p && *p;) {
+		size_t len = strcspn(p, ",");
+		if (len == n && !strncmp(p, key, n))
+			return 1;
+		p += len;
+		if (*p == ',')
+			p++;
+	}
+	return 0;
+}
+
+int cmd_sweep(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "help", no_argument, 0, 'h' },
+		{ "vary", required_argument, 0, 'v' },
+		{ "mode", required_argument, 0, 'm' },
+		{ "set", required_argument, 0, CLI_OPT_SET },
+		{ "config", required_argument, 0, CLI_OPT_CONFIG },
+		{ "policy", required_argument, 0, CLI_OPT_POLICY },
+		{ "seeds", required_argument, 0, 's' },
+		{ "jobs", required_argument, 0, 'j' },
+		{ "batch", required_argument, 0, 'b' },
+		{ "output", required_argument, 0, 'o' },
+		{ "emit-jobs", required_argument, 0, 'E' },
+		{ "merge", required_argument, 0, 'M' },
+		{ "only", required_argument, 0, 'O' },
+		{ "table", no_argument, 0, 'T' },
+		{ "quiet", no_argument, 0, 'q' },
+		{ 0, 0, 0, 0 },
+	};
+	struct cli_cfg_ops ops = { 0 };
+	struct sim_err err = { 0 };
+	char *vary_arg[64];
+	struct rpl_vary vary[64];
+	struct trace_pts *tp = NULL;
+	struct rpl_sweep_task *tasks = NULL;
+	struct progress prog = { 0 };
+	const char *out = NULL, *emit = NULL, *merge_dir = NULL, *only = NULL, *mode_arg = NULL;
+	char **done_names = NULL;
+	size_t ndone = 0;
+	long ncores = sysconf(_SC_NPROCESSORS_ONLN);
+	int nvary = 0, nvary_parsed = 0, ntp = 0, mode_opt = -1, nseeds = 1, jobs = ncores > 0 ? (int)ncores : 1;
+	int batch = 8, quiet = 0, show_table = 0, o, rc = 0, total = 0, skipped = 0, rows = 0;
+	struct sigaction sa, old_int, old_term;
+
+	optind = 1;
+	while ((o = getopt_long(argc, argv, "hj:o:", opts, NULL)) != -1) {
+		char *end;
+		long v;
+		switch (o) {
+		case 'h': fputs(usage, stdout); return 0;
+		case 'v':
+			if (nvary == 64)
+				return cli_usage_error("sweep", "more than 64 --vary options");
+			vary_arg[nvary++] = optarg;
+			break;
+		case 'm':
+			if (rpl_mode_parse(optarg, &mode_opt))
+				return cli_usage_error("sweep", "--mode: '%s' is not native, disco or uma", optarg);
+			mode_arg = optarg;
+			break;
+		case CLI_OPT_SET: case CLI_OPT_CONFIG: case CLI_OPT_POLICY:
+			if (cli_cfg_ops_add(&ops, o, optarg, "sweep"))
+				return 2;
+			break;
+		case 's': case 'j': case 'b':
+			errno = 0;
+			v = strtol(optarg, &end, 10);
+			if (*optarg == '\0' || *end || errno || v < 1 || v > 100000)
+				return cli_usage_error("sweep", "%s: '%s' is not a whole number from 1 to 100000",
+						       o == 's' ? "--seeds" : o == 'j' ? "-j" : "--batch", optarg);
+			if (o == 's')
+				nseeds = (int)v;
+			else if (o == 'j')
+				jobs = (int)v;
+			else
+				batch = (int)v;
+			break;
+		case 'o': out = optarg; break;
+		case 'E': emit = optarg; break;
+		case 'M': merge_dir = optarg; break;
+		case 'O': only = optarg; break;
+		case 'T': show_table = 1; break;
+		case 'q': quiet = 1; break;
+		default: return cli_usage_error("sweep", "bad option");
+		}
+	}
+	if (merge_dir) {
+		if (!out)
+			return cli_usage_error("sweep", "--merge needs -o SWEEP.h5");
+		if (optind < argc || nvary || emit)
+			return cli_usage_error("sweep", "--merge takes no traces, --vary or --emit-jobs");
+		return merge(merge_dir, out, quiet, show_table);
+	}
+	if (optind >= argc)
+		return cli_usage_error("sweep", "which traces?");
+	if (!out && !emit)
+		return cli_usage_error("sweep", "name the sweep file with -o SWEEP.h5 (or --emit-jobs DIR)");
+	if (nvary == 0 && nseeds < 2)
+		return cli_usage_error("sweep", "nothing to sweep: give --vary name=v1,v2,... (or --seeds N)");
+
+	ntp = argc - optind;
+	tp = sim_calloc((size_t)ntp, sizeof *tp);
+	tasks = sim_calloc((size_t)ntp, sizeof *tasks);
+	if (!tp || !tasks) {
+		sim_errf(&err, SIM_ENOMEM, "out of memory");
+		goto fail;
+	}
+	/* every trace's points */
+	for (int t = 0; t < ntp; t++) {
+		trc_reader *r;
+		int mode = mode_opt;
+		tp[t].path = argv[optind + t];
+		if ((rc = trc_reader_open(&r, tp[t].path, &err)) != SIM_OK)
+			goto fail;
+		rc = cli_trace_cfg(r, tp[t].path, &ops, &tp[t].base, &err);
+		tp[t].tag = rpl_trace_tag(r);
+		trc_reader_close(r);
+		if (rc)
+			goto fail;
+		if (mode < 0 && rpl_mode_parse(cfg_str(tp[t].base, "capture.mode"), &mode))
+			mode = RPL_NATIVE;
+		for (int i = 0; i < nvary; i++) {
+			if ((rc = rpl_vary_parse(tp[t].base, vary_arg[i], &vary[i], &err)) != SIM_OK) {
+				nvary_parsed = i;
+				goto fail;
+			}
+		}
+		nvary_parsed = nvary;
+		rc = rpl_sweep_points(tp[t].base, mode, vary, nvary, nseeds, &tp[t].pts, &tp[t].npts, &err);
+		for (int i = 0; i < nvary; i++)
+			rpl_vary_free(&vary[i]);
+		nvary_parsed = 0;
+		if (rc)
+			goto fail;
+		tp[t].key = sim_calloc((size_t)tp[t].npts, sizeof *tp[t].key);
+		tp[t].todo = sim_calloc((size_t)tp[t].npts, sizeof *tp[t].todo);
+		tp[t].todo_key = sim_calloc((size_t)tp[t].npts, sizeof *tp[t].todo_key);
+		if (!tp[t].key || !tp[t].todo || !tp[t].todo_key) {
+			rc = sim_errf(&err, SIM_ENOMEM, "out of memory");
+			goto fail;
+		}
+		for (int k = 0; k < tp[t].npts; k++)
+			an_sweep_key(tp[t].key[k], sizeof tp[t].key[k], tp[t].pts[k].hash, tp[t].tag);
+		total += tp[t].npts;
+	}
+	if (emit) {
+		int n = emit_jobs(emit, tp, ntp, mode_arg, &ops, vary_arg, nvary, nseeds, &err);
+		if (n < 0)
+			goto fail;
+		if (!quiet)
+			printf("wrote %d jobs to %s/jobs.txt and a Slurm job array to %s/sweep.slurm\n"
+			       "run them (sbatch %s/sweep.slurm, or each line of jobs.txt), then:\n"
+			       "  disco sweep --merge %s -o SWEEP.h5\n", n, emit, emit, emit, emit);
+		goto done;
+	}
+
+	/* what is left to do */
+	if (access(out, F_OK) == 0 && (rc = an_list_runs(out, &done_names, &ndone, &err)) != SIM_OK)
+		goto fail;
+	{
+		int nonly = 0;
+		total = 0;
+		for (int t = 0; t < ntp; t++) {
+			for (int k = 0; k < tp[t].npts; k++) {
+				int have = 0;
+				if (only && !has_key(only, tp[t].key[k]))
+					continue;
+				nonly++;
+				total++;
+				for (size_t d = 0; d < ndone && !have; d++)
+					have = !strcmp(done_names[d], tp[t].key[k]);
+				if (have) {
+					skipped++;
+					continue;
+				}
+				tp[t].todo[tp[t].ntodo] = &tp[t].pts[k];
+				tp[t].todo_key[tp[t].ntodo] = &tp[t].key[k];
+				tp[t].ntodo++;
+			}
+			tasks[t].trace_path = tp[t].path;
+			tasks[t].points = tp[t].todo;
+			tasks[t].npoints = tp[t].ntodo;
+		}
+		if (only && nonly == 0) {
+			rc = sim_errf(&err, SIM_EINVAL, "--only %s: no point of this sweep has that name", only);
+			goto fail;
+		}
+	}
+	if (nvary) {
+		const char *names[64];
+		for (int i = 0; i < nvary; i++) {
+			static char buf[64][128];
+			size_t len = strcspn(vary_arg[i], "=");
+			snprintf(buf[i], sizeof buf[i], "%.*s", (int)(len < 127 ? len : 127), vary_arg[i]);
+			names[i] = buf[i];
+		}
+		if ((rc = an_sweep_note_vary(out, names, nvary, &err)) != SIM_OK)
+			goto fail;
+	}
+
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, &old_int);
+	sigaction(SIGTERM, &sa, &old_term);
+	prog.out = out;
+	prog.tp = tp;
+	prog.total = total - skipped;
+	prog.start = now();
+	{
+		struct rpl_sweep_opts so = { .jobs = jobs, .batch = batch, .stop = &stop_signal,
+					     .done = on_point, .progress = on_progress, .ctx = &prog };
+		rc = rpl_sweep_run(tasks, ntp, &so, &err);
+	}
+	sigaction(SIGINT, &old_int, NULL);
+	sigaction(SIGTERM, &old_term, NULL);
+	if (prog.shown)
+		fprintf(stderr, "\r\033[K");
+	{
+		/* the table of whatever is done, even after a failure */
+		struct sim_err terr = { 0 };
+		int trc = an_sweep_table_write(out, tp[0].base, &rows, &terr);
+		if (rc == SIM_OK && trc != SIM_OK) {
+			rc = trc;
+			err = terr;
+		}
+	}
+	if (stop_signal) {
+		fprintf(stderr, "disco sweep: interrupted: %d of %d points done and kept in %s; "
+			"run the same command again to finish\n", skipped + prog.done, total, out);
+		rc = 128 + stop_signal;
+		goto out_free;
+	}
+	if (rc)
+		goto fail;
+	if (!quiet)
+		printf("sweep: %d points: %d replayed, %d skipped (already in %s); table: %d rows\n",
+		       total, prog.done, skipped, out, rows);
+	if (show_table && (rc = cli_sweep_print_table(stdout, out, 0, &err)) != SIM_OK)
+		goto fail;
+done:
+	rc = 0;
+	goto out_free;
+fail:
+	for (int i = 0; i < nvary_parsed; i++)
+		rpl_vary_free(&vary[i]);
+	rc = cli_fail("sweep", &err);
+out_free:
+	for (int t = 0; tp && t < ntp; t++) {
+		rpl_sweep_points_free(tp[t].pts, tp[t].npts);
+		cfg_free(tp[t].base);
+		sim_free(tp[t].key);
+		sim_free(tp[t].todo);
+		sim_free(tp[t].todo_key);
+	}
+	sim_free(tp);
+	sim_free(tasks);
+	an_free_names(done_names, ndone);
+	return rc;
+}
+
+/* A CSV cell (column c), quoted when it holds a comma, a quote or a newline. */
+static void csv_cell(FILE *f, int c, const char *s)
+{
+	if (c)
+		fputc(',', f);
+	if (!strpbrk(s, ",\"\n")) {
+		fputs(s, f);
+		return;
+	}
+	fputc('"', f);
+	for (; *s; s++) {
+		if (*s == '"')
+			fputc('"', f);
+		fputc(*s, f);
+	}
+	fputc('"', f);
+}
+
+int cli_sweep_print_table(FILE *f, const char *path, int format, struct sim_err *err)
+{
+	struct an_table t;
+	int rc = an_sweep_table_read(path, &t, err), *w;
+	char cell[256];
+	if (rc)
+		return rc;
+	w = sim_calloc((size_t)t.ncols + 1, sizeof *w);
+	if (!w) {
+		an_table_free(&t);
+		return sim_errf(err, SIM_ENOMEM, "out of memory");
+	}
+	for (int c = 0; c < t.ncols; c++) {
+		w[c] = (int)strlen(t.cols[c].name);
+		for (int r = 0; r < t.nrows; r++) {
+			an_table_cell(&t, c, r, cell, sizeof cell);
+			if ((int)strlen(cell) > w[c])
+				w[c] = (int)strlen(cell);
+		}
+	}
+	for (int c = 0; c < t.ncols; c++)
+		if (format)
+			csv_cell(f, c, t.cols[c].name);
+		else
+			fprintf(f, "%s%-*s", c ? "  " : "", w[c], t.cols[c].name);
+	fputc('\n', f);
+	for (int r = 0; r < t.nrows; r++) {
+		for (int c = 0; c < t.ncols; c++) {
+			an_table_cell(&t, c, r, cell, sizeof cell);
+			if (format)
+				csv_cell(f, c, cell);
+			else if (t.cols[c].kind == AN_COL_STR)
+				fprintf(f, "%s%-*s", c ? "  " : "", w[c], cell);
+			else
+				fprintf(f, "%s%*s", c ? "  " : "", w[c], cell);
+		}
+		fputc('\n', f);
+	}
+	sim_free(w);
+	an_table_free(&t);
+	return SIM_OK;
+}

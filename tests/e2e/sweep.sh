@@ -1,0 +1,159 @@
+#!/bin/sh
+# End-to-end: disco sweep (points, resume, seeds, jobs and merge), its table
+# read from Python, disco results --table and the sweep plot.
+. "$(dirname "$0")/lib.sh"
+
+PY=/usr/bin/python3
+[ -x "$PY" ] || PY=python3
+V1="--vary machine.l2.size=256K,1M"
+V2="--vary machine.tlb.entries=32,64"
+
+run "capture" 0 "$DISCO" capture synthetic -o "$T/s.dtr" --cpus 2 --set machine.cpus=2 \
+	--scale 0.05 --quiet
+run "sweep 4 points" 0 "$DISCO" sweep "$T/s.dtr" --mode disco $V1 $V2 -j 2 -o "$T/a.h5"
+has "$T/out" "all replayed" '^sweep: 4 points: 4 replayed, 0 skipped'
+run "same command again" 0 "$DISCO" sweep "$T/s.dtr" --mode disco $V1 $V2 -j 2 -o "$T/a.h5"
+has "$T/out" "nothing new" '^sweep: 4 points: 0 replayed, 4 skipped'
+run "results lists the runs" 0 "$DISCO" results "$T/a.h5"
+if [ "$(grep -c '^run p[0-9a-f]\{16\}-[0-9a-f]\{8\}$' "$T/out")" -eq 4 ]; then ok; else fail "4 runs named by key"; fi
+run "results --table" 0 "$DISCO" results "$T/a.h5" --table
+has "$T/out" "table header" '^group +trace +mode +nseeds +machine\.l2\.size +machine\.tlb\.entries +cycles'
+if [ "$(wc -l <"$T/out")" -eq 5 ]; then ok; else fail "results --table: 1 + 4 lines"; fi
+run "results --table csv" 0 "$DISCO" results "$T/a.h5" --table --format csv
+has "$T/out" "csv row" '^p[0-9a-f]+-[0-9a-f]+,[^,]*s\.dtr,disco,1,262144,32,[0-9]+,'
+
+run "h5py and pandas read the table" 0 "$PY" -c '
+import sys, h5py, numpy as np, pandas as pd
+f = h5py.File(sys.argv[1], "r")
+t = pd.DataFrame(f["sweep"][:])
+for c in ("group", "trace", "mode"):
+    t[c] = t[c].str.decode("utf-8")
+assert t.shape[0] == 4, t.shape
+need = ["group", "trace", "mode", "nseeds", "machine.l2.size", "machine.tlb.entries", "cycles",
+        "seconds", "user", "kernel", "kernel_sync", "monitor", "idle", "stall_local",
+        "stall_remote", "tlb_misses", "l2tlb_hits", "locality"]
+assert all(c in t.columns for c in need), list(t.columns)
+assert list(f.attrs["sweep_vary"]) == ["machine.l2.size", "machine.tlb.entries"]
+assert sorted(t["machine.l2.size"]) == [262144, 262144, 1048576, 1048576]
+assert (t["mode"] == "disco").all() and (t["nseeds"] == 1).all()
+assert set(t["group"]) == set(k for k in f if k != "sweep")
+units = dict(zip([n for n in t.columns], f["sweep"].attrs["units"]))
+assert units["cycles"] == "cycles" and units["machine.l2.size"] == "bytes", units
+for _, r in t.iterrows():
+    g = f[r["group"]]
+    bd = g["breakdown"][:].sum(axis=0)
+    assert list(bd) == [r["user"], r["kernel"], r["kernel_sync"], r["monitor"], r["idle"]]
+    assert g["counters"][0]["tlb_misses"] == r["tlb_misses"]
+    assert g.attrs["machine.l2.size"] in ("256K", "1M")
+    assert abs(r["seconds"] - r["cycles"] / 400e6) < 1e-12
+# a bigger L2 cannot make the run longer here; more TLB entries miss less
+small = t[t["machine.l2.size"] == 262144].set_index("machine.tlb.entries")
+big = t[t["machine.l2.size"] == 1048576].set_index("machine.tlb.entries")
+assert (big["cycles"] < small["cycles"]).all()
+assert small.loc[64, "tlb_misses"] < small.loc[32, "tlb_misses"]
+' "$T/a.h5"
+
+# an interrupted sweep (simulated: half of it written first) completes with
+# the same numbers
+run "half a sweep" 0 "$DISCO" sweep "$T/s.dtr" --mode disco $V1 --vary machine.tlb.entries=32 \
+	-j 1 -o "$T/b.h5"
+run "the whole sweep over it" 0 "$DISCO" sweep "$T/s.dtr" --mode disco $V1 $V2 -j 2 -o "$T/b.h5"
+has "$T/out" "the rest only" '^sweep: 4 points: 2 replayed, 2 skipped'
+cat >"$T/same.py" <<'PYEOF'
+import sys, h5py, pandas as pd
+a, b = (pd.DataFrame(h5py.File(p, "r")["sweep"][:]) for p in sys.argv[1:3])
+drop = [c for c in a.columns if c == "wall_seconds"]
+assert a.shape == b.shape, (a.shape, b.shape)
+assert list(a.columns) == list(b.columns)
+assert a.drop(columns=drop).equals(b.drop(columns=drop)), (a, b)
+PYEOF
+run "resumed table == direct table" 0 "$PY" "$T/same.py" "$T/a.h5" "$T/b.h5"
+
+# a real interruption: killed while it runs, then the same command finishes
+run "a longer trace" 0 "$DISCO" capture synthetic -o "$T/l.dtr" --cpus 2 --set machine.cpus=2 \
+	--scale 0.3 --quiet
+"$DISCO" sweep "$T/l.dtr" --vary machine.tlb.entries=16:72:8 -j 1 --batch 1 -o "$T/k.h5" \
+	>"$T/kout" 2>"$T/kerr" &
+pid=$!
+sleep 0.7
+kill -TERM "$pid" 2>/dev/null
+wait "$pid"
+st=$?
+if [ "$st" -eq 143 ] || [ "$st" -eq 0 ]; then ok; else fail "killed sweep: exit $st"; fi
+[ "$st" -eq 143 ] && has "$T/kerr" "says how to finish" 'interrupted: [0-9]+ of 8 points done'
+run "rerun after the kill" 0 "$DISCO" sweep "$T/l.dtr" --vary machine.tlb.entries=16:72:8 -j 2 \
+	--batch 1 -o "$T/k.h5"
+has "$T/out" "completed" '^sweep: 8 points: [0-9]+ replayed, [0-9]+ skipped'
+run "direct sweep of the longer trace" 0 "$DISCO" sweep "$T/l.dtr" --vary machine.tlb.entries=16:72:8 \
+	-j 2 -o "$T/k2.h5"
+run "killed + rerun == direct" 0 "$PY" "$T/same.py" "$T/k.h5" "$T/k2.h5"
+
+# jobs for a cluster, two of them run by hand, merged
+run "emit jobs" 0 "$DISCO" sweep "$T/s.dtr" --mode disco $V1 --vary machine.tlb.entries=64 \
+	--emit-jobs "$T/jobs"
+has "$T/out" "jobs written" 'wrote 2 jobs'
+if [ "$(wc -l <"$T/jobs/jobs.txt")" -eq 2 ]; then ok; else fail "jobs.txt: 2 lines"; fi
+has "$T/jobs/sweep.slurm" "job array" '^#SBATCH --array=1-2$'
+has "$T/jobs/sweep.slurm" "runs its line" 'SLURM_ARRAY_TASK_ID'
+run "job line 1" 0 sh -c "$(sed -n 1p "$T/jobs/jobs.txt")"
+run "job line 2" 0 sh -c "$(sed -n 2p "$T/jobs/jobs.txt")"
+run "the slurm script runs a line" 0 env SLURM_ARRAY_TASK_ID=2 sh "$T/jobs/sweep.slurm"
+run "merge" 0 "$DISCO" sweep --merge "$T/jobs" -o "$T/m.h5"
+has "$T/out" "merged" 'merged 2 point files .*2 runs added'
+run "direct sweep of those points" 0 "$DISCO" sweep "$T/s.dtr" --mode disco $V1 \
+	--vary machine.tlb.entries=64 -o "$T/d.h5"
+run "merged table == direct table" 0 "$PY" "$T/same.py" "$T/m.h5" "$T/d.h5"
+run "merge nothing" 2 "$DISCO" sweep --merge "$T/nojobs" -o "$T/m2.h5"
+
+# seeds: mean, sd and confidence interval per point
+run "seeds" 0 "$DISCO" sweep "$T/s.dtr" --mode disco $V1 --seeds 3 -o "$T/seeds.h5"
+has "$T/out" "6 runs, 2 rows" '^sweep: 6 points: 6 replayed, 0 skipped.*table: 2 rows'
+run "seeded table" 0 "$PY" -c '
+import sys, h5py, numpy as np, pandas as pd
+f = h5py.File(sys.argv[1], "r")
+t = pd.DataFrame(f["sweep"][:])
+assert t.shape[0] == 2 and (t["nseeds"] == 3).all()
+for c in ("cycles", "tlb_misses", "locality"):
+    for s in ("_mean", "_sd", "_ci95"):
+        assert c + s in t.columns, c + s
+assert "cycles" not in t.columns and "machine.tlb.seed" not in t.columns
+# the mean of the three runs, from the runs themselves
+for _, r in t.iterrows():
+    runs = r["group"].decode().split()
+    cyc = [f[g].attrs["cycles"] for g in runs]
+    seeds = sorted(int(f[g].attrs["machine.tlb.seed"]) for g in runs)
+    assert len(runs) == 3 and seeds == [1, 2, 3], seeds
+    assert abs(r["cycles_mean"] - np.mean(cyc)) < 1e-6
+    assert abs(r["cycles_sd"] - np.std(cyc, ddof=1)) < 1e-6
+    assert r["cycles_ci95"] > 0
+' "$T/seeds.h5"
+
+# bad input
+run "bad --vary: unknown name" 2 "$DISCO" sweep "$T/s.dtr" --vary machine.l2.sise=1M -o "$T/x.h5"
+has "$T/err" "names the parameter" 'machine\.l2\.sise'
+run "bad --vary: no values" 2 "$DISCO" sweep "$T/s.dtr" --vary machine.l2.size -o "$T/x.h5"
+has "$T/err" "says the form" 'name=v1,v2'
+run "bad --vary: out of range" 2 "$DISCO" sweep "$T/s.dtr" --vary machine.tlb.entries=16,100000 -o "$T/x.h5"
+run "bad --vary: bad range" 2 "$DISCO" sweep "$T/s.dtr" --vary machine.tlb.entries=64:16:8 -o "$T/x.h5"
+run "no --vary" 2 "$DISCO" sweep "$T/s.dtr" -o "$T/x.h5"
+run "no output" 2 "$DISCO" sweep "$T/s.dtr" $V1
+run "bad -j" 2 "$DISCO" sweep "$T/s.dtr" $V1 -j 0 -o "$T/x.h5"
+run "missing trace" 2 "$DISCO" sweep "$T/none.dtr" $V1 -o "$T/x.h5"
+run "--only matching nothing" 2 "$DISCO" sweep "$T/s.dtr" $V1 --only p0-0 -o "$T/x.h5"
+run "a plain results file" 0 "$DISCO" replay "$T/s.dtr" --quiet -o "$T/r.h5"
+run "table of a plain results file" 2 "$DISCO" results "$T/r.h5" --table
+has "$T/err" "no sweep table" 'has no sweep table'
+run "sweep --help" 0 "$DISCO" help sweep
+has "$T/out" "help names resume" 'skips the points'
+
+if command -v gnuplot >/dev/null 2>&1; then
+	run "plot sweep" 0 "$DISCO" plot "$T/a.h5" --kind sweep --x machine.l2.size --y cycles -o "$T/sw.png"
+	if head -c 8 "$T/sw.png" | od -c | grep -q 'P   N   G'; then ok; else fail "sw.png is not a PNG"; fi
+	run "plot sweep with error bars" 0 "$DISCO" plot "$T/seeds.h5" --kind sweep --y tlb_misses -o "$T/se.svg"
+	has "$T/se.svg" "svg axis label" 'tlb_misses \(count\)'
+	run "plot sweep: bad x" 2 "$DISCO" plot "$T/a.h5" --kind sweep --x machine.cpus -o "$T/x.png"
+	has "$T/err" "lists the parameters" 'machine\.l2\.size, machine\.tlb\.entries'
+	run "plot sweep: bad y" 2 "$DISCO" plot "$T/a.h5" --kind sweep --y speed -o "$T/x.png"
+	has "$T/err" "lists the figures" 'figures: cycles, seconds'
+fi
+finish
