@@ -107,7 +107,7 @@ static int capture_and_replay(const struct an_fig_opts *o, const char *stem,
 	if (rc)
 		goto out;
 	say(o, "figures: capturing %s", trace);
-	rc = cap_run(c, cap_find_guest(cfg_str(c, "capture.workload")), trace, &cres, NULL, NULL, err);
+	rc = cap_run(c, cap_guest_of(c), trace, &cres, NULL, NULL, err);
 	if (rc)
 		goto out;
 	rpl_results_free(&cres);
