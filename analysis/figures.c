@@ -541,11 +541,13 @@ static int paper_runs(const struct an_fig_opts *o, struct paper_runs *pr, struct
 {
 	/* scales: quick keeps `disco figures --quick` to a few minutes on two cores */
 	const double q[4] = { 0.1, 0.03, 0.01, 0.05 }, full[4] = { 1, 0.5, 0.2, 1 };
+	/* a capture.scale the user set shrinks or grows every run further */
+	double user = cfg_real(o->base, "capture.scale");
 	int rc = SIM_OK;
 	for (int i = 0; i < 4 && !rc; i++) {
 		pr->fig6[i].workload = fig6_names[i];
 		pr->fig6[i].os = "irix53";
-		pr->fig6[i].scale = o->full ? full[i] : q[i];
+		pr->fig6[i].scale = (o->full ? full[i] : q[i]) * user;
 		rc = prun_do(o, &pr->fig6[i], err);
 	}
 	if (!rc) {

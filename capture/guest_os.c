@@ -113,7 +113,7 @@ struct gos {
 	uint64_t data_pages, stack_pages, parent_pages;
 	uint64_t bc_blocks, pool_pages;
 	uint64_t path[NSVC_PATH], entry_insns;
-	double kref;
+	double kref, prefault;
 	double p_shared, p_random, p_seq, run_len, func_switch;
 	double shared_file, read_miss;
 	uint64_t shared_file_blocks, file_blocks, read_bytes, write_bytes, flush_writes;
@@ -199,6 +199,16 @@ static void reg_access(struct gos *g, struct gcpu *t, unsigned kind, unsigned re
 		push(t, TRC_PRIV, 0, kind, 0, 0, 0);
 }
 
+/* A TLB write: EntryHi, EntryLo0 and EntryLo1 are loaded with mtc0 first
+ * (the Disco-aware HAL keeps these as instructions: they are TLB state the
+ * monitor reads at the write), then tlbwr or tlbwi. */
+static void tlb_write(struct gcpu *t, unsigned kind)
+{
+	for (int i = 0; i < 3; i++)
+		push(t, TRC_PRIV, 0, TRC_PRIV_MTC0, 0, 0, 0);
+	push(t, TRC_PRIV, 0, kind, 0, 0, 0);
+}
+
 /* The common kernel entry: save state, read cause/status/EPC, and on IRIX
  * 5.3 swap the wired TLB entry to its kernel use (paper 5.2). */
 static void kentry(struct gos *g, struct gcpu *t, unsigned svc)
@@ -209,7 +219,7 @@ static void kentry(struct gos *g, struct gcpu *t, unsigned svc)
 	reg_access(g, t, TRC_PRIV_MFC0, 2);   /* EPC */
 	reg_access(g, t, TRC_PRIV_MTC0, 1);   /* status: kernel mode, interrupts */
 	if (g->irix53)
-		push(t, TRC_PRIV, 0, TRC_PRIV_TLBWI, 0, 0, 0);
+		tlb_write(t, TRC_PRIV_TLBWI);
 	kpath(g, t, 0, g->entry_insns / 2);
 }
 
@@ -217,7 +227,7 @@ static void kexit(struct gos *g, struct gcpu *t, unsigned svc)
 {
 	kpath(g, t, 0, g->entry_insns - g->entry_insns / 2);
 	if (g->irix53)
-		push(t, TRC_PRIV, 0, TRC_PRIV_TLBWI, 0, 0, 0);
+		tlb_write(t, TRC_PRIV_TLBWI);
 	reg_access(g, t, TRC_PRIV_MTC0, 2);   /* EPC */
 	reg_access(g, t, TRC_PRIV_MTC0, 1);   /* status: user mode */
 	push(t, TRC_PRIV, 0, TRC_PRIV_ERET, 0, 0, 0);
@@ -256,8 +266,9 @@ static void zero_page(struct gos *g, struct gcpu *t, uint64_t p)
 	for (uint64_t off = 0; off < g->psize; off += 32) {
 		push(t, TRC_INSN, KF, 0, 4, KSEG0 + 0x2000, 0);
 		push(t, TRC_STORE, KF, 8, 0, KSEG0 + (p << g->pshift) + off, 0);
-		t->insns += 4;
 	}
+	/* not counted in t->insns: the guest's clock must not depend on the
+	 * HAL (invariant 4), or the two captures would schedule differently */
 }
 
 /* Copy len bytes from src to dst (virtual, flags for each), a line a turn. */
@@ -303,9 +314,11 @@ static void quick_fault(struct gos *g, struct gcpu *t, struct proc *p, uint64_t 
 			unsigned prot)
 {
 	kentry(g, t, TRC_SVC_QUICK_FAULT);
+	push(t, TRC_PRIV, 0, TRC_PRIV_MFC0, 0, 0, 0);   /* BadVAddr */
 	kpath(g, t, TRC_SVC_QUICK_FAULT, g->path[TRC_SVC_QUICK_FAULT]);
 	push(t, TRC_PTE_SET, 0, prot, p->asid, vpn, gp);
-	push(t, TRC_PRIV, 0, TRC_PRIV_TLBWR, 0, 0, 0);
+	push(t, TRC_PRIV, 0, TRC_PRIV_TLBP, 0, 0, 0);   /* is the stale entry there? */
+	tlb_write(t, TRC_PRIV_TLBWR);
 	kexit(g, t, TRC_SVC_QUICK_FAULT);
 }
 
@@ -578,6 +591,32 @@ static void execve(struct gos *g, struct gcpu *t, struct proc *p)
 		bc_get(g, t, t->cur, 0x200000000ull + (uint64_t)p->bin * 64 + (uint64_t)b, 0, &miss);
 	push(t, TRC_LOCK_REL, 0, 0, LOCK_BUF, 0, 0);
 	kpath(g, t, TRC_SVC_EXECVE, g->path[TRC_SVC_EXECVE] - g->path[TRC_SVC_EXECVE] / 2);
+	/* A job shortened by capture.scale runs an even sample of the full
+	 * job: that share of its pages was touched in the part not run, so
+	 * they are resident already (no fault is taken for them). */
+	if (g->prefault > 0) {
+		push(t, TRC_LOCK_ACQ, 0, 0, LOCK_MEM, 0, 0);
+		for (uint64_t k = 0; k < g->data_pages; k++)
+			if (unif(&t->rng) < g->prefault) {
+				p->data_gppn[k] = page_alloc(g, t);
+				p->data_cow[k] = 0;
+				push(t, TRC_PTE_SET, 0, TRC_PROT_VALID | TRC_PROT_WRITE, p->asid,
+				     data_vpn(g, k), p->data_gppn[k]);
+			}
+		for (uint64_t k = 0; k < g->text_pages; k++)
+			if (unif(&t->rng) < g->prefault) {
+				p->text_mapped[k] = 1;
+				push(t, TRC_PTE_SET, 0, TRC_PROT_VALID, p->asid,
+				     (TEXT_VA >> g->pshift) + k, g->text_gppn0 + (uint64_t)p->bin * g->text_pages + k);
+			}
+		for (uint64_t k = 0; k < g->shared_pages && g->p_shared > 0; k++)
+			if (unif(&t->rng) < g->prefault) {
+				p->shared_mapped[k] = 1;
+				push(t, TRC_PTE_SET, 0, TRC_PROT_VALID, p->asid,
+				     (SHARED_VA >> g->pshift) + k, g->shared_gppn0 + k);
+			}
+		push(t, TRC_LOCK_REL, 0, 0, LOCK_MEM, 0, 0);
+	}
 	/* a fresh stack: its first page, zeroed, with the arguments */
 	p->stack_gppn[0] = page_alloc(g, t);
 	zero_page(g, t, p->stack_gppn[0]);
@@ -616,7 +655,8 @@ static void user_step(struct gos *g, struct gcpu *t, struct proc *p)
 		len = (g->psize - (p->pc & (g->psize - 1))) / 4;
 	k = (p->pc - TEXT_VA) >> g->pshift;
 	if (!p->text_mapped[k]) {
-		quick_fault(g, t, p, (TEXT_VA >> g->pshift) + k, g->text_gppn0 + k, TRC_PROT_VALID);
+		quick_fault(g, t, p, (TEXT_VA >> g->pshift) + k,
+			    g->text_gppn0 + (uint64_t)p->bin * g->text_pages + k, TRC_PROT_VALID);
 		p->text_mapped[k] = 1;
 	}
 	push(t, TRC_INSN, 0, 0, (uint32_t)len, p->pc, 0);
@@ -956,6 +996,7 @@ static int gos_create(void **st, const cfg *c, uint32_t *nstreams, struct sim_er
 	{
 		double per = (double)jobs_eff / (double)jobs;
 		double sc = scale / per;   /* what the jobs' length was scaled by */
+		g->prefault = sc < 1 ? 1 - sc : 0;
 		g->opens = (uint64_t)(cfg_real(c, "capture.wl.opens") * sc + 0.5);
 		g->reads = (uint64_t)(cfg_real(c, "capture.wl.reads") * sc + 0.5);
 		g->writes = (uint64_t)(cfg_real(c, "capture.wl.writes") * sc + 0.5);
@@ -1058,17 +1099,17 @@ static const struct param_def defs[] = {
 	  "common kernel entry + exit path: register save and restore (assumed)" },
 	{ "capture.os.path.demand_zero", PARAM_INT, "700", 0, 1e7, NULL, "instructions",
 	  "DEMAND-ZERO path besides the zeroing (calibrated: Table 2, 21 us natively on IRIX 5.3)" },
-	{ "capture.os.path.quick_fault", PARAM_INT, "900", 0, 1e7, NULL, "instructions",
+	{ "capture.os.path.quick_fault", PARAM_INT, "450", 0, 1e7, NULL, "instructions",
 	  "QUICK-FAULT path (calibrated: Table 2, 5 us natively)" },
-	{ "capture.os.path.copy_on_write", PARAM_INT, "1000", 0, 1e7, NULL, "instructions",
+	{ "capture.os.path.copy_on_write", PARAM_INT, "600", 0, 1e7, NULL, "instructions",
 	  "COPY-ON-WRITE path besides the copy (calibrated: Table 2 IRIX 6.2, 94 us natively with a 16KB copy)" },
-	{ "capture.os.path.open", PARAM_INT, "9000", 0, 1e7, NULL, "instructions",
+	{ "capture.os.path.open", PARAM_INT, "3000", 0, 1e7, NULL, "instructions",
 	  "open path: namei, file table (calibrated: Table 2, 42 us natively)" },
-	{ "capture.os.path.read", PARAM_INT, "3000", 0, 1e7, NULL, "instructions",
+	{ "capture.os.path.read", PARAM_INT, "700", 0, 1e7, NULL, "instructions",
 	  "read path besides the copy (calibrated: Table 2, 23 us natively)" },
-	{ "capture.os.path.write", PARAM_INT, "1600", 0, 1e7, NULL, "instructions",
+	{ "capture.os.path.write", PARAM_INT, "350", 0, 1e7, NULL, "instructions",
 	  "write path besides the copy (calibrated: Table 2, 12 us natively)" },
-	{ "capture.os.path.execve", PARAM_INT, "90000", 0, 1e8, NULL, "instructions",
+	{ "capture.os.path.execve", PARAM_INT, "70000", 0, 1e8, NULL, "instructions",
 	  "execve path besides unmapping and the stack page (calibrated: Table 2, 437 us natively)" },
 	{ "capture.os.path.fork", PARAM_INT, "20000", 0, 1e8, NULL, "instructions",
 	  "fork path besides copying the page table (assumed)" },

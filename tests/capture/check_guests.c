@@ -89,8 +89,10 @@ START_TEST(workload_capture_equals_replay)
 	ck_assert_msg(cap_run(c, cap_guest_of(c), t_path(name), &a, NULL, NULL, &err) == SIM_OK,
 		      "%s: %s", w, err.msg);
 	ck_assert_uint_gt(a.service[TRC_SVC_EXECVE].count, 0);
-	ck_assert_uint_gt(a.service[TRC_SVC_DEMAND_ZERO].count, 0);
-	ck_assert_uint_gt(a.service[TRC_SVC_QUICK_FAULT].count, 0);
+	if (_i < 2) {   /* pmake's jobs run whole; the others are shortened samples */
+		ck_assert_uint_gt(a.service[TRC_SVC_DEMAND_ZERO].count, 0);
+		ck_assert_uint_gt(a.service[TRC_SVC_QUICK_FAULT].count, 0);
+	}
 	ck_assert_uint_gt(a.utlb_misses, 0);
 	if (disco) {
 		ck_assert_uint_gt(a.moncalls, 0);
