@@ -85,6 +85,10 @@ START_TEST(workload_capture_equals_replay)
 	struct rpl_results a, b;
 	char name[64];
 	cfg *c = wcfg(w, disco ? s1 : s0);
+	if (_i < 2) {   /* whole pmake jobs (two of them), each short */
+		ck_assert_int_eq(cfg_set(c, "capture.scale", "0.05", NULL, &err), SIM_OK);
+		ck_assert_int_eq(cfg_set(c, "capture.wl.insns", "3e5", NULL, &err), SIM_OK);
+	}
 	snprintf(name, sizeof name, "%s-%d.dtr", w, disco);
 	ck_assert_msg(cap_run(c, cap_guest_of(c), t_path(name), &a, NULL, NULL, &err) == SIM_OK,
 		      "%s: %s", w, err.msg);
