@@ -650,6 +650,8 @@ static void user_step(struct gos *g, struct gcpu *t, struct proc *p)
 		uint64_t off = (rnd(&t->rng) % ((g->cluster_pages << g->pshift) / 256)) * 256;
 		p->pc = TEXT_VA + (c << g->pshift) + off;
 		p->func_end = p->pc + 1024 + (rnd(&t->rng) % 16) * 128;
+		if (p->func_end > TEXT_VA + (g->text_pages << g->pshift))
+			p->func_end = TEXT_VA + (g->text_pages << g->pshift);
 	}
 	if ((p->pc & (g->psize - 1)) + len * 4 > g->psize)   /* runs stay in a page */
 		len = (g->psize - (p->pc & (g->psize - 1))) / 4;
