@@ -58,6 +58,7 @@
 #define LOCK_MEM 1
 #define LOCK_BUF 2
 #define LOCK_RUNQ 3
+#define SEM_VNODE 100   /* ids 100..103: directory vnode locks */
 
 enum { P_FREE, P_RUN, P_IOWAIT };
 
@@ -413,11 +414,18 @@ static void sys_open(struct gos *g, struct gcpu *t, struct proc *p)
 	int miss;
 	kentry(g, t, TRC_SVC_OPEN);
 	kpath(g, t, TRC_SVC_OPEN, g->path[TRC_SVC_OPEN] / 2);
-	push(t, TRC_LOCK_ACQ, 0, 0, LOCK_BUF, 0, 0);
-	/* namei: two directory blocks, almost always cached */
-	bc_get(g, t, t->cur, 0x7000000000ull + rnd(&t->rng) % 16, 0, &miss);
-	bc_get(g, t, t->cur, 0x7000000000ull + rnd(&t->rng) % 16, 0, &miss);
-	push(t, TRC_LOCK_REL, 0, 0, LOCK_BUF, 0, 0);
+	/* namei holds the directory's vnode lock, a sleeping lock (a
+	 * semaphore: other vCPUs opening in that directory wait) */
+	{
+		uint32_t dir = SEM_VNODE + (uint32_t)(rnd(&t->rng) % 4);
+		push(t, TRC_SEM_WAIT, 0, 0, dir, 0, 0);
+		push(t, TRC_LOCK_ACQ, 0, 0, LOCK_BUF, 0, 0);
+		/* two directory blocks, almost always cached */
+		bc_get(g, t, t->cur, 0x7000000000ull + rnd(&t->rng) % 16, 0, &miss);
+		bc_get(g, t, t->cur, 0x7000000000ull + rnd(&t->rng) % 16, 0, &miss);
+		push(t, TRC_LOCK_REL, 0, 0, LOCK_BUF, 0, 0);
+		push(t, TRC_SEM_SIGNAL, 0, 0, dir, 0, 0);
+	}
 	kpath(g, t, TRC_SVC_OPEN, g->path[TRC_SVC_OPEN] - g->path[TRC_SVC_OPEN] / 2);
 	kexit(g, t, TRC_SVC_OPEN);
 }

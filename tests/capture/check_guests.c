@@ -110,6 +110,25 @@ START_TEST(workload_capture_equals_replay)
 }
 END_TEST
 
+/* Two vCPUs share locks, semaphores and the disk: still exact. */
+START_TEST(two_vcpus_capture_equals_replay)
+{
+	const char *s[] = { "capture.cpus=2", "machine.cpus=2", "capture.scale=0.1",
+			    "capture.wl.insns=2e5", "capture.mode=disco", "capture.hal=disco", NULL };
+	struct sim_err err = { 0 };
+	struct rpl_results a, b;
+	cfg *c = wcfg("pmake", s);
+	ck_assert_msg(cap_run(c, cap_guest_of(c), t_path("two.dtr"), &a, NULL, NULL, &err) == SIM_OK,
+		      "%s", err.msg);
+	ck_assert_uint_gt(a.lock_acquires, 0);
+	replay(t_path("two.dtr"), RPL_DISCO, &b);
+	same(&a, &b);
+	rpl_results_free(&a);
+	rpl_results_free(&b);
+	cfg_free(c);
+}
+END_TEST
+
 START_TEST(same_seed_same_bytes)
 {
 	const char *s2[] = { "capture.seed=2", NULL };
@@ -185,6 +204,7 @@ Suite *make_suite(void)
 	TCase *tc = tcase_create("guests");
 	tcase_set_timeout(tc, 120);
 	tcase_add_loop_test(tc, workload_capture_equals_replay, 0, 8);
+	tcase_add_test(tc, two_vcpus_capture_equals_replay);
 	tcase_add_test(tc, same_seed_same_bytes);
 	tcase_add_test(tc, hal_keeps_the_program);
 	tcase_add_test(tc, bad_workloads);
