@@ -172,9 +172,15 @@ static void kpath(struct gos *g, struct gcpu *t, unsigned svc, uint64_t n)
 	uint64_t off = (rnd(&t->rng) % 8) * 0x400;
 	uint64_t data0 = g->ktext_pages << g->pshift;
 	uint64_t dsize = (g->kdata_pages - 1) << g->pshift;
-	/* a service's own structures: 32 KB of kernel data it favours (97% of
-	 * its references; the rest anywhere in the kernel's data) */
+	/* A service's references: 65% to its own static structures (32 KB it
+	 * favours), 30% to the three dynamic objects this stretch works on
+	 * (a proc entry, a vnode, a page frame entry...: 256 bytes each,
+	 * anywhere in the kernel's heap, so on pages of their own), 5%
+	 * anywhere in the kernel's data. */
 	uint64_t own = data0 + ((uint64_t)svc * 0x9000) % (dsize - 0x8000);
+	uint64_t obj[3];
+	for (int i = 0; i < 3; i++)
+		obj[i] = data0 + (rnd(&t->rng) % (dsize - 256) & ~255ull);
 	while (n > 0) {
 		uint64_t k = n < 8 ? n : 8;
 		push(t, TRC_INSN, KF, 0, (uint32_t)k, base + off, 0);
@@ -182,8 +188,10 @@ static void kpath(struct gos *g, struct gcpu *t, unsigned svc, uint64_t n)
 		t->insns += k;
 		n -= k;
 		if (unif(&t->rng) < g->kref * 8) {
-			uint64_t a = unif(&t->rng) < 0.97 ? own + (rnd(&t->rng) % 0x8000)
-							 : data0 + rnd(&t->rng) % dsize;
+			double w = unif(&t->rng);
+			uint64_t a = w < 0.65 ? own + (rnd(&t->rng) % 0x8000)
+				   : w < 0.95 ? obj[rnd(&t->rng) % 3] + rnd(&t->rng) % 256
+					      : data0 + rnd(&t->rng) % dsize;
 			push(t, (rnd(&t->rng) & 3) ? TRC_LOAD : TRC_STORE, KF, 8, 0, KSEG0 + (a & ~7ull), 0);
 		}
 	}
@@ -1107,19 +1115,19 @@ static const struct param_def defs[] = {
 	  "kernel data references per kernel instruction (assumed: typical of kernel code)" },
 	{ "capture.os.path.entry", PARAM_INT, "60", 0, 1e6, NULL, "instructions",
 	  "common kernel entry + exit path: register save and restore (assumed)" },
-	{ "capture.os.path.demand_zero", PARAM_INT, "700", 0, 1e7, NULL, "instructions",
+	{ "capture.os.path.demand_zero", PARAM_INT, "420", 0, 1e7, NULL, "instructions",
 	  "DEMAND-ZERO path besides the zeroing (calibrated: Table 2, 21 us natively on IRIX 5.3)" },
-	{ "capture.os.path.quick_fault", PARAM_INT, "380", 0, 1e7, NULL, "instructions",
+	{ "capture.os.path.quick_fault", PARAM_INT, "150", 0, 1e7, NULL, "instructions",
 	  "QUICK-FAULT path (calibrated: Table 2, 5 us natively)" },
 	{ "capture.os.path.copy_on_write", PARAM_INT, "600", 0, 1e7, NULL, "instructions",
 	  "COPY-ON-WRITE path besides the copy (calibrated: Table 2 IRIX 6.2, 94 us natively with a 16KB copy)" },
-	{ "capture.os.path.open", PARAM_INT, "1450", 0, 1e7, NULL, "instructions",
+	{ "capture.os.path.open", PARAM_INT, "1250", 0, 1e7, NULL, "instructions",
 	  "open path: namei, file table (calibrated: Table 2, 42 us natively)" },
-	{ "capture.os.path.read", PARAM_INT, "300", 0, 1e7, NULL, "instructions",
+	{ "capture.os.path.read", PARAM_INT, "240", 0, 1e7, NULL, "instructions",
 	  "read path besides the copy (calibrated: Table 2, 23 us natively)" },
-	{ "capture.os.path.write", PARAM_INT, "120", 0, 1e7, NULL, "instructions",
+	{ "capture.os.path.write", PARAM_INT, "85", 0, 1e7, NULL, "instructions",
 	  "write path besides the copy (calibrated: Table 2, 12 us natively)" },
-	{ "capture.os.path.execve", PARAM_INT, "64000", 0, 1e8, NULL, "instructions",
+	{ "capture.os.path.execve", PARAM_INT, "54000", 0, 1e8, NULL, "instructions",
 	  "execve path besides unmapping and the stack page (calibrated: Table 2, 437 us natively)" },
 	{ "capture.os.path.fork", PARAM_INT, "20000", 0, 1e8, NULL, "instructions",
 	  "fork path besides copying the page table (assumed)" },
