@@ -741,8 +741,11 @@ static void clock_intr(struct gos *g, struct gcpu *t)
 	kentry(g, t, TRC_SVC_CLOCK_INTR);
 	kpath(g, t, TRC_SVC_CLOCK_INTR, g->path[TRC_SVC_CLOCK_INTR]);
 	kexit(g, t, TRC_SVC_CLOCK_INTR);
+	/* completions a process sleeps on are taken io_ticks after the
+	 * request; a pushed dirty buffer's only when the CPU has nothing else
+	 * to do (or much later), so a busy CPU never waits for a write */
 	for (int j = 0; j < t->nio;)
-		if (t->tick_no >= t->io[j].tick + g->io_ticks)
+		if (t->tick_no >= t->io[j].tick + g->io_ticks * (t->io[j].proc >= 0 ? 1 : 50))
 			disk_intr(g, t, j);
 		else
 			j++;
@@ -802,7 +805,12 @@ static void step(struct gos *g, struct gcpu *t)
 			if (g->hal_disco)
 				push(t, TRC_MONCALL, 0, TRC_MC_IDLE, 0, 0, 0);
 			push(t, TRC_IDLE_END, 0, 0, 0, 0, 0);
-			disk_intr(g, t, 0);
+			/* the oldest request a process sleeps on, else the oldest */
+			i = 0;
+			for (int j = t->nio - 1; j >= 0; j--)
+				if (t->io[j].proc >= 0 && (t->io[i].proc < 0 || t->io[j].id < t->io[i].id))
+					i = j;
+			disk_intr(g, t, i);
 			return;
 		}
 		t->done = 1;
