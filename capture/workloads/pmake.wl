@@ -6,8 +6,10 @@
 #   write 1610 -> 38 per job; DEMAND-ZERO 4328 -> about 100 4KB pages per job
 #   (data_size 400K + stack); QUICK-FAULT 5745 -> about 137 text pages
 #   executed per job (text_hot 560K in 16KB clusters of a 2MB cc1);
-#   UTLB-MISS 630K -> 15K per job: call_rate and random were set so a job
-#   takes about that many (analysis/CALIBRATION.md).
+#   UTLB-MISS 630K -> 15K per job: call_rate and random were lowered towards
+#   that; the model still takes about 21K per job (881K in all), the rest
+#   coming from the sequential walk over the data (analysis/CALIBRATION.md).
+# Whole jobs: capture.scale runs 42 x scale of them (at least two).
 capture.guest = irix
 capture.wl.jobs = 42
 capture.wl.parallel = 2
