@@ -39,7 +39,27 @@
  * process sleeps; its completion interrupt (DISK-INTR with DMA_DONE) is
  * taken at the capture.os.io_ticks-th clock tick after the request, or at
  * once by the idle loop when nothing else can run.  The engine makes the
- * wait as long as the disk model says.
+ * wait as long as the disk model says.  A pushed dirty buffer's completion
+ * is taken only when the CPU is idle (or 50 times later), so that a busy
+ * CPU never waits for a write.
+ *
+ * Time: the guest's clock (clock ticks, the scheduler's quantum) counts the
+ * instructions it emits except the zeroing loop, which the Disco-aware HAL
+ * replaces by a monitor call (invariant 4).
+ *
+ * Scale: capture.scale runs fewer jobs (down to capture.wl.parallel), then
+ * shorter ones; a shortened job starts with that share of its pages already
+ * resident (mapped at exec without a fault), as the part of the job that is
+ * not run would have left them.
+ *
+ * State per job (struct proc) and per vCPU (struct gcpu); records of one
+ * step go to a pending queue (grown by doubling, never per record) that
+ * gos_generate drains.  step() is the whole state machine:
+ *   no job yet         -> fork_job (parent's FORK, the child's COW faults)
+ *   forked, not exec'd -> execve
+ *   running            -> user_step runs | a system call | exit_job
+ *   tick due           -> clock_intr (disk completions, round robin)
+ *   nothing runnable   -> idle loop + disk_intr, or the stream's end
  */
 #include <string.h>
 
