@@ -8,16 +8,19 @@
  */
 #include "capture/capture.h"
 
+#include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "base/mem.h"
+#include "capture/guest_os.h"
 #include "traces/trace.h"
 
 #define CAP_BLOCK 4096   /* records generated per request */
 
 extern const struct cap_guest_ops cap_guest_synthetic;
 
-static const struct cap_guest_ops *const guests[] = { &cap_guest_synthetic, NULL };
+static const struct cap_guest_ops *const guests[] = { &cap_guest_synthetic, &cap_guest_irix, NULL };
 
 const struct cap_guest_ops *cap_find_guest(const char *name)
 {
@@ -27,7 +30,35 @@ const struct cap_guest_ops *cap_find_guest(const char *name)
 	return NULL;
 }
 
-const char *cap_guest_names(void) { return "synthetic"; }
+const struct cap_guest_ops *cap_guest_of(const cfg *c)
+{
+	return cap_find_guest(cfg_str(c, "capture.guest"));
+}
+
+int cap_load_workload(cfg *c, const char *name, struct sim_err *err)
+{
+	char path[4096];
+	const char *base;
+	int rc;
+	if (cap_find_guest(name) && strcmp(name, "irix") != 0) {
+		rc = cfg_set(c, "capture.guest", name, "workload", err);
+		return rc ? rc : cfg_set(c, "capture.workload", name, "workload", err);
+	}
+	if (!strchr(name, '/') && access(name, R_OK) != 0 &&
+	    sim_find_data("workloads", name, ".wl", path, sizeof path, err) != SIM_OK)
+		return sim_errf(err, SIM_EINVAL, "no workload '%s': not synthetic, and no workload file (%s)",
+				name, err->msg);
+	rc = cfg_load(c, strchr(name, '/') || access(name, R_OK) == 0 ? name : path, err);
+	if (rc)
+		return rc;
+	base = strrchr(name, '/') ? strrchr(name, '/') + 1 : name;
+	snprintf(path, sizeof path, "%s", base);
+	if (strchr(path, '.'))
+		*strrchr(path, '.') = '\0';
+	return cfg_set(c, "capture.workload", path, "workload", err);
+}
+
+const char *cap_guest_names(void) { return "synthetic, irix"; }
 
 struct cap_src {
 	const struct cap_guest_ops *g;

@@ -31,6 +31,12 @@ struct cap_guest_ops {
 };
 
 const struct cap_guest_ops *cap_find_guest(const char *name);
+/* The guest model configuration c names (capture.guest). */
+const struct cap_guest_ops *cap_guest_of(const cfg *c);
+/* Set up c for workload `name`: a built-in guest ("synthetic") or a
+ * workload file (capture/workloads/NAME.wl, or a path), loaded as a config.
+ * SIM_EINVAL with the places searched when there is none. */
+int cap_load_workload(cfg *c, const char *name, struct sim_err *err);
 const char *cap_guest_names(void);   /* comma-separated */
 
 /* Run guest g under configuration c (capture.mode chooses the mode), write

@@ -10,19 +10,25 @@
 
 static const char usage[] =
 	"usage: disco capture WORKLOAD -o TRACE [--cpus N] [--mem SIZE] [--mode native|disco|uma]\n"
-	"                     [--hal plain|disco] [--scale F] [--seed S] [--set name=value ...]\n"
+	"                     [--os irix53|irix62] [--hal plain|disco] [--scale F] [--seed S] [--set name=value ...]\n"
 	"                     [--config FILE] [--format table|csv|json] [--results FILE.h5] [--quiet]\n"
 	"\n"
 	"Run a workload's guest on the machine + monitor model, write its trace, and\n"
 	"print the same summary 'disco replay' prints.  Replaying the trace without\n"
 	"options reproduces these results exactly.\n"
 	"\n"
-	"workloads: synthetic (a parametric program on a minimal kernel: capture.synth.*)\n"
+	"WORKLOAD is a workload file's name (capture/workloads/NAME.wl: pmake,\n"
+	"engineering, raytrace, database), a path to one, or the built-in synthetic\n"
+	"(a parametric program on a minimal kernel: capture.synth.*).  A workload\n"
+	"file is a config file of capture.* parameters (the IRIX guest: capture.os.*,\n"
+	"capture.wl.*), loaded after the defaults and before --config and --set.\n"
 	"\n"
 	"  -o FILE           the trace to write (.dtr)\n"
 	"  --cpus N          virtual CPUs (capture.cpus)\n"
 	"  --mem SIZE        the VM's memory (vm.mem.size), e.g. 64M\n"
 	"  --mode M          native (default), disco or uma (capture.mode)\n"
+	"  --os OS           irix53 (default: 4KB pages) or irix62 (16KB pages): sets capture.os\n"
+	"                    and machine.page_size\n"
 	"  --hal H           plain (default) or disco: the Disco-aware HAL (capture.hal)\n"
 	"  --scale F         shrink or grow the workload (capture.scale)\n"
 	"  --seed S          the guest's random seed (capture.seed)\n"
@@ -40,6 +46,7 @@ int cmd_capture(int argc, char **argv)
 		{ "mem", required_argument, 0, 'M' },
 		{ "mode", required_argument, 0, 'm' },
 		{ "hal", required_argument, 0, 'H' },
+		{ "os", required_argument, 0, 'O' },
 		{ "scale", required_argument, 0, 's' },
 		{ "seed", required_argument, 0, 'S' },
 		{ "set", required_argument, 0, CLI_OPT_SET },
@@ -50,7 +57,7 @@ int cmd_capture(int argc, char **argv)
 		{ "quiet", no_argument, 0, 'q' },
 		{ 0, 0, 0, 0 },
 	};
-	static char sets[8][300];
+	static char sets[10][300];
 	struct cli_cfg_ops ops = { 0 };
 	struct sim_err err = { 0 };
 	struct rpl_results res;
@@ -69,6 +76,17 @@ int cmd_capture(int argc, char **argv)
 		case 'M': param = "vm.mem.size"; break;
 		case 'm': param = "capture.mode"; break;
 		case 'H': param = "capture.hal"; break;
+		case 'O':
+			if (strcmp(optarg, "irix53") && strcmp(optarg, "irix62"))
+				return cli_usage_error("capture", "--os: '%s' is not irix53 or irix62", optarg);
+			if (nsets == 8)
+				return cli_usage_error("capture", "too many options");
+			snprintf(sets[nsets], sizeof sets[0], "machine.page_size=%s",
+				 strcmp(optarg, "irix53") ? "16K" : "4K");
+			if (cli_cfg_ops_add(&ops, CLI_OPT_SET, sets[nsets++], "capture"))
+				return 2;
+			param = "capture.os";
+			break;
 		case 's': param = "capture.scale"; break;
 		case 'S': param = "capture.seed"; break;
 		case CLI_OPT_SET: case CLI_OPT_CONFIG: case CLI_OPT_POLICY:
@@ -85,7 +103,7 @@ int cmd_capture(int argc, char **argv)
 		}
 		if (param) {
 			/* the shorthand options are --set in disguise, applied in order */
-			if (nsets == 8)
+			if (nsets == 10)
 				return cli_usage_error("capture", "too many options");
 			snprintf(sets[nsets], sizeof sets[0], "%s=%s", param, optarg);
 			if (cli_cfg_ops_add(&ops, CLI_OPT_SET, sets[nsets++], "capture"))
@@ -94,17 +112,16 @@ int cmd_capture(int argc, char **argv)
 	}
 	if (optind + 1 != argc)
 		return cli_usage_error("capture", optind < argc ? "one workload, please" : "which workload?");
-	g = cap_find_guest(argv[optind]);
-	if (!g)
-		return cli_usage_error("capture", "no workload '%s' (workloads: %s)", argv[optind],
-				       cap_guest_names());
 	if (!out)
 		return cli_usage_error("capture", "-o TRACE is required");
 	if ((rc = cli_new_cfg(&c, &err)) != SIM_OK)
 		return cli_fail("capture", &err);
-	rc = cfg_set(c, "capture.workload", g->name, NULL, &err);
-	if (rc == SIM_OK)
-		rc = cli_cfg_ops_apply(&ops, c, &err);
+	if (cap_load_workload(c, argv[optind], &err) != SIM_OK) {
+		cfg_free(c);
+		return cli_usage_error("capture", "%s", err.msg);
+	}
+	rc = cli_cfg_ops_apply(&ops, c, &err);
+	g = cap_guest_of(c);
 	if (rc == SIM_OK)
 		rc = cap_run(c, g, out, &res, cli_progress, "capture", &err);
 	cli_progress_done();

@@ -12,7 +12,8 @@ static const char usage[] =
 	"write DIR/report.md (the paper's numbers beside the model's, with the plots),\n"
 	"DIR/numbers.json (each reproduced number under the ids of the paper's\n"
 	"TARGETS.md) and the traces and HDF5 results.  --quick (the default) takes\n"
-	"minutes on two cores; --full runs at the paper's scale.  The report's first\n"
+	"minutes on two cores; --full runs at the paper's scale.  --set capture.scale=F\n"
+	"multiplies every workload's scale by F.  The report's first\n"
 	"table says which figures are reproduced and what the others still need.\n"
 	"\n"
 	"  -o DIR    output folder (default: out)\n";

@@ -3,6 +3,7 @@
 #include "machine/params.h"
 #include "traces/params.h"
 #include "capture/capture.h"
+#include "capture/guest_os.h"
 #include "monitor/costs.h"
 #include "policies/policy.h"
 #include "replay/replay.h"
@@ -14,5 +15,6 @@ const struct param_table *const disco_param_tables[] = {
 	&policy_param_table,
 	&replay_param_table,
 	&capture_param_table,
+	&guest_os_param_table,
 	NULL,
 };

@@ -42,4 +42,13 @@ has "$T/err" "cycle reported" 'nest more than'
 run "params help" 0 "$DISCO" params --help
 has "$T/out" "help text" '^usage: disco params'
 run "help params" 0 "$DISCO" help params
+# workloads: files found by name, a bad name is a usage error
+run "capture bad workload" 2 "$DISCO" capture nosuchworkload -o "$T/x.dtr"
+has "$T/err" "bad workload named" "nosuchworkload"
+run "capture bad --os" 2 "$DISCO" capture pmake --os irix99 -o "$T/x.dtr"
+run "capture pmake irix62" 0 "$DISCO" capture pmake --os irix62 --hal disco --mode disco --scale 0.001 --set machine.cpus=1 -o "$T/p62.dtr"
+has "$T/out" "pmake runs execve" 'execve'
+run "replay pmake" 0 "$DISCO" replay "$T/p62.dtr"
+has "$T/out" "16K pages kept" 'disco'
+
 finish

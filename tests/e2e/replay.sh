@@ -81,8 +81,10 @@ run "asm one page" 0 "$DISCO" asm "$T/one.txt" -o "$T/one.dtr"
 run "replay one page" 0 "$DISCO" replay "$T/one.dtr" --set machine.cpus=1 --format json
 has "$T/out" "one TLB miss" '"tlb_misses": 1,'
 
-run "figures" 0 "$DISCO" figures --quick -o "$T/fig"
+run "figures" 0 "$DISCO" figures --quick -o "$T/fig" --set capture.scale=0.05
 has "$T/fig/report.md" "report status table" '^\| Figure 6 \|'
-has "$T/fig/numbers.json" "no number claimed" '^\[\]$'
+has "$T/fig/report.md" "table 2 rows" '^\| QUICK-FAULT \|'
+has "$T/fig/numbers.json" "fig6 claimed" '"id": "fig6.pmake.ratio"'
+has "$T/fig/numbers.json" "table3 claimed" '"id": "table3.tlb_miss_cycles.disco"'
 [ -s "$T/fig/synthetic-1cpu.h5" ] && ok || fail "figures wrote no HDF5"
 finish

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "capture/capture.h"
+#include "capture/guest_os.h"
 #include "machine/params.h"
 #include "monitor/costs.h"
 #include "policies/policy.h"
@@ -13,7 +14,7 @@
 
 static const struct param_table *const tables[] = {
 	&machine_param_table, &trace_param_table, &monitor_param_table, &policy_param_table,
-	&replay_param_table, &capture_param_table, NULL,
+	&replay_param_table, &capture_param_table, &guest_os_param_table, NULL,
 };
 
 static cfg *mkcfg(const char *const *sets)

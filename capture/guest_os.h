@@ -1,0 +1,14 @@
+/*
+ * The IRIX guest model (capture/guest_os.c): an IRIX 5.3 or 6.2 kernel
+ * (capture.os.*) running a workload (capture.wl.*, capture/workloads/).
+ */
+#ifndef CAPTURE_GUEST_OS_H
+#define CAPTURE_GUEST_OS_H
+
+#include "base/params.h"
+#include "capture/capture.h"
+
+extern const struct cap_guest_ops cap_guest_irix;
+extern const struct param_table guest_os_param_table;   /* capture.os*, capture.wl.* */
+
+#endif

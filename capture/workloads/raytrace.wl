@@ -1,0 +1,35 @@
+# Raytrace (paper Table 1, 5.2): SPLASH-2 raytrace of the car scene, -p1;
+# 12.9 s natively on the uniprocessor.  Compute bound: the scene is read
+# shared (a file-mapped region every ray reads), the ray state is private;
+# a low TLB miss rate (assumed: most references hit a small working set; the
+# paper gives no rate, only the resulting 3% overhead, which is not used here).
+capture.guest = irix
+capture.wl.jobs = 1
+capture.wl.parallel = 1
+capture.wl.fork = true
+# 12.9 s at 400 MHz, CPI near 1.5: about 3.4G instructions
+capture.wl.insns = 3.4e9
+capture.wl.binaries = 1
+capture.wl.text_size = 512K
+capture.wl.text_hot = 128K
+capture.wl.text_cluster = 16K
+capture.wl.call_rate = 0.002
+capture.wl.run_length = 4
+capture.wl.data_size = 2M
+capture.wl.stack_size = 32K
+capture.wl.parent_size = 64K
+capture.wl.cow_pages = 3
+capture.wl.random = 0.0005
+capture.wl.sequential = 0.2
+capture.wl.shared = 0.15
+capture.wl.shared_size = 8M
+capture.wl.opens = 3
+capture.wl.reads = 40
+capture.wl.writes = 40
+capture.wl.others = 20
+capture.wl.read_size = 4K
+capture.wl.write_size = 4K
+capture.wl.file_size = 1M
+capture.wl.shared_file = 0
+capture.wl.read_miss = 0.05
+capture.wl.flush_writes = 64

@@ -1,0 +1,215 @@
+/* The IRIX guest and its workloads: every workload file parses, captures
+ * and replays exactly (capture == replay, counter for counter), under both
+ * personalities and HALs; the same seed gives the same bytes; a bad
+ * workload name is an error. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "capture/capture.h"
+#include "capture/guest_os.h"
+#include "machine/params.h"
+#include "monitor/costs.h"
+#include "policies/policy.h"
+#include "replay/replay.h"
+#include "tests/testlib.h"
+#include "traces/params.h"
+#include "traces/trace.h"
+
+static const struct param_table *const tables[] = {
+	&machine_param_table, &trace_param_table, &monitor_param_table, &policy_param_table,
+	&replay_param_table, &capture_param_table, &guest_os_param_table, NULL,
+};
+
+static const char *const workloads[] = { "pmake", "engineering", "raytrace", "database" };
+
+/* A configuration running workload w at a test's scale. */
+static cfg *wcfg(const char *w, const char *const *sets)
+{
+	cfg *c;
+	struct sim_err err = { 0 };
+	ck_assert_int_eq(cfg_new(&c, tables, &err), SIM_OK);
+	ck_assert_msg(cap_load_workload(c, w, &err) == SIM_OK, "%s", err.msg);
+	ck_assert_int_eq(cfg_set(c, "capture.scale", "0.001", NULL, &err), SIM_OK);
+	ck_assert_int_eq(cfg_set(c, "machine.cpus", "1", NULL, &err), SIM_OK);
+	ck_assert_int_eq(cfg_set(c, "vm.mem.size", "96M", NULL, &err), SIM_OK);
+	for (; sets && *sets; sets++)
+		ck_assert_msg(cfg_set_assignment(c, *sets, "test", &err) == SIM_OK, "%s", err.msg);
+	return c;
+}
+
+static void same(const struct rpl_results *a, const struct rpl_results *b)
+{
+	ck_assert_uint_eq(a->cycles, b->cycles);
+	ck_assert_uint_eq(a->records, b->records);
+	ck_assert_uint_eq(a->instructions, b->instructions);
+	ck_assert_uint_eq(a->references, b->references);
+	ck_assert_uint_eq(a->tlb_misses, b->tlb_misses);
+	ck_assert_uint_eq(a->l2tlb_hits, b->l2tlb_hits);
+	ck_assert_uint_eq(a->ktlb_faults, b->ktlb_faults);
+	ck_assert_uint_eq(a->moncalls, b->moncalls);
+	ck_assert_uint_eq(a->dma_requests, b->dma_requests);
+	ck_assert_int_eq(memcmp(a->service, b->service, sizeof a->service), 0);
+	ck_assert_int_eq(memcmp(a->cpu, b->cpu, (size_t)a->ncpus * sizeof *a->cpu), 0);
+}
+
+static void replay(const char *path, int mode, struct rpl_results *res)
+{
+	struct sim_err err = { 0 };
+	trc_reader *r;
+	struct rpl_source src;
+	cfg *c;
+	char ps[32];
+	ck_assert_int_eq(cfg_new(&c, tables, &err), SIM_OK);
+	ck_assert_msg(trc_reader_open(&r, path, &err) == SIM_OK, "%s", err.msg);
+	snprintf(ps, sizeof ps, "%u", trc_reader_info(r)->page_size);
+	ck_assert_int_eq(cfg_set(c, "machine.page_size", ps, NULL, &err), SIM_OK);
+	ck_assert_msg(cfg_parse_text(c, trc_reader_info(r)->config_text,
+				     strlen(trc_reader_info(r)->config_text), "hdr", &err) == SIM_OK,
+		      "%s", err.msg);
+	rpl_source_from_reader(&src, r);
+	ck_assert_msg(rpl_run(c, mode, &src, res, NULL, NULL, &err) == SIM_OK, "%s", err.msg);
+	trc_reader_close(r);
+	cfg_free(c);
+}
+
+/* _i: workload * 2 + (0: irix53 plain native, 1: irix62 disco HAL under the monitor) */
+START_TEST(workload_capture_equals_replay)
+{
+	const char *w = workloads[_i / 2];
+	int disco = _i & 1;
+	const char *s0[] = { "capture.mode=native", NULL };
+	const char *s1[] = { "capture.mode=disco", "capture.hal=disco", "capture.os=irix62",
+			     "machine.page_size=16K", NULL };
+	struct sim_err err = { 0 };
+	struct rpl_results a, b;
+	char name[64];
+	cfg *c = wcfg(w, disco ? s1 : s0);
+	if (_i < 2) {   /* whole pmake jobs (two of them), each short */
+		ck_assert_int_eq(cfg_set(c, "capture.scale", "0.05", NULL, &err), SIM_OK);
+		ck_assert_int_eq(cfg_set(c, "capture.wl.insns", "3e5", NULL, &err), SIM_OK);
+	}
+	snprintf(name, sizeof name, "%s-%d.dtr", w, disco);
+	ck_assert_msg(cap_run(c, cap_guest_of(c), t_path(name), &a, NULL, NULL, &err) == SIM_OK,
+		      "%s: %s", w, err.msg);
+	ck_assert_uint_gt(a.service[TRC_SVC_EXECVE].count, 0);
+	if (_i < 2) {   /* pmake's jobs run whole; the others are shortened samples */
+		ck_assert_uint_gt(a.service[TRC_SVC_DEMAND_ZERO].count, 0);
+		ck_assert_uint_gt(a.service[TRC_SVC_QUICK_FAULT].count, 0);
+	}
+	ck_assert_uint_gt(a.utlb_misses, 0);
+	if (disco) {
+		ck_assert_uint_gt(a.moncalls, 0);
+		ck_assert_uint_gt(a.ktlb_faults, 0);
+	}
+	replay(t_path(name), disco ? RPL_DISCO : RPL_NATIVE, &b);
+	same(&a, &b);
+	rpl_results_free(&a);
+	rpl_results_free(&b);
+	cfg_free(c);
+}
+END_TEST
+
+/* Two vCPUs share locks, semaphores and the disk: still exact. */
+START_TEST(two_vcpus_capture_equals_replay)
+{
+	const char *s[] = { "capture.cpus=2", "machine.cpus=2", "capture.scale=0.1",
+			    "capture.wl.insns=2e5", "capture.mode=disco", "capture.hal=disco", NULL };
+	struct sim_err err = { 0 };
+	struct rpl_results a, b;
+	cfg *c = wcfg("pmake", s);
+	ck_assert_msg(cap_run(c, cap_guest_of(c), t_path("two.dtr"), &a, NULL, NULL, &err) == SIM_OK,
+		      "%s", err.msg);
+	ck_assert_uint_gt(a.lock_acquires, 0);
+	replay(t_path("two.dtr"), RPL_DISCO, &b);
+	same(&a, &b);
+	rpl_results_free(&a);
+	rpl_results_free(&b);
+	cfg_free(c);
+}
+END_TEST
+
+START_TEST(same_seed_same_bytes)
+{
+	const char *s2[] = { "capture.seed=2", NULL };
+	struct sim_err err = { 0 };
+	struct rpl_results r;
+	cfg *c1 = wcfg("pmake", NULL), *c2 = wcfg("pmake", s2);
+	size_t la, lb, lc;
+	char *a, *b, *d;
+	ck_assert_int_eq(cap_run(c1, cap_guest_of(c1), t_path("p1a.dtr"), &r, NULL, NULL, &err), SIM_OK);
+	rpl_results_free(&r);
+	ck_assert_int_eq(cap_run(c1, cap_guest_of(c1), t_path("p1b.dtr"), &r, NULL, NULL, &err), SIM_OK);
+	rpl_results_free(&r);
+	ck_assert_int_eq(cap_run(c2, cap_guest_of(c2), t_path("p2.dtr"), &r, NULL, NULL, &err), SIM_OK);
+	rpl_results_free(&r);
+	a = t_read_file(t_path("p1a.dtr"), &la);
+	b = t_read_file(t_path("p1b.dtr"), &lb);
+	d = t_read_file(t_path("p2.dtr"), &lc);
+	ck_assert_uint_eq(la, lb);
+	ck_assert_int_eq(memcmp(a, b, la), 0);
+	ck_assert(la != lc || memcmp(a, d, la) != 0);
+	free(a);
+	free(b);
+	free(d);
+	cfg_free(c1);
+	cfg_free(c2);
+}
+END_TEST
+
+/* The HAL changes only what the HAL does: both captures run the same jobs. */
+START_TEST(hal_keeps_the_program)
+{
+	const char *sd[] = { "capture.hal=disco", NULL };
+	struct sim_err err = { 0 };
+	struct rpl_results a, b;
+	cfg *c1 = wcfg("pmake", NULL), *c2 = wcfg("pmake", sd);
+	ck_assert_int_eq(cap_run(c1, cap_guest_of(c1), NULL, &a, NULL, NULL, &err), SIM_OK);
+	ck_assert_int_eq(cap_run(c2, cap_guest_of(c2), NULL, &b, NULL, NULL, &err), SIM_OK);
+	for (int s = TRC_SVC_DEMAND_ZERO; s < TRC_NSERVICES; s++)
+		if (s != TRC_SVC_DISK_INTR && s != TRC_SVC_CLOCK_INTR && s != TRC_SVC_SCHED)
+			ck_assert_uint_eq(a.service[s].count, b.service[s].count);
+	ck_assert_uint_eq(a.moncalls, 0);
+	rpl_results_free(&a);
+	rpl_results_free(&b);
+	cfg_free(c1);
+	cfg_free(c2);
+}
+END_TEST
+
+START_TEST(bad_workloads)
+{
+	struct sim_err err = { 0 };
+	cfg *c;
+	ck_assert_int_eq(cfg_new(&c, tables, &err), SIM_OK);
+	ck_assert_int_eq(cap_load_workload(c, "nosuchworkload", &err), SIM_EINVAL);
+	ck_assert_ptr_nonnull(strstr(err.msg, "nosuchworkload"));
+	ck_assert_int_eq(cap_load_workload(c, "synthetic", &err), SIM_OK);
+	ck_assert_str_eq(cfg_str(c, "capture.guest"), "synthetic");
+	/* irix pages must match the machine's */
+	cfg_free(c);
+	c = wcfg("pmake", (const char *const[]){ "capture.os=irix62", NULL });
+	{
+		struct rpl_results r;
+		ck_assert_int_eq(cap_run(c, cap_guest_of(c), NULL, &r, NULL, NULL, &err), SIM_EINVAL);
+		ck_assert_ptr_nonnull(strstr(err.msg, "machine.page_size"));
+	}
+	cfg_free(c);
+}
+END_TEST
+
+Suite *make_suite(void)
+{
+	Suite *s = suite_create("guests");
+	TCase *tc = tcase_create("guests");
+	tcase_set_timeout(tc, 120);
+	tcase_add_loop_test(tc, workload_capture_equals_replay, 0, 8);
+	tcase_add_test(tc, two_vcpus_capture_equals_replay);
+	tcase_add_test(tc, same_seed_same_bytes);
+	tcase_add_test(tc, hal_keeps_the_program);
+	tcase_add_test(tc, bad_workloads);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+CHECK_MAIN
