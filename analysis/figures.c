@@ -22,6 +22,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "analysis/fig9.h"
 #include "analysis/plot.h"
 #include "analysis/results.h"
 #include "base/mem.h"
@@ -271,7 +272,7 @@ static int replay_stem(const struct an_fig_opts *o, const char *stem, int mode,
 	snprintf(trace, sizeof trace, "%s/%s.dtr", o->outdir, stem);
 	rc = trc_reader_open(&r, trace, err);
 	if (!rc)
-		rc = trace_cfg(o->base, r, extra, &c, err);
+		rc = trace_cfg(o->base, r, trace, extra, &c, err);
 	if (!rc) {
 		say(o, "figures: replaying %s", trace);
 		rpl_source_from_reader(&src, r);
@@ -338,6 +339,11 @@ static void num(struct numbers *nb, const char *id, double paper, double model, 
 		snprintf(p, sizeof p, "%.6g", paper);
 	fprintf(nb->f, "%s\n  {\"id\": \"%s\", \"paper\": %s, \"model\": %.6g, \"unit\": \"%s\"}",
 		nb->n++ ? "," : "", id, p, model, unit);
+}
+
+static void num_cb(void *ctx, const char *id, double paper, double model, const char *unit)
+{
+	num(ctx, id, paper, model, unit);
 }
 
 static const char *const fig6_names[] = { "pmake", "engineering", "raytrace", "database" };
@@ -509,14 +515,13 @@ static const char *const pending[][3] = {
 	  "multiple VMs, copy-on-write disks, the virtual network and footprint accounting" },
 	{ "Figure 8", "8 VMs run Pmake in 60% of IRIX's time; Radix system time 10x smaller on SPLASHOS",
 	  "multiple VMs and SPLASHOS" },
-	{ "Figure 9", "migration and replication: Engineering 33% faster than IRIX on NUMA, Raytrace 38%",
-	  "multiprocessor workloads and page migration and replication" },
 };
 
 struct paper_runs {
 	struct prun fig6[4];       /* pmake (also Table 2 IRIX 5.3), engineering, raytrace, database */
 	struct prun pm62;          /* Table 2 IRIX 6.2 */
 	struct prun t3[2];         /* Table 3: pmake, engineering on origin200 */
+	struct an_fig9 f9;         /* Figure 9 */
 	char note[1024];
 };
 
@@ -552,6 +557,7 @@ static int write_report(const struct an_fig_opts *o, const struct paper_runs *pr
 	fprintf(f, "| Figure 6 | reproduced below (IRIX 5.3 guest model, four workloads) | |\n");
 	fprintf(f, "| Table 2 | reproduced below (pmake on IRIX 5.3 and 6.2) | |\n");
 	fprintf(f, "| Table 3 | reproduced below (origin200 preset) | |\n");
+	fprintf(f, "| Figure 9 | reproduced below (engineering on 8 CPUs, raytrace on 16) | |\n");
 	for (size_t i = 0; i < sizeof pending / sizeof pending[0]; i++)
 		fprintf(f, "| %s | not reproduced yet (paper: %s) | %s |\n", pending[i][0], pending[i][1],
 			pending[i][2]);
@@ -581,6 +587,8 @@ static int write_report(const struct an_fig_opts *o, const struct paper_runs *pr
 		num(&nb, "irix62.pmake.system_factor", 1.62, sys_factor(&pr->pm62), "ratio");
 	}
 	table3_section(f, &nb, &pr->t3[0], &pr->t3[1]);
+	fprintf(f, "\n");
+	an_fig9_report(f, &pr->f9, num_cb, &nb);
 	fprintf(f, "\n## Pipeline check: the synthetic guest\n\n"
 		   "Not a workload of the paper and not compared with it: a parametric program "
 		   "(`disco capture synthetic`, parameters `capture.synth.*`) run through every "
@@ -652,6 +660,8 @@ static int paper_runs(const struct an_fig_opts *o, struct paper_runs *pr, struct
 			break;
 		}
 	}
+	if (!rc)
+		rc = an_fig9_run(o, &pr->f9, err);
 	return rc;
 }
 
@@ -662,6 +672,7 @@ static void paper_free(struct paper_runs *pr)
 	prun_free(&pr->pm62);
 	prun_free(&pr->t3[0]);
 	prun_free(&pr->t3[1]);
+	an_fig9_free(&pr->f9);
 }
 
 int an_figures(const struct an_fig_opts *o, struct sim_err *err)
@@ -712,11 +723,11 @@ int an_figures(const struct an_fig_opts *o, struct sim_err *err)
 	rc = an_plot_breakdown(png, runs, uni.name, 3, 0,
 			       "Synthetic guest, 1 CPU: execution time (native = 100)", err);
 	if (rc == SIM_OK) {
-		for (int i = 0; i < 3; i++)
+		for (int i = 0; i < 4; i++)
 			runs[i] = &numa.res[i];
 		snprintf(png, sizeof png, "%s/synthetic-numa.png", o->outdir);
 		say(o, "figures: plotting %s", png);
-		rc = an_plot_locality(png, runs, numa.name, 3, 0,
+		rc = an_plot_locality(png, runs, numa.name, 4, 0,
 				      "Synthetic guest, 4 NUMA nodes (NUMA = 100)", err);
 	}
 	if (rc == SIM_ENOTSUP) {   /* no gnuplot: the report says so */

@@ -1,0 +1,241 @@
+/*
+ * Figure 9: page migration and replication (paper 5.5).  For each workload
+ * the guest is captured twice with one seed: natively with IRIX's
+ * round-robin page layout (the "IRIX NUMA" bar; its trace replayed with
+ * every miss local gives the "UMA" bar), and under the monitor with the
+ * Disco-aware HAL, pages placed at first touch and the verghese policy
+ * migrating and replicating hot pages (the "Disco" bar).  The oracle, which
+ * reads the Disco trace ahead, is shown beside them as the bound an online
+ * policy can approach.  Times are execution times (the run's length).
+ */
+#include "analysis/fig9.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "analysis/plot.h"
+#include "analysis/results.h"
+#include "capture/capture.h"
+#include "traces/trace.h"
+
+static const char *const run_names[AN_F9_RUNS] = { "IRIX NUMA", "Disco", "IRIX UMA", "oracle" };
+static const char *const run_ids[AN_F9_RUNS] = { "numa", "disco", "uma", "oracle" };
+
+struct wspec {
+	const char *workload;
+	const char *preset;
+	const char *cpus;
+	const char *l2;
+	double quick, full;   /* capture.scale */
+	double paper_gain, paper_gap;
+};
+
+static const struct wspec specs[2] = {
+	/* 5.5: six VCS + six Flashlite on 8 CPUs: each CPU runs its two jobs */
+	{ "engineering", "flash8", "8", "1M", 0.003, 0.05, 0.33, 0.40 },
+	/* 5.5: 16 CPUs, 256KB L2 */
+	{ "raytrace", "flash16", "16", "256K", 0.002, 0.03, 0.38, 0.26 },
+};
+
+static int capture_one(const struct an_fig_opts *o, const struct wspec *w, int disco,
+		       const char *trace, struct rpl_results *res, cfg **out, struct sim_err *err)
+{
+	char sc[64];
+	cfg *c = NULL;
+	int rc = cfg_copy(&c, o->base, err);
+	snprintf(sc, sizeof sc, "%g", (o->full ? w->full : w->quick) * cfg_real(o->base, "capture.scale"));
+	if (!rc)
+		rc = cfg_load(c, w->preset, err);
+	if (!rc)
+		rc = cap_load_workload(c, w->workload, err);
+	if (!rc)
+		rc = cfg_set(c, "capture.cpus", w->cpus, "figures", err);
+	if (!rc)
+		rc = cfg_set(c, "machine.cpus", w->cpus, "figures", err);
+	if (!rc)
+		rc = cfg_set(c, "machine.l2.size", w->l2, "figures", err);
+	if (!rc)
+		rc = cfg_set(c, "capture.scale", sc, "figures", err);
+	if (!rc)
+		rc = cfg_set(c, "capture.mode", disco ? "disco" : "native", "figures", err);
+	if (!rc)
+		rc = cfg_set(c, "capture.hal", disco ? "disco" : "plain", "figures", err);
+	if (!rc)
+		rc = cfg_set(c, "policy.placement", disco ? "first-touch" : "round-robin", "figures", err);
+	if (!rc)
+		rc = cfg_set(c, "policy.migration", disco ? "verghese" : "none", "figures", err);
+	if (!rc)
+		rc = cap_run(c, cap_guest_of(c), trace, res, NULL, NULL, err);
+	if (rc) {
+		cfg_free(c);
+		return rc;
+	}
+	*out = c;
+	return SIM_OK;
+}
+
+/* Replay trace under c with policy.migration / mode changed. */
+static int replay_one(const char *trace, const cfg *c, int mode, const char *migration,
+		      struct rpl_results *res, struct sim_err *err)
+{
+	struct rpl_source src = { 0 }, s2 = { 0 };
+	struct rpl_profile *prof = NULL;
+	trc_reader *r = NULL, *r2 = NULL;
+	cfg *rc_cfg = NULL;
+	int rc = cfg_copy(&rc_cfg, c, err);
+	if (!rc)
+		rc = cfg_set(rc_cfg, "policy.migration", migration, "figures", err);
+	if (!rc)
+		rc = trc_reader_open(&r, trace, err);
+	if (!rc && !strcmp(migration, "oracle")) {
+		rc = trc_reader_open(&r2, trace, err);
+		if (!rc) {
+			rpl_source_from_reader(&s2, r2);
+			rc = rpl_profile_run(rc_cfg, &s2, &prof, err);
+		}
+	}
+	if (!rc) {
+		rpl_source_from_reader(&src, r);
+		src.profile = prof;
+		rc = rpl_run(rc_cfg, mode, &src, res, NULL, NULL, err);
+	}
+	rpl_profile_free(prof);
+	if (r2)
+		trc_reader_close(r2);
+	if (r)
+		trc_reader_close(r);
+	cfg_free(rc_cfg);
+	return rc;
+}
+
+static int one_workload(const struct an_fig_opts *o, const struct wspec *w, struct an_fig9_w *fw,
+			char *note, size_t notelen, struct sim_err *err)
+{
+	char tn[4096], td[4096], h5[4096], png[4096], title[256];
+	const struct rpl_results *runs[AN_F9_RUNS];
+	cfg *cn = NULL, *cd = NULL;
+	an_file *f = NULL;
+	int rc;
+
+	snprintf(tn, sizeof tn, "%s/fig9-%s-numa.dtr", o->outdir, w->workload);
+	snprintf(td, sizeof td, "%s/fig9-%s-disco.dtr", o->outdir, w->workload);
+	snprintf(h5, sizeof h5, "%s/fig9-%s.h5", o->outdir, w->workload);
+	snprintf(png, sizeof png, "%s/fig9-%s.png", o->outdir, w->workload);
+	fw->workload = w->workload;
+	if (o->log)
+		fprintf(o->log, "figures: Figure 9, %s: capturing natively and under the monitor\n",
+			w->workload);
+	rc = capture_one(o, w, 0, tn, &fw->r[AN_F9_NUMA], &cn, err);
+	if (!rc)
+		rc = capture_one(o, w, 1, td, &fw->r[AN_F9_DISCO], &cd, err);
+	if (!rc)
+		rc = replay_one(tn, cn, RPL_UMA, "none", &fw->r[AN_F9_UMA], err);
+	if (!rc)
+		rc = replay_one(td, cd, RPL_DISCO, "oracle", &fw->r[AN_F9_ORACLE], err);
+	if (rc)
+		goto out;
+	fw->ok = 1;
+	rc = an_open(&f, h5, AN_CREATE, err);
+	for (int i = 0; i < AN_F9_RUNS && !rc; i++)
+		rc = an_add_run(f, run_ids[i], i == AN_F9_NUMA || i == AN_F9_UMA ? cn : cd, &fw->r[i],
+				i == AN_F9_NUMA || i == AN_F9_UMA ? tn : td, err);
+	if (rc) {
+		an_abort(f);
+		goto out;
+	}
+	rc = an_close(f, err);
+	if (rc)
+		goto out;
+	for (int i = 0; i < AN_F9_RUNS; i++)
+		runs[i] = &fw->r[i];
+	snprintf(title, sizeof title, "Figure 9, %s (IRIX NUMA = 100)", w->workload);
+	rc = an_plot_locality(png, runs, run_names, AN_F9_RUNS, 0, title, err);
+	if (rc == SIM_ENOTSUP) {
+		snprintf(note, notelen, "not drawn: %s", err->msg);
+		rc = SIM_OK;
+	}
+out:
+	cfg_free(cn);
+	cfg_free(cd);
+	return rc;
+}
+
+int an_fig9_run(const struct an_fig_opts *o, struct an_fig9 *f, struct sim_err *err)
+{
+	memset(f, 0, sizeof *f);
+	for (int i = 0; i < 2; i++) {
+		int rc = one_workload(o, &specs[i], &f->w[i], f->note, sizeof f->note, err);
+		if (rc) {
+			sim_err_prefix(err, "Figure 9, %s", specs[i].workload);
+			return rc;
+		}
+	}
+	return SIM_OK;
+}
+
+void an_fig9_free(struct an_fig9 *f)
+{
+	for (int i = 0; i < 2; i++)
+		for (int k = 0; k < AN_F9_RUNS; k++)
+			rpl_results_free(&f->w[i].r[k]);
+}
+
+static double pct(uint64_t part, uint64_t whole) { return whole ? 100.0 * (double)part / (double)whole : 0; }
+
+void an_fig9_report(FILE *md, const struct an_fig9 *f, an_num_fn num, void *ctx)
+{
+	fprintf(md, "## Figure 9: page migration and replication (5.5)\n\n"
+		    "Engineering on 8 CPUs (each CPU runs the workload file's two jobs), Raytrace "
+		    "on 16 CPUs with a 256 KB L2.  IRIX NUMA: natively, IRIX's round-robin page "
+		    "layout; Disco: the monitor with the Disco-aware HAL, first-touch placement and "
+		    "`policy.migration = verghese`; IRIX UMA: the IRIX trace with every miss at local "
+		    "latency; oracle: the Disco trace read ahead and every page placed (or "
+		    "replicated) where its misses come from.  Time is the run's length.\n\n");
+	for (int i = 0; i < 2; i++) {
+		const struct an_fig9_w *w = &f->w[i];
+		const struct wspec *s = &specs[i];
+		double t[AN_F9_RUNS], gain, gap;
+		char id[128];
+		if (!w->ok)
+			continue;
+		for (int k = 0; k < AN_F9_RUNS; k++)
+			t[k] = (double)w->r[k].cycles;
+		gain = 1 - t[AN_F9_DISCO] / t[AN_F9_NUMA];
+		gap = t[AN_F9_DISCO] / t[AN_F9_UMA] - 1;
+		fprintf(md, "### %s\n\n", s->workload);
+		fprintf(md, "| run | time (IRIX NUMA = 100) | execution | local stall | remote stall | "
+			    "monitor | misses local | migrated / replicated |\n|---|---|---|---|---|---|---|---|\n");
+		for (int k = 0; k < AN_F9_RUNS; k++) {
+			const struct rpl_results *r = &w->r[k];
+			uint64_t busy = 0, sl = rpl_total_stall_local(r), sr = rpl_total_stall_remote(r);
+			uint64_t mon = rpl_total_cat(r, RPL_MONITOR);
+			for (int c = 0; c < RPL_NCATS; c++)
+				if (c != RPL_IDLE)
+					busy += rpl_total_cat(r, c);
+			fprintf(md, "| %s | %.1f | %.1f%% | %.1f%% | %.1f%% | %.1f%% | %.1f%% | %llu / %llu |\n",
+				run_names[k], 100 * t[k] / t[AN_F9_NUMA],
+				pct(busy - sl - sr - mon, busy), pct(sl, busy), pct(sr, busy), pct(mon, busy),
+				100 * an_locality(r), (unsigned long long)r->migrations,
+				(unsigned long long)r->replications);
+		}
+		fprintf(md, "\n| | paper | model |\n|---|---|---|\n");
+		fprintf(md, "| Disco faster than IRIX NUMA by | %.0f%% | %.1f%% |\n", 100 * s->paper_gain,
+			100 * gain);
+		fprintf(md, "| Disco slower than IRIX UMA by | %.0f%% | %.1f%% |\n", 100 * s->paper_gap,
+			100 * gap);
+		fprintf(md, "| oracle faster than IRIX NUMA by | (not in the paper) | %.1f%% |\n",
+			100 * (1 - t[AN_F9_ORACLE] / t[AN_F9_NUMA]));
+		fprintf(md, "\n![Figure 9, %s](fig9-%s.png)\n\n", s->workload, s->workload);
+		snprintf(id, sizeof id, "fig9.%s.gain", s->workload);
+		num(ctx, id, s->paper_gain, gain, "fraction");
+		snprintf(id, sizeof id, "fig9.%s.gap_uma", s->workload);
+		num(ctx, id, s->paper_gap, gap, "fraction");
+		for (int k = 0; k < 3; k++) {
+			snprintf(id, sizeof id, "fig9.%s.local_fraction.%s", s->workload, run_ids[k]);
+			/* the paper prints these under its bars; the text states none */
+			num(ctx, id, NAN, an_locality(&w->r[k]), "fraction");
+		}
+	}
+	if (f->note[0])
+		fprintf(md, "Plots: %s\n\n", f->note);
+}
