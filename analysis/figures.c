@@ -554,10 +554,18 @@ static int write_report(const struct an_fig_opts *o, const struct paper_runs *pr
 		u.nodename, u.sysname, u.machine, ctime(&now));
 	fprintf(f, "\n## Status\n\n");
 	fprintf(f, "| figure | model | needs |\n|---|---|---|\n");
-	fprintf(f, "| Figure 6 | reproduced below (IRIX 5.3 guest model, four workloads) | |\n");
-	fprintf(f, "| Table 2 | reproduced below (pmake on IRIX 5.3 and 6.2) | |\n");
-	fprintf(f, "| Table 3 | reproduced below (origin200 preset) | |\n");
-	fprintf(f, "| Figure 9 | reproduced below (engineering on 8 CPUs, raytrace on 16) | |\n");
+	{
+		static const char *const rows[][3] = {
+			{ "fig6", "Figure 6", "IRIX 5.3 guest model, four workloads" },
+			{ "table2", "Table 2", "pmake on IRIX 5.3 and 6.2" },
+			{ "table3", "Table 3", "origin200 preset" },
+			{ "fig9", "Figure 9", "engineering on 8 CPUs, raytrace on 16" },
+		};
+		for (int i = 0; i < 4; i++)
+			fprintf(f, "| %s | %s (%s) | |\n", rows[i][1],
+				an_figures_want(o, rows[i][0]) ? "reproduced below" : "not run this time (--only)",
+				rows[i][2]);
+	}
 	for (size_t i = 0; i < sizeof pending / sizeof pending[0]; i++)
 		fprintf(f, "| %s | not reproduced yet (paper: %s) | %s |\n", pending[i][0], pending[i][1],
 			pending[i][2]);
@@ -568,14 +576,16 @@ static int write_report(const struct an_fig_opts *o, const struct paper_runs *pr
 		   "the Disco-aware HAL (monitor calls for zeroing, freed pages and idle; loads "
 		   "and stores to a special page for the entry path's privileged registers) for "
 		   "the Disco run, as the paper's runs did; the program is the same in both.\n\n");
-	fig6_section(f, &nb, pr->fig6, pr->note, o->base);
+	if (an_figures_want(o, "fig6"))
+		fig6_section(f, &nb, pr->fig6, pr->note, o->base);
+	if (an_figures_want(o, "table2"))
 	fprintf(f, "\n## Table 2: top kernel services of Pmake\n\n"
 		   "Per service: share of the native kernel time, count, native average, "
 		   "slowdown under Disco, and the Disco time split into kernel execution, TLB "
 		   "writes, other privileged instructions, monitor services and kernel TLB "
 		   "faults, each part divided by the native average (so the parts sum to the "
 		   "slowdown).  Paper / model in each cell.\n");
-	if (pr->fig6[0].have)
+	if (pr->fig6[0].have && an_figures_want(o, "table2"))
 		table2_section(f, &nb, &pr->fig6[0], "irix53", t2_irix53,
 			       (int)(sizeof t2_irix53 / sizeof t2_irix53[0]));
 	if (pr->pm62.have) {
@@ -586,9 +596,13 @@ static int write_report(const struct an_fig_opts *o, const struct paper_runs *pr
 		num(&nb, "irix62.pmake.ratio", 1.06, ratio(&pr->pm62), "ratio");
 		num(&nb, "irix62.pmake.system_factor", 1.62, sys_factor(&pr->pm62), "ratio");
 	}
-	table3_section(f, &nb, &pr->t3[0], &pr->t3[1]);
+	if (an_figures_want(o, "table3"))
+		table3_section(f, &nb, &pr->t3[0], &pr->t3[1]);
 	fprintf(f, "\n");
-	an_fig9_report(f, &pr->f9, num_cb, &nb);
+	if (an_figures_want(o, "fig9"))
+		an_fig9_report(f, &pr->f9, num_cb, &nb);
+	if (!an_figures_want(o, "synthetic"))
+		goto close;
 	fprintf(f, "\n## Pipeline check: the synthetic guest\n\n"
 		   "Not a workload of the paper and not compared with it: a parametric program "
 		   "(`disco capture synthetic`, parameters `capture.synth.*`) run through every "
@@ -604,6 +618,7 @@ static int write_report(const struct an_fig_opts *o, const struct paper_runs *pr
 		   "miss local.\n\n");
 	run_table(f, numa);
 	fprintf(f, "\n![locality](synthetic-numa.png)\n");
+close:
 	if (plot_note && *plot_note)
 		fprintf(f, "\nPlots: %s\n", plot_note);
 	fprintf(nb.f, "\n]\n");
@@ -617,6 +632,41 @@ static int write_report(const struct an_fig_opts *o, const struct paper_runs *pr
 }
 
 /* Capture and run every paper comparison, and plot Figure 6. */
+static const char *const fig_keys[] = { "fig6", "table2", "table3", "fig9", "synthetic", NULL };
+
+int an_figures_want(const struct an_fig_opts *o, const char *key)
+{
+	size_t n = strlen(key);
+	const char *p = o->only;
+	if (!p || !*p)
+		return 1;
+	while (*p) {
+		const char *q = strchr(p, ',');
+		size_t l = q ? (size_t)(q - p) : strlen(p);
+		if (l == n && !strncmp(p, key, n))
+			return 1;
+		if (!q)
+			break;
+		p = q + 1;
+	}
+	return 0;
+}
+
+int an_figures_check_only(const char *only, struct sim_err *err)
+{
+	char buf[256], *save, *tok;
+	snprintf(buf, sizeof buf, "%s", only);
+	for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		int ok = 0;
+		for (int i = 0; fig_keys[i]; i++)
+			ok |= !strcmp(tok, fig_keys[i]);
+		if (!ok)
+			return sim_errf(err, SIM_EINVAL, "--only: no reproduction '%s' "
+					"(known: fig6, table2, table3, fig9, synthetic)", tok);
+	}
+	return SIM_OK;
+}
+
 static int paper_runs(const struct an_fig_opts *o, struct paper_runs *pr, struct sim_err *err)
 {
 	/* scales: quick keeps `disco figures --quick` to a few minutes on two cores */
@@ -624,21 +674,24 @@ static int paper_runs(const struct an_fig_opts *o, struct paper_runs *pr, struct
 	/* a capture.scale the user set shrinks or grows every run further */
 	double user = cfg_real(o->base, "capture.scale");
 	int rc = SIM_OK;
+	int fig6 = an_figures_want(o, "fig6"), t2 = an_figures_want(o, "table2");
 	for (int i = 0; i < 4 && !rc; i++) {
 		pr->fig6[i].workload = fig6_names[i];
 		pr->fig6[i].os = "irix53";
 		pr->fig6[i].scale = (o->full ? full[i] : q[i]) * user;
+		if (!fig6 && !(t2 && i == 0))   /* Table 2's IRIX 5.3 rows are pmake's Figure 6 runs */
+			continue;
 		rc = prun_do(o, &pr->fig6[i], err);
-		if (!rc)
+		if (!rc && fig6)
 			rc = prun_sens(o, &pr->fig6[i], err);
 	}
-	if (!rc) {
+	if (!rc && t2) {
 		pr->pm62.workload = "pmake";
 		pr->pm62.os = "irix62";
 		pr->pm62.scale = pr->fig6[0].scale;
 		rc = prun_do(o, &pr->pm62, err);
 	}
-	for (int i = 0; i < 2 && !rc; i++) {
+	for (int i = 0; i < 2 && !rc && an_figures_want(o, "table3"); i++) {
 		pr->t3[i] = (struct prun){ 0 };
 		pr->t3[i].workload = fig6_names[i];
 		pr->t3[i].os = "irix53";
@@ -646,7 +699,7 @@ static int paper_runs(const struct an_fig_opts *o, struct paper_runs *pr, struct
 		pr->t3[i].scale = pr->fig6[i].scale;
 		rc = prun_do(o, &pr->t3[i], err);
 	}
-	for (int i = 0; i < 4 && !rc; i++) {
+	for (int i = 0; i < 4 && !rc && fig6; i++) {
 		const struct rpl_results *runs[2] = { &pr->fig6[i].nat, &pr->fig6[i].dis };
 		const char *labels[2] = { "IRIX", "Disco" };
 		char png[4096], title[256];
@@ -660,7 +713,7 @@ static int paper_runs(const struct an_fig_opts *o, struct paper_runs *pr, struct
 			break;
 		}
 	}
-	if (!rc)
+	if (!rc && an_figures_want(o, "fig9"))
 		rc = an_fig9_run(o, &pr->f9, err);
 	return rc;
 }
@@ -705,6 +758,13 @@ int an_figures(const struct an_fig_opts *o, struct sim_err *err)
 		return rc;
 	rc = paper_runs(o, &pr, err);
 	if (rc) {
+		paper_free(&pr);
+		return rc;
+	}
+	if (!an_figures_want(o, "synthetic")) {
+		rc = write_report(o, &pr, &uni, &numa, pr.note, err);
+		if (rc == SIM_OK)
+			say(o, "figures: wrote %s/report.md and numbers.json", o->outdir);
 		paper_free(&pr);
 		return rc;
 	}

@@ -17,7 +17,13 @@ struct an_fig_opts {
 	const char *outdir;
 	const cfg *base;       /* every parameter at its default, plus the user's --set */
 	FILE *log;             /* one line per step (NULL: quiet) */
+	const char *only;      /* comma-separated: fig6, table2, table3, fig9, synthetic; NULL: all */
 };
+
+/* Is reproduction `key` selected by o->only?  an_figures_check_only tells
+ * whether every word of o->only is a known one. */
+int an_figures_want(const struct an_fig_opts *o, const char *key);
+int an_figures_check_only(const char *only, struct sim_err *err);
 
 int an_figures(const struct an_fig_opts *o, struct sim_err *err);
 

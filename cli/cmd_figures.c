@@ -6,7 +6,8 @@
 #include "cli/cli.h"
 
 static const char usage[] =
-	"usage: disco figures [--quick|--full] [-o DIR] [--set name=value ...] [--config FILE]\n"
+	"usage: disco figures [--quick|--full] [--only LIST] [-o DIR] [--set name=value ...]\n"
+	"                     [--config FILE]\n"
 	"\n"
 	"Run every reproduction of the paper that exists (capture, replay, plots) and\n"
 	"write DIR/report.md (the paper's numbers beside the model's, with the plots),\n"
@@ -16,7 +17,8 @@ static const char usage[] =
 	"multiplies every workload's scale by F.  The report's first\n"
 	"table says which figures are reproduced and what the others still need.\n"
 	"\n"
-	"  -o DIR    output folder (default: out)\n";
+	"  -o DIR       output folder (default: out)\n"
+	"  --only LIST  some of fig6,table2,table3,fig9,synthetic (default: all)\n";
 
 int cmd_figures(int argc, char **argv)
 {
@@ -27,9 +29,10 @@ int cmd_figures(int argc, char **argv)
 		{ "output", required_argument, 0, 'o' },
 		{ "set", required_argument, 0, CLI_OPT_SET },
 		{ "config", required_argument, 0, CLI_OPT_CONFIG },
+		{ "only", required_argument, 0, 'O' },
 		{ 0, 0, 0, 0 },
 	};
-	struct an_fig_opts fo = { 0, "out", NULL, stderr };
+	struct an_fig_opts fo = { 0, "out", NULL, stderr, NULL };
 	struct cli_cfg_ops ops = { 0 };
 	struct sim_err err = { 0 };
 	cfg *c;
@@ -42,6 +45,11 @@ int cmd_figures(int argc, char **argv)
 		case 'q': fo.full = 0; break;
 		case 'F': fo.full = 1; break;
 		case 'o': fo.outdir = optarg; break;
+		case 'O':
+			if (an_figures_check_only(optarg, &err))
+				return cli_usage_error("figures", "%s", err.msg);
+			fo.only = optarg;
+			break;
 		case CLI_OPT_SET: case CLI_OPT_CONFIG:
 			if (cli_cfg_ops_add(&ops, o, optarg, "figures"))
 				return 2;

@@ -87,4 +87,6 @@ has "$T/fig/report.md" "table 2 rows" '^\| QUICK-FAULT \|'
 has "$T/fig/numbers.json" "fig6 claimed" '"id": "fig6.pmake.ratio"'
 has "$T/fig/numbers.json" "table3 claimed" '"id": "table3.tlb_miss_cycles.disco"'
 [ -s "$T/fig/synthetic-1cpu.h5" ] && ok || fail "figures wrote no HDF5"
+run "figures --only, unknown" 2 "$DISCO" figures --only fig7 -o "$T/x"
+has "$T/err" "lists reproductions" 'fig6, table2, table3, fig9'
 finish
