@@ -9,6 +9,7 @@
 #include <stdio.h>
 
 #include "base/err.h"
+#include "analysis/tables.h"
 #include "base/params.h"
 
 /* A subcommand returns a process exit status: 0, 1 (runtime failure) or
@@ -23,8 +24,6 @@ struct cli_command {
 
 extern const struct cli_command cli_commands[];
 
-/* Every parameter table of the program, NULL-terminated. */
-extern const struct param_table *const disco_param_tables[];
 
 /* Print "disco CMD: message" for err and return its exit status. */
 int cli_fail(const char *cmd, const struct sim_err *err);

@@ -1,6 +1,8 @@
 /* Test helpers; see testlib.h. */
 #include "tests/testlib.h"
 
+#include "analysis/tables.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -64,3 +66,25 @@ char *t_read_file(const char *path, size_t *len)
 }
 
 const char *t_srcdir(void) { return DISCO_SRCDIR; }
+
+cfg *t_cfg(const char *const *sets)
+{
+	cfg *c;
+	struct sim_err err = { 0 };
+	ck_assert_msg(cfg_new(&c, disco_param_tables, &err) == SIM_OK, "%s", err.msg);
+	for (; sets && *sets; sets++)
+		ck_assert_msg(cfg_set_assignment(c, *sets, "test", &err) == SIM_OK, "%s", err.msg);
+	return c;
+}
+
+void t_same_results(const struct rpl_results *a, const struct rpl_results *b)
+{
+	struct rpl_results x = *a, y = *b;
+	ck_assert_int_eq(a->ncpus, b->ncpus);
+	ck_assert_int_eq(memcmp(a->cpu, b->cpu, (size_t)a->ncpus * sizeof *a->cpu), 0);
+	x.cpu = y.cpu = NULL;
+	x.wall_seconds = y.wall_seconds = 0;
+	ck_assert_uint_eq(x.cycles, y.cycles);
+	ck_assert_uint_eq(x.records, y.records);
+	ck_assert_int_eq(memcmp(&x, &y, sizeof x), 0);
+}

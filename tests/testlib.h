@@ -9,6 +9,9 @@
 #include <check.h>
 #include <stddef.h>
 
+#include "base/params.h"
+#include "replay/replay.h"
+
 Suite *make_suite(void);
 
 /* A fresh temporary directory for this process (created once, removed when
@@ -18,6 +21,12 @@ const char *t_path(const char *name);
 void t_write_file(const char *path, const void *data, size_t len);
 /* Read a whole file (malloc'd, NUL-terminated); *len gets its size. */
 char *t_read_file(const char *path, size_t *len);
+/* A configuration of the whole model at its defaults, then the assignments
+ * in sets ("name=value", NULL-terminated; sets may be NULL); ck_asserts
+ * they are valid. */
+cfg *t_cfg(const char *const *sets);
+/* Two runs' counters agree exactly (the replay's own run time aside). */
+void t_same_results(const struct rpl_results *a, const struct rpl_results *b);
 /* Source tree root (for shipped files). */
 const char *t_srcdir(void);
 

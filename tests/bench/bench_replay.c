@@ -12,6 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "analysis/tables.h"
 #include "capture/capture.h"
 #include "capture/guest_os.h"
 #include "machine/params.h"
@@ -20,11 +21,6 @@
 #include "replay/replay.h"
 #include "traces/params.h"
 #include "traces/trace.h"
-
-static const struct param_table *const tables[] = {
-	&machine_param_table, &trace_param_table, &monitor_param_table, &policy_param_table,
-	&replay_param_table, &capture_param_table, &guest_os_param_table, NULL,
-};
 
 static void die(const char *what, const struct sim_err *err)
 {
@@ -39,7 +35,7 @@ static void replay_set(const char *path, int mode, const char *label, const char
 	struct rpl_source src = { 0 };
 	trc_reader *rd;
 	cfg *base, *c;
-	if (cfg_new(&base, tables, &err) || trc_reader_open(&rd, path, &err) ||
+	if (cfg_new(&base, disco_param_tables, &err) || trc_reader_open(&rd, path, &err) ||
 	    rpl_trace_cfg(base, rd, path, &c, &err))
 		die("open", &err);
 	cfg_free(base);
@@ -86,7 +82,7 @@ static void sweep16(const char *path)
 
 	for (int i = 0; i < 16; i++) {
 		cfg *base, *c;
-		if (cfg_new(&base, tables, &err) || trc_reader_open(&rd, path, &err) ||
+		if (cfg_new(&base, disco_param_tables, &err) || trc_reader_open(&rd, path, &err) ||
 		    rpl_trace_cfg(base, rd, path, &c, &err))
 			die("open", &err);
 		cfg_free(base);
@@ -136,7 +132,7 @@ int main(int argc, char **argv)
 	if (fd < 0)
 		return 1;
 	close(fd);
-	if (cfg_new(&c, tables, &err))
+	if (cfg_new(&c, disco_param_tables, &err))
 		die("cfg", &err);
 	snprintf(set, sizeof set, "capture.synth.refs=%s", refs);
 	cfg_set_assignment(c, set, NULL, &err);

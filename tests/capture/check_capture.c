@@ -14,42 +14,13 @@
 #include "traces/params.h"
 #include "traces/trace.h"
 
-static const struct param_table *const tables[] = {
-	&machine_param_table, &trace_param_table, &monitor_param_table, &policy_param_table,
-	&replay_param_table, &capture_param_table, &guest_os_param_table, NULL,
-};
-
-static cfg *mkcfg(const char *const *sets)
-{
-	cfg *c;
-	struct sim_err err = { 0 };
-	ck_assert_int_eq(cfg_new(&c, tables, &err), SIM_OK);
-	for (; sets && *sets; sets++)
-		ck_assert_msg(cfg_set_assignment(c, *sets, "test", &err) == SIM_OK, "%s", err.msg);
-	return c;
-}
-
-static void same(const struct rpl_results *a, const struct rpl_results *b)
-{
-	ck_assert_uint_eq(a->cycles, b->cycles);
-	ck_assert_uint_eq(a->records, b->records);
-	ck_assert_uint_eq(a->instructions, b->instructions);
-	ck_assert_uint_eq(a->references, b->references);
-	ck_assert_uint_eq(a->tlb_misses, b->tlb_misses);
-	ck_assert_uint_eq(a->l2tlb_hits, b->l2tlb_hits);
-	ck_assert_uint_eq(a->ktlb_faults, b->ktlb_faults);
-	ck_assert_uint_eq(a->lock_contended, b->lock_contended);
-	ck_assert_int_eq(memcmp(a->service, b->service, sizeof a->service), 0);
-	ck_assert_int_eq(memcmp(a->cpu, b->cpu, (size_t)a->ncpus * sizeof *a->cpu), 0);
-}
-
 /* Replay path under the header's configuration, as `disco replay` does. */
 static void replay(const char *path, int mode, struct rpl_results *res)
 {
 	struct sim_err err = { 0 };
 	trc_reader *r;
 	struct rpl_source src;
-	cfg *base = mkcfg(NULL), *c;
+	cfg *base = t_cfg(NULL), *c;
 	ck_assert_msg(trc_reader_open(&r, path, &err) == SIM_OK, "%s", err.msg);
 	ck_assert_msg(rpl_trace_cfg(base, r, path, &c, &err) == SIM_OK, "%s", err.msg);
 	rpl_source_from_reader(&src, r);
@@ -69,7 +40,7 @@ START_TEST(capture_equals_replay)
 			       modes[mode], mode == 1 ? "capture.hal=disco" : "capture.hal=plain", NULL };
 	struct sim_err err = { 0 };
 	struct rpl_results a, b;
-	cfg *c = mkcfg(sets);
+	cfg *c = t_cfg(sets);
 	const char *path = t_path(mode == 0 ? "n.dtr" : mode == 1 ? "d.dtr" : "u.dtr");
 	ck_assert_msg(cap_run(c, cap_find_guest("synthetic"), path, &a, NULL, NULL, &err) == SIM_OK,
 		      "%s", err.msg);
@@ -78,7 +49,7 @@ START_TEST(capture_equals_replay)
 	ck_assert_uint_gt(a.service[TRC_SVC_DEMAND_ZERO].count, 0);
 	ck_assert_uint_gt(a.lock_acquires, 0);
 	replay(path, mode, &b);
-	same(&a, &b);
+	t_same_results(&a, &b);
 	{
 		/* every record of the trace is counted once, blocked ones included */
 		trc_reader *r;
@@ -104,7 +75,7 @@ START_TEST(same_seed_same_bytes)
 	const char *s2[] = { "capture.cpus=2", "capture.synth.refs=20000", "capture.seed=2", NULL };
 	struct sim_err err = { 0 };
 	struct rpl_results r;
-	cfg *c1 = mkcfg(s1), *c2 = mkcfg(s2);
+	cfg *c1 = t_cfg(s1), *c2 = t_cfg(s2);
 	size_t la, lb, lc;
 	char *a, *b, *d;
 	ck_assert_int_eq(cap_run(c1, cap_find_guest("synthetic"), t_path("s1a.dtr"), &r, NULL, NULL, &err), SIM_OK);
@@ -132,7 +103,7 @@ START_TEST(too_big_for_memory)
 	const char *s[] = { "capture.cpus=2", "vm.mem.size=8M", "capture.synth.footprint=16M", NULL };
 	struct sim_err err = { 0 };
 	struct rpl_results r;
-	cfg *c = mkcfg(s);
+	cfg *c = t_cfg(s);
 	ck_assert_int_eq(cap_run(c, cap_find_guest("synthetic"), NULL, &r, NULL, NULL, &err), SIM_EINVAL);
 	ck_assert_ptr_nonnull(strstr(err.msg, "capture.synth.footprint"));
 	cfg_free(c);

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "analysis/tables.h"
 #include "capture/capture.h"
 #include "capture/guest_os.h"
 #include "machine/params.h"
@@ -16,11 +17,6 @@
 #include "traces/params.h"
 #include "traces/trace.h"
 
-static const struct param_table *const tables[] = {
-	&machine_param_table, &trace_param_table, &monitor_param_table, &policy_param_table,
-	&replay_param_table, &capture_param_table, &guest_os_param_table, NULL,
-};
-
 static const char *const workloads[] = { "pmake", "engineering", "raytrace", "database" };
 
 /* A configuration running workload w at a test's scale. */
@@ -28,7 +24,7 @@ static cfg *wcfg(const char *w, const char *const *sets)
 {
 	cfg *c;
 	struct sim_err err = { 0 };
-	ck_assert_int_eq(cfg_new(&c, tables, &err), SIM_OK);
+	ck_assert_int_eq(cfg_new(&c, disco_param_tables, &err), SIM_OK);
 	ck_assert_msg(cap_load_workload(c, w, &err) == SIM_OK, "%s", err.msg);
 	ck_assert_int_eq(cfg_set(c, "capture.scale", "0.001", NULL, &err), SIM_OK);
 	ck_assert_int_eq(cfg_set(c, "machine.cpus", "1", NULL, &err), SIM_OK);
@@ -38,21 +34,6 @@ static cfg *wcfg(const char *w, const char *const *sets)
 	return c;
 }
 
-static void same(const struct rpl_results *a, const struct rpl_results *b)
-{
-	ck_assert_uint_eq(a->cycles, b->cycles);
-	ck_assert_uint_eq(a->records, b->records);
-	ck_assert_uint_eq(a->instructions, b->instructions);
-	ck_assert_uint_eq(a->references, b->references);
-	ck_assert_uint_eq(a->tlb_misses, b->tlb_misses);
-	ck_assert_uint_eq(a->l2tlb_hits, b->l2tlb_hits);
-	ck_assert_uint_eq(a->ktlb_faults, b->ktlb_faults);
-	ck_assert_uint_eq(a->moncalls, b->moncalls);
-	ck_assert_uint_eq(a->dma_requests, b->dma_requests);
-	ck_assert_int_eq(memcmp(a->service, b->service, sizeof a->service), 0);
-	ck_assert_int_eq(memcmp(a->cpu, b->cpu, (size_t)a->ncpus * sizeof *a->cpu), 0);
-}
-
 static void replay(const char *path, int mode, struct rpl_results *res)
 {
 	struct sim_err err = { 0 };
@@ -60,7 +41,7 @@ static void replay(const char *path, int mode, struct rpl_results *res)
 	struct rpl_source src;
 	cfg *c;
 	char ps[32];
-	ck_assert_int_eq(cfg_new(&c, tables, &err), SIM_OK);
+	ck_assert_int_eq(cfg_new(&c, disco_param_tables, &err), SIM_OK);
 	ck_assert_msg(trc_reader_open(&r, path, &err) == SIM_OK, "%s", err.msg);
 	snprintf(ps, sizeof ps, "%u", trc_reader_info(r)->page_size);
 	ck_assert_int_eq(cfg_set(c, "machine.page_size", ps, NULL, &err), SIM_OK);
@@ -103,7 +84,7 @@ START_TEST(workload_capture_equals_replay)
 		ck_assert_uint_gt(a.ktlb_faults, 0);
 	}
 	replay(t_path(name), disco ? RPL_DISCO : RPL_NATIVE, &b);
-	same(&a, &b);
+	t_same_results(&a, &b);
 	rpl_results_free(&a);
 	rpl_results_free(&b);
 	cfg_free(c);
@@ -122,7 +103,7 @@ START_TEST(two_vcpus_capture_equals_replay)
 		      "%s", err.msg);
 	ck_assert_uint_gt(a.lock_acquires, 0);
 	replay(t_path("two.dtr"), RPL_DISCO, &b);
-	same(&a, &b);
+	t_same_results(&a, &b);
 	rpl_results_free(&a);
 	rpl_results_free(&b);
 	cfg_free(c);
@@ -181,7 +162,7 @@ START_TEST(bad_workloads)
 {
 	struct sim_err err = { 0 };
 	cfg *c;
-	ck_assert_int_eq(cfg_new(&c, tables, &err), SIM_OK);
+	ck_assert_int_eq(cfg_new(&c, disco_param_tables, &err), SIM_OK);
 	ck_assert_int_eq(cap_load_workload(c, "nosuchworkload", &err), SIM_EINVAL);
 	ck_assert_ptr_nonnull(strstr(err.msg, "nosuchworkload"));
 	ck_assert_int_eq(cap_load_workload(c, "synthetic", &err), SIM_OK);

@@ -13,11 +13,6 @@
 #include "tests/testlib.h"
 #include "traces/params.h"
 
-static const struct param_table *const tables[] = {
-	&machine_param_table, &trace_param_table, &monitor_param_table,
-	&policy_param_table, &replay_param_table, NULL,
-};
-
 /* An in-memory source: stream s is recs[s][0..n[s]), handed out `block`
  * records at a time. */
 #define MAXS 8
@@ -57,16 +52,6 @@ static struct trc_rec R(int type, unsigned flags, unsigned aux, uint32_t id, uin
 	return r;
 }
 
-static cfg *mkcfg(const char *const *sets)
-{
-	cfg *c;
-	struct sim_err err = { 0 };
-	ck_assert_int_eq(cfg_new(&c, tables, &err), SIM_OK);
-	for (; sets && *sets; sets++)
-		ck_assert_msg(cfg_set_assignment(c, *sets, "test", &err) == SIM_OK, "%s", err.msg);
-	return c;
-}
-
 static int run(struct mem_src *m, int nstreams, const cfg *c, int mode, struct rpl_results *res,
 	       struct sim_err *err)
 {
@@ -92,7 +77,7 @@ START_TEST(one_page_one_miss)
 	struct mem_src m = { 0 };
 	struct rpl_results r;
 	struct sim_err err = { 0 };
-	cfg *c = mkcfg(one_cpu);
+	cfg *c = t_cfg(one_cpu);
 	add(&m, 0, R(TRC_PTE_SET, 0, TRC_PROT_VALID | TRC_PROT_WRITE, 1, 0x400, 5));
 	add(&m, 0, R(TRC_ASID, 0, 0, 1, 0, 0));
 	for (int i = 0; i < 1000; i++)
@@ -116,7 +101,7 @@ START_TEST(disco_costs_from_table)
 	struct mem_src m = { 0 };
 	struct rpl_results r;
 	struct sim_err err = { 0 };
-	cfg *c = mkcfg(one_cpu);
+	cfg *c = t_cfg(one_cpu);
 	struct vmm_costs k;
 	const int pairs = 200;
 	uint64_t miss_path, mon;
@@ -155,7 +140,7 @@ START_TEST(kseg0)
 	struct mem_src m = { 0 };
 	struct rpl_results r;
 	struct sim_err err = { 0 };
-	cfg *c = mkcfg(one_cpu);
+	cfg *c = t_cfg(one_cpu);
 	struct vmm_costs k;
 	vmm_costs_from_cfg(c, &k, &err);
 	for (int i = 0; i < 10; i++)   /* pages 0..9: five pairs */
@@ -183,7 +168,7 @@ START_TEST(lock_spin)
 	struct rpl_results r;
 	struct sim_err err = { 0 };
 	const char *const sets[] = { "machine.cpus=2", NULL };
-	cfg *c = mkcfg(sets);
+	cfg *c = t_cfg(sets);
 	for (int s = 0; s < 2; s++) {
 		add(&m, s, R(TRC_LOCK_ACQ, 0, 0, 7, 0, 0));
 		add(&m, s, R(TRC_INSN, TRC_F_KERNEL | TRC_F_KSEG0, 0, 5000, 0x80100000ull, 0));
@@ -238,35 +223,24 @@ static void random_streams(struct mem_src *m, int ns, unsigned seed)
 	}
 }
 
-static void same_results(const struct rpl_results *a, const struct rpl_results *b)
-{
-	ck_assert_uint_eq(a->cycles, b->cycles);
-	ck_assert_uint_eq(a->instructions, b->instructions);
-	ck_assert_uint_eq(a->tlb_misses, b->tlb_misses);
-	ck_assert_uint_eq(a->l2tlb_hits, b->l2tlb_hits);
-	ck_assert_uint_eq(a->records, b->records);
-	ck_assert_int_eq(memcmp(a->service, b->service, sizeof a->service), 0);
-	ck_assert_int_eq(memcmp(a->cpu, b->cpu, (size_t)a->ncpus * sizeof *a->cpu), 0);
-}
-
 START_TEST(exact_and_bounded)
 {
 	struct mem_src m = { 0 };
 	struct rpl_results a, b, u;
 	struct sim_err err = { 0 };
 	const char *const sets[] = { "machine.cpus=4", NULL };
-	cfg *c = mkcfg(sets);
+	cfg *c = t_cfg(sets);
 	random_streams(&m, 4, 42);
 	for (int mode = RPL_NATIVE; mode <= RPL_DISCO; mode++) {
 		m.block = 1000000;
 		ck_assert_msg(run(&m, 4, c, mode, &a, &err) == SIM_OK, "%s", err.msg);
 		m.block = 1;
 		ck_assert_msg(run(&m, 4, c, mode, &b, &err) == SIM_OK, "%s", err.msg);
-		same_results(&a, &b);
+		t_same_results(&a, &b);
 		rpl_results_free(&b);
 		m.block = 777;
 		ck_assert_msg(run(&m, 4, c, mode, &b, &err) == SIM_OK, "%s", err.msg);
-		same_results(&a, &b);
+		t_same_results(&a, &b);
 		rpl_results_free(&b);
 		if (mode == RPL_NATIVE) {
 			ck_assert_msg(run(&m, 4, c, RPL_UMA, &u, &err) == SIM_OK, "%s", err.msg);
@@ -286,7 +260,7 @@ START_TEST(bad_traces)
 	struct mem_src m = { 0 }, m2 = { 0 }, m3 = { 0 };
 	struct rpl_results r;
 	struct sim_err err = { 0 };
-	cfg *c = mkcfg(one_cpu);
+	cfg *c = t_cfg(one_cpu);
 	add(&m, 0, R(TRC_INSN, 0, 0, 3, 0x400000, 0));
 	add(&m, 0, R(TRC_LOAD, 0, 4, 0, 0x500000, 0));
 	ck_assert_int_eq(run(&m, 1, c, RPL_NATIVE, &r, &err), SIM_EINVAL);
@@ -314,7 +288,7 @@ START_TEST(io_and_semaphores)
 	struct rpl_results r;
 	struct sim_err err = { 0 };
 	const char *const sets[] = { "machine.cpus=2", NULL };
-	cfg *c = mkcfg(sets);
+	cfg *c = t_cfg(sets);
 	add(&m, 0, R(TRC_DMA_REQ, 0, 0, 1, 100, 8));
 	add(&m, 0, R(TRC_FRAG, 0, 0, 0, 0x10000, 4096));
 	add(&m, 0, R(TRC_DMA_DONE, 0, 0, 1, 0, 0));
@@ -345,7 +319,7 @@ START_TEST(local_and_remote_latency)
 	struct rpl_results r;
 	struct sim_err err = { 0 };
 	const char *const sets[] = { "machine.cpus=2", "policy.placement=consecutive", NULL };
-	cfg *c = mkcfg(sets);
+	cfg *c = t_cfg(sets);
 	struct machine_config mc;
 	uint64_t half;
 	ck_assert_int_eq(machine_config_from_cfg(c, &mc, &err), SIM_OK);
@@ -378,7 +352,7 @@ START_TEST(page_freed_reclaims)
 	struct mem_src m = { 0 };
 	struct rpl_results r;
 	struct sim_err err = { 0 };
-	cfg *c = mkcfg(one_cpu);
+	cfg *c = t_cfg(one_cpu);
 	add(&m, 0, R(TRC_ASID, 0, 0, 1, 0, 0));
 	add(&m, 0, R(TRC_PTE_SET, 0, TRC_PROT_VALID, 1, 0x200, 9));
 	add(&m, 0, R(TRC_LOAD, 0, 8, 0, 0x200000, 0));

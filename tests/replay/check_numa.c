@@ -5,17 +5,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "analysis/tables.h"
 #include "machine/params.h"
 #include "monitor/costs.h"
 #include "policies/policy.h"
 #include "replay/replay.h"
 #include "tests/testlib.h"
 #include "traces/params.h"
-
-static const struct param_table *const tables[] = {
-	&machine_param_table, &trace_param_table, &monitor_param_table,
-	&policy_param_table, &replay_param_table, NULL,
-};
 
 #define MAXS 2
 #define HALF 32768   /* consecutive layout: guest pages from here are on node 1 (256 MB, 4 KB) */
@@ -56,7 +52,7 @@ static cfg *mkcfg(const char *policy, const char *extra)
 	const char *sets[] = { "machine.cpus=2", "policy.placement=consecutive",
 			       "policy.migration.trigger=8", "policy.verghese.sharing=4",
 			       "machine.l2.size=16K", "machine.l1d.size=1K", "machine.l1i.size=1K", NULL };
-	ck_assert_int_eq(cfg_new(&c, tables, &err), SIM_OK);
+	ck_assert_int_eq(cfg_new(&c, disco_param_tables, &err), SIM_OK);
 	for (int i = 0; sets[i]; i++)
 		ck_assert_int_eq(cfg_set_assignment(c, sets[i], NULL, &err), SIM_OK);
 	ck_assert_int_eq(cfg_set(c, "policy.migration", policy, NULL, &err), SIM_OK);

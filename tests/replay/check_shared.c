@@ -12,21 +12,6 @@
 #include "traces/params.h"
 #include "traces/trace.h"
 
-static const struct param_table *const tables[] = {
-	&machine_param_table, &trace_param_table, &monitor_param_table, &policy_param_table,
-	&replay_param_table, &capture_param_table, &guest_os_param_table, NULL,
-};
-
-static cfg *mkcfg(const char *const *sets)
-{
-	cfg *c;
-	struct sim_err err = { 0 };
-	ck_assert_int_eq(cfg_new(&c, tables, &err), SIM_OK);
-	for (; sets && *sets; sets++)
-		ck_assert_msg(cfg_set_assignment(c, *sets, "test", &err) == SIM_OK, "%s", err.msg);
-	return c;
-}
-
 START_TEST(shared_equals_separate)
 {
 	const char *cap[] = { "capture.cpus=3", "machine.cpus=4", "capture.synth.refs=50000",
@@ -41,7 +26,7 @@ START_TEST(shared_equals_separate)
 	struct rpl_results sep[5], shr[5];
 	struct sim_err err = { 0 };
 	const char *path = t_path("shared.dtr");
-	cfg *c = mkcfg(cap);
+	cfg *c = t_cfg(cap);
 	trc_reader *r;
 
 	ck_assert_msg(cap_run(c, cap_find_guest("synthetic"), path, &sep[0], NULL, NULL, &err) == SIM_OK,
@@ -49,7 +34,7 @@ START_TEST(shared_equals_separate)
 	rpl_results_free(&sep[0]);
 	for (int i = 0; i < 5; i++) {
 		struct rpl_source src;
-		cfgs[i] = mkcfg(vs[i]);
+		cfgs[i] = t_cfg(vs[i]);
 		ck_assert_int_eq(trc_reader_open(&r, path, &err), SIM_OK);
 		rpl_source_from_reader(&src, r);
 		ck_assert_msg(rpl_run(cfgs[i], modes[i], &src, &sep[i], NULL, NULL, &err) == SIM_OK, "%s", err.msg);
@@ -84,12 +69,12 @@ START_TEST(shared_bad_configuration)
 	struct rpl_results res[2];
 	struct sim_err err = { 0 };
 	const char *path = t_path("shared2.dtr");
-	cfg *c = mkcfg(cap);
+	cfg *c = t_cfg(cap);
 	trc_reader *r;
 	ck_assert_int_eq(cap_run(c, cap_find_guest("synthetic"), path, &res[0], NULL, NULL, &err), SIM_OK);
 	rpl_results_free(&res[0]);
 	cfgs[0] = c;
-	cfgs[1] = mkcfg(bad);
+	cfgs[1] = t_cfg(bad);
 	ck_assert_int_eq(trc_reader_open(&r, path, &err), SIM_OK);
 	ck_assert_int_eq(rpl_run_shared(cfgs, modes, 2, r, res, NULL, NULL, &err), SIM_EINVAL);
 	ck_assert_ptr_nonnull(strstr(err.msg, "configuration 2"));

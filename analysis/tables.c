@@ -1,5 +1,5 @@
 /* Every parameter table of the program. */
-#include "cli/cli.h"
+#include "analysis/tables.h"
 #include "machine/params.h"
 #include "traces/params.h"
 #include "capture/capture.h"
