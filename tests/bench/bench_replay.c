@@ -119,6 +119,32 @@ static void sweep16(const char *path)
 	       "one shared pass %.2f s (%.2fx)\n", sep, shr, sep / shr);
 }
 
+/* Capture speed and trace size of each workload of the paper (IRIX 5.3, one
+ * CPU, the scales of disco figures --quick). */
+static void workloads(const char *path)
+{
+	static const char *const names[] = { "pmake", "engineering", "raytrace", "database" };
+	static const char *const scales[] = { "0.1", "0.03", "0.01", "0.05" };
+	printf("capture of the paper's workloads (IRIX 5.3, 1 CPU, natively, quick scale):\n");
+	for (int i = 0; i < 4; i++) {
+		struct sim_err err = { 0 };
+		struct rpl_results r;
+		struct stat st;
+		cfg *c;
+		if (cfg_new(&c, disco_param_tables, &err) || cap_load_workload(c, names[i], &err) ||
+		    cfg_set(c, "capture.scale", scales[i], NULL, &err) ||
+		    cfg_set(c, "machine.cpus", "1", NULL, &err) ||
+		    cap_run(c, cap_guest_of(c), path, &r, NULL, NULL, &err))
+			die(names[i], &err);
+		stat(path, &st);
+		printf("  %-12s %6.1f M references/s  (%llu references, %.3f trace bytes per reference)\n",
+		       names[i], (double)r.references / r.wall_seconds / 1e6,
+		       (unsigned long long)r.references, (double)st.st_size / (double)r.references);
+		rpl_results_free(&r);
+		cfg_free(c);
+	}
+}
+
 int main(int argc, char **argv)
 {
 	const char *refs = argc > 1 ? argv[1] : "8000000";
@@ -159,6 +185,7 @@ int main(int argc, char **argv)
 	printf("4 vCPUs on 4 nodes, round-robin layout:\n");
 	replay_set(path, RPL_DISCO, "disco", NULL);
 	replay_set(path, RPL_DISCO, "disco+verghese", "policy.migration=verghese");
+	workloads(path);
 	unlink(path);
 	cfg_free(c);
 	return 0;
