@@ -21,16 +21,18 @@ for b in "$@"; do
 done
 if [ -n "${DISCO:-}" ]; then
 	echo
-	echo "== disco figures --quick"
-	d=$(mktemp -d)
-	start=$(date +%s.%N)
-	if "$DISCO" figures --quick -o "$d" >/dev/null 2>&1; then
-		end=$(date +%s.%N)
-		echo "  wall time: $(echo "$end - $start" | bc 2>/dev/null || awk "BEGIN { print $end - $start }") s"
-	else
-		echo "  disco figures failed"; status=1
-	fi
-	rm -rf "$d"
+	echo "== disco figures --quick (wall time, all and per reproduction)"
+	for only in "" fig6,table2,table3 fig9; do
+		d=$(mktemp -d)
+		start=$(date +%s.%N)
+		if "$DISCO" figures --quick ${only:+--only $only} -o "$d" >/dev/null 2>&1; then
+			end=$(date +%s.%N)
+			echo "  ${only:-everything}: $(awk "BEGIN { printf \"%.1f\", $end - $start }") s"
+		else
+			echo "  disco figures ${only:+--only $only} failed"; status=1
+		fi
+		rm -rf "$d"
+	done
 
 	echo
 	echo "== disco sweep: 16 points, -j 1 against -j 2"
