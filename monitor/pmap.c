@@ -7,9 +7,16 @@
  * Invariants:
  *   (1) map[g] == m != NONE  <=>  owner[m] == g;
  *   (2) every machine page is either owned or on exactly one free list, that
- *       of its own node;
- *   (3) a free list hands out its lowest page first (deterministic layout:
- *       consecutive guest pages touched in order land in consecutive pages);
+ *       of its own node and its own color (mpn mod ncolors: the page's cache
+ *       color, the bits of the machine address that index the L2 above the
+ *       page offset);
+ *   (3) a free list hands out its lowest page first, and a guest page gets a
+ *       machine page of its own color (gppn mod ncolors) when its node has
+ *       one, else of the next color that has (deterministic layout; with one
+ *       color, consecutive guest pages touched in order land in consecutive
+ *       pages).  Keeping colors makes where a page lies change the latency of
+ *       its misses, not their number: the L2 sees the same set conflicts
+ *       whatever the placement;
  *   (4') a replica is owned by its guest page like the master; the copies of
  *       a guest page (master and replicas) lie on pairwise different nodes;
  *       only guest pages with a master have replicas;
@@ -27,8 +34,11 @@ struct pmap {
 	uint64_t ppn;            /* machine pages per node */
 	uint64_t *map;           /* [guest_pages] gppn -> mpn */
 	uint64_t *owner;         /* [nnodes * ppn] mpn -> gppn */
-	uint64_t *free_stack;    /* [nnodes * ppn]: node n's stack in [n*ppn, n*ppn + nfree[n]) */
-	uint64_t *nfree;         /* [nnodes] */
+	uint64_t ncolors;
+	uint64_t *free_stack;    /* [nnodes * ppn]: list (n, c) in [start[l], start[l] + cfree[l]),
+				  * l = n * ncolors + c */
+	uint64_t *start, *cfree; /* [nnodes * ncolors] */
+	uint64_t *nfree;         /* [nnodes]: free pages of node n, all colors */
 	uint64_t in_use;
 	/* replicas: repl[gppn] indexes a row of nnodes machine pages (PMAP_NONE
 	 * where the node has none; the master's node always NONE); 0: none */
@@ -45,7 +55,7 @@ struct pmap {
 };
 
 int pmap_new(pmap **out, uint64_t guest_pages, int nnodes, uint64_t pages_per_node,
-	     struct sim_err *err)
+	     uint64_t ncolors, struct sim_err *err)
 {
 	pmap *p = sim_calloc(1, sizeof *p);
 	uint64_t total = (uint64_t)nnodes * pages_per_node;
@@ -56,10 +66,13 @@ int pmap_new(pmap **out, uint64_t guest_pages, int nnodes, uint64_t pages_per_no
 	p->guest_pages = guest_pages;
 	p->nnodes = nnodes;
 	p->ppn = pages_per_node;
+	p->ncolors = ncolors < 1 ? 1 : ncolors > pages_per_node ? pages_per_node : ncolors;
 	p->map = sim_malloc(guest_pages * sizeof *p->map);
 	p->owner = sim_malloc(total * sizeof *p->owner);
 	p->free_stack = sim_malloc(total * sizeof *p->free_stack);
 	p->nfree = sim_calloc((size_t)nnodes, sizeof *p->nfree);
+	p->start = sim_calloc((size_t)nnodes * p->ncolors, sizeof *p->start);
+	p->cfree = sim_calloc((size_t)nnodes * p->ncolors, sizeof *p->cfree);
 	p->repl = sim_calloc(guest_pages, sizeof *p->repl);
 	p->nrepl = sim_calloc(guest_pages, sizeof *p->nrepl);
 	p->rows_cap = 16;
@@ -70,16 +83,26 @@ int pmap_new(pmap **out, uint64_t guest_pages, int nnodes, uint64_t pages_per_no
 	p->bm_cap = 1024;
 	p->bm_used = 1;   /* node 0 is the list end */
 	p->bm = sim_malloc(p->bm_cap * sizeof *p->bm);
-	if (!p->map || !p->owner || !p->free_stack || !p->nfree || !p->bm_head || !p->bm_count ||
+	if (!p->map || !p->owner || !p->free_stack || !p->nfree || !p->start || !p->cfree ||
+	    !p->bm_head || !p->bm_count ||
 	    !p->bm || !p->repl || !p->nrepl || !p->rows)
 		goto out_free;
 	for (uint64_t g = 0; g < guest_pages; g++)
 		p->map[g] = PMAP_NONE;
 	for (int n = 0; n < nnodes; n++) {
-		uint64_t base = (uint64_t)n * pages_per_node;
-		/* stack top is the lowest page: keeps (3) */
-		for (uint64_t i = 0; i < pages_per_node; i++)
-			p->free_stack[base + i] = base + pages_per_node - 1 - i;
+		uint64_t base = (uint64_t)n * pages_per_node, at = base;
+		for (uint64_t c = 0; c < p->ncolors; c++) {
+			uint64_t l = (uint64_t)n * p->ncolors + c;
+			p->start[l] = at;
+			/* node n's pages of color c, the lowest on top: keeps (3) */
+			uint64_t first = base + (c + p->ncolors - base % p->ncolors) % p->ncolors;
+			if (first < base + pages_per_node) {
+				uint64_t k = (base + pages_per_node - 1 - first) / p->ncolors + 1;
+				while (k--)
+					p->free_stack[at++] = first + k * p->ncolors;
+			}
+			p->cfree[l] = at - p->start[l];
+		}
 		p->nfree[n] = pages_per_node;
 	}
 	for (uint64_t m = 0; m < total; m++)
@@ -101,6 +124,8 @@ void pmap_free(pmap *p)
 	sim_free(p->owner);
 	sim_free(p->free_stack);
 	sim_free(p->nfree);
+	sim_free(p->start);
+	sim_free(p->cfree);
 	sim_free(p->repl);
 	sim_free(p->nrepl);
 	sim_free(p->rows);
@@ -169,15 +194,14 @@ uint64_t pmap_guest_pages(const pmap *p) { return p->guest_pages; }
 uint64_t pmap_pages_in_use(const pmap *p) { return p->in_use; }
 uint64_t pmap_owner(const pmap *p, uint64_t mpn) { return p->owner[mpn]; }
 
+static uint64_t alloc_on(pmap *p, int n, uint64_t gppn);
+
 uint64_t pmap_assign(pmap *p, uint64_t gppn, int node)
 {
 	for (int k = 0; k < p->nnodes; k++) {
-		int n = (node + k) % p->nnodes;
-		if (p->nfree[n] > 0) {
-			uint64_t m = p->free_stack[(uint64_t)n * p->ppn + --p->nfree[n]];
-			p->map[gppn] = m;
-			p->owner[m] = gppn;   /* keeps (1) */
-			p->in_use++;
+		uint64_t m = alloc_on(p, (node + k) % p->nnodes, gppn);
+		if (m != PMAP_NONE) {
+			p->map[gppn] = m;   /* keeps (1) */
 			return m;
 		}
 	}
@@ -186,13 +210,17 @@ uint64_t pmap_assign(pmap *p, uint64_t gppn, int node)
 
 int pmap_node_of(const pmap *p, uint64_t mpn) { return (int)(mpn / p->ppn); }
 
-/* A free page of exactly node n, or PMAP_NONE. */
+/* A free page of exactly node n, of gppn's color if it has one (3), or
+ * PMAP_NONE; it becomes gppn's. */
 static uint64_t alloc_on(pmap *p, int n, uint64_t gppn)
 {
-	uint64_t m;
+	uint64_t c = gppn % p->ncolors, *lists = &p->cfree[(uint64_t)n * p->ncolors], m;
 	if (p->nfree[n] == 0)
 		return PMAP_NONE;
-	m = p->free_stack[(uint64_t)n * p->ppn + --p->nfree[n]];
+	while (lists[c] == 0)   /* terminates: the node has a free page */
+		c = c + 1 == p->ncolors ? 0 : c + 1;
+	m = p->free_stack[p->start[(uint64_t)n * p->ncolors + c] + --lists[c]];
+	p->nfree[n]--;
 	p->owner[m] = gppn;
 	p->in_use++;
 	return m;
@@ -200,9 +228,10 @@ static uint64_t alloc_on(pmap *p, int n, uint64_t gppn)
 
 static void free_page(pmap *p, uint64_t m)
 {
-	int n = (int)(m / p->ppn);
+	uint64_t n = m / p->ppn, l = n * p->ncolors + m % p->ncolors;
 	p->owner[m] = PMAP_NONE;
-	p->free_stack[(uint64_t)n * p->ppn + p->nfree[n]++] = m;
+	p->free_stack[p->start[l] + p->cfree[l]++] = m;   /* keeps (2) */
+	p->nfree[n]++;
 	p->in_use--;
 }
 
@@ -306,18 +335,14 @@ void pmap_release(pmap *p, uint64_t gppn)
 {
 	uint64_t m = p->map[gppn];
 	uint64_t dropped[256];
-	int n;
 	if (m == PMAP_NONE)
 		return;
 	if (p->nrepl[gppn] && p->nnodes <= 256) {
 		pmap_collapse(p, gppn, (int)(m / p->ppn), dropped);
 		m = p->map[gppn];
 	}
-	n = (int)(m / p->ppn);
-	p->owner[m] = PMAP_NONE;
 	p->map[gppn] = PMAP_NONE;
-	p->free_stack[(uint64_t)n * p->ppn + p->nfree[n]++] = m;   /* keeps (2) */
-	p->in_use--;
+	free_page(p, m);
 }
 
 int pmap_check(const pmap *p)
@@ -346,13 +371,22 @@ int pmap_check(const pmap *p)
 		} else if (p->repl[g] || p->nrepl[g]) {
 			return 0;
 		}
-	for (int n = 0; n < p->nnodes; n++)
-		for (uint64_t i = 0; i < p->nfree[n]; i++) {
-			uint64_t m = p->free_stack[(uint64_t)n * p->ppn + i];
-			if (m / p->ppn != (uint64_t)n || p->owner[m] != PMAP_NONE)
-				return 0;
-			freed++;
+	for (int n = 0; n < p->nnodes; n++) {
+		uint64_t on_node = 0;
+		for (uint64_t c = 0; c < p->ncolors; c++) {
+			uint64_t l = (uint64_t)n * p->ncolors + c;
+			for (uint64_t i = 0; i < p->cfree[l]; i++) {
+				uint64_t m = p->free_stack[p->start[l] + i];
+				if (m / p->ppn != (uint64_t)n || m % p->ncolors != c ||
+				    p->owner[m] != PMAP_NONE)
+					return 0;
+				on_node++;
+			}
 		}
+		if (on_node != p->nfree[n])
+			return 0;
+		freed += on_node;
+	}
 	if (used != p->in_use || used + freed != total)
 		return 0;
 	{

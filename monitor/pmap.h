@@ -16,9 +16,11 @@
 typedef struct pmap pmap;
 
 /* Create: guest_pages guest physical pages over nnodes nodes of
- * pages_per_node machine pages each (node n owns [n*ppn, (n+1)*ppn)). */
+ * pages_per_node machine pages each (node n owns [n*ppn, (n+1)*ppn)).  With
+ * ncolors > 1 a guest page gets, where its node has one, a machine page of
+ * the same cache color (page number mod ncolors); 1 ignores colors. */
 int pmap_new(pmap **out, uint64_t guest_pages, int nnodes, uint64_t pages_per_node,
-	     struct sim_err *err);
+	     uint64_t ncolors, struct sim_err *err);
 void pmap_free(pmap *p);
 
 /* The machine page of gppn, PMAP_NONE if not yet touched. */

@@ -86,6 +86,10 @@ const char *pol_kind_param(const char *kind)
 static const struct param_def defs[] = {
 	{ "policy.placement", PARAM_CHOICE, "first-touch", 0, 0, PLACEMENT_NAMES, "",
 	  "where a guest physical page goes at first touch" },
+	{ "policy.placement.color", PARAM_BOOL, "true", 0, 0, NULL, "",
+	  "a guest page gets a machine page of its own L2 cache color (natively the physical address is "
+	  "the machine address, whose color the hardware indexes by; IRIX colors its pages; under the "
+	  "monitor it keeps placement from changing cache conflicts; the paper does not say what Disco does)" },
 	{ "policy.sched", PARAM_CHOICE, "pinned", 0, 0, SCHED_NAMES, "", "vCPU -> CPU scheduling" },
 	{ "policy.sched.slice_us", PARAM_REAL, "10000", 1, 1e9, NULL, "us",
 	  "round-robin time slice (assumed: a 10 ms scheduling quantum, IRIX's default)" },

@@ -1074,7 +1074,7 @@ static int setup(struct eng *e, const cfg *c, struct sim_err *err)
 {
 	struct pol_place_view pv;
 	struct pol_sched_view sv;
-	uint64_t vm_size;
+	uint64_t vm_size, colors;
 	int rc;
 
 	rc = machine_config_from_cfg(c, &e->mc, err);
@@ -1110,7 +1110,11 @@ static int setup(struct eng *e, const cfg *c, struct sim_err *err)
 	if (e->pt_pool >= e->guest_pages)
 		return sim_errf(err, SIM_EINVAL, "guest.pt_pool_pages (%llu) must be below the VM's %llu pages",
 				(unsigned long long)e->pt_pool, (unsigned long long)e->guest_pages);
-	rc = pmap_new(&e->pm, e->guest_pages, machine_nnodes(e->m), machine_pages_per_node(e->m), err);
+	colors = 1;
+	if (cfg_int(c, "policy.placement.color") && e->mc.l2.size / e->mc.l2.ways > e->mc.page_size)
+		colors = e->mc.l2.size / e->mc.l2.ways / e->mc.page_size;
+	rc = pmap_new(&e->pm, e->guest_pages, machine_nnodes(e->m), machine_pages_per_node(e->m),
+		      colors, err);
 	if (rc)
 		return rc;
 	e->pmarr = pmap_array(e->pm);

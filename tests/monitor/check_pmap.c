@@ -8,7 +8,7 @@ START_TEST(assign_and_release)
 {
 	pmap *p;
 	struct sim_err err = { 0 };
-	ck_assert_int_eq(pmap_new(&p, 100, 4, 8, &err), SIM_OK);   /* 32 machine pages */
+	ck_assert_int_eq(pmap_new(&p, 100, 4, 8, 1, &err), SIM_OK);   /* 32 machine pages */
 	ck_assert_uint_eq(pmap_lookup(pmap_array(p), 5), PMAP_NONE);
 	ck_assert_uint_eq(pmap_assign(p, 5, 2), 16);   /* lowest page of node 2 */
 	ck_assert_uint_eq(pmap_assign(p, 6, 2), 17);
@@ -40,7 +40,7 @@ START_TEST(migrate_replicate_collapse)
 	pmap *p;
 	struct sim_err err = { 0 };
 	uint64_t old = 0, m, dropped[8];
-	ck_assert_int_eq(pmap_new(&p, 64, 4, 4, &err), SIM_OK);   /* 16 machine pages */
+	ck_assert_int_eq(pmap_new(&p, 64, 4, 4, 1, &err), SIM_OK);   /* 16 machine pages */
 	m = pmap_assign(p, 3, 0);
 	ck_assert_int_eq(pmap_node_of(p, m), 0);
 	/* migrate to node 2: a page of node 2, the old page free again */
@@ -93,7 +93,7 @@ START_TEST(backmaps)
 	pmap *p;
 	struct sim_err err = { 0 };
 	uint64_t sum = 0;
-	ck_assert_int_eq(pmap_new(&p, 100, 2, 64, &err), SIM_OK);
+	ck_assert_int_eq(pmap_new(&p, 100, 2, 64, 1, &err), SIM_OK);
 	ck_assert_int_eq(pmap_backmap_add(p, 7, 1, 0x400), SIM_OK);
 	ck_assert_int_eq(pmap_backmap_add(p, 7, 2, 0x500), SIM_OK);
 	ck_assert_int_eq(pmap_backmap_add(p, 7, 1, 0x400), SIM_OK);   /* duplicate ignored */
@@ -122,13 +122,48 @@ START_TEST(backmaps)
 }
 END_TEST
 
+/* A guest page gets a machine page of its own cache color while its node has
+ * one, then the next color that has; migration and replication keep it. */
+START_TEST(colors)
+{
+	pmap *p;
+	struct sim_err err = { 0 };
+	uint64_t old = 0;
+	ck_assert_int_eq(pmap_new(&p, 100, 4, 8, 4, &err), SIM_OK);   /* node 2: pages 16..23 */
+	ck_assert_uint_eq(pmap_assign(p, 5, 2), 17);    /* color 1, the lowest */
+	ck_assert_uint_eq(pmap_assign(p, 9, 2), 21);    /* color 1, the other */
+	ck_assert_uint_eq(pmap_assign(p, 13, 2), 18);   /* color 1 used up: color 2 */
+	ck_assert_uint_eq(pmap_assign(p, 3, 2), 19);
+	ck_assert(pmap_check(p));
+	ck_assert_uint_eq(pmap_migrate(p, 5, 0, &old), 1);   /* node 0, color 1 */
+	ck_assert_uint_eq(old, 17);
+	ck_assert_uint_eq(pmap_replicate(p, 9, 3), 25);      /* node 3, color 1 */
+	ck_assert_uint_eq(pmap_assign(p, 41, 2), 17);        /* the freed page, color 1 again */
+	ck_assert(pmap_check(p));
+	pmap_release(p, 9);
+	ck_assert_uint_eq(pmap_assign(p, 45, 3), 25);
+	ck_assert(pmap_check(p));
+	pmap_free(p);
+	/* nodes whose size is no multiple of the colors: every page is handed out once */
+	ck_assert_int_eq(pmap_new(&p, 100, 3, 6, 4, &err), SIM_OK);
+	for (uint64_t g = 0; g < 18; g++) {
+		uint64_t m = pmap_assign(p, g, (int)(g % 3));
+		ck_assert_uint_ne(m, PMAP_NONE);
+		ck_assert_uint_eq(pmap_owner(p, m), g);
+		ck_assert(pmap_check(p));
+	}
+	ck_assert_uint_eq(pmap_assign(p, 18, 0), PMAP_NONE);
+	pmap_free(p);
+}
+END_TEST
+
 START_TEST(out_of_memory)
 {
 	pmap *p = NULL;
 	struct sim_err err = { 0 };
-	for (long n = 1; n <= 11; n++) {
+	for (long n = 1; n <= 13; n++) {
 		sim_mem_fail_after(n);
-		ck_assert_int_eq(pmap_new(&p, 100, 4, 8, &err), SIM_ENOMEM);
+		ck_assert_int_eq(pmap_new(&p, 100, 4, 8, 1, &err), SIM_ENOMEM);
 		ck_assert_ptr_null(p);
 	}
 	sim_mem_fail_after(0);
@@ -141,6 +176,7 @@ Suite *make_suite(void)
 	TCase *tc = tcase_create("pmap");
 	tcase_add_test(tc, assign_and_release);
 	tcase_add_test(tc, backmaps);
+	tcase_add_test(tc, colors);
 	tcase_add_test(tc, migrate_replicate_collapse);
 	tcase_add_test(tc, out_of_memory);
 	suite_add_tcase(s, tc);
