@@ -36,24 +36,22 @@
  * (or upgrade): queue + (local or remote by home vs the CPU's node; local
  * for every miss when uma) + comm_extra if a communication miss.
  *
- * Occupancy: each node's controller serves misses first come, first served,
- * occupancy_cycles each, and time is cut into buckets of 2^lg_bucket cycles
- * (at least 1024, and at least twice ncpus * occupancy_cycles, the largest
- * backlog blocking CPUs can build).  Per node and bucket the model keeps
- * `end`, the cycle the controller finishes the work accepted in that bucket
- * so far; a bucket starts with the end its predecessor had when it was
- * opened (a backlog carries over).  A miss at cycle now in bucket b waits
- * queue = max(0, end_b - now), then end_b = max(end_b, now) + occupancy.
- *   - In time order this is the plain FCFS queue (busy-until), as long as
- *     no backlog outlasts the bucket after the one it was built in: true of
- *     CPUs that block on their misses, by the bucket size.
+ * Occupancy: each node's controller serves one miss at a time, for
+ * occupancy_cycles.  A miss arriving at cycle `now` is served in the first
+ * free stretch of occupancy_cycles at or after now; its queue is the wait
+ * for that stretch.  Per node the model keeps which cycles of the last
+ * 2^lg_win are busy (a ring of bits) and `hi`, the end of the latest busy
+ * cycle; cycles at or past hi are free.
+ *   - In time order this is the plain FCFS queue (busy-until): every busy
+ *     stretch then lies before the next arrival's or joins the last one.
  *   - Callers present references out of global time order (CPUs advance in
- *     quanta): a late miss queues only behind the work of its own bucket,
- *     so the skew between CPUs' clocks never turns into waiting, and many
- *     late misses do not pile up behind a far-ahead CPU.  Demand in one
- *     bucket is still contention, whatever order it is presented in.
- *   - The ring remembers 2^lg_nbuckets buckets (at least 2^21 cycles): a
- *     miss older than that waits nothing and is not recorded.
+ *     quanta): a late miss fills a gap in the past, so it waits only behind
+ *     work that was there at its own time, never behind a CPU that ran
+ *     ahead.  Demand at one time is contention, in whatever order it is
+ *     presented.
+ *   - The ring remembers 2^lg_win cycles before hi (at least 2^20, and at
+ *     least 16 * ncpus * occupancy_cycles): a miss older than that waits
+ *     nothing and is not recorded.
  *
  * Page counters: counters[mpn * nnodes + node of the missing CPU] counts
  * the L2 misses and upgrades memory served (not communication misses); the
@@ -65,8 +63,8 @@
  *   (2) an L2 of CPU c holds line L  <=>  bit c of L's sharer mask is set;
  *   (3) owner_of(L) = c  <=>  c's L2 holds L in M; then L's sharers are {c};
  *   (4) an L1 D line is writable (L1_W)  <=>  its L2 line is M;
- *   (5) a ring slot holds bucket id b (stored + 1; 0 = empty) in slot
- *       b mod 2^lg_nbuckets, and its end only grows.
+ *   (5) a node's ring bit of a cycle in [hi - 2^lg_win, hi) is set iff the
+ *       cycle is busy, and hi only grows.
  *
  * Transitions of an L2 line: I->S, I->M (l1_miss, after to_home), S->M
  * (upgrade, in l1_miss), M->S (downgrade by another CPU's load, in to_home),
@@ -106,10 +104,10 @@ struct machine {
 	void *dir;                      /* [nlines] entries */
 	uint64_t dirty_bit;             /* 1 << ncpus in one-word entries; 0 in two-word ones */
 	uint8_t *owner;                 /* two-word entries only: [nlines], cpu + 1 or 0 */
-	/* node occupancy: rings of buckets, [nnodes << lg_nbuckets] */
-	int lg_bucket, lg_nbuckets;     /* log2 of cycles per bucket, of buckets per ring */
-	uint64_t *bkt_id;               /* bucket number + 1, 0 = empty */
-	uint64_t *bkt_end;              /* cycle the work accepted in the bucket ends */
+	/* node occupancy (NOTES): rings of busy bits, [nnodes << (lg_win - 6)] words */
+	int lg_win;                     /* log2 of the cycles a ring remembers */
+	uint64_t *busy;
+	uint64_t *busy_hi;              /* [nnodes]: cycles at or past it are free */
 	/* counters: misses, [npages * nnodes] */
 	uint32_t *counters;
 	uint32_t trigger;
@@ -272,16 +270,15 @@ int machine_new(machine **out, const struct machine_config *mc, struct sim_err *
 	m->cpu = sim_calloc((size_t)m->ncpus, sizeof *m->cpu);
 	m->dir = sim_calloc((size_t)m->nlines, (size_t)1 << m->dir_lg_bytes);
 	m->owner = m->dir_words == 2 ? sim_calloc((size_t)m->nlines, 1) : NULL;
-	m->lg_bucket = 10;
-	while (((uint64_t)1 << m->lg_bucket) < 2 * (uint64_t)m->ncpus * mc->occupancy_cycles)
-		m->lg_bucket++;
-	m->lg_nbuckets = m->lg_bucket < 15 ? 21 - m->lg_bucket : 6;
-	m->bkt_id = sim_calloc((size_t)m->nnodes << m->lg_nbuckets, sizeof *m->bkt_id);
-	m->bkt_end = sim_calloc((size_t)m->nnodes << m->lg_nbuckets, sizeof *m->bkt_end);
+	m->lg_win = 20;
+	while (((uint64_t)1 << m->lg_win) < 16 * (uint64_t)m->ncpus * mc->occupancy_cycles)
+		m->lg_win++;
+	m->busy = sim_calloc((size_t)m->nnodes << (m->lg_win - 6), sizeof *m->busy);
+	m->busy_hi = sim_calloc((size_t)m->nnodes, sizeof *m->busy_hi);
 	m->counters = sim_calloc((size_t)m->npages * (size_t)m->nnodes, sizeof *m->counters);
 	m->disk_busy_until = sim_calloc((size_t)(mc->ndisks ? mc->ndisks : 1),
 					sizeof *m->disk_busy_until);
-	if (!m->cpu || !m->dir || (m->dir_words == 2 && !m->owner) || !m->bkt_id || !m->bkt_end ||
+	if (!m->cpu || !m->dir || (m->dir_words == 2 && !m->owner) || !m->busy || !m->busy_hi ||
 	    !m->counters || !m->disk_busy_until) {
 		machine_free(m);
 		return sim_errf(err, SIM_ENOMEM, "machine: out of memory for %llu pages, %d CPUs",
@@ -319,8 +316,8 @@ void machine_free(machine *m)
 	sim_free(m->cpu);
 	sim_free(m->dir);
 	sim_free(m->owner);
-	sim_free(m->bkt_id);
-	sim_free(m->bkt_end);
+	sim_free(m->busy);
+	sim_free(m->busy_hi);
 	sim_free(m->counters);
 	sim_free(m->disk_busy_until);
 	sim_free(m);
@@ -455,24 +452,58 @@ static uint32_t invalidate_others(machine *m, uint64_t line, int keep)
 	return n;
 }
 
-/* The node controller's queue (see NOTES: occupancy); returns queue cycles. */
-static inline uint64_t occupy(machine *m, int node, uint64_t now)
+/* The first cycle in [from, to) whose ring bit equals `set`, or `to`. */
+static uint64_t ring_scan(const uint64_t *ring, uint64_t mask, uint64_t from, uint64_t to, int set)
 {
-	uint64_t b = (now >> m->lg_bucket) + 1, mask = ((uint64_t)1 << m->lg_nbuckets) - 1;
-	size_t base = (size_t)node << m->lg_nbuckets, i = base + (size_t)(b & mask);
-	uint64_t end, q;
-
-	if (m->bkt_id[i] != b) {
-		size_t p = base + (size_t)((b - 1) & mask);
-		if (m->bkt_id[i] > b)
-			return 0;   /* older than the ring remembers */
-		m->bkt_id[i] = b;   /* keeps (5) */
-		m->bkt_end[i] = m->bkt_id[p] == b - 1 ? m->bkt_end[p] : 0;
+	while (from < to) {
+		uint64_t w = ring[(from & mask) >> 6], off = from & 63;
+		w = (set ? w : ~w) >> off;
+		if (w) {
+			uint64_t at = from + (uint64_t)__builtin_ctzll(w);
+			return at < to ? at : to;
+		}
+		from += 64 - off;
 	}
-	end = m->bkt_end[i];
-	q = end > now ? end - now : 0;
-	m->bkt_end[i] = (end > now ? end : now) + m->mc.occupancy_cycles;
-	return q;
+	return to;
+}
+
+/* Set (set = 1) or clear the ring bits of cycles [from, to). */
+static void ring_fill(uint64_t *ring, uint64_t mask, uint64_t from, uint64_t to, int set)
+{
+	while (from < to) {
+		uint64_t off = from & 63, n = to - from < 64 - off ? to - from : 64 - off;
+		uint64_t bits = (n == 64 ? ~0ull : ((1ull << n) - 1)) << off;
+		uint64_t *w = &ring[(from & mask) >> 6];
+		*w = set ? *w | bits : *w & ~bits;
+		from += n;
+	}
+}
+
+/* The node controller's queue (see NOTES: occupancy); returns queue cycles. */
+static uint64_t occupy(machine *m, int node, uint64_t now)
+{
+	uint64_t occ = m->mc.occupancy_cycles, win = (uint64_t)1 << m->lg_win, mask = win - 1;
+	uint64_t *ring = &m->busy[(size_t)node << (m->lg_win - 6)], *hi = &m->busy_hi[node];
+	uint64_t t = now, end;
+
+	if (!occ)
+		return 0;
+	if (*hi > win && now < *hi - win)
+		return 0;   /* older than the ring remembers */
+	for (;;) {   /* the first free stretch of occ cycles at or after now */
+		uint64_t lim = t + occ < *hi ? t + occ : *hi, b;
+		if (t >= *hi || (b = ring_scan(ring, mask, t, lim, 1)) == lim)
+			break;
+		t = ring_scan(ring, mask, b, *hi, 0);
+	}
+	end = t + occ;
+	if (end > *hi) {   /* the cycles past hi come into the window: clear them (keeps (5)) */
+		uint64_t from = *hi + win < end ? end - win : *hi;
+		ring_fill(ring, mask, from, end, 0);
+		*hi = end;
+	}
+	ring_fill(ring, mask, t, end, 1);
+	return t - now;
 }
 
 /* A reference that reaches the home directory: an L2 miss or an upgrade.

@@ -24,8 +24,11 @@ struct ref {
 	int ncpus, nnodes, lg_page, lg_line;
 	uint64_t ppn;               /* pages per node */
 	struct rc *l1i, *l1d, *l2;  /* [ncpus] */
-	int lgb, lgn;               /* occupancy buckets: as machine.c's NOTES say */
-	uint64_t *bid, *bend;       /* [nnodes << lgn] */
+	/* occupancy, as machine.c's NOTES say, kept naively: per node the busy
+	 * stretches [start, start + occupancy) in a list, and the latest end */
+	uint64_t win;
+	uint64_t **busy;            /* [nnodes][nbusy[n]] starts */
+	uint64_t *nbusy, *cap, *hi;
 	uint32_t *ctr;              /* [npages][nnodes] */
 	struct machine_cpu_stats *st;
 };
@@ -130,12 +133,13 @@ static void ref_init(struct ref *r, const struct machine_config *mc)
 		rc_init(&r->l1d[i], &mc->l1d);
 		rc_init(&r->l2[i], &mc->l2);
 	}
-	r->lgb = 10;
-	while ((1ull << r->lgb) < 2ull * (uint64_t)mc->ncpus * mc->occupancy_cycles)
-		r->lgb++;
-	r->lgn = r->lgb < 15 ? 21 - r->lgb : 6;
-	r->bid = calloc((size_t)r->nnodes << r->lgn, sizeof *r->bid);
-	r->bend = calloc((size_t)r->nnodes << r->lgn, sizeof *r->bend);
+	r->win = 1ull << 20;
+	while (r->win < 16ull * (uint64_t)mc->ncpus * mc->occupancy_cycles)
+		r->win *= 2;
+	r->busy = calloc((size_t)r->nnodes, sizeof *r->busy);
+	r->nbusy = calloc((size_t)r->nnodes, sizeof *r->nbusy);
+	r->cap = calloc((size_t)r->nnodes, sizeof *r->cap);
+	r->hi = calloc((size_t)r->nnodes, sizeof *r->hi);
 	r->ctr = calloc((size_t)(mc->mem_size / mc->page_size) * (size_t)r->nnodes, sizeof *r->ctr);
 	r->st = calloc((size_t)r->ncpus, sizeof *r->st);
 }
@@ -150,8 +154,12 @@ static void ref_fini(struct ref *r)
 	free(r->l1i);
 	free(r->l1d);
 	free(r->l2);
-	free(r->bid);
-	free(r->bend);
+	for (int n = 0; n < r->nnodes; n++)
+		free(r->busy[n]);
+	free(r->busy);
+	free(r->nbusy);
+	free(r->cap);
+	free(r->hi);
 	free(r->ctr);
 	free(r->st);
 }
@@ -177,9 +185,40 @@ static void ref_fill_l1(struct ref *r, int cpu, uint64_t pa, int kind)
 	rc_insert(c, l, 1);
 }
 
+/* The first free stretch of occupancy cycles at or after now, by trying
+ * every busy stretch; stretches that ended before the window are forgotten. */
+static uint64_t ref_occupy(struct ref *r, int home, uint64_t now)
+{
+	uint64_t occ = r->mc.occupancy_cycles, t = now, k = 0;
+	uint64_t *b = r->busy[home], *n = &r->nbusy[home];
+	int moved = 1;
+	if (!occ || (r->hi[home] > r->win && now < r->hi[home] - r->win))
+		return 0;
+	while (moved) {
+		moved = 0;
+		for (uint64_t i = 0; i < *n; i++)
+			if (b[i] < t + occ && t < b[i] + occ) {
+				t = b[i] + occ;
+				moved = 1;
+			}
+	}
+	if (t + occ > r->hi[home])
+		r->hi[home] = t + occ;
+	for (uint64_t i = 0; i < *n; i++)   /* forget what the window lost */
+		if (b[i] + occ + r->win > r->hi[home])
+			b[k++] = b[i];
+	*n = k;
+	if (*n == r->cap[home]) {
+		r->cap[home] = r->cap[home] ? 2 * r->cap[home] : 64;
+		r->busy[home] = b = realloc(b, r->cap[home] * sizeof *b);
+	}
+	b[(*n)++] = t;
+	return t - now;
+}
+
 static uint32_t ref_home(struct ref *r, int cpu, uint64_t L, int store, uint64_t now, unsigned *where)
 {
-	uint64_t mpn = L >> (r->lg_page - r->lg_line), q, a, stall;
+	uint64_t mpn = L >> (r->lg_page - r->lg_line), q, stall;
 	int home = (int)(mpn / r->ppn), node = cpu / r->mc.cpus_per_node, owner = -1, local, comm;
 	struct machine_cpu_stats *st = &r->st[cpu];
 	for (int o = 0; o < r->ncpus; o++) {
@@ -197,21 +236,7 @@ static uint32_t ref_home(struct ref *r, int cpu, uint64_t L, int store, uint64_t
 				st->invalidations_sent++;
 			}
 	local = r->mc.uma || home == node;
-	{
-		uint64_t b = (now >> r->lgb) + 1, n = 1ull << r->lgn;
-		uint64_t *id = r->bid + ((uint64_t)home << r->lgn), *end = r->bend + ((uint64_t)home << r->lgn);
-		if (id[b % n] > b) {
-			q = 0;
-		} else {
-			if (id[b % n] != b) {
-				end[b % n] = id[(b - 1) % n] == b - 1 ? end[(b - 1) % n] : 0;
-				id[b % n] = b;
-			}
-			a = end[b % n];
-			q = a > now ? a - now : 0;
-			end[b % n] = (a > now ? a : now) + r->mc.occupancy_cycles;
-		}
-	}
+	q = ref_occupy(r, home, now);
 	stall = q + (local ? r->mc.local_cycles : r->mc.remote_cycles) +
 		(comm ? r->mc.comm_extra_cycles : 0);
 	st->l2_misses++;
