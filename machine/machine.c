@@ -663,6 +663,11 @@ void machine_counters_reset(machine *m)
 	memset(m->counters, 0, (size_t)m->npages * (size_t)m->nnodes * sizeof *m->counters);
 }
 
+void machine_page_counters_clear(machine *m, uint64_t mpn)
+{
+	memset(m->counters + mpn * (uint64_t)m->nnodes, 0, (size_t)m->nnodes * sizeof *m->counters);
+}
+
 void machine_page_flush(machine *m, uint64_t mpn)
 {
 	uint64_t first = mpn << m->lg_lines_per_page;

@@ -96,6 +96,9 @@ typedef void (*machine_hot_hook)(void *ctx, uint64_t mpn, int node);
 void machine_set_hot_hook(machine *m, uint32_t trigger, machine_hot_hook hook, void *ctx);
 const uint32_t *machine_page_counters(const machine *m, uint64_t mpn);  /* [nnodes] */
 void machine_counters_reset(machine *m);
+/* Zero one page's counters (a page that starts a new life: a migration's or
+ * a replication's new copy, the copy a collapse keeps). */
+void machine_page_counters_clear(machine *m, uint64_t mpn);
 
 /* Remove every line of a machine page from every cache (writing dirty lines
  * back): what a page migration or replication needs before it copies. */

@@ -3,8 +3,9 @@
  * asks one when a page's cache-miss counter for one node crosses
  * policy.migration.trigger (counters reset every policy.migration.reset_us);
  * the policy answers with a move, and the monitor carries it out and pays
- * for it (copy, TLB shootdowns, counter interrupt).  None of them moves a
- * page more than policy.migration.move_limit times.
+ * for it (copy, TLB shootdowns, counter interrupt).  None of them touches a
+ * page that has been migrated or collapsed policy.migration.move_limit
+ * times (replications do not count: one per node that reads the page).
  *
  * none: never asked (the monitor installs no counter hook).
  *

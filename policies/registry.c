@@ -107,7 +107,9 @@ static const struct param_def defs[] = {
 	{ "policy.migration.reset_us", PARAM_REAL, "100000", 1, 1e12, NULL, "us",
 	  "the miss counters restart from zero this often (assumed: 100 ms)" },
 	{ "policy.migration.move_limit", PARAM_INT, "4", 0, 1 << 20, NULL, "moves",
-	  "migrations and replications of one page, at most (assumed)" },
+	  "migrations and replica collapses of one page, at most; past it the page stays and gets no new "
+	  "replica (assumed; replications do not count: a read-shared page wants a copy on every node "
+	  "that reads it)" },
 	{ "policy.verghese.sharing", PARAM_INT, "32", 0, 1 << 30, NULL, "misses",
 	  "a hot page is shared when other nodes' misses to it reach this (assumed: a quarter of the trigger)" },
 	{ "policy.verghese.write", PARAM_INT, "0", 0, 1 << 30, NULL, "stores",

@@ -19,7 +19,10 @@
  *   (2) no TLB or L2TLB entry maps a machine page that is free or that
  *       belongs to another guest page;
  *   (3) every copy of a page lies on a different node (pmap keeps this);
- *   (4) a page moves at most policy.migration.move_limit times.
+ *   (4) a page is migrated or has its replicas collapsed at most
+ *       policy.migration.move_limit times in all; past that it stays where
+ *       it is and gets no new replica.  Replications themselves do not
+ *       count: a read-shared page wants one copy per node that reads it.
  *
  * Page states and their transitions:
  *   placed --(hot, private)--> migrated        do_migrate
@@ -128,6 +131,7 @@ static void do_migrate(struct eng *e, struct vcpu *v, uint64_t gppn, int node)
 	if (nm == PMAP_NONE)
 		return;   /* the node is full: mappings come back on the next misses */
 	spend(e, v, RPL_MONITOR, RPL_SPLIT_MONITOR, e->k.page_move);
+	machine_page_counters_clear(e->m, nm);
 	copy_page(e, v, old, nm);
 	e->moves[gppn]++;
 	e->res->migrations++;
@@ -143,8 +147,8 @@ static void do_replicate(struct eng *e, struct vcpu *v, uint64_t gppn, int node)
 	if (nm == PMAP_NONE)
 		return;
 	spend(e, v, RPL_MONITOR, RPL_SPLIT_MONITOR, e->k.page_move);
+	machine_page_counters_clear(e->m, nm);
 	copy_page(e, v, master, nm);
-	e->moves[gppn]++;
 	e->res->replications++;
 }
 
@@ -159,6 +163,11 @@ int rpl_numa_collapse(struct eng *e, struct vcpu *v, uint64_t gppn)
 	k = pmap_collapse(e->pm, gppn, machine_cpu_node(e->m, v->cpu), dropped);
 	for (int i = 0; i < k; i++)
 		machine_page_flush(e->m, dropped[i]);
+	/* the kept copy counts afresh, so a page read again after its writes
+	 * can be found hot again (within the move limit) */
+	machine_page_counters_clear(e->m, e->pmarr[gppn]);
+	if (e->moves && e->moves[gppn] < UINT16_MAX)
+		e->moves[gppn]++;   /* undone work: counts toward the move limit */
 	e->res->collapses++;
 	return SIM_OK;
 }

@@ -206,6 +206,38 @@ START_TEST(store_collapses_replicas)
 }
 END_TEST
 
+/* Replications do not count toward the move limit; collapses do: after one
+ * collapse a page with move_limit 1 gets no new replica. */
+START_TEST(collapse_counts_toward_move_limit)
+{
+	struct mem_src m = { 0 };
+	struct rpl_results r;
+	const int none[2] = { 0, 0 };
+	cfg *c;
+	sharing(&m, 6, none, 2);   /* replicated on node 1 */
+	add(&m, 0, TRC_STORE, 0, 8, 0, 0x100000, 0);   /* collapsed */
+	for (int round = 0; round < 6; round++) {   /* node 1 reads it again */
+		for (uint64_t off = 0; off < 4096; off += 128)
+			add(&m, 1, TRC_LOAD, 0, 8, 0, 0x100000 + off, 0);
+		for (uint64_t off = 0; off < 65536; off += 128)
+			add(&m, 1, TRC_LOAD, 0, 8, 0, 0x200000 + off, 0);
+	}
+	c = mkcfg("replicate-only", "policy.verghese.write=1000000");
+	ck_assert_int_eq(cfg_set(c, "policy.migration.move_limit", "1", NULL, NULL), SIM_OK);
+	run_checked(&m, c, &r);
+	ck_assert_uint_eq(r.replications, 1);
+	ck_assert_uint_eq(r.collapses, 1);
+	rpl_results_free(&r);
+	ck_assert_int_eq(cfg_set(c, "policy.migration.move_limit", "2", NULL, NULL), SIM_OK);
+	run_checked(&m, c, &r);
+	ck_assert_uint_eq(r.replications, 2);
+	ck_assert_uint_eq(r.collapses, 1);
+	rpl_results_free(&r);
+	cfg_free(c);
+	free_src(&m);
+}
+END_TEST
+
 /* the oracle: read the whole stream ahead, place and replicate up front */
 START_TEST(oracle_places_ahead)
 {
@@ -261,6 +293,7 @@ Suite *make_suite(void)
 	tcase_add_test(tc, write_shared_stays);
 	tcase_add_test(tc, private_page_migrates);
 	tcase_add_test(tc, store_collapses_replicas);
+	tcase_add_test(tc, collapse_counts_toward_move_limit);
 	tcase_add_test(tc, oracle_places_ahead);
 	suite_add_tcase(s, tc);
 	return s;
