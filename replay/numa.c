@@ -37,18 +37,20 @@
 #include "replay/engine_int.h"
 
 /* Drop the L2TLB entries of the page's virtual mappings (backmaps). */
-struct unmap_ctx { struct eng *e; };
+struct unmap_ctx { struct eng *e; int only; };   /* only: one vCPU, or -1 for all */
 
 static void unmap_l2tlb(void *ctx, uint32_t asid, uint64_t vpn)
 {
-	struct eng *e = ((struct unmap_ctx *)ctx)->e;
+	struct unmap_ctx *u = ctx;
+	struct eng *e = u->e;
 	for (int i = 0; i < e->nvcpus; i++)
-		e->l2ops->invalidate(e->l2st[i], asid, vpn);
+		if (u->only < 0 || u->only == i)
+			e->l2ops->invalidate(e->l2st[i], asid, vpn);
 }
 
 int rpl_numa_unmap_all(struct eng *e, uint64_t gppn)
 {
-	struct unmap_ctx u = { e };
+	struct unmap_ctx u = { e, -1 };
 	int targets = 0;
 	for (int c = 0; c < e->ncpus; c++) {
 		int hit = 0;
@@ -67,6 +69,44 @@ int rpl_numa_unmap_all(struct eng *e, uint64_t gppn)
 			e->l2ops->flush(e->l2st[i]);   /* too many mappings to know them all */
 	pmap_backmap_clear(e->pm, gppn);
 	e->pmap_epoch++;
+	return targets;
+}
+
+/* Replicating a page that already has replicas: every mapping is read-only
+ * already (invariant 1), so only the CPUs of the new copy's node drop theirs,
+ * to refill from the local copy; the rest keep theirs.  Returns the number of
+ * CPUs whose TLB held a mapping. */
+static int unmap_node(struct eng *e, uint64_t gppn, int node)
+{
+	struct unmap_ctx u = { e, -1 };
+	int targets = 0;
+	uint64_t copies[256];
+	int ncopies = 0;
+	for (int n = 0; n < machine_nnodes(e->m) && ncopies < 256; n++) {
+		uint64_t m = pmap_copy_on(e->pm, gppn, n);
+		if (m != PMAP_NONE)
+			copies[ncopies++] = m;
+	}
+	for (int c = 0; c < e->ncpus; c++) {
+		int hit = 0;
+		if (machine_cpu_node(e->m, c) != node)
+			continue;
+		for (int k = 0; k < ncopies; k++)
+			if (tlb_invalidate_pfn(machine_tlb(e->m, c), copies[k]))
+				hit = 1;
+		if (hit)
+			targets++;
+		rpl_bump_tlb_epoch(e, c);
+	}
+	if (e->mode != RPL_DISCO)
+		return targets;
+	for (int i = 0; i < e->nvcpus; i++) {
+		if (machine_cpu_node(e->m, e->v[i].cpu) != node)
+			continue;
+		u.only = i;
+		if (pmap_backmap_foreach(e->pm, gppn, unmap_l2tlb, &u))
+			e->l2ops->flush(e->l2st[i]);   /* too many mappings to know them all */
+	}
 	return targets;
 }
 
@@ -140,8 +180,10 @@ static void do_migrate(struct eng *e, struct vcpu *v, uint64_t gppn, int node)
 static void do_replicate(struct eng *e, struct vcpu *v, uint64_t gppn, int node)
 {
 	uint64_t master = e->pmarr[gppn], nm;
-	/* every mapping becomes read-only: drop them, they return read-only */
-	int targets = rpl_numa_unmap_all(e, gppn);
+	/* the first replica: every mapping becomes read-only (drop them all, they
+	 * return read-only); later ones: only the new copy's node changes */
+	int targets = pmap_nreplicas(e->pm, gppn) ? unmap_node(e, gppn, node)
+						  : rpl_numa_unmap_all(e, gppn);
 	shootdown(e, v, targets);
 	nm = pmap_replicate(e->pm, gppn, node);
 	if (nm == PMAP_NONE)

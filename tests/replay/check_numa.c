@@ -13,11 +13,12 @@
 #include "tests/testlib.h"
 #include "traces/params.h"
 
-#define MAXS 2
+#define MAXS 3
 #define HALF 32768   /* consecutive layout: guest pages from here are on node 1 (256 MB, 4 KB) */
 struct mem_src {
 	struct trc_rec *recs[MAXS];
 	size_t n[MAXS], pos[MAXS], cap[MAXS];
+	uint32_t nstreams;   /* 0: 2 */
 };
 
 static int mem_next(void *ctx, uint32_t s, const struct trc_rec **recs, size_t *n,
@@ -93,11 +94,11 @@ static void free_src(struct mem_src *m)
 /* Step the engine a few records at a time, checking the invariants. */
 static void run_checked(struct mem_src *m, const cfg *c, struct rpl_results *r)
 {
-	struct rpl_source src = { 2, mem_next, m, NULL };
+	struct rpl_source src = { m->nstreams ? m->nstreams : 2, mem_next, m, NULL };
 	struct sim_err err = { 0 };
 	rpl_engine *x;
 	int done = 0, steps = 0;
-	m->pos[0] = m->pos[1] = 0;
+	m->pos[0] = m->pos[1] = m->pos[2] = 0;
 	ck_assert_msg(rpl_engine_new(&x, c, RPL_DISCO, &src, r, NULL, NULL, &err) == SIM_OK, "%s", err.msg);
 	while (!done) {
 		ck_assert_msg(rpl_engine_step(x, 50, &done) == SIM_OK, "%s", err.msg);
@@ -238,6 +239,40 @@ START_TEST(collapse_counts_toward_move_limit)
 }
 END_TEST
 
+/* Three nodes, two readers of a page of node 0: the first replica downgrades
+ * every mapping (an interrupt to the other reader), the second changes only
+ * its own node's mappings (no interrupt). */
+START_TEST(second_replica_shoots_down_one_node)
+{
+	struct mem_src m = { .nstreams = 3 };
+	struct rpl_results r;
+	const uint64_t third = 16384;   /* consecutive layout: 48K pages over 3 nodes */
+	cfg *c = mkcfg("replicate-only", "machine.cpus=3");
+	ck_assert_int_eq(cfg_set(c, "machine.mem.size", "192M", NULL, NULL), SIM_OK);
+	for (int s = 0; s < 3; s++) {
+		add(&m, s, TRC_ASID, 0, 0, 1 + (uint32_t)s, 0, 0);
+		add(&m, s, TRC_PTE_SET, 0, TRC_PROT_VALID | TRC_PROT_WRITE, 1 + (uint32_t)s, 0x100, 5);
+		for (uint64_t p = 0; p < 16; p++)
+			add(&m, s, TRC_PTE_SET, 0, TRC_PROT_VALID | TRC_PROT_WRITE, 1 + (uint32_t)s,
+			    0x200 + p, 40 + (uint64_t)s * third + p);
+	}
+	for (int s = 1; s < 3; s++)
+		for (int round = 0; round < 6; round++) {
+			for (uint64_t off = 0; off < 4096; off += 128)
+				add(&m, s, TRC_LOAD, 0, 8, 0, 0x100000 + off, 0);
+			for (uint64_t off = 0; off < 65536; off += 128)
+				add(&m, s, TRC_LOAD, 0, 8, 0, 0x200000 + off, 0);
+		}
+	run_checked(&m, c, &r);
+	ck_assert_uint_eq(r.replications, 2);
+	ck_assert_uint_le(r.shootdowns, 1);
+	ck_assert_uint_eq(r.cpu[1].misses_remote + r.cpu[2].misses_remote < 2 * 6 * 32, 1);
+	rpl_results_free(&r);
+	cfg_free(c);
+	free_src(&m);
+}
+END_TEST
+
 /* the oracle: read the whole stream ahead, place and replicate up front */
 START_TEST(oracle_places_ahead)
 {
@@ -294,6 +329,7 @@ Suite *make_suite(void)
 	tcase_add_test(tc, private_page_migrates);
 	tcase_add_test(tc, store_collapses_replicas);
 	tcase_add_test(tc, collapse_counts_toward_move_limit);
+	tcase_add_test(tc, second_replica_shoots_down_one_node);
 	tcase_add_test(tc, oracle_places_ahead);
 	suite_add_tcase(s, tc);
 	return s;
