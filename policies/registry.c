@@ -103,10 +103,10 @@ static const struct param_def defs[] = {
 	  "page migration and replication under the monitor (paper 4.2.3)" },
 	{ "policy.migration.trigger", PARAM_INT, "64", 1, 1 << 30, NULL, "misses",
 	  "a page is hot when one node's cache misses to it this interval reach this (derived: the "
-	  "misses that repay a move within one interval, a move costing about 20K cycles in this model "
-	  "(the copy's 32 remote and 32 local line misses, interrupt, pmap work) and a miss made local "
-	  "saving 240 (600 ns at 400 MHz): about 80, taken as 64; the paper's Disco is 'more aggressive' "
-	  "than the kernel policy of Verghese et al. 1996 for its cheaper moves)" },
+	  "misses that repay a move within one interval, a move costing 15-20K cycles in this model "
+	  "(the copy's 32 remote and 32 local line misses, shootdowns, pmap work) and a miss made local "
+	  "saving 240 (600 ns at 400 MHz): 60-80, taken as 64; the paper's Disco is 'more aggressive' "
+	  "than the kernel policy of Verghese et al. 1996 for its cheaper moves; analysis/CALIBRATION.md)" },
 	{ "policy.migration.reset_us", PARAM_REAL, "100000", 1, 1e12, NULL, "us",
 	  "the miss counters restart from zero this often (assumed: 100 ms)" },
 	{ "policy.migration.move_limit", PARAM_INT, "4", 0, 1 << 20, NULL, "moves",
