@@ -21,18 +21,22 @@ for b in "$@"; do
 done
 if [ -n "${DISCO:-}" ]; then
 	echo
-	echo "== disco figures --quick (wall time, all and per reproduction)"
-	for only in "" fig6,table2,table3 fig9; do
+	echo "== disco figures --quick (wall time per reproduction, and their sum)"
+	total=0
+	for only in fig6,table2,table3 fig9 synthetic; do
 		d=$(mktemp -d)
 		start=$(date +%s.%N)
-		if "$DISCO" figures --quick ${only:+--only $only} -o "$d" >/dev/null 2>&1; then
+		if "$DISCO" figures --quick --only $only -o "$d" >/dev/null 2>&1; then
 			end=$(date +%s.%N)
-			echo "  ${only:-everything}: $(awk "BEGIN { printf \"%.1f\", $end - $start }") s"
+			t=$(awk "BEGIN { printf \"%.1f\", $end - $start }")
+			total=$(awk "BEGIN { printf \"%.1f\", $total + $t }")
+			echo "  $only: $t s"
 		else
-			echo "  disco figures ${only:+--only $only} failed"; status=1
+			echo "  disco figures --only $only failed"; status=1
 		fi
 		rm -rf "$d"
 	done
+	echo "  everything (the sum; make figures runs them one after the other): $total s"
 
 	echo
 	echo "== disco sweep: 16 points, -j 1 against -j 2"
