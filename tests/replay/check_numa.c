@@ -239,9 +239,9 @@ START_TEST(collapse_counts_toward_move_limit)
 }
 END_TEST
 
-/* Three nodes, two readers of a page of node 0: the first replica downgrades
- * every mapping (an interrupt to the other reader), the second changes only
- * its own node's mappings (no interrupt). */
+/* Three nodes, two readers of a page of node 0: each gets a local replica,
+ * the invariants hold after every step (the second replica changes only its
+ * own node's mappings), and at most one interrupt is sent in all. */
 START_TEST(second_replica_shoots_down_one_node)
 {
 	struct mem_src m = { .nstreams = 3 };
