@@ -86,6 +86,8 @@ has "$T/fig/report.md" "report status table" '^\| Figure 6 \|'
 has "$T/fig/report.md" "table 2 rows" '^\| QUICK-FAULT \|'
 has "$T/fig/numbers.json" "fig6 claimed" '"id": "fig6.pmake.ratio"'
 has "$T/fig/numbers.json" "table3 claimed" '"id": "table3.tlb_miss_cycles.disco"'
+has "$T/fig/numbers.json" "fig9 claimed" '"id": "fig9.raytrace.gap_uma"'
+has "$T/fig/report.md" "fig9 paper beside model" '^\| Disco faster than IRIX NUMA by \| 38% \|'
 [ -s "$T/fig/synthetic-1cpu.h5" ] && ok || fail "figures wrote no HDF5"
 run "figures --only, unknown" 2 "$DISCO" figures --only fig7 -o "$T/x"
 has "$T/err" "lists reproductions" 'fig6, table2, table3, fig9'
