@@ -50,8 +50,8 @@
  *     ahead.  Demand at one time is contention, in whatever order it is
  *     presented.
  *   - The ring remembers 2^lg_win cycles before hi (at least 2^20, and at
- *     least 16 * ncpus * occupancy_cycles): a miss older than that waits
- *     nothing and is not recorded.
+ *     least 16 * ncpus * occupancy_cycles up to 2^24: 2 MB a node at most):
+ *     a miss older than that waits nothing and is not recorded.
  *
  * Page counters: counters[mpn * nnodes + node of the missing CPU] counts
  * the L2 misses and upgrades memory served (not communication misses); the
@@ -271,7 +271,8 @@ int machine_new(machine **out, const struct machine_config *mc, struct sim_err *
 	m->dir = sim_calloc((size_t)m->nlines, (size_t)1 << m->dir_lg_bytes);
 	m->owner = m->dir_words == 2 ? sim_calloc((size_t)m->nlines, 1) : NULL;
 	m->lg_win = 20;
-	while (((uint64_t)1 << m->lg_win) < 16 * (uint64_t)m->ncpus * mc->occupancy_cycles)
+	while (m->lg_win < 24 &&
+	       ((uint64_t)1 << m->lg_win) < 16 * (uint64_t)m->ncpus * mc->occupancy_cycles)
 		m->lg_win++;
 	m->busy = sim_calloc((size_t)m->nnodes << (m->lg_win - 6), sizeof *m->busy);
 	m->busy_hi = sim_calloc((size_t)m->nnodes, sizeof *m->busy_hi);

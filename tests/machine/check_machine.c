@@ -134,7 +134,7 @@ static void ref_init(struct ref *r, const struct machine_config *mc)
 		rc_init(&r->l2[i], &mc->l2);
 	}
 	r->win = 1ull << 20;
-	while (r->win < 16ull * (uint64_t)mc->ncpus * mc->occupancy_cycles)
+	while (r->win < (1ull << 24) && r->win < 16ull * (uint64_t)mc->ncpus * mc->occupancy_cycles)
 		r->win *= 2;
 	r->busy = calloc((size_t)r->nnodes, sizeof *r->busy);
 	r->nbusy = calloc((size_t)r->nnodes, sizeof *r->nbusy);
