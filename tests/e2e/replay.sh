@@ -81,6 +81,19 @@ run "asm one page" 0 "$DISCO" asm "$T/one.txt" -o "$T/one.dtr"
 run "replay one page" 0 "$DISCO" replay "$T/one.dtr" --set machine.cpus=1 --format json
 has "$T/out" "one TLB miss" '"tlb_misses": 1,'
 
+# Machine pages keep their guest page's cache color, so where pages lie
+# changes latencies only: with every miss local and no queueing, every
+# layout gives the same run; without colors they differ.
+lengths() {
+	for pl in round-robin first-touch consecutive node0; do
+		"$DISCO" replay "$T/s.dtr" --mode uma --set policy.placement=$pl \
+			--set machine.mem.occupancy_ns=0 "$@" --format json | grep -o '"cycles": [0-9]*' | head -n 1
+	done | sort -u | wc -l
+}
+[ "$(lengths)" -eq 1 ] && ok || fail "layouts give different runs with colors kept"
+[ "$(lengths --set policy.placement.color=false)" -gt 1 ] && ok ||
+	fail "layouts give the same run without colors: the test sees nothing"
+
 run "figures" 0 "$DISCO" figures --quick -o "$T/fig" --set capture.scale=0.05
 has "$T/fig/report.md" "report status table" '^\| Figure 6 \|'
 has "$T/fig/report.md" "table 2 rows" '^\| QUICK-FAULT \|'
