@@ -557,7 +557,13 @@ START_TEST(occupancy_out_of_order)
 					 (uint64_t)i * 2000 + 10, &w);
 		ck_assert_uint_eq(s, 360 + 30);   /* behind CPU 0's miss at i * 2000 only */
 	}
-	/* a burst in one bucket is contention, in any order */
+	/* a late miss waits only for work at its own time: CPU 4 at 2000000,
+	 * then CPU 5 presents one at 1999100, before it (same stretch of time);
+	 * CPU 6's at 1999990 would overlap CPU 4's and waits for its end */
+	ck_assert_uint_eq(machine_ref(m, 4, node3 + 400ull * 4096, MACH_LOAD, 2000000, &w), 360);
+	ck_assert_uint_eq(machine_ref(m, 5, node3 + 401ull * 4096, MACH_LOAD, 1999100, &w), 360);
+	ck_assert_uint_eq(machine_ref(m, 6, node3 + 402ull * 4096, MACH_LOAD, 1999990, &w), 360 + 50);
+	/* a burst at one time is contention, in any order */
 	for (int i = 0; i < 10; i++)
 		machine_ref(m, 2, node3 + (uint64_t)(300 + i) * 4096, MACH_LOAD, 1000000 + 100 - (uint64_t)i, &w);
 	/* the k-th (k = 0..9, at t0 - k) waits 40 k + k: in all 41 * 45 */
