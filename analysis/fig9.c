@@ -187,14 +187,13 @@ void an_fig9_free(struct an_fig9 *f)
 /* The monitor's share of a run's non-idle time. */
 static double mon_share(const struct rpl_results *r)
 {
-	uint64_t busy = 0;
-	for (int c = 0; c < RPL_NCATS; c++)
-		if (c != RPL_IDLE)
-			busy += rpl_total_cat(r, c);
-	return busy ? (double)rpl_total_cat(r, RPL_MONITOR) / (double)busy : 0;
+	double part[4];
+	double busy;
+	an_locality_parts(r, part);
+	busy = part[0] + part[1] + part[2] + part[3];
+	return busy > 0 ? part[3] / busy : 0;
 }
 
-static double pct(uint64_t part, uint64_t whole) { return whole ? 100.0 * (double)part / (double)whole : 0; }
 
 void an_fig9_report(FILE *md, const struct an_fig9 *f, an_num_fn num, void *ctx)
 {
@@ -221,20 +220,14 @@ void an_fig9_report(FILE *md, const struct an_fig9 *f, an_num_fn num, void *ctx)
 			    "monitor | misses local | migrated / replicated |\n|---|---|---|---|---|---|---|---|\n");
 		for (int k = 0; k < AN_F9_RUNS; k++) {
 			const struct rpl_results *r = &w->r[k];
-			uint64_t busy = 0, sl = 0, sr = 0, mon = rpl_total_cat(r, RPL_MONITOR);
-			/* as the plot: the monitor's own stalls are monitor overhead */
-			for (int c = 0; c < RPL_NCATS; c++)
-				if (c != RPL_IDLE)
-					busy += rpl_total_cat(r, c);
-			for (int c = 0; c < r->ncpus; c++)
-				for (int cat = 0; cat < RPL_NCATS; cat++)
-					if (cat != RPL_IDLE && cat != RPL_MONITOR) {
-						sl += r->cpu[c].stall_local[cat];
-						sr += r->cpu[c].stall_remote[cat];
-					}
+			double p[4], busy;
+			an_locality_parts(r, p);
+			busy = (p[0] + p[1] + p[2] + p[3]) / 100;
+			if (busy <= 0)
+				busy = 1;   /* an empty run: every share 0 */
 			fprintf(md, "| %s | %.1f | %.1f%% | %.1f%% | %.1f%% | %.1f%% | %.1f%% | %llu / %llu |\n",
 				run_names[k], 100 * t[k] / t[AN_F9_NUMA],
-				pct(busy - sl - sr - mon, busy), pct(sl, busy), pct(sr, busy), pct(mon, busy),
+				p[0] / busy, p[1] / busy, p[2] / busy, p[3] / busy,
 				100 * an_locality(r), (unsigned long long)r->migrations,
 				(unsigned long long)r->replications);
 		}

@@ -394,8 +394,7 @@ int an_plot_breakdown(const char *out_path, const struct rpl_results *const *run
 	return rc;
 }
 
-/* Figure 9's four parts of one run's non-idle time, in cycles. */
-static void locality_parts(const struct rpl_results *r, double part[4])
+void an_locality_parts(const struct rpl_results *r, double part[4])
 {
 	double local = 0, remote = 0, busy = 0;
 	for (int c = 0; c < r->ncpus; c++)
@@ -426,7 +425,7 @@ int an_plot_locality(const char *out_path, const struct rpl_results *const *runs
 
 	if ((rc = check_args(runs, n, base, err)) != SIM_OK)
 		return rc;
-	locality_parts(runs[base], part);
+	an_locality_parts(runs[base], part);
 	for (int k = 0; k < 4; k++)
 		total += part[k];
 	if (total <= 0)
@@ -440,7 +439,7 @@ int an_plot_locality(const char *out_path, const struct rpl_results *const *runs
 	}
 	for (int i = 0; i < n; i++) {
 		double loc = an_locality(runs[i]);
-		locality_parts(runs[i], part);
+		an_locality_parts(runs[i], part);
 		for (int k = 0; k < 4; k++)
 			b.v[i][k] = 100.0 * part[k] / total;
 		if (loc >= 0)
