@@ -163,7 +163,7 @@ static void print_table(FILE *f, const char *run, const struct rpl_results *r)
 
 /* ---------- CSV ---------- */
 
-static void csv_str(FILE *f, const char *s)
+void an_csv_str(FILE *f, const char *s)
 {
 	if (!strpbrk(s, ",\"\n\r")) {
 		fputs(s, f);
@@ -181,7 +181,7 @@ static void csv_str(FILE *f, const char *s)
 static void csv_u(FILE *f, const char *run, const char *metric, uint64_t v)
 {
 	if (run) {
-		csv_str(f, run);
+		an_csv_str(f, run);
 		fputc(',', f);
 	}
 	fprintf(f, "%s,%" PRIu64 "\n", metric, v);
@@ -190,7 +190,7 @@ static void csv_u(FILE *f, const char *run, const char *metric, uint64_t v)
 static void csv_d(FILE *f, const char *run, const char *metric, double v)
 {
 	if (run) {
-		csv_str(f, run);
+		an_csv_str(f, run);
 		fputc(',', f);
 	}
 	if (isfinite(v))
@@ -208,7 +208,7 @@ static void print_csv(FILE *f, const char *run, const struct rpl_results *r, int
 	if (!(flags & AN_PRINT_NOHEADER))
 		fputs(run ? "run,metric,value\n" : "metric,value\n", f);
 	if (run) {
-		csv_str(f, run);
+		an_csv_str(f, run);
 		fputc(',', f);
 	}
 	fprintf(f, "mode,%s\n", rpl_mode_name(r->mode));

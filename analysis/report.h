@@ -23,4 +23,7 @@ int an_format_parse(const char *s, int *fmt);
 int an_print_run(FILE *f, const char *run, const struct rpl_results *r, int format, int flags);
 int an_print_results(FILE *f, const struct rpl_results *r, int format);
 
+/* One CSV field, quoted when it holds a comma, a quote or a line break. */
+void an_csv_str(FILE *f, const char *s);
+
 #endif

@@ -30,6 +30,7 @@
 
 #include <hdf5.h>
 
+#include "analysis/h5util.h"
 #include "analysis/results.h"
 #include "base/mem.h"
 
@@ -47,24 +48,8 @@ struct an_file {
 	struct sim_err first;
 };
 
-static void quiet(void)
-{
-	H5Eset_auto2(H5E_DEFAULT, NULL, NULL);   /* keeps (3) */
-}
 
 /* ---------- Writing helpers: each returns 0 or -1 (HDF5 failure). ---------- */
-
-static hid_t str_type(void)
-{
-	hid_t t = H5Tcopy(H5T_C_S1);
-	if (t < 0)
-		return t;
-	if (H5Tset_size(t, H5T_VARIABLE) < 0 || H5Tset_cset(t, H5T_CSET_UTF8) < 0) {
-		H5Tclose(t);
-		return -1;
-	}
-	return t;
-}
 
 static int attr_write(hid_t obj, const char *name, hid_t ftype, hid_t mtype, hid_t space,
 		      const void *buf)
@@ -91,7 +76,7 @@ static int attr_scalar(hid_t obj, const char *name, hid_t ftype, hid_t mtype, co
 
 static int attr_str(hid_t obj, const char *name, const char *value)
 {
-	hid_t t = str_type();
+	hid_t t = an_h5_str_type();
 	int rc;
 	if (t < 0)
 		return -1;
@@ -104,7 +89,7 @@ static int attr_str(hid_t obj, const char *name, const char *value)
 static int attr_strs(hid_t obj, const char *name, const char *const *v, size_t n)
 {
 	hsize_t dim = n;
-	hid_t t = str_type(), s;
+	hid_t t = an_h5_str_type(), s;
 	int rc = -1;
 	if (t < 0)
 		return -1;
@@ -389,7 +374,7 @@ int an_open(an_file **out, const char *path, int mode, struct sim_err *err)
 	an_file *f;
 	int rc;
 
-	quiet();
+	an_h5_quiet();
 	*out = NULL;
 	if (mode != AN_CREATE && mode != AN_APPEND)
 		return sim_errf(err, SIM_EINTERNAL, "an_open: bad mode %d", mode);
@@ -440,7 +425,7 @@ out_free:
 
 int an_has_run(an_file *f, const char *group)
 {
-	quiet();
+	an_h5_quiet();
 	return H5Lexists(f->fid, group, H5P_DEFAULT) > 0;
 }
 
@@ -451,7 +436,7 @@ int an_add_run(an_file *f, const char *group, const cfg *c, const struct rpl_res
 	hid_t g;
 	int rc;
 
-	quiet();
+	an_h5_quiet();
 	if ((rc = valid_group(group, err)) != SIM_OK)
 		return rc;
 	if (r->ncpus < 0 || r->ncpus > MAX_CPUS || (r->ncpus && !r->cpu))
@@ -501,7 +486,7 @@ int an_close(an_file *f, struct sim_err *err)
 	int rc = SIM_OK;
 	if (!f)
 		return SIM_OK;
-	quiet();
+	an_h5_quiet();
 	if (H5Fclose(f->fid) < 0 && !f->failed)
 		rc = sim_errf(err, SIM_EIO, "%s: closing the results file failed", f->tmp ? f->tmp : f->path);
 	if (f->failed) {
@@ -523,7 +508,7 @@ void an_abort(an_file *f)
 {
 	if (!f)
 		return;
-	quiet();
+	an_h5_quiet();
 	H5Fclose(f->fid);
 	if (f->tmp)
 		unlink(f->tmp);
@@ -549,7 +534,7 @@ int an_write_results(const char *path, const char *group_name, const cfg *c,
 static int open_read(const char *path, hid_t *fid, struct sim_err *err)
 {
 	int rc;
-	quiet();
+	an_h5_quiet();
 	if ((rc = check_file(path, err)) != SIM_OK)
 		return rc;
 	*fid = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
@@ -655,7 +640,7 @@ static int read_str_attr_by(hid_t a, char **out)
 		goto out;
 	if (H5Tis_variable_str(t) > 0) {
 		char *v = NULL;
-		mt = str_type();
+		mt = an_h5_str_type();
 		if (mt >= 0 && H5Aread(a, mt, &v) >= 0 && v) {
 			*out = sim_strdup(v);
 			rc = *out ? 1 : -1;

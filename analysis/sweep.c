@@ -29,6 +29,7 @@
 #include <hdf5.h>
 #include <xxhash.h>
 
+#include "analysis/h5util.h"
 #include "analysis/results.h"
 #include "analysis/stats.h"
 #include "base/mem.h"
@@ -107,23 +108,6 @@ static struct an_col *add_col(struct an_table *t, const char *name, int kind, co
 
 /* ---------- HDF5 helpers ---------- */
 
-static void quiet(void)
-{
-	H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
-}
-
-static hid_t str_type(void)
-{
-	hid_t t = H5Tcopy(H5T_C_S1);
-	if (t < 0)
-		return t;
-	if (H5Tset_size(t, H5T_VARIABLE) < 0 || H5Tset_cset(t, H5T_CSET_UTF8) < 0) {
-		H5Tclose(t);
-		return -1;
-	}
-	return t;
-}
-
 /* The root's sweep_vary names (malloc'd array of malloc'd strings). */
 static int read_vary(hid_t fid, char ***names, int *n)
 {
@@ -138,7 +122,7 @@ static int read_vary(hid_t fid, char ***names, int *n)
 	if ((a = H5Aopen(fid, VARY_ATTR, H5P_DEFAULT)) < 0)
 		return -1;
 	s = H5Aget_space(a);
-	t = str_type();
+	t = an_h5_str_type();
 	np = s >= 0 ? H5Sget_simple_extent_npoints(s) : -1;
 	if (np < 0 || np > 4096 || t < 0)
 		goto out;
@@ -181,7 +165,7 @@ static void free_names(char **v, int n)
 static int write_vary(hid_t fid, char *const *names, int n)
 {
 	hsize_t dim = (hsize_t)n;
-	hid_t t = str_type(), s = -1, a = -1;
+	hid_t t = an_h5_str_type(), s = -1, a = -1;
 	int rc = -1;
 	if (t < 0)
 		return -1;
@@ -234,7 +218,7 @@ static int ensure_file(const char *path, struct sim_err *err)
 static int open_rw(const char *path, hid_t *fid, struct sim_err *err)
 {
 	int rc;
-	quiet();
+	an_h5_quiet();
 	if ((rc = ensure_file(path, err)) != SIM_OK)
 		return rc;
 	if (H5Fis_hdf5(path) <= 0)
@@ -476,7 +460,7 @@ int an_sweep_table_build(const char *path, const cfg *proto, struct an_table *t,
 	memset(t, 0, sizeof *t);
 	if ((rc = an_list_runs(path, &names, &nruns, err)) != SIM_OK)
 		return rc;
-	quiet();
+	an_h5_quiet();
 	fid = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
 	if (fid < 0) {
 		rc = sim_errf(err, SIM_ECORRUPT, "%s: cannot open as HDF5", path);
@@ -680,7 +664,7 @@ out:
 static hid_t row_type(const struct an_table *t, int file, size_t *offs)
 {
 	size_t size = 0;
-	hid_t ct, st = str_type();
+	hid_t ct, st = an_h5_str_type();
 	if (st < 0)
 		return -1;
 	for (int c = 0; c < t->ncols; c++) {
@@ -742,7 +726,7 @@ static int write_table(hid_t fid, const struct an_table *t)
 	for (int c = 0; c < t->ncols; c++)
 		units[c] = t->cols[c].unit;
 	dim = (hsize_t)t->ncols;
-	if ((st = str_type()) < 0 || (sa = H5Screate_simple(1, &dim, NULL)) < 0 ||
+	if ((st = an_h5_str_type()) < 0 || (sa = H5Screate_simple(1, &dim, NULL)) < 0 ||
 	    (a = H5Acreate2(d, "units", st, sa, H5P_DEFAULT, H5P_DEFAULT)) < 0 ||
 	    (t->ncols && H5Awrite(a, st, units) < 0))
 		goto out;
@@ -800,7 +784,7 @@ int an_sweep_table_read(const char *path, struct an_table *t, struct sim_err *er
 	int nm, rc = SIM_OK;
 
 	memset(t, 0, sizeof *t);
-	quiet();
+	an_h5_quiet();
 	if (access(path, F_OK) != 0)
 		return sim_errf(err, SIM_EINVAL, "%s: %s", path, strerror(errno));
 	if (H5Fis_hdf5(path) <= 0)
@@ -873,7 +857,7 @@ int an_sweep_table_read(const char *path, struct an_table *t, struct sim_err *er
 	/* units, when present */
 	if (rc == SIM_OK && H5Aexists(d, "units") > 0 && (a = H5Aopen(d, "units", H5P_DEFAULT)) >= 0) {
 		as = H5Aget_space(a);
-		st = str_type();
+		st = an_h5_str_type();
 		if (as >= 0 && st >= 0 && H5Sget_simple_extent_npoints(as) == nm) {
 			char **u = sim_calloc((size_t)nm, sizeof *u);
 			if (u && H5Aread(a, st, u) >= 0)
@@ -929,7 +913,7 @@ int an_sweep_merge(const char *out, const char *const *in, int nin, const cfg *p
 		hid_t ifid;
 		if ((rc = an_list_runs(in[i], &names, &n, err)) != SIM_OK)
 			break;
-		quiet();
+		an_h5_quiet();
 		ifid = H5Fopen(in[i], H5F_ACC_RDONLY, H5P_DEFAULT);
 		if (ifid < 0) {
 			an_free_names(names, n);

@@ -13,6 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "analysis/report.h"
 #include "analysis/results.h"
 #include "analysis/sweep.h"
 #include "base/mem.h"
@@ -558,22 +559,12 @@ out_free:
 	return rc;
 }
 
-/* A CSV cell (column c), quoted when it holds a comma, a quote or a newline. */
+/* A CSV cell (column c). */
 static void csv_cell(FILE *f, int c, const char *s)
 {
 	if (c)
 		fputc(',', f);
-	if (!strpbrk(s, ",\"\n")) {
-		fputs(s, f);
-		return;
-	}
-	fputc('"', f);
-	for (; *s; s++) {
-		if (*s == '"')
-			fputc('"', f);
-		fputc(*s, f);
-	}
-	fputc('"', f);
+	an_csv_str(f, s);
 }
 
 int cli_sweep_print_table(FILE *f, const char *path, int format, struct sim_err *err)
