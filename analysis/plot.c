@@ -107,6 +107,25 @@ static void gp_quote(FILE *f, const char *s)
 	fputc('\'', f);
 }
 
+/* Create dir/plot.gp (its path into p) with the terminal, the output and the
+ * title lines; the caller goes on from the title's end.  NULL if it cannot
+ * be created (errno says why). */
+static FILE *script_open(const char *dir, const char *term, const char *out_tmp, const char *title,
+			 char *p, size_t plen)
+{
+	FILE *f;
+	snprintf(p, plen, "%s/plot.gp", dir);
+	if (!(f = fopen(p, "w")))
+		return NULL;
+	fputs(term, f);
+	fputs("set output ", f);
+	gp_quote(f, out_tmp);
+	fputs("\nset title ", f);
+	gp_quote(f, title);
+	fputs(" font ',14'", f);
+	return f;
+}
+
 /* A label in a data file: double-quoted, with no double quote inside. */
 static void data_label(FILE *f, const char *s)
 {
@@ -150,15 +169,9 @@ static int write_files(const char *dir, const char *out_tmp, const struct bars *
 	if (fclose(f) != 0)
 		return sim_errf(err, SIM_EIO, "%s: write failed", p);
 
-	snprintf(p, sizeof p, "%s/plot.gp", dir);
-	if (!(f = fopen(p, "w")))
+	if (!(f = script_open(dir, term, out_tmp, b->title, p, sizeof p)))
 		return sim_errf(err, SIM_EIO, "%s: %s", p, strerror(errno));
-	fputs(term, f);
-	fputs("set output ", f);
-	gp_quote(f, out_tmp);
-	fputs("\nset title ", f);
-	gp_quote(f, b->title);
-	fputs(" font ',14'\nset ylabel ", f);
+	fputs("\nset ylabel ", f);
 	gp_quote(f, b->ylabel);
 	fprintf(f, "\nset xlabel 'Configuration'\n"
 		   "set style data histograms\n"
@@ -534,15 +547,9 @@ static int write_sweep(const char *dir, const char *out_tmp, const char *term, c
 	if (fclose(f) != 0)
 		return sim_errf(err, SIM_EIO, "%s: write failed", data);
 
-	snprintf(p, sizeof p, "%s/plot.gp", dir);
-	if (!(f = fopen(p, "w")))
+	if (!(f = script_open(dir, term, out_tmp, sp->title, p, sizeof p)))
 		return sim_errf(err, SIM_EIO, "%s: %s", p, strerror(errno));
-	fputs(term, f);
-	fputs("set output ", f);
-	gp_quote(f, out_tmp);
-	fputs("\nset title ", f);
-	gp_quote(f, sp->title);
-	fputs(" font ',14'\nset xlabel ", f);
+	fputs("\nset xlabel ", f);
 	gp_quote(f, sp->xlabel);
 	fputs("\nset ylabel ", f);
 	gp_quote(f, sp->ylabel);
