@@ -36,52 +36,22 @@
 #include "base/mem.h"
 #include "replay/engine_int.h"
 
-/* Drop the L2TLB entries of the page's virtual mappings (backmaps). */
-struct unmap_ctx { struct eng *e; int only; };   /* only: one vCPU, or -1 for all */
+/* Drop one vCPU's L2TLB entries of the page's virtual mappings (backmaps). */
+struct unmap_ctx { struct eng *e; int vcpu; };
 
 static void unmap_l2tlb(void *ctx, uint32_t asid, uint64_t vpn)
 {
 	struct unmap_ctx *u = ctx;
-	struct eng *e = u->e;
-	for (int i = 0; i < e->nvcpus; i++)
-		if (u->only < 0 || u->only == i)
-			e->l2ops->invalidate(e->l2st[i], asid, vpn);
+	u->e->l2ops->invalidate(u->e->l2st[u->vcpu], asid, vpn);
 }
 
-int rpl_numa_unmap_all(struct eng *e, uint64_t gppn)
+/* Drop every TLB and L2TLB mapping of any copy of gppn held on the CPUs of
+ * `node` (every node: -1); returns the number of CPUs whose TLB held one. */
+static int drop_mappings(struct eng *e, uint64_t gppn, int node)
 {
-	struct unmap_ctx u = { e, -1 };
-	int targets = 0;
-	for (int c = 0; c < e->ncpus; c++) {
-		int hit = 0;
-		for (int n = 0; n < machine_nnodes(e->m); n++) {
-			uint64_t m = pmap_copy_on(e->pm, gppn, n);
-			if (m != PMAP_NONE && tlb_invalidate_pfn(machine_tlb(e->m, c), m))
-				hit = 1;
-		}
-		if (hit) {
-			targets++;
-			rpl_bump_tlb_epoch(e, c);
-		}
-	}
-	if (e->mode == RPL_DISCO && pmap_backmap_foreach(e->pm, gppn, unmap_l2tlb, &u))
-		for (int i = 0; i < e->nvcpus; i++)
-			e->l2ops->flush(e->l2st[i]);   /* too many mappings to know them all */
-	pmap_backmap_clear(e->pm, gppn);
-	e->pmap_epoch++;
-	return targets;
-}
-
-/* Replicating a page that already has replicas: every mapping is read-only
- * already (invariant 1), so only the CPUs of the new copy's node drop theirs,
- * to refill from the local copy; the rest keep theirs.  Returns the number of
- * CPUs whose TLB held a mapping. */
-static int unmap_node(struct eng *e, uint64_t gppn, int node)
-{
-	struct unmap_ctx u = { e, -1 };
-	int targets = 0;
+	struct unmap_ctx u = { e, 0 };
 	uint64_t copies[256];
-	int ncopies = 0;
+	int ncopies = 0, targets = 0;
 	for (int n = 0; n < machine_nnodes(e->m) && ncopies < 256; n++) {
 		uint64_t m = pmap_copy_on(e->pm, gppn, n);
 		if (m != PMAP_NONE)
@@ -89,24 +59,33 @@ static int unmap_node(struct eng *e, uint64_t gppn, int node)
 	}
 	for (int c = 0; c < e->ncpus; c++) {
 		int hit = 0;
-		if (machine_cpu_node(e->m, c) != node)
+		if (node >= 0 && machine_cpu_node(e->m, c) != node)
 			continue;
 		for (int k = 0; k < ncopies; k++)
 			if (tlb_invalidate_pfn(machine_tlb(e->m, c), copies[k]))
 				hit = 1;
-		if (hit)
+		if (hit) {
 			targets++;
-		rpl_bump_tlb_epoch(e, c);
+			rpl_bump_tlb_epoch(e, c);
+		}
 	}
 	if (e->mode != RPL_DISCO)
 		return targets;
 	for (int i = 0; i < e->nvcpus; i++) {
-		if (machine_cpu_node(e->m, e->v[i].cpu) != node)
+		if (node >= 0 && machine_cpu_node(e->m, e->v[i].cpu) != node)
 			continue;
-		u.only = i;
+		u.vcpu = i;
 		if (pmap_backmap_foreach(e->pm, gppn, unmap_l2tlb, &u))
 			e->l2ops->flush(e->l2st[i]);   /* too many mappings to know them all */
 	}
+	return targets;
+}
+
+int rpl_numa_unmap_all(struct eng *e, uint64_t gppn)
+{
+	int targets = drop_mappings(e, gppn, -1);
+	pmap_backmap_clear(e->pm, gppn);
+	e->pmap_epoch++;
 	return targets;
 }
 
@@ -181,8 +160,10 @@ static void do_replicate(struct eng *e, struct vcpu *v, uint64_t gppn, int node)
 {
 	uint64_t master = e->pmarr[gppn], nm;
 	/* the first replica: every mapping becomes read-only (drop them all, they
-	 * return read-only); later ones: only the new copy's node changes */
-	int targets = pmap_nreplicas(e->pm, gppn) ? unmap_node(e, gppn, node)
+	 * return read-only); later ones: every mapping is read-only already
+	 * (invariant 1), so only the new copy's node drops its own, to refill
+	 * from the local copy, and the backmaps stay */
+	int targets = pmap_nreplicas(e->pm, gppn) ? drop_mappings(e, gppn, node)
 						  : rpl_numa_unmap_all(e, gppn);
 	shootdown(e, v, targets);
 	nm = pmap_replicate(e->pm, gppn, node);
