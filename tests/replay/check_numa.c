@@ -62,6 +62,19 @@ static cfg *mkcfg(const char *policy, const char *extra)
 	return c;
 }
 
+/* Stream s walks the lines of virtual page 0x100 `rounds` times with
+ * references of `type`, each round followed by a walk over its 64 KB
+ * eviction buffer (virtual 0x200000) to push the page out of its caches. */
+static void walk(struct mem_src *m, int s, int rounds, int type)
+{
+	for (int r = 0; r < rounds; r++) {
+		for (uint64_t off = 0; off < 4096; off += 128)
+			add(m, s, type, 0, 8, 0, 0x100000 + off, 0);
+		for (uint64_t off = 0; off < 65536; off += 128)
+			add(m, s, TRC_LOAD, 0, 8, 0, 0x200000 + off, 0);
+	}
+}
+
 /* Both vCPUs map virtual page 0x100 to guest page 5 (node 0 under the
  * consecutive layout) and walk its lines `rounds` times, storing when
  * `store[s]`; between rounds each walks a 64 KB buffer of its own to push
@@ -74,14 +87,8 @@ static void sharing(struct mem_src *m, int rounds, const int store[2], int reade
 		for (uint64_t p = 0; p < 16; p++)   /* the eviction buffer, on the vCPU's own node */
 			add(m, s, TRC_PTE_SET, 0, TRC_PROT_VALID | TRC_PROT_WRITE, 1 + (uint32_t)s,
 			    0x200 + p, 40 + (uint64_t)s * HALF + p);
-		if (s >= readers)
-			continue;
-		for (int r = 0; r < rounds; r++) {
-			for (uint64_t off = 0; off < 4096; off += 128)
-				add(m, s, store[s] ? TRC_STORE : TRC_LOAD, 0, 8, 0, 0x100000 + off, 0);
-			for (uint64_t off = 0; off < 65536; off += 128)
-				add(m, s, TRC_LOAD, 0, 8, 0, 0x200000 + off, 0);
-		}
+		if (s < readers)
+			walk(m, s, rounds, store[s] ? TRC_STORE : TRC_LOAD);
 	}
 }
 
@@ -161,12 +168,7 @@ START_TEST(private_page_migrates)
 	cfg *c = mkcfg("verghese", NULL);
 	sharing(&m, 6, store, 0);   /* set up both, nobody touches the page yet */
 	/* only vCPU 1 (node 1) uses guest page 5 (node 0): it should move there */
-	for (int round = 0; round < 6; round++) {
-		for (uint64_t off = 0; off < 4096; off += 128)
-			add(&m, 1, TRC_STORE, 0, 8, 0, 0x100000 + off, 0);
-		for (uint64_t off = 0; off < 65536; off += 128)
-			add(&m, 1, TRC_LOAD, 0, 8, 0, 0x200000 + off, 0);
-	}
+	walk(&m, 1, 6, TRC_STORE);
 	run_checked(&m, c, &r);
 	ck_assert_uint_eq(r.migrations, 1);
 	ck_assert_uint_eq(r.replications, 0);
@@ -217,12 +219,7 @@ START_TEST(collapse_counts_toward_move_limit)
 	cfg *c;
 	sharing(&m, 6, none, 2);   /* replicated on node 1 */
 	add(&m, 0, TRC_STORE, 0, 8, 0, 0x100000, 0);   /* collapsed */
-	for (int round = 0; round < 6; round++) {   /* node 1 reads it again */
-		for (uint64_t off = 0; off < 4096; off += 128)
-			add(&m, 1, TRC_LOAD, 0, 8, 0, 0x100000 + off, 0);
-		for (uint64_t off = 0; off < 65536; off += 128)
-			add(&m, 1, TRC_LOAD, 0, 8, 0, 0x200000 + off, 0);
-	}
+	walk(&m, 1, 6, TRC_LOAD);   /* node 1 reads it again */
 	c = mkcfg("replicate-only", "policy.verghese.write=1000000");
 	ck_assert_int_eq(cfg_set(c, "policy.migration.move_limit", "1", NULL, NULL), SIM_OK);
 	run_checked(&m, c, &r);
@@ -262,12 +259,7 @@ START_TEST(second_replica_shoots_down_one_node)
 		for (uint64_t off = 0; off < 65536; off += 128)
 			add(&m, 2, TRC_LOAD, 0, 8, 0, 0x200000 + off, 0);
 	for (int s = 1; s < 3; s++)
-		for (int round = 0; round < 6; round++) {
-			for (uint64_t off = 0; off < 4096; off += 128)
-				add(&m, s, TRC_LOAD, 0, 8, 0, 0x100000 + off, 0);
-			for (uint64_t off = 0; off < 65536; off += 128)
-				add(&m, s, TRC_LOAD, 0, 8, 0, 0x200000 + off, 0);
-		}
+		walk(&m, s, 6, TRC_LOAD);
 	run_checked(&m, c, &r);
 	ck_assert_uint_eq(r.replications, 2);
 	/* the first replica: only reader 1 maps the page (its own TLB, no
