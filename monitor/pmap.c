@@ -194,19 +194,6 @@ uint64_t pmap_guest_pages(const pmap *p) { return p->guest_pages; }
 uint64_t pmap_pages_in_use(const pmap *p) { return p->in_use; }
 uint64_t pmap_owner(const pmap *p, uint64_t mpn) { return p->owner[mpn]; }
 
-static uint64_t alloc_on(pmap *p, int n, uint64_t gppn);
-
-uint64_t pmap_assign(pmap *p, uint64_t gppn, int node)
-{
-	for (int k = 0; k < p->nnodes; k++) {
-		uint64_t m = alloc_on(p, (node + k) % p->nnodes, gppn);
-		if (m != PMAP_NONE) {
-			p->map[gppn] = m;   /* keeps (1) */
-			return m;
-		}
-	}
-	return PMAP_NONE;
-}
 
 int pmap_node_of(const pmap *p, uint64_t mpn) { return (int)(mpn / p->ppn); }
 
@@ -233,6 +220,18 @@ static void free_page(pmap *p, uint64_t m)
 	p->free_stack[p->start[l] + p->cfree[l]++] = m;   /* keeps (2) */
 	p->nfree[n]++;
 	p->in_use--;
+}
+
+uint64_t pmap_assign(pmap *p, uint64_t gppn, int node)
+{
+	for (int k = 0; k < p->nnodes; k++) {
+		uint64_t m = alloc_on(p, (node + k) % p->nnodes, gppn);
+		if (m != PMAP_NONE) {
+			p->map[gppn] = m;   /* keeps (1) */
+			return m;
+		}
+	}
+	return PMAP_NONE;
 }
 
 uint64_t pmap_copy_on(const pmap *p, uint64_t gppn, int node)
