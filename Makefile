@@ -43,7 +43,7 @@ XCFLAGS  := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wno-unused-parameter -
 LDFLAGS  += $(SANFLAGS)
 
 # Libraries, highest first (link order).
-MODULES  := analysis capture replay policies monitor machine traces base
+MODULES  := analysis capture replay monitor policies machine traces base
 define module_srcs
 $(sort $(wildcard $(1)/*.c))
 endef

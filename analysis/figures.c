@@ -140,7 +140,7 @@ out:
 static double total(const struct rpl_results *r)
 {
 	double t = 0;
-	for (int k = 0; k < RPL_NCATS; k++)
+	for (int k = 0; k < ACCT_NCATS; k++)
 		t += (double)rpl_total_cat(r, k);
 	return t;
 }
@@ -159,7 +159,7 @@ static void run_table(FILE *f, const struct run_set *rs)
 			mr += r->cpu[c].misses_remote;
 		}
 		fprintf(f, "| %s | %.1f |", rs->name[i], base > 0 ? 100.0 * t / base : 0);
-		for (int k = 0; k < RPL_NCATS; k++)
+		for (int k = 0; k < ACCT_NCATS; k++)
 			fprintf(f, " %.1f%% |", t > 0 ? 100.0 * (double)rpl_total_cat(r, k) / t : 0);
 		fprintf(f, " %llu | %llu | %.1f%% | %llu / %llu |\n", (unsigned long long)r->tlb_misses,
 			(unsigned long long)r->l2tlb_hits,
@@ -320,8 +320,8 @@ static void prun_free(struct prun *p)
 
 static double sys_time(const struct rpl_results *r)
 {
-	return (double)(rpl_total_cat(r, RPL_KERNEL) + rpl_total_cat(r, RPL_SYNC) +
-			rpl_total_cat(r, RPL_MONITOR));
+	return (double)(rpl_total_cat(r, ACCT_KERNEL) + rpl_total_cat(r, ACCT_SYNC) +
+			rpl_total_cat(r, ACCT_MONITOR));
 }
 
 static double ratio(const struct prun *p) { return total(&p->dis) / total(&p->nat); }
@@ -370,13 +370,13 @@ static void fig6_section(FILE *f, struct numbers *nb, const struct prun *fig6, c
 			snprintf(paper, sizeof paper, "3-16%% range");
 		fprintf(f, "| %s | %g | %s | %.3f | %.0f / %.0f / %.0f | %.0f / %.0f / %.0f / %.0f |\n",
 			p->workload, p->scale, paper, ratio(p),
-			100 * (double)rpl_total_cat(&p->nat, RPL_USER) / tn,
-			100 * (double)(rpl_total_cat(&p->nat, RPL_KERNEL) + rpl_total_cat(&p->nat, RPL_SYNC)) / tn,
-			100 * (double)rpl_total_cat(&p->nat, RPL_IDLE) / tn,
-			100 * (double)rpl_total_cat(&p->dis, RPL_USER) / tn,
-			100 * (double)(rpl_total_cat(&p->dis, RPL_KERNEL) + rpl_total_cat(&p->dis, RPL_SYNC)) / tn,
-			100 * (double)rpl_total_cat(&p->dis, RPL_MONITOR) / tn,
-			100 * (double)rpl_total_cat(&p->dis, RPL_IDLE) / tn);
+			100 * (double)rpl_total_cat(&p->nat, ACCT_USER) / tn,
+			100 * (double)(rpl_total_cat(&p->nat, ACCT_KERNEL) + rpl_total_cat(&p->nat, ACCT_SYNC)) / tn,
+			100 * (double)rpl_total_cat(&p->nat, ACCT_IDLE) / tn,
+			100 * (double)rpl_total_cat(&p->dis, ACCT_USER) / tn,
+			100 * (double)(rpl_total_cat(&p->dis, ACCT_KERNEL) + rpl_total_cat(&p->dis, ACCT_SYNC)) / tn,
+			100 * (double)rpl_total_cat(&p->dis, ACCT_MONITOR) / tn,
+			100 * (double)rpl_total_cat(&p->dis, ACCT_IDLE) / tn);
 		{
 			char id[64];
 			snprintf(id, sizeof id, "fig6.%s.ratio", p->workload);
@@ -414,7 +414,7 @@ static void fig6_section(FILE *f, struct numbers *nb, const struct prun *fig6, c
 		fprintf(f, "\nPlots: %s\n", note);
 }
 
-struct t2row { unsigned svc; double share, count, avg_us, slow, split[RPL_NSPLITS]; };
+struct t2row { unsigned svc; double share, count, avg_us, slow, split[ACCT_NSPLITS]; };
 
 static const struct t2row t2_irix53[] = {
 	{ TRC_SVC_DEMAND_ZERO, 30, 4328, 21, 1.42, { 0.43, 0.21, 0.16, 0.47, 0.16 } },
@@ -446,7 +446,7 @@ static void table2_section(FILE *f, struct numbers *nb, const struct prun *p, co
 	fprintf(f, "|---|---|---|---|---|---|---|---|---|---|\n");
 	for (int i = 0; i < nrows; i++) {
 		const struct t2row *r = &rows[i];
-		const struct rpl_service_result *sn = &n->service[r->svc], *sd = &d->service[r->svc];
+		const struct acct_service *sn = &n->service[r->svc], *sd = &d->service[r->svc];
 		double avg_n = sn->count ? (double)sn->cycles / (double)sn->count : 0;
 		double avg_d = sd->count ? (double)sd->cycles / (double)sd->count : 0;
 		double slow = avg_n > 0 ? avg_d / avg_n : 0;
@@ -454,7 +454,7 @@ static void table2_section(FILE *f, struct numbers *nb, const struct prun *p, co
 		fprintf(f, "| %s | %.0f / %.1f | %.0f / %.0f | %.3g / %.3g | %.2f / **%.2f** |",
 			trc_service_name(r->svc), r->share, ksys > 0 ? 100 * (double)sn->cycles / ksys : 0,
 			r->count, (double)sn->count / p->scale, r->avg_us, avg_n / mhz, r->slow, slow);
-		for (int k = 0; k < RPL_NSPLITS; k++)
+		for (int k = 0; k < ACCT_NSPLITS; k++)
 			fprintf(f, " %.2f / %.2f |", r->split[k],
 				avg_n > 0 && sd->count ? (double)sd->split[k] / (double)sd->count / avg_n : 0);
 		fprintf(f, "\n");
@@ -485,12 +485,12 @@ static void table3_section(FILE *f, struct numbers *nb, const struct prun *pm, c
 			continue;
 		fprintf(f, "| %s | %.2f / %.2f | %.2f / %.2f | %.2f / **%.3f** | %.2f / %.2f / %.2f | %.2f / %.2f / %.2f |\n",
 			names[i], paper_u[i],
-			(double)rpl_total_cat(&p->dis, RPL_USER) / (double)rpl_total_cat(&p->nat, RPL_USER),
+			(double)rpl_total_cat(&p->dis, ACCT_USER) / (double)rpl_total_cat(&p->nat, ACCT_USER),
 			paper_k[i], sys_factor(p), paper_ratio[i], ratio(p),
-			(double)rpl_total_cat(&p->nat, RPL_USER) / hz / s, sys_time(&p->nat) / hz / s,
-			(double)rpl_total_cat(&p->nat, RPL_IDLE) / hz / s,
-			(double)rpl_total_cat(&p->dis, RPL_USER) / hz / s, sys_time(&p->dis) / hz / s,
-			(double)rpl_total_cat(&p->dis, RPL_IDLE) / hz / s);
+			(double)rpl_total_cat(&p->nat, ACCT_USER) / hz / s, sys_time(&p->nat) / hz / s,
+			(double)rpl_total_cat(&p->nat, ACCT_IDLE) / hz / s,
+			(double)rpl_total_cat(&p->dis, ACCT_USER) / hz / s, sys_time(&p->dis) / hz / s,
+			(double)rpl_total_cat(&p->dis, ACCT_IDLE) / hz / s);
 		snprintf(id, sizeof id, "table3.%s.ratio", names[i]);
 		num(nb, id, paper_ratio[i], ratio(p), "ratio");
 	}

@@ -366,10 +366,10 @@ int an_plot_breakdown(const char *out_path, const struct rpl_results *const *run
 		      const char *const *labels, int n, int base, const char *title,
 		      struct sim_err *err)
 {
-	static const char *const colors[RPL_NCATS] = {
+	static const char *const colors[ACCT_NCATS] = {
 		"#4c72b0", "#dd8452", "#c44e52", "#55a868", "#c8c8c8",
 	};
-	static const char *const names[RPL_NCATS] = { "user", "kernel", "kernel sync", "monitor", "idle" };
+	static const char *const names[ACCT_NCATS] = { "user", "kernel", "kernel sync", "monitor", "idle" };
 	struct bars b = { 0 };
 	double total = 0;
 	char lb[32];
@@ -377,20 +377,20 @@ int an_plot_breakdown(const char *out_path, const struct rpl_results *const *run
 
 	if ((rc = check_args(runs, n, base, err)) != SIM_OK)
 		return rc;
-	for (int k = 0; k < RPL_NCATS; k++)
+	for (int k = 0; k < ACCT_NCATS; k++)
 		total += (double)rpl_total_cat(runs[base], k);
 	if (total <= 0)
 		return sim_errf(err, SIM_EINVAL, "baseline run %d has no time to normalize to", base);
 	if ((rc = alloc_bars(&b, n, err)) != SIM_OK)
 		return rc;
-	b.nseg = RPL_NCATS;
-	for (int k = 0; k < RPL_NCATS; k++) {
+	b.nseg = ACCT_NCATS;
+	for (int k = 0; k < ACCT_NCATS; k++) {
 		b.seg_names[k] = names[k];
 		b.seg_colors[k] = colors[k];
 	}
 	for (int i = 0; i < n; i++) {
 		double t = 0;
-		for (int k = 0; k < RPL_NCATS; k++) {
+		for (int k = 0; k < ACCT_NCATS; k++) {
 			b.v[i][k] = 100.0 * (double)rpl_total_cat(runs[i], k) / total;
 			t += b.v[i][k];
 		}
@@ -411,8 +411,8 @@ void an_locality_parts(const struct rpl_results *r, double part[4])
 {
 	double local = 0, remote = 0, busy = 0;
 	for (int c = 0; c < r->ncpus; c++)
-		for (int k = 0; k < RPL_NCATS; k++) {
-			if (k == RPL_IDLE || k == RPL_MONITOR)
+		for (int k = 0; k < ACCT_NCATS; k++) {
+			if (k == ACCT_IDLE || k == ACCT_MONITOR)
 				continue;
 			busy += (double)r->cpu[c].cycles[k];
 			local += (double)r->cpu[c].stall_local[k];
@@ -421,7 +421,7 @@ void an_locality_parts(const struct rpl_results *r, double part[4])
 	part[0] = busy - local - remote;
 	part[1] = local;
 	part[2] = remote;
-	part[3] = (double)rpl_total_cat(r, RPL_MONITOR);
+	part[3] = (double)rpl_total_cat(r, ACCT_MONITOR);
 }
 
 int an_plot_locality(const char *out_path, const struct rpl_results *const *runs,

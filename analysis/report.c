@@ -22,7 +22,7 @@ int an_format_parse(const char *s, int *fmt)
 }
 
 struct totals {
-	uint64_t cat[RPL_NCATS];      /* cycles summed over CPUs */
+	uint64_t cat[ACCT_NCATS];      /* cycles summed over CPUs */
 	uint64_t stall_local, stall_remote;
 	uint64_t all, busy, system;   /* cycles: every category; non-idle; kernel + sync + monitor */
 	double locality;              /* -1 if no misses */
@@ -32,12 +32,12 @@ struct totals {
 static void totals(const struct rpl_results *r, struct totals *t)
 {
 	memset(t, 0, sizeof *t);
-	for (int k = 0; k < RPL_NCATS; k++) {
+	for (int k = 0; k < ACCT_NCATS; k++) {
 		t->cat[k] = rpl_total_cat(r, k);
 		t->all += t->cat[k];
 	}
-	t->busy = t->all - t->cat[RPL_IDLE];
-	t->system = t->cat[RPL_KERNEL] + t->cat[RPL_SYNC] + t->cat[RPL_MONITOR];
+	t->busy = t->all - t->cat[ACCT_IDLE];
+	t->system = t->cat[ACCT_KERNEL] + t->cat[ACCT_SYNC] + t->cat[ACCT_MONITOR];
 	t->stall_local = rpl_total_stall_local(r);
 	t->stall_remote = rpl_total_stall_remote(r);
 	t->locality = an_locality(r);
@@ -95,11 +95,11 @@ static void print_table(FILE *f, const char *run, const struct rpl_results *r)
 {
 	struct totals t;
 	int order[TRC_NSERVICES], ns;
-	uint64_t sl[RPL_NCATS] = { 0 }, sr[RPL_NCATS] = { 0 };
+	uint64_t sl[ACCT_NCATS] = { 0 }, sr[ACCT_NCATS] = { 0 };
 
 	totals(r, &t);
 	for (int c = 0; c < r->ncpus; c++)
-		for (int k = 0; k < RPL_NCATS; k++) {
+		for (int k = 0; k < ACCT_NCATS; k++) {
 			sl[k] += r->cpu[c].stall_local[k];
 			sr[k] += r->cpu[c].stall_remote[k];
 		}
@@ -113,8 +113,8 @@ static void print_table(FILE *f, const char *run, const struct rpl_results *r)
 		r->references, r->loads, r->stores);
 	fprintf(f, "\ntime by category, cycles summed over CPUs\n");
 	fprintf(f, "  %-12s %16s %7s %16s %16s\n", "category", "cycles", "%", "stall local", "stall remote");
-	for (int k = 0; k < RPL_NCATS; k++)
-		fprintf(f, "  %-12s %16" PRIu64 " %6.1f%% %16" PRIu64 " %16" PRIu64 "\n", rpl_cat_name(k),
+	for (int k = 0; k < ACCT_NCATS; k++)
+		fprintf(f, "  %-12s %16" PRIu64 " %6.1f%% %16" PRIu64 " %16" PRIu64 "\n", acct_cat_name(k),
 			t.cat[k], pct(t.cat[k], t.all), sl[k], sr[k]);
 	fprintf(f, "  %-12s %16" PRIu64 " %6.1f%% %16" PRIu64 " %16" PRIu64 "\n", "total", t.all,
 		t.all ? 100.0 : 0.0, t.stall_local, t.stall_remote);
@@ -147,10 +147,10 @@ static void print_table(FILE *f, const char *run, const struct rpl_results *r)
 		fprintf(f, "  %-14s %10s %11s %7s %7s %7s %7s %7s %7s\n", "service", "count", "avg us",
 			"share", "kernel", "tlbw", "privs", "monsvc", "ktlbf");
 		for (int i = 0; i < ns; i++) {
-			const struct rpl_service_result *s = &r->service[order[i]];
+			const struct acct_service *s = &r->service[order[i]];
 			fprintf(f, "  %-14s %10" PRIu64 " %11.3f %6.1f%%", trc_service_name(order[i]), s->count,
 				us(r, (double)s->cycles / (double)s->count), pct(s->cycles, t.system));
-			for (int k = 0; k < RPL_NSPLITS; k++)
+			for (int k = 0; k < ACCT_NSPLITS; k++)
 				fprintf(f, " %6.1f%%", pct(s->split[k], s->cycles));
 			fputc('\n', f);
 		}
@@ -218,8 +218,8 @@ static void print_csv(FILE *f, const char *run, const struct rpl_results *r, int
 	csv_d(f, run, "seconds", t.seconds);
 	for (size_t i = 0; i < NCOUNTERS; i++)
 		csv_u(f, run, counters[i].name, counter(r, i));
-	for (int k = 0; k < RPL_NCATS; k++) {
-		snprintf(name, sizeof name, "breakdown.%s", rpl_cat_name(k));
+	for (int k = 0; k < ACCT_NCATS; k++) {
+		snprintf(name, sizeof name, "breakdown.%s", acct_cat_name(k));
 		csv_u(f, run, name, t.cat[k]);
 	}
 	csv_u(f, run, "stall.local", t.stall_local);
@@ -228,15 +228,15 @@ static void print_csv(FILE *f, const char *run, const struct rpl_results *r, int
 	csv_d(f, run, "wall_seconds", r->wall_seconds);
 	csv_d(f, run, "mrefs_per_second", mrefs(r));
 	for (int s = 1; s < TRC_NSERVICES; s++) {
-		const struct rpl_service_result *sv = &r->service[s];
+		const struct acct_service *sv = &r->service[s];
 		if (!sv->count)
 			continue;
 		snprintf(name, sizeof name, "service.%s.count", trc_service_name(s));
 		csv_u(f, run, name, sv->count);
 		snprintf(name, sizeof name, "service.%s.cycles", trc_service_name(s));
 		csv_u(f, run, name, sv->cycles);
-		for (int k = 0; k < RPL_NSPLITS; k++) {
-			snprintf(name, sizeof name, "service.%s.split.%s", trc_service_name(s), rpl_split_name(k));
+		for (int k = 0; k < ACCT_NSPLITS; k++) {
+			snprintf(name, sizeof name, "service.%s.split.%s", trc_service_name(s), acct_split_name(k));
 			csv_u(f, run, name, sv->split[k]);
 		}
 	}
@@ -271,8 +271,8 @@ static void json_num(FILE *f, double v)
 static void json_cats(FILE *f, const uint64_t *v)
 {
 	fputc('{', f);
-	for (int k = 0; k < RPL_NCATS; k++)
-		fprintf(f, "%s\"%s\": %" PRIu64, k ? ", " : "", rpl_cat_name(k), v[k]);
+	for (int k = 0; k < ACCT_NCATS; k++)
+		fprintf(f, "%s\"%s\": %" PRIu64, k ? ", " : "", acct_cat_name(k), v[k]);
 	fputc('}', f);
 }
 
@@ -307,7 +307,7 @@ static void print_json(FILE *f, const char *run, const struct rpl_results *r)
 	fputs(",\n \"services\": [", f);
 	ns = svc_order(order, r);
 	for (int i = 0; i < ns; i++) {
-		const struct rpl_service_result *s = &r->service[order[i]];
+		const struct acct_service *s = &r->service[order[i]];
 		fprintf(f, "%s\n  {\"name\": ", i ? "," : "");
 		json_str(f, trc_service_name(order[i]));
 		fprintf(f, ", \"count\": %" PRIu64 ", \"cycles\": %" PRIu64 ", \"avg_us\": ", s->count, s->cycles);
@@ -315,13 +315,13 @@ static void print_json(FILE *f, const char *run, const struct rpl_results *r)
 		fputs(", \"share_system\": ", f);
 		json_num(f, t.system ? (double)s->cycles / (double)t.system : NAN);
 		fputs(", \"split\": {", f);
-		for (int k = 0; k < RPL_NSPLITS; k++)
-			fprintf(f, "%s\"%s\": %" PRIu64, k ? ", " : "", rpl_split_name(k), s->split[k]);
+		for (int k = 0; k < ACCT_NSPLITS; k++)
+			fprintf(f, "%s\"%s\": %" PRIu64, k ? ", " : "", acct_split_name(k), s->split[k]);
 		fputs("}}", f);
 	}
 	fputs("],\n \"cpus\": [", f);
 	for (int c = 0; c < r->ncpus; c++) {
-		const struct rpl_cpu_result *p = &r->cpu[c];
+		const struct acct_cpu *p = &r->cpu[c];
 		fprintf(f, "%s\n  {\"cycles\": ", c ? "," : "");
 		json_cats(f, p->cycles);
 		fputs(", \"stall_local\": ", f);

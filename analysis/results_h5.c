@@ -36,7 +36,7 @@
 
 #define MAX_CPUS (1 << 16)        /* bound on a file's CPU count before allocating */
 #define NSVC_ROWS (TRC_NSERVICES - 1)
-#define NSVC_COLS (2 + RPL_NSPLITS)
+#define NSVC_COLS (2 + ACCT_NSPLITS)
 #define NCOUNTS 5                 /* cpu_counts columns */
 
 struct an_file {
@@ -231,7 +231,7 @@ static int write_scalar_f64(hid_t g, const char *name, double v, const char *uni
 /* Every dataset and attribute of one run into group g; 0 or -1. */
 static int write_run(hid_t g, const cfg *c, const struct rpl_results *r, const char *trace_path)
 {
-	const char *cats[RPL_NCATS], *svc_rows[NSVC_ROWS], *svc_cols[NSVC_COLS];
+	const char *cats[ACCT_NCATS], *svc_rows[NSVC_ROWS], *svc_cols[NSVC_COLS];
 	static const char *const count_cols[NCOUNTS] = {
 		"instructions", "loads", "stores", "misses_local", "misses_remote",
 	};
@@ -240,12 +240,12 @@ static int write_run(hid_t g, const cfg *c, const struct rpl_results *r, const c
 	double loc = an_locality(r);
 	int rc = -1;
 
-	for (int k = 0; k < RPL_NCATS; k++)
-		cats[k] = rpl_cat_name(k);
+	for (int k = 0; k < ACCT_NCATS; k++)
+		cats[k] = acct_cat_name(k);
 	svc_cols[0] = "count";
 	svc_cols[1] = "cycles";
-	for (int k = 0; k < RPL_NSPLITS; k++)
-		svc_cols[2 + k] = rpl_split_name(k);
+	for (int k = 0; k < ACCT_NSPLITS; k++)
+		svc_cols[2 + k] = acct_split_name(k);
 
 	/* Attributes: the run's scalars, then the configuration. */
 	if (attr_str(g, "mode", rpl_mode_name(r->mode)) < 0 || attr_str(g, "trace", trace_path) < 0 ||
@@ -258,22 +258,22 @@ static int write_run(hid_t g, const cfg *c, const struct rpl_results *r, const c
 		if (attr_str(g, cfg_def(c, i)->name, cfg_value(c, i)) < 0)
 			return -1;
 
-	buf = sim_malloc((n ? n : 1) * RPL_NCATS * sizeof *buf);
+	buf = sim_malloc((n ? n : 1) * ACCT_NCATS * sizeof *buf);
 	if (!buf)
 		return -1;
 	for (size_t i = 0; i < n; i++)
-		memcpy(buf + i * RPL_NCATS, r->cpu[i].cycles, sizeof r->cpu[i].cycles);
-	if (dset_table(g, "breakdown", n, RPL_NCATS, buf, cats, NULL, "cycles") < 0)
+		memcpy(buf + i * ACCT_NCATS, r->cpu[i].cycles, sizeof r->cpu[i].cycles);
+	if (dset_table(g, "breakdown", n, ACCT_NCATS, buf, cats, NULL, "cycles") < 0)
 		goto out_free;
 	for (size_t i = 0; i < n; i++)
-		memcpy(buf + i * RPL_NCATS, r->cpu[i].stall_local, sizeof r->cpu[i].stall_local);
-	if (dset_table(g, "stall_local", n, RPL_NCATS, buf, cats, NULL, "cycles") < 0)
+		memcpy(buf + i * ACCT_NCATS, r->cpu[i].stall_local, sizeof r->cpu[i].stall_local);
+	if (dset_table(g, "stall_local", n, ACCT_NCATS, buf, cats, NULL, "cycles") < 0)
 		goto out_free;
 	for (size_t i = 0; i < n; i++)
-		memcpy(buf + i * RPL_NCATS, r->cpu[i].stall_remote, sizeof r->cpu[i].stall_remote);
-	if (dset_table(g, "stall_remote", n, RPL_NCATS, buf, cats, NULL, "cycles") < 0)
+		memcpy(buf + i * ACCT_NCATS, r->cpu[i].stall_remote, sizeof r->cpu[i].stall_remote);
+	if (dset_table(g, "stall_remote", n, ACCT_NCATS, buf, cats, NULL, "cycles") < 0)
 		goto out_free;
-	_Static_assert(NCOUNTS == RPL_NCATS, "cpu_counts reuses the breakdown buffer");
+	_Static_assert(NCOUNTS == ACCT_NCATS, "cpu_counts reuses the breakdown buffer");
 	for (size_t i = 0; i < n; i++) {
 		uint64_t *row = buf + i * NCOUNTS;
 		row[0] = r->cpu[i].instructions;
@@ -290,7 +290,7 @@ static int write_run(hid_t g, const cfg *c, const struct rpl_results *r, const c
 		svc_rows[s - 1] = trc_service_name(s);
 		row[0] = r->service[s].count;
 		row[1] = r->service[s].cycles;
-		for (int k = 0; k < RPL_NSPLITS; k++)
+		for (int k = 0; k < ACCT_NSPLITS; k++)
 			row[2 + k] = r->service[s].split[k];
 	}
 	if (dset_table(g, "services", NSVC_ROWS, NSVC_COLS, svc, svc_cols, svc_rows,
@@ -843,7 +843,7 @@ static int read_run(hid_t g, const char *path, const char *group, struct rpl_res
 	if (read_num_attr(g, "nvcpus", H5T_NATIVE_INT, &r->nvcpus) < 0)
 		r->nvcpus = 0;
 
-	if ((rc = read_table(g, path, group, "breakdown", -1, RPL_NCATS, &t, &n, err)) != SIM_OK)
+	if ((rc = read_table(g, path, group, "breakdown", -1, ACCT_NCATS, &t, &n, err)) != SIM_OK)
 		return rc;
 	if (read_num_attr(g, "ncpus", H5T_NATIVE_INT, &ncpus_attr) == 0 && (size_t)ncpus_attr != n) {
 		sim_free(t);
@@ -857,17 +857,17 @@ static int read_run(hid_t g, const char *path, const char *group, struct rpl_res
 		return sim_errf(err, SIM_ENOMEM, "%s: out of memory", path);
 	}
 	for (size_t i = 0; i < n; i++)
-		memcpy(r->cpu[i].cycles, t + i * RPL_NCATS, sizeof r->cpu[i].cycles);
+		memcpy(r->cpu[i].cycles, t + i * ACCT_NCATS, sizeof r->cpu[i].cycles);
 	sim_free(t);
-	if ((rc = read_table(g, path, group, "stall_local", (long)n, RPL_NCATS, &t, &rows, err)) != SIM_OK)
+	if ((rc = read_table(g, path, group, "stall_local", (long)n, ACCT_NCATS, &t, &rows, err)) != SIM_OK)
 		goto out_free;
 	for (size_t i = 0; i < n; i++)
-		memcpy(r->cpu[i].stall_local, t + i * RPL_NCATS, sizeof r->cpu[i].stall_local);
+		memcpy(r->cpu[i].stall_local, t + i * ACCT_NCATS, sizeof r->cpu[i].stall_local);
 	sim_free(t);
-	if ((rc = read_table(g, path, group, "stall_remote", (long)n, RPL_NCATS, &t, &rows, err)) != SIM_OK)
+	if ((rc = read_table(g, path, group, "stall_remote", (long)n, ACCT_NCATS, &t, &rows, err)) != SIM_OK)
 		goto out_free;
 	for (size_t i = 0; i < n; i++)
-		memcpy(r->cpu[i].stall_remote, t + i * RPL_NCATS, sizeof r->cpu[i].stall_remote);
+		memcpy(r->cpu[i].stall_remote, t + i * ACCT_NCATS, sizeof r->cpu[i].stall_remote);
 	sim_free(t);
 	if ((rc = read_table(g, path, group, "cpu_counts", (long)n, NCOUNTS, &t, &rows, err)) != SIM_OK)
 		goto out_free;
@@ -886,7 +886,7 @@ static int read_run(hid_t g, const char *path, const char *group, struct rpl_res
 		const uint64_t *row = t + (size_t)(s - 1) * NSVC_COLS;
 		r->service[s].count = row[0];
 		r->service[s].cycles = row[1];
-		for (int k = 0; k < RPL_NSPLITS; k++)
+		for (int k = 0; k < ACCT_NSPLITS; k++)
 			r->service[s].split[k] = row[2 + k];
 	}
 	sim_free(t);

@@ -272,7 +272,7 @@ static void fig_values(const struct rpl_results *r, double v[NFIGS])
 	}
 	v[0] = (double)r->cycles;
 	v[1] = r->clock_mhz > 0 ? (double)r->cycles / (r->clock_mhz * 1e6) : NAN;
-	for (int k = 0; k < RPL_NCATS; k++)
+	for (int k = 0; k < ACCT_NCATS; k++)
 		v[2 + k] = (double)rpl_total_cat(r, k);
 	v[7] = (double)rpl_total_stall_local(r);
 	v[8] = (double)rpl_total_stall_remote(r);

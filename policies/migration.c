@@ -22,7 +22,7 @@
  * one node only is migrated there.
  *
  * oracle: never asked either: the monitor places each page, at its first
- * touch, from a profile of the whole trace read ahead (replay/numa.c), so it
+ * touch, from a profile of the whole trace read ahead (replay/profile.c), so it
  * bounds what the online policies can reach.
  */
 #include "base/mem.h"

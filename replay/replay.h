@@ -12,6 +12,7 @@
 
 #include "base/err.h"
 #include "base/params.h"
+#include "monitor/acct.h"
 #include "traces/record.h"
 
 /* Modes (section 3 of DESIGN). */
@@ -19,29 +20,8 @@ enum rpl_mode { RPL_NATIVE, RPL_DISCO, RPL_UMA, RPL_NMODES };
 const char *rpl_mode_name(int mode);
 int rpl_mode_parse(const char *s, int *mode);
 
-/* Time categories: every cycle of every CPU is charged to exactly one. */
-enum rpl_cat { RPL_USER, RPL_KERNEL, RPL_SYNC, RPL_MONITOR, RPL_IDLE, RPL_NCATS };
-const char *rpl_cat_name(int cat);   /* "user", "kernel", "kernel_sync", "monitor", "idle" */
-
-/* The five parts of a service's time under disco (Table 2's columns). */
-enum rpl_split { RPL_SPLIT_KERNEL, RPL_SPLIT_TLB_WRITE, RPL_SPLIT_OTHER_PRIV,
-		 RPL_SPLIT_MONITOR, RPL_SPLIT_KTLB, RPL_NSPLITS };
-const char *rpl_split_name(int s);
-
-struct rpl_cpu_result {
-	uint64_t cycles[RPL_NCATS];         /* cycles by category, stalls included */
-	uint64_t stall_local[RPL_NCATS];    /* of which: memory stall to local memory (L2 hits counted local) */
-	uint64_t stall_remote[RPL_NCATS];   /* of which: memory stall to remote memory */
-	uint64_t instructions;
-	uint64_t loads, stores;
-	uint64_t misses_local, misses_remote;   /* L2 misses served by memory */
-};
-
-struct rpl_service_result {
-	uint64_t count;
-	uint64_t cycles;                    /* non-idle cycles while it was the innermost service */
-	uint64_t split[RPL_NSPLITS];        /* cycles, summing to `cycles` */
-};
+/* Time categories, service parts and the per-CPU and per-service tables:
+ * monitor/acct.h. */
 
 struct rpl_results {
 	int mode;                   /* enum rpl_mode */
@@ -66,8 +46,8 @@ struct rpl_results {
 	uint64_t hot_dropped;       /* disco: notifications lost to a full queue */
 	uint64_t migrations, replications, collapses;   /* pages */
 	uint64_t shootdowns;        /* inter-processor interrupts sent for TLB shootdowns */
-	struct rpl_cpu_result *cpu; /* [ncpus] */
-	struct rpl_service_result service[TRC_NSERVICES];
+	struct acct_cpu *cpu; /* [ncpus] */
+	struct acct_service service[TRC_NSERVICES];
 	double wall_seconds;        /* the replay's own run time */
 	char warning[512];
 };

@@ -7,14 +7,8 @@
 #include "traces/trace.h"
 
 static const char *const mode_names[RPL_NMODES] = { "native", "disco", "uma" };
-static const char *const cat_names[RPL_NCATS] = { "user", "kernel", "kernel_sync", "monitor", "idle" };
-static const char *const split_names[RPL_NSPLITS] = {
-	"kernel", "tlb_writes", "other_privs", "monitor_services", "kernel_tlb_faults",
-};
 
 const char *rpl_mode_name(int mode) { return mode >= 0 && mode < RPL_NMODES ? mode_names[mode] : "?"; }
-const char *rpl_cat_name(int cat) { return cat >= 0 && cat < RPL_NCATS ? cat_names[cat] : "?"; }
-const char *rpl_split_name(int s) { return s >= 0 && s < RPL_NSPLITS ? split_names[s] : "?"; }
 
 int rpl_mode_parse(const char *s, int *mode)
 {
@@ -38,7 +32,7 @@ uint64_t rpl_total_stall_local(const struct rpl_results *r)
 {
 	uint64_t t = 0;
 	for (int c = 0; c < r->ncpus; c++)
-		for (int k = 0; k < RPL_NCATS; k++)
+		for (int k = 0; k < ACCT_NCATS; k++)
 			t += r->cpu[c].stall_local[k];
 	return t;
 }
@@ -47,7 +41,7 @@ uint64_t rpl_total_stall_remote(const struct rpl_results *r)
 {
 	uint64_t t = 0;
 	for (int c = 0; c < r->ncpus; c++)
-		for (int k = 0; k < RPL_NCATS; k++)
+		for (int k = 0; k < ACCT_NCATS; k++)
 			t += r->cpu[c].stall_remote[k];
 	return t;
 }

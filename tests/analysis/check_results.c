@@ -54,8 +54,8 @@ static void same_results(const struct rpl_results *a, const struct rpl_results *
 	ck_assert_double_eq(a->wall_seconds, b->wall_seconds);
 	ck_assert_str_eq(a->warning, b->warning);
 	for (int c = 0; c < a->ncpus; c++) {
-		const struct rpl_cpu_result *p = &a->cpu[c], *q = &b->cpu[c];
-		for (int k = 0; k < RPL_NCATS; k++) {
+		const struct acct_cpu *p = &a->cpu[c], *q = &b->cpu[c];
+		for (int k = 0; k < ACCT_NCATS; k++) {
 			ck_assert_uint_eq(p->cycles[k], q->cycles[k]);
 			ck_assert_uint_eq(p->stall_local[k], q->stall_local[k]);
 			ck_assert_uint_eq(p->stall_remote[k], q->stall_remote[k]);
@@ -69,7 +69,7 @@ static void same_results(const struct rpl_results *a, const struct rpl_results *
 	for (int s = 1; s < TRC_NSERVICES; s++) {
 		ck_assert_uint_eq(a->service[s].count, b->service[s].count);
 		ck_assert_uint_eq(a->service[s].cycles, b->service[s].cycles);
-		for (int k = 0; k < RPL_NSPLITS; k++)
+		for (int k = 0; k < ACCT_NSPLITS; k++)
 			ck_assert_uint_eq(a->service[s].split[k], b->service[s].split[k]);
 	}
 }
@@ -294,8 +294,8 @@ START_TEST(json_report)
 	sample_results(&r, 2);
 	s = print(&r, "a \"quoted\" run", AN_FMT_JSON);
 	json_shape_ok(s);
-	for (int k = 0; k < RPL_NCATS; k++) {
-		snprintf(want, sizeof want, "\"%s\": %llu", rpl_cat_name(k),
+	for (int k = 0; k < ACCT_NCATS; k++) {
+		snprintf(want, sizeof want, "\"%s\": %llu", acct_cat_name(k),
 			 (unsigned long long)rpl_total_cat(&r, k));
 		ck_assert_ptr_nonnull(strstr(s, want));
 	}
@@ -343,7 +343,7 @@ START_TEST(table_and_csv)
 	free(s);
 	s = print(&r, "d,x", AN_FMT_CSV);
 	ck_assert(strncmp(s, "run,metric,value\n", 17) == 0);
-	snprintf(want, sizeof want, "\"d,x\",breakdown.user,%llu\n", (unsigned long long)rpl_total_cat(&r, RPL_USER));
+	snprintf(want, sizeof want, "\"d,x\",breakdown.user,%llu\n", (unsigned long long)rpl_total_cat(&r, ACCT_USER));
 	ck_assert_ptr_nonnull(strstr(s, want));
 	ck_assert_ptr_nonnull(strstr(s, "\"d,x\",service.read.count,71\n"));
 	free(s);

@@ -18,7 +18,7 @@
 static inline void sample_results(struct rpl_results *r, int variant)
 {
 	/* millions of cycles per CPU: user, kernel, kernel_sync, monitor, idle */
-	static const double mcyc[3][RPL_NCATS] = {
+	static const double mcyc[3][ACCT_NCATS] = {
 		{ 60, 25, 5, 0, 10 },
 		{ 62, 21, 5, 14, 14 },
 		{ 50, 16, 4, 10, 12 },
@@ -31,15 +31,15 @@ static inline void sample_results(struct rpl_results *r, int variant)
 	r->clock_mhz = 400;
 	r->cpu = calloc(SAMPLE_CPUS, sizeof *r->cpu);
 	for (int c = 0; c < SAMPLE_CPUS; c++) {
-		struct rpl_cpu_result *p = &r->cpu[c];
+		struct acct_cpu *p = &r->cpu[c];
 		uint64_t busy = 0;
-		for (int k = 0; k < RPL_NCATS; k++) {
+		for (int k = 0; k < ACCT_NCATS; k++) {
 			uint64_t stall;
 			p->cycles[k] = (uint64_t)(mcyc[variant][k] * 1e6) + 1000u * (unsigned)c + (unsigned)k;
-			stall = k == RPL_IDLE ? 0 : p->cycles[k] * (variant == 2 ? 2 : 4) / 10;
+			stall = k == ACCT_IDLE ? 0 : p->cycles[k] * (variant == 2 ? 2 : 4) / 10;
 			p->stall_local[k] = (uint64_t)((double)stall * local_frac[variant]) + (unsigned)c;
 			p->stall_remote[k] = stall - p->stall_local[k] + 7;
-			if (k != RPL_IDLE)
+			if (k != ACCT_IDLE)
 				busy += p->cycles[k];
 		}
 		p->instructions = busy / 2 + (unsigned)c;
@@ -69,12 +69,12 @@ static inline void sample_results(struct rpl_results *r, int variant)
 	r->pages_touched = 6666;
 	r->pages_reclaimed = 77;
 	for (int s = 1; s < TRC_NSERVICES; s++) {
-		struct rpl_service_result *sv = &r->service[s];
+		struct acct_service *sv = &r->service[s];
 		if (s % 3 == 0)
 			continue;   /* some services unused */
 		sv->count = 10u * (unsigned)s + 1;
-		for (int k = 0; k < RPL_NSPLITS; k++) {
-			sv->split[k] = (variant || k == RPL_SPLIT_KERNEL) ? 1000u * (unsigned)s + 100u * (unsigned)k : 0;
+		for (int k = 0; k < ACCT_NSPLITS; k++) {
+			sv->split[k] = (variant || k == ACCT_SPLIT_KERNEL) ? 1000u * (unsigned)s + 100u * (unsigned)k : 0;
 			sv->cycles += sv->split[k];
 		}
 	}

@@ -87,7 +87,7 @@ START_TEST(one_page_one_miss)
 	ck_assert_uint_eq(r.utlb_misses, 1);
 	ck_assert_uint_eq(r.service[TRC_SVC_UTLB_MISS].count, 1);
 	ck_assert_uint_eq(r.loads + r.stores, 1000);
-	ck_assert_uint_eq(r.cpu[0].cycles[RPL_MONITOR], 0);
+	ck_assert_uint_eq(r.cpu[0].cycles[ACCT_MONITOR], 0);
 	rpl_results_free(&r);
 	cfg_free(c);
 	free_src(&m);
@@ -118,15 +118,15 @@ START_TEST(disco_costs_from_table)
 	ck_assert_uint_gt(r.l2tlb_hits, 0);   /* 64 entries cannot hold 200 pairs */
 	miss_path = k.l2tlb_miss + k.trap_reflect + k.tlb_write + k.priv;
 	mon = r.l2tlb_misses * miss_path + r.l2tlb_hits * k.tlb_refill;
-	ck_assert_uint_eq(r.cpu[0].cycles[RPL_MONITOR], mon);
-	ck_assert_uint_eq(r.service[TRC_SVC_UTLB_MISS].split[RPL_SPLIT_TLB_WRITE],
+	ck_assert_uint_eq(r.cpu[0].cycles[ACCT_MONITOR], mon);
+	ck_assert_uint_eq(r.service[TRC_SVC_UTLB_MISS].split[ACCT_SPLIT_TLB_WRITE],
 			  r.l2tlb_misses * (k.l2tlb_miss + k.tlb_write) + r.l2tlb_hits * k.tlb_refill);
 	rpl_results_free(&r);
 	/* with the L2TLB off every miss is reflected */
 	cfg_set(c, "policy.l2tlb", "off", NULL, &err);
 	ck_assert_msg(run(&m, 1, c, RPL_DISCO, &r, &err) == SIM_OK, "%s", err.msg);
 	ck_assert_uint_eq(r.l2tlb_hits, 0);
-	ck_assert_uint_eq(r.cpu[0].cycles[RPL_MONITOR], r.tlb_misses * miss_path);
+	ck_assert_uint_eq(r.cpu[0].cycles[ACCT_MONITOR], r.tlb_misses * miss_path);
 	rpl_results_free(&r);
 	cfg_free(c);
 	free_src(&m);
@@ -153,7 +153,7 @@ START_TEST(kseg0)
 	rpl_results_free(&r);
 	ck_assert_msg(run(&m, 1, c, RPL_DISCO, &r, &err) == SIM_OK, "%s", err.msg);
 	ck_assert_uint_eq(r.ktlb_faults, 6);
-	ck_assert_uint_eq(r.cpu[0].cycles[RPL_MONITOR], 6ull * k.ktlb_fault);
+	ck_assert_uint_eq(r.cpu[0].cycles[ACCT_MONITOR], 6ull * k.ktlb_fault);
 	rpl_results_free(&r);
 	cfg_free(c);
 	free_src(&m);
@@ -178,13 +178,13 @@ START_TEST(lock_spin)
 	ck_assert_uint_eq(r.lock_contended, 1);
 	ck_assert_uint_eq(r.lock_acquires, 2);
 	/* vCPU 0 wins the tie at cycle 0; vCPU 1 spins until it releases */
-	ck_assert_uint_eq(r.cpu[1].cycles[RPL_SYNC], r.cpu[0].cycles[RPL_KERNEL]);
-	ck_assert_uint_eq(r.cpu[0].cycles[RPL_SYNC], 0);
-	ck_assert_uint_ge(r.cpu[0].cycles[RPL_KERNEL], 5000);
+	ck_assert_uint_eq(r.cpu[1].cycles[ACCT_SYNC], r.cpu[0].cycles[ACCT_KERNEL]);
+	ck_assert_uint_eq(r.cpu[0].cycles[ACCT_SYNC], 0);
+	ck_assert_uint_ge(r.cpu[0].cycles[ACCT_KERNEL], 5000);
 	/* every CPU's categories sum to the run's length */
 	for (int cpu = 0; cpu < 2; cpu++) {
 		uint64_t sum = 0;
-		for (int k = 0; k < RPL_NCATS; k++)
+		for (int k = 0; k < ACCT_NCATS; k++)
 			sum += r.cpu[cpu].cycles[k];
 		ck_assert_uint_eq(sum, r.cycles);
 	}
@@ -301,9 +301,9 @@ START_TEST(io_and_semaphores)
 	ck_assert_uint_eq(r.sem_waits_blocked, 1);
 	/* vCPU 0 idles until the disk is done (milliseconds: millions of
 	 * cycles); vCPU 1 sleeps until vCPU 0 signals, right after */
-	ck_assert_uint_gt(r.cpu[0].cycles[RPL_IDLE], 1000000);
-	ck_assert_uint_gt(r.cpu[1].cycles[RPL_IDLE], 1000000);
-	ck_assert_uint_lt(r.cpu[1].cycles[RPL_KERNEL], 1000);
+	ck_assert_uint_gt(r.cpu[0].cycles[ACCT_IDLE], 1000000);
+	ck_assert_uint_gt(r.cpu[1].cycles[ACCT_IDLE], 1000000);
+	ck_assert_uint_lt(r.cpu[1].cycles[ACCT_KERNEL], 1000);
 	ck_assert_str_eq(r.warning, "");
 	rpl_results_free(&r);
 	cfg_free(c);
@@ -330,15 +330,15 @@ START_TEST(local_and_remote_latency)
 	add(&m, 0, R(TRC_LOAD, 0, 8, 0, 0x100000, 0));
 	add(&m, 0, R(TRC_LOAD, 0, 8, 0, 0x102000, 0));
 	ck_assert_msg(run(&m, 1, c, RPL_NATIVE, &r, &err) == SIM_OK, "%s", err.msg);
-	ck_assert_uint_eq(r.cpu[0].stall_local[RPL_USER], mc.local_cycles);
-	ck_assert_uint_eq(r.cpu[0].stall_remote[RPL_USER], mc.remote_cycles);
+	ck_assert_uint_eq(r.cpu[0].stall_local[ACCT_USER], mc.local_cycles);
+	ck_assert_uint_eq(r.cpu[0].stall_remote[ACCT_USER], mc.remote_cycles);
 	ck_assert_uint_eq(mc.remote_cycles, 360);   /* 900 ns at 400 MHz */
 	ck_assert_uint_eq(mc.local_cycles, 120);    /* 300 ns */
 	rpl_results_free(&r);
 	/* uma: both local */
 	ck_assert_msg(run(&m, 1, c, RPL_UMA, &r, &err) == SIM_OK, "%s", err.msg);
-	ck_assert_uint_eq(r.cpu[0].stall_local[RPL_USER], 2 * mc.local_cycles);
-	ck_assert_uint_eq(r.cpu[0].stall_remote[RPL_USER], 0);
+	ck_assert_uint_eq(r.cpu[0].stall_local[ACCT_USER], 2 * mc.local_cycles);
+	ck_assert_uint_eq(r.cpu[0].stall_remote[ACCT_USER], 0);
 	rpl_results_free(&r);
 	cfg_free(c);
 	free_src(&m);

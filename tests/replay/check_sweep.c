@@ -114,7 +114,7 @@ static int on_done(void *ctx, int task, int point, const struct rpl_results *r, 
 	g->cycles[point] = r->cycles;
 	g->tlb[point] = r->tlb_misses;
 	ck_assert_int_eq(r->ncpus, 2);
-	ck_assert_uint_gt(r->cpu[1].cycles[RPL_USER] + r->cpu[0].cycles[RPL_USER], 0);
+	ck_assert_uint_gt(r->cpu[1].cycles[ACCT_USER] + r->cpu[0].cycles[ACCT_USER], 0);
 	if (g->fail_at && g->n == g->fail_at)
 		return sim_errf(err, SIM_EIO, "callback refused point %d", point);
 	return SIM_OK;

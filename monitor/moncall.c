@@ -1,0 +1,60 @@
+/*
+ * Monitor calls (paper 4.3.3): the services a Disco-aware HAL asks of the
+ * monitor instead of doing the work itself.
+ *   zeroed page   the monitor zeroes the page for the guest (one store per
+ *                 L1 line through the caches, one instruction per 8 bytes),
+ *                 so the guest need not;
+ *   page freed    the monitor takes the page's machine memory back at once
+ *                 (reclaim);
+ *   others        (idle, remap) cost the call's entry and exit.
+ */
+#include <inttypes.h>
+
+#include "monitor/vmm.h"
+#include "traces/record.h"
+
+/* The monitor takes guest page gppn's machine pages back: every TLB and
+ * L2TLB entry that maps a copy goes, the caches lose the copies' lines, and
+ * the pages return to their nodes' free lists. */
+static void reclaim(struct vmm *x, uint64_t gppn)
+{
+	if (x->pmarr[gppn] == PMAP_NONE)
+		return;
+	vmm_numa_unmap_all(x, gppn);
+	for (int n = 0; n < machine_nnodes(x->m); n++) {
+		uint64_t c = pmap_copy_on(x->pm, gppn, n);
+		if (c != PMAP_NONE)
+			machine_page_flush(x->m, c);
+	}
+	pmap_release(x->pm, gppn);
+	x->pmap_epoch++;
+	x->cnt.pages_reclaimed++;
+}
+
+static int zero_page(struct vmm *x, struct vmm_vcpu *v, uint64_t gppn)
+{
+	uint64_t mpn, size = x->pmask + 1;
+	for (uint64_t off = 0; off < size; off += x->line_d) {
+		int rc = vmm_machine_page(x, v, gppn, &mpn);
+		if (rc)
+			return rc;
+		vcpu_ref(v, x->m, (mpn << x->pshift) | off, MACH_STORE, ACCT_MONITOR, ACCT_SPLIT_MONITOR);
+		vcpu_spend(v, ACCT_MONITOR, ACCT_SPLIT_MONITOR, x->line_d / 8);
+	}
+	return SIM_OK;
+}
+
+int vmm_disco_moncall(struct vmm *x, struct vmm_vcpu *v, unsigned call, uint64_t arg)
+{
+	x->cnt.moncalls++;
+	vcpu_spend(v, ACCT_MONITOR, ACCT_SPLIT_MONITOR, x->k.moncall);
+	if (call == TRC_MC_PAGE_FREED) {
+		if (arg >= x->guest_pages)
+			return sim_errf(x->err, SIM_EINVAL, "page-freed hint for guest page 0x%" PRIx64
+					", beyond the VM's %" PRIu64 " pages", arg, x->guest_pages);
+		reclaim(x, arg);
+	}
+	if (call == TRC_MC_ZERO_PAGE)
+		return zero_page(x, v, arg);
+	return SIM_OK;
+}

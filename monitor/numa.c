@@ -1,0 +1,324 @@
+/*
+ * NUMA memory management under the monitor: page migration and replication
+ * (paper 4.2.3; DESIGN 4, 5, 7).
+ *
+ * Definitions.  The machine counts, per machine page and per node, the cache
+ * misses that memory served (machine_page_counters); when one counter
+ * reaches policy.migration.trigger the machine calls hot_hook,
+ * which only queues the page: the machine must not be re-entered from its
+ * own reference.  After the record that caused it, vmm_numa_process asks the
+ * migration policy what to do and does it, charging the vCPU whose miss
+ * raised the notification: the counter interrupt, the TLB shootdown (one
+ * inter-processor interrupt per other CPU whose TLB held a mapping), the
+ * copy (a load from the old page and a store to the new one per cache line,
+ * through the caches, one instruction per 8 bytes), all monitor time.
+ *
+ * Invariants (tests/replay/check_numa.c checks them after every step):
+ *   (1) while a guest page has replicas, no TLB and no L2TLB maps any of
+ *       its copies writable;
+ *   (2) no TLB or L2TLB entry maps a machine page that is free or that
+ *       belongs to another guest page;
+ *   (3) every copy of a page lies on a different node (pmap keeps this);
+ *   (4) a page is migrated or has its replicas collapsed at most
+ *       policy.migration.move_limit times in all; past that it stays where
+ *       it is and gets no new replica.  Replications themselves do not
+ *       count: a read-shared page wants one copy per node that reads it.
+ *
+ * Page states and their transitions:
+ *   placed --(hot, private)--> migrated        do_migrate
+ *   placed --(hot, read-shared)--> replicated  do_replicate
+ *   replicated --(a store)--> collapsed        collapse: one copy,
+ *                                              on the writer's node if it had one
+ *   any --(page-freed hint)--> free            reclaim (monitor/moncall.c)
+ */
+#include <string.h>
+
+#include "base/mem.h"
+#include "monitor/vmm.h"
+
+/* Drop one vCPU's L2TLB entries of the page's virtual mappings (backmaps). */
+struct unmap_ctx { struct vmm *x; int vcpu; };
+
+static void unmap_l2tlb(void *ctx, uint32_t asid, uint64_t vpn)
+{
+	struct unmap_ctx *u = ctx;
+	u->x->l2ops->invalidate(u->x->l2st[u->vcpu], asid, vpn);
+}
+
+/* Drop every TLB and L2TLB mapping of any copy of gppn held on the CPUs of
+ * `node` (every node: -1); returns the number of CPUs whose TLB held one. */
+static int drop_mappings(struct vmm *x, uint64_t gppn, int node)
+{
+	struct unmap_ctx u = { x, 0 };
+	uint64_t copies[256];
+	int ncopies = 0, targets = 0;
+	for (int n = 0; n < machine_nnodes(x->m) && ncopies < 256; n++) {
+		uint64_t m = pmap_copy_on(x->pm, gppn, n);
+		if (m != PMAP_NONE)
+			copies[ncopies++] = m;
+	}
+	for (int c = 0; c < x->mc.ncpus; c++) {
+		int hit = 0;
+		if (node >= 0 && machine_cpu_node(x->m, c) != node)
+			continue;
+		for (int k = 0; k < ncopies; k++)
+			if (tlb_invalidate_pfn(machine_tlb(x->m, c), copies[k]))
+				hit = 1;
+		if (hit) {
+			targets++;
+			vmm_bump_tlb_epoch(x, c);
+		}
+	}
+	if (!x->l2st)
+		return targets;
+	for (int i = 0; i < x->nvcpus; i++) {
+		if (node >= 0 && machine_cpu_node(x->m, x->vcpu[i]->cpu) != node)
+			continue;
+		u.vcpu = i;
+		if (pmap_backmap_foreach(x->pm, gppn, unmap_l2tlb, &u))
+			x->l2ops->flush(x->l2st[i]);   /* too many mappings to know them all */
+	}
+	return targets;
+}
+
+int vmm_numa_unmap_all(struct vmm *x, uint64_t gppn)
+{
+	int targets = drop_mappings(x, gppn, -1);
+	pmap_backmap_clear(x->pm, gppn);
+	x->pmap_epoch++;
+	return targets;
+}
+
+uint64_t vmm_numa_copy_for(struct vmm *x, uint64_t gppn, int node, int *writable)
+{
+	uint64_t m = pmap_copy_on(x->pm, gppn, node);
+	*writable = pmap_nreplicas(x->pm, gppn) == 0;   /* keeps (1) */
+	return m != PMAP_NONE ? m : x->pmarr[gppn];
+}
+
+static void hot_hook(void *ctx, uint64_t mpn, int node)
+{
+	struct vmm *x = ctx;
+	if (x->nhot < VMM_HOT_RING)
+		x->hot[x->nhot++] = mpn << 8 | (uint64_t)node;
+	else
+		x->cnt.hot_dropped++;
+}
+
+void vmm_numa_tick(struct vmm *x, uint64_t now)
+{
+	if (!x->reset_cycles || now < x->next_reset)
+		return;
+	machine_counters_reset(x->m);
+	memset(x->writes, 0, x->guest_pages * sizeof *x->writes);
+	while (x->next_reset <= now)
+		x->next_reset += x->reset_cycles;
+}
+
+/* Copy a page from machine page `from` to `to` on v's CPU. */
+static void copy_page(struct vmm *x, struct vmm_vcpu *v, uint64_t from, uint64_t to)
+{
+	uint64_t size = x->pmask + 1;
+	for (uint64_t off = 0; off < size; off += x->line_d) {
+		unsigned where;
+		uint32_t st = machine_ref(x->m, v->cpu, (from << x->pshift) + off, MACH_LOAD, v->clock,
+					  &where);
+		vcpu_stall(v, ACCT_MONITOR, ACCT_SPLIT_MONITOR, st, where);
+		st = machine_ref(x->m, v->cpu, (to << x->pshift) + off, MACH_STORE, v->clock, &where);
+		vcpu_stall(v, ACCT_MONITOR, ACCT_SPLIT_MONITOR, st, where);
+		vcpu_spend(v, ACCT_MONITOR, ACCT_SPLIT_MONITOR, 2 * x->line_d / 8);
+	}
+}
+
+static void shootdown(struct vmm *x, struct vmm_vcpu *v, int targets)
+{
+	int self = 0;
+	/* our own TLB is flushed locally; the others need an interrupt each */
+	if (targets > 0)
+		self = 1;
+	x->cnt.shootdowns += (uint64_t)(targets - self);
+	vcpu_spend(v, ACCT_MONITOR, ACCT_SPLIT_MONITOR, (uint64_t)(targets - self) * x->k.shootdown);
+}
+
+static void do_migrate(struct vmm *x, struct vmm_vcpu *v, uint64_t gppn, int node)
+{
+	uint64_t old = x->pmarr[gppn], nm;
+	int targets = vmm_numa_unmap_all(x, gppn);
+	machine_page_flush(x->m, old);
+	nm = pmap_migrate(x->pm, gppn, node, &old);
+	shootdown(x, v, targets);
+	if (nm == PMAP_NONE)
+		return;   /* the node is full: mappings come back on the next misses */
+	vcpu_spend(v, ACCT_MONITOR, ACCT_SPLIT_MONITOR, x->k.page_move);
+	machine_page_counters_clear(x->m, nm);
+	copy_page(x, v, old, nm);
+	x->moves[gppn]++;
+	x->cnt.migrations++;
+}
+
+static void do_replicate(struct vmm *x, struct vmm_vcpu *v, uint64_t gppn, int node)
+{
+	uint64_t master = x->pmarr[gppn], nm;
+	/* the first replica: every mapping becomes read-only (drop them all, they
+	 * return read-only); later ones: every mapping is read-only already
+	 * (invariant 1), so only the new copy's node drops its own, to refill
+	 * from the local copy, and the backmaps stay */
+	int targets = pmap_nreplicas(x->pm, gppn) ? drop_mappings(x, gppn, node)
+						  : vmm_numa_unmap_all(x, gppn);
+	shootdown(x, v, targets);
+	nm = pmap_replicate(x->pm, gppn, node);
+	if (nm == PMAP_NONE)
+		return;
+	vcpu_spend(v, ACCT_MONITOR, ACCT_SPLIT_MONITOR, x->k.page_move);
+	machine_page_counters_clear(x->m, nm);
+	copy_page(x, v, master, nm);
+	x->cnt.replications++;
+}
+
+/* A store to a page with replicas: collapse them (charging v). */
+static int collapse(struct vmm *x, struct vmm_vcpu *v, uint64_t gppn)
+{
+	uint64_t dropped[256];
+	int targets = vmm_numa_unmap_all(x, gppn), k;
+	if (machine_nnodes(x->m) > 256)
+		return sim_errf(x->err, SIM_EINTERNAL, "collapse: more than 256 nodes");
+	vcpu_spend(v, ACCT_MONITOR, ACCT_SPLIT_MONITOR, x->k.page_move);
+	shootdown(x, v, targets);
+	k = pmap_collapse(x->pm, gppn, machine_cpu_node(x->m, v->cpu), dropped);
+	for (int i = 0; i < k; i++)
+		machine_page_flush(x->m, dropped[i]);
+	/* the kept copy counts afresh, so a page read again after its writes
+	 * can be found hot again (within the move limit) */
+	machine_page_counters_clear(x->m, x->pmarr[gppn]);
+	if (x->moves && x->moves[gppn] < UINT16_MAX)
+		x->moves[gppn]++;   /* undone work: counts toward the move limit */
+	x->cnt.collapses++;
+	return SIM_OK;
+}
+
+int vmm_numa_write_fault(struct vmm *x, struct vmm_vcpu *v, uint64_t gppn, int *retry)
+{
+	*retry = 0;
+	if (!x->mig || !pmap_nreplicas(x->pm, gppn))
+		return SIM_OK;
+	*retry = 1;
+	return collapse(x, v, gppn);
+}
+
+int vmm_numa_count_writes(struct vmm *x)
+{
+	if (!x->writes)
+		x->writes = sim_calloc(x->guest_pages, sizeof *x->writes);
+	return x->writes ? SIM_OK : sim_errf(x->err, SIM_ENOMEM, "out of memory for the oracle's profile");
+}
+
+int vmm_numa_process(struct vmm *x, struct vmm_vcpu *v)
+{
+	int n = x->nhot;
+	x->nhot = 0;
+	for (int i = 0; i < n; i++) {
+		uint64_t mpn = x->hot[i] >> 8;
+		int node = (int)(x->hot[i] & 0xff), to = -1, act;
+		uint64_t gppn = pmap_owner(x->pm, mpn);
+		struct pol_hot_view hv;
+
+		x->cnt.hot_pages++;
+		vcpu_spend(v, ACCT_MONITOR, ACCT_SPLIT_MONITOR, x->k.hot_intr);
+		if (gppn == PMAP_NONE || x->pmarr[gppn] != mpn)
+			continue;   /* freed, or a replica: only masters move */
+		hv.gppn = gppn;
+		hv.hot_node = node;
+		hv.home_node = pmap_node_of(x->pm, mpn);
+		hv.nnodes = machine_nnodes(x->m);
+		hv.misses = machine_page_counters(x->m, mpn);
+		hv.writes = x->writes[gppn];
+		hv.moves = x->moves[gppn];
+		hv.nreplicas = pmap_nreplicas(x->pm, gppn);
+		hv.has_copy_on_hot = pmap_copy_on(x->pm, gppn, node) != PMAP_NONE;
+		act = x->mig->decide(x->mig_st, &hv, &to);
+		if (to < 0 || to >= hv.nnodes || x->moves[gppn] == UINT16_MAX)
+			continue;
+		if (act == POL_MIG_MIGRATE)
+			do_migrate(x, v, gppn, to);
+		else if (act == POL_MIG_REPLICATE)
+			do_replicate(x, v, gppn, to);
+	}
+	return SIM_OK;
+}
+
+int vmm_numa_oracle_node(struct vmm *x, uint64_t gppn)
+{
+	const struct vmm_oracle *p = x->oracle;
+	const uint32_t *m = &p->misses[gppn * (uint64_t)p->nnodes];
+	int best = -1;
+	uint32_t most = 0;
+	for (int n = 0; n < p->nnodes; n++)
+		if (m[n] > most) {
+			most = m[n];
+			best = n;
+		}
+	return best;
+}
+
+void vmm_numa_oracle_replicas(struct vmm *x, uint64_t gppn)
+{
+	const struct vmm_oracle *p = x->oracle;
+	const uint32_t *m = &p->misses[gppn * (uint64_t)p->nnodes];
+	if (p->writes[gppn])
+		return;
+	for (int n = 0; n < p->nnodes; n++)
+		if (m[n] >= x->oracle_sharing && m[n] > 0 &&
+		    pmap_replicate(x->pm, gppn, n) != PMAP_NONE)
+			x->cnt.replications++;
+}
+
+int vmm_numa_setup(struct vmm *x, const cfg *c, const struct vmm_oracle *oracle,
+		   struct sim_err *err)
+{
+	const char *name = cfg_str(c, "policy.migration");
+	int rc;
+	if (!strcmp(name, "none"))
+		return SIM_OK;
+	if (!strcmp(name, "oracle")) {
+		const struct vmm_oracle *p = oracle;
+		if (!p)
+			return sim_errf(err, SIM_EINVAL,
+					"policy.migration = oracle needs the whole trace read ahead: "
+					"it works with disco replay of a trace file, not with capture");
+		if (p->nnodes != machine_nnodes(x->m) || p->guest_pages != x->guest_pages)
+			return sim_errf(err, SIM_EINTERNAL, "the oracle's profile is of another machine");
+		x->oracle = p;
+		x->oracle_sharing = (uint32_t)cfg_int(c, "policy.verghese.sharing");
+		x->mig = pol_find_migration("oracle");
+		x->writes = sim_calloc(x->guest_pages, sizeof *x->writes);
+		x->moves = sim_calloc(x->guest_pages, sizeof *x->moves);
+		if (!x->writes || !x->moves)
+			return sim_errf(err, SIM_ENOMEM, "out of memory for page-movement state");
+		return SIM_OK;   /* no counters, no hook: nothing moves */
+	}
+	x->mig = pol_find_migration(name);
+	if (!x->mig)
+		return sim_errf(err, SIM_EINTERNAL, "policy.migration '%s' is not registered", name);
+	rc = x->mig->create(&x->mig_st, c, err);
+	if (rc) {
+		x->mig = NULL;
+		return rc;
+	}
+	x->writes = sim_calloc(x->guest_pages, sizeof *x->writes);
+	x->moves = sim_calloc(x->guest_pages, sizeof *x->moves);
+	if (!x->writes || !x->moves)
+		return sim_errf(err, SIM_ENOMEM, "out of memory for page-movement state");
+	x->reset_cycles = (uint64_t)(cfg_real(c, "policy.migration.reset_us") * x->mc.clock_mhz + 0.5);
+	x->next_reset = x->reset_cycles;
+	machine_set_hot_hook(x->m, (uint32_t)cfg_int(c, "policy.migration.trigger"),
+			     hot_hook, x);
+	return SIM_OK;
+}
+
+void vmm_numa_free(struct vmm *x)
+{
+	if (x->mig && x->mig->destroy && x->mig_st)
+		x->mig->destroy(x->mig_st);
+	sim_free(x->writes);
+	sim_free(x->moves);
+}

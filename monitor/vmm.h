@@ -1,0 +1,209 @@
+/*
+ * The machine under an operating system: natively, or under the monitor
+ * (paper 4.2; DESIGN 3, 5).  The replay engine synthesizes what the guest
+ * does; whatever differs between a guest on bare hardware and a guest in a
+ * virtual machine goes through one ops table, as Redis's ae backends and
+ * Linux's mempolicy ops do:
+ *   vmm_native_ops  no monitor: TLB writes go straight into the TLB, the
+ *                   unmapped kernel segment bypasses it, a privileged
+ *                   instruction costs a cycle, traps enter the kernel;
+ *   vmm_disco_ops   Disco: the L2TLB (monitor/l2tlb.c), TLB-write and
+ *                   privileged-instruction emulation, trap reflection, the
+ *                   relocated kernel segment (monitor/emulate.c), monitor
+ *                   calls (monitor/moncall.c), page migration and
+ *                   replication (monitor/numa.c).
+ * Both place guest physical pages on machine pages through the pmap
+ * (monitor/pmap.h): natively that is the OS's own physical layout, whose
+ * placement policy stands for the OS's allocator.
+ *
+ * Interface:
+ *   vmm_new / vmm_free          build and release the state
+ *   vmm->ops->...               the mode-dependent operations below
+ *   vmm_machine_page            guest physical -> machine page, placed at
+ *                               first touch
+ *   vmm_tlb_fill                write a TLB entry for an even/odd pair
+ *   vmm_epoch                   changes whenever a CPU's TLB or the pmap
+ *                               changes (the engine's translation cache)
+ *   vmm_numa_*                  page movement, monitor/numa.c
+ *
+ * Errors on bad input return SIM_EINVAL with a message that the engine
+ * prefixes with the stream and record.
+ */
+#ifndef MONITOR_VMM_H
+#define MONITOR_VMM_H
+
+#include <stdint.h>
+
+#include "base/err.h"
+#include "base/params.h"
+#include "machine/machine.h"
+#include "monitor/costs.h"
+#include "monitor/pmap.h"
+#include "monitor/vcpu.h"
+#include "policies/policy.h"
+
+#define VMM_KSEG0_RELOC_VA 0xc0000000ull  /* where the monitor relocates KSEG0: supervisor space */
+#define VMM_HOT_RING 256
+
+/* One half of a guest PTE pair, as the guest's page table holds it. */
+struct vmm_pte {
+	uint64_t gppn;
+	uint8_t valid, writable, global;
+};
+
+/* What the monitor counts; the engine copies them into its results. */
+struct vmm_counters {
+	uint64_t tlb_misses;        /* of these, the kernel segment's faults (the engine adds UTLB) */
+	uint64_t ktlb_faults;
+	uint64_t l2tlb_hits, l2tlb_misses;
+	uint64_t priv_emulated;
+	uint64_t moncalls;
+	uint64_t pages_touched;
+	uint64_t pages_reclaimed;
+	uint64_t hot_pages, hot_dropped;
+	uint64_t migrations, replications, collapses;
+	uint64_t shootdowns;
+};
+
+/* What the oracle knows of the future (replay/profile.c makes it). */
+struct vmm_oracle {
+	int nnodes;
+	uint64_t guest_pages;
+	const uint32_t *misses;     /* [guest_pages * nnodes] */
+	const uint32_t *writes;     /* [guest_pages] */
+};
+
+struct vmm;
+
+struct vmm_ops {
+	const char *name;
+	/* A TLB miss on mapped virtual page (asid, vpn) whose PTE pair is
+	 * pte[2] (the missing half valid).  Returns 1 when served without the
+	 * guest (an L2TLB hit), 0 when the guest's refill handler must run (the
+	 * way into it is charged), or an error. */
+	int (*tlb_miss)(struct vmm *x, struct vmm_vcpu *v, uint32_t asid, uint64_t vpn,
+			const struct vmm_pte pte[2]);
+	/* The refill handler's tlbwr of that pair, and its eret. */
+	int (*tlb_write)(struct vmm *x, struct vmm_vcpu *v, uint32_t asid, uint64_t vpn,
+			 const struct vmm_pte pte[2]);
+	/* A reference to the unmapped kernel segment's guest page gppn: its
+	 * machine page and whether it may be written, filling what must be. */
+	int (*kseg0)(struct vmm *x, struct vmm_vcpu *v, uint64_t gppn, uint64_t *mpn, int *writable);
+	/* A trap (system call, fault, interrupt) entering the guest kernel. */
+	void (*trap)(struct vmm *x, struct vmm_vcpu *v);
+	/* A privileged instruction of the guest (TRC_PRIV_*). */
+	void (*priv)(struct vmm *x, struct vmm_vcpu *v, unsigned kind);
+	/* A monitor call of a Disco-aware HAL (TRC_MC_*) with its argument. */
+	int (*moncall)(struct vmm *x, struct vmm_vcpu *v, unsigned call, uint64_t arg);
+	/* A DMA request issued by the guest's driver. */
+	void (*dma)(struct vmm *x, struct vmm_vcpu *v);
+	/* CPU `cpu` starts running v after another vCPU. */
+	void (*vcpu_switch)(struct vmm *x, struct vmm_vcpu *v, int cpu);
+	/* The guest changed its PTE for (asid, vpn). */
+	void (*pte_changed)(struct vmm *x, uint32_t asid, uint64_t vpn);
+};
+
+extern const struct vmm_ops vmm_native_ops, vmm_disco_ops;
+
+/* The state.  The engine reads the fields; only monitor/ writes them. */
+struct vmm {
+	const struct vmm_ops *ops;
+	machine *m;
+	struct machine_config mc;
+	struct vmm_costs k;
+	struct vmm_counters cnt;
+	pmap *pm;
+	const uint64_t *pmarr;
+	uint64_t guest_pages;
+	unsigned pshift;
+	uint64_t pmask;
+	uint32_t line_d;             /* L1 data line size */
+	int nvcpus;
+	struct vmm_vcpu **vcpu;      /* [nvcpus] the engine's vCPUs */
+	uint64_t *tlb_epoch;         /* [ncpus] */
+	uint64_t pmap_epoch;
+	const struct pol_placement_ops *place;
+	void *place_st;
+	const struct pol_l2tlb_ops *l2ops;   /* under the monitor */
+	void **l2st;                 /* [nvcpus], NULL natively */
+	struct sim_err *err;
+	/* NUMA page movement (monitor/numa.c); mig NULL when off */
+	const struct pol_migration_ops *mig;
+	void *mig_st;
+	const struct vmm_oracle *oracle;
+	uint32_t oracle_sharing;     /* oracle: a node with this many misses gets a replica */
+	uint32_t *writes;            /* [guest_pages] stores this interval (or the run, profiling) */
+	uint16_t *moves;             /* [guest_pages] migrations + collapses so far */
+	uint64_t hot[VMM_HOT_RING];  /* pending hot pages: mpn << 8 | node */
+	int nhot;
+	uint64_t reset_cycles, next_reset;
+};
+
+/* Build the state for machine m (the engine's; mc its configuration) with
+ * nvcpus vCPUs vcpu[], natively (ops = &vmm_native_ops) or under the
+ * monitor, for guests of guest_pages pages.  oracle is the oracle's profile
+ * when policy.migration = oracle, else NULL.  Errors go to err, which the
+ * state keeps for later ones. */
+int vmm_new(struct vmm **out, const struct vmm_ops *ops, const cfg *c, machine *m,
+	    const struct machine_config *mc, int nvcpus, struct vmm_vcpu **vcpu,
+	    uint64_t guest_pages, const struct vmm_oracle *oracle, struct sim_err *err);
+void vmm_free(struct vmm *x);
+
+/* The translation epoch of cpu: any change to its TLB or to the pmap
+ * changes it. */
+static inline uint64_t vmm_epoch(const struct vmm *x, int cpu)
+{
+	return x->tlb_epoch[cpu] + x->pmap_epoch;
+}
+static inline void vmm_bump_tlb_epoch(struct vmm *x, int cpu) { x->tlb_epoch[cpu]++; }
+
+/* The machine page of guest page gppn, placed now (on v's node, as the
+ * placement policy or the oracle says) if never touched. */
+int vmm_machine_page(struct vmm *x, struct vmm_vcpu *v, uint64_t gppn, uint64_t *mpn);
+
+/* Write a TLB entry on v's CPU for the even/odd pair of (asid, vpn) from the
+ * halves' guest pages.  With page movement on, each half maps the copy
+ * nearest the CPU, read-only while the page has replicas.  The entry written
+ * is left in *te. */
+int vmm_tlb_fill(struct vmm *x, struct vmm_vcpu *v, uint32_t asid, uint64_t vpn, int global,
+		 const struct vmm_pte pte[2], struct tlb_entry *te);
+
+/* Invariant check for tests: every TLB entry maps a current copy of its
+ * page, none maps a replicated page writable, and the pmap holds its own.
+ * Returns 1 when they hold. */
+int vmm_check(const struct vmm *x);
+
+/* ---- monitor calls (monitor/moncall.c) ---- */
+/* A Disco-aware HAL's call (TRC_MC_*) under the monitor: vmm_disco_ops's
+ * moncall. */
+int vmm_disco_moncall(struct vmm *x, struct vmm_vcpu *v, unsigned call, uint64_t arg);
+
+/* ---- NUMA page movement under the monitor (monitor/numa.c) ---- */
+/* Natively nothing moves (IRIX on NUMA): only the monitor calls this. */
+int vmm_numa_setup(struct vmm *x, const cfg *c, const struct vmm_oracle *oracle,
+		   struct sim_err *err);
+void vmm_numa_free(struct vmm *x);
+/* Act on the queued hot pages, charging v. */
+int vmm_numa_process(struct vmm *x, struct vmm_vcpu *v);
+/* Counters restart every reset interval; call with the clock of the vCPU
+ * about to run. */
+void vmm_numa_tick(struct vmm *x, uint64_t now);
+/* A store by v to guest page gppn, which v's TLB maps read-only: with
+ * replicas, the monitor's protection fault collapses them (*retry = 1: the
+ * translation must be redone). */
+int vmm_numa_write_fault(struct vmm *x, struct vmm_vcpu *v, uint64_t gppn, int *retry);
+/* Count stores per guest page for the whole run (the oracle's profile). */
+int vmm_numa_count_writes(struct vmm *x);
+/* The oracle's placement of a guest page touched for the first time: its
+ * node (or -1 to let the placement policy choose), and its replicas made at
+ * once (for read-only shared pages). */
+int vmm_numa_oracle_node(struct vmm *x, uint64_t gppn);
+void vmm_numa_oracle_replicas(struct vmm *x, uint64_t gppn);
+/* The copy of gppn a CPU of `node` should map, and whether it may be
+ * written (not while replicas exist). */
+uint64_t vmm_numa_copy_for(struct vmm *x, uint64_t gppn, int node, int *writable);
+/* Drop every TLB and L2TLB mapping of every copy of gppn; returns the number
+ * of CPUs whose TLB held one (the shootdown's targets). */
+int vmm_numa_unmap_all(struct vmm *x, uint64_t gppn);
+
+#endif
