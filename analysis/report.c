@@ -62,6 +62,7 @@ static const struct { const char *name; size_t off; } counters[] = {
 	F(priv_emulated), F(moncalls), F(lock_acquires), F(lock_contended),
 	F(sem_waits_blocked), F(dma_requests), F(pages_touched), F(pages_reclaimed),
 	F(hot_pages), F(hot_dropped), F(migrations), F(replications), F(collapses), F(shootdowns),
+	F(diskcache_hits), F(cow_mapped), F(cow_faults), F(cow_writes),
 #undef F
 };
 #define NCOUNTERS (sizeof counters / sizeof counters[0])
@@ -90,6 +91,28 @@ static int svc_order(int *out, const struct rpl_results *r)
 }
 
 /* ---------- Table ---------- */
+
+static double mb(uint64_t bytes) { return (double)bytes / (1024.0 * 1024.0); }
+
+/* V and M at the end, by category, in MB (Figure 7). */
+static void print_footprint(FILE *f, const struct rpl_results *r)
+{
+	const struct vmm_footprint *fp = &r->footprint;
+	uint64_t v = 0, m = 0;
+	for (int k = 0; k < FP_NCATS; k++) {
+		v += fp->v[k];
+		m += fp->m[k];
+	}
+	if (!v && !m)
+		return;
+	fprintf(f, "\nmemory footprint at the end, MB (V: guest pages in use over %d VM%s; "
+		"M: machine pages, shared ones once)\n", r->nvms, r->nvms == 1 ? "" : "s");
+	fprintf(f, "  %-14s %10s %10s\n", "category", "V", "M");
+	for (int k = 0; k < FP_NCATS; k++)
+		if (fp->v[k] || fp->m[k])
+			fprintf(f, "  %-14s %10.2f %10.2f\n", fp_cat_name(k), mb(fp->v[k]), mb(fp->m[k]));
+	fprintf(f, "  %-14s %10.2f %10.2f\n", "total", mb(v), mb(m));
+}
 
 static void print_table(FILE *f, const char *run, const struct rpl_results *r)
 {
@@ -135,11 +158,17 @@ static void print_table(FILE *f, const char *run, const struct rpl_results *r)
 		r->lock_acquires, r->lock_contended, r->sem_waits_blocked, r->dma_requests);
 	fprintf(f, "%-16s %" PRIu64 " (reclaimed by the monitor %" PRIu64 ")\n", "pages touched",
 		r->pages_touched, r->pages_reclaimed);
+	if (r->diskcache_hits || r->cow_mapped || r->cow_faults || r->cow_writes)
+		fprintf(f, "%-16s disk cache hits %" PRIu64 ", blocks mapped %" PRIu64 ", copy-on-write "
+			"faults %" PRIu64 ", writes kept per VM %" PRIu64 "\n", "sharing",
+			r->diskcache_hits, r->cow_mapped, r->cow_faults, r->cow_writes);
 	if (r->hot_pages)
 		fprintf(f, "%-16s hot pages %" PRIu64 ": migrated %" PRIu64 ", replicated %" PRIu64
 			", replicas collapsed %" PRIu64 ", shootdown interrupts %" PRIu64 "\n",
 			"page movement", r->hot_pages, r->migrations, r->replications, r->collapses,
 			r->shootdowns);
+
+	print_footprint(f, r);
 
 	ns = svc_order(order, r);
 	if (ns) {
@@ -227,6 +256,15 @@ static void print_csv(FILE *f, const char *run, const struct rpl_results *r, int
 	csv_d(f, run, "locality", t.locality >= 0 ? t.locality : NAN);
 	csv_d(f, run, "wall_seconds", r->wall_seconds);
 	csv_d(f, run, "mrefs_per_second", mrefs(r));
+	csv_u(f, run, "nvms", (uint64_t)r->nvms);
+	for (int k = 0; k < FP_NCATS; k++) {
+		snprintf(name, sizeof name, "footprint.V.%s", fp_cat_name(k));
+		csv_u(f, run, name, r->footprint.v[k]);
+	}
+	for (int k = 0; k < FP_NCATS; k++) {
+		snprintf(name, sizeof name, "footprint.M.%s", fp_cat_name(k));
+		csv_u(f, run, name, r->footprint.m[k]);
+	}
 	for (int s = 1; s < TRC_NSERVICES; s++) {
 		const struct acct_service *sv = &r->service[s];
 		if (!sv->count)
@@ -276,6 +314,14 @@ static void json_cats(FILE *f, const uint64_t *v)
 	fputc('}', f);
 }
 
+static void json_fp(FILE *f, const uint64_t *v)
+{
+	fputc('{', f);
+	for (int k = 0; k < FP_NCATS; k++)
+		fprintf(f, "%s\"%s\": %" PRIu64, k ? ", " : "", fp_cat_name(k), v[k]);
+	fputc('}', f);
+}
+
 static void print_json(FILE *f, const char *run, const struct rpl_results *r)
 {
 	struct totals t;
@@ -304,6 +350,11 @@ static void print_json(FILE *f, const char *run, const struct rpl_results *r)
 	json_num(f, r->wall_seconds);
 	fputs(", \"mrefs_per_second\": ", f);
 	json_num(f, mrefs(r));
+	fprintf(f, ",\n \"nvms\": %d, \"footprint\": {\"V\": ", r->nvms);
+	json_fp(f, r->footprint.v);
+	fputs(", \"M\": ", f);
+	json_fp(f, r->footprint.m);
+	fputs("}", f);
 	fputs(",\n \"services\": [", f);
 	ns = svc_order(order, r);
 	for (int i = 0; i < ns; i++) {

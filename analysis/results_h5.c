@@ -228,6 +228,47 @@ static int write_scalar_f64(hid_t g, const char *name, double v, const char *uni
 	return rc;
 }
 
+/* The footprint at the end (rows V, M) and over time; 0 or -1. */
+static int write_footprint(hid_t g, const struct rpl_results *r)
+{
+	const char *cols[FP_NCATS], *rows[2] = { "V", "M" }, *scols[1 + 2 * FP_NCATS];
+	char names[2 * FP_NCATS][32];
+	uint64_t fp[2 * FP_NCATS], *t;
+	int rc;
+
+	if (attr_i32(g, "nvms", r->nvms) < 0 || attr_u64(g, "diskcache_hits", r->diskcache_hits) < 0 ||
+	    attr_u64(g, "cow_mapped", r->cow_mapped) < 0 || attr_u64(g, "cow_faults", r->cow_faults) < 0 ||
+	    attr_u64(g, "cow_writes", r->cow_writes) < 0)
+		return -1;
+	scols[0] = "cycle";
+	for (int k = 0; k < FP_NCATS; k++) {
+		cols[k] = fp_cat_name(k);
+		fp[k] = r->footprint.v[k];
+		fp[FP_NCATS + k] = r->footprint.m[k];
+		snprintf(names[k], sizeof names[k], "V.%s", fp_cat_name(k));
+		snprintf(names[FP_NCATS + k], sizeof names[k], "M.%s", fp_cat_name(k));
+	}
+	for (int k = 0; k < 2 * FP_NCATS; k++)
+		scols[1 + k] = names[k];
+	if (dset_table(g, "footprint", 2, FP_NCATS, fp, cols, rows, "bytes") < 0)
+		return -1;
+	if (!r->nsamples)
+		return 0;
+	t = sim_malloc(r->nsamples * (1 + 2 * FP_NCATS) * sizeof *t);
+	if (!t)
+		return -1;
+	for (size_t i = 0; i < r->nsamples; i++) {
+		uint64_t *row = t + i * (1 + 2 * FP_NCATS);
+		row[0] = r->samples[i].cycle;
+		memcpy(row + 1, r->samples[i].fp.v, sizeof r->samples[i].fp.v);
+		memcpy(row + 1 + FP_NCATS, r->samples[i].fp.m, sizeof r->samples[i].fp.m);
+	}
+	rc = dset_table(g, "footprint_samples", r->nsamples, 1 + 2 * FP_NCATS, t, scols, NULL,
+			"cycle: cycles; others: bytes");
+	sim_free(t);
+	return rc;
+}
+
 /* Every dataset and attribute of one run into group g; 0 or -1. */
 static int write_run(hid_t g, const cfg *c, const struct rpl_results *r, const char *trace_path)
 {
@@ -299,6 +340,8 @@ static int write_run(hid_t g, const cfg *c, const struct rpl_results *r, const c
 	if (write_counters(g, r) < 0)
 		goto out_free;
 	if (write_scalar_f64(g, "locality", loc < 0 ? NAN : loc, "fraction") < 0)
+		goto out_free;
+	if (write_footprint(g, r) < 0)
 		goto out_free;
 	rc = 0;
 out_free:
@@ -739,8 +782,19 @@ static herr_t collect_param(hid_t loc, const char *name, const H5A_info_t *info,
 
 /* A rows x cols uint64 table into a new buffer; rows is checked against
  * want_rows unless that is negative (then bounded by MAX_CPUS). */
+static int read_table_max(hid_t g, const char *path, const char *group, const char *name,
+			  long want_rows, size_t cols, hsize_t max_rows, uint64_t **out, size_t *rows,
+			  struct sim_err *err);
+
 static int read_table(hid_t g, const char *path, const char *group, const char *name,
 		      long want_rows, size_t cols, uint64_t **out, size_t *rows, struct sim_err *err)
+{
+	return read_table_max(g, path, group, name, want_rows, cols, MAX_CPUS, out, rows, err);
+}
+
+static int read_table_max(hid_t g, const char *path, const char *group, const char *name,
+			  long want_rows, size_t cols, hsize_t max_rows, uint64_t **out, size_t *rows,
+			  struct sim_err *err)
 {
 	hid_t d, s = -1;
 	hsize_t dims[2];
@@ -753,7 +807,7 @@ static int read_table(hid_t g, const char *path, const char *group, const char *
 		return sim_errf(err, SIM_ECORRUPT, "%s: run '%s': '%s' is not a dataset", path, group, name);
 	s = H5Dget_space(d);
 	if (s < 0 || H5Sget_simple_extent_ndims(s) != 2 || H5Sget_simple_extent_dims(s, dims, NULL) != 2 ||
-	    dims[1] != cols || (want_rows >= 0 && dims[0] != (hsize_t)want_rows) || dims[0] > MAX_CPUS) {
+	    dims[1] != cols || (want_rows >= 0 && dims[0] != (hsize_t)want_rows) || dims[0] > max_rows) {
 		rc = sim_errf(err, SIM_ECORRUPT, "%s: run '%s': dataset '%s' should have shape (%s, %zu)",
 			      path, group, name, want_rows >= 0 ? "rows" : "ncpus", cols);
 		goto out;
@@ -812,6 +866,49 @@ out:
 	if (s >= 0) H5Sclose(s);
 	H5Dclose(d);
 	return rc;
+}
+
+/* The footprint datasets, when the run has them (files from before they
+ * existed do not: their footprint reads as zero). */
+static int read_footprint(hid_t g, const char *path, const char *group, struct rpl_results *r,
+			  struct sim_err *err)
+{
+	uint64_t *t;
+	size_t rows;
+	int rc;
+	if (read_num_attr(g, "nvms", H5T_NATIVE_INT, &r->nvms) < 0)
+		r->nvms = 1;
+	/* absent from older files: zero */
+	read_num_attr(g, "diskcache_hits", H5T_NATIVE_UINT64, &r->diskcache_hits);
+	read_num_attr(g, "cow_mapped", H5T_NATIVE_UINT64, &r->cow_mapped);
+	read_num_attr(g, "cow_faults", H5T_NATIVE_UINT64, &r->cow_faults);
+	read_num_attr(g, "cow_writes", H5T_NATIVE_UINT64, &r->cow_writes);
+	if (H5Lexists(g, "footprint", H5P_DEFAULT) <= 0)
+		return SIM_OK;
+	if ((rc = read_table(g, path, group, "footprint", 2, FP_NCATS, &t, &rows, err)) != SIM_OK)
+		return rc;
+	memcpy(r->footprint.v, t, sizeof r->footprint.v);
+	memcpy(r->footprint.m, t + FP_NCATS, sizeof r->footprint.m);
+	sim_free(t);
+	if (H5Lexists(g, "footprint_samples", H5P_DEFAULT) <= 0)
+		return SIM_OK;
+	if ((rc = read_table_max(g, path, group, "footprint_samples", -1, 1 + 2 * FP_NCATS,
+				 1u << 20, &t, &rows, err)) != SIM_OK)
+		return rc;
+	r->samples = sim_calloc(rows ? rows : 1, sizeof *r->samples);
+	if (!r->samples) {
+		sim_free(t);
+		return sim_errf(err, SIM_ENOMEM, "%s: out of memory", path);
+	}
+	for (size_t i = 0; i < rows; i++) {
+		const uint64_t *row = t + i * (1 + 2 * FP_NCATS);
+		r->samples[i].cycle = row[0];
+		memcpy(r->samples[i].fp.v, row + 1, sizeof r->samples[i].fp.v);
+		memcpy(r->samples[i].fp.m, row + 1 + FP_NCATS, sizeof r->samples[i].fp.m);
+	}
+	r->nsamples = rows;
+	sim_free(t);
+	return SIM_OK;
 }
 
 static int read_run(hid_t g, const char *path, const char *group, struct rpl_results *r,
@@ -892,6 +989,8 @@ static int read_run(hid_t g, const char *path, const char *group, struct rpl_res
 	sim_free(t);
 	if ((rc = read_counters(g, path, group, r, err)) != SIM_OK)
 		goto out_free;
+	if ((rc = read_footprint(g, path, group, r, err)) != SIM_OK)
+		goto out_free;
 	return SIM_OK;
 out_free:
 	an_results_free(r);
@@ -964,6 +1063,5 @@ out_close:
 
 void an_results_free(struct rpl_results *r)
 {
-	sim_free(r->cpu);
-	r->cpu = NULL;
+	rpl_results_free(r);
 }

@@ -35,6 +35,26 @@ static const struct param_def defs[] = {
 	{ "monitor.cost.page_move", PARAM_INT, "400", 0, 1e7, NULL, "cycles",
 	  "pmap and memmap updates of a migration, replication or collapse; the copy is modelled apart "
 	  "(provisional)" },
+	{ "monitor.cost.cow_map", PARAM_INT, "200", 0, 1e7, NULL, "cycles",
+	  "map one cached disk block read-only into a guest: B-tree lookup, pmap and memmap update "
+	  "(4.2.5 gives no figure; provisional)" },
+	{ "policy.cowdisk", PARAM_BOOL, "on", 0, 0, NULL, NULL,
+	  "copy-on-write disks share the blocks VMs read (4.2.5); off: every VM reads its own copy" },
+	{ "vm.disks.cow", PARAM_STR, "", 0, 0, NULL, "list",
+	  "disks every VM shares copy-on-write (the root disk and binaries, 5.3), comma-separated "
+	  "disk numbers; the others are private to the first VM that uses them" },
+	/* The monitor's own memory, for the footprint (Figure 7's "Disco" bar) */
+	{ "monitor.mem.text", PARAM_SIZE, "72K", 0, 1 << 30, NULL, "bytes",
+	  "the monitor's code, replicated into every node's memory (paper 4.1: \"currently 72KB\")" },
+	{ "monitor.mem.pmap_entry", PARAM_SIZE, "16", 0, 4096, NULL, "bytes",
+	  "one pmap entry per guest physical page: machine page and precomputed TLB entry "
+	  "(4.2.2; size assumed)" },
+	{ "monitor.mem.memmap_entry", PARAM_SIZE, "16", 0, 4096, NULL, "bytes",
+	  "one memmap entry per machine page: its owner and links (4.2.2; size assumed)" },
+	{ "monitor.mem.vcpu", PARAM_SIZE, "2K", 0, 1 << 20, NULL, "bytes",
+	  "one vCPU: saved registers, privileged state, the virtual TLB's 64 entries (4.2.1; assumed)" },
+	{ "monitor.mem.l2tlb_entry", PARAM_SIZE, "16", 0, 4096, NULL, "bytes",
+	  "one L2TLB entry: tag and machine page (assumed); policy.l2tlb.entries per vCPU" },
 	{ "guest.cost.exception", PARAM_INT, "4", 0, 1e6, NULL, "cycles",
 	  "exception entry and return on bare hardware (pipeline drain of an in-order CPU; assumed)" },
 	{ "guest.utlb.insns", PARAM_INT, "10", 1, 1e4, NULL, "instructions",
@@ -59,6 +79,7 @@ int vmm_costs_from_cfg(const cfg *c, struct vmm_costs *k, struct sim_err *err)
 	k->hot_intr = (uint32_t)cfg_int(c, "monitor.cost.hot_intr");
 	k->shootdown = (uint32_t)cfg_int(c, "monitor.cost.shootdown");
 	k->page_move = (uint32_t)cfg_int(c, "monitor.cost.page_move");
+	k->cow_map = (uint32_t)cfg_int(c, "monitor.cost.cow_map");
 	k->exception = (uint32_t)cfg_int(c, "guest.cost.exception");
 	k->utlb_insns = (uint32_t)cfg_int(c, "guest.utlb.insns");
 	k->priv_native = (uint32_t)cfg_int(c, "guest.cost.priv");

@@ -26,6 +26,7 @@ struct vmm_costs {
 	uint32_t hot_intr;        /* take a hot-page counter interrupt and ask the policy */
 	uint32_t shootdown;       /* one inter-processor interrupt of a TLB shootdown */
 	uint32_t page_move;       /* pmap/memmap bookkeeping of a migration, replication or collapse */
+	uint32_t cow_map;         /* map one cached disk block read-only into a guest */
 	/* native guest (cycles) */
 	uint32_t exception;       /* exception entry and return on bare hardware */
 	uint32_t utlb_insns;      /* instructions of the guest's UTLB refill handler */

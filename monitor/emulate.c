@@ -69,7 +69,7 @@ static int ktlb_fault(struct vmm *x, struct vmm_vcpu *v, uint64_t gppn)
 {
 	struct vmm_pte pair[2] = {
 		{ .gppn = gppn & ~1ull, .valid = 1, .writable = 1 },
-		{ .gppn = gppn | 1, .valid = (gppn | 1) < x->guest_pages, .writable = 1 },
+		{ .gppn = gppn | 1, .valid = (gppn | 1) < x->vm[v->vm].pages, .writable = 1 },
 	};
 	struct tlb_entry te;
 	x->cnt.tlb_misses++;
@@ -106,9 +106,11 @@ static void disco_priv(struct vmm *x, struct vmm_vcpu *v, unsigned kind)
 		   tlbw ? x->k.tlb_write : x->k.priv);
 }
 
-static void disco_dma(struct vmm *x, struct vmm_vcpu *v)
+static int disco_dma(struct vmm *x, struct vmm_vcpu *v, unsigned disk, uint64_t sector,
+		     uint64_t count, int write, int *fast)
 {
 	vcpu_spend(v, ACCT_MONITOR, ACCT_SPLIT_MONITOR, x->k.dma);
+	return vmm_diskcache_request(x, v, disk, sector, count, write, fast);
 }
 
 static void disco_vcpu_switch(struct vmm *x, struct vmm_vcpu *v, int cpu)

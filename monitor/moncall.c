@@ -21,7 +21,7 @@ static void reclaim(struct vmm *x, uint64_t gppn)
 	if (x->pmarr[gppn] == PMAP_NONE)
 		return;
 	vmm_numa_unmap_all(x, gppn);
-	for (int n = 0; n < machine_nnodes(x->m); n++) {
+	for (int n = 0; n < machine_nnodes(x->m) && !pmap_is_shared(x->pm, gppn); n++) {
 		uint64_t c = pmap_copy_on(x->pm, gppn, n);
 		if (c != PMAP_NONE)
 			machine_page_flush(x->m, c);
@@ -49,10 +49,11 @@ int vmm_disco_moncall(struct vmm *x, struct vmm_vcpu *v, unsigned call, uint64_t
 	x->cnt.moncalls++;
 	vcpu_spend(v, ACCT_MONITOR, ACCT_SPLIT_MONITOR, x->k.moncall);
 	if (call == TRC_MC_PAGE_FREED) {
-		if (arg >= x->guest_pages)
+		const struct vmm_vm *vm = &x->vm[v->vm];
+		if (arg >= vm->pages)
 			return sim_errf(x->err, SIM_EINVAL, "page-freed hint for guest page 0x%" PRIx64
-					", beyond the VM's %" PRIu64 " pages", arg, x->guest_pages);
-		reclaim(x, arg);
+					", beyond the VM's %" PRIu64 " pages", arg, vm->pages);
+		reclaim(x, vm->base + arg);
 	}
 	if (call == TRC_MC_ZERO_PAGE)
 		return zero_page(x, v, arg);

@@ -45,7 +45,12 @@ static int native_moncall(struct vmm *x, struct vmm_vcpu *v, unsigned call, uint
 	return SIM_OK;
 }
 
-static void native_dma(struct vmm *x, struct vmm_vcpu *v) {}
+static int native_dma(struct vmm *x, struct vmm_vcpu *v, unsigned disk, uint64_t sector,
+		      uint64_t count, int write, int *fast)
+{
+	*fast = 0;
+	return SIM_OK;
+}
 
 static void native_vcpu_switch(struct vmm *x, struct vmm_vcpu *v, int cpu) {}
 

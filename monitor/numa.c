@@ -115,8 +115,7 @@ void vmm_numa_tick(struct vmm *x, uint64_t now)
 		x->next_reset += x->reset_cycles;
 }
 
-/* Copy a page from machine page `from` to `to` on v's CPU. */
-static void copy_page(struct vmm *x, struct vmm_vcpu *v, uint64_t from, uint64_t to)
+void vmm_copy_page(struct vmm *x, struct vmm_vcpu *v, uint64_t from, uint64_t to)
 {
 	uint64_t size = x->pmask + 1;
 	for (uint64_t off = 0; off < size; off += x->line_d) {
@@ -151,7 +150,7 @@ static void do_migrate(struct vmm *x, struct vmm_vcpu *v, uint64_t gppn, int nod
 		return;   /* the node is full: mappings come back on the next misses */
 	vcpu_spend(v, ACCT_MONITOR, ACCT_SPLIT_MONITOR, x->k.page_move);
 	machine_page_counters_clear(x->m, nm);
-	copy_page(x, v, old, nm);
+	vmm_copy_page(x, v, old, nm);
 	x->moves[gppn]++;
 	x->cnt.migrations++;
 }
@@ -171,7 +170,7 @@ static void do_replicate(struct vmm *x, struct vmm_vcpu *v, uint64_t gppn, int n
 		return;
 	vcpu_spend(v, ACCT_MONITOR, ACCT_SPLIT_MONITOR, x->k.page_move);
 	machine_page_counters_clear(x->m, nm);
-	copy_page(x, v, master, nm);
+	vmm_copy_page(x, v, master, nm);
 	x->cnt.replications++;
 }
 
@@ -196,13 +195,17 @@ static int collapse(struct vmm *x, struct vmm_vcpu *v, uint64_t gppn)
 	return SIM_OK;
 }
 
-int vmm_numa_write_fault(struct vmm *x, struct vmm_vcpu *v, uint64_t gppn, int *retry)
+int vmm_write_fault(struct vmm *x, struct vmm_vcpu *v, uint64_t g, int *retry)
 {
 	*retry = 0;
-	if (!x->mig || !pmap_nreplicas(x->pm, gppn))
+	if (pmap_is_shared(x->pm, g)) {
+		*retry = 1;
+		return vmm_cow_fault(x, v, g);
+	}
+	if (!x->mig || !pmap_nreplicas(x->pm, g))
 		return SIM_OK;
 	*retry = 1;
-	return collapse(x, v, gppn);
+	return collapse(x, v, g);
 }
 
 int vmm_numa_count_writes(struct vmm *x)
@@ -224,8 +227,8 @@ int vmm_numa_process(struct vmm *x, struct vmm_vcpu *v)
 
 		x->cnt.hot_pages++;
 		vcpu_spend(v, ACCT_MONITOR, ACCT_SPLIT_MONITOR, x->k.hot_intr);
-		if (gppn == PMAP_NONE || x->pmarr[gppn] != mpn)
-			continue;   /* freed, or a replica: only masters move */
+		if (gppn == PMAP_NONE || gppn == PMAP_SHARED || x->pmarr[gppn] != mpn)
+			continue;   /* freed, shared, or a replica: only private masters move */
 		hv.gppn = gppn;
 		hv.hot_node = node;
 		hv.home_node = pmap_node_of(x->pm, mpn);

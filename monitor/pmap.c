@@ -20,6 +20,10 @@
  *   (4') a replica is owned by its guest page like the master; the copies of
  *       a guest page (master and replicas) lie on pairwise different nodes;
  *       only guest pages with a master have replicas;
+ *   (5) a shared machine page (owner[m] == PMAP_SHARED, paper 4.2.5) is
+ *       mapped by refs[m] - held[m] guest pages, each with shared[g] set
+ *       and no replica, plus held[m] holds of the monitor's disk cache;
+ *       refs[m] >= 1.  It goes back to its free list when refs[m] reaches 0;
  *   (4) a backmap node is on exactly one list: a guest page's, or the free
  *       list; a page's list holds each (asid, vpn) at most once and at most
  *       PMAP_BACKMAP_MAX nodes (past that the page is marked overflowed).
@@ -40,6 +44,9 @@ struct pmap {
 	uint64_t *start, *cfree; /* [nnodes * ncolors] */
 	uint64_t *nfree;         /* [nnodes]: free pages of node n, all colors */
 	uint64_t in_use;
+	uint32_t *refs;          /* [nnodes * ppn] shared pages: guest mappings + holds */
+	uint8_t *held;           /* [nnodes * ppn] holds of the disk cache (0 or 1) */
+	uint8_t *shared;         /* [guest_pages] the page maps a shared machine page */
 	/* replicas: repl[gppn] indexes a row of nnodes machine pages (PMAP_NONE
 	 * where the node has none; the master's node always NONE); 0: none */
 	uint32_t *repl;          /* [guest_pages] */
@@ -74,6 +81,9 @@ int pmap_new(pmap **out, uint64_t guest_pages, int nnodes, uint64_t pages_per_no
 	p->start = sim_calloc((size_t)nnodes * p->ncolors, sizeof *p->start);
 	p->cfree = sim_calloc((size_t)nnodes * p->ncolors, sizeof *p->cfree);
 	p->repl = sim_calloc(guest_pages, sizeof *p->repl);
+	p->refs = sim_calloc(total ? total : 1, sizeof *p->refs);
+	p->held = sim_calloc(total ? total : 1, 1);
+	p->shared = sim_calloc(guest_pages ? guest_pages : 1, 1);
 	p->nrepl = sim_calloc(guest_pages, sizeof *p->nrepl);
 	p->rows_cap = 16;
 	p->rows_used = 1;
@@ -85,7 +95,7 @@ int pmap_new(pmap **out, uint64_t guest_pages, int nnodes, uint64_t pages_per_no
 	p->bm = sim_malloc(p->bm_cap * sizeof *p->bm);
 	if (!p->map || !p->owner || !p->free_stack || !p->nfree || !p->start || !p->cfree ||
 	    !p->bm_head || !p->bm_count ||
-	    !p->bm || !p->repl || !p->nrepl || !p->rows)
+	    !p->bm || !p->repl || !p->nrepl || !p->rows || !p->refs || !p->held || !p->shared)
 		goto out_free;
 	for (uint64_t g = 0; g < guest_pages; g++)
 		p->map[g] = PMAP_NONE;
@@ -128,11 +138,19 @@ void pmap_free(pmap *p)
 	sim_free(p->cfree);
 	sim_free(p->repl);
 	sim_free(p->nrepl);
+	sim_free(p->refs);
+	sim_free(p->held);
+	sim_free(p->shared);
 	sim_free(p->rows);
 	sim_free(p->bm_head);
 	sim_free(p->bm_count);
 	sim_free(p->bm);
 	sim_free(p);
+}
+
+uint64_t pmap_backmap_bytes(const pmap *p)
+{
+	return (uint64_t)p->bm_used * sizeof *p->bm;
 }
 
 int pmap_backmap_add(pmap *p, uint64_t gppn, uint32_t asid, uint64_t vpn)
@@ -251,7 +269,7 @@ int pmap_nreplicas(const pmap *p, uint64_t gppn) { return p->nrepl[gppn]; }
 uint64_t pmap_migrate(pmap *p, uint64_t gppn, int node, uint64_t *old)
 {
 	uint64_t m = p->map[gppn], nm;
-	if (m == PMAP_NONE || p->nrepl[gppn] || (int)(m / p->ppn) == node)
+	if (m == PMAP_NONE || p->nrepl[gppn] || p->shared[gppn] || (int)(m / p->ppn) == node)
 		return PMAP_NONE;
 	nm = alloc_on(p, node, gppn);
 	if (nm == PMAP_NONE)
@@ -266,7 +284,7 @@ uint64_t pmap_replicate(pmap *p, uint64_t gppn, int node)
 {
 	uint64_t m = p->map[gppn], nm;
 	uint64_t *row;
-	if (m == PMAP_NONE || pmap_copy_on(p, gppn, node) != PMAP_NONE)
+	if (m == PMAP_NONE || p->shared[gppn] || pmap_copy_on(p, gppn, node) != PMAP_NONE)
 		return PMAP_NONE;
 	if (!p->repl[gppn]) {
 		uint32_t r;
@@ -330,12 +348,86 @@ int pmap_collapse(pmap *p, uint64_t gppn, int keep_node, uint64_t *dropped)
 	return k;
 }
 
+/* One reference to shared page m goes; the page is freed with the last. */
+static void unref(pmap *p, uint64_t m)
+{
+	if (--p->refs[m] == 0) {
+		p->owner[m] = PMAP_NONE;   /* free_page's owner: it was shared */
+		free_page(p, m);
+	}
+}
+
+/* Make machine page m, owned privately by a guest page without replicas,
+ * shared (5): 0, or -1 if it has replicas. */
+static int make_shared(pmap *p, uint64_t m)
+{
+	uint64_t g = p->owner[m];
+	if (g == PMAP_SHARED)
+		return 0;
+	if (g == PMAP_NONE || p->map[g] != m || p->nrepl[g])
+		return -1;
+	p->owner[m] = PMAP_SHARED;
+	p->refs[m] = 1;
+	p->shared[g] = 1;
+	return 0;
+}
+
+int pmap_share(pmap *p, uint64_t gppn, uint64_t mpn)
+{
+	if (p->map[gppn] != PMAP_NONE || make_shared(p, mpn))
+		return -1;
+	p->map[gppn] = mpn;
+	p->shared[gppn] = 1;
+	p->refs[mpn]++;
+	return 0;
+}
+
+int pmap_hold(pmap *p, uint64_t mpn)
+{
+	if (p->held[mpn] || make_shared(p, mpn))
+		return -1;
+	p->held[mpn] = 1;
+	p->refs[mpn]++;
+	return 0;
+}
+
+int pmap_is_shared(const pmap *p, uint64_t gppn) { return p->shared[gppn]; }
+
+uint32_t pmap_refs(const pmap *p, uint64_t mpn)
+{
+	return p->owner[mpn] == PMAP_SHARED ? p->refs[mpn] : p->owner[mpn] != PMAP_NONE;
+}
+
+uint64_t pmap_unshare(pmap *p, uint64_t gppn, int node, uint64_t *old)
+{
+	uint64_t m = p->map[gppn];
+	if (m == PMAP_NONE || !p->shared[gppn])
+		return PMAP_NONE;
+	p->map[gppn] = PMAP_NONE;
+	p->shared[gppn] = 0;
+	*old = m;
+	m = pmap_assign(p, gppn, node);
+	if (m == PMAP_NONE) {
+		p->map[gppn] = *old;
+		p->shared[gppn] = 1;
+		return PMAP_NONE;
+	}
+	unref(p, *old);   /* after the new page is taken: the copy needs the old */
+	return m;
+}
+
 void pmap_release(pmap *p, uint64_t gppn)
 {
 	uint64_t m = p->map[gppn];
 	uint64_t dropped[256];
 	if (m == PMAP_NONE)
 		return;
+	if (p->shared[gppn]) {
+		p->map[gppn] = PMAP_NONE;
+		p->shared[gppn] = 0;
+		unref(p, m);
+		return;
+	}
 	if (p->nrepl[gppn] && p->nnodes <= 256) {
 		pmap_collapse(p, gppn, (int)(m / p->ppn), dropped);
 		m = p->map[gppn];
@@ -347,8 +439,24 @@ void pmap_release(pmap *p, uint64_t gppn)
 int pmap_check(const pmap *p)
 {
 	uint64_t total = (uint64_t)p->nnodes * p->ppn, used = 0, freed = 0;
+	uint64_t sharers = 0, shared_pages = 0, refsum = 0;
+	for (uint64_t m = 0; m < total; m++)
+		if (p->owner[m] == PMAP_SHARED) {
+			if (p->refs[m] < 1 || p->refs[m] < p->held[m])
+				return 0;
+			shared_pages++;
+			refsum += p->refs[m] - p->held[m];
+		} else if (p->held[m] || p->refs[m]) {
+			return 0;
+		}
 	for (uint64_t g = 0; g < p->guest_pages; g++)
-		if (p->map[g] != PMAP_NONE) {
+		if (p->map[g] != PMAP_NONE && p->shared[g]) {
+			if (p->map[g] >= total || p->owner[p->map[g]] != PMAP_SHARED || p->repl[g])
+				return 0;
+			sharers++;
+		} else if (p->shared[g]) {
+			return 0;
+		} else if (p->map[g] != PMAP_NONE) {
 			int copies = 0;
 			if (p->map[g] >= total || p->owner[p->map[g]] != g)
 				return 0;
@@ -386,6 +494,9 @@ int pmap_check(const pmap *p)
 			return 0;
 		freed += on_node;
 	}
+	if (sharers != refsum)
+		return 0;
+	used += shared_pages;
 	if (used != p->in_use || used + freed != total)
 		return 0;
 	{

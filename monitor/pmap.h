@@ -12,6 +12,7 @@
 #include "base/err.h"
 
 #define PMAP_NONE UINT64_MAX
+#define PMAP_SHARED (UINT64_MAX - 1)   /* pmap_owner of a shared machine page */
 
 typedef struct pmap pmap;
 
@@ -36,7 +37,7 @@ uint64_t pmap_assign(pmap *p, uint64_t gppn, int node);
 void pmap_release(pmap *p, uint64_t gppn);
 
 /* memmap: the guest page using machine page mpn (master or replica),
- * PMAP_NONE if free. */
+ * PMAP_NONE if free, PMAP_SHARED if several may (below). */
 uint64_t pmap_owner(const pmap *p, uint64_t mpn);
 uint64_t pmap_pages_in_use(const pmap *p);
 
@@ -62,6 +63,26 @@ uint64_t pmap_replicate(pmap *p, uint64_t gppn, int node);
 int pmap_collapse(pmap *p, uint64_t gppn, int keep_node, uint64_t *dropped);
 int pmap_node_of(const pmap *p, uint64_t mpn);
 
+/* Sharing (paper 4.2.5): a machine page mapped read-only by several guest
+ * pages (of one VM or of several), and perhaps held by the monitor's disk
+ * cache; freed when the last reference goes.  Shared pages are never
+ * migrated or replicated.
+ *   pmap_share: map the unmapped gppn to mpn, which is shared or becomes so
+ *       (its private owner then shares it); -1 if mpn has replicas or gppn
+ *       is mapped;
+ *   pmap_hold: the disk cache keeps mpn (at most one hold); -1 otherwise;
+ *   pmap_unshare: copy-on-write: gppn gets a private page (on `node` or the
+ *       next with one) in place of its shared one, put in *old (still
+ *       allocated while other references remain); PMAP_NONE when gppn is not
+ *       shared or the machine is full;
+ *   pmap_refs: references to mpn: 0 free, 1 private, else the sharers and
+ *       holds. */
+int pmap_share(pmap *p, uint64_t gppn, uint64_t mpn);
+int pmap_hold(pmap *p, uint64_t mpn);
+uint64_t pmap_unshare(pmap *p, uint64_t gppn, int node, uint64_t *old);
+int pmap_is_shared(const pmap *p, uint64_t gppn);
+uint32_t pmap_refs(const pmap *p, uint64_t mpn);
+
 /* Backmaps: the virtual pages (asid, vpn) through which a guest page may be
  * mapped in some TLB or L2TLB, so that the monitor can invalidate them all
  * when the page's machine page changes or goes away.  add ignores a pair
@@ -74,6 +95,8 @@ int pmap_backmap_add(pmap *p, uint64_t gppn, uint32_t asid, uint64_t vpn);
 int pmap_backmap_foreach(const pmap *p, uint64_t gppn,
 			 void (*fn)(void *ctx, uint32_t asid, uint64_t vpn), void *ctx);
 void pmap_backmap_clear(pmap *p, uint64_t gppn);
+/* Bytes the backmap pool holds (the monitor's own memory). */
+uint64_t pmap_backmap_bytes(const pmap *p);
 
 /* Invariant check for tests: pmap and memmap agree, free lists hold exactly
  * the unused pages.  Returns 1 when they hold. */

@@ -20,11 +20,13 @@
 
 int vmm_machine_page(struct vmm *x, struct vmm_vcpu *v, uint64_t gppn, uint64_t *mpn)
 {
+	const struct vmm_vm *vm = &x->vm[v->vm];
 	uint64_t m;
-	if (gppn >= x->guest_pages)
+	if (gppn >= vm->pages)
 		return sim_errf(x->err, SIM_EINVAL,
 				"guest physical page 0x%" PRIx64 " is beyond the VM's %" PRIu64
-				" pages (vm.mem.size)", gppn, x->guest_pages);
+				" pages (vm.mem.size)", gppn, vm->pages);
+	gppn += vm->base;
 	m = x->pmarr[gppn];
 	if (m == PMAP_NONE) {
 		int toucher = machine_cpu_node(x->m, v->cpu);
@@ -55,12 +57,15 @@ int vmm_tlb_fill(struct vmm *x, struct vmm_vcpu *v, uint32_t asid, uint64_t vpn,
 		int w = pte[h].writable;
 		if (!pte[h].valid)
 			continue;
+		if (pmap_is_shared(x->pm, x->vm[v->vm].base + pte[h].gppn))
+			w = 0;   /* shared: read-only, a store takes a copy-on-write fault */
 		int rc = vmm_machine_page(x, v, pte[h].gppn, &te->pfn[h]);
 		if (rc)
 			return rc;
 		if (x->mig) {
 			int wok;
-			te->pfn[h] = vmm_numa_copy_for(x, pte[h].gppn, machine_cpu_node(x->m, v->cpu), &wok);
+			te->pfn[h] = vmm_numa_copy_for(x, x->vm[v->vm].base + pte[h].gppn,
+						       machine_cpu_node(x->m, v->cpu), &wok);
 			w = w && wok;
 		}
 		te->valid[h] = 1;
@@ -72,24 +77,27 @@ int vmm_tlb_fill(struct vmm *x, struct vmm_vcpu *v, uint32_t asid, uint64_t vpn,
 }
 
 int vmm_new(struct vmm **out, const struct vmm_ops *ops, const cfg *c, machine *m,
-	    const struct machine_config *mc, int nvcpus, struct vmm_vcpu **vcpu,
-	    uint64_t guest_pages, const struct vmm_oracle *oracle, struct sim_err *err)
+	    const struct machine_config *mc, int nvcpus, struct vmm_vcpu **vcpu, int nvms,
+	    const int *vm_vcpus, const uint64_t *vm_pages, const struct vmm_oracle *oracle,
+	    struct sim_err *err)
 {
 	struct vmm *x = sim_calloc(1, sizeof *x);
 	struct pol_place_view pv;
-	uint64_t colors = 1;
-	int rc;
+	uint64_t colors = 1, guest_pages = 0;
+	int rc, first = 0;
 
 	*out = NULL;
-	if (!x)
+	if (!x || !(x->vm = sim_calloc((size_t)nvms, sizeof *x->vm))) {
+		sim_free(x);
 		return sim_errf(err, SIM_ENOMEM, "out of memory setting up the replay");
+	}
+	x->nvms = nvms;
 	x->ops = ops;
 	x->m = m;
 	x->mc = *mc;
 	x->err = err;
 	x->nvcpus = nvcpus;
 	x->vcpu = vcpu;
-	x->guest_pages = guest_pages;
 	x->pshift = (unsigned)__builtin_ctzll(mc->page_size);
 	x->pmask = mc->page_size - 1;
 	x->line_d = mc->l1d.line;
@@ -98,6 +106,35 @@ int vmm_new(struct vmm **out, const struct vmm_ops *ops, const cfg *c, machine *
 		goto fail;
 	if (cfg_int(c, "policy.placement.color") && mc->l2.size / mc->l2.ways > mc->page_size)
 		colors = mc->l2.size / mc->l2.ways / mc->page_size;
+	for (int k = 0; k < nvms; k++) {
+		struct vmm_vm *vm = &x->vm[k];
+		vm->base = (guest_pages + colors - 1) / colors * colors;
+		vm->pages = vm_pages[k];
+		vm->first_vcpu = first;
+		vm->nvcpus = vm_vcpus[k];
+		for (int i = first; i < first + vm_vcpus[k]; i++)
+			vcpu[i]->vm = k;
+		first += vm_vcpus[k];
+		guest_pages = vm->base + vm->pages;
+	}
+	x->guest_pages = guest_pages;
+	x->gpage = sim_calloc(guest_pages ? guest_pages : 1, 1);
+	x->mcat = sim_calloc(machine_npages(m) ? machine_npages(m) : 1, 1);
+	if (!x->gpage || !x->mcat) {
+		rc = sim_errf(err, SIM_ENOMEM, "out of memory setting up the replay");
+		goto fail;
+	}
+	if (ops == &vmm_disco_ops) {
+		uint64_t gp = 0, l2n = strcmp(cfg_str(c, "policy.l2tlb"), "off") ?
+				      (uint64_t)cfg_int(c, "policy.l2tlb.entries") : 0;
+		for (int k = 0; k < nvms; k++)
+			gp += x->vm[k].pages;
+		x->own_bytes = (uint64_t)cfg_int(c, "monitor.mem.text") * (uint64_t)machine_nnodes(m) +
+			       (uint64_t)cfg_int(c, "monitor.mem.pmap_entry") * gp +
+			       (uint64_t)cfg_int(c, "monitor.mem.memmap_entry") * machine_npages(m) +
+			       (uint64_t)nvcpus * ((uint64_t)cfg_int(c, "monitor.mem.vcpu") +
+						   (uint64_t)cfg_int(c, "monitor.mem.l2tlb_entry") * l2n);
+	}
 	rc = pmap_new(&x->pm, guest_pages, machine_nnodes(m), machine_pages_per_node(m), colors, err);
 	if (rc)
 		goto fail;
@@ -133,6 +170,9 @@ int vmm_new(struct vmm **out, const struct vmm_ops *ops, const cfg *c, machine *
 		rc = vmm_numa_setup(x, c, oracle, err);
 		if (rc)
 			goto fail;
+		rc = vmm_diskcache_new(x, c, err);
+		if (rc)
+			goto fail;
 	}
 	*out = x;
 	return SIM_OK;
@@ -155,6 +195,10 @@ void vmm_free(struct vmm *x)
 	vmm_numa_free(x);
 	sim_free(x->tlb_epoch);
 	pmap_free(x->pm);
+	sim_free(x->vm);
+	sim_free(x->gpage);
+	sim_free(x->mcat);
+	vmm_diskcache_free(x);
 	sim_free(x);
 }
 
@@ -171,6 +215,11 @@ int vmm_check(const struct vmm *x)
 				g = pmap_owner(x->pm, te->pfn[h]);
 				if (g == PMAP_NONE)
 					return 0;   /* a freed machine page */
+				if (g == PMAP_SHARED) {
+					if (te->dirty[h])
+						return 0;   /* a shared page mapped writable */
+					continue;
+				}
 				if (pmap_copy_on(x->pm, g, pmap_node_of(x->pm, te->pfn[h])) != te->pfn[h])
 					return 0;   /* not a current copy: (1) */
 				if (te->dirty[h] && pmap_nreplicas(x->pm, g))

@@ -38,12 +38,22 @@
 #include "base/params.h"
 #include "machine/machine.h"
 #include "monitor/costs.h"
+#include "monitor/footprint.h"
 #include "monitor/pmap.h"
 #include "monitor/vcpu.h"
 #include "policies/policy.h"
 
 #define VMM_KSEG0_RELOC_VA 0xc0000000ull  /* where the monitor relocates KSEG0: supervisor space */
 #define VMM_HOT_RING 256
+
+/* A virtual machine: its guest physical pages are [0, pages), kept in the
+ * pmap at [base, base + pages) (base a multiple of the cache colors, so a
+ * page keeps its color).  Its vCPUs are the streams [first_vcpu, first_vcpu
+ * + nvcpus). */
+struct vmm_vm {
+	uint64_t base, pages;
+	int first_vcpu, nvcpus;
+};
 
 /* One half of a guest PTE pair, as the guest's page table holds it. */
 struct vmm_pte {
@@ -63,6 +73,10 @@ struct vmm_counters {
 	uint64_t hot_pages, hot_dropped;
 	uint64_t migrations, replications, collapses;
 	uint64_t shootdowns;
+	uint64_t diskcache_hits;    /* DMA reads served from the global disk cache */
+	uint64_t cow_mapped;        /* pages mapped read-only from the disk cache */
+	uint64_t cow_faults;        /* copy-on-write faults: stores to shared pages */
+	uint64_t cow_writes;        /* writes to copy-on-write disks, kept per VM */
 };
 
 /* What the oracle knows of the future (replay/profile.c makes it). */
@@ -95,8 +109,12 @@ struct vmm_ops {
 	void (*priv)(struct vmm *x, struct vmm_vcpu *v, unsigned kind);
 	/* A monitor call of a Disco-aware HAL (TRC_MC_*) with its argument. */
 	int (*moncall)(struct vmm *x, struct vmm_vcpu *v, unsigned call, uint64_t arg);
-	/* A DMA request issued by the guest's driver. */
-	void (*dma)(struct vmm *x, struct vmm_vcpu *v);
+	/* A DMA request issued by the guest's driver: count sectors of disk
+	 * from sector, to memory or (write) from it.  *fast = 1 when it
+	 * completes at once (the monitor's disk cache), 0 when the disk serves
+	 * it.  Its fragments follow (vmm_dma_fragment). */
+	int (*dma)(struct vmm *x, struct vmm_vcpu *v, unsigned disk, uint64_t sector, uint64_t count,
+		   int write, int *fast);
 	/* CPU `cpu` starts running v after another vCPU. */
 	void (*vcpu_switch)(struct vmm *x, struct vmm_vcpu *v, int cpu);
 	/* The guest changed its PTE for (asid, vpn). */
@@ -113,8 +131,14 @@ struct vmm {
 	struct vmm_costs k;
 	struct vmm_counters cnt;
 	pmap *pm;
-	const uint64_t *pmarr;
-	uint64_t guest_pages;
+	const uint64_t *pmarr;       /* [guest_pages], indexed base + gppn */
+	uint64_t guest_pages;        /* every VM's pages, and the gaps between them */
+	int nvms;
+	struct vmm_vm *vm;           /* [nvms] */
+	uint8_t *gpage;              /* [guest_pages] the guest's page records (monitor/footprint.c) */
+	uint8_t *mcat;               /* [machine pages] category of a shared page (footprint.c) */
+	struct vmm_diskcache *dc;    /* copy-on-write disks (monitor/diskcache.c), NULL natively */
+	uint64_t own_bytes;          /* the monitor's memory but its backmaps (monitor.mem.*) */
 	unsigned pshift;
 	uint64_t pmask;
 	uint32_t line_d;             /* L1 data line size */
@@ -141,12 +165,14 @@ struct vmm {
 
 /* Build the state for machine m (the engine's; mc its configuration) with
  * nvcpus vCPUs vcpu[], natively (ops = &vmm_native_ops) or under the
- * monitor, for guests of guest_pages pages.  oracle is the oracle's profile
- * when policy.migration = oracle, else NULL.  Errors go to err, which the
- * state keeps for later ones. */
+ * monitor, for nvms guests: VM k has vm_vcpus[k] consecutive vCPUs (each
+ * vCPU's vm field is set) and vm_pages[k] guest pages.  oracle is the
+ * oracle's profile when policy.migration = oracle, else NULL.  Errors go to
+ * err, which the state keeps for later ones. */
 int vmm_new(struct vmm **out, const struct vmm_ops *ops, const cfg *c, machine *m,
-	    const struct machine_config *mc, int nvcpus, struct vmm_vcpu **vcpu,
-	    uint64_t guest_pages, const struct vmm_oracle *oracle, struct sim_err *err);
+	    const struct machine_config *mc, int nvcpus, struct vmm_vcpu **vcpu, int nvms,
+	    const int *vm_vcpus, const uint64_t *vm_pages, const struct vmm_oracle *oracle,
+	    struct sim_err *err);
 void vmm_free(struct vmm *x);
 
 /* The translation epoch of cpu: any change to its TLB or to the pmap
@@ -157,12 +183,12 @@ static inline uint64_t vmm_epoch(const struct vmm *x, int cpu)
 }
 static inline void vmm_bump_tlb_epoch(struct vmm *x, int cpu) { x->tlb_epoch[cpu]++; }
 
-/* The machine page of guest page gppn, placed now (on v's node, as the
- * placement policy or the oracle says) if never touched. */
+/* The machine page of guest page gppn of v's VM, placed now (on v's node,
+ * as the placement policy or the oracle says) if never touched. */
 int vmm_machine_page(struct vmm *x, struct vmm_vcpu *v, uint64_t gppn, uint64_t *mpn);
 
 /* Write a TLB entry on v's CPU for the even/odd pair of (asid, vpn) from the
- * halves' guest pages.  With page movement on, each half maps the copy
+ * halves' guest pages (of v's VM).  With page movement on, each half maps the copy
  * nearest the CPU, read-only while the page has replicas.  The entry written
  * is left in *te. */
 int vmm_tlb_fill(struct vmm *x, struct vmm_vcpu *v, uint32_t asid, uint64_t vpn, int global,
@@ -173,12 +199,41 @@ int vmm_tlb_fill(struct vmm *x, struct vmm_vcpu *v, uint32_t asid, uint64_t vpn,
  * Returns 1 when they hold. */
 int vmm_check(const struct vmm *x);
 
+/* ---- footprint (monitor/footprint.c) ---- */
+/* A page.alloc (alloc 1) or page.free record of v's guest for its page
+ * gppn, category cat (TRC_CAT_*). */
+int vmm_page_record(struct vmm *x, struct vmm_vcpu *v, uint64_t gppn, unsigned cat, int alloc);
+/* The footprint now. */
+void vmm_footprint(const struct vmm *x, struct vmm_footprint *fp);
+
+/* The category of guest page g (pmap index) for a machine page it shares. */
+void vmm_fp_note_shared(struct vmm *x, uint64_t mpn, uint64_t g);
+
+/* ---- the disk cache and copy-on-write (monitor/diskcache.c) ---- */
+int vmm_diskcache_new(struct vmm *x, const cfg *c, struct sim_err *err);
+void vmm_diskcache_free(struct vmm *x);
+int vmm_diskcache_request(struct vmm *x, struct vmm_vcpu *v, unsigned disk, uint64_t sector,
+			  uint64_t count, int write, int *fast);
+/* A fragment [gpa, gpa + len) of v's DMA read into its guest memory (the
+ * caller checked it lies in the VM): the device writes those pages, or the
+ * monitor maps cached blocks there. */
+int vmm_dma_fragment(struct vmm *x, struct vmm_vcpu *v, uint64_t gpa, uint64_t len);
+/* Blocks in the global disk cache. */
+uint64_t vmm_diskcache_blocks(const struct vmm *x);
+/* A store by v to guest page g (pmap index) that its TLB maps read-only:
+ * the monitor's copy-on-write fault when g is shared, the collapse of its
+ * replicas when it has some; *retry = 1 when the translation changed. */
+int vmm_write_fault(struct vmm *x, struct vmm_vcpu *v, uint64_t g, int *retry);
+/* The copy-on-write fault itself. */
+int vmm_cow_fault(struct vmm *x, struct vmm_vcpu *v, uint64_t g);
+
 /* ---- monitor calls (monitor/moncall.c) ---- */
 /* A Disco-aware HAL's call (TRC_MC_*) under the monitor: vmm_disco_ops's
  * moncall. */
 int vmm_disco_moncall(struct vmm *x, struct vmm_vcpu *v, unsigned call, uint64_t arg);
 
-/* ---- NUMA page movement under the monitor (monitor/numa.c) ---- */
+/* ---- NUMA page movement under the monitor (monitor/numa.c) ----
+ * Guest pages here are pmap indices (a VM's base + its gppn). */
 /* Natively nothing moves (IRIX on NUMA): only the monitor calls this. */
 int vmm_numa_setup(struct vmm *x, const cfg *c, const struct vmm_oracle *oracle,
 		   struct sim_err *err);
@@ -188,10 +243,9 @@ int vmm_numa_process(struct vmm *x, struct vmm_vcpu *v);
 /* Counters restart every reset interval; call with the clock of the vCPU
  * about to run. */
 void vmm_numa_tick(struct vmm *x, uint64_t now);
-/* A store by v to guest page gppn, which v's TLB maps read-only: with
- * replicas, the monitor's protection fault collapses them (*retry = 1: the
- * translation must be redone). */
-int vmm_numa_write_fault(struct vmm *x, struct vmm_vcpu *v, uint64_t gppn, int *retry);
+/* Copy machine page `from` to `to` on v's CPU, through the caches, charged to
+ * the monitor. */
+void vmm_copy_page(struct vmm *x, struct vmm_vcpu *v, uint64_t from, uint64_t to);
 /* Count stores per guest page for the whole run (the oracle's profile). */
 int vmm_numa_count_writes(struct vmm *x);
 /* The oracle's placement of a guest page touched for the first time: its

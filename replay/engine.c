@@ -56,12 +56,13 @@
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
+#include "base/idtab.h"
 #include "base/mem.h"
 #include "machine/machine.h"
-#include "base/idtab.h"
 #include "monitor/vmm.h"
 #include "policies/policy.h"
 #include "replay/engine_int.h"
@@ -133,8 +134,9 @@ static int at_rec(struct eng *e, struct vcpu *v, int rc)
 /* The machine page of guest page gppn, placed now if never touched. */
 static inline int machine_page(struct eng *e, struct vcpu *v, uint64_t gppn, uint64_t *mpn)
 {
-	if (gppn < e->guest_pages && e->vmm->pmarr[gppn] != PMAP_NONE) {
-		*mpn = e->vmm->pmarr[gppn];
+	const struct vmm_vm *vm = &e->vmm->vm[v->m.vm];
+	if (gppn < vm->pages && e->vmm->pmarr[vm->base + gppn] != PMAP_NONE) {
+		*mpn = e->vmm->pmarr[vm->base + gppn];
 		return SIM_OK;
 	}
 	return at_rec(e, v, vmm_machine_page(e->vmm, &v->m, gppn, mpn));
@@ -176,7 +178,7 @@ static void guest_pte(struct eng *e, uint32_t asid, uint64_t vpn, struct vmm_pte
 static int guest_refill_handler(struct eng *e, struct vcpu *v, uint32_t asid, uint64_t vpn)
 {
 	uint64_t ptes_per_page = (e->pmask + 1) / PTE_BYTES;
-	uint64_t pt_page = e->guest_pages - 1 -
+	uint64_t pt_page = e->vm_pages[v->m.vm] - 1 -
 			   (((uint64_t)asid * 1031u + vpn / ptes_per_page) % e->pt_pool);
 	uint64_t gpa = (pt_page << e->pshift) + (vpn % ptes_per_page) * PTE_BYTES;
 	vcpu_spend(&v->m, ACCT_KERNEL, ACCT_SPLIT_KERNEL, e->vmm->k.utlb_insns);
@@ -243,6 +245,14 @@ static inline int translate(struct eng *e, struct vcpu *v, uint64_t va, unsigned
 	t->valid = 1;
 	t->vpn = vpn;
 	t->gppn = pmap_owner(e->vmm->pm, pfn);
+	if (t->gppn == PMAP_SHARED) {
+		/* shared by several guest pages: this one is the guest's own */
+		const struct vmm_vm *vm = &e->vmm->vm[v->m.vm];
+		long i = kseg0 ? -1 : gpt_find(&e->gpt, v->m.asid, vpn);
+		if (!kseg0 && i < 0)
+			return sim_errf(e->err, SIM_EINTERNAL, "translate: a TLB entry with no PTE");
+		t->gppn = vm->base + (kseg0 ? vpn : (e->gpt.val[i] & GPT_GPPN_MASK));
+	}
 	t->writable = (uint8_t)(w != 0);
 	t->kseg0 = (uint8_t)kseg0;
 	t->asid = v->m.asid;
@@ -296,18 +306,20 @@ static int do_mem(struct eng *e, struct vcpu *v, const struct trc_rec *r)
 	int rc = translate(e, v, r->addr, r->flags, 1, &mpn);
 	if (rc)
 		return rc;
-	if (store && e->vmm->writes) {
+	if (store && !v->xl[1].writable && e->ops == &vmm_disco_ops) {
+		/* perhaps a write to a shared or replicated page: the monitor's
+		 * protection fault */
 		uint64_t g = v->xl[1].gppn;
-		if (!v->xl[1].writable) {
-			/* perhaps a write to a replicated page: the monitor's protection fault */
-			int retry;
-			rc = vmm_numa_write_fault(e->vmm, &v->m, g, &retry);
-			if (!rc && retry)
-				rc = translate(e, v, r->addr, r->flags, 1, &mpn);
-			if (rc)
-				return rc;
-		}
-		e->vmm->writes[g]++;
+		int retry;
+		rc = at_rec(e, v, vmm_write_fault(e->vmm, &v->m, g, &retry));
+		if (!rc && retry)
+			rc = translate(e, v, r->addr, r->flags, 1, &mpn);
+		if (rc)
+			return rc;
+		if (e->vmm->writes)
+			e->vmm->writes[g]++;
+	} else if (store && e->vmm->writes) {
+		e->vmm->writes[v->xl[1].gppn]++;
 	}
 	if (store) {
 		e->res->stores++;
@@ -322,18 +334,37 @@ static int do_mem(struct eng *e, struct vcpu *v, const struct trc_rec *r)
 	return SIM_OK;
 }
 
+/* ASIDs are per VM: the engine tags a guest's ASID with its VM, so that the
+ * guest page table, the TLBs and the L2TLBs tell VMs apart (the monitor
+ * flushes a CPU's TLB when it changes vCPU, so no two VMs' entries meet in a
+ * real TLB either).  VM 0's ASIDs stay as they are. */
+#define ASID_VM_SHIFT 24
+
+static int vm_asid(struct eng *e, struct vcpu *v, uint32_t asid, uint32_t *out)
+{
+	if (e->nvms > 1 && asid >> ASID_VM_SHIFT)
+		return fail_rec(e, v, SIM_EINVAL, "ASID %u: a trace of several VMs uses ASIDs below %u",
+				asid, 1u << ASID_VM_SHIFT);
+	*out = (uint32_t)v->m.vm << ASID_VM_SHIFT | asid;
+	return SIM_OK;
+}
+
 static int do_pte(struct eng *e, struct vcpu *v, const struct trc_rec *r)
 {
-	e->ops->pte_changed(e->vmm, r->id, r->addr);
+	uint32_t asid = 0;
+	int rc = vm_asid(e, v, r->id, &asid);
+	if (rc)
+		return rc;
+	e->ops->pte_changed(e->vmm, asid, r->addr);
 	if (r->type == TRC_PTE_CLEAR) {
-		gpt_clear(&e->gpt, r->id, r->addr);
+		gpt_clear(&e->gpt, asid, r->addr);
 		return SIM_OK;
 	}
-	if (r->val >= e->guest_pages)
+	if (r->val >= e->vm_pages[v->m.vm])
 		return fail_rec(e, v, SIM_EINVAL,
 				"pte.set maps guest page 0x%" PRIx64 ", beyond the VM's %" PRIu64
-				" pages (vm.mem.size)", r->val, e->guest_pages);
-	if (gpt_set(&e->gpt, r->id, r->addr,
+				" pages (vm.mem.size)", r->val, e->vm_pages[v->m.vm]);
+	if (gpt_set(&e->gpt, asid, r->addr,
 		    r->val | ((uint64_t)(r->aux | TRC_PROT_VALID) << GPT_PROT_SHIFT)) != SIM_OK)
 		return sim_errf(e->err, SIM_ENOMEM, "out of memory for the guest page table");
 	return SIM_OK;
@@ -445,6 +476,7 @@ static int do_sync(struct eng *e, struct vcpu *v, const struct trc_rec *r)
 	case TRC_DMA_REQ: {
 		struct dma *d = idtab_get(&e->dmas, r->id);
 		struct vcpu *w;
+		int fast, rc;
 		if (!d)
 			return sim_errf(e->err, SIM_ENOMEM, "out of memory for DMA requests");
 		if (r->aux >= e->mc.ndisks)
@@ -453,9 +485,13 @@ static int do_sync(struct eng *e, struct vcpu *v, const struct trc_rec *r)
 		if (d->state == 1)
 			return fail_rec(e, v, SIM_EINVAL, "DMA request %u issued twice", r->id);
 		e->res->dma_requests++;
-		e->ops->dma(e->vmm, &v->m);
+		rc = at_rec(e, v, e->ops->dma(e->vmm, &v->m, r->aux, r->addr, r->val,
+					     (r->flags & TRC_F_WRITE) != 0, &fast));
+		if (rc)
+			return rc;
 		d->state = 1;
-		d->done = machine_disk_request(e->m, r->aux, r->addr, r->val * 512, v->m.clock);
+		d->done = fast ? v->m.clock
+			       : machine_disk_request(e->m, r->aux, r->addr, r->val * 512, v->m.clock);
 		w = waitq_pop(&d->q);
 		if (w) {
 			/* its completion was already waited for */
@@ -497,28 +533,21 @@ static int do_sync(struct eng *e, struct vcpu *v, const struct trc_rec *r)
 
 static int do_frag(struct eng *e, struct vcpu *v, const struct trc_rec *r)
 {
-	uint64_t first, last;
+	uint64_t last;
 	if (v->frag_of == 0)
 		return fail_rec(e, v, SIM_EINVAL, "frag with no DMA or network request before it");
 	if (r->val == 0)
 		return SIM_OK;
-	first = r->addr >> e->pshift;
 	last = (r->addr + r->val - 1) >> e->pshift;
-	if (r->addr + r->val < r->addr || last >= e->guest_pages)
+	if (r->addr + r->val < r->addr || last >= e->vm_pages[v->m.vm])
 		return fail_rec(e, v, SIM_EINVAL,
 				"frag 0x%" PRIx64 "+%" PRIu64 " runs beyond the VM's memory (vm.mem.size)",
 				r->addr, r->val);
 	if (v->frag_of != TRC_DMA_REQ || v->frag_write)
 		return SIM_OK;
-	/* a DMA into memory: the device writes the pages, caches lose their copies */
-	for (uint64_t g = first; g <= last; g++) {
-		uint64_t mpn = 0;
-		int rc = machine_page(e, v, g, &mpn);
-		if (rc)
-			return rc;
-		machine_page_flush(e->m, mpn);
-	}
-	return SIM_OK;
+	/* a DMA into memory: the device writes the pages (caches lose their
+	 * copies), or the monitor maps its cached blocks there */
+	return at_rec(e, v, vmm_dma_fragment(e->vmm, &v->m, r->addr, r->val));
 }
 
 static int is_lowest(const struct eng *e, const struct vcpu *v)
@@ -569,6 +598,34 @@ static void place_vcpu(struct eng *e, struct vcpu *v)
 	}
 }
 
+/* Sample the footprint at simulated cycle `now` (the lowest clock: the
+ * vCPU about to run), at most every footprint_interval cycles.  Past 65536
+ * samples every other one goes and the interval doubles. */
+static int sample_footprint(struct eng *e, uint64_t now)
+{
+	struct rpl_results *r = e->res;
+	if (r->nsamples == e->samples_cap) {
+		if (r->nsamples >= 65536) {
+			for (size_t i = 0; i < r->nsamples / 2; i++)
+				r->samples[i] = r->samples[2 * i];
+			r->nsamples /= 2;
+			r->footprint_interval *= 2;
+		} else {
+			size_t cap = e->samples_cap ? 2 * e->samples_cap : 64;
+			void *p = sim_realloc(r->samples, cap * sizeof *r->samples);
+			if (!p)
+				return sim_errf(e->err, SIM_ENOMEM, "out of memory for footprint samples");
+			r->samples = p;
+			e->samples_cap = cap;
+		}
+	}
+	r->samples[r->nsamples].cycle = now;
+	vmm_footprint(e->vmm, &r->samples[r->nsamples].fp);
+	r->nsamples++;
+	e->next_sample = (now / r->footprint_interval + 1) * r->footprint_interval;
+	return SIM_OK;
+}
+
 static int run_slice(struct eng *e, struct vcpu *v)
 {
 	uint64_t end = v->m.clock + e->quantum;
@@ -579,6 +636,11 @@ static int run_slice(struct eng *e, struct vcpu *v)
 		end = change;
 	if (e->vmm->mig)
 		vmm_numa_tick(e->vmm, v->m.clock);
+	if (v->m.clock >= e->next_sample) {
+		rc = sample_footprint(e, v->m.clock);
+		if (rc)
+			return rc;
+	}
 	place_vcpu(e, v);
 	while (v->state == V_RUN && (first || v->m.clock < end)) {
 		const struct trc_rec *r;
@@ -603,7 +665,7 @@ static int run_slice(struct eng *e, struct vcpu *v)
 			case TRC_INSN: rc = do_insn(e, v, r); break;
 			case TRC_LOAD: case TRC_STORE: rc = do_mem(e, v, r); break;
 			case TRC_PTE_SET: case TRC_PTE_CLEAR: rc = do_pte(e, v, r); break;
-			case TRC_ASID: v->m.asid = r->id; rc = SIM_OK; break;
+			case TRC_ASID: rc = vm_asid(e, v, r->id, &v->m.asid); break;
 			case TRC_SVC_BEGIN: case TRC_SVC_END: rc = do_svc(e, v, r); break;
 			case TRC_PRIV: e->ops->priv(e->vmm, &v->m, r->aux); rc = SIM_OK; break;
 			case TRC_MONCALL:
@@ -616,7 +678,11 @@ static int run_slice(struct eng *e, struct vcpu *v)
 				break;
 			case TRC_IDLE_BEGIN: v->m.idle = 1; rc = SIM_OK; break;
 			case TRC_IDLE_END: v->m.idle = 0; rc = SIM_OK; break;
-			default: rc = SIM_OK; break;   /* PAGE_ALLOC/FREE, TIME */
+			case TRC_PAGE_ALLOC: case TRC_PAGE_FREE:
+				rc = at_rec(e, v, vmm_page_record(e->vmm, &v->m, r->addr, r->aux,
+								 r->type == TRC_PAGE_ALLOC));
+				break;
+			default: rc = SIM_OK; break;   /* TIME */
 			}
 			if (rc)
 				return rc;
@@ -688,6 +754,10 @@ static void collect_counters(struct rpl_results *r, const struct vmm_counters *k
 	r->replications = k->replications;
 	r->collapses = k->collapses;
 	r->shootdowns = k->shootdowns;
+	r->diskcache_hits = k->diskcache_hits;
+	r->cow_mapped = k->cow_mapped;
+	r->cow_faults = k->cow_faults;
+	r->cow_writes = k->cow_writes;
 }
 
 static void finish(struct eng *e)
@@ -716,6 +786,7 @@ static void finish(struct eng *e)
 			e->res->cpu[c].cycles[ACCT_IDLE] += end - sum;
 	}
 	collect_counters(e->res, &e->vmm->cnt);
+	vmm_footprint(e->vmm, &e->res->footprint);
 	e->res->cycles = end;
 	e->res->references = e->res->instructions + e->res->loads + e->res->stores;
 }
@@ -731,15 +802,105 @@ static void eng_free(struct eng *e)
 	idtab_free(&e->dmas);
 	sim_free(e->v);
 	sim_free(e->vp);
+	sim_free(e->vm_vcpus);
+	sim_free(e->vm_pages);
 	sim_free(e->cpu_last_vcpu);
 	machine_free(e->m);
+}
+
+/* The next comma-separated item of *s into buf (trimmed); 0 at the end. */
+static int list_next(const char **s, char *buf, size_t size)
+{
+	const char *p = *s, *end;
+	size_t n;
+	while (*p == ' ' || *p == '\t')
+		p++;
+	if (!*p)
+		return 0;
+	end = strchr(p, ',');
+	if (!end)
+		end = p + strlen(p);
+	n = (size_t)(end - p);
+	while (n && (p[n - 1] == ' ' || p[n - 1] == '\t'))
+		n--;
+	if (n >= size)
+		n = size - 1;
+	memcpy(buf, p, n);
+	buf[n] = 0;
+	*s = *end ? end + 1 : end;
+	return 1;
+}
+
+/* The virtual machines: vm.vcpus splits the streams, vm.mem.size and
+ * vm.mem.sizes give each its memory, guest.pt_pool_pages must fit each. */
+static int vm_layout(struct eng *e, const cfg *c, struct sim_err *err)
+{
+	const char *vcpus = cfg_str(c, "vm.vcpus"), *sizes = cfg_str(c, "vm.mem.sizes"), *p;
+	uint64_t each = (uint64_t)cfg_int(c, "vm.mem.size");
+	char item[64];
+	int n = 0, sum = 0;
+
+	for (p = vcpus; list_next(&p, item, sizeof item);)
+		n++;
+	e->nvms = n ? n : 1;
+	if (e->nvms > e->nvcpus)
+		return sim_errf(err, SIM_EINVAL, "vm.vcpus = %s names %d VMs but the trace has %d streams",
+				vcpus, e->nvms, e->nvcpus);
+	e->vm_vcpus = sim_calloc((size_t)e->nvms, sizeof *e->vm_vcpus);
+	e->vm_pages = sim_calloc((size_t)e->nvms, sizeof *e->vm_pages);
+	if (!e->vm_vcpus || !e->vm_pages)
+		return sim_errf(err, SIM_ENOMEM, "out of memory for the VM map");
+	if (!n)
+		e->vm_vcpus[0] = e->nvcpus;
+	for (p = vcpus, n = 0; list_next(&p, item, sizeof item); n++) {
+		char *end;
+		long k = strtol(item, &end, 10);
+		if (end == item || *end || k < 1 || k > e->nvcpus)
+			return sim_errf(err, SIM_EINVAL, "vm.vcpus = %s: VM %d's vCPU count '%s' is not "
+					"a whole number from 1 to %d", vcpus, n, item, e->nvcpus);
+		e->vm_vcpus[n] = (int)k;
+		sum += (int)k;
+	}
+	if (n && sum != e->nvcpus)
+		return sim_errf(err, SIM_EINVAL, "vm.vcpus = %s names %d vCPUs but the trace has %d "
+				"streams: the VM map contradicts the streams", vcpus, sum, e->nvcpus);
+	if (each == 0)
+		each = e->mc.mem_size / (uint64_t)e->nvms;
+	for (int k = 0; k < e->nvms; k++)
+		e->vm_pages[k] = each >> e->pshift;
+	for (p = sizes, n = 0; list_next(&p, item, sizeof item); n++) {
+		int64_t b;
+		if (n >= e->nvms)
+			return sim_errf(err, SIM_EINVAL, "vm.mem.sizes = %s gives more sizes than the %d VMs "
+					"of vm.vcpus", sizes, e->nvms);
+		if (param_parse_size(item, &b) || b < (int64_t)e->mc.page_size)
+			return sim_errf(err, SIM_EINVAL, "vm.mem.sizes = %s: VM %d's size '%s' is not a "
+					"size of at least one page (e.g. 32M)", sizes, n, item);
+		e->vm_pages[n] = (uint64_t)b >> e->pshift;
+	}
+	e->pt_pool = (uint64_t)cfg_int(c, "guest.pt_pool_pages");
+	for (int k = 0; k < e->nvms; k++) {
+		uint64_t bytes = e->vm_pages[k] << e->pshift;
+		if (e->nvms == 1 && bytes > e->mc.mem_size)
+			return sim_errf(err, SIM_EINVAL, "vm.mem.size (%llu bytes) exceeds machine.mem.size (%llu)",
+					(unsigned long long)bytes, (unsigned long long)e->mc.mem_size);
+		if (e->pt_pool >= e->vm_pages[k])
+			return sim_errf(err, SIM_EINVAL, "guest.pt_pool_pages (%llu) must be below the VM's %llu pages",
+					(unsigned long long)e->pt_pool, (unsigned long long)e->vm_pages[k]);
+	}
+	/* Several VMs may be given more memory than the machine has (the
+	 * monitor shares what they have in common, paper 5.3): what does not
+	 * fit fails when touched, "machine memory is full". */
+	if (e->nvms > 1 && e->mode != RPL_DISCO)
+		return sim_errf(err, SIM_EINVAL, "a trace of %d virtual machines (vm.vcpus = %s) "
+				"replays under the monitor only: --mode disco", e->nvms, vcpus);
+	return SIM_OK;
 }
 
 static int setup(struct eng *e, const cfg *c, struct sim_err *err)
 {
 	struct pol_sched_view sv;
 	struct vmm_costs k;
-	uint64_t vm_size;
 	int rc;
 
 	rc = machine_config_from_cfg(c, &e->mc, err);
@@ -763,17 +924,9 @@ static int setup(struct eng *e, const cfg *c, struct sim_err *err)
 	e->pmask = e->mc.page_size - 1;
 	e->line_i = e->mc.l1i.line;
 	e->quantum = (uint64_t)cfg_int(c, "replay.quantum");
-	vm_size = (uint64_t)cfg_int(c, "vm.mem.size");
-	if (vm_size == 0)
-		vm_size = e->mc.mem_size;
-	if (vm_size > e->mc.mem_size)
-		return sim_errf(err, SIM_EINVAL, "vm.mem.size (%llu bytes) exceeds machine.mem.size (%llu)",
-				(unsigned long long)vm_size, (unsigned long long)e->mc.mem_size);
-	e->guest_pages = vm_size >> e->pshift;
-	e->pt_pool = (uint64_t)cfg_int(c, "guest.pt_pool_pages");
-	if (e->pt_pool >= e->guest_pages)
-		return sim_errf(err, SIM_EINVAL, "guest.pt_pool_pages (%llu) must be below the VM's %llu pages",
-				(unsigned long long)e->pt_pool, (unsigned long long)e->guest_pages);
+	rc = vm_layout(e, c, err);
+	if (rc)
+		return rc;
 
 	e->sched = pol_find_sched(e->mode == RPL_DISCO ? cfg_str(c, "policy.sched") : "pinned");
 	if (!e->sched)
@@ -799,7 +952,7 @@ static int setup(struct eng *e, const cfg *c, struct sim_err *err)
 		e->vp[i] = &e->v[i].m;
 	}
 	rc = vmm_new(&e->vmm, e->mode == RPL_DISCO ? &vmm_disco_ops : &vmm_native_ops, c, e->m,
-		     &e->mc, e->nvcpus, e->vp, e->guest_pages,
+		     &e->mc, e->nvcpus, e->vp, e->nvms, e->vm_vcpus, e->vm_pages,
 		     e->src->profile ? rpl_profile_view(e->src->profile) : NULL, err);
 	if (rc)
 		return rc;
@@ -856,6 +1009,11 @@ int rpl_engine_new(rpl_engine **out, const cfg *c, int mode, const struct rpl_so
 			rc = sim_errf(err, SIM_ENOMEM, "out of memory for results");
 		e->acct.cpu = res->cpu;
 		e->acct.service = res->service;
+		res->nvms = e->nvms;
+		res->footprint_interval = (uint64_t)(cfg_real(c, "replay.footprint.interval_us") *
+						     e->mc.clock_mhz + 0.5);
+		if (!res->footprint_interval)
+			res->footprint_interval = 1;
 	}
 	if (rc) {
 		rpl_engine_free(x);
@@ -899,10 +1057,8 @@ void rpl_engine_free(rpl_engine *x)
 {
 	if (!x)
 		return;
-	if (!x->finished && x->e.res) {
-		sim_free(x->e.res->cpu);
-		x->e.res->cpu = NULL;
-	}
+	if (!x->finished && x->e.res)
+		rpl_results_free(x->e.res);
 	eng_free(&x->e);
 	sim_free(x);
 }

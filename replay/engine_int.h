@@ -82,10 +82,14 @@ struct eng {
 	unsigned pshift;
 	uint64_t pmask;
 	uint64_t quantum;
-	uint64_t guest_pages;
+	int nvms;                    /* virtual machines (vm.vcpus) */
+	int *vm_vcpus;               /* [nvms] */
+	uint64_t *vm_pages;          /* [nvms] guest physical pages of each */
 	uint64_t pt_pool;
 	uint32_t line_i;             /* L1 instruction line size */
 	struct acct acct;            /* res's tables */
+	uint64_t next_sample;        /* cycle of the next footprint sample */
+	size_t samples_cap;
 	struct rpl_results *res;
 	rpl_progress_fn progress;
 	void *progress_ctx;

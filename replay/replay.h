@@ -13,6 +13,7 @@
 #include "base/err.h"
 #include "base/params.h"
 #include "monitor/acct.h"
+#include "monitor/footprint.h"
 #include "traces/record.h"
 
 /* Modes (section 3 of DESIGN). */
@@ -46,7 +47,16 @@ struct rpl_results {
 	uint64_t hot_dropped;       /* disco: notifications lost to a full queue */
 	uint64_t migrations, replications, collapses;   /* pages */
 	uint64_t shootdowns;        /* inter-processor interrupts sent for TLB shootdowns */
+	uint64_t diskcache_hits;    /* disco: DMA reads served by the global disk cache */
+	uint64_t cow_mapped;        /* disco: cached blocks mapped read-only into a guest */
+	uint64_t cow_faults;        /* disco: copy-on-write faults (stores to shared pages) */
+	uint64_t cow_writes;        /* disco: writes to copy-on-write disks, kept per VM */
 	struct acct_cpu *cpu; /* [ncpus] */
+	int nvms;                   /* virtual machines (vm.vcpus) */
+	struct vmm_footprint footprint;   /* V and M at the end (monitor/footprint.h) */
+	uint64_t footprint_interval;      /* cycles between samples (replay.footprint.interval_us) */
+	size_t nsamples;
+	struct vmm_footprint_sample *samples;   /* [nsamples] the footprint over time */
 	struct acct_service service[TRC_NSERVICES];
 	double wall_seconds;        /* the replay's own run time */
 	char warning[512];

@@ -50,6 +50,9 @@ void rpl_results_free(struct rpl_results *r)
 {
 	sim_free(r->cpu);
 	r->cpu = NULL;
+	sim_free(r->samples);
+	r->samples = NULL;
+	r->nsamples = 0;
 }
 
 static int reader_next(void *ctx, uint32_t stream, const struct trc_rec **recs, size_t *n,
@@ -96,7 +99,15 @@ static const struct param_def defs[] = {
 	  "longest stretch one vCPU runs before the engine looks at the others "
 	  "(synchronization is exact regardless)" },
 	{ "vm.mem.size", PARAM_SIZE, "0", 0, 64.0 * 1024 * 1024 * 1024, NULL, "bytes",
-	  "the VM's physical memory; 0: all of machine.mem.size" },
+	  "each VM's physical memory; 0: an equal share of machine.mem.size" },
+	{ "replay.footprint.interval_us", PARAM_REAL, "1000", 1, 1e9, NULL, "us",
+	  "simulated time between samples of the memory footprint (the run's end is always sampled)" },
+	{ "vm.vcpus", PARAM_STR, "", 0, 0, NULL, "list",
+	  "the virtual machines: vCPUs of each, comma-separated (streams are VM-major, "
+	  "\"2,2\": streams 0-1 are VM 0, 2-3 VM 1); empty: one VM of every stream" },
+	{ "vm.mem.sizes", PARAM_STR, "", 0, 0, NULL, "list",
+	  "each VM's physical memory, comma-separated sizes (\"96M,32M\"); empty: vm.mem.size "
+	  "for every VM" },
 	{ "guest.pt_pool_pages", PARAM_INT, "64", 1, 1 << 24, NULL, "pages",
 	  "guest pages at the top of the VM's memory holding page tables (assumed)" },
 };

@@ -358,11 +358,13 @@ static void worker(const struct rpl_sweep_task *t, int first, int n, int fd, pid
 		goto out_error;
 	for (int i = 0; i < n; i++) {
 		size_t ncpu = (size_t)(res[i].ncpus > 0 ? res[i].ncpus : 0) * sizeof *res[i].cpu;
+		size_t nsam = res[i].nsamples * sizeof *res[i].samples;
 		h.kind = MSG_RESULT;
 		h.point = i;
-		h.len = (uint32_t)(sizeof res[i] + ncpu);
+		h.len = (uint32_t)(sizeof res[i] + ncpu + nsam);
 		if (write_all(fd, &h, sizeof h) || write_all(fd, &res[i], sizeof res[i]) ||
-		    (ncpu && write_all(fd, res[i].cpu, ncpu)))
+		    (ncpu && write_all(fd, res[i].cpu, ncpu)) ||
+		    (nsam && write_all(fd, res[i].samples, nsam)))
 			_exit(1);
 	}
 	_exit(0);
@@ -459,20 +461,26 @@ static int receive(const struct rpl_sweep_task *tasks, struct slot *s, const str
 			goto out_reap;
 		}
 		memcpy(&r, buf, sizeof r);
-		if (r.ncpus < 0 || h.len != sizeof r + (size_t)r.ncpus * sizeof *r.cpu) {
+		if (r.ncpus < 0 || r.nsamples > h.len ||
+		    h.len != sizeof r + (size_t)r.ncpus * sizeof *r.cpu + r.nsamples * sizeof *r.samples) {
 			rc = sim_errf(err, SIM_EINTERNAL, "%s: a worker's message is garbled", t->trace_path);
 			goto out_reap;
 		}
 		r.cpu = r.ncpus ? sim_malloc((size_t)r.ncpus * sizeof *r.cpu) : NULL;
-		if (r.ncpus && !r.cpu) {
+		r.samples = r.nsamples ? sim_malloc(r.nsamples * sizeof *r.samples) : NULL;
+		if ((r.ncpus && !r.cpu) || (r.nsamples && !r.samples)) {
+			rpl_results_free(&r);
 			rc = sim_errf(err, SIM_ENOMEM, "out of memory reading a worker's results");
 			goto out_reap;
 		}
 		if (r.ncpus)
 			memcpy(r.cpu, buf + sizeof r, (size_t)r.ncpus * sizeof *r.cpu);
+		if (r.nsamples)
+			memcpy(r.samples, buf + sizeof r + (size_t)r.ncpus * sizeof *r.cpu,
+			       r.nsamples * sizeof *r.samples);
 		s->got++;
 		rc = o->done ? o->done(o->ctx, s->b.task, s->b.first + h.point, &r, err) : SIM_OK;
-		sim_free(r.cpu);
+		rpl_results_free(&r);
 		sim_free(buf);
 		if (rc) {
 			kill(s->pid, SIGTERM);

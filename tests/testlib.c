@@ -83,6 +83,9 @@ void t_same_results(const struct rpl_results *a, const struct rpl_results *b)
 	ck_assert_int_eq(a->ncpus, b->ncpus);
 	ck_assert_int_eq(memcmp(a->cpu, b->cpu, (size_t)a->ncpus * sizeof *a->cpu), 0);
 	x.cpu = y.cpu = NULL;
+	ck_assert_uint_eq(a->nsamples, b->nsamples);
+	ck_assert_int_eq(memcmp(a->samples, b->samples, a->nsamples * sizeof *a->samples), 0);
+	x.samples = y.samples = NULL;
 	x.wall_seconds = y.wall_seconds = 0;
 	ck_assert_uint_eq(x.cycles, y.cycles);
 	ck_assert_uint_eq(x.records, y.records);

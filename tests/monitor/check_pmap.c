@@ -35,6 +35,52 @@ START_TEST(assign_and_release)
 }
 END_TEST
 
+/* Sharing (4.2.5): a cached page held by the disk cache and mapped by two
+ * guest pages, a copy-on-write break, releases; the invariants after each. */
+START_TEST(share_hold_unshare)
+{
+	pmap *p;
+	uint64_t m, old, nm;
+	struct sim_err err = { 0 };
+	ck_assert_int_eq(pmap_new(&p, 100, 2, 8, 1, &err), SIM_OK);
+	m = pmap_assign(p, 10, 0);
+	ck_assert_int_eq(pmap_hold(p, m), 0);          /* the cache keeps it */
+	ck_assert_int_eq(pmap_hold(p, m), -1);         /* once */
+	ck_assert_uint_eq(pmap_owner(p, m), PMAP_SHARED);
+	ck_assert(pmap_is_shared(p, 10));
+	ck_assert_uint_eq(pmap_refs(p, m), 2);
+	ck_assert(pmap_check(p));
+	ck_assert_int_eq(pmap_share(p, 60, m), 0);     /* another VM's page */
+	ck_assert_int_eq(pmap_share(p, 60, m), -1);    /* already mapped */
+	ck_assert_uint_eq(pmap_refs(p, m), 3);
+	ck_assert_uint_eq(pmap_pages_in_use(p), 1);
+	ck_assert_uint_eq(pmap_replicate(p, 60, 1), PMAP_NONE);   /* shared pages stay put */
+	ck_assert_uint_eq(pmap_migrate(p, 60, 1, &old), PMAP_NONE);
+	ck_assert(pmap_check(p));
+	/* a store by page 60: its own copy; 10 and the cache keep m */
+	nm = pmap_unshare(p, 60, 1, &old);
+	ck_assert_uint_eq(old, m);
+	ck_assert_uint_ne(nm, PMAP_NONE);
+	ck_assert_uint_eq(pmap_owner(p, nm), 60);
+	ck_assert(!pmap_is_shared(p, 60));
+	ck_assert_uint_eq(pmap_refs(p, m), 2);
+	ck_assert_uint_eq(pmap_pages_in_use(p), 2);
+	ck_assert(pmap_check(p));
+	/* page 10 goes: the cache still holds m */
+	pmap_release(p, 10);
+	ck_assert_uint_eq(pmap_refs(p, m), 1);
+	ck_assert_uint_eq(pmap_owner(p, m), PMAP_SHARED);
+	ck_assert_uint_eq(pmap_pages_in_use(p), 2);
+	ck_assert(pmap_check(p));
+	/* mapped again from the cache, released, still held */
+	ck_assert_int_eq(pmap_share(p, 11, m), 0);
+	pmap_release(p, 11);
+	ck_assert_uint_eq(pmap_refs(p, m), 1);
+	ck_assert(pmap_check(p));
+	pmap_free(p);
+}
+END_TEST
+
 START_TEST(migrate_replicate_collapse)
 {
 	pmap *p;
@@ -179,6 +225,7 @@ Suite *make_suite(void)
 	tcase_add_test(tc, colors);
 	tcase_add_test(tc, migrate_replicate_collapse);
 	tcase_add_test(tc, out_of_memory);
+	tcase_add_test(tc, share_hold_unshare);
 	suite_add_tcase(s, tc);
 	return s;
 }

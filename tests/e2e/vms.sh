@@ -1,0 +1,177 @@
+#!/bin/sh
+# End-to-end: several virtual machines on one machine (vm.vcpus).
+. "$(dirname "$0")/lib.sh"
+
+PY=/usr/bin/python3
+[ -x "$PY" ] || PY=python3
+# field FILE KEY: a top-level number of a JSON summary
+field() { "$PY" -c 'import json, sys; print(json.load(open(sys.argv[1]))[sys.argv[2]])' "$1" "$2"; }
+
+# Two one-vCPU VMs of 1 MB, each mapping its guest page 0x10 at the same
+# virtual page with the same ASID; VM 0 also stores to its page 0x11.
+cat >"$T/two.txt" <<'TXT'
+.streams 2
+.page_size 4096
+.config vm.vcpus = 1,1
+.config vm.mem.size = 1M
+.config machine.cpus = 2
+.stream 0
+asid 1
+pte.set asid=1 vpn=0x400 ppn=0x10 prot=valid
+pte.set asid=1 vpn=0x401 ppn=0x11 prot=valid,write
+insn 0x400000 8 user
+store 0x401000 8 user
+.stream 1
+asid 1
+pte.set asid=1 vpn=0x400 ppn=0x10 prot=valid
+insn 0x400000 8 user
+TXT
+run "asm two VMs" 0 "$DISCO" asm "$T/two.txt" -o "$T/two.dtr"
+run "replay two VMs" 0 "$DISCO" replay "$T/two.dtr" --mode disco --format json
+cp "$T/out" "$T/two.json"
+# each VM's page 0x10 and page-table page are its own: 2 + 2, and VM 0's 0x11
+[ "$(field "$T/two.json" pages_touched)" = 5 ] && ok || fail "pages touched: $(field "$T/two.json" pages_touched), expected 5"
+# one TLB miss per VM: the same (ASID, page) in two VMs are two translations
+[ "$(field "$T/two.json" tlb_misses)" = 2 ] && ok || fail "TLB misses: $(field "$T/two.json" tlb_misses), expected 2"
+
+# Footprint: VM 0 allocates page 0x10 as kernel text and 0x11 as user data,
+# VM 1 page 0x10 as kernel text and 0x20 as buffer cache, then frees 0x20;
+# both touch their page 0x10.  4 KB pages.  V and M alike (nothing shared):
+# kernel text 8 KB, user 4 KB, the two page-table pages unlabelled (touched,
+# never allocated), buffer cache 0 (freed); M adds the monitor's own.
+cat >"$T/fp.txt" <<'TXT'
+.streams 2
+.page_size 4096
+.config vm.vcpus = 1,1
+.config vm.mem.size = 1M
+.config machine.cpus = 2
+.stream 0
+page.alloc 0x10 kernel-text
+page.alloc 0x11 user
+asid 1
+pte.set asid=1 vpn=0x400 ppn=0x10 prot=valid
+pte.set asid=1 vpn=0x401 ppn=0x11 prot=valid,write
+insn 0x400000 8 user
+store 0x401000 8 user
+.stream 1
+page.alloc 0x10 kernel-text
+page.alloc 0x20 buffer-cache
+asid 1
+pte.set asid=1 vpn=0x400 ppn=0x10 prot=valid
+insn 0x400000 8 user
+page.free 0x20 buffer-cache
+TXT
+run "asm footprint" 0 "$DISCO" asm "$T/fp.txt" -o "$T/fp.dtr"
+run "replay footprint" 0 "$DISCO" replay "$T/fp.dtr" --mode disco --format json -o "$T/fp.h5"
+cp "$T/out" "$T/fp.json"
+run "footprint known exactly" 0 "$PY" -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+v, m = d["footprint"]["V"], d["footprint"]["M"]
+K = 4096
+want = {"kernel_text": 2 * K, "kernel_data": 0, "buffer_cache": 0, "user": K, "unlabelled": 2 * K,
+        "disco": 0}
+assert v == want, v
+assert {k: m[k] for k in want if k != "disco"} == {k: want[k] for k in want if k != "disco"}, m
+# the monitor: 72 KB of code on each of 2 nodes, 16-byte pmap entries for
+# 2 x 256 pages, 16-byte memmap entries, 2 vCPUs and their L2TLBs, backmaps
+assert m["disco"] > 2 * 72 * 1024 and d["nvms"] == 2, m
+' "$T/fp.json"
+run "footprint in the results file" 0 "$DISCO" results "$T/fp.h5" --format json
+has "$T/out" "V read back" '"V": \{"kernel_text": 8192'
+run "footprint table" 0 "$DISCO" replay "$T/fp.dtr" --mode disco
+has "$T/out" "table" 'kernel_text +0\.01 +0\.01'
+run "page record beyond the VM" 2 "$DISCO" replay "$T/fp.dtr" --mode disco \
+	--set vm.mem.sizes=64K,1M --set guest.pt_pool_pages=4
+has "$T/err" "names it" 'stream 0, record 0: page.alloc of guest page 0x10, beyond'
+
+# Copy-on-write disks: both VMs read block 0 of the shared disk 0 into their
+# page 0x20 (buffer cache); VM 1's request comes second and finds the block
+# in the monitor's disk cache, which maps the same machine page read-only.
+# With "store", VM 1 then writes its page: a copy-on-write fault.
+cow() {
+cat <<TXT
+.streams 2
+.page_size 4096
+.config vm.vcpus = 1,1
+.config vm.mem.size = 1M
+.config vm.disks.cow = 0
+.config machine.cpus = 2
+.stream 0
+page.alloc 0x20 buffer-cache
+dma.req id=1 disk=0 sector=0 count=8 read
+frag 0x20000 4096
+dma.done 1
+asid 1
+pte.set asid=1 vpn=0x500 ppn=0x20 prot=valid,write
+load 0x500000 8 kernel
+.stream 1
+page.alloc 0x20 buffer-cache
+dma.req id=2 disk=0 sector=0 count=8 read
+frag 0x20000 4096
+dma.done 2
+asid 1
+pte.set asid=1 vpn=0x500 ppn=0x20 prot=valid,write
+load 0x500000 8 kernel
+TXT
+[ "${1:-}" = store ] && echo "store 0x500008 8 kernel"
+true
+}
+cow >"$T/cow.txt"
+cow store >"$T/cows.txt"
+run "asm cow" 0 "$DISCO" asm "$T/cow.txt" -o "$T/cow.dtr"
+run "asm cow + store" 0 "$DISCO" asm "$T/cows.txt" -o "$T/cows.dtr"
+# fp FILE V_BC M_BC HITS MAPPED FAULTS: buffer-cache bytes of V and M, counters
+fp() {
+	"$PY" -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+v, m = d["footprint"]["V"], d["footprint"]["M"]
+got = (v["buffer_cache"], m["buffer_cache"], d["diskcache_hits"], d["cow_mapped"], d["cow_faults"])
+want = tuple(int(a) for a in sys.argv[2:])
+assert got == want, (got, want)
+# V >= M per category but the monitor own; categories sum to what they split
+assert all(v[k] >= m[k] for k in v if k != "disco"), (v, m)
+' "$@"
+}
+run "replay cow" 0 "$DISCO" replay "$T/cow.dtr" --mode disco --format json
+cp "$T/out" "$T/j"
+run "one machine page for two guest pages" 0 fp "$T/j" 8192 4096 1 1 0
+run "replay cow + store" 0 "$DISCO" replay "$T/cows.dtr" --mode disco --format json
+cp "$T/out" "$T/j"
+run "the writer gets its own copy" 0 fp "$T/j" 8192 8192 1 1 1
+run "replay cowdisk off" 0 "$DISCO" replay "$T/cows.dtr" --mode disco --set policy.cowdisk=off \
+	--format json
+cp "$T/out" "$T/j"
+run "no sharing: M = V" 0 fp "$T/j" 8192 8192 0 0 0
+run "cow: capture config == replay, twice" 0 sh -c '
+"$1" replay "$2" --mode disco --format json >"$3/r1" && "$1" replay "$2" --mode disco --format json >"$3/r2" &&
+"$4" -c "
+import json, sys
+a, b = (json.load(open(p)) for p in sys.argv[1:3])
+for d in (a, b):
+    d.pop(\"wall_seconds\"); d.pop(\"mrefs_per_second\")
+assert a == b
+" "$3/r1" "$3/r2"' sh "$DISCO" "$T/cows.dtr" "$T" "$PY"
+run "sweep cowdisk on/off" 0 "$DISCO" sweep "$T/cows.dtr" --mode disco --vary policy.cowdisk=on,off \
+	-o "$T/cow.h5"
+# a private disk used by two VMs
+sed 's/disk=0/disk=1/' "$T/cow.txt" >"$T/priv.txt"
+run "asm private" 0 "$DISCO" asm "$T/priv.txt" -o "$T/priv.dtr"
+run "private disk shared" 2 "$DISCO" replay "$T/priv.dtr" --mode disco
+has "$T/err" "names the VMs, the disk and the rule" 'VM 1 uses disk 1, a private exclusive disk of VM 0'
+run "cow disk not on the machine" 2 "$DISCO" replay "$T/cow.dtr" --mode disco --set vm.disks.cow=0,99
+has "$T/err" "names the disk" "vm.disks.cow = 0,99: '99' is not a disk"
+
+run "several VMs natively" 2 "$DISCO" replay "$T/two.dtr"
+has "$T/err" "names the rule" 'replays under the monitor only'
+run "VM map against the streams" 2 "$DISCO" replay "$T/two.dtr" --mode disco --set vm.vcpus=1,2
+has "$T/err" "names the contradiction" 'names 3 vCPUs but the trace has 2 streams'
+run "VM map not a number" 2 "$DISCO" replay "$T/two.dtr" --mode disco --set vm.vcpus=1,x
+has "$T/err" "names the VM" "VM 1's vCPU count 'x'"
+run "more sizes than VMs" 2 "$DISCO" replay "$T/two.dtr" --mode disco --set vm.mem.sizes=1M,1M,1M
+has "$T/err" "sizes" 'more sizes than the 2 VMs'
+run "unequal sizes" 0 "$DISCO" replay "$T/two.dtr" --mode disco --set vm.mem.sizes=96K,1M --set guest.pt_pool_pages=4 --format json
+run "page beyond a small VM" 2 "$DISCO" replay "$T/two.dtr" --mode disco --set vm.mem.sizes=64K,1M --set guest.pt_pool_pages=4
+has "$T/err" "names the record" 'stream 0, record [0-9]+: pte.set maps guest page 0x10, beyond the VM'
+finish
