@@ -29,7 +29,7 @@
 
 extern char **environ;
 
-#define MAX_SEGS 5
+#define MAX_SEGS 6
 
 struct bars {
 	int n, nseg;
@@ -38,6 +38,8 @@ struct bars {
 	double (*v)[MAX_SEGS];             /* [n][nseg], percent of the baseline */
 	char (*above)[32];                 /* [n] text above each bar */
 	const char *ylabel;
+	const char *xlabel;                /* NULL: "Configuration" */
+	double ytop;                       /* the y axis reaches at least this (0: the bars decide) */
 	char title[256];
 };
 
@@ -140,7 +142,7 @@ static int write_files(const char *dir, const char *out_tmp, const struct bars *
 {
 	char p[4200];
 	FILE *f;
-	double ymax = 110;
+	double ymax = b->ytop;
 
 	char data[4200];
 	snprintf(data, sizeof data, "%s/bars.dat", dir);
@@ -173,7 +175,9 @@ static int write_files(const char *dir, const char *out_tmp, const struct bars *
 		return sim_errf(err, SIM_EIO, "%s: %s", p, strerror(errno));
 	fputs("\nset ylabel ", f);
 	gp_quote(f, b->ylabel);
-	fprintf(f, "\nset xlabel 'Configuration'\n"
+	fputs("\nset xlabel ", f);
+	gp_quote(f, b->xlabel ? b->xlabel : "Configuration");
+	fprintf(f, "\n"
 		   "set style data histograms\n"
 		   "set style histogram rowstacked\n"
 		   "set style fill solid 0.9 border rgb '#333333'\n"
@@ -397,12 +401,68 @@ int an_plot_breakdown(const char *out_path, const struct rpl_results *const *run
 		snprintf(b.above[i], sizeof b.above[i], "%.0f", t);
 	}
 	b.ylabel = "Normalized execution time (% of baseline, all CPUs)";
+	b.ytop = 110;
 	if (title)
 		snprintf(b.title, sizeof b.title, "%s", title);
 	else
 		snprintf(b.title, sizeof b.title, "Execution time breakdown, normalized to %s = 100",
 			 label_of(labels, base, lb, sizeof lb));
 	rc = render(out_path, &b, labels, err);
+	free_bars(&b);
+	return rc;
+}
+
+int an_plot_footprint(const char *out_path, const struct rpl_results *const *runs,
+		      const char *const *labels, int n, const char *title, struct sim_err *err)
+{
+	static const char *const colors[FP_NCATS] = {
+		"#8172b3", "#4c72b0", "#55a868", "#dd8452", "#c8c8c8", "#c44e52",
+	};
+	static const char *const names[FP_NCATS] = {
+		"kernel text", "kernel data", "buffer cache", "user", "unlabelled", "Disco",
+	};
+	struct bars b = { 0 };
+	char (*lab)[96] = NULL;
+	const char **lp = NULL;
+	int rc;
+
+	if ((rc = check_args(runs, n, 0, err)) != SIM_OK)
+		return rc;
+	if ((rc = alloc_bars(&b, 2 * n, err)) != SIM_OK)
+		return rc;
+	lab = sim_calloc(2 * (size_t)n, sizeof *lab);
+	lp = sim_calloc(2 * (size_t)n, sizeof *lp);
+	if (!lab || !lp) {
+		rc = sim_errf(err, SIM_ENOMEM, "out of memory");
+		goto out;
+	}
+	b.nseg = FP_NCATS;
+	for (int k = 0; k < FP_NCATS; k++) {
+		b.seg_names[k] = names[k];
+		b.seg_colors[k] = colors[k];
+	}
+	for (int i = 0; i < n; i++)
+		for (int vm = 0; vm < 2; vm++) {
+			int j = 2 * i + vm;
+			const uint64_t *x = vm ? runs[i]->footprint.m : runs[i]->footprint.v;
+			double t = 0;
+			char lb[32];
+			for (int k = 0; k < FP_NCATS; k++) {
+				b.v[j][k] = (double)x[k] / (1024.0 * 1024.0);
+				t += b.v[j][k];
+			}
+			snprintf(b.above[j], sizeof b.above[j], "%.1f", t);
+			snprintf(lab[j], sizeof lab[j], "%s %s", label_of(labels, i, lb, sizeof lb),
+				 vm ? "M" : "V");
+			lp[j] = lab[j];
+		}
+	b.ylabel = "Memory footprint (MB)";
+	b.xlabel = "Configuration: V (virtual physical, no sharing) and M (machine)";
+	snprintf(b.title, sizeof b.title, "%s", title ? title : "Memory footprint at the end of the run");
+	rc = render(out_path, &b, lp, err);
+out:
+	sim_free(lab);
+	sim_free(lp);
 	free_bars(&b);
 	return rc;
 }
@@ -461,6 +521,7 @@ int an_plot_locality(const char *out_path, const struct rpl_results *const *runs
 			snprintf(b.above[i], sizeof b.above[i], "no misses");
 	}
 	b.ylabel = "Normalized non-idle time (% of baseline, all CPUs)";
+	b.ytop = 110;
 	if (title)
 		snprintf(b.title, sizeof b.title, "%s", title);
 	else

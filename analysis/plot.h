@@ -27,6 +27,13 @@ int an_plot_breakdown(const char *out_path, const struct rpl_results *const *run
 		      const char *const *labels, int n, int base, const char *title,
 		      struct sim_err *err);
 
+/* Figure 7: for each run a V bar (guest pages in use, no sharing) and an M
+ * bar (machine pages, shared ones once, and the monitor's own memory),
+ * stacked by category, in MB, with the total above.  Arguments and returns
+ * as an_plot_breakdown (no baseline). */
+int an_plot_footprint(const char *out_path, const struct rpl_results *const *runs,
+		      const char *const *labels, int n, const char *title, struct sim_err *err);
+
 /* Figure 9: non-idle time split into instruction execution (user, kernel and
  * sync time not stalled), local stall, remote stall and monitor overhead,
  * normalized to run `base` = 100, with the percentage of L2 misses served

@@ -155,6 +155,10 @@ assert a == b
 " "$3/r1" "$3/r2"' sh "$DISCO" "$T/cows.dtr" "$T" "$PY"
 run "sweep cowdisk on/off" 0 "$DISCO" sweep "$T/cows.dtr" --mode disco --vary policy.cowdisk=on,off \
 	-o "$T/cow.h5"
+if command -v gnuplot >/dev/null 2>&1; then
+	run "plot footprint" 0 "$DISCO" plot "$T/cow.h5" --kind footprint --labels on,off -o "$T/fp.svg"
+	has "$T/fp.svg" "V and M bars" 'on M'
+fi
 # a private disk used by two VMs
 sed 's/disk=0/disk=1/' "$T/cow.txt" >"$T/priv.txt"
 run "asm private" 0 "$DISCO" asm "$T/priv.txt" -o "$T/priv.dtr"
