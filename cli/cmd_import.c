@@ -52,8 +52,8 @@ static const char record_usage[] =
 	"\n"
 	"Run PROGRAM under valgrind's lackey tool and import its references as they\n"
 	"are produced (through a pipe: no text file is written), like 'disco import\n"
-	"lackey'.  PROGRAM keeps its standard input, output and error; progress goes\n"
-	"to standard error when it is a terminal.  The header records import.program\n"
+	"lackey'.  PROGRAM keeps its standard input, output and error; progress and\n"
+	"the summary go to standard error (progress when it is a terminal).  The header records import.program\n"
 	"and import.args.  Needs valgrind (Debian package valgrind).  A program that\n"
 	"exits with a non-zero status still gives a trace, with a warning.\n"
 	"\n"
@@ -78,17 +78,17 @@ static void progress_done(void)
 	progress_shown = 0;
 }
 
-static void summary(const char *out, const struct cap_import_stats *st)
+static void summary(FILE *f, const char *out, const struct cap_import_stats *st)
 {
 	struct stat sb;
 	uint64_t refs = st->insns + st->loads + st->stores;
 	double size = stat(out, &sb) == 0 ? (double)sb.st_size : 0;
-	printf("%s: %" PRIu64 " references (%" PRIu64 " instruction fetches in %" PRIu64 " runs, %" PRIu64
+	fprintf(f, "%s: %" PRIu64 " references (%" PRIu64 " instruction fetches in %" PRIu64 " runs, %" PRIu64
 	       " loads, %" PRIu64 " stores), %" PRIu64 " pages, %.0f bytes, %.4f bytes/reference\n",
 	       out, refs, st->insns, st->runs, st->loads, st->stores, st->pages, size,
 	       refs ? size / (double)refs : 0.0);
 	if (st->split)
-		printf("  %" PRIu64 " data references split at a line or page boundary\n", st->split);
+		fprintf(f, "  %" PRIu64 " data references split at a line or page boundary\n", st->split);
 }
 
 /* Options shared by import and record; returns -1 to go on, else an exit status. */
@@ -198,7 +198,7 @@ int cmd_import(int argc, char **argv)
 		fprintf(stderr, "disco import: warning: %s: %" PRIu64 " din escape records (labels 3, 4) skipped\n",
 			name, st.skipped);
 	if (!io.quiet)
-		summary(io.out, &st);
+		summary(stdout, io.out, &st);
 	return 0;
 fail:
 	if (fd > 0)
@@ -297,7 +297,7 @@ int cmd_record(int argc, char **argv)
 	else if (WEXITSTATUS(status))
 		fprintf(stderr, "disco record: warning: %s exited with status %d\n", origin.program,
 			WEXITSTATUS(status));
-	if (!io.quiet)
-		summary(io.out, &st);
+	if (!io.quiet)   /* on stderr: stdout is the program's */
+		summary(stderr, io.out, &st);
 	return 0;
 }

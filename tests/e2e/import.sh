@@ -97,7 +97,7 @@ has "$T/out" "record help" 'valgrind'
 # record: a real program under valgrind, when there is one
 if command -v valgrind >/dev/null 2>&1; then
 	run "record /bin/true" 0 "$DISCO" record -o "$T/true.dtr" -- /bin/true
-	has "$T/out" "record summary" 'true\.dtr: [0-9]+ references'
+	has "$T/err" "record summary" 'true\.dtr: [0-9]+ references'
 	run "inspect record" 0 "$DISCO" inspect "$T/true.dtr"
 	has "$T/out" "program in header" 'import\.program = /bin/true'
 	has "$T/out" "format in header" 'import\.format = lackey'
