@@ -30,7 +30,8 @@ static const char import_usage[] =
 	"             ' L ADDR,SIZE', ' S ADDR,SIZE', ' M ADDR,SIZE' (a load and a\n"
 	"             store); valgrind's '==PID==' lines are ignored.\n"
 	"  champsim   ChampSim binary instruction traces (64-byte input_instr\n"
-	"             records), plain or xz-compressed.\n"
+	"             records), plain or xz-compressed; each memory operand is a\n"
+	"             1-byte reference (the format has no sizes), loads first.\n"
 	"\n"
 	"FILE '-' reads standard input (din, lackey).  Every virtual page gets a\n"
 	"guest physical page of its L2 colour at its first touch, with the page-table\n"
@@ -42,7 +43,9 @@ static const char import_usage[] =
 	"  -o FILE          the trace to write (.dtr)\n"
 	"  --set name=value machine parameters the import depends on: machine.page_size,\n"
 	"                   machine.l2.size and .ways (page colours), machine.mem.size\n"
-	"                   (the pages there are), trace.*; kept in the header\n"
+	"                   (the pages there are), trace.* (an import's defaults:\n"
+	"                   trace.zstd_level = 15, trace.chunk_size = 4M); all kept in\n"
+	"                   the header\n"
 	"  --config FILE    the same from a file or preset\n"
 	"  --quiet          no summary\n";
 
