@@ -45,10 +45,14 @@ struct cap_import_stats {
 /* Progress, now and then: references read so far. */
 typedef void (*cap_import_progress_fn)(void *ctx, uint64_t input_refs);
 
+/* Set in c what an import changes from the defaults: machine.cpus = 1 (one
+ * vCPU) and harder trace compression (trace.zstd_level, trace.chunk_size).
+ * Callers apply it before the user's own settings. */
+int cap_import_defaults(cfg *c, struct sim_err *err);
 /* Open an importer writing trace_path.  c gives the machine (page size, L2
  * geometry for page colours, the VM's memory, the L1 data line at which
- * references are split) and trace.*; its changed parameters, machine.cpus = 1
- * and the origin are written into the header.  Returns 0 or an error code. */
+ * references are split) and trace.*; its changed parameters and the origin
+ * are written into the header.  Returns 0 or an error code. */
 int cap_import_open(cap_import **out, const char *trace_path, const cfg *c,
 		    const struct cap_import_origin *origin, struct sim_err *err);
 void cap_import_set_progress(cap_import *im, cap_import_progress_fn fn, void *ctx);

@@ -44,8 +44,8 @@ static const char import_usage[] =
 	"  --set name=value machine parameters the import depends on: machine.page_size,\n"
 	"                   machine.l2.size and .ways (page colours), machine.mem.size\n"
 	"                   (the pages there are), trace.* (an import's defaults:\n"
-	"                   trace.zstd_level = 15, trace.chunk_size = 4M); all kept in\n"
-	"                   the header\n"
+	"                   machine.cpus = 1, trace.zstd_level = 9, trace.chunk_size =\n"
+	"                   4M); all kept in the header\n"
 	"  --config FILE    the same from a file or preset\n"
 	"  --quiet          no summary\n";
 
@@ -138,7 +138,9 @@ static int open_import(cap_import **im, const struct imp_opts *io, const struct 
 	int rc = cli_new_cfg(&c, err);
 	if (rc)
 		return rc;
-	rc = cli_cfg_ops_apply(&io->ops, c, err);
+	rc = cap_import_defaults(c, err);
+	if (!rc)
+		rc = cli_cfg_ops_apply(&io->ops, c, err);
 	if (!rc)
 		rc = cap_import_open(im, io->out, c, o, err);
 	cfg_free(c);

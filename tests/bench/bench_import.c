@@ -143,7 +143,7 @@ static void bench(int fmt, const char *in, const char *label)
 	uint64_t refs;
 	int fd, rc;
 
-	if (cfg_new(&c, disco_param_tables, &err))
+	if (cfg_new(&c, disco_param_tables, &err) || cap_import_defaults(c, &err))
 		die("cfg", &err);
 	fd = open(in, O_RDONLY);
 	if (fd < 0)

@@ -22,8 +22,12 @@ static int import(int fmt, const void *data, size_t len, const char *const *sets
 	const char *in = t_path(fmt == CAP_IMPORT_CHAMPSIM ? "in.champsim" : "in.txt");
 	struct cap_import_origin o = { fmt, in, NULL, NULL };
 	cap_import *im;
-	cfg *c = t_cfg(sets);
+	cfg *c = t_cfg(NULL);
 	int fd, rc;
+
+	ck_assert_int_eq(cap_import_defaults(c, err), SIM_OK);
+	for (int i = 0; sets && sets[i]; i++)
+		ck_assert_int_eq(cfg_set_assignment(c, sets[i], "test", err), SIM_OK);
 
 	t_write_file(in, data, len);
 	fd = open(in, O_RDONLY);
