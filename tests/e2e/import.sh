@@ -30,6 +30,12 @@ for mode in native disco; do
 	has "$T/out" "din $mode references" '"references": 15431'
 	has "$T/out" "din $mode one cpu" '"ncpus": 1'
 done
+run "import, the user's settings win" 0 "$DISCO" import din "$T/a.din" -o "$T/din8.dtr" \
+	--set machine.cpus=8 --set trace.zstd_level=3 --set machine.l2.size=256K
+run "inspect settings" 0 "$DISCO" inspect "$T/din8.dtr"
+hasnt "$T/out" "machine.cpus at its default" 'machine\.cpus = '
+hasnt "$T/out" "zstd level at its default" 'trace\.zstd_level = '
+has "$T/out" "l2 size kept" 'machine\.l2\.size = 256K'
 run "import din from stdin" 0 sh -c "'$DISCO' import din - -o '$T/din2.dtr' < '$T/a.din'"
 has "$T/out" "stdin summary" 'din2\.dtr: [0-9]+ references'
 printf '2 400000\n0 1000\n9 1234\n' > "$T/bad.din"
