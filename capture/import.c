@@ -213,7 +213,8 @@ static int flush_run(cap_import *im, struct sim_err *err)
 	if (!im->run_n)
 		return SIM_OK;
 	first = im->run_pc >> im->pshift;
-	last = (im->run_pc + 4 * im->run_n - 1) >> im->pshift;
+	last = im->run_pc + 4 * im->run_n - 1;
+	last = (last < im->run_pc ? UINT64_MAX : last) >> im->pshift;   /* no wrap past 2^64 */
 	for (uint64_t p = first;; p++) {
 		if ((rc = map_page(im, p, err)) != SIM_OK)
 			return rc;
@@ -250,6 +251,8 @@ int cap_imp_data(cap_import *im, int store, uint64_t addr, uint64_t size, struct
 		return rc;
 	if (size == 0)
 		size = 1;
+	if (addr + size - 1 < addr)
+		size = -addr;   /* the part below 2^64: addresses do not wrap */
 	for (int piece = 0; size > 0; piece++) {
 		uint64_t k = im->line - (addr & (im->line - 1));   /* to the end of the line */
 		if (k > size)

@@ -168,6 +168,19 @@ START_TEST(din_good)
 }
 END_TEST
 
+/* References at the top of the address space do not wrap around to page 0. */
+START_TEST(din_top_of_address_space)
+{
+	struct sim_err err = { 0 };
+	struct cap_import_stats st;
+	ck_assert_msg(import_text(CAP_IMPORT_DIN, "2 fffffffffffffffe\n1 ffffffffffffffff\n", NULL, &st, &err) ==
+		      SIM_OK, "%s", err.msg);
+	ck_assert_uint_eq(st.pages, 1);
+	ck_assert_uint_eq(st.stores, 1);
+	ck_assert_uint_eq(st.split, 0);
+}
+END_TEST
+
 START_TEST(din_bad)
 {
 	static const char *const bad[][2] = {
@@ -406,6 +419,7 @@ Suite *make_suite(void)
 	Suite *s = suite_create("import");
 	TCase *tc = tcase_create("import");
 	tcase_add_test(tc, din_good);
+	tcase_add_test(tc, din_top_of_address_space);
 	tcase_add_test(tc, din_bad);
 	tcase_add_test(tc, lackey_good);
 	tcase_add_test(tc, lackey_bad);
