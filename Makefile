@@ -15,7 +15,7 @@ SANITIZE ?=
 BUILD    ?= $(if $(SANITIZE),build-san,build)
 PREFIX   ?= /usr/local
 FUZZ_SECONDS ?= 180
-PKGS     := gsl hdf5 libzstd libxxhash check
+PKGS     := gsl hdf5 libzstd libxxhash liblzma check
 
 GOALS := all disco check check-long bench figures fuzz install tests
 

@@ -4,6 +4,7 @@
 #include "traces/params.h"
 #include "capture/capture.h"
 #include "capture/guest_os.h"
+#include "capture/import.h"
 #include "monitor/costs.h"
 #include "policies/policy.h"
 #include "replay/replay.h"
@@ -16,5 +17,6 @@ const struct param_table *const disco_param_tables[] = {
 	&replay_param_table,
 	&capture_param_table,
 	&guest_os_param_table,
+	&import_param_table,
 	NULL,
 };

@@ -11,9 +11,13 @@ int cmd_inspect(int argc, char **argv);
 int cmd_dump(int argc, char **argv);
 int cmd_asm(int argc, char **argv);
 int cmd_params(int argc, char **argv);
+int cmd_import(int argc, char **argv);
+int cmd_record(int argc, char **argv);
 
 const struct cli_command cli_commands[] = {
 	{ "capture", cmd_capture, "run a workload on the live model and record its trace" },
+	{ "import", cmd_import, "turn a real program's trace (din, lackey, champsim) into a trace" },
+	{ "record", cmd_record, "run a program under valgrind and import its references as they come" },
 	{ "replay", cmd_replay, "replay a trace: native, under the monitor, or uma" },
 	{ "sweep", cmd_sweep, "replay traces over the cartesian product of parameter values into one file" },
 	{ "figures", cmd_figures, "reproduce the paper's figures that exist into a folder with a report" },

@@ -2,7 +2,7 @@
 # Finds the Debian packages disco needs; installs the missing ones when run as
 # root, otherwise prints the exact command.  Usage: deps.sh ensure|list
 set -u
-PKGS="build-essential pkg-config libgsl-dev libhdf5-dev libzstd-dev libxxhash-dev check gnuplot-nox python3-h5py python3-pandas"
+PKGS="build-essential pkg-config libgsl-dev libhdf5-dev libzstd-dev libxxhash-dev liblzma-dev check gnuplot-nox valgrind python3-h5py python3-pandas"
 missing=""
 for p in $PKGS; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' ||
