@@ -419,7 +419,7 @@ int an_plot_footprint(const char *out_path, const struct rpl_results *const *run
 		"#8172b3", "#4c72b0", "#55a868", "#dd8452", "#c8c8c8", "#c44e52",
 	};
 	static const char *const names[FP_NCATS] = {
-		"kernel text", "kernel data", "buffer cache", "user", "unlabelled", "Disco",
+		"kernel text", "kernel data", "buffer cache", "user", "other", "Disco",
 	};
 	struct bars b = { 0 };
 	char (*lab)[96] = NULL;

@@ -92,6 +92,7 @@ int cap_run(const cfg *c, const struct cap_guest_ops *g, const char *trace_path,
 	struct rpl_source src = { 0 };
 	uint32_t nstreams = 0;
 	char *conf = NULL;
+	cfg *vc = NULL;
 	int mode = RPL_NATIVE, rc;
 
 	memset(res, 0, sizeof *res);
@@ -101,6 +102,21 @@ int cap_run(const cfg *c, const struct cap_guest_ops *g, const char *trace_path,
 	rc = g->create(&cs.gst, c, &nstreams, err);
 	if (rc)
 		return rc;
+	if (cfg_int(c, "capture.vms") > 1 && !*cfg_str(c, "vm.vcpus")) {
+		/* the guest's VMs, for the engine and the trace's header */
+		char map[1024];
+		size_t k = 0;
+		int nv = (int)cfg_int(c, "capture.vms");
+		for (int i = 0; i < nv && k < sizeof map - 16; i++)
+			k += (size_t)snprintf(map + k, sizeof map - k, "%s%u", i ? "," : "",
+					      nstreams / (uint32_t)nv);
+		rc = cfg_copy(&vc, c, err);
+		if (!rc)
+			rc = cfg_set(vc, "vm.vcpus", map, "capture.vms", err);
+		if (rc)
+			goto out;
+		c = vc;
+	}
 	cs.buf = sim_malloc((size_t)nstreams * CAP_BLOCK * sizeof *cs.buf);
 	conf = cfg_dump(c, 1);
 	if (!cs.buf || !conf) {
@@ -133,6 +149,7 @@ out:
 	if (cs.w)
 		trc_writer_abandon(cs.w);
 	sim_free(conf);
+	cfg_free(vc);
 	sim_free(cs.buf);
 	if (g->destroy)
 		g->destroy(cs.gst);

@@ -75,10 +75,16 @@
 #define MAXPROC 16
 #define MAXIO 64
 #define NSVC_PATH TRC_NSERVICES
+#define ROOT_FILES 0x10000   /* root-disk block of the first shared file: the kernel image before it */
 #define LOCK_MEM 1
 #define LOCK_BUF 2
 #define LOCK_RUNQ 3
 #define SEM_VNODE 100   /* ids 100..103: directory vnode locks */
+#define SEM_BOOT 200    /* the VM's other vCPUs wait for its boot */
+#define BOOT_DMA 0xffffff00u   /* DMA ids of the boot's reads (one vCPU per VM boots) */
+#define ROOT_KERNEL 0          /* root-disk blocks: the kernel image */
+#define ROOT_BINARIES 0x8000   /* the binaries' text, capture.wl.text_size each */
+#define ROOT_SHARED 0xc000     /* the read-shared region's file */
 
 enum { P_FREE, P_RUN, P_IOWAIT };
 
@@ -101,6 +107,7 @@ struct proc {
 };
 
 struct gcpu {
+	int vm, vi;                /* its VM, and its index among the VM's vCPUs */
 	uint64_t rng;
 	uint64_t insns, next_tick, tick_no;
 	int cur;                   /* running process, -1: none (parent context) */
@@ -124,6 +131,9 @@ struct gcpu {
 
 struct gos {
 	int n, irix53, hal_disco;
+	int nvms, per_vm;          /* capture.vms, vCPUs of each */
+	int boot, disks_per_copy;  /* capture.os.boot; capture.os.disks = per-copy */
+	int ndisks;
 	unsigned pshift;
 	uint64_t psize, tick_insns, io_ticks;
 	uint64_t ktext_pages, kdata_pages, special_gpa;
@@ -381,14 +391,37 @@ static void touch_data(struct gos *g, struct gcpu *t, struct proc *p, uint64_t k
 
 static void disk_intr(struct gos *g, struct gcpu *t, int j);
 
+/* Buffer-cache tags of files every process shares (sys_read, execve,
+ * sys_open); the others are a job's own files. */
+#define TAG_SHARED_FILE 0x100000000ull
+#define TAG_BINARY 0x200000000ull
+#define TAG_DIR 0x7000000000ull
+static int shared_tag(const struct gos *g, uint64_t tag)
+{
+	return (tag >= TAG_SHARED_FILE && tag < TAG_SHARED_FILE + g->shared_file_blocks) ||
+	       (tag >= TAG_BINARY && tag < TAG_BINARY + g->nbin * 64) ||
+	       (tag >= TAG_DIR && tag < TAG_DIR + 16);
+}
+
 static void io_start(struct gos *g, struct gcpu *t, int proc, uint64_t gpa, uint64_t tag,
 		     int write)
 {
 	uint32_t id = (uint32_t)((t - g->c) << 24) | (++t->next_io & 0xffffff);
 	uint64_t sectors = g->psize / 512;
+	unsigned disk = 0;
+	uint64_t block = tag % 1000000;
 	if (t->nio == MAXIO)
 		disk_intr(g, t, 0);   /* the oldest must be complete by now */
-	push(t, TRC_DMA_REQ, write ? TRC_F_WRITE : 0, 0, id, (tag % 1000000) * sectors, sectors);
+	if (g->disks_per_copy) {
+		/* files every copy shares (the system input files, the
+		 * binaries' headers, the directories) are on the root disk, the
+		 * same block in every VM; a copy's own files on its own disk */
+		if (shared_tag(g, tag))
+			block = ROOT_FILES + (tag >> 32) * 0x100000 + (tag & 0xfffff);
+		else
+			disk = 1 + (unsigned)((t - g->c) % (g->ndisks - 1));
+	}
+	push(t, TRC_DMA_REQ, write ? TRC_F_WRITE : 0, disk, id, block * sectors, sectors);
 	push(t, TRC_FRAG, 0, 0, 0, gpa, g->psize);
 	t->io[t->nio].id = id;
 	t->io[t->nio].proc = proc;
@@ -449,8 +482,8 @@ static void sys_open(struct gos *g, struct gcpu *t, struct proc *p)
 		push(t, TRC_SEM_WAIT, 0, 0, dir, 0, 0);
 		push(t, TRC_LOCK_ACQ, 0, 0, LOCK_BUF, 0, 0);
 		/* two directory blocks, almost always cached */
-		bc_get(g, t, t->cur, 0x7000000000ull + rnd(&t->rng) % 16, 0, &miss);
-		bc_get(g, t, t->cur, 0x7000000000ull + rnd(&t->rng) % 16, 0, &miss);
+		bc_get(g, t, t->cur, TAG_DIR + rnd(&t->rng) % 16, 0, &miss);
+		bc_get(g, t, t->cur, TAG_DIR + rnd(&t->rng) % 16, 0, &miss);
 		push(t, TRC_LOCK_REL, 0, 0, LOCK_BUF, 0, 0);
 		push(t, TRC_SEM_SIGNAL, 0, 0, dir, 0, 0);
 	}
@@ -464,7 +497,7 @@ static int sys_read(struct gos *g, struct gcpu *t, struct proc *p)
 	uint64_t tag, s, buf, len = g->read_bytes;
 	int miss;
 	if (unif(&t->rng) < g->shared_file)
-		tag = 0x100000000ull + rnd(&t->rng) % g->shared_file_blocks;
+		tag = TAG_SHARED_FILE + rnd(&t->rng) % g->shared_file_blocks;
 	else
 		tag = (p->file << 20) + (p->rd_blk++ % g->file_blocks);
 	buf = user_buf(g, t, p, len);
@@ -624,7 +657,7 @@ static void execve(struct gos *g, struct gcpu *t, struct proc *p)
 	unmap_all(g, t, p);
 	push(t, TRC_LOCK_ACQ, 0, 0, LOCK_BUF, 0, 0);
 	for (int b = 0; b < 4; b++)   /* the binary's header and program headers */
-		bc_get(g, t, t->cur, 0x200000000ull + (uint64_t)p->bin * 64 + (uint64_t)b, 0, &miss);
+		bc_get(g, t, t->cur, TAG_BINARY + (uint64_t)p->bin * 64 + (uint64_t)b, 0, &miss);
 	push(t, TRC_LOCK_REL, 0, 0, LOCK_BUF, 0, 0);
 	kpath(g, t, TRC_SVC_EXECVE, g->path[TRC_SVC_EXECVE] - g->path[TRC_SVC_EXECVE] / 2);
 	/* A job shortened by capture.scale runs an even sample of the full
@@ -783,6 +816,49 @@ static int next_runnable(struct gos *g, struct gcpu *t)
 }
 
 /* One scheduling step: produce the next stretch of records of CPU t. */
+/* A boot read: n pages from root-disk block `block` into guest pages from
+ * gppn, labelled `cat`, waited for at once. */
+static void boot_read(struct gos *g, struct gcpu *t, uint32_t id, uint64_t block, uint64_t gppn,
+		      uint64_t n, unsigned cat)
+{
+	uint64_t sectors = g->psize / 512;
+	for (uint64_t k = 0; k < n; k++)
+		push(t, TRC_PAGE_ALLOC, 0, cat, 0, gppn + k, 0);
+	push(t, TRC_DMA_REQ, 0, 0, id, block * sectors, n * sectors);
+	push(t, TRC_FRAG, 0, 0, 0, gppn << g->pshift, n << g->pshift);
+	push(t, TRC_DMA_DONE, 0, 0, id, 0, 0);
+}
+
+/* The boot (capture.os.boot): the VM's first vCPU reads the kernel image,
+ * the binaries and the read-shared file from the root disk by DMA (so that
+ * the monitor can share them between VMs, paper 5.3) and labels the
+ * kernel's data; every vCPU labels its buffer cache; the VM's other vCPUs
+ * wait on a semaphore until the boot is over.  A phase marker ends it. */
+static void boot(struct gos *g, struct gcpu *t)
+{
+	uint32_t sem = SEM_BOOT;
+	if (t->vi == 0) {
+		push(t, TRC_MARKER, 0, RPL_MARK_SEM_INIT, sem, 0, 0);
+		boot_read(g, t, BOOT_DMA, ROOT_KERNEL, 0, g->ktext_pages, TRC_CAT_KERNEL_TEXT);
+		for (uint64_t k = 0; k < g->kdata_pages; k++)
+			push(t, TRC_PAGE_ALLOC, 0, TRC_CAT_KERNEL_DATA, 0, g->ktext_pages + k, 0);
+		boot_read(g, t, BOOT_DMA + 1, ROOT_BINARIES, g->text_gppn0, g->nbin * g->text_pages,
+			  TRC_CAT_BUFFER_CACHE);
+		if (g->p_shared > 0)
+			boot_read(g, t, BOOT_DMA + 2, ROOT_SHARED, g->shared_gppn0, g->shared_pages,
+				  TRC_CAT_BUFFER_CACHE);
+		for (int k = 1; k < g->per_vm; k++)
+			push(t, TRC_SEM_SIGNAL, 0, 0, sem, 0, 0);
+	} else {
+		push(t, TRC_SEM_WAIT, 0, 0, sem, 0, 0);
+	}
+	for (uint64_t k = 0; k < g->bc_blocks; k++)
+		push(t, TRC_PAGE_ALLOC, 0, TRC_CAT_BUFFER_CACHE, 0, t->bc_gppn0 + k, 0);
+	for (uint64_t k = 0; k < g->parent_pages; k++)
+		push(t, TRC_PAGE_ALLOC, 0, TRC_CAT_USER, 0, t->parent_gppn0 + k, 0);
+	push(t, TRC_MARKER, 0, RPL_MARK_PHASE, 1, 0, 0);
+}
+
 static void step(struct gos *g, struct gcpu *t)
 {
 	struct proc *p;
@@ -790,6 +866,8 @@ static void step(struct gos *g, struct gcpu *t)
 
 	if (!t->started) {
 		t->started = 1;
+		if (g->boot)
+			boot(g, t);
 		push(t, TRC_ASID, 0, 0, 1, 0, 0);
 		t->cur_asid = 1;
 		for (uint64_t k = 0; k < g->parent_pages; k++)
@@ -961,6 +1039,21 @@ static int gos_create(void **st, const cfg *c, uint32_t *nstreams, struct sim_er
 	if (!g)
 		return sim_errf(err, SIM_ENOMEM, "out of memory creating the IRIX guest");
 	g->n = (int)cfg_int(c, "capture.cpus");
+	g->nvms = (int)cfg_int(c, "capture.vms");
+	g->boot = (int)cfg_int(c, "capture.os.boot");
+	g->disks_per_copy = !strcmp(cfg_str(c, "capture.os.disks"), "per-copy");
+	g->ndisks = (int)cfg_int(c, "machine.disks");
+	if (g->nvms < 1 || g->n % g->nvms) {
+		rc = sim_errf(err, SIM_EINVAL, "capture.vms = %d does not divide capture.cpus = %d: "
+			      "every VM gets the same number of vCPUs", g->nvms, g->n);
+		goto fail;
+	}
+	g->per_vm = g->n / g->nvms;
+	if (g->disks_per_copy && g->ndisks < 2) {
+		rc = sim_errf(err, SIM_EINVAL, "capture.os.disks = per-copy needs a root disk and "
+			      "another (machine.disks >= 2)");
+		goto fail;
+	}
 	g->irix53 = strcmp(cfg_str(c, "capture.os"), "irix53") == 0;
 	g->hal_disco = strcmp(cfg_str(c, "capture.hal"), "disco") == 0;
 	g->psize = (uint64_t)cfg_int(c, "machine.page_size");
@@ -1051,7 +1144,12 @@ static int gos_create(void **st, const cfg *c, uint32_t *nstreams, struct sim_er
 	/* guest physical layout */
 	vm = (uint64_t)cfg_int(c, "vm.mem.size");
 	if (vm == 0)
-		vm = (uint64_t)cfg_int(c, "machine.mem.size");
+		vm = (uint64_t)cfg_int(c, "machine.mem.size") / (uint64_t)g->nvms;
+	if (g->irix53 && vm > 2048ull * 1024 * 1024) {
+		rc = sim_errf(err, SIM_EINVAL, "vm.mem.size = %llu bytes: IRIX 5.3 is a 32-bit kernel and "
+			      "addresses at most 2G of physical memory", (unsigned long long)vm);
+		goto fail;
+	}
 	guest_pages = vm >> g->pshift;
 	g->text_gppn0 = g->ktext_pages + g->kdata_pages;
 	next = g->text_gppn0 + g->nbin * g->text_pages;
@@ -1063,7 +1161,8 @@ static int gos_create(void **st, const cfg *c, uint32_t *nstreams, struct sim_er
 			      (unsigned long long)guest_pages);
 		goto fail;
 	}
-	g->pool_pages = (guest_pages - (uint64_t)cfg_int(c, "guest.pt_pool_pages") - pool0) / (uint64_t)g->n;
+	g->pool_pages = (guest_pages - (uint64_t)cfg_int(c, "guest.pt_pool_pages") - pool0) /
+			(uint64_t)g->per_vm;
 	if (g->pool_pages < g->bc_blocks + g->parent_pages + 16) {
 		rc = sim_errf(err, SIM_EINVAL, "the IRIX guest needs more memory per vCPU (raise vm.mem.size)");
 		goto fail;
@@ -1078,7 +1177,9 @@ static int gos_create(void **st, const cfg *c, uint32_t *nstreams, struct sim_er
 			g->hot[b * g->nhot + h] = rnd(&brng) % (g->text_pages - g->cluster_pages + 1);
 	for (int i = 0; i < g->n; i++) {
 		struct gcpu *t = &g->c[i];
-		uint64_t base = pool0 + (uint64_t)i * g->pool_pages;
+		uint64_t base = pool0 + (uint64_t)(i % g->per_vm) * g->pool_pages;
+		t->vm = i / g->per_vm;
+		t->vi = i % g->per_vm;
 		t->rng = (uint64_t)cfg_int(c, "capture.seed") * 1000003u + (uint64_t)i;
 		t->cur = -1;
 		t->jobs_left = jobs_eff;
@@ -1129,6 +1230,13 @@ const struct cap_guest_ops cap_guest_irix = {
 static const struct param_def defs[] = {
 	{ "capture.os", PARAM_CHOICE, "irix53", 0, 0, "irix53,irix62", "",
 	  "the IRIX guest's personality: 5.3 (32-bit, 4KB pages, wired-entry swap) or 6.2 (64-bit, 16KB pages) (paper 5.1-5.2)" },
+	{ "capture.os.boot", PARAM_BOOL, "off", 0, 0, NULL, NULL,
+	  "start with the boot: the kernel image, binaries and read-shared file read from the root "
+	  "disk by DMA, and every kernel, buffer-cache and parent page labelled (page.alloc), so that "
+	  "footprints have categories and the monitor can share what VMs read alike (Figure 7)" },
+	{ "capture.os.disks", PARAM_CHOICE, "one", 0, 0, "one,per-copy", NULL,
+	  "one: every block on disk 0; per-copy: shared files (binaries, system input files, "
+	  "directories) on the root disk 0, each vCPU's own files on its own disk (paper 5.3)" },
 	{ "capture.os.ktext_size", PARAM_SIZE, "1536K", 4096, 1e9, NULL, "bytes",
 	  "kernel text in KSEG0 (assumed: an IRIX 5.3 kernel's text is 1-2 MB)" },
 	{ "capture.os.kdata_size", PARAM_SIZE, "4M", 16384, 1e10, NULL, "bytes",

@@ -374,6 +374,9 @@ static const struct param_def defs[] = {
 	{ "capture.hal", PARAM_CHOICE, "plain", 0, 0, "plain,disco", "",
 	  "the guest's HAL: unmodified, or Disco-aware (monitor calls, paper 4.3.3)" },
 	{ "capture.cpus", PARAM_INT, "1", 1, 1024, NULL, "", "the guest's virtual CPUs (trace streams)" },
+	{ "capture.vms", PARAM_INT, "1", 1, 64, NULL, "",
+	  "virtual machines, each its own guest, that share capture.cpus equally (VM-major streams); "
+	  "sets vm.vcpus for the replay" },
 	{ "capture.scale", PARAM_REAL, "1", 1e-6, 1e6, NULL, "", "shrinks or grows a workload's length without changing its character" },
 	{ "capture.seed", PARAM_INT, "1", 0, 4294967295.0, NULL, "", "seed of the guest model's random choices" },
 	{ "capture.synth.refs", PARAM_REAL, "2000000", 1, 1e12, NULL, "references",

@@ -94,11 +94,13 @@ struct vmm_diskcache {
 	uint64_t cow_disks;          /* bit d: disk d is copy-on-write (vm.disks.cow) */
 	int *owner;                  /* [ndisks] private disks: the VM using it, -1 none */
 	struct u64map blocks;        /* block key -> machine page */
+	struct u64map ready;         /* block key -> the cycle its data is in memory */
 	struct u64map modified;      /* (block key, VM) written by that VM */
 	struct vmm_dma {             /* [nvcpus] the request whose fragments follow */
 		unsigned disk;
 		uint64_t block;          /* first block; UINT64_MAX: not page-aligned */
 		uint64_t off;            /* bytes of fragments seen */
+		uint64_t done;           /* the cycle it completes */
 		int write, cow;
 	} *req;
 };
@@ -155,6 +157,8 @@ void vmm_diskcache_free(struct vmm *x)
 	sim_free(d->req);
 	sim_free(d->blocks.key);
 	sim_free(d->blocks.val);
+	sim_free(d->ready.key);
+	sim_free(d->ready.val);
 	sim_free(d->modified.key);
 	sim_free(d->modified.val);
 	sim_free(d);
@@ -163,15 +167,22 @@ void vmm_diskcache_free(struct vmm *x)
 
 uint64_t vmm_diskcache_blocks(const struct vmm *x) { return x->dc ? x->dc->blocks.n : 0; }
 
-int vmm_diskcache_request(struct vmm *x, struct vmm_vcpu *v, unsigned disk, uint64_t sector,
-			  uint64_t count, int write, int *fast)
+void vmm_dma_issued(struct vmm *x, struct vmm_vcpu *v, uint64_t done)
 {
+	if (x->dc)
+		x->dc->req[v->id].done = done;
+}
+
+int vmm_diskcache_request(struct vmm *x, struct vmm_vcpu *v, unsigned disk, uint64_t sector,
+			  uint64_t count, int write, uint64_t *done_at)
+{
+	uint64_t ready = v->clock;
 	struct vmm_diskcache *d = x->dc;
 	struct vmm_dma *q = &d->req[v->id];
 	uint64_t psize = x->pmask + 1, spp = psize / 512;
 	int cow = disk < 64 && (d->cow_disks >> disk & 1);
 
-	*fast = 0;
+	*done_at = UINT64_MAX;
 	if (!cow) {
 		if (d->owner[disk] >= 0 && d->owner[disk] != v->vm)
 			return sim_errf(x->err, SIM_EINVAL, "VM %d uses disk %u, a private exclusive disk "
@@ -191,17 +202,21 @@ int vmm_diskcache_request(struct vmm *x, struct vmm_vcpu *v, unsigned disk, uint
 		for (uint64_t b = 0; q->block != UINT64_MAX && b < count / spp; b++)
 			if (map_put(&d->modified, mod_key(disk, q->block + b, v->vm), 1))
 				return sim_errf(x->err, SIM_ENOMEM, "out of memory for modified sectors");
-		*fast = 1;
+		*done_at = v->clock;
 		x->cnt.cow_writes++;
 		return SIM_OK;
 	}
 	if (q->block == UINT64_MAX || count == 0)
 		return SIM_OK;
-	for (uint64_t b = 0; b < count / spp; b++)
-		if (map_find(&d->blocks, block_key(disk, q->block + b)) < 0 ||
-		    map_find(&d->modified, mod_key(disk, q->block + b, v->vm)) >= 0)
+	for (uint64_t b = 0; b < count / spp; b++) {
+		long r = map_find(&d->ready, block_key(disk, q->block + b));
+		if (r < 0 || map_find(&d->modified, mod_key(disk, q->block + b, v->vm)) >= 0)
 			return SIM_OK;
-	*fast = 1;   /* every block cached: "disk requests can finish nearly instantly" */
+		if (d->ready.val[r] > ready)
+			ready = d->ready.val[r];   /* still coming from the disk for another VM */
+	}
+	/* every block cached: "disk requests can finish nearly instantly" */
+	*done_at = ready;
 	x->cnt.diskcache_hits++;
 	return SIM_OK;
 }
@@ -273,7 +288,7 @@ int vmm_dma_fragment(struct vmm *x, struct vmm_vcpu *v, uint64_t gpa, uint64_t l
 				vmm_numa_unmap_all(x, g);
 				if (pmap_hold(x->pm, mpn) == 0) {
 					vmm_fp_note_shared(x, mpn, g);
-					if (map_put(&d->blocks, key, mpn))
+					if (map_put(&d->blocks, key, mpn) || map_put(&d->ready, key, q->done))
 						return sim_errf(x->err, SIM_ENOMEM, "out of memory for the disk cache");
 				}
 			}

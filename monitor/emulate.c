@@ -107,10 +107,10 @@ static void disco_priv(struct vmm *x, struct vmm_vcpu *v, unsigned kind)
 }
 
 static int disco_dma(struct vmm *x, struct vmm_vcpu *v, unsigned disk, uint64_t sector,
-		     uint64_t count, int write, int *fast)
+		     uint64_t count, int write, uint64_t *done_at)
 {
 	vcpu_spend(v, ACCT_MONITOR, ACCT_SPLIT_MONITOR, x->k.dma);
-	return vmm_diskcache_request(x, v, disk, sector, count, write, fast);
+	return vmm_diskcache_request(x, v, disk, sector, count, write, done_at);
 }
 
 static void disco_vcpu_switch(struct vmm *x, struct vmm_vcpu *v, int cpu)

@@ -10,7 +10,7 @@
 #include "traces/record.h"
 
 static const char *const names[FP_NCATS] = {
-	"kernel_text", "kernel_data", "buffer_cache", "user", "unlabelled", "disco",
+	"kernel_text", "kernel_data", "buffer_cache", "user", "other", "disco",
 };
 
 const char *fp_cat_name(int cat) { return cat >= 0 && cat < FP_NCATS ? names[cat] : "?"; }
@@ -28,7 +28,13 @@ static int fp_of(uint8_t flags)
 	case TRC_CAT_BUFFER_CACHE: return FP_BUFFER_CACHE;
 	case TRC_CAT_USER: return FP_USER;
 	}
-	return FP_UNLABELLED;
+	return FP_OTHER;
+}
+
+/* A page's category now: its page.alloc's while allocated, else other. */
+static int cat_now(uint8_t flags)
+{
+	return flags & GP_ALLOC ? fp_of(flags) : FP_OTHER;
 }
 
 int vmm_page_record(struct vmm *x, struct vmm_vcpu *v, uint64_t gppn, unsigned cat, int alloc)
@@ -58,18 +64,16 @@ void vmm_footprint(const struct vmm *x, struct vmm_footprint *fp)
 	memset(fp, 0, sizeof *fp);
 	for (int k = 0; k < x->nvms; k++) {
 		const struct vmm_vm *vm = &x->vm[k];
-		for (uint64_t g = vm->base; g < vm->base + vm->pages; g++) {
-			uint8_t f = x->gpage[g];
-			if ((f & GP_ALLOC) || (!(f & GP_SEEN) && x->pmarr[g] != PMAP_NONE))
-				fp->v[fp_of(f)] += psize;
-		}
+		for (uint64_t g = vm->base; g < vm->base + vm->pages; g++)
+			if (x->pmarr[g] != PMAP_NONE)
+				fp->v[cat_now(x->gpage[g])] += psize;
 	}
 	for (uint64_t m = 0; m < mpages; m++) {
 		uint64_t g = pmap_owner(x->pm, m);
 		if (g == PMAP_SHARED)
-			fp->m[fp_of(x->mcat[m])] += psize;
+			fp->m[cat_now(x->mcat[m])] += psize;
 		else if (g != PMAP_NONE)
-			fp->m[fp_of(x->gpage[g])] += psize;
+			fp->m[cat_now(x->gpage[g])] += psize;
 	}
 	if (x->l2st)
 		fp->m[FP_DISCO] = x->own_bytes + pmap_backmap_bytes(x->pm);

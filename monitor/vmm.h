@@ -110,11 +110,12 @@ struct vmm_ops {
 	/* A monitor call of a Disco-aware HAL (TRC_MC_*) with its argument. */
 	int (*moncall)(struct vmm *x, struct vmm_vcpu *v, unsigned call, uint64_t arg);
 	/* A DMA request issued by the guest's driver: count sectors of disk
-	 * from sector, to memory or (write) from it.  *fast = 1 when it
-	 * completes at once (the monitor's disk cache), 0 when the disk serves
-	 * it.  Its fragments follow (vmm_dma_fragment). */
+	 * from sector, to memory or (write) from it.  *done_at is the cycle it
+	 * completes when the monitor serves it (its disk cache), UINT64_MAX when the
+	 * disk must; the engine then says when it completes (vmm_dma_issued).
+	 * Its fragments follow (vmm_dma_fragment). */
 	int (*dma)(struct vmm *x, struct vmm_vcpu *v, unsigned disk, uint64_t sector, uint64_t count,
-		   int write, int *fast);
+		   int write, uint64_t *done_at);
 	/* CPU `cpu` starts running v after another vCPU. */
 	void (*vcpu_switch)(struct vmm *x, struct vmm_vcpu *v, int cpu);
 	/* The guest changed its PTE for (asid, vpn). */
@@ -213,7 +214,10 @@ void vmm_fp_note_shared(struct vmm *x, uint64_t mpn, uint64_t g);
 int vmm_diskcache_new(struct vmm *x, const cfg *c, struct sim_err *err);
 void vmm_diskcache_free(struct vmm *x);
 int vmm_diskcache_request(struct vmm *x, struct vmm_vcpu *v, unsigned disk, uint64_t sector,
-			  uint64_t count, int write, int *fast);
+			  uint64_t count, int write, uint64_t *done_at);
+/* v's last DMA request completes at cycle `done`: blocks it brings into the
+ * disk cache are there from then on. */
+void vmm_dma_issued(struct vmm *x, struct vmm_vcpu *v, uint64_t done);
 /* A fragment [gpa, gpa + len) of v's DMA read into its guest memory (the
  * caller checked it lies in the VM): the device writes those pages, or the
  * monitor maps cached blocks there. */

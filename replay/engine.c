@@ -415,7 +415,7 @@ static int do_sync(struct eng *e, struct vcpu *v, const struct trc_rec *r)
 {
 	switch (r->type) {
 	case TRC_LOCK_ACQ: {
-		struct lock *l = idtab_get(&e->locks, r->id);
+		struct lock *l = idtab_get(&e->sync[v->m.vm].locks, r->id);
 		if (!l)
 			return sim_errf(e->err, SIM_ENOMEM, "out of memory for locks");
 		if (l->owner == 0) {   /* owner stored +1: 0 free */
@@ -431,7 +431,7 @@ static int do_sync(struct eng *e, struct vcpu *v, const struct trc_rec *r)
 		return 1;
 	}
 	case TRC_LOCK_REL: {
-		struct lock *l = idtab_get(&e->locks, r->id);
+		struct lock *l = idtab_get(&e->sync[v->m.vm].locks, r->id);
 		struct vcpu *w;
 		if (!l)
 			return sim_errf(e->err, SIM_ENOMEM, "out of memory for locks");
@@ -449,7 +449,7 @@ static int do_sync(struct eng *e, struct vcpu *v, const struct trc_rec *r)
 		return 0;
 	}
 	case TRC_SEM_WAIT: {
-		struct sem *s = idtab_get(&e->sems, r->id);
+		struct sem *s = idtab_get(&e->sync[v->m.vm].sems, r->id);
 		if (!s)
 			return sim_errf(e->err, SIM_ENOMEM, "out of memory for semaphores");
 		if (s->count + 1 > 0) {   /* count is stored minus 1: zeroed means 1 */
@@ -462,7 +462,7 @@ static int do_sync(struct eng *e, struct vcpu *v, const struct trc_rec *r)
 		return 1;
 	}
 	case TRC_SEM_SIGNAL: {
-		struct sem *s = idtab_get(&e->sems, r->id);
+		struct sem *s = idtab_get(&e->sync[v->m.vm].sems, r->id);
 		struct vcpu *w;
 		if (!s)
 			return sim_errf(e->err, SIM_ENOMEM, "out of memory for semaphores");
@@ -474,9 +474,10 @@ static int do_sync(struct eng *e, struct vcpu *v, const struct trc_rec *r)
 		return 0;
 	}
 	case TRC_DMA_REQ: {
-		struct dma *d = idtab_get(&e->dmas, r->id);
+		struct dma *d = idtab_get(&e->sync[v->m.vm].dmas, r->id);
 		struct vcpu *w;
-		int fast, rc;
+		uint64_t done_at;
+		int rc;
 		if (!d)
 			return sim_errf(e->err, SIM_ENOMEM, "out of memory for DMA requests");
 		if (r->aux >= e->mc.ndisks)
@@ -486,12 +487,13 @@ static int do_sync(struct eng *e, struct vcpu *v, const struct trc_rec *r)
 			return fail_rec(e, v, SIM_EINVAL, "DMA request %u issued twice", r->id);
 		e->res->dma_requests++;
 		rc = at_rec(e, v, e->ops->dma(e->vmm, &v->m, r->aux, r->addr, r->val,
-					     (r->flags & TRC_F_WRITE) != 0, &fast));
+					     (r->flags & TRC_F_WRITE) != 0, &done_at));
 		if (rc)
 			return rc;
 		d->state = 1;
-		d->done = fast ? v->m.clock
-			       : machine_disk_request(e->m, r->aux, r->addr, r->val * 512, v->m.clock);
+		d->done = done_at != UINT64_MAX ? done_at
+				  : machine_disk_request(e->m, r->aux, r->addr, r->val * 512, v->m.clock);
+		vmm_dma_issued(e->vmm, &v->m, d->done);
 		w = waitq_pop(&d->q);
 		if (w) {
 			/* its completion was already waited for */
@@ -503,7 +505,7 @@ static int do_sync(struct eng *e, struct vcpu *v, const struct trc_rec *r)
 		return 0;
 	}
 	case TRC_DMA_DONE: {
-		struct dma *d = idtab_get(&e->dmas, r->id);
+		struct dma *d = idtab_get(&e->sync[v->m.vm].dmas, r->id);
 		if (!d)
 			return sim_errf(e->err, SIM_ENOMEM, "out of memory for DMA requests");
 		if (d->state != 1) {
@@ -519,7 +521,7 @@ static int do_sync(struct eng *e, struct vcpu *v, const struct trc_rec *r)
 	}
 	case TRC_MARKER:
 		if (r->aux == RPL_MARK_SEM_INIT) {
-			struct sem *s = idtab_get(&e->sems, r->id);
+			struct sem *s = idtab_get(&e->sync[v->m.vm].sems, r->id);
 			if (!s)
 				return sim_errf(e->err, SIM_ENOMEM, "out of memory for semaphores");
 			s->count = (int64_t)r->val - 1;   /* stored minus the default 1 */
@@ -797,9 +799,12 @@ static void eng_free(struct eng *e)
 		e->sched->destroy(e->sched_st);
 	vmm_free(e->vmm);
 	gpt_free(&e->gpt);
-	idtab_free(&e->locks);
-	idtab_free(&e->sems);
-	idtab_free(&e->dmas);
+	for (int k = 0; e->sync && k < e->nvms; k++) {
+		idtab_free(&e->sync[k].locks);
+		idtab_free(&e->sync[k].sems);
+		idtab_free(&e->sync[k].dmas);
+	}
+	sim_free(e->sync);
 	sim_free(e->v);
 	sim_free(e->vp);
 	sim_free(e->vm_vcpus);
@@ -941,9 +946,13 @@ static int setup(struct eng *e, const cfg *c, struct sim_err *err)
 	e->vp = sim_calloc((size_t)e->nvcpus, sizeof *e->vp);
 	e->cpu_last_vcpu = sim_malloc((size_t)e->ncpus * sizeof *e->cpu_last_vcpu);
 	if (!e->v || !e->vp || !e->cpu_last_vcpu ||
-	    gpt_init(&e->gpt) || idtab_init(&e->locks, sizeof(struct lock)) ||
-	    idtab_init(&e->sems, sizeof(struct sem)) || idtab_init(&e->dmas, sizeof(struct dma)))
+	    gpt_init(&e->gpt) || !(e->sync = sim_calloc((size_t)e->nvms, sizeof *e->sync)))
 		return sim_errf(err, SIM_ENOMEM, "out of memory setting up the replay");
+	for (int k = 0; k < e->nvms; k++)
+		if (idtab_init(&e->sync[k].locks, sizeof(struct lock)) ||
+		    idtab_init(&e->sync[k].sems, sizeof(struct sem)) ||
+		    idtab_init(&e->sync[k].dmas, sizeof(struct dma)))
+			return sim_errf(err, SIM_ENOMEM, "out of memory setting up the replay");
 	for (int i = 0; i < e->ncpus; i++)
 		e->cpu_last_vcpu[i] = -1;
 	for (int i = 0; i < e->nvcpus; i++) {

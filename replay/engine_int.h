@@ -14,12 +14,6 @@
 #include "replay/gpt.h"
 #include "replay/replay.h"
 
-/* TRC_MARKER aux values with a meaning to the engine. */
-enum {
-	RPL_MARK_USER = 0,       /* free for users: ignored */
-	RPL_MARK_SEM_INIT = 1,   /* id = semaphore, val = its initial count */
-	RPL_MARK_PHASE = 2,      /* id = phase number: ignored by the engine */
-};
 
 
 #define KSEG0_MASK 0x1fffffffull
@@ -78,7 +72,7 @@ struct eng {
 	struct vmm_vcpu **vp;        /* [nvcpus] &v[i].m, for the monitor */
 	int *cpu_last_vcpu;          /* [ncpus] the vCPU a CPU ran last, -1 none */
 	struct gpt gpt;
-	struct idtab locks, sems, dmas;
+	struct vmsync { struct idtab locks, sems, dmas; } *sync;   /* [nvms]: ids are per VM */
 	unsigned pshift;
 	uint64_t pmask;
 	uint64_t quantum;

@@ -16,6 +16,13 @@
 #include "monitor/footprint.h"
 #include "traces/record.h"
 
+/* TRC_MARKER aux values with a meaning to the engine. */
+enum {
+	RPL_MARK_USER = 0,       /* free for users: ignored */
+	RPL_MARK_SEM_INIT = 1,   /* id = semaphore, val = its initial count */
+	RPL_MARK_PHASE = 2,      /* id = phase number (1: the boot is over): ignored by the engine */
+};
+
 /* Modes (section 3 of DESIGN). */
 enum rpl_mode { RPL_NATIVE, RPL_DISCO, RPL_UMA, RPL_NMODES };
 const char *rpl_mode_name(int mode);

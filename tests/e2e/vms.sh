@@ -37,7 +37,7 @@ cp "$T/out" "$T/two.json"
 # Footprint: VM 0 allocates page 0x10 as kernel text and 0x11 as user data,
 # VM 1 page 0x10 as kernel text and 0x20 as buffer cache, then frees 0x20;
 # both touch their page 0x10.  4 KB pages.  V and M alike (nothing shared):
-# kernel text 8 KB, user 4 KB, the two page-table pages unlabelled (touched,
+# kernel text 8 KB, user 4 KB, the two page-table pages other (touched,
 # never allocated), buffer cache 0 (freed); M adds the monitor's own.
 cat >"$T/fp.txt" <<'TXT'
 .streams 2
@@ -69,7 +69,7 @@ import json, sys
 d = json.load(open(sys.argv[1]))
 v, m = d["footprint"]["V"], d["footprint"]["M"]
 K = 4096
-want = {"kernel_text": 2 * K, "kernel_data": 0, "buffer_cache": 0, "user": K, "unlabelled": 2 * K,
+want = {"kernel_text": 2 * K, "kernel_data": 0, "buffer_cache": 0, "user": K, "other": 2 * K,
         "disco": 0}
 assert v == want, v
 assert {k: m[k] for k in want if k != "disco"} == {k: want[k] for k in want if k != "disco"}, m
