@@ -17,7 +17,7 @@ struct an_fig_opts {
 	const char *outdir;
 	const cfg *base;       /* every parameter at its default, plus the user's --set */
 	FILE *log;             /* one line per step (NULL: quiet) */
-	const char *only;      /* comma-separated: fig6, table2, table3, fig9, synthetic; NULL: all */
+	const char *only;      /* comma-separated: fig6, table2, table3, fig7, fig9, synthetic; NULL: all */
 };
 
 /* Is reproduction `key` selected by o->only?  an_figures_check_only tells

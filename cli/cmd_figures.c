@@ -18,7 +18,7 @@ static const char usage[] =
 	"table says which figures are reproduced and what the others still need.\n"
 	"\n"
 	"  -o DIR       output folder (default: out)\n"
-	"  --only LIST  some of fig6,table2,table3,fig9,synthetic (default: all)\n";
+	"  --only LIST  some of fig6,table2,table3,fig7,fig9,synthetic (default: all)\n";
 
 int cmd_figures(int argc, char **argv)
 {

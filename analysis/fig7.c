@@ -1,0 +1,238 @@
+/*
+ * Figure 7: memory footprint (paper 5.3).  Eight Pmake copies (one per
+ * vCPU, each on its own disk, all using the same binaries and system input
+ * files on the copy-on-write root disk) on 8 CPUs and 256 MB: natively under
+ * one IRIX on 8 CPUs ("IRIX"), and under the monitor on 1, 2, 4 and 8 VMs
+ * with an equal share of the machine each, the Disco-aware HAL, and
+ * copy-on-write disks.  Each guest boots first: it reads its kernel image,
+ * binaries and read-shared file from the root disk by DMA, which is what the
+ * monitor can share between VMs.  V is what the VMs would need without
+ * sharing, M the machine memory with it, each at the end of the run.
+ *
+ * The paper's categories: IRIX text = kernel text; buffer cache = the file
+ * system buffer cache (the binaries' text is in it); IRIX data = kernel data
+ * and everything else IRIX holds (user pages, pages it freed but holds);
+ * Disco = the monitor's own memory.
+ */
+#include "analysis/fig7.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "analysis/plot.h"
+#include "analysis/results.h"
+#include "capture/capture.h"
+
+static const char *const ids[AN_F7_RUNS] = { "irix", "1vm", "2vm", "4vm", "8vm" };
+static const char *const names[AN_F7_RUNS] = { "IRIX", "1VM", "2VMs", "4VMs", "8VMs" };
+static const int nvms[AN_F7_RUNS] = { 1, 1, 2, 4, 8 };
+
+#define MB (1024.0 * 1024.0)
+
+static int capture_one(const struct an_fig_opts *o, int k, struct rpl_results *res, cfg **out,
+		       struct sim_err *err)
+{
+	char sc[64], vms[16];
+	int disco = k != AN_F7_IRIX;
+	cfg *c = NULL;
+	int rc = cfg_copy(&c, o->base, err);
+	snprintf(sc, sizeof sc, "%g", (o->full ? 0.5 : 0.05) * cfg_real(o->base, "capture.scale"));
+	snprintf(vms, sizeof vms, "%d", nvms[k]);
+	if (!rc)
+		rc = cfg_load(c, "flash8", err);
+	if (!rc)
+		rc = cap_load_workload(c, "pmake", err);
+	const char *sets[][2] = {
+		{ "capture.cpus", "8" }, { "machine.cpus", "8" }, { "capture.vms", vms },
+		{ "capture.scale", sc }, { "capture.os.boot", "on" }, { "capture.os.disks", "per-copy" },
+		{ "vm.disks.cow", "0" }, { "capture.mode", disco ? "disco" : "native" },
+		{ "capture.hal", disco ? "disco" : "plain" },
+		/* 5.4: IRIX's round-robin layout; Disco's real one, nothing moving */
+		{ "policy.placement", disco ? "consecutive" : "round-robin" },
+		{ "policy.migration", "none" },
+	};
+	for (size_t i = 0; i < sizeof sets / sizeof sets[0] && !rc; i++)
+		rc = cfg_set(c, sets[i][0], sets[i][1], "figures", err);
+	if (!rc)
+		rc = cap_run(c, cap_guest_of(c), NULL, res, NULL, NULL, err);
+	if (rc) {
+		cfg_free(c);
+		return rc;
+	}
+	*out = c;
+	return SIM_OK;
+}
+
+int an_fig7_run(const struct an_fig_opts *o, struct an_fig7 *f, struct sim_err *err)
+{
+	char h5[4096], png[4096];
+	const struct rpl_results *runs[AN_F7_RUNS];
+	cfg *cs[AN_F7_RUNS] = { 0 };
+	an_file *file = NULL;
+	int rc = SIM_OK;
+
+	memset(f, 0, sizeof *f);
+	snprintf(h5, sizeof h5, "%s/fig7.h5", o->outdir);
+	snprintf(png, sizeof png, "%s/fig7.png", o->outdir);
+	for (int k = 0; k < AN_F7_RUNS && !rc; k++) {
+		if (o->log)
+			fprintf(o->log, "figures: Figure 7, %s: eight pmake copies, capturing\n", names[k]);
+		rc = capture_one(o, k, &f->r[k], &cs[k], err);
+		if (rc)
+			sim_err_prefix(err, "Figure 7, %s", names[k]);
+	}
+	if (rc)
+		goto out;
+	f->ok = 1;
+	rc = an_open(&file, h5, AN_CREATE, err);
+	for (int k = 0; k < AN_F7_RUNS && !rc; k++)
+		rc = an_add_run(file, ids[k], cs[k], &f->r[k], "", err);
+	if (rc) {
+		an_abort(file);
+		goto out;
+	}
+	if ((rc = an_close(file, err)))
+		goto out;
+	for (int k = 0; k < AN_F7_RUNS; k++)
+		runs[k] = &f->r[k];
+	rc = an_plot_footprint(png, runs, names, AN_F7_RUNS,
+			       "Figure 7: memory footprint of eight Pmake copies", err);
+	if (rc == SIM_ENOTSUP) {
+		snprintf(f->note, sizeof f->note, "not drawn: %s", err->msg);
+		rc = SIM_OK;
+	}
+out:
+	for (int k = 0; k < AN_F7_RUNS; k++)
+		cfg_free(cs[k]);
+	return rc;
+}
+
+void an_fig7_free(struct an_fig7 *f)
+{
+	for (int k = 0; k < AN_F7_RUNS; k++)
+		rpl_results_free(&f->r[k]);
+}
+
+/* The paper's four categories, in MB, of V (vm 0) or M (vm 1). */
+enum { P_DATA, P_TEXT, P_BC, P_DISCO, P_N };
+static const char *const pcat[P_N] = { "irix_data", "irix_text", "buffer_cache", "disco" };
+
+static void paper_cats(const struct rpl_results *r, int m, double out[P_N])
+{
+	const uint64_t *x = m ? r->footprint.m : r->footprint.v;
+	out[P_DATA] = (double)(x[FP_KERNEL_DATA] + x[FP_USER] + x[FP_OTHER]) / MB;
+	out[P_TEXT] = (double)x[FP_KERNEL_TEXT] / MB;
+	out[P_BC] = (double)x[FP_BUFFER_CACHE] / MB;
+	out[P_DISCO] = (double)x[FP_DISCO] / MB;
+}
+
+static double total(const double c[P_N]) { return c[0] + c[1] + c[2] + c[3]; }
+
+/* The statements of 5.3 the model is held to (bands: the fidelity review's B5). */
+struct check { const char *claim; char model[160]; int holds; };
+
+static int checks(const struct an_fig7 *f, struct check *c)
+{
+	double m[AN_F7_RUNS][P_N], v[AN_F7_RUNS][P_N];
+	int n = 0, rising = 1;
+	for (int k = 0; k < AN_F7_RUNS; k++) {
+		paper_cats(&f->r[k], 0, v[k]);
+		paper_cats(&f->r[k], 1, m[k]);
+	}
+	c[n].claim = "the eight copies of IRIX data take less than 20 MB (8VMs, M)";
+	snprintf(c[n].model, sizeof c[n].model, "%.1f MB", m[AN_F7_8VM][P_DATA]);
+	c[n++].holds = m[AN_F7_8VM][P_DATA] < 20;
+	for (int k = AN_F7_2VM; k <= AN_F7_8VM; k++)
+		rising &= m[k][P_DATA] > m[k - 1][P_DATA];
+	c[n].claim = "IRIX data grows with the number of VMs (M)";
+	snprintf(c[n].model, sizeof c[n].model, "%.1f, %.1f, %.1f, %.1f MB", m[AN_F7_1VM][P_DATA],
+		 m[AN_F7_2VM][P_DATA], m[AN_F7_4VM][P_DATA], m[AN_F7_8VM][P_DATA]);
+	c[n++].holds = rising;
+	c[n].claim = "IRIX text is kept once in M whatever the number of VMs (8VMs / 1VM within 1.1)";
+	snprintf(c[n].model, sizeof c[n].model, "%.2f MB vs %.2f MB; V %.1f MB", m[AN_F7_8VM][P_TEXT],
+		 m[AN_F7_1VM][P_TEXT], v[AN_F7_8VM][P_TEXT]);
+	c[n++].holds = m[AN_F7_1VM][P_TEXT] > 0 && m[AN_F7_8VM][P_TEXT] <= 1.1 * m[AN_F7_1VM][P_TEXT];
+	c[n].claim = "the buffer cache is kept once in M (kVMs / 1VM within 0.8-1.25)";
+	{
+		double lo = 1e9, hi = 0;
+		for (int k = AN_F7_2VM; k <= AN_F7_8VM; k++) {
+			double q = m[AN_F7_1VM][P_BC] > 0 ? m[k][P_BC] / m[AN_F7_1VM][P_BC] : 0;
+			lo = q < lo ? q : lo;
+			hi = q > hi ? q : hi;
+		}
+		snprintf(c[n].model, sizeof c[n].model, "%.2f-%.2f (V grows to %.1f MB)", lo, hi,
+			 v[AN_F7_8VM][P_BC]);
+		c[n++].holds = lo >= 0.8 && hi <= 1.25;
+	}
+	c[n].claim = "the footprint is not substantially larger than IRIX's: M(8VMs) - M(IRIX) "
+		     "within the growth of IRIX data plus Disco plus 10%";
+	snprintf(c[n].model, sizeof c[n].model, "%.1f MB more (IRIX data +%.1f, Disco %.1f)",
+		 total(m[AN_F7_8VM]) - total(m[AN_F7_IRIX]), m[AN_F7_8VM][P_DATA] - m[AN_F7_IRIX][P_DATA],
+		 m[AN_F7_8VM][P_DISCO]);
+	c[n++].holds = total(m[AN_F7_8VM]) - total(m[AN_F7_IRIX]) <=
+		       (m[AN_F7_8VM][P_DATA] - m[AN_F7_IRIX][P_DATA]) + m[AN_F7_8VM][P_DISCO] +
+			       0.1 * total(m[AN_F7_IRIX]);
+	return n;
+}
+
+int an_fig7_holds(const struct an_fig7 *f)
+{
+	struct check c[8];
+	int n;
+	if (!f->ok)
+		return 0;
+	n = checks(f, c);
+	for (int i = 0; i < n; i++)
+		if (!c[i].holds)
+			return 0;
+	return 1;
+}
+
+void an_fig7_report(FILE *md, const struct an_fig7 *f, an_num_fn num, void *ctx)
+{
+	struct check c[8];
+	int n;
+	char id[128];
+
+	if (!f->ok)
+		return;
+	fprintf(md, "## Figure 7: memory footprint (5.3)\n\n"
+		    "Eight Pmake copies, one per vCPU, each reading and writing its own disk, all "
+		    "using the same binaries and system input files from the copy-on-write root "
+		    "disk; 8 CPUs, 256 MB.  IRIX: one IRIX on 8 CPUs, natively; kVMs: k VMs of "
+		    "8/k vCPUs and 256/k MB each under the monitor, Disco-aware HAL.  Each guest "
+		    "boots first (kernel image, binaries and read-shared file read by DMA).  "
+		    "V: the guest pages that hold memory, summed over VMs (no sharing); M: machine "
+		    "memory, shared pages once, and the monitor's own.  MB at the end of the run.  "
+		    "The 8VMs/NFS bar needs the virtual subnet, which the model does not have yet.\n\n");
+	fprintf(md, "| config | V | M | IRIX data V / M | IRIX text V / M | buffer cache V / M | "
+		    "Disco | blocks shared |\n|---|---|---|---|---|---|---|---|\n");
+	for (int k = 0; k < AN_F7_RUNS; k++) {
+		double v[P_N], m[P_N];
+		paper_cats(&f->r[k], 0, v);
+		paper_cats(&f->r[k], 1, m);
+		fprintf(md, "| %s | %.1f | %.1f | %.1f / %.1f | %.1f / %.1f | %.1f / %.1f | %.1f | %llu |\n",
+			names[k], total(v), total(m), v[P_DATA], m[P_DATA], v[P_TEXT], m[P_TEXT], v[P_BC],
+			m[P_BC], m[P_DISCO], (unsigned long long)f->r[k].cow_mapped);
+		snprintf(id, sizeof id, "fig7.%s.M_mb", ids[k]);
+		num(ctx, id, NAN, total(m), "MB");
+		snprintf(id, sizeof id, "fig7.%s.V_mb", ids[k]);
+		num(ctx, id, NAN, total(v), "MB");
+		snprintf(id, sizeof id, "fig7.%s.kernel_data_mb", ids[k]);
+		num(ctx, id, k == AN_F7_8VM ? 20 : NAN, m[P_DATA], k == AN_F7_8VM ? "MB (paper: less than)"
+										   : "MB");
+		for (int p = 0; p < P_N; p++) {
+			snprintf(id, sizeof id, "fig7.%s.M_mb.%s", ids[k], pcat[p]);
+			num(ctx, id, NAN, m[p], "MB");
+			snprintf(id, sizeof id, "fig7.%s.V_mb.%s", ids[k], pcat[p]);
+			num(ctx, id, NAN, v[p], "MB");
+		}
+	}
+	n = checks(f, c);
+	fprintf(md, "\n| the paper says (5.3) | model | holds |\n|---|---|---|\n");
+	for (int i = 0; i < n; i++)
+		fprintf(md, "| %s | %s | %s |\n", c[i].claim, c[i].model, c[i].holds ? "yes" : "**no**");
+	fprintf(md, "\n![Figure 7](fig7.png)\n\n");
+	if (f->note[0])
+		fprintf(md, "Plot: %s\n\n", f->note);
+}

@@ -1,0 +1,32 @@
+/*
+ * Figure 7 of the paper: the memory footprint of eight Pmake copies on
+ * IRIX and on 1, 2, 4 and 8 virtual machines (paper 5.3).
+ */
+#ifndef ANALYSIS_FIG7_H
+#define ANALYSIS_FIG7_H
+
+#include <stdio.h>
+
+#include "analysis/fig9.h"
+#include "analysis/figures.h"
+#include "replay/replay.h"
+
+enum { AN_F7_IRIX, AN_F7_1VM, AN_F7_2VM, AN_F7_4VM, AN_F7_8VM, AN_F7_RUNS };
+
+struct an_fig7 {
+	int ok;
+	struct rpl_results r[AN_F7_RUNS];
+	char note[512];          /* the plot not drawn, and why */
+};
+
+/* Capture each configuration (no trace is written: the footprint is the
+ * capture's own, which a replay of its trace reproduces), write
+ * DIR/fig7.{h5,png}. */
+int an_fig7_run(const struct an_fig_opts *o, struct an_fig7 *f, struct sim_err *err);
+/* The report's section, and each number through num. */
+void an_fig7_report(FILE *md, const struct an_fig7 *f, an_num_fn num, void *ctx);
+/* Whether every statement of the paper the section checks holds. */
+int an_fig7_holds(const struct an_fig7 *f);
+void an_fig7_free(struct an_fig7 *f);
+
+#endif
