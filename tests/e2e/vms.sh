@@ -167,6 +167,45 @@ has "$T/err" "names the VMs, the disk and the rule" 'VM 1 uses disk 1, a private
 run "cow disk not on the machine" 2 "$DISCO" replay "$T/cow.dtr" --mode disco --set vm.disks.cow=0,99
 has "$T/err" "names the disk" "vm.disks.cow = 0,99: '99' is not a disk"
 
+# A captured IRIX pmake on 2 VMs of 2 vCPUs, booting from the shared root
+# disk: capture == replay, same seed same bytes, and without sharing M = V
+# but for the monitor's own memory.
+pm() {
+	"$DISCO" capture pmake -o "$1" --cpus 4 --set machine.cpus=4 --scale 0.02 --mode disco \
+		--hal disco --set capture.vms=2 --set capture.os.boot=on --set capture.os.disks=per-copy \
+		--set vm.disks.cow=0 --format json
+}
+run "capture 2 VMs" 0 pm "$T/pm.dtr"
+cp "$T/out" "$T/pmc.json"
+run "capture 2 VMs again" 0 pm "$T/pm2.dtr"
+run "same seed, same bytes" 0 cmp "$T/pm.dtr" "$T/pm2.dtr"
+run "replay 2 VMs" 0 "$DISCO" replay "$T/pm.dtr" --format json
+cp "$T/out" "$T/pmr.json"
+run "capture == replay with 2 VMs" 0 "$PY" -c '
+import json, sys
+a, b = (json.load(open(p)) for p in sys.argv[1:3])
+for d in (a, b):
+    d.pop("wall_seconds"); d.pop("mrefs_per_second")
+assert a == b, [k for k in a if a[k] != b.get(k)]
+assert a["nvms"] == 2 and a["cow_mapped"] > 0 and a["mode"] == "disco", a["nvms"]
+v, m = a["footprint"]["V"], a["footprint"]["M"]
+assert m["kernel_text"] * 2 == v["kernel_text"], (v, m)   # one copy for two VMs
+' "$T/pmc.json" "$T/pmr.json"
+run "replay 2 VMs, cowdisk off" 0 "$DISCO" replay "$T/pm.dtr" --set policy.cowdisk=off --format json
+cp "$T/out" "$T/pmo.json"
+run "without sharing M = V but the monitor" 0 "$PY" -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+v, m = d["footprint"]["V"], d["footprint"]["M"]
+assert all(v[k] == m[k] for k in v if k != "disco"), (v, m)
+assert d["cow_mapped"] == 0 and m["disco"] > 0
+' "$T/pmo.json"
+run "uneven VMs" 2 "$DISCO" capture pmake -o "$T/x.dtr" --cpus 4 --set machine.cpus=4 --set capture.vms=3
+has "$T/err" "says why" 'capture.vms = 3 does not divide capture.cpus = 4'
+run "a 32-bit guest with 4 GB" 2 "$DISCO" capture pmake -o "$T/x.dtr" --set vm.mem.size=4G \
+	--set machine.mem.size=8G
+has "$T/err" "names the limit" 'IRIX 5.3 is a 32-bit kernel'
+
 run "several VMs natively" 2 "$DISCO" replay "$T/two.dtr"
 has "$T/err" "names the rule" 'replays under the monitor only'
 run "VM map against the streams" 2 "$DISCO" replay "$T/two.dtr" --mode disco --set vm.vcpus=1,2
