@@ -17,6 +17,7 @@
 
 #define TRC_MAX_STREAMS 1024
 #define TRC_MAX_CHUNK   (16u << 20)     /* largest raw chunk a reader accepts */
+#define TRC_MAX_NEST    8               /* deepest svc.begin nesting a reader accepts, per stream */
 
 typedef struct trc_writer trc_writer;
 typedef struct trc_reader trc_reader;

@@ -24,11 +24,12 @@ static void recset_random(struct recset *rs, uint64_t seed, size_t per_stream)
 {
 	uint64_t s = seed;
 	for (int k = 0; k < NS; k++) {
+		unsigned nest = 0;
 		rs->r[k] = malloc(per_stream * sizeof(struct trc_rec));
 		rs->n[k] = per_stream;
 		for (size_t i = 0; i < per_stream; i++)
 			/* every type in turn first, then random ones */
-			rs->r[k][i] = gen_rec(&s, i < TRC_NTYPES - 1 ? (unsigned)(i + 1) : 0);
+			rs->r[k][i] = gen_rec_nest(&s, i < TRC_NTYPES - 1 ? (unsigned)(i + 1) : 0, &nest);
 	}
 }
 
