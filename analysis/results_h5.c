@@ -11,13 +11,15 @@
  * Invariants:
  *  (1) a group visible under its own name is complete: runs are written under
  *      ".partial-NAME" and renamed by H5Lmove once every dataset is written;
- *  (2) a file created by AN_CREATE appears at its path only complete: it is
- *      written to PATH.tmp-PID and renamed by an_close;
+ *  (2) a file appears at its path, or changes, only complete: the file is
+ *      built in memory (HDF5's core driver) and an_close writes its image
+ *      through base/outfile.h (temporary file, fsync, rename), so a failed
+ *      write (disk full) leaves the old file as it was;
  *  (3) HDF5's automatic error printing is off in every entry point: errors
  *      reach the caller as a struct sim_err naming the file, never stderr.
  *
  * States of an an_file: an_open -> open (an_add_run any number of times) ->
- * an_close (flush, close, rename if created) or an_abort (close, unlink tmp).
+ * an_close (write the image unless a run failed) or an_abort (discard).
  */
 #include <errno.h>
 #include <math.h>
@@ -33,6 +35,7 @@
 #include "analysis/h5util.h"
 #include "analysis/results.h"
 #include "base/mem.h"
+#include "base/outfile.h"
 
 #define MAX_CPUS (1 << 16)        /* bound on a file's CPU count before allocating */
 #define NSVC_ROWS (TRC_NSERVICES - 1)
@@ -43,7 +46,6 @@ struct an_file {
 	hid_t fid;
 	int mode;
 	char *path;       /* final path */
-	char *tmp;        /* temporary path (AN_CREATE), else NULL */
 	int failed;       /* first error code of the session */
 	struct sim_err first;
 };
@@ -318,13 +320,12 @@ static int valid_group(const char *g, struct sim_err *err)
 
 static hid_t create_file(const char *path)
 {
-	hid_t fcpl = H5Pcreate(H5P_FILE_CREATE), fapl = H5Pcreate(H5P_FILE_ACCESS), fid = -1;
+	hid_t fcpl = H5Pcreate(H5P_FILE_CREATE), fapl = an_h5_fapl_mem(), fid = -1;
 	int version = AN_RESULTS_VERSION;
 	if (fcpl < 0 || fapl < 0)
 		goto out;
 	/* creation order: runs list in the order written; v1.8 format: dense attribute storage */
-	if (H5Pset_link_creation_order(fcpl, H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED) < 0 ||
-	    H5Pset_libver_bounds(fapl, H5F_LIBVER_V18, H5F_LIBVER_LATEST) < 0)
+	if (H5Pset_link_creation_order(fcpl, H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED) < 0)
 		goto out;
 	fid = H5Fcreate(path, H5F_ACC_TRUNC, fcpl, fapl);
 	if (fid >= 0 && (attr_scalar(fid, "disco_results_version", H5T_STD_I32LE, H5T_NATIVE_INT,
@@ -372,6 +373,8 @@ static int check_file(const char *path, struct sim_err *err)
 int an_open(an_file **out, const char *path, int mode, struct sim_err *err)
 {
 	an_file *f;
+	sim_out *probe;
+	hid_t fapl;
 	int rc;
 
 	an_h5_quiet();
@@ -380,27 +383,33 @@ int an_open(an_file **out, const char *path, int mode, struct sim_err *err)
 		return sim_errf(err, SIM_EINTERNAL, "an_open: bad mode %d", mode);
 	if (mode == AN_APPEND && access(path, F_OK) != 0)
 		mode = AN_CREATE;
+	/* refuse an unwritable target (a folder, a FIFO, no permission) before
+	 * the caller does any work */
+	if (mode == AN_CREATE) {
+		if ((rc = sim_out_open(&probe, path, err)) != SIM_OK)
+			return rc;
+		sim_out_abort(probe);
+	}
 	f = sim_calloc(1, sizeof *f);
 	if (!f || !(f->path = sim_strdup(path)))
 		goto out_nomem;
 	f->mode = mode;
 	f->fid = -1;
 	if (mode == AN_CREATE) {
-		size_t n = strlen(path) + 32;
-		if (!(f->tmp = sim_malloc(n)))
-			goto out_nomem;
-		snprintf(f->tmp, n, "%s.tmp-%ld", path, (long)getpid());
-		f->fid = create_file(f->tmp);
+		f->fid = create_file(path);
 		if (f->fid < 0) {
-			rc = sim_errf(err, SIM_EIO, "%s: cannot create the results file", f->tmp);
+			rc = sim_errf(err, SIM_EIO, "%s: cannot create the results file (out of memory?)", path);
 			goto out_free;
 		}
 	} else {
 		if ((rc = check_file(path, err)) != SIM_OK)
 			goto out_free;
-		f->fid = H5Fopen(path, H5F_ACC_RDWR, H5P_DEFAULT);
+		if ((fapl = an_h5_fapl_mem()) >= 0) {
+			f->fid = H5Fopen(path, H5F_ACC_RDWR, fapl);
+			H5Pclose(fapl);
+		}
 		if (f->fid < 0) {
-			rc = sim_errf(err, SIM_EIO, "%s: cannot open the results file for writing", path);
+			rc = sim_errf(err, SIM_ECORRUPT, "%s: cannot open as HDF5 (damaged?)", path);
 			goto out_free;
 		}
 		if ((rc = check_version(f->fid, path, err)) != SIM_OK)
@@ -414,9 +423,6 @@ out_free:
 	if (f) {
 		if (f->fid >= 0)
 			H5Fclose(f->fid);
-		if (f->tmp)
-			unlink(f->tmp);
-		sim_free(f->tmp);
 		sim_free(f->path);
 		sim_free(f);
 	}
@@ -454,14 +460,12 @@ int an_add_run(an_file *f, const char *group, const cfg *c, const struct rpl_res
 	if (write_run(g, c, r, trace_path) < 0) {
 		H5Gclose(g);
 		H5Ldelete(f->fid, partial, H5P_DEFAULT);
-		rc = sim_errf(err, SIM_EIO, "%s: writing run '%s' failed (disk full? out of memory?)",
-			      f->path, group);
+		rc = sim_errf(err, SIM_EIO, "%s: writing run '%s' failed (out of memory?)", f->path, group);
 		goto out_fail;
 	}
 	H5Gclose(g);
 	/* keeps (1) */
-	if (H5Lmove(f->fid, partial, f->fid, group, H5P_DEFAULT, H5P_DEFAULT) < 0 ||
-	    H5Fflush(f->fid, H5F_SCOPE_GLOBAL) < 0) {
+	if (H5Lmove(f->fid, partial, f->fid, group, H5P_DEFAULT, H5P_DEFAULT) < 0) {
 		rc = sim_errf(err, SIM_EIO, "%s: cannot complete run '%s'", f->path, group);
 		goto out_fail;
 	}
@@ -476,30 +480,23 @@ out_fail:
 
 static void free_file(an_file *f)
 {
-	sim_free(f->tmp);
 	sim_free(f->path);
 	sim_free(f);
 }
 
 int an_close(an_file *f, struct sim_err *err)
 {
-	int rc = SIM_OK;
+	int rc;
 	if (!f)
 		return SIM_OK;
 	an_h5_quiet();
-	if (H5Fclose(f->fid) < 0 && !f->failed)
-		rc = sim_errf(err, SIM_EIO, "%s: closing the results file failed", f->tmp ? f->tmp : f->path);
 	if (f->failed) {
+		H5Fclose(f->fid);
 		if (err)
 			*err = f->first;
 		rc = f->failed;
-	}
-	if (f->tmp) {
-		if (rc == SIM_OK && rename(f->tmp, f->path) != 0)   /* keeps (2) */
-			rc = sim_errf(err, SIM_EIO, "%s: cannot rename into place: %s", f->path, strerror(errno));
-		if (rc != SIM_OK)
-			unlink(f->tmp);
-	}
+	} else
+		rc = an_h5_commit(f->fid, f->path, err);   /* keeps (2) */
 	free_file(f);
 	return rc;
 }
@@ -510,8 +507,6 @@ void an_abort(an_file *f)
 		return;
 	an_h5_quiet();
 	H5Fclose(f->fid);
-	if (f->tmp)
-		unlink(f->tmp);
 	free_file(f);
 }
 

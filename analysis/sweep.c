@@ -217,16 +217,31 @@ static int ensure_file(const char *path, struct sim_err *err)
 
 static int open_rw(const char *path, hid_t *fid, struct sim_err *err)
 {
+	hid_t fapl;
 	int rc;
 	an_h5_quiet();
 	if ((rc = ensure_file(path, err)) != SIM_OK)
 		return rc;
 	if (H5Fis_hdf5(path) <= 0)
 		return sim_errf(err, SIM_ECORRUPT, "%s: not an HDF5 results file", path);
-	*fid = H5Fopen(path, H5F_ACC_RDWR, H5P_DEFAULT);
+	if ((fapl = an_h5_fapl_mem()) < 0)
+		return sim_errf(err, SIM_ENOMEM, "%s: out of memory", path);
+	*fid = H5Fopen(path, H5F_ACC_RDWR, fapl);   /* in memory: written by close_rw */
+	H5Pclose(fapl);
 	if (*fid < 0)
-		return sim_errf(err, SIM_EIO, "%s: cannot open the results file for writing", path);
+		return sim_errf(err, SIM_ECORRUPT, "%s: cannot open as HDF5 (damaged?)", path);
 	return SIM_OK;
+}
+
+/* Close a file from open_rw, writing it back (whole, atomically) if rc is
+ * SIM_OK; returns rc or the write's failure. */
+static int close_rw(hid_t fid, const char *path, int rc, struct sim_err *err)
+{
+	if (rc != SIM_OK) {
+		H5Fclose(fid);
+		return rc;
+	}
+	return an_h5_commit(fid, path, err);
 }
 
 int an_sweep_note_vary(const char *path, const char *const *names, int n, struct sim_err *err)
@@ -237,12 +252,10 @@ int an_sweep_note_vary(const char *path, const char *const *names, int n, struct
 	if ((rc = open_rw(path, &fid, err)) != SIM_OK)
 		return rc;
 	if (read_vary(fid, &have, &nhave) < 0 || union_names(&have, &nhave, (char *const *)names, n) < 0 ||
-	    write_vary(fid, have, nhave) < 0 || H5Fflush(fid, H5F_SCOPE_GLOBAL) < 0)
+	    write_vary(fid, have, nhave) < 0)
 		rc = sim_errf(err, SIM_EIO, "%s: cannot record the varied parameters", path);
 	free_names(have, nhave);
-	if (H5Fclose(fid) < 0 && rc == SIM_OK)
-		rc = sim_errf(err, SIM_EIO, "%s: closing the results file failed", path);
-	return rc;
+	return close_rw(fid, path, rc, err);
 }
 
 /* ---------- Building the table from the runs ---------- */
@@ -766,9 +779,8 @@ int an_sweep_table_write(const char *path, const cfg *proto, int *nrows, struct 
 		return rc;
 	}
 	if (write_table(fid, &t) < 0)
-		rc = sim_errf(err, SIM_EIO, "%s: writing the sweep table failed (disk full?)", path);
-	if (H5Fclose(fid) < 0 && rc == SIM_OK)
-		rc = sim_errf(err, SIM_EIO, "%s: closing the results file failed", path);
+		rc = sim_errf(err, SIM_EIO, "%s: writing the sweep table failed (out of memory?)", path);
+	rc = close_rw(fid, path, rc, err);
 	if (nrows)
 		*nrows = t.nrows;
 	an_table_free(&t);
@@ -935,7 +947,10 @@ int an_sweep_merge(const char *out, const char *const *in, int nin, const cfg *p
 			if ((rc = cfg_copy(&c, proto, err)) == SIM_OK &&
 			    (rc = cfg_parse_text(c, config, strlen(config), in[i], err)) == SIM_OK) {
 				an_file *f;
-				H5Fclose(ofid);
+				if ((rc = close_rw(ofid, out, SIM_OK, err)) != SIM_OK) {
+					ofid = -1;
+					goto next;
+				}
 				ofid = -1;
 				if ((rc = an_open(&f, out, AN_APPEND, err)) == SIM_OK) {
 					rc = an_add_run(f, names[k], c, &r, trace, err);
@@ -944,11 +959,12 @@ int an_sweep_merge(const char *out, const char *const *in, int nin, const cfg *p
 					else
 						an_close(f, NULL);
 				}
-				if (rc == SIM_OK && (ofid = H5Fopen(out, H5F_ACC_RDWR, H5P_DEFAULT)) < 0)
-					rc = sim_errf(err, SIM_EIO, "%s: cannot reopen the results file", out);
+				if (rc == SIM_OK)
+					rc = open_rw(out, &ofid, err);
 				if (rc == SIM_OK)
 					nadd++;
 			}
+next:
 			cfg_free(c);
 			sim_free(config);
 			sim_free(trace);
@@ -964,8 +980,8 @@ int an_sweep_merge(const char *out, const char *const *in, int nin, const cfg *p
 		H5Fclose(ifid);
 		an_free_names(names, n);
 	}
-	if (ofid >= 0 && H5Fclose(ofid) < 0 && rc == SIM_OK)
-		rc = sim_errf(err, SIM_EIO, "%s: closing the results file failed", out);
+	if (ofid >= 0)
+		rc = close_rw(ofid, out, rc, err);
 	if (added)
 		*added = nadd;
 	if (present)
