@@ -99,6 +99,8 @@ int cmd_replay(int argc, char **argv)
 	if (optind + 1 != argc)
 		return cli_usage_error("replay", optind < argc ? "one trace, please" : "which trace?");
 	path = argv[optind];
+	if (out && cli_check_output(out, path, &err) != SIM_OK)
+		return cli_fail("replay", &err);
 	if ((rc = trc_reader_open(&r, path, &err)) != SIM_OK)
 		return cli_fail("replay", &err);
 	if (trc_reader_info(r)->warning[0])
