@@ -23,6 +23,27 @@ hid_t an_h5_str_type(void)
 	return t;
 }
 
+hid_t an_h5_dcpl(int rank, const hsize_t *dims)
+{
+	hid_t p;
+	for (int i = 0; i < rank; i++)
+		if (dims[i] == 0)
+			return H5P_DEFAULT;
+	if (rank < 1 || (p = H5Pcreate(H5P_DATASET_CREATE)) < 0)
+		return H5P_DEFAULT;
+	if (H5Pset_chunk(p, rank, dims) < 0 || H5Pset_fletcher32(p) < 0) {
+		H5Pclose(p);
+		return H5P_DEFAULT;
+	}
+	return p;
+}
+
+void an_h5_dcpl_close(hid_t dcpl)
+{
+	if (dcpl != H5P_DEFAULT)
+		H5Pclose(dcpl);
+}
+
 hid_t an_h5_fapl_mem(void)
 {
 	hid_t fapl = H5Pcreate(H5P_FILE_ACCESS);

@@ -16,6 +16,13 @@ void an_h5_quiet(void);
 /* A variable-length UTF-8 string type (close it with H5Tclose), or -1. */
 hid_t an_h5_str_type(void);
 
+/* A dataset creation list for a dataset of the given shape stored with
+ * HDF5's Fletcher-32 checksum (as one chunk), which HDF5 verifies on every
+ * read: a flipped bit is an error, not a wrong number.  H5P_DEFAULT (no
+ * checksum) for an empty shape.  Close with an_h5_dcpl_close. */
+hid_t an_h5_dcpl(int rank, const hsize_t *dims);
+void an_h5_dcpl_close(hid_t dcpl);
+
 /* Writing a results file happens in memory, never in place on disk, so a
  * failed write cannot leave it half-updated (nor HDF5 with a half-closed
  * file): an_h5_fapl_mem() is a file access list for HDF5's core driver

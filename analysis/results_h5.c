@@ -124,11 +124,14 @@ static int dset_table(hid_t g, const char *name, size_t rows, size_t cols, const
 		      const char *const *colnames, const char *const *rownames, const char *units)
 {
 	hsize_t dims[2] = { rows, cols };
-	hid_t s = H5Screate_simple(2, dims, NULL), d;
+	hid_t s = H5Screate_simple(2, dims, NULL), d, dcpl = an_h5_dcpl(2, dims);
 	int rc = -1;
-	if (s < 0)
+	if (s < 0) {
+		an_h5_dcpl_close(dcpl);
 		return -1;
-	d = H5Dcreate2(g, name, H5T_STD_U64LE, s, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+	}
+	d = H5Dcreate2(g, name, H5T_STD_U64LE, s, H5P_DEFAULT, dcpl, H5P_DEFAULT);
+	an_h5_dcpl_close(dcpl);
 	if (d >= 0) {
 		rc = 0;
 		if (rows && cols && H5Dwrite(d, H5T_NATIVE_UINT64, H5S_ALL, H5S_ALL, H5P_DEFAULT, data) < 0)
@@ -196,16 +199,18 @@ static int write_counters(hid_t g, const struct rpl_results *r)
 {
 	hsize_t dim = 1;
 	hid_t mt = counters_mtype(), ft = counters_ftype(), s = H5Screate_simple(1, &dim, NULL), d = -1;
+	hid_t dcpl = an_h5_dcpl(1, &dim);
 	int rc = -1;
 	if (mt < 0 || ft < 0 || s < 0)
 		goto out;
-	d = H5Dcreate2(g, "counters", ft, s, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+	d = H5Dcreate2(g, "counters", ft, s, H5P_DEFAULT, dcpl, H5P_DEFAULT);
 	if (d < 0)
 		goto out;
 	if (H5Dwrite(d, mt, H5S_ALL, H5S_ALL, H5P_DEFAULT, r) < 0)
 		goto out;
 	rc = 0;
 out:
+	an_h5_dcpl_close(dcpl);
 	if (d >= 0) H5Dclose(d);
 	if (s >= 0) H5Sclose(s);
 	if (ft >= 0) H5Tclose(ft);
@@ -762,7 +767,8 @@ static int read_table(hid_t g, const char *path, const char *group, const char *
 	if (dims[0] && H5Dread(d, H5T_NATIVE_UINT64, H5S_ALL, H5S_ALL, H5P_DEFAULT, *out) < 0) {
 		sim_free(*out);
 		*out = NULL;
-		rc = sim_errf(err, SIM_ECORRUPT, "%s: run '%s': cannot read dataset '%s'", path, group, name);
+		rc = sim_errf(err, SIM_ECORRUPT, "%s: run '%s': cannot read dataset '%s' (damaged: its "
+			      "checksum does not match?)", path, group, name);
 	}
 out:
 	if (s >= 0) H5Sclose(s);
@@ -794,8 +800,9 @@ static int read_counters(hid_t g, const char *path, const char *group, struct rp
 		goto out;
 	}
 	if (H5Dread(d, mt, H5S_ALL, H5S_ALL, H5P_DEFAULT, tmp) < 0) {
-		rc = sim_errf(err, SIM_ECORRUPT, "%s: run '%s': 'counters' lacks a field or has the "
-			      "wrong types (see RESULTS.md)", path, group);
+		rc = sim_errf(err, SIM_ECORRUPT, "%s: run '%s': cannot read 'counters': damaged (its "
+			      "checksum does not match), or a field is missing or of the wrong type "
+			      "(see RESULTS.md)", path, group);
 		goto out;
 	}
 	for (size_t i = 0; i < NCOUNTER_FIELDS; i++)

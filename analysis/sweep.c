@@ -702,7 +702,7 @@ static int write_table(hid_t fid, const struct an_table *t)
 {
 	size_t *offs = sim_calloc((size_t)t->ncols + 1, sizeof *offs), rowsize;
 	hsize_t dim = (hsize_t)t->nrows;
-	hid_t mt = -1, ft = -1, s = -1, d = -1, st = -1, sa = -1, a = -1;
+	hid_t mt = -1, ft = -1, s = -1, d = -1, st = -1, sa = -1, a = -1, dcpl;
 	const char **units = NULL;
 	char *buf = NULL;
 	int rc = -1;
@@ -732,7 +732,10 @@ static int write_table(hid_t fid, const struct an_table *t)
 		H5Ldelete(fid, ".partial-" TABLE, H5P_DEFAULT);
 	if ((s = H5Screate_simple(1, &dim, NULL)) < 0)
 		goto out;
-	if ((d = H5Dcreate2(fid, ".partial-" TABLE, ft, s, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT)) < 0)
+	dcpl = an_h5_dcpl(1, &dim);
+	d = H5Dcreate2(fid, ".partial-" TABLE, ft, s, H5P_DEFAULT, dcpl, H5P_DEFAULT);
+	an_h5_dcpl_close(dcpl);
+	if (d < 0)
 		goto out;
 	if (t->nrows && H5Dwrite(d, mt, H5S_ALL, H5S_ALL, H5P_DEFAULT, buf) < 0)
 		goto out;

@@ -258,6 +258,38 @@ START_TEST(failed_write_keeps_old_file)
 }
 END_TEST
 
+/* F15: the datasets carry Fletcher-32 checksums; a flipped bit in a
+ * counter is an error on read, not a wrong number. */
+START_TEST(flipped_bit_detected)
+{
+	struct sim_err err = { 0 };
+	struct rpl_results w, r;
+	const char *path = t_path("flip.h5");
+	uint8_t pat[8];
+	uint64_t v;
+	size_t len, at;
+	char *img;
+	cfg *c = mkcfg();
+
+	sample_results(&w, 0);
+	ck_assert_int_eq(an_write_results(path, "run", c, &w, NULL, &err), SIM_OK);
+	img = t_read_file(path, &len);
+	v = w.tlb_misses;
+	for (int i = 0; i < 8; i++)
+		pat[i] = (uint8_t)(v >> (8 * i));
+	for (at = 0; at + 8 <= len && memcmp(img + at, pat, 8); at++)
+		;
+	ck_assert_uint_lt(at + 8, len + 1);   /* found in 'counters' */
+	img[at + 1] ^= 0x10;
+	t_write_file(path, img, len);
+	ck_assert_int_eq(an_read_results(path, NULL, &r, NULL, NULL, &err), SIM_ECORRUPT);
+	ck_assert_ptr_nonnull(strstr(err.msg, "checksum"));
+	free(img);
+	sample_free(&w);
+	cfg_free(c);
+}
+END_TEST
+
 START_TEST(bad_files)
 {
 	struct rpl_results w, r;
@@ -500,6 +532,7 @@ Suite *make_suite(void)
 	tcase_add_test(t, append_and_list);
 	tcase_add_test(t, abort_keeps_old_file);
 	tcase_add_test(t, failed_write_keeps_old_file);
+	tcase_add_test(t, flipped_bit_detected);
 	tcase_add_test(t, bad_files);
 	tcase_add_test(t, out_of_memory);
 	suite_add_tcase(s, t);
