@@ -555,8 +555,14 @@ int trc_next_block(trc_reader *r, uint32_t stream, const struct trc_rec **recs, 
 	if (stream >= r->info.nstreams)
 		return sim_errf(err, SIM_EINVAL, "%s: stream %u: the trace has %u streams", r->name, stream,
 				r->info.nstreams);
-	if (r->cursor[stream] == r->count[stream])
+	if (r->cursor[stream] == r->count[stream]) {
+		/* drained: its records go, so a reader of one stream after another
+		 * (inspect, dump) holds one stream's records at a time */
+		sim_free(r->recs[stream]);
+		r->recs[stream] = NULL;
+		r->recs_cap[stream] = 0;
 		return SIM_OK;
+	}
 	e = &r->ents[r->order[r->first[stream] + r->cursor[stream]]];
 	rc = src_read(r, e->offset, p, sizeof p, err);
 	if (rc != SIM_OK)
