@@ -128,7 +128,8 @@ int cmd_replay(int argc, char **argv)
 	rc = rpl_run(c, mode, &src, &res, cli_progress, "replay", &err);
 	cli_progress_done();
 	if (rc) {
-		sim_err_prefix(&err, "%s", path);
+		if (strncmp(err.msg, path, strlen(path)) != 0)   /* the reader's errors name it already */
+			sim_err_prefix(&err, "%s", path);
 		goto fail;
 	}
 	if (res.warning[0])
