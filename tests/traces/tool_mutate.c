@@ -70,10 +70,14 @@ int main(int argc, char **argv)
 	}
 	if (!strcmp(argv[2], "info")) {
 		printf("%zu %zu %zu\n", len, hlen, nch);
+		free(d);
 		return 0;
 	}
-	if (argc < 5)
+	if (argc < 5) {
+		fprintf(stderr, "tool_mutate: OP and its argument missing\n");
+		free(d);
 		return 2;
+	}
 	op = argv[3];
 	k = strtoul(argv[4], NULL, 10);
 	noindex = argc > 5 && !strcmp(argv[5], "noindex");
@@ -90,6 +94,8 @@ int main(int argc, char **argv)
 	} else if (!strcmp(op, "dup") || !strcmp(op, "drop") || !strcmp(op, "swap")) {
 		if (k >= nch || (!strcmp(op, "swap") && k + 1 >= nch)) {
 			fprintf(stderr, "tool_mutate: no chunk %zu (%zu chunks)\n", k, nch);
+			free(out);
+			free(d);
 			return 2;
 		}
 		memcpy(out, d, hlen);
@@ -114,6 +120,8 @@ int main(int argc, char **argv)
 		}
 	} else {
 		fprintf(stderr, "tool_mutate: unknown operation '%s'\n", op);
+		free(out);
+		free(d);
 		return 2;
 	}
 	spill(argv[2], out, o);
