@@ -79,7 +79,7 @@ int cmd_capture(int argc, char **argv)
 	char *sets[256];   /* the shorthand options' --set text, one per entry of ops */
 	struct cli_cfg_ops ops = { 0 };
 	struct sim_err err = { 0 };
-	struct rpl_results res;
+	struct rpl_results res = { 0 };
 	const struct cap_guest_ops *g;
 	const char *out = NULL, *results = NULL;
 	int format = AN_FMT_TABLE, quiet = 0, o, nsets = 0, rc;
@@ -159,6 +159,7 @@ int cmd_capture(int argc, char **argv)
 		rc = cap_run(c, g, out, &res, cli_progress, "capture", &err);
 	cli_progress_done();
 	if (rc) {
+		rpl_results_free(&res);   /* a run that failed midway has allocated it */
 		cfg_free(c);
 		rc = cli_fail("capture", &err);
 		goto out_sets;

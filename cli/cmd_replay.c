@@ -67,7 +67,7 @@ int cmd_replay(int argc, char **argv)
 	};
 	struct cli_cfg_ops ops = { 0 };
 	struct sim_err err = { 0 };
-	struct rpl_results res;
+	struct rpl_results res = { 0 };
 	struct rpl_source src = { 0 };
 	const char *out = NULL, *path;
 	int mode = -1, format = AN_FMT_TABLE, quiet = 0, o, rc;
@@ -130,6 +130,7 @@ int cmd_replay(int argc, char **argv)
 	if (rc) {
 		if (strncmp(err.msg, path, strlen(path)) != 0)   /* the reader's errors name it already */
 			sim_err_prefix(&err, "%s", path);
+		rpl_results_free(&res);   /* a run that failed midway has allocated it */
 		goto fail;
 	}
 	if (res.warning[0])
