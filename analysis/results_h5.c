@@ -391,6 +391,9 @@ int an_open(an_file **out, const char *path, int mode, struct sim_err *err)
 	/* refuse an unwritable target (a folder, a FIFO, no permission) before
 	 * the caller does any work */
 	if (mode == AN_CREATE) {
+		if (sim_file_has_magic(path, "DISCOTRC", 8))   /* traces/FORMAT.md */
+			return sim_errf(err, SIM_EINVAL, "%s: is a disco trace; refusing to replace it with "
+					"results (remove it first)", path);
 		if ((rc = sim_out_open(&probe, path, err)) != SIM_OK)
 			return rc;
 		sim_out_abort(probe);

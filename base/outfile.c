@@ -328,6 +328,20 @@ int sim_out_not_input(const char *output, const char *input, struct sim_err *err
 	return SIM_OK;
 }
 
+int sim_file_has_magic(const char *path, const void *magic, size_t n)
+{
+	char buf[64];
+	struct stat st;
+	int fd, yes;
+	if (n > sizeof buf || stat(path, &st) != 0 || !S_ISREG(st.st_mode))
+		return 0;
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)) < 0)
+		return 0;
+	yes = pread(fd, buf, n, 0) == (ssize_t)n && memcmp(buf, magic, n) == 0;
+	close(fd);
+	return yes;
+}
+
 struct sim_lock {
 	int fd;
 	char *path;   /* PATH.lock */

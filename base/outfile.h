@@ -50,6 +50,11 @@ int sim_out_write_file(const char *path, const void *buf, size_t n, struct sim_e
  * and inode, through links); SIM_OK otherwise, also when either is absent. */
 int sim_out_not_input(const char *output, const char *input, struct sim_err *err);
 
+/* 1 if path (through links) is a regular file starting with the n bytes of
+ * magic, 0 otherwise (absent, shorter, unreadable): writers use it to refuse
+ * replacing a file of another kind (a trace with results). */
+int sim_file_has_magic(const char *path, const void *magic, size_t n);
+
 /* Exclusive use of a file by one process: flock on PATH.lock (holding the
  * holder's pid), taken without waiting.  SIM_EIO naming the holding pid if
  * another process has it.  sim_lock_release (NULL allowed) removes the lock

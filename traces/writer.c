@@ -210,6 +210,11 @@ int trc_writer_open(trc_writer **out, const char *path, const struct trc_write_o
 		memcpy(hdr + TRC_HDR_FIXED, o->config_text, clen);
 	le64(hdr + hlen - 8, XXH3_64bits(hdr, hlen - 8));
 
+	if (sim_file_has_magic(path, "\211HDF\r\n\032\n", 8)) {   /* a results file */
+		rc = sim_errf(err, SIM_EINVAL, "%s: is an HDF5 (results) file; refusing to replace it with a "
+			      "trace (remove it first)", path);
+		goto out_free;
+	}
 	if ((rc = sim_out_open(&w->out, path, err)) != SIM_OK)
 		goto out_free;
 	w->fd = sim_out_fd(w->out);

@@ -26,6 +26,13 @@ run "sweep -o its trace" 2 "$DISCO" sweep "$T/v.dtr" --vary machine.tlb.entries=
 run "the trace is still intact" 0 cmp "$T/s.dtr" "$T/v.dtr"
 run "plot -o its results" 2 "$DISCO" plot "$T/r.h5" -o "$T/r.h5"
 run "capture -o and --results the same" 2 "$DISCO" capture synthetic -o "$T/x.dtr" --results "$T/x.dtr" --quiet
+# F4: a file of the other kind is not replaced
+cp "$T/r.h5" "$T/keep.h5"
+run "capture -o a results file" 2 "$DISCO" capture synthetic --set capture.synth.refs=300 -o "$T/keep.h5" --quiet
+has "$T/err" "capture -o a results file" 'refusing to replace it with a trace'
+run "replay -o a trace" 2 "$DISCO" replay "$T/s.dtr" --quiet -o "$T/v.dtr"
+has "$T/err" "replay -o a trace" 'refusing to replace it with results'
+run "both intact" 0 sh -c "cmp '$T/r.h5' '$T/keep.h5' && cmp '$T/s.dtr' '$T/v.dtr'"
 # F4: a symbolic link is written through
 mkdir "$T/real"
 cp "$T/r.h5" "$T/real/t.h5"
