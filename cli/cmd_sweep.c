@@ -281,13 +281,23 @@ static int emit_jobs(const char *dir, struct trace_pts *tp, int ntp, const char 
 static int merge(const char *dir, const char *out, int quiet, int show_table)
 {
 	struct sim_err err = { 0 };
-	char pat[PATH_MAX + 32];
+	char *pat = sim_malloc(2 * strlen(dir) + 16), *p;
 	glob_t g;
 	cfg *proto = NULL;
 	int added = 0, present = 0, rows = 0, rc;
 
-	snprintf(pat, sizeof pat, "%s/points/*.h5", dir);
+	if (!(p = pat)) {
+		fprintf(stderr, "disco sweep: out of memory\n");
+		return 1;
+	}
+	for (const char *d = dir; *d; d++) {   /* the folder's name is not a pattern */
+		if (strchr("*?[\\", *d))
+			*p++ = '\\';
+		*p++ = *d;
+	}
+	strcpy(p, "/points/*.h5");
 	rc = glob(pat, 0, NULL, &g);
+	sim_free(pat);
 	if (rc == GLOB_NOMATCH || (rc == 0 && g.gl_pathc == 0)) {
 		fprintf(stderr, "disco sweep: %s: no point files (points/*.h5) to merge\n", dir);
 		return 2;
@@ -583,14 +593,22 @@ int cmd_sweep(int argc, char **argv)
 		}
 	}
 	if (nvary) {
-		const char *names[64];
-		for (int i = 0; i < nvary; i++) {
-			static char buf[64][128];
+		char *names[64] = { 0 };
+		rc = SIM_OK;
+		for (int i = 0; i < nvary && rc == SIM_OK; i++) {
 			size_t len = strcspn(vary_arg[i], "=");
-			snprintf(buf[i], sizeof buf[i], "%.*s", (int)(len < 127 ? len : 127), vary_arg[i]);
-			names[i] = buf[i];
+			if (!(names[i] = sim_malloc(len + 1)))
+				rc = sim_errf(&err, SIM_ENOMEM, "out of memory");
+			else {
+				memcpy(names[i], vary_arg[i], len);
+				names[i][len] = '\0';
+			}
 		}
-		if ((rc = an_sweep_note_vary(out, names, nvary, &err)) != SIM_OK)
+		if (rc == SIM_OK)
+			rc = an_sweep_note_vary(out, (const char *const *)names, nvary, &err);
+		for (int i = 0; i < nvary; i++)
+			sim_free(names[i]);
+		if (rc != SIM_OK)
 			goto fail;
 	}
 

@@ -141,6 +141,11 @@ has "$T/err" "a second sweep" "in use by another disco process \\(pid $spid"
 run "the first sweep" 0 wait "$spid"
 run "its table" 0 "$DISCO" results "$T/c.h5" --table
 run "the lock is gone" 1 test -e "$T/c.h5.lock"
+# jobs in a folder whose name looks like a pattern are merged
+run "--emit-jobs into jobs[1]" 0 "$DISCO" sweep "$T/s.dtr" --vary machine.tlb.entries=16,32 --emit-jobs "$T/jobs[1]"
+run "run the jobs" 0 sh -c "while IFS= read -r l; do sh -c \"\$l\" || exit 1; done < '$T/jobs[1]/jobs.txt'"
+run "merge jobs[1]" 0 "$DISCO" sweep --merge "$T/jobs[1]" -o "$T/merged.h5"
+has "$T/out" "merge jobs[1]" '2 runs added'
 # F6: a line break in a path cannot split a job line
 nl="$T/x
 touch PWNED
