@@ -40,8 +40,8 @@ static const char usage[] =
 	"the point's values.  Points of one trace share passes: a worker replays a\n"
 	"batch of points decoding the trace once.\n"
 	"\n"
-	"Every finished point is written to SWEEP.h5 at once, as a run named\n"
-	"p<hash of its configuration>-<trace fingerprint>; rerunning the same command\n"
+	"Finished points are written to SWEEP.h5 every second, as runs named\n"
+	"p<hash of the configuration>-<trace fingerprint>; rerunning the same command\n"
 	"after an interruption skips the points already there.  At the end the\n"
 	"table `sweep` (one row per point; with --seeds, mean, sd and 95% CI per\n"
 	"figure) is rewritten; analysis/RESULTS.md gives its layout.\n"
@@ -51,8 +51,9 @@ static const char usage[] =
 	"  -j, --jobs N        worker processes (default: the number of cores)\n"
 	"  --batch N           most points in one shared pass (default 8, and at most\n"
 	"                      points / N, so every worker has some): a point is\n"
-	"                      written when its batch ends, so smaller batches lose less\n"
-	"                      to an interruption and larger ones decode the trace less\n"
+	"                      written (within a second) when its batch ends, so\n"
+	"                      smaller batches lose less to an interruption and\n"
+	"                      larger ones decode the trace less\n"
 	"  -o FILE             the sweep file (HDF5), created or completed\n"
 	"  --emit-jobs DIR     write DIR/jobs.txt (one disco sweep command per point,\n"
 	"                      each writing DIR/points/KEY.h5) and DIR/sweep.slurm (a\n"
@@ -83,11 +84,19 @@ struct trace_pts {
 	int ntodo;
 };
 
+/* Points are added to the sweep file in sessions: each commit rewrites the
+ * file whole (analysis/results.h), so committing every point would cost
+ * the file's size per point; a session is committed once a second (and at
+ * the end), which bounds what a kill -9 loses to about that. */
+#define COMMIT_SECONDS 1.0
+
 struct progress {
 	const char *out;
 	struct trace_pts *tp;
-	int total, done;
-	double start;
+	int total, done;      /* done: points committed to the file */
+	an_file *f;           /* the open session, NULL if none */
+	int added;            /* points in it */
+	double start, committed;
 	int shown;
 };
 
@@ -98,21 +107,33 @@ static double now(void)
 	return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
 }
 
+/* Write the open session's points to the file (if any). */
+static int commit(struct progress *p, struct sim_err *err)
+{
+	int rc;
+	if (!p->f)
+		return SIM_OK;
+	rc = an_close(p->f, err);
+	p->f = NULL;
+	if (rc == SIM_OK)
+		p->done += p->added;
+	p->added = 0;
+	p->committed = now();
+	return rc;
+}
+
 static int on_point(void *ctx, int task, int point, const struct rpl_results *r, struct sim_err *err)
 {
 	struct progress *p = ctx;
 	struct trace_pts *t = &p->tp[task];
-	an_file *f;
-	int rc = an_open(&f, p->out, AN_APPEND, err);
-	if (rc)
+	int rc;
+	if (!p->f && (rc = an_open(&p->f, p->out, AN_APPEND, err)) != SIM_OK)
 		return rc;
-	if ((rc = an_add_run(f, *t->todo_key[point], t->todo[point]->c, r, t->path, err)) != SIM_OK) {
-		an_close(f, NULL);
+	if ((rc = an_add_run(p->f, *t->todo_key[point], t->todo[point]->c, r, t->path, err)) != SIM_OK)
 		return rc;
-	}
-	if ((rc = an_close(f, err)) != SIM_OK)
-		return rc;
-	p->done++;
+	p->added++;
+	if (now() - p->committed >= COMMIT_SECONDS)
+		return commit(p, err);
 	return SIM_OK;
 }
 
@@ -624,7 +645,14 @@ int cmd_sweep(int argc, char **argv)
 	{
 		struct rpl_sweep_opts so = { .jobs = jobs, .batch = batch, .stop = &stop_signal,
 					     .done = on_point, .progress = on_progress, .ctx = &prog };
+		struct sim_err cerr = { 0 };
+		int crc;
 		rc = rpl_sweep_run(tasks, ntp, &so, &err);
+		crc = commit(&prog, &cerr);   /* whatever finished, even after a failure */
+		if (rc == SIM_OK && crc != SIM_OK) {
+			rc = crc;
+			err = cerr;
+		}
 	}
 	sigaction(SIGINT, &old_int, NULL);
 	sigaction(SIGTERM, &old_term, NULL);
