@@ -32,6 +32,10 @@ void an_h5_dcpl_close(hid_t dcpl);
  * rename).  fid is closed in every case.  Returns SIM_OK or SIM_EIO/ENOMEM
  * naming path. */
 hid_t an_h5_fapl_mem(void);
+/* The HDF5 file of a results file open for writing (results.h), for the
+ * sweep tables' own datasets and attributes; valid until an_close. */
+struct an_file;
+hid_t an_file_hid(struct an_file *f);
 int an_h5_commit(hid_t fid, const char *path, struct sim_err *err);
 
 #endif

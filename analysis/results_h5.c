@@ -437,6 +437,11 @@ out_free:
 	return rc;
 }
 
+hid_t an_file_hid(an_file *f)
+{
+	return f->fid;
+}
+
 int an_has_run(an_file *f, const char *group)
 {
 	an_h5_quiet();

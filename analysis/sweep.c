@@ -12,8 +12,8 @@
  * Invariants:
  *  (1) the table is visible only complete: written as ".partial-sweep" and
  *      renamed by H5Lmove over the old one;
- *  (2) a merged run is visible only complete: it is written by an_add_run
- *      (".partial-" then H5Lmove, then a flush);
+ *  (2) a merge is all or nothing: its runs are added by an_add_run in one
+ *      session, written (an_close) only if every input was read;
  *  (3) the runs listed by an_list_runs are groups, so the dataset `sweep` is
  *      never taken for a run.
  */
@@ -917,10 +917,14 @@ int an_sweep_merge(const char *out, const char *const *in, int nin, const cfg *p
 		   int *added, int *present, struct sim_err *err)
 {
 	int nadd = 0, npres = 0, rc;
+	an_file *f;
 	hid_t ofid;
 
-	if ((rc = open_rw(out, &ofid, err)) != SIM_OK)
+	/* one session for the whole merge: the file is rewritten once, and only
+	 * if every input was read */
+	if ((rc = an_open(&f, out, AN_APPEND, err)) != SIM_OK)
 		return rc;
+	ofid = an_file_hid(f);
 	for (int i = 0; i < nin && rc == SIM_OK; i++) {
 		char **names = NULL, **vary = NULL, **have = NULL;
 		size_t n = 0;
@@ -948,26 +952,9 @@ int an_sweep_merge(const char *out, const char *const *in, int nin, const cfg *p
 			if ((rc = an_read_results(in[i], names[k], &r, &config, &trace, err)) != SIM_OK)
 				break;
 			if ((rc = cfg_copy(&c, proto, err)) == SIM_OK &&
-			    (rc = cfg_parse_text(c, config, strlen(config), in[i], err)) == SIM_OK) {
-				an_file *f;
-				if ((rc = close_rw(ofid, out, SIM_OK, err)) != SIM_OK) {
-					ofid = -1;
-					goto next;
-				}
-				ofid = -1;
-				if ((rc = an_open(&f, out, AN_APPEND, err)) == SIM_OK) {
-					rc = an_add_run(f, names[k], c, &r, trace, err);
-					if (rc == SIM_OK)
-						rc = an_close(f, err);
-					else
-						an_close(f, NULL);
-				}
-				if (rc == SIM_OK)
-					rc = open_rw(out, &ofid, err);
-				if (rc == SIM_OK)
-					nadd++;
-			}
-next:
+			    (rc = cfg_parse_text(c, config, strlen(config), in[i], err)) == SIM_OK &&
+			    (rc = an_add_run(f, names[k], c, &r, trace, err)) == SIM_OK)
+				nadd++;
 			cfg_free(c);
 			sim_free(config);
 			sim_free(trace);
@@ -983,8 +970,10 @@ next:
 		H5Fclose(ifid);
 		an_free_names(names, n);
 	}
-	if (ofid >= 0)
-		rc = close_rw(ofid, out, rc, err);
+	if (rc == SIM_OK)
+		rc = an_close(f, err);
+	else
+		an_abort(f);
 	if (added)
 		*added = nadd;
 	if (present)

@@ -146,6 +146,14 @@ run "--emit-jobs into jobs[1]" 0 "$DISCO" sweep "$T/s.dtr" --vary machine.tlb.en
 run "run the jobs" 0 sh -c "while IFS= read -r l; do sh -c \"\$l\" || exit 1; done < '$T/jobs[1]/jobs.txt'"
 run "merge jobs[1]" 0 "$DISCO" sweep --merge "$T/jobs[1]" -o "$T/merged.h5"
 has "$T/out" "merge jobs[1]" '2 runs added'
+# a merge with a damaged point file adds nothing
+run "more jobs" 0 "$DISCO" sweep "$T/s.dtr" --vary machine.tlb.entries=48,64 --emit-jobs "$T/j2"
+run "run them" 0 sh -c "while IFS= read -r l; do sh -c \"\$l\" || exit 1; done < '$T/j2/jobs.txt'"
+set -- "$T"/j2/points/*.h5
+head -c 100 "$1" > "$T/cut" && mv "$T/cut" "$1"
+cp "$T/merged.h5" "$T/merged0.h5"
+run "merge a damaged point file" 2 "$DISCO" sweep --merge "$T/j2" -o "$T/merged.h5"
+run "nothing merged" 0 cmp "$T/merged.h5" "$T/merged0.h5"
 # F6: a line break in a path cannot split a job line
 nl="$T/x
 touch PWNED
