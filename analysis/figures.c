@@ -27,6 +27,7 @@
 #include "analysis/plot.h"
 #include "analysis/results.h"
 #include "base/mem.h"
+#include "base/outfile.h"
 #include "capture/capture.h"
 #include "replay/replay.h"
 #include "traces/trace.h"
@@ -531,24 +532,31 @@ static int write_report(const struct an_fig_opts *o, const struct paper_runs *pr
 			const struct run_set *uni, const struct run_set *numa, const char *plot_note,
 			struct sim_err *err)
 {
-	char path[4096], tmp[4200], npath[4096], ntmp[4200];
+	char path[4096], npath[4096];
 	struct utsname u;
 	time_t now = time(NULL);
 	struct numbers nb = { 0 };
+	sim_out *no, *fo;
 	FILE *f;
+	int rc;
 
 	snprintf(npath, sizeof npath, "%s/numbers.json", o->outdir);
-	snprintf(ntmp, sizeof ntmp, "%s.tmp", npath);
-	nb.f = fopen(ntmp, "w");
-	if (!nb.f)
-		return sim_errf(err, SIM_EIO, "%s: cannot write: %s", ntmp, strerror(errno));
+	if ((rc = sim_out_open(&no, npath, err)) != SIM_OK)
+		return rc;
+	if (!(nb.f = sim_out_stream(no, err))) {
+		sim_out_abort(no);
+		return err ? err->code : SIM_EIO;
+	}
 	fprintf(nb.f, "[");
 	snprintf(path, sizeof path, "%s/report.md", o->outdir);
-	snprintf(tmp, sizeof tmp, "%s.tmp", path);
-	f = fopen(tmp, "w");
-	if (!f) {
-		fclose(nb.f);
-		return sim_errf(err, SIM_EIO, "%s: cannot write: %s", tmp, strerror(errno));
+	if ((rc = sim_out_open(&fo, path, err)) != SIM_OK) {
+		sim_out_abort(no);
+		return rc;
+	}
+	if (!(f = sim_out_stream(fo, err))) {
+		sim_out_abort(no);
+		sim_out_abort(fo);
+		return err ? err->code : SIM_EIO;
 	}
 	uname(&u);
 	fprintf(f, "# disco: the paper's figures, model beside paper\n\n");
@@ -630,13 +638,11 @@ close:
 	if (plot_note && *plot_note)
 		fprintf(f, "\nPlots: %s\n", plot_note);
 	fprintf(nb.f, "\n]\n");
-	if (fclose(nb.f) || rename(ntmp, npath)) {
-		fclose(f);
-		return sim_errf(err, SIM_EIO, "%s: cannot write: %s", npath, strerror(errno));
+	if ((rc = sim_out_commit(no, err)) != SIM_OK) {
+		sim_out_abort(fo);
+		return rc;
 	}
-	if (fclose(f) || rename(tmp, path))
-		return sim_errf(err, SIM_EIO, "%s: cannot write: %s", path, strerror(errno));
-	return SIM_OK;
+	return sim_out_commit(fo, err);
 }
 
 /* Capture and run every paper comparison, and plot Figure 6. */

@@ -7,11 +7,35 @@
 
 #include <hdf5.h>
 
+#include "base/err.h"
+
 /* Silence HDF5's own error printing: every failure is reported through a
  * sim_err naming the file instead. */
 void an_h5_quiet(void);
 
 /* A variable-length UTF-8 string type (close it with H5Tclose), or -1. */
 hid_t an_h5_str_type(void);
+
+/* A dataset creation list for a dataset of the given shape stored with
+ * HDF5's Fletcher-32 checksum (as one chunk), which HDF5 verifies on every
+ * read: a flipped bit is an error, not a wrong number.  H5P_DEFAULT (no
+ * checksum) for an empty shape.  Close with an_h5_dcpl_close. */
+hid_t an_h5_dcpl(int rank, const hsize_t *dims);
+void an_h5_dcpl_close(hid_t dcpl);
+
+/* Writing a results file happens in memory, never in place on disk, so a
+ * failed write cannot leave it half-updated (nor HDF5 with a half-closed
+ * file): an_h5_fapl_mem() is a file access list for HDF5's core driver
+ * without a backing store (H5Fcreate then touches no file, H5Fopen reads the
+ * file whole); an_h5_commit() flushes fid, takes its image, closes fid and
+ * writes the image to path through base/outfile.h (temporary file, fsync,
+ * rename).  fid is closed in every case.  Returns SIM_OK or SIM_EIO/ENOMEM
+ * naming path. */
+hid_t an_h5_fapl_mem(void);
+/* The HDF5 file of a results file open for writing (results.h), for the
+ * sweep tables' own datasets and attributes; valid until an_close. */
+struct an_file;
+hid_t an_file_hid(struct an_file *f);
+int an_h5_commit(hid_t fid, const char *path, struct sim_err *err);
 
 #endif

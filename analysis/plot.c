@@ -2,9 +2,9 @@
  * Figures through gnuplot.  Each plot computes its bars (struct bars: one row
  * per run, one column per stacked segment, already normalized), writes them
  * and a script into a fresh temporary directory, runs gnuplot there with its
- * output to OUT.tmp-PID beside the final path, checks gnuplot's exit status
- * and that the file is not empty, renames it into place and removes the
- * temporary files.  gnuplot's own messages go to a log in that directory and
+ * output to a temporary file beside the final path (base/outfile.h), checks
+ * gnuplot's exit status and that the file is not empty, renames it into
+ * place and removes the temporary files.  gnuplot's own messages go to a log in that directory and
  * come back, first line only, in the error message.
  *
  * Interface: an_plot_breakdown / an_plot_locality (plot.h); nothing else here
@@ -26,6 +26,7 @@
 #include "analysis/results.h"
 #include "analysis/sweep.h"
 #include "base/mem.h"
+#include "base/outfile.h"
 
 extern char **environ;
 
@@ -287,8 +288,9 @@ static int render(const char *out, const struct bars *b, const char *const *labe
 
 static int render_with(const char *out, writer_fn write, const void *ctx, struct sim_err *err)
 {
-	char gnuplot[4096], dir[4096], *out_tmp = NULL;
-	const char *term = NULL, *tmpdir = getenv("TMPDIR");
+	char gnuplot[4096], dir[4096];
+	const char *term = NULL, *tmpdir = getenv("TMPDIR"), *out_tmp;
+	sim_out *o = NULL;
 	struct stat st;
 	int rc;
 
@@ -299,31 +301,25 @@ static int render_with(const char *out, writer_fn write, const void *ctx, struct
 	snprintf(dir, sizeof dir, "%s/disco-plot-XXXXXX", tmpdir && *tmpdir ? tmpdir : "/tmp");
 	if (!mkdtemp(dir))
 		return sim_errf(err, SIM_EIO, "%s: cannot create a temporary directory: %s", dir, strerror(errno));
-	out_tmp = sim_malloc(strlen(out) + 32);
-	if (!out_tmp) {
-		rc = sim_errf(err, SIM_ENOMEM, "out of memory");
+	/* gnuplot writes the temporary file by name; commit renames it (keeps
+	 * the target intact on any failure, base/outfile.h) */
+	if ((rc = sim_out_open(&o, out, err)) != SIM_OK)
 		goto out_rmdir;
-	}
-	sprintf(out_tmp, "%s.tmp-%ld", out, (long)getpid());
+	out_tmp = sim_out_path(o);
 	if ((rc = write(dir, out_tmp, term, ctx, err)) != SIM_OK)
-		goto out_rmdir;
+		goto out_abort;
 	if ((rc = run_gnuplot(gnuplot, dir, err)) != SIM_OK)
-		goto out_unlink;
-	if (stat(out_tmp, &st) != 0 || st.st_size == 0) {
-		rc = sim_errf(err, SIM_EIO, "%s: gnuplot wrote no figure (is the folder writable?)", out);
-		goto out_unlink;
+		goto out_abort;
+	if (stat(out_tmp, &st) != 0 || (S_ISREG(st.st_mode) && st.st_size == 0)) {
+		rc = sim_errf(err, SIM_EIO, "%s: gnuplot wrote no figure", out);
+		goto out_abort;
 	}
-	if (rename(out_tmp, out) != 0) {
-		rc = sim_errf(err, SIM_EIO, "%s: %s", out, strerror(errno));
-		goto out_unlink;
-	}
-	rc = SIM_OK;
+	rc = sim_out_commit(o, err);
 	goto out_rmdir;
-out_unlink:
-	unlink(out_tmp);
+out_abort:
+	sim_out_abort(o);
 out_rmdir:
 	remove_dir(dir);
-	sim_free(out_tmp);
 	return rc;
 }
 

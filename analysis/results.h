@@ -17,16 +17,19 @@
 typedef struct an_file an_file;
 
 /* Modes of an_open. */
-#define AN_CREATE 1   /* a new file, written to PATH.tmp-PID and renamed into place by an_close */
-#define AN_APPEND 2   /* add groups to an existing file in place (created as AN_CREATE if absent) */
+#define AN_CREATE 1   /* a new file, replacing any file at the path */
+#define AN_APPEND 2   /* add groups to an existing file (created as AN_CREATE if absent) */
 
-/* Open and close a results file for writing.  AN_APPEND writes in place: each
- * run is written under a hidden name and renamed to its own once complete, and
- * the file is flushed after each run, so an interrupted sweep keeps every run
- * it finished.  an_close returns the first failure to write a run in the
- * session (a refused run name does not count), or its own (the rename, for
- * AN_CREATE); an_abort closes and, for AN_CREATE, removes the temporary
- * file.  Both free f (NULL is allowed). */
+/* Open and close a results file for writing.  Either mode builds the file in
+ * memory and an_close writes it whole: to a temporary file beside the path,
+ * synced and renamed over it (base/outfile.h), so the path holds either the
+ * old file or the new one, whatever fails.  Callers that append often (a
+ * sweep) open and close once per batch of runs, so an interruption keeps
+ * every batch closed before it.  an_open refuses at once a path that cannot
+ * be written (a folder, a FIFO).  an_close returns the first failure to write
+ * a run in the session (a refused run name does not count; nothing is
+ * written then), or its own (the write, naming the file and errno); an_abort
+ * discards the changes.  Both free f (NULL is allowed). */
 int an_open(an_file **out, const char *path, int mode, struct sim_err *err);
 int an_close(an_file *f, struct sim_err *err);
 void an_abort(an_file *f);

@@ -11,13 +11,15 @@
  * Invariants:
  *  (1) a group visible under its own name is complete: runs are written under
  *      ".partial-NAME" and renamed by H5Lmove once every dataset is written;
- *  (2) a file created by AN_CREATE appears at its path only complete: it is
- *      written to PATH.tmp-PID and renamed by an_close;
+ *  (2) a file appears at its path, or changes, only complete: the file is
+ *      built in memory (HDF5's core driver) and an_close writes its image
+ *      through base/outfile.h (temporary file, fsync, rename), so a failed
+ *      write (disk full) leaves the old file as it was;
  *  (3) HDF5's automatic error printing is off in every entry point: errors
  *      reach the caller as a struct sim_err naming the file, never stderr.
  *
  * States of an an_file: an_open -> open (an_add_run any number of times) ->
- * an_close (flush, close, rename if created) or an_abort (close, unlink tmp).
+ * an_close (write the image unless a run failed) or an_abort (discard).
  */
 #include <errno.h>
 #include <math.h>
@@ -33,6 +35,7 @@
 #include "analysis/h5util.h"
 #include "analysis/results.h"
 #include "base/mem.h"
+#include "base/outfile.h"
 
 #define MAX_CPUS (1 << 16)        /* bound on a file's CPU count before allocating */
 #define NSVC_ROWS (TRC_NSERVICES - 1)
@@ -43,7 +46,6 @@ struct an_file {
 	hid_t fid;
 	int mode;
 	char *path;       /* final path */
-	char *tmp;        /* temporary path (AN_CREATE), else NULL */
 	int failed;       /* first error code of the session */
 	struct sim_err first;
 };
@@ -122,11 +124,14 @@ static int dset_table(hid_t g, const char *name, size_t rows, size_t cols, const
 		      const char *const *colnames, const char *const *rownames, const char *units)
 {
 	hsize_t dims[2] = { rows, cols };
-	hid_t s = H5Screate_simple(2, dims, NULL), d;
+	hid_t s = H5Screate_simple(2, dims, NULL), d, dcpl = an_h5_dcpl(2, dims);
 	int rc = -1;
-	if (s < 0)
+	if (s < 0) {
+		an_h5_dcpl_close(dcpl);
 		return -1;
-	d = H5Dcreate2(g, name, H5T_STD_U64LE, s, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+	}
+	d = H5Dcreate2(g, name, H5T_STD_U64LE, s, H5P_DEFAULT, dcpl, H5P_DEFAULT);
+	an_h5_dcpl_close(dcpl);
 	if (d >= 0) {
 		rc = 0;
 		if (rows && cols && H5Dwrite(d, H5T_NATIVE_UINT64, H5S_ALL, H5S_ALL, H5P_DEFAULT, data) < 0)
@@ -194,16 +199,18 @@ static int write_counters(hid_t g, const struct rpl_results *r)
 {
 	hsize_t dim = 1;
 	hid_t mt = counters_mtype(), ft = counters_ftype(), s = H5Screate_simple(1, &dim, NULL), d = -1;
+	hid_t dcpl = an_h5_dcpl(1, &dim);
 	int rc = -1;
 	if (mt < 0 || ft < 0 || s < 0)
 		goto out;
-	d = H5Dcreate2(g, "counters", ft, s, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+	d = H5Dcreate2(g, "counters", ft, s, H5P_DEFAULT, dcpl, H5P_DEFAULT);
 	if (d < 0)
 		goto out;
 	if (H5Dwrite(d, mt, H5S_ALL, H5S_ALL, H5P_DEFAULT, r) < 0)
 		goto out;
 	rc = 0;
 out:
+	an_h5_dcpl_close(dcpl);
 	if (d >= 0) H5Dclose(d);
 	if (s >= 0) H5Sclose(s);
 	if (ft >= 0) H5Tclose(ft);
@@ -361,13 +368,12 @@ static int valid_group(const char *g, struct sim_err *err)
 
 static hid_t create_file(const char *path)
 {
-	hid_t fcpl = H5Pcreate(H5P_FILE_CREATE), fapl = H5Pcreate(H5P_FILE_ACCESS), fid = -1;
+	hid_t fcpl = H5Pcreate(H5P_FILE_CREATE), fapl = an_h5_fapl_mem(), fid = -1;
 	int version = AN_RESULTS_VERSION;
 	if (fcpl < 0 || fapl < 0)
 		goto out;
 	/* creation order: runs list in the order written; v1.8 format: dense attribute storage */
-	if (H5Pset_link_creation_order(fcpl, H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED) < 0 ||
-	    H5Pset_libver_bounds(fapl, H5F_LIBVER_V18, H5F_LIBVER_LATEST) < 0)
+	if (H5Pset_link_creation_order(fcpl, H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED) < 0)
 		goto out;
 	fid = H5Fcreate(path, H5F_ACC_TRUNC, fcpl, fapl);
 	if (fid >= 0 && (attr_scalar(fid, "disco_results_version", H5T_STD_I32LE, H5T_NATIVE_INT,
@@ -415,6 +421,8 @@ static int check_file(const char *path, struct sim_err *err)
 int an_open(an_file **out, const char *path, int mode, struct sim_err *err)
 {
 	an_file *f;
+	sim_out *probe;
+	hid_t fapl;
 	int rc;
 
 	an_h5_quiet();
@@ -423,27 +431,36 @@ int an_open(an_file **out, const char *path, int mode, struct sim_err *err)
 		return sim_errf(err, SIM_EINTERNAL, "an_open: bad mode %d", mode);
 	if (mode == AN_APPEND && access(path, F_OK) != 0)
 		mode = AN_CREATE;
+	/* refuse an unwritable target (a folder, a FIFO, no permission) before
+	 * the caller does any work */
+	if (mode == AN_CREATE) {
+		if (sim_file_has_magic(path, "DISCOTRC", 8))   /* traces/FORMAT.md */
+			return sim_errf(err, SIM_EINVAL, "%s: is a disco trace; refusing to replace it with "
+					"results (remove it first)", path);
+		if ((rc = sim_out_open(&probe, path, err)) != SIM_OK)
+			return rc;
+		sim_out_abort(probe);
+	}
 	f = sim_calloc(1, sizeof *f);
 	if (!f || !(f->path = sim_strdup(path)))
 		goto out_nomem;
 	f->mode = mode;
 	f->fid = -1;
 	if (mode == AN_CREATE) {
-		size_t n = strlen(path) + 32;
-		if (!(f->tmp = sim_malloc(n)))
-			goto out_nomem;
-		snprintf(f->tmp, n, "%s.tmp-%ld", path, (long)getpid());
-		f->fid = create_file(f->tmp);
+		f->fid = create_file(path);
 		if (f->fid < 0) {
-			rc = sim_errf(err, SIM_EIO, "%s: cannot create the results file", f->tmp);
+			rc = sim_errf(err, SIM_EIO, "%s: cannot create the results file (out of memory?)", path);
 			goto out_free;
 		}
 	} else {
 		if ((rc = check_file(path, err)) != SIM_OK)
 			goto out_free;
-		f->fid = H5Fopen(path, H5F_ACC_RDWR, H5P_DEFAULT);
+		if ((fapl = an_h5_fapl_mem()) >= 0) {
+			f->fid = H5Fopen(path, H5F_ACC_RDWR, fapl);
+			H5Pclose(fapl);
+		}
 		if (f->fid < 0) {
-			rc = sim_errf(err, SIM_EIO, "%s: cannot open the results file for writing", path);
+			rc = sim_errf(err, SIM_ECORRUPT, "%s: cannot open as HDF5 (damaged?)", path);
 			goto out_free;
 		}
 		if ((rc = check_version(f->fid, path, err)) != SIM_OK)
@@ -457,13 +474,15 @@ out_free:
 	if (f) {
 		if (f->fid >= 0)
 			H5Fclose(f->fid);
-		if (f->tmp)
-			unlink(f->tmp);
-		sim_free(f->tmp);
 		sim_free(f->path);
 		sim_free(f);
 	}
 	return rc;
+}
+
+hid_t an_file_hid(an_file *f)
+{
+	return f->fid;
 }
 
 int an_has_run(an_file *f, const char *group)
@@ -497,14 +516,12 @@ int an_add_run(an_file *f, const char *group, const cfg *c, const struct rpl_res
 	if (write_run(g, c, r, trace_path) < 0) {
 		H5Gclose(g);
 		H5Ldelete(f->fid, partial, H5P_DEFAULT);
-		rc = sim_errf(err, SIM_EIO, "%s: writing run '%s' failed (disk full? out of memory?)",
-			      f->path, group);
+		rc = sim_errf(err, SIM_EIO, "%s: writing run '%s' failed (out of memory?)", f->path, group);
 		goto out_fail;
 	}
 	H5Gclose(g);
 	/* keeps (1) */
-	if (H5Lmove(f->fid, partial, f->fid, group, H5P_DEFAULT, H5P_DEFAULT) < 0 ||
-	    H5Fflush(f->fid, H5F_SCOPE_GLOBAL) < 0) {
+	if (H5Lmove(f->fid, partial, f->fid, group, H5P_DEFAULT, H5P_DEFAULT) < 0) {
 		rc = sim_errf(err, SIM_EIO, "%s: cannot complete run '%s'", f->path, group);
 		goto out_fail;
 	}
@@ -519,30 +536,23 @@ out_fail:
 
 static void free_file(an_file *f)
 {
-	sim_free(f->tmp);
 	sim_free(f->path);
 	sim_free(f);
 }
 
 int an_close(an_file *f, struct sim_err *err)
 {
-	int rc = SIM_OK;
+	int rc;
 	if (!f)
 		return SIM_OK;
 	an_h5_quiet();
-	if (H5Fclose(f->fid) < 0 && !f->failed)
-		rc = sim_errf(err, SIM_EIO, "%s: closing the results file failed", f->tmp ? f->tmp : f->path);
 	if (f->failed) {
+		H5Fclose(f->fid);
 		if (err)
 			*err = f->first;
 		rc = f->failed;
-	}
-	if (f->tmp) {
-		if (rc == SIM_OK && rename(f->tmp, f->path) != 0)   /* keeps (2) */
-			rc = sim_errf(err, SIM_EIO, "%s: cannot rename into place: %s", f->path, strerror(errno));
-		if (rc != SIM_OK)
-			unlink(f->tmp);
-	}
+	} else
+		rc = an_h5_commit(f->fid, f->path, err);   /* keeps (2) */
 	free_file(f);
 	return rc;
 }
@@ -553,8 +563,6 @@ void an_abort(an_file *f)
 		return;
 	an_h5_quiet();
 	H5Fclose(f->fid);
-	if (f->tmp)
-		unlink(f->tmp);
 	free_file(f);
 }
 
@@ -821,7 +829,8 @@ static int read_table_max(hid_t g, const char *path, const char *group, const ch
 	if (dims[0] && H5Dread(d, H5T_NATIVE_UINT64, H5S_ALL, H5S_ALL, H5P_DEFAULT, *out) < 0) {
 		sim_free(*out);
 		*out = NULL;
-		rc = sim_errf(err, SIM_ECORRUPT, "%s: run '%s': cannot read dataset '%s'", path, group, name);
+		rc = sim_errf(err, SIM_ECORRUPT, "%s: run '%s': cannot read dataset '%s' (damaged: its "
+			      "checksum does not match?)", path, group, name);
 	}
 out:
 	if (s >= 0) H5Sclose(s);
@@ -853,8 +862,9 @@ static int read_counters(hid_t g, const char *path, const char *group, struct rp
 		goto out;
 	}
 	if (H5Dread(d, mt, H5S_ALL, H5S_ALL, H5P_DEFAULT, tmp) < 0) {
-		rc = sim_errf(err, SIM_ECORRUPT, "%s: run '%s': 'counters' lacks a field or has the "
-			      "wrong types (see RESULTS.md)", path, group);
+		rc = sim_errf(err, SIM_ECORRUPT, "%s: run '%s': cannot read 'counters': damaged (its "
+			      "checksum does not match), or a field is missing or of the wrong type "
+			      "(see RESULTS.md)", path, group);
 		goto out;
 	}
 	for (size_t i = 0; i < NCOUNTER_FIELDS; i++)

@@ -12,8 +12,8 @@
  * Invariants:
  *  (1) the table is visible only complete: written as ".partial-sweep" and
  *      renamed by H5Lmove over the old one;
- *  (2) a merged run is visible only complete: it is written by an_add_run
- *      (".partial-" then H5Lmove, then a flush);
+ *  (2) a merge is all or nothing: its runs are added by an_add_run in one
+ *      session, written (an_close) only if every input was read;
  *  (3) the runs listed by an_list_runs are groups, so the dataset `sweep` is
  *      never taken for a run.
  */
@@ -217,16 +217,31 @@ static int ensure_file(const char *path, struct sim_err *err)
 
 static int open_rw(const char *path, hid_t *fid, struct sim_err *err)
 {
+	hid_t fapl;
 	int rc;
 	an_h5_quiet();
 	if ((rc = ensure_file(path, err)) != SIM_OK)
 		return rc;
 	if (H5Fis_hdf5(path) <= 0)
 		return sim_errf(err, SIM_ECORRUPT, "%s: not an HDF5 results file", path);
-	*fid = H5Fopen(path, H5F_ACC_RDWR, H5P_DEFAULT);
+	if ((fapl = an_h5_fapl_mem()) < 0)
+		return sim_errf(err, SIM_ENOMEM, "%s: out of memory", path);
+	*fid = H5Fopen(path, H5F_ACC_RDWR, fapl);   /* in memory: written by close_rw */
+	H5Pclose(fapl);
 	if (*fid < 0)
-		return sim_errf(err, SIM_EIO, "%s: cannot open the results file for writing", path);
+		return sim_errf(err, SIM_ECORRUPT, "%s: cannot open as HDF5 (damaged?)", path);
 	return SIM_OK;
+}
+
+/* Close a file from open_rw, writing it back (whole, atomically) if rc is
+ * SIM_OK; returns rc or the write's failure. */
+static int close_rw(hid_t fid, const char *path, int rc, struct sim_err *err)
+{
+	if (rc != SIM_OK) {
+		H5Fclose(fid);
+		return rc;
+	}
+	return an_h5_commit(fid, path, err);
 }
 
 int an_sweep_note_vary(const char *path, const char *const *names, int n, struct sim_err *err)
@@ -237,12 +252,10 @@ int an_sweep_note_vary(const char *path, const char *const *names, int n, struct
 	if ((rc = open_rw(path, &fid, err)) != SIM_OK)
 		return rc;
 	if (read_vary(fid, &have, &nhave) < 0 || union_names(&have, &nhave, (char *const *)names, n) < 0 ||
-	    write_vary(fid, have, nhave) < 0 || H5Fflush(fid, H5F_SCOPE_GLOBAL) < 0)
+	    write_vary(fid, have, nhave) < 0)
 		rc = sim_errf(err, SIM_EIO, "%s: cannot record the varied parameters", path);
 	free_names(have, nhave);
-	if (H5Fclose(fid) < 0 && rc == SIM_OK)
-		rc = sim_errf(err, SIM_EIO, "%s: closing the results file failed", path);
-	return rc;
+	return close_rw(fid, path, rc, err);
 }
 
 /* ---------- Building the table from the runs ---------- */
@@ -689,7 +702,7 @@ static int write_table(hid_t fid, const struct an_table *t)
 {
 	size_t *offs = sim_calloc((size_t)t->ncols + 1, sizeof *offs), rowsize;
 	hsize_t dim = (hsize_t)t->nrows;
-	hid_t mt = -1, ft = -1, s = -1, d = -1, st = -1, sa = -1, a = -1;
+	hid_t mt = -1, ft = -1, s = -1, d = -1, st = -1, sa = -1, a = -1, dcpl;
 	const char **units = NULL;
 	char *buf = NULL;
 	int rc = -1;
@@ -719,7 +732,10 @@ static int write_table(hid_t fid, const struct an_table *t)
 		H5Ldelete(fid, ".partial-" TABLE, H5P_DEFAULT);
 	if ((s = H5Screate_simple(1, &dim, NULL)) < 0)
 		goto out;
-	if ((d = H5Dcreate2(fid, ".partial-" TABLE, ft, s, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT)) < 0)
+	dcpl = an_h5_dcpl(1, &dim);
+	d = H5Dcreate2(fid, ".partial-" TABLE, ft, s, H5P_DEFAULT, dcpl, H5P_DEFAULT);
+	an_h5_dcpl_close(dcpl);
+	if (d < 0)
 		goto out;
 	if (t->nrows && H5Dwrite(d, mt, H5S_ALL, H5S_ALL, H5P_DEFAULT, buf) < 0)
 		goto out;
@@ -766,9 +782,8 @@ int an_sweep_table_write(const char *path, const cfg *proto, int *nrows, struct 
 		return rc;
 	}
 	if (write_table(fid, &t) < 0)
-		rc = sim_errf(err, SIM_EIO, "%s: writing the sweep table failed (disk full?)", path);
-	if (H5Fclose(fid) < 0 && rc == SIM_OK)
-		rc = sim_errf(err, SIM_EIO, "%s: closing the results file failed", path);
+		rc = sim_errf(err, SIM_EIO, "%s: writing the sweep table failed (out of memory?)", path);
+	rc = close_rw(fid, path, rc, err);
 	if (nrows)
 		*nrows = t.nrows;
 	an_table_free(&t);
@@ -902,10 +917,14 @@ int an_sweep_merge(const char *out, const char *const *in, int nin, const cfg *p
 		   int *added, int *present, struct sim_err *err)
 {
 	int nadd = 0, npres = 0, rc;
+	an_file *f;
 	hid_t ofid;
 
-	if ((rc = open_rw(out, &ofid, err)) != SIM_OK)
+	/* one session for the whole merge: the file is rewritten once, and only
+	 * if every input was read */
+	if ((rc = an_open(&f, out, AN_APPEND, err)) != SIM_OK)
 		return rc;
+	ofid = an_file_hid(f);
 	for (int i = 0; i < nin && rc == SIM_OK; i++) {
 		char **names = NULL, **vary = NULL, **have = NULL;
 		size_t n = 0;
@@ -933,22 +952,9 @@ int an_sweep_merge(const char *out, const char *const *in, int nin, const cfg *p
 			if ((rc = an_read_results(in[i], names[k], &r, &config, &trace, err)) != SIM_OK)
 				break;
 			if ((rc = cfg_copy(&c, proto, err)) == SIM_OK &&
-			    (rc = cfg_parse_text(c, config, strlen(config), in[i], err)) == SIM_OK) {
-				an_file *f;
-				H5Fclose(ofid);
-				ofid = -1;
-				if ((rc = an_open(&f, out, AN_APPEND, err)) == SIM_OK) {
-					rc = an_add_run(f, names[k], c, &r, trace, err);
-					if (rc == SIM_OK)
-						rc = an_close(f, err);
-					else
-						an_close(f, NULL);
-				}
-				if (rc == SIM_OK && (ofid = H5Fopen(out, H5F_ACC_RDWR, H5P_DEFAULT)) < 0)
-					rc = sim_errf(err, SIM_EIO, "%s: cannot reopen the results file", out);
-				if (rc == SIM_OK)
-					nadd++;
-			}
+			    (rc = cfg_parse_text(c, config, strlen(config), in[i], err)) == SIM_OK &&
+			    (rc = an_add_run(f, names[k], c, &r, trace, err)) == SIM_OK)
+				nadd++;
 			cfg_free(c);
 			sim_free(config);
 			sim_free(trace);
@@ -964,8 +970,10 @@ int an_sweep_merge(const char *out, const char *const *in, int nin, const cfg *p
 		H5Fclose(ifid);
 		an_free_names(names, n);
 	}
-	if (ofid >= 0 && H5Fclose(ofid) < 0 && rc == SIM_OK)
-		rc = sim_errf(err, SIM_EIO, "%s: closing the results file failed", out);
+	if (rc == SIM_OK)
+		rc = an_close(f, err);
+	else
+		an_abort(f);
 	if (added)
 		*added = nadd;
 	if (present)

@@ -16,8 +16,10 @@
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <fcntl.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <xxhash.h>
@@ -75,6 +77,16 @@ static const char *type_name(enum param_type t)
 	return "?";
 }
 
+/* strtoll in base 10, or 16 after 0x: a leading zero is not octal (010 is
+ * ten, as anyone writing a TLB size means). */
+static long long dec_or_hex(const char *s, char **end)
+{
+	const char *p = s + (*s == '-' || *s == '+');
+	if (p[0] == '0' && (p[1] == 'x' || p[1] == 'X'))
+		return strtoll(s, end, 16);
+	return strtoll(s, end, 10);
+}
+
 int param_parse_size(const char *s, int64_t *out)
 {
 	char *end;
@@ -86,7 +98,7 @@ int param_parse_size(const char *s, int64_t *out)
 	if (!isdigit((unsigned char)*s) && *s != '-')
 		return SIM_EINVAL;
 	errno = 0;
-	v = strtoll(s, &end, 0);
+	v = dec_or_hex(s, &end);
 	if (errno == ERANGE)
 		return SIM_EINVAL;
 	switch (toupper((unsigned char)*end)) {
@@ -179,7 +191,7 @@ static int parse_value(const struct param_def *d, const char *text, struct value
 	case PARAM_INT: {
 		long long x;
 		errno = 0;
-		x = strtoll(text, &end, 0);
+		x = dec_or_hex(text, &end);
 		if (*text == '\0' || *end != '\0' || errno == ERANGE)
 			goto bad;
 		if ((double)x < d->lo || (double)x > d->hi)
@@ -499,6 +511,8 @@ static int file_exists(const char *p) { return access(p, R_OK) == 0; }
 
 static int load_file(cfg *c, const char *path, int depth, struct sim_err *err)
 {
+	struct stat st;
+	int fd;
 	FILE *f;
 	char line[1024];
 	long lineno = 0;
@@ -507,9 +521,19 @@ static int load_file(cfg *c, const char *path, int depth, struct sim_err *err)
 	if (depth > MAX_INCLUDE_DEPTH)
 		return sim_errf(err, SIM_EINVAL, "%s: includes nest more than %d deep (a cycle?)",
 				path, MAX_INCLUDE_DEPTH);
-	f = fopen(path, "r");
-	if (!f)
+	/* O_NONBLOCK: a FIFO must not block the open; only regular files are read */
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+	if (fd < 0)
 		return sim_errf(err, SIM_EINVAL, "%s: cannot open: %s", path, strerror(errno));
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		return sim_errf(err, SIM_EINVAL, "%s: not a regular file", path);
+	}
+	fcntl(fd, F_SETFL, 0);
+	if (!(f = fdopen(fd, "r"))) {
+		close(fd);
+		return sim_errf(err, SIM_ENOMEM, "%s: out of memory", path);
+	}
 	while (fgets(line, sizeof line, f)) {
 		char where[600];
 		char *s;

@@ -25,10 +25,18 @@ struct cli_command {
 extern const struct cli_command cli_commands[];
 
 
-/* Print "disco CMD: message" for err and return its exit status. */
+/* Write len bytes of s with control characters (but tab) as \xNN: text
+ * from files (a trace header, a path) never reaches a terminal raw. */
+void cli_put_text(FILE *f, const char *s, size_t len);
+/* Print "disco CMD: message" for err (escaped as by cli_put_text) and
+ * return its exit status. */
 int cli_fail(const char *cmd, const struct sim_err *err);
 /* Print "disco CMD: message" and a hint to --help; return 2. */
 int cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Before any work: SIM_EINVAL if out is the input file in (NULL: none) or
+ * cannot be replaced (a folder, a FIFO), SIM_EIO if it cannot be written. */
+int cli_check_output(const char *out, const char *in, struct sim_err *err);
 
 /* A configuration with every parameter at its default. */
 int cli_new_cfg(cfg **out, struct sim_err *err);

@@ -6,6 +6,8 @@
 #include "analysis/report.h"
 #include "analysis/results.h"
 #include "capture/capture.h"
+#include "base/mem.h"
+#include "base/outfile.h"
 #include "cli/cli.h"
 
 static const char usage[] =
@@ -37,6 +39,23 @@ static const char usage[] =
 	"  --results FILE    also write the results as HDF5\n"
 	"  --quiet           no summary\n";
 
+/* Add "name=value" to ops as a --set; sets[] keeps the text (freed by the
+ * caller).  0, or the exit status of a usage error. */
+static int add_set(struct cli_cfg_ops *ops, char **sets, int *nsets, const char *name, const char *value)
+{
+	size_t n = strlen(name) + strlen(value) + 2;
+	char *s;
+	if (*nsets >= 256)
+		return cli_usage_error("capture", "too many options");
+	if (!(s = sim_malloc(n))) {
+		fprintf(stderr, "disco capture: out of memory\n");
+		return 1;
+	}
+	snprintf(s, n, "%s=%s", name, value);
+	sets[(*nsets)++] = s;
+	return cli_cfg_ops_add(ops, CLI_OPT_SET, s, "capture") ? 2 : 0;
+}
+
 int cmd_capture(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -57,10 +76,10 @@ int cmd_capture(int argc, char **argv)
 		{ "quiet", no_argument, 0, 'q' },
 		{ 0, 0, 0, 0 },
 	};
-	static char sets[10][300];
+	char *sets[256];   /* the shorthand options' --set text, one per entry of ops */
 	struct cli_cfg_ops ops = { 0 };
 	struct sim_err err = { 0 };
-	struct rpl_results res;
+	struct rpl_results res = { 0 };
 	const struct cap_guest_ops *g;
 	const char *out = NULL, *results = NULL;
 	int format = AN_FMT_TABLE, quiet = 0, o, nsets = 0, rc;
@@ -70,55 +89,69 @@ int cmd_capture(int argc, char **argv)
 	while ((o = getopt_long(argc, argv, "ho:", opts, NULL)) != -1) {
 		const char *param = NULL;
 		switch (o) {
-		case 'h': fputs(usage, stdout); return 0;
+		case 'h': fputs(usage, stdout); rc = 0; goto out_sets;
 		case 'o': out = optarg; break;
 		case 'c': param = "capture.cpus"; break;
 		case 'M': param = "vm.mem.size"; break;
 		case 'm': param = "capture.mode"; break;
 		case 'H': param = "capture.hal"; break;
 		case 'O':
-			if (strcmp(optarg, "irix53") && strcmp(optarg, "irix62"))
-				return cli_usage_error("capture", "--os: '%s' is not irix53 or irix62", optarg);
-			if (nsets == 8)
-				return cli_usage_error("capture", "too many options");
-			snprintf(sets[nsets], sizeof sets[0], "machine.page_size=%s",
-				 strcmp(optarg, "irix53") ? "16K" : "4K");
-			if (cli_cfg_ops_add(&ops, CLI_OPT_SET, sets[nsets++], "capture"))
-				return 2;
+			if (strcmp(optarg, "irix53") && strcmp(optarg, "irix62")) {
+				rc = cli_usage_error("capture", "--os: '%s' is not irix53 or irix62", optarg);
+				goto out_sets;
+			}
+			if ((rc = add_set(&ops, sets, &nsets, "machine.page_size",
+					  strcmp(optarg, "irix53") ? "16K" : "4K")) != 0)
+				goto out_sets;
 			param = "capture.os";
 			break;
 		case 's': param = "capture.scale"; break;
 		case 'S': param = "capture.seed"; break;
 		case CLI_OPT_SET: case CLI_OPT_CONFIG: case CLI_OPT_POLICY:
-			if (cli_cfg_ops_add(&ops, o, optarg, "capture"))
-				return 2;
+			if (cli_cfg_ops_add(&ops, o, optarg, "capture")) {
+				rc = 2;
+				goto out_sets;
+			}
 			break;
 		case 'f':
-			if (an_format_parse(optarg, &format))
-				return cli_usage_error("capture", "--format: '%s' is not table, csv or json", optarg);
+			if (an_format_parse(optarg, &format)) {
+				rc = cli_usage_error("capture", "--format: '%s' is not table, csv or json", optarg);
+				goto out_sets;
+			}
 			break;
 		case 'r': results = optarg; break;
 		case 'q': quiet = 1; break;
-		default: return cli_usage_error("capture", "bad option");
+		default: rc = cli_usage_error("capture", "bad option"); goto out_sets;
 		}
-		if (param) {
-			/* the shorthand options are --set in disguise, applied in order */
-			if (nsets == 10)
-				return cli_usage_error("capture", "too many options");
-			snprintf(sets[nsets], sizeof sets[0], "%s=%s", param, optarg);
-			if (cli_cfg_ops_add(&ops, CLI_OPT_SET, sets[nsets++], "capture"))
-				return 2;
-		}
+		/* the shorthand options are --set in disguise, applied in order */
+		if (param && (rc = add_set(&ops, sets, &nsets, param, optarg)) != 0)
+			goto out_sets;
 	}
-	if (optind + 1 != argc)
-		return cli_usage_error("capture", optind < argc ? "one workload, please" : "which workload?");
-	if (!out)
-		return cli_usage_error("capture", "-o TRACE is required");
-	if ((rc = cli_new_cfg(&c, &err)) != SIM_OK)
-		return cli_fail("capture", &err);
+	rc = 2;
+	if (optind + 1 != argc) {
+		cli_usage_error("capture", optind < argc ? "one workload, please" : "which workload?");
+		goto out_sets;
+	}
+	if (!out) {
+		cli_usage_error("capture", "-o TRACE is required");
+		goto out_sets;
+	}
+	if (results && (!strcmp(results, out) || sim_out_not_input(results, out, &err) != SIM_OK)) {
+		cli_usage_error("capture", "-o and --results name the same file");
+		goto out_sets;
+	}
+	if (cli_check_output(out, NULL, &err) != SIM_OK || (results && cli_check_output(results, NULL, &err))) {
+		rc = cli_fail("capture", &err);
+		goto out_sets;
+	}
+	if ((rc = cli_new_cfg(&c, &err)) != SIM_OK) {
+		rc = cli_fail("capture", &err);
+		goto out_sets;
+	}
 	if (cap_load_workload(c, argv[optind], &err) != SIM_OK) {
 		cfg_free(c);
-		return cli_usage_error("capture", "%s", err.msg);
+		rc = cli_usage_error("capture", "%s", err.msg);
+		goto out_sets;
 	}
 	rc = cli_cfg_ops_apply(&ops, c, &err);
 	g = cap_guest_of(c);
@@ -126,8 +159,10 @@ int cmd_capture(int argc, char **argv)
 		rc = cap_run(c, g, out, &res, cli_progress, "capture", &err);
 	cli_progress_done();
 	if (rc) {
+		rpl_results_free(&res);   /* a run that failed midway has allocated it */
 		cfg_free(c);
-		return cli_fail("capture", &err);
+		rc = cli_fail("capture", &err);
+		goto out_sets;
 	}
 	if (res.warning[0])
 		fprintf(stderr, "disco capture: warning: %s\n", res.warning);
@@ -140,5 +175,9 @@ int cmd_capture(int argc, char **argv)
 	}
 	rpl_results_free(&res);
 	cfg_free(c);
-	return rc ? cli_fail("capture", &err) : 0;
+	rc = rc ? cli_fail("capture", &err) : 0;
+out_sets:
+	for (int i = 0; i < nsets; i++)
+		sim_free(sets[i]);
+	return rc;
 }

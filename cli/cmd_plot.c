@@ -98,6 +98,8 @@ int cmd_plot(int argc, char **argv)
 		return cli_usage_error("plot", "unexpected argument '%s'", argv[optind]);
 	if (!out)
 		return cli_usage_error("plot", "name the figure with -o OUT.png (or .svg, .pdf)");
+	if (cli_check_output(out, path, &err) != SIM_OK)
+		return cli_fail("plot", &err);
 	if (!strcmp(kind, "sweep")) {
 		struct an_table t;
 		if (an_sweep_table_read(path, &t, &err) != SIM_OK)

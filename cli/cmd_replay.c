@@ -67,7 +67,7 @@ int cmd_replay(int argc, char **argv)
 	};
 	struct cli_cfg_ops ops = { 0 };
 	struct sim_err err = { 0 };
-	struct rpl_results res;
+	struct rpl_results res = { 0 };
 	struct rpl_source src = { 0 };
 	const char *out = NULL, *path;
 	int mode = -1, format = AN_FMT_TABLE, quiet = 0, o, rc;
@@ -99,6 +99,8 @@ int cmd_replay(int argc, char **argv)
 	if (optind + 1 != argc)
 		return cli_usage_error("replay", optind < argc ? "one trace, please" : "which trace?");
 	path = argv[optind];
+	if (out && cli_check_output(out, path, &err) != SIM_OK)
+		return cli_fail("replay", &err);
 	if ((rc = trc_reader_open(&r, path, &err)) != SIM_OK)
 		return cli_fail("replay", &err);
 	if (trc_reader_info(r)->warning[0])
@@ -126,7 +128,9 @@ int cmd_replay(int argc, char **argv)
 	rc = rpl_run(c, mode, &src, &res, cli_progress, "replay", &err);
 	cli_progress_done();
 	if (rc) {
-		sim_err_prefix(&err, "%s", path);
+		if (strncmp(err.msg, path, strlen(path)) != 0)   /* the reader's errors name it already */
+			sim_err_prefix(&err, "%s", path);
+		rpl_results_free(&res);   /* a run that failed midway has allocated it */
 		goto fail;
 	}
 	if (res.warning[0])

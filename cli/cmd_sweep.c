@@ -17,6 +17,7 @@
 #include "analysis/results.h"
 #include "analysis/sweep.h"
 #include "base/mem.h"
+#include "base/outfile.h"
 #include "cli/cli.h"
 #include "replay/replay.h"
 #include "replay/sweep.h"
@@ -39,8 +40,8 @@ static const char usage[] =
 	"the point's values.  Points of one trace share passes: a worker replays a\n"
 	"batch of points decoding the trace once.\n"
 	"\n"
-	"Every finished point is written to SWEEP.h5 at once, as a run named\n"
-	"p<hash of its configuration>-<trace fingerprint>; rerunning the same command\n"
+	"Finished points are written to SWEEP.h5 every second, as runs named\n"
+	"p<hash of the configuration>-<trace fingerprint>; rerunning the same command\n"
 	"after an interruption skips the points already there.  At the end the\n"
 	"table `sweep` (one row per point; with --seeds, mean, sd and 95% CI per\n"
 	"figure) is rewritten; analysis/RESULTS.md gives its layout.\n"
@@ -50,8 +51,9 @@ static const char usage[] =
 	"  -j, --jobs N        worker processes (default: the number of cores)\n"
 	"  --batch N           most points in one shared pass (default 8, and at most\n"
 	"                      points / N, so every worker has some): a point is\n"
-	"                      written when its batch ends, so smaller batches lose less\n"
-	"                      to an interruption and larger ones decode the trace less\n"
+	"                      written (within a second) when its batch ends, so\n"
+	"                      smaller batches lose less to an interruption and\n"
+	"                      larger ones decode the trace less\n"
 	"  -o FILE             the sweep file (HDF5), created or completed\n"
 	"  --emit-jobs DIR     write DIR/jobs.txt (one disco sweep command per point,\n"
 	"                      each writing DIR/points/KEY.h5) and DIR/sweep.slurm (a\n"
@@ -60,6 +62,8 @@ static const char usage[] =
 	"  --only KEY,...      run only the points with these run names (jobs use it)\n"
 	"  --table             print the sweep table at the end\n"
 	"  --quiet             no summary line\n";
+
+#define SEED_PARAM "machine.tlb.seed"   /* --seeds varies it */
 
 static volatile sig_atomic_t stop_signal;
 
@@ -80,11 +84,19 @@ struct trace_pts {
 	int ntodo;
 };
 
+/* Points are added to the sweep file in sessions: each commit rewrites the
+ * file whole (analysis/results.h), so committing every point would cost
+ * the file's size per point; a session is committed once a second (and at
+ * the end), which bounds what a kill -9 loses to about that. */
+#define COMMIT_SECONDS 1.0
+
 struct progress {
 	const char *out;
 	struct trace_pts *tp;
-	int total, done;
-	double start;
+	int total, done;      /* done: points committed to the file */
+	an_file *f;           /* the open session, NULL if none */
+	int added;            /* points in it */
+	double start, committed;
 	int shown;
 };
 
@@ -95,21 +107,33 @@ static double now(void)
 	return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
 }
 
+/* Write the open session's points to the file (if any). */
+static int commit(struct progress *p, struct sim_err *err)
+{
+	int rc;
+	if (!p->f)
+		return SIM_OK;
+	rc = an_close(p->f, err);
+	p->f = NULL;
+	if (rc == SIM_OK)
+		p->done += p->added;
+	p->added = 0;
+	p->committed = now();
+	return rc;
+}
+
 static int on_point(void *ctx, int task, int point, const struct rpl_results *r, struct sim_err *err)
 {
 	struct progress *p = ctx;
 	struct trace_pts *t = &p->tp[task];
-	an_file *f;
-	int rc = an_open(&f, p->out, AN_APPEND, err);
-	if (rc)
+	int rc;
+	if (!p->f && (rc = an_open(&p->f, p->out, AN_APPEND, err)) != SIM_OK)
 		return rc;
-	if ((rc = an_add_run(f, *t->todo_key[point], t->todo[point]->c, r, t->path, err)) != SIM_OK) {
-		an_close(f, NULL);
+	if ((rc = an_add_run(p->f, *t->todo_key[point], t->todo[point]->c, r, t->path, err)) != SIM_OK)
 		return rc;
-	}
-	if ((rc = an_close(f, err)) != SIM_OK)
-		return rc;
-	p->done++;
+	p->added++;
+	if (now() - p->committed >= COMMIT_SECONDS)
+		return commit(p, err);
 	return SIM_OK;
 }
 
@@ -150,16 +174,39 @@ static const char *opt_name(int opt)
 	return opt == CLI_OPT_SET ? "--set" : opt == CLI_OPT_CONFIG ? "--config" : "--policy";
 }
 
+/* SIM_EINVAL if s holds a line break: quoting cannot keep it inside one line
+ * of jobs.txt, and the rest would run as a command of its own. */
+static int one_line(const char *what, const char *s, struct sim_err *err)
+{
+	if (strpbrk(s, "\n\r"))
+		return sim_errf(err, SIM_EINVAL, "--emit-jobs: %s contains a line break, which cannot be "
+				"written into a one-line job; rename it", what);
+	return SIM_OK;
+}
+
 /* Write DIR/jobs.txt and DIR/sweep.slurm; returns the job count or -1. */
 static int emit_jobs(const char *dir, struct trace_pts *tp, int ntp, const char *mode_arg,
 		     const struct cli_cfg_ops *ops, char **vary, int nvary, int nseeds,
 		     struct sim_err *err)
 {
-	char path[PATH_MAX + 64], tmp[PATH_MAX + 96], self[PATH_MAX], cwd[PATH_MAX], adir[PATH_MAX];
+	char path[PATH_MAX + 64], self[PATH_MAX], cwd[PATH_MAX], adir[PATH_MAX];
 	ssize_t sl;
+	sim_out *o;
 	FILE *f;
-	int n = 0;
+	int n = 0, bad = SIM_OK;
 
+	for (int t = 0; t < ntp && !bad; t++)
+		bad = one_line("a trace path", tp[t].path, err);
+	for (int i = 0; i < ops->n && !bad; i++)
+		bad = one_line("a --set, --config or --policy argument", ops->op[i].arg, err);
+	for (int i = 0; i < nvary && !bad; i++)
+		bad = one_line("a --vary argument", vary[i], err);
+	if (!bad && mode_arg)
+		bad = one_line("--mode", mode_arg, err);
+	if (!bad)
+		bad = one_line("the jobs folder", dir, err);
+	if (bad)
+		return -1;
 	if ((mkdir(dir, 0777) != 0 && errno != EEXIST) || !realpath(dir, adir)) {
 		sim_errf(err, SIM_EIO, "%s: %s", dir, strerror(errno));
 		return -1;
@@ -180,11 +227,15 @@ static int emit_jobs(const char *dir, struct trace_pts *tp, int ntp, const char 
 		sim_errf(err, SIM_EIO, "cannot find the current directory: %s", strerror(errno));
 		return -1;
 	}
+	if (one_line("the path of disco", self, err) || one_line("the current folder", cwd, err) ||
+	    one_line("the jobs folder", adir, err))
+		return -1;
 
 	snprintf(path, sizeof path, "%s/jobs.txt", adir);
-	snprintf(tmp, sizeof tmp, "%s.tmp-%ld", path, (long)getpid());
-	if (!(f = fopen(tmp, "w"))) {
-		sim_errf(err, SIM_EIO, "%s: %s", tmp, strerror(errno));
+	if (sim_out_open(&o, path, err) != SIM_OK)
+		return -1;
+	if (!(f = sim_out_stream(o, err))) {
+		sim_out_abort(o);
 		return -1;
 	}
 	for (int t = 0; t < ntp; t++)
@@ -213,16 +264,14 @@ static int emit_jobs(const char *dir, struct trace_pts *tp, int ntp, const char 
 			fputc('\n', f);
 			n++;
 		}
-	if (fclose(f) != 0 || rename(tmp, path) != 0) {
-		unlink(tmp);
-		sim_errf(err, SIM_EIO, "%s: write failed", path);
+	if (sim_out_commit(o, err) != SIM_OK)
 		return -1;
-	}
 
 	snprintf(path, sizeof path, "%s/sweep.slurm", adir);
-	snprintf(tmp, sizeof tmp, "%s.tmp-%ld", path, (long)getpid());
-	if (!(f = fopen(tmp, "w"))) {
-		sim_errf(err, SIM_EIO, "%s: %s", tmp, strerror(errno));
+	if (sim_out_open(&o, path, err) != SIM_OK)
+		return -1;
+	if (!(f = sim_out_stream(o, err))) {
+		sim_out_abort(o);
 		return -1;
 	}
 	fprintf(f, "#!/bin/sh\n"
@@ -244,26 +293,32 @@ static int emit_jobs(const char *dir, struct trace_pts *tp, int ntp, const char 
 	shq(f, path);
 	fputs(")\n[ -n \"$line\" ] || { echo \"no job line $SLURM_ARRAY_TASK_ID\" >&2; exit 2; }\n"
 	      "exec sh -c \"$line\"\n", f);
-	snprintf(path, sizeof path, "%s/sweep.slurm", adir);
-	if (fclose(f) != 0 || rename(tmp, path) != 0) {
-		unlink(tmp);
-		sim_errf(err, SIM_EIO, "%s: write failed", path);
+	fchmod(sim_out_fd(o), 0755);
+	if (sim_out_commit(o, err) != SIM_OK)
 		return -1;
-	}
-	chmod(path, 0755);
 	return n;
 }
 
 static int merge(const char *dir, const char *out, int quiet, int show_table)
 {
 	struct sim_err err = { 0 };
-	char pat[PATH_MAX + 32];
+	char *pat = sim_malloc(2 * strlen(dir) + 16), *p;
 	glob_t g;
 	cfg *proto = NULL;
 	int added = 0, present = 0, rows = 0, rc;
 
-	snprintf(pat, sizeof pat, "%s/points/*.h5", dir);
+	if (!(p = pat)) {
+		fprintf(stderr, "disco sweep: out of memory\n");
+		return 1;
+	}
+	for (const char *d = dir; *d; d++) {   /* the folder's name is not a pattern */
+		if (strchr("*?[\\", *d))
+			*p++ = '\\';
+		*p++ = *d;
+	}
+	strcpy(p, "/points/*.h5");
 	rc = glob(pat, 0, NULL, &g);
+	sim_free(pat);
 	if (rc == GLOB_NOMATCH || (rc == 0 && g.gl_pathc == 0)) {
 		fprintf(stderr, "disco sweep: %s: no point files (points/*.h5) to merge\n", dir);
 		return 2;
@@ -291,6 +346,52 @@ static int merge(const char *dir, const char *out, int quiet, int show_table)
 	if (show_table && cli_sweep_print_table(stdout, out, 0, &err) != SIM_OK)
 		return cli_fail("sweep", &err);
 	return 0;
+}
+
+struct key_ref {
+	const char *key;
+	int trace, point;
+};
+
+static int cmp_key_ref(const void *a, const void *b)
+{
+	const struct key_ref *x = a, *y = b;
+	int c = strcmp(x->key, y->key);
+	return c ? c : x->trace != y->trace ? x->trace - y->trace : x->point - y->point;
+}
+
+/* SIM_EINVAL if two points are one run (same configuration and trace
+ * contents): a value given twice (1M and 1024K), or one trace given twice
+ * (or a copy of it).  Checked before any work; the run names are unique in
+ * the sweep file. */
+static int distinct_points(const struct trace_pts *tp, int ntp, struct sim_err *err)
+{
+	struct key_ref *k;
+	size_t n = 0;
+	int rc = SIM_OK;
+	for (int t = 0; t < ntp; t++)
+		n += (size_t)tp[t].npts;
+	if (!(k = sim_calloc(n + 1, sizeof *k)))
+		return sim_errf(err, SIM_ENOMEM, "out of memory");
+	n = 0;
+	for (int t = 0; t < ntp; t++)
+		for (int p = 0; p < tp[t].npts; p++)
+			k[n++] = (struct key_ref){ tp[t].key[p], t, p };
+	qsort(k, n, sizeof *k, cmp_key_ref);
+	for (size_t i = 1; i < n && rc == SIM_OK; i++) {
+		const struct key_ref *a = &k[i - 1], *b = &k[i];
+		if (strcmp(a->key, b->key))
+			continue;
+		if (a->trace != b->trace)
+			rc = sim_errf(err, SIM_EINVAL, "traces %d and %d have the same contents (run '%s' "
+				      "twice); give each trace once", a->trace + 1, b->trace + 1, a->key);
+		else
+			rc = sim_errf(err, SIM_EINVAL, "points %d and %d of the sweep are the same "
+				      "configuration (run '%s' twice): is a --vary value given twice "
+				      "(such as 1M and 1024K)?", a->point + 1, b->point + 1, a->key);
+	}
+	sim_free(k);
+	return rc;
 }
 
 static int has_key(const char *list, const char *key)
@@ -340,6 +441,7 @@ int cmd_sweep(int argc, char **argv)
 	long ncores = sysconf(_SC_NPROCESSORS_ONLN);
 	int nvary = 0, nvary_parsed = 0, ntp = 0, mode_opt = -1, nseeds = 1, jobs = ncores > 0 ? (int)ncores : 1;
 	int batch = 8, quiet = 0, show_table = 0, o, rc = 0, total = 0, skipped = 0, rows = 0;
+	struct sim_lock *lock = NULL;
 	struct sigaction sa, old_int, old_term;
 
 	optind = 1;
@@ -389,7 +491,11 @@ int cmd_sweep(int argc, char **argv)
 			return cli_usage_error("sweep", "--merge needs -o SWEEP.h5");
 		if (optind < argc || nvary || emit)
 			return cli_usage_error("sweep", "--merge takes no traces, --vary or --emit-jobs");
-		return merge(merge_dir, out, quiet, show_table);
+		if (sim_lock_take(out, &lock, &err) != SIM_OK)
+			return cli_fail("sweep", &err);
+		rc = merge(merge_dir, out, quiet, show_table);
+		sim_lock_release(lock);
+		return rc;
 	}
 	if (optind >= argc)
 		return cli_usage_error("sweep", "which traces?");
@@ -397,6 +503,25 @@ int cmd_sweep(int argc, char **argv)
 		return cli_usage_error("sweep", "name the sweep file with -o SWEEP.h5 (or --emit-jobs DIR)");
 	if (nvary == 0 && nseeds < 2)
 		return cli_usage_error("sweep", "nothing to sweep: give --vary name=v1,v2,... (or --seeds N)");
+	for (int i = 0; i < nvary; i++) {
+		size_t len = strcspn(vary_arg[i], "=");
+		if (nseeds > 1 && len == strlen(SEED_PARAM) && !strncmp(vary_arg[i], SEED_PARAM, len))
+			return cli_usage_error("sweep", "--vary %s and --seeds both set the seed; give one",
+					       SEED_PARAM);
+		for (int j = 0; j < i; j++)
+			if (strcspn(vary_arg[j], "=") == len && !strncmp(vary_arg[i], vary_arg[j], len))
+				return cli_usage_error("sweep", "--vary %.*s is given twice; give all its values "
+						       "in one (name=v1,v2,...)", (int)len, vary_arg[i]);
+	}
+	/* the sweep file belongs to this process until it ends: a second sweep
+	 * on it stops here, before any work */
+	if (out && !emit) {
+		for (int t = optind; t < argc; t++)
+			if (sim_out_not_input(out, argv[t], &err) != SIM_OK)
+				return cli_fail("sweep", &err);
+		if (sim_lock_take(out, &lock, &err) != SIM_OK)
+			return cli_fail("sweep", &err);
+	}
 
 	ntp = argc - optind;
 	tp = sim_calloc((size_t)ntp, sizeof *tp);
@@ -443,6 +568,8 @@ int cmd_sweep(int argc, char **argv)
 			an_sweep_key(tp[t].key[k], sizeof tp[t].key[k], tp[t].pts[k].hash, tp[t].tag);
 		total += tp[t].npts;
 	}
+	if ((rc = distinct_points(tp, ntp, &err)) != SIM_OK)
+		goto fail;
 	if (emit) {
 		int n = emit_jobs(emit, tp, ntp, mode_arg, &ops, vary_arg, nvary, nseeds, &err);
 		if (n < 0)
@@ -487,14 +614,22 @@ int cmd_sweep(int argc, char **argv)
 		}
 	}
 	if (nvary) {
-		const char *names[64];
-		for (int i = 0; i < nvary; i++) {
-			static char buf[64][128];
+		char *names[64] = { 0 };
+		rc = SIM_OK;
+		for (int i = 0; i < nvary && rc == SIM_OK; i++) {
 			size_t len = strcspn(vary_arg[i], "=");
-			snprintf(buf[i], sizeof buf[i], "%.*s", (int)(len < 127 ? len : 127), vary_arg[i]);
-			names[i] = buf[i];
+			if (!(names[i] = sim_malloc(len + 1)))
+				rc = sim_errf(&err, SIM_ENOMEM, "out of memory");
+			else {
+				memcpy(names[i], vary_arg[i], len);
+				names[i][len] = '\0';
+			}
 		}
-		if ((rc = an_sweep_note_vary(out, names, nvary, &err)) != SIM_OK)
+		if (rc == SIM_OK)
+			rc = an_sweep_note_vary(out, (const char *const *)names, nvary, &err);
+		for (int i = 0; i < nvary; i++)
+			sim_free(names[i]);
+		if (rc != SIM_OK)
 			goto fail;
 	}
 
@@ -510,7 +645,14 @@ int cmd_sweep(int argc, char **argv)
 	{
 		struct rpl_sweep_opts so = { .jobs = jobs, .batch = batch, .stop = &stop_signal,
 					     .done = on_point, .progress = on_progress, .ctx = &prog };
+		struct sim_err cerr = { 0 };
+		int crc;
 		rc = rpl_sweep_run(tasks, ntp, &so, &err);
+		crc = commit(&prog, &cerr);   /* whatever finished, even after a failure */
+		if (rc == SIM_OK && crc != SIM_OK) {
+			rc = crc;
+			err = cerr;
+		}
 	}
 	sigaction(SIGINT, &old_int, NULL);
 	sigaction(SIGTERM, &old_term, NULL);
@@ -556,6 +698,7 @@ out_free:
 	sim_free(tp);
 	sim_free(tasks);
 	an_free_names(done_names, ndone);
+	sim_lock_release(lock);
 	return rc;
 }
 

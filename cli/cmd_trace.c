@@ -1,4 +1,5 @@
 /* disco inspect, dump, asm: trace files as a person sees them. */
+#include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
 #include <stdio.h>
@@ -18,7 +19,10 @@ static const char inspect_usage[] =
 	"compressed bytes per reference.  Every chunk is read, decompressed, decoded\n"
 	"and its checksums verified.  A file whose writer died has no index: it is\n"
 	"read up to its last complete chunk, with a warning; --repair truncates any\n"
-	"incomplete chunk at the end and writes the index.\n";
+	"incomplete chunk at the end and writes the index.  It first decodes every\n"
+	"chunk and changes nothing if one is damaged, or if the file's writer is\n"
+	"still running (a capture writes OUT.tmp-XXXXXX and renames it to OUT only\n"
+	"when complete; a capture that was killed leaves that file).\n";
 
 static const char dump_usage[] =
 	"usage: disco dump FILE [--stream N] [--from K] [--limit K]\n"
@@ -46,8 +50,9 @@ static int parse_u64(const char *s, uint64_t *v)
 	char *end;
 	if (!*s || *s == '-')
 		return -1;
-	*v = strtoull(s, &end, 0);
-	return *end ? -1 : 0;
+	errno = 0;
+	*v = strtoull(s, &end, s[0] == '0' && (s[1] == 'x' || s[1] == 'X') ? 16 : 10);
+	return *end || errno ? -1 : 0;
 }
 
 static double per(uint64_t a, uint64_t b) { return b ? (double)a / (double)b : 0; }
@@ -125,7 +130,9 @@ int cmd_inspect(int argc, char **argv)
 	for (const char *c = info->config_text; *c;) {
 		const char *e = strchr(c, '\n');
 		int len = e ? (int)(e - c) : (int)strlen(c);
-		printf("  %.*s\n", len, c);
+		fputs("  ", stdout);
+		cli_put_text(stdout, c, (size_t)len);
+		fputc('\n', stdout);
 		c += len + (e ? 1 : 0);
 	}
 	printf("\n%-6s %12s %14s %12s %12s %8s %12s %12s %10s %10s\n", "stream", "records", "instructions",
@@ -261,6 +268,10 @@ int cmd_asm(int argc, char **argv)
 	if (optind != argc - 1 || !out) {
 		cfg_free(c);
 		return cli_usage_error("asm", !out ? "-o FILE missing" : optind < argc ? "one TEXT only" : "TEXT missing");
+	}
+	if (cli_check_output(out, argv[optind], &err) != SIM_OK) {
+		cfg_free(c);
+		return cli_fail("asm", &err);
 	}
 	if ((i = cfg_find(c, "trace.chunk_size")) >= 0 && !cfg_is_default(c, (size_t)i))
 		to.chunk_size = (size_t)cfg_int(c, "trace.chunk_size");

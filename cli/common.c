@@ -1,12 +1,29 @@
 /* Helpers shared by the subcommands. */
 #include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
 
+#include "base/outfile.h"
 #include "cli/cli.h"
+
+void cli_put_text(FILE *f, const char *s, size_t len)
+{
+	for (size_t i = 0; i < len; i++) {
+		unsigned char b = (unsigned char)s[i];
+		if ((b < 0x20 && b != '\t') || b == 0x7f)
+			fprintf(f, "\\x%02x", b);
+		else
+			fputc(b, f);
+	}
+}
 
 int cli_fail(const char *cmd, const struct sim_err *err)
 {
-	fprintf(stderr, "disco %s: %s\n", cmd, err->msg[0] ? err->msg : sim_strerror(err->code));
+	const char *m = err->msg[0] ? err->msg : sim_strerror(err->code);
+	/* messages quote file names and header bytes: escape control characters */
+	fprintf(stderr, "disco %s: ", cmd);
+	cli_put_text(stderr, m, strlen(m));
+	fputc('\n', stderr);
 	return sim_exit_status(err->code ? err->code : SIM_EINTERNAL);
 }
 
@@ -93,4 +110,16 @@ void cli_progress_done(void)
 	if (progress_shown)
 		fprintf(stderr, "\r\033[K");
 	progress_shown = 0;
+}
+
+int cli_check_output(const char *out, const char *in, struct sim_err *err)
+{
+	sim_out *o;
+	int rc;
+	if ((rc = sim_out_not_input(out, in, err)) != SIM_OK)
+		return rc;
+	if ((rc = sim_out_open(&o, out, err)) != SIM_OK)
+		return rc;
+	sim_out_abort(o);
+	return SIM_OK;
 }

@@ -1,4 +1,6 @@
 /* disco: the entry point only dispatches to a subcommand. */
+#include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -23,9 +25,25 @@ static const struct cli_command *find(const char *name)
 	return NULL;
 }
 
+/* Standard output is a result like any file: a failure to write it (a full
+ * disk, a closed pipe) fails the command. */
+static int finish(int status)
+{
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		int e = errno;
+		fprintf(stderr, "disco: writing standard output failed: %s\n", e ? strerror(e) : "I/O error");
+		return status ? status : 1;
+	}
+	return status;
+}
+
 int main(int argc, char **argv)
 {
 	const struct cli_command *c;
+
+	/* A file over RLIMIT_FSIZE makes write() fail with EFBIG, reported like
+	 * a full disk, instead of killing the process mid-file. */
+	signal(SIGXFSZ, SIG_IGN);
 
 	if (argc < 2) {
 		list_commands(stderr);
@@ -40,14 +58,14 @@ int main(int argc, char **argv)
 				list_commands(stderr);
 				return 2;
 			}
-			return c->fn(2, sub);
+			return finish(c->fn(2, sub));
 		}
 		list_commands(stdout);
-		return 0;
+		return finish(0);
 	}
 	if (!strcmp(argv[1], "--version")) {
 		printf("disco %s\n", DISCO_VERSION);
-		return 0;
+		return finish(0);
 	}
 	c = find(argv[1]);
 	if (!c) {
@@ -55,5 +73,5 @@ int main(int argc, char **argv)
 		list_commands(stderr);
 		return 2;
 	}
-	return c->fn(argc - 1, argv + 1);
+	return finish(c->fn(argc - 1, argv + 1));
 }

@@ -34,6 +34,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <xxhash.h>
@@ -64,6 +65,7 @@ struct trc_reader {
 	uint64_t *first;           /* its chunks are order[first[s] .. first[s]+count[s]) */
 	uint64_t *count;
 	uint64_t *cursor;
+	uint32_t *nest;            /* per stream: services open (svc.begin not yet ended) */
 	uint64_t *order;           /* chunk table indices, grouped by stream */
 	struct trc_rec **recs;
 	size_t *recs_cap;
@@ -390,11 +392,12 @@ static int build_streams(trc_reader *r, struct sim_err *err)
 	r->first = sim_calloc(ns, sizeof *r->first);
 	r->count = sim_calloc(ns, sizeof *r->count);
 	r->cursor = sim_calloc(ns, sizeof *r->cursor);
+	r->nest = sim_calloc(ns, sizeof *r->nest);
 	r->recs = sim_calloc(ns, sizeof *r->recs);
 	r->recs_cap = sim_calloc(ns, sizeof *r->recs_cap);
 	r->order = sim_malloc(r->nents ? r->nents * sizeof *r->order : 1);
 	fill = sim_calloc(ns, sizeof *fill);
-	if (!r->first || !r->count || !r->cursor || !r->recs || !r->recs_cap || !r->order || !fill) {
+	if (!r->first || !r->count || !r->cursor || !r->nest || !r->recs || !r->recs_cap || !r->order || !fill) {
 		sim_free(fill);
 		return sim_errf(err, SIM_ENOMEM, "%s: out of memory", r->name);
 	}
@@ -463,7 +466,8 @@ int trc_reader_open(trc_reader **out, const char *path, struct sim_err *err)
 	*out = NULL;
 	if (rc != SIM_OK)
 		return rc;
-	r->fd = open(path, O_RDONLY | O_CLOEXEC);
+	/* O_NONBLOCK: opening a FIFO must not wait for a writer; checked below */
+	r->fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 	if (r->fd < 0) {
 		rc = sim_errf(err, errno == ENOENT ? SIM_EINVAL : SIM_EIO, "%s: cannot open: %s", path,
 			      strerror(errno));
@@ -473,6 +477,7 @@ int trc_reader_open(trc_reader **out, const char *path, struct sim_err *err)
 		rc = sim_errf(err, SIM_EINVAL, "%s: not a regular file", path);
 		goto fail;
 	}
+	fcntl(r->fd, F_SETFL, 0);
 	r->size = (uint64_t)st.st_size;
 	rc = open_common(r, err);
 	if (rc != SIM_OK)
@@ -550,8 +555,14 @@ int trc_next_block(trc_reader *r, uint32_t stream, const struct trc_rec **recs, 
 	if (stream >= r->info.nstreams)
 		return sim_errf(err, SIM_EINVAL, "%s: stream %u: the trace has %u streams", r->name, stream,
 				r->info.nstreams);
-	if (r->cursor[stream] == r->count[stream])
+	if (r->cursor[stream] == r->count[stream]) {
+		/* drained: its records go, so a reader of one stream after another
+		 * (inspect, dump) holds one stream's records at a time */
+		sim_free(r->recs[stream]);
+		r->recs[stream] = NULL;
+		r->recs_cap[stream] = 0;
 		return SIM_OK;
+	}
 	e = &r->ents[r->order[r->first[stream] + r->cursor[stream]]];
 	rc = src_read(r, e->offset, p, sizeof p, err);
 	if (rc != SIM_OK)
@@ -588,6 +599,15 @@ int trc_next_block(trc_reader *r, uint32_t stream, const struct trc_rec **recs, 
 	rc = trc_decode(r->codec, r->rbuf, got, r->recs[stream], h.nrecords, &bad_off, why, sizeof why);
 	if (rc != SIM_OK)
 		return corrupt(r, e->offset, "chunk of stream %u, raw byte %zu: %s", stream, bad_off, why);
+	/* a bound consumers size their service stacks by (replay's engine) */
+	for (uint32_t i = 0; i < h.nrecords; i++) {
+		const struct trc_rec *x = &r->recs[stream][i];
+		if (x->type == TRC_SVC_BEGIN && ++r->nest[stream] > TRC_MAX_NEST)
+			return corrupt(r, e->offset, "chunk of stream %u, record %u: services nest more than %d deep",
+				       stream, i, TRC_MAX_NEST);
+		if (x->type == TRC_SVC_END && r->nest[stream] > 0)
+			r->nest[stream]--;
+	}
 	r->cursor[stream]++;
 	*recs = r->recs[stream];
 	*n = h.nrecords;
@@ -597,7 +617,7 @@ int trc_next_block(trc_reader *r, uint32_t stream, const struct trc_rec **recs, 
 void trc_rewind(trc_reader *r)
 {
 	for (uint32_t s = 0; s < r->info.nstreams && r->cursor; s++)
-		r->cursor[s] = 0;
+		r->cursor[s] = r->nest[s] = 0;
 }
 
 void trc_reader_close(trc_reader *r)
@@ -614,6 +634,7 @@ void trc_reader_close(trc_reader *r)
 	sim_free(r->first);
 	sim_free(r->count);
 	sim_free(r->cursor);
+	sim_free(r->nest);
 	sim_free(r->order);
 	sim_free(r->ents);
 	sim_free(r->cbuf);
@@ -630,28 +651,56 @@ int trc_repair(const char *path, struct sim_err *err)
 	trc_reader *r;
 	uint8_t *idx;
 	uint64_t isz, off;
-	int rc = trc_reader_open(&r, path, err), fd;
+	int rc, fd;
 
-	if (rc != SIM_OK)
+	/* The lock first: a writer still at work holds it (base/outfile.h), and
+	 * cutting its file would lose everything it writes later. */
+	fd = open(path, O_WRONLY | O_CLOEXEC | O_NONBLOCK);
+	if (fd < 0)
+		return sim_errf(err, errno == ENOENT ? SIM_EINVAL : SIM_EIO, "%s: cannot open for writing: %s",
+				path, strerror(errno));
+	if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+		rc = errno == EWOULDBLOCK
+			? sim_errf(err, SIM_EINVAL, "%s: its writer is still running (the file is locked); "
+				   "repair it once the writer has stopped", path)
+			: sim_errf(err, SIM_EIO, "%s: cannot lock: %s", path, strerror(errno));
+		close(fd);
 		return rc;
+	}
+	if ((rc = trc_reader_open(&r, path, err)) != SIM_OK) {
+		close(fd);
+		return rc;
+	}
 	if (r->info.has_index) {
 		trc_reader_close(r);
+		close(fd);
 		return SIM_OK;
+	}
+	/* Decode every chunk before changing anything: an index is written only
+	 * for chunks whose data is intact. */
+	for (uint32_t s = 0; s < r->info.nstreams && rc == SIM_OK; s++) {
+		const struct trc_rec *recs;
+		size_t n;
+		do
+			rc = trc_next_block(r, s, &recs, &n, err);
+		while (rc == SIM_OK && n);
+	}
+	if (rc != SIM_OK) {
+		trc_reader_close(r);
+		close(fd);
+		sim_err_prefix(err, "not repaired, the file is unchanged");
+		return rc;
 	}
 	off = r->info.valid_bytes;
 	isz = trc_index_size(r->nents);
 	idx = sim_malloc(isz);
 	if (!idx) {
 		trc_reader_close(r);
+		close(fd);
 		return sim_errf(err, SIM_ENOMEM, "%s: out of memory", path);
 	}
 	trc_put_index(idx, r->ents, r->nents, off);
 	trc_reader_close(r);
-	fd = open(path, O_WRONLY | O_CLOEXEC);
-	if (fd < 0) {
-		rc = sim_errf(err, SIM_EIO, "%s: cannot open for writing: %s", path, strerror(errno));
-		goto out_free;
-	}
 	if (ftruncate(fd, (off_t)off) != 0) {
 		rc = sim_errf(err, SIM_EIO, "%s: byte %llu: cannot truncate: %s", path, (unsigned long long)off,
 			      strerror(errno));
@@ -668,10 +717,11 @@ int trc_repair(const char *path, struct sim_err *err)
 		}
 		done += (uint64_t)k;
 	}
+	if (fsync(fd) != 0)
+		rc = sim_errf(err, SIM_EIO, "%s: write failed: %s", path, strerror(errno));
 out_close:
 	if (close(fd) != 0 && rc == SIM_OK)
 		rc = sim_errf(err, SIM_EIO, "%s: close failed: %s", path, strerror(errno));
-out_free:
 	sim_free(idx);
 	return rc;
 }

@@ -438,7 +438,12 @@ static int config_line(struct asm_state *s, char *text, struct sim_err *err)
 {
 	char *eq = strchr(text, '='), key[128], *val;
 	int64_t v;
-	int rc = add_config(s, text, strlen(text), err);
+	int rc;
+	for (const char *p = text; *p; p++)
+		if (((unsigned char)*p < 0x20 && *p != '\t') || *p == 0x7f)
+			return LINE_ERR("%s:%lu: .config holds a control character (byte 0x%02x)", s->path, s->line,
+					(unsigned char)*p);
+	rc = add_config(s, text, strlen(text), err);
 	if (rc == SIM_OK)
 		rc = add_config(s, "\n", 1, err);
 	if (rc != SIM_OK || !eq)
@@ -569,7 +574,17 @@ int trc_text_dump(trc_reader *r, FILE *out, const struct trc_dump_opts *o, struc
 	while (*c) {
 		const char *e = strchr(c, '\n');
 		size_t len = e ? (size_t)(e - c) : strlen(c);
-		fprintf(out, ".config %.*s\n", (int)len, c);
+		/* control characters (a damaged or hostile header) are shown as
+		 * \xNN, never sent to a terminal; asm refuses such lines */
+		fputs(".config ", out);
+		for (size_t i = 0; i < len; i++) {
+			unsigned char b = (unsigned char)c[i];
+			if ((b < 0x20 && b != '\t') || b == 0x7f)
+				fprintf(out, "\\x%02x", b);
+			else
+				fputc(b, out);
+		}
+		fputc('\n', out);
 		c += len + (e ? 1 : 0);
 	}
 	for (uint32_t s = 0; s < info->nstreams; s++) {

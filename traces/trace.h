@@ -17,6 +17,7 @@
 
 #define TRC_MAX_STREAMS 1024
 #define TRC_MAX_CHUNK   (16u << 20)     /* largest raw chunk a reader accepts */
+#define TRC_MAX_NEST    8               /* deepest svc.begin nesting a reader accepts, per stream */
 
 typedef struct trc_writer trc_writer;
 typedef struct trc_reader trc_reader;
@@ -38,8 +39,12 @@ int trc_write(trc_writer *w, uint32_t stream, const struct trc_rec *recs, size_t
 	      struct sim_err *err);
 /* Flush every stream, write the index and the trailer, close.  Frees w. */
 int trc_writer_close(trc_writer *w, struct sim_err *err);
-/* Close without flushing or writing an index (tests: a writer that died). */
+/* Close without flushing or writing an index and remove the unfinished file;
+ * an existing file at the path is left as it was. */
 void trc_writer_abandon(trc_writer *w);
+/* The file being written until close: a temporary file beside the path
+ * (base/outfile.h), or the path itself for a device. */
+const char *trc_writer_file(const trc_writer *w);
 
 struct trc_info {
 	uint16_t version_major, version_minor;

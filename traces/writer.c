@@ -12,14 +12,17 @@
  *       encoded only when TRC_CODEC_MAXREC bytes are free, else the pending
  *       chunk is emitted first and the predictors reset (chunks decode alone).
  *   (2) The file is always a header followed by complete chunks, except for
- *       the chunk being written: a writer that dies leaves a readable file.
+ *       the chunk being written: a writer that dies leaves a readable file
+ *       (the temporary file of base/outfile.h; the target appears only
+ *       complete, at trc_writer_close).
  *   (3) After a failed write the writer refuses further work (w->failed).
  *   (4) Output depends only on the records and the options: equal inputs give
  *       equal bytes.
  *
  * Interface: trc_writer_open(), trc_write() any number of times,
  * trc_writer_close() (emits every pending chunk in stream order, then the
- * index and trailer) or trc_writer_abandon().
+ * index and trailer, then renames the file into place) or
+ * trc_writer_abandon() (removes it: the old target, if any, is untouched).
  */
 #include "traces/trace.h"
 
@@ -31,11 +34,13 @@
 #include <zstd.h>
 
 #include "base/mem.h"
+#include "base/outfile.h"
 #include "traces/codec.h"
 #include "traces/format.h"
 
 struct trc_writer {
-	int fd;
+	sim_out *out;
+	int fd;                    /* sim_out_fd(out) */
 	char *path;
 	uint32_t nstreams;
 	size_t chunk_size;
@@ -205,11 +210,14 @@ int trc_writer_open(trc_writer **out, const char *path, const struct trc_write_o
 		memcpy(hdr + TRC_HDR_FIXED, o->config_text, clen);
 	le64(hdr + hlen - 8, XXH3_64bits(hdr, hlen - 8));
 
-	w->fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	if (w->fd < 0) {
-		rc = sim_errf(err, SIM_EIO, "%s: cannot create: %s", path, strerror(errno));
+	if (sim_file_has_magic(path, "\211HDF\r\n\032\n", 8)) {   /* a results file */
+		rc = sim_errf(err, SIM_EINVAL, "%s: is an HDF5 (results) file; refusing to replace it with a "
+			      "trace (remove it first)", path);
 		goto out_free;
 	}
+	if ((rc = sim_out_open(&w->out, path, err)) != SIM_OK)
+		goto out_free;
+	w->fd = sim_out_fd(w->out);
 	rc = put(w, hdr, hlen, err);
 	if (rc != SIM_OK)
 		goto out_close;
@@ -218,7 +226,7 @@ int trc_writer_open(trc_writer **out, const char *path, const struct trc_write_o
 	return SIM_OK;
 
 out_close:
-	close(w->fd);
+	sim_out_abort(w->out);
 out_free:
 	sim_free(hdr);
 	writer_free(w);
@@ -340,8 +348,10 @@ int trc_writer_close(trc_writer *w, struct sim_err *err)
 		}
 	}
 	sim_free(idx);
-	if (close(w->fd) != 0 && rc == SIM_OK)
-		rc = sim_errf(err, SIM_EIO, "%s: close failed: %s", w->path, strerror(errno));
+	if (rc == SIM_OK)
+		rc = sim_out_commit(w->out, err);
+	else
+		sim_out_abort(w->out);
 	writer_free(w);
 	return rc;
 }
@@ -350,6 +360,11 @@ void trc_writer_abandon(trc_writer *w)
 {
 	if (!w)
 		return;
-	close(w->fd);
+	sim_out_abort(w->out);
 	writer_free(w);
+}
+
+const char *trc_writer_file(const trc_writer *w)
+{
+	return sim_out_path(w->out);
 }

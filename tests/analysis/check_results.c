@@ -1,7 +1,11 @@
 /* Results files, reports and figures: round trips, appends, bad files, formats. */
+#include <errno.h>
+#include <glob.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <hdf5.h>
@@ -24,6 +28,15 @@ static cfg *mkcfg(void)
 	ck_assert_int_eq(cfg_set(c, "machine.cpus", "4", NULL, &err), SIM_OK);
 	ck_assert_int_eq(cfg_set(c, "machine.l2.size", "256K", NULL, &err), SIM_OK);
 	return c;
+}
+
+/* No temporary file of path's writer is left beside it. */
+static void no_tmp_files(const char *path)
+{
+	char pat[700];
+	glob_t g;
+	snprintf(pat, sizeof pat, "%s.tmp-*", path);
+	ck_assert_int_eq(glob(pat, 0, NULL, &g), GLOB_NOMATCH);
 }
 
 static void same_results(const struct rpl_results *a, const struct rpl_results *b)
@@ -79,14 +92,13 @@ START_TEST(round_trip)
 	struct rpl_results w, r;
 	struct sim_err err = { 0 };
 	const char *path = t_path("rt.h5");
-	char *config, *trace, tmp[600];
+	char *config, *trace;
 	cfg *c = mkcfg();
 
 	for (int v = 0; v < 3; v++) {
 		sample_results(&w, v);
 		ck_assert_int_eq(an_write_results(path, "run1", c, &w, "/x/y.dtr", &err), SIM_OK);
-		snprintf(tmp, sizeof tmp, "%s.tmp-%ld", path, (long)getpid());
-		ck_assert_int_ne(access(tmp, F_OK), 0);   /* renamed into place */
+		no_tmp_files(path);   /* renamed into place */
 		ck_assert_int_eq(an_read_results(path, NULL, &r, &config, &trace, &err), SIM_OK);
 		same_results(&w, &r);
 		ck_assert_str_eq(trace, "/x/y.dtr");
@@ -168,18 +180,113 @@ START_TEST(append_and_list)
 }
 END_TEST
 
-START_TEST(abort_removes_tmp)
+START_TEST(abort_keeps_old_file)
 {
 	struct sim_err err = { 0 };
+	struct rpl_results w;
 	const char *path = t_path("aborted.h5");
-	char tmp[600];
 	an_file *f;
+	size_t len;
+	char *got;
+	cfg *c = mkcfg();
+
 	ck_assert_int_eq(an_open(&f, path, AN_CREATE, &err), SIM_OK);
-	snprintf(tmp, sizeof tmp, "%s.tmp-%ld", path, (long)getpid());
-	ck_assert_int_eq(access(tmp, F_OK), 0);
 	an_abort(f);
-	ck_assert_int_ne(access(tmp, F_OK), 0);
 	ck_assert_int_ne(access(path, F_OK), 0);
+	no_tmp_files(path);
+	t_write_file(path, "old", 3);
+	sample_results(&w, 0);
+	ck_assert_int_eq(an_open(&f, path, AN_CREATE, &err), SIM_OK);
+	ck_assert_int_eq(an_add_run(f, "r", c, &w, NULL, &err), SIM_OK);
+	an_abort(f);
+	got = t_read_file(path, &len);
+	ck_assert_uint_eq(len, 3);
+	ck_assert_int_eq(memcmp(got, "old", 3), 0);
+	no_tmp_files(path);
+	free(got);
+	sample_free(&w);
+	cfg_free(c);
+}
+END_TEST
+
+/* F1, F5: a write that fails (here EFBIG from RLIMIT_FSIZE, as on a full
+ * disk) is an error naming the file and the cause; the file it would have
+ * replaced, or appended to, is intact; nothing crashes at exit. */
+START_TEST(failed_write_keeps_old_file)
+{
+	struct sim_err err = { 0 };
+	struct rpl_results w;
+	struct rlimit rl;
+	const char *path = t_path("full.h5");
+	char **names;
+	size_t n, len0, len1;
+	char *before, *after;
+	an_file *f;
+	cfg *c = mkcfg();
+
+	sample_results(&w, 0);
+	ck_assert_int_eq(an_write_results(path, "first", c, &w, NULL, &err), SIM_OK);
+	before = t_read_file(path, &len0);
+	signal(SIGXFSZ, SIG_IGN);
+	rl.rlim_cur = rl.rlim_max = (rlim_t)len0 / 2;
+	ck_assert_int_eq(setrlimit(RLIMIT_FSIZE, &rl), 0);
+	/* replace */
+	ck_assert_int_eq(an_write_results(path, "second", c, &w, NULL, &err), SIM_EIO);
+	ck_assert_ptr_nonnull(strstr(err.msg, "full.h5"));
+	ck_assert_ptr_nonnull(strstr(err.msg, strerror(EFBIG)));
+	/* append, more runs than fit */
+	ck_assert_int_eq(an_open(&f, path, AN_APPEND, &err), SIM_OK);
+	for (int k = 0; k < 8; k++) {
+		char g[16];
+		snprintf(g, sizeof g, "more%d", k);
+		ck_assert_int_eq(an_add_run(f, g, c, &w, NULL, &err), SIM_OK);
+	}
+	ck_assert_int_eq(an_close(f, &err), SIM_EIO);
+	ck_assert_ptr_nonnull(strstr(err.msg, strerror(EFBIG)));
+	after = t_read_file(path, &len1);
+	ck_assert_uint_eq(len0, len1);
+	ck_assert_int_eq(memcmp(before, after, len0), 0);
+	no_tmp_files(path);
+	ck_assert_int_eq(an_list_runs(path, &names, &n, &err), SIM_OK);
+	ck_assert_uint_eq(n, 1);
+	ck_assert_str_eq(names[0], "first");
+	an_free_names(names, n);
+	free(before);
+	free(after);
+	sample_free(&w);
+	cfg_free(c);
+}
+END_TEST
+
+/* F15: the datasets carry Fletcher-32 checksums; a flipped bit in a
+ * counter is an error on read, not a wrong number. */
+START_TEST(flipped_bit_detected)
+{
+	struct sim_err err = { 0 };
+	struct rpl_results w, r;
+	const char *path = t_path("flip.h5");
+	uint8_t pat[8];
+	uint64_t v;
+	size_t len, at;
+	char *img;
+	cfg *c = mkcfg();
+
+	sample_results(&w, 0);
+	ck_assert_int_eq(an_write_results(path, "run", c, &w, NULL, &err), SIM_OK);
+	img = t_read_file(path, &len);
+	v = w.tlb_misses;
+	for (int i = 0; i < 8; i++)
+		pat[i] = (uint8_t)(v >> (8 * i));
+	for (at = 0; at + 8 <= len && memcmp(img + at, pat, 8); at++)
+		;
+	ck_assert_uint_lt(at + 8, len + 1);   /* found in 'counters' */
+	img[at + 1] ^= 0x10;
+	t_write_file(path, img, len);
+	ck_assert_int_eq(an_read_results(path, NULL, &r, NULL, NULL, &err), SIM_ECORRUPT);
+	ck_assert_ptr_nonnull(strstr(err.msg, "checksum"));
+	free(img);
+	sample_free(&w);
+	cfg_free(c);
 }
 END_TEST
 
@@ -423,7 +530,9 @@ Suite *make_suite(void)
 	tcase_add_test(t, round_trip);
 	tcase_add_test(t, no_cpus_no_config);
 	tcase_add_test(t, append_and_list);
-	tcase_add_test(t, abort_removes_tmp);
+	tcase_add_test(t, abort_keeps_old_file);
+	tcase_add_test(t, failed_write_keeps_old_file);
+	tcase_add_test(t, flipped_bit_detected);
 	tcase_add_test(t, bad_files);
 	tcase_add_test(t, out_of_memory);
 	suite_add_tcase(s, t);

@@ -73,8 +73,10 @@ START_TEST(asm_dump_asm_identical)
 
 	ck_assert_ptr_nonnull(f);
 	fprintf(f, "# random\n.streams 3\n.page_size 16384\n.config trace.chunk_size = 512\n.config x = y\n");
+	unsigned nest[3] = { 0 };
 	for (int i = 0; i < 3000; i++) {
-		struct trc_rec rec = gen_rec(&s, 0);
+		int k = interleave ? (i / 100) % 3 : i / 1000;
+		struct trc_rec rec = gen_rec_nest(&s, 0, &nest[k]);
 		if (interleave ? i % 100 == 0 : i % 1000 == 0)
 			fprintf(f, ".stream %d\n", interleave ? (i / 100) % 3 : i / 1000);
 		trc_text_format(&rec, line, sizeof line);

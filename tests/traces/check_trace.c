@@ -24,11 +24,12 @@ static void recset_random(struct recset *rs, uint64_t seed, size_t per_stream)
 {
 	uint64_t s = seed;
 	for (int k = 0; k < NS; k++) {
+		unsigned nest = 0;
 		rs->r[k] = malloc(per_stream * sizeof(struct trc_rec));
 		rs->n[k] = per_stream;
 		for (size_t i = 0; i < per_stream; i++)
 			/* every type in turn first, then random ones */
-			rs->r[k][i] = gen_rec(&s, i < TRC_NTYPES - 1 ? (unsigned)(i + 1) : 0);
+			rs->r[k][i] = gen_rec_nest(&s, i < TRC_NTYPES - 1 ? (unsigned)(i + 1) : 0, &nest);
 	}
 }
 
@@ -43,6 +44,16 @@ static struct trc_write_opts opts(size_t chunk)
 	return (struct trc_write_opts){ .nstreams = NS, .page_size = 4096,
 					.config_text = "machine.cpus = 3\nworkload = test\n",
 					.chunk_size = chunk, .zstd_level = 3 };
+}
+
+/* A writer that dies: what it wrote so far, copied to path. */
+static void die_to(trc_writer *w, const char *path)
+{
+	size_t len;
+	char *img = t_read_file(trc_writer_file(w), &len);
+	t_write_file(path, img, len);
+	free(img);
+	trc_writer_abandon(w);
 }
 
 /* Write rs to path, interleaving streams in small batches; returns the code. */
@@ -357,7 +368,7 @@ START_TEST(abandoned_writer)
 	ck_assert_int_eq(trc_writer_open(&w, p, &o, &err), SIM_OK);
 	for (int k = 0; k < NS; k++)
 		ck_assert_int_eq(trc_write(w, (uint32_t)k, rs.r[k], rs.n[k], &err), SIM_OK);
-	trc_writer_abandon(w);
+	die_to(w, p);
 	ck_assert_int_eq(trc_reader_open(&r, p, &err), SIM_OK);
 	ck_assert_int_eq(trc_reader_info(r)->has_index, 0);
 	ck_assert_ptr_nonnull(strstr(trc_reader_info(r)->warning, "no index"));
@@ -410,7 +421,7 @@ static size_t craft(uint8_t *out, const uint8_t *raw, size_t rawlen, uint32_t st
 	struct trc_chunk_ent e;
 
 	ck_assert_int_eq(trc_writer_open(&w, t_path("craft.dtr"), &o, &err), SIM_OK);
-	trc_writer_abandon(w);
+	die_to(w, t_path("craft.dtr"));
 	hdr = t_read_file(t_path("craft.dtr"), &hlen);
 	memcpy(out, hdr, hlen);
 	free(hdr);

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "traces/record.h"
+#include "traces/trace.h"
 
 static inline uint64_t gen_next(uint64_t *s)   /* splitmix64 */
 {
@@ -103,6 +104,20 @@ static inline struct trc_rec gen_rec(uint64_t *s, unsigned type)
 		r.val = gen_val(s);
 		break;
 	}
+	return r;
+}
+
+/* gen_rec, keeping a stream's services nested at most TRC_MAX_NEST deep
+ * (*nest counts the open ones): a svc.begin too deep becomes a svc.end. */
+static inline struct trc_rec gen_rec_nest(uint64_t *s, unsigned type, unsigned *nest)
+{
+	struct trc_rec r = gen_rec(s, type);
+	if (r.type == TRC_SVC_BEGIN && *nest == TRC_MAX_NEST)
+		r = gen_rec(s, TRC_SVC_END);
+	if (r.type == TRC_SVC_BEGIN)
+		++*nest;
+	else if (r.type == TRC_SVC_END && *nest > 0)
+		--*nest;
 	return r;
 }
 
