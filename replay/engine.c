@@ -99,16 +99,6 @@ static inline int guest_cat(const struct vcpu *v, unsigned flags)
 	return (flags & TRC_F_KERNEL) ? ACCT_KERNEL : ACCT_USER;
 }
 
-static void svc_push(struct eng *e, struct vcpu *v, unsigned svc)
-{
-	if (v->m.depth < VCPU_SVC_DEPTH)
-		v->m.svc[v->m.depth] = (uint16_t)svc;
-	v->m.depth++;
-	e->res->service[svc].count++;
-}
-
-/* ---- memory ---- */
-
 static int fail_rec(struct eng *e, struct vcpu *v, int code, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
 
@@ -122,6 +112,20 @@ static int fail_rec(struct eng *e, struct vcpu *v, int code, const char *fmt, ..
 	return sim_errf(e->err, code, "stream %d, record %" PRIu64 ": %s", (int)(v - e->v),
 			v->recno, msg);
 }
+
+/* Open service svc on v; services nest at most VCPU_SVC_DEPTH deep (a
+ * trace's own nesting is bounded lower by the reader, so this is a bad
+ * source's, or a bad guest's, and no time is charged past the stack). */
+static int svc_push(struct eng *e, struct vcpu *v, unsigned svc)
+{
+	if (v->m.depth >= VCPU_SVC_DEPTH)
+		return fail_rec(e, v, SIM_EINVAL, "services nested more than %d deep", VCPU_SVC_DEPTH);
+	v->m.svc[v->m.depth++] = (uint16_t)svc;
+	e->res->service[svc].count++;
+	return SIM_OK;
+}
+
+/* ---- memory ---- */
 
 /* A monitor operation's bad-input error, placed at v's record. */
 static int at_rec(struct eng *e, struct vcpu *v, int rc)
@@ -202,7 +206,9 @@ static int tlb_miss(struct eng *e, struct vcpu *v, uint64_t vpn)
 				"page-table entry (no pte.set before it)", vpn, asid);
 	e->res->tlb_misses++;
 	e->res->utlb_misses++;
-	svc_push(e, v, TRC_SVC_UTLB_MISS);
+	rc = svc_push(e, v, TRC_SVC_UTLB_MISS);
+	if (rc)
+		return rc;
 	rc = at_rec(e, v, e->ops->tlb_miss(e->vmm, &v->m, asid, vpn, pte));
 	if (rc == 0) {
 		rc = guest_refill_handler(e, v, asid, vpn);
@@ -373,7 +379,9 @@ static int do_pte(struct eng *e, struct vcpu *v, const struct trc_rec *r)
 static int do_svc(struct eng *e, struct vcpu *v, const struct trc_rec *r)
 {
 	if (r->type == TRC_SVC_BEGIN) {
-		svc_push(e, v, r->aux);
+		int rc = svc_push(e, v, r->aux);
+		if (rc)
+			return rc;
 		e->ops->trap(e->vmm, &v->m);
 		return SIM_OK;
 	}

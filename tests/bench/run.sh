@@ -23,7 +23,7 @@ if [ -n "${DISCO:-}" ]; then
 	echo
 	echo "== disco figures --quick (wall time per reproduction, and their sum)"
 	total=0
-	for only in fig6,table2,table3 fig9 synthetic; do
+	for only in fig6,table2,table3 fig7 fig9 synthetic; do
 		d=$(mktemp -d)
 		start=$(date +%s.%N)
 		if "$DISCO" figures --quick --only $only -o "$d" >/dev/null 2>&1; then
@@ -37,6 +37,23 @@ if [ -n "${DISCO:-}" ]; then
 		rm -rf "$d"
 	done
 	echo "  everything (the sum; make figures runs them one after the other): $total s"
+
+	echo
+	echo "== several VMs: replay of 8 pmake copies as 8 VMs against 1 VM of 8 vCPUs (disco)"
+	d=$(mktemp -d)
+	for vms in 1 8; do
+		if "$DISCO" capture pmake -o "$d/v$vms.dtr" --cpus 8 --set machine.cpus=8 --scale 0.02 \
+			--mode disco --hal disco --set capture.vms=$vms --set capture.os.boot=on \
+			--set capture.os.disks=per-copy --set vm.disks.cow=0 --quiet &&
+		   "$DISCO" replay "$d/v$vms.dtr" --format json >"$d/v$vms.json"; then
+			python3 -c 'import json, sys; d = json.load(open(sys.argv[1]))
+print("  %s VM(s): %.1f M references/s, %.2f s, trace %.1f MB" % (sys.argv[2], d["mrefs_per_second"],
+      d["wall_seconds"], int(sys.argv[3]) / 1e6))' "$d/v$vms.json" $vms $(stat -c %s "$d/v$vms.dtr")
+		else
+			echo "  $vms VMs failed"; status=1
+		fi
+	done
+	rm -rf "$d"
 
 	echo
 	echo "== disco sweep: 16 points, -j 1 against -j 2"

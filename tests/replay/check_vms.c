@@ -4,6 +4,9 @@
  * shared or replicated page writable or a freed page, reference counts equal
  * the mappings and the cache's holds), and its footprint's own rules (V >=
  * M per category but the monitor's, the monitor's memory in M only). */
+#include <string.h>
+
+#include "monitor/vcpu.h"
 #include "replay/replay.h"
 #include "capture/capture.h"
 #include "tests/testlib.h"
@@ -67,12 +70,42 @@ START_TEST(invariants_every_step)
 }
 END_TEST
 
+/* A source of one stream of records in memory. */
+struct one_src { const struct trc_rec *r; size_t n; int given; };
+static int one_next(void *ctx, uint32_t s, const struct trc_rec **recs, size_t *n,
+		    struct sim_err *err)
+{
+	struct one_src *o = ctx;
+	*recs = o->r;
+	*n = o->given++ ? 0 : o->n;
+	return SIM_OK;
+}
+
+/* Services nested past the vCPU's stack: a clear error, not a write past it
+ * (a trace file cannot get there: its reader bounds nesting lower). */
+START_TEST(service_nesting_bounded)
+{
+	struct trc_rec recs[VCPU_SVC_DEPTH + 1];
+	struct one_src o = { recs, VCPU_SVC_DEPTH + 1, 0 };
+	struct rpl_source src = { 1, one_next, &o, NULL };
+	struct rpl_results res;
+	struct sim_err err = { 0 };
+	cfg *c = t_cfg(NULL);
+	for (int i = 0; i <= VCPU_SVC_DEPTH; i++)
+		recs[i] = (struct trc_rec){ .type = TRC_SVC_BEGIN, .aux = TRC_SVC_READ };
+	ck_assert_int_eq(rpl_run(c, RPL_DISCO, &src, &res, NULL, NULL, &err), SIM_EINVAL);
+	ck_assert_msg(strstr(err.msg, "record 16: services nested more than 16 deep"), "%s", err.msg);
+	cfg_free(c);
+}
+END_TEST
+
 Suite *make_suite(void)
 {
 	Suite *s = suite_create("vms");
 	TCase *tc = tcase_create("vms");
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, invariants_every_step);
+	tcase_add_test(tc, service_nesting_bounded);
 	suite_add_tcase(s, tc);
 	return s;
 }
