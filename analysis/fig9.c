@@ -12,6 +12,7 @@
 
 #include <math.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "analysis/plot.h"
 #include "analysis/results.h"
@@ -150,6 +151,10 @@ static int one_workload(const struct an_fig_opts *o, const struct wspec *w, stru
 	rc = an_close(f, err);
 	if (rc)
 		goto out;
+	if (!o->keep_traces) {   /* hundreds of MB each, and used: gone now */
+		unlink(tn);
+		unlink(td);
+	}
 	for (int i = 0; i < AN_F9_RUNS; i++)
 		runs[i] = &fw->r[i];
 	snprintf(title, sizeof title, "Figure 9, %s (IRIX NUMA = 100)", w->workload);

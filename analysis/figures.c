@@ -13,6 +13,7 @@
  */
 #include "analysis/figures.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <math.h>
 #include <stdlib.h>
@@ -745,6 +746,27 @@ static void paper_free(struct paper_runs *pr)
 	an_fig9_free(&pr->f9);
 }
 
+/* Delete the traces (*.dtr) in dir written since `since`: this run's, once
+ * every result is out of them (its HDF5 files keep each trace's path). */
+static void drop_traces(const char *dir, time_t since)
+{
+	DIR *d = opendir(dir);
+	struct dirent *de;
+	if (!d)
+		return;
+	while ((de = readdir(d))) {
+		char p[4352];
+		struct stat st;
+		size_t n = strlen(de->d_name);
+		if (n < 5 || strcmp(de->d_name + n - 4, ".dtr"))
+			continue;
+		snprintf(p, sizeof p, "%s/%s", dir, de->d_name);
+		if (lstat(p, &st) == 0 && S_ISREG(st.st_mode) && st.st_mtime >= since)
+			unlink(p);
+	}
+	closedir(d);
+}
+
 int an_figures(const struct an_fig_opts *o, struct sim_err *err)
 {
 	static const char *const none[] = { NULL };
@@ -768,6 +790,7 @@ int an_figures(const struct an_fig_opts *o, struct sim_err *err)
 	int rc;
 
 	static struct paper_runs pr;
+	time_t started = time(NULL);
 
 	memset(&pr, 0, sizeof pr);
 	rc = mkdir_p(o->outdir, err);
@@ -813,6 +836,8 @@ int an_figures(const struct an_fig_opts *o, struct sim_err *err)
 	}
 	if (rc == SIM_OK)
 		rc = write_report(o, &pr, &uni, &numa, note, err);
+	if (!o->keep_traces)
+		drop_traces(o->outdir, started);
 	if (rc == SIM_OK)
 		say(o, "figures: wrote %s/report.md and numbers.json", o->outdir);
 	for (int i = 0; i < 4; i++)

@@ -18,6 +18,7 @@ struct an_fig_opts {
 	const cfg *base;       /* every parameter at its default, plus the user's --set */
 	FILE *log;             /* one line per step (NULL: quiet) */
 	const char *only;      /* comma-separated: fig6, table2, table3, fig7, fig9, synthetic; NULL: all */
+	int keep_traces;       /* 0: the traces the run writes are deleted once used */
 };
 
 /* Is reproduction `key` selected by o->only?  an_figures_check_only tells

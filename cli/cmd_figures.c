@@ -12,13 +12,15 @@ static const char usage[] =
 	"Run every reproduction of the paper that exists (capture, replay, plots) and\n"
 	"write DIR/report.md (the paper's numbers beside the model's, with the plots),\n"
 	"DIR/numbers.json (each reproduced number under the ids of the paper's\n"
-	"TARGETS.md) and the traces and HDF5 results.  --quick (the default) takes\n"
-	"minutes on two cores; --full runs at the paper's scale.  --set capture.scale=F\n"
-	"multiplies every workload's scale by F.  The report's first\n"
-	"table says which figures are reproduced and what the others still need.\n"
+	"TARGETS.md) and the HDF5 results; the traces are deleted once used, unless\n"
+	"--keep-traces.  --quick (the default) takes minutes on two cores; --full\n"
+	"runs at the paper's scale.  --set capture.scale=F multiplies every\n"
+	"workload's scale by F.  The report's first table says which figures are\n"
+	"reproduced and what the others still need.\n"
 	"\n"
-	"  -o DIR       output folder (default: out)\n"
-	"  --only LIST  some of fig6,table2,table3,fig7,fig9,synthetic (default: all)\n";
+	"  -o DIR         output folder (default: out)\n"
+	"  --only LIST    some of fig6,table2,table3,fig7,fig9,synthetic (default: all)\n"
+	"  --keep-traces  keep every trace (DIR/*.dtr): about 2 GB at --quick\n";
 
 int cmd_figures(int argc, char **argv)
 {
@@ -30,9 +32,10 @@ int cmd_figures(int argc, char **argv)
 		{ "set", required_argument, 0, CLI_OPT_SET },
 		{ "config", required_argument, 0, CLI_OPT_CONFIG },
 		{ "only", required_argument, 0, 'O' },
+		{ "keep-traces", no_argument, 0, 'K' },
 		{ 0, 0, 0, 0 },
 	};
-	struct an_fig_opts fo = { 0, "out", NULL, stderr, NULL };
+	struct an_fig_opts fo = { .outdir = "out", .log = stderr };
 	struct cli_cfg_ops ops = { 0 };
 	struct sim_err err = { 0 };
 	cfg *c;
@@ -44,6 +47,7 @@ int cmd_figures(int argc, char **argv)
 		case 'h': fputs(usage, stdout); return 0;
 		case 'q': fo.full = 0; break;
 		case 'F': fo.full = 1; break;
+		case 'K': fo.keep_traces = 1; break;
 		case 'o': fo.outdir = optarg; break;
 		case 'O':
 			if (an_figures_check_only(optarg, &err))

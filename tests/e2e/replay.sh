@@ -104,6 +104,10 @@ has "$T/fig/report.md" "fig9 paper beside model" '^\| Disco faster than IRIX NUM
 has "$T/fig/numbers.json" "fig7 claimed" '"id": "fig7.8vm.kernel_data_mb", "paper": 20'
 has "$T/fig/report.md" "fig7 statements" '^\| IRIX text is kept once in M'
 [ -s "$T/fig/fig7.h5" ] && ok || fail "figures wrote no fig7.h5"
+[ -z "$(ls "$T/fig" | grep '\.dtr$')" ] && ok || fail "figures left traces behind"
+run "figures --keep-traces" 0 "$DISCO" figures --quick --only synthetic --keep-traces -o "$T/fig2" \
+	--set capture.scale=0.05
+[ -s "$T/fig2/synthetic-1cpu.dtr" ] && ok || fail "--keep-traces kept no trace"
 [ -s "$T/fig/synthetic-1cpu.h5" ] && ok || fail "figures wrote no HDF5"
 run "figures --only, unknown" 2 "$DISCO" figures --only fig8 -o "$T/x"
 has "$T/err" "lists reproductions" 'fig6, table2, table3, fig7, fig9'
