@@ -9,7 +9,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#define TRC_VERSION_MAJOR 1
+#define TRC_VERSION_MAJOR 2
 #define TRC_VERSION_MINOR 0
 
 #define TRC_FILE_MAGIC   "DISCOTRC"   /* 8 bytes at offset 0 */
@@ -20,7 +20,7 @@
 #define TRC_HDR_FIXED    28           /* header bytes before the config text */
 #define TRC_HDR_MIN      36           /* fixed part + checksum, no config */
 #define TRC_MAX_CONFIG   (1u << 20)
-#define TRC_CHUNK_HDR    56
+#define TRC_CHUNK_HDR    64
 #define TRC_INDEX_HDR    16           /* magic, reserved, entry count */
 #define TRC_INDEX_ENTRY  24
 #define TRC_TRAILER      16           /* index offset, magic */
@@ -48,6 +48,7 @@ static inline uint64_t rd64(const uint8_t *p) { return rd32(p) | (uint64_t)rd32(
 /* A decoded chunk header (TRC_CHUNK_HDR bytes on disk). */
 struct trc_chunk_hdr {
 	uint32_t stream, nrecords, raw_size, comp_size, flags;
+	uint32_t seq;          /* the chunk's number within its stream, from 0 */
 	uint64_t first_time;
 	uint64_t raw_hash;     /* XXH3-64 of the raw (decompressed) bytes */
 	uint64_t comp_hash;    /* XXH3-64 of the zstd frame */
@@ -59,7 +60,7 @@ struct trc_chunk_ent {
 	uint32_t stream, nrecords, raw_size, comp_size;
 };
 
-/* Chunk header -> bytes; the header checksum (bytes 48..55) covers bytes 0..47. */
+/* Chunk header -> bytes; the header checksum (bytes 56..63) covers bytes 0..55. */
 void trc_put_chunk_hdr(uint8_t *p, const struct trc_chunk_hdr *h);
 /* The bytes the index of n chunks and the trailer take; trc_put_index()
  * writes both into buf, which has room for trc_index_size(n) bytes. */

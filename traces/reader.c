@@ -124,9 +124,10 @@ static void get_chunk_hdr(const uint8_t *p, struct trc_chunk_hdr *h)
 	h->raw_size = rd32(p + 12);
 	h->comp_size = rd32(p + 16);
 	h->flags = rd32(p + 20);
-	h->first_time = rd64(p + 24);
-	h->raw_hash = rd64(p + 32);
-	h->comp_hash = rd64(p + 40);
+	h->seq = rd32(p + 24);
+	h->first_time = rd64(p + 32);
+	h->raw_hash = rd64(p + 40);
+	h->comp_hash = rd64(p + 48);
 }
 
 /* Check a chunk header's magic, checksum and sizes (invariant (1)). */
@@ -135,7 +136,7 @@ static int check_chunk_hdr(trc_reader *r, uint64_t off, const uint8_t *p, struct
 {
 	if (memcmp(p, TRC_CHUNK_MAGIC, 4) != 0)
 		return corrupt(r, off, "no chunk header here (bad chunk magic)");
-	if (BADSUM(rd64(p + 48), XXH3_64bits(p, 48)))
+	if (BADSUM(rd64(p + 56), XXH3_64bits(p, 56)))
 		return corrupt(r, off, "chunk header checksum mismatch");
 	get_chunk_hdr(p, h);
 	if (h->stream >= r->info.nstreams)
@@ -150,6 +151,8 @@ static int check_chunk_hdr(trc_reader *r, uint64_t off, const uint8_t *p, struct
 			       h->raw_size);
 	if (h->flags & ~TRC_CHUNK_HAS_TIME)
 		return corrupt(r, off, "unknown chunk flags 0x%x", h->flags);
+	if (rd32(p + 28) != 0)
+		return corrupt(r, off, "a chunk header's reserved field is not 0");
 	return SIM_OK;
 }
 
@@ -177,6 +180,10 @@ static int check_header(trc_reader *r, struct sim_err *err)
 	r->info.version_minor = rd16(fixed + 10);
 	if (r->info.version_major > TRC_VERSION_MAJOR)
 		return bad(r, err, SIM_EVERSION, 8, "format version %u.%u is newer than this reader's %u.%u",
+			   r->info.version_major, r->info.version_minor, TRC_VERSION_MAJOR, TRC_VERSION_MINOR);
+	if (r->info.version_major == 1)
+		return bad(r, err, SIM_EVERSION, 8, "format version %u.%u is older than this reader's %u.%u, "
+			   "whose chunks carry sequence numbers: capture the trace again",
 			   r->info.version_major, r->info.version_minor, TRC_VERSION_MAJOR, TRC_VERSION_MINOR);
 	if (r->info.version_major < 1)
 		return corrupt(r, 8, "format version %u.%u does not exist", r->info.version_major,
@@ -329,26 +336,33 @@ static int scan(trc_reader *r, uint64_t hlen, struct sim_err *err)
 	struct trc_chunk_hdr h;
 	const char *why = NULL;
 	char whybuf[200];
-	int rc;
+	uint32_t *next = sim_calloc(r->info.nstreams ? r->info.nstreams : 1, sizeof *next);
+	int rc = SIM_OK;
 
+	if (!next)
+		return sim_errf(err, SIM_ENOMEM, "%s: out of memory", r->name);
 	r->info.has_index = 0;
 	while (off < r->size) {
 		uint64_t left = r->size - off;
 		rc = src_read(r, off, p, left < TRC_CHUNK_HDR ? (size_t)left : TRC_CHUNK_HDR, err);
 		if (rc != SIM_OK)
-			return rc;
+			goto out;
 		if (!memcmp(p, TRC_INDEX_MAGIC, left < 4 ? (size_t)left : 4)) {
 			/* a dying writer leaves at most a prefix of its index */
 			if (left >= TRC_INDEX_HDR && rd64(p + 8) <= r->size / TRC_CHUNK_HDR &&
-			    trc_index_size(rd64(p + 8)) <= left)
-				return corrupt(r, off, "a complete index without a valid trailer at the end of "
-					       "the file (damaged trailer, or bytes after it)");
+			    trc_index_size(rd64(p + 8)) <= left) {
+				rc = corrupt(r, off, "a complete index without a valid trailer at the end of "
+					     "the file (damaged trailer, or bytes after it)");
+				goto out;
+			}
 			why = "an incomplete index";
 			break;
 		}
 		if (left < TRC_CHUNK_HDR) {
-			if (memcmp(p, TRC_CHUNK_MAGIC, left < 4 ? (size_t)left : 4) != 0)
-				return corrupt(r, off, "no chunk header here (bad chunk magic)");
+			if (memcmp(p, TRC_CHUNK_MAGIC, left < 4 ? (size_t)left : 4) != 0) {
+				rc = corrupt(r, off, "no chunk header here (bad chunk magic)");
+				goto out;
+			}
 			snprintf(whybuf, sizeof whybuf, "an incomplete chunk header (%llu of %u bytes)",
 				 (unsigned long long)left, TRC_CHUNK_HDR);
 			why = whybuf;
@@ -356,7 +370,14 @@ static int scan(trc_reader *r, uint64_t hlen, struct sim_err *err)
 		}
 		rc = check_chunk_hdr(r, off, p, &h, err);
 		if (rc != SIM_OK)
-			return rc;
+			goto out;
+		if (h.seq != next[h.stream]) {
+			rc = corrupt(r, off, "a chunk of stream %u with sequence number %u where %u comes next: "
+				     "a chunk of the stream was duplicated, dropped or moved", h.stream, h.seq,
+				     next[h.stream]);
+			goto out;
+		}
+		next[h.stream]++;
 		if (left - TRC_CHUNK_HDR < h.comp_size) {
 			snprintf(whybuf, sizeof whybuf, "an incomplete chunk (%llu of %u bytes)",
 				 (unsigned long long)left, TRC_CHUNK_HDR + h.comp_size);
@@ -367,7 +388,7 @@ static int scan(trc_reader *r, uint64_t hlen, struct sim_err *err)
 							  .nrecords = h.nrecords, .raw_size = h.raw_size,
 							  .comp_size = h.comp_size }, err);
 		if (rc != SIM_OK)
-			return rc;
+			goto out;
 		off += TRC_CHUNK_HDR + h.comp_size;
 	}
 	r->info.valid_bytes = off;
@@ -381,7 +402,10 @@ static int scan(trc_reader *r, uint64_t hlen, struct sim_err *err)
 			 "%s: byte %llu: no index (its writer did not finish): %llu complete chunks read; "
 			 "'disco inspect --repair' writes the index",
 			 r->name, (unsigned long long)off, (unsigned long long)r->nents);
-	return SIM_OK;
+	rc = SIM_OK;
+out:
+	sim_free(next);
+	return rc;
 }
 
 /* Group the chunk table by stream. */
@@ -573,6 +597,10 @@ int trc_next_block(trc_reader *r, uint32_t stream, const struct trc_rec **recs, 
 	if (h.stream != e->stream || h.nrecords != e->nrecords || h.raw_size != e->raw_size ||
 	    h.comp_size != e->comp_size)
 		return corrupt(r, e->offset, "the chunk header disagrees with the index");
+	if (h.seq != r->cursor[stream])
+		return corrupt(r, e->offset, "chunk %llu of stream %u has sequence number %u: a chunk of "
+			       "the stream was duplicated, dropped or moved", (unsigned long long)r->cursor[stream],
+			       stream, h.seq);
 	if (reserve((void **)&r->cbuf, &r->cbuf_cap, h.comp_size) != SIM_OK ||
 	    reserve((void **)&r->rbuf, &r->rbuf_cap, (size_t)h.raw_size + TRC_CODEC_PAD) != SIM_OK)
 		return sim_errf(err, SIM_ENOMEM, "%s: out of memory", r->name);

@@ -56,6 +56,7 @@ struct trc_writer {
 	uint32_t *nrec;
 	uint8_t *has_time;
 	uint64_t *first_time;
+	uint32_t *seq;           /* [nstreams] the next chunk's sequence number */
 	struct trc_codec **codec;   /* allocated with buf[s] */
 	/* index */
 	struct trc_chunk_ent *ents;
@@ -70,10 +71,12 @@ void trc_put_chunk_hdr(uint8_t *p, const struct trc_chunk_hdr *h)
 	le32(p + 12, h->raw_size);
 	le32(p + 16, h->comp_size);
 	le32(p + 20, h->flags);
-	le64(p + 24, h->first_time);
-	le64(p + 32, h->raw_hash);
-	le64(p + 40, h->comp_hash);
-	le64(p + 48, XXH3_64bits(p, 48));
+	le32(p + 24, h->seq);
+	le32(p + 28, 0);
+	le64(p + 32, h->first_time);
+	le64(p + 40, h->raw_hash);
+	le64(p + 48, h->comp_hash);
+	le64(p + 56, XXH3_64bits(p, 56));
 }
 
 uint64_t trc_index_size(uint64_t n)
@@ -136,6 +139,7 @@ static void writer_free(trc_writer *w)
 	sim_free(w->nrec);
 	sim_free(w->has_time);
 	sim_free(w->first_time);
+	sim_free(w->seq);
 	sim_free(w->codec);
 	sim_free(w->ents);
 	sim_free(w->cbuf);
@@ -184,12 +188,14 @@ int trc_writer_open(trc_writer **out, const char *path, const struct trc_write_o
 	w->nrec = sim_calloc(o->nstreams, sizeof *w->nrec);
 	w->has_time = sim_calloc(o->nstreams, sizeof *w->has_time);
 	w->first_time = sim_calloc(o->nstreams, sizeof *w->first_time);
+	w->seq = sim_calloc(o->nstreams, sizeof *w->seq);
 	w->codec = sim_calloc(o->nstreams, sizeof *w->codec);
 	w->cbuf = sim_malloc(w->cbuf_cap);
 	hlen = (uint32_t)(TRC_HDR_MIN + clen);
 	hdr = sim_malloc(hlen);
 	w->cctx = ZSTD_createCCtx();
-	if (!w->path || !w->buf || !w->len || !w->nrec || !w->has_time || !w->first_time || !w->codec ||
+	if (!w->path || !w->buf || !w->len || !w->nrec || !w->has_time || !w->first_time || !w->seq ||
+	    !w->codec ||
 	    !w->cbuf || !hdr || !w->cctx) {
 		rc = sim_errf(err, SIM_ENOMEM, "%s: out of memory", path);
 		goto out_free;
@@ -263,6 +269,7 @@ static int emit(trc_writer *w, uint32_t s, struct sim_err *err)
 	h.comp_size = (uint32_t)clen;
 	h.flags = w->has_time[s] ? TRC_CHUNK_HAS_TIME : 0;
 	h.first_time = w->first_time[s];
+	h.seq = w->seq[s];
 	h.raw_hash = XXH3_64bits(w->buf[s], w->len[s]);
 	h.comp_hash = XXH3_64bits(w->cbuf + TRC_CHUNK_HDR, clen);
 	trc_put_chunk_hdr(w->cbuf, &h);
@@ -272,6 +279,7 @@ static int emit(trc_writer *w, uint32_t s, struct sim_err *err)
 	if (rc != SIM_OK)
 		return rc;
 	w->nents++;
+	w->seq[s]++;
 	w->len[s] = 0;
 	w->nrec[s] = 0;
 	w->has_time[s] = 0;

@@ -56,7 +56,7 @@ hasnt "$T/out" "other stream left out" '^insn'
 run "dump --stream out of range" 2 "$DISCO" dump "$T/a.dtr" --stream 5
 
 run "inspect" 0 "$DISCO" inspect "$T/a.dtr"
-has "$T/out" "inspect version" '^format +1\.0'
+has "$T/out" "inspect version" '^format +2\.0'
 has "$T/out" "inspect config" 'workload = e2e'
 has "$T/out" "inspect instructions" '^0 +[0-9]+ +12 +1 +1 '
 has "$T/out" "inspect per type" '^  frag +2$'
@@ -117,4 +117,36 @@ run "dump help" 0 "$DISCO" dump --help
 run "asm help" 0 "$DISCO" asm --help
 run "help lists asm" 0 "$DISCO" help
 has "$T/out" "asm listed" '^  asm '
+PY=/usr/bin/python3
+[ -x "$PY" ] || PY=python3
+# Chunks carry a sequence number per stream (format 2.0): in a file without
+# its index, a chunk duplicated, dropped or moved is found, not read as data.
+run "many chunks" 0 "$DISCO" capture synthetic -o "$T/seq.dtr" --cpus 2 --set machine.cpus=2 \
+	--scale 0.02 --set trace.chunk_size=4096 --quiet
+for how in dup drop swap; do
+	"$PY" - "$T/seq.dtr" "$T/seq-$how.dtr" $how <<'PYEOF'
+import struct, sys
+b = open(sys.argv[1], "rb").read()
+hlen = struct.unpack_from("<I", b, 12)[0]
+ioff = struct.unpack_from("<Q", b, len(b) - 16)[0]
+off, chunks = hlen, []
+while off < ioff:
+    comp = struct.unpack_from("<I", b, off + 16)[0]
+    chunks.append(b[off:off + 64 + comp])
+    off += 64 + comp
+s0 = [i for i, c in enumerate(chunks) if struct.unpack_from("<I", c, 4)[0] == 0]
+assert len(s0) >= 3, len(s0)
+how = sys.argv[3]
+if how == "dup":
+    chunks.insert(s0[1], chunks[s0[1]])
+elif how == "drop":
+    del chunks[s0[1]]
+else:
+    chunks[s0[1]], chunks[s0[2]] = chunks[s0[2]], chunks[s0[1]]
+open(sys.argv[2], "wb").write(b[:hlen] + b"".join(chunks))   # no index: a writer that died
+PYEOF
+	run "chunk $how found" 2 "$DISCO" inspect "$T/seq-$how.dtr"
+	has "$T/err" "chunk $how named" 'sequence number [0-9]+ where [0-9]+ comes next'
+	run "repair refuses chunk $how" 2 "$DISCO" inspect --repair "$T/seq-$how.dtr"
+done
 finish

@@ -291,9 +291,23 @@ START_TEST(newer_major)
 	size_t len;
 	char *img = small_file(&len);
 	struct sim_err err = { 0 };
-	img[8] = 2;
+	img[8] = 3;
 	ck_assert_int_eq(read_all(img, len, &err, NULL), SIM_EVERSION);
-	assert_msg_has(&err, "version 2.0 is newer");
+	assert_msg_has(&err, "version 3.0 is newer");
+	free(img);
+}
+END_TEST
+
+/* A trace of the first format, whose chunks carry no sequence numbers: a
+ * clear error naming its version. */
+START_TEST(older_major)
+{
+	size_t len;
+	char *img = small_file(&len);
+	struct sim_err err = { 0 };
+	img[8] = 1;
+	ck_assert_int_eq(read_all(img, len, &err, NULL), SIM_EVERSION);
+	assert_msg_has(&err, "version 1.0 is older than this reader's 2.0");
 	free(img);
 }
 END_TEST
@@ -619,6 +633,7 @@ Suite *make_suite(void)
 	tcase_add_test(tc, flip_every_byte);
 	tcase_add_test(tc, bad_magic);
 	tcase_add_test(tc, newer_major);
+	tcase_add_test(tc, older_major);
 	tcase_add_test(tc, truncated_header);
 	tcase_add_test(tc, truncated_then_repaired);
 	tcase_add_test(tc, abandoned_writer);
