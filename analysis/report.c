@@ -62,7 +62,8 @@ static const struct { const char *name; size_t off; } counters[] = {
 	F(priv_emulated), F(moncalls), F(lock_acquires), F(lock_contended),
 	F(sem_waits_blocked), F(dma_requests), F(pages_touched), F(pages_reclaimed),
 	F(hot_pages), F(hot_dropped), F(migrations), F(replications), F(collapses), F(shootdowns),
-	F(diskcache_hits), F(cow_mapped), F(cow_faults), F(cow_writes),
+	F(diskcache_hits), F(cow_mapped), F(cow_faults), F(cow_writes), F(vnet_remapped),
+	F(vnet_copied),
 #undef F
 };
 #define NCOUNTERS (sizeof counters / sizeof counters[0])

@@ -245,7 +245,9 @@ static int write_footprint(hid_t g, const struct rpl_results *r)
 
 	if (attr_i32(g, "nvms", r->nvms) < 0 || attr_u64(g, "diskcache_hits", r->diskcache_hits) < 0 ||
 	    attr_u64(g, "cow_mapped", r->cow_mapped) < 0 || attr_u64(g, "cow_faults", r->cow_faults) < 0 ||
-	    attr_u64(g, "cow_writes", r->cow_writes) < 0)
+	    attr_u64(g, "cow_writes", r->cow_writes) < 0 ||
+	    attr_u64(g, "vnet_remapped", r->vnet_remapped) < 0 ||
+	    attr_u64(g, "vnet_copied", r->vnet_copied) < 0)
 		return -1;
 	scols[0] = "cycle";
 	for (int k = 0; k < FP_NCATS; k++) {
@@ -893,6 +895,8 @@ static int read_footprint(hid_t g, const char *path, const char *group, struct r
 	read_num_attr(g, "cow_mapped", H5T_NATIVE_UINT64, &r->cow_mapped);
 	read_num_attr(g, "cow_faults", H5T_NATIVE_UINT64, &r->cow_faults);
 	read_num_attr(g, "cow_writes", H5T_NATIVE_UINT64, &r->cow_writes);
+	read_num_attr(g, "vnet_remapped", H5T_NATIVE_UINT64, &r->vnet_remapped);
+	read_num_attr(g, "vnet_copied", H5T_NATIVE_UINT64, &r->vnet_copied);
 	if (H5Lexists(g, "footprint", H5P_DEFAULT) <= 0)
 		return SIM_OK;
 	if ((rc = read_table(g, path, group, "footprint", 2, FP_NCATS, &t, &rows, err)) != SIM_OK)

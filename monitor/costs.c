@@ -40,6 +40,9 @@ static const struct param_def defs[] = {
 	  "(4.2.5 gives no figure; provisional)" },
 	{ "policy.cowdisk", PARAM_BOOL, "on", 0, 0, NULL, NULL,
 	  "copy-on-write disks share the blocks VMs read (4.2.5); off: every VM reads its own copy" },
+	{ "policy.vnet", PARAM_BOOL, "on", 0, 0, NULL, NULL,
+	  "the virtual subnet remaps whole page-aligned fragments into the receiver read-only "
+	  "(4.2.6); off: the monitor copies every byte" },
 	{ "vm.disks.cow", PARAM_STR, "", 0, 0, NULL, "list",
 	  "disks every VM shares copy-on-write (the root disk and binaries, 5.3), comma-separated "
 	  "disk numbers; the others are private to the first VM that uses them" },

@@ -155,6 +155,9 @@ int vmm_new(struct vmm **out, const struct vmm_ops *ops, const cfg *c, machine *
 		rc = sim_errf(err, SIM_ENOMEM, "out of memory setting up the replay");
 		goto fail;
 	}
+	rc = vmm_vnet_new(x, c, err);
+	if (rc)
+		goto fail;
 	if (ops == &vmm_disco_ops) {
 		/* the monitor's L2TLB, one per vCPU */
 		x->l2st = sim_calloc((size_t)nvcpus, sizeof *x->l2st);
@@ -199,6 +202,7 @@ void vmm_free(struct vmm *x)
 	sim_free(x->gpage);
 	sim_free(x->mcat);
 	vmm_diskcache_free(x);
+	vmm_vnet_free(x);
 	sim_free(x);
 }
 

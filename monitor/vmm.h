@@ -77,6 +77,8 @@ struct vmm_counters {
 	uint64_t cow_mapped;        /* pages mapped read-only from the disk cache */
 	uint64_t cow_faults;        /* copy-on-write faults: stores to shared pages */
 	uint64_t cow_writes;        /* writes to copy-on-write disks, kept per VM */
+	uint64_t vnet_remapped;     /* virtual network: pages remapped into the receiver */
+	uint64_t vnet_copied;       /* virtual network: bytes copied by the monitor */
 };
 
 /* What the oracle knows of the future (replay/profile.c makes it). */
@@ -139,6 +141,7 @@ struct vmm {
 	uint8_t *gpage;              /* [guest_pages] the guest's page records (monitor/footprint.c) */
 	uint8_t *mcat;               /* [machine pages] category of a shared page (footprint.c) */
 	struct vmm_diskcache *dc;    /* copy-on-write disks (monitor/diskcache.c), NULL natively */
+	struct vmm_vnet *vnet;       /* the virtual subnet (monitor/vnet.c) */
 	uint64_t own_bytes;          /* the monitor's memory but its backmaps (monitor.mem.*) */
 	unsigned pshift;
 	uint64_t pmask;
@@ -230,6 +233,23 @@ uint64_t vmm_diskcache_blocks(const struct vmm *x);
 int vmm_write_fault(struct vmm *x, struct vmm_vcpu *v, uint64_t g, int *retry);
 /* The copy-on-write fault itself. */
 int vmm_cow_fault(struct vmm *x, struct vmm_vcpu *v, uint64_t g);
+
+/* ---- the virtual subnet (monitor/vnet.c) ---- */
+int vmm_vnet_new(struct vmm *x, const cfg *c, struct sim_err *err);
+void vmm_vnet_free(struct vmm *x);
+/* v sends message id to VM dst; its fragments follow (vmm_net_frag). */
+int vmm_net_send_begin(struct vmm *x, struct vmm_vcpu *v, int dst, uint32_t id);
+/* v's message is complete (its fragments are over): returns 1 and the
+ * receiver's VM and wait key (source VM << 24 | id) if v was sending. */
+int vmm_net_send_end(struct vmm *x, struct vmm_vcpu *v, int *dst, uint32_t *key);
+/* v receives message id from VM src: *ready = 1 when it is complete (its
+ * fragments then follow), 0 when the receiver must wait for it. */
+int vmm_net_recv_begin(struct vmm *x, struct vmm_vcpu *v, int src, uint32_t id, int *ready);
+/* A fragment of v's current message: the sender's data, or where the
+ * receiver puts it (remapped or copied). */
+int vmm_net_frag(struct vmm *x, struct vmm_vcpu *v, uint64_t gpa, uint64_t len);
+/* v's received message is done with. */
+void vmm_net_recv_end(struct vmm *x, struct vmm_vcpu *v);
 
 /* ---- monitor calls (monitor/moncall.c) ---- */
 /* A Disco-aware HAL's call (TRC_MC_*) under the monitor: vmm_disco_ops's

@@ -401,7 +401,7 @@ static int is_sync(unsigned type)
 {
 	switch (type) {
 	case TRC_LOCK_ACQ: case TRC_LOCK_REL: case TRC_SEM_WAIT: case TRC_SEM_SIGNAL:
-	case TRC_DMA_REQ: case TRC_DMA_DONE: case TRC_MARKER:
+	case TRC_DMA_REQ: case TRC_DMA_DONE: case TRC_MARKER: case TRC_NET_SEND: case TRC_NET_RECV:
 		return 1;
 	}
 	return 0;
@@ -527,6 +527,35 @@ static int do_sync(struct eng *e, struct vcpu *v, const struct trc_rec *r)
 		d->state = 2;   /* consumed: the id may be reused */
 		return 0;
 	}
+	case TRC_NET_SEND: {
+		int rc;
+		if (r->id >> 24)
+			return fail_rec(e, v, SIM_EINVAL, "net.send: message id %u is not below 2^24", r->id);
+		rc = at_rec(e, v, vmm_net_send_begin(e->vmm, &v->m, r->aux, r->id));
+		if (rc)
+			return rc;
+		v->frag_of = TRC_NET_SEND;
+		return 0;
+	}
+	case TRC_NET_RECV: {
+		struct netwait *n;
+		int ready, rc;
+		if (r->id >> 24)
+			return fail_rec(e, v, SIM_EINVAL, "net.recv: message id %u is not below 2^24", r->id);
+		rc = at_rec(e, v, vmm_net_recv_begin(e->vmm, &v->m, r->aux, r->id, &ready));
+		if (rc)
+			return rc;
+		if (ready) {
+			v->frag_of = TRC_NET_RECV;
+			return 0;
+		}
+		n = idtab_get(&e->sync[v->m.vm].nets, (uint32_t)r->aux << 24 | r->id);
+		if (!n)
+			return sim_errf(e->err, SIM_ENOMEM, "out of memory for network waits");
+		v->state = V_WAIT_NET;
+		waitq_push(&n->q, v);
+		return 1;
+	}
 	case TRC_MARKER:
 		if (r->aux == RPL_MARK_SEM_INIT) {
 			struct sem *s = idtab_get(&e->sync[v->m.vm].sems, r->id);
@@ -553,6 +582,8 @@ static int do_frag(struct eng *e, struct vcpu *v, const struct trc_rec *r)
 		return fail_rec(e, v, SIM_EINVAL,
 				"frag 0x%" PRIx64 "+%" PRIu64 " runs beyond the VM's memory (vm.mem.size)",
 				r->addr, r->val);
+	if (v->frag_of == TRC_NET_SEND || v->frag_of == TRC_NET_RECV)
+		return at_rec(e, v, vmm_net_frag(e->vmm, &v->m, r->addr, r->val));
 	if (v->frag_of != TRC_DMA_REQ || v->frag_write)
 		return SIM_OK;
 	/* a DMA into memory: the device writes the pages (caches lose their
@@ -636,6 +667,33 @@ static int sample_footprint(struct eng *e, uint64_t now)
 	return SIM_OK;
 }
 
+/* v's fragments are over: a message sent is complete (its receiver, if
+ * waiting, gets it now), a message received is done with. */
+static int frags_end(struct eng *e, struct vcpu *v)
+{
+	int dst, ready, rc;
+	uint32_t key;
+	if (v->frag_of == TRC_NET_RECV)
+		vmm_net_recv_end(e->vmm, &v->m);
+	if (v->frag_of == TRC_NET_SEND && vmm_net_send_end(e->vmm, &v->m, &dst, &key)) {
+		struct netwait *n = idtab_get(&e->sync[dst].nets, key);
+		struct vcpu *w;
+		if (!n)
+			return sim_errf(e->err, SIM_ENOMEM, "out of memory for network waits");
+		w = waitq_pop(&n->q);
+		if (w) {
+			wake(e, w, v->m.clock, ACCT_IDLE);   /* it slept until now */
+			rc = at_rec(e, w, vmm_net_recv_begin(e->vmm, &w->m, (int)(key >> 24),
+							     key & 0xffffff, &ready));
+			if (rc)
+				return rc;
+			w->frag_of = TRC_NET_RECV;
+		}
+	}
+	v->frag_of = 0;
+	return SIM_OK;
+}
+
 static int run_slice(struct eng *e, struct vcpu *v)
 {
 	uint64_t end = v->m.clock + e->quantum;
@@ -657,11 +715,18 @@ static int run_slice(struct eng *e, struct vcpu *v)
 		rc = fetch(e, v);
 		if (rc)
 			return rc;
-		if (v->state == V_DONE)
+		if (v->state == V_DONE) {
+			rc = frags_end(e, v);
+			if (rc)
+				return rc;
 			break;
+		}
 		r = &v->recs[v->pos];
-		if (r->type != TRC_FRAG)
-			v->frag_of = 0;
+		if (r->type != TRC_FRAG && v->frag_of) {
+			rc = frags_end(e, v);
+			if (rc)
+				return rc;
+		}
 		if (is_sync(r->type)) {
 			if (!first && !is_lowest(e, v))
 				break;
@@ -682,10 +747,6 @@ static int run_slice(struct eng *e, struct vcpu *v)
 				rc = at_rec(e, v, e->ops->moncall(e->vmm, &v->m, r->aux, r->addr));
 				break;
 			case TRC_FRAG: rc = do_frag(e, v, r); break;
-			case TRC_NET_SEND: case TRC_NET_RECV:
-				v->frag_of = r->type;
-				rc = SIM_OK;
-				break;
 			case TRC_IDLE_BEGIN: v->m.idle = 1; rc = SIM_OK; break;
 			case TRC_IDLE_END: v->m.idle = 0; rc = SIM_OK; break;
 			case TRC_PAGE_ALLOC: case TRC_PAGE_FREE:
@@ -743,6 +804,7 @@ static const char *state_name(int s)
 	case V_WAIT_LOCK: return "a lock";
 	case V_WAIT_SEM: return "a semaphore";
 	case V_WAIT_IO: return "a DMA completion";
+	case V_WAIT_NET: return "a network message";
 	}
 	return "?";
 }
@@ -768,6 +830,8 @@ static void collect_counters(struct rpl_results *r, const struct vmm_counters *k
 	r->cow_mapped = k->cow_mapped;
 	r->cow_faults = k->cow_faults;
 	r->cow_writes = k->cow_writes;
+	r->vnet_remapped = k->vnet_remapped;
+	r->vnet_copied = k->vnet_copied;
 }
 
 static void finish(struct eng *e)
@@ -811,6 +875,7 @@ static void eng_free(struct eng *e)
 		idtab_free(&e->sync[k].locks);
 		idtab_free(&e->sync[k].sems);
 		idtab_free(&e->sync[k].dmas);
+		idtab_free(&e->sync[k].nets);
 	}
 	sim_free(e->sync);
 	sim_free(e->v);
@@ -959,7 +1024,8 @@ static int setup(struct eng *e, const cfg *c, struct sim_err *err)
 	for (int k = 0; k < e->nvms; k++)
 		if (idtab_init(&e->sync[k].locks, sizeof(struct lock)) ||
 		    idtab_init(&e->sync[k].sems, sizeof(struct sem)) ||
-		    idtab_init(&e->sync[k].dmas, sizeof(struct dma)))
+		    idtab_init(&e->sync[k].dmas, sizeof(struct dma)) ||
+		    idtab_init(&e->sync[k].nets, sizeof(struct netwait)))
 			return sim_errf(err, SIM_ENOMEM, "out of memory setting up the replay");
 	for (int i = 0; i < e->ncpus; i++)
 		e->cpu_last_vcpu[i] = -1;

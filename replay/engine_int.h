@@ -19,7 +19,7 @@
 #define KSEG0_MASK 0x1fffffffull
 #define PTE_BYTES 8
 
-enum { V_RUN, V_WAIT_LOCK, V_WAIT_SEM, V_WAIT_IO, V_DONE };
+enum { V_RUN, V_WAIT_LOCK, V_WAIT_SEM, V_WAIT_IO, V_WAIT_NET, V_DONE };
 
 /* A translation the engine remembers per vCPU and kind (instruction, data):
  * valid while its CPU's TLB and the pmap have not changed (vmm_epoch).  Not
@@ -57,6 +57,7 @@ struct waitq { struct vcpu *head, *tail; };
 struct lock { uint32_t id; int owner; struct waitq q; };    /* owner -1: free */
 struct sem { uint32_t id; int64_t count; struct waitq q; };
 struct dma { uint32_t id; int state; uint64_t done; struct waitq q; }; /* state 1: issued */
+struct netwait { uint32_t id; struct waitq q; };   /* id: source VM << 24 | message id */
 
 struct eng {
 	const struct rpl_source *src;
@@ -72,7 +73,7 @@ struct eng {
 	struct vmm_vcpu **vp;        /* [nvcpus] &v[i].m, for the monitor */
 	int *cpu_last_vcpu;          /* [ncpus] the vCPU a CPU ran last, -1 none */
 	struct gpt gpt;
-	struct vmsync { struct idtab locks, sems, dmas; } *sync;   /* [nvms]: ids are per VM */
+	struct vmsync { struct idtab locks, sems, dmas, nets; } *sync;   /* [nvms]: ids are per VM */
 	unsigned pshift;
 	uint64_t pmask;
 	uint64_t quantum;

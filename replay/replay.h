@@ -58,6 +58,8 @@ struct rpl_results {
 	uint64_t cow_mapped;        /* disco: cached blocks mapped read-only into a guest */
 	uint64_t cow_faults;        /* disco: copy-on-write faults (stores to shared pages) */
 	uint64_t cow_writes;        /* disco: writes to copy-on-write disks, kept per VM */
+	uint64_t vnet_remapped;     /* disco: pages the virtual network remapped */
+	uint64_t vnet_copied;       /* disco: bytes the virtual network copied */
 	struct acct_cpu *cpu; /* [ncpus] */
 	int nvms;                   /* virtual machines (vm.vcpus) */
 	struct vmm_footprint footprint;   /* V and M at the end (monitor/footprint.h) */

@@ -206,6 +206,64 @@ run "a 32-bit guest with 4 GB" 2 "$DISCO" capture pmake -o "$T/x.dtr" --set vm.m
 	--set machine.mem.size=8G
 has "$T/err" "names the limit" 'IRIX 5.3 is a 32-bit kernel'
 
+# The virtual subnet: VM 0 sends a whole page and 100 bytes to VM 1, which
+# receives them into its pages 0x30 and 0x31.  The page is remapped (one
+# machine page for both VMs), the 100 bytes copied; with policy.vnet=off
+# everything is copied and M = V.
+cat >"$T/net.txt" <<'TXT'
+.streams 2
+.page_size 4096
+.config vm.vcpus = 1,1
+.config vm.mem.size = 1M
+.config machine.cpus = 2
+.config guest.pt_pool_pages = 4
+.stream 0
+page.alloc 0x20 buffer-cache
+asid 1
+pte.set asid=1 vpn=0x500 ppn=0x20 prot=valid,write
+store 0x500000 8 kernel
+net.send id=1 vm=1
+frag 0x20000 4096
+frag 0x21010 100
+load 0x500000 8 kernel
+.stream 1
+page.alloc 0x30 buffer-cache
+page.alloc 0x31 buffer-cache
+net.recv id=1 vm=0
+frag 0x30000 4096
+frag 0x31000 100
+asid 1
+pte.set asid=1 vpn=0x600 ppn=0x30 prot=valid,write
+load 0x600000 8 kernel
+TXT
+run "asm net" 0 "$DISCO" asm "$T/net.txt" -o "$T/net.dtr"
+# netfp FILE REMAPPED COPIED M_BC: counters and M's buffer cache
+netfp() {
+	"$PY" -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+got = (d["vnet_remapped"], d["vnet_copied"], d["footprint"]["M"]["buffer_cache"],
+       d["footprint"]["V"]["buffer_cache"], "warning" in d)
+want = (int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]), 12288, False)
+assert got == want, (got, want)
+' "$@"
+}
+run "replay net" 0 "$DISCO" replay "$T/net.dtr" --mode disco --format json
+cp "$T/out" "$T/j"
+run "a whole page remapped, the rest copied" 0 netfp "$T/j" 1 100 8192
+run "replay net, vnet off" 0 "$DISCO" replay "$T/net.dtr" --mode disco --set policy.vnet=off \
+	--format json
+cp "$T/out" "$T/j"
+run "everything copied" 0 netfp "$T/j" 0 4196 12288
+sed 's/net.recv id=1 vm=0/net.recv id=1 vm=5/' "$T/net.txt" >"$T/net5.txt"
+run "asm net from VM 5" 0 "$DISCO" asm "$T/net5.txt" -o "$T/net5.dtr"
+run "receive from no VM" 2 "$DISCO" replay "$T/net5.dtr" --mode disco
+has "$T/err" "names the VM" 'net.recv from VM 5; the trace has 2'
+sed 's/net.recv id=1 vm=0/net.recv id=2 vm=0/' "$T/net.txt" >"$T/net2.txt"
+run "asm net never sent" 0 "$DISCO" asm "$T/net2.txt" -o "$T/net2.dtr"
+run "a message never sent" 0 "$DISCO" replay "$T/net2.dtr" --mode disco
+has "$T/out" "says what it waited for" 'ended waiting for a network message'
+
 run "several VMs natively" 2 "$DISCO" replay "$T/two.dtr"
 has "$T/err" "names the rule" 'replays under the monitor only'
 run "VM map against the streams" 2 "$DISCO" replay "$T/two.dtr" --mode disco --set vm.vcpus=1,2
