@@ -278,6 +278,10 @@ static int do_insn(struct eng *e, struct vcpu *v, const struct trc_rec *r)
 
 	if (left == 0)
 		return fail_rec(e, v, SIM_EINVAL, "instruction run of length 0");
+	if (left > e->max_insn_run)
+		return fail_rec(e, v, SIM_EINVAL, "instruction run of %" PRIu64 " instructions, more than "
+				"replay.max_insn_run (%" PRIu64 "): raise it if the trace is right",
+				left, e->max_insn_run);
 	e->res->instructions += left;
 	e->res->cpu[v->m.cpu].instructions += left;
 	while (left > 0) {
@@ -1002,6 +1006,7 @@ static int setup(struct eng *e, const cfg *c, struct sim_err *err)
 	e->pmask = e->mc.page_size - 1;
 	e->line_i = e->mc.l1i.line;
 	e->quantum = (uint64_t)cfg_int(c, "replay.quantum");
+	e->max_insn_run = (uint64_t)cfg_int(c, "replay.max_insn_run");
 	rc = vm_layout(e, c, err);
 	if (rc)
 		return rc;

@@ -77,6 +77,7 @@ struct eng {
 	unsigned pshift;
 	uint64_t pmask;
 	uint64_t quantum;
+	uint64_t max_insn_run;       /* replay.max_insn_run */
 	int nvms;                    /* virtual machines (vm.vcpus) */
 	int *vm_vcpus;               /* [nvms] */
 	uint64_t *vm_pages;          /* [nvms] guest physical pages of each */

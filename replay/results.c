@@ -95,6 +95,10 @@ void rpl_source_from_reader(struct rpl_source *src, struct trc_reader *r)
 }
 
 static const struct param_def defs[] = {
+	{ "replay.max_insn_run", PARAM_INT, "1048576", 1, 4294967295.0, NULL, "instructions",
+	  "longest instruction run one record may hold: a bound on the work a record can ask "
+	  "for (the guests' runs are a few hundred at most; an imported straight line rarely "
+	  "thousands)" },
 	{ "replay.quantum", PARAM_INT, "2000", 1, 1e9, NULL, "cycles",
 	  "longest stretch one vCPU runs before the engine looks at the others "
 	  "(synchronization is exact regardless)" },

@@ -149,4 +149,13 @@ PYEOF
 	has "$T/err" "chunk $how named" 'sequence number [0-9]+ where [0-9]+ comes next'
 	run "repair refuses chunk $how" 2 "$DISCO" inspect --repair "$T/seq-$how.dtr"
 done
+# A record that asks for absurd work is refused at once, with the bound named
+printf '.streams 1\n.stream 0\nasid 1\npte.set asid=1 vpn=0x400 ppn=0x10 prot=valid\ninsn 0x400000 60000000 user\n' >"$T/big.txt"
+run "asm a huge run" 0 "$DISCO" asm "$T/big.txt" -o "$T/big.dtr"
+run "replay refuses it" 2 "$DISCO" replay "$T/big.dtr"
+has "$T/err" "names the bound" 'more than replay.max_insn_run'
+printf '.streams 1\n.stream 0\nasid 1\npte.set asid=1 vpn=0x400 ppn=0x10 prot=valid\ninsn 0x400000 1000 user\n' >"$T/run.txt"
+run "asm a page-long run" 0 "$DISCO" asm "$T/run.txt" -o "$T/run.dtr"
+run "the bound is a parameter" 2 "$DISCO" replay "$T/run.dtr" --set replay.max_insn_run=512
+run "within it" 0 "$DISCO" replay "$T/run.dtr" --quiet
 finish
