@@ -463,6 +463,80 @@ out:
 	return rc;
 }
 
+struct fpt_ctx {
+	const struct rpl_results *const *runs;
+	const char *const *labels;
+	int n;
+	const char *title;
+};
+
+/* One data file per run (time in ms, V and M in MB), one V and one M
+ * curve per run in the run's colour, V dashed. */
+static int write_fp_time(const char *dir, const char *out_tmp, const char *term, const void *ctx,
+			 struct sim_err *err)
+{
+	static const char *const colors[] = { "#4c72b0", "#dd8452", "#55a868", "#c44e52", "#8172b3",
+					      "#937860", "#da8bc3", "#8c8c8c" };
+	const struct fpt_ctx *c = ctx;
+	char p[4200], lb[32];
+	FILE *f;
+	for (int i = 0; i < c->n; i++) {
+		const struct rpl_results *r = c->runs[i];
+		snprintf(p, sizeof p, "%s/run%d.dat", dir, i);
+		if (!(f = fopen(p, "w")))
+			return sim_errf(err, SIM_EIO, "%s: %s", p, strerror(errno));
+		fprintf(f, "# ms V_MB M_MB\n");
+		for (size_t k = 0; k < r->nsamples; k++) {
+			double v = 0, m = 0;
+			for (int q = 0; q < FP_NCATS; q++) {
+				v += (double)r->samples[k].fp.v[q];
+				m += (double)r->samples[k].fp.m[q];
+			}
+			fprintf(f, "%.6f %.6f %.6f\n",
+				r->clock_mhz > 0 ? (double)r->samples[k].cycle / (r->clock_mhz * 1e3) : 0,
+				v / (1024.0 * 1024.0), m / (1024.0 * 1024.0));
+		}
+		if (fclose(f) != 0)
+			return sim_errf(err, SIM_EIO, "%s: write failed", p);
+	}
+	if (!(f = script_open(dir, term, out_tmp, c->title, p, sizeof p)))
+		return sim_errf(err, SIM_EIO, "%s: %s", p, strerror(errno));
+	fputs("\nset xlabel 'Simulated time (ms)'\nset ylabel 'Memory footprint (MB)'\n"
+	      "set yrange [0:*]\nset grid lc rgb '#dddddd'\nset border 3\nset xtics nomirror\n"
+	      "set ytics nomirror\nset key outside right top vertical Left reverse box\nplot ", f);
+	for (int i = 0; i < c->n; i++) {
+		const char *name = label_of(c->labels, i, lb, sizeof lb);
+		const char *col = colors[i % 8];
+		snprintf(p, sizeof p, "%s/run%d.dat", dir, i);
+		for (int vm = 0; vm < 2; vm++) {
+			char t[160];
+			snprintf(t, sizeof t, "%s %s", name, vm ? "M" : "V");
+			fputs(i || vm ? ", \\\n     " : "", f);
+			gp_quote(f, p);
+			fprintf(f, " using 1:%d with steps lw 2 dt %d lc rgb '%s' title ", 2 + vm, vm ? 1 : 2, col);
+			gp_quote(f, t);
+		}
+	}
+	fputc('\n', f);
+	if (fclose(f) != 0)
+		return sim_errf(err, SIM_EIO, "%s/plot.gp: write failed", dir);
+	return SIM_OK;
+}
+
+int an_plot_footprint_time(const char *out_path, const struct rpl_results *const *runs,
+			   const char *const *labels, int n, const char *title, struct sim_err *err)
+{
+	struct fpt_ctx c = { runs, labels, n, title ? title : "Memory footprint over time" };
+	int rc = check_args(runs, n, 0, err);
+	if (rc)
+		return rc;
+	for (int i = 0; i < n; i++)
+		if (!runs[i]->nsamples)
+			return sim_errf(err, SIM_EINVAL, "run %d has no footprint samples (a results file "
+					"from before they existed?)", i);
+	return render_with(out_path, write_fp_time, &c, err);
+}
+
 void an_locality_parts(const struct rpl_results *r, double part[4])
 {
 	double local = 0, remote = 0, busy = 0;

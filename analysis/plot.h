@@ -34,6 +34,12 @@ int an_plot_breakdown(const char *out_path, const struct rpl_results *const *run
 int an_plot_footprint(const char *out_path, const struct rpl_results *const *runs,
 		      const char *const *labels, int n, const char *title, struct sim_err *err);
 
+/* The footprint over time: per run a V curve (dashed) and an M curve, in
+ * MB against simulated ms, from the run's samples.  SIM_EINVAL for a run
+ * without samples; otherwise as an_plot_breakdown. */
+int an_plot_footprint_time(const char *out_path, const struct rpl_results *const *runs,
+			   const char *const *labels, int n, const char *title, struct sim_err *err);
+
 /* Figure 9: non-idle time split into instruction execution (user, kernel and
  * sync time not stalled), local stall, remote stall and monitor overhead,
  * normalized to run `base` = 100, with the percentage of L2 misses served

@@ -11,7 +11,8 @@
 #include "cli/cli.h"
 
 static const char usage[] =
-	"usage: disco plot FILE [--kind breakdown|locality|footprint] [--groups a,b,c] [--labels x,y,z]\n"
+	"usage: disco plot FILE [--kind breakdown|locality|footprint|footprint-time] [--groups a,b,c]\n"
+	"                  [--labels x,y,z]\n"
 	"                  [--base NAME] [--title TEXT] -o OUT.png|OUT.svg|OUT.pdf\n"
 	"       disco plot SWEEP.h5 --kind sweep [--x PARAM] [--y FIGURE] [--title TEXT] -o OUT.png\n"
 	"\n"
@@ -28,6 +29,7 @@ static const char usage[] =
 	"             use over every VM: no sharing) and an M bar (machine pages,\n"
 	"             shared ones once, and the monitor's own), stacked by category\n"
 	"             (Figure 7); no baseline\n"
+	"  footprint-time  V (dashed) and M of each run over simulated time, in MB\n"
 	"\n"
 	"  sweep      a sweep file's table (disco sweep): FIGURE against PARAM (a\n"
 	"             varied parameter, default the first), one curve per value of\n"
@@ -112,9 +114,10 @@ int cmd_plot(int argc, char **argv)
 		an_table_free(&t);
 		return rc == SIM_OK ? 0 : cli_fail("plot", &err);
 	}
-	if (strcmp(kind, "breakdown") && strcmp(kind, "locality") && strcmp(kind, "footprint"))
-		return cli_usage_error("plot", "--kind: '%s' is not breakdown, locality, footprint or sweep",
-				       kind);
+	if (strcmp(kind, "breakdown") && strcmp(kind, "locality") && strcmp(kind, "footprint") &&
+	    strcmp(kind, "footprint-time"))
+		return cli_usage_error("plot", "--kind: '%s' is not breakdown, locality, footprint, "
+				       "footprint-time or sweep", kind);
 
 	if (groups_arg) {
 		groups_arg = sim_strdup(groups_arg);
@@ -167,6 +170,8 @@ int cmd_plot(int argc, char **argv)
 		rc = an_plot_breakdown(out, rp, (const char *const *)labels, ng, base, title, &err);
 	else if (!strcmp(kind, "footprint"))
 		rc = an_plot_footprint(out, rp, (const char *const *)labels, ng, title, &err);
+	else if (!strcmp(kind, "footprint-time"))
+		rc = an_plot_footprint_time(out, rp, (const char *const *)labels, ng, title, &err);
 	else
 		rc = an_plot_locality(out, rp, (const char *const *)labels, ng, base, title, &err);
 	rc = rc == SIM_OK ? 0 : cli_fail("plot", &err);

@@ -158,6 +158,8 @@ run "sweep cowdisk on/off" 0 "$DISCO" sweep "$T/cows.dtr" --mode disco --vary po
 if command -v gnuplot >/dev/null 2>&1; then
 	run "plot footprint" 0 "$DISCO" plot "$T/cow.h5" --kind footprint --labels on,off -o "$T/fp.svg"
 	has "$T/fp.svg" "V and M bars" 'on M'
+	run "plot footprint over time" 0 "$DISCO" plot "$T/cow.h5" --kind footprint-time -o "$T/fpt.svg"
+	has "$T/fpt.svg" "V and M curves" ' V<'
 fi
 # a private disk used by two VMs
 sed 's/disk=0/disk=1/' "$T/cow.txt" >"$T/priv.txt"
