@@ -4,7 +4,8 @@
 #   make check          build and run every test (SANITIZE=1: with ASan + UBSan)
 #   make check-long     the heavier tests
 #   make bench          throughput and size figures, printed with the machine's details
-#   make fuzz           libFuzzer on the trace reader (FUZZ_SECONDS, default 180)
+#   make fuzz           libFuzzer on the trace reader, the text form and the parameter parser
+#                       (FUZZ_SECONDS each, default 180)
 #   make install PREFIX=/usr/local
 #
 # Every user-facing target first makes sure the Debian packages are there
@@ -100,15 +101,22 @@ figures: $(DISCO)
 # past them to the parsing; new inputs go to build-fuzz/corpus-run, never into
 # the seed corpus tests/fuzz/corpus.
 FUZZ_SRCS := $(foreach m,traces base,$(call module_srcs,$(m)))
+FUZZ_TARGETS := trace asm params
 fuzz:
 	@command -v clang >/dev/null || { echo "make fuzz needs clang: apt-get install clang" >&2; exit 1; }
-	@mkdir -p build-fuzz/corpus-run
-	clang -O1 -g -std=c11 -D_GNU_SOURCE -DFUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION \
-	  -DDISCO_SRCDIR='"$(SRCDIR)"' -I$(SRCDIR) $(PKG_CFLAGS) \
-	  -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
-	  tests/fuzz/fuzz_trace.c $(FUZZ_SRCS) $(PKG_LIBS) -o build-fuzz/fuzz_trace
+	@mkdir -p build-fuzz/corpus-run build-fuzz/corpus-asm build-fuzz/corpus-params
+	for t in $(FUZZ_TARGETS); do \
+	  clang -O1 -g -std=c11 -D_GNU_SOURCE -DFUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION \
+	    -DDISCO_SRCDIR='"$(SRCDIR)"' -I$(SRCDIR) $(PKG_CFLAGS) \
+	    -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
+	    tests/fuzz/fuzz_$$t.c $(FUZZ_SRCS) $(PKG_LIBS) -o build-fuzz/fuzz_$$t || exit 1; \
+	done
 	build-fuzz/fuzz_trace -max_total_time=$(FUZZ_SECONDS) -max_len=65536 -rss_limit_mb=2048 \
 	  -print_final_stats=1 -artifact_prefix=build-fuzz/ build-fuzz/corpus-run tests/fuzz/corpus
+	build-fuzz/fuzz_asm -max_total_time=$(FUZZ_SECONDS) -max_len=4096 -rss_limit_mb=2048 \
+	  -print_final_stats=1 -artifact_prefix=build-fuzz/asm- build-fuzz/corpus-asm tests/fuzz/corpus-text
+	build-fuzz/fuzz_params -max_total_time=$(FUZZ_SECONDS) -max_len=4096 -rss_limit_mb=2048 \
+	  -print_final_stats=1 -artifact_prefix=build-fuzz/params- build-fuzz/corpus-params tests/fuzz/corpus-text
 
 install: $(DISCO)
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/disco/presets \

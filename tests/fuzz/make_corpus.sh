@@ -65,3 +65,7 @@ head -c $((size - 100)) "$dir/loop.dtr" > "$dir/noindex.dtr"
 printf '.streams 1\n' > "$tmp/empty.txt"
 "$DISCO" asm "$tmp/empty.txt" -o "$dir/empty.dtr"
 ls -l "$dir"
+# the text targets' seeds: the every-record trace as text, and a config file
+mkdir -p "$(dirname "$0")/corpus-text"
+"$DISCO" dump "$dir/every.dtr" >"$(dirname "$0")/corpus-text/every.txt"
+printf 'trace.chunk_size = 4K   # a comment\ntrace.zstd_level = 3\n' >"$(dirname "$0")/corpus-text/params.conf"
