@@ -135,6 +135,10 @@ int cmd_replay(int argc, char **argv)
 	}
 	if (res.warning[0])
 		fprintf(stderr, "disco replay: warning: %s\n", res.warning);
+	if (*cfg_str(c, "import.format"))
+		fprintf(stderr, "disco replay: note: %s was imported from a %s trace: one program's user "
+			"references only (no kernel, no system calls, no faults, no I/O)\n", path,
+			cfg_str(c, "import.format"));
 	if (!quiet)
 		an_print_results(stdout, &res, format);
 	if (out && (rc = an_write_results(out, rpl_mode_name(mode), c, &res, path, &err)) != SIM_OK) {

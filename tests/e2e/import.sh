@@ -27,6 +27,7 @@ has "$T/out" "header source" 'import\.source = .*a\.din'
 has "$T/out" "one CPU" 'machine\.cpus = 1'
 for mode in native disco; do
 	run "replay din $mode" 0 "$DISCO" replay "$T/din.dtr" --mode $mode --format json
+	has "$T/err" "says what an imported trace lacks" 'imported from a din trace: .*no kernel, no system calls'
 	has "$T/out" "din $mode references" '"references": 15431'
 	has "$T/out" "din $mode one cpu" '"ncpus": 1'
 done
