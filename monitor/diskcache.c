@@ -221,27 +221,6 @@ int vmm_diskcache_request(struct vmm *x, struct vmm_vcpu *v, unsigned disk, uint
 	return SIM_OK;
 }
 
-/* Guest page g (pmap index) takes the device's data: a private page of its
- * own whose cached lines go. */
-static int device_writes(struct vmm *x, struct vmm_vcpu *v, uint64_t gppn, uint64_t *mpn)
-{
-	uint64_t g = x->vm[v->vm].base + gppn;
-	int rc;
-	if (pmap_is_shared(x->pm, g)) {
-		uint64_t old;
-		vmm_numa_unmap_all(x, g);
-		*mpn = pmap_unshare(x->pm, g, machine_cpu_node(x->m, v->cpu), &old);
-		if (*mpn == PMAP_NONE)
-			return sim_errf(x->err, SIM_EINVAL, "machine memory is full (machine.mem.size) "
-					"giving guest page 0x%" PRIx64 " a page of its own", gppn);
-		x->pmap_epoch++;
-	} else if ((rc = vmm_machine_page(x, v, gppn, mpn))) {
-		return rc;
-	}
-	machine_page_flush(x->m, *mpn);
-	return SIM_OK;
-}
-
 int vmm_dma_fragment(struct vmm *x, struct vmm_vcpu *v, uint64_t gpa, uint64_t len)
 {
 	struct vmm_diskcache *d = x->dc;
@@ -250,52 +229,40 @@ int vmm_dma_fragment(struct vmm *x, struct vmm_vcpu *v, uint64_t gpa, uint64_t l
 	int whole = (gpa & x->pmask) == 0 && (len & x->pmask) == 0;
 
 	for (uint64_t p = first; p <= last; p++) {
-		uint64_t mpn, bi = q ? (q->off + (p - first) * psize) / psize : 0;
-		int rc;
-		if (q && q->cow && whole && q->block != UINT64_MAX) {
-			uint64_t key = block_key(q->disk, q->block + bi), g = x->vm[v->vm].base + p;
-			long f = map_find(&d->blocks, key);
-			if (map_find(&d->modified, mod_key(q->disk, q->block + bi, v->vm)) >= 0) {
-				f = -1;   /* this VM's own version of the block */
-			} else if (f >= 0) {
-				/* map the cached page read-only (paper 4.2.5) */
-				uint64_t m = d->blocks.val[f];
-				if (x->pmarr[g] == m)
-					continue;
-				if (p >= x->vm[v->vm].pages)
-					return sim_errf(x->err, SIM_EINVAL, "DMA into guest page 0x%" PRIx64
-							", beyond the VM's %" PRIu64 " pages", p,
-							x->vm[v->vm].pages);
-				if (x->pmarr[g] != PMAP_NONE) {
-					vmm_numa_unmap_all(x, g);
-					pmap_release(x->pm, g);
-				}
-				if (pmap_share(x->pm, g, m))
-					return sim_errf(x->err, SIM_EINTERNAL, "disk cache: page 0x%" PRIx64
-							" cannot be shared", m);
-				x->pmap_epoch++;
-				x->cnt.cow_mapped++;
-				vcpu_spend(v, ACCT_MONITOR, ACCT_SPLIT_MONITOR, x->k.cow_map);
+		uint64_t mpn, key = 0, g = x->vm[v->vm].base + p;
+		uint64_t block = q ? q->block + (q->off + (p - first) * psize) / psize : 0;
+		int cacheable = q && q->cow && whole && q->block != UINT64_MAX, rc;
+		long f = -1;
+		if (cacheable) {
+			key = block_key(q->disk, block);
+			if (map_find(&d->modified, mod_key(q->disk, block, v->vm)) >= 0)
+				cacheable = 0;   /* this VM's own version of the block: never shared */
+			else
+				f = map_find(&d->blocks, key);
+		}
+		if (f >= 0) {
+			/* map the cached page read-only (paper 4.2.5) */
+			if (x->pmarr[g] == d->blocks.val[f])
 				continue;
-			}
-			rc = device_writes(x, v, p, &mpn);
-			if (rc)
+			if ((rc = vmm_map_shared(x, v, g, d->blocks.val[f])))
 				return rc;
-			if (!q->write && f < 0 &&
-			    map_find(&d->modified, mod_key(q->disk, q->block + bi, v->vm)) < 0) {
-				/* the block enters the cache, shared with the guest page,
-				 * whose mappings go: they return read-only (2) */
-				vmm_numa_unmap_all(x, g);
-				if (pmap_hold(x->pm, mpn) == 0) {
-					vmm_fp_note_shared(x, mpn, g);
-					if (map_put(&d->blocks, key, mpn) || map_put(&d->ready, key, q->done))
-						return sim_errf(x->err, SIM_ENOMEM, "out of memory for the disk cache");
-				}
-			}
+			x->cnt.cow_mapped++;
 			continue;
 		}
-		if ((rc = device_writes(x, v, p, &mpn)))
+		/* the device writes the page: a page of its own, whose cached lines go */
+		if ((rc = vmm_private_page(x, v, p, &mpn)))
 			return rc;
+		machine_page_flush(x->m, mpn);
+		if (cacheable) {
+			/* the block enters the cache, shared with the guest page, whose
+			 * mappings go: they return read-only (2) */
+			vmm_numa_unmap_all(x, g);
+			if (pmap_hold(x->pm, mpn) == 0) {
+				vmm_fp_note_shared(x, mpn, g);
+				if (map_put(&d->blocks, key, mpn) || map_put(&d->ready, key, q->done))
+					return sim_errf(x->err, SIM_ENOMEM, "out of memory for the disk cache");
+			}
+		}
 	}
 	if (q)
 		q->off += len;

@@ -115,18 +115,19 @@ void vmm_numa_tick(struct vmm *x, uint64_t now)
 		x->next_reset += x->reset_cycles;
 }
 
-void vmm_copy_page(struct vmm *x, struct vmm_vcpu *v, uint64_t from, uint64_t to)
+void vmm_copy(struct vmm *x, struct vmm_vcpu *v, uint64_t from, uint64_t to, uint64_t len)
 {
-	uint64_t size = x->pmask + 1;
-	for (uint64_t off = 0; off < size; off += x->line_d) {
-		unsigned where;
-		uint32_t st = machine_ref(x->m, v->cpu, (from << x->pshift) + off, MACH_LOAD, v->clock,
-					  &where);
-		vcpu_stall(v, ACCT_MONITOR, ACCT_SPLIT_MONITOR, st, where);
-		st = machine_ref(x->m, v->cpu, (to << x->pshift) + off, MACH_STORE, v->clock, &where);
-		vcpu_stall(v, ACCT_MONITOR, ACCT_SPLIT_MONITOR, st, where);
+	for (uint64_t off = 0; off < len; off += x->line_d) {
+		if (from != UINT64_MAX)
+			vcpu_ref(v, x->m, from + off, MACH_LOAD, ACCT_MONITOR, ACCT_SPLIT_MONITOR);
+		vcpu_ref(v, x->m, to + off, MACH_STORE, ACCT_MONITOR, ACCT_SPLIT_MONITOR);
 		vcpu_spend(v, ACCT_MONITOR, ACCT_SPLIT_MONITOR, 2 * x->line_d / 8);
 	}
+}
+
+void vmm_copy_page(struct vmm *x, struct vmm_vcpu *v, uint64_t from, uint64_t to)
+{
+	vmm_copy(x, v, from << x->pshift, to << x->pshift, x->pmask + 1);
 }
 
 static void shootdown(struct vmm *x, struct vmm_vcpu *v, int targets)

@@ -46,6 +46,35 @@ int vmm_machine_page(struct vmm *x, struct vmm_vcpu *v, uint64_t gppn, uint64_t 
 	return SIM_OK;
 }
 
+int vmm_private_page(struct vmm *x, struct vmm_vcpu *v, uint64_t gppn, uint64_t *mpn)
+{
+	uint64_t g = x->vm[v->vm].base + gppn, old;
+	if (!pmap_is_shared(x->pm, g))
+		return vmm_machine_page(x, v, gppn, mpn);
+	vmm_numa_unmap_all(x, g);
+	*mpn = pmap_unshare(x->pm, g, machine_cpu_node(x->m, v->cpu), &old);
+	if (*mpn == PMAP_NONE)
+		return sim_errf(x->err, SIM_EINVAL, "machine memory is full (machine.mem.size) "
+				"giving guest page 0x%" PRIx64 " a page of its own", gppn);
+	x->pmap_epoch++;
+	return SIM_OK;
+}
+
+int vmm_map_shared(struct vmm *x, struct vmm_vcpu *v, uint64_t g, uint64_t m)
+{
+	if (x->pmarr[g] == m)
+		return SIM_OK;
+	if (x->pmarr[g] != PMAP_NONE) {
+		vmm_numa_unmap_all(x, g);
+		pmap_release(x->pm, g);
+	}
+	if (pmap_share(x->pm, g, m))
+		return sim_errf(x->err, SIM_EINTERNAL, "machine page 0x%" PRIx64 " cannot be shared", m);
+	x->pmap_epoch++;
+	vcpu_spend(v, ACCT_MONITOR, ACCT_SPLIT_MONITOR, x->k.cow_map);
+	return SIM_OK;
+}
+
 int vmm_tlb_fill(struct vmm *x, struct vmm_vcpu *v, uint32_t asid, uint64_t vpn, int global,
 		 const struct vmm_pte pte[2], struct tlb_entry *te)
 {

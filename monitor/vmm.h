@@ -203,6 +203,14 @@ int vmm_tlb_fill(struct vmm *x, struct vmm_vcpu *v, uint32_t asid, uint64_t vpn,
  * Returns 1 when they hold. */
 int vmm_check(const struct vmm *x);
 
+/* Guest page gppn of v's VM (checked to lie in it) as a page of its own
+ * that a device or a copy is about to write: a shared page is unshared
+ * (not copied: it is overwritten), an untouched one placed. */
+int vmm_private_page(struct vmm *x, struct vmm_vcpu *v, uint64_t gppn, uint64_t *mpn);
+/* Map guest page g (pmap index) to machine page m, read-only and shared,
+ * giving up what g had; charged to v as one remap. */
+int vmm_map_shared(struct vmm *x, struct vmm_vcpu *v, uint64_t g, uint64_t m);
+
 /* ---- footprint (monitor/footprint.c) ---- */
 /* A page.alloc (alloc 1) or page.free record of v's guest for its page
  * gppn, category cat (TRC_CAT_*). */
@@ -267,8 +275,11 @@ int vmm_numa_process(struct vmm *x, struct vmm_vcpu *v);
 /* Counters restart every reset interval; call with the clock of the vCPU
  * about to run. */
 void vmm_numa_tick(struct vmm *x, uint64_t now);
-/* Copy machine page `from` to `to` on v's CPU, through the caches, charged to
- * the monitor. */
+/* Copy len bytes from machine address `from` (UINT64_MAX: nothing to read)
+ * to `to` on v's CPU, a line at a time through the caches, one instruction
+ * per 8 bytes each way, charged to the monitor; vmm_copy_page a whole page
+ * between machine pages. */
+void vmm_copy(struct vmm *x, struct vmm_vcpu *v, uint64_t from, uint64_t to, uint64_t len);
 void vmm_copy_page(struct vmm *x, struct vmm_vcpu *v, uint64_t from, uint64_t to);
 /* Count stores per guest page for the whole run (the oracle's profile). */
 int vmm_numa_count_writes(struct vmm *x);

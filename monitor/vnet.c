@@ -140,53 +140,34 @@ int vmm_net_recv_begin(struct vmm *x, struct vmm_vcpu *v, int src, uint32_t id, 
 	return SIM_OK;
 }
 
-/* Receiver page p (its VM's) takes the sender's whole machine page ms, read
- * only: 1 when remapped, 0 when it must be copied. */
+/* Receiver page p (its VM's) takes the sender's whole page gs (pmap index)
+ * read-only: 1 when remapped, 0 when it must be copied, or an error. */
 static int remap(struct vmm *x, struct vmm_vcpu *v, uint64_t p, uint64_t gs)
 {
 	uint64_t g = x->vm[v->vm].base + p, ms = x->pmarr[gs];
+	int rc;
 	if (ms == PMAP_NONE || pmap_nreplicas(x->pm, gs) || g == gs)
 		return 0;
 	if (x->pmarr[g] == ms)
 		return 1;
-	if (x->pmarr[g] != PMAP_NONE) {
-		vmm_numa_unmap_all(x, g);
-		pmap_release(x->pm, g);
-	}
 	if (!pmap_is_shared(x->pm, gs)) {
 		vmm_numa_unmap_all(x, gs);   /* the sender's mappings return read-only */
 		vmm_fp_note_shared(x, ms, gs);
 	}
-	if (pmap_share(x->pm, g, ms))
-		return 0;
-	x->pmap_epoch++;
-	vcpu_spend(v, ACCT_MONITOR, ACCT_SPLIT_MONITOR, x->k.cow_map);
-	return 1;
+	rc = vmm_map_shared(x, v, g, ms);
+	return rc ? rc : 1;
 }
 
 /* Copy len bytes from the sender's guest page gs (pmap index) at offset so
- * into the receiver's page p at offset ro, a line at a time. */
+ * into the receiver's page p at offset ro. */
 static int copy(struct vmm *x, struct vmm_vcpu *v, uint64_t gs, uint64_t so, uint64_t p,
 		uint64_t ro, uint64_t len)
 {
-	uint64_t g = x->vm[v->vm].base + p, mr, ms = x->pmarr[gs];
-	int rc;
-	if (pmap_is_shared(x->pm, g)) {
-		uint64_t old;
-		vmm_numa_unmap_all(x, g);
-		mr = pmap_unshare(x->pm, g, machine_cpu_node(x->m, v->cpu), &old);
-		if (mr == PMAP_NONE)
-			return sim_errf(x->err, SIM_EINVAL, "machine memory is full (machine.mem.size)");
-		x->pmap_epoch++;
-	} else if ((rc = vmm_machine_page(x, v, p, &mr))) {
+	uint64_t mr, ms = x->pmarr[gs];
+	int rc = vmm_private_page(x, v, p, &mr);
+	if (rc)
 		return rc;
-	}
-	for (uint64_t o = 0; o < len; o += x->line_d) {
-		if (ms != PMAP_NONE)
-			vcpu_ref(v, x->m, (ms << x->pshift) + so + o, MACH_LOAD, ACCT_MONITOR, ACCT_SPLIT_MONITOR);
-		vcpu_ref(v, x->m, (mr << x->pshift) + ro + o, MACH_STORE, ACCT_MONITOR, ACCT_SPLIT_MONITOR);
-		vcpu_spend(v, ACCT_MONITOR, ACCT_SPLIT_MONITOR, 2 * x->line_d / 8);
-	}
+	vmm_copy(x, v, ms != PMAP_NONE ? (ms << x->pshift) + so : UINT64_MAX, (mr << x->pshift) + ro, len);
 	x->cnt.vnet_copied += len;
 	return SIM_OK;
 }
@@ -239,13 +220,15 @@ int vmm_net_frag(struct vmm *x, struct vmm_vcpu *v, uint64_t gpa, uint64_t len)
 			take = psize - (sa & x->pmask);
 		if (take > psize - (gpa & x->pmask))
 			take = psize - (gpa & x->pmask);
-		if (n->on && take == psize && !(sa & x->pmask) && !(gpa & x->pmask) &&
-		    remap(x, v, gpa >> x->pshift, sa >> x->pshift)) {
-			x->cnt.vnet_remapped++;
-		} else if ((rc = copy(x, v, sa >> x->pshift, sa & x->pmask, gpa >> x->pshift,
-				      gpa & x->pmask, take))) {
+		rc = n->on && take == psize && !(sa & x->pmask) && !(gpa & x->pmask) ?
+		     remap(x, v, gpa >> x->pshift, sa >> x->pshift) : 0;
+		if (rc < 0)
 			return rc;
-		}
+		if (rc)
+			x->cnt.vnet_remapped++;
+		else if ((rc = copy(x, v, sa >> x->pshift, sa & x->pmask, gpa >> x->pshift,
+				    gpa & x->pmask, take)))
+			return rc;
 		gpa += take;
 		len -= take;
 		c->frag_off += take;

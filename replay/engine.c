@@ -151,13 +151,10 @@ static inline int machine_page(struct eng *e, struct vcpu *v, uint64_t gppn, uin
 static int phys_ref(struct eng *e, struct vcpu *v, uint64_t gpa, int kind, int cat, int part)
 {
 	uint64_t mpn = 0;
-	unsigned where;
-	uint32_t st;
 	int rc = machine_page(e, v, gpa >> e->pshift, &mpn);
 	if (rc)
 		return rc;
-	st = machine_ref(e->m, v->m.cpu, (mpn << e->pshift) | (gpa & e->pmask), kind, v->m.clock, &where);
-	vcpu_stall(&v->m, cat, part, st, where);
+	vcpu_ref(&v->m, e->m, (mpn << e->pshift) | (gpa & e->pmask), kind, cat, part);
 	return SIM_OK;
 }
 
@@ -182,7 +179,7 @@ static void guest_pte(struct eng *e, uint32_t asid, uint64_t vpn, struct vmm_pte
 static int guest_refill_handler(struct eng *e, struct vcpu *v, uint32_t asid, uint64_t vpn)
 {
 	uint64_t ptes_per_page = (e->pmask + 1) / PTE_BYTES;
-	uint64_t pt_page = e->vm_pages[v->m.vm] - 1 -
+	uint64_t pt_page = e->vmm->vm[v->m.vm].pages - 1 -
 			   (((uint64_t)asid * 1031u + vpn / ptes_per_page) % e->pt_pool);
 	uint64_t gpa = (pt_page << e->pshift) + (vpn % ptes_per_page) * PTE_BYTES;
 	vcpu_spend(&v->m, ACCT_KERNEL, ACCT_SPLIT_KERNEL, e->vmm->k.utlb_insns);
@@ -370,10 +367,10 @@ static int do_pte(struct eng *e, struct vcpu *v, const struct trc_rec *r)
 		gpt_clear(&e->gpt, asid, r->addr);
 		return SIM_OK;
 	}
-	if (r->val >= e->vm_pages[v->m.vm])
+	if (r->val >= e->vmm->vm[v->m.vm].pages)
 		return fail_rec(e, v, SIM_EINVAL,
 				"pte.set maps guest page 0x%" PRIx64 ", beyond the VM's %" PRIu64
-				" pages (vm.mem.size)", r->val, e->vm_pages[v->m.vm]);
+				" pages (vm.mem.size)", r->val, e->vmm->vm[v->m.vm].pages);
 	if (gpt_set(&e->gpt, asid, r->addr,
 		    r->val | ((uint64_t)(r->aux | TRC_PROT_VALID) << GPT_PROT_SHIFT)) != SIM_OK)
 		return sim_errf(e->err, SIM_ENOMEM, "out of memory for the guest page table");
@@ -582,7 +579,7 @@ static int do_frag(struct eng *e, struct vcpu *v, const struct trc_rec *r)
 	if (r->val == 0)
 		return SIM_OK;
 	last = (r->addr + r->val - 1) >> e->pshift;
-	if (r->addr + r->val < r->addr || last >= e->vm_pages[v->m.vm])
+	if (r->addr + r->val < r->addr || last >= e->vmm->vm[v->m.vm].pages)
 		return fail_rec(e, v, SIM_EINVAL,
 				"frag 0x%" PRIx64 "+%" PRIu64 " runs beyond the VM's memory (vm.mem.size)",
 				r->addr, r->val);

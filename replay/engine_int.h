@@ -79,8 +79,8 @@ struct eng {
 	uint64_t quantum;
 	uint64_t max_insn_run;       /* replay.max_insn_run */
 	int nvms;                    /* virtual machines (vm.vcpus) */
-	int *vm_vcpus;               /* [nvms] */
-	uint64_t *vm_pages;          /* [nvms] guest physical pages of each */
+	int *vm_vcpus;               /* [nvms] the VM map, as vmm_new takes it; */
+	uint64_t *vm_pages;          /* [nvms] after set-up vmm->vm[] holds both */
 	uint64_t pt_pool;
 	uint32_t line_i;             /* L1 instruction line size */
 	struct acct acct;            /* res's tables */
