@@ -1,0 +1,166 @@
+/*
+ * The IRIX guest: the buffer cache, disk requests and the system calls on files
+ * (design notes: capture/guest_os.c).
+ */
+#include "capture/guest_int.h"
+
+static int shared_tag(const struct gos *g, uint64_t tag)
+{
+	return (tag >= TAG_SHARED_FILE && tag < TAG_SHARED_FILE + g->shared_file_blocks) ||
+	       (tag >= TAG_BINARY && tag < TAG_BINARY + g->nbin * 64) ||
+	       (tag >= TAG_DIR && tag < TAG_DIR + 16);
+}
+
+static void io_start(struct gos *g, struct gcpu *t, int proc, uint64_t gpa, uint64_t tag,
+		     int write)
+{
+	uint32_t id = (uint32_t)((t - g->c) << 24) | (++t->next_io & 0xffffff);
+	uint64_t sectors = g->psize / 512;
+	unsigned disk = 0;
+	uint64_t block = tag % 1000000;
+	if (t->nio == MAXIO)
+		gos_disk_intr(g, t, 0);   /* the oldest must be complete by now */
+	if (g->disks_per_copy) {
+		/* files every copy shares (the system input files, the
+		 * binaries' headers, the directories) are on the root disk, the
+		 * same block in every VM; a copy's own files on its own disk */
+		if (shared_tag(g, tag))
+			block = ROOT_FILES + (tag >> 32) * 0x100000 + (tag & 0xfffff);
+		else
+			disk = 1 + (unsigned)((t - g->c) % (g->ndisks - 1));
+	}
+	push(t, TRC_DMA_REQ, write ? TRC_F_WRITE : 0, disk, id, block * sectors, sectors);
+	push(t, TRC_FRAG, 0, 0, 0, gpa, g->psize);
+	t->io[t->nio].id = id;
+	t->io[t->nio].proc = proc;
+	t->io[t->nio].tick = t->tick_no;
+	t->nio++;
+}
+
+/* Find block tag in the buffer cache; on a miss take a slot (clock) and, if
+ * read, start its read.  Returns the slot; *miss set on a read miss. */
+uint64_t gos_bc_get(struct gos *g, struct gcpu *t, int proc, uint64_t tag, int read, int *miss)
+{
+	uint64_t h = (tag * 0x9e3779b97f4a7c15ull) % g->bc_blocks, s;
+	*miss = 0;
+	for (uint64_t i = 0; i < 4; i++) {   /* 4-way probe */
+		s = (h + i) % g->bc_blocks;
+		gos_kpath(g, t, TRC_SVC_READ, 6);
+		push(t, TRC_LOAD, KF, 8, 0, KSEG0 + ((g->ktext_pages << g->pshift) + 0x40000 + s * 64), 0);
+		if (t->bc_tag[s] == tag + 1)
+			return s;
+	}
+	s = (h + (t->bc_hand++ & 3)) % g->bc_blocks;
+	if (t->bc_dirty[s]) {
+		io_start(g, t, -1, (t->bc_gppn0 + s) << g->pshift, t->bc_tag[s] - 1, 1);
+		t->bc_dirty[s] = 0;
+	}
+	t->bc_tag[s] = tag + 1;
+	/* the block may be cached from before the run (a warm cache) */
+	if (read && unif(&t->rng) >= g->read_miss)
+		return s;
+	if (read) {
+		io_start(g, t, proc, (t->bc_gppn0 + s) << g->pshift, tag, 0);
+		*miss = 1;
+	}
+	return s;
+}
+
+/* ---- system calls ---- */
+
+static uint64_t user_buf(struct gos *g, struct gcpu *t, struct proc *p, uint64_t len)
+{
+	uint64_t k = rnd(&t->rng) % g->data_pages;
+	uint64_t off = (rnd(&t->rng) % g->psize) & ~31ull;
+	if (off + len > g->psize)
+		off = len < g->psize ? (g->psize - len) & ~31ull : 0;
+	gos_touch_data(g, t, p, k, 1);
+	return (DATA_VA + (k << g->pshift) + off);
+}
+
+void gos_sys_open(struct gos *g, struct gcpu *t, struct proc *p)
+{
+	int miss;
+	gos_kentry(g, t, TRC_SVC_OPEN);
+	gos_kpath(g, t, TRC_SVC_OPEN, g->path[TRC_SVC_OPEN] / 2);
+	/* namei holds the directory's vnode lock, a sleeping lock (a
+	 * semaphore: other vCPUs opening in that directory wait) */
+	{
+		uint32_t dir = SEM_VNODE + (uint32_t)(rnd(&t->rng) % 4);
+		push(t, TRC_SEM_WAIT, 0, 0, dir, 0, 0);
+		push(t, TRC_LOCK_ACQ, 0, 0, LOCK_BUF, 0, 0);
+		/* two directory blocks, almost always cached */
+		gos_bc_get(g, t, t->cur, TAG_DIR + rnd(&t->rng) % 16, 0, &miss);
+		gos_bc_get(g, t, t->cur, TAG_DIR + rnd(&t->rng) % 16, 0, &miss);
+		push(t, TRC_LOCK_REL, 0, 0, LOCK_BUF, 0, 0);
+		push(t, TRC_SEM_SIGNAL, 0, 0, dir, 0, 0);
+	}
+	gos_kpath(g, t, TRC_SVC_OPEN, g->path[TRC_SVC_OPEN] - g->path[TRC_SVC_OPEN] / 2);
+	gos_kexit(g, t, TRC_SVC_OPEN);
+}
+
+/* Returns 1 when the process sleeps on the disk. */
+int gos_sys_read(struct gos *g, struct gcpu *t, struct proc *p)
+{
+	uint64_t tag, s, buf, len = g->read_bytes;
+	int miss;
+	if (unif(&t->rng) < g->shared_file)
+		tag = TAG_SHARED_FILE + rnd(&t->rng) % g->shared_file_blocks;
+	else
+		tag = (p->file << 20) + (p->rd_blk++ % g->file_blocks);
+	buf = user_buf(g, t, p, len);
+	gos_kentry(g, t, TRC_SVC_READ);
+	gos_kpath(g, t, TRC_SVC_READ, g->path[TRC_SVC_READ] / 2);
+	push(t, TRC_LOCK_ACQ, 0, 0, LOCK_BUF, 0, 0);
+	s = gos_bc_get(g, t, t->cur, tag, 1, &miss);
+	push(t, TRC_LOCK_REL, 0, 0, LOCK_BUF, 0, 0);
+	if (miss) {
+		/* sleep: the copy happens when the block is in */
+		gos_kpath(g, t, TRC_SVC_READ, 60);
+		gos_kexit(g, t, TRC_SVC_READ);
+		p->state = P_IOWAIT;
+		return 1;
+	}
+	gos_copy(g, t, KSEG0 + ((t->bc_gppn0 + s) << g->pshift), KF, buf, TRC_F_KERNEL, len);
+	gos_kpath(g, t, TRC_SVC_READ, g->path[TRC_SVC_READ] - g->path[TRC_SVC_READ] / 2);
+	gos_kexit(g, t, TRC_SVC_READ);
+	return 0;
+}
+
+void gos_sys_write(struct gos *g, struct gcpu *t, struct proc *p)
+{
+	uint64_t tag = (p->file << 20) + 0x80000 + p->wr_blk / 4, s, len = g->write_bytes;
+	uint64_t buf = user_buf(g, t, p, len);
+	int miss;
+	p->wr_blk++;
+	gos_kentry(g, t, TRC_SVC_WRITE);
+	gos_kpath(g, t, TRC_SVC_WRITE, g->path[TRC_SVC_WRITE] / 2);
+	push(t, TRC_LOCK_ACQ, 0, 0, LOCK_BUF, 0, 0);
+	s = gos_bc_get(g, t, t->cur, tag, 0, &miss);
+	t->bc_dirty[s] = 1;
+	push(t, TRC_LOCK_REL, 0, 0, LOCK_BUF, 0, 0);
+	gos_copy(g, t, buf, TRC_F_KERNEL,
+	     KSEG0 + ((t->bc_gppn0 + s) << g->pshift) + ((p->wr_blk * len) % g->psize & ~31ull) %
+		     (g->psize - (len < g->psize ? len : 0) + 1),
+	     KF, len);
+	gos_kpath(g, t, TRC_SVC_WRITE, g->path[TRC_SVC_WRITE] - g->path[TRC_SVC_WRITE] / 2);
+	if (++t->writes_since_flush >= g->flush_writes) {
+		/* the flush daemon's work, charged to this write: push a dirty block */
+		t->writes_since_flush = 0;
+		if (t->bc_dirty[s]) {
+			io_start(g, t, -1, (t->bc_gppn0 + s) << g->pshift, tag, 1);
+			t->bc_dirty[s] = 0;
+		}
+	}
+	gos_kexit(g, t, TRC_SVC_WRITE);
+}
+
+void gos_sys_other(struct gos *g, struct gcpu *t, struct proc *p)
+{
+	static const unsigned kinds[] = { TRC_SVC_CLOSE, TRC_SVC_STAT, TRC_SVC_BRK,
+					  TRC_SVC_OTHER_SYSCALL };
+	unsigned svc = kinds[rnd(&t->rng) % 4];
+	gos_kentry(g, t, svc);
+	gos_kpath(g, t, svc, g->path[TRC_SVC_OTHER_SYSCALL]);
+	gos_kexit(g, t, svc);
+}

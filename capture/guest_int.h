@@ -1,0 +1,181 @@
+/*
+ * The IRIX guest's parts (capture/guest_*.c): its state, the record queue,
+ * and what one part calls in another.  The design notes are at the top of
+ * capture/guest_os.c.
+ */
+#ifndef CAPTURE_GUEST_INT_H
+#define CAPTURE_GUEST_INT_H
+
+#include "base/mem.h"
+#include "capture/capture.h"
+
+
+#define KSEG0 0x80000000ull
+#define TEXT_VA 0x00400000ull
+#define DATA_VA 0x10000000ull
+#define SHARED_VA 0x30000000ull
+#define STACK_TOP 0x7fff0000ull
+#define MAXPROC 16
+#define MAXIO 64
+#define NSVC_PATH TRC_NSERVICES
+#define ROOT_FILES 0x10000   /* root-disk block of the first shared file: the kernel image before it */
+#define LOCK_MEM 1
+#define LOCK_BUF 2
+#define LOCK_RUNQ 3
+#define SEM_VNODE 100   /* ids 100..103: directory vnode locks */
+#define SEM_BOOT 200    /* the VM's other vCPUs wait for its boot */
+#define BOOT_DMA 0xffffff00u   /* DMA ids of the boot's reads (one vCPU per VM boots) */
+#define ROOT_KERNEL 0          /* root-disk blocks: the kernel image */
+#define ROOT_BINARIES 0x8000   /* the binaries' text, capture.wl.text_size each */
+#define ROOT_SHARED 0xc000     /* the read-shared region's file */
+
+/* Buffer-cache tags of files every process shares (sys_read, execve,
+ * sys_open); the others are a job's own files. */
+#define TAG_SHARED_FILE 0x100000000ull
+#define TAG_BINARY 0x200000000ull
+#define TAG_DIR 0x7000000000ull
+
+enum { P_FREE, P_RUN, P_IOWAIT };
+
+struct io { uint32_t id; int proc; uint64_t tick; };
+
+struct proc {
+	int state;
+	uint32_t asid;
+	int bin;
+	int exec_done;
+	uint64_t steps_left, to_syscall;
+	uint64_t opens, reads, writes, others;   /* left */
+	uint64_t pc, func_end, cursor, shared_spot;
+	uint64_t file, rd_blk, wr_blk;
+	uint8_t *text_mapped;      /* [text_pages] */
+	uint64_t *data_gppn;       /* [data_pages] 0: not mapped */
+	uint8_t *data_cow;         /* [data_pages] 1: mapped read-only, shared with the parent */
+	uint64_t *stack_gppn;      /* [stack_pages] */
+	uint8_t *shared_mapped;    /* [shared_pages] */
+};
+
+struct gcpu {
+	int vm, vi;                /* its VM, and its index among the VM's vCPUs */
+	uint64_t rng;
+	uint64_t insns, next_tick, tick_no;
+	int cur;                   /* running process, -1: none (parent context) */
+	uint32_t cur_asid;
+	uint64_t jobs_left, job_no;
+	uint64_t quantum_end;
+	struct proc p[MAXPROC];
+	struct io io[MAXIO];
+	int nio;
+	uint32_t next_io;
+	uint64_t *bc_tag;          /* [bc_blocks] file << 32 | block, + 1; 0 empty */
+	uint8_t *bc_dirty;
+	uint64_t bc_hand, bc_gppn0, writes_since_flush;
+	uint64_t *free_pages;      /* stack of free page-pool pages */
+	uint64_t nfree;
+	uint64_t parent_gppn0;
+	struct trc_rec *pend;
+	size_t npend, ipend, cap;
+	int started, done, oom;
+};
+
+struct gos {
+	int n, irix53, hal_disco;
+	int nvms, per_vm;          /* capture.vms, vCPUs of each */
+	int boot, disks_per_copy;  /* capture.os.boot; capture.os.disks = per-copy */
+	int ndisks;
+	unsigned pshift;
+	uint64_t psize, tick_insns, io_ticks;
+	uint64_t ktext_pages, kdata_pages, special_gpa;
+	uint64_t text_pages, text_gppn0, nbin;
+	uint64_t *hot;             /* [nbin * nhot] the first text page of each hot cluster */
+	uint64_t nhot, cluster_pages;
+	uint64_t shared_pages, shared_gppn0;
+	uint64_t data_pages, stack_pages, parent_pages;
+	uint64_t bc_blocks, pool_pages;
+	uint64_t path[NSVC_PATH], entry_insns;
+	double kref, prefault;
+	double p_shared, p_random, p_seq, run_len, func_switch;
+	double shared_file, read_miss;
+	uint64_t shared_file_blocks, file_blocks, read_bytes, write_bytes, flush_writes;
+	uint64_t cow_pages;
+	int parallel, fork;
+	uint64_t steps;            /* user steps per job */
+	uint64_t opens, reads, writes, others;
+	struct gcpu *c;
+};
+
+static inline uint64_t rnd(uint64_t *x)   /* splitmix64 */
+{
+	uint64_t z = (*x += 0x9e3779b97f4a7c15ull);
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+	return z ^ (z >> 31);
+}
+
+static inline double unif(uint64_t *x) { return (double)(rnd(x) >> 11) * (1.0 / 9007199254740992.0); }
+
+/* ---- the pending queue ---- */
+
+static inline void push(struct gcpu *t, int type, unsigned flags, unsigned aux, uint32_t id,
+		 uint64_t addr, uint64_t val)
+{
+	struct trc_rec *r;
+	if (t->npend == t->cap) {
+		size_t nc = t->cap ? t->cap * 2 : 4096;
+		struct trc_rec *np = sim_realloc(t->pend, nc * sizeof *np);
+		if (!np) {
+			t->oom = 1;
+			return;
+		}
+		t->pend = np;
+		t->cap = nc;
+	}
+	r = &t->pend[t->npend++];
+	r->type = (uint8_t)type;
+	r->flags = (uint8_t)flags;
+	r->aux = (uint16_t)aux;
+	r->id = id;
+	r->addr = addr;
+	r->val = val;
+}
+
+#define KF (TRC_F_KERNEL | TRC_F_KSEG0)
+
+static inline uint64_t data_vpn(const struct gos *g, uint64_t k) { return (DATA_VA >> g->pshift) + k; }
+static inline uint64_t stack_vpn(const struct gos *g, uint64_t k)
+{
+	return (STACK_TOP >> g->pshift) - 1 - k;
+}
+
+/* the kernel's common paths and interrupts (guest_kernel.c) */
+void gos_kpath(struct gos *g, struct gcpu *t, unsigned svc, uint64_t n);
+void gos_reg_access(struct gos *g, struct gcpu *t, unsigned kind, unsigned reg);
+void gos_tlb_write(struct gcpu *t, unsigned kind);
+void gos_kentry(struct gos *g, struct gcpu *t, unsigned svc);
+void gos_kexit(struct gos *g, struct gcpu *t, unsigned svc);
+void gos_disk_intr(struct gos *g, struct gcpu *t, int j);
+void gos_clock_intr(struct gos *g, struct gcpu *t);
+
+/* memory: pages, faults, unmapping (guest_mem.c) */
+uint64_t gos_page_alloc(struct gos *g, struct gcpu *t);
+void gos_page_free(struct gos *g, struct gcpu *t, uint64_t p);
+void gos_zero_page(struct gos *g, struct gcpu *t, uint64_t p);
+void gos_copy(struct gos *g, struct gcpu *t, uint64_t src, unsigned sf, uint64_t dst, unsigned df,
+	      uint64_t len);
+uint64_t gos_demand_zero(struct gos *g, struct gcpu *t, struct proc *p, uint64_t vpn);
+void gos_quick_fault(struct gos *g, struct gcpu *t, struct proc *p, uint64_t vpn, uint64_t gp,
+		     unsigned prot);
+void gos_touch_data(struct gos *g, struct gcpu *t, struct proc *p, uint64_t k, int store);
+void gos_unmap_all(struct gos *g, struct gcpu *t, struct proc *p);
+
+/* files, the buffer cache and disks; system calls (guest_file.c) */
+uint64_t gos_bc_get(struct gos *g, struct gcpu *t, int proc, uint64_t tag, int read, int *miss);
+void gos_sys_open(struct gos *g, struct gcpu *t, struct proc *p);
+int gos_sys_read(struct gos *g, struct gcpu *t, struct proc *p);
+void gos_sys_write(struct gos *g, struct gcpu *t, struct proc *p);
+void gos_sys_other(struct gos *g, struct gcpu *t, struct proc *p);
+
+/* processes, scheduling and the boot (guest_proc.c) */
+void gos_step(struct gos *g, struct gcpu *t);
+
+#endif

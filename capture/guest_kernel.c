@@ -1,0 +1,116 @@
+/*
+ * The IRIX guest: the common kernel entry and exit paths, privileged
+ * register accesses, TLB writes, the clock and disk interrupts
+ * (design notes: capture/guest_os.c).
+ */
+#include "capture/guest_int.h"
+
+/* n kernel instructions of service svc's code, with its kernel data
+ * references (capture.os.kref per instruction) spread over them. */
+void gos_kpath(struct gos *g, struct gcpu *t, unsigned svc, uint64_t n)
+{
+	uint64_t text = g->ktext_pages << g->pshift;
+	/* a service's code: loops over an 8 KB stretch of its own text */
+	uint64_t base = KSEG0 + ((uint64_t)svc * 0x6000) % (text - 0x2000);
+	uint64_t off = (rnd(&t->rng) % 8) * 0x400;
+	uint64_t data0 = g->ktext_pages << g->pshift;
+	uint64_t dsize = (g->kdata_pages - 1) << g->pshift;
+	/* A service's references: 65% to its own static structures (32 KB it
+	 * favours), 30% to the three dynamic objects this stretch works on
+	 * (a proc entry, a vnode, a page frame entry...: 256 bytes each,
+	 * anywhere in the kernel's heap, so on pages of their own), 5%
+	 * anywhere in the kernel's data. */
+	uint64_t own = data0 + ((uint64_t)svc * 0x9000) % (dsize - 0x8000);
+	uint64_t obj[3];
+	for (int i = 0; i < 3; i++)
+		obj[i] = data0 + (rnd(&t->rng) % (dsize - 256) & ~255ull);
+	while (n > 0) {
+		uint64_t k = n < 8 ? n : 8;
+		push(t, TRC_INSN, KF, 0, (uint32_t)k, base + off, 0);
+		off = (off + k * 4) & 0x1fff;
+		t->insns += k;
+		n -= k;
+		if (unif(&t->rng) < g->kref * 8) {
+			double w = unif(&t->rng);
+			uint64_t a = w < 0.65 ? own + (rnd(&t->rng) % 0x8000)
+				   : w < 0.95 ? obj[rnd(&t->rng) % 3] + rnd(&t->rng) % 256
+					      : data0 + rnd(&t->rng) % dsize;
+			push(t, (rnd(&t->rng) & 3) ? TRC_LOAD : TRC_STORE, KF, 8, 0, KSEG0 + (a & ~7ull), 0);
+		}
+	}
+}
+
+/* Privileged register access: an instruction, or with the Disco-aware HAL a
+ * load or store to the special page (paper 4.3.3). */
+void gos_reg_access(struct gos *g, struct gcpu *t, unsigned kind, unsigned reg)
+{
+	if (g->hal_disco)
+		push(t, kind == TRC_PRIV_MFC0 ? TRC_LOAD : TRC_STORE, KF, 8, 0,
+		     KSEG0 + g->special_gpa + reg * 8, 0);
+	else
+		push(t, TRC_PRIV, 0, kind, 0, 0, 0);
+}
+
+/* A TLB write: EntryHi, EntryLo0 and EntryLo1 are loaded with mtc0 first
+ * (the Disco-aware HAL keeps these as instructions: they are TLB state the
+ * monitor reads at the write), then tlbwr or tlbwi. */
+void gos_tlb_write(struct gcpu *t, unsigned kind)
+{
+	for (int i = 0; i < 3; i++)
+		push(t, TRC_PRIV, 0, TRC_PRIV_MTC0, 0, 0, 0);
+	push(t, TRC_PRIV, 0, kind, 0, 0, 0);
+}
+
+/* The common kernel entry: save state, read cause/status/EPC, and on IRIX
+ * 5.3 swap the wired TLB entry to its kernel use (paper 5.2). */
+void gos_kentry(struct gos *g, struct gcpu *t, unsigned svc)
+{
+	push(t, TRC_SVC_BEGIN, 0, svc, 0, 0, 0);
+	gos_reg_access(g, t, TRC_PRIV_MFC0, 0);   /* cause */
+	gos_reg_access(g, t, TRC_PRIV_MFC0, 1);   /* status */
+	gos_reg_access(g, t, TRC_PRIV_MFC0, 2);   /* EPC */
+	gos_reg_access(g, t, TRC_PRIV_MTC0, 1);   /* status: kernel mode, interrupts */
+	if (g->irix53)
+		gos_tlb_write(t, TRC_PRIV_TLBWI);
+	gos_kpath(g, t, 0, g->entry_insns / 2);
+}
+
+void gos_kexit(struct gos *g, struct gcpu *t, unsigned svc)
+{
+	gos_kpath(g, t, 0, g->entry_insns - g->entry_insns / 2);
+	if (g->irix53)
+		gos_tlb_write(t, TRC_PRIV_TLBWI);
+	gos_reg_access(g, t, TRC_PRIV_MTC0, 2);   /* EPC */
+	gos_reg_access(g, t, TRC_PRIV_MTC0, 1);   /* status: user mode */
+	push(t, TRC_PRIV, 0, TRC_PRIV_ERET, 0, 0, 0);
+	push(t, TRC_SVC_END, 0, svc, 0, 0, 0);
+}
+
+void gos_disk_intr(struct gos *g, struct gcpu *t, int j)
+{
+	struct io io = t->io[j];
+	t->io[j] = t->io[--t->nio];
+	gos_kentry(g, t, TRC_SVC_DISK_INTR);
+	push(t, TRC_DMA_DONE, 0, 0, io.id, 0, 0);
+	gos_kpath(g, t, TRC_SVC_DISK_INTR, g->path[TRC_SVC_DISK_INTR]);
+	gos_kexit(g, t, TRC_SVC_DISK_INTR);
+	if (io.proc >= 0 && t->p[io.proc].state == P_IOWAIT)
+		t->p[io.proc].state = P_RUN;   /* the read's copy is redone when it runs again */
+}
+
+void gos_clock_intr(struct gos *g, struct gcpu *t)
+{
+	t->tick_no++;
+	t->next_tick = t->insns + g->tick_insns;
+	gos_kentry(g, t, TRC_SVC_CLOCK_INTR);
+	gos_kpath(g, t, TRC_SVC_CLOCK_INTR, g->path[TRC_SVC_CLOCK_INTR]);
+	gos_kexit(g, t, TRC_SVC_CLOCK_INTR);
+	/* completions a process sleeps on are taken io_ticks after the
+	 * request; a pushed dirty buffer's only when the CPU has nothing else
+	 * to do (or much later), so a busy CPU never waits for a write */
+	for (int j = 0; j < t->nio;)
+		if (t->tick_no >= t->io[j].tick + g->io_ticks * (t->io[j].proc >= 0 ? 1 : 50))
+			gos_disk_intr(g, t, j);
+		else
+			j++;
+}

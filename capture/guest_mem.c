@@ -1,0 +1,146 @@
+/*
+ * The IRIX guest: pages, zeroing and copying, the page faults, unmapping
+ * (design notes: capture/guest_os.c).
+ */
+#include "capture/guest_int.h"
+
+/* ---- pages ---- */
+
+uint64_t gos_page_alloc(struct gos *g, struct gcpu *t)
+{
+	uint64_t p;
+	if (t->nfree == 0) {
+		t->oom = 2;
+		return t->free_pages ? t->parent_gppn0 : 0;
+	}
+	p = t->free_pages[--t->nfree];
+	push(t, TRC_PAGE_ALLOC, 0, TRC_CAT_USER, 0, p, 0);
+	return p;
+}
+
+void gos_page_free(struct gos *g, struct gcpu *t, uint64_t p)
+{
+	push(t, TRC_PAGE_FREE, 0, TRC_CAT_USER, 0, p, 0);
+	if (g->hal_disco)
+		push(t, TRC_MONCALL, 0, TRC_MC_PAGE_FREED, 0, p, 0);
+	t->free_pages[t->nfree++] = p;
+}
+
+/* Zero a page: bzero through KSEG0, or the monitor's ZERO_PAGE. */
+void gos_zero_page(struct gos *g, struct gcpu *t, uint64_t p)
+{
+	if (g->hal_disco) {
+		push(t, TRC_MONCALL, 0, TRC_MC_ZERO_PAGE, 0, p, 0);
+		return;
+	}
+	for (uint64_t off = 0; off < g->psize; off += 32) {
+		push(t, TRC_INSN, KF, 0, 4, KSEG0 + 0x2000, 0);
+		push(t, TRC_STORE, KF, 8, 0, KSEG0 + (p << g->pshift) + off, 0);
+	}
+	/* not counted in t->insns: the guest's clock must not depend on the
+	 * HAL (invariant 4), or the two captures would schedule differently */
+}
+
+/* Copy len bytes from src to dst (virtual, flags for each), a line a turn. */
+void gos_copy(struct gos *g, struct gcpu *t, uint64_t src, unsigned sf, uint64_t dst,
+		 unsigned df, uint64_t len)
+{
+	for (uint64_t off = 0; off < len; off += 32) {
+		push(t, TRC_INSN, KF, 0, 4, KSEG0 + 0x2400, 0);
+		push(t, TRC_LOAD, sf, 8, 0, src + off, 0);
+		push(t, TRC_STORE, df, 8, 0, dst + off, 0);
+		t->insns += 4;
+	}
+}
+
+/* ---- faults ---- */
+
+/* First touch of an anonymous page: DEMAND-ZERO. */
+uint64_t gos_demand_zero(struct gos *g, struct gcpu *t, struct proc *p, uint64_t vpn)
+{
+	uint64_t gp;
+	gos_kentry(g, t, TRC_SVC_DEMAND_ZERO);
+	gos_kpath(g, t, TRC_SVC_DEMAND_ZERO, g->path[TRC_SVC_DEMAND_ZERO] / 2);
+	push(t, TRC_LOCK_ACQ, 0, 0, LOCK_MEM, 0, 0);
+	gp = gos_page_alloc(g, t);
+	gos_kpath(g, t, TRC_SVC_DEMAND_ZERO, 40);
+	push(t, TRC_LOCK_REL, 0, 0, LOCK_MEM, 0, 0);
+	gos_zero_page(g, t, gp);
+	gos_kpath(g, t, TRC_SVC_DEMAND_ZERO, g->path[TRC_SVC_DEMAND_ZERO] - g->path[TRC_SVC_DEMAND_ZERO] / 2);
+	push(t, TRC_PTE_SET, 0, TRC_PROT_VALID | TRC_PROT_WRITE, p->asid, vpn, gp);
+	gos_kexit(g, t, TRC_SVC_DEMAND_ZERO);
+	return gp;
+}
+
+/* A resident page whose PTE must be built: QUICK-FAULT, ending with the
+ * refill's tlbwr. */
+void gos_quick_fault(struct gos *g, struct gcpu *t, struct proc *p, uint64_t vpn, uint64_t gp,
+			unsigned prot)
+{
+	gos_kentry(g, t, TRC_SVC_QUICK_FAULT);
+	push(t, TRC_PRIV, 0, TRC_PRIV_MFC0, 0, 0, 0);   /* BadVAddr */
+	gos_kpath(g, t, TRC_SVC_QUICK_FAULT, g->path[TRC_SVC_QUICK_FAULT]);
+	push(t, TRC_PTE_SET, 0, prot, p->asid, vpn, gp);
+	push(t, TRC_PRIV, 0, TRC_PRIV_TLBP, 0, 0, 0);   /* is the stale entry there? */
+	gos_tlb_write(t, TRC_PRIV_TLBWR);
+	gos_kexit(g, t, TRC_SVC_QUICK_FAULT);
+}
+
+/* A write to a page shared with the parent after fork: COPY-ON-WRITE. */
+static void cow_fault(struct gos *g, struct gcpu *t, struct proc *p, uint64_t k)
+{
+	uint64_t gp, src = p->data_gppn[k];
+	gos_kentry(g, t, TRC_SVC_COPY_ON_WRITE);
+	gos_kpath(g, t, TRC_SVC_COPY_ON_WRITE, g->path[TRC_SVC_COPY_ON_WRITE] / 2);
+	push(t, TRC_LOCK_ACQ, 0, 0, LOCK_MEM, 0, 0);
+	gp = gos_page_alloc(g, t);
+	push(t, TRC_LOCK_REL, 0, 0, LOCK_MEM, 0, 0);
+	gos_copy(g, t, KSEG0 + (src << g->pshift), KF, KSEG0 + (gp << g->pshift), KF, g->psize);
+	gos_kpath(g, t, TRC_SVC_COPY_ON_WRITE, g->path[TRC_SVC_COPY_ON_WRITE] / 2);
+	push(t, TRC_PTE_SET, 0, TRC_PROT_VALID | TRC_PROT_WRITE, p->asid, data_vpn(g, k), gp);
+	gos_kexit(g, t, TRC_SVC_COPY_ON_WRITE);
+	p->data_gppn[k] = gp;
+	p->data_cow[k] = 0;
+}
+
+/* Make data page k writable-mapped for a reference. */
+void gos_touch_data(struct gos *g, struct gcpu *t, struct proc *p, uint64_t k, int store)
+{
+	if (!p->data_gppn[k])
+		p->data_gppn[k] = gos_demand_zero(g, t, p, data_vpn(g, k));
+	else if (p->data_cow[k] && store)
+		cow_fault(g, t, p, k);
+}
+
+/* ---- processes ---- */
+
+/* Unmap every page of p (and free its private ones). */
+void gos_unmap_all(struct gos *g, struct gcpu *t, struct proc *p)
+{
+	push(t, TRC_LOCK_ACQ, 0, 0, LOCK_MEM, 0, 0);
+	for (uint64_t k = 0; k < g->text_pages; k++)
+		if (p->text_mapped[k]) {
+			push(t, TRC_PTE_CLEAR, 0, 0, p->asid, (TEXT_VA >> g->pshift) + k, 0);
+			p->text_mapped[k] = 0;
+		}
+	for (uint64_t k = 0; k < g->shared_pages; k++)
+		if (p->shared_mapped[k]) {
+			push(t, TRC_PTE_CLEAR, 0, 0, p->asid, (SHARED_VA >> g->pshift) + k, 0);
+			p->shared_mapped[k] = 0;
+		}
+	for (uint64_t k = 0; k < g->data_pages; k++)
+		if (p->data_gppn[k]) {
+			push(t, TRC_PTE_CLEAR, 0, 0, p->asid, data_vpn(g, k), 0);
+			if (!p->data_cow[k])
+				gos_page_free(g, t, p->data_gppn[k]);
+			p->data_gppn[k] = 0;
+			p->data_cow[k] = 0;
+		}
+	for (uint64_t k = 0; k < g->stack_pages; k++)
+		if (p->stack_gppn[k]) {
+			push(t, TRC_PTE_CLEAR, 0, 0, p->asid, stack_vpn(g, k), 0);
+			gos_page_free(g, t, p->stack_gppn[k]);
+			p->stack_gppn[k] = 0;
+		}
+	push(t, TRC_LOCK_REL, 0, 0, LOCK_MEM, 0, 0);
+}

@@ -1,0 +1,336 @@
+/*
+ * The IRIX guest: processes (fork, exec, exit), user mode, scheduling and
+ * the boot
+ * (design notes: capture/guest_os.c).
+ */
+#include "capture/guest_int.h"
+
+static void switch_to(struct gos *g, struct gcpu *t, int i)
+{
+	uint32_t asid = i < 0 ? 1 : t->p[i].asid;
+	t->cur = i;
+	if (asid == t->cur_asid)
+		return;
+	gos_kentry(g, t, TRC_SVC_SCHED);
+	push(t, TRC_LOCK_ACQ, 0, 0, LOCK_RUNQ, 0, 0);
+	gos_kpath(g, t, TRC_SVC_SCHED, g->path[TRC_SVC_SCHED]);
+	push(t, TRC_LOCK_REL, 0, 0, LOCK_RUNQ, 0, 0);
+	push(t, TRC_ASID, 0, 0, asid, 0, 0);
+	t->cur_asid = asid;
+	gos_kexit(g, t, TRC_SVC_SCHED);
+}
+
+/* The parent forks job slot i: the child shares the parent's data pages
+ * copy-on-write. */
+static void fork_job(struct gos *g, struct gcpu *t, int i)
+{
+	struct proc *p = &t->p[i];
+	switch_to(g, t, -1);
+	p->state = P_RUN;
+	p->bin = (int)(t->job_no % g->nbin);
+	p->file = (uint64_t)(t - g->c) * 100000 + t->job_no + 1;
+	p->rd_blk = p->wr_blk = 0;
+	p->exec_done = 0;
+	p->steps_left = g->steps;
+	p->opens = g->opens;
+	p->reads = g->reads;
+	p->writes = g->writes;
+	p->others = g->others;
+	p->to_syscall = 1 + g->steps / (g->opens + g->reads + g->writes + g->others + 1);
+	p->pc = TEXT_VA;
+	p->func_end = TEXT_VA;
+	p->cursor = 0;
+	t->job_no++;
+	t->jobs_left--;
+	gos_kentry(g, t, TRC_SVC_FORK);
+	gos_kpath(g, t, TRC_SVC_FORK, g->path[TRC_SVC_FORK]);
+	push(t, TRC_LOCK_ACQ, 0, 0, LOCK_MEM, 0, 0);
+	if (g->fork)
+		for (uint64_t k = 0; k < g->parent_pages && k < g->data_pages; k++) {
+			gos_kpath(g, t, TRC_SVC_FORK, 20);
+			p->data_gppn[k] = t->parent_gppn0 + k;
+			p->data_cow[k] = 1;
+			push(t, TRC_PTE_SET, 0, TRC_PROT_VALID, p->asid, data_vpn(g, k), p->data_gppn[k]);
+		}
+	push(t, TRC_LOCK_REL, 0, 0, LOCK_MEM, 0, 0);
+	gos_kexit(g, t, TRC_SVC_FORK);
+	switch_to(g, t, i);
+	/* the child writes a few of the pages it shares before it execs */
+	if (g->fork)
+		for (uint64_t k = 0; k < g->cow_pages && k < g->parent_pages && k < g->data_pages; k++) {
+			uint64_t kk = (k * 7) % (g->parent_pages < g->data_pages ? g->parent_pages : g->data_pages);
+			gos_touch_data(g, t, p, kk, 1);
+			push(t, TRC_STORE, 0, 8, 0, DATA_VA + (kk << g->pshift), 0);
+		}
+}
+
+static void execve(struct gos *g, struct gcpu *t, struct proc *p)
+{
+	int miss;
+	gos_kentry(g, t, TRC_SVC_EXECVE);
+	gos_kpath(g, t, TRC_SVC_EXECVE, g->path[TRC_SVC_EXECVE] / 2);
+	gos_unmap_all(g, t, p);
+	push(t, TRC_LOCK_ACQ, 0, 0, LOCK_BUF, 0, 0);
+	for (int b = 0; b < 4; b++)   /* the binary's header and program headers */
+		gos_bc_get(g, t, t->cur, TAG_BINARY + (uint64_t)p->bin * 64 + (uint64_t)b, 0, &miss);
+	push(t, TRC_LOCK_REL, 0, 0, LOCK_BUF, 0, 0);
+	gos_kpath(g, t, TRC_SVC_EXECVE, g->path[TRC_SVC_EXECVE] - g->path[TRC_SVC_EXECVE] / 2);
+	/* A job shortened by capture.scale runs an even sample of the full
+	 * job: that share of its pages was touched in the part not run, so
+	 * they are resident already (no fault is taken for them). */
+	if (g->prefault > 0) {
+		push(t, TRC_LOCK_ACQ, 0, 0, LOCK_MEM, 0, 0);
+		for (uint64_t k = 0; k < g->data_pages; k++)
+			if (unif(&t->rng) < g->prefault) {
+				p->data_gppn[k] = gos_page_alloc(g, t);
+				p->data_cow[k] = 0;
+				push(t, TRC_PTE_SET, 0, TRC_PROT_VALID | TRC_PROT_WRITE, p->asid,
+				     data_vpn(g, k), p->data_gppn[k]);
+			}
+		for (uint64_t k = 0; k < g->text_pages; k++)
+			if (unif(&t->rng) < g->prefault) {
+				p->text_mapped[k] = 1;
+				push(t, TRC_PTE_SET, 0, TRC_PROT_VALID, p->asid,
+				     (TEXT_VA >> g->pshift) + k, g->text_gppn0 + (uint64_t)p->bin * g->text_pages + k);
+			}
+		for (uint64_t k = 0; k < g->shared_pages && g->p_shared > 0; k++)
+			if (unif(&t->rng) < g->prefault) {
+				p->shared_mapped[k] = 1;
+				push(t, TRC_PTE_SET, 0, TRC_PROT_VALID, p->asid,
+				     (SHARED_VA >> g->pshift) + k, g->shared_gppn0 + k);
+			}
+		push(t, TRC_LOCK_REL, 0, 0, LOCK_MEM, 0, 0);
+	}
+	/* a fresh stack: its first page, zeroed, with the arguments */
+	p->stack_gppn[0] = gos_page_alloc(g, t);
+	gos_zero_page(g, t, p->stack_gppn[0]);
+	push(t, TRC_PTE_SET, 0, TRC_PROT_VALID | TRC_PROT_WRITE, p->asid, stack_vpn(g, 0),
+	     p->stack_gppn[0]);
+	gos_kexit(g, t, TRC_SVC_EXECVE);
+	p->exec_done = 1;
+}
+
+static void exit_job(struct gos *g, struct gcpu *t, struct proc *p)
+{
+	gos_kentry(g, t, TRC_SVC_EXIT);
+	gos_kpath(g, t, TRC_SVC_EXIT, g->path[TRC_SVC_EXIT]);
+	gos_unmap_all(g, t, p);
+	gos_kexit(g, t, TRC_SVC_EXIT);
+	p->state = P_FREE;
+}
+
+/* ---- user mode ---- */
+
+static void user_step(struct gos *g, struct gcpu *t, struct proc *p)
+{
+	uint64_t len = 1 + (uint64_t)(unif(&t->rng) * 2 * g->run_len), va, k;
+	double u = unif(&t->rng);
+	int store = (rnd(&t->rng) % 10) < 3;
+
+	if (p->pc + len * 4 > p->func_end || unif(&t->rng) < g->func_switch) {
+		/* function popularity is skewed: a few clusters take most calls */
+		double u3 = unif(&t->rng);
+		uint64_t c = g->hot[(uint64_t)p->bin * g->nhot + (uint64_t)(u3 * u3 * u3 * (double)g->nhot)];
+		uint64_t off = (rnd(&t->rng) % ((g->cluster_pages << g->pshift) / 256)) * 256;
+		p->pc = TEXT_VA + (c << g->pshift) + off;
+		p->func_end = p->pc + 1024 + (rnd(&t->rng) % 16) * 128;
+		if (p->func_end > TEXT_VA + (g->text_pages << g->pshift))
+			p->func_end = TEXT_VA + (g->text_pages << g->pshift);
+	}
+	if ((p->pc & (g->psize - 1)) + len * 4 > g->psize)   /* runs stay in a page */
+		len = (g->psize - (p->pc & (g->psize - 1))) / 4;
+	k = (p->pc - TEXT_VA) >> g->pshift;
+	if (!p->text_mapped[k]) {
+		gos_quick_fault(g, t, p, (TEXT_VA >> g->pshift) + k,
+			    g->text_gppn0 + (uint64_t)p->bin * g->text_pages + k, TRC_PROT_VALID);
+		p->text_mapped[k] = 1;
+	}
+	push(t, TRC_INSN, 0, 0, (uint32_t)len, p->pc, 0);
+	t->insns += len;
+	p->pc += len * 4;
+
+	if (u < g->p_shared) {
+		/* a ray (a query) works on one spot of the region for a while,
+		 * then moves on: to a skewed place (the top of a scene's
+		 * hierarchy, a pool's hot pages) */
+		uint64_t off;
+		if ((rnd(&t->rng) & 63) == 0) {
+			double u4 = unif(&t->rng);
+			p->shared_spot = (uint64_t)(u4 * u4 * (double)((g->shared_pages << g->pshift) - 4096));
+		}
+		off = (p->shared_spot + rnd(&t->rng) % 4096) & ~7ull;
+		k = off >> g->pshift;
+		va = SHARED_VA + off;
+		store = 0;
+		if (!p->shared_mapped[k]) {
+			gos_quick_fault(g, t, p, (SHARED_VA >> g->pshift) + k, g->shared_gppn0 + k,
+				    TRC_PROT_VALID);
+			p->shared_mapped[k] = 1;
+		}
+	} else if (u < g->p_shared + g->p_random + g->p_seq) {
+		uint64_t span = g->data_pages << g->pshift;
+		if (u < g->p_shared + g->p_random) {
+			double u2 = unif(&t->rng);   /* skewed towards the data's start */
+			va = DATA_VA + ((uint64_t)(u2 * u2 * (double)span) & ~7ull);
+		} else {
+			p->cursor = (p->cursor + 8) % span;
+			va = DATA_VA + p->cursor;
+		}
+		gos_touch_data(g, t, p, (va - DATA_VA) >> g->pshift, store);
+	} else {
+		k = (rnd(&t->rng) % 16 == 0) ? rnd(&t->rng) % g->stack_pages : 0;
+		va = ((STACK_TOP >> g->pshift) - 1 - k) << g->pshift;
+		va += g->psize - 8 - (rnd(&t->rng) % 64) * 8;
+		if (!p->stack_gppn[k])
+			p->stack_gppn[k] = gos_demand_zero(g, t, p, stack_vpn(g, k));
+	}
+	push(t, store ? TRC_STORE : TRC_LOAD, 0, 8, 0, va, 0);
+	p->steps_left--;
+}
+
+/* ---- the per-CPU kernel: interrupts, scheduling, idle ---- */
+static int next_runnable(struct gos *g, struct gcpu *t)
+{
+	int n = g->parallel;
+	for (int d = 1; d <= n; d++) {
+		int i = ((t->cur < 0 ? -1 : t->cur) + d + n) % n;
+		if (t->p[i].state == P_RUN)
+			return i;
+	}
+	return -1;
+}
+
+/* One scheduling step: produce the next stretch of records of CPU t. */
+/* A boot read: n pages from root-disk block `block` into guest pages from
+ * gppn, labelled `cat`, waited for at once. */
+static void boot_read(struct gos *g, struct gcpu *t, uint32_t id, uint64_t block, uint64_t gppn,
+		      uint64_t n, unsigned cat)
+{
+	uint64_t sectors = g->psize / 512;
+	for (uint64_t k = 0; k < n; k++)
+		push(t, TRC_PAGE_ALLOC, 0, cat, 0, gppn + k, 0);
+	push(t, TRC_DMA_REQ, 0, 0, id, block * sectors, n * sectors);
+	push(t, TRC_FRAG, 0, 0, 0, gppn << g->pshift, n << g->pshift);
+	push(t, TRC_DMA_DONE, 0, 0, id, 0, 0);
+}
+
+/* The boot (capture.os.boot): the VM's first vCPU reads the kernel image,
+ * the binaries and the read-shared file from the root disk by DMA (so that
+ * the monitor can share them between VMs, paper 5.3) and labels the
+ * kernel's data; every vCPU labels its buffer cache; the VM's other vCPUs
+ * wait on a semaphore until the boot is over.  A phase marker ends it. */
+static void boot(struct gos *g, struct gcpu *t)
+{
+	uint32_t sem = SEM_BOOT;
+	if (t->vi == 0) {
+		push(t, TRC_MARKER, 0, RPL_MARK_SEM_INIT, sem, 0, 0);
+		boot_read(g, t, BOOT_DMA, ROOT_KERNEL, 0, g->ktext_pages, TRC_CAT_KERNEL_TEXT);
+		for (uint64_t k = 0; k < g->kdata_pages; k++)
+			push(t, TRC_PAGE_ALLOC, 0, TRC_CAT_KERNEL_DATA, 0, g->ktext_pages + k, 0);
+		boot_read(g, t, BOOT_DMA + 1, ROOT_BINARIES, g->text_gppn0, g->nbin * g->text_pages,
+			  TRC_CAT_BUFFER_CACHE);
+		if (g->p_shared > 0)
+			boot_read(g, t, BOOT_DMA + 2, ROOT_SHARED, g->shared_gppn0, g->shared_pages,
+				  TRC_CAT_BUFFER_CACHE);
+		for (int k = 1; k < g->per_vm; k++)
+			push(t, TRC_SEM_SIGNAL, 0, 0, sem, 0, 0);
+	} else {
+		push(t, TRC_SEM_WAIT, 0, 0, sem, 0, 0);
+	}
+	for (uint64_t k = 0; k < g->bc_blocks; k++)
+		push(t, TRC_PAGE_ALLOC, 0, TRC_CAT_BUFFER_CACHE, 0, t->bc_gppn0 + k, 0);
+	for (uint64_t k = 0; k < g->parent_pages; k++)
+		push(t, TRC_PAGE_ALLOC, 0, TRC_CAT_USER, 0, t->parent_gppn0 + k, 0);
+	push(t, TRC_MARKER, 0, RPL_MARK_PHASE, 1, 0, 0);
+}
+
+void gos_step(struct gos *g, struct gcpu *t)
+{
+	struct proc *p;
+	int i;
+
+	if (!t->started) {
+		t->started = 1;
+		if (g->boot)
+			boot(g, t);
+		push(t, TRC_ASID, 0, 0, 1, 0, 0);
+		t->cur_asid = 1;
+		for (uint64_t k = 0; k < g->parent_pages; k++)
+			push(t, TRC_PTE_SET, 0, TRC_PROT_VALID | TRC_PROT_WRITE, 1, data_vpn(g, k),
+			     t->parent_gppn0 + k);
+		return;
+	}
+	if (t->insns >= t->next_tick) {
+		gos_clock_intr(g, t);
+		if (t->insns >= t->quantum_end) {   /* the quantum is over: round robin */
+			t->quantum_end = t->insns + 3 * g->tick_insns;
+			i = next_runnable(g, t);
+			if (i >= 0 && i != t->cur)
+				switch_to(g, t, i);
+		}
+		return;
+	}
+	/* start jobs while slots are free */
+	for (i = 0; i < g->parallel && t->jobs_left; i++)
+		if (t->p[i].state == P_FREE) {
+			fork_job(g, t, i);
+			return;
+		}
+	if (t->cur < 0 || t->p[t->cur].state != P_RUN) {
+		i = next_runnable(g, t);
+		if (i >= 0) {
+			switch_to(g, t, i);
+			return;
+		}
+		if (t->nio) {
+			/* nothing can run: the idle loop waits for the oldest request */
+			push(t, TRC_IDLE_BEGIN, 0, 0, 0, 0, 0);
+			if (g->hal_disco)
+				push(t, TRC_MONCALL, 0, TRC_MC_IDLE, 0, 0, 0);
+			push(t, TRC_IDLE_END, 0, 0, 0, 0, 0);
+			/* the oldest request a process sleeps on, else the oldest */
+			i = 0;
+			for (int j = t->nio - 1; j >= 0; j--)
+				if (t->io[j].proc >= 0 && (t->io[i].proc < 0 || t->io[j].id < t->io[i].id))
+					i = j;
+			gos_disk_intr(g, t, i);
+			return;
+		}
+		t->done = 1;
+		return;
+	}
+	p = &t->p[t->cur];
+	if (!p->exec_done) {
+		execve(g, t, p);
+		return;
+	}
+	if (p->steps_left == 0) {
+		exit_job(g, t, p);
+		return;
+	}
+	if (p->to_syscall == 0) {
+		uint64_t left = p->opens + p->reads + p->writes + p->others;
+		uint64_t r = left ? rnd(&t->rng) % left : 0;
+		p->to_syscall = 1 + p->steps_left / (left + 1);
+		if (!left)
+			p->to_syscall = p->steps_left + 1;
+		else if (r < p->opens) {
+			p->opens--;
+			gos_sys_open(g, t, p);
+		} else if ((r -= p->opens) < p->reads) {
+			p->reads--;
+			gos_sys_read(g, t, p);
+		} else if ((r -= p->reads) < p->writes) {
+			p->writes--;
+			gos_sys_write(g, t, p);
+		} else {
+			p->others--;
+			gos_sys_other(g, t, p);
+		}
+		return;
+	}
+	for (int n = 0; n < 64 && p->steps_left && t->insns < t->next_tick && p->to_syscall > 0; n++) {
+		user_step(g, t, p);
+		p->to_syscall--;
+	}
+}
