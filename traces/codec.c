@@ -115,8 +115,8 @@ static const struct {
 	[TRC_SVC_BEGIN] = { F_ID | F_AUX, 0, 1, TRC_NSERVICES - 1 },
 	[TRC_SVC_END] = { F_AUX, 0, 1, TRC_NSERVICES - 1 },
 	[TRC_PRIV] = { F_AUX | F_VAL, 0, 1, TRC_NPRIV - 1 },
-	[TRC_LOCK_ACQ] = { F_ID, 0, 0, 0 },
-	[TRC_LOCK_REL] = { F_ID, 0, 0, 0 },
+	[TRC_LOCK_ACQ] = { F_ID | F_ADDR, 0, 0, 0 },
+	[TRC_LOCK_REL] = { F_ID | F_ADDR, 0, 0, 0 },
 	[TRC_SEM_WAIT] = { F_ID, 0, 0, 0 },
 	[TRC_SEM_SIGNAL] = { F_ID, 0, 0, 0 },
 	[TRC_DMA_REQ] = { F_ID | F_AUX | F_ADDR | F_VAL, TRC_F_WRITE, 0, 0xffff },
@@ -247,8 +247,14 @@ size_t trc_encode(struct trc_codec *c, const struct trc_rec *r, uint8_t *out)
 		p = put(p, zz(r->addr - c->vpn));
 		c->vpn = r->addr + 1;
 		break;
-	case TRC_ASID: case TRC_LOCK_ACQ: case TRC_LOCK_REL: case TRC_SEM_WAIT:
-	case TRC_SEM_SIGNAL: case TRC_DMA_DONE:
+	case TRC_LOCK_ACQ: case TRC_LOCK_REL:
+		/* x = 1: the lock word's address follows */
+		x = r->addr != 0;
+		p = put(p, r->id);
+		if (x)
+			p = put(p, r->addr);
+		break;
+	case TRC_ASID: case TRC_SEM_WAIT: case TRC_SEM_SIGNAL: case TRC_DMA_DONE:
 		p = put(p, r->id);
 		break;
 	case TRC_SVC_BEGIN:
@@ -362,7 +368,7 @@ int trc_decode(struct trc_codec *c, const uint8_t *buf, size_t len, struct trc_r
 		[0] = &&l_badtag, [TRC_INSN] = &&l_insn_seq, [TRC_LOAD] = &&l_data, [TRC_STORE] = &&l_data,
 		[TRC_PTE_SET] = &&l_pte_set, [TRC_PTE_CLEAR] = &&l_pte_clear, [TRC_ASID] = &&l_id,
 		[TRC_SVC_BEGIN] = &&l_svc, [TRC_SVC_END] = &&l_svc, [TRC_PRIV] = &&l_priv,
-		[TRC_LOCK_ACQ] = &&l_id, [TRC_LOCK_REL] = &&l_id, [TRC_SEM_WAIT] = &&l_id,
+		[TRC_LOCK_ACQ] = &&l_lock, [TRC_LOCK_REL] = &&l_lock, [TRC_SEM_WAIT] = &&l_id,
 		[TRC_SEM_SIGNAL] = &&l_id, [TRC_DMA_REQ] = &&l_dma, [TRC_DMA_DONE] = &&l_id,
 		[TRC_NET_SEND] = &&l_net, [TRC_NET_RECV] = &&l_net, [TRC_FRAG] = &&l_frag,
 		[TRC_MONCALL] = &&l_moncall, [TRC_PAGE_ALLOC] = &&l_page, [TRC_PAGE_FREE] = &&l_page,
@@ -479,6 +485,17 @@ l_id:
 	if (unlikely(b > UINT32_MAX))
 		goto l_range;
 	out[i] = (struct trc_rec){ .type = (uint8_t)type, .id = (uint32_t)b };
+	NEXT();
+l_lock:
+	if (unlikely(x > 1))
+		goto l_badtag;
+	b = get(&p, &bad);
+	if (unlikely(b > UINT32_MAX))
+		goto l_range;
+	a = x ? get(&p, &bad) : 0;
+	if (unlikely(x && !a))
+		goto l_badtag;
+	out[i] = (struct trc_rec){ .type = (uint8_t)type, .id = (uint32_t)b, .addr = a };
 	NEXT();
 l_svc:
 	if (unlikely(x))

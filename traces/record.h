@@ -16,7 +16,8 @@
  *   TRC_SVC_BEGIN   aux = service (TRC_SVC_*), id = nesting-free instance number
  *   TRC_SVC_END     aux = service
  *   TRC_PRIV        aux = privileged instruction kind (TRC_PRIV_*), val = operand
- *   TRC_LOCK_ACQ    id = lock id          TRC_LOCK_REL   id = lock id
+ *   TRC_LOCK_ACQ    id = lock id, addr = the lock word's guest virtual address
+ *                   (a KSEG0 kernel address) or 0        TRC_LOCK_REL  the same
  *   TRC_SEM_WAIT    id = semaphore id     TRC_SEM_SIGNAL id = semaphore id
  *   TRC_DMA_REQ     id = request id, aux = disk, addr = first sector, val = sector
  *                   count, flags = TRC_F_WRITE for a write; followed by the

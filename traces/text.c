@@ -71,8 +71,11 @@ size_t trc_text_format(const struct trc_rec *r, char *buf, size_t n)
 	case TRC_PTE_CLEAR:
 		k = snprintf(buf, n, "pte.clear asid=%u vpn=0x%" PRIx64, r->id, r->addr);
 		break;
-	case TRC_ASID: case TRC_LOCK_ACQ: case TRC_LOCK_REL: case TRC_SEM_WAIT: case TRC_SEM_SIGNAL:
-	case TRC_DMA_DONE:
+	case TRC_LOCK_ACQ: case TRC_LOCK_REL:
+		k = r->addr ? snprintf(buf, n, "%s %u word=0x%" PRIx64, t, r->id, r->addr)
+			    : snprintf(buf, n, "%s %u", t, r->id);
+		break;
+	case TRC_ASID: case TRC_SEM_WAIT: case TRC_SEM_SIGNAL: case TRC_DMA_DONE:
 		k = snprintf(buf, n, "%s %u", t, r->id);
 		break;
 	case TRC_SVC_BEGIN:
@@ -289,8 +292,19 @@ int trc_text_parse(const char *line, struct trc_rec *r, char *why, size_t whylen
 		r->id = (uint32_t)a;
 		r->addr = b;
 		break;
-	case TRC_ASID: case TRC_LOCK_ACQ: case TRC_LOCK_REL: case TRC_SEM_WAIT: case TRC_SEM_SIGNAL:
-	case TRC_DMA_DONE:
+	case TRC_LOCK_ACQ: case TRC_LOCK_REL: {
+		const char *w;
+		NUM(pos(&t, 0), "id", UINT32_MAX, NULL, &a);
+		r->id = (uint32_t)a;
+		if ((w = kv(&t, "word")) != NULL) {
+			NUM(w, "word", UINT64_MAX, NULL, &b);
+			if (!b)
+				FAIL("word=0: a lock word's address is not 0 (leave word= out)");
+			r->addr = b;
+		}
+		break;
+	}
+	case TRC_ASID: case TRC_SEM_WAIT: case TRC_SEM_SIGNAL: case TRC_DMA_DONE:
 		NUM(pos(&t, 0), "id", UINT32_MAX, NULL, &a);
 		r->id = (uint32_t)a;
 		break;
