@@ -119,29 +119,35 @@ static void print_table(FILE *f, const char *run, const struct rpl_results *r)
 {
 	struct totals t;
 	int order[TRC_NSERVICES], ns;
-	uint64_t sl[ACCT_NCATS] = { 0 }, sr[ACCT_NCATS] = { 0 };
+	uint64_t sl[ACCT_NCATS] = { 0 }, sr[ACCT_NCATS] = { 0 }, sc[ACCT_NCATS] = { 0 }, comm = 0;
 
 	totals(r, &t);
 	for (int c = 0; c < r->ncpus; c++)
 		for (int k = 0; k < ACCT_NCATS; k++) {
 			sl[k] += r->cpu[c].stall_local[k];
 			sr[k] += r->cpu[c].stall_remote[k];
+			sc[k] += r->cpu[c].stall_comm[k];
+			comm += r->cpu[c].stall_comm[k];
 		}
 	if (run)
 		fprintf(f, "run %s\n", run);
 	fprintf(f, "%-16s %s, %d CPUs, %d vCPUs, %.0f MHz\n", "mode", rpl_mode_name(r->mode),
 		r->ncpus, r->nvcpus, r->clock_mhz);
 	fprintf(f, "%-16s %" PRIu64 " cycles = %.3f ms simulated\n", "length", r->cycles, t.seconds * 1e3);
+	if (r->measured_from)
+		fprintf(f, "%-16s after the boot, which ended at cycle %" PRIu64 " (replay.measure)\n",
+			"measured", r->measured_from);
 	fprintf(f, "%-16s %" PRIu64 "\n", "instructions", r->instructions);
 	fprintf(f, "%-16s %" PRIu64 " (loads %" PRIu64 ", stores %" PRIu64 ")\n", "references",
 		r->references, r->loads, r->stores);
 	fprintf(f, "\ntime by category, cycles summed over CPUs\n");
-	fprintf(f, "  %-12s %16s %7s %16s %16s\n", "category", "cycles", "%", "stall local", "stall remote");
+	fprintf(f, "  %-12s %16s %7s %16s %16s %16s\n", "category", "cycles", "%", "stall local",
+		"stall remote", "of which comm.");
 	for (int k = 0; k < ACCT_NCATS; k++)
-		fprintf(f, "  %-12s %16" PRIu64 " %6.1f%% %16" PRIu64 " %16" PRIu64 "\n", acct_cat_name(k),
-			t.cat[k], pct(t.cat[k], t.all), sl[k], sr[k]);
-	fprintf(f, "  %-12s %16" PRIu64 " %6.1f%% %16" PRIu64 " %16" PRIu64 "\n", "total", t.all,
-		t.all ? 100.0 : 0.0, t.stall_local, t.stall_remote);
+		fprintf(f, "  %-12s %16" PRIu64 " %6.1f%% %16" PRIu64 " %16" PRIu64 " %16" PRIu64 "\n",
+			acct_cat_name(k), t.cat[k], pct(t.cat[k], t.all), sl[k], sr[k], sc[k]);
+	fprintf(f, "  %-12s %16" PRIu64 " %6.1f%% %16" PRIu64 " %16" PRIu64 " %16" PRIu64 "\n", "total",
+		t.all, t.all ? 100.0 : 0.0, t.stall_local, t.stall_remote, comm);
 	fprintf(f, "\n%-16s local %" PRIu64 " cycles, remote %" PRIu64 " cycles (%.1f%% of non-idle time)\n",
 		"memory stall", t.stall_local, t.stall_remote, pct(t.stall_local + t.stall_remote, t.busy));
 	if (t.locality >= 0)
@@ -254,10 +260,18 @@ static void print_csv(FILE *f, const char *run, const struct rpl_results *r, int
 	}
 	csv_u(f, run, "stall.local", t.stall_local);
 	csv_u(f, run, "stall.remote", t.stall_remote);
+	{
+		uint64_t comm = 0;
+		for (int c = 0; c < r->ncpus; c++)
+			for (int k = 0; k < ACCT_NCATS; k++)
+				comm += r->cpu[c].stall_comm[k];
+		csv_u(f, run, "stall.comm", comm);
+	}
 	csv_d(f, run, "locality", t.locality >= 0 ? t.locality : NAN);
 	csv_d(f, run, "wall_seconds", r->wall_seconds);
 	csv_d(f, run, "mrefs_per_second", mrefs(r));
 	csv_u(f, run, "nvms", (uint64_t)r->nvms);
+	csv_u(f, run, "measured_from", r->measured_from);
 	for (int k = 0; k < FP_NCATS; k++) {
 		snprintf(name, sizeof name, "footprint.V.%s", fp_cat_name(k));
 		csv_u(f, run, name, r->footprint.v[k]);
@@ -351,7 +365,8 @@ static void print_json(FILE *f, const char *run, const struct rpl_results *r)
 	json_num(f, r->wall_seconds);
 	fputs(", \"mrefs_per_second\": ", f);
 	json_num(f, mrefs(r));
-	fprintf(f, ",\n \"nvms\": %d, \"footprint\": {\"V\": ", r->nvms);
+	fprintf(f, ",\n \"nvms\": %d, \"measured_from\": %" PRIu64 ", \"footprint\": {\"V\": ", r->nvms,
+		r->measured_from);
 	json_fp(f, r->footprint.v);
 	fputs(", \"M\": ", f);
 	json_fp(f, r->footprint.m);
@@ -380,6 +395,8 @@ static void print_json(FILE *f, const char *run, const struct rpl_results *r)
 		json_cats(f, p->stall_local);
 		fputs(", \"stall_remote\": ", f);
 		json_cats(f, p->stall_remote);
+		fputs(", \"stall_comm\": ", f);
+		json_cats(f, p->stall_comm);
 		fprintf(f, ", \"instructions\": %" PRIu64 ", \"loads\": %" PRIu64 ", \"stores\": %" PRIu64
 			", \"misses_local\": %" PRIu64 ", \"misses_remote\": %" PRIu64 "}",
 			p->instructions, p->loads, p->stores, p->misses_local, p->misses_remote);

@@ -247,7 +247,8 @@ static int write_footprint(hid_t g, const struct rpl_results *r)
 	    attr_u64(g, "cow_mapped", r->cow_mapped) < 0 || attr_u64(g, "cow_faults", r->cow_faults) < 0 ||
 	    attr_u64(g, "cow_writes", r->cow_writes) < 0 ||
 	    attr_u64(g, "vnet_remapped", r->vnet_remapped) < 0 ||
-	    attr_u64(g, "vnet_copied", r->vnet_copied) < 0)
+	    attr_u64(g, "vnet_copied", r->vnet_copied) < 0 ||
+	    attr_u64(g, "measured_from", r->measured_from) < 0)
 		return -1;
 	scols[0] = "cycle";
 	for (int k = 0; k < FP_NCATS; k++) {
@@ -322,6 +323,10 @@ static int write_run(hid_t g, const cfg *c, const struct rpl_results *r, const c
 	for (size_t i = 0; i < n; i++)
 		memcpy(buf + i * ACCT_NCATS, r->cpu[i].stall_remote, sizeof r->cpu[i].stall_remote);
 	if (dset_table(g, "stall_remote", n, ACCT_NCATS, buf, cats, NULL, "cycles") < 0)
+		goto out_free;
+	for (size_t i = 0; i < n; i++)
+		memcpy(buf + i * ACCT_NCATS, r->cpu[i].stall_comm, sizeof r->cpu[i].stall_comm);
+	if (dset_table(g, "stall_comm", n, ACCT_NCATS, buf, cats, NULL, "cycles") < 0)
 		goto out_free;
 	_Static_assert(NCOUNTS == ACCT_NCATS, "cpu_counts reuses the breakdown buffer");
 	for (size_t i = 0; i < n; i++) {
@@ -892,6 +897,7 @@ static int read_footprint(hid_t g, const char *path, const char *group, struct r
 		r->nvms = 1;
 	/* absent from older files: zero */
 	read_num_attr(g, "diskcache_hits", H5T_NATIVE_UINT64, &r->diskcache_hits);
+	read_num_attr(g, "measured_from", H5T_NATIVE_UINT64, &r->measured_from);
 	read_num_attr(g, "cow_mapped", H5T_NATIVE_UINT64, &r->cow_mapped);
 	read_num_attr(g, "cow_faults", H5T_NATIVE_UINT64, &r->cow_faults);
 	read_num_attr(g, "cow_writes", H5T_NATIVE_UINT64, &r->cow_writes);
@@ -980,6 +986,15 @@ static int read_run(hid_t g, const char *path, const char *group, struct rpl_res
 	for (size_t i = 0; i < n; i++)
 		memcpy(r->cpu[i].stall_remote, t + i * ACCT_NCATS, sizeof r->cpu[i].stall_remote);
 	sim_free(t);
+	/* absent from files written before communication stall was kept */
+	if (H5Lexists(g, "stall_comm", H5P_DEFAULT) > 0) {
+		if ((rc = read_table(g, path, group, "stall_comm", (long)n, ACCT_NCATS, &t, &rows, err)) !=
+		    SIM_OK)
+			goto out_free;
+		for (size_t i = 0; i < n; i++)
+			memcpy(r->cpu[i].stall_comm, t + i * ACCT_NCATS, sizeof r->cpu[i].stall_comm);
+		sim_free(t);
+	}
 	if ((rc = read_table(g, path, group, "cpu_counts", (long)n, NCOUNTS, &t, &rows, err)) != SIM_OK)
 		goto out_free;
 	for (size_t i = 0; i < n; i++) {

@@ -49,6 +49,8 @@ static inline void vcpu_stall(struct vmm_vcpu *v, int cat, int part, uint32_t cy
 		c->stall_remote[cat] += cyc;
 	else
 		c->stall_local[cat] += cyc;
+	if (where & MACH_COMM)
+		c->stall_comm[cat] += cyc;
 	if ((where & MACH_WHERE_MASK) == MACH_LOCAL)
 		c->misses_local++;
 	else if ((where & MACH_WHERE_MASK) == MACH_REMOTE)

@@ -419,6 +419,67 @@ static void wake(struct eng *e, struct vcpu *w, uint64_t t, int cat)
 	e->res->records++;
 }
 
+/* The lock routine's store to the lock word (its test-and-set, or the
+ * release): the line comes to v's cache, from the last holder's if it was
+ * elsewhere (a communication miss), and its time is synchronization. */
+static int lock_word(struct eng *e, struct vcpu *v, const struct trc_rec *r)
+{
+	uint64_t mpn;
+	unsigned where;
+	uint32_t st;
+	int rc;
+	if (!r->addr)
+		return SIM_OK;
+	rc = translate(e, v, r->addr, TRC_F_KERNEL | TRC_F_KSEG0, 1, &mpn);
+	if (rc)
+		return rc;
+	e->res->stores++;
+	e->res->cpu[v->m.cpu].stores++;
+	st = machine_ref(e->m, v->m.cpu, (mpn << e->pshift) | (r->addr & e->pmask), MACH_STORE,
+			 v->m.clock, &where);
+	vcpu_stall(&v->m, ACCT_SYNC, ACCT_SPLIT_KERNEL, st, where);
+	return SIM_OK;
+}
+
+/* Every vCPU is at the boot's end (v the last, or NULL when the others
+ * ended without one): they go on together from the latest clock, and the
+ * statistics restart there, as the paper measures its workloads after the
+ * boot (5.1).  The memory's state, the footprint and its samples, and the
+ * counts of what the monitor did to memory (sharing, reclaiming) are kept. */
+static void measure_start(struct eng *e, struct vcpu *v)
+{
+	struct rpl_results *r = e->res;
+	uint64_t t = v ? v->m.clock : 0;
+	struct vcpu *w;
+	for (w = e->boot_q.head; w; w = w->next_waiter)
+		if (w->m.clock > t)
+			t = w->m.clock;
+	while ((w = waitq_pop(&e->boot_q)) != NULL)
+		wake(e, w, t, ACCT_IDLE);
+	if (v && t > v->m.clock)
+		vcpu_spend(&v->m, ACCT_IDLE, ACCT_SPLIT_KERNEL, t - v->m.clock);
+	memset(r->cpu, 0, (size_t)r->ncpus * sizeof *r->cpu);
+	memset(r->service, 0, sizeof r->service);
+	r->instructions = r->loads = r->stores = 0;
+	r->tlb_misses = r->utlb_misses = 0;
+	r->lock_acquires = r->lock_contended = r->sem_waits_blocked = r->dma_requests = 0;
+	{
+		/* what the monitor did to memory counts over the whole run, like
+		 * the footprint; its events restart with the time */
+		struct vmm_counters *k = &e->vmm->cnt, keep = *k;
+		memset(k, 0, sizeof *k);
+		k->pages_touched = keep.pages_touched;
+		k->pages_reclaimed = keep.pages_reclaimed;
+		k->diskcache_hits = keep.diskcache_hits;
+		k->cow_mapped = keep.cow_mapped;
+		k->cow_faults = keep.cow_faults;
+		k->cow_writes = keep.cow_writes;
+		k->vnet_remapped = keep.vnet_remapped;
+		k->vnet_copied = keep.vnet_copied;
+	}
+	r->measured_from = t;
+}
+
 /* Returns 1 when v blocked on r (r not consumed), 0 when done, <0 error. */
 static int do_sync(struct eng *e, struct vcpu *v, const struct trc_rec *r)
 {
@@ -427,7 +488,14 @@ static int do_sync(struct eng *e, struct vcpu *v, const struct trc_rec *r)
 		struct lock *l = idtab_get(&e->sync[v->m.vm].locks, r->id);
 		if (!l)
 			return sim_errf(e->err, SIM_ENOMEM, "out of memory for locks");
+		if (v->lock_granted) {   /* handed over at a release: take the line now */
+			v->lock_granted = 0;
+			return lock_word(e, v, r);
+		}
 		if (l->owner == 0) {   /* owner stored +1: 0 free */
+			int rc = lock_word(e, v, r);
+			if (rc)
+				return rc;
 			l->owner = (int)(v - e->v) + 1;
 			e->res->lock_acquires++;
 			return 0;
@@ -442,13 +510,26 @@ static int do_sync(struct eng *e, struct vcpu *v, const struct trc_rec *r)
 	case TRC_LOCK_REL: {
 		struct lock *l = idtab_get(&e->sync[v->m.vm].locks, r->id);
 		struct vcpu *w;
+		int rc;
 		if (!l)
 			return sim_errf(e->err, SIM_ENOMEM, "out of memory for locks");
 		if (l->owner != (int)(v - e->v) + 1)
 			return fail_rec(e, v, SIM_EINVAL, "lock %u released but not held by this vCPU",
 					r->id);
+		rc = lock_word(e, v, r);
+		if (rc)
+			return rc;
 		w = waitq_pop(&l->q);
-		if (w) {
+		if (w && r->addr) {
+			/* it spun until now, then takes the line from this cache
+			 * when it runs its acquire again */
+			l->owner = (int)(w - e->v) + 1;
+			e->res->lock_acquires++;
+			if (v->m.clock > w->m.clock)
+				vcpu_spend(&w->m, ACCT_SYNC, ACCT_SPLIT_KERNEL, v->m.clock - w->m.clock);
+			w->state = V_RUN;
+			w->lock_granted = 1;
+		} else if (w) {
 			l->owner = (int)(w - e->v) + 1;
 			e->res->lock_acquires++;
 			wake(e, w, v->m.clock, ACCT_SYNC);   /* it spun until now */
@@ -558,6 +639,16 @@ static int do_sync(struct eng *e, struct vcpu *v, const struct trc_rec *r)
 		return 1;
 	}
 	case TRC_MARKER:
+		if (r->aux == RPL_MARK_PHASE && r->id == 1 && e->after_boot && !v->booted) {
+			v->booted = 1;
+			if (++e->nbooted < e->nvcpus) {
+				v->state = V_WAIT_PHASE;
+				waitq_push(&e->boot_q, v);
+				return 1;
+			}
+			measure_start(e, v);
+			return 0;
+		}
 		if (r->aux == RPL_MARK_SEM_INIT) {
 			struct sem *s = idtab_get(&e->sync[v->m.vm].sems, r->id);
 			if (!s)
@@ -784,6 +875,11 @@ static int loop(struct eng *e, uint64_t until, int *done)
 			if (u->state == V_RUN && (!best || u->m.clock < best->m.clock))
 				best = u;
 		}
+		if (!best && e->boot_q.head) {
+			/* the others ended without a boot: measure from here */
+			measure_start(e, NULL);
+			continue;
+		}
 		if (!best) {
 			*done = 1;
 			return SIM_OK;
@@ -806,6 +902,7 @@ static const char *state_name(int s)
 	case V_WAIT_SEM: return "a semaphore";
 	case V_WAIT_IO: return "a DMA completion";
 	case V_WAIT_NET: return "a network message";
+	case V_WAIT_PHASE: return "the other vCPUs' boot";
 	}
 	return "?";
 }
@@ -853,6 +950,7 @@ static void finish(struct eng *e)
 		vcpu_spend(&v->m, ACCT_IDLE, ACCT_SPLIT_KERNEL, end - v->m.clock);
 	}
 	/* CPUs no vCPU ran on idle the whole run */
+	end -= e->res->measured_from;
 	for (int c = 0; c < e->ncpus; c++) {
 		uint64_t sum = 0;
 		for (int k = 0; k < ACCT_NCATS; k++)
@@ -1004,6 +1102,7 @@ static int setup(struct eng *e, const cfg *c, struct sim_err *err)
 	e->line_i = e->mc.l1i.line;
 	e->quantum = (uint64_t)cfg_int(c, "replay.quantum");
 	e->max_insn_run = (uint64_t)cfg_int(c, "replay.max_insn_run");
+	e->after_boot = !strcmp(cfg_str(c, "replay.measure"), "after-boot");
 	rc = vm_layout(e, c, err);
 	if (rc)
 		return rc;

@@ -19,7 +19,7 @@
 #define KSEG0_MASK 0x1fffffffull
 #define PTE_BYTES 8
 
-enum { V_RUN, V_WAIT_LOCK, V_WAIT_SEM, V_WAIT_IO, V_WAIT_NET, V_DONE };
+enum { V_RUN, V_WAIT_LOCK, V_WAIT_SEM, V_WAIT_IO, V_WAIT_NET, V_WAIT_PHASE, V_DONE };
 
 /* A translation the engine remembers per vCPU and kind (instruction, data):
  * valid while its CPU's TLB and the pmap have not changed (vmm_epoch).  Not
@@ -48,6 +48,8 @@ struct vcpu {
 	uint64_t recno;              /* stream index of recs[pos] */
 	int frag_of;                 /* TRC_DMA_REQ / TRC_NET_*: FRAGs that follow belong to it */
 	int frag_write;
+	int lock_granted;            /* a releaser handed it the lock it waits for */
+	int booted;                  /* it passed the boot's end (phase marker 1) */
 	struct xlate xl[2];
 	struct vcpu *next_waiter;
 };
@@ -85,6 +87,9 @@ struct eng {
 	uint32_t line_i;             /* L1 instruction line size */
 	struct acct acct;            /* res's tables */
 	uint64_t next_sample;        /* cycle of the next footprint sample */
+	int after_boot;              /* replay.measure = after-boot */
+	int nbooted;                 /* vCPUs at the boot's end */
+	struct waitq boot_q;         /* those waiting there for the others */
 	size_t samples_cap;
 	struct rpl_results *res;
 	rpl_progress_fn progress;

@@ -20,7 +20,7 @@
 enum {
 	RPL_MARK_USER = 0,       /* free for users: ignored */
 	RPL_MARK_SEM_INIT = 1,   /* id = semaphore, val = its initial count */
-	RPL_MARK_PHASE = 2,      /* id = phase number (1: the boot is over): ignored by the engine */
+	RPL_MARK_PHASE = 2,      /* id = phase number; 1: the boot is over (replay.measure) */
 };
 
 /* Modes (section 3 of DESIGN). */
@@ -36,7 +36,10 @@ struct rpl_results {
 	int ncpus;                  /* machine CPUs */
 	int nvcpus;                 /* trace streams */
 	double clock_mhz;
-	uint64_t cycles;            /* simulated length: the latest CPU clock at the end */
+	uint64_t cycles;            /* simulated length: the latest CPU clock at the end, less
+				       measured_from */
+	uint64_t measured_from;     /* the cycle the statistics start at: 0, or the boot's end
+				       (replay.measure) */
 	uint64_t instructions;
 	uint64_t loads, stores;
 	uint64_t references;        /* instruction fetches + loads + stores */

@@ -99,6 +99,11 @@ static const struct param_def defs[] = {
 	  "longest instruction run one record may hold: a bound on the work a record can ask "
 	  "for (the guests' runs are a few hundred at most; an imported straight line rarely "
 	  "thousands)" },
+	{ "replay.measure", PARAM_CHOICE, "after-boot", 0, 0, "after-boot,whole-run", NULL,
+	  "after-boot: when a trace marks the boot's end (phase marker 1, capture.os.boot), every "
+	  "vCPU waits there for the others and the statistics restart, as the paper measures its "
+	  "workloads after the boot (5.1); the memory's state and footprint are kept; "
+	  "whole-run: count from the first record" },
 	{ "replay.quantum", PARAM_INT, "2000", 1, 1e9, NULL, "cycles",
 	  "longest stretch one vCPU runs before the engine looks at the others "
 	  "(synchronization is exact regardless)" },

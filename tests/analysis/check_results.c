@@ -62,6 +62,7 @@ static void same_results(const struct rpl_results *a, const struct rpl_results *
 	ck_assert_uint_eq(a->lock_contended, b->lock_contended);
 	ck_assert_uint_eq(a->sem_waits_blocked, b->sem_waits_blocked);
 	ck_assert_uint_eq(a->dma_requests, b->dma_requests);
+	ck_assert_uint_eq(a->measured_from, b->measured_from);
 	ck_assert_uint_eq(a->pages_touched, b->pages_touched);
 	ck_assert_uint_eq(a->pages_reclaimed, b->pages_reclaimed);
 	ck_assert_double_eq(a->wall_seconds, b->wall_seconds);
@@ -72,6 +73,7 @@ static void same_results(const struct rpl_results *a, const struct rpl_results *
 			ck_assert_uint_eq(p->cycles[k], q->cycles[k]);
 			ck_assert_uint_eq(p->stall_local[k], q->stall_local[k]);
 			ck_assert_uint_eq(p->stall_remote[k], q->stall_remote[k]);
+			ck_assert_uint_eq(p->stall_comm[k], q->stall_comm[k]);
 		}
 		ck_assert_uint_eq(p->instructions, q->instructions);
 		ck_assert_uint_eq(p->loads, q->loads);

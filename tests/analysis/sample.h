@@ -39,6 +39,7 @@ static inline void sample_results(struct rpl_results *r, int variant)
 			stall = k == ACCT_IDLE ? 0 : p->cycles[k] * (variant == 2 ? 2 : 4) / 10;
 			p->stall_local[k] = (uint64_t)((double)stall * local_frac[variant]) + (unsigned)c;
 			p->stall_remote[k] = stall - p->stall_local[k] + 7;
+			p->stall_comm[k] = p->stall_remote[k] / 3 + (unsigned)k;
 			if (k != ACCT_IDLE)
 				busy += p->cycles[k];
 		}
@@ -66,6 +67,7 @@ static inline void sample_results(struct rpl_results *r, int variant)
 	r->lock_contended = 333;
 	r->sem_waits_blocked = 44;
 	r->dma_requests = 55;
+	r->measured_from = 123456789;
 	r->pages_touched = 6666;
 	r->pages_reclaimed = 77;
 	for (int s = 1; s < TRC_NSERVICES; s++) {

@@ -194,6 +194,45 @@ START_TEST(lock_spin)
 }
 END_TEST
 
+/* A lock word (smp guests): the winner's test-and-set takes the line from
+ * memory; the loser spins, then takes the line from the winner's cache, a
+ * communication miss charged to kernel synchronization. */
+START_TEST(lock_word_moves)
+{
+	struct mem_src m = { 0 };
+	struct rpl_results r;
+	struct sim_err err = { 0 };
+	const char *const sets[] = { "machine.cpus=2", "machine.cpus_per_node=1",
+				     "policy.placement=consecutive", NULL };
+	cfg *c = t_cfg(sets);
+	struct machine_config mc;
+	const uint64_t word = 0x80000000ull + 0x1000 + 7 * 128;   /* guest page 1: node 0 */
+	ck_assert_int_eq(machine_config_from_cfg(c, &mc, &err), SIM_OK);
+	for (int s = 0; s < 2; s++) {
+		add(&m, s, R(TRC_LOCK_ACQ, 0, 0, 7, word, 0));
+		add(&m, s, R(TRC_INSN, TRC_F_KERNEL | TRC_F_KSEG0, 0, 5000, 0x80100000ull, 0));
+		add(&m, s, R(TRC_LOCK_REL, 0, 0, 7, word, 0));
+	}
+	ck_assert_msg(run(&m, 2, c, RPL_NATIVE, &r, &err) == SIM_OK, "%s", err.msg);
+	ck_assert_uint_eq(r.lock_contended, 1);
+	ck_assert_uint_eq(r.lock_acquires, 2);
+	/* vCPU 0: a cold miss to its own node; its release hits its cache */
+	ck_assert_uint_eq(r.cpu[0].stall_local[ACCT_SYNC], mc.local_cycles);
+	ck_assert_uint_eq(r.cpu[0].stall_comm[ACCT_SYNC], 0);
+	/* vCPU 1, on node 1: the line is dirty in CPU 0's cache */
+	ck_assert_uint_eq(r.cpu[1].stall_remote[ACCT_SYNC], mc.remote_cycles + mc.comm_extra_cycles);
+	ck_assert_uint_eq(r.cpu[1].stall_comm[ACCT_SYNC], mc.remote_cycles + mc.comm_extra_cycles);
+	/* it spun for vCPU 0's critical section, then waited for the line */
+	ck_assert_uint_eq(r.cpu[1].cycles[ACCT_SYNC],
+			  r.cpu[0].cycles[ACCT_SYNC] + r.cpu[0].cycles[ACCT_KERNEL] +
+				  mc.remote_cycles + mc.comm_extra_cycles);
+	ck_assert_uint_eq(r.stores, 4);   /* two test-and-sets, two releases */
+	rpl_results_free(&r);
+	cfg_free(c);
+	free_src(&m);
+}
+END_TEST
+
 /* a random multiprocessor stream: block size does not matter, runs repeat
  * exactly, uma is never slower than numa */
 static void random_streams(struct mem_src *m, int ns, unsigned seed)
@@ -378,6 +417,7 @@ Suite *make_suite(void)
 	tcase_add_test(tc, disco_costs_from_table);
 	tcase_add_test(tc, kseg0);
 	tcase_add_test(tc, lock_spin);
+	tcase_add_test(tc, lock_word_moves);
 	tcase_add_test(tc, exact_and_bounded);
 	tcase_add_test(tc, bad_traces);
 	tcase_add_test(tc, io_and_semaphores);
