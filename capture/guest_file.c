@@ -26,8 +26,8 @@ static void io_start(struct gos *g, struct gcpu *t, int proc, uint64_t gpa, uint
 		 * same block in every VM; a copy's own files on its own disk */
 		if (shared_tag(g, tag))
 			block = ROOT_FILES + (tag >> 32) * 0x100000 + (tag & 0xfffff);
-		else
-			disk = 1 + (unsigned)((t - g->c) % (g->ndisks - 1));
+		else   /* a job's file: job_no + 1 + 100000 x the stream that forked it */
+			disk = 1 + (unsigned)((((tag >> 20) - 1) / 100000) % (uint64_t)(g->ndisks - 1));
 	}
 	push(t, TRC_DMA_REQ, write ? TRC_F_WRITE : 0, disk, id, block * sectors, sectors);
 	push(t, TRC_FRAG, 0, 0, 0, gpa, g->psize);
@@ -37,30 +37,41 @@ static void io_start(struct gos *g, struct gcpu *t, int proc, uint64_t gpa, uint
 	t->nio++;
 }
 
+/* The buffer lock is a spinlock: no disk wait may happen while it is held.
+ * Under it at most 8 requests start (execve's four lookups, each perhaps a
+ * write-back and a read), so room for them is made before taking it. */
+void gos_bc_lock(struct gos *g, struct gcpu *t)
+{
+	while (t->nio > MAXIO - 8)
+		gos_disk_intr(g, t, 0);   /* the oldest must be complete by now */
+	lock_acq(t, LOCK_BUF);
+}
+
 /* Find block tag in the buffer cache; on a miss take a slot (clock) and, if
  * read, start its read.  Returns the slot; *miss set on a read miss. */
 uint64_t gos_bc_get(struct gos *g, struct gcpu *t, int proc, uint64_t tag, int read, int *miss)
 {
-	uint64_t h = (tag * 0x9e3779b97f4a7c15ull) % g->bc_blocks, s;
+	struct gkern *k = t->k;
+	uint64_t h = (tag * 0x9e3779b97f4a7c15ull) % k->bc_blocks, s;
 	*miss = 0;
 	for (uint64_t i = 0; i < 4; i++) {   /* 4-way probe */
-		s = (h + i) % g->bc_blocks;
+		s = (h + i) % k->bc_blocks;
 		gos_kpath(g, t, TRC_SVC_READ, 6);
 		push(t, TRC_LOAD, KF, 8, 0, KSEG0 + ((g->ktext_pages << g->pshift) + 0x40000 + s * 64), 0);
-		if (t->bc_tag[s] == tag + 1)
+		if (k->bc_tag[s] == tag + 1)
 			return s;
 	}
-	s = (h + (t->bc_hand++ & 3)) % g->bc_blocks;
-	if (t->bc_dirty[s]) {
-		io_start(g, t, -1, (t->bc_gppn0 + s) << g->pshift, t->bc_tag[s] - 1, 1);
-		t->bc_dirty[s] = 0;
+	s = (h + (k->bc_hand++ & 3)) % k->bc_blocks;
+	if (k->bc_dirty[s]) {
+		io_start(g, t, -1, bc_gppn(k, s) << g->pshift, k->bc_tag[s] - 1, 1);
+		k->bc_dirty[s] = 0;
 	}
-	t->bc_tag[s] = tag + 1;
+	k->bc_tag[s] = tag + 1;
 	/* the block may be cached from before the run (a warm cache) */
 	if (read && unif(&t->rng) >= g->read_miss)
 		return s;
 	if (read) {
-		io_start(g, t, proc, (t->bc_gppn0 + s) << g->pshift, tag, 0);
+		io_start(g, t, proc, bc_gppn(k, s) << g->pshift, tag, 0);
 		*miss = 1;
 	}
 	return s;
@@ -88,11 +99,11 @@ void gos_sys_open(struct gos *g, struct gcpu *t, struct proc *p)
 	{
 		uint32_t dir = SEM_VNODE + (uint32_t)(rnd(&t->rng) % 4);
 		push(t, TRC_SEM_WAIT, 0, 0, dir, 0, 0);
-		push(t, TRC_LOCK_ACQ, 0, 0, LOCK_BUF, 0, 0);
+		gos_bc_lock(g, t);
 		/* two directory blocks, almost always cached */
 		gos_bc_get(g, t, t->cur, TAG_DIR + rnd(&t->rng) % 16, 0, &miss);
 		gos_bc_get(g, t, t->cur, TAG_DIR + rnd(&t->rng) % 16, 0, &miss);
-		push(t, TRC_LOCK_REL, 0, 0, LOCK_BUF, 0, 0);
+		lock_rel(t, LOCK_BUF);
 		push(t, TRC_SEM_SIGNAL, 0, 0, dir, 0, 0);
 	}
 	gos_kpath(g, t, TRC_SVC_OPEN, g->path[TRC_SVC_OPEN] - g->path[TRC_SVC_OPEN] / 2);
@@ -111,17 +122,18 @@ int gos_sys_read(struct gos *g, struct gcpu *t, struct proc *p)
 	buf = user_buf(g, t, p, len);
 	gos_kentry(g, t, TRC_SVC_READ);
 	gos_kpath(g, t, TRC_SVC_READ, g->path[TRC_SVC_READ] / 2);
-	push(t, TRC_LOCK_ACQ, 0, 0, LOCK_BUF, 0, 0);
+	gos_bc_lock(g, t);
 	s = gos_bc_get(g, t, t->cur, tag, 1, &miss);
-	push(t, TRC_LOCK_REL, 0, 0, LOCK_BUF, 0, 0);
+	lock_rel(t, LOCK_BUF);
 	if (miss) {
 		/* sleep: the copy happens when the block is in */
 		gos_kpath(g, t, TRC_SVC_READ, 60);
 		gos_kexit(g, t, TRC_SVC_READ);
 		p->state = P_IOWAIT;
+		p->on_cpu = -1;
 		return 1;
 	}
-	gos_copy(g, t, KSEG0 + ((t->bc_gppn0 + s) << g->pshift), KF, buf, TRC_F_KERNEL, len);
+	gos_copy(g, t, KSEG0 + (bc_gppn(t->k, s) << g->pshift), KF, buf, TRC_F_KERNEL, len);
 	gos_kpath(g, t, TRC_SVC_READ, g->path[TRC_SVC_READ] - g->path[TRC_SVC_READ] / 2);
 	gos_kexit(g, t, TRC_SVC_READ);
 	return 0;
@@ -135,21 +147,21 @@ void gos_sys_write(struct gos *g, struct gcpu *t, struct proc *p)
 	p->wr_blk++;
 	gos_kentry(g, t, TRC_SVC_WRITE);
 	gos_kpath(g, t, TRC_SVC_WRITE, g->path[TRC_SVC_WRITE] / 2);
-	push(t, TRC_LOCK_ACQ, 0, 0, LOCK_BUF, 0, 0);
+	gos_bc_lock(g, t);
 	s = gos_bc_get(g, t, t->cur, tag, 0, &miss);
-	t->bc_dirty[s] = 1;
-	push(t, TRC_LOCK_REL, 0, 0, LOCK_BUF, 0, 0);
+	t->k->bc_dirty[s] = 1;
+	lock_rel(t, LOCK_BUF);
 	gos_copy(g, t, buf, TRC_F_KERNEL,
-	     KSEG0 + ((t->bc_gppn0 + s) << g->pshift) + ((p->wr_blk * len) % g->psize & ~31ull) %
+	     KSEG0 + (bc_gppn(t->k, s) << g->pshift) + ((p->wr_blk * len) % g->psize & ~31ull) %
 		     (g->psize - (len < g->psize ? len : 0) + 1),
 	     KF, len);
 	gos_kpath(g, t, TRC_SVC_WRITE, g->path[TRC_SVC_WRITE] - g->path[TRC_SVC_WRITE] / 2);
-	if (++t->writes_since_flush >= g->flush_writes) {
+	if (++t->k->writes_since_flush >= g->flush_writes) {
 		/* the flush daemon's work, charged to this write: push a dirty block */
-		t->writes_since_flush = 0;
-		if (t->bc_dirty[s]) {
-			io_start(g, t, -1, (t->bc_gppn0 + s) << g->pshift, tag, 1);
-			t->bc_dirty[s] = 0;
+		t->k->writes_since_flush = 0;
+		if (t->k->bc_dirty[s]) {
+			io_start(g, t, -1, bc_gppn(t->k, s) << g->pshift, tag, 1);
+			t->k->bc_dirty[s] = 0;
 		}
 	}
 	gos_kexit(g, t, TRC_SVC_WRITE);

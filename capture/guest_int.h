@@ -9,7 +9,6 @@
 #include "base/mem.h"
 #include "capture/capture.h"
 
-
 #define KSEG0 0x80000000ull
 #define TEXT_VA 0x00400000ull
 #define DATA_VA 0x10000000ull
@@ -24,6 +23,7 @@
 #define LOCK_RUNQ 3
 #define SEM_VNODE 100   /* ids 100..103: directory vnode locks */
 #define SEM_BOOT 200    /* the VM's other vCPUs wait for its boot */
+#define SEM_PROC 300    /* ids 300..: a process slot's hand-over between vCPUs (smp kernel) */
 #define BOOT_DMA 0xffffff00u   /* DMA ids of the boot's reads (one vCPU per VM boots) */
 #define ROOT_KERNEL 0          /* root-disk blocks: the kernel image */
 #define ROOT_BINARIES 0x8000   /* the binaries' text, capture.wl.text_size each */
@@ -41,6 +41,9 @@ struct io { uint32_t id; int proc; uint64_t tick; };
 
 struct proc {
 	int state;
+	int on_cpu;                /* smp: the vCPU (stream) running it, -1: none */
+	int last_cpu;              /* smp: the vCPU that ran it last, -1: none */
+	int used;                  /* the slot held a process before */
 	uint32_t asid;
 	int bin;
 	int exec_done;
@@ -55,23 +58,35 @@ struct proc {
 	uint8_t *shared_mapped;    /* [shared_pages] */
 };
 
+/* A kernel: one per vCPU (capture.os.kernel = per-cpu) or one per VM shared
+ * by its vCPUs (smp).  Its processes, free pages and buffer cache. */
+struct gkern {
+	int ncpus;                 /* vCPUs running it */
+	int cpu0;                  /* the first of them (stream) */
+	int nproc;                 /* process slots: capture.wl.parallel per vCPU */
+	struct proc *p;            /* [nproc]; vCPU k of the kernel forks into slots k*parallel.. */
+	uint64_t *bc_tag;          /* [bc_blocks] file << 32 | block, + 1; 0 empty */
+	uint8_t *bc_dirty;
+	uint64_t bc_blocks, bc_hand, bc_gppn0, writes_since_flush;
+	uint64_t *free_pages;      /* stack of free page-pool pages */
+	uint64_t nfree;
+	uint64_t lock_va;          /* smp: the kernel's lock words (KSEG0), 0: locks carry none */
+	uint64_t pfdat_va;         /* smp: the page frame table (32 bytes a page) and the free list's head */
+};
+
 struct gcpu {
 	int vm, vi;                /* its VM, and its index among the VM's vCPUs */
+	int kvi, me;               /* its index among its kernel's vCPUs; its stream */
+	struct gkern *k;
 	uint64_t rng;
 	uint64_t insns, next_tick, tick_no;
 	int cur;                   /* running process, -1: none (parent context) */
 	uint32_t cur_asid;
 	uint64_t jobs_left, job_no;
 	uint64_t quantum_end;
-	struct proc p[MAXPROC];
 	struct io io[MAXIO];
 	int nio;
 	uint32_t next_io;
-	uint64_t *bc_tag;          /* [bc_blocks] file << 32 | block, + 1; 0 empty */
-	uint8_t *bc_dirty;
-	uint64_t bc_hand, bc_gppn0, writes_since_flush;
-	uint64_t *free_pages;      /* stack of free page-pool pages */
-	uint64_t nfree;
 	uint64_t parent_gppn0;
 	struct trc_rec *pend;
 	size_t npend, ipend, cap;
@@ -82,6 +97,8 @@ struct gos {
 	int n, irix53, hal_disco;
 	int nvms, per_vm;          /* capture.vms, vCPUs of each */
 	int boot, disks_per_copy;  /* capture.os.boot; capture.os.disks = per-copy */
+	int smp;                   /* capture.os.kernel = smp */
+	uint64_t idle_poll;        /* smp: instructions of one idle-loop pass */
 	int ndisks;
 	unsigned pshift;
 	uint64_t psize, tick_insns, io_ticks;
@@ -102,6 +119,8 @@ struct gos {
 	uint64_t steps;            /* user steps per job */
 	uint64_t opens, reads, writes, others;
 	struct gcpu *c;
+	struct gkern *kern;        /* [nkern] */
+	int nkern;
 };
 
 static inline uint64_t rnd(uint64_t *x)   /* splitmix64 */
@@ -141,6 +160,23 @@ static inline void push(struct gcpu *t, int type, unsigned flags, unsigned aux, 
 
 #define KF (TRC_F_KERNEL | TRC_F_KSEG0)
 
+/* The guest physical page of buffer-cache slot s. */
+static inline uint64_t bc_gppn(const struct gkern *k, uint64_t s) { return k->bc_gppn0 + s; }
+
+/* Lock id's acquire and release; on an smp kernel the record carries the
+ * lock word's address, so that the engine moves its line between caches. */
+static inline void lock_acq(struct gcpu *t, uint32_t id)
+{
+	push(t, TRC_LOCK_ACQ, 0, 0, id,
+	     t->k->lock_va ? t->k->lock_va + id * 128 : 0, 0);
+}
+
+static inline void lock_rel(struct gcpu *t, uint32_t id)
+{
+	push(t, TRC_LOCK_REL, 0, 0, id,
+	     t->k->lock_va ? t->k->lock_va + id * 128 : 0, 0);
+}
+
 static inline uint64_t data_vpn(const struct gos *g, uint64_t k) { return (DATA_VA >> g->pshift) + k; }
 static inline uint64_t stack_vpn(const struct gos *g, uint64_t k)
 {
@@ -169,6 +205,7 @@ void gos_touch_data(struct gos *g, struct gcpu *t, struct proc *p, uint64_t k, i
 void gos_unmap_all(struct gos *g, struct gcpu *t, struct proc *p);
 
 /* files, the buffer cache and disks; system calls (guest_file.c) */
+void gos_bc_lock(struct gos *g, struct gcpu *t);
 uint64_t gos_bc_get(struct gos *g, struct gcpu *t, int proc, uint64_t tag, int read, int *miss);
 void gos_sys_open(struct gos *g, struct gcpu *t, struct proc *p);
 int gos_sys_read(struct gos *g, struct gcpu *t, struct proc *p);
@@ -177,5 +214,6 @@ void gos_sys_other(struct gos *g, struct gcpu *t, struct proc *p);
 
 /* processes, scheduling and the boot (guest_proc.c) */
 void gos_step(struct gos *g, struct gcpu *t);
+void gos_proc_ready(struct gcpu *t, int i);
 
 #endif

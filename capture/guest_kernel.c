@@ -94,8 +94,10 @@ void gos_disk_intr(struct gos *g, struct gcpu *t, int j)
 	push(t, TRC_DMA_DONE, 0, 0, io.id, 0, 0);
 	gos_kpath(g, t, TRC_SVC_DISK_INTR, g->path[TRC_SVC_DISK_INTR]);
 	gos_kexit(g, t, TRC_SVC_DISK_INTR);
-	if (io.proc >= 0 && t->p[io.proc].state == P_IOWAIT)
-		t->p[io.proc].state = P_RUN;   /* the read's copy is redone when it runs again */
+	if (io.proc >= 0 && t->k->p[io.proc].state == P_IOWAIT) {
+		t->k->p[io.proc].state = P_RUN;   /* the read's copy is redone when it runs again */
+		gos_proc_ready(t, io.proc);
+	}
 }
 
 void gos_clock_intr(struct gos *g, struct gcpu *t)

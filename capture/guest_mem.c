@@ -6,24 +6,41 @@
 
 /* ---- pages ---- */
 
+/* On an smp kernel, the free list's head and page p's pfdat entry: the
+ * data memlock protects, which moves between the CPUs' caches. */
+static void pfdat_touch(struct gcpu *t, uint64_t p)
+{
+	const struct gkern *k = t->k;
+	if (!k->pfdat_va)
+		return;
+	push(t, TRC_LOAD, KF, 8, 0, k->pfdat_va, 0);
+	push(t, TRC_STORE, KF, 8, 0, k->pfdat_va, 0);
+	push(t, TRC_LOAD, KF, 8, 0, k->pfdat_va + 128 + p * 32, 0);
+	push(t, TRC_STORE, KF, 8, 0, k->pfdat_va + 128 + p * 32 + 8, 0);
+}
+
 uint64_t gos_page_alloc(struct gos *g, struct gcpu *t)
 {
+	struct gkern *k = t->k;
 	uint64_t p;
-	if (t->nfree == 0) {
+	if (k->nfree == 0) {
 		t->oom = 2;
-		return t->free_pages ? t->parent_gppn0 : 0;
+		return k->free_pages ? t->parent_gppn0 : 0;
 	}
-	p = t->free_pages[--t->nfree];
+	p = k->free_pages[--k->nfree];
+	pfdat_touch(t, p);
 	push(t, TRC_PAGE_ALLOC, 0, TRC_CAT_USER, 0, p, 0);
 	return p;
 }
 
 void gos_page_free(struct gos *g, struct gcpu *t, uint64_t p)
 {
+	struct gkern *k = t->k;
+	pfdat_touch(t, p);
 	push(t, TRC_PAGE_FREE, 0, TRC_CAT_USER, 0, p, 0);
 	if (g->hal_disco)
 		push(t, TRC_MONCALL, 0, TRC_MC_PAGE_FREED, 0, p, 0);
-	t->free_pages[t->nfree++] = p;
+	k->free_pages[k->nfree++] = p;
 }
 
 /* Zero a page: bzero through KSEG0, or the monitor's ZERO_PAGE. */
@@ -61,10 +78,10 @@ uint64_t gos_demand_zero(struct gos *g, struct gcpu *t, struct proc *p, uint64_t
 	uint64_t gp;
 	gos_kentry(g, t, TRC_SVC_DEMAND_ZERO);
 	gos_kpath(g, t, TRC_SVC_DEMAND_ZERO, g->path[TRC_SVC_DEMAND_ZERO] / 2);
-	push(t, TRC_LOCK_ACQ, 0, 0, LOCK_MEM, 0, 0);
+	lock_acq(t, LOCK_MEM);
 	gp = gos_page_alloc(g, t);
 	gos_kpath(g, t, TRC_SVC_DEMAND_ZERO, 40);
-	push(t, TRC_LOCK_REL, 0, 0, LOCK_MEM, 0, 0);
+	lock_rel(t, LOCK_MEM);
 	gos_zero_page(g, t, gp);
 	gos_kpath(g, t, TRC_SVC_DEMAND_ZERO, g->path[TRC_SVC_DEMAND_ZERO] - g->path[TRC_SVC_DEMAND_ZERO] / 2);
 	push(t, TRC_PTE_SET, 0, TRC_PROT_VALID | TRC_PROT_WRITE, p->asid, vpn, gp);
@@ -92,9 +109,9 @@ static void cow_fault(struct gos *g, struct gcpu *t, struct proc *p, uint64_t k)
 	uint64_t gp, src = p->data_gppn[k];
 	gos_kentry(g, t, TRC_SVC_COPY_ON_WRITE);
 	gos_kpath(g, t, TRC_SVC_COPY_ON_WRITE, g->path[TRC_SVC_COPY_ON_WRITE] / 2);
-	push(t, TRC_LOCK_ACQ, 0, 0, LOCK_MEM, 0, 0);
+	lock_acq(t, LOCK_MEM);
 	gp = gos_page_alloc(g, t);
-	push(t, TRC_LOCK_REL, 0, 0, LOCK_MEM, 0, 0);
+	lock_rel(t, LOCK_MEM);
 	gos_copy(g, t, KSEG0 + (src << g->pshift), KF, KSEG0 + (gp << g->pshift), KF, g->psize);
 	gos_kpath(g, t, TRC_SVC_COPY_ON_WRITE, g->path[TRC_SVC_COPY_ON_WRITE] / 2);
 	push(t, TRC_PTE_SET, 0, TRC_PROT_VALID | TRC_PROT_WRITE, p->asid, data_vpn(g, k), gp);
@@ -117,7 +134,7 @@ void gos_touch_data(struct gos *g, struct gcpu *t, struct proc *p, uint64_t k, i
 /* Unmap every page of p (and free its private ones). */
 void gos_unmap_all(struct gos *g, struct gcpu *t, struct proc *p)
 {
-	push(t, TRC_LOCK_ACQ, 0, 0, LOCK_MEM, 0, 0);
+	lock_acq(t, LOCK_MEM);
 	for (uint64_t k = 0; k < g->text_pages; k++)
 		if (p->text_mapped[k]) {
 			push(t, TRC_PTE_CLEAR, 0, 0, p->asid, (TEXT_VA >> g->pshift) + k, 0);
@@ -142,5 +159,5 @@ void gos_unmap_all(struct gos *g, struct gcpu *t, struct proc *p)
 			gos_page_free(g, t, p->stack_gppn[k]);
 			p->stack_gppn[k] = 0;
 		}
-	push(t, TRC_LOCK_REL, 0, 0, LOCK_MEM, 0, 0);
+	lock_rel(t, LOCK_MEM);
 }

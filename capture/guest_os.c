@@ -92,6 +92,10 @@ static int gos_generate(void *st, uint32_t s, struct trc_rec *buf, size_t max, s
 		t->npend = t->ipend = 0;
 		if (t->done)
 			break;
+		/* an smp kernel's vCPUs share state: a step at a time, so that
+		 * the engine asks for the next one at its simulated time */
+		if (k > 0 && t->k->ncpus > 1)
+			break;
 		gos_step(g, t);
 		if (t->oom == 1)
 			return sim_errf(err, SIM_ENOMEM, "out of memory in the IRIX guest");
@@ -109,20 +113,23 @@ static void gos_destroy(void *st)
 	struct gos *g = st;
 	if (!g)
 		return;
-	for (int i = 0; g->c && i < g->n; i++) {
-		struct gcpu *t = &g->c[i];
-		for (int j = 0; j < MAXPROC; j++) {
-			sim_free(t->p[j].text_mapped);
-			sim_free(t->p[j].data_gppn);
-			sim_free(t->p[j].data_cow);
-			sim_free(t->p[j].stack_gppn);
-			sim_free(t->p[j].shared_mapped);
+	for (int i = 0; g->kern && i < g->nkern; i++) {
+		struct gkern *k = &g->kern[i];
+		for (int j = 0; k->p && j < k->nproc; j++) {
+			sim_free(k->p[j].text_mapped);
+			sim_free(k->p[j].data_gppn);
+			sim_free(k->p[j].data_cow);
+			sim_free(k->p[j].stack_gppn);
+			sim_free(k->p[j].shared_mapped);
 		}
-		sim_free(t->bc_tag);
-		sim_free(t->bc_dirty);
-		sim_free(t->free_pages);
-		sim_free(t->pend);
+		sim_free(k->p);
+		sim_free(k->bc_tag);
+		sim_free(k->bc_dirty);
+		sim_free(k->free_pages);
 	}
+	for (int i = 0; g->c && i < g->n; i++)
+		sim_free(g->c[i].pend);
+	sim_free(g->kern);
 	sim_free(g->c);
 	sim_free(g->hot);
 	sim_free(g);
@@ -132,6 +139,69 @@ static uint64_t pages_of(const struct gos *g, const cfg *c, const char *name)
 {
 	uint64_t b = (uint64_t)cfg_int(c, name);
 	return (b + g->psize - 1) >> g->pshift;
+}
+
+/* The kernels: one per vCPU, each in its own stretch of the VM's page pool
+ * (buffer cache, the parent's pages, free pages); or, smp, one per VM over
+ * the VM's whole pool (every vCPU's buffer cache, then every parent's
+ * pages, then the free pages). */
+static int make_kernels(struct gos *g, uint64_t pool0, uint64_t guest_pages, struct sim_err *err)
+{
+	int per = g->smp ? g->per_vm : 1;
+	g->nkern = g->n / per;
+	g->kern = sim_calloc((size_t)g->nkern, sizeof *g->kern);
+	if (!g->kern)
+		goto nomem;
+	for (int ki = 0; ki < g->nkern; ki++) {
+		struct gkern *k = &g->kern[ki];
+		uint64_t base = pool0 + (uint64_t)(ki * per % g->per_vm) * g->pool_pages;
+		uint64_t free0 = base + (uint64_t)per * (g->bc_blocks + g->parent_pages);
+		k->ncpus = per;
+		k->cpu0 = ki * per;
+		k->nproc = g->parallel * per;
+		k->bc_blocks = g->bc_blocks * (uint64_t)per;
+		k->bc_gppn0 = base;
+		if (g->smp) {
+			k->lock_va = KSEG0 + (g->ktext_pages << g->pshift);
+			k->pfdat_va = k->lock_va + 4096;
+			if (4096 + 128 + guest_pages * 32 > (g->kdata_pages - 1) << g->pshift)
+				return sim_errf(err, SIM_EINVAL, "capture.os.kdata_size is too small for the "
+						"page frame table of %llu pages (32 bytes each) and the locks",
+						(unsigned long long)guest_pages);
+		}
+		k->p = sim_calloc((size_t)k->nproc, sizeof *k->p);
+		k->bc_tag = sim_calloc((size_t)k->bc_blocks, sizeof *k->bc_tag);
+		k->bc_dirty = sim_calloc((size_t)k->bc_blocks, 1);
+		k->free_pages = sim_malloc((size_t)(g->pool_pages * (uint64_t)per) * sizeof *k->free_pages);
+		if (!k->p || !k->bc_tag || !k->bc_dirty || !k->free_pages)
+			goto nomem;
+		/* free pages, lowest on top */
+		for (uint64_t q = base + g->pool_pages * (uint64_t)per; q-- > free0;)
+			k->free_pages[k->nfree++] = q;
+		for (int c = 0; c < per; c++) {
+			struct gcpu *t = &g->c[k->cpu0 + c];
+			t->k = k;
+			t->kvi = c;
+			t->parent_gppn0 = base + k->bc_blocks + (uint64_t)c * g->parent_pages;
+		}
+		for (int j = 0; j < k->nproc; j++) {
+			struct proc *p = &k->p[j];
+			/* slot j belongs to the kernel's vCPU j / parallel, which forks into it */
+			p->asid = (uint32_t)((k->cpu0 + j / g->parallel) * 32 + j % g->parallel + 2);
+			p->on_cpu = p->last_cpu = -1;
+			p->text_mapped = sim_calloc((size_t)g->text_pages, 1);
+			p->data_gppn = sim_calloc((size_t)g->data_pages, sizeof *p->data_gppn);
+			p->data_cow = sim_calloc((size_t)g->data_pages, 1);
+			p->stack_gppn = sim_calloc((size_t)g->stack_pages, sizeof *p->stack_gppn);
+			p->shared_mapped = sim_calloc((size_t)g->shared_pages, 1);
+			if (!p->text_mapped || !p->data_gppn || !p->data_cow || !p->stack_gppn ||
+			    !p->shared_mapped)
+				goto nomem;
+		}
+	}
+	return SIM_OK;
+nomem:
+	return sim_errf(err, SIM_ENOMEM, "out of memory creating the IRIX guest");
 }
 
 static int gos_create(void **st, const cfg *c, uint32_t *nstreams, struct sim_err *err)
@@ -164,6 +234,8 @@ static int gos_create(void **st, const cfg *c, uint32_t *nstreams, struct sim_er
 	g->nvms = (int)cfg_int(c, "capture.vms");
 	g->boot = (int)cfg_int(c, "capture.os.boot");
 	g->disks_per_copy = !strcmp(cfg_str(c, "capture.os.disks"), "per-copy");
+	g->smp = !strcmp(cfg_str(c, "capture.os.kernel"), "smp");
+	g->idle_poll = (uint64_t)cfg_int(c, "capture.os.idle_poll");
 	g->ndisks = (int)cfg_int(c, "machine.disks");
 	if (g->nvms < 1 || g->n % g->nvms) {
 		rc = sim_errf(err, SIM_EINVAL, "capture.vms = %d does not divide capture.cpus = %d: "
@@ -299,37 +371,18 @@ static int gos_create(void **st, const cfg *c, uint32_t *nstreams, struct sim_er
 			g->hot[b * g->nhot + h] = rnd(&brng) % (g->text_pages - g->cluster_pages + 1);
 	for (int i = 0; i < g->n; i++) {
 		struct gcpu *t = &g->c[i];
-		uint64_t base = pool0 + (uint64_t)(i % g->per_vm) * g->pool_pages;
 		t->vm = i / g->per_vm;
 		t->vi = i % g->per_vm;
+		t->me = i;
 		t->rng = (uint64_t)cfg_int(c, "capture.seed") * 1000003u + (uint64_t)i;
 		t->cur = -1;
 		t->jobs_left = jobs_eff;
 		t->next_tick = g->tick_insns;
 		t->quantum_end = 3 * g->tick_insns;
-		t->bc_gppn0 = base;
-		t->parent_gppn0 = base + g->bc_blocks;
-		t->bc_tag = sim_calloc((size_t)g->bc_blocks, sizeof *t->bc_tag);
-		t->bc_dirty = sim_calloc((size_t)g->bc_blocks, 1);
-		t->free_pages = sim_malloc((size_t)g->pool_pages * sizeof *t->free_pages);
-		if (!t->bc_tag || !t->bc_dirty || !t->free_pages)
-			goto nomem;
-		/* free pages, lowest on top */
-		for (uint64_t k = base + g->pool_pages; k-- > t->parent_gppn0 + g->parent_pages;)
-			t->free_pages[t->nfree++] = k;
-		for (int j = 0; j < g->parallel; j++) {
-			struct proc *p = &t->p[j];
-			p->asid = (uint32_t)(i * 32 + j + 2);
-			p->text_mapped = sim_calloc((size_t)g->text_pages, 1);
-			p->data_gppn = sim_calloc((size_t)g->data_pages, sizeof *p->data_gppn);
-			p->data_cow = sim_calloc((size_t)g->data_pages, 1);
-			p->stack_gppn = sim_calloc((size_t)g->stack_pages, sizeof *p->stack_gppn);
-			p->shared_mapped = sim_calloc((size_t)g->shared_pages, 1);
-			if (!p->text_mapped || !p->data_gppn || !p->data_cow || !p->stack_gppn ||
-			    !p->shared_mapped)
-				goto nomem;
-		}
 	}
+	rc = make_kernels(g, pool0, guest_pages, err);
+	if (rc)
+		goto fail;
 	*nstreams = (uint32_t)g->n;
 	*st = g;
 	return SIM_OK;
@@ -359,6 +412,14 @@ static const struct param_def defs[] = {
 	{ "capture.os.disks", PARAM_CHOICE, "one", 0, 0, "one,per-copy", NULL,
 	  "one: every block on disk 0; per-copy: shared files (binaries, system input files, "
 	  "directories) on the root disk 0, each vCPU's own files on its own disk (paper 5.3)" },
+	{ "capture.os.kernel", PARAM_CHOICE, "per-cpu", 0, 0, "per-cpu,smp", NULL,
+	  "per-cpu: each vCPU runs a kernel of its own (processes, free pages, buffer cache), "
+	  "sharing only the text, the binaries and the locks' ids; smp: one kernel per VM shared by "
+	  "its vCPUs, as IRIX on a multiprocessor: one run queue whose processes move between "
+	  "vCPUs, one free-page list and buffer cache, locks with their lock words and the page "
+	  "frame table they protect in kernel data (paper 5.4)" },
+	{ "capture.os.idle_poll", PARAM_INT, "2000", 64, 1e7, NULL, "instructions",
+	  "smp: instructions of one pass of the idle loop between two looks at the run queue (assumed)" },
 	{ "capture.os.ktext_size", PARAM_SIZE, "1536K", 4096, 1e9, NULL, "bytes",
 	  "kernel text in KSEG0 (assumed: an IRIX 5.3 kernel's text is 1-2 MB)" },
 	{ "capture.os.kdata_size", PARAM_SIZE, "4M", 16384, 1e10, NULL, "bytes",

@@ -5,16 +5,48 @@
  */
 #include "capture/guest_int.h"
 
+/* On an smp kernel a process moves between vCPUs; its records must run in
+ * order in simulated time, so each hand-over is a semaphore of its slot:
+ * signalled when the process becomes runnable (forked, preempted, woken)
+ * or its slot free (exit), waited for by the vCPU that takes it (or forks
+ * into the slot again).  The engine re-times both. */
+void gos_proc_ready(struct gcpu *t, int i)
+{
+	if (t->k->ncpus > 1)
+		push(t, TRC_SEM_SIGNAL, 0, 0, SEM_PROC + (uint32_t)i, 0, 0);
+}
+
+static void proc_take(struct gcpu *t, int i)
+{
+	struct proc *p = &t->k->p[i];
+	if (t->k->ncpus > 1 && p->on_cpu != t->me)
+		push(t, TRC_SEM_WAIT, 0, 0, SEM_PROC + (uint32_t)i, 0, 0);
+	p->on_cpu = t->me;
+	p->last_cpu = t->me;
+}
+
 static void switch_to(struct gos *g, struct gcpu *t, int i)
 {
-	uint32_t asid = i < 0 ? 1 : t->p[i].asid;
+	struct gkern *k = t->k;
+	uint32_t asid = i < 0 ? 1 : k->p[i].asid;
+	int old = t->cur;
+	if (k->ncpus > 1 && old >= 0 && old != i && k->p[old].on_cpu == t->me) {
+		k->p[old].on_cpu = -1;   /* preempted: another vCPU may take it */
+		if (k->p[old].state == P_RUN)
+			gos_proc_ready(t, old);
+	}
 	t->cur = i;
-	if (asid == t->cur_asid)
+	if (asid == t->cur_asid) {
+		if (i >= 0)
+			proc_take(t, i);
 		return;
+	}
 	gos_kentry(g, t, TRC_SVC_SCHED);
-	push(t, TRC_LOCK_ACQ, 0, 0, LOCK_RUNQ, 0, 0);
+	lock_acq(t, LOCK_RUNQ);
 	gos_kpath(g, t, TRC_SVC_SCHED, g->path[TRC_SVC_SCHED]);
-	push(t, TRC_LOCK_REL, 0, 0, LOCK_RUNQ, 0, 0);
+	lock_rel(t, LOCK_RUNQ);
+	if (i >= 0)
+		proc_take(t, i);
 	push(t, TRC_ASID, 0, 0, asid, 0, 0);
 	t->cur_asid = asid;
 	gos_kexit(g, t, TRC_SVC_SCHED);
@@ -24,8 +56,11 @@ static void switch_to(struct gos *g, struct gcpu *t, int i)
  * copy-on-write. */
 static void fork_job(struct gos *g, struct gcpu *t, int i)
 {
-	struct proc *p = &t->p[i];
+	struct proc *p = &t->k->p[i];
 	switch_to(g, t, -1);
+	if (t->k->ncpus > 1 && p->used)   /* the slot's last process has exited */
+		push(t, TRC_SEM_WAIT, 0, 0, SEM_PROC + (uint32_t)i, 0, 0);
+	p->used = 1;
 	p->state = P_RUN;
 	p->bin = (int)(t->job_no % g->nbin);
 	p->file = (uint64_t)(t - g->c) * 100000 + t->job_no + 1;
@@ -44,7 +79,7 @@ static void fork_job(struct gos *g, struct gcpu *t, int i)
 	t->jobs_left--;
 	gos_kentry(g, t, TRC_SVC_FORK);
 	gos_kpath(g, t, TRC_SVC_FORK, g->path[TRC_SVC_FORK]);
-	push(t, TRC_LOCK_ACQ, 0, 0, LOCK_MEM, 0, 0);
+	lock_acq(t, LOCK_MEM);
 	if (g->fork)
 		for (uint64_t k = 0; k < g->parent_pages && k < g->data_pages; k++) {
 			gos_kpath(g, t, TRC_SVC_FORK, 20);
@@ -52,8 +87,9 @@ static void fork_job(struct gos *g, struct gcpu *t, int i)
 			p->data_cow[k] = 1;
 			push(t, TRC_PTE_SET, 0, TRC_PROT_VALID, p->asid, data_vpn(g, k), p->data_gppn[k]);
 		}
-	push(t, TRC_LOCK_REL, 0, 0, LOCK_MEM, 0, 0);
+	lock_rel(t, LOCK_MEM);
 	gos_kexit(g, t, TRC_SVC_FORK);
+	gos_proc_ready(t, i);
 	switch_to(g, t, i);
 	/* the child writes a few of the pages it shares before it execs */
 	if (g->fork)
@@ -70,16 +106,16 @@ static void execve(struct gos *g, struct gcpu *t, struct proc *p)
 	gos_kentry(g, t, TRC_SVC_EXECVE);
 	gos_kpath(g, t, TRC_SVC_EXECVE, g->path[TRC_SVC_EXECVE] / 2);
 	gos_unmap_all(g, t, p);
-	push(t, TRC_LOCK_ACQ, 0, 0, LOCK_BUF, 0, 0);
+	gos_bc_lock(g, t);
 	for (int b = 0; b < 4; b++)   /* the binary's header and program headers */
 		gos_bc_get(g, t, t->cur, TAG_BINARY + (uint64_t)p->bin * 64 + (uint64_t)b, 0, &miss);
-	push(t, TRC_LOCK_REL, 0, 0, LOCK_BUF, 0, 0);
+	lock_rel(t, LOCK_BUF);
 	gos_kpath(g, t, TRC_SVC_EXECVE, g->path[TRC_SVC_EXECVE] - g->path[TRC_SVC_EXECVE] / 2);
 	/* A job shortened by capture.scale runs an even sample of the full
 	 * job: that share of its pages was touched in the part not run, so
 	 * they are resident already (no fault is taken for them). */
 	if (g->prefault > 0) {
-		push(t, TRC_LOCK_ACQ, 0, 0, LOCK_MEM, 0, 0);
+		lock_acq(t, LOCK_MEM);
 		for (uint64_t k = 0; k < g->data_pages; k++)
 			if (unif(&t->rng) < g->prefault) {
 				p->data_gppn[k] = gos_page_alloc(g, t);
@@ -99,7 +135,7 @@ static void execve(struct gos *g, struct gcpu *t, struct proc *p)
 				push(t, TRC_PTE_SET, 0, TRC_PROT_VALID, p->asid,
 				     (SHARED_VA >> g->pshift) + k, g->shared_gppn0 + k);
 			}
-		push(t, TRC_LOCK_REL, 0, 0, LOCK_MEM, 0, 0);
+		lock_rel(t, LOCK_MEM);
 	}
 	/* a fresh stack: its first page, zeroed, with the arguments */
 	p->stack_gppn[0] = gos_page_alloc(g, t);
@@ -117,6 +153,8 @@ static void exit_job(struct gos *g, struct gcpu *t, struct proc *p)
 	gos_unmap_all(g, t, p);
 	gos_kexit(g, t, TRC_SVC_EXIT);
 	p->state = P_FREE;
+	p->on_cpu = -1;
+	gos_proc_ready(t, (int)(p - t->k->p));   /* the slot may be forked into again */
 }
 
 /* ---- user mode ---- */
@@ -189,15 +227,61 @@ static void user_step(struct gos *g, struct gcpu *t, struct proc *p)
 }
 
 /* ---- the per-CPU kernel: interrupts, scheduling, idle ---- */
+/* The next process to run here, round robin from the current one; on an
+ * smp kernel one not running elsewhere, preferring those that ran here last
+ * (cache affinity).  -1: none. */
 static int next_runnable(struct gos *g, struct gcpu *t)
 {
-	int n = g->parallel;
-	for (int d = 1; d <= n; d++) {
-		int i = ((t->cur < 0 ? -1 : t->cur) + d + n) % n;
-		if (t->p[i].state == P_RUN)
-			return i;
-	}
+	const struct gkern *k = t->k;
+	int n = k->nproc;
+	for (int pass = k->ncpus > 1 ? 0 : 1; pass < 2; pass++)
+		for (int d = 1; d <= n; d++) {
+			int i = ((t->cur < 0 ? -1 : t->cur) + d + n) % n;
+			const struct proc *p = &k->p[i];
+			if (p->state == P_RUN && (k->ncpus == 1 || p->on_cpu < 0 || p->on_cpu == t->me) &&
+			    (pass == 1 || p->last_cpu == t->me))
+				return i;
+		}
 	return -1;
+}
+
+/* Whether every vCPU of t's kernel has forked all its jobs and every
+ * process has exited. */
+static int kernel_done(const struct gos *g, const struct gcpu *t)
+{
+	const struct gkern *k = t->k;
+	for (int i = 0; i < k->nproc; i++)
+		if (k->p[i].state != P_FREE)
+			return 0;
+	for (int c = 0; c < k->ncpus; c++)
+		if (g->c[k->cpu0 + c].jobs_left)
+			return 0;
+	return 1;
+}
+
+/* Whether a process sleeps on one of t's requests.  An smp kernel's idle
+ * vCPU waits for a write-back only when no process can come to it. */
+static int io_awaited(const struct gcpu *t)
+{
+	for (int j = 0; j < t->nio; j++)
+		if (t->io[j].proc >= 0)
+			return 1;
+	return 0;
+}
+
+/* One pass of the idle loop (capture.os.idle_poll instructions), after
+ * which the run queue is looked at again. */
+static void idle_poll(struct gos *g, struct gcpu *t)
+{
+	push(t, TRC_IDLE_BEGIN, 0, 0, 0, 0, 0);
+	if (g->hal_disco)
+		push(t, TRC_MONCALL, 0, TRC_MC_IDLE, 0, 0, 0);
+	for (uint64_t n = 0; n < g->idle_poll; n += 64) {
+		uint64_t k = g->idle_poll - n < 64 ? g->idle_poll - n : 64;
+		push(t, TRC_INSN, KF, 0, (uint32_t)k, KSEG0 + 0x2800, 0);
+	}
+	t->insns += g->idle_poll;
+	push(t, TRC_IDLE_END, 0, 0, 0, 0, 0);
 }
 
 /* One scheduling step: produce the next stretch of records of CPU t. */
@@ -238,7 +322,8 @@ static void boot(struct gos *g, struct gcpu *t)
 		push(t, TRC_SEM_WAIT, 0, 0, sem, 0, 0);
 	}
 	for (uint64_t k = 0; k < g->bc_blocks; k++)
-		push(t, TRC_PAGE_ALLOC, 0, TRC_CAT_BUFFER_CACHE, 0, t->bc_gppn0 + k, 0);
+		push(t, TRC_PAGE_ALLOC, 0, TRC_CAT_BUFFER_CACHE, 0,
+		     bc_gppn(t->k, (uint64_t)t->kvi * g->bc_blocks + k), 0);
 	for (uint64_t k = 0; k < g->parent_pages; k++)
 		push(t, TRC_PAGE_ALLOC, 0, TRC_CAT_USER, 0, t->parent_gppn0 + k, 0);
 	push(t, TRC_MARKER, 0, RPL_MARK_PHASE, 1, 0, 0);
@@ -246,6 +331,7 @@ static void boot(struct gos *g, struct gcpu *t)
 
 void gos_step(struct gos *g, struct gcpu *t)
 {
+	struct gkern *k = t->k;
 	struct proc *p;
 	int i;
 
@@ -270,19 +356,19 @@ void gos_step(struct gos *g, struct gcpu *t)
 		}
 		return;
 	}
-	/* start jobs while slots are free */
-	for (i = 0; i < g->parallel && t->jobs_left; i++)
-		if (t->p[i].state == P_FREE) {
+	/* start jobs while its slots are free */
+	for (i = t->kvi * g->parallel; i < (t->kvi + 1) * g->parallel && t->jobs_left; i++)
+		if (k->p[i].state == P_FREE) {
 			fork_job(g, t, i);
 			return;
 		}
-	if (t->cur < 0 || t->p[t->cur].state != P_RUN) {
+	if (t->cur < 0 || k->p[t->cur].state != P_RUN || (k->ncpus > 1 && k->p[t->cur].on_cpu != t->me)) {
 		i = next_runnable(g, t);
 		if (i >= 0) {
 			switch_to(g, t, i);
 			return;
 		}
-		if (t->nio) {
+		if (t->nio && (k->ncpus == 1 || io_awaited(t) || kernel_done(g, t))) {
 			/* nothing can run: the idle loop waits for the oldest request */
 			push(t, TRC_IDLE_BEGIN, 0, 0, 0, 0, 0);
 			if (g->hal_disco)
@@ -296,10 +382,14 @@ void gos_step(struct gos *g, struct gcpu *t)
 			gos_disk_intr(g, t, i);
 			return;
 		}
+		if (k->ncpus > 1 && !kernel_done(g, t)) {
+			idle_poll(g, t);   /* the others' processes may come to it */
+			return;
+		}
 		t->done = 1;
 		return;
 	}
-	p = &t->p[t->cur];
+	p = &k->p[t->cur];
 	if (!p->exec_done) {
 		execve(g, t, p);
 		return;

@@ -1,0 +1,84 @@
+#!/bin/sh
+# End-to-end: the IRIX guest as one kernel shared by its vCPUs
+# (capture.os.kernel = smp): processes move between vCPUs in order, locks
+# carry their lock words, and the records replay exactly.
+. "$(dirname "$0")/lib.sh"
+
+PY=/usr/bin/python3
+[ -x "$PY" ] || PY=python3
+
+# The text form keeps a lock word; a word of 0 is refused.
+cat >"$T/lk.txt" <<'TXT'
+.streams 1
+.page_size 4096
+.stream 0
+lock.acq 3 word=0x80001180
+lock.rel 3 word=0x80001180
+lock.acq 4
+lock.rel 4
+TXT
+run "asm lock words" 0 "$DISCO" asm "$T/lk.txt" -o "$T/lk.dtr"
+run "dump lock words" 0 "$DISCO" dump "$T/lk.dtr"
+has "$T/out" "the word comes back" '^lock.acq 3 word=0x80001180$'
+has "$T/out" "no word, none printed" '^lock.rel 4$'
+sed 's/word=0x80001180/word=0/' "$T/lk.txt" >"$T/lk0.txt"
+run "a lock word of 0" 2 "$DISCO" asm "$T/lk0.txt" -o "$T/lk0.dtr"
+has "$T/err" "says why" "word=0"
+
+smp() {
+	"$DISCO" capture pmake -o "$1" --cpus 4 --set machine.cpus=4 --scale 0.02 \
+		--set capture.os.kernel=smp --set capture.wl.parallel=3 --format json
+}
+run "capture smp" 0 smp "$T/s.dtr"
+cp "$T/out" "$T/sc.json"
+run "capture smp again" 0 smp "$T/s2.dtr"
+run "same seed, same bytes" 0 cmp "$T/s.dtr" "$T/s2.dtr"
+run "replay smp" 0 "$DISCO" replay "$T/s.dtr" --format json
+cp "$T/out" "$T/sr.json"
+run "capture == replay, nothing left waiting" 0 "$PY" -c '
+import json, sys
+a, b = (json.load(open(p)) for p in sys.argv[1:3])
+for d in (a, b):
+    d.pop("wall_seconds"); d.pop("mrefs_per_second")
+assert a == b, [k for k in a if a[k] != b.get(k)]
+assert not a.get("warning"), a["warning"]
+sync = sum(c["cycles"]["kernel_sync"] for c in a["cpus"])
+comm = sum(c["stall_comm"]["kernel_sync"] for c in a["cpus"])
+assert a["lock_acquires"] > 0 and sync > 0 and comm > 0, (a["lock_acquires"], sync, comm)
+' "$T/sc.json" "$T/sr.json"
+
+# Processes move (three per vCPU, so that some vCPU runs out of its own):
+# some address space runs on two vCPUs; each hand-over is
+# a semaphore of its slot, signalled once more than waited at most once
+# per slot (the last exit).
+run "dump smp" 0 "$DISCO" dump "$T/s.dtr"
+mv "$T/out" "$T/dump.txt"
+run "processes move, hand-overs balance" 0 "$PY" -c '
+import sys, collections
+where = collections.defaultdict(set)
+waits, signals = collections.Counter(), collections.Counter()
+stream = None
+for line in open(sys.argv[1]):
+    w = line.split()
+    if not w:
+        continue
+    if w[0] == ".stream":
+        stream = int(w[1])
+    elif w[0] == "asid" and int(w[1]) > 1:
+        where[int(w[1])].add(stream)
+    elif w[0] in ("sem.wait", "sem.signal") and 300 <= int(w[1]) < 400:
+        (waits if w[0] == "sem.wait" else signals)[int(w[1])] += 1
+moved = [a for a in where if len(where[a]) > 1]
+assert moved, "no process ran on two vCPUs"
+for s in set(waits) | set(signals):
+    assert 0 <= signals[s] - waits[s] <= 1, (s, signals[s], waits[s])
+assert sum(waits.values()) > 0
+' "$T/dump.txt"
+has "$T/dump.txt" "lock records carry their words" '^lock.acq 1 word=0x'
+
+# The per-CPU kernel (the default) carries no words.
+run "capture per-cpu" 0 "$DISCO" capture pmake -o "$T/p.dtr" --cpus 2 --set machine.cpus=2 \
+	--scale 0.02 --quiet
+run "dump per-cpu" 0 "$DISCO" dump "$T/p.dtr" --limit 20000
+hasnt "$T/out" "no lock words" 'word='
+finish
