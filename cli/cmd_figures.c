@@ -19,7 +19,8 @@ static const char usage[] =
 	"reproduced and what the others still need.\n"
 	"\n"
 	"  -o DIR         output folder (default: out)\n"
-	"  --only LIST    some of fig6,table2,table3,fig7,fig9,synthetic (default: all)\n"
+	"  --only LIST    some of fig6,table2,table3,fig7,fig8,fig9,synthetic (default: all;\n"
+	"                 fig7 and fig8 are one set of runs)\n"
 	"  --keep-traces  keep every trace (DIR/*.dtr): about 2 GB at --quick\n";
 
 int cmd_figures(int argc, char **argv)
