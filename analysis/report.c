@@ -54,27 +54,6 @@ static double mrefs(const struct rpl_results *r)
 	return r->wall_seconds > 0 ? (double)r->references / r->wall_seconds / 1e6 : 0;
 }
 
-/* The scalar counters, shared by CSV and JSON. */
-static const struct { const char *name; size_t off; } counters[] = {
-#define F(x) { #x, offsetof(struct rpl_results, x) }
-	F(cycles), F(instructions), F(loads), F(stores), F(references), F(records),
-	F(tlb_misses), F(utlb_misses), F(ktlb_faults), F(l2tlb_hits), F(l2tlb_misses),
-	F(priv_emulated), F(moncalls), F(lock_acquires), F(lock_contended),
-	F(sem_waits_blocked), F(dma_requests), F(pages_touched), F(pages_reclaimed),
-	F(hot_pages), F(hot_dropped), F(migrations), F(replications), F(collapses), F(shootdowns),
-	F(diskcache_hits), F(cow_mapped), F(cow_faults), F(cow_writes), F(vnet_remapped),
-	F(vnet_copied),
-#undef F
-};
-#define NCOUNTERS (sizeof counters / sizeof counters[0])
-
-static uint64_t counter(const struct rpl_results *r, size_t i)
-{
-	uint64_t v;
-	memcpy(&v, (const char *)r + counters[i].off, sizeof v);
-	return v;
-}
-
 /* Services with a count, sorted by cycles (largest first). */
 static int svc_order(int *out, const struct rpl_results *r)
 {
@@ -246,8 +225,8 @@ static void print_csv(FILE *f, const char *run, const struct rpl_results *r, int
 	csv_u(f, run, "nvcpus", (uint64_t)r->nvcpus);
 	csv_d(f, run, "clock_mhz", r->clock_mhz);
 	csv_d(f, run, "seconds", t.seconds);
-	for (size_t i = 0; i < NCOUNTERS; i++)
-		csv_u(f, run, counters[i].name, counter(r, i));
+	for (size_t i = 0; i < rpl_ncounters; i++)
+		csv_u(f, run, rpl_counters[i].name, rpl_counter_get(r, i));
 	for (int k = 0; k < ACCT_NCATS; k++) {
 		snprintf(name, sizeof name, "breakdown.%s", acct_cat_name(k));
 		csv_u(f, run, name, t.cat[k]);
@@ -340,8 +319,8 @@ static void print_json(FILE *f, const char *run, const struct rpl_results *r)
 	json_num(f, r->clock_mhz);
 	fputs(", \"seconds\": ", f);
 	json_num(f, t.seconds);
-	for (size_t i = 0; i < NCOUNTERS; i++)
-		fprintf(f, ", \"%s\": %" PRIu64, counters[i].name, counter(r, i));
+	for (size_t i = 0; i < rpl_ncounters; i++)
+		fprintf(f, ", \"%s\": %" PRIu64, rpl_counters[i].name, rpl_counter_get(r, i));
 	fputs(",\n \"breakdown\": ", f);
 	json_cats(f, t.cat);
 	fprintf(f, ",\n \"stall\": {\"local\": %" PRIu64 ", \"remote\": %" PRIu64 "}, \"locality\": ",

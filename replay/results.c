@@ -1,10 +1,19 @@
-/* Names, totals and the replay's parameter table. */
+/* Names, the counters table, totals and the replay's parameter table. */
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "base/mem.h"
 #include "replay/replay.h"
 #include "traces/trace.h"
+
+const struct rpl_counter rpl_counters[] = {
+#define RPL_COUNTER_ROW(name, unit, flags, help) \
+	{ #name, offsetof(struct rpl_results, name), unit, flags, help },
+	RPL_COUNTERS(RPL_COUNTER_ROW)
+#undef RPL_COUNTER_ROW
+};
+const size_t rpl_ncounters = sizeof rpl_counters / sizeof rpl_counters[0];
 
 static const char *const mode_names[RPL_NMODES] = { "native", "disco", "uma" };
 
