@@ -94,6 +94,54 @@ static void print_footprint(FILE *f, const struct rpl_results *r)
 	fprintf(f, "  %-14s %10.2f %10.2f\n", "total", mb(v), mb(m));
 }
 
+/* The per-level cache counters (RPL_C_CACHE, named LEVEL_WHAT) as a
+ * matrix: a column per LEVEL, a row per WHAT, in the table's order.  Runs
+ * without them (files from before they existed) print nothing. */
+static void print_caches(FILE *f, const struct rpl_results *r)
+{
+	enum { MAXL = 8, MAXW = 16 };
+	char lv[MAXL][16], what[MAXW][32];
+	uint64_t v[MAXW][MAXL] = { { 0 } }, any = 0;
+	int nl = 0, nw = 0;
+
+	for (size_t i = 0; i < rpl_ncounters; i++) {
+		const char *name = rpl_counters[i].name, *us = strchr(name, '_');
+		int li, wi;
+		if (!(rpl_counters[i].flags & RPL_C_CACHE) || !us)
+			continue;
+		for (li = 0; li < nl && (strncmp(lv[li], name, (size_t)(us - name)) ||
+					 lv[li][us - name]); li++)
+			;
+		if (li == nl) {
+			if (nl == MAXL)
+				continue;
+			snprintf(lv[nl++], sizeof lv[0], "%.*s", (int)(us - name), name);
+		}
+		for (wi = 0; wi < nw && strcmp(what[wi], us + 1); wi++)
+			;
+		if (wi == nw) {
+			if (nw == MAXW)
+				continue;
+			snprintf(what[nw++], sizeof what[0], "%s", us + 1);
+		}
+		v[wi][li] = rpl_counter_get(r, i);
+		any |= v[wi][li];
+	}
+	if (!any)
+		return;
+	fprintf(f, "\ncaches, summed over CPUs (accesses and misses by kind; bytes from and to the "
+		"level below)\n  %-14s", "");
+	for (int l = 0; l < nl; l++)
+		fprintf(f, " %14s", lv[l]);
+	fputc('\n', f);
+	for (int w = 0; w < nw; w++) {
+		fprintf(f, "  %-14s", what[w]);
+		for (int l = 0; l < nl; l++)
+			fprintf(f, " %14" PRIu64, v[w][l]);
+		fputc('\n', f);
+	}
+}
+
 static void print_table(FILE *f, const char *run, const struct rpl_results *r)
 {
 	struct totals t;
@@ -148,6 +196,7 @@ static void print_table(FILE *f, const char *run, const struct rpl_results *r)
 			"page movement", r->hot_pages, r->migrations, r->replications, r->collapses,
 			r->shootdowns);
 
+	print_caches(f, r);
 	print_footprint(f, r);
 
 	ns = svc_order(order, r);

@@ -152,25 +152,26 @@ static int dset_table(hid_t g, const char *name, size_t rows, size_t cols, const
  * has the struct's size and offsets, the file type is the packed copy.  Its
  * fields are the counters of replay/counters.h that are not attributes, in
  * that order, then wall_seconds.  For reading, file is the file's type: a
- * field added after layout 1 (RPL_C_H5_LATER) that the file lacks is left
- * out, so it reads as 0; a field of layout 1 that the file lacks fails the
- * read. */
+ * field the file lacks (one added since it was written) is left out, so it
+ * reads as 0. */
 static int in_compound(size_t i) { return !(rpl_counters[i].flags & RPL_C_H5_ATTR); }
+
+/* Counter i is in the memory type for reading a file of type `file` (-1:
+ * for writing). */
+static int in_mtype(hid_t file, size_t i)
+{
+	return in_compound(i) && (file < 0 || H5Tget_member_index(file, rpl_counters[i].name) >= 0);
+}
 
 static hid_t counters_mtype(hid_t file)
 {
 	hid_t t = H5Tcreate(H5T_COMPOUND, sizeof(struct rpl_results));
 	if (t < 0)
 		return -1;
-	for (size_t i = 0; i < rpl_ncounters; i++) {
-		if (!in_compound(i))
-			continue;
-		if (file >= 0 && (rpl_counters[i].flags & RPL_C_H5_LATER) &&
-		    H5Tget_member_index(file, rpl_counters[i].name) < 0)
-			continue;
-		if (H5Tinsert(t, rpl_counters[i].name, rpl_counters[i].off, H5T_NATIVE_UINT64) < 0)
+	for (size_t i = 0; i < rpl_ncounters; i++)
+		if (in_mtype(file, i) &&
+		    H5Tinsert(t, rpl_counters[i].name, rpl_counters[i].off, H5T_NATIVE_UINT64) < 0)
 			goto out_close;
-	}
 	if (H5Tinsert(t, "wall_seconds", offsetof(struct rpl_results, wall_seconds),
 		      H5T_NATIVE_DOUBLE) < 0)
 		goto out_close;
@@ -866,9 +867,9 @@ static int read_counters(hid_t g, const char *path, const char *group, struct rp
 		rc = sim_errf(err, SIM_ECORRUPT, "%s: run '%s': 'counters' should hold one record", path, group);
 		goto out;
 	}
-	/* Fields are matched by name: a missing one of layout 1 fails the read
-	 * (counters_mtype).  The read goes to a scratch copy, as HDF5 may use
-	 * the bytes between fields. */
+	/* Fields are matched by name; one the file lacks reads as 0.  The read
+	 * goes to a scratch copy, as HDF5 may use the bytes between fields (and
+	 * so those of the fields a file lacks). */
 	if (!(tmp = sim_calloc(1, sizeof *tmp))) {
 		rc = sim_errf(err, SIM_ENOMEM, "%s: out of memory", path);
 		goto out;
@@ -880,7 +881,7 @@ static int read_counters(hid_t g, const char *path, const char *group, struct rp
 		goto out;
 	}
 	for (size_t i = 0; i < rpl_ncounters; i++)
-		if (in_compound(i))
+		if (in_mtype(ft, i))
 			rpl_counter_set(r, i, rpl_counter_get(tmp, i));
 	r->wall_seconds = tmp->wall_seconds;
 out:

@@ -15,7 +15,8 @@
 /* Flags: where a results file keeps a counter (analysis/RESULTS.md). */
 enum {
 	RPL_C_H5_ATTR = 1,     /* a run attribute, not a field of `counters` (read as 0 when absent) */
-	RPL_C_H5_LATER = 2,    /* a field of `counters` added after layout 1: files without it read 0 */
+	RPL_C_CACHE = 2,       /* a per-level cache statistic, named LEVEL_WHAT: the summary
+				* table shows these as one row per LEVEL, one column per WHAT */
 };
 
 #define RPL_COUNTERS(X) \
@@ -49,7 +50,34 @@ enum {
 	X(cow_faults, "count", RPL_C_H5_ATTR, "disco: copy-on-write faults (stores to shared pages)") \
 	X(cow_writes, "count", RPL_C_H5_ATTR, "disco: writes to copy-on-write disks, kept per VM") \
 	X(vnet_remapped, "pages", RPL_C_H5_ATTR, "disco: pages the virtual network remapped") \
-	X(vnet_copied, "bytes", RPL_C_H5_ATTR, "disco: bytes the virtual network copied")
+	X(vnet_copied, "bytes", RPL_C_H5_ATTR, "disco: bytes the virtual network copied") \
+	X(l1i_fetches, "count", RPL_C_CACHE, "L1 instruction cache: instruction fetches") \
+	X(l1i_fetch_misses, "count", RPL_C_CACHE, "L1 instruction cache: instruction fetches that missed") \
+	X(l1i_reads, "count", RPL_C_CACHE, "L1 instruction cache: reads (for the L2: the L1s' read requests)") \
+	X(l1i_read_misses, "count", RPL_C_CACHE, "L1 instruction cache: reads that missed") \
+	X(l1i_writes, "count", RPL_C_CACHE, "L1 instruction cache: writes (for the L2: the L1s' write requests)") \
+	X(l1i_write_misses, "count", RPL_C_CACHE, "L1 instruction cache: writes that missed") \
+	X(l1i_writebacks, "count", RPL_C_CACHE, "L1 instruction cache: dirty blocks written to the level below") \
+	X(l1i_bytes_from_mem, "bytes", RPL_C_CACHE, "L1 instruction cache: bytes fetched from the level below") \
+	X(l1i_bytes_to_mem, "bytes", RPL_C_CACHE, "L1 instruction cache: bytes written to the level below") \
+	X(l1d_fetches, "count", RPL_C_CACHE, "L1 data cache: instruction fetches") \
+	X(l1d_fetch_misses, "count", RPL_C_CACHE, "L1 data cache: instruction fetches that missed") \
+	X(l1d_reads, "count", RPL_C_CACHE, "L1 data cache: reads (for the L2: the L1s' read requests)") \
+	X(l1d_read_misses, "count", RPL_C_CACHE, "L1 data cache: reads that missed") \
+	X(l1d_writes, "count", RPL_C_CACHE, "L1 data cache: writes (for the L2: the L1s' write requests)") \
+	X(l1d_write_misses, "count", RPL_C_CACHE, "L1 data cache: writes that missed") \
+	X(l1d_writebacks, "count", RPL_C_CACHE, "L1 data cache: dirty blocks written to the level below") \
+	X(l1d_bytes_from_mem, "bytes", RPL_C_CACHE, "L1 data cache: bytes fetched from the level below") \
+	X(l1d_bytes_to_mem, "bytes", RPL_C_CACHE, "L1 data cache: bytes written to the level below") \
+	X(l2_fetches, "count", RPL_C_CACHE, "L2: instruction fetches") \
+	X(l2_fetch_misses, "count", RPL_C_CACHE, "L2: instruction fetches that missed") \
+	X(l2_reads, "count", RPL_C_CACHE, "L2: reads (for the L2: the L1s' read requests)") \
+	X(l2_read_misses, "count", RPL_C_CACHE, "L2: reads that missed") \
+	X(l2_writes, "count", RPL_C_CACHE, "L2: writes (for the L2: the L1s' write requests)") \
+	X(l2_write_misses, "count", RPL_C_CACHE, "L2: writes that missed") \
+	X(l2_writebacks, "count", RPL_C_CACHE, "L2: dirty blocks written to the level below") \
+	X(l2_bytes_from_mem, "bytes", RPL_C_CACHE, "L2: bytes fetched from the level below") \
+	X(l2_bytes_to_mem, "bytes", RPL_C_CACHE, "L2: bytes written to the level below")
 
 struct rpl_counter {
 	const char *name;
@@ -66,6 +94,12 @@ enum {
 #undef RPL_COUNTER_INDEX
 	RPL_NCOUNTERS
 };
+
+/* The per-level cache counters: RPL_CACHE_PER_LEVEL a level from
+ * RPL_CI_l1i_fetches, levels in the order of MACH_LEVEL_* and, within one,
+ * the order of struct machine_level_stats (machine/machine.h): accesses and
+ * misses by kind, write-backs, bytes from and to the level below. */
+#define RPL_CACHE_PER_LEVEL 9
 
 extern const struct rpl_counter rpl_counters[];
 extern const size_t rpl_ncounters;

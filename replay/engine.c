@@ -835,6 +835,36 @@ static void collect_counters(struct rpl_results *r, const struct vmm_counters *k
 	r->vnet_copied = k->vnet_copied;
 }
 
+_Static_assert(MACH_LEVEL_L1I == 0 && MACH_LEVEL_L2 == 2 && MACH_NLEVELS == 3 &&
+	       RPL_CI_l2_bytes_to_mem == RPL_CI_l1i_fetches + 3 * RPL_CACHE_PER_LEVEL - 1,
+	       "the cache counters follow machine_level_stats, level by level");
+
+/* The caches' statistics per level, summed over CPUs (replay/counters.h). */
+static void collect_caches(struct eng *e)
+{
+	struct rpl_results *r = e->res;
+	for (int c = 0; c < e->ncpus; c++) {
+		struct machine_level_stats ls[MACH_NLEVELS];
+		machine_cache_stats(e->m, c, ls);
+		/* Every instruction is a fetch.  do_insn presents the instructions of
+		 * a run that fall in one L1 I line as one reference: the others hit
+		 * that line, and LRU order is the same as if each were presented. */
+		ls[MACH_LEVEL_L1I].access[MACH_IFETCH] = r->cpu[c].instructions;
+		for (int lv = 0; lv < MACH_NLEVELS; lv++) {
+			const struct machine_level_stats *l = &ls[lv];
+			const uint64_t v[RPL_CACHE_PER_LEVEL] = {
+				l->access[MACH_IFETCH], l->miss[MACH_IFETCH], l->access[MACH_LOAD],
+				l->miss[MACH_LOAD], l->access[MACH_STORE], l->miss[MACH_STORE],
+				l->writebacks, l->bytes_from_mem, l->bytes_to_mem,
+			};
+			for (size_t j = 0; j < RPL_CACHE_PER_LEVEL; j++) {
+				size_t i = RPL_CI_l1i_fetches + (size_t)lv * RPL_CACHE_PER_LEVEL + j;
+				rpl_counter_set(r, i, rpl_counter_get(r, i) + v[j]);
+			}
+		}
+	}
+}
+
 static void finish(struct eng *e)
 {
 	uint64_t end = 0;
@@ -861,6 +891,7 @@ static void finish(struct eng *e)
 			e->res->cpu[c].cycles[ACCT_IDLE] += end - sum;
 	}
 	collect_counters(e->res, &e->vmm->cnt);
+	collect_caches(e);
 	vmm_footprint(e->vmm, &e->res->footprint);
 	e->res->cycles = end;
 	e->res->references = e->res->instructions + e->res->loads + e->res->stores;
