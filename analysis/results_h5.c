@@ -955,7 +955,7 @@ static int read_run(hid_t g, const char *path, const char *group, struct rpl_res
 	}
 	if (!mode || rpl_mode_parse(mode, &r->mode) != SIM_OK) {
 		rc = sim_errf(err, SIM_ECORRUPT, "%s: run '%s': attribute 'mode' missing or not "
-			      "native, disco or uma", path, group);
+			      "native, disco, uma or plain", path, group);
 		sim_free(mode);
 		return rc;
 	}

@@ -24,8 +24,11 @@ enum {
 	RPL_MARK_PHASE = 2,      /* id = phase number (1: the boot is over): ignored by the engine */
 };
 
-/* Modes (section 3 of DESIGN). */
-enum rpl_mode { RPL_NATIVE, RPL_DISCO, RPL_UMA, RPL_NMODES };
+/* Modes (section 3 of DESIGN), and `plain`: only the caches, as a
+ * classic trace-driven cache simulator has them (machine/plain.h): guest
+ * physical addresses from the guest's page table (an ideal TLB: no refills,
+ * no page-table loads), no monitor, no coherence, no NUMA. */
+enum rpl_mode { RPL_NATIVE, RPL_DISCO, RPL_UMA, RPL_PLAIN, RPL_NMODES };
 const char *rpl_mode_name(int mode);
 int rpl_mode_parse(const char *s, int *mode);
 

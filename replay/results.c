@@ -15,7 +15,7 @@ const struct rpl_counter rpl_counters[] = {
 };
 const size_t rpl_ncounters = sizeof rpl_counters / sizeof rpl_counters[0];
 
-static const char *const mode_names[RPL_NMODES] = { "native", "disco", "uma" };
+static const char *const mode_names[RPL_NMODES] = { "native", "disco", "uma", "plain" };
 
 const char *rpl_mode_name(int mode) { return mode >= 0 && mode < RPL_NMODES ? mode_names[mode] : "?"; }
 
@@ -121,6 +121,12 @@ static const struct param_def defs[] = {
 	{ "vm.mem.sizes", PARAM_STR, "", 0, 0, NULL, "list",
 	  "each VM's physical memory, comma-separated sizes (\"96M,32M\"); empty: vm.mem.size "
 	  "for every VM" },
+	{ "plain.din", PARAM_BOOL, "false", 0, 0, NULL, "",
+	  "plain mode: Dinero IV's din semantics: every reference (instruction fetches too) is 4 "
+	  "bytes at its address rounded down to a multiple of 4" },
+	{ "plain.flush", PARAM_BOOL, "false", 0, 0, NULL, "",
+	  "plain mode: at the end, write every dirty block back (L1 D to L2, then L2 to memory), "
+	  "counted as write-backs and as writes of the level below" },
 	{ "guest.pt_pool_pages", PARAM_INT, "64", 1, 1 << 24, NULL, "pages",
 	  "guest pages at the top of the VM's memory holding page tables (assumed)" },
 };
