@@ -161,6 +161,12 @@ unsigned plain_ref(plain *p, int cpu, uint64_t addr, uint32_t size, int kind, ui
 	return worst;
 }
 
+void plain_repeat(plain *p, int cpu, int kind, uint64_t n)
+{
+	int lv = kind == MACH_IFETCH ? MACH_LEVEL_L1I : MACH_LEVEL_L1D;
+	p->cpu[cpu].st[lv].access[kind] += n;
+}
+
 /* Write back every dirty block of cache lv of c (to the L2 for an L1). */
 static void flush_level(struct pcpu *c, int lv)
 {

@@ -29,6 +29,11 @@ void plain_free(plain *p);
 unsigned plain_ref(plain *p, int cpu, uint64_t addr, uint32_t size, int kind, uint32_t *l2_hits,
 		   uint32_t *mem);
 
+/* n more accesses of kind to the L1 block CPU cpu's last reference of that
+ * kind touched, and nothing in between: hits that leave LRU order as it is,
+ * so they are only counted (a run of fetches within one block). */
+void plain_repeat(plain *p, int cpu, int kind, uint64_t n);
+
 /* Write every dirty block back, each counted as a write-back and as a write
  * access of the level below: every CPU's L1 D into its L2 first, then every
  * L2 to memory.  Blocks stay valid and become clean. */

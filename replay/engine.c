@@ -396,10 +396,13 @@ static inline void plain_access(struct eng *e, struct vcpu *v, uint64_t gpa, uin
 }
 
 /* An instruction run: one 4-byte fetch per instruction.  A reference is
- * taken to lie in the page of its first byte. */
+ * taken to lie in the page of its first byte.  A fetch within the L1 I
+ * block of the one before it hits that block and changes nothing: it is
+ * only counted (plain_repeat). */
 static int plain_insn(struct eng *e, struct vcpu *v, const struct trc_rec *r)
 {
-	uint64_t pc = r->addr, left = r->id, n = left, gpa = 0;
+	uint64_t pc = r->addr, left = r->id, n = left, gpa = 0, last = UINT64_MAX, repeats = 0;
+	uint64_t lmask = ~((uint64_t)e->line_i - 1);
 	int cat = guest_cat(v, r->flags), rc = insn_run_ok(e, v, left);
 
 	if (rc)
@@ -408,10 +411,16 @@ static int plain_insn(struct eng *e, struct vcpu *v, const struct trc_rec *r)
 	e->res->cpu[v->m.cpu].instructions += left;
 	for (; left > 0; left--, pc += 4) {
 		uint64_t a = e->plain_din ? pc & ~3ull : pc;
+		if ((a & lmask) == last && ((a + 3) & lmask) == last) {
+			repeats++;
+			continue;
+		}
 		if ((rc = plain_translate(e, v, a, r->flags, 0, &gpa)))
 			return rc;
 		plain_access(e, v, gpa, 4, MACH_IFETCH, cat);
+		last = (a & lmask) == ((a + 3) & lmask) ? a & lmask : UINT64_MAX;
 	}
+	plain_repeat(e->plain, v->m.cpu, MACH_IFETCH, repeats);
 	vcpu_spend(&v->m, cat, ACCT_SPLIT_KERNEL, n);
 	return SIM_OK;
 }

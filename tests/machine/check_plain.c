@@ -87,16 +87,17 @@ START_TEST(blocks_and_kinds)
 	ck_assert_uint_eq(mem, 1);
 	/* a whole-block write miss: allocated dirty, nothing fetched */
 	ck_assert_uint_eq(plain_ref(p, 0, 0x2000, 32, MACH_STORE, &l2, &mem), MACH_L1);
-	/* two fetches in one L1 I block */
+	/* two fetches in one L1 I block, then three more counted as repeats */
 	plain_ref(p, 0, 0x8000, 4, MACH_IFETCH, &l2, &mem);
 	plain_ref(p, 0, 0x8004, 4, MACH_IFETCH, &l2, &mem);
+	plain_repeat(p, 0, MACH_IFETCH, 3);
 	plain_stats(p, 0, s);
 	ck_assert_uint_eq(s[L1D].access[MACH_LOAD], 2);
 	ck_assert_uint_eq(s[L1D].miss[MACH_LOAD], 2);
 	ck_assert_uint_eq(s[L1D].access[MACH_STORE], 1);
 	ck_assert_uint_eq(s[L1D].miss[MACH_STORE], 1);
 	ck_assert_uint_eq(s[L1D].bytes_from_mem, 64);
-	ck_assert_uint_eq(s[L1I].access[MACH_IFETCH], 2);
+	ck_assert_uint_eq(s[L1I].access[MACH_IFETCH], 5);
 	ck_assert_uint_eq(s[L1I].miss[MACH_IFETCH], 1);
 	ck_assert_uint_eq(s[L1I].bytes_from_mem, 32);
 	ck_assert_uint_eq(s[L2].access[MACH_IFETCH], 1);
