@@ -54,27 +54,6 @@ static double mrefs(const struct rpl_results *r)
 	return r->wall_seconds > 0 ? (double)r->references / r->wall_seconds / 1e6 : 0;
 }
 
-/* The scalar counters, shared by CSV and JSON. */
-static const struct { const char *name; size_t off; } counters[] = {
-#define F(x) { #x, offsetof(struct rpl_results, x) }
-	F(cycles), F(instructions), F(loads), F(stores), F(references), F(records),
-	F(tlb_misses), F(utlb_misses), F(ktlb_faults), F(l2tlb_hits), F(l2tlb_misses),
-	F(priv_emulated), F(moncalls), F(lock_acquires), F(lock_contended),
-	F(sem_waits_blocked), F(dma_requests), F(pages_touched), F(pages_reclaimed),
-	F(hot_pages), F(hot_dropped), F(migrations), F(replications), F(collapses), F(shootdowns),
-	F(diskcache_hits), F(cow_mapped), F(cow_faults), F(cow_writes), F(vnet_remapped),
-	F(vnet_copied),
-#undef F
-};
-#define NCOUNTERS (sizeof counters / sizeof counters[0])
-
-static uint64_t counter(const struct rpl_results *r, size_t i)
-{
-	uint64_t v;
-	memcpy(&v, (const char *)r + counters[i].off, sizeof v);
-	return v;
-}
-
 /* Services with a count, sorted by cycles (largest first). */
 static int svc_order(int *out, const struct rpl_results *r)
 {
@@ -113,6 +92,54 @@ static void print_footprint(FILE *f, const struct rpl_results *r)
 		if (fp->v[k] || fp->m[k])
 			fprintf(f, "  %-14s %10.2f %10.2f\n", fp_cat_name(k), mb(fp->v[k]), mb(fp->m[k]));
 	fprintf(f, "  %-14s %10.2f %10.2f\n", "total", mb(v), mb(m));
+}
+
+/* The per-level cache counters (RPL_C_CACHE, named LEVEL_WHAT) as a
+ * matrix: a column per LEVEL, a row per WHAT, in the table's order.  Runs
+ * without them (files from before they existed) print nothing. */
+static void print_caches(FILE *f, const struct rpl_results *r)
+{
+	enum { MAXL = 8, MAXW = 16 };
+	char lv[MAXL][16], what[MAXW][32];
+	uint64_t v[MAXW][MAXL] = { { 0 } }, any = 0;
+	int nl = 0, nw = 0;
+
+	for (size_t i = 0; i < rpl_ncounters; i++) {
+		const char *name = rpl_counters[i].name, *us = strchr(name, '_');
+		int li, wi;
+		if (!(rpl_counters[i].flags & RPL_C_CACHE) || !us)
+			continue;
+		for (li = 0; li < nl && (strncmp(lv[li], name, (size_t)(us - name)) ||
+					 lv[li][us - name]); li++)
+			;
+		if (li == nl) {
+			if (nl == MAXL)
+				continue;
+			snprintf(lv[nl++], sizeof lv[0], "%.*s", (int)(us - name), name);
+		}
+		for (wi = 0; wi < nw && strcmp(what[wi], us + 1); wi++)
+			;
+		if (wi == nw) {
+			if (nw == MAXW)
+				continue;
+			snprintf(what[nw++], sizeof what[0], "%s", us + 1);
+		}
+		v[wi][li] = rpl_counter_get(r, i);
+		any |= v[wi][li];
+	}
+	if (!any)
+		return;
+	fprintf(f, "\ncaches, summed over CPUs (accesses and misses by kind; bytes from and to the "
+		"level below)\n  %-14s", "");
+	for (int l = 0; l < nl; l++)
+		fprintf(f, " %14s", lv[l]);
+	fputc('\n', f);
+	for (int w = 0; w < nw; w++) {
+		fprintf(f, "  %-14s", what[w]);
+		for (int l = 0; l < nl; l++)
+			fprintf(f, " %14" PRIu64, v[w][l]);
+		fputc('\n', f);
+	}
 }
 
 static void print_table(FILE *f, const char *run, const struct rpl_results *r)
@@ -175,6 +202,7 @@ static void print_table(FILE *f, const char *run, const struct rpl_results *r)
 			"page movement", r->hot_pages, r->migrations, r->replications, r->collapses,
 			r->shootdowns);
 
+	print_caches(f, r);
 	print_footprint(f, r);
 
 	ns = svc_order(order, r);
@@ -252,8 +280,8 @@ static void print_csv(FILE *f, const char *run, const struct rpl_results *r, int
 	csv_u(f, run, "nvcpus", (uint64_t)r->nvcpus);
 	csv_d(f, run, "clock_mhz", r->clock_mhz);
 	csv_d(f, run, "seconds", t.seconds);
-	for (size_t i = 0; i < NCOUNTERS; i++)
-		csv_u(f, run, counters[i].name, counter(r, i));
+	for (size_t i = 0; i < rpl_ncounters; i++)
+		csv_u(f, run, rpl_counters[i].name, rpl_counter_get(r, i));
 	for (int k = 0; k < ACCT_NCATS; k++) {
 		snprintf(name, sizeof name, "breakdown.%s", acct_cat_name(k));
 		csv_u(f, run, name, t.cat[k]);
@@ -271,7 +299,6 @@ static void print_csv(FILE *f, const char *run, const struct rpl_results *r, int
 	csv_d(f, run, "wall_seconds", r->wall_seconds);
 	csv_d(f, run, "mrefs_per_second", mrefs(r));
 	csv_u(f, run, "nvms", (uint64_t)r->nvms);
-	csv_u(f, run, "measured_from", r->measured_from);
 	for (int k = 0; k < FP_NCATS; k++) {
 		snprintf(name, sizeof name, "footprint.V.%s", fp_cat_name(k));
 		csv_u(f, run, name, r->footprint.v[k]);
@@ -354,8 +381,8 @@ static void print_json(FILE *f, const char *run, const struct rpl_results *r)
 	json_num(f, r->clock_mhz);
 	fputs(", \"seconds\": ", f);
 	json_num(f, t.seconds);
-	for (size_t i = 0; i < NCOUNTERS; i++)
-		fprintf(f, ", \"%s\": %" PRIu64, counters[i].name, counter(r, i));
+	for (size_t i = 0; i < rpl_ncounters; i++)
+		fprintf(f, ", \"%s\": %" PRIu64, rpl_counters[i].name, rpl_counter_get(r, i));
 	fputs(",\n \"breakdown\": ", f);
 	json_cats(f, t.cat);
 	fprintf(f, ",\n \"stall\": {\"local\": %" PRIu64 ", \"remote\": %" PRIu64 "}, \"locality\": ",
@@ -365,8 +392,7 @@ static void print_json(FILE *f, const char *run, const struct rpl_results *r)
 	json_num(f, r->wall_seconds);
 	fputs(", \"mrefs_per_second\": ", f);
 	json_num(f, mrefs(r));
-	fprintf(f, ",\n \"nvms\": %d, \"measured_from\": %" PRIu64 ", \"footprint\": {\"V\": ", r->nvms,
-		r->measured_from);
+	fprintf(f, ",\n \"nvms\": %d, \"footprint\": {\"V\": ", r->nvms);
 	json_fp(f, r->footprint.v);
 	fputs(", \"M\": ", f);
 	json_fp(f, r->footprint.m);

@@ -149,25 +149,28 @@ static int dset_table(hid_t g, const char *name, size_t rows, size_t cols, const
 }
 
 /* The counters compound laid over struct rpl_results itself: the memory type
- * has the struct's size and offsets, the file type is the packed copy. */
-static const struct { const char *name; size_t off; } counter_fields[] = {
-#define F(x) { #x, offsetof(struct rpl_results, x) }
-	F(cycles), F(instructions), F(loads), F(stores), F(references), F(records),
-	F(tlb_misses), F(utlb_misses), F(ktlb_faults), F(l2tlb_hits), F(l2tlb_misses),
-	F(priv_emulated), F(moncalls), F(lock_acquires), F(lock_contended),
-	F(sem_waits_blocked), F(dma_requests), F(pages_touched), F(pages_reclaimed),
-	F(hot_pages), F(hot_dropped), F(migrations), F(replications), F(collapses), F(shootdowns),
-#undef F
-};
-#define NCOUNTER_FIELDS (sizeof counter_fields / sizeof counter_fields[0])
+ * has the struct's size and offsets, the file type is the packed copy.  Its
+ * fields are the counters of replay/counters.h that are not attributes, in
+ * that order, then wall_seconds.  For reading, file is the file's type: a
+ * field the file lacks (one added since it was written) is left out, so it
+ * reads as 0. */
+static int in_compound(size_t i) { return !(rpl_counters[i].flags & RPL_C_H5_ATTR); }
 
-static hid_t counters_mtype(void)
+/* Counter i is in the memory type for reading a file of type `file` (-1:
+ * for writing). */
+static int in_mtype(hid_t file, size_t i)
+{
+	return in_compound(i) && (file < 0 || H5Tget_member_index(file, rpl_counters[i].name) >= 0);
+}
+
+static hid_t counters_mtype(hid_t file)
 {
 	hid_t t = H5Tcreate(H5T_COMPOUND, sizeof(struct rpl_results));
 	if (t < 0)
 		return -1;
-	for (size_t i = 0; i < NCOUNTER_FIELDS; i++)
-		if (H5Tinsert(t, counter_fields[i].name, counter_fields[i].off, H5T_NATIVE_UINT64) < 0)
+	for (size_t i = 0; i < rpl_ncounters; i++)
+		if (in_mtype(file, i) &&
+		    H5Tinsert(t, rpl_counters[i].name, rpl_counters[i].off, H5T_NATIVE_UINT64) < 0)
 			goto out_close;
 	if (H5Tinsert(t, "wall_seconds", offsetof(struct rpl_results, wall_seconds),
 		      H5T_NATIVE_DOUBLE) < 0)
@@ -180,13 +183,20 @@ out_close:
 
 static hid_t counters_ftype(void)
 {
-	size_t off = 0;
-	hid_t t = H5Tcreate(H5T_COMPOUND, NCOUNTER_FIELDS * 8 + 8);
+	size_t off = 0, n = 0;
+	hid_t t;
+	for (size_t i = 0; i < rpl_ncounters; i++)
+		n += (size_t)in_compound(i);
+	t = H5Tcreate(H5T_COMPOUND, n * 8 + 8);
 	if (t < 0)
 		return -1;
-	for (size_t i = 0; i < NCOUNTER_FIELDS; i++, off += 8)
-		if (H5Tinsert(t, counter_fields[i].name, off, H5T_STD_U64LE) < 0)
+	for (size_t i = 0; i < rpl_ncounters; i++) {
+		if (!in_compound(i))
+			continue;
+		if (H5Tinsert(t, rpl_counters[i].name, off, H5T_STD_U64LE) < 0)
 			goto out_close;
+		off += 8;
+	}
 	if (H5Tinsert(t, "wall_seconds", off, H5T_IEEE_F64LE) < 0)
 		goto out_close;
 	return t;
@@ -198,7 +208,7 @@ out_close:
 static int write_counters(hid_t g, const struct rpl_results *r)
 {
 	hsize_t dim = 1;
-	hid_t mt = counters_mtype(), ft = counters_ftype(), s = H5Screate_simple(1, &dim, NULL), d = -1;
+	hid_t mt = counters_mtype(-1), ft = counters_ftype(), s = H5Screate_simple(1, &dim, NULL), d = -1;
 	hid_t dcpl = an_h5_dcpl(1, &dim);
 	int rc = -1;
 	if (mt < 0 || ft < 0 || s < 0)
@@ -243,13 +253,11 @@ static int write_footprint(hid_t g, const struct rpl_results *r)
 	uint64_t fp[2 * FP_NCATS], *t;
 	int rc;
 
-	if (attr_i32(g, "nvms", r->nvms) < 0 || attr_u64(g, "diskcache_hits", r->diskcache_hits) < 0 ||
-	    attr_u64(g, "cow_mapped", r->cow_mapped) < 0 || attr_u64(g, "cow_faults", r->cow_faults) < 0 ||
-	    attr_u64(g, "cow_writes", r->cow_writes) < 0 ||
-	    attr_u64(g, "vnet_remapped", r->vnet_remapped) < 0 ||
-	    attr_u64(g, "vnet_copied", r->vnet_copied) < 0 ||
-	    attr_u64(g, "measured_from", r->measured_from) < 0)
+	if (attr_i32(g, "nvms", r->nvms) < 0)
 		return -1;
+	for (size_t i = 0; i < rpl_ncounters; i++)
+		if (!in_compound(i) && attr_u64(g, rpl_counters[i].name, rpl_counter_get(r, i)) < 0)
+			return -1;
 	scols[0] = "cycle";
 	for (int k = 0; k < FP_NCATS; k++) {
 		cols[k] = fp_cat_name(k);
@@ -849,7 +857,7 @@ static int read_counters(hid_t g, const char *path, const char *group, struct rp
 			 struct sim_err *err)
 {
 	struct rpl_results *tmp = NULL;
-	hid_t d, s = -1, mt = -1;
+	hid_t d, s = -1, mt = -1, ft = -1;
 	int rc = SIM_OK;
 	if (H5Lexists(g, "counters", H5P_DEFAULT) <= 0)
 		return sim_errf(err, SIM_ECORRUPT, "%s: run '%s' has no dataset 'counters'", path, group);
@@ -857,13 +865,15 @@ static int read_counters(hid_t g, const char *path, const char *group, struct rp
 	if (d < 0)
 		return sim_errf(err, SIM_ECORRUPT, "%s: run '%s': 'counters' is not a dataset", path, group);
 	s = H5Dget_space(d);
-	mt = counters_mtype();
+	ft = H5Dget_type(d);
+	mt = ft < 0 ? -1 : counters_mtype(ft);
 	if (s < 0 || mt < 0 || H5Sget_simple_extent_npoints(s) != 1) {
 		rc = sim_errf(err, SIM_ECORRUPT, "%s: run '%s': 'counters' should hold one record", path, group);
 		goto out;
 	}
-	/* Fields are matched by name: a missing one fails the read.  The read goes
-	 * to a scratch copy, as HDF5 may use the bytes between fields. */
+	/* Fields are matched by name; one the file lacks reads as 0.  The read
+	 * goes to a scratch copy, as HDF5 may use the bytes between fields (and
+	 * so those of the fields a file lacks). */
 	if (!(tmp = sim_calloc(1, sizeof *tmp))) {
 		rc = sim_errf(err, SIM_ENOMEM, "%s: out of memory", path);
 		goto out;
@@ -874,12 +884,14 @@ static int read_counters(hid_t g, const char *path, const char *group, struct rp
 			      "(see RESULTS.md)", path, group);
 		goto out;
 	}
-	for (size_t i = 0; i < NCOUNTER_FIELDS; i++)
-		memcpy((char *)r + counter_fields[i].off, (char *)tmp + counter_fields[i].off, sizeof(uint64_t));
+	for (size_t i = 0; i < rpl_ncounters; i++)
+		if (in_mtype(ft, i))
+			rpl_counter_set(r, i, rpl_counter_get(tmp, i));
 	r->wall_seconds = tmp->wall_seconds;
 out:
 	sim_free(tmp);
 	if (mt >= 0) H5Tclose(mt);
+	if (ft >= 0) H5Tclose(ft);
 	if (s >= 0) H5Sclose(s);
 	H5Dclose(d);
 	return rc;
@@ -895,14 +907,11 @@ static int read_footprint(hid_t g, const char *path, const char *group, struct r
 	int rc;
 	if (read_num_attr(g, "nvms", H5T_NATIVE_INT, &r->nvms) < 0)
 		r->nvms = 1;
-	/* absent from older files: zero */
-	read_num_attr(g, "diskcache_hits", H5T_NATIVE_UINT64, &r->diskcache_hits);
-	read_num_attr(g, "measured_from", H5T_NATIVE_UINT64, &r->measured_from);
-	read_num_attr(g, "cow_mapped", H5T_NATIVE_UINT64, &r->cow_mapped);
-	read_num_attr(g, "cow_faults", H5T_NATIVE_UINT64, &r->cow_faults);
-	read_num_attr(g, "cow_writes", H5T_NATIVE_UINT64, &r->cow_writes);
-	read_num_attr(g, "vnet_remapped", H5T_NATIVE_UINT64, &r->vnet_remapped);
-	read_num_attr(g, "vnet_copied", H5T_NATIVE_UINT64, &r->vnet_copied);
+	/* counters kept as attributes: absent from older files, zero */
+	for (size_t i = 0; i < rpl_ncounters; i++)
+		if (!in_compound(i))
+			read_num_attr(g, rpl_counters[i].name, H5T_NATIVE_UINT64,
+				      (char *)r + rpl_counters[i].off);
 	if (H5Lexists(g, "footprint", H5P_DEFAULT) <= 0)
 		return SIM_OK;
 	if ((rc = read_table(g, path, group, "footprint", 2, FP_NCATS, &t, &rows, err)) != SIM_OK)
@@ -950,7 +959,7 @@ static int read_run(hid_t g, const char *path, const char *group, struct rpl_res
 	}
 	if (!mode || rpl_mode_parse(mode, &r->mode) != SIM_OK) {
 		rc = sim_errf(err, SIM_ECORRUPT, "%s: run '%s': attribute 'mode' missing or not "
-			      "native, disco or uma", path, group);
+			      "native, disco, uma or plain", path, group);
 		sim_free(mode);
 		return rc;
 	}

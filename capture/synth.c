@@ -369,7 +369,7 @@ static const struct param_def defs[] = {
 	{ "capture.workload", PARAM_STR, "synthetic", 0, 0, NULL, "", "the workload a trace was captured from" },
 	{ "capture.guest", PARAM_CHOICE, "synthetic", 0, 0, "synthetic,irix", "",
 	  "the guest model that runs the workload (a workload file sets it)" },
-	{ "capture.mode", PARAM_CHOICE, "native", 0, 0, "native,disco,uma", "",
+	{ "capture.mode", PARAM_CHOICE, "native", 0, 0, "native,disco,uma,plain", "",
 	  "the mode a capture runs in; a replay without --mode uses its trace's" },
 	{ "capture.hal", PARAM_CHOICE, "plain", 0, 0, "plain,disco", "",
 	  "the guest's HAL: unmodified, or Disco-aware (monitor calls, paper 4.3.3)" },

@@ -11,7 +11,7 @@
 #include "cli/cli.h"
 
 static const char usage[] =
-	"usage: disco capture WORKLOAD -o TRACE [--cpus N] [--mem SIZE] [--mode native|disco|uma]\n"
+	"usage: disco capture WORKLOAD -o TRACE [--cpus N] [--mem SIZE] [--mode native|disco|uma|plain]\n"
 	"                     [--os irix53|irix62] [--hal plain|disco] [--scale F] [--seed S] [--set name=value ...]\n"
 	"                     [--config FILE] [--format table|csv|json] [--results FILE.h5] [--quiet]\n"
 	"\n"

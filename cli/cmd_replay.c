@@ -10,7 +10,7 @@
 #include "traces/trace.h"
 
 static const char usage[] =
-	"usage: disco replay TRACE [--mode native|disco|uma] [--policy kind=name ...]\n"
+	"usage: disco replay TRACE [--mode native|disco|uma|plain] [--policy kind=name ...]\n"
 	"                    [--set name=value ...] [--config FILE] [--format table|csv|json]\n"
 	"                    [-o RESULTS.h5] [--quiet]\n"
 	"\n"
@@ -19,13 +19,13 @@ static const char usage[] =
 	"(uma, the lower bound of Figure 9).  The trace's own configuration applies\n"
 	"first, then --config, --set and --policy in the order given.\n"
 	"\n"
-	"  --mode M             native, disco or uma (default: the mode it was captured in)\n"
+	"  --mode M             native, disco, uma or plain (default: the mode it was captured in)\n"
 	"  --policy kind=name   placement=first-touch|round-robin|consecutive|node0,\n"
 	"                       sched=pinned|round-robin, l2tlb=off|set-assoc,\n"
 	"                       migration=none|migrate-only|replicate-only|verghese|oracle\n"
 	"                       (oracle reads the whole trace ahead: two passes)\n"
 	"  --set name=value     any parameter (disco params lists them)\n"
-	"  --config FILE        a config file or preset (flash8, flash16, origin200)\n"
+	"  --config FILE        a config file or preset (flash8, flash16, origin200, plain)\n"
 	"  --format F           summary on stdout: table (default), csv or json\n"
 	"  -o FILE              also write the results as HDF5 (analysis/RESULTS.md)\n"
 	"  --quiet              no summary on stdout\n";
@@ -81,7 +81,7 @@ int cmd_replay(int argc, char **argv)
 		case 'h': fputs(usage, stdout); return 0;
 		case 'm':
 			if (rpl_mode_parse(optarg, &mode))
-				return cli_usage_error("replay", "--mode: '%s' is not native, disco or uma", optarg);
+				return cli_usage_error("replay", "--mode: '%s' is not native, disco, uma or plain", optarg);
 			break;
 		case CLI_OPT_SET: case CLI_OPT_CONFIG: case CLI_OPT_POLICY:
 			if (cli_cfg_ops_add(&ops, o, optarg, "replay"))

@@ -28,7 +28,7 @@ int cli_trace_cfg(trc_reader *r, const char *path, const struct cli_cfg_ops *ops
 
 static const char usage[] =
 	"usage: disco sweep TRACE... --vary name=v1,v2,... [--vary name=lo:hi:step ...]\n"
-	"                   [--mode native|disco|uma] [--policy kind=name ...] [--set name=value ...]\n"
+	"                   [--mode native|disco|uma|plain] [--policy kind=name ...] [--set name=value ...]\n"
 	"                   [--config FILE] [--seeds N] [-j N] [--batch N] -o SWEEP.h5\n"
 	"       disco sweep TRACE... --vary ... --emit-jobs DIR      (write batch jobs, run nothing)\n"
 	"       disco sweep --merge DIR -o SWEEP.h5                  (gather the jobs' files)\n"
@@ -457,7 +457,7 @@ int cmd_sweep(int argc, char **argv)
 			break;
 		case 'm':
 			if (rpl_mode_parse(optarg, &mode_opt))
-				return cli_usage_error("sweep", "--mode: '%s' is not native, disco or uma", optarg);
+				return cli_usage_error("sweep", "--mode: '%s' is not native, disco, uma or plain", optarg);
 			mode_arg = optarg;
 			break;
 		case CLI_OPT_SET: case CLI_OPT_CONFIG: case CLI_OPT_POLICY:

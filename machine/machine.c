@@ -525,6 +525,7 @@ static uint32_t to_home(machine *m, int ci, uint64_t line, int store, uint64_t n
 		struct cpu *oc = &m->cpu[o];
 		int64_t s = cache_find(&oc->l2, line);
 		oc->l2.state[s] = L2_S;
+		oc->st.l2_writebacks++;
 		set_l1_writable(m, oc, line, 0);
 		set_owner(m, line, -1);
 	}
@@ -575,6 +576,7 @@ static __attribute__((noinline)) uint32_t l1_miss(machine *m, int ci, uint64_t p
 	int store = kind == MACH_STORE;
 	uint32_t stall;
 
+	c->st.l2_refs[kind]++;
 	if (s >= 0) {
 		cache_touch(&c->l2, s);
 		if (!store || c->l2.state[s] == L2_M) {
@@ -586,6 +588,8 @@ static __attribute__((noinline)) uint32_t l1_miss(machine *m, int ci, uint64_t p
 			return m->mc.l2_hit_cycles;
 		}
 		/* upgrade S -> M */
+		c->st.l2_kind_misses[MACH_STORE]++;
+		c->st.l2_upgrades++;
 		stall = to_home(m, ci, line, 1, now, where);
 		c->l2.state[s] = L2_M;
 		set_l1_writable(m, c, line, 1);
@@ -596,9 +600,12 @@ static __attribute__((noinline)) uint32_t l1_miss(machine *m, int ci, uint64_t p
 		return stall;
 	}
 	/* L2 miss: make room, then fetch */
+	c->st.l2_kind_misses[kind]++;
 	s = cache_victim(&c->l2, line);
-	if (c->l2.tag[s] != CACHE_NONE)
+	if (c->l2.tag[s] != CACHE_NONE) {
+		c->st.l2_writebacks += c->l2.state[s] == L2_M;
 		drop_l2(m, ci, s, c->l2.tag[s]);
+	}
 	stall = to_home(m, ci, line, store, now, where);
 	cache_install(&c->l2, s, line, store ? L2_M : L2_S);
 	fill_l1(c, pa, kind, store);
@@ -640,6 +647,7 @@ uint32_t machine_ref(machine *m, int cpu, uint64_t pa, int kind, uint64_t now, u
 			}
 			return l1_miss(m, cpu, pa, kind, s, now, where);   /* upgrade */
 		}
+		c->st.l1d_store_misses++;
 	}
 	c->st.l1d_misses++;
 	return l1_miss(m, cpu, pa, kind, -1, now, where);
@@ -672,8 +680,42 @@ void machine_page_counters_clear(machine *m, uint64_t mpn)
 void machine_page_flush(machine *m, uint64_t mpn)
 {
 	uint64_t first = mpn << m->lg_lines_per_page;
-	for (uint64_t k = 0; k < ((uint64_t)1 << m->lg_lines_per_page); k++)
+	for (uint64_t k = 0; k < ((uint64_t)1 << m->lg_lines_per_page); k++) {
+		int o = owner_of(m, first + k);
+		if (o >= 0)
+			m->cpu[o].st.l2_writebacks++;
 		invalidate_others(m, first + k, -1);
+	}
+}
+
+void machine_stats_reset(machine *m)
+{
+	for (int c = 0; c < m->ncpus; c++)
+		memset(&m->cpu[c].st, 0, sizeof m->cpu[c].st);
+}
+
+void machine_cache_stats(const machine *m, int cpu, struct machine_level_stats out[MACH_NLEVELS])
+{
+	const struct machine_cpu_stats *st = &m->cpu[cpu].st;
+	struct machine_level_stats *i = &out[MACH_LEVEL_L1I], *d = &out[MACH_LEVEL_L1D];
+	struct machine_level_stats *l2 = &out[MACH_LEVEL_L2];
+
+	memset(out, 0, MACH_NLEVELS * sizeof *out);
+	i->access[MACH_IFETCH] = st->refs_ifetch;
+	i->miss[MACH_IFETCH] = st->l1i_misses;
+	i->bytes_from_mem = st->l1i_misses * m->mc.l1i.line;
+	d->access[MACH_LOAD] = st->refs_load;
+	d->access[MACH_STORE] = st->refs_store;
+	d->miss[MACH_LOAD] = st->l1d_misses - st->l1d_store_misses;
+	d->miss[MACH_STORE] = st->l1d_store_misses;
+	d->bytes_from_mem = st->l1d_misses * m->mc.l1d.line;
+	for (int k = 0; k < 3; k++) {
+		l2->access[k] = st->l2_refs[k];
+		l2->miss[k] = st->l2_kind_misses[k];
+	}
+	l2->writebacks = st->l2_writebacks;
+	l2->bytes_from_mem = (st->l2_misses - st->l2_upgrades) * m->mc.l2.line;
+	l2->bytes_to_mem = st->l2_writebacks * m->mc.l2.line;
 }
 
 uint64_t machine_disk_request(machine *m, int disk, uint64_t sector, uint64_t nbytes, uint64_t now)

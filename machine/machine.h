@@ -120,6 +120,13 @@ uint64_t machine_disk_request(machine *m, int disk, uint64_t sector, uint64_t nb
 struct machine_cpu_stats {
 	uint64_t refs_ifetch, refs_load, refs_store;
 	uint64_t l1i_misses, l1d_misses, l2_misses;
+	uint64_t l1d_store_misses;      /* of l1d_misses, stores */
+	uint64_t l2_refs[3];            /* by kind (MACH_*): requests from the L1s, i.e. L1 misses
+					 * and stores to an L1 D line held but not writable */
+	uint64_t l2_kind_misses[3];     /* of those, by kind: L2 misses and upgrades (sum l2_misses) */
+	uint64_t l2_upgrades;           /* of l2_misses: upgrades (no data fetched) */
+	uint64_t l2_writebacks;         /* modified L2 lines written back to memory: evicted,
+					 * flushed, or downgraded by another CPU's load */
 	uint64_t misses_local, misses_remote, misses_comm;
 	uint64_t stall_l2_cycles;       /* L1 misses that hit in L2 */
 	uint64_t stall_local_cycles;    /* L2 misses to local memory, queueing included */
@@ -128,6 +135,30 @@ struct machine_cpu_stats {
 	uint64_t invalidations_sent;    /* copies invalidated in other caches by our writes */
 };
 const struct machine_cpu_stats *machine_cpu_stats(const machine *m, int cpu);
+/* Zero every CPU's statistics (the caches and directory keep their state). */
+void machine_stats_reset(machine *m);
+
+/* Per-level statistics of one cache in the form a trace-driven cache
+ * simulator gives them (machine_cache_stats, machine/plain.h).  Accesses and
+ * misses are by kind (MACH_IFETCH, MACH_LOAD, MACH_STORE); bytes from and to
+ * memory are what the cache moves from and to the level below it (for an L1,
+ * the L2).  An access is a reference to one block. */
+enum { MACH_LEVEL_L1I, MACH_LEVEL_L1D, MACH_LEVEL_L2, MACH_NLEVELS };
+struct machine_level_stats {
+	uint64_t access[3], miss[3];
+	uint64_t writebacks;            /* dirty blocks written to the level below */
+	uint64_t bytes_from_mem, bytes_to_mem;
+};
+
+/* CPU cpu's statistics of each level, derived from machine_cpu_stats:
+ *   L1 I: fetches = refs_ifetch (one per call, i.e. per line of a run), misses;
+ *   L1 D: reads, writes and their misses (an L1 miss: the line was not
+ *         there); write-backs 0, as the L1s hold no dirty data (NOTES);
+ *   L2: the L1s' requests and their misses (upgrades included, as in
+ *       l2_misses); bytes from memory: L2 misses that fetched the line
+ *       (upgrades fetch nothing), from memory or the owning cache.
+ * Bytes in from the level below are fills times the level's line. */
+void machine_cache_stats(const machine *m, int cpu, struct machine_level_stats out[MACH_NLEVELS]);
 
 /* Verify the invariants of machine.c's design notes (inclusion, directory
  * against cache contents, L1 writability); SIM_OK or SIM_EINTERNAL with the

@@ -63,6 +63,7 @@
 #include "base/idtab.h"
 #include "base/mem.h"
 #include "machine/machine.h"
+#include "machine/plain.h"
 #include "monitor/vmm.h"
 #include "policies/policy.h"
 #include "replay/engine_int.h"
@@ -267,18 +268,26 @@ static inline int translate(struct eng *e, struct vcpu *v, uint64_t va, unsigned
 
 /* ---- records ---- */
 
-static int do_insn(struct eng *e, struct vcpu *v, const struct trc_rec *r)
+static int insn_run_ok(struct eng *e, struct vcpu *v, uint64_t left)
 {
-	uint64_t pc = r->addr, left = r->id;
-	int cat = guest_cat(v, r->flags);
-	uint32_t line = e->line_i;
-
 	if (left == 0)
 		return fail_rec(e, v, SIM_EINVAL, "instruction run of length 0");
 	if (left > e->max_insn_run)
 		return fail_rec(e, v, SIM_EINVAL, "instruction run of %" PRIu64 " instructions, more than "
 				"replay.max_insn_run (%" PRIu64 "): raise it if the trace is right",
 				left, e->max_insn_run);
+	return SIM_OK;
+}
+
+static int do_insn(struct eng *e, struct vcpu *v, const struct trc_rec *r)
+{
+	uint64_t pc = r->addr, left = r->id;
+	int cat = guest_cat(v, r->flags);
+	uint32_t line = e->line_i;
+	int bad = insn_run_ok(e, v, left);
+
+	if (bad)
+		return bad;
 	e->res->instructions += left;
 	e->res->cpu[v->m.cpu].instructions += left;
 	while (left > 0) {
@@ -341,6 +350,104 @@ static int do_mem(struct eng *e, struct vcpu *v, const struct trc_rec *r)
 	return SIM_OK;
 }
 
+/* ---- the plain mode (machine/plain.h) ---- */
+
+/* The guest physical address of va for v, from the guest's page table
+ * itself: the plain mode's ideal TLB (no refills, no page-table loads).
+ * v->xl[x] remembers the last page until a PTE record changes the table. */
+static inline int plain_translate(struct eng *e, struct vcpu *v, uint64_t va, unsigned flags,
+				  int x, uint64_t *gpa)
+{
+	struct xlate *t = &v->xl[x];
+	uint64_t vpn = va >> e->pshift;
+	long i;
+
+	if (flags & TRC_F_KSEG0) {
+		*gpa = va & KSEG0_MASK;
+		return SIM_OK;
+	}
+	if (!(t->valid && t->vpn == vpn && t->asid == v->m.asid && t->epoch == e->pte_gen)) {
+		i = gpt_find(&e->gpt, v->m.asid, vpn);
+		if (i < 0)
+			return fail_rec(e, v, SIM_EINVAL,
+					"reference to virtual page 0x%" PRIx64 " of ASID %u, which has no "
+					"page-table entry (no pte.set before it)", vpn, v->m.asid);
+		t->valid = 1;
+		t->vpn = vpn;
+		t->asid = v->m.asid;
+		t->epoch = e->pte_gen;
+		t->gppn = e->gpt.val[i] & GPT_GPPN_MASK;
+	}
+	*gpa = t->gppn << e->pshift | (va & e->pmask);
+	return SIM_OK;
+}
+
+/* One reference to the plain caches, its stall charged: l2.hit_ns for each
+ * block the L2 served, latency.local_ns for each memory served. */
+static inline void plain_access(struct eng *e, struct vcpu *v, uint64_t gpa, uint32_t size,
+				int kind, int cat)
+{
+	uint32_t l2 = 0, mem = 0;
+	plain_ref(e->plain, v->m.cpu, gpa, size, kind, &l2, &mem);
+	if (l2)
+		vcpu_stall(&v->m, cat, ACCT_SPLIT_KERNEL, l2 * e->mc.l2_hit_cycles, MACH_L2);
+	for (; mem; mem--)
+		vcpu_stall(&v->m, cat, ACCT_SPLIT_KERNEL, e->mc.local_cycles, MACH_LOCAL);
+}
+
+/* An instruction run: one 4-byte fetch per instruction.  A reference is
+ * taken to lie in the page of its first byte.  A fetch within the L1 I
+ * block of the one before it hits that block and changes nothing: it is
+ * only counted (plain_repeat). */
+static int plain_insn(struct eng *e, struct vcpu *v, const struct trc_rec *r)
+{
+	uint64_t pc = r->addr, left = r->id, n = left, gpa = 0, last = UINT64_MAX, repeats = 0;
+	uint64_t lmask = ~((uint64_t)e->line_i - 1);
+	int cat = guest_cat(v, r->flags), rc = insn_run_ok(e, v, left);
+
+	if (rc)
+		return rc;
+	e->res->instructions += left;
+	e->res->cpu[v->m.cpu].instructions += left;
+	for (; left > 0; left--, pc += 4) {
+		uint64_t a = e->plain_din ? pc & ~3ull : pc;
+		if ((a & lmask) == last && ((a + 3) & lmask) == last) {
+			repeats++;
+			continue;
+		}
+		if ((rc = plain_translate(e, v, a, r->flags, 0, &gpa)))
+			return rc;
+		plain_access(e, v, gpa, 4, MACH_IFETCH, cat);
+		last = (a & lmask) == ((a + 3) & lmask) ? a & lmask : UINT64_MAX;
+	}
+	plain_repeat(e->plain, v->m.cpu, MACH_IFETCH, repeats);
+	vcpu_spend(&v->m, cat, ACCT_SPLIT_KERNEL, n);
+	return SIM_OK;
+}
+
+static int plain_mem(struct eng *e, struct vcpu *v, const struct trc_rec *r)
+{
+	int store = r->type == TRC_STORE, rc;
+	uint64_t a = r->addr, gpa = 0;
+	uint32_t size = r->aux ? r->aux : 1;
+
+	if (e->plain_din) {
+		a &= ~3ull;
+		size = 4;
+	}
+	if ((rc = plain_translate(e, v, a, r->flags, 1, &gpa)))
+		return rc;
+	if (store) {
+		e->res->stores++;
+		e->res->cpu[v->m.cpu].stores++;
+	} else {
+		e->res->loads++;
+		e->res->cpu[v->m.cpu].loads++;
+	}
+	plain_access(e, v, gpa, size, store ? MACH_STORE : MACH_LOAD, guest_cat(v, r->flags));
+	return SIM_OK;
+}
+
 /* ASIDs are per VM: the engine tags a guest's ASID with its VM, so that the
  * guest page table, the TLBs and the L2TLBs tell VMs apart (the monitor
  * flushes a CPU's TLB when it changes vCPU, so no two VMs' entries meet in a
@@ -363,6 +470,7 @@ static int do_pte(struct eng *e, struct vcpu *v, const struct trc_rec *r)
 	if (rc)
 		return rc;
 	e->ops->pte_changed(e->vmm, asid, r->addr);
+	e->pte_gen++;
 	if (r->type == TRC_PTE_CLEAR) {
 		gpt_clear(&e->gpt, asid, r->addr);
 		return SIM_OK;
@@ -460,6 +568,7 @@ static void measure_start(struct eng *e, struct vcpu *v)
 		vcpu_spend(&v->m, ACCT_IDLE, ACCT_SPLIT_KERNEL, t - v->m.clock);
 	memset(r->cpu, 0, (size_t)r->ncpus * sizeof *r->cpu);
 	memset(r->service, 0, sizeof r->service);
+	machine_stats_reset(e->m);
 	r->instructions = r->loads = r->stores = 0;
 	r->tlb_misses = r->utlb_misses = 0;
 	r->lock_acquires = r->lock_contended = r->sem_waits_blocked = r->dma_requests = 0;
@@ -829,8 +938,10 @@ static int run_slice(struct eng *e, struct vcpu *v)
 				break;   /* blocked on r */
 		} else {
 			switch (r->type) {
-			case TRC_INSN: rc = do_insn(e, v, r); break;
-			case TRC_LOAD: case TRC_STORE: rc = do_mem(e, v, r); break;
+			case TRC_INSN: rc = e->plain ? plain_insn(e, v, r) : do_insn(e, v, r); break;
+			case TRC_LOAD: case TRC_STORE:
+				rc = e->plain ? plain_mem(e, v, r) : do_mem(e, v, r);
+				break;
 			case TRC_PTE_SET: case TRC_PTE_CLEAR: rc = do_pte(e, v, r); break;
 			case TRC_ASID: rc = vm_asid(e, v, r->id, &v->m.asid); break;
 			case TRC_SVC_BEGIN: case TRC_SVC_END: rc = do_svc(e, v, r); break;
@@ -932,6 +1043,41 @@ static void collect_counters(struct rpl_results *r, const struct vmm_counters *k
 	r->vnet_copied = k->vnet_copied;
 }
 
+_Static_assert(MACH_LEVEL_L1I == 0 && MACH_LEVEL_L2 == 2 && MACH_NLEVELS == 3 &&
+	       RPL_CI_l2_bytes_to_mem == RPL_CI_l1i_fetches + 3 * RPL_CACHE_PER_LEVEL - 1,
+	       "the cache counters follow machine_level_stats, level by level");
+
+/* The caches' statistics per level, summed over CPUs (replay/counters.h). */
+static void collect_caches(struct eng *e)
+{
+	struct rpl_results *r = e->res;
+	for (int c = 0; c < e->ncpus; c++) {
+		struct machine_level_stats ls[MACH_NLEVELS];
+		if (e->plain) {
+			plain_stats(e->plain, c, ls);
+		} else {
+			machine_cache_stats(e->m, c, ls);
+			/* Every instruction is a fetch.  do_insn presents the
+			 * instructions of a run that fall in one L1 I line as one
+			 * reference: the others hit that line, and LRU order is the
+			 * same as if each were presented. */
+			ls[MACH_LEVEL_L1I].access[MACH_IFETCH] = r->cpu[c].instructions;
+		}
+		for (int lv = 0; lv < MACH_NLEVELS; lv++) {
+			const struct machine_level_stats *l = &ls[lv];
+			const uint64_t v[RPL_CACHE_PER_LEVEL] = {
+				l->access[MACH_IFETCH], l->miss[MACH_IFETCH], l->access[MACH_LOAD],
+				l->miss[MACH_LOAD], l->access[MACH_STORE], l->miss[MACH_STORE],
+				l->writebacks, l->bytes_from_mem, l->bytes_to_mem,
+			};
+			for (size_t j = 0; j < RPL_CACHE_PER_LEVEL; j++) {
+				size_t i = RPL_CI_l1i_fetches + (size_t)lv * RPL_CACHE_PER_LEVEL + j;
+				rpl_counter_set(r, i, rpl_counter_get(r, i) + v[j]);
+			}
+		}
+	}
+}
+
 static void finish(struct eng *e)
 {
 	uint64_t end = 0;
@@ -959,6 +1105,9 @@ static void finish(struct eng *e)
 			e->res->cpu[c].cycles[ACCT_IDLE] += end - sum;
 	}
 	collect_counters(e->res, &e->vmm->cnt);
+	if (e->plain && e->plain_flush)
+		plain_flush(e->plain);
+	collect_caches(e);
 	vmm_footprint(e->vmm, &e->res->footprint);
 	e->res->cycles = end;
 	e->res->references = e->res->instructions + e->res->loads + e->res->stores;
@@ -983,6 +1132,7 @@ static void eng_free(struct eng *e)
 	sim_free(e->vm_pages);
 	sim_free(e->cpu_last_vcpu);
 	machine_free(e->m);
+	plain_free(e->plain);
 }
 
 /* The next comma-separated item of *s into buf (trimmed); 0 at the end. */
@@ -1103,6 +1253,13 @@ static int setup(struct eng *e, const cfg *c, struct sim_err *err)
 	e->quantum = (uint64_t)cfg_int(c, "replay.quantum");
 	e->max_insn_run = (uint64_t)cfg_int(c, "replay.max_insn_run");
 	e->after_boot = !strcmp(cfg_str(c, "replay.measure"), "after-boot");
+	if (e->mode == RPL_PLAIN) {
+		rc = plain_new(&e->plain, &e->mc, err);
+		if (rc)
+			return rc;
+		e->plain_din = (int)cfg_int(c, "plain.din");
+		e->plain_flush = (int)cfg_int(c, "plain.flush");
+	}
 	rc = vm_layout(e, c, err);
 	if (rc)
 		return rc;

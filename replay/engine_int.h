@@ -65,6 +65,10 @@ struct eng {
 	const struct rpl_source *src;
 	int mode;
 	machine *m;
+	struct plain *plain;         /* plain mode: the caches references go to, else NULL */
+	int plain_din;               /* plain.din */
+	int plain_flush;             /* plain.flush */
+	uint64_t pte_gen;            /* bumped by every PTE record: plain mode's translations */
 	struct machine_config mc;
 	struct vmm *vmm;             /* the machine under the OS: native or the monitor */
 	const struct vmm_ops *ops;   /* vmm->ops */

@@ -14,6 +14,7 @@
 #include "base/params.h"
 #include "monitor/acct.h"
 #include "monitor/footprint.h"
+#include "replay/counters.h"
 #include "traces/record.h"
 
 /* TRC_MARKER aux values with a meaning to the engine. */
@@ -23,8 +24,11 @@ enum {
 	RPL_MARK_PHASE = 2,      /* id = phase number; 1: the boot is over (replay.measure) */
 };
 
-/* Modes (section 3 of DESIGN). */
-enum rpl_mode { RPL_NATIVE, RPL_DISCO, RPL_UMA, RPL_NMODES };
+/* Modes (section 3 of DESIGN), and `plain`: only the caches, as a
+ * classic trace-driven cache simulator has them (machine/plain.h): guest
+ * physical addresses from the guest's page table (an ideal TLB: no refills,
+ * no page-table loads), no monitor, no coherence, no NUMA. */
+enum rpl_mode { RPL_NATIVE, RPL_DISCO, RPL_UMA, RPL_PLAIN, RPL_NMODES };
 const char *rpl_mode_name(int mode);
 int rpl_mode_parse(const char *s, int *mode);
 
@@ -36,33 +40,10 @@ struct rpl_results {
 	int ncpus;                  /* machine CPUs */
 	int nvcpus;                 /* trace streams */
 	double clock_mhz;
-	uint64_t cycles;            /* simulated length: the latest CPU clock at the end, less
-				       measured_from */
-	uint64_t measured_from;     /* the cycle the statistics start at: 0, or the boot's end
-				       (replay.measure) */
-	uint64_t instructions;
-	uint64_t loads, stores;
-	uint64_t references;        /* instruction fetches + loads + stores */
-	uint64_t records;
-	uint64_t tlb_misses;        /* hardware TLB refills (user and kernel) */
-	uint64_t utlb_misses;       /* of which: user TLB misses (the UTLB-MISS path) */
-	uint64_t ktlb_faults;       /* disco: kernel unmapped-segment TLB faults */
-	uint64_t l2tlb_hits, l2tlb_misses;
-	uint64_t priv_emulated;     /* disco: privileged instructions emulated */
-	uint64_t moncalls;
-	uint64_t lock_acquires, lock_contended, sem_waits_blocked, dma_requests;
-	uint64_t pages_touched;     /* guest physical pages given a machine page */
-	uint64_t pages_reclaimed;   /* disco: machine pages taken back on page-freed hints */
-	uint64_t hot_pages;         /* disco: hot-page notifications handled */
-	uint64_t hot_dropped;       /* disco: notifications lost to a full queue */
-	uint64_t migrations, replications, collapses;   /* pages */
-	uint64_t shootdowns;        /* inter-processor interrupts sent for TLB shootdowns */
-	uint64_t diskcache_hits;    /* disco: DMA reads served by the global disk cache */
-	uint64_t cow_mapped;        /* disco: cached blocks mapped read-only into a guest */
-	uint64_t cow_faults;        /* disco: copy-on-write faults (stores to shared pages) */
-	uint64_t cow_writes;        /* disco: writes to copy-on-write disks, kept per VM */
-	uint64_t vnet_remapped;     /* disco: pages the virtual network remapped */
-	uint64_t vnet_copied;       /* disco: bytes the virtual network copied */
+	/* the scalar counters, in the order of replay/counters.h */
+#define RPL_COUNTER_FIELD(name, unit, flags, help) uint64_t name;
+	RPL_COUNTERS(RPL_COUNTER_FIELD)
+#undef RPL_COUNTER_FIELD
 	struct acct_cpu *cpu; /* [ncpus] */
 	int nvms;                   /* virtual machines (vm.vcpus) */
 	struct vmm_footprint footprint;   /* V and M at the end (monitor/footprint.h) */

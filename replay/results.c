@@ -1,4 +1,5 @@
-/* Names, totals and the replay's parameter table. */
+/* Names, the counters table, totals and the replay's parameter table. */
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -6,7 +7,15 @@
 #include "replay/replay.h"
 #include "traces/trace.h"
 
-static const char *const mode_names[RPL_NMODES] = { "native", "disco", "uma" };
+const struct rpl_counter rpl_counters[] = {
+#define RPL_COUNTER_ROW(name, unit, flags, help) \
+	{ #name, offsetof(struct rpl_results, name), unit, flags, help },
+	RPL_COUNTERS(RPL_COUNTER_ROW)
+#undef RPL_COUNTER_ROW
+};
+const size_t rpl_ncounters = sizeof rpl_counters / sizeof rpl_counters[0];
+
+static const char *const mode_names[RPL_NMODES] = { "native", "disco", "uma", "plain" };
 
 const char *rpl_mode_name(int mode) { return mode >= 0 && mode < RPL_NMODES ? mode_names[mode] : "?"; }
 
@@ -117,6 +126,12 @@ static const struct param_def defs[] = {
 	{ "vm.mem.sizes", PARAM_STR, "", 0, 0, NULL, "list",
 	  "each VM's physical memory, comma-separated sizes (\"96M,32M\"); empty: vm.mem.size "
 	  "for every VM" },
+	{ "plain.din", PARAM_BOOL, "false", 0, 0, NULL, "",
+	  "plain mode: Dinero IV's din semantics: every reference (instruction fetches too) is 4 "
+	  "bytes at its address rounded down to a multiple of 4" },
+	{ "plain.flush", PARAM_BOOL, "false", 0, 0, NULL, "",
+	  "plain mode: at the end, write every dirty block back (L1 D to L2, then L2 to memory), "
+	  "counted as write-backs and as writes of the level below" },
 	{ "guest.pt_pool_pages", PARAM_INT, "64", 1, 1 << 24, NULL, "pages",
 	  "guest pages at the top of the VM's memory holding page tables (assumed)" },
 };

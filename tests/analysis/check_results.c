@@ -67,6 +67,9 @@ static void same_results(const struct rpl_results *a, const struct rpl_results *
 	ck_assert_uint_eq(a->pages_reclaimed, b->pages_reclaimed);
 	ck_assert_double_eq(a->wall_seconds, b->wall_seconds);
 	ck_assert_str_eq(a->warning, b->warning);
+	for (size_t i = 0; i < rpl_ncounters; i++)
+		ck_assert_msg(rpl_counter_get(a, i) == rpl_counter_get(b, i), "counter %s",
+			      rpl_counters[i].name);
 	for (int c = 0; c < a->ncpus; c++) {
 		const struct acct_cpu *p = &a->cpu[c], *q = &b->cpu[c];
 		for (int k = 0; k < ACCT_NCATS; k++) {
@@ -99,6 +102,9 @@ START_TEST(round_trip)
 
 	for (int v = 0; v < 3; v++) {
 		sample_results(&w, v);
+		for (size_t i = 0; i < rpl_ncounters; i++)
+			if (rpl_counters[i].flags & RPL_C_CACHE)
+				rpl_counter_set(&w, i, (uint64_t)v * 7919 + i);
 		ck_assert_int_eq(an_write_results(path, "run1", c, &w, "/x/y.dtr", &err), SIM_OK);
 		no_tmp_files(path);   /* renamed into place */
 		ck_assert_int_eq(an_read_results(path, NULL, &r, &config, &trace, &err), SIM_OK);
@@ -114,6 +120,58 @@ START_TEST(round_trip)
 		sample_free(&w);
 	}
 	cfg_free(c);
+}
+END_TEST
+
+/* A file written before a field of `counters` existed reads it as 0: here
+ * one without the cache fields, and one that lacks `cycles` too. */
+START_TEST(older_counters)
+{
+	struct rpl_results w, r;
+	struct sim_err err = { 0 };
+	const char *path = t_path("older.h5");
+	hsize_t dim = 1;
+
+	for (int drop_cycles = 0; drop_cycles < 2; drop_cycles++) {
+		hid_t fid, t, sp, d;
+		size_t n = 0;
+		sample_results(&w, 1);
+		for (size_t i = 0; i < rpl_ncounters; i++)
+			if (rpl_counters[i].flags & RPL_C_CACHE)
+				rpl_counter_set(&w, i, 1000 + i);
+		ck_assert_int_eq(an_write_results(path, "g", NULL, &w, NULL, &err), SIM_OK);
+		fid = H5Fopen(path, H5F_ACC_RDWR, H5P_DEFAULT);
+		ck_assert_int_ge(fid, 0);
+		ck_assert_int_ge(H5Ldelete(fid, "g/counters", H5P_DEFAULT), 0);
+		/* the compound as it was before the cache fields, over struct rpl_results */
+		t = H5Tcreate(H5T_COMPOUND, sizeof w);
+		for (size_t i = 0; i < rpl_ncounters; i++)
+			if (!rpl_counters[i].flags && (!drop_cycles || i != RPL_CI_cycles)) {
+				ck_assert_int_ge(H5Tinsert(t, rpl_counters[i].name, rpl_counters[i].off,
+							   H5T_NATIVE_UINT64), 0);
+				n++;
+			}
+		ck_assert_uint_eq(n, drop_cycles ? 24 : 25);
+		ck_assert_int_ge(H5Tinsert(t, "wall_seconds", offsetof(struct rpl_results, wall_seconds),
+					   H5T_NATIVE_DOUBLE), 0);
+		sp = H5Screate_simple(1, &dim, NULL);
+		d = H5Dcreate2(fid, "g/counters", t, sp, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+		ck_assert_int_ge(d, 0);
+		ck_assert_int_ge(H5Dwrite(d, t, H5S_ALL, H5S_ALL, H5P_DEFAULT, &w), 0);
+		H5Dclose(d);
+		H5Sclose(sp);
+		H5Tclose(t);
+		H5Fclose(fid);
+		ck_assert_int_eq(an_read_results(path, "g", &r, NULL, NULL, &err), SIM_OK);
+		ck_assert_uint_eq(r.cycles, drop_cycles ? 0 : w.cycles);
+		ck_assert_uint_eq(r.instructions, w.instructions);
+		ck_assert_uint_eq(r.shootdowns, w.shootdowns);
+		for (size_t i = 0; i < rpl_ncounters; i++)
+			if (rpl_counters[i].flags & RPL_C_CACHE)
+				ck_assert_uint_eq(rpl_counter_get(&r, i), 0);
+		an_results_free(&r);
+		sample_free(&w);
+	}
 }
 END_TEST
 
@@ -530,6 +588,7 @@ Suite *make_suite(void)
 	Suite *s = suite_create("results");
 	TCase *t = tcase_create("files");
 	tcase_add_test(t, round_trip);
+	tcase_add_test(t, older_counters);
 	tcase_add_test(t, no_cpus_no_config);
 	tcase_add_test(t, append_and_list);
 	tcase_add_test(t, abort_keeps_old_file);

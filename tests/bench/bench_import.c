@@ -1,8 +1,8 @@
 /*
  * Importers: import speed (input references per second, text parsing or
  * ChampSim decoding included) and the size of the trace written (bytes per
- * reference), then replay speed of the imported trace natively and under the
- * monitor.  Inputs: the synthetic program of synth.h written as lackey text,
+ * reference), then replay speed of the imported trace natively, under the
+ * monitor and through the caches alone (the plain mode).  Inputs: the synthetic program of synth.h written as lackey text,
  * din text and ChampSim records; and, when valgrind is installed, a real
  * program (gzip of 20 KB) recorded by lackey.  One core.  Printed, not
  * asserted.
@@ -167,6 +167,7 @@ static void bench(int fmt, const char *in, const char *label)
 	       (double)st.insns / (double)(st.runs ? st.runs : 1));
 	replay(out, RPL_NATIVE);
 	replay(out, RPL_DISCO);
+	replay(out, RPL_PLAIN);
 }
 
 int main(void)

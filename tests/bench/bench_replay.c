@@ -3,7 +3,7 @@
  * instruction runs, stack/heap/random/shared data references, system calls
  * and demand-zero faults) captured once to a trace, then replayed natively
  * and under the monitor with the full TLB + L1 + L2 + directory + counters
- * model.  One core.  Printed, not asserted.
+ * model, and through the caches alone (the plain mode).  One core.  Printed, not asserted.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -172,6 +172,7 @@ int main(int argc, char **argv)
 	rpl_results_free(&r);
 	replay(path, RPL_NATIVE, "native");
 	replay(path, RPL_DISCO, "disco");
+	replay(path, RPL_PLAIN, "plain");
 	sweep16(path);
 	/* page migration on and off, 4 vCPUs on 4 nodes, round-robin layout */
 	cfg_set(c, "capture.cpus", "4", NULL, &err);

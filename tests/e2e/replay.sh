@@ -45,7 +45,7 @@ has "$T/err" "oracle explains" 'read ahead'
 run "missing trace" 2 "$DISCO" replay "$T/nope.dtr"
 has "$T/err" "names the file" 'nope\.dtr'
 run "bad mode" 2 "$DISCO" replay "$T/s.dtr" --mode fast
-has "$T/err" "lists modes" 'native, disco or uma'
+has "$T/err" "lists modes" 'native, disco, uma or plain'
 run "bad policy kind" 2 "$DISCO" replay "$T/s.dtr" --policy colour=red
 has "$T/err" "lists kinds" 'placement, sched, l2tlb'
 run "bad policy name" 2 "$DISCO" replay "$T/s.dtr" --policy placement=random

@@ -227,8 +227,10 @@ static uint32_t ref_home(struct ref *r, int cpu, uint64_t L, int store, uint64_t
 			owner = o;
 	}
 	comm = owner >= 0;
-	if (comm && !store)
+	if (comm && !store) {
 		*rc_state(&r->l2[owner], L) = 1;
+		r->st[owner].l2_writebacks++;   /* the owner writes the line back */
+	}
 	if (store)
 		for (int o = 0; o < r->ncpus; o++)
 			if (o != cpu && rc_find(&r->l2[o], L) >= 0) {
@@ -280,7 +282,10 @@ static uint32_t ref_ref(struct ref *r, int cpu, uint64_t pa, int kind, uint64_t 
 			st->l1i_misses++;
 		else
 			st->l1d_misses++;
+		if (store)
+			st->l1d_store_misses++;
 	}
+	st->l2_refs[kind]++;
 	if (s2 && (!store || *s2 == 2)) {
 		rc_touch(l2, L);
 		ref_fill_l1(r, cpu, pa, kind);
@@ -288,7 +293,9 @@ static uint32_t ref_ref(struct ref *r, int cpu, uint64_t pa, int kind, uint64_t 
 		*where = MACH_L2;
 		return r->mc.l2_hit_cycles;
 	}
+	st->l2_kind_misses[kind]++;
 	if (s2) {   /* upgrade */
+		st->l2_upgrades++;
 		rc_touch(l2, L);
 		stall = ref_home(r, cpu, L, 1, now, where);
 		*rc_state(l2, L) = 2;
@@ -299,8 +306,11 @@ static uint32_t ref_ref(struct ref *r, int cpu, uint64_t pa, int kind, uint64_t 
 		return stall;
 	}
 	uint64_t v = rc_lru_if_full(l2, L);
-	if (v != UINT64_MAX)
+	if (v != UINT64_MAX) {
+		if (*rc_state(l2, v) == 2)
+			st->l2_writebacks++;
 		ref_evict(r, cpu, v);
+	}
 	stall = ref_home(r, cpu, L, store, now, where);
 	rc_insert(l2, L, store ? 2 : 1);
 	ref_fill_l1(r, cpu, pa, kind);
@@ -311,8 +321,12 @@ static void ref_flush(struct ref *r, uint64_t mpn)
 {
 	uint64_t n = (uint64_t)1 << (r->lg_page - r->lg_line);
 	for (uint64_t k = 0; k < n; k++)
-		for (int o = 0; o < r->ncpus; o++)
+		for (int o = 0; o < r->ncpus; o++) {
+			int *s = rc_state(&r->l2[o], mpn * n + k);
+			if (s && *s == 2)
+				r->st[o].l2_writebacks++;
 			ref_evict(r, o, mpn * n + k);
+		}
 }
 
 /* ---- helpers ---- */
@@ -489,6 +503,55 @@ START_TEST(config_errors)
 			      "%s: %s", cases[i][0], err.msg);
 		cfg_free(c);
 	}
+}
+END_TEST
+
+/* Per-level statistics of a short sequence, counted by hand: one CPU, L1 D
+ * 2 ways of 16-byte lines, L1 I of 32-byte lines, a direct-mapped L2 of 16
+ * 64-byte lines (pa 0 and pa 1024 share its set 0). */
+START_TEST(level_stats)
+{
+	struct machine_config mc = small_config(&smalls[1]);   /* 1 L2 way */
+	struct machine_level_stats ls[MACH_NLEVELS];
+	struct sim_err err = { 0 };
+	machine *m;
+	unsigned w;
+
+	mc.ncpus = 1;
+	mc.mem_size = 4 * 4096;
+	ck_assert_msg(machine_new(&m, &mc, &err) == SIM_OK, "%s", err.msg);
+	machine_ref(m, 0, 0, MACH_LOAD, 0, &w);      /* L1 D read miss, L2 read miss */
+	machine_ref(m, 0, 4, MACH_LOAD, 0, &w);      /* L1 hit */
+	machine_ref(m, 0, 0, MACH_STORE, 0, &w);     /* L1 holds it shared: an L2 write, an upgrade */
+	machine_ref(m, 0, 8, MACH_STORE, 0, &w);     /* L1 hit */
+	machine_ref(m, 0, 4096, MACH_IFETCH, 0, &w); /* L1 I miss, L2 fetch miss */
+	machine_ref(m, 0, 1024, MACH_LOAD, 0, &w);   /* L2 read miss evicting line 0, modified */
+	machine_cache_stats(m, 0, ls);
+	ck_assert_uint_eq(ls[MACH_LEVEL_L1I].access[MACH_IFETCH], 1);
+	ck_assert_uint_eq(ls[MACH_LEVEL_L1I].miss[MACH_IFETCH], 1);
+	ck_assert_uint_eq(ls[MACH_LEVEL_L1I].bytes_from_mem, 32);
+	ck_assert_uint_eq(ls[MACH_LEVEL_L1D].access[MACH_LOAD], 3);
+	ck_assert_uint_eq(ls[MACH_LEVEL_L1D].miss[MACH_LOAD], 2);
+	ck_assert_uint_eq(ls[MACH_LEVEL_L1D].access[MACH_STORE], 2);
+	ck_assert_uint_eq(ls[MACH_LEVEL_L1D].miss[MACH_STORE], 0);
+	ck_assert_uint_eq(ls[MACH_LEVEL_L1D].bytes_from_mem, 32);
+	ck_assert_uint_eq(ls[MACH_LEVEL_L1D].writebacks, 0);
+	ck_assert_uint_eq(ls[MACH_LEVEL_L2].access[MACH_IFETCH], 1);
+	ck_assert_uint_eq(ls[MACH_LEVEL_L2].access[MACH_LOAD], 2);
+	ck_assert_uint_eq(ls[MACH_LEVEL_L2].access[MACH_STORE], 1);
+	ck_assert_uint_eq(ls[MACH_LEVEL_L2].miss[MACH_IFETCH], 1);
+	ck_assert_uint_eq(ls[MACH_LEVEL_L2].miss[MACH_LOAD], 2);
+	ck_assert_uint_eq(ls[MACH_LEVEL_L2].miss[MACH_STORE], 1);
+	ck_assert_uint_eq(ls[MACH_LEVEL_L2].writebacks, 1);
+	ck_assert_uint_eq(ls[MACH_LEVEL_L2].bytes_from_mem, 3 * 64);   /* the upgrade fetches nothing */
+	ck_assert_uint_eq(ls[MACH_LEVEL_L2].bytes_to_mem, 64);
+	/* a flush writes back the modified line it finds */
+	machine_ref(m, 0, 2048, MACH_STORE, 0, &w);
+	machine_page_flush(m, 0);
+	machine_cache_stats(m, 0, ls);
+	ck_assert_uint_eq(ls[MACH_LEVEL_L2].writebacks, 2);
+	ck_assert_uint_eq(ls[MACH_LEVEL_L1D].miss[MACH_STORE], 1);
+	machine_free(m);
 }
 END_TEST
 
@@ -762,6 +825,7 @@ Suite *make_suite(void)
 	tcase_add_test(tc, config_defaults);
 	tcase_add_test(tc, config_errors);
 	tcase_add_test(tc, latencies);
+	tcase_add_test(tc, level_stats);
 	tcase_add_test(tc, occupancy_out_of_order);
 	tcase_add_test(tc, occupancy_in_order_is_fcfs);
 	tcase_add_test(tc, uma_never_slower);
