@@ -61,3 +61,26 @@ int cli_sweep_print_table(FILE *f, const char *path, int csv, struct sim_err *er
 /* Progress on stderr when it is a terminal (a replay/capture callback). */
 void cli_progress(void *ctx, uint64_t records, uint64_t cycles);
 void cli_progress_done(void);
+
+/* The runs of several results files, for results and plot: every run of
+ * every file in order (path, name, and "FILE:NAME" with the file's base
+ * name), and a selection of them (indices into run, at first all). */
+struct cli_run {
+	const char *path;
+	char *name;
+	char *qualified;
+};
+struct cli_runs {
+	struct cli_run *run;
+	size_t n;
+	size_t *sel;
+	size_t nsel;
+};
+int cli_runs_collect(struct cli_runs *rs, char *const *paths, int npaths, struct sim_err *err);
+/* The index of the run a user names: NAME (in whichever file has it; an
+ * error if several do) or FILE:NAME; -1 with err naming what there is. */
+long cli_runs_find(const struct cli_runs *rs, const char *token, struct sim_err *err);
+/* The name to show for run k of the selection: its name, or FILE:NAME when
+ * another selected run has the same name. */
+const char *cli_runs_label(const struct cli_runs *rs, size_t k);
+void cli_runs_free(struct cli_runs *rs);

@@ -5,6 +5,7 @@
 
 #include "analysis/report.h"
 #include "analysis/results.h"
+#include "base/outfile.h"
 #include "cli/cli.h"
 #include "replay/replay.h"
 #include "traces/trace.h"
@@ -12,7 +13,7 @@
 static const char usage[] =
 	"usage: disco replay TRACE [--mode native|disco|uma] [--policy kind=name ...]\n"
 	"                    [--set name=value ...] [--config FILE] [--format table|csv|json]\n"
-	"                    [-o RESULTS.h5] [--quiet]\n"
+	"                    [-o RESULTS.h5 [--name NAME]] [--quiet]\n"
 	"\n"
 	"Replay a trace on the machine model: natively (the guest on bare hardware),\n"
 	"under the monitor (disco), or natively with every miss at local latency\n"
@@ -27,7 +28,13 @@ static const char usage[] =
 	"  --set name=value     any parameter (disco params lists them)\n"
 	"  --config FILE        a config file or preset (flash8, flash16, origin200)\n"
 	"  --format F           summary on stdout: table (default), csv or json\n"
-	"  -o FILE              also write the results as HDF5 (analysis/RESULTS.md)\n"
+	"  -o FILE              also write the results as HDF5 (analysis/RESULTS.md):\n"
+	"                       the run is added to FILE (created if absent) beside\n"
+	"                       the runs already there; a run of the same name is\n"
+	"                       replaced (a note says so)\n"
+	"  --name NAME          the run's name in FILE (default: the mode), so that\n"
+	"                       runs replayed apart can be compared: replay natively\n"
+	"                       and under the monitor into one file, then plot both\n"
 	"  --quiet              no summary on stdout\n";
 
 /* The configuration a trace replays under: defaults, the trace's header,
@@ -52,6 +59,33 @@ int cli_trace_cfg(trc_reader *r, const char *path, const struct cli_cfg_ops *ops
 	return SIM_OK;
 }
 
+/* Add run `name` to the results file out, replacing one of that name. */
+static int add_run(const char *out, const char *name, const cfg *c, const struct rpl_results *res,
+		   const char *trace, struct sim_err *err)
+{
+	an_file *f;
+	int replaced = 0, rc = an_open(&f, out, AN_APPEND, err);
+	if (rc != SIM_OK)
+		return rc;
+	if (an_has_run(f, name)) {
+		if ((rc = an_remove_run(f, name, err)) != SIM_OK) {
+			an_abort(f);
+			return rc;
+		}
+		replaced = 1;
+	}
+	if ((rc = an_add_run(f, name, c, res, trace, err)) != SIM_OK) {
+		an_abort(f);
+		return rc;
+	}
+	if ((rc = an_close(f, err)) != SIM_OK)
+		return rc;
+	if (replaced)
+		fprintf(stderr, "disco replay: note: replaced the run '%s' of %s (another name: --name)\n",
+			name, out);
+	return SIM_OK;
+}
+
 int cmd_replay(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -63,13 +97,15 @@ int cmd_replay(int argc, char **argv)
 		{ "format", required_argument, 0, 'f' },
 		{ "output", required_argument, 0, 'o' },
 		{ "quiet", no_argument, 0, 'q' },
+		{ "name", required_argument, 0, 'n' },
 		{ 0, 0, 0, 0 },
 	};
 	struct cli_cfg_ops ops = { 0 };
 	struct sim_err err = { 0 };
 	struct rpl_results res = { 0 };
 	struct rpl_source src = { 0 };
-	const char *out = NULL, *path;
+	const char *out = NULL, *path, *name = NULL;
+	struct sim_lock *lock = NULL;
 	int mode = -1, format = AN_FMT_TABLE, quiet = 0, o, rc;
 	trc_reader *r = NULL;
 	struct rpl_profile *prof = NULL;
@@ -93,13 +129,20 @@ int cmd_replay(int argc, char **argv)
 			break;
 		case 'o': out = optarg; break;
 		case 'q': quiet = 1; break;
+		case 'n': name = optarg; break;
 		default: return cli_usage_error("replay", "bad option");
 		}
 	}
 	if (optind + 1 != argc)
 		return cli_usage_error("replay", optind < argc ? "one trace, please" : "which trace?");
 	path = argv[optind];
+	if (name && !out)
+		return cli_usage_error("replay", "--name names the run in the results file: give -o FILE");
 	if (out && cli_check_output(out, path, &err) != SIM_OK)
+		return cli_fail("replay", &err);
+	/* the results file is ours until the run is in it: a sweep or another
+	 * replay adding to it stops here, before any work */
+	if (out && sim_lock_take(out, &lock, &err) != SIM_OK)
 		return cli_fail("replay", &err);
 	if ((rc = trc_reader_open(&r, path, &err)) != SIM_OK)
 		return cli_fail("replay", &err);
@@ -141,7 +184,7 @@ int cmd_replay(int argc, char **argv)
 			cfg_str(c, "import.format"));
 	if (!quiet)
 		an_print_results(stdout, &res, format);
-	if (out && (rc = an_write_results(out, rpl_mode_name(mode), c, &res, path, &err)) != SIM_OK) {
+	if (out && (rc = add_run(out, name ? name : rpl_mode_name(mode), c, &res, path, &err)) != SIM_OK) {
 		rpl_results_free(&res);
 		goto fail;
 	}
@@ -149,10 +192,12 @@ int cmd_replay(int argc, char **argv)
 	rpl_profile_free(prof);
 	cfg_free(c);
 	trc_reader_close(r);
+	sim_lock_release(lock);
 	return 0;
 fail:
 	rpl_profile_free(prof);
 	cfg_free(c);
 	trc_reader_close(r);
+	sim_lock_release(lock);
 	return cli_fail("replay", &err);
 }
