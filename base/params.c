@@ -34,6 +34,7 @@ struct value {
 	int64_t i;
 	double r;
 	int is_default;
+	int is_set;             /* given by cfg_set (a file, a header, --set), not only the default */
 };
 
 struct cfg {
@@ -311,6 +312,7 @@ int cfg_new(cfg **out, const struct param_table *const *tables, struct sim_err *
 			return SIM_EINTERNAL;
 		}
 		c->vals[i].is_default = 1;
+		c->vals[i].is_set = 0;
 	}
 	*out = c;
 	return SIM_OK;
@@ -428,6 +430,7 @@ int cfg_set(cfg *c, const char *name, const char *value, const char *origin, str
 		v.is_default = parse_value(c->defs[i], c->defs[i]->dflt, &dv, NULL) == SIM_OK &&
 			       strcmp(dv.text, v.text) == 0;
 	}
+	v.is_set = 1;
 	c->vals[i] = v;
 	return SIM_OK;
 }
@@ -618,6 +621,12 @@ size_t cfg_count(const cfg *c) { return c->n; }
 const struct param_def *cfg_def(const cfg *c, size_t i) { return c->defs[i]; }
 const char *cfg_value(const cfg *c, size_t i) { return c->vals[i].text; }
 int cfg_is_default(const cfg *c, size_t i) { return c->vals[i].is_default; }
+
+int cfg_is_set(const cfg *c, const char *name)
+{
+	long i = cfg_find(c, name);
+	return i >= 0 && c->vals[i].is_set;
+}
 
 char *cfg_dump(const cfg *c, int all)
 {

@@ -73,6 +73,10 @@ const struct param_def *cfg_def(const cfg *c, size_t i);
 const char *cfg_value(const cfg *c, size_t i);
 int cfg_is_default(const cfg *c, size_t i);
 long cfg_find(const cfg *c, const char *name);   /* index, or -1 */
+/* 1 if name was assigned (cfg_set, a config file, a trace's header), even to
+ * its default value; 0 if it holds the default it was created with.  For
+ * defaults that follow another value unless the user gives one. */
+int cfg_is_set(const cfg *c, const char *name);
 
 /* "key = value\n" lines for every parameter (all != 0) or the changed ones;
  * malloc'd, NUL-terminated; NULL on out of memory. */

@@ -35,6 +35,13 @@ const struct cap_guest_ops *cap_guest_of(const cfg *c)
 	return cap_find_guest(cfg_str(c, "capture.guest"));
 }
 
+int cap_cfg_follow(cfg *c, struct sim_err *err)
+{
+	if (cfg_is_set(c, "machine.cpus"))
+		return SIM_OK;
+	return cfg_set(c, "machine.cpus", cfg_str(c, "capture.cpus"), "capture.cpus", err);
+}
+
 int cap_load_workload(cfg *c, const char *name, struct sim_err *err)
 {
 	char path[4096];

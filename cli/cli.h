@@ -41,14 +41,28 @@ int cli_check_output(const char *out, const char *in, struct sim_err *err);
 /* A configuration with every parameter at its default. */
 int cli_new_cfg(cfg **out, struct sim_err *err);
 
+/* Which lines of a trace header's configuration text to show a person:
+ * those whose value differs from the default (and unknown names, and
+ * machine.cpus, whose absence means one CPU per stream).  ctx is a struct
+ * cli_config_filter from cli_config_filter_new (NULL if out of memory:
+ * then every line is shown). */
+struct cli_config_filter;
+struct cli_config_filter *cli_config_filter_new(void);
+int cli_config_shown(void *ctx, const char *line, size_t len);
+void cli_config_filter_free(struct cli_config_filter *f);
+
 #endif
 
 /* Options that change a configuration, kept in command-line order and
  * applied after the defaults and a trace's own configuration:
  * --set name=value, --config FILE, --policy kind=name. */
+struct cli_cfg_op {
+	int opt;
+	const char *arg;
+};
 struct cli_cfg_ops {
 	int n;
-	struct { int opt; const char *arg; } op[256];
+	struct cli_cfg_op op[256];
 };
 enum { CLI_OPT_SET = 1000, CLI_OPT_CONFIG, CLI_OPT_POLICY };
 int cli_cfg_ops_add(struct cli_cfg_ops *ops, int opt, const char *arg, const char *cmd);

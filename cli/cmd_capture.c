@@ -154,6 +154,8 @@ int cmd_capture(int argc, char **argv)
 		goto out_sets;
 	}
 	rc = cli_cfg_ops_apply(&ops, c, &err);
+	if (rc == SIM_OK)
+		rc = cap_cfg_follow(c, &err);
 	g = cap_guest_of(c);
 	if (rc == SIM_OK)
 		rc = cap_run(c, g, out, &res, cli_progress, "capture", &err);

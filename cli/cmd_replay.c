@@ -37,6 +37,33 @@ static const char usage[] =
 	"                       and under the monitor into one file, then plot both\n"
 	"  --quiet              no summary on stdout\n";
 
+/* What a trace says of itself cannot be changed at replay: how it was
+ * captured (capture.*: the mode it replays in by default, the workload and
+ * guest stored with the results) and its page size.  SIM_EINVAL naming the
+ * option that tried: a config file with every parameter in it would
+ * otherwise turn a disco trace's replay native, or fail later with a
+ * page-table error. */
+static int trace_facts_kept(const cfg *before, const cfg *c, const char *path,
+			    const struct cli_cfg_op *op, struct sim_err *err)
+{
+	const char *how = op->opt == CLI_OPT_CONFIG ? "--config" : op->opt == CLI_OPT_SET ? "--set" : "--policy";
+	long ps = cfg_find(c, "machine.page_size");
+	if (strcmp(cfg_value(before, (size_t)ps), cfg_value(c, (size_t)ps)) != 0)   /* the first to name */
+		return sim_errf(err, SIM_EINVAL, "%s %s: sets machine.page_size = %s, but %s has "
+				"%s-byte pages (the page size is the trace's own)", how, op->arg,
+				cfg_value(c, (size_t)ps), path, cfg_value(before, (size_t)ps));
+	for (size_t i = 0; i < cfg_count(c); i++) {
+		const char *name = cfg_def(c, i)->name;
+		if (strncmp(name, "capture.", 8) != 0 || strcmp(cfg_value(before, i), cfg_value(c, i)) == 0)
+			continue;
+		return sim_errf(err, SIM_EINVAL, "%s %s: sets %s = %s, but %s was captured with %s: "
+				"capture.* settings describe the trace and cannot change at replay%s",
+				how, op->arg, name, cfg_value(c, i), path, cfg_value(before, i),
+				strcmp(name, "capture.mode") ? "" : " (another mode: --mode)");
+	}
+	return SIM_OK;
+}
+
 /* The configuration a trace replays under: defaults, the trace's header,
  * then the user's options. */
 int cli_trace_cfg(trc_reader *r, const char *path, const struct cli_cfg_ops *ops, cfg **out,
@@ -50,7 +77,17 @@ int cli_trace_cfg(trc_reader *r, const char *path, const struct cli_cfg_ops *ops
 	cfg_free(base);
 	if (rc)
 		return rc;
-	rc = cli_cfg_ops_apply(ops, c, err);
+	/* one option at a time, so that a contradiction names its option */
+	for (int i = 0; i < ops->n && rc == SIM_OK; i++) {
+		struct cli_cfg_ops one = { .n = 1 };
+		cfg *before;
+		one.op[0] = ops->op[i];
+		if ((rc = cfg_copy(&before, c, err)) != SIM_OK)
+			break;
+		if ((rc = cli_cfg_ops_apply(&one, c, err)) == SIM_OK)
+			rc = trace_facts_kept(before, c, path, &ops->op[i], err);
+		cfg_free(before);
+	}
 	if (rc) {
 		cfg_free(c);
 		return rc;

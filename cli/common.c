@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "base/mem.h"
 #include "base/outfile.h"
 #include "cli/cli.h"
 
@@ -122,4 +123,52 @@ int cli_check_output(const char *out, const char *in, struct sim_err *err)
 		return rc;
 	sim_out_abort(o);
 	return SIM_OK;
+}
+
+struct cli_config_filter {
+	cfg *dflt;
+	cfg *scratch;
+};
+
+struct cli_config_filter *cli_config_filter_new(void)
+{
+	struct cli_config_filter *f = sim_calloc(1, sizeof *f);
+	if (!f || cli_new_cfg(&f->dflt, NULL) != SIM_OK || cli_new_cfg(&f->scratch, NULL) != SIM_OK) {
+		cli_config_filter_free(f);
+		return NULL;
+	}
+	return f;
+}
+
+int cli_config_shown(void *ctx, const char *line, size_t len)
+{
+	struct cli_config_filter *f = ctx;
+	char text[1024], *eq, *name, *value, *e;
+	if (!f || len >= sizeof text)
+		return 1;
+	memcpy(text, line, len);
+	text[len] = '\0';
+	if (!(eq = strchr(text, '=')))
+		return 1;
+	*eq = '\0';
+	name = text;
+	while (*name == ' ' || *name == '\t')
+		name++;
+	for (e = eq; e > name && (e[-1] == ' ' || e[-1] == '\t'); )
+		*--e = '\0';
+	value = eq + 1;
+	while (*value == ' ' || *value == '\t')
+		value++;
+	if (!strcmp(name, "machine.cpus") || cfg_set(f->scratch, name, value, NULL, NULL) != SIM_OK)
+		return 1;
+	return strcmp(cfg_str(f->scratch, name), cfg_str(f->dflt, name)) != 0;
+}
+
+void cli_config_filter_free(struct cli_config_filter *f)
+{
+	if (!f)
+		return;
+	cfg_free(f->dflt);
+	cfg_free(f->scratch);
+	sim_free(f);
 }

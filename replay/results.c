@@ -78,6 +78,13 @@ int rpl_trace_cfg(const cfg *base, const struct trc_reader *r, const char *path,
 		snprintf(origin, sizeof origin, "%s: configuration in the header", path);
 		rc = cfg_parse_text(c, info->config_text, strlen(info->config_text), origin, err);
 	}
+	/* a header that does not say (a hand-written trace): one CPU a stream */
+	if (!rc && !cfg_is_set(c, "machine.cpus")) {
+		snprintf(ps, sizeof ps, "%u", info->nstreams);
+		rc = cfg_set(c, "machine.cpus", ps, NULL, err);
+		if (rc)
+			sim_err_prefix(err, "%s: machine.cpus from its %u streams", path, info->nstreams);
+	}
 	if (rc) {
 		cfg_free(c);
 		return rc;
