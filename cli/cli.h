@@ -72,8 +72,15 @@ int cli_cfg_ops_apply(const struct cli_cfg_ops *ops, cfg *c, struct sim_err *err
  * columns (csv = 0) or CSV with a header line (csv = 1). */
 int cli_sweep_print_table(FILE *f, const char *path, int csv, struct sim_err *err);
 
-/* Progress on stderr when it is a terminal (a replay/capture callback). */
+/* Progress on stderr (a replay/capture callback, ctx the command's name):
+ * a line kept up to date on a terminal, otherwise (a log, nohup) a line
+ * every CLI_PROGRESS_SECONDS once the work has taken that long. */
+#define CLI_PROGRESS_SECONDS 10.0
 void cli_progress(void *ctx, uint64_t records, uint64_t cycles);
+/* For other progress lines: 2 on a terminal (update in place), 1 when a
+ * line is due in a log (*last: when the previous one was, 0 at first), 0
+ * when not. */
+int cli_progress_due(double *last);
 void cli_progress_done(void);
 
 /* The runs of several results files, for results and plot: every run of

@@ -96,7 +96,7 @@ struct progress {
 	int total, done;      /* done: points committed to the file */
 	an_file *f;           /* the open session, NULL if none */
 	int added;            /* points in it */
-	double start, committed;
+	double start, committed, last_line;
 	int shown;
 };
 
@@ -143,14 +143,18 @@ static void on_progress(void *ctx, double points)
 {
 	struct progress *p = ctx;
 	double el = now() - p->start, rate = el > 0 ? points / el : 0;
-	if (!isatty(2))
+	int due = cli_progress_due(&p->last_line);
+	if (!due)
 		return;
-	fprintf(stderr, "\r\033[Ksweep: %d/%d points written, %.2f points/s, ", p->done, p->total, rate);
+	fprintf(stderr, "%ssweep: %d/%d points written, %.2f points/s, ", due == 2 ? "\r\033[K" : "",
+		p->done, p->total, rate);
 	if (rate > 0)
 		fprintf(stderr, "%.0f s left", (p->total - points) / rate);
 	else
 		fprintf(stderr, "time left not known yet");
-	p->shown = 1;
+	if (due == 1)
+		fputc('\n', stderr);
+	p->shown = due == 2;
 }
 
 /* A word for the shell: single-quoted unless plain. */

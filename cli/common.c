@@ -45,6 +45,7 @@ int cli_new_cfg(cfg **out, struct sim_err *err)
 }
 
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "policies/policy.h"
@@ -96,14 +97,34 @@ int cli_cfg_ops_apply(const struct cli_cfg_ops *ops, cfg *c, struct sim_err *err
 
 static int progress_shown;
 
+int cli_progress_due(double *last)
+{
+	struct timespec ts;
+	double t;
+	if (isatty(2))
+		return 2;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	t = (double)ts.tv_sec + ts.tv_nsec * 1e-9;
+	if (*last == 0) {
+		*last = t;   /* the first line after a period: short work stays silent */
+		return 0;
+	}
+	if (t - *last < CLI_PROGRESS_SECONDS)
+		return 0;
+	*last = t;
+	return 1;
+}
+
 void cli_progress(void *ctx, uint64_t records, uint64_t cycles)
 {
+	static double last;
 	const char *what = ctx;
-	if (!isatty(2))
+	int due = cli_progress_due(&last);
+	if (!due)
 		return;
-	fprintf(stderr, "\r%s: %.1f M records, %.1f M cycles simulated ", what ? what : "",
-		(double)records / 1e6, (double)cycles / 1e6);
-	progress_shown = 1;
+	fprintf(stderr, "%s%s: %.1f M records, %.1f M cycles simulated%s", due == 2 ? "\r" : "",
+		what ? what : "", (double)records / 1e6, (double)cycles / 1e6, due == 2 ? " " : "\n");
+	progress_shown = due == 2;
 }
 
 void cli_progress_done(void)
