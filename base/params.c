@@ -347,7 +347,7 @@ int cfg_copy(cfg **out, const cfg *c, struct sim_err *err)
 }
 
 /* Edit distance, for suggestions. */
-static size_t edit_distance(const char *a, const char *b)
+size_t sim_edit_distance(const char *a, const char *b)
 {
 	size_t la = strlen(a), lb = strlen(b);
 	size_t row[128];
@@ -376,10 +376,10 @@ static size_t edit_distance(const char *a, const char *b)
  * the last dotted component when the prefix matches, whichever is smaller. */
 static size_t suggest_score(const char *want, const char *have)
 {
-	size_t d = edit_distance(want, have);
+	size_t d = sim_edit_distance(want, have);
 	const char *w = strrchr(want, '.'), *h = strrchr(have, '.');
 	if (w && h) {
-		size_t dd = edit_distance(w + 1, h + 1) + 1;
+		size_t dd = sim_edit_distance(w + 1, h + 1) + 1;
 		if (strncmp(want, have, (size_t)(w - want)) != 0)
 			dd += 2;
 		if (dd < d)

@@ -82,6 +82,9 @@ int cfg_is_set(const cfg *c, const char *name);
  * malloc'd, NUL-terminated; NULL on out of memory. */
 char *cfg_dump(const cfg *c, int all);
 
+/* Levenshtein distance between two names, for "did you mean" answers. */
+size_t sim_edit_distance(const char *a, const char *b);
+
 /* A 64-bit hash of every value: equal configurations hash alike. */
 uint64_t cfg_hash(const cfg *c);
 

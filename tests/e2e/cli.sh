@@ -7,6 +7,12 @@ has "$T/out" "help lists params" '^  params '
 run "no command" 2 "$DISCO"
 run "unknown command" 2 "$DISCO" frobnicate
 has "$T/err" "unknown command named" "no command 'frobnicate'"
+run "a command's typo" 2 "$DISCO" repaly
+has "$T/err" "the closest command" "no command 'repaly'; did you mean replay\?"
+run "help help" 0 "$DISCO" help help
+has "$T/out" "help's own usage" '^usage: disco help \[COMMAND\]'
+run "help, a typo" 2 "$DISCO" help plto
+has "$T/err" "the closest command" "did you mean plot\?"
 run "--version" 0 "$DISCO" --version
 has "$T/out" "version" '^disco [0-9]'
 
@@ -50,6 +56,8 @@ run "capture pmake irix62" 0 "$DISCO" capture pmake --os irix62 --hal disco --mo
 has "$T/out" "pmake runs execve" 'execve'
 run "replay pmake" 0 "$DISCO" replay "$T/p62.dtr"
 has "$T/out" "16K pages kept" 'disco'
+run "replay pmake natively" 0 "$DISCO" replay "$T/p62.dtr" --mode native
+has "$T/out" "no L2TLB natively" '^L2TLB +n/a'
 
 # defaults that follow what the user gave, and what a trace says of itself
 run "params substring" 0 "$DISCO" params l2tlb
