@@ -156,4 +156,23 @@ if command -v gnuplot >/dev/null 2>&1; then
 	run "plot sweep: bad y" 2 "$DISCO" plot "$T/a.h5" --kind sweep --y speed -o "$T/x.png"
 	has "$T/err" "lists the figures" 'figures: cycles, seconds'
 fi
+
+# the monitor's parameters in a native sweep: replayed once, every point written
+run "native sweep of the L2TLB" 0 "$DISCO" sweep "$T/s.dtr" --mode native \
+	--vary policy.l2tlb.entries=256:1024:*2 --vary machine.tlb.entries=32,64 -j 2 -o "$T/nat.h5"
+has "$T/out" "replayed once per TLB size" '6 points: 2 replayed, 4 copied from those'
+run "every point there" 0 "$DISCO" results "$T/nat.h5" --table --format csv
+[ "$(grep -c ',native,' "$T/out")" -eq 6 ] && ok || fail "the native sweep's table lacks points"
+run "the same numbers as a replay" 0 "$DISCO" replay "$T/s.dtr" --mode native \
+	--set policy.l2tlb.entries=512 --set machine.tlb.entries=64 --format json
+c=$(grep -o '"cycles": [0-9]*' "$T/out" | head -n 1 | grep -o '[0-9]*$')
+"$DISCO" results "$T/nat.h5" --format csv > "$T/nat.csv"
+[ "$(grep -c ",cycles,$c\$" "$T/nat.csv")" -eq 3 ] && ok ||
+	fail "native points with machine.tlb.entries=64 do not all have the replay's $c cycles"
+run "a disco sweep replays each" 0 "$DISCO" sweep "$T/s.dtr" --mode disco \
+	--vary policy.l2tlb.entries=256,512 -j 1 -o "$T/dis.h5"
+has "$T/out" "all replayed" '2 points: 2 replayed, 0 skipped'
+run "geometric range: bad factor" 2 "$DISCO" sweep "$T/s.dtr" --vary policy.l2tlb.entries=256:1024:*1 \
+	-o "$T/x.h5"
+has "$T/err" "says what is wanted" 'lo:hi:\*k must be numbers with k > 1'
 finish
