@@ -68,9 +68,15 @@ enum { CLI_OPT_SET = 1000, CLI_OPT_CONFIG, CLI_OPT_POLICY };
 int cli_cfg_ops_add(struct cli_cfg_ops *ops, int opt, const char *arg, const char *cmd);
 int cli_cfg_ops_apply(const struct cli_cfg_ops *ops, cfg *c, struct sim_err *err);
 
-/* The sweep table of a results file (analysis/sweep.h) on f: aligned
- * columns (csv = 0) or CSV with a header line (csv = 1). */
-int cli_sweep_print_table(FILE *f, const char *path, int csv, struct sim_err *err);
+/* The sweep table of a results file (analysis/sweep.h) on f.  csv = 1:
+ * CSV with a header line, every column; csv = 0: aligned, for people: the
+ * varied parameters and the headline figures (with their 95% CI when there
+ * are seeds), four significant digits, sizes as K/M, run names short.
+ * columns (NULL: those defaults) names the columns to show, a figure by its
+ * name (its mean and CI with seeds); an unknown one is SIM_EINVAL listing
+ * what there is. */
+int cli_sweep_print_table(FILE *f, const char *path, int csv, const char *columns,
+			  struct sim_err *err);
 
 /* Progress on stderr (a replay/capture callback, ctx the command's name):
  * a line kept up to date on a terminal, otherwise (a log, nohup) a line

@@ -10,7 +10,7 @@
 
 static const char usage[] =
 	"usage: disco results FILE... [--group NAME] [--format table|csv|json] [--config]\n"
-	"       disco results SWEEP.h5 --table [--format table|csv]\n"
+	"       disco results SWEEP.h5 --table [--format table|csv] [--columns a,b,...]\n"
 	"\n"
 	"Print the runs stored in results files (every run, in the order written,\n"
 	"file after file, or the one --group names; with several files a run is\n"
@@ -18,8 +18,12 @@ static const char usage[] =
 	"percentages, memory stall local/remote, TLB and L2TLB counters, the\n"
 	"services by time (count, average us at the run's clock, share), and the\n"
 	"replay's own speed.  --config adds the stored configuration (table only).\n"
-	"--table prints a sweep file's table instead: one row per point, its\n"
-	"varied parameters and headline figures (disco sweep writes it).\n"
+	"--table prints a sweep file's table instead: one row per point (disco\n"
+	"sweep writes it).  As a table, for people: the varied parameters and the\n"
+	"headline figures (seconds, monitor, locality, l2tlb_hits; mean +- 95%% CI\n"
+	"with seeds), four significant digits, sizes as K/M, run names short.  As\n"
+	"CSV: every column, full precision.  --columns picks the columns of\n"
+	"either (table columns, or figures by name: cycles, stall_remote, ...).\n"
 	"\n"
 	"  table  aligned text for people (default)\n"
 	"  csv    long form: run,metric,value (one header line)\n"
@@ -36,10 +40,11 @@ int cmd_results(int argc, char **argv)
 		{ "format", required_argument, 0, 'f' },
 		{ "config", no_argument, 0, 'C' },
 		{ "table", no_argument, 0, 'T' },
+		{ "columns", required_argument, 0, 'L' },
 		{ 0, 0, 0, 0 },
 	};
 	struct sim_err err = { 0 };
-	const char *group = NULL;
+	const char *group = NULL, *columns = NULL;
 	int fmt = AN_FMT_TABLE, show_config = 0, table = 0, o, rc = 0, nfiles, shown = 0;
 
 	optind = 1;
@@ -53,6 +58,7 @@ int cmd_results(int argc, char **argv)
 			break;
 		case 'C': show_config = 1; break;
 		case 'T': table = 1; break;
+		case 'L': columns = optarg; break;
 		default: return cli_usage_error("results", "bad option");
 		}
 	}
@@ -65,7 +71,7 @@ int cmd_results(int argc, char **argv)
 			return cli_usage_error("results", "--table prints as table or csv");
 		if (nfiles > 1)
 			return cli_usage_error("results", "--table prints one sweep file's table");
-		if (cli_sweep_print_table(stdout, argv[optind], fmt == AN_FMT_CSV, &err) != SIM_OK)
+		if (cli_sweep_print_table(stdout, argv[optind], fmt == AN_FMT_CSV, columns, &err) != SIM_OK)
 			return cli_fail("results", &err);
 		return fflush(stdout) == 0 ? 0 : 1;
 	}

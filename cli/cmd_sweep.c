@@ -394,7 +394,7 @@ static int merge(const char *dir, const char *out, int quiet, int show_table)
 		       g.gl_pathc, out, added, present, rows);
 	globfree(&g);
 	cfg_free(proto);
-	if (show_table && cli_sweep_print_table(stdout, out, 0, &err) != SIM_OK)
+	if (show_table && cli_sweep_print_table(stdout, out, 0, NULL, &err) != SIM_OK)
 		return cli_fail("sweep", &err);
 	return 0;
 }
@@ -740,7 +740,7 @@ int cmd_sweep(int argc, char **argv)
 			       "their mode runs without it), ", copied);
 		printf("%d skipped (already in %s); table: %d rows\n", skipped, out, rows);
 	}
-	if (show_table && (rc = cli_sweep_print_table(stdout, out, 0, &err)) != SIM_OK)
+	if (show_table && (rc = cli_sweep_print_table(stdout, out, 0, NULL, &err)) != SIM_OK)
 		goto fail;
 done:
 	rc = 0;
@@ -767,53 +767,3 @@ out_free:
 	return rc;
 }
 
-/* A CSV cell (column c). */
-static void csv_cell(FILE *f, int c, const char *s)
-{
-	if (c)
-		fputc(',', f);
-	an_csv_str(f, s);
-}
-
-int cli_sweep_print_table(FILE *f, const char *path, int format, struct sim_err *err)
-{
-	struct an_table t;
-	int rc = an_sweep_table_read(path, &t, err), *w;
-	char cell[256];
-	if (rc)
-		return rc;
-	w = sim_calloc((size_t)t.ncols + 1, sizeof *w);
-	if (!w) {
-		an_table_free(&t);
-		return sim_errf(err, SIM_ENOMEM, "out of memory");
-	}
-	for (int c = 0; c < t.ncols; c++) {
-		w[c] = (int)strlen(t.cols[c].name);
-		for (int r = 0; r < t.nrows; r++) {
-			an_table_cell(&t, c, r, cell, sizeof cell);
-			if ((int)strlen(cell) > w[c])
-				w[c] = (int)strlen(cell);
-		}
-	}
-	for (int c = 0; c < t.ncols; c++)
-		if (format)
-			csv_cell(f, c, t.cols[c].name);
-		else
-			fprintf(f, "%s%-*s", c ? "  " : "", w[c], t.cols[c].name);
-	fputc('\n', f);
-	for (int r = 0; r < t.nrows; r++) {
-		for (int c = 0; c < t.ncols; c++) {
-			an_table_cell(&t, c, r, cell, sizeof cell);
-			if (format)
-				csv_cell(f, c, cell);
-			else if (t.cols[c].kind == AN_COL_STR)
-				fprintf(f, "%s%-*s", c ? "  " : "", w[c], cell);
-			else
-				fprintf(f, "%s%*s", c ? "  " : "", w[c], cell);
-		}
-		fputc('\n', f);
-	}
-	sim_free(w);
-	an_table_free(&t);
-	return SIM_OK;
-}

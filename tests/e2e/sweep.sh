@@ -17,8 +17,17 @@ has "$T/out" "nothing new" '^sweep: 4 points: 0 replayed, 4 skipped'
 run "results lists the runs" 0 "$DISCO" results "$T/a.h5"
 if [ "$(grep -c '^run p[0-9a-f]\{16\}-[0-9a-f]\{8\}$' "$T/out")" -eq 4 ]; then ok; else fail "4 runs named by key"; fi
 run "results --table" 0 "$DISCO" results "$T/a.h5" --table
-has "$T/out" "table header" '^group +trace +mode +nseeds +machine\.l2\.size +machine\.tlb\.entries +cycles'
+has "$T/out" "table header: varied parameters, headline figures" \
+	'^group +machine\.l2\.size +machine\.tlb\.entries +seconds +monitor +locality +l2tlb_hits$'
 if [ "$(wc -l <"$T/out")" -eq 5 ]; then ok; else fail "results --table: 1 + 4 lines"; fi
+has "$T/out" "short run names, sizes as K/M, 4 digits" '^p[0-9a-f]{8} +256K +32 +0\.[0-9]{4,5} '
+hasnt "$T/out" "no long numbers" '[0-9]\.[0-9]{6}| [0-9]{6,}'
+run "results --table --columns" 0 "$DISCO" results "$T/a.h5" --table --columns machine.tlb.entries,cycles
+has "$T/out" "the columns picked" '^machine\.tlb\.entries +cycles$'
+run "results --table --columns csv" 0 "$DISCO" results "$T/a.h5" --table --format csv --columns cycles,mode
+has "$T/out" "csv of the columns picked" '^cycles,mode$'
+run "results --table --columns, unknown" 2 "$DISCO" results "$T/a.h5" --table --columns cycels
+has "$T/err" "lists the columns" "no column 'cycels' \\(columns: group, trace"
 run "results --table csv" 0 "$DISCO" results "$T/a.h5" --table --format csv
 has "$T/out" "csv row" '^p[0-9a-f]+-[0-9a-f]+,[^,]*s\.dtr,disco,1,262144,32,[0-9]+,'
 
