@@ -14,7 +14,8 @@ static const char usage[] =
 	"usage: disco plot FILE... [--kind breakdown|locality|footprint|footprint-time]\n"
 	"                  [--groups a,b,c] [--labels x,y,z]\n"
 	"                  [--base NAME] [--title TEXT] -o OUT.png|OUT.svg|OUT.pdf\n"
-	"       disco plot SWEEP.h5 --kind sweep [--x PARAM] [--y FIGURE] [--title TEXT] -o OUT.png\n"
+	"       disco plot SWEEP.h5 --kind sweep [--x PARAM] [--y FIGURE] [--baseline COLUMN=VALUE]\n"
+	"                  [--title TEXT] -o OUT.png\n"
 	"\n"
 	"Draw one bar per run of the results files (every run in the order written,\n"
 	"file after file, or those --groups names, in that order), normalized to the\n"
@@ -39,7 +40,12 @@ static const char usage[] =
 	"             cycles, seconds, user, kernel, kernel_sync, monitor, idle,\n"
 	"             stall_local, stall_remote, instructions, references, tlb_misses,\n"
 	"             utlb_misses, l2tlb_hits, l2tlb_misses, misses_local,\n"
-	"             misses_remote, locality, pages_touched\n"
+	"             misses_remote, locality, pages_touched.  --baseline mode=native\n"
+	"             divides each point by the native point of the same parameters\n"
+	"             (the overhead of the monitor; any COLUMN=VALUE of the sweep:\n"
+	"             trace=NAME, policy.l2tlb=off, ...) and leaves the baseline out.\n"
+	"             Powers of two go on a log2 axis; the legend names only what\n"
+	"             differs between the curves; y starts at 0.\n"
 	"\n"
 	"--labels names the bars (default: the run names).  Needs gnuplot\n"
 	"(Debian: gnuplot-nox).\n";
@@ -67,11 +73,12 @@ int cmd_plot(int argc, char **argv)
 		{ "output", required_argument, 0, 'o' },
 		{ "x", required_argument, 0, 'X' },
 		{ "y", required_argument, 0, 'Y' },
+		{ "baseline", required_argument, 0, 'B' },
 		{ 0, 0, 0, 0 },
 	};
 	struct sim_err err = { 0 };
 	const char *path = NULL, *out = NULL, *kind = "breakdown", *base_name = NULL, *title = NULL;
-	const char *xp = NULL, *yf = "seconds";
+	const char *xp = NULL, *yf = "seconds", *baseline = NULL;
 	char *groups_arg = NULL, *labels_arg = NULL;
 	char *groups[MAX_BARS], *labels[MAX_BARS];
 	struct rpl_results runs[MAX_BARS];
@@ -91,6 +98,7 @@ int cmd_plot(int argc, char **argv)
 		case 'o': out = optarg; break;
 		case 'X': xp = optarg; break;
 		case 'Y': yf = optarg; break;
+		case 'B': baseline = optarg; break;
 		default: return cli_usage_error("plot", "bad option");
 		}
 	}
@@ -113,7 +121,7 @@ int cmd_plot(int argc, char **argv)
 			an_table_free(&t);
 			return cli_usage_error("plot", "%s: the sweep varies no parameter to plot against", path);
 		}
-		rc = an_plot_sweep(out, &t, xp ? xp : t.cols[t.first_param].name, yf, title, &err);
+		rc = an_plot_sweep_base(out, &t, xp ? xp : t.cols[t.first_param].name, yf, baseline, title, &err);
 		an_table_free(&t);
 		return rc == SIM_OK ? 0 : cli_fail("plot", &err);
 	}

@@ -164,6 +164,23 @@ if command -v gnuplot >/dev/null 2>&1; then
 	has "$T/err" "lists the parameters" 'machine\.l2\.size, machine\.tlb\.entries'
 	run "plot sweep: bad y" 2 "$DISCO" plot "$T/a.h5" --kind sweep --y speed -o "$T/x.png"
 	has "$T/err" "lists the figures" 'figures: cycles, seconds'
+	# overhead against native: two traces, one captured under the monitor
+	run "a trace captured under the monitor" 0 "$DISCO" capture synthetic -o "$T/d.dtr" --cpus 2 \
+		--scale 0.02 --mode disco --quiet
+	run "native and disco points" 0 "$DISCO" sweep "$T/s.dtr" "$T/d.dtr" \
+		--vary policy.l2tlb.entries=64:256:*2 -j 2 -o "$T/ov.h5" --quiet
+	run "plot --baseline mode=native" 0 "$DISCO" plot "$T/ov.h5" --kind sweep --y seconds \
+		--baseline mode=native -o "$T/ov.svg"
+	has "$T/ov.svg" "relative to native" 'relative to mode = native'
+	hasnt "$T/ov.svg" "the baseline is not a curve" 'mode=native'
+	hasnt "$T/ov.svg" "no capture settings in the legend" 'capture\.'
+	run "a log2 axis for powers of two" 0 "$DISCO" plot "$T/ov.h5" --kind sweep --y monitor -o "$T/lg.png"
+	run "plot --baseline, no such point" 2 "$DISCO" plot "$T/ov.h5" --kind sweep --baseline mode=uma \
+		-o "$T/x.png"
+	has "$T/err" "says none has it" 'no point of the sweep has mode = uma'
+	run "plot --baseline, no such column" 2 "$DISCO" plot "$T/ov.h5" --kind sweep --baseline colour=red \
+		-o "$T/x.png"
+	has "$T/err" "names the columns" "'colour' is not a column of the sweep"
 fi
 
 # the monitor's parameters in a native sweep: replayed once, every point written
