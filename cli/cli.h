@@ -67,6 +67,9 @@ struct cli_cfg_ops {
 enum { CLI_OPT_SET = 1000, CLI_OPT_CONFIG, CLI_OPT_POLICY };
 int cli_cfg_ops_add(struct cli_cfg_ops *ops, int opt, const char *arg, const char *cmd);
 int cli_cfg_ops_apply(const struct cli_cfg_ops *ops, cfg *c, struct sim_err *err);
+/* The --policy line of a usage: every kind and its policies, from the
+ * registry (policies/registry.c), so that a new policy is listed. */
+void cli_print_policies(FILE *f);
 
 /* The sweep table of a results file (analysis/sweep.h) on f.  csv = 1:
  * CSV with a header line, every column; csv = 0: aligned, for people: the

@@ -21,10 +21,8 @@ static const char usage[] =
 	"first, then --config, --set and --policy in the order given.\n"
 	"\n"
 	"  --mode M             native, disco or uma (default: the mode it was captured in)\n"
-	"  --policy kind=name   placement=first-touch|round-robin|consecutive|node0,\n"
-	"                       sched=pinned|round-robin, l2tlb=off|set-assoc,\n"
-	"                       migration=none|migrate-only|replicate-only|verghese|oracle\n"
-	"                       (oracle reads the whole trace ahead: two passes)\n"
+	"%s"   /* --policy: from the registry */
+	"                       (migration=oracle reads the whole trace ahead: two passes)\n"
 	"  --set name=value     any parameter (disco params lists them)\n"
 	"  --config FILE        a config file or preset (flash8, flash16, origin200)\n"
 	"  --format F           summary on stdout: table (default), csv or json\n"
@@ -151,7 +149,14 @@ int cmd_replay(int argc, char **argv)
 	optind = 1;
 	while ((o = getopt_long(argc, argv, "ho:", opts, NULL)) != -1) {
 		switch (o) {
-		case 'h': fputs(usage, stdout); return 0;
+		case 'h': {
+			/* the usage with the registry's policies in place of its %s */
+			const char *mark = strstr(usage, "%s");
+			fwrite(usage, 1, (size_t)(mark - usage), stdout);
+			cli_print_policies(stdout);
+			fputs(mark + 2, stdout);
+			return 0;
+		}
 		case 'm':
 			if (rpl_mode_parse(optarg, &mode))
 				return cli_usage_error("replay", "--mode: '%s' is not native, disco or uma", optarg);

@@ -78,13 +78,13 @@ int cli_cfg_ops_apply(const struct cli_cfg_ops *ops, cfg *c, struct sim_err *err
 			const char *param;
 			if (!eq || (size_t)(eq - arg) >= sizeof kind)
 				return sim_errf(err, SIM_EINVAL, "--policy %s: expected kind=name "
-						"(kinds: placement, sched, l2tlb)", arg);
+						"(kinds: %s)", arg, pol_kinds());
 			memcpy(kind, arg, (size_t)(eq - arg));
 			kind[eq - arg] = '\0';
 			param = pol_kind_param(kind);
 			if (!param)
 				return sim_errf(err, SIM_EINVAL, "--policy %s: no policy kind '%s' "
-						"(kinds: placement, sched, l2tlb)", arg, kind);
+						"(kinds: %s)", arg, kind, pol_kinds());
 			rc = cfg_set(c, param, eq + 1, "--policy", err);
 			break;
 		}
@@ -192,4 +192,17 @@ void cli_config_filter_free(struct cli_config_filter *f)
 	cfg_free(f->dflt);
 	cfg_free(f->scratch);
 	sim_free(f);
+}
+
+void cli_print_policies(FILE *f)
+{
+	fputs("  --policy kind=name   ", f);
+	for (int i = 0; pol_kind_name(i); i++) {
+		char names[512], *p;
+		snprintf(names, sizeof names, "%s", pol_names(pol_kind_name(i)));
+		for (p = names; (p = strchr(p, ',')); )
+			*p = '|';
+		fprintf(f, "%s%s=%s%s\n", i ? "                       " : "", pol_kind_name(i), names,
+			pol_kind_name(i + 1) ? "," : "");
+	}
 }
