@@ -361,7 +361,7 @@ const struct cap_guest_ops cap_guest_synthetic = {
 
 static const struct param_def defs[] = {
 	{ "capture.workload", PARAM_STR, "synthetic", 0, 0, NULL, "", "the workload a trace was captured from" },
-	{ "capture.guest", PARAM_CHOICE, "synthetic", 0, 0, "synthetic,irix", "",
+	{ "capture.guest", PARAM_CHOICE, "synthetic", 0, 0, cap_guest_choices, "",
 	  "the guest model that runs the workload (a workload file sets it)" },
 	{ "capture.mode", PARAM_CHOICE, "native", 0, 0, "native,disco,uma", "",
 	  "the mode a capture runs in; a replay without --mode uses its trace's" },
