@@ -2,6 +2,7 @@
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "analysis/report.h"
 #include "analysis/results.h"
@@ -94,6 +95,12 @@ int cli_trace_cfg(trc_reader *r, const char *path, const struct cli_cfg_ops *ops
 	return SIM_OK;
 }
 
+static int is_device(const char *path)
+{
+	struct stat st;
+	return stat(path, &st) == 0 && !S_ISREG(st.st_mode);
+}
+
 /* Add run `name` to the results file out, replacing one of that name. */
 static int add_run(const char *out, const char *name, const cfg *c, const struct rpl_results *res,
 		   const char *trace, struct sim_err *err)
@@ -183,8 +190,9 @@ int cmd_replay(int argc, char **argv)
 	if (out && cli_check_output(out, path, &err) != SIM_OK)
 		return cli_fail("replay", &err);
 	/* the results file is ours until the run is in it: a sweep or another
-	 * replay adding to it stops here, before any work */
-	if (out && sim_lock_take(out, &lock, &err) != SIM_OK)
+	 * replay adding to it stops here, before any work (a device such as
+	 * /dev/null is written directly and needs no lock beside it) */
+	if (out && !is_device(out) && sim_lock_take(out, &lock, &err) != SIM_OK)
 		return cli_fail("replay", &err);
 	if ((rc = trc_reader_open(&r, path, &err)) != SIM_OK)
 		return cli_fail("replay", &err);
