@@ -659,8 +659,9 @@ static int write_sweep(const char *dir, const char *out_tmp, const char *term, c
 		for (int r = 0; r < t->nrows; r++)
 			if (sp->curve[r] == c && !sp->hide[r])
 				order[n++] = r;
-		for (int i = 1; i < n && !sp->xstr; i++)
-			for (int j = i; j > 0 && cell_num(xk, order[j - 1]) > cell_num(xk, order[j]); j--) {
+		for (int i = 1; i < n; i++)
+			for (int j = i; j > 0 && (sp->xstr ? sp->xcat[order[j - 1]] > sp->xcat[order[j]]
+						       : cell_num(xk, order[j - 1]) > cell_num(xk, order[j])); j--) {
 				int tmp = order[j];
 				order[j] = order[j - 1];
 				order[j - 1] = tmp;
@@ -795,11 +796,12 @@ static const char *short_name(const struct an_table *t, const int *by, int nby, 
 int an_plot_sweep(const char *out_path, const struct an_table *t, const char *x, const char *y,
 		  const char *title, struct sim_err *err)
 {
-	return an_plot_sweep_base(out_path, t, x, y, NULL, title, err);
+	return an_plot_sweep_base(out_path, t, x, y, NULL, NULL, 0, title, err);
 }
 
 int an_plot_sweep_base(const char *out_path, const struct an_table *t, const char *x, const char *y,
-		       const char *baseline, const char *title, struct sim_err *err)
+		       const char *baseline, const char *const *xorder, int nxorder, const char *title,
+		       struct sim_err *err)
 {
 	struct sweep_plot sp = { 0 };
 	char name[200];
@@ -933,11 +935,16 @@ int an_plot_sweep_base(const char *out_path, const struct an_table *t, const cha
 		}
 	}
 	if (sp.xstr) {
-		int ncat = 0;
+		/* the order given to --vary, then any other value as it comes */
+		int ncat = nxorder;
 		for (int r = 0; r < t->nrows; r++) {
+			const char *v = t->cols[sp.xc].s[r] ? t->cols[sp.xc].s[r] : "";
 			sp.xcat[r] = -1;
+			for (int i = 0; i < nxorder && sp.xcat[r] < 0; i++)
+				if (!strcmp(xorder[i], v))
+					sp.xcat[r] = i;
 			for (int q = 0; q < r && sp.xcat[r] < 0; q++)
-				if (!strcmp(t->cols[sp.xc].s[q], t->cols[sp.xc].s[r]))
+				if (!strcmp(t->cols[sp.xc].s[q] ? t->cols[sp.xc].s[q] : "", v))
 					sp.xcat[r] = sp.xcat[q];
 			if (sp.xcat[r] < 0)
 				sp.xcat[r] = ncat++;

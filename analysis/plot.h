@@ -72,8 +72,10 @@ int an_plot_sweep(const char *out_path, const struct an_table *t, const char *x,
  * agrees with it on the most other varied columns (x first), so that
  * "mode=native" is the overhead against the native replay of the same
  * parameters.  The baseline's own curves are left out.  SIM_EINVAL when no
- * row has COLUMN = VALUE. */
+ * row has COLUMN = VALUE.  xorder (nxorder values, may be NULL) orders text
+ * x values, as given to --vary (an_sweep_read_order); others follow. */
 int an_plot_sweep_base(const char *out_path, const struct an_table *t, const char *x, const char *y,
-		       const char *baseline, const char *title, struct sim_err *err);
+		       const char *baseline, const char *const *xorder, int nxorder, const char *title,
+		       struct sim_err *err);
 
 #endif

@@ -121,7 +121,19 @@ int cmd_plot(int argc, char **argv)
 			an_table_free(&t);
 			return cli_usage_error("plot", "%s: the sweep varies no parameter to plot against", path);
 		}
-		rc = an_plot_sweep_base(out, &t, xp ? xp : t.cols[t.first_param].name, yf, baseline, title, &err);
+		{
+			const char *xname = xp ? xp : t.cols[t.first_param].name;
+			char **order = NULL;
+			int norder = 0;
+			/* text values in the order given to --vary (none in older files) */
+			if (an_sweep_read_order(path, xname, &order, &norder, &err) != SIM_OK) {
+				an_table_free(&t);
+				return cli_fail("plot", &err);
+			}
+			rc = an_plot_sweep_base(out, &t, xname, yf, baseline, (const char *const *)order, norder,
+						title, &err);
+			an_sweep_free_order(order, norder);
+		}
 		an_table_free(&t);
 		return rc == SIM_OK ? 0 : cli_fail("plot", &err);
 	}

@@ -685,6 +685,14 @@ int cmd_sweep(int argc, char **argv)
 		}
 		if (rc == SIM_OK)
 			rc = an_sweep_note_vary(out, (const char *const *)names, nvary, &err);
+		/* and each one's values in the order given: a plot keeps it */
+		for (int i = 0; i < nvary && rc == SIM_OK; i++) {
+			struct rpl_vary v;
+			if ((rc = rpl_vary_parse(tp[0].base, vary_arg[i], &v, &err)) != SIM_OK)
+				break;
+			rc = an_sweep_note_order(out, names[i], (const char *const *)v.vals, v.nvals, &err);
+			rpl_vary_free(&v);
+		}
 		for (int i = 0; i < nvary; i++)
 			sim_free(names[i]);
 		if (rc != SIM_OK)

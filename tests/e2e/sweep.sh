@@ -178,6 +178,11 @@ if command -v gnuplot >/dev/null 2>&1; then
 	run "plot --baseline, no such point" 2 "$DISCO" plot "$T/ov.h5" --kind sweep --baseline mode=uma \
 		-o "$T/x.png"
 	has "$T/err" "says none has it" 'no point of the sweep has mode = uma'
+	run "a sweep of a text parameter" 0 "$DISCO" sweep "$T/d.dtr" --vary policy.migration=verghese,none,migrate-only \
+		-j 2 -o "$T/mig.h5" --quiet
+	run "plot it" 0 "$DISCO" plot "$T/mig.h5" --kind sweep --x policy.migration -o "$T/mig.svg"
+	[ "$(grep -oE '>(verghese|none|migrate-only)<' "$T/mig.svg" | tr -d '<>' | tr '\n' ' ')" = \
+		"verghese none migrate-only " ] && ok || fail "text x values not in the order given to --vary"
 	run "plot --baseline, no such column" 2 "$DISCO" plot "$T/ov.h5" --kind sweep --baseline colour=red \
 		-o "$T/x.png"
 	has "$T/err" "names the columns" "'colour' is not a column of the sweep"
