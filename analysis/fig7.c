@@ -56,7 +56,7 @@ static int capture_one(const struct an_fig_opts *o, int k, struct rpl_results *r
 	for (size_t i = 0; i < sizeof sets / sizeof sets[0] && !rc; i++)
 		rc = cfg_set(c, sets[i][0], sets[i][1], "figures", err);
 	if (!rc)
-		rc = cap_run(c, cap_guest_of(c), NULL, res, NULL, NULL, err);
+		rc = cap_run(c, cap_guest_of(c), NULL, res, o->progress, o->progress_ctx, err);
 	if (rc) {
 		cfg_free(c);
 		return rc;

@@ -70,7 +70,7 @@ static int capture_one(const struct an_fig_opts *o, const struct wspec *w, int d
 	if (!rc)
 		rc = cfg_set(c, "policy.migration", disco ? "verghese" : "none", "figures", err);
 	if (!rc)
-		rc = cap_run(c, cap_guest_of(c), trace, res, NULL, NULL, err);
+		rc = cap_run(c, cap_guest_of(c), trace, res, o->progress, o->progress_ctx, err);
 	if (rc) {
 		cfg_free(c);
 		return rc;
@@ -80,8 +80,8 @@ static int capture_one(const struct an_fig_opts *o, const struct wspec *w, int d
 }
 
 /* Replay trace under c with policy.migration / mode changed. */
-static int replay_one(const char *trace, const cfg *c, int mode, const char *migration,
-		      struct rpl_results *res, struct sim_err *err)
+static int replay_one(const struct an_fig_opts *o, const char *trace, const cfg *c, int mode,
+		      const char *migration, struct rpl_results *res, struct sim_err *err)
 {
 	struct rpl_source src = { 0 }, s2 = { 0 };
 	struct rpl_profile *prof = NULL;
@@ -102,7 +102,7 @@ static int replay_one(const char *trace, const cfg *c, int mode, const char *mig
 	if (!rc) {
 		rpl_source_from_reader(&src, r);
 		src.profile = prof;
-		rc = rpl_run(rc_cfg, mode, &src, res, NULL, NULL, err);
+		rc = rpl_run(rc_cfg, mode, &src, res, o->progress, o->progress_ctx, err);
 	}
 	rpl_profile_free(prof);
 	if (r2)
@@ -134,9 +134,9 @@ static int one_workload(const struct an_fig_opts *o, const struct wspec *w, stru
 	if (!rc)
 		rc = capture_one(o, w, 1, td, &fw->r[AN_F9_DISCO], &cd, err);
 	if (!rc)
-		rc = replay_one(tn, cn, RPL_UMA, "none", &fw->r[AN_F9_UMA], err);
+		rc = replay_one(o, tn, cn, RPL_UMA, "none", &fw->r[AN_F9_UMA], err);
 	if (!rc)
-		rc = replay_one(td, cd, RPL_DISCO, "oracle", &fw->r[AN_F9_ORACLE], err);
+		rc = replay_one(o, td, cd, RPL_DISCO, "oracle", &fw->r[AN_F9_ORACLE], err);
 	if (rc)
 		goto out;
 	fw->ok = 1;

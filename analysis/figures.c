@@ -106,7 +106,7 @@ static int capture_and_replay(const struct an_fig_opts *o, const char *stem,
 	if (rc)
 		goto out;
 	say(o, "figures: capturing %s", trace);
-	rc = cap_run(c, cap_guest_of(c), trace, &cres, NULL, NULL, err);
+	rc = cap_run(c, cap_guest_of(c), trace, &cres, o->progress, o->progress_ctx, err);
 	if (rc)
 		goto out;
 	rpl_results_free(&cres);
@@ -118,7 +118,7 @@ static int capture_and_replay(const struct an_fig_opts *o, const char *stem,
 	if (rc)
 		goto out;
 	say(o, "figures: replaying %s (one pass, every configuration)", trace);
-	rc = rpl_run_shared(cfgs, rs->mode, rs->n, r, rs->res, NULL, NULL, err);
+	rc = rpl_run_shared(cfgs, rs->mode, rs->n, r, rs->res, o->progress, o->progress_ctx, err);
 	if (rc)
 		goto out;
 	rc = an_open(&f, h5, AN_CREATE, err);
@@ -228,7 +228,7 @@ static int capture_run(const struct an_fig_opts *o, const struct prun *p, const 
 	if (rc)
 		goto out;
 	say(o, "figures: capturing %s", trace);
-	rc = cap_run(c, cap_guest_of(c), trace, res, NULL, NULL, err);
+	rc = cap_run(c, cap_guest_of(c), trace, res, o->progress, o->progress_ctx, err);
 	if (rc)
 		goto out;
 	rc = an_open(&f, h5, AN_CREATE, err);
@@ -279,7 +279,7 @@ static int replay_stem(const struct an_fig_opts *o, const char *stem, int mode,
 	if (!rc) {
 		say(o, "figures: replaying %s", trace);
 		rpl_source_from_reader(&src, r);
-		rc = rpl_run(c, mode, &src, res, NULL, NULL, err);
+		rc = rpl_run(c, mode, &src, res, o->progress, o->progress_ctx, err);
 	}
 	cfg_free(c);
 	if (r)

@@ -11,6 +11,7 @@
 
 #include "base/err.h"
 #include "base/params.h"
+#include "replay/replay.h"
 
 struct an_fig_opts {
 	int full;              /* 0: --quick (minutes on 2 cores); 1: --full */
@@ -19,6 +20,8 @@ struct an_fig_opts {
 	FILE *log;             /* one line per step (NULL: quiet) */
 	const char *only;      /* comma-separated: fig6, table2, table3, fig7, fig9, synthetic; NULL: all */
 	int keep_traces;       /* 0: the traces the run writes are deleted once used */
+	rpl_progress_fn progress;   /* called during each capture and replay (NULL: none) */
+	void *progress_ctx;
 };
 
 /* Is reproduction `key` selected by o->only?  an_figures_check_only tells

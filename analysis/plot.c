@@ -613,6 +613,8 @@ struct sweep_plot {
 	int *xcat;               /* [nrows], text x: the category's position (order of first appearance) */
 	char (*label)[256];      /* [ncurves] */
 	int logx;
+	double *yv, *ev;         /* [nrows]: y and its error, divided by the baseline's */
+	int *hide;               /* [nrows]: a baseline row, not drawn */
 	char title[512], xlabel[256], ylabel[256];
 };
 
@@ -639,7 +641,7 @@ static int write_sweep(const char *dir, const char *out_tmp, const char *term, c
 {
 	const struct sweep_plot *sp = ctx;
 	const struct an_table *t = sp->t;
-	const struct an_col *xk = &t->cols[sp->xc], *yk = &t->cols[sp->yc];
+	const struct an_col *xk = &t->cols[sp->xc];
 	char data[4200], p[4200];
 	int *order = sim_calloc((size_t)t->nrows + 1, sizeof *order), n = 0;
 	FILE *f;
@@ -655,20 +657,22 @@ static int write_sweep(const char *dir, const char *out_tmp, const char *term, c
 		/* this curve's rows by x (table rows are sorted already; keep it stable) */
 		n = 0;
 		for (int r = 0; r < t->nrows; r++)
-			if (sp->curve[r] == c)
+			if (sp->curve[r] == c && !sp->hide[r])
 				order[n++] = r;
-		for (int i = 1; i < n && !sp->xstr; i++)
-			for (int j = i; j > 0 && cell_num(xk, order[j - 1]) > cell_num(xk, order[j]); j--) {
+		for (int i = 1; i < n; i++)
+			for (int j = i; j > 0 && (sp->xstr ? sp->xcat[order[j - 1]] > sp->xcat[order[j]]
+						       : cell_num(xk, order[j - 1]) > cell_num(xk, order[j])); j--) {
 				int tmp = order[j];
 				order[j] = order[j - 1];
 				order[j - 1] = tmp;
 			}
+		if (n == 0)
+			continue;   /* a baseline's curve: not drawn, no data block */
 		fprintf(f, "# %s\n", sp->label[c]);
 		for (int i = 0; i < n; i++) {
 			int r = order[i];
 			double x = sp->xstr ? sp->xcat[r] : cell_num(xk, r);
-			fprintf(f, "%.10g %.10g %.10g ", x, cell_num(yk, r),
-				sp->ec >= 0 && !isnan(t->cols[sp->ec].f[r]) ? t->cols[sp->ec].f[r] : 0.0);
+			fprintf(f, "%.10g %.10g %.10g ", x, sp->yv[r], isnan(sp->ev[r]) ? 0.0 : sp->ev[r]);
 			data_label(f, sp->xstr ? xk->s[r] : "");
 			fputc('\n', f);
 		}
@@ -687,9 +691,9 @@ static int write_sweep(const char *dir, const char *out_tmp, const char *term, c
 	fputs("\nset grid xtics ytics lc rgb '#dddddd'\n"
 	      "set border 3\nset xtics nomirror\nset ytics nomirror\n"
 	      "set key outside right top vertical Left reverse samplen 3 spacing 1.3 box\n"
-	      "set offsets graph 0.03, graph 0.03, graph 0.08, graph 0.03\n"
+	      "set offsets graph 0.03, graph 0.03, graph 0.08, 0\n"
 	      "set datafile commentschars '#'\n", f);
-	if (!strcmp(xk->unit, "bytes") && !sp->xstr) {
+	if ((!strcmp(xk->unit, "bytes") || sp->logx) && !sp->xstr) {
 		/* one tic per value, named with K/M/G */
 		fputs("set xtics (", f);
 		for (int r = 0; r < t->nrows; r++) {
@@ -700,7 +704,10 @@ static int write_sweep(const char *dir, const char *out_tmp, const char *term, c
 				seen = cell_num(xk, q) == v;
 			if (seen)
 				continue;
-			size_label(lab, sizeof lab, v);
+			if (!strcmp(xk->unit, "bytes"))
+				size_label(lab, sizeof lab, v);
+			else
+				snprintf(lab, sizeof lab, "%.0f", v);
 			fprintf(f, "%s\"%s\" %.10g", r ? ", " : "", lab, v);
 		}
 		fputs(")\n", f);
@@ -708,21 +715,30 @@ static int write_sweep(const char *dir, const char *out_tmp, const char *term, c
 	if (sp->logx)
 		fputs("set logscale x 2\n", f);
 	{
-		/* large counts read better as 28.0M than as 2.8e+07 */
+		/* large counts read better as 28.0M than as 2.8e+07; every figure
+		 * is a time, a count or a fraction: the axis starts at 0 */
 		double ymax = 0;
 		for (int r = 0; r < t->nrows; r++)
-			if (fabs(cell_num(yk, r)) > ymax)
-				ymax = fabs(cell_num(yk, r));
+			if (!sp->hide[r] && fabs(sp->yv[r]) > ymax)
+				ymax = fabs(sp->yv[r]);
 		if (ymax >= 1e4)
 			fputs("set format y '%.1s%c'\n", f);
+		fputs("set yrange [0:*]\n", f);
 	}
 	fputs("plot ", f);
-	for (int c = 0; c < sp->ncurves; c++) {
-		if (c)
+	for (int c = 0, first = 1, block = -1; c < sp->ncurves; c++) {
+		int shown = 0;
+		for (int r = 0; r < t->nrows && !shown; r++)
+			shown = sp->curve[r] == c && !sp->hide[r];
+		if (!shown)
+			continue;   /* a baseline's curve */
+		if (!first)
 			fputs(", \\\n     '' ", f);
 		else
 			gp_quote(f, data);
-		fprintf(f, " index %d using 1:2%s%s with %s lw 2 pt 7 ps 1.2 title ", c,
+		first = 0;
+		block++;
+		fprintf(f, " index %d using 1:2%s%s with %s lw 2 pt 7 ps 1.2 title ", block,
 			sp->ec >= 0 ? ":3" : "", sp->xstr ? ":xtic(4)" : "",
 			sp->ec >= 0 ? "yerrorlines" : "linespoints");
 		gp_quote(f, sp->label[c]);
@@ -747,12 +763,50 @@ static void axis_label(char *buf, size_t n, const char *name, const char *unit, 
 		snprintf(buf, n, "%s%s%s%s", name, *extra ? " (" : "", extra + (*extra ? 2 : 0), *extra ? ")" : "");
 }
 
+/* 1 if every row's x is a power of two >= 1 and they span a factor of 4 */
+static int powers_of_two(const struct an_col *k, int nrows)
+{
+	double lo = INFINITY, hi = 0;
+	for (int r = 0; r < nrows; r++) {
+		double v = cell_num(k, r);
+		int e;
+		if (!(v >= 1) || frexp(v, &e) != 0.5)
+			return 0;
+		lo = v < lo ? v : lo;
+		hi = v > hi ? v : hi;
+	}
+	return hi / lo >= 4;
+}
+
+/* A legend's name for column c: the last part of a parameter's dotted name
+ * when no other column of by[] ends the same way. */
+static const char *short_name(const struct an_table *t, const int *by, int nby, int c)
+{
+	const char *n = t->cols[c].name, *d = strrchr(n, '.');
+	if (!d)
+		return n;
+	for (int i = 0; i < nby; i++) {
+		const char *o = t->cols[by[i]].name, *od = strrchr(o, '.');
+		if (by[i] != c && od && !strcmp(od, d))
+			return n;
+	}
+	return d + 1;
+}
+
 int an_plot_sweep(const char *out_path, const struct an_table *t, const char *x, const char *y,
 		  const char *title, struct sim_err *err)
 {
+	return an_plot_sweep_base(out_path, t, x, y, NULL, NULL, 0, title, err);
+}
+
+int an_plot_sweep_base(const char *out_path, const struct an_table *t, const char *x, const char *y,
+		       const char *baseline, const char *const *xorder, int nxorder, const char *title,
+		       struct sim_err *err)
+{
 	struct sweep_plot sp = { 0 };
 	char name[200];
-	int *by = NULL, nby = 0, rc, nseeds = 1, ns;
+	int *by = NULL, nby = 0, rc, nseeds = 1, ns, bc = -1;
+	const char *bval = NULL;
 
 	if (!t || t->nrows < 1)
 		return sim_errf(err, SIM_EINVAL, "the sweep table has no rows to plot");
@@ -794,9 +848,43 @@ int an_plot_sweep(const char *out_path, const struct an_table *t, const char *x,
 	sp.curve = sim_calloc((size_t)t->nrows + 1, sizeof *sp.curve);
 	sp.label = sim_calloc((size_t)t->nrows + 1, sizeof *sp.label);
 	sp.xcat = sim_calloc((size_t)t->nrows + 1, sizeof *sp.xcat);
-	if (!by || !sp.curve || !sp.label || !sp.xcat) {
+	sp.yv = sim_calloc((size_t)t->nrows + 1, sizeof *sp.yv);
+	sp.ev = sim_calloc((size_t)t->nrows + 1, sizeof *sp.ev);
+	sp.hide = sim_calloc((size_t)t->nrows + 1, sizeof *sp.hide);
+	if (!by || !sp.curve || !sp.label || !sp.xcat || !sp.yv || !sp.ev || !sp.hide) {
 		rc = sim_errf(err, SIM_ENOMEM, "out of memory");
 		goto out_free;
+	}
+	if (baseline) {
+		/* the baseline's rows: they are divided by, not drawn */
+		const char *eq = strchr(baseline, '=');
+		int nbase = 0;
+		char bname[160], a[256];
+		if (!eq || eq == baseline || (size_t)(eq - baseline) >= sizeof bname) {
+			rc = sim_errf(err, SIM_EINVAL, "--baseline %s: expected COLUMN=VALUE (mode=native)", baseline);
+			goto out_free;
+		}
+		memcpy(bname, baseline, (size_t)(eq - baseline));
+		bname[eq - baseline] = '\0';
+		bval = eq + 1;
+		if ((bc = an_table_col(t, bname)) < 0 || bc >= t->first_param + t->nparams) {
+			rc = sim_errf(err, SIM_EINVAL, "--baseline %s: '%s' is not a column of the sweep "
+				      "(trace, mode or a varied parameter)", baseline, bname);
+			goto out_free;
+		}
+		for (int r = 0; r < t->nrows; r++) {
+			an_table_cell(t, bc, r, a, sizeof a);
+			if (!strcmp(t->cols[bc].unit, "bytes") && t->cols[bc].kind == AN_COL_F64)
+				size_label(a, sizeof a, t->cols[bc].f[r]);
+			sp.hide[r] = !strcmp(a, bval) || (!strcmp(bname, "trace") && strrchr(a, '/') &&
+							  !strcmp(strrchr(a, '/') + 1, bval));
+			nbase += sp.hide[r];
+		}
+		if (!nbase || nbase == t->nrows) {
+			rc = sim_errf(err, SIM_EINVAL, "--baseline %s: %s point of the sweep has %s = %s", baseline,
+				      nbase ? "every" : "no", bname, bval);
+			goto out_free;
+		}
 	}
 	for (int c = 0; c < t->ncols; c++) {
 		int param = c >= t->first_param && c < t->first_param + t->nparams;
@@ -804,10 +892,21 @@ int an_plot_sweep(const char *out_path, const struct an_table *t, const char *x,
 		char a[256], b[256];
 		if (c == sp.xc || !(param || !strcmp(t->cols[c].name, "trace") || !strcmp(t->cols[c].name, "mode")))
 			continue;
-		an_table_cell(t, c, 0, a, sizeof a);
-		for (int r = 1; r < t->nrows && !varies; r++) {
-			an_table_cell(t, c, r, b, sizeof b);
-			varies = strcmp(a, b) != 0;
+		/* a trace's capture settings come with it: the trace names them */
+		if (param && !strncmp(t->cols[c].name, "capture.", 8))
+			continue;
+		/* among the rows drawn */
+		{
+			int r0 = 0;
+			while (r0 < t->nrows - 1 && sp.hide[r0])
+				r0++;
+			an_table_cell(t, c, r0, a, sizeof a);
+			for (int r = r0 + 1; r < t->nrows && !varies; r++) {
+				if (sp.hide[r])
+					continue;
+				an_table_cell(t, c, r, b, sizeof b);
+				varies = strcmp(a, b) != 0;
+			}
 		}
 		if (varies)
 			by[nby++] = c;
@@ -815,11 +914,14 @@ int an_plot_sweep(const char *out_path, const struct an_table *t, const char *x,
 	for (int r = 0; r < t->nrows; r++) {
 		char lab[256] = "", cell[128];
 		for (int i = 0; i < nby; i++) {
+			const char *v = cell;
 			an_table_cell(t, by[i], r, cell, sizeof cell);
 			if (!strcmp(t->cols[by[i]].unit, "bytes") && t->cols[by[i]].kind == AN_COL_F64)
 				size_label(cell, sizeof cell, t->cols[by[i]].f[r]);
+			if (!strcmp(t->cols[by[i]].name, "trace") && strrchr(cell, '/'))
+				v = strrchr(cell, '/') + 1;
 			snprintf(lab + strlen(lab), sizeof lab - strlen(lab), "%s%s=%s", i ? ", " : "",
-				 t->cols[by[i]].name, cell);
+				 short_name(t, by, nby, by[i]), v);
 		}
 		if (!nby)
 			snprintf(lab, sizeof lab, "%s", y);
@@ -833,17 +935,23 @@ int an_plot_sweep(const char *out_path, const struct an_table *t, const char *x,
 		}
 	}
 	if (sp.xstr) {
-		int ncat = 0;
+		/* the order given to --vary, then any other value as it comes */
+		int ncat = nxorder;
 		for (int r = 0; r < t->nrows; r++) {
+			const char *v = t->cols[sp.xc].s[r] ? t->cols[sp.xc].s[r] : "";
 			sp.xcat[r] = -1;
+			for (int i = 0; i < nxorder && sp.xcat[r] < 0; i++)
+				if (!strcmp(xorder[i], v))
+					sp.xcat[r] = i;
 			for (int q = 0; q < r && sp.xcat[r] < 0; q++)
-				if (!strcmp(t->cols[sp.xc].s[q], t->cols[sp.xc].s[r]))
+				if (!strcmp(t->cols[sp.xc].s[q] ? t->cols[sp.xc].s[q] : "", v))
 					sp.xcat[r] = sp.xcat[q];
 			if (sp.xcat[r] < 0)
 				sp.xcat[r] = ncat++;
 		}
 	}
-	/* log2 x for sizes spread over a factor of 4 or more */
+	/* log2 x for sizes spread over a factor of 4 or more, and for any
+	 * parameter whose values are powers of two (L2TLB entries, ways) */
 	if (!sp.xstr && !strcmp(t->cols[sp.xc].unit, "bytes")) {
 		double lo = INFINITY, hi = 0;
 		for (int r = 0; r < t->nrows; r++) {
@@ -853,6 +961,44 @@ int an_plot_sweep(const char *out_path, const struct an_table *t, const char *x,
 		}
 		sp.logx = lo > 0 && hi / lo >= 4;
 	}
+	if (!sp.xstr && !sp.logx)
+		sp.logx = powers_of_two(&t->cols[sp.xc], t->nrows);
+	for (int r = 0; r < t->nrows; r++) {
+		sp.yv[r] = cell_num(&t->cols[sp.yc], r);
+		sp.ev[r] = sp.ec >= 0 ? cell_num(&t->cols[sp.ec], r) : 0.0;
+	}
+	if (baseline) {
+		char a[256], b[256];
+		for (int r = 0; r < t->nrows; r++) {
+			int best = -1, bscore = -1;
+			double base;
+			if (sp.hide[r])
+				continue;
+			for (int q = 0; q < t->nrows; q++) {
+				int score = 0;
+				if (!sp.hide[q])
+					continue;
+				/* x counts most, then the other columns that tell curves apart */
+				an_table_cell(t, sp.xc, r, a, sizeof a);
+				an_table_cell(t, sp.xc, q, b, sizeof b);
+				score += strcmp(a, b) ? 0 : 1000;
+				for (int i = 0; i < nby; i++) {
+					if (by[i] == bc)
+						continue;
+					an_table_cell(t, by[i], r, a, sizeof a);
+					an_table_cell(t, by[i], q, b, sizeof b);
+					score += !strcmp(a, b);
+				}
+				if (score > bscore) {
+					bscore = score;
+					best = q;
+				}
+			}
+			base = sp.yv[best];
+			sp.yv[r] = base != 0 ? sp.yv[r] / base : NAN;
+			sp.ev[r] = base != 0 ? sp.ev[r] / base : NAN;
+		}
+	}
 	ns = an_table_col(t, "nseeds");
 	for (int r = 0; ns >= 0 && r < t->nrows; r++)
 		if (cell_num(&t->cols[ns], r) > nseeds)
@@ -860,6 +1006,9 @@ int an_plot_sweep(const char *out_path, const struct an_table *t, const char *x,
 	axis_label(sp.xlabel, sizeof sp.xlabel, x, t->cols[sp.xc].unit, "");
 	axis_label(sp.ylabel, sizeof sp.ylabel, y, t->cols[sp.yc].unit,
 		   !strcmp(t->cols[sp.yc].unit, "cycles") && strcmp(y, "cycles") ? ", summed over CPUs" : "");
+	if (baseline)
+		snprintf(sp.ylabel, sizeof sp.ylabel, "%s relative to %s = %s (1 = the same)",
+			 !strcmp(y, "seconds") ? "simulated time" : y, t->cols[bc].name, bval);
 	if (title)
 		snprintf(sp.title, sizeof sp.title, "%s", title);
 	else if (sp.ec >= 0)
@@ -873,5 +1022,8 @@ out_free:
 	sim_free(sp.curve);
 	sim_free(sp.label);
 	sim_free(sp.xcat);
+	sim_free(sp.yv);
+	sim_free(sp.ev);
+	sim_free(sp.hide);
 	return rc;
 }

@@ -58,11 +58,24 @@ int an_plot_locality(const char *out_path, const struct rpl_results *const *runs
  * curve per combination of the other columns that vary (parameters, trace,
  * mode), points joined in x order; with seed replicas, y is the mean and
  * error bars give the 95% confidence interval.  Axis labels carry units;
- * sizes in bytes are labelled with K/M prefixes on a log2 axis.
+ * sizes in bytes are labelled with K/M prefixes, and x values that are
+ * powers of two spread over a factor of 4 or more go on a log2 axis; the
+ * legend, outside the plot, names only what differs between curves (not
+ * the capture.* settings that come with each trace); y starts at 0.
  * Returns as an_plot_breakdown; SIM_EINVAL (naming what there is) when x is
  * not a varied parameter or y not a figure of the table. */
 struct an_table;
 int an_plot_sweep(const char *out_path, const struct an_table *t, const char *x, const char *y,
 		  const char *title, struct sim_err *err);
+/* As an_plot_sweep, with y divided by a baseline's (baseline "COLUMN=VALUE",
+ * NULL: none): each row's baseline is the row with COLUMN = VALUE that
+ * agrees with it on the most other varied columns (x first), so that
+ * "mode=native" is the overhead against the native replay of the same
+ * parameters.  The baseline's own curves are left out.  SIM_EINVAL when no
+ * row has COLUMN = VALUE.  xorder (nxorder values, may be NULL) orders text
+ * x values, as given to --vary (an_sweep_read_order); others follow. */
+int an_plot_sweep_base(const char *out_path, const struct an_table *t, const char *x, const char *y,
+		       const char *baseline, const char *const *xorder, int nxorder, const char *title,
+		       struct sim_err *err);
 
 #endif

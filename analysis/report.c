@@ -183,8 +183,11 @@ static void print_table(FILE *f, const char *run, const struct rpl_results *r)
 		fprintf(f, "%-16s no L2 misses\n", "locality");
 	fprintf(f, "%-16s %" PRIu64 " refills (user %" PRIu64 "), kernel TLB faults %" PRIu64 "\n",
 		"TLB", r->tlb_misses, r->utlb_misses, r->ktlb_faults);
-	fprintf(f, "%-16s hits %" PRIu64 ", misses %" PRIu64 " (hit rate %.1f%%)\n", "L2TLB",
-		r->l2tlb_hits, r->l2tlb_misses, pct(r->l2tlb_hits, r->l2tlb_hits + r->l2tlb_misses));
+	if (r->l2tlb_hits + r->l2tlb_misses)
+		fprintf(f, "%-16s hits %" PRIu64 ", misses %" PRIu64 " (hit rate %.1f%%)\n", "L2TLB",
+			r->l2tlb_hits, r->l2tlb_misses, pct(r->l2tlb_hits, r->l2tlb_hits + r->l2tlb_misses));
+	else   /* natively, or with policy.l2tlb = off: there is no L2TLB to hit */
+		fprintf(f, "%-16s n/a (no lookups: native, or the L2TLB is off)\n", "L2TLB");
 	fprintf(f, "%-16s privileged instructions emulated %" PRIu64 ", monitor calls %" PRIu64 "\n",
 		"monitor", r->priv_emulated, r->moncalls);
 	fprintf(f, "%-16s lock acquires %" PRIu64 " (contended %" PRIu64 "), semaphore waits "

@@ -18,7 +18,8 @@ typedef struct an_file an_file;
 
 /* Modes of an_open. */
 #define AN_CREATE 1   /* a new file, replacing any file at the path */
-#define AN_APPEND 2   /* add groups to an existing file (created as AN_CREATE if absent) */
+#define AN_APPEND 2   /* add groups to an existing file (created as AN_CREATE if absent,
+                       * empty or a device) */
 
 /* Open and close a results file for writing.  Either mode builds the file in
  * memory and an_close writes it whole: to a temporary file beside the path,
@@ -41,6 +42,10 @@ int an_add_run(an_file *f, const char *group, const cfg *c, const struct rpl_res
 	       const char *trace_path, struct sim_err *err);
 /* 1 if the file open for writing already has a group of that name (resume). */
 int an_has_run(an_file *f, const char *group);
+/* Remove run `group` from the file open for writing (a run replaced by a new
+ * one of the same name); SIM_EINVAL if there is none.  The file on disk
+ * changes only at an_close. */
+int an_remove_run(an_file *f, const char *group, struct sim_err *err);
 
 /* A new file holding one run: an_open(AN_CREATE) + an_add_run + an_close. */
 int an_write_results(const char *path, const char *group_name, const cfg *c,

@@ -433,6 +433,16 @@ static int check_file(const char *path, struct sim_err *err)
 	return SIM_OK;
 }
 
+/* 1 if AN_APPEND must read path: a regular file (through links) that is not
+ * empty; nothing there, an empty file or a device (/dev/null) start afresh. */
+static int append_target(const char *path)
+{
+	struct stat st;
+	if (stat(path, &st) != 0)
+		return 0;
+	return !S_ISREG(st.st_mode) ? 0 : st.st_size > 0;
+}
+
 int an_open(an_file **out, const char *path, int mode, struct sim_err *err)
 {
 	an_file *f;
@@ -444,14 +454,14 @@ int an_open(an_file **out, const char *path, int mode, struct sim_err *err)
 	*out = NULL;
 	if (mode != AN_CREATE && mode != AN_APPEND)
 		return sim_errf(err, SIM_EINTERNAL, "an_open: bad mode %d", mode);
-	if (mode == AN_APPEND && access(path, F_OK) != 0)
+	if (mode == AN_APPEND && !append_target(path))
 		mode = AN_CREATE;
 	/* refuse an unwritable target (a folder, a FIFO, no permission) before
 	 * the caller does any work */
+	if (sim_file_has_magic(path, "DISCOTRC", 8))   /* traces/FORMAT.md */
+		return sim_errf(err, SIM_EINVAL, "%s: is a disco trace; refusing to replace it with "
+				"results (remove it first)", path);
 	if (mode == AN_CREATE) {
-		if (sim_file_has_magic(path, "DISCOTRC", 8))   /* traces/FORMAT.md */
-			return sim_errf(err, SIM_EINVAL, "%s: is a disco trace; refusing to replace it with "
-					"results (remove it first)", path);
 		if ((rc = sim_out_open(&probe, path, err)) != SIM_OK)
 			return rc;
 		sim_out_abort(probe);
@@ -468,6 +478,11 @@ int an_open(an_file **out, const char *path, int mode, struct sim_err *err)
 			goto out_free;
 		}
 	} else {
+		if (H5Fis_hdf5(path) <= 0) {
+			rc = sim_errf(err, SIM_EINVAL, "%s: not an HDF5 results file; refusing to replace "
+				      "it with results (remove it first)", path);
+			goto out_free;
+		}
 		if ((rc = check_file(path, err)) != SIM_OK)
 			goto out_free;
 		if ((fapl = an_h5_fapl_mem()) >= 0) {
@@ -504,6 +519,16 @@ int an_has_run(an_file *f, const char *group)
 {
 	an_h5_quiet();
 	return H5Lexists(f->fid, group, H5P_DEFAULT) > 0;
+}
+
+int an_remove_run(an_file *f, const char *group, struct sim_err *err)
+{
+	an_h5_quiet();
+	if (!an_has_run(f, group))
+		return sim_errf(err, SIM_EINVAL, "%s: has no run named '%s'", f->path, group);
+	if (H5Ldelete(f->fid, group, H5P_DEFAULT) < 0)
+		return sim_errf(err, SIM_EIO, "%s: cannot remove run '%s'", f->path, group);
+	return SIM_OK;
 }
 
 int an_add_run(an_file *f, const char *group, const cfg *c, const struct rpl_results *r,

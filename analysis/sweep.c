@@ -109,7 +109,7 @@ static struct an_col *add_col(struct an_table *t, const char *name, int kind, co
 /* ---------- HDF5 helpers ---------- */
 
 /* The root's sweep_vary names (malloc'd array of malloc'd strings). */
-static int read_vary(hid_t fid, char ***names, int *n)
+static int read_strs(hid_t fid, const char *attr, char ***names, int *n)
 {
 	hid_t a, s = -1, t = -1;
 	hssize_t np;
@@ -117,9 +117,9 @@ static int read_vary(hid_t fid, char ***names, int *n)
 	int rc = -1;
 	*names = NULL;
 	*n = 0;
-	if (H5Aexists(fid, VARY_ATTR) <= 0)
+	if (H5Aexists(fid, attr) <= 0)
 		return 0;
-	if ((a = H5Aopen(fid, VARY_ATTR, H5P_DEFAULT)) < 0)
+	if ((a = H5Aopen(fid, attr, H5P_DEFAULT)) < 0)
 		return -1;
 	s = H5Aget_space(a);
 	t = an_h5_str_type();
@@ -161,19 +161,21 @@ static void free_names(char **v, int n)
 	sim_free(v);
 }
 
-/* Replace sweep_vary by names[0..n-1]. */
-static int write_vary(hid_t fid, char *const *names, int n)
+static int read_vary(hid_t fid, char ***names, int *n) { return read_strs(fid, VARY_ATTR, names, n); }
+
+/* Replace an attribute by names[0..n-1]. */
+static int write_strs(hid_t fid, const char *attr, char *const *names, int n)
 {
 	hsize_t dim = (hsize_t)n;
 	hid_t t = an_h5_str_type(), s = -1, a = -1;
 	int rc = -1;
 	if (t < 0)
 		return -1;
-	if (H5Aexists(fid, VARY_ATTR) > 0 && H5Adelete(fid, VARY_ATTR) < 0)
+	if (H5Aexists(fid, attr) > 0 && H5Adelete(fid, attr) < 0)
 		goto out;
 	if ((s = H5Screate_simple(1, &dim, NULL)) < 0)
 		goto out;
-	if ((a = H5Acreate2(fid, VARY_ATTR, t, s, H5P_DEFAULT, H5P_DEFAULT)) < 0)
+	if ((a = H5Acreate2(fid, attr, t, s, H5P_DEFAULT, H5P_DEFAULT)) < 0)
 		goto out;
 	rc = (n == 0 || H5Awrite(a, t, names) >= 0) ? 0 : -1;
 out:
@@ -252,10 +254,52 @@ int an_sweep_note_vary(const char *path, const char *const *names, int n, struct
 	if ((rc = open_rw(path, &fid, err)) != SIM_OK)
 		return rc;
 	if (read_vary(fid, &have, &nhave) < 0 || union_names(&have, &nhave, (char *const *)names, n) < 0 ||
-	    write_vary(fid, have, nhave) < 0)
+	    write_strs(fid, VARY_ATTR, have, nhave) < 0)
 		rc = sim_errf(err, SIM_EIO, "%s: cannot record the varied parameters", path);
 	free_names(have, nhave);
 	return close_rw(fid, path, rc, err);
+}
+
+int an_sweep_note_order(const char *path, const char *name, const char *const *values, int n,
+			struct sim_err *err)
+{
+	char attr[200], **have = NULL;
+	int nhave = 0, rc;
+	hid_t fid;
+	snprintf(attr, sizeof attr, "sweep_order:%s", name);
+	if ((rc = open_rw(path, &fid, err)) != SIM_OK)
+		return rc;
+	if (read_strs(fid, attr, &have, &nhave) < 0 || union_names(&have, &nhave, (char *const *)values, n) < 0 ||
+	    write_strs(fid, attr, have, nhave) < 0)
+		rc = sim_errf(err, SIM_EIO, "%s: cannot record the order of %s's values", path, name);
+	free_names(have, nhave);
+	return close_rw(fid, path, rc, err);
+}
+
+int an_sweep_read_order(const char *path, const char *name, char ***values, int *n, struct sim_err *err)
+{
+	char attr[200];
+	hid_t fid, fapl;
+	int rc = SIM_OK;
+	*values = NULL;
+	*n = 0;
+	an_h5_quiet();
+	snprintf(attr, sizeof attr, "sweep_order:%s", name);
+	if ((fapl = H5Pcreate(H5P_FILE_ACCESS)) < 0)
+		return sim_errf(err, SIM_ENOMEM, "%s: out of memory", path);
+	fid = H5Fopen(path, H5F_ACC_RDONLY, fapl);
+	H5Pclose(fapl);
+	if (fid < 0)
+		return sim_errf(err, SIM_ECORRUPT, "%s: cannot open as HDF5", path);
+	if (read_strs(fid, attr, values, n) < 0)
+		rc = sim_errf(err, SIM_ECORRUPT, "%s: unreadable attribute %s", path, attr);
+	H5Fclose(fid);
+	return rc;
+}
+
+void an_sweep_free_order(char **values, int n)
+{
+	free_names(values, n);
 }
 
 /* ---------- Building the table from the runs ---------- */
@@ -962,8 +1006,20 @@ int an_sweep_merge(const char *out, const char *const *in, int nin, const cfg *p
 		}
 		if (rc == SIM_OK && read_vary(ifid, &vary, &nvary) == 0 && nvary > 0) {
 			if (read_vary(ofid, &have, &nhave) < 0 || union_names(&have, &nhave, vary, nvary) < 0 ||
-			    write_vary(ofid, have, nhave) < 0)
+			    write_strs(ofid, VARY_ATTR, have, nhave) < 0)
 				rc = sim_errf(err, SIM_EIO, "%s: cannot record the varied parameters", out);
+			/* and the order of each one's values */
+			for (int v = 0; rc == SIM_OK && v < nvary; v++) {
+				char attr[200], **a = NULL, **b = NULL;
+				int na = 0, nb = 0;
+				snprintf(attr, sizeof attr, "sweep_order:%s", vary[v]);
+				if (read_strs(ifid, attr, &a, &na) < 0 || read_strs(ofid, attr, &b, &nb) < 0 ||
+				    union_names(&b, &nb, a, na) < 0 || (nb && write_strs(ofid, attr, b, nb) < 0))
+					rc = sim_errf(err, SIM_EIO, "%s: cannot record the order of %s's values", out,
+						      vary[v]);
+				free_names(a, na);
+				free_names(b, nb);
+			}
 		}
 		free_names(vary, nvary);
 		free_names(have, nhave);

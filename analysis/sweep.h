@@ -47,6 +47,15 @@ void an_table_cell(const struct an_table *t, int c, int r, char *buf, size_t n);
  * (the union with what is there).  Creates the file when absent. */
 int an_sweep_note_vary(const char *path, const char *const *names, int n, struct sim_err *err);
 
+/* The values given to --vary name, in the order given (root attribute
+ * "sweep_order:NAME", the union with what is there): a plot draws text
+ * values in this order.  an_sweep_read_order gives none (*n = 0) when the
+ * file did not record them; free with an_sweep_free_order. */
+int an_sweep_note_order(const char *path, const char *name, const char *const *values, int n,
+			struct sim_err *err);
+int an_sweep_read_order(const char *path, const char *name, char ***values, int *n, struct sim_err *err);
+void an_sweep_free_order(char **values, int n);
+
 /* Build the table from every run of the file: one row per point (the seed
  * replicas of one point, runs alike but for machine.tlb.seed, make one row),
  * a column per varied parameter (sweep_vary, and any parameter whose value

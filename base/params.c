@@ -34,6 +34,7 @@ struct value {
 	int64_t i;
 	double r;
 	int is_default;
+	int is_set;             /* given by cfg_set (a file, a header, --set), not only the default */
 };
 
 struct cfg {
@@ -311,6 +312,7 @@ int cfg_new(cfg **out, const struct param_table *const *tables, struct sim_err *
 			return SIM_EINTERNAL;
 		}
 		c->vals[i].is_default = 1;
+		c->vals[i].is_set = 0;
 	}
 	*out = c;
 	return SIM_OK;
@@ -345,7 +347,7 @@ int cfg_copy(cfg **out, const cfg *c, struct sim_err *err)
 }
 
 /* Edit distance, for suggestions. */
-static size_t edit_distance(const char *a, const char *b)
+size_t sim_edit_distance(const char *a, const char *b)
 {
 	size_t la = strlen(a), lb = strlen(b);
 	size_t row[128];
@@ -374,10 +376,10 @@ static size_t edit_distance(const char *a, const char *b)
  * the last dotted component when the prefix matches, whichever is smaller. */
 static size_t suggest_score(const char *want, const char *have)
 {
-	size_t d = edit_distance(want, have);
+	size_t d = sim_edit_distance(want, have);
 	const char *w = strrchr(want, '.'), *h = strrchr(have, '.');
 	if (w && h) {
-		size_t dd = edit_distance(w + 1, h + 1) + 1;
+		size_t dd = sim_edit_distance(w + 1, h + 1) + 1;
 		if (strncmp(want, have, (size_t)(w - want)) != 0)
 			dd += 2;
 		if (dd < d)
@@ -428,6 +430,7 @@ int cfg_set(cfg *c, const char *name, const char *value, const char *origin, str
 		v.is_default = parse_value(c->defs[i], c->defs[i]->dflt, &dv, NULL) == SIM_OK &&
 			       strcmp(dv.text, v.text) == 0;
 	}
+	v.is_set = 1;
 	c->vals[i] = v;
 	return SIM_OK;
 }
@@ -618,6 +621,12 @@ size_t cfg_count(const cfg *c) { return c->n; }
 const struct param_def *cfg_def(const cfg *c, size_t i) { return c->defs[i]; }
 const char *cfg_value(const cfg *c, size_t i) { return c->vals[i].text; }
 int cfg_is_default(const cfg *c, size_t i) { return c->vals[i].is_default; }
+
+int cfg_is_set(const cfg *c, const char *name)
+{
+	long i = cfg_find(c, name);
+	return i >= 0 && c->vals[i].is_set;
+}
 
 char *cfg_dump(const cfg *c, int all)
 {

@@ -73,10 +73,17 @@ const struct param_def *cfg_def(const cfg *c, size_t i);
 const char *cfg_value(const cfg *c, size_t i);
 int cfg_is_default(const cfg *c, size_t i);
 long cfg_find(const cfg *c, const char *name);   /* index, or -1 */
+/* 1 if name was assigned (cfg_set, a config file, a trace's header), even to
+ * its default value; 0 if it holds the default it was created with.  For
+ * defaults that follow another value unless the user gives one. */
+int cfg_is_set(const cfg *c, const char *name);
 
 /* "key = value\n" lines for every parameter (all != 0) or the changed ones;
  * malloc'd, NUL-terminated; NULL on out of memory. */
 char *cfg_dump(const cfg *c, int all);
+
+/* Levenshtein distance between two names, for "did you mean" answers. */
+size_t sim_edit_distance(const char *a, const char *b);
 
 /* A 64-bit hash of every value: equal configurations hash alike. */
 uint64_t cfg_hash(const cfg *c);

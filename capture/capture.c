@@ -20,7 +20,27 @@
 
 extern const struct cap_guest_ops cap_guest_synthetic;
 
+/* The guest models: the one list of them.  capture.guest's choices and
+ * cap_guest_names() are built from it before main. */
 static const struct cap_guest_ops *const guests[] = { &cap_guest_synthetic, &cap_guest_irix, NULL };
+char cap_guest_choices[256];
+static char guest_names[256];
+
+__attribute__((constructor)) static void build_guest_names(void)
+{
+	size_t a = 0, b = 0;
+	for (int i = 0; guests[i]; i++) {
+		int w = snprintf(cap_guest_choices + a, sizeof cap_guest_choices - a, "%s%s", i ? "," : "",
+				 guests[i]->name);
+		int v = snprintf(guest_names + b, sizeof guest_names - b, "%s%s", i ? ", " : "",
+				 guests[i]->name);
+		if (w < 0 || v < 0 || (size_t)w >= sizeof cap_guest_choices - a ||
+		    (size_t)v >= sizeof guest_names - b)
+			break;
+		a += (size_t)w;
+		b += (size_t)v;
+	}
+}
 
 const struct cap_guest_ops *cap_find_guest(const char *name)
 {
@@ -35,6 +55,13 @@ const struct cap_guest_ops *cap_guest_of(const cfg *c)
 	return cap_find_guest(cfg_str(c, "capture.guest"));
 }
 
+int cap_cfg_follow(cfg *c, struct sim_err *err)
+{
+	if (cfg_is_set(c, "machine.cpus"))
+		return SIM_OK;
+	return cfg_set(c, "machine.cpus", cfg_str(c, "capture.cpus"), "capture.cpus", err);
+}
+
 int cap_load_workload(cfg *c, const char *name, struct sim_err *err)
 {
 	char path[4096];
@@ -45,9 +72,12 @@ int cap_load_workload(cfg *c, const char *name, struct sim_err *err)
 		return rc ? rc : cfg_set(c, "capture.workload", name, "workload", err);
 	}
 	if (!strchr(name, '/') && access(name, R_OK) != 0 &&
-	    sim_find_data("workloads", name, ".wl", path, sizeof path, err) != SIM_OK)
-		return sim_errf(err, SIM_EINVAL, "no workload '%s': not synthetic, and no workload file (%s)",
-				name, err->msg);
+	    sim_find_data("workloads", name, ".wl", path, sizeof path, err) != SIM_OK) {
+		char why[sizeof err->msg];   /* err->msg is both the reason and the result */
+		snprintf(why, sizeof why, "%s", err->msg);
+		return sim_errf(err, SIM_EINVAL, "no workload '%s': not a built-in guest (synthetic) and "
+				"not a file; %s", name, why);
+	}
 	rc = cfg_load(c, strchr(name, '/') || access(name, R_OK) == 0 ? name : path, err);
 	if (rc)
 		return rc;
@@ -58,7 +88,7 @@ int cap_load_workload(cfg *c, const char *name, struct sim_err *err)
 	return cfg_set(c, "capture.workload", path, "workload", err);
 }
 
-const char *cap_guest_names(void) { return "synthetic, irix"; }
+const char *cap_guest_names(void) { return guest_names; }
 
 struct cap_src {
 	const struct cap_guest_ops *g;
@@ -96,8 +126,7 @@ int cap_run(const cfg *c, const struct cap_guest_ops *g, const char *trace_path,
 	int mode = RPL_NATIVE, rc;
 
 	memset(res, 0, sizeof *res);
-	if (rpl_mode_parse(cfg_str(c, "capture.mode"), &mode))
-		return sim_errf(err, SIM_EINTERNAL, "cap_run: capture.mode not a mode");
+	mode = rpl_mode_of(c);
 	cs.g = g;
 	rc = g->create(&cs.gst, c, &nstreams, err);
 	if (rc)

@@ -7,6 +7,7 @@
 #define CAPTURE_GUEST_INT_H
 
 #include "base/mem.h"
+#include "base/rng.h"
 #include "capture/capture.h"
 
 #define KSEG0 0x80000000ull
@@ -123,15 +124,8 @@ struct gos {
 	int nkern;
 };
 
-static inline uint64_t rnd(uint64_t *x)   /* splitmix64 */
-{
-	uint64_t z = (*x += 0x9e3779b97f4a7c15ull);
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-	return z ^ (z >> 31);
-}
-
-static inline double unif(uint64_t *x) { return (double)(rnd(x) >> 11) * (1.0 / 9007199254740992.0); }
+static inline uint64_t rnd(uint64_t *x) { return sim_rng_next(x); }
+static inline double unif(uint64_t *x) { return sim_rng_unif(x); }
 
 /* ---- the pending queue ---- */
 

@@ -26,6 +26,7 @@
 #include <string.h>
 
 #include "base/mem.h"
+#include "base/rng.h"
 #include "capture/capture.h"
 
 #define KSEG0 0x80000000ull
@@ -66,15 +67,8 @@ struct synth {
 	struct sstream *s;
 };
 
-static inline uint64_t rnd(uint64_t *x)   /* splitmix64 */
-{
-	uint64_t z = (*x += 0x9e3779b97f4a7c15ull);
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-	return z ^ (z >> 31);
-}
-
-static inline double unif(uint64_t *x) { return (double)(rnd(x) >> 11) * (1.0 / 9007199254740992.0); }
+static inline uint64_t rnd(uint64_t *x) { return sim_rng_next(x); }
+static inline double unif(uint64_t *x) { return sim_rng_unif(x); }
 
 static inline void push(struct sstream *t, int type, unsigned flags, unsigned aux, uint32_t id,
 			uint64_t addr, uint64_t val)
@@ -367,7 +361,7 @@ const struct cap_guest_ops cap_guest_synthetic = {
 
 static const struct param_def defs[] = {
 	{ "capture.workload", PARAM_STR, "synthetic", 0, 0, NULL, "", "the workload a trace was captured from" },
-	{ "capture.guest", PARAM_CHOICE, "synthetic", 0, 0, "synthetic,irix", "",
+	{ "capture.guest", PARAM_CHOICE, "synthetic", 0, 0, cap_guest_choices, "",
 	  "the guest model that runs the workload (a workload file sets it)" },
 	{ "capture.mode", PARAM_CHOICE, "native", 0, 0, "native,disco,uma,plain", "",
 	  "the mode a capture runs in; a replay without --mode uses its trace's" },

@@ -154,6 +154,8 @@ int cmd_capture(int argc, char **argv)
 		goto out_sets;
 	}
 	rc = cli_cfg_ops_apply(&ops, c, &err);
+	if (rc == SIM_OK)
+		rc = cap_cfg_follow(c, &err);
 	g = cap_guest_of(c);
 	if (rc == SIM_OK)
 		rc = cap_run(c, g, out, &res, cli_progress, "capture", &err);
@@ -169,9 +171,7 @@ int cmd_capture(int argc, char **argv)
 	if (!quiet)
 		an_print_results(stdout, &res, format);
 	if (results) {
-		int mode = RPL_NATIVE;
-		rpl_mode_parse(cfg_str(c, "capture.mode"), &mode);
-		rc = an_write_results(results, rpl_mode_name(mode), c, &res, out, &err);
+		rc = an_write_results(results, rpl_mode_name(rpl_mode_of(c)), c, &res, out, &err);
 	}
 	rpl_results_free(&res);
 	cfg_free(c);

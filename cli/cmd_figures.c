@@ -1,6 +1,7 @@
 /* disco figures: every reproduction that exists, into one folder. */
 #include <getopt.h>
 #include <stdio.h>
+#include <unistd.h>
 
 #include "analysis/figures.h"
 #include "cli/cli.h"
@@ -36,7 +37,10 @@ int cmd_figures(int argc, char **argv)
 		{ "keep-traces", no_argument, 0, 'K' },
 		{ 0, 0, 0, 0 },
 	};
-	struct an_fig_opts fo = { .outdir = "out", .log = stderr };
+	/* in a log, a line every few seconds within a long step; on a terminal
+	 * the step lines alone (a live line would run into them) */
+	struct an_fig_opts fo = { .outdir = "out", .log = stderr,
+				  .progress = isatty(2) ? NULL : cli_progress, .progress_ctx = "figures" };
 	struct cli_cfg_ops ops = { 0 };
 	struct sim_err err = { 0 };
 	cfg *c;

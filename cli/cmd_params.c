@@ -6,12 +6,15 @@
 #include "cli/cli.h"
 
 static const char usage[] =
-	"usage: disco params [--config FILE] [--set name=value ...] [--changed] [--format table|conf] [PREFIX]\n"
+	"usage: disco params [--config FILE] [--set name=value ...] [--changed] [--format table|conf]\n"
+	"                    [--all] [WORD]\n"
 	"\n"
-	"List every parameter whose name starts with PREFIX (all when absent): name,\n"
-	"value, unit, allowed values and one line of help.  With --config and --set,\n"
-	"shows the values those give; --changed lists only values that differ from\n"
-	"the defaults; --format conf prints 'name = value' lines, a config file.\n";
+	"List every parameter whose name starts with WORD (all when absent; when\n"
+	"none starts with it, those whose name contains it): name, value, unit,\n"
+	"allowed values and one line of help.  With --config and --set, shows the\n"
+	"values those give; --changed lists only values that differ from the\n"
+	"defaults.  --format conf prints 'name = value' lines, a config file, of\n"
+	"the values that differ from the defaults (every value with --all).\n";
 
 static const char *type_word(const struct param_def *d, char *buf, size_t n)
 {
@@ -34,11 +37,13 @@ int cmd_params(int argc, char **argv)
 		{ "config", required_argument, 0, 'c' },
 		{ "changed", no_argument, 0, 'C' },
 		{ "format", required_argument, 0, 'f' },
+		{ "all", no_argument, 0, 'A' },
 		{ 0, 0, 0, 0 },
 	};
 	struct sim_err err = { 0 };
 	const char *prefix = "";
-	int changed = 0, conf = 0, o, shown = 0;
+	int changed = 0, conf = 0, all = 0, o, shown = 0, substr = 0;
+	int wname = 4, wval = 5, wunit = 4, wallowed = 7;
 	cfg *c;
 
 	if (cli_new_cfg(&c, &err) != SIM_OK)
@@ -56,6 +61,7 @@ int cmd_params(int argc, char **argv)
 				goto fail;
 			break;
 		case 'C': changed = 1; break;
+		case 'A': all = 1; break;
 		case 'f':
 			if (!strcmp(optarg, "conf")) conf = 1;
 			else if (strcmp(optarg, "table")) {
@@ -72,24 +78,48 @@ int cmd_params(int argc, char **argv)
 		cfg_free(c);
 		return cli_usage_error("params", "unexpected argument '%s'", argv[optind]);
 	}
-	for (size_t i = 0; i < cfg_count(c); i++) {
-		const struct param_def *d = cfg_def(c, i);
-		char allowed[128];
-		if (strncmp(d->name, prefix, strlen(prefix)) != 0)
-			continue;
-		if (changed && cfg_is_default(c, i))
-			continue;
-		shown++;
-		if (conf) {
-			printf("%s = %s\n", d->name, cfg_value(c, i));
-			continue;
+	if (conf && !all)
+		changed = 1;   /* a config file of what differs: it does not pin the rest */
+	/* a word no name starts with is looked for inside the names */
+	substr = 1;
+	for (size_t i = 0; i < cfg_count(c); i++)
+		if (!strncmp(cfg_def(c, i)->name, prefix, strlen(prefix)))
+			substr = 0;
+	for (int pass = 0; pass < 2; pass++) {
+		if (pass == 1 && !conf && shown)
+			printf("%-*s  %-*s  %-*s  %-*s  %s\n", wname, "name", wval, "value", wunit, "unit",
+			       wallowed, "allowed", "help");
+		for (size_t i = 0; i < cfg_count(c); i++) {
+			const struct param_def *d = cfg_def(c, i);
+			const char *unit = d->unit ? d->unit : "";
+			char allowed[128];
+			if (substr ? !strstr(d->name, prefix) : strncmp(d->name, prefix, strlen(prefix)) != 0)
+				continue;
+			if (changed && cfg_is_default(c, i))
+				continue;
+			type_word(d, allowed, sizeof allowed);
+			if (pass == 0) {   /* column widths */
+				shown++;
+				wname = (int)strlen(d->name) > wname ? (int)strlen(d->name) : wname;
+				wval = (int)strlen(cfg_value(c, i)) > wval ? (int)strlen(cfg_value(c, i)) : wval;
+				wunit = (int)strlen(unit) > wunit ? (int)strlen(unit) : wunit;
+				wallowed = (int)strlen(allowed) > wallowed ? (int)strlen(allowed) : wallowed;
+				/* a long list of choices overflows its column rather than widen it */
+				wallowed = wallowed > 24 ? 24 : wallowed;
+				wval = wval > 16 ? 16 : wval;
+				continue;
+			}
+			if (conf) {
+				printf("%s = %s\n", d->name, cfg_value(c, i));
+				continue;
+			}
+			printf("%-*s  %-*s  %-*s  %-*s  %s\n", wname, d->name, wval, cfg_value(c, i), wunit,
+			       unit, wallowed, allowed, d->help);
 		}
-		printf("%-34s %-10s %-8s %-22s %s\n", d->name, cfg_value(c, i), d->unit,
-		       type_word(d, allowed, sizeof allowed), d->help);
 	}
 	cfg_free(c);
-	if (!shown && *prefix) {
-		fprintf(stderr, "disco params: no parameter starts with '%s'\n", prefix);
+	if (!shown && *prefix && !changed) {
+		fprintf(stderr, "disco params: no parameter's name starts with or contains '%s'\n", prefix);
 		return 2;
 	}
 	return 0;

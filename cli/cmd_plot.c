@@ -11,14 +11,16 @@
 #include "cli/cli.h"
 
 static const char usage[] =
-	"usage: disco plot FILE [--kind breakdown|locality|footprint|footprint-time] [--groups a,b,c]\n"
-	"                  [--labels x,y,z]\n"
+	"usage: disco plot FILE... [--kind breakdown|locality|footprint|footprint-time]\n"
+	"                  [--groups a,b,c] [--labels x,y,z]\n"
 	"                  [--base NAME] [--title TEXT] -o OUT.png|OUT.svg|OUT.pdf\n"
-	"       disco plot SWEEP.h5 --kind sweep [--x PARAM] [--y FIGURE] [--title TEXT] -o OUT.png\n"
+	"       disco plot SWEEP.h5 --kind sweep [--x PARAM] [--y FIGURE] [--baseline COLUMN=VALUE]\n"
+	"                  [--title TEXT] -o OUT.png\n"
 	"\n"
-	"Draw one bar per run of a results file (every run in the order written, or\n"
-	"those --groups names, in that order), normalized to the baseline run\n"
-	"(--base, default the first) = 100.\n"
+	"Draw one bar per run of the results files (every run in the order written,\n"
+	"file after file, or those --groups names, in that order), normalized to the\n"
+	"baseline run (--base, default the first) = 100.  A run is named NAME, or\n"
+	"FILE:NAME when several files have a run of that name.\n"
 	"\n"
 	"  breakdown  execution time by category, stacked bottom to top: user,\n"
 	"             kernel, kernel sync, monitor, idle (Figures 6 and 8)\n"
@@ -38,7 +40,12 @@ static const char usage[] =
 	"             cycles, seconds, user, kernel, kernel_sync, monitor, idle,\n"
 	"             stall_local, stall_remote, instructions, references, tlb_misses,\n"
 	"             utlb_misses, l2tlb_hits, l2tlb_misses, misses_local,\n"
-	"             misses_remote, locality, pages_touched\n"
+	"             misses_remote, locality, pages_touched.  --baseline mode=native\n"
+	"             divides each point by the native point of the same parameters\n"
+	"             (the overhead of the monitor; any COLUMN=VALUE of the sweep:\n"
+	"             trace=NAME, policy.l2tlb=off, ...) and leaves the baseline out.\n"
+	"             Powers of two go on a log2 axis; the legend names only what\n"
+	"             differs between the curves; y starts at 0.\n"
 	"\n"
 	"--labels names the bars (default: the run names).  Needs gnuplot\n"
 	"(Debian: gnuplot-nox).\n";
@@ -66,17 +73,18 @@ int cmd_plot(int argc, char **argv)
 		{ "output", required_argument, 0, 'o' },
 		{ "x", required_argument, 0, 'X' },
 		{ "y", required_argument, 0, 'Y' },
+		{ "baseline", required_argument, 0, 'B' },
 		{ 0, 0, 0, 0 },
 	};
 	struct sim_err err = { 0 };
-	const char *path, *out = NULL, *kind = "breakdown", *base_name = NULL, *title = NULL;
-	const char *xp = NULL, *yf = "seconds";
-	char *groups_arg = NULL, *labels_arg = NULL, **names = NULL;
+	const char *path = NULL, *out = NULL, *kind = "breakdown", *base_name = NULL, *title = NULL;
+	const char *xp = NULL, *yf = "seconds", *baseline = NULL;
+	char *groups_arg = NULL, *labels_arg = NULL;
 	char *groups[MAX_BARS], *labels[MAX_BARS];
 	struct rpl_results runs[MAX_BARS];
 	const struct rpl_results *rp[MAX_BARS];
-	size_t nnames = 0;
-	int ng = 0, nl = 0, nread = 0, base = 0, o, rc = 0;
+	struct cli_runs all = { 0 };
+	int ng = 0, nl = 0, nread = 0, base = 0, nfiles, o, rc = 0;
 
 	optind = 1;
 	while ((o = getopt_long(argc, argv, "hk:g:l:b:t:o:", opts, NULL)) != -1) {
@@ -90,19 +98,22 @@ int cmd_plot(int argc, char **argv)
 		case 'o': out = optarg; break;
 		case 'X': xp = optarg; break;
 		case 'Y': yf = optarg; break;
+		case 'B': baseline = optarg; break;
 		default: return cli_usage_error("plot", "bad option");
 		}
 	}
 	if (optind >= argc)
 		return cli_usage_error("plot", "name a results file (.h5)");
-	path = argv[optind++];
-	if (optind < argc)
-		return cli_usage_error("plot", "unexpected argument '%s'", argv[optind]);
+	nfiles = argc - optind;
+	path = argv[optind];
 	if (!out)
 		return cli_usage_error("plot", "name the figure with -o OUT.png (or .svg, .pdf)");
-	if (cli_check_output(out, path, &err) != SIM_OK)
-		return cli_fail("plot", &err);
+	for (int i = optind; i < argc; i++)
+		if (cli_check_output(out, argv[i], &err) != SIM_OK)
+			return cli_fail("plot", &err);
 	if (!strcmp(kind, "sweep")) {
+		if (nfiles > 1)
+			return cli_usage_error("plot", "--kind sweep draws one sweep file");
 		struct an_table t;
 		if (an_sweep_table_read(path, &t, &err) != SIM_OK)
 			return cli_fail("plot", &err);
@@ -110,7 +121,19 @@ int cmd_plot(int argc, char **argv)
 			an_table_free(&t);
 			return cli_usage_error("plot", "%s: the sweep varies no parameter to plot against", path);
 		}
-		rc = an_plot_sweep(out, &t, xp ? xp : t.cols[t.first_param].name, yf, title, &err);
+		{
+			const char *xname = xp ? xp : t.cols[t.first_param].name;
+			char **order = NULL;
+			int norder = 0;
+			/* text values in the order given to --vary (none in older files) */
+			if (an_sweep_read_order(path, xname, &order, &norder, &err) != SIM_OK) {
+				an_table_free(&t);
+				return cli_fail("plot", &err);
+			}
+			rc = an_plot_sweep_base(out, &t, xname, yf, baseline, (const char *const *)order, norder,
+						title, &err);
+			an_sweep_free_order(order, norder);
+		}
 		an_table_free(&t);
 		return rc == SIM_OK ? 0 : cli_fail("plot", &err);
 	}
@@ -119,25 +142,35 @@ int cmd_plot(int argc, char **argv)
 		return cli_usage_error("plot", "--kind: '%s' is not breakdown, locality, footprint, "
 				       "footprint-time or sweep", kind);
 
+	if (cli_runs_collect(&all, argv + optind, nfiles, &err) != SIM_OK)
+		return cli_fail("plot", &err);
 	if (groups_arg) {
 		groups_arg = sim_strdup(groups_arg);
 		ng = groups_arg ? split(groups_arg, groups, MAX_BARS) : 0;
 		if (ng == 0) {
-			sim_free(groups_arg);
-			return cli_usage_error("plot", "--groups: no run named");
+			rc = cli_usage_error("plot", "--groups: no run named");
+			goto out_free;
 		}
+		for (int i = 0; i < ng; i++) {
+			long k = cli_runs_find(&all, groups[i], &err);
+			if (k < 0) {
+				rc = cli_fail("plot", &err);
+				goto out_free;
+			}
+			all.sel[i] = (size_t)k;
+		}
+		all.nsel = (size_t)ng;
 	} else {
-		if (an_list_runs(path, &names, &nnames, &err) != SIM_OK)
-			return cli_fail("plot", &err);
-		if (nnames == 0 || nnames > MAX_BARS) {
-			fprintf(stderr, "disco plot: %s: holds %zu runs (1 to %d can be drawn; name them "
-				"with --groups)\n", path, nnames, MAX_BARS);
-			an_free_names(names, nnames);
-			return 2;
+		if (all.n > MAX_BARS) {
+			fprintf(stderr, "disco plot: %s%s: hold %zu runs (1 to %d can be drawn; name them "
+				"with --groups)\n", path, nfiles > 1 ? " and the others" : "", all.n, MAX_BARS);
+			rc = 2;
+			goto out_free;
 		}
-		for (size_t i = 0; i < nnames; i++)
-			groups[ng++] = names[i];
+		ng = (int)all.nsel;
 	}
+	for (int i = 0; i < ng; i++)
+		groups[i] = (char *)cli_runs_label(&all, (size_t)i);
 	if (labels_arg) {
 		labels_arg = sim_strdup(labels_arg);
 		nl = labels_arg ? split(labels_arg, labels, MAX_BARS) : 0;
@@ -160,7 +193,8 @@ int cmd_plot(int argc, char **argv)
 		}
 	}
 	for (nread = 0; nread < ng; nread++) {
-		if (an_read_results(path, groups[nread], &runs[nread], NULL, NULL, &err) != SIM_OK) {
+		const struct cli_run *ru = &all.run[all.sel[nread]];
+		if (an_read_results(ru->path, ru->name, &runs[nread], NULL, NULL, &err) != SIM_OK) {
 			rc = cli_fail("plot", &err);
 			goto out_free;
 		}
@@ -178,7 +212,7 @@ int cmd_plot(int argc, char **argv)
 out_free:
 	for (int i = 0; i < nread; i++)
 		an_results_free(&runs[i]);
-	an_free_names(names, nnames);
+	cli_runs_free(&all);
 	sim_free(groups_arg);
 	sim_free(labels_arg);
 	return rc;

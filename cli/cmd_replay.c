@@ -2,9 +2,11 @@
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "analysis/report.h"
 #include "analysis/results.h"
+#include "base/outfile.h"
 #include "cli/cli.h"
 #include "replay/replay.h"
 #include "traces/trace.h"
@@ -12,7 +14,7 @@
 static const char usage[] =
 	"usage: disco replay TRACE [--mode native|disco|uma|plain] [--policy kind=name ...]\n"
 	"                    [--set name=value ...] [--config FILE] [--format table|csv|json]\n"
-	"                    [-o RESULTS.h5] [--quiet]\n"
+	"                    [-o RESULTS.h5 [--name NAME]] [--quiet]\n"
 	"\n"
 	"Replay a trace on the machine model: natively (the guest on bare hardware),\n"
 	"under the monitor (disco), or natively with every miss at local latency\n"
@@ -20,15 +22,46 @@ static const char usage[] =
 	"first, then --config, --set and --policy in the order given.\n"
 	"\n"
 	"  --mode M             native, disco, uma or plain (default: the mode it was captured in)\n"
-	"  --policy kind=name   placement=first-touch|round-robin|consecutive|node0,\n"
-	"                       sched=pinned|round-robin, l2tlb=off|set-assoc,\n"
-	"                       migration=none|migrate-only|replicate-only|verghese|oracle\n"
-	"                       (oracle reads the whole trace ahead: two passes)\n"
+	"%s"   /* --policy: from the registry */
+	"                       (migration=oracle reads the whole trace ahead: two passes)\n"
 	"  --set name=value     any parameter (disco params lists them)\n"
 	"  --config FILE        a config file or preset (flash8, flash16, origin200, plain)\n"
 	"  --format F           summary on stdout: table (default), csv or json\n"
-	"  -o FILE              also write the results as HDF5 (analysis/RESULTS.md)\n"
+	"  -o FILE              also write the results as HDF5 (analysis/RESULTS.md):\n"
+	"                       the run is added to FILE (created if absent) beside\n"
+	"                       the runs already there; a run of the same name is\n"
+	"                       replaced (a note says so)\n"
+	"  --name NAME          the run's name in FILE (default: the mode), so that\n"
+	"                       runs replayed apart can be compared: replay natively\n"
+	"                       and under the monitor into one file, then plot both\n"
 	"  --quiet              no summary on stdout\n";
+
+/* What a trace says of itself cannot be changed at replay: how it was
+ * captured (capture.*: the mode it replays in by default, the workload and
+ * guest stored with the results) and its page size.  SIM_EINVAL naming the
+ * option that tried: a config file with every parameter in it would
+ * otherwise turn a disco trace's replay native, or fail later with a
+ * page-table error. */
+static int trace_facts_kept(const cfg *before, const cfg *c, const char *path,
+			    const struct cli_cfg_op *op, struct sim_err *err)
+{
+	const char *how = op->opt == CLI_OPT_CONFIG ? "--config" : op->opt == CLI_OPT_SET ? "--set" : "--policy";
+	long ps = cfg_find(c, "machine.page_size");
+	if (strcmp(cfg_value(before, (size_t)ps), cfg_value(c, (size_t)ps)) != 0)   /* the first to name */
+		return sim_errf(err, SIM_EINVAL, "%s %s: sets machine.page_size = %s, but %s has "
+				"%s-byte pages (the page size is the trace's own)", how, op->arg,
+				cfg_value(c, (size_t)ps), path, cfg_value(before, (size_t)ps));
+	for (size_t i = 0; i < cfg_count(c); i++) {
+		const char *name = cfg_def(c, i)->name;
+		if (strncmp(name, "capture.", 8) != 0 || strcmp(cfg_value(before, i), cfg_value(c, i)) == 0)
+			continue;
+		return sim_errf(err, SIM_EINVAL, "%s %s: sets %s = %s, but %s was captured with %s: "
+				"capture.* settings describe the trace and cannot change at replay%s",
+				how, op->arg, name, cfg_value(c, i), path, cfg_value(before, i),
+				strcmp(name, "capture.mode") ? "" : " (another mode: --mode)");
+	}
+	return SIM_OK;
+}
 
 /* The configuration a trace replays under: defaults, the trace's header,
  * then the user's options. */
@@ -43,12 +76,55 @@ int cli_trace_cfg(trc_reader *r, const char *path, const struct cli_cfg_ops *ops
 	cfg_free(base);
 	if (rc)
 		return rc;
-	rc = cli_cfg_ops_apply(ops, c, err);
+	/* one option at a time, so that a contradiction names its option */
+	for (int i = 0; i < ops->n && rc == SIM_OK; i++) {
+		struct cli_cfg_ops one = { .n = 1 };
+		cfg *before;
+		one.op[0] = ops->op[i];
+		if ((rc = cfg_copy(&before, c, err)) != SIM_OK)
+			break;
+		if ((rc = cli_cfg_ops_apply(&one, c, err)) == SIM_OK)
+			rc = trace_facts_kept(before, c, path, &ops->op[i], err);
+		cfg_free(before);
+	}
 	if (rc) {
 		cfg_free(c);
 		return rc;
 	}
 	*out = c;
+	return SIM_OK;
+}
+
+static int is_device(const char *path)
+{
+	struct stat st;
+	return stat(path, &st) == 0 && !S_ISREG(st.st_mode);
+}
+
+/* Add run `name` to the results file out, replacing one of that name. */
+static int add_run(const char *out, const char *name, const cfg *c, const struct rpl_results *res,
+		   const char *trace, struct sim_err *err)
+{
+	an_file *f;
+	int replaced = 0, rc = an_open(&f, out, AN_APPEND, err);
+	if (rc != SIM_OK)
+		return rc;
+	if (an_has_run(f, name)) {
+		if ((rc = an_remove_run(f, name, err)) != SIM_OK) {
+			an_abort(f);
+			return rc;
+		}
+		replaced = 1;
+	}
+	if ((rc = an_add_run(f, name, c, res, trace, err)) != SIM_OK) {
+		an_abort(f);
+		return rc;
+	}
+	if ((rc = an_close(f, err)) != SIM_OK)
+		return rc;
+	if (replaced)
+		fprintf(stderr, "disco replay: note: replaced the run '%s' of %s (another name: --name)\n",
+			name, out);
 	return SIM_OK;
 }
 
@@ -63,13 +139,15 @@ int cmd_replay(int argc, char **argv)
 		{ "format", required_argument, 0, 'f' },
 		{ "output", required_argument, 0, 'o' },
 		{ "quiet", no_argument, 0, 'q' },
+		{ "name", required_argument, 0, 'n' },
 		{ 0, 0, 0, 0 },
 	};
 	struct cli_cfg_ops ops = { 0 };
 	struct sim_err err = { 0 };
 	struct rpl_results res = { 0 };
 	struct rpl_source src = { 0 };
-	const char *out = NULL, *path;
+	const char *out = NULL, *path, *name = NULL;
+	struct sim_lock *lock = NULL;
 	int mode = -1, format = AN_FMT_TABLE, quiet = 0, o, rc;
 	trc_reader *r = NULL;
 	struct rpl_profile *prof = NULL;
@@ -78,7 +156,14 @@ int cmd_replay(int argc, char **argv)
 	optind = 1;
 	while ((o = getopt_long(argc, argv, "ho:", opts, NULL)) != -1) {
 		switch (o) {
-		case 'h': fputs(usage, stdout); return 0;
+		case 'h': {
+			/* the usage with the registry's policies in place of its %s */
+			const char *mark = strstr(usage, "%s");
+			fwrite(usage, 1, (size_t)(mark - usage), stdout);
+			cli_print_policies(stdout);
+			fputs(mark + 2, stdout);
+			return 0;
+		}
 		case 'm':
 			if (rpl_mode_parse(optarg, &mode))
 				return cli_usage_error("replay", "--mode: '%s' is not native, disco, uma or plain", optarg);
@@ -93,13 +178,21 @@ int cmd_replay(int argc, char **argv)
 			break;
 		case 'o': out = optarg; break;
 		case 'q': quiet = 1; break;
+		case 'n': name = optarg; break;
 		default: return cli_usage_error("replay", "bad option");
 		}
 	}
 	if (optind + 1 != argc)
 		return cli_usage_error("replay", optind < argc ? "one trace, please" : "which trace?");
 	path = argv[optind];
+	if (name && !out)
+		return cli_usage_error("replay", "--name names the run in the results file: give -o FILE");
 	if (out && cli_check_output(out, path, &err) != SIM_OK)
+		return cli_fail("replay", &err);
+	/* the results file is ours until the run is in it: a sweep or another
+	 * replay adding to it stops here, before any work (a device such as
+	 * /dev/null is written directly and needs no lock beside it) */
+	if (out && !is_device(out) && sim_lock_take(out, &lock, &err) != SIM_OK)
 		return cli_fail("replay", &err);
 	if ((rc = trc_reader_open(&r, path, &err)) != SIM_OK)
 		return cli_fail("replay", &err);
@@ -107,8 +200,8 @@ int cmd_replay(int argc, char **argv)
 		fprintf(stderr, "disco replay: warning: %s\n", trc_reader_info(r)->warning);
 	if ((rc = cli_trace_cfg(r, path, &ops, &c, &err)) != SIM_OK)
 		goto fail;
-	if (mode < 0 && rpl_mode_parse(cfg_str(c, "capture.mode"), &mode))
-		mode = RPL_NATIVE;
+	if (mode < 0)
+		mode = rpl_mode_of(c);
 	rpl_source_from_reader(&src, r);
 	if (mode == RPL_DISCO && !strcmp(cfg_str(c, "policy.migration"), "oracle")) {
 		/* the oracle reads the whole trace ahead: a first pass */
@@ -141,7 +234,7 @@ int cmd_replay(int argc, char **argv)
 			cfg_str(c, "import.format"));
 	if (!quiet)
 		an_print_results(stdout, &res, format);
-	if (out && (rc = an_write_results(out, rpl_mode_name(mode), c, &res, path, &err)) != SIM_OK) {
+	if (out && (rc = add_run(out, name ? name : rpl_mode_name(mode), c, &res, path, &err)) != SIM_OK) {
 		rpl_results_free(&res);
 		goto fail;
 	}
@@ -149,10 +242,12 @@ int cmd_replay(int argc, char **argv)
 	rpl_profile_free(prof);
 	cfg_free(c);
 	trc_reader_close(r);
+	sim_lock_release(lock);
 	return 0;
 fail:
 	rpl_profile_free(prof);
 	cfg_free(c);
 	trc_reader_close(r);
+	sim_lock_release(lock);
 	return cli_fail("replay", &err);
 }

@@ -9,16 +9,21 @@
 #include "cli/cli.h"
 
 static const char usage[] =
-	"usage: disco results FILE [--group NAME] [--format table|csv|json] [--config]\n"
-	"       disco results SWEEP.h5 --table [--format table|csv]\n"
+	"usage: disco results FILE... [--group NAME] [--format table|csv|json] [--config]\n"
+	"       disco results SWEEP.h5 --table [--format table|csv] [--columns a,b,...]\n"
 	"\n"
-	"Print the runs stored in a results file (every run, or the one --group\n"
-	"names): run length, instructions, references, time by category with\n"
+	"Print the runs stored in results files (every run, in the order written,\n"
+	"file after file, or the one --group names; with several files a run is\n"
+	"shown as FILE:NAME): run length, instructions, references, time by category with\n"
 	"percentages, memory stall local/remote, TLB and L2TLB counters, the\n"
 	"services by time (count, average us at the run's clock, share), and the\n"
 	"replay's own speed.  --config adds the stored configuration (table only).\n"
-	"--table prints a sweep file's table instead: one row per point, its\n"
-	"varied parameters and headline figures (disco sweep writes it).\n"
+	"--table prints a sweep file's table instead: one row per point (disco\n"
+	"sweep writes it).  As a table, for people: the varied parameters and the\n"
+	"headline figures (seconds, monitor, locality, l2tlb_hits; mean +- 95%% CI\n"
+	"with seeds), four significant digits, sizes as K/M, run names short.  As\n"
+	"CSV: every column, full precision.  --columns picks the columns of\n"
+	"either (table columns, or figures by name: cycles, stall_remote, ...).\n"
 	"\n"
 	"  table  aligned text for people (default)\n"
 	"  csv    long form: run,metric,value (one header line)\n"
@@ -35,13 +40,12 @@ int cmd_results(int argc, char **argv)
 		{ "format", required_argument, 0, 'f' },
 		{ "config", no_argument, 0, 'C' },
 		{ "table", no_argument, 0, 'T' },
+		{ "columns", required_argument, 0, 'L' },
 		{ 0, 0, 0, 0 },
 	};
 	struct sim_err err = { 0 };
-	const char *path, *group = NULL;
-	char **names = NULL, *group_one[1];
-	size_t n = 0;
-	int fmt = AN_FMT_TABLE, show_config = 0, table = 0, o, rc = 0;
+	const char *group = NULL, *columns = NULL;
+	int fmt = AN_FMT_TABLE, show_config = 0, table = 0, o, rc = 0, nfiles, shown = 0;
 
 	optind = 1;
 	while ((o = getopt_long(argc, argv, "hg:f:", opts, NULL)) != -1) {
@@ -54,53 +58,57 @@ int cmd_results(int argc, char **argv)
 			break;
 		case 'C': show_config = 1; break;
 		case 'T': table = 1; break;
+		case 'L': columns = optarg; break;
 		default: return cli_usage_error("results", "bad option");
 		}
 	}
 	if (optind >= argc)
 		return cli_usage_error("results", "name a results file (.h5)");
-	path = argv[optind++];
-	if (optind < argc)
-		return cli_usage_error("results", "unexpected argument '%s'", argv[optind]);
+	nfiles = argc - optind;
 
 	if (table) {
 		if (fmt == AN_FMT_JSON)
 			return cli_usage_error("results", "--table prints as table or csv");
-		if (cli_sweep_print_table(stdout, path, fmt == AN_FMT_CSV, &err) != SIM_OK)
+		if (nfiles > 1)
+			return cli_usage_error("results", "--table prints one sweep file's table");
+		if (cli_sweep_print_table(stdout, argv[optind], fmt == AN_FMT_CSV, columns, &err) != SIM_OK)
 			return cli_fail("results", &err);
 		return fflush(stdout) == 0 ? 0 : 1;
 	}
+	/* every file's runs first: a bad file fails before anything is printed */
+	struct cli_runs runs = { 0 };
+	if (cli_runs_collect(&runs, argv + optind, nfiles, &err) != SIM_OK)
+		return cli_fail("results", &err);
 	if (group) {
-		group_one[0] = (char *)group;
-		n = 1;
-	} else {
-		if (an_list_runs(path, &names, &n, &err) != SIM_OK)
+		int k = cli_runs_find(&runs, group, &err);
+		if (k < 0) {
+			cli_runs_free(&runs);
 			return cli_fail("results", &err);
-		if (n == 0) {
-			fprintf(stderr, "disco results: %s: holds no runs\n", path);
-			an_free_names(names, n);
-			return 2;
 		}
+		runs.sel[0] = k;
+		runs.nsel = 1;
 	}
-	if (fmt == AN_FMT_JSON && n > 1)
+	if (fmt == AN_FMT_JSON && runs.nsel > 1)
 		fputs("[\n", stdout);
-	for (size_t i = 0; i < n; i++) {
-		const char *name = group ? group_one[0] : names[i];
+	for (size_t i = 0; i < runs.nsel; i++) {
+		const struct cli_run *ru = &runs.run[runs.sel[i]];
+		const char *name = nfiles > 1 ? ru->qualified : ru->name;
 		struct rpl_results r;
 		char *config = NULL;
-		if (an_read_results(path, name, &r, show_config ? &config : NULL, NULL, &err) != SIM_OK) {
+		if (an_read_results(ru->path, ru->name, &r, show_config ? &config : NULL, NULL, &err) != SIM_OK) {
 			fflush(stdout);
 			rc = cli_fail("results", &err);
 			break;
 		}
-		if (fmt == AN_FMT_TABLE && i > 0)
+		if (fmt == AN_FMT_TABLE && shown > 0)
 			fputs("\n", stdout);
-		if (fmt == AN_FMT_JSON && i > 0)
+		if (fmt == AN_FMT_JSON && shown > 0)
 			fputs(",\n", stdout);
-		if (an_print_run(stdout, name, &r, fmt, i > 0 ? AN_PRINT_NOHEADER : 0) != SIM_OK) {
+		if (an_print_run(stdout, name, &r, fmt, shown > 0 ? AN_PRINT_NOHEADER : 0) != SIM_OK) {
 			sim_errf(&err, SIM_EIO, "writing the output failed");
 			rc = cli_fail("results", &err);
 		}
+		shown++;
 		if (config && fmt == AN_FMT_TABLE)
 			printf("\nconfiguration\n%s", config);
 		sim_free(config);
@@ -108,9 +116,9 @@ int cmd_results(int argc, char **argv)
 		if (rc)
 			break;
 	}
-	if (!rc && fmt == AN_FMT_JSON && n > 1)
+	if (!rc && fmt == AN_FMT_JSON && runs.nsel > 1)
 		fputs("]\n", stdout);
-	an_free_names(names, group ? 0 : n);
+	cli_runs_free(&runs);
 	if (fflush(stdout) != 0 && !rc) {
 		sim_errf(&err, SIM_EIO, "writing the output failed");
 		rc = cli_fail("results", &err);

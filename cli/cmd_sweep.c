@@ -27,7 +27,7 @@ int cli_trace_cfg(trc_reader *r, const char *path, const struct cli_cfg_ops *ops
 		  struct sim_err *err);
 
 static const char usage[] =
-	"usage: disco sweep TRACE... --vary name=v1,v2,... [--vary name=lo:hi:step ...]\n"
+	"usage: disco sweep TRACE... --vary name=v1,v2,... [--vary name=lo:hi:step|lo:hi:*k ...]\n"
 	"                   [--mode native|disco|uma|plain] [--policy kind=name ...] [--set name=value ...]\n"
 	"                   [--config FILE] [--seeds N] [-j N] [--batch N] -o SWEEP.h5\n"
 	"       disco sweep TRACE... --vary ... --emit-jobs DIR      (write batch jobs, run nothing)\n"
@@ -38,7 +38,9 @@ static const char usage[] =
 	"the base value + k).  Each trace's configuration is built as for disco\n"
 	"replay: the trace's own, then --config, --set and --policy in order, then\n"
 	"the point's values.  Points of one trace share passes: a worker replays a\n"
-	"batch of points decoding the trace once.\n"
+	"batch of points decoding the trace once.  Points that differ only in the\n"
+	"monitor's parameters (monitor.*, policy.l2tlb*, policy.sched) in a mode\n"
+	"without the monitor (native, uma) are replayed once; each is still written.\n"
 	"\n"
 	"Finished points are written to SWEEP.h5 every second, as runs named\n"
 	"p<hash of the configuration>-<trace fingerprint>; rerunning the same command\n"
@@ -46,7 +48,8 @@ static const char usage[] =
 	"table `sweep` (one row per point; with --seeds, mean, sd and 95% CI per\n"
 	"figure) is rewritten; analysis/RESULTS.md gives its layout.\n"
 	"\n"
-	"  --vary name=v1,v2   values of one parameter (lo:hi:step for a numeric range)\n"
+	"  --vary name=v1,v2   values of one parameter (lo:hi:step for a numeric range,\n"
+	"                      lo:hi:*k for lo, lo*k, lo*k*k, ... up to hi)\n"
 	"  --seeds N           N replicas of each point (N >= 2 gives confidence intervals)\n"
 	"  -j, --jobs N        worker processes (default: the number of cores)\n"
 	"  --batch N           most points in one shared pass (default 8, and at most\n"
@@ -82,6 +85,12 @@ struct trace_pts {
 	const struct rpl_point **todo;
 	char (**todo_key)[32];
 	int ntodo;
+	/* points the replay of another gives: a parameter that varies between
+	 * them does not matter in the trace's mode (rpl_param_matters) */
+	const struct rpl_point **copy;
+	char (**copy_key)[32];
+	int *copy_of;         /* index in todo of the point replayed for it */
+	int ncopies;
 };
 
 /* Points are added to the sweep file in sessions: each commit rewrites the
@@ -96,7 +105,7 @@ struct progress {
 	int total, done;      /* done: points committed to the file */
 	an_file *f;           /* the open session, NULL if none */
 	int added;            /* points in it */
-	double start, committed;
+	double start, committed, last_line;
 	int shown;
 };
 
@@ -132,6 +141,13 @@ static int on_point(void *ctx, int task, int point, const struct rpl_results *r,
 	if ((rc = an_add_run(p->f, *t->todo_key[point], t->todo[point]->c, r, t->path, err)) != SIM_OK)
 		return rc;
 	p->added++;
+	for (int k = 0; k < t->ncopies; k++) {
+		if (t->copy_of[k] != point)
+			continue;
+		if ((rc = an_add_run(p->f, *t->copy_key[k], t->copy[k]->c, r, t->path, err)) != SIM_OK)
+			return rc;
+		p->added++;
+	}
 	if (now() - p->committed >= COMMIT_SECONDS)
 		return commit(p, err);
 	return SIM_OK;
@@ -143,14 +159,49 @@ static void on_progress(void *ctx, double points)
 {
 	struct progress *p = ctx;
 	double el = now() - p->start, rate = el > 0 ? points / el : 0;
-	if (!isatty(2))
+	int due = cli_progress_due(&p->last_line);
+	if (!due)
 		return;
-	fprintf(stderr, "\r\033[Ksweep: %d/%d points written, %.2f points/s, ", p->done, p->total, rate);
+	fprintf(stderr, "%ssweep: %d/%d points written, %.2f points/s, ", due == 2 ? "\r\033[K" : "",
+		p->done, p->total, rate);
 	if (rate > 0)
 		fprintf(stderr, "%.0f s left", (p->total - points) / rate);
 	else
 		fprintf(stderr, "time left not known yet");
-	p->shown = 1;
+	if (due == 1)
+		fputc('\n', stderr);
+	p->shown = due == 2;
+}
+
+/* Replay once the points of t->todo that differ only in parameters that
+ * do not matter in their mode: each later one becomes a copy of the first. */
+static int share_replays(struct trace_pts *t, struct sim_err *err)
+{
+	uint64_t *h;
+	int n = 0;
+	if (t->ntodo < 2 || t->todo[0]->mode == RPL_DISCO)
+		return SIM_OK;
+	if (!(h = sim_calloc((size_t)t->ntodo, sizeof *h)))
+		return sim_errf(err, SIM_ENOMEM, "out of memory");
+	for (int j = 0; j < t->ntodo; j++) {
+		int rep = -1;
+		h[n] = rpl_effective_hash(t->todo[j]->c, t->todo[j]->mode);
+		for (int i = 0; i < n && rep < 0 && h[n]; i++)
+			if (h[i] == h[n])
+				rep = i;
+		if (rep >= 0) {
+			t->copy[t->ncopies] = t->todo[j];
+			t->copy_key[t->ncopies] = t->todo_key[j];
+			t->copy_of[t->ncopies++] = rep;
+			continue;
+		}
+		t->todo[n] = t->todo[j];
+		t->todo_key[n] = t->todo_key[j];
+		n++;
+	}
+	t->ntodo = n;
+	sim_free(h);
+	return SIM_OK;
 }
 
 /* A word for the shell: single-quoted unless plain. */
@@ -343,7 +394,7 @@ static int merge(const char *dir, const char *out, int quiet, int show_table)
 		       g.gl_pathc, out, added, present, rows);
 	globfree(&g);
 	cfg_free(proto);
-	if (show_table && cli_sweep_print_table(stdout, out, 0, &err) != SIM_OK)
+	if (show_table && cli_sweep_print_table(stdout, out, 0, NULL, &err) != SIM_OK)
 		return cli_fail("sweep", &err);
 	return 0;
 }
@@ -440,7 +491,7 @@ int cmd_sweep(int argc, char **argv)
 	size_t ndone = 0;
 	long ncores = sysconf(_SC_NPROCESSORS_ONLN);
 	int nvary = 0, nvary_parsed = 0, ntp = 0, mode_opt = -1, nseeds = 1, jobs = ncores > 0 ? (int)ncores : 1;
-	int batch = 8, quiet = 0, show_table = 0, o, rc = 0, total = 0, skipped = 0, rows = 0;
+	int batch = 8, quiet = 0, show_table = 0, o, rc = 0, total = 0, skipped = 0, rows = 0, copied = 0;
 	struct sim_lock *lock = NULL;
 	struct sigaction sa, old_int, old_term;
 
@@ -542,8 +593,8 @@ int cmd_sweep(int argc, char **argv)
 		trc_reader_close(r);
 		if (rc)
 			goto fail;
-		if (mode < 0 && rpl_mode_parse(cfg_str(tp[t].base, "capture.mode"), &mode))
-			mode = RPL_NATIVE;
+		if (mode < 0)
+			mode = rpl_mode_of(tp[t].base);
 		for (int i = 0; i < nvary; i++) {
 			if ((rc = rpl_vary_parse(tp[t].base, vary_arg[i], &vary[i], &err)) != SIM_OK) {
 				nvary_parsed = i;
@@ -560,7 +611,11 @@ int cmd_sweep(int argc, char **argv)
 		tp[t].key = sim_calloc((size_t)tp[t].npts, sizeof *tp[t].key);
 		tp[t].todo = sim_calloc((size_t)tp[t].npts, sizeof *tp[t].todo);
 		tp[t].todo_key = sim_calloc((size_t)tp[t].npts, sizeof *tp[t].todo_key);
-		if (!tp[t].key || !tp[t].todo || !tp[t].todo_key) {
+		tp[t].copy = sim_calloc((size_t)tp[t].npts, sizeof *tp[t].copy);
+		tp[t].copy_key = sim_calloc((size_t)tp[t].npts, sizeof *tp[t].copy_key);
+		tp[t].copy_of = sim_calloc((size_t)tp[t].npts, sizeof *tp[t].copy_of);
+		if (!tp[t].key || !tp[t].todo || !tp[t].todo_key || !tp[t].copy || !tp[t].copy_key ||
+		    !tp[t].copy_of) {
 			rc = sim_errf(&err, SIM_ENOMEM, "out of memory");
 			goto fail;
 		}
@@ -604,6 +659,9 @@ int cmd_sweep(int argc, char **argv)
 				tp[t].todo_key[tp[t].ntodo] = &tp[t].key[k];
 				tp[t].ntodo++;
 			}
+			if ((rc = share_replays(&tp[t], &err)) != SIM_OK)
+				goto fail;
+			copied += tp[t].ncopies;
 			tasks[t].trace_path = tp[t].path;
 			tasks[t].points = tp[t].todo;
 			tasks[t].npoints = tp[t].ntodo;
@@ -627,6 +685,14 @@ int cmd_sweep(int argc, char **argv)
 		}
 		if (rc == SIM_OK)
 			rc = an_sweep_note_vary(out, (const char *const *)names, nvary, &err);
+		/* and each one's values in the order given: a plot keeps it */
+		for (int i = 0; i < nvary && rc == SIM_OK; i++) {
+			struct rpl_vary v;
+			if ((rc = rpl_vary_parse(tp[0].base, vary_arg[i], &v, &err)) != SIM_OK)
+				break;
+			rc = an_sweep_note_order(out, names[i], (const char *const *)v.vals, v.nvals, &err);
+			rpl_vary_free(&v);
+		}
 		for (int i = 0; i < nvary; i++)
 			sim_free(names[i]);
 		if (rc != SIM_OK)
@@ -675,10 +741,14 @@ int cmd_sweep(int argc, char **argv)
 	}
 	if (rc)
 		goto fail;
-	if (!quiet)
-		printf("sweep: %d points: %d replayed, %d skipped (already in %s); table: %d rows\n",
-		       total, prog.done, skipped, out, rows);
-	if (show_table && (rc = cli_sweep_print_table(stdout, out, 0, &err)) != SIM_OK)
+	if (!quiet) {
+		printf("sweep: %d points: %d replayed, ", total, prog.done - copied);
+		if (copied)
+			printf("%d copied from those (they differ only in the monitor's parameters, and "
+			       "their mode runs without it), ", copied);
+		printf("%d skipped (already in %s); table: %d rows\n", skipped, out, rows);
+	}
+	if (show_table && (rc = cli_sweep_print_table(stdout, out, 0, NULL, &err)) != SIM_OK)
 		goto fail;
 done:
 	rc = 0;
@@ -694,6 +764,9 @@ out_free:
 		sim_free(tp[t].key);
 		sim_free(tp[t].todo);
 		sim_free(tp[t].todo_key);
+		sim_free(tp[t].copy);
+		sim_free(tp[t].copy_key);
+		sim_free(tp[t].copy_of);
 	}
 	sim_free(tp);
 	sim_free(tasks);
@@ -702,53 +775,3 @@ out_free:
 	return rc;
 }
 
-/* A CSV cell (column c). */
-static void csv_cell(FILE *f, int c, const char *s)
-{
-	if (c)
-		fputc(',', f);
-	an_csv_str(f, s);
-}
-
-int cli_sweep_print_table(FILE *f, const char *path, int format, struct sim_err *err)
-{
-	struct an_table t;
-	int rc = an_sweep_table_read(path, &t, err), *w;
-	char cell[256];
-	if (rc)
-		return rc;
-	w = sim_calloc((size_t)t.ncols + 1, sizeof *w);
-	if (!w) {
-		an_table_free(&t);
-		return sim_errf(err, SIM_ENOMEM, "out of memory");
-	}
-	for (int c = 0; c < t.ncols; c++) {
-		w[c] = (int)strlen(t.cols[c].name);
-		for (int r = 0; r < t.nrows; r++) {
-			an_table_cell(&t, c, r, cell, sizeof cell);
-			if ((int)strlen(cell) > w[c])
-				w[c] = (int)strlen(cell);
-		}
-	}
-	for (int c = 0; c < t.ncols; c++)
-		if (format)
-			csv_cell(f, c, t.cols[c].name);
-		else
-			fprintf(f, "%s%-*s", c ? "  " : "", w[c], t.cols[c].name);
-	fputc('\n', f);
-	for (int r = 0; r < t.nrows; r++) {
-		for (int c = 0; c < t.ncols; c++) {
-			an_table_cell(&t, c, r, cell, sizeof cell);
-			if (format)
-				csv_cell(f, c, cell);
-			else if (t.cols[c].kind == AN_COL_STR)
-				fprintf(f, "%s%-*s", c ? "  " : "", w[c], cell);
-			else
-				fprintf(f, "%s%*s", c ? "  " : "", w[c], cell);
-		}
-		fputc('\n', f);
-	}
-	sim_free(w);
-	an_table_free(&t);
-	return SIM_OK;
-}

@@ -12,9 +12,10 @@
 #include "traces/trace.h"
 
 static const char inspect_usage[] =
-	"usage: disco inspect FILE [--repair]\n"
+	"usage: disco inspect FILE [--repair] [--all]\n"
 	"\n"
-	"Check a trace file and describe it: format version, configuration, and per\n"
+	"Check a trace file and describe it: format version, configuration (the\n"
+	"values that differ from the defaults; every value with --all), and per\n"
 	"stream the records by type, instructions, data references, chunks and\n"
 	"compressed bytes per reference.  Every chunk is read, decompressed, decoded\n"
 	"and its checksums verified.  A file whose writer died has no index: it is\n"
@@ -25,12 +26,14 @@ static const char inspect_usage[] =
 	"when complete; a capture that was killed leaves that file).\n";
 
 static const char dump_usage[] =
-	"usage: disco dump FILE [--stream N] [--from K] [--limit K]\n"
+	"usage: disco dump FILE [--stream N] [--from K] [--limit K] [--all]\n"
 	"\n"
 	"Print a trace as text, one record per line (the form 'disco asm' reads; see\n"
 	"traces/FORMAT.md): the header as directives, then each stream's records.\n"
 	"--stream N prints only stream N; --from K starts at record K of each stream;\n"
-	"--limit K prints at most K records per stream.\n";
+	"--limit K prints at most K records per stream.  The header's configuration\n"
+	"is printed where it differs from the defaults (a missing line reads back as\n"
+	"the default); --all prints every line, so that asm gives back the same bytes.\n";
 
 static const char asm_usage[] =
 	"usage: disco asm TEXT -o FILE [--config F] [--set name=value ...]\n"
@@ -62,10 +65,13 @@ int cmd_inspect(int argc, char **argv)
 	static const struct option opts[] = {
 		{ "help", no_argument, 0, 'h' },
 		{ "repair", no_argument, 0, 'r' },
+		{ "all", no_argument, 0, 'A' },
 		{ 0, 0, 0, 0 },
 	};
 	struct sim_err err = { 0 };
-	int repair = 0, o, rc;
+	int repair = 0, all = 0, o, rc;
+	unsigned long left_out = 0;
+	struct cli_config_filter *filter = NULL;
 	const char *path;
 	trc_reader *r;
 	const struct trc_info *info;
@@ -77,6 +83,7 @@ int cmd_inspect(int argc, char **argv)
 		switch (o) {
 		case 'h': fputs(inspect_usage, stdout); return 0;
 		case 'r': repair = 1; break;
+		case 'A': all = 1; break;
 		default: return cli_usage_error("inspect", "bad option");
 		}
 	}
@@ -127,14 +134,23 @@ int cmd_inspect(int argc, char **argv)
 	if (!info->has_index)
 		printf("warning: %s\n", info->warning);
 	printf("configuration%s\n", info->config_text[0] ? ":" : " (none)");
+	if (!all)
+		filter = cli_config_filter_new();
 	for (const char *c = info->config_text; *c;) {
 		const char *e = strchr(c, '\n');
 		int len = e ? (int)(e - c) : (int)strlen(c);
-		fputs("  ", stdout);
-		cli_put_text(stdout, c, (size_t)len);
-		fputc('\n', stdout);
+		if (filter && !cli_config_shown(filter, c, (size_t)len))
+			left_out++;
+		else {
+			fputs("  ", stdout);
+			cli_put_text(stdout, c, (size_t)len);
+			fputc('\n', stdout);
+		}
 		c += len + (e ? 1 : 0);
 	}
+	cli_config_filter_free(filter);
+	if (left_out)
+		printf("  (and %lu at their defaults: --all shows them)\n", left_out);
 	printf("\n%-6s %12s %14s %12s %12s %8s %12s %12s %10s %10s\n", "stream", "records", "instructions",
 	       "loads", "stores", "chunks", "raw bytes", "compressed", "B/dataref", "B/ref");
 	for (uint32_t s = 0; s < info->nstreams; s++) {
@@ -186,9 +202,11 @@ int cmd_dump(int argc, char **argv)
 		{ "stream", required_argument, 0, 's' },
 		{ "from", required_argument, 0, 'f' },
 		{ "limit", required_argument, 0, 'l' },
+		{ "all", no_argument, 0, 'A' },
 		{ 0, 0, 0, 0 },
 	};
 	struct trc_dump_opts d = { .stream = -1 };
+	int all = 0;
 	struct sim_err err = { 0 };
 	uint64_t v;
 	trc_reader *r;
@@ -211,6 +229,7 @@ int cmd_dump(int argc, char **argv)
 			if (parse_u64(optarg, &d.limit) || d.limit == 0)
 				return cli_usage_error("dump", "--limit '%s' is not a positive number", optarg);
 			break;
+		case 'A': all = 1; break;
 		default: return cli_usage_error("dump", "bad option");
 		}
 	}
@@ -225,7 +244,12 @@ int cmd_dump(int argc, char **argv)
 		trc_reader_close(r);
 		return 2;
 	}
+	if (!all) {
+		d.config_ctx = cli_config_filter_new();
+		d.config_shown = d.config_ctx ? cli_config_shown : NULL;
+	}
 	rc = trc_text_dump(r, stdout, &d, &err);
+	cli_config_filter_free(d.config_ctx);
 	trc_reader_close(r);
 	return rc == SIM_OK ? 0 : cli_fail("dump", &err);
 }

@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "base/mem.h"
 #include "base/outfile.h"
 #include "cli/cli.h"
 
@@ -44,6 +45,7 @@ int cli_new_cfg(cfg **out, struct sim_err *err)
 }
 
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "policies/policy.h"
@@ -76,13 +78,13 @@ int cli_cfg_ops_apply(const struct cli_cfg_ops *ops, cfg *c, struct sim_err *err
 			const char *param;
 			if (!eq || (size_t)(eq - arg) >= sizeof kind)
 				return sim_errf(err, SIM_EINVAL, "--policy %s: expected kind=name "
-						"(kinds: placement, sched, l2tlb)", arg);
+						"(kinds: %s)", arg, pol_kinds());
 			memcpy(kind, arg, (size_t)(eq - arg));
 			kind[eq - arg] = '\0';
 			param = pol_kind_param(kind);
 			if (!param)
 				return sim_errf(err, SIM_EINVAL, "--policy %s: no policy kind '%s' "
-						"(kinds: placement, sched, l2tlb)", arg, kind);
+						"(kinds: %s)", arg, kind, pol_kinds());
 			rc = cfg_set(c, param, eq + 1, "--policy", err);
 			break;
 		}
@@ -95,14 +97,34 @@ int cli_cfg_ops_apply(const struct cli_cfg_ops *ops, cfg *c, struct sim_err *err
 
 static int progress_shown;
 
+int cli_progress_due(double *last)
+{
+	struct timespec ts;
+	double t;
+	if (isatty(2))
+		return 2;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	t = (double)ts.tv_sec + ts.tv_nsec * 1e-9;
+	if (*last == 0) {
+		*last = t;   /* the first line after a period: short work stays silent */
+		return 0;
+	}
+	if (t - *last < CLI_PROGRESS_SECONDS)
+		return 0;
+	*last = t;
+	return 1;
+}
+
 void cli_progress(void *ctx, uint64_t records, uint64_t cycles)
 {
+	static double last;
 	const char *what = ctx;
-	if (!isatty(2))
+	int due = cli_progress_due(&last);
+	if (!due)
 		return;
-	fprintf(stderr, "\r%s: %.1f M records, %.1f M cycles simulated ", what ? what : "",
-		(double)records / 1e6, (double)cycles / 1e6);
-	progress_shown = 1;
+	fprintf(stderr, "%s%s: %.1f M records, %.1f M cycles simulated%s", due == 2 ? "\r" : "",
+		what ? what : "", (double)records / 1e6, (double)cycles / 1e6, due == 2 ? " " : "\n");
+	progress_shown = due == 2;
 }
 
 void cli_progress_done(void)
@@ -122,4 +144,65 @@ int cli_check_output(const char *out, const char *in, struct sim_err *err)
 		return rc;
 	sim_out_abort(o);
 	return SIM_OK;
+}
+
+struct cli_config_filter {
+	cfg *dflt;
+	cfg *scratch;
+};
+
+struct cli_config_filter *cli_config_filter_new(void)
+{
+	struct cli_config_filter *f = sim_calloc(1, sizeof *f);
+	if (!f || cli_new_cfg(&f->dflt, NULL) != SIM_OK || cli_new_cfg(&f->scratch, NULL) != SIM_OK) {
+		cli_config_filter_free(f);
+		return NULL;
+	}
+	return f;
+}
+
+int cli_config_shown(void *ctx, const char *line, size_t len)
+{
+	struct cli_config_filter *f = ctx;
+	char text[1024], *eq, *name, *value, *e;
+	if (!f || len >= sizeof text)
+		return 1;
+	memcpy(text, line, len);
+	text[len] = '\0';
+	if (!(eq = strchr(text, '=')))
+		return 1;
+	*eq = '\0';
+	name = text;
+	while (*name == ' ' || *name == '\t')
+		name++;
+	for (e = eq; e > name && (e[-1] == ' ' || e[-1] == '\t'); )
+		*--e = '\0';
+	value = eq + 1;
+	while (*value == ' ' || *value == '\t')
+		value++;
+	if (!strcmp(name, "machine.cpus") || cfg_set(f->scratch, name, value, NULL, NULL) != SIM_OK)
+		return 1;
+	return strcmp(cfg_str(f->scratch, name), cfg_str(f->dflt, name)) != 0;
+}
+
+void cli_config_filter_free(struct cli_config_filter *f)
+{
+	if (!f)
+		return;
+	cfg_free(f->dflt);
+	cfg_free(f->scratch);
+	sim_free(f);
+}
+
+void cli_print_policies(FILE *f)
+{
+	fputs("  --policy kind=name   ", f);
+	for (int i = 0; pol_kind_name(i); i++) {
+		char names[512], *p;
+		snprintf(names, sizeof names, "%s", pol_names(pol_kind_name(i)));
+		for (p = names; (p = strchr(p, ',')); )
+			*p = '|';
+		fprintf(f, "%s%s=%s%s\n", i ? "                       " : "", pol_kind_name(i), names,
+			pol_kind_name(i + 1) ? "," : "");
+	}
 }

@@ -25,6 +25,23 @@ static const struct cli_command *find(const char *name)
 	return NULL;
 }
 
+/* "no command 'X'", with the closest command names when one is close. */
+static void no_command(const char *name)
+{
+	size_t best = (size_t)-1, limit = strlen(name) / 3 + 1;
+	int shown = 0;
+	for (const struct cli_command *c = cli_commands; c->name; c++) {
+		size_t d = sim_edit_distance(name, c->name);
+		best = d < best ? d : best;
+	}
+	fprintf(stderr, "disco: no command '%s'", name);
+	if (best <= limit)
+		for (const struct cli_command *c = cli_commands; c->name; c++)
+			if (sim_edit_distance(name, c->name) == best)
+				fprintf(stderr, "%s%s", shown++ ? " or " : "; did you mean ", c->name);
+	fprintf(stderr, "%s\n\n", shown ? "?" : "");
+}
+
 /* Standard output is a result like any file: a failure to write it (a full
  * disk, a closed pipe) fails the command. */
 static int finish(int status)
@@ -52,9 +69,14 @@ int main(int argc, char **argv)
 	if (!strcmp(argv[1], "help") || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
 		if (argc > 2 && strcmp(argv[1], "help") == 0) {
 			char *sub[] = { argv[2], "--help", NULL };
+			if (!strcmp(argv[2], "help")) {
+				printf("usage: disco help [COMMAND]\n\nWithout COMMAND, lists the commands; "
+				       "with one, prints its options (as disco COMMAND --help).\n");
+				return finish(0);
+			}
 			c = find(argv[2]);
 			if (!c) {
-				fprintf(stderr, "disco: no command '%s'\n", argv[2]);
+				no_command(argv[2]);
 				list_commands(stderr);
 				return 2;
 			}
@@ -69,7 +91,7 @@ int main(int argc, char **argv)
 	}
 	c = find(argv[1]);
 	if (!c) {
-		fprintf(stderr, "disco: no command '%s'\n\n", argv[1]);
+		no_command(argv[1]);
 		list_commands(stderr);
 		return 2;
 	}

@@ -22,7 +22,7 @@
  *   (4) nlive[h] counts the live entries whose vpn2 hashes to h: a lookup or
  *       a write whose bucket is empty needs no scan (most TLB misses).
  *
- * Random replacement: splitmix64 seeded by the seed given to tlb_new; each
+ * Random replacement: splitmix64 (base/rng.h) seeded by the seed given to tlb_new; each
  * tlbwr draws one number and writes index wired + x % (entries - wired).  The
  * same seed and the same sequence of calls give the same indices.
  */
@@ -32,6 +32,7 @@
 #include <string.h>
 
 #include "base/mem.h"
+#include "base/rng.h"
 
 #define TC_NONE UINT64_MAX          /* vpn2 of an empty tc record (vpn2 < 2^63) */
 
@@ -84,14 +85,6 @@ int tlb_check(const struct tlb *t)
 		}
 	}
 	return 1;
-}
-
-static uint64_t splitmix64(uint64_t *s)
-{
-	uint64_t z = (*s += 0x9E3779B97F4A7C15ull);
-	z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-	z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-	return z ^ (z >> 31);
 }
 
 int tlb_new(struct tlb **out, int entries, int wired, uint64_t seed, struct sim_err *err)
@@ -243,7 +236,7 @@ static void put(struct tlb *t, int i, const struct tlb_entry *e)
 
 int tlb_write_random(struct tlb *t, const struct tlb_entry *e)
 {
-	uint64_t x = splitmix64(&t->rng);
+	uint64_t x = sim_rng_next(&t->rng);
 	int i = t->wired + (int)(x % (uint64_t)(t->entries - t->wired));
 	put(t, i, e);
 	return i;

@@ -93,9 +93,13 @@ const struct pol_sched_ops *pol_find_sched(const char *name);
 const struct pol_l2tlb_ops *pol_find_l2tlb(const char *name);
 const struct pol_migration_ops *pol_find_migration(const char *name);
 
-/* Names of every policy of a kind ("placement", "sched", "l2tlb"),
- * comma-separated, for messages; NULL for an unknown kind. */
+/* Names of every policy of a kind ("placement", "sched", "l2tlb",
+ * "migration"), comma-separated, from the registry; NULL for an unknown
+ * kind.  pol_kinds: the kinds, for messages; pol_kind_name(i): the i-th
+ * kind, NULL past the last. */
 const char *pol_names(const char *kind);
+const char *pol_kinds(void);
+const char *pol_kind_name(int i);
 
 /* --policy kind=name: the parameter it sets ("policy.placement"), or NULL. */
 const char *pol_kind_param(const char *kind);

@@ -1,8 +1,12 @@
 /*
  * The policy registry: every policy of every kind, by name.  Adding a policy
- * is one file defining its const ops table plus one line here (and its name
- * in the choices of policy.<kind> below, which a test keeps in step).
+ * is its const ops table (in the file of its kind, or one of its own) plus
+ * one line here, in the array of its kind.  Everything else is derived from
+ * these arrays: the choices of policy.<kind> (so 'disco params', --policy,
+ * errors and help list it) are built from the ops tables' names when the
+ * program starts.
  */
+#include <stdio.h>
 #include <string.h>
 
 #include "policies/policy.h"
@@ -23,10 +27,46 @@ static const struct pol_migration_ops *const migrations[] = {
 	&mig_none, &mig_migrate_only, &mig_replicate_only, &mig_verghese, &mig_oracle, NULL,
 };
 
-#define PLACEMENT_NAMES "first-touch,round-robin,consecutive,node0"
-#define SCHED_NAMES "pinned,round-robin"
-#define L2TLB_NAMES "off,set-assoc"
-#define MIGRATION_NAMES "none,migrate-only,replicate-only,verghese,oracle"
+/* The choices of each kind, "a,b,c": filled from the arrays above before
+ * main (the parameter table below points at them). */
+static char placement_names[512], sched_names[512], l2tlb_names[512], migration_names[512];
+#define PLACEMENT_NAMES placement_names
+#define SCHED_NAMES sched_names
+#define L2TLB_NAMES l2tlb_names
+#define MIGRATION_NAMES migration_names
+
+static void join(char *buf, size_t n, const char *const *names)
+{
+	size_t used = 0;
+	for (int i = 0; names[i]; i++) {
+		int w = snprintf(buf + used, n - used, "%s%s", i ? "," : "", names[i]);
+		if (w < 0 || (size_t)w >= n - used)
+			break;
+		used += (size_t)w;
+	}
+}
+
+__attribute__((constructor)) static void build_names(void)
+{
+	const char *n[64];
+	int k;
+	for (k = 0; placements[k] && k < 63; k++)
+		n[k] = placements[k]->name;
+	n[k] = NULL;
+	join(placement_names, sizeof placement_names, n);
+	for (k = 0; scheds[k] && k < 63; k++)
+		n[k] = scheds[k]->name;
+	n[k] = NULL;
+	join(sched_names, sizeof sched_names, n);
+	for (k = 0; l2tlbs[k] && k < 63; k++)
+		n[k] = l2tlbs[k]->name;
+	n[k] = NULL;
+	join(l2tlb_names, sizeof l2tlb_names, n);
+	for (k = 0; migrations[k] && k < 63; k++)
+		n[k] = migrations[k]->name;
+	n[k] = NULL;
+	join(migration_names, sizeof migration_names, n);
+}
 
 const struct pol_placement_ops *pol_find_placement(const char *name)
 {
@@ -73,6 +113,16 @@ const char *pol_names(const char *kind)
 		if (!strcmp(kinds[i].kind, kind))
 			return kinds[i].names;
 	return NULL;
+}
+
+const char *pol_kinds(void)
+{
+	return "placement, sched, l2tlb, migration";
+}
+
+const char *pol_kind_name(int i)
+{
+	return i >= 0 && (size_t)i < sizeof kinds / sizeof kinds[0] ? kinds[i].kind : NULL;
 }
 
 const char *pol_kind_param(const char *kind)

@@ -31,6 +31,9 @@ enum {
 enum rpl_mode { RPL_NATIVE, RPL_DISCO, RPL_UMA, RPL_PLAIN, RPL_NMODES };
 const char *rpl_mode_name(int mode);
 int rpl_mode_parse(const char *s, int *mode);
+/* The mode a run under c replays in: replay.mode, or capture.mode when it
+ * is `trace` (RPL_NATIVE if neither names one). */
+int rpl_mode_of(const cfg *c);
 
 /* Time categories, service parts and the per-CPU and per-service tables:
  * monitor/acct.h. */

@@ -29,6 +29,16 @@ int rpl_mode_parse(const char *s, int *mode)
 	return SIM_EINVAL;
 }
 
+int rpl_mode_of(const cfg *c)
+{
+	int mode = RPL_NATIVE;
+	const char *m = cfg_str(c, "replay.mode");
+	if (!strcmp(m, "trace") || rpl_mode_parse(m, &mode))
+		if (rpl_mode_parse(cfg_str(c, "capture.mode"), &mode))
+			mode = RPL_NATIVE;
+	return mode;
+}
+
 uint64_t rpl_total_cat(const struct rpl_results *r, int cat)
 {
 	uint64_t t = 0;
@@ -87,6 +97,13 @@ int rpl_trace_cfg(const cfg *base, const struct trc_reader *r, const char *path,
 		snprintf(origin, sizeof origin, "%s: configuration in the header", path);
 		rc = cfg_parse_text(c, info->config_text, strlen(info->config_text), origin, err);
 	}
+	/* a header that does not say (a hand-written trace): one CPU a stream */
+	if (!rc && !cfg_is_set(c, "machine.cpus")) {
+		snprintf(ps, sizeof ps, "%u", info->nstreams);
+		rc = cfg_set(c, "machine.cpus", ps, NULL, err);
+		if (rc)
+			sim_err_prefix(err, "%s: machine.cpus from its %u streams", path, info->nstreams);
+	}
 	if (rc) {
 		cfg_free(c);
 		return rc;
@@ -108,6 +125,10 @@ static const struct param_def defs[] = {
 	  "longest instruction run one record may hold: a bound on the work a record can ask "
 	  "for (the guests' runs are a few hundred at most; an imported straight line rarely "
 	  "thousands)" },
+	{ "replay.mode", PARAM_CHOICE, "trace", 0, 0, "trace,native,disco,uma,plain", NULL,
+	  "the mode a run replays in: trace, the mode it was captured in (capture.mode); "
+	  "otherwise that mode, as --mode sets it (a preset such as plain sets it; a capture "
+	  "runs in it)" },
 	{ "replay.measure", PARAM_CHOICE, "after-boot", 0, 0, "after-boot,whole-run", NULL,
 	  "after-boot: when a trace marks the boot's end (phase marker 1, capture.os.boot), every "
 	  "vCPU waits there for the others and the statistics restart, as the paper measures its "

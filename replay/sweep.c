@@ -89,6 +89,26 @@ int rpl_vary_parse(const cfg *c, const char *spec, struct rpl_vary *v, struct si
 		*s2++ = '\0';
 		if (d->type != PARAM_INT && d->type != PARAM_SIZE && d->type != PARAM_REAL)
 			return sim_errf(err, SIM_EINVAL, "--vary %s: %s is not numeric; list its values", spec, v->name);
+		if (*s2 == '*') {   /* geometric: lo, lo*k, lo*k*k, ... up to hi */
+			char *end;
+			errno = 0;
+			step = strtod(s2 + 1, &end);
+			if (number(d, a, &lo) || number(d, b, &hi) || !s2[1] || *end || errno || !isfinite(step) ||
+			    step <= 1 || lo <= 0 || hi < lo)
+				return sim_errf(err, SIM_EINVAL, "--vary %s: lo:hi:*k must be numbers with k > 1, "
+						"lo > 0 and hi >= lo", spec);
+			if (log(hi / lo) / log(step) > RPL_MAX_VALUES)
+				return sim_errf(err, SIM_EINVAL, "--vary %s: more than %d values", spec, RPL_MAX_VALUES);
+			for (double x = lo; x <= hi * (1 + 1e-12) && rc == SIM_OK; x *= step) {
+				char t[64];
+				if (d->type == PARAM_REAL)
+					snprintf(t, sizeof t, "%.10g", x);
+				else
+					snprintf(t, sizeof t, "%lld", (long long)llround(x));
+				rc = add_value(v, t, err);
+			}
+			goto values_done;
+		}
 		if (number(d, a, &lo) || number(d, b, &hi) || number(d, s2, &step) || step <= 0 || hi < lo)
 			return sim_errf(err, SIM_EINVAL, "--vary %s: lo:hi:step must be numbers with step > 0 and hi >= lo", spec);
 		if ((hi - lo) / step > RPL_MAX_VALUES)
@@ -106,6 +126,7 @@ int rpl_vary_parse(const cfg *c, const char *spec, struct rpl_vary *v, struct si
 		for (tok = strtok_r(list, ",", &save); tok && rc == SIM_OK; tok = strtok_r(NULL, ",", &save))
 			rc = add_value(v, tok, err);
 	}
+values_done:
 	if (rc == SIM_OK && v->nvals == 0)
 		rc = sim_errf(err, SIM_EINVAL, "--vary %s: no values", spec);
 	/* every value must be valid for the parameter */
@@ -117,6 +138,30 @@ int rpl_vary_parse(const cfg *c, const char *spec, struct rpl_vary *v, struct si
 	if (rc)
 		rpl_vary_free(v);
 	return rc;
+}
+
+int rpl_param_matters(const char *name, int mode)
+{
+	if (mode == RPL_DISCO)
+		return 1;
+	return strncmp(name, "monitor.cost.", 13) != 0 && strncmp(name, "monitor.mem.", 12) != 0 &&
+	       strncmp(name, "policy.l2tlb", 12) != 0 && strcmp(name, "policy.sched") != 0;
+}
+
+uint64_t rpl_effective_hash(const cfg *c, int mode)
+{
+	cfg *e;
+	uint64_t h;
+	if (cfg_copy(&e, c, NULL) != SIM_OK)
+		return 0;
+	for (size_t i = 0; i < cfg_count(e); i++) {
+		const struct param_def *d = cfg_def(e, i);
+		if (!rpl_param_matters(d->name, mode))
+			cfg_set(e, d->name, d->dflt, NULL, NULL);   /* a default always parses */
+	}
+	h = cfg_hash(e) ^ ((uint64_t)(mode + 1) * 0x9E3779B97F4A7C15ull);
+	cfg_free(e);
+	return h ? h : 1;
 }
 
 void rpl_sweep_points_free(struct rpl_point *points, int npoints)

@@ -35,6 +35,17 @@ struct rpl_point {
 	char label[512];      /* "name=value name=value seed=k" */
 };
 
+/* 0 if parameter `name` cannot change a replay in `mode` (RPL_NATIVE,
+ * RPL_DISCO, RPL_UMA), 1 if it can: without the monitor, its costs
+ * (monitor.cost.*), its memory (monitor.mem.*), its L2TLB (policy.l2tlb*)
+ * and its vCPU scheduler (policy.sched: CPUs are pinned) play no part.  A
+ * sweep replays such points once. */
+int rpl_param_matters(const char *name, int mode);
+/* The hash of c as far as a replay in `mode` can tell: cfg_hash with the
+ * parameters that do not matter in that mode at their defaults; 0 if out of
+ * memory (then no two points compare equal). */
+uint64_t rpl_effective_hash(const cfg *c, int mode);
+
 /* Expand base x vary[0] x ... x vary[n-1] x seeds into *points (malloc'd,
  * *npoints of them).  With nseeds > 1, seed k sets machine.tlb.seed to
  * base's + k (the replay's only random choice: TLB replacement). */

@@ -1,12 +1,14 @@
 #!/bin/sh
 # Runs every Check suite given as an argument, then the end-to-end tests, and
-# closes with one line: "check: N passed, N failed".
+# closes with one line: "check: N passed, N failed".  An end-to-end test that
+# prints "NAME: skipped (why)" and exits 0 is listed as skipped.
 # Environment: DISCO (the binary), BUILD (the build folder), DISCO_LONG=1 for
 # the heavier tests.
 set -u
 passed=0
 failed=0
 bad=""
+skipped=""
 log=$(mktemp)
 for t in "$@"; do
 	name=${t#*/tests/}
@@ -31,6 +33,12 @@ for e2e in tests/e2e/*.sh; do
 	[ -f "$e2e" ] || continue
 	out=$(sh "$e2e" 2>&1)
 	rc=$?
+	skip=$(echo "$out" | grep -E '^[a-z0-9_-]+: skipped \(' | tail -n 1)
+	if [ $rc -eq 0 ] && [ -n "$skip" ]; then
+		skipped="$skipped ${e2e##*/}"
+		printf '%-36s %s\n' "$e2e" "$skip"
+		continue
+	fi
 	line=$(echo "$out" | grep -E '[0-9]+ passed, [0-9]+ failed' | tail -n 1)
 	p=$(echo "$line" | sed -n 's/.*[^0-9]\([0-9][0-9]*\) passed.*/\1/p')
 	q=$(echo "$line" | sed -n 's/.* \([0-9][0-9]*\) failed.*/\1/p')
@@ -45,5 +53,6 @@ for e2e in tests/e2e/*.sh; do
 	fi
 done
 [ -n "$bad" ] && echo "failing:$bad"
+[ -n "$skipped" ] && echo "skipped:$skipped (make check-long runs them)"
 echo "check: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -11,7 +11,8 @@
  *   (1) trc_text_format() prints every field a type uses, in the canonical
  *       form trc_text_parse() reads back to the same record; dump prints the
  *       header as directives in the order asm reads them, so dump | asm
- *       reproduces a file's bytes (same records, configuration and knobs).
+ *       reproduces a file's bytes (same records, configuration and knobs)
+ *       when every configuration line is printed (no config_shown filter).
  *   (2) asm opens the writer at the first record or ".stream": header
  *       directives after that are errors.
  *
@@ -582,12 +583,18 @@ int trc_text_dump(trc_reader *r, FILE *out, const struct trc_dump_opts *o, struc
 	const struct trc_info *info = trc_reader_info(r);
 	const char *c = info->config_text;
 	char buf[256];
+	unsigned long left_out = 0;
 
 	fprintf(out, "# disco trace, format %u.%u\n.streams %u\n.page_size %u\n", info->version_major,
 		info->version_minor, info->nstreams, info->page_size);
 	while (*c) {
 		const char *e = strchr(c, '\n');
 		size_t len = e ? (size_t)(e - c) : strlen(c);
+		if (o->config_shown && !o->config_shown(o->config_ctx, c, len)) {
+			left_out++;
+			c += len + (e ? 1 : 0);
+			continue;
+		}
 		/* control characters (a damaged or hostile header) are shown as
 		 * \xNN, never sent to a terminal; asm refuses such lines */
 		fputs(".config ", out);
@@ -601,6 +608,8 @@ int trc_text_dump(trc_reader *r, FILE *out, const struct trc_dump_opts *o, struc
 		fputc('\n', out);
 		c += len + (e ? 1 : 0);
 	}
+	if (left_out)
+		fprintf(out, "# %lu configuration lines at their defaults left out\n", left_out);
 	for (uint32_t s = 0; s < info->nstreams; s++) {
 		uint64_t at = 0, shown = 0;
 		if (o->stream >= 0 && (uint32_t)o->stream != s)

@@ -37,6 +37,10 @@ struct trc_dump_opts {
 	int64_t stream;             /* -1: every stream */
 	uint64_t from;              /* first record (index within its stream) */
 	uint64_t limit;             /* records per stream; 0: no limit */
+	/* which configuration lines of the header to print (NULL: all); those
+	 * left out are counted in a comment */
+	int (*config_shown)(void *ctx, const char *line, size_t len);
+	void *config_ctx;
 };
 
 /* Print the header as directives, then each selected stream's records

@@ -41,6 +41,27 @@ START_TEST(defaults_parse)
 }
 END_TEST
 
+/* set, even to the default, is not the same as never set; copies keep it */
+START_TEST(set_is_not_default)
+{
+	cfg *c = mk(), *d;
+	struct sim_err err = { 0 };
+	ck_assert_int_eq(cfg_is_set(c, "a.count"), 0);
+	ck_assert_int_eq(cfg_set(c, "a.count", "4", NULL, &err), SIM_OK);
+	ck_assert_int_eq(cfg_is_set(c, "a.count"), 1);
+	ck_assert_int_eq(cfg_is_default(c, (size_t)cfg_find(c, "a.count")), 1);
+	ck_assert_int_eq(cfg_parse_text(c, "b.kind = fifo\n", 14, "text", &err), SIM_OK);
+	ck_assert_int_eq(cfg_is_set(c, "b.kind"), 1);
+	ck_assert_int_eq(cfg_is_set(c, "a.size"), 0);
+	ck_assert_int_eq(cfg_is_set(c, "no.such"), 0);
+	ck_assert_int_eq(cfg_copy(&d, c, &err), SIM_OK);
+	ck_assert_int_eq(cfg_is_set(d, "a.count"), 1);
+	ck_assert_int_eq(cfg_is_set(d, "a.ratio"), 0);
+	cfg_free(d);
+	cfg_free(c);
+}
+END_TEST
+
 START_TEST(sizes)
 {
 	int64_t v;
@@ -181,6 +202,7 @@ Suite *make_suite(void)
 	TCase *tc = tcase_create("params");
 	tcase_add_test(tc, defaults_parse);
 	tcase_add_test(tc, sizes);
+	tcase_add_test(tc, set_is_not_default);
 	tcase_add_test(tc, set_and_validate);
 	tcase_add_test(tc, unknown_suggests);
 	tcase_add_test(tc, text_and_dump_round_trip);

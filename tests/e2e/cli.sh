@@ -7,6 +7,12 @@ has "$T/out" "help lists params" '^  params '
 run "no command" 2 "$DISCO"
 run "unknown command" 2 "$DISCO" frobnicate
 has "$T/err" "unknown command named" "no command 'frobnicate'"
+run "a command's typo" 2 "$DISCO" repaly
+has "$T/err" "the closest command" "no command 'repaly'; did you mean replay\?"
+run "help help" 0 "$DISCO" help help
+has "$T/out" "help's own usage" '^usage: disco help \[COMMAND\]'
+run "help, a typo" 2 "$DISCO" help plto
+has "$T/err" "the closest command" "did you mean plot\?"
 run "--version" 0 "$DISCO" --version
 has "$T/out" "version" '^disco [0-9]'
 
@@ -50,5 +56,49 @@ run "capture pmake irix62" 0 "$DISCO" capture pmake --os irix62 --hal disco --mo
 has "$T/out" "pmake runs execve" 'execve'
 run "replay pmake" 0 "$DISCO" replay "$T/p62.dtr"
 has "$T/out" "16K pages kept" 'disco'
+run "replay pmake natively" 0 "$DISCO" replay "$T/p62.dtr" --mode native
+has "$T/out" "no L2TLB natively" '^L2TLB +n/a'
+
+# defaults that follow what the user gave, and what a trace says of itself
+run "params substring" 0 "$DISCO" params l2tlb
+has "$T/out" "found inside names" '^policy\.l2tlb\.entries '
+has "$T/out" "a header row" '^name +value +unit +allowed +help$'
+run "params --format conf: what differs" 0 "$DISCO" params --set machine.l2.size=256K --format conf
+has "$T/out" "the change" '^machine\.l2\.size = 256K$'
+[ "$(wc -l < "$T/out")" -eq 1 ] && ok || fail "params --format conf wrote $(wc -l < "$T/out") lines, not 1"
+run "params --format conf --all" 0 "$DISCO" params --format conf --all
+has "$T/out" "every value" '^machine\.page_size = 4K$'
+cp "$T/out" "$T/all.conf"
+run "capture: machine.cpus follows --cpus" 0 "$DISCO" capture pmake --scale 0.001 --cpus 2 -o "$T/p2.dtr" \
+	--format json
+has "$T/out" "two CPUs" '"ncpus": 2,'
+run "capture: machine.cpus given wins" 0 "$DISCO" capture synthetic --set capture.synth.refs=300 \
+	--cpus 2 --set machine.cpus=4 -o "$T/s3.dtr" --format json
+has "$T/out" "four CPUs" '"ncpus": 4,'
+run "a config cannot change the mode" 2 "$DISCO" replay "$T/p62.dtr" --set machine.page_size=16K \
+	--config "$T/all.conf"
+has "$T/err" "names the option and why" "^disco replay: --config .*all\.conf: sets machine\.page_size = 4K, but .*p62\.dtr has 16K-byte pages"
+grep -v page_size "$T/all.conf" > "$T/nops.conf"
+run "nor the capture's settings" 2 "$DISCO" replay "$T/p62.dtr" --config "$T/nops.conf"
+has "$T/err" "says how to change the mode" "sets capture\.[a-z.]* = .*captured with .*cannot change at replay"
+run "--set capture.mode" 2 "$DISCO" replay "$T/p62.dtr" --set capture.mode=native
+has "$T/err" "points to --mode" 'another mode: --mode'
+run "inspect: what differs" 0 "$DISCO" inspect "$T/p62.dtr"
+has "$T/out" "the capture's os" '^  capture\.os = irix62$'
+hasnt "$T/out" "not the defaults" '^  machine\.l2\.size = '
+has "$T/out" "says more exist" 'at their defaults: --all shows them'
+run "inspect --all" 0 "$DISCO" inspect "$T/p62.dtr" --all
+has "$T/out" "every value" '^  machine\.l2\.size = 1M$'
+run "dump: what differs" 0 "$DISCO" dump "$T/p62.dtr" --limit 1
+has "$T/out" "left out, said" '^# [0-9]+ configuration lines at their defaults left out$'
+has "$T/out" "machine.cpus kept" '^\.config machine\.cpus = 1$'
+for k in 0 1; do
+	printf '.stream %d\npte.set asid=%d vpn=0x400 ppn=0x%d0 prot=valid\nasid %d\nload 0x400000 4 user\n' \
+		$k $((k + 1)) $((k + 2)) $((k + 1))
+done > "$T/two.body"
+{ printf '.streams 2\n.page_size 4096\n'; cat "$T/two.body"; } > "$T/two.txt"
+run "asm two streams" 0 "$DISCO" asm "$T/two.txt" -o "$T/two.dtr"
+run "a header without machine.cpus: one CPU a stream" 0 "$DISCO" replay "$T/two.dtr" --format json
+has "$T/out" "two CPUs" '"ncpus": 2,'
 
 finish

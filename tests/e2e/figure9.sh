@@ -8,8 +8,8 @@
 # asserted: the report prints them beside the model's.
 . "$(dirname "$0")/lib.sh"
 if [ "${DISCO_LONG:-}" != 1 ]; then
-	finish
-	exit $?
+	echo "figure9: skipped (make check-long)"
+	exit 0
 fi
 run "figures --only fig9" 0 "$DISCO" figures --quick --only fig9 -o "$T/f9"
 for w in engineering raytrace; do

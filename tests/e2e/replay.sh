@@ -58,6 +58,34 @@ run "capture needs -o" 2 "$DISCO" capture synthetic
 run "too big" 2 "$DISCO" capture synthetic -o "$T/x.dtr" --mem 8M --set capture.synth.footprint=64M
 has "$T/err" "footprint named" 'capture\.synth\.footprint'
 
+# runs side by side: -o adds to the file, --name names the run; a run of the
+# same name is replaced, the others kept; results and plot take several files
+run "replay -o, first run" 0 "$DISCO" replay "$T/s.dtr" --mode disco -o "$T/side.h5" --quiet
+run "replay --name adds" 0 "$DISCO" replay "$T/s.dtr" --mode native -o "$T/side.h5" --name irix --quiet
+run "both runs there" 0 "$DISCO" results "$T/side.h5" --format csv
+has "$T/out" "disco kept" '^disco,cycles,'
+has "$T/out" "irix added" '^irix,cycles,'
+run "same name replaced" 0 "$DISCO" replay "$T/s.dtr" --mode uma -o "$T/side.h5" --name irix --quiet
+has "$T/err" "says it replaced" "replaced the run 'irix'"
+run "replaced, not added" 0 "$DISCO" results "$T/side.h5" --group irix --format json
+has "$T/out" "the new run" '"mode": "uma"'
+run "--name needs -o" 2 "$DISCO" replay "$T/s.dtr" --name x
+printf 'notes\n' > "$T/notes.h5"
+run "a file not of results is kept" 2 "$DISCO" replay "$T/s.dtr" -o "$T/notes.h5" --quiet
+has "$T/err" "says so" 'not an HDF5 results file; refusing'
+has "$T/notes.h5" "still the notes" '^notes$'
+"$DISCO" replay "$T/s.dtr" --mode disco -o "$T/other.h5" --quiet
+run "results of two files" 0 "$DISCO" results "$T/side.h5" "$T/other.h5" --format csv
+has "$T/out" "file:name when several" '^other\.h5:disco,cycles,'
+run "a name in two files" 2 "$DISCO" results "$T/side.h5" "$T/other.h5" --group disco
+has "$T/err" "asks which" 'side\.h5:disco or other\.h5:disco'
+if command -v gnuplot >/dev/null 2>&1; then
+	run "plot two files" 0 "$DISCO" plot "$T/side.h5" "$T/other.h5" --groups irix,other.h5:disco \
+		-o "$T/side.png"
+	run "plot names what there is" 2 "$DISCO" plot "$T/side.h5" --groups native -o "$T/x.png"
+	has "$T/err" "lists the runs" "no run named 'native' in .*side\.h5 \(runs: disco, irix\)"
+fi
+
 # a hand-written trace: a load with no page-table entry is bad input
 cat > "$T/bad.txt" <<'TXT'
 .streams 1

@@ -17,8 +17,17 @@ has "$T/out" "nothing new" '^sweep: 4 points: 0 replayed, 4 skipped'
 run "results lists the runs" 0 "$DISCO" results "$T/a.h5"
 if [ "$(grep -c '^run p[0-9a-f]\{16\}-[0-9a-f]\{8\}$' "$T/out")" -eq 4 ]; then ok; else fail "4 runs named by key"; fi
 run "results --table" 0 "$DISCO" results "$T/a.h5" --table
-has "$T/out" "table header" '^group +trace +mode +nseeds +machine\.l2\.size +machine\.tlb\.entries +cycles'
+has "$T/out" "table header: varied parameters, headline figures" \
+	'^group +machine\.l2\.size +machine\.tlb\.entries +seconds +monitor +locality +l2tlb_hits$'
 if [ "$(wc -l <"$T/out")" -eq 5 ]; then ok; else fail "results --table: 1 + 4 lines"; fi
+has "$T/out" "short run names, sizes as K/M, 4 digits" '^p[0-9a-f]{8} +256K +32 +0\.[0-9]{4,5} '
+hasnt "$T/out" "no long numbers" '[0-9]\.[0-9]{6}| [0-9]{6,}'
+run "results --table --columns" 0 "$DISCO" results "$T/a.h5" --table --columns machine.tlb.entries,cycles
+has "$T/out" "the columns picked" '^machine\.tlb\.entries +cycles$'
+run "results --table --columns csv" 0 "$DISCO" results "$T/a.h5" --table --format csv --columns cycles,mode
+has "$T/out" "csv of the columns picked" '^cycles,mode$'
+run "results --table --columns, unknown" 2 "$DISCO" results "$T/a.h5" --table --columns cycels
+has "$T/err" "lists the columns" "no column 'cycels' \\(columns: group, trace"
 run "results --table csv" 0 "$DISCO" results "$T/a.h5" --table --format csv
 has "$T/out" "csv row" '^p[0-9a-f]+-[0-9a-f]+,[^,]*s\.dtr,disco,1,262144,32,[0-9]+,'
 
@@ -155,5 +164,46 @@ if command -v gnuplot >/dev/null 2>&1; then
 	has "$T/err" "lists the parameters" 'machine\.l2\.size, machine\.tlb\.entries'
 	run "plot sweep: bad y" 2 "$DISCO" plot "$T/a.h5" --kind sweep --y speed -o "$T/x.png"
 	has "$T/err" "lists the figures" 'figures: cycles, seconds'
+	# overhead against native: two traces, one captured under the monitor
+	run "a trace captured under the monitor" 0 "$DISCO" capture synthetic -o "$T/d.dtr" --cpus 2 \
+		--scale 0.02 --mode disco --quiet
+	run "native and disco points" 0 "$DISCO" sweep "$T/s.dtr" "$T/d.dtr" \
+		--vary policy.l2tlb.entries=64:256:*2 -j 2 -o "$T/ov.h5" --quiet
+	run "plot --baseline mode=native" 0 "$DISCO" plot "$T/ov.h5" --kind sweep --y seconds \
+		--baseline mode=native -o "$T/ov.svg"
+	has "$T/ov.svg" "relative to native" 'relative to mode = native'
+	hasnt "$T/ov.svg" "the baseline is not a curve" 'mode=native'
+	hasnt "$T/ov.svg" "no capture settings in the legend" 'capture\.'
+	run "a log2 axis for powers of two" 0 "$DISCO" plot "$T/ov.h5" --kind sweep --y monitor -o "$T/lg.png"
+	run "plot --baseline, no such point" 2 "$DISCO" plot "$T/ov.h5" --kind sweep --baseline mode=uma \
+		-o "$T/x.png"
+	has "$T/err" "says none has it" 'no point of the sweep has mode = uma'
+	run "a sweep of a text parameter" 0 "$DISCO" sweep "$T/d.dtr" --vary policy.migration=verghese,none,migrate-only \
+		-j 2 -o "$T/mig.h5" --quiet
+	run "plot it" 0 "$DISCO" plot "$T/mig.h5" --kind sweep --x policy.migration -o "$T/mig.svg"
+	[ "$(grep -oE '>(verghese|none|migrate-only)<' "$T/mig.svg" | tr -d '<>' | tr '\n' ' ')" = \
+		"verghese none migrate-only " ] && ok || fail "text x values not in the order given to --vary"
+	run "plot --baseline, no such column" 2 "$DISCO" plot "$T/ov.h5" --kind sweep --baseline colour=red \
+		-o "$T/x.png"
+	has "$T/err" "names the columns" "'colour' is not a column of the sweep"
 fi
+
+# the monitor's parameters in a native sweep: replayed once, every point written
+run "native sweep of the L2TLB" 0 "$DISCO" sweep "$T/s.dtr" --mode native \
+	--vary policy.l2tlb.entries=256:1024:*2 --vary machine.tlb.entries=32,64 -j 2 -o "$T/nat.h5"
+has "$T/out" "replayed once per TLB size" '6 points: 2 replayed, 4 copied from those'
+run "every point there" 0 "$DISCO" results "$T/nat.h5" --table --format csv
+[ "$(grep -c ',native,' "$T/out")" -eq 6 ] && ok || fail "the native sweep's table lacks points"
+run "the same numbers as a replay" 0 "$DISCO" replay "$T/s.dtr" --mode native \
+	--set policy.l2tlb.entries=512 --set machine.tlb.entries=64 --format json
+c=$(grep -o '"cycles": [0-9]*' "$T/out" | head -n 1 | grep -o '[0-9]*$')
+"$DISCO" results "$T/nat.h5" --format csv > "$T/nat.csv"
+[ "$(grep -c ",cycles,$c\$" "$T/nat.csv")" -eq 3 ] && ok ||
+	fail "native points with machine.tlb.entries=64 do not all have the replay's $c cycles"
+run "a disco sweep replays each" 0 "$DISCO" sweep "$T/s.dtr" --mode disco \
+	--vary policy.l2tlb.entries=256,512 -j 1 -o "$T/dis.h5"
+has "$T/out" "all replayed" '2 points: 2 replayed, 0 skipped'
+run "geometric range: bad factor" 2 "$DISCO" sweep "$T/s.dtr" --vary policy.l2tlb.entries=256:1024:*1 \
+	-o "$T/x.h5"
+has "$T/err" "says what is wanted" 'lo:hi:\*k must be numbers with k > 1'
 finish

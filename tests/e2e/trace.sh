@@ -38,7 +38,7 @@ marker 1 id=2 val=3
 TXT
 
 run "asm" 0 "$DISCO" asm "$T/a.txt" -o "$T/a.dtr"
-run "dump" 0 "$DISCO" dump "$T/a.dtr"
+run "dump --all" 0 "$DISCO" dump "$T/a.dtr" --all
 cp "$T/out" "$T/a.dump"
 has "$T/a.dump" "dump has header" '^\.streams 2$'
 has "$T/a.dump" "dump has config" '^\.config workload = e2e$'

@@ -40,7 +40,43 @@ START_TEST(vary_lists_and_ranges)
 	ck_assert_ptr_nonnull(strstr(err.msg, "out of range"));
 	ck_assert_int_eq(rpl_vary_parse(c, "machine.tlb.entries=64:16:1", &v, &err), SIM_EINVAL);
 	ck_assert_int_eq(rpl_vary_parse(c, "noequals", &v, &err), SIM_EINVAL);
+	/* geometric ranges: lo:hi:*k */
+	ck_assert_int_eq(rpl_vary_parse(c, "machine.tlb.entries=16:512:*2", &v, &err), SIM_OK);
+	ck_assert_int_eq(v.nvals, 6);
+	ck_assert_str_eq(v.vals[0], "16");
+	ck_assert_str_eq(v.vals[5], "512");
+	rpl_vary_free(&v);
+	ck_assert_int_eq(rpl_vary_parse(c, "machine.l2.size=256K:4M:*4", &v, &err), SIM_OK);
+	ck_assert_int_eq(v.nvals, 3);
+	ck_assert_str_eq(v.vals[2], "4194304");
+	rpl_vary_free(&v);
+	ck_assert_int_eq(rpl_vary_parse(c, "machine.tlb.entries=16:512:*1", &v, &err), SIM_EINVAL);
+	ck_assert_ptr_nonnull(strstr(err.msg, "k > 1"));
+	ck_assert_int_eq(rpl_vary_parse(c, "machine.tlb.entries=0:512:*2", &v, &err), SIM_EINVAL);
+	ck_assert_int_eq(rpl_vary_parse(c, "machine.tlb.entries=16:512:*", &v, &err), SIM_EINVAL);
 	cfg_free(c);
+}
+END_TEST
+
+/* the monitor's parameters do not matter without it; the rest always do */
+START_TEST(what_a_mode_reads)
+{
+	struct sim_err err = { 0 };
+	cfg *a, *b;
+	ck_assert_int_eq(rpl_param_matters("policy.l2tlb.entries", RPL_NATIVE), 0);
+	ck_assert_int_eq(rpl_param_matters("monitor.cost.trap_reflect", RPL_UMA), 0);
+	ck_assert_int_eq(rpl_param_matters("policy.l2tlb.entries", RPL_DISCO), 1);
+	ck_assert_int_eq(rpl_param_matters("machine.l2.size", RPL_NATIVE), 1);
+	ck_assert_int_eq(cfg_new(&a, all_tables, &err), SIM_OK);
+	ck_assert_int_eq(cfg_new(&b, all_tables, &err), SIM_OK);
+	ck_assert_int_eq(cfg_set(b, "policy.l2tlb.entries", "256", NULL, &err), SIM_OK);
+	ck_assert_uint_eq(rpl_effective_hash(a, RPL_NATIVE), rpl_effective_hash(b, RPL_NATIVE));
+	ck_assert_uint_ne(rpl_effective_hash(a, RPL_DISCO), rpl_effective_hash(b, RPL_DISCO));
+	ck_assert_uint_ne(rpl_effective_hash(a, RPL_NATIVE), rpl_effective_hash(a, RPL_UMA));
+	ck_assert_int_eq(cfg_set(b, "machine.tlb.entries", "32", NULL, &err), SIM_OK);
+	ck_assert_uint_ne(rpl_effective_hash(a, RPL_NATIVE), rpl_effective_hash(b, RPL_NATIVE));
+	cfg_free(a);
+	cfg_free(b);
 }
 END_TEST
 
@@ -201,6 +237,7 @@ Suite *make_suite(void)
 	TCase *tc = tcase_create("sweep");
 	tcase_add_test(tc, vary_lists_and_ranges);
 	tcase_add_test(tc, cartesian_product);
+	tcase_add_test(tc, what_a_mode_reads);
 	tcase_add_test(tc, batch_sizes);
 	tcase_add_test(tc, run_in_workers);
 	tcase_set_timeout(tc, 60);
