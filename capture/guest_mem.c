@@ -73,7 +73,8 @@ uint64_t gos_demand_zero(struct gos *g, struct gcpu *t, struct proc *p, uint64_t
 }
 
 /* A resident page whose PTE must be built: QUICK-FAULT, ending with the
- * refill's tlbwr. */
+ * refill's tlbwr of the new translation (so the reference that faulted
+ * finds it in the TLB). */
 void gos_quick_fault(struct gos *g, struct gcpu *t, struct proc *p, uint64_t vpn, uint64_t gp,
 			unsigned prot)
 {
@@ -82,7 +83,7 @@ void gos_quick_fault(struct gos *g, struct gcpu *t, struct proc *p, uint64_t vpn
 	gos_kpath(g, t, TRC_SVC_QUICK_FAULT, g->path[TRC_SVC_QUICK_FAULT]);
 	push(t, TRC_PTE_SET, 0, prot, p->asid, vpn, gp);
 	push(t, TRC_PRIV, 0, TRC_PRIV_TLBP, 0, 0, 0);   /* is the stale entry there? */
-	gos_tlb_write(t, TRC_PRIV_TLBWR);
+	gos_tlb_write(t, TRC_PRIV_TLBWR, 1, p->asid, vpn);
 	gos_kexit(g, t, TRC_SVC_QUICK_FAULT);
 }
 

@@ -102,6 +102,12 @@ struct vmm_ops {
 	/* The refill handler's tlbwr of that pair, and its eret. */
 	int (*tlb_write)(struct vmm *x, struct vmm_vcpu *v, uint32_t asid, uint64_t vpn,
 			 const struct vmm_pte pte[2]);
+	/* A traced TLB write (tlbwr, tlbwi) that names its entry: (asid, vpn)'s
+	 * pair pte[2] (at least one half valid), its cost already charged by
+	 * priv.  Natively it fills the TLB; under the monitor the emulation
+	 * fills the TLB and the L2TLB (paper 4.2.3). */
+	int (*tlb_put)(struct vmm *x, struct vmm_vcpu *v, uint32_t asid, uint64_t vpn,
+		       const struct vmm_pte pte[2]);
 	/* A reference to the unmapped kernel segment's guest page gppn: its
 	 * machine page and whether it may be written, filling what must be. */
 	int (*kseg0)(struct vmm *x, struct vmm_vcpu *v, uint64_t gppn, uint64_t *mpn, int *writable);
