@@ -154,6 +154,8 @@ void gos_reg_access(struct gos *g, struct gcpu *t, unsigned kind, unsigned reg);
  * vpn)'s pair from the page table (the trace names it), else an entry the
  * model does not hold (the wired-entry swap). */
 void gos_tlb_write(struct gcpu *t, unsigned kind, int entry, uint32_t asid, uint64_t vpn);
+/* IRIX's drop-in of a fault's new translation (tlbp, then the write). */
+void gos_tlb_dropin(struct gcpu *t, uint32_t asid, uint64_t vpn);
 void gos_kentry(struct gos *g, struct gcpu *t, unsigned svc);
 void gos_kexit(struct gos *g, struct gcpu *t, unsigned svc);
 void gos_disk_intr(struct gos *g, struct gcpu *t, int j);

@@ -55,6 +55,15 @@ void gos_copy(struct gos *g, struct gcpu *t, uint64_t src, unsigned sf, uint64_t
 
 /* ---- faults ---- */
 
+/* IRIX's drop-in at the end of a fault: the new translation goes into the
+ * TLB so the faulting reference finds it (tlbp for a stale entry, then the
+ * write). */
+void gos_tlb_dropin(struct gcpu *t, uint32_t asid, uint64_t vpn)
+{
+	push(t, TRC_PRIV, 0, TRC_PRIV_TLBP, 0, 0, 0);
+	gos_tlb_write(t, TRC_PRIV_TLBWR, 1, asid, vpn);
+}
+
 /* First touch of an anonymous page: DEMAND-ZERO. */
 uint64_t gos_demand_zero(struct gos *g, struct gcpu *t, struct proc *p, uint64_t vpn)
 {
@@ -68,6 +77,7 @@ uint64_t gos_demand_zero(struct gos *g, struct gcpu *t, struct proc *p, uint64_t
 	gos_zero_page(g, t, gp);
 	gos_kpath(g, t, TRC_SVC_DEMAND_ZERO, g->path[TRC_SVC_DEMAND_ZERO] - g->path[TRC_SVC_DEMAND_ZERO] / 2);
 	push(t, TRC_PTE_SET, 0, TRC_PROT_VALID | TRC_PROT_WRITE, p->asid, vpn, gp);
+	gos_tlb_dropin(t, p->asid, vpn);
 	gos_kexit(g, t, TRC_SVC_DEMAND_ZERO);
 	return gp;
 }
@@ -82,8 +92,7 @@ void gos_quick_fault(struct gos *g, struct gcpu *t, struct proc *p, uint64_t vpn
 	push(t, TRC_PRIV, 0, TRC_PRIV_MFC0, 0, 0, 0);   /* BadVAddr */
 	gos_kpath(g, t, TRC_SVC_QUICK_FAULT, g->path[TRC_SVC_QUICK_FAULT]);
 	push(t, TRC_PTE_SET, 0, prot, p->asid, vpn, gp);
-	push(t, TRC_PRIV, 0, TRC_PRIV_TLBP, 0, 0, 0);   /* is the stale entry there? */
-	gos_tlb_write(t, TRC_PRIV_TLBWR, 1, p->asid, vpn);
+	gos_tlb_dropin(t, p->asid, vpn);
 	gos_kexit(g, t, TRC_SVC_QUICK_FAULT);
 }
 
@@ -99,6 +108,7 @@ static void cow_fault(struct gos *g, struct gcpu *t, struct proc *p, uint64_t k)
 	gos_copy(g, t, KSEG0 + (src << g->pshift), KF, KSEG0 + (gp << g->pshift), KF, g->psize);
 	gos_kpath(g, t, TRC_SVC_COPY_ON_WRITE, g->path[TRC_SVC_COPY_ON_WRITE] / 2);
 	push(t, TRC_PTE_SET, 0, TRC_PROT_VALID | TRC_PROT_WRITE, p->asid, data_vpn(g, k), gp);
+	gos_tlb_dropin(t, p->asid, data_vpn(g, k));
 	gos_kexit(g, t, TRC_SVC_COPY_ON_WRITE);
 	p->data_gppn[k] = gp;
 	p->data_cow[k] = 0;
