@@ -53,6 +53,10 @@
  *     loads or references (which count the trace's).
  *   - Semaphores start at 1 (a mutex) unless a marker of kind
  *     RPL_MARK_SEM_INIT sets their count first.
+ *   - Under the monitor a guest page reclaimed after a page-freed hint is
+ *     zeroed when it next gets a machine page (vmm_machine_page), unless a
+ *     zeroed-page call zeroes it or a marker RPL_MARK_WARM_PAGE says the
+ *     guest made it resident in a part of the run not simulated.
  */
 #include <assert.h>
 #include <inttypes.h>
@@ -586,6 +590,8 @@ static int do_sync(struct eng *e, struct vcpu *v, const struct trc_rec *r)
 				return sim_errf(e->err, SIM_ENOMEM, "out of memory for semaphores");
 			s->count = (int64_t)r->val - 1;   /* stored minus the default 1 */
 		}
+		if (r->aux == RPL_MARK_WARM_PAGE)
+			return at_rec(e, v, vmm_page_warm(e->vmm, &v->m, r->val));
 		return 0;
 	}
 	return 0;
