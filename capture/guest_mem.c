@@ -125,23 +125,35 @@ void gos_touch_data(struct gos *g, struct gcpu *t, struct proc *p, uint64_t k, i
 
 /* ---- processes ---- */
 
+/* Unmap a page: clear its PTE and probe the TLB for a stale entry (IRIX
+ * flushes each page's translation as it unmaps it; the paper's execve has
+ * about a hundred emulated privileged instructions' worth of other-privs
+ * time, Table 2).  Whether the probe finds the entry depends on the TLB,
+ * which the trace does not know: the invalidation itself is the PTE
+ * record's (the engine drops the entry wherever it is). */
+static void unmap_page(struct gcpu *t, uint32_t asid, uint64_t vpn)
+{
+	push(t, TRC_PTE_CLEAR, 0, 0, asid, vpn, 0);
+	push(t, TRC_PRIV, 0, TRC_PRIV_TLBP, 0, 0, 0);
+}
+
 /* Unmap every page of p (and free its private ones). */
 void gos_unmap_all(struct gos *g, struct gcpu *t, struct proc *p)
 {
 	push(t, TRC_LOCK_ACQ, 0, 0, LOCK_MEM, 0, 0);
 	for (uint64_t k = 0; k < g->text_pages; k++)
 		if (p->text_mapped[k]) {
-			push(t, TRC_PTE_CLEAR, 0, 0, p->asid, (TEXT_VA >> g->pshift) + k, 0);
+			unmap_page(t, p->asid, (TEXT_VA >> g->pshift) + k);
 			p->text_mapped[k] = 0;
 		}
 	for (uint64_t k = 0; k < g->shared_pages; k++)
 		if (p->shared_mapped[k]) {
-			push(t, TRC_PTE_CLEAR, 0, 0, p->asid, (SHARED_VA >> g->pshift) + k, 0);
+			unmap_page(t, p->asid, (SHARED_VA >> g->pshift) + k);
 			p->shared_mapped[k] = 0;
 		}
 	for (uint64_t k = 0; k < g->data_pages; k++)
 		if (p->data_gppn[k]) {
-			push(t, TRC_PTE_CLEAR, 0, 0, p->asid, data_vpn(g, k), 0);
+			unmap_page(t, p->asid, data_vpn(g, k));
 			if (!p->data_cow[k])
 				gos_page_free(g, t, p->data_gppn[k]);
 			p->data_gppn[k] = 0;
@@ -149,7 +161,7 @@ void gos_unmap_all(struct gos *g, struct gcpu *t, struct proc *p)
 		}
 	for (uint64_t k = 0; k < g->stack_pages; k++)
 		if (p->stack_gppn[k]) {
-			push(t, TRC_PTE_CLEAR, 0, 0, p->asid, stack_vpn(g, k), 0);
+			unmap_page(t, p->asid, stack_vpn(g, k));
 			gos_page_free(g, t, p->stack_gppn[k]);
 			p->stack_gppn[k] = 0;
 		}

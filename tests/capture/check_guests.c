@@ -184,7 +184,9 @@ END_TEST
  * DEMAND-ZERO, QUICK-FAULT and COPY-ON-WRITE sets a PTE and then writes
  * that page's entry with a tlbwr that names it (issue 12; the engine's
  * side is tests/replay/check_engine.c, tlb_write_carries_entry).  Under the
- * monitor the faulting reference then never misses the L2TLB for it. */
+ * monitor the faulting reference then never misses the L2TLB for it.  And
+ * every page it unmaps is probed for in the TLB (a tlbp after each PTE
+ * clear). */
 START_TEST(faults_drop_in_their_translation)
 {
 	const char *s[] = { "capture.mode=disco", "capture.hal=disco", "capture.scale=0.05",
@@ -195,7 +197,7 @@ START_TEST(faults_drop_in_their_translation)
 	const struct trc_rec *recs;
 	size_t n;
 	unsigned svc = 0;
-	int pte = 0, faults = 0, dropped = 0;
+	int pte = 0, faults = 0, dropped = 0, cleared = 0, probed = 0, after_clear = 0;
 	uint32_t asid = 0;
 	uint64_t vpn = 0;
 	cfg *c = wcfg("pmake", s);
@@ -207,6 +209,14 @@ START_TEST(faults_drop_in_their_translation)
 			const struct trc_rec *x = &recs[i];
 			int fault = svc == TRC_SVC_DEMAND_ZERO || svc == TRC_SVC_QUICK_FAULT ||
 				    svc == TRC_SVC_COPY_ON_WRITE;
+			if (after_clear) {
+				probed += x->type == TRC_PRIV && x->aux == TRC_PRIV_TLBP;
+				after_clear = 0;
+			}
+			if (x->type == TRC_PTE_CLEAR) {
+				cleared++;
+				after_clear = 1;
+			}
 			if (x->type == TRC_SVC_BEGIN) {
 				svc = x->aux;
 				pte = 0;
@@ -228,6 +238,8 @@ START_TEST(faults_drop_in_their_translation)
 			}
 		}
 	ck_assert_int_gt(faults, 100);
+	ck_assert_int_gt(cleared, 100);
+	ck_assert_int_eq(probed, cleared);
 	ck_assert_int_eq(dropped, faults);
 	ck_assert_uint_eq(a.service[TRC_SVC_DEMAND_ZERO].count + a.service[TRC_SVC_QUICK_FAULT].count +
 			  a.service[TRC_SVC_COPY_ON_WRITE].count, (uint64_t)faults);
