@@ -223,7 +223,7 @@ static int write_files(const char *dir, const char *out_tmp, const struct bars *
 			fprintf(f, " at %.2f, graph %.3f center font ',12'", b->group_x[g],
 				-0.05 - 0.045 * lines);
 		}
-		fprintf(f, "\nset bmargin %d", 3 + 2 * lines);
+		fprintf(f, "\nset bmargin %d", 3 + (7 * lines) / 5);
 	}
 	fprintf(f, "\n"
 		   "set style data histograms\n"
@@ -231,14 +231,14 @@ static int write_files(const char *dir, const char *out_tmp, const struct bars *
 		   "set style fill solid 0.9 border rgb '#333333'\n"
 		   "set boxwidth 0.6 relative\n"
 		   "set yrange [0:%.1f]\n"
-		   "set xrange [-0.6:%d.6]\n"
+		   "set xrange [-0.6:%.1f]\n"
 		   "set grid ytics lc rgb '#dddddd'\n"
 		   "set xtics nomirror scale 0\n"
 		   "set ytics nomirror\n"
 		   "set border 3\n"
 		   "set key %s\n"
 		   "set datafile commentschars '#'\n"
-		   "plot ", ymax, b->n - 1,
+		   "plot ", ymax, b->n - 1 + (b->mark ? 1.1 : 0.6),
 		b->ngroups ? "outside top center horizontal reverse Left samplen 2 box"
 			   : "outside right top vertical invert reverse Left samplen 2 spacing 1.3 box");
 	for (int s = 0; s < b->nseg; s++) {
@@ -255,8 +255,16 @@ static int write_files(const char *dir, const char *out_tmp, const struct bars *
 		snprintf(marks, sizeof marks, "%s/marks.dat", dir);
 		fputs(", \\\n     ", f);
 		gp_quote(f, marks);
-		fputs(" using 1:2:3:4 with yerrorbars lc rgb 'black' lw 2 pt 9 ps 1.6 title 'paper', \\\n"
-		      "     '' using ($1 + 0.33):2:5 with labels left font ',8' notitle", f);
+		/* a dashed line across the bar at the paper's value (at both
+		 * ends of a range, joined at the bar's right edge), its text to
+		 * the right */
+		fputs(" using ($1 - 0.34):3:(0.68):(0) with vectors nohead lc rgb 'black' lw 2 dt 2 "
+		      "title 'paper', \\\n"
+		      "     '' using ($1 - 0.34):4:(0.68):(0) with vectors nohead lc rgb 'black' lw 2 dt 2 "
+		      "notitle, \\\n"
+		      "     '' using ($1 + 0.34):3:(0):($4 - $3) with vectors nohead lc rgb 'black' lw 1 "
+		      "notitle, \\\n"
+		      "     '' using ($1 + 0.36):2:5 with labels left font ',8' notitle", f);
 	}
 	fputc('\n', f);
 	if (fclose(f) != 0)
