@@ -913,6 +913,8 @@ int an_figures(const struct an_fig_opts *o, struct sim_err *err)
 	}
 	if (!an_figures_want(o, "synthetic")) {
 		rc = write_report(o, &pr, &uni, &numa, pr.note, err);
+		if (!o->keep_traces)
+			drop_traces(o->outdir, started);
 		if (rc == SIM_OK)
 			say(o, "figures: wrote %s/report.md and numbers.json", o->outdir);
 		paper_free(&pr);
