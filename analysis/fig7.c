@@ -185,17 +185,15 @@ static int checks(const struct an_fig7 *f, struct check *c)
 	return n;
 }
 
-int an_fig7_holds(const struct an_fig7 *f)
+void an_fig7_count(const struct an_fig7 *f, int *held, int *total)
 {
 	struct check c[8];
-	int n;
+	*held = *total = 0;
 	if (!f->ok)
-		return 0;
-	n = checks(f, c);
-	for (int i = 0; i < n; i++)
-		if (!c[i].holds)
-			return 0;
-	return 1;
+		return;
+	*total = checks(f, c);
+	for (int i = 0; i < *total; i++)
+		*held += c[i].holds;
 }
 
 void an_fig7_report(FILE *md, const struct an_fig7 *f, an_num_fn num, void *ctx)
@@ -327,17 +325,15 @@ static int checks8(const struct an_fig7 *f, struct check *c)
 	return n;
 }
 
-int an_fig8_holds(const struct an_fig7 *f)
+void an_fig8_count(const struct an_fig7 *f, int *held, int *total)
 {
 	struct check c[8];
-	int n;
+	*held = *total = 0;
 	if (!f->ok)
-		return 0;
-	n = checks8(f, c);
-	for (int i = 0; i < n; i++)
-		if (!c[i].holds)
-			return 0;
-	return 1;
+		return;
+	*total = checks8(f, c);
+	for (int i = 0; i < *total; i++)
+		*held += c[i].holds;
 }
 
 void an_fig8_report(FILE *md, const struct an_fig7 *f, an_num_fn num, void *ctx)

@@ -27,11 +27,13 @@ struct an_fig7 {
 int an_fig7_run(const struct an_fig_opts *o, struct an_fig7 *f, struct sim_err *err);
 /* The report's section, and each number through num. */
 void an_fig7_report(FILE *md, const struct an_fig7 *f, an_num_fn num, void *ctx);
-/* Whether every statement of the paper the section checks holds. */
-int an_fig7_holds(const struct an_fig7 *f);
-/* Figure 8's Pmake half: the same runs' time, its section and statements. */
+/* Of the paper's statements the section checks: how many (*total) and
+ * how many hold (*held); 0 and 0 when the figure did not run. */
+void an_fig7_count(const struct an_fig7 *f, int *held, int *total);
+/* Figure 8's Pmake half: the same runs' time, its section and statements
+ * (counted as for Figure 7). */
 void an_fig8_report(FILE *md, const struct an_fig7 *f, an_num_fn num, void *ctx);
-int an_fig8_holds(const struct an_fig7 *f);
+void an_fig8_count(const struct an_fig7 *f, int *held, int *total);
 void an_fig7_free(struct an_fig7 *f);
 
 #endif

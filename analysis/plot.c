@@ -39,9 +39,18 @@ struct bars {
 	double (*v)[MAX_SEGS];             /* [n][nseg], percent of the baseline */
 	char (*above)[32];                 /* [n] text above each bar */
 	const char *ylabel;
-	const char *xlabel;                /* NULL: "Configuration" */
+	const char *xlabel;                /* NULL: none */
 	double ytop;                       /* the y axis reaches at least this (0: the bars decide) */
 	char title[256];
+	/* optional: the paper's value on a bar, lo == hi for one value, a
+	 * range otherwise (NaN: no mark), and its label */
+	double (*mark)[2];                 /* [n] or NULL */
+	char (*mark_label)[32];            /* [n] */
+	/* optional: names under groups of bars, centred at x; with groups the
+	 * key goes above the plot, across, to leave the bars the width */
+	int ngroups;
+	double group_x[16];
+	const char *group_name[16];
 };
 
 int an_gnuplot_find(char *buf, size_t n, struct sim_err *err)
@@ -171,27 +180,67 @@ static int write_files(const char *dir, const char *out_tmp, const struct bars *
 	}
 	if (fclose(f) != 0)
 		return sim_errf(err, SIM_EIO, "%s: write failed", p);
+	if (b->mark) {
+		snprintf(p, sizeof p, "%s/marks.dat", dir);
+		if (!(f = fopen(p, "w")))
+			return sim_errf(err, SIM_EIO, "%s: %s", p, strerror(errno));
+		fprintf(f, "# x mid lo hi label\n");
+		for (int i = 0; i < b->n; i++) {
+			double lo = b->mark[i][0], hi = b->mark[i][1];
+			if (lo != lo)
+				continue;
+			fprintf(f, "%d %.6f %.6f %.6f ", i, (lo + hi) / 2, lo, hi);
+			data_label(f, b->mark_label[i]);
+			fputc('\n', f);
+			if (hi * 1.15 > ymax)
+				ymax = hi * 1.15;
+		}
+		if (fclose(f) != 0)
+			return sim_errf(err, SIM_EIO, "%s: write failed", p);
+	}
 
 	if (!(f = script_open(dir, term, out_tmp, b->title, p, sizeof p)))
 		return sim_errf(err, SIM_EIO, "%s: %s", p, strerror(errno));
 	fputs("\nset ylabel ", f);
 	gp_quote(f, b->ylabel);
-	fputs("\nset xlabel ", f);
-	gp_quote(f, b->xlabel ? b->xlabel : "Configuration");
+	if (b->xlabel) {
+		fputs("\nset xlabel ", f);
+		gp_quote(f, b->xlabel);
+	}
+	if (b->ngroups) {
+		/* the group names go below the bars' labels, which may run to
+		 * several lines ("\\n" in a label) */
+		int lines = 1;
+		for (int i = 0; i < b->n; i++) {
+			int k = 1;
+			for (const char *q = labels && labels[i] ? labels[i] : ""; (q = strstr(q, "\\n")); q += 2)
+				k++;
+			lines = k > lines ? k : lines;
+		}
+		for (int g = 0; g < b->ngroups; g++) {
+			fputs("\nset label ", f);
+			gp_quote(f, b->group_name[g]);
+			fprintf(f, " at %.2f, graph %.3f center font ',12'", b->group_x[g],
+				-0.05 - 0.045 * lines);
+		}
+		fprintf(f, "\nset bmargin %d", 3 + (7 * lines) / 5);
+	}
 	fprintf(f, "\n"
 		   "set style data histograms\n"
 		   "set style histogram rowstacked\n"
 		   "set style fill solid 0.9 border rgb '#333333'\n"
 		   "set boxwidth 0.6 relative\n"
 		   "set yrange [0:%.1f]\n"
-		   "set xrange [-0.6:%d.6]\n"
+		   "set xrange [-0.6:%.1f]\n"
 		   "set grid ytics lc rgb '#dddddd'\n"
 		   "set xtics nomirror scale 0\n"
 		   "set ytics nomirror\n"
 		   "set border 3\n"
-		   "set key outside right top vertical invert reverse Left samplen 2 spacing 1.3 box\n"
+		   "set key %s\n"
 		   "set datafile commentschars '#'\n"
-		   "plot ", ymax, b->n - 1);
+		   "plot ", ymax, b->n - 1 + (b->mark ? 1.1 : 0.6),
+		b->ngroups ? "outside top center horizontal reverse Left samplen 2 box"
+			   : "outside right top vertical invert reverse Left samplen 2 spacing 1.3 box");
 	for (int s = 0; s < b->nseg; s++) {
 		if (s)
 			fputs("''", f);
@@ -199,7 +248,25 @@ static int write_files(const char *dir, const char *out_tmp, const struct bars *
 			gp_quote(f, data);
 		fprintf(f, " using %d%s title '%s' lc rgb '%s', \\\n     ", 2 + s, s ? "" : ":xtic(1)", b->seg_names[s], b->seg_colors[s]);
 	}
-	fprintf(f, "'' using 0:%d:%d with labels offset 0,0.9 notitle\n", 2 + b->nseg, 3 + b->nseg);
+	fprintf(f, "'' using 0:%d:%d with labels offset 0,%s notitle", 2 + b->nseg, 3 + b->nseg,
+		b->ngroups ? "1.3 font ',10'" : "0.9");
+	if (b->mark) {
+		char marks[4200];
+		snprintf(marks, sizeof marks, "%s/marks.dat", dir);
+		fputs(", \\\n     ", f);
+		gp_quote(f, marks);
+		/* a dashed line across the bar at the paper's value (at both
+		 * ends of a range, joined at the bar's right edge), its text to
+		 * the right */
+		fputs(" using ($1 - 0.34):3:(0.68):(0) with vectors nohead lc rgb 'black' lw 2 dt 2 "
+		      "title 'paper', \\\n"
+		      "     '' using ($1 - 0.34):4:(0.68):(0) with vectors nohead lc rgb 'black' lw 2 dt 2 "
+		      "notitle, \\\n"
+		      "     '' using ($1 + 0.34):3:(0):($4 - $3) with vectors nohead lc rgb 'black' lw 1 "
+		      "notitle, \\\n"
+		      "     '' using ($1 + 0.36):2:5 with labels left font ',8' notitle", f);
+	}
+	fputc('\n', f);
 	if (fclose(f) != 0)
 		return sim_errf(err, SIM_EIO, "%s: write failed", p);
 	return SIM_OK;
@@ -255,7 +322,8 @@ static int run_gnuplot(const char *gnuplot, const char *dir, struct sim_err *err
 
 static void remove_dir(const char *dir)
 {
-	static const char *const names[] = { "bars.dat", "sweep.dat", "plot.gp", "gnuplot.log" };
+	static const char *const names[] = { "bars.dat", "marks.dat", "sweep.dat", "plot.gp",
+					     "gnuplot.log" };
 	char p[4200];
 	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
 		snprintf(p, sizeof p, "%s/%s", dir, names[i]);
@@ -394,7 +462,7 @@ int an_plot_breakdown(const char *out_path, const struct rpl_results *const *run
 			b.v[i][k] = 100.0 * (double)rpl_total_cat(runs[i], k) / total;
 			t += b.v[i][k];
 		}
-		snprintf(b.above[i], sizeof b.above[i], "%.0f", t);
+		snprintf(b.above[i], sizeof b.above[i], "%.1f", t);
 	}
 	b.ylabel = "Normalized execution time (% of baseline, all CPUs)";
 	b.ytop = 110;
@@ -586,7 +654,7 @@ int an_plot_locality(const char *out_path, const struct rpl_results *const *runs
 		for (int k = 0; k < 4; k++)
 			b.v[i][k] = 100.0 * part[k] / total;
 		if (loc >= 0)
-			snprintf(b.above[i], sizeof b.above[i], "%.0f%% local", 100 * loc);
+			snprintf(b.above[i], sizeof b.above[i], "%.1f%% local", 100 * loc);
 		else
 			snprintf(b.above[i], sizeof b.above[i], "no misses");
 	}
@@ -600,6 +668,133 @@ int an_plot_locality(const char *out_path, const struct rpl_results *const *runs
 	rc = render(out_path, &b, labels, err);
 	free_bars(&b);
 	return rc;
+}
+
+/* ---------- Grouped bars with the paper's marks (Figures 6 and 9) ---------- */
+
+/* Categories of one bar: the time breakdown (kind 0) or the locality parts
+ * (kind 1), and what the bar is normalized to. */
+static int bar_parts(int kind, const struct rpl_results *r, double *v, double *sum)
+{
+	double t = 0;
+	if (kind == 0)
+		for (int k = 0; k < ACCT_NCATS; k++)
+			v[k] = (double)rpl_total_cat(r, k);
+	else
+		an_locality_parts(r, v);
+	for (int k = 0; k < (kind ? 4 : ACCT_NCATS); k++)
+		t += v[k];
+	*sum = t;
+	return kind ? 4 : ACCT_NCATS;
+}
+
+static int plot_grouped(int kind, const char *out_path, const struct an_bar *bars, int n,
+			const char *title, const char *ylabel, struct sim_err *err)
+{
+	static const char *const bcolors[ACCT_NCATS] = {
+		"#4c72b0", "#dd8452", "#c44e52", "#55a868", "#c8c8c8",
+	};
+	static const char *const bnames[ACCT_NCATS] = { "user", "kernel", "kernel sync", "monitor", "idle" };
+	static const char *const lcolors[4] = { "#4c72b0", "#8fbc8f", "#c44e52", "#e5ae38" };
+	static const char *const lnames[4] = { "instruction execution", "local stall", "remote stall",
+					       "monitor overhead" };
+	struct bars b = { 0 };
+	const char **labels = NULL;
+	int rows = 0, g0 = 0, rc;
+
+	if (n < 1 || !bars)
+		return sim_errf(err, SIM_EINVAL, "a plot needs at least one run");
+	for (int i = 0; i < n; i++) {
+		if (!bars[i].run || !bars[i].base)
+			return sim_errf(err, SIM_EINVAL, "bar %d has no results", i);
+		rows += 1 + (i > 0 && strcmp(bars[i].group, bars[i - 1].group) != 0);
+	}
+	if ((rc = alloc_bars(&b, rows, err)) != SIM_OK)
+		return rc;
+	b.mark = sim_calloc((size_t)rows, sizeof *b.mark);
+	b.mark_label = sim_calloc((size_t)rows, sizeof *b.mark_label);
+	labels = sim_calloc((size_t)rows, sizeof *labels);
+	if (!b.mark || !b.mark_label || !labels) {
+		rc = sim_errf(err, SIM_ENOMEM, "out of memory");
+		goto out;
+	}
+	b.nseg = kind ? 4 : ACCT_NCATS;
+	for (int k = 0; k < b.nseg; k++) {
+		b.seg_names[k] = kind ? lnames[k] : bnames[k];
+		b.seg_colors[k] = kind ? lcolors[k] : bcolors[k];
+	}
+	rows = 0;
+	for (int i = 0; i < n; i++) {
+		const struct an_bar *a = &bars[i];
+		double v[MAX_SEGS], base[MAX_SEGS], t, tb, tot = 0;
+		if (i > 0 && strcmp(a->group, bars[i - 1].group) != 0) {
+			/* a gap between groups: an empty row */
+			b.mark[rows][0] = b.mark[rows][1] = NAN;
+			labels[rows++] = "";
+		}
+		if (i == 0 || strcmp(a->group, bars[i - 1].group) != 0) {
+			if (b.ngroups > 0)
+				b.group_x[b.ngroups - 1] = (g0 + rows - 2) / 2.0;
+			if (b.ngroups < 16)
+				b.group_name[b.ngroups++] = a->group;
+			g0 = rows;
+		}
+		bar_parts(kind, a->run, v, &t);
+		bar_parts(kind, a->base, base, &tb);
+		if (tb <= 0) {
+			rc = sim_errf(err, SIM_EINVAL, "bar %d: its baseline has no time to normalize to", i);
+			goto out;
+		}
+		for (int k = 0; k < b.nseg; k++) {
+			b.v[rows][k] = 100.0 * v[k] / tb;
+			tot += b.v[rows][k];
+		}
+		if (kind) {
+			double loc = an_locality(a->run);
+			if (loc >= 0)
+				snprintf(b.above[rows], sizeof b.above[rows], "%.1f\\n%.1f%% local", tot,
+					 100 * loc);
+			else
+				snprintf(b.above[rows], sizeof b.above[rows], "%.1f", tot);
+		} else {
+			snprintf(b.above[rows], sizeof b.above[rows], "%.1f", tot);
+		}
+		b.mark[rows][0] = a->paper_lo;
+		b.mark[rows][1] = a->paper_hi;
+		if (a->paper_lo == a->paper_lo) {
+			if (a->paper_hi > a->paper_lo)
+				snprintf(b.mark_label[rows], sizeof b.mark_label[rows], "paper %.0f-%.0f",
+					 a->paper_lo, a->paper_hi);
+			else
+				snprintf(b.mark_label[rows], sizeof b.mark_label[rows], "paper %.0f",
+					 a->paper_lo);
+		}
+		labels[rows++] = a->label;
+	}
+	b.group_x[b.ngroups - 1] = (g0 + rows - 1) / 2.0;
+	b.ylabel = ylabel ? ylabel : kind ? "Normalized non-idle time (% of the group's baseline)"
+					  : "Normalized execution time (% of the group's baseline)";
+	b.ytop = 110;
+	snprintf(b.title, sizeof b.title, "%s", title ? title : "");
+	rc = render(out_path, &b, labels, err);
+out:
+	sim_free(labels);
+	sim_free(b.mark);
+	sim_free(b.mark_label);
+	free_bars(&b);
+	return rc;
+}
+
+int an_plot_breakdown_grouped(const char *out_path, const struct an_bar *bars, int n,
+			      const char *title, const char *ylabel, struct sim_err *err)
+{
+	return plot_grouped(0, out_path, bars, n, title, ylabel, err);
+}
+
+int an_plot_locality_grouped(const char *out_path, const struct an_bar *bars, int n,
+			     const char *title, const char *ylabel, struct sim_err *err)
+{
+	return plot_grouped(1, out_path, bars, n, title, ylabel, err);
 }
 
 /* ---------- Sweep curves ---------- */

@@ -53,6 +53,28 @@ int an_plot_locality(const char *out_path, const struct rpl_results *const *runs
 		     const char *const *labels, int n, int base, const char *title,
 		     struct sim_err *err);
 
+/* One bar of a grouped figure (the paper's Figures 6 and 9 on one axis). */
+struct an_bar {
+	const struct rpl_results *run;
+	const struct rpl_results *base;   /* the bar is normalized to this run = 100 */
+	const char *label;                /* under the bar */
+	const char *group;                /* under its group; consecutive bars of one group
+					   * sit together, a gap between groups */
+	double paper_lo, paper_hi;        /* the paper's value (lo == hi) or range, in percent
+					   * of base, marked on the bar; NaN: none */
+};
+
+/* Grouped stacked bars: the time breakdown (an_plot_breakdown's categories,
+ * normalized to each bar's base total) or the locality parts
+ * (an_plot_locality's, normalized to the base's non-idle time; "% local" in
+ * the label above each bar), the bar's total above it with one decimal, and
+ * the paper's value as a black mark where there is one; ylabel NULL: a
+ * default.  Returns as an_plot_breakdown. */
+int an_plot_breakdown_grouped(const char *out_path, const struct an_bar *bars, int n,
+			      const char *title, const char *ylabel, struct sim_err *err);
+int an_plot_locality_grouped(const char *out_path, const struct an_bar *bars, int n,
+			     const char *title, const char *ylabel, struct sim_err *err);
+
 /* Sweep curves from a sweep table (analysis/sweep.h): figure y (a headline
  * figure: "cycles", "tlb_misses", ...) against the varied parameter x, one
  * curve per combination of the other columns that vary (parameters, trace,

@@ -180,7 +180,12 @@ static inline uint64_t stack_vpn(const struct gos *g, uint64_t k)
 /* the kernel's common paths and interrupts (guest_kernel.c) */
 void gos_kpath(struct gos *g, struct gcpu *t, unsigned svc, uint64_t n);
 void gos_reg_access(struct gos *g, struct gcpu *t, unsigned kind, unsigned reg);
-void gos_tlb_write(struct gcpu *t, unsigned kind);
+/* A TLB write of kind TRC_PRIV_TLBWR/TLBWI; entry != 0: it writes (asid,
+ * vpn)'s pair from the page table (the trace names it), else an entry the
+ * model does not hold (the wired-entry swap). */
+void gos_tlb_write(struct gcpu *t, unsigned kind, int entry, uint32_t asid, uint64_t vpn);
+/* IRIX's drop-in of a fault's new translation (tlbp, then the write). */
+void gos_tlb_dropin(struct gcpu *t, uint32_t asid, uint64_t vpn);
 void gos_kentry(struct gos *g, struct gcpu *t, unsigned svc);
 void gos_kexit(struct gos *g, struct gcpu *t, unsigned svc);
 void gos_disk_intr(struct gos *g, struct gcpu *t, int j);

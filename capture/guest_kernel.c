@@ -53,12 +53,16 @@ void gos_reg_access(struct gos *g, struct gcpu *t, unsigned kind, unsigned reg)
 
 /* A TLB write: EntryHi, EntryLo0 and EntryLo1 are loaded with mtc0 first
  * (the Disco-aware HAL keeps these as instructions: they are TLB state the
- * monitor reads at the write), then tlbwr or tlbwi. */
-void gos_tlb_write(struct gcpu *t, unsigned kind)
+ * monitor reads at the write), then tlbwr or tlbwi, naming the entry when
+ * it is a page's translation. */
+void gos_tlb_write(struct gcpu *t, unsigned kind, int entry, uint32_t asid, uint64_t vpn)
 {
 	for (int i = 0; i < 3; i++)
 		push(t, TRC_PRIV, 0, TRC_PRIV_MTC0, 0, 0, 0);
-	push(t, TRC_PRIV, 0, kind, 0, 0, 0);
+	if (entry)
+		push(t, TRC_PRIV, TRC_F_ENTRY, kind, asid, vpn, 0);
+	else
+		push(t, TRC_PRIV, 0, kind, 0, 0, 0);
 }
 
 /* The common kernel entry: save state, read cause/status/EPC, and on IRIX
@@ -71,7 +75,7 @@ void gos_kentry(struct gos *g, struct gcpu *t, unsigned svc)
 	gos_reg_access(g, t, TRC_PRIV_MFC0, 2);   /* EPC */
 	gos_reg_access(g, t, TRC_PRIV_MTC0, 1);   /* status: kernel mode, interrupts */
 	if (g->irix53)
-		gos_tlb_write(t, TRC_PRIV_TLBWI);
+		gos_tlb_write(t, TRC_PRIV_TLBWI, 0, 0, 0);   /* the wired entry: not a page the trace maps */
 	gos_kpath(g, t, 0, g->entry_insns / 2);
 }
 
@@ -79,7 +83,7 @@ void gos_kexit(struct gos *g, struct gcpu *t, unsigned svc)
 {
 	gos_kpath(g, t, 0, g->entry_insns - g->entry_insns / 2);
 	if (g->irix53)
-		gos_tlb_write(t, TRC_PRIV_TLBWI);
+		gos_tlb_write(t, TRC_PRIV_TLBWI, 0, 0, 0);
 	gos_reg_access(g, t, TRC_PRIV_MTC0, 2);   /* EPC */
 	gos_reg_access(g, t, TRC_PRIV_MTC0, 1);   /* status: user mode */
 	push(t, TRC_PRIV, 0, TRC_PRIV_ERET, 0, 0, 0);

@@ -72,6 +72,15 @@ void gos_copy(struct gos *g, struct gcpu *t, uint64_t src, unsigned sf, uint64_t
 
 /* ---- faults ---- */
 
+/* IRIX's drop-in at the end of a fault: the new translation goes into the
+ * TLB so the faulting reference finds it (tlbp for a stale entry, then the
+ * write). */
+void gos_tlb_dropin(struct gcpu *t, uint32_t asid, uint64_t vpn)
+{
+	push(t, TRC_PRIV, 0, TRC_PRIV_TLBP, 0, 0, 0);
+	gos_tlb_write(t, TRC_PRIV_TLBWR, 1, asid, vpn);
+}
+
 /* First touch of an anonymous page: DEMAND-ZERO. */
 uint64_t gos_demand_zero(struct gos *g, struct gcpu *t, struct proc *p, uint64_t vpn)
 {
@@ -85,12 +94,14 @@ uint64_t gos_demand_zero(struct gos *g, struct gcpu *t, struct proc *p, uint64_t
 	gos_zero_page(g, t, gp);
 	gos_kpath(g, t, TRC_SVC_DEMAND_ZERO, g->path[TRC_SVC_DEMAND_ZERO] - g->path[TRC_SVC_DEMAND_ZERO] / 2);
 	push(t, TRC_PTE_SET, 0, TRC_PROT_VALID | TRC_PROT_WRITE, p->asid, vpn, gp);
+	gos_tlb_dropin(t, p->asid, vpn);
 	gos_kexit(g, t, TRC_SVC_DEMAND_ZERO);
 	return gp;
 }
 
 /* A resident page whose PTE must be built: QUICK-FAULT, ending with the
- * refill's tlbwr. */
+ * refill's tlbwr of the new translation (so the reference that faulted
+ * finds it in the TLB). */
 void gos_quick_fault(struct gos *g, struct gcpu *t, struct proc *p, uint64_t vpn, uint64_t gp,
 			unsigned prot)
 {
@@ -98,8 +109,7 @@ void gos_quick_fault(struct gos *g, struct gcpu *t, struct proc *p, uint64_t vpn
 	push(t, TRC_PRIV, 0, TRC_PRIV_MFC0, 0, 0, 0);   /* BadVAddr */
 	gos_kpath(g, t, TRC_SVC_QUICK_FAULT, g->path[TRC_SVC_QUICK_FAULT]);
 	push(t, TRC_PTE_SET, 0, prot, p->asid, vpn, gp);
-	push(t, TRC_PRIV, 0, TRC_PRIV_TLBP, 0, 0, 0);   /* is the stale entry there? */
-	gos_tlb_write(t, TRC_PRIV_TLBWR);
+	gos_tlb_dropin(t, p->asid, vpn);
 	gos_kexit(g, t, TRC_SVC_QUICK_FAULT);
 }
 
@@ -115,6 +125,7 @@ static void cow_fault(struct gos *g, struct gcpu *t, struct proc *p, uint64_t k)
 	gos_copy(g, t, KSEG0 + (src << g->pshift), KF, KSEG0 + (gp << g->pshift), KF, g->psize);
 	gos_kpath(g, t, TRC_SVC_COPY_ON_WRITE, g->path[TRC_SVC_COPY_ON_WRITE] / 2);
 	push(t, TRC_PTE_SET, 0, TRC_PROT_VALID | TRC_PROT_WRITE, p->asid, data_vpn(g, k), gp);
+	gos_tlb_dropin(t, p->asid, data_vpn(g, k));
 	gos_kexit(g, t, TRC_SVC_COPY_ON_WRITE);
 	p->data_gppn[k] = gp;
 	p->data_cow[k] = 0;
@@ -131,23 +142,35 @@ void gos_touch_data(struct gos *g, struct gcpu *t, struct proc *p, uint64_t k, i
 
 /* ---- processes ---- */
 
+/* Unmap a page: clear its PTE and probe the TLB for a stale entry (IRIX
+ * flushes each page's translation as it unmaps it; the paper's execve has
+ * about a hundred emulated privileged instructions' worth of other-privs
+ * time, Table 2).  Whether the probe finds the entry depends on the TLB,
+ * which the trace does not know: the invalidation itself is the PTE
+ * record's (the engine drops the entry wherever it is). */
+static void unmap_page(struct gcpu *t, uint32_t asid, uint64_t vpn)
+{
+	push(t, TRC_PTE_CLEAR, 0, 0, asid, vpn, 0);
+	push(t, TRC_PRIV, 0, TRC_PRIV_TLBP, 0, 0, 0);
+}
+
 /* Unmap every page of p (and free its private ones). */
 void gos_unmap_all(struct gos *g, struct gcpu *t, struct proc *p)
 {
 	lock_acq(t, LOCK_MEM);
 	for (uint64_t k = 0; k < g->text_pages; k++)
 		if (p->text_mapped[k]) {
-			push(t, TRC_PTE_CLEAR, 0, 0, p->asid, (TEXT_VA >> g->pshift) + k, 0);
+			unmap_page(t, p->asid, (TEXT_VA >> g->pshift) + k);
 			p->text_mapped[k] = 0;
 		}
 	for (uint64_t k = 0; k < g->shared_pages; k++)
 		if (p->shared_mapped[k]) {
-			push(t, TRC_PTE_CLEAR, 0, 0, p->asid, (SHARED_VA >> g->pshift) + k, 0);
+			unmap_page(t, p->asid, (SHARED_VA >> g->pshift) + k);
 			p->shared_mapped[k] = 0;
 		}
 	for (uint64_t k = 0; k < g->data_pages; k++)
 		if (p->data_gppn[k]) {
-			push(t, TRC_PTE_CLEAR, 0, 0, p->asid, data_vpn(g, k), 0);
+			unmap_page(t, p->asid, data_vpn(g, k));
 			if (!p->data_cow[k])
 				gos_page_free(g, t, p->data_gppn[k]);
 			p->data_gppn[k] = 0;
@@ -155,7 +178,7 @@ void gos_unmap_all(struct gos *g, struct gcpu *t, struct proc *p)
 		}
 	for (uint64_t k = 0; k < g->stack_pages; k++)
 		if (p->stack_gppn[k]) {
-			push(t, TRC_PTE_CLEAR, 0, 0, p->asid, stack_vpn(g, k), 0);
+			unmap_page(t, p->asid, stack_vpn(g, k));
 			gos_page_free(g, t, p->stack_gppn[k]);
 			p->stack_gppn[k] = 0;
 		}

@@ -120,6 +120,8 @@ static void execve(struct gos *g, struct gcpu *t, struct proc *p)
 			if (unif(&t->rng) < g->prefault) {
 				p->data_gppn[k] = gos_page_alloc(g, t);
 				p->data_cow[k] = 0;
+				/* faulted (and zeroed) in the part not run */
+				push(t, TRC_MARKER, 0, RPL_MARK_WARM_PAGE, 0, 0, p->data_gppn[k]);
 				push(t, TRC_PTE_SET, 0, TRC_PROT_VALID | TRC_PROT_WRITE, p->asid,
 				     data_vpn(g, k), p->data_gppn[k]);
 			}

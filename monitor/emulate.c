@@ -40,16 +40,15 @@ static int disco_tlb_miss(struct vmm *x, struct vmm_vcpu *v, uint32_t asid, uint
 	return 0;
 }
 
-/* The refill handler's tlbwr, emulated: pmap lookup, TLB and L2TLB; then its
- * eret. */
-static int disco_tlb_write(struct vmm *x, struct vmm_vcpu *v, uint32_t asid, uint64_t vpn,
-			   const struct vmm_pte pte[2])
+/* What an emulated TLB write does once charged: pmap lookup, the pair into
+ * the TLB and into the L2TLB, and a backmap per page so the mapping can be
+ * found again when the machine page changes. */
+static int disco_tlb_put(struct vmm *x, struct vmm_vcpu *v, uint32_t asid, uint64_t vpn,
+			 const struct vmm_pte pte[2])
 {
 	struct tlb_entry te;
-	int rc;
-	x->cnt.priv_emulated += 2;
-	vcpu_spend(v, ACCT_MONITOR, ACCT_SPLIT_TLB_WRITE, x->k.tlb_write);
-	rc = vmm_tlb_fill(x, v, asid, vpn, pte[vpn & 1].global, pte, &te);
+	int rc = vmm_tlb_fill(x, v, asid, vpn,
+			      pte[pte[vpn & 1].valid ? vpn & 1 : !(vpn & 1)].global, pte, &te);
 	if (rc)
 		return rc;
 	for (int h = 0; h < 2; h++)
@@ -59,6 +58,19 @@ static int disco_tlb_write(struct vmm *x, struct vmm_vcpu *v, uint32_t asid, uin
 			if (pmap_backmap_add(x->pm, pte[h].gppn, asid, hv) != SIM_OK)
 				return sim_errf(x->err, SIM_ENOMEM, "out of memory for backmaps");
 		}
+	return SIM_OK;
+}
+
+/* The refill handler's tlbwr, emulated; then its eret. */
+static int disco_tlb_write(struct vmm *x, struct vmm_vcpu *v, uint32_t asid, uint64_t vpn,
+			   const struct vmm_pte pte[2])
+{
+	int rc;
+	x->cnt.priv_emulated += 2;
+	vcpu_spend(v, ACCT_MONITOR, ACCT_SPLIT_TLB_WRITE, x->k.tlb_write);
+	rc = disco_tlb_put(x, v, asid, vpn, pte);
+	if (rc)
+		return rc;
 	vcpu_spend(v, ACCT_MONITOR, ACCT_SPLIT_OTHER_PRIV, x->k.priv);
 	return SIM_OK;
 }
@@ -133,6 +145,7 @@ const struct vmm_ops vmm_disco_ops = {
 	.name = "disco",
 	.tlb_miss = disco_tlb_miss,
 	.tlb_write = disco_tlb_write,
+	.tlb_put = disco_tlb_put,
 	.kseg0 = disco_kseg0,
 	.trap = disco_trap,
 	.priv = disco_priv,

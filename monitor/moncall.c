@@ -5,7 +5,9 @@
  *                 L1 line through the caches, one instruction per 8 bytes),
  *                 so the guest need not;
  *   page freed    the monitor takes the page's machine memory back at once
- *                 (reclaim);
+ *                 (reclaim); the machine page the guest page gets next is
+ *                 zeroed first (vmm_machine_page), unless a zeroed-page call
+ *                 zeroes it anyway;
  *   others        (idle, remap) cost the call's entry and exit.
  */
 #include <inttypes.h>
@@ -29,11 +31,22 @@ static void reclaim(struct vmm *x, uint64_t gppn)
 	pmap_release(x->pm, gppn);
 	x->pmap_epoch++;
 	x->cnt.pages_reclaimed++;
+	x->owed_zero[gppn] = 1;
+}
+
+void vmm_zero_machine_page(struct vmm *x, struct vmm_vcpu *v, uint64_t mpn)
+{
+	for (uint64_t off = 0; off <= x->pmask; off += x->line_d) {
+		vcpu_ref(v, x->m, (mpn << x->pshift) | off, MACH_STORE, ACCT_MONITOR, ACCT_SPLIT_MONITOR);
+		vcpu_spend(v, ACCT_MONITOR, ACCT_SPLIT_MONITOR, x->line_d / 8);
+	}
 }
 
 static int zero_page(struct vmm *x, struct vmm_vcpu *v, uint64_t gppn)
 {
 	uint64_t mpn, size = x->pmask + 1;
+	if (gppn < x->vm[v->vm].pages)   /* else vmm_machine_page says what is wrong */
+		x->owed_zero[x->vm[v->vm].base + gppn] = 0;   /* zeroed here, once */
 	for (uint64_t off = 0; off < size; off += x->line_d) {
 		int rc = vmm_machine_page(x, v, gppn, &mpn);
 		if (rc)

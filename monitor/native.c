@@ -23,6 +23,14 @@ static int native_tlb_write(struct vmm *x, struct vmm_vcpu *v, uint32_t asid, ui
 	return vmm_tlb_fill(x, v, asid, vpn, pte[vpn & 1].global, pte, &te);
 }
 
+static int native_tlb_put(struct vmm *x, struct vmm_vcpu *v, uint32_t asid, uint64_t vpn,
+			  const struct vmm_pte pte[2])
+{
+	struct tlb_entry te;
+	return vmm_tlb_fill(x, v, asid, vpn, pte[pte[vpn & 1].valid ? vpn & 1 : !(vpn & 1)].global,
+			    pte, &te);
+}
+
 static int native_kseg0(struct vmm *x, struct vmm_vcpu *v, uint64_t gppn, uint64_t *mpn,
 			int *writable)
 {
@@ -67,6 +75,7 @@ const struct vmm_ops vmm_native_ops = {
 	.name = "native",
 	.tlb_miss = native_tlb_miss,
 	.tlb_write = native_tlb_write,
+	.tlb_put = native_tlb_put,
 	.kseg0 = native_kseg0,
 	.trap = native_trap,
 	.priv = native_priv,

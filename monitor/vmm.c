@@ -41,8 +41,23 @@ int vmm_machine_page(struct vmm *x, struct vmm_vcpu *v, uint64_t gppn, uint64_t 
 		x->cnt.pages_touched++;
 		if (x->oracle)
 			vmm_numa_oracle_replicas(x, gppn);
+		if (x->owed_zero && x->owed_zero[gppn]) {
+			x->owed_zero[gppn] = 0;
+			vmm_zero_machine_page(x, v, m);
+		}
 	}
 	*mpn = m;
+	return SIM_OK;
+}
+
+int vmm_page_warm(struct vmm *x, struct vmm_vcpu *v, uint64_t gppn)
+{
+	const struct vmm_vm *vm = &x->vm[v->vm];
+	if (gppn >= vm->pages)
+		return sim_errf(x->err, SIM_EINVAL, "warm-page marker for guest page 0x%" PRIx64
+				", beyond the VM's %" PRIu64 " pages", gppn, vm->pages);
+	if (x->owed_zero)
+		x->owed_zero[vm->base + gppn] = 0;
 	return SIM_OK;
 }
 
@@ -153,6 +168,11 @@ int vmm_new(struct vmm **out, const struct vmm_ops *ops, const cfg *c, machine *
 		rc = sim_errf(err, SIM_ENOMEM, "out of memory setting up the replay");
 		goto fail;
 	}
+	if (ops == &vmm_disco_ops &&
+	    !(x->owed_zero = sim_calloc(guest_pages ? guest_pages : 1, 1))) {
+		rc = sim_errf(err, SIM_ENOMEM, "out of memory setting up the replay");
+		goto fail;
+	}
 	if (ops == &vmm_disco_ops) {
 		uint64_t gp = 0, l2n = strcmp(cfg_str(c, "policy.l2tlb"), "off") ?
 				      (uint64_t)cfg_int(c, "policy.l2tlb.entries") : 0;
@@ -229,6 +249,7 @@ void vmm_free(struct vmm *x)
 	pmap_free(x->pm);
 	sim_free(x->vm);
 	sim_free(x->gpage);
+	sim_free(x->owed_zero);
 	sim_free(x->mcat);
 	vmm_diskcache_free(x);
 	vmm_vnet_free(x);

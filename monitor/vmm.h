@@ -102,6 +102,12 @@ struct vmm_ops {
 	/* The refill handler's tlbwr of that pair, and its eret. */
 	int (*tlb_write)(struct vmm *x, struct vmm_vcpu *v, uint32_t asid, uint64_t vpn,
 			 const struct vmm_pte pte[2]);
+	/* A traced TLB write (tlbwr, tlbwi) that names its entry: (asid, vpn)'s
+	 * pair pte[2] (at least one half valid), its cost already charged by
+	 * priv.  Natively it fills the TLB; under the monitor the emulation
+	 * fills the TLB and the L2TLB (paper 4.2.3). */
+	int (*tlb_put)(struct vmm *x, struct vmm_vcpu *v, uint32_t asid, uint64_t vpn,
+		       const struct vmm_pte pte[2]);
 	/* A reference to the unmapped kernel segment's guest page gppn: its
 	 * machine page and whether it may be written, filling what must be. */
 	int (*kseg0)(struct vmm *x, struct vmm_vcpu *v, uint64_t gppn, uint64_t *mpn, int *writable);
@@ -139,6 +145,9 @@ struct vmm {
 	int nvms;
 	struct vmm_vm *vm;           /* [nvms] */
 	uint8_t *gpage;              /* [guest_pages] the guest's page records (monitor/footprint.c) */
+	uint8_t *owed_zero;          /* [guest_pages] under the monitor: reclaimed after a
+				      * page-freed hint, so its next machine page is zeroed
+				      * first (isolation, 4.3.3); NULL natively */
 	uint8_t *mcat;               /* [machine pages] category of a shared page (footprint.c) */
 	struct vmm_diskcache *dc;    /* copy-on-write disks (monitor/diskcache.c), NULL natively */
 	struct vmm_vnet *vnet;       /* the virtual subnet (monitor/vnet.c) */
@@ -188,8 +197,16 @@ static inline uint64_t vmm_epoch(const struct vmm *x, int cpu)
 static inline void vmm_bump_tlb_epoch(struct vmm *x, int cpu) { x->tlb_epoch[cpu]++; }
 
 /* The machine page of guest page gppn of v's VM, placed now (on v's node,
- * as the placement policy or the oracle says) if never touched. */
+ * as the placement policy or the oracle says) if it has none.  Under the
+ * monitor a page placed again after its reclaim (a page-freed hint) is
+ * zeroed first, at the monitor's cost: the monitor "must clear pages to
+ * ensure the isolation of virtual machines" (4.3.3). */
 int vmm_machine_page(struct vmm *x, struct vmm_vcpu *v, uint64_t gppn, uint64_t *mpn);
+
+/* Guest page gppn of v's VM was made resident before the simulated part of
+ * the run (RPL_MARK_WARM_PAGE): it owes no isolation zeroing.  SIM_EINVAL
+ * for a page beyond the VM. */
+int vmm_page_warm(struct vmm *x, struct vmm_vcpu *v, uint64_t gppn);
 
 /* Write a TLB entry on v's CPU for the even/odd pair of (asid, vpn) from the
  * halves' guest pages (of v's VM).  With page movement on, each half maps the copy
@@ -263,6 +280,9 @@ void vmm_net_recv_end(struct vmm *x, struct vmm_vcpu *v);
 /* A Disco-aware HAL's call (TRC_MC_*) under the monitor: vmm_disco_ops's
  * moncall. */
 int vmm_disco_moncall(struct vmm *x, struct vmm_vcpu *v, unsigned call, uint64_t arg);
+/* The monitor zeroes machine page mpn for v: a store per L1 line through
+ * the caches and one instruction per 8 bytes, charged to the monitor. */
+void vmm_zero_machine_page(struct vmm *x, struct vmm_vcpu *v, uint64_t mpn);
 
 /* ---- NUMA page movement under the monitor (monitor/numa.c) ----
  * Guest pages here are pmap indices (a VM's base + its gppn). */

@@ -1,13 +1,17 @@
 /*
- * Second-level software TLB organizations (paper 4.2.2): a cache of
- * (asid, vpn) -> machine page translations the monitor consults on every TLB
- * miss before it enters the guest.
+ * Second-level software TLB organizations (paper 4.2.2): a cache of the
+ * translations the monitor placed in the TLB, consulted on every TLB miss
+ * before the guest is entered.
  *
  * off: nothing is cached; every miss goes to the guest's handler.
  *
  * set-assoc: policy.l2tlb.entries entries in sets of policy.l2tlb.ways,
- * indexed by a hash of (vpn, asid), LRU within a set.  Invariant: a (asid,
- * vpn) pair is in at most one way of its set.
+ * indexed by a hash of (vpn / 2, asid), LRU within a set.  An entry is what
+ * a TLB write writes and what a hit places back in the TLB: an R10000 entry,
+ * the translations of an even/odd page pair (4.2.2: "place the cached
+ * mapping in the TLB"), each half valid on its own.  Invariants: a (asid,
+ * vpn / 2) pair is in at most one way of its set; an entry with no valid
+ * half is free (stamp 0).
  */
 #include <string.h>
 
@@ -30,12 +34,19 @@ struct sa {
 	uint32_t sets_mask;        /* sets - 1; sets a power of two */
 	uint32_t ways;
 	uint64_t tick;             /* LRU clock */
-	uint64_t *vpn;             /* [sets * ways] */
-	uint64_t *mpn;
+	uint64_t *vpn2;            /* [sets * ways] the pair: vpn / 2 */
+	uint64_t (*mpn)[2];        /* per half */
 	uint64_t *stamp;           /* last use; 0: invalid */
 	uint32_t *asid;
-	uint8_t *writable;
+	uint8_t *valid;            /* bit h: half h is valid */
+	uint8_t *writable;         /* bit h: half h may be written */
 };
+
+static void sa_free(struct sa *s)
+{
+	sim_free(s->vpn2); sim_free(s->mpn); sim_free(s->stamp);
+	sim_free(s->asid); sim_free(s->valid); sim_free(s->writable); sim_free(s);
+}
 
 static int sa_create(void **st, const cfg *c, struct sim_err *err)
 {
@@ -58,31 +69,31 @@ static int sa_create(void **st, const cfg *c, struct sim_err *err)
 		return sim_errf(err, SIM_ENOMEM, "out of memory creating the L2TLB");
 	s->sets_mask = (uint32_t)(sets - 1);
 	s->ways = (uint32_t)ways;
-	s->vpn = sim_calloc((size_t)entries, sizeof *s->vpn);
+	s->vpn2 = sim_calloc((size_t)entries, sizeof *s->vpn2);
 	s->mpn = sim_calloc((size_t)entries, sizeof *s->mpn);
 	s->stamp = sim_calloc((size_t)entries, sizeof *s->stamp);
 	s->asid = sim_calloc((size_t)entries, sizeof *s->asid);
+	s->valid = sim_calloc((size_t)entries, sizeof *s->valid);
 	s->writable = sim_calloc((size_t)entries, sizeof *s->writable);
-	if (!s->vpn || !s->mpn || !s->stamp || !s->asid || !s->writable) {
-		sim_free(s->vpn); sim_free(s->mpn); sim_free(s->stamp);
-		sim_free(s->asid); sim_free(s->writable); sim_free(s);
+	if (!s->vpn2 || !s->mpn || !s->stamp || !s->asid || !s->valid || !s->writable) {
+		sa_free(s);
 		return sim_errf(err, SIM_ENOMEM, "out of memory creating the L2TLB");
 	}
 	*st = s;
 	return SIM_OK;
 }
 
-static inline uint32_t sa_set(const struct sa *s, uint32_t asid, uint64_t vpn)
+static inline uint32_t sa_set(const struct sa *s, uint32_t asid, uint64_t vpn2)
 {
-	uint64_t h = (vpn ^ ((uint64_t)asid << 7)) * 0x9E3779B97F4A7C15ull;
+	uint64_t h = (vpn2 ^ ((uint64_t)asid << 7)) * 0x9E3779B97F4A7C15ull;
 	return (uint32_t)(h >> 40) & s->sets_mask;
 }
 
-static long sa_find(const struct sa *s, uint32_t asid, uint64_t vpn)
+static long sa_find(const struct sa *s, uint32_t asid, uint64_t vpn2)
 {
-	size_t base = (size_t)sa_set(s, asid, vpn) * s->ways;
+	size_t base = (size_t)sa_set(s, asid, vpn2) * s->ways;
 	for (size_t w = 0; w < s->ways; w++)
-		if (s->stamp[base + w] && s->vpn[base + w] == vpn && s->asid[base + w] == asid)
+		if (s->stamp[base + w] && s->vpn2[base + w] == vpn2 && s->asid[base + w] == asid)
 			return (long)(base + w);
 	return -1;
 }
@@ -90,38 +101,45 @@ static long sa_find(const struct sa *s, uint32_t asid, uint64_t vpn)
 static int sa_lookup(void *st, uint32_t asid, uint64_t vpn, uint64_t *mpn, int *writable)
 {
 	struct sa *s = st;
-	long i = sa_find(s, asid, vpn);
-	if (i < 0)
+	unsigned h = (unsigned)(vpn & 1);
+	long i = sa_find(s, asid, vpn >> 1);
+	if (i < 0 || !(s->valid[i] >> h & 1))
 		return 0;
 	s->stamp[i] = ++s->tick;
-	*mpn = s->mpn[i];
-	*writable = s->writable[i];
+	*mpn = s->mpn[i][h];
+	*writable = s->writable[i] >> h & 1;
 	return 1;
 }
 
 static void sa_insert(void *st, uint32_t asid, uint64_t vpn, uint64_t mpn, int writable)
 {
 	struct sa *s = st;
-	long i = sa_find(s, asid, vpn);
+	unsigned h = (unsigned)(vpn & 1);
+	long i = sa_find(s, asid, vpn >> 1);
 	if (i < 0) {
-		size_t base = (size_t)sa_set(s, asid, vpn) * s->ways;
+		size_t base = (size_t)sa_set(s, asid, vpn >> 1) * s->ways;
 		i = (long)base;
 		for (size_t w = 1; w < s->ways; w++)
 			if (s->stamp[base + w] < s->stamp[i])
 				i = (long)(base + w);
+		s->valid[i] = s->writable[i] = 0;
+		s->vpn2[i] = vpn >> 1;
+		s->asid[i] = asid;
 	}
-	s->vpn[i] = vpn;
-	s->asid[i] = asid;
-	s->mpn[i] = mpn;
-	s->writable[i] = (uint8_t)(writable != 0);
+	s->mpn[i][h] = mpn;
+	s->valid[i] |= (uint8_t)(1u << h);
+	s->writable[i] = (uint8_t)((s->writable[i] & ~(1u << h)) | (writable != 0) << h);
 	s->stamp[i] = ++s->tick;
 }
 
 static void sa_invalidate(void *st, uint32_t asid, uint64_t vpn)
 {
 	struct sa *s = st;
-	long i = sa_find(s, asid, vpn);
-	if (i >= 0)
+	long i = sa_find(s, asid, vpn >> 1);
+	if (i < 0)
+		return;
+	s->valid[i] &= (uint8_t)~(1u << (vpn & 1));
+	if (!s->valid[i])
 		s->stamp[i] = 0;
 }
 
@@ -133,14 +151,12 @@ static void sa_flush(void *st)
 
 static void sa_destroy(void *st)
 {
-	struct sa *s = st;
-	if (!s)
-		return;
-	sim_free(s->vpn); sim_free(s->mpn); sim_free(s->stamp);
-	sim_free(s->asid); sim_free(s->writable); sim_free(s);
+	if (st)
+		sa_free(st);
 }
 
 const struct pol_l2tlb_ops l2tlb_set_assoc = {
-	"set-assoc", "policy.l2tlb.entries entries, policy.l2tlb.ways ways, LRU, hashed by VPN and ASID",
+	"set-assoc", "policy.l2tlb.entries entries, each an even/odd page pair as a TLB write "
+	"writes it; policy.l2tlb.ways ways, LRU, hashed by VPN/2 and ASID",
 	sa_create, sa_lookup, sa_insert, sa_invalidate, sa_flush, sa_destroy,
 };

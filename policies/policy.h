@@ -50,7 +50,9 @@ struct pol_sched_ops {
 	void (*destroy)(void *st);
 };
 
-/* L2TLB: a software cache of (asid, vpn) -> machine page translations. */
+/* L2TLB: a software cache of (asid, vpn) -> machine page translations,
+ * looked up, inserted and invalidated a page at a time (an organization may
+ * hold them as the even/odd pairs a TLB entry maps). */
 struct pol_l2tlb_ops {
 	const char *name;
 	const char *help;

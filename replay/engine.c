@@ -35,9 +35,11 @@
  *
  * Modelling choices worth knowing:
  *   - A traced privileged instruction costs guest.cost.priv natively and is
- *     emulated under the monitor; a traced tlbwr/tlbwi carries no entry, so
- *     it costs but does not change the TLB model (the refills that matter are
- *     the synthesized ones).
+ *     emulated under the monitor.  A traced tlbwr/tlbwi that names its entry
+ *     (TRC_F_ENTRY: ASID, VPN) writes the guest's PTE pair for that page:
+ *     natively into the TLB, under the monitor into the TLB and the L2TLB
+ *     (the emulation, paper 4.2.3); one that names none (IRIX 5.3's wired
+ *     entry swap) costs and changes nothing the model holds.
  *   - A PTE set/clear invalidates (asid, vpn) in every TLB and L2TLB: the
  *     guest's own invalidation, which the monitor sees and follows.
  *   - Page tables: the handler's PTE load goes to guest physical pages of a
@@ -51,6 +53,10 @@
  *     loads or references (which count the trace's).
  *   - Semaphores start at 1 (a mutex) unless a marker of kind
  *     RPL_MARK_SEM_INIT sets their count first.
+ *   - Under the monitor a guest page reclaimed after a page-freed hint is
+ *     zeroed when it next gets a machine page (vmm_machine_page), unless a
+ *     zeroed-page call zeroes it or a marker RPL_MARK_WARM_PAGE says the
+ *     guest made it resident in a part of the run not simulated.
  */
 #include <assert.h>
 #include <inttypes.h>
@@ -485,6 +491,26 @@ static int do_pte(struct eng *e, struct vcpu *v, const struct trc_rec *r)
 	return SIM_OK;
 }
 
+/* A privileged instruction: its cost, and for a TLB write that names its
+ * entry, the write (a pair with no valid half maps nothing). */
+static int do_priv(struct eng *e, struct vcpu *v, const struct trc_rec *r)
+{
+	struct vmm_pte pte[2];
+	uint32_t asid = 0;
+	int rc;
+	e->ops->priv(e->vmm, &v->m, r->aux);
+	if (!(r->flags & TRC_F_ENTRY))
+		return SIM_OK;
+	rc = vm_asid(e, v, r->id, &asid);
+	if (rc)
+		return rc;
+	for (int h = 0; h < 2; h++)
+		guest_pte(e, asid, (r->addr & ~1ull) | (uint64_t)h, &pte[h]);
+	if (!pte[0].valid && !pte[1].valid)
+		return SIM_OK;
+	return at_rec(e, v, e->ops->tlb_put(e->vmm, &v->m, asid, r->addr, pte));
+}
+
 static int do_svc(struct eng *e, struct vcpu *v, const struct trc_rec *r)
 {
 	if (r->type == TRC_SVC_BEGIN) {
@@ -764,6 +790,8 @@ static int do_sync(struct eng *e, struct vcpu *v, const struct trc_rec *r)
 				return sim_errf(e->err, SIM_ENOMEM, "out of memory for semaphores");
 			s->count = (int64_t)r->val - 1;   /* stored minus the default 1 */
 		}
+		if (r->aux == RPL_MARK_WARM_PAGE)
+			return at_rec(e, v, vmm_page_warm(e->vmm, &v->m, r->val));
 		return 0;
 	}
 	return 0;
@@ -945,7 +973,7 @@ static int run_slice(struct eng *e, struct vcpu *v)
 			case TRC_PTE_SET: case TRC_PTE_CLEAR: rc = do_pte(e, v, r); break;
 			case TRC_ASID: rc = vm_asid(e, v, r->id, &v->m.asid); break;
 			case TRC_SVC_BEGIN: case TRC_SVC_END: rc = do_svc(e, v, r); break;
-			case TRC_PRIV: e->ops->priv(e->vmm, &v->m, r->aux); rc = SIM_OK; break;
+			case TRC_PRIV: rc = do_priv(e, v, r); break;
 			case TRC_MONCALL:
 				rc = at_rec(e, v, e->ops->moncall(e->vmm, &v->m, r->aux, r->addr));
 				break;

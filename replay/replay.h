@@ -22,6 +22,9 @@ enum {
 	RPL_MARK_USER = 0,       /* free for users: ignored */
 	RPL_MARK_SEM_INIT = 1,   /* id = semaphore, val = its initial count */
 	RPL_MARK_PHASE = 2,      /* id = phase number; 1: the boot is over (replay.measure) */
+	RPL_MARK_WARM_PAGE = 3,  /* val = a guest page made resident in a part of the run not
+				  * simulated (a shortened job's warm start): whatever zeroing it
+				  * needed happened there, so the monitor owes it none */
 };
 
 /* Modes (section 3 of DESIGN), and `plain`: only the caches, as a

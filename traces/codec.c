@@ -114,7 +114,7 @@ static const struct {
 	[TRC_ASID] = { F_ID, 0, 0, 0 },
 	[TRC_SVC_BEGIN] = { F_ID | F_AUX, 0, 1, TRC_NSERVICES - 1 },
 	[TRC_SVC_END] = { F_AUX, 0, 1, TRC_NSERVICES - 1 },
-	[TRC_PRIV] = { F_AUX | F_VAL, 0, 1, TRC_NPRIV - 1 },
+	[TRC_PRIV] = { F_AUX | F_VAL, TRC_F_ENTRY, 1, TRC_NPRIV - 1 },
 	[TRC_LOCK_ACQ] = { F_ID | F_ADDR, 0, 0, 0 },
 	[TRC_LOCK_REL] = { F_ID | F_ADDR, 0, 0, 0 },
 	[TRC_SEM_WAIT] = { F_ID, 0, 0, 0 },
@@ -139,6 +139,11 @@ const char *trc_rec_check(const struct trc_rec *r)
 		return "unknown record type";
 	if (r->flags & ~use[r->type].flags)
 		return "flags not allowed for this type";
+	if (r->type == TRC_PRIV && (r->flags & TRC_F_ENTRY)) {
+		if (r->aux != TRC_PRIV_TLBWR && r->aux != TRC_PRIV_TLBWI)
+			return "only a TLB write names an entry";
+		return NULL;   /* id = ASID, addr = VPN: any values */
+	}
 	if ((!(use[r->type].fields & F_ID) && r->id) || (!(use[r->type].fields & F_AUX) && r->aux) ||
 	    (!(use[r->type].fields & F_ADDR) && r->addr) || (!(use[r->type].fields & F_VAL) && r->val))
 		return "a field this type does not use is not zero";
@@ -267,6 +272,12 @@ size_t trc_encode(struct trc_codec *c, const struct trc_rec *r, uint8_t *out)
 	case TRC_PRIV:
 		p = put(p, r->aux);
 		p = put(p, r->val);
+		if (r->flags & TRC_F_ENTRY) {   /* the entry, coded as PTE_SET codes its page */
+			x = 1;
+			p = put(p, r->id);
+			p = put(p, zz(r->addr - c->vpn));
+			c->vpn = r->addr + 1;
+		}
 		break;
 	case TRC_DMA_REQ:
 		x = r->flags ? 1 : 0;
@@ -507,13 +518,22 @@ l_svc:
 	out[i] = (struct trc_rec){ .type = (uint8_t)type, .aux = (uint16_t)a, .id = (uint32_t)b };
 	NEXT();
 l_priv:
-	if (unlikely(x))
+	if (unlikely(x > 1))
 		goto l_badtag;
 	a = get(&p, &bad);
 	b = get(&p, &bad);
 	if (unlikely(a == 0 || a >= TRC_NPRIV))
 		goto l_range;
 	out[i] = (struct trc_rec){ .type = TRC_PRIV, .aux = (uint16_t)a, .val = b };
+	if (x) {
+		uint64_t asid = get(&p, &bad);
+		if (unlikely(asid > UINT32_MAX || (a != TRC_PRIV_TLBWR && a != TRC_PRIV_TLBWI)))
+			goto l_range;
+		out[i].flags = TRC_F_ENTRY;
+		out[i].id = (uint32_t)asid;
+		out[i].addr = vpn + unzz(get(&p, &bad));
+		vpn = out[i].addr + 1;
+	}
 	NEXT();
 l_dma: {
 		uint64_t disk, cnt;

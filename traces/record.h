@@ -15,7 +15,12 @@
  *   TRC_ASID        id = the ASID now running (address-space switch)
  *   TRC_SVC_BEGIN   aux = service (TRC_SVC_*), id = nesting-free instance number
  *   TRC_SVC_END     aux = service
- *   TRC_PRIV        aux = privileged instruction kind (TRC_PRIV_*), val = operand
+ *   TRC_PRIV        aux = privileged instruction kind (TRC_PRIV_*), val = operand;
+ *                   a TLB write (TLBWR, TLBWI) with flags = TRC_F_ENTRY names
+ *                   the entry it writes: id = ASID, addr = virtual page number
+ *                   (either page of the even/odd pair; the entry's contents
+ *                   are the guest's PTEs for the pair); without the flag it
+ *                   writes an entry the trace does not model (id, addr 0)
  *   TRC_LOCK_ACQ    id = lock id, addr = the lock word's guest virtual address
  *                   (a KSEG0 kernel address) or 0        TRC_LOCK_REL  the same
  *   TRC_SEM_WAIT    id = semaphore id     TRC_SEM_SIGNAL id = semaphore id
@@ -73,7 +78,8 @@ enum trc_type {
 #define TRC_F_KERNEL  0x01  /* executed in kernel (or supervisor) mode */
 #define TRC_F_KSEG0   0x02  /* kernel reference to the unmapped segment */
 #define TRC_F_WRITE   0x04  /* DMA_REQ: memory to disk */
-#define TRC_F_ALL     0x07
+#define TRC_F_ENTRY   0x08  /* PRIV TLBWR/TLBWI: id and addr name the entry written */
+#define TRC_F_ALL     0x0f
 
 /* PTE protection */
 #define TRC_PROT_VALID  0x01

@@ -86,7 +86,11 @@ size_t trc_text_format(const struct trc_rec *r, char *buf, size_t n)
 		k = snprintf(buf, n, "svc.end %s", trc_service_name(r->aux));
 		break;
 	case TRC_PRIV:
-		k = snprintf(buf, n, "priv %s 0x%" PRIx64, trc_priv_name(r->aux), r->val);
+		if (r->flags & TRC_F_ENTRY)
+			k = snprintf(buf, n, "priv %s 0x%" PRIx64 " asid=%u vpn=0x%" PRIx64,
+				     trc_priv_name(r->aux), r->val, r->id, r->addr);
+		else
+			k = snprintf(buf, n, "priv %s 0x%" PRIx64, trc_priv_name(r->aux), r->val);
 		break;
 	case TRC_DMA_REQ:
 		k = snprintf(buf, n, "dma.req id=%u disk=%u sector=%" PRIu64 " count=%" PRIu64 " %s", r->id, r->aux,
@@ -324,6 +328,20 @@ int trc_text_parse(const char *line, struct trc_rec *r, char *why, size_t whylen
 		NUM(pos(&t, 1), "operand", UINT64_MAX, &zero, &a);
 		r->aux = (uint16_t)e;
 		r->val = a;
+		{
+			char *as = kv(&t, "asid"), *vp = kv(&t, "vpn");
+			if (!as != !vp)
+				FAIL("a TLB write's entry needs both asid= and vpn=");
+			if (as) {
+				if (e != TRC_PRIV_TLBWR && e != TRC_PRIV_TLBWI)
+					FAIL("only a TLB write (tlbwr, tlbwi) names an entry");
+				NUM(as, "asid", UINT32_MAX, NULL, &a);
+				NUM(vp, "vpn", UINT64_MAX, NULL, &b);
+				r->flags = TRC_F_ENTRY;
+				r->id = (uint32_t)a;
+				r->addr = b;
+			}
+		}
 		break;
 	case TRC_DMA_REQ:
 		NUM(kv(&t, "id"), "id", UINT32_MAX, NULL, &a);

@@ -179,6 +179,76 @@ START_TEST(bad_workloads)
 }
 END_TEST
 
+
+/* IRIX drops a fault's new translation into the TLB: in the trace, every
+ * DEMAND-ZERO, QUICK-FAULT and COPY-ON-WRITE sets a PTE and then writes
+ * that page's entry with a tlbwr that names it (issue 12; the engine's
+ * side is tests/replay/check_engine.c, tlb_write_carries_entry).  Under the
+ * monitor the faulting reference then never misses the L2TLB for it.  And
+ * every page it unmaps is probed for in the TLB (a tlbp after each PTE
+ * clear). */
+START_TEST(faults_drop_in_their_translation)
+{
+	const char *s[] = { "capture.mode=disco", "capture.hal=disco", "capture.scale=0.05",
+			    "capture.wl.insns=3e5", NULL };
+	struct sim_err err = { 0 };
+	struct rpl_results a;
+	trc_reader *r;
+	const struct trc_rec *recs;
+	size_t n;
+	unsigned svc = 0;
+	int pte = 0, faults = 0, dropped = 0, cleared = 0, probed = 0, after_clear = 0;
+	uint32_t asid = 0;
+	uint64_t vpn = 0;
+	cfg *c = wcfg("pmake", s);
+	ck_assert_msg(cap_run(c, cap_guest_of(c), t_path("dropin.dtr"), &a, NULL, NULL, &err) == SIM_OK,
+		      "%s", err.msg);
+	ck_assert_msg(trc_reader_open(&r, t_path("dropin.dtr"), &err) == SIM_OK, "%s", err.msg);
+	while (trc_next_block(r, 0, &recs, &n, &err) == SIM_OK && n > 0)
+		for (size_t i = 0; i < n; i++) {
+			const struct trc_rec *x = &recs[i];
+			int fault = svc == TRC_SVC_DEMAND_ZERO || svc == TRC_SVC_QUICK_FAULT ||
+				    svc == TRC_SVC_COPY_ON_WRITE;
+			if (after_clear) {
+				probed += x->type == TRC_PRIV && x->aux == TRC_PRIV_TLBP;
+				after_clear = 0;
+			}
+			if (x->type == TRC_PTE_CLEAR) {
+				cleared++;
+				after_clear = 1;
+			}
+			if (x->type == TRC_SVC_BEGIN) {
+				svc = x->aux;
+				pte = 0;
+			} else if (x->type == TRC_SVC_END && x->aux == svc && fault) {
+				faults++;
+				ck_assert_msg(pte == 2, "%s ends without dropping its PTE in",
+					      trc_service_name(svc));
+				dropped++;
+				svc = 0;
+			} else if (fault && x->type == TRC_PTE_SET) {
+				pte = 1;
+				asid = x->id;
+				vpn = x->addr;
+			} else if (fault && pte == 1 && x->type == TRC_PRIV && x->aux == TRC_PRIV_TLBWR) {
+				ck_assert(x->flags & TRC_F_ENTRY);
+				ck_assert_uint_eq(x->id, asid);
+				ck_assert_uint_eq(x->addr, vpn);
+				pte = 2;
+			}
+		}
+	ck_assert_int_gt(faults, 100);
+	ck_assert_int_gt(cleared, 100);
+	ck_assert_int_eq(probed, cleared);
+	ck_assert_int_eq(dropped, faults);
+	ck_assert_uint_eq(a.service[TRC_SVC_DEMAND_ZERO].count + a.service[TRC_SVC_QUICK_FAULT].count +
+			  a.service[TRC_SVC_COPY_ON_WRITE].count, (uint64_t)faults);
+	trc_reader_close(r);
+	rpl_results_free(&a);
+	cfg_free(c);
+}
+END_TEST
+
 Suite *make_suite(void)
 {
 	Suite *s = suite_create("guests");
@@ -189,6 +259,7 @@ Suite *make_suite(void)
 	tcase_add_test(tc, same_seed_same_bytes);
 	tcase_add_test(tc, hal_keeps_the_program);
 	tcase_add_test(tc, bad_workloads);
+	tcase_add_test(tc, faults_drop_in_their_translation);
 	suite_add_tcase(s, tc);
 	return s;
 }

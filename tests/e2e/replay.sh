@@ -124,6 +124,12 @@ lengths() {
 
 run "figures" 0 "$DISCO" figures --quick -o "$T/fig" --set capture.scale=0.05
 has "$T/fig/report.md" "report status table" '^\| Figure 6 \|'
+has "$T/fig/report.md" "status counts numbers within band" '^\| Figure 6 \| ran .*numbers within band'
+has "$T/fig/report.md" "scorecard" '^## Scorecard'
+has "$T/fig/report.md" "scorecard row" '^\| `fig6.pmake.ratio` \| 1.16 \|'
+has "$T/fig/report.md" "where the model misses" '^## Where the model misses, and why'
+has "$T/fig/numbers.json" "bands in numbers.json" '"id": "fig6.pmake.ratio".*"band": \[1.13, 1.19\], "within_band": '
+[ -s "$T/fig/fig6.png" ] && [ -s "$T/fig/fig9.png" ] && ok || fail "figures drew no fig6.png or fig9.png"
 has "$T/fig/report.md" "table 2 rows" '^\| QUICK-FAULT \|'
 has "$T/fig/numbers.json" "fig6 claimed" '"id": "fig6.pmake.ratio"'
 has "$T/fig/numbers.json" "table3 claimed" '"id": "table3.tlb_miss_cycles.disco"'

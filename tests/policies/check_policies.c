@@ -148,15 +148,34 @@ START_TEST(l2tlb_against_reference)
 		int w;
 		ck_assert_int_eq(o->lookup(st, 5, vpn, &mpn, &w), 0);
 	}
-	/* fully associative (one set): exactly `entries` most recent keys hit */
+	/* fully associative (one set): exactly the `entries` most recent
+	 * even/odd pairs hit, both halves of each */
 	if (nsets == 1) {
-		for (uint64_t vpn = 0; vpn < (uint64_t)nways * 3; vpn++)
+		for (uint64_t vpn = 0; vpn < (uint64_t)nways * 6; vpn++)
 			o->insert(st, 1, vpn, vpn, 1);
-		for (uint64_t vpn = 0; vpn < (uint64_t)nways * 3; vpn++) {
+		for (uint64_t vpn = 0; vpn < (uint64_t)nways * 6; vpn++) {
 			uint64_t mpn;
 			int w;
-			ck_assert_int_eq(o->lookup(st, 1, vpn, &mpn, &w), vpn >= (uint64_t)nways * 2);
+			ck_assert_int_eq(o->lookup(st, 1, vpn, &mpn, &w), vpn / 2 >= (uint64_t)nways * 2);
 		}
+	}
+	/* an entry is a pair: one half can be valid alone, and invalidating
+	 * one half leaves the other */
+	o->flush(st);
+	{
+		uint64_t mpn;
+		int w;
+		o->insert(st, 2, 10, 100, 1);
+		ck_assert_int_eq(o->lookup(st, 2, 11, &mpn, &w), 0);
+		o->insert(st, 2, 11, 111, 0);
+		ck_assert_int_eq(o->lookup(st, 2, 10, &mpn, &w), 1);
+		ck_assert_uint_eq(mpn, 100);
+		ck_assert_int_eq(w, 1);
+		o->invalidate(st, 2, 10);
+		ck_assert_int_eq(o->lookup(st, 2, 10, &mpn, &w), 0);
+		ck_assert_int_eq(o->lookup(st, 2, 11, &mpn, &w), 1);
+		ck_assert_uint_eq(mpn, 111);
+		ck_assert_int_eq(w, 0);
 	}
 	o->destroy(st);
 	cfg_free(c);

@@ -70,6 +70,13 @@ static inline struct trc_rec gen_rec(uint64_t *s, unsigned type)
 	case TRC_PRIV:
 		r.aux = 1 + gen_next(s) % (TRC_NPRIV - 1);
 		r.val = gen_val(s);
+		if ((r.aux == TRC_PRIV_TLBWR || r.aux == TRC_PRIV_TLBWI) && (r.val & 1)) {
+			/* a TLB write that names its entry (no extra draw: the
+			 * stream of records stays what it was otherwise) */
+			r.flags = TRC_F_ENTRY;
+			r.id = (uint32_t)(r.val >> 8);
+			r.addr = r.val >> 3;
+		}
 		break;
 	case TRC_DMA_REQ:
 		r.id = (uint32_t)gen_val(s);

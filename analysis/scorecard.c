@@ -1,0 +1,309 @@
+/*
+ * The bands of the scorecard, in one table.  A number counts as reproduced
+ * only inside its band; the report prints every scored number with the
+ * paper's value, the difference and the verdict, and the reason beside each
+ * miss.  The bands are those of issue 12 ("Counted as reproduced"), set
+ * before any run and never moved to fit one: a ratio's band is stated on
+ * the ratio, and its difference is reported on the overhead (ratio - 1),
+ * which is what the paper measures: 1.007 against 1.16 is 4% of the paper's
+ * overhead, not 13% off.
+ *
+ * The reasons are short forms of analysis/CALIBRATION.md ("Where the model
+ * misses") and of the fidelity review's part A; they are printed only for a
+ * number that misses.
+ */
+#include "analysis/scorecard.h"
+
+#include <math.h>
+#include <string.h>
+
+#define ISSUE12 "issue 12, \"Counted as reproduced\""
+#define T2BAND "issue 12: every Table 2 slowdown within 25% and its overhead within 40%"
+
+/* The compute-bound overheads, once the L2TLB holds what the guest's TLB
+ * writes wrote: what is left is the hit path's cost. */
+#define TLB_HIT_PATH \
+	"most TLB misses now hit the L2TLB, whose hit path costs the model a constant 18 " \
+	"cycles with no exception and no memory reference, less than the native refill; " \
+	"the paper's Disco miss costs 30 cycles more than IRIX's (92 against 62, 6.2): " \
+	"the monitor's handler as code and data on the machine is not modelled (fidelity " \
+	"review A4)"
+
+/* Figure 9 */
+#define RAYTRACE_F9 \
+	"with its data set inside 1 MB (5.5) the 512K scene is replicated on every node early " \
+	"and 98% of misses are local, so Disco runs as fast as UMA, where the paper kept a 26% " \
+	"gap; what left the paper's remote misses and overhead (processes that move, write-" \
+	"shared data, a warm start) is not in the model (fidelity review A6)"
+#define ENGINEERING_F9 \
+	"the model's jobs never move between CPUs, so first-touch placement already puts each " \
+	"job's private data on its node and Disco comes closer to UMA than the paper's " \
+	"(fidelity review A6; CALIBRATION.md, Figure 9)"
+
+#define T2(os, svc, why) \
+	{ "table2." os "." svc ".slowdown", AN_BAND_SLOWDOWN, 0.25, 0.40, "table2", T2BAND, why }
+
+static const struct an_band bands[] = {
+	{ "fig6.pmake.ratio", AN_BAND_RANGE, 1.13, 1.19, "fig6", ISSUE12,
+	  "the services slow down roughly as the paper's do, but native kernel time is 7% of the "
+	  "run and the idle time (28%) absorbs most of what the monitor adds; the system time "
+	  "itself grows too little (next row)" },
+	{ "fig6.engineering.ratio", AN_BAND_RANGE, 1.03, 1.16, "fig6",
+	  ISSUE12 " (the paper states engineering only inside its 3%-16% range, 5.2)",
+	  TLB_HIT_PATH },
+	{ "fig6.raytrace.ratio", AN_BAND_RANGE, 1.00, 1.06, "fig6", ISSUE12, TLB_HIT_PATH },
+	{ "fig6.database.ratio", AN_BAND_RANGE, 1.13, 1.19, "fig6", ISSUE12,
+	  TLB_HIT_PATH "; the remaining overhead is the few misses that miss the L2TLB "
+	  "(about 900 cycles each), and its size is an assumption (the report's 1K-8K table)" },
+	{ "fig6.pmake.system_factor", AN_BAND_RANGE, 1.8, 2.5, "fig6", ISSUE12,
+	  "Table 2's rows grow about as the paper's, but the rest of the kernel time grows 1.3x "
+	  "where the paper's numbers imply 3.3x: the guest's buffer cache never frees a page, so "
+	  "writes reuse no reclaimed page the monitor must zero; few unpatched privileged "
+	  "instructions on the entry path; no monitor code and data in the caches (fidelity "
+	  "review A5, A4)" },
+	{ "irix62.pmake.ratio", AN_BAND_RANGE, 1.03, 1.09, "table2", ISSUE12,
+	  "as for IRIX 5.3's pmake: too little system time growth, and idle time absorbs it" },
+	{ "irix62.pmake.system_factor", AN_BAND_RANGE, 1.4, 1.85, "table2", ISSUE12,
+	  "the write and quick-fault paths lack the monitor's isolation zeroing of buffer pages "
+	  "and IRIX 6.2's privileged instructions (Table 2 rows below)" },
+	T2("irix53", "DEMAND-ZERO",
+	   "the monitor's zeroing costs more than the paper's (monitor part 0.61 against 0.47; "
+	   "CALIBRATION.md item 3)"),
+	T2("irix53", "QUICK-FAULT",
+	   "kernel-execution part 1.0 against 1.27: the monitor's code and data never evict the "
+	   "guest's lines (review A4)"),
+	T2("irix53", "open",
+	   "kernel-execution part 1.0 against 1.16: no monitor footprint in the caches (review A4)"),
+	T2("irix53", "UTLB-MISS",
+	   "under the monitor nearly every refill hits the L2TLB, whose hit path is a constant 18 "
+	   "cycles with no exception or memory reference, cheaper than the native handler "
+	   "(review A4)"),
+	T2("irix53", "write",
+	   "monitor services 0.01 against 0.31: the guest's buffer cache is a fixed region it "
+	   "never frees, so no write fills a reclaimed page the monitor must zero (review A5.1b)"),
+	T2("irix53", "read", "kernel-execution part 1.0 against 1.10 (review A4)"),
+	T2("irix53", "execve",
+	   "monitor services 0.03 against 0.17 and kernel TLB faults 0.25 against 0.40: exec does "
+	   "not read the binary through the monitor and its unmapping is cheap (CALIBRATION.md "
+	   "item 2)"),
+	T2("irix62", "DEMAND-ZERO",
+	   "the monitor's zeroing of a 16 KB page costs more than the paper's (CALIBRATION.md "
+	   "item 4)"),
+	T2("irix62", "execve",
+	   "native path lengths are IRIX 5.3's (447 us against 608; review A5.7), so the parts "
+	   "are divided by too small an average"),
+	T2("irix62", "open", "kernel-execution part 1.0 against 1.17 (review A4)"),
+	T2("irix62", "read", "kernel-execution part 1.0 against 1.13 (review A4)"),
+	T2("irix62", "write",
+	   "no isolation zeroing of buffer pages, which the guest never frees (monitor 0.01 "
+	   "against 0.35), and few emulated privileged instructions (0.06 against 0.31; review "
+	   "A5.1b, A5.2)"),
+	T2("irix62", "COPY-ON-WRITE",
+	   "the copy's new page is a reclaimed one the monitor zeroes first, as in the paper, but "
+	   "the model's 16 KB zero costs more (monitor part 0.51 against 0.41) and the copy "
+	   "still runs at 0.84 of its native time (paper 0.59)"),
+	T2("irix62", "QUICK-FAULT",
+	   "IRIX 6.2's fault path executes more privileged instructions than the model gives it "
+	   "(CALIBRATION.md item 4)"),
+	{ "table3.pmake.ratio", AN_BAND_RANGE, 1.05, 1.11, "table3", ISSUE12,
+	  "Table 3 runs IRIX 5.3 with 4 KB pages; the paper ran IRIX 6.2 with 16 KB pages "
+	  "(review A3)" },
+	{ "table3.engineering.ratio", AN_BAND_RANGE, 1.04, 1.10, "table3", ISSUE12,
+	  "run with VCS and Flashlite on IRIX 5.3 and 4 KB pages, where the paper ran Flashlite "
+	  "alone on IRIX 6.2 (review A3); L2TLB misses dominate the monitor time" },
+	{ "table3.tlb_miss_cycles.native", AN_BAND_RANGE, 56, 68, "table3", ISSUE12,
+	  "an in-order CPU with a 4-cycle exception: the R10000's pipeline drain and refetch are "
+	  "not modelled (CALIBRATION.md item 6)" },
+	{ "table3.tlb_miss_cycles.disco", AN_BAND_RANGE, 83, 101, "table3", ISSUE12,
+	  "the model's L2TLB hit path is 18 cycles with no exception or memory reference, "
+	  "averaged with the few reflected misses over the run; the paper's 92 is a "
+	  "micro-benchmark of the hit path on the R10000 (review A3.4, A4)" },
+	{ "fig9.raytrace.gain", AN_BAND_RANGE, 0.30, 0.45, "fig9", ISSUE12, RAYTRACE_F9 },
+	{ "fig9.raytrace.gap_uma", AN_BAND_RANGE, 0.18, 0.35, "fig9", ISSUE12, RAYTRACE_F9 },
+	{ "fig9.engineering.gain", AN_BAND_RANGE, 0.26, 0.40, "fig9",
+	  "issue 12 says engineering \"stays in its bands\" without numbers: raytrace's band "
+	  "widths relative to the paper's value (-21%/+18%)",
+	  ENGINEERING_F9 },
+	{ "fig9.engineering.gap_uma", AN_BAND_RANGE, 0.28, 0.54, "fig9",
+	  "issue 12 says engineering \"stays in its bands\" without numbers: raytrace's band "
+	  "widths relative to the paper's value (-31%/+35%)",
+	  ENGINEERING_F9 },
+};
+
+static int glob1(const char *pat, const char *s)
+{
+	const char *star = strchr(pat, '*');
+	size_t pre, suf, n = strlen(s);
+	if (!star)
+		return !strcmp(pat, s);
+	pre = (size_t)(star - pat);
+	suf = strlen(star + 1);
+	return n >= pre + suf && !strncmp(pat, s, pre) && !strcmp(star + 1, s + n - suf);
+}
+
+const struct an_band *an_band_find(const char *id)
+{
+	for (size_t i = 0; i < sizeof bands / sizeof bands[0]; i++)
+		if (glob1(bands[i].id, id))
+			return &bands[i];
+	return NULL;
+}
+
+int an_band_holds(const struct an_band *b, double p, double m)
+{
+	if (m != m)
+		return 0;
+	switch (b->kind) {
+	case AN_BAND_RANGE:
+		return m >= b->lo && m <= b->hi;
+	case AN_BAND_SLOWDOWN:
+		if (!(p > 0) || p == 1)
+			return 0;
+		return fabs(m / p - 1) <= b->lo && fabs((m - 1) / (p - 1) - 1) <= b->hi;
+	}
+	return 0;
+}
+
+void an_scores_add(struct an_scores *sc, const char *id, double paper, double model,
+		   const char *unit)
+{
+	struct an_score *s;
+	if (sc->n >= AN_SCORES_MAX)
+		return;
+	s = &sc->s[sc->n++];
+	snprintf(s->id, sizeof s->id, "%s", id);
+	snprintf(s->unit, sizeof s->unit, "%s", unit);
+	s->paper = paper;
+	s->model = model;
+	s->band = an_band_find(id);
+	s->holds = s->band ? an_band_holds(s->band, paper, model) : 0;
+}
+
+void an_scores_count(const struct an_scores *sc, const char *figure, int *held, int *total)
+{
+	*held = *total = 0;
+	for (int i = 0; i < sc->n; i++)
+		if (sc->s[i].band && !strcmp(sc->s[i].band->figure, figure)) {
+			(*total)++;
+			*held += sc->s[i].holds;
+		}
+}
+
+static int is_ratio(const struct an_score *s) { return !strcmp(s->unit, "ratio"); }
+
+/* The paper's number as the scorecard prints it. */
+static void paper_text(char *buf, size_t n, const struct an_score *s)
+{
+	if (s->paper == s->paper && !strcmp(s->unit, "fraction"))
+		snprintf(buf, n, "%.0f%%", 100 * s->paper);
+	else if (s->paper == s->paper)
+		snprintf(buf, n, is_ratio(s) ? "%.2f" : "%.3g", s->paper);
+	else if (s->band && s->band->kind == AN_BAND_RANGE)
+		snprintf(buf, n, "%.2f-%.2f, a range", s->band->lo, s->band->hi);
+	else
+		snprintf(buf, n, "-");
+}
+
+/* The difference: on the overhead for a ratio, in points for a fraction,
+ * in units and percent otherwise. */
+static void diff_text(char *buf, size_t n, const struct an_score *s)
+{
+	double p = s->paper, m = s->model;
+	if (is_ratio(s)) {
+		if (p != p)
+			snprintf(buf, n, "overhead %.1f%%", 100 * (m - 1));
+		else if (p != 1)
+			snprintf(buf, n, "overhead %.1f%% vs %.1f%%: %.0f%% of the paper's", 100 * (m - 1),
+				 100 * (p - 1), 100 * (m - 1) / (p - 1));
+		else
+			snprintf(buf, n, "%+.3f", m - p);
+	} else if (!strcmp(s->unit, "fraction")) {
+		snprintf(buf, n, "%+.1f points", 100 * (m - p));
+	} else {
+		snprintf(buf, n, "%+.1f %s (%+.0f%%)", m - p, s->unit, p ? 100 * (m - p) / p : 0);
+	}
+}
+
+static void band_text(char *buf, size_t n, const struct an_band *b)
+{
+	if (b->kind == AN_BAND_SLOWDOWN)
+		snprintf(buf, n, "slowdown within %.0f%%, overhead within %.0f%%", 100 * b->lo,
+			 100 * b->hi);
+	else if (b->hi < 1 && b->lo >= 0 && b->lo < 1)
+		snprintf(buf, n, "%.0f%%-%.0f%%", 100 * b->lo, 100 * b->hi);
+	else if (b->hi < 10)
+		snprintf(buf, n, "%.2f-%.2f", b->lo, b->hi);
+	else
+		snprintf(buf, n, "%.0f-%.0f", b->lo, b->hi);
+}
+
+static void model_text(char *buf, size_t n, const struct an_score *s)
+{
+	if (is_ratio(s))
+		snprintf(buf, n, "%.3f", s->model);
+	else if (!strcmp(s->unit, "fraction"))
+		snprintf(buf, n, "%.1f%%", 100 * s->model);
+	else
+		snprintf(buf, n, "%.1f", s->model);
+}
+
+void an_scorecard_write(FILE *f, const struct an_scores *sc)
+{
+	int held = 0, total = 0;
+	for (int i = 0; i < sc->n; i++)
+		if (sc->s[i].band) {
+			total++;
+			held += sc->s[i].holds;
+		}
+	fprintf(f, "## Scorecard\n\n"
+		   "Every number of the paper this run reproduces, with the band inside which it "
+		   "counts as reproduced (analysis/scorecard.c, one table, each band with its source). "
+		   "For a ratio the difference is on the overhead (ratio - 1), what the paper "
+		   "measures.  **%d of %d numbers within band.**\n\n", held, total);
+	fprintf(f, "| number | paper | model | difference | band | verdict |\n");
+	fprintf(f, "|---|---|---|---|---|---|\n");
+	for (int i = 0; i < sc->n; i++) {
+		const struct an_score *s = &sc->s[i];
+		char p[64], m[64], d[96], b[96];
+		if (!s->band)
+			continue;
+		paper_text(p, sizeof p, s);
+		model_text(m, sizeof m, s);
+		if (s->paper != s->paper && s->band->kind == AN_BAND_RANGE && is_ratio(s))
+			snprintf(d, sizeof d, "overhead %.1f%% vs %.0f%%-%.0f%%", 100 * (s->model - 1),
+				 100 * (s->band->lo - 1), 100 * (s->band->hi - 1));
+		else
+			diff_text(d, sizeof d, s);
+		band_text(b, sizeof b, s->band);
+		fprintf(f, "| `%s` | %s | %s | %s | %s | %s |\n", s->id, p, m, d, b,
+			s->holds ? "within band" : "**misses**");
+	}
+	fprintf(f, "\n");
+}
+
+void an_misses_write(FILE *f, const struct an_scores *sc)
+{
+	int any = 0;
+	fprintf(f, "## Where the model misses, and why\n\n");
+	for (size_t k = 0; k < sizeof bands / sizeof bands[0]; k++) {
+		const struct an_band *b = &bands[k];
+		int first = 1;
+		for (int i = 0; i < sc->n; i++) {
+			const struct an_score *s = &sc->s[i];
+			char m[64], pp[64];
+			if (s->band != b || s->holds)
+				continue;
+			model_text(m, sizeof m, s);
+			paper_text(pp, sizeof pp, s);
+			fprintf(f, "%s`%s` %s (paper %s)", first ? "- " : ", ", s->id, m, pp);
+			first = 0;
+			any = 1;
+		}
+		if (!first)
+			fprintf(f, ": %s.\n", b->why);
+	}
+	if (!any)
+		fprintf(f, "Every scored number is within its band.\n");
+	fprintf(f, "\nThe details, and what was set from the paper and what comes out: "
+		   "analysis/CALIBRATION.md.\n\n");
+}
