@@ -132,7 +132,6 @@ static inline double unif(uint64_t *x) { return sim_rng_unif(x); }
 static inline void push(struct gcpu *t, int type, unsigned flags, unsigned aux, uint32_t id,
 		 uint64_t addr, uint64_t val)
 {
-	struct trc_rec *r;
 	if (t->npend == t->cap) {
 		size_t nc = t->cap ? t->cap * 2 : 4096;
 		struct trc_rec *np = sim_realloc(t->pend, nc * sizeof *np);
@@ -143,13 +142,7 @@ static inline void push(struct gcpu *t, int type, unsigned flags, unsigned aux, 
 		t->pend = np;
 		t->cap = nc;
 	}
-	r = &t->pend[t->npend++];
-	r->type = (uint8_t)type;
-	r->flags = (uint8_t)flags;
-	r->aux = (uint16_t)aux;
-	r->id = id;
-	r->addr = addr;
-	r->val = val;
+	t->pend[t->npend++] = (struct trc_rec){ (uint8_t)type, (uint8_t)flags, (uint16_t)aux, id, addr, val };
 }
 
 #define KF (TRC_F_KERNEL | TRC_F_KSEG0)

@@ -73,13 +73,7 @@ static inline double unif(uint64_t *x) { return sim_rng_unif(x); }
 static inline void push(struct sstream *t, int type, unsigned flags, unsigned aux, uint32_t id,
 			uint64_t addr, uint64_t val)
 {
-	struct trc_rec *r = &t->pend[t->npend++];
-	r->type = (uint8_t)type;
-	r->flags = (uint8_t)flags;
-	r->aux = (uint16_t)aux;
-	r->id = id;
-	r->addr = addr;
-	r->val = val;
+	t->pend[t->npend++] = (struct trc_rec){ (uint8_t)type, (uint8_t)flags, (uint16_t)aux, id, addr, val };
 }
 
 static void kernel_insns(struct synth *g, struct sstream *t, uint32_t n)

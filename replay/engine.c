@@ -106,6 +106,18 @@ static inline int guest_cat(const struct vcpu *v, unsigned flags)
 	return (flags & TRC_F_KERNEL) ? ACCT_KERNEL : ACCT_USER;
 }
 
+/* A load or store executed: the run's and its CPU's counts. */
+static inline void count_access(struct eng *e, struct vcpu *v, int store)
+{
+	if (store) {
+		e->res->stores++;
+		e->res->cpu[v->m.cpu].stores++;
+	} else {
+		e->res->loads++;
+		e->res->cpu[v->m.cpu].loads++;
+	}
+}
+
 static int fail_rec(struct eng *e, struct vcpu *v, int code, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
 
@@ -343,13 +355,7 @@ static int do_mem(struct eng *e, struct vcpu *v, const struct trc_rec *r)
 	} else if (store && e->vmm->writes) {
 		e->vmm->writes[v->xl[1].gppn]++;
 	}
-	if (store) {
-		e->res->stores++;
-		e->res->cpu[v->m.cpu].stores++;
-	} else {
-		e->res->loads++;
-		e->res->cpu[v->m.cpu].loads++;
-	}
+	count_access(e, v, store);
 	st = machine_ref(e->m, v->m.cpu, (mpn << e->pshift) | (r->addr & e->pmask),
 			 store ? MACH_STORE : MACH_LOAD, v->m.clock, &where);
 	vcpu_stall(&v->m, guest_cat(v, r->flags), ACCT_SPLIT_KERNEL, st, where);
@@ -443,13 +449,7 @@ static int plain_mem(struct eng *e, struct vcpu *v, const struct trc_rec *r)
 	}
 	if ((rc = plain_translate(e, v, a, r->flags, 1, &gpa)))
 		return rc;
-	if (store) {
-		e->res->stores++;
-		e->res->cpu[v->m.cpu].stores++;
-	} else {
-		e->res->loads++;
-		e->res->cpu[v->m.cpu].loads++;
-	}
+	count_access(e, v, store);
 	plain_access(e, v, gpa, size, store ? MACH_STORE : MACH_LOAD, guest_cat(v, r->flags));
 	return SIM_OK;
 }
@@ -567,8 +567,7 @@ static int lock_word(struct eng *e, struct vcpu *v, const struct trc_rec *r)
 	rc = translate(e, v, r->addr, TRC_F_KERNEL | TRC_F_KSEG0, 1, &mpn);
 	if (rc)
 		return rc;
-	e->res->stores++;
-	e->res->cpu[v->m.cpu].stores++;
+	count_access(e, v, 1);
 	st = machine_ref(e->m, v->m.cpu, (mpn << e->pshift) | (r->addr & e->pmask), MACH_STORE,
 			 v->m.clock, &where);
 	vcpu_stall(&v->m, ACCT_SYNC, ACCT_SPLIT_KERNEL, st, where);
