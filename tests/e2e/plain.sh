@@ -105,12 +105,15 @@ PY
 CACHES="--set machine.l1i.size=2K --set machine.l1i.ways=2 --set machine.l1i.line=32 \
 --set machine.l1d.size=4K --set machine.l1d.ways=4 --set machine.l1d.line=32 \
 --set machine.l2.size=64K --set machine.l2.ways=2 --set machine.l2.line=64"
-"$PY" - "$T/ref.din" <<'PY'
+# About 210K references; make check-long (DISCO_LONG=1) about 3.5 million.
+STEPS=60000
+[ "${DISCO_LONG:-}" = 1 ] && STEPS=1000000
+"$PY" - "$T/ref.din" "$STEPS" <<'PY'
 import random, sys
 r = random.Random(13)
 out = []
 pc = 0x400000
-for i in range(60000):
+for i in range(int(sys.argv[2])):
     # a few sequential fetches, sometimes a jump into one of a few far-apart functions
     if r.random() < 0.1:
         pc = 0x400000 + r.choice([0, 0x800, 0x10000, 0x10800, 0x24000]) + 4 * r.randrange(64) \
