@@ -23,7 +23,7 @@ if [ -n "${DISCO:-}" ]; then
 	echo
 	echo "== disco figures --quick (wall time per reproduction, and their sum)"
 	total=0
-	for only in fig6,table2,table3 fig7 fig9 synthetic; do
+	for only in fig6,table2,table3 fig7,fig8 fig9 synthetic; do
 		d=$(mktemp -d)
 		start=$(date +%s.%N)
 		if "$DISCO" figures --quick --only $only -o "$d" >/dev/null 2>&1; then
