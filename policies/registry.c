@@ -46,26 +46,23 @@ static void join(char *buf, size_t n, const char *const *names)
 	}
 }
 
+/* names[] of a registry array's entries, joined into out */
+#define JOIN_NAMES(arr, out)                                   \
+	do {                                                   \
+		const char *n[64];                             \
+		int k;                                         \
+		for (k = 0; arr[k] && k < 63; k++)             \
+			n[k] = arr[k]->name;                   \
+		n[k] = NULL;                                   \
+		join(out, sizeof out, n);                      \
+	} while (0)
+
 __attribute__((constructor)) static void build_names(void)
 {
-	const char *n[64];
-	int k;
-	for (k = 0; placements[k] && k < 63; k++)
-		n[k] = placements[k]->name;
-	n[k] = NULL;
-	join(placement_names, sizeof placement_names, n);
-	for (k = 0; scheds[k] && k < 63; k++)
-		n[k] = scheds[k]->name;
-	n[k] = NULL;
-	join(sched_names, sizeof sched_names, n);
-	for (k = 0; l2tlbs[k] && k < 63; k++)
-		n[k] = l2tlbs[k]->name;
-	n[k] = NULL;
-	join(l2tlb_names, sizeof l2tlb_names, n);
-	for (k = 0; migrations[k] && k < 63; k++)
-		n[k] = migrations[k]->name;
-	n[k] = NULL;
-	join(migration_names, sizeof migration_names, n);
+	JOIN_NAMES(placements, placement_names);
+	JOIN_NAMES(scheds, sched_names);
+	JOIN_NAMES(l2tlbs, l2tlb_names);
+	JOIN_NAMES(migrations, migration_names);
 }
 
 const struct pol_placement_ops *pol_find_placement(const char *name)
