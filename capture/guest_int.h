@@ -25,6 +25,7 @@
 #define SEM_VNODE 100   /* ids 100..103: directory vnode locks */
 #define SEM_BOOT 200    /* the VM's other vCPUs wait for its boot */
 #define SEM_PROC 300    /* ids 300..: a process slot's hand-over between vCPUs (smp kernel) */
+#define SEM_REGION 400  /* ids 400..: a shared region's lock (smp kernel): each binary's text, then the read-shared region */
 #define BOOT_DMA 0xffffff00u   /* DMA ids of the boot's reads (one vCPU per VM boots) */
 #define ROOT_KERNEL 0          /* root-disk blocks: the kernel image */
 #define ROOT_BINARIES 0x8000   /* the binaries' text, capture.wl.text_size each */

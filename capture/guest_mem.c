@@ -19,6 +19,21 @@ static void pfdat_touch(struct gcpu *t, uint64_t p)
 	push(t, TRC_STORE, KF, 8, 0, k->pfdat_va + 128 + p * 32 + 8, 0);
 }
 
+/* Instructions of the page-cache lookup under memlock (the hash walk and
+ * the pfdat update; assumed, as the 40 of DEMAND-ZERO's allocation are). */
+#define PFIND_INSNS 40
+
+/* On an smp kernel, the page-cache lookup of page p: its hash bucket
+ * (256 of them, after the lock words) and its pfdat entry, whose use
+ * count it raises. */
+static void page_lookup(struct gcpu *t, uint64_t p)
+{
+	const struct gkern *k = t->k;
+	push(t, TRC_LOAD, KF, 8, 0, k->lock_va + 1024 + (p % 256) * 8, 0);
+	push(t, TRC_LOAD, KF, 8, 0, k->pfdat_va + 128 + p * 32, 0);
+	push(t, TRC_STORE, KF, 8, 0, k->pfdat_va + 128 + p * 32 + 16, 0);
+}
+
 uint64_t gos_page_alloc(struct gos *g, struct gcpu *t)
 {
 	struct gkern *k = t->k;
@@ -105,11 +120,31 @@ uint64_t gos_demand_zero(struct gos *g, struct gcpu *t, struct proc *p, uint64_t
 void gos_quick_fault(struct gos *g, struct gcpu *t, struct proc *p, uint64_t vpn, uint64_t gp,
 			unsigned prot)
 {
+	uint64_t n = g->path[TRC_SVC_QUICK_FAULT];
+	uint32_t region = 0;
 	gos_kentry(g, t, TRC_SVC_QUICK_FAULT);
 	push(t, TRC_PRIV, 0, TRC_PRIV_MFC0, 0, 0, 0);   /* BadVAddr */
-	gos_kpath(g, t, TRC_SVC_QUICK_FAULT, g->path[TRC_SVC_QUICK_FAULT]);
+	if (t->k->lock_va) {
+		/* smp: the faulted pages are a shared region's (a binary's
+		 * text, the read-shared file), whose lock, a sleeping one, is
+		 * held over the fault; the page-cache lookup runs under
+		 * memlock (IRIX 5.3's pfind) */
+		region = SEM_REGION + (uint32_t)(gp >= g->shared_gppn0 &&
+						 gp < g->shared_gppn0 + g->shared_pages
+						 ? g->nbin : (gp - g->text_gppn0) / g->text_pages);
+		push(t, TRC_SEM_WAIT, 0, 0, region, 0, 0);
+		gos_kpath(g, t, TRC_SVC_QUICK_FAULT, n / 2);
+		lock_acq(t, LOCK_MEM);
+		page_lookup(t, gp);
+		gos_kpath(g, t, TRC_SVC_QUICK_FAULT, PFIND_INSNS);
+		lock_rel(t, LOCK_MEM);
+		n = n > n / 2 + PFIND_INSNS ? n - n / 2 - PFIND_INSNS : 0;
+	}
+	gos_kpath(g, t, TRC_SVC_QUICK_FAULT, n);
 	push(t, TRC_PTE_SET, 0, prot, p->asid, vpn, gp);
 	gos_tlb_dropin(t, p->asid, vpn);
+	if (region)
+		push(t, TRC_SEM_SIGNAL, 0, 0, region, 0, 0);
 	gos_kexit(g, t, TRC_SVC_QUICK_FAULT);
 }
 

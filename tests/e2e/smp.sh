@@ -76,6 +76,37 @@ assert sum(waits.values()) > 0
 ' "$T/dump.txt"
 has "$T/dump.txt" "lock records carry their words" '^lock.acq 1 word=0x'
 
+# A QUICK-FAULT on a shared region's page holds the region's lock (a
+# semaphore, ids 400..) over the fault and memlock over the page-cache
+# lookup inside it; the vCPUs fault the same text, so some of them sleep
+# on it (sem_waits_blocked).
+run "region locks around QUICK-FAULT" 0 "$PY" -c '
+import sys, json
+inqf = region = 0
+held = []
+faults = 0
+for line in open(sys.argv[1]):
+    w = line.split()
+    if not w or w[0] == ".stream":
+        inqf = region = 0
+        continue
+    if w[0] == "svc.begin" and w[1] == "QUICK-FAULT":
+        inqf, region, faults = 1, 0, faults + 1
+    elif inqf and w[0] == "sem.wait" and 400 <= int(w[1]) < 500:
+        region = int(w[1])
+    elif inqf and w[0] == "lock.acq" and w[1] == "1":
+        assert region, "memlock taken outside the region lock"
+        held.append(region)
+    elif inqf and w[0] == "sem.signal" and int(w[1]) == region:
+        region = -1
+    elif w[0] == "svc.end" and w[1] == "QUICK-FAULT":
+        assert region == -1, "a QUICK-FAULT ended holding its region lock"
+        inqf = 0
+assert faults > 0 and len(held) == faults, (faults, len(held))
+r = json.load(open(sys.argv[2]))
+assert r["sem_waits_blocked"] > 0, r["sem_waits_blocked"]
+' "$T/dump.txt" "$T/sr.json"
+
 # The per-CPU kernel (the default) carries no words.
 run "capture per-cpu" 0 "$DISCO" capture pmake -o "$T/p.dtr" --cpus 2 --set machine.cpus=2 \
 	--scale 0.02 --quiet
