@@ -19,7 +19,7 @@ struct an_band {
 	const char *id;       /* numbers.json id; one '*' matches any run of characters */
 	int kind;             /* enum an_band_kind */
 	double lo, hi;
-	const char *figure;   /* the report's key: fig6, table2, table3, fig9 */
+	const char *figure;   /* the report's key: fig6, table2, table3, fig8, fig9 */
 	const char *source;   /* where the band comes from */
 	const char *why;      /* when it misses: what the model lacks (analysis/CALIBRATION.md) */
 };

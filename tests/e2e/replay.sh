@@ -141,6 +141,9 @@ has "$T/fig/report.md" "fig7 statements" '^\| IRIX text is kept once in M'
 has "$T/fig/numbers.json" "fig8 claimed" '"id": "fig8.pmake.8vm.ratio", "paper": 0.6'
 has "$T/fig/numbers.json" "fig8 sync share" '"id": "fig8.pmake.irix.sync_share", "paper": 0.25'
 has "$T/fig/report.md" "fig8 statements" '^\| 2VMs are already faster than IRIX'
+has "$T/fig/report.md" "fig8 in the scorecard" '^\| `fig8.pmake.irix.sync_share` \| 25% \|'
+has "$T/fig/numbers.json" "fig8 bands in numbers.json" '"id": "fig8.pmake.8vm.ratio".*"band": \[0.52, 0.68\]'
+has "$T/fig/report.md" "fig8 status counts numbers" '^\| Figure 8, Pmake \| ran .*of 6 numbers within band, .* of 5 statements hold'
 [ -s "$T/fig/fig8.png" ] || [ -z "$(command -v gnuplot)" ] && ok || fail "figures drew no fig8.png"
 [ -z "$(ls "$T/fig" | grep '\.dtr$')" ] && ok || fail "figures left traces behind"
 run "figures --keep-traces" 0 "$DISCO" figures --quick --only synthetic --keep-traces -o "$T/fig2" \
