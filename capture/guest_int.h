@@ -37,7 +37,7 @@
 #define TAG_BINARY 0x200000000ull
 #define TAG_DIR 0x7000000000ull
 
-enum { P_FREE, P_RUN, P_IOWAIT };
+enum { P_FREE, P_RUN, P_IOWAIT, P_SEMWAIT };
 
 struct io { uint32_t id; int proc; uint64_t tick; };
 
@@ -58,6 +58,13 @@ struct proc {
 	uint8_t *data_cow;         /* [data_pages] 1: mapped read-only, shared with the parent */
 	uint64_t *stack_gppn;      /* [stack_pages] */
 	uint8_t *shared_mapped;    /* [shared_pages] */
+	/* smp: a QUICK-FAULT on a shared region, begun in one step and ended
+	 * in the next while the region's lock is held */
+	int qf_pending;
+	uint32_t qf_region;        /* SEM_REGION + the region; also the one a P_SEMWAIT sleeps on */
+	unsigned qf_prot;
+	uint64_t qf_vpn, qf_gp;
+	uint8_t *qf_mapped;        /* the page's flag, set when the fault ends */
 };
 
 /* A kernel: one per vCPU (capture.os.kernel = per-cpu) or one per VM shared
@@ -74,6 +81,8 @@ struct gkern {
 	uint64_t nfree;
 	uint64_t lock_va;          /* smp: the kernel's lock words (KSEG0), 0: locks carry none */
 	uint64_t pfdat_va;         /* smp: the page frame table (32 bytes a page) and the free list's head */
+	int *region_holder;        /* smp: [nbin + 1] the stream + 1 whose process holds a shared
+				    * region's lock across steps, 0: free */
 };
 
 struct gcpu {
@@ -194,6 +203,16 @@ void gos_copy(struct gos *g, struct gcpu *t, uint64_t src, unsigned sf, uint64_t
 uint64_t gos_demand_zero(struct gos *g, struct gcpu *t, struct proc *p, uint64_t vpn);
 void gos_quick_fault(struct gos *g, struct gcpu *t, struct proc *p, uint64_t vpn, uint64_t gp,
 		     unsigned prot);
+/* A QUICK-FAULT on a shared region's page (a binary's text, the
+ * read-shared file), setting *mapped once the page is mapped.  On an smp
+ * kernel it holds the region's lock from one step to the next, and a
+ * process that finds the lock held sleeps (P_SEMWAIT) so that its vCPU runs
+ * another; returns 1 when the step ends there (the reference waits), 0 when
+ * the fault is over. */
+int gos_region_fault(struct gos *g, struct gcpu *t, struct proc *p, uint64_t vpn, uint64_t gp,
+		     unsigned prot, uint8_t *mapped);
+/* The second half of p's pending region fault (smp). */
+void gos_region_fault_end(struct gos *g, struct gcpu *t, struct proc *p);
 void gos_touch_data(struct gos *g, struct gcpu *t, struct proc *p, uint64_t k, int store);
 void gos_unmap_all(struct gos *g, struct gcpu *t, struct proc *p);
 

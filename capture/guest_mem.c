@@ -120,32 +120,80 @@ uint64_t gos_demand_zero(struct gos *g, struct gcpu *t, struct proc *p, uint64_t
 void gos_quick_fault(struct gos *g, struct gcpu *t, struct proc *p, uint64_t vpn, uint64_t gp,
 			unsigned prot)
 {
-	uint64_t n = g->path[TRC_SVC_QUICK_FAULT];
-	uint32_t region = 0;
 	gos_kentry(g, t, TRC_SVC_QUICK_FAULT);
 	push(t, TRC_PRIV, 0, TRC_PRIV_MFC0, 0, 0, 0);   /* BadVAddr */
-	if (t->k->lock_va) {
-		/* smp: the faulted pages are a shared region's (a binary's
-		 * text, the read-shared file), whose lock, a sleeping one, is
-		 * held over the fault; the page-cache lookup runs under
-		 * memlock (IRIX 5.3's pfind) */
-		region = SEM_REGION + (uint32_t)(gp >= g->shared_gppn0 &&
-						 gp < g->shared_gppn0 + g->shared_pages
-						 ? g->nbin : (gp - g->text_gppn0) / g->text_pages);
-		push(t, TRC_SEM_WAIT, 0, 0, region, 0, 0);
-		gos_kpath(g, t, TRC_SVC_QUICK_FAULT, n / 2);
-		lock_acq(t, LOCK_MEM);
-		page_lookup(t, gp);
-		gos_kpath(g, t, TRC_SVC_QUICK_FAULT, PFIND_INSNS);
-		lock_rel(t, LOCK_MEM);
-		n = n > n / 2 + PFIND_INSNS ? n - n / 2 - PFIND_INSNS : 0;
-	}
-	gos_kpath(g, t, TRC_SVC_QUICK_FAULT, n);
+	gos_kpath(g, t, TRC_SVC_QUICK_FAULT, g->path[TRC_SVC_QUICK_FAULT]);
 	push(t, TRC_PTE_SET, 0, prot, p->asid, vpn, gp);
 	gos_tlb_dropin(t, p->asid, vpn);
-	if (region)
-		push(t, TRC_SEM_SIGNAL, 0, 0, region, 0, 0);
 	gos_kexit(g, t, TRC_SVC_QUICK_FAULT);
+}
+
+/* On an smp kernel a fault on a shared region's page takes the region's
+ * lock, a sleeping lock, for the fault, and looks the page up in the page
+ * cache under memlock (IRIX 5.3's pfind).  The fault spans two steps, so
+ * that the vCPUs that fault the same text while the lock is held (the
+ * engine asks for each step at its vCPU's simulated time) find it held:
+ * their processes sleep and the vCPU runs another, as IRIX's does; the
+ * lock's release wakes them and they fault again.  The engine re-times the
+ * semaphore, so what remains of a wait between two steps is timed too. */
+int gos_region_fault(struct gos *g, struct gcpu *t, struct proc *p, uint64_t vpn, uint64_t gp,
+		     unsigned prot, uint8_t *mapped)
+{
+	struct gkern *k = t->k;
+	uint32_t r;
+	if (!k->lock_va) {
+		gos_quick_fault(g, t, p, vpn, gp, prot);
+		*mapped = 1;
+		return 0;
+	}
+	r = (uint32_t)(gp >= g->shared_gppn0 && gp < g->shared_gppn0 + g->shared_pages
+		       ? g->nbin : (gp - g->text_gppn0) / g->text_pages);
+	gos_kentry(g, t, TRC_SVC_QUICK_FAULT);
+	push(t, TRC_PRIV, 0, TRC_PRIV_MFC0, 0, 0, 0);   /* BadVAddr */
+	if (k->region_holder[r] && k->region_holder[r] != t->me + 1) {
+		/* held by a process on another vCPU: sleep on it */
+		gos_kpath(g, t, TRC_SVC_QUICK_FAULT, g->path[TRC_SVC_QUICK_FAULT] / 4);
+		gos_kexit(g, t, TRC_SVC_QUICK_FAULT);
+		p->state = P_SEMWAIT;
+		p->qf_region = SEM_REGION + r;
+		p->on_cpu = -1;
+		return 1;
+	}
+	k->region_holder[r] = t->me + 1;
+	push(t, TRC_SEM_WAIT, 0, 0, SEM_REGION + r, 0, 0);
+	gos_kpath(g, t, TRC_SVC_QUICK_FAULT, g->path[TRC_SVC_QUICK_FAULT] / 2);
+	lock_acq(t, LOCK_MEM);
+	page_lookup(t, gp);
+	gos_kpath(g, t, TRC_SVC_QUICK_FAULT, PFIND_INSNS);
+	lock_rel(t, LOCK_MEM);
+	p->qf_pending = 1;
+	p->qf_region = SEM_REGION + r;
+	p->qf_prot = prot;
+	p->qf_vpn = vpn;
+	p->qf_gp = gp;
+	p->qf_mapped = mapped;
+	return 1;
+}
+
+void gos_region_fault_end(struct gos *g, struct gcpu *t, struct proc *p)
+{
+	struct gkern *k = t->k;
+	uint64_t n = g->path[TRC_SVC_QUICK_FAULT];
+	n = n > n / 2 + PFIND_INSNS ? n - n / 2 - PFIND_INSNS : 0;
+	gos_kpath(g, t, TRC_SVC_QUICK_FAULT, n);
+	push(t, TRC_PTE_SET, 0, p->qf_prot, p->asid, p->qf_vpn, p->qf_gp);
+	gos_tlb_dropin(t, p->asid, p->qf_vpn);
+	push(t, TRC_SEM_SIGNAL, 0, 0, p->qf_region, 0, 0);
+	gos_kexit(g, t, TRC_SVC_QUICK_FAULT);
+	*p->qf_mapped = 1;
+	p->qf_pending = 0;
+	k->region_holder[p->qf_region - SEM_REGION] = 0;
+	/* the sleepers wake and fault again */
+	for (int i = 0; i < k->nproc; i++)
+		if (k->p[i].state == P_SEMWAIT && k->p[i].qf_region == p->qf_region) {
+			k->p[i].state = P_RUN;
+			gos_proc_ready(t, i);
+		}
 }
 
 /* A write to a page shared with the parent after fork: COPY-ON-WRITE. */

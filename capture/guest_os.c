@@ -126,6 +126,7 @@ static void gos_destroy(void *st)
 		sim_free(k->bc_tag);
 		sim_free(k->bc_dirty);
 		sim_free(k->free_pages);
+		sim_free(k->region_holder);
 	}
 	for (int i = 0; g->c && i < g->n; i++)
 		sim_free(g->c[i].pend);
@@ -169,6 +170,8 @@ static int make_kernels(struct gos *g, uint64_t pool0, uint64_t guest_pages, str
 						"page frame table of %llu pages (32 bytes each) and the locks",
 						(unsigned long long)guest_pages);
 		}
+		if (g->smp && !(k->region_holder = sim_calloc((size_t)g->nbin + 1, sizeof(int))))
+			goto nomem;
 		k->p = sim_calloc((size_t)k->nproc, sizeof *k->p);
 		k->bc_tag = sim_calloc((size_t)k->bc_blocks, sizeof *k->bc_tag);
 		k->bc_dirty = sim_calloc((size_t)k->bc_blocks, 1);

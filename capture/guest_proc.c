@@ -161,7 +161,9 @@ static void exit_job(struct gos *g, struct gcpu *t, struct proc *p)
 
 /* ---- user mode ---- */
 
-static void user_step(struct gos *g, struct gcpu *t, struct proc *p)
+/* One stretch of user code and its reference; 1 when a fault ends the
+ * step before them (the stretch runs in a later step). */
+static int user_step(struct gos *g, struct gcpu *t, struct proc *p)
 {
 	uint64_t len = 1 + (uint64_t)(unif(&t->rng) * 2 * g->run_len), va, k;
 	double u = unif(&t->rng);
@@ -180,11 +182,11 @@ static void user_step(struct gos *g, struct gcpu *t, struct proc *p)
 	if ((p->pc & (g->psize - 1)) + len * 4 > g->psize)   /* runs stay in a page */
 		len = (g->psize - (p->pc & (g->psize - 1))) / 4;
 	k = (p->pc - TEXT_VA) >> g->pshift;
-	if (!p->text_mapped[k]) {
-		gos_quick_fault(g, t, p, (TEXT_VA >> g->pshift) + k,
-			    g->text_gppn0 + (uint64_t)p->bin * g->text_pages + k, TRC_PROT_VALID);
-		p->text_mapped[k] = 1;
-	}
+	if (!p->text_mapped[k] &&
+	    gos_region_fault(g, t, p, (TEXT_VA >> g->pshift) + k,
+			     g->text_gppn0 + (uint64_t)p->bin * g->text_pages + k, TRC_PROT_VALID,
+			     &p->text_mapped[k]))
+		return 1;
 	push(t, TRC_INSN, 0, 0, (uint32_t)len, p->pc, 0);
 	t->insns += len;
 	p->pc += len * 4;
@@ -202,11 +204,10 @@ static void user_step(struct gos *g, struct gcpu *t, struct proc *p)
 		k = off >> g->pshift;
 		va = SHARED_VA + off;
 		store = 0;
-		if (!p->shared_mapped[k]) {
-			gos_quick_fault(g, t, p, (SHARED_VA >> g->pshift) + k, g->shared_gppn0 + k,
-				    TRC_PROT_VALID);
-			p->shared_mapped[k] = 1;
-		}
+		if (!p->shared_mapped[k] &&
+		    gos_region_fault(g, t, p, (SHARED_VA >> g->pshift) + k, g->shared_gppn0 + k,
+				     TRC_PROT_VALID, &p->shared_mapped[k]))
+			return 1;
 	} else if (u < g->p_shared + g->p_random + g->p_seq) {
 		uint64_t span = g->data_pages << g->pshift;
 		if (u < g->p_shared + g->p_random) {
@@ -226,6 +227,7 @@ static void user_step(struct gos *g, struct gcpu *t, struct proc *p)
 	}
 	push(t, store ? TRC_STORE : TRC_LOAD, 0, 8, 0, va, 0);
 	p->steps_left--;
+	return 0;
 }
 
 /* ---- the per-CPU kernel: interrupts, scheduling, idle ---- */
@@ -348,6 +350,12 @@ void gos_step(struct gos *g, struct gcpu *t)
 			     t->parent_gppn0 + k);
 		return;
 	}
+	if (t->cur >= 0 && k->p[t->cur].qf_pending && k->p[t->cur].on_cpu == t->me) {
+		/* no interrupt inside the fault (t->cur may have moved on to
+		 * another vCPU since it last ran here) */
+		gos_region_fault_end(g, t, &k->p[t->cur]);
+		return;
+	}
 	if (t->insns >= t->next_tick) {
 		gos_clock_intr(g, t);
 		if (t->insns >= t->quantum_end) {   /* the quantum is over: round robin */
@@ -422,7 +430,8 @@ void gos_step(struct gos *g, struct gcpu *t)
 		return;
 	}
 	for (int n = 0; n < 64 && p->steps_left && t->insns < t->next_tick && p->to_syscall > 0; n++) {
-		user_step(g, t, p);
+		if (user_step(g, t, p))
+			return;
 		p->to_syscall--;
 	}
 }
