@@ -325,6 +325,11 @@ static int gos_create(void **st, const cfg *c, uint32_t *nstreams, struct sim_er
 		jobs_eff = jobs;
 	if (jobs_eff == 0)
 		jobs_eff = 1;
+	if (cfg_int(c, "capture.scaled_jobs") > 0) {   /* the same work as more, shorter jobs */
+		jobs_eff = (uint64_t)cfg_int(c, "capture.scaled_jobs");
+		if (jobs_eff > jobs)
+			jobs_eff = jobs;
+	}
 	insns = (uint64_t)(cfg_real(c, "capture.wl.insns") * scale * (double)jobs / (double)jobs_eff);
 	g->steps = insns / (uint64_t)(g->run_len + 1.0);
 	if (g->steps == 0)
@@ -463,6 +468,10 @@ static const struct param_def defs[] = {
 	  "disk interrupt handler and the wake-up (assumed)" },
 	{ "capture.os.path.sched", PARAM_INT, "1200", 0, 1e7, NULL, "instructions",
 	  "context switch (assumed)" },
+	{ "capture.scaled_jobs", PARAM_INT, "0", 0, 1e6, NULL, "processes",
+	  "jobs per vCPU a run keeps at its capture.scale, each an even sample of a whole job "
+	  "(at most capture.wl.jobs; 0: capture.scale x capture.wl.jobs, at least "
+	  "capture.wl.parallel, then shorter jobs)" },
 	{ "capture.wl.jobs", PARAM_INT, "42", 1, 1e6, NULL, "processes",
 	  "processes the workload runs per vCPU at scale 1 (pmake: 42 execve in Table 2)" },
 	{ "capture.wl.parallel", PARAM_INT, "2", 1, MAXPROC, NULL, "processes",

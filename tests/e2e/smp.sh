@@ -121,6 +121,26 @@ for line in open(sys.argv[1]):
 assert held > 0 and sleeps > 0 and switched == sleeps, (held, sleeps, switched)
 ' "$T/dump.txt"
 
+# capture.scaled_jobs: a scaled run's work as more, shorter jobs (each an
+# even sample of a whole one): twice the execs, about the same instructions
+# and page faults.
+for j in 0 4; do
+	run "capture scaled_jobs=$j" 0 "$DISCO" capture pmake -o "$T/j$j.dtr" --scale 0.05 \
+		--set capture.scaled_jobs=$j --format json
+	cp "$T/out" "$T/j$j.json"
+done
+run "more, shorter jobs, the same work" 0 "$PY" -c '
+import json, sys
+a, b = (json.load(open(p)) for p in sys.argv[1:3])
+def svc(d, n):
+    return next(s["count"] for s in d["services"] if s["name"] == n)
+assert svc(a, "execve") == 2 and svc(b, "execve") == 4, (svc(a, "execve"), svc(b, "execve"))
+assert abs(b["instructions"] / a["instructions"] - 1) < 0.05, (a["instructions"], b["instructions"])
+assert abs(svc(b, "DEMAND-ZERO") / svc(a, "DEMAND-ZERO") - 1) < 0.15
+' "$T/j0.json" "$T/j4.json"
+run "scaled_jobs out of range" 2 "$DISCO" capture pmake -o "$T/jx.dtr" --set capture.scaled_jobs=-1
+has "$T/err" "names the parameter" 'capture.scaled_jobs'
+
 # The per-CPU kernel (the default) carries no words.
 run "capture per-cpu" 0 "$DISCO" capture pmake -o "$T/p.dtr" --cpus 2 --set machine.cpus=2 \
 	--scale 0.02 --quiet
