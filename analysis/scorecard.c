@@ -129,8 +129,10 @@ static const struct an_band bands[] = {
 	  "come only from the lock words and the data under memlock, which little contention "
 	  "keeps few (CALIBRATION.md, Figure 8)" },
 	{ "fig8.pmake.1vm.ratio", AN_BAND_RANGE, 1.00, 1.30, "fig8", FIG8BAND,
-	  "the VM subsystem's semaphores (a shared region's lock over its faults) sleep too "
-	  "little for the monitor's slower faults to add idle time (CALIBRATION.md, Figure 8)" },
+	  "a process that sleeps on a shared region's lock is replaced by another runnable "
+	  "one, so the monitor's slower faults add little idle time; the paper's IRIX held "
+	  "more of its VM subsystem under semaphores than the model's region lock over text "
+	  "faults (CALIBRATION.md, Figure 8)" },
 	{ "fig8.pmake.2vm.ratio", AN_BAND_RANGE, 0, 0.999, "fig8", FIG8BAND,
 	  "splitting the machine in two does not recover what the monitor adds" },
 	{ "fig8.pmake.8vm.ratio", AN_BAND_RANGE, 0.52, 0.68, "fig8", FIG8BAND,
