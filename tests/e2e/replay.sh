@@ -133,6 +133,8 @@ has "$T/fig/numbers.json" "bands in numbers.json" '"id": "fig6.pmake.ratio".*"ba
 has "$T/fig/report.md" "table 2 rows" '^\| QUICK-FAULT \|'
 has "$T/fig/numbers.json" "fig6 claimed" '"id": "fig6.pmake.ratio"'
 has "$T/fig/numbers.json" "table3 claimed" '"id": "table3.tlb_miss_cycles.disco"'
+has "$T/fig/numbers.json" "table3 user time as the paper's ticks" '"id": "table3.engineering.user_ratio", "paper": 1.07'
+has "$T/fig/report.md" "table3 on IRIX 6.2" '^IRIX 6.2 with 16 KB pages, as section 6 ran it'
 has "$T/fig/numbers.json" "fig9 claimed" '"id": "fig9.raytrace.gap_uma"'
 has "$T/fig/report.md" "fig9 paper beside model" '^\| Disco faster than IRIX NUMA by \| 38% \|'
 has "$T/fig/numbers.json" "fig7 claimed" '"id": "fig7.8vm.kernel_data_mb", "paper": 20'
