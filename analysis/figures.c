@@ -453,9 +453,11 @@ static void fig6_section(FILE *f, struct numbers *nb, const struct prun *fig6, c
 		fprintf(f, " %.3f (%.3f) |\n", total(&p->plain_dis) / total(&p->nat),
 			busy(&p->plain_dis) / busy(&p->nat));
 	}
-	fprintf(f, "\nWhat these say.  The compute-bound ratios hinge on the L2TLB's size, which "
-		   "the paper does not give: its overhead is user TLB misses that miss the L2TLB "
-		   "and go through the guest's handler.  The HAL changes little in the model "
+	fprintf(f, "\nWhat these say.  The compute-bound overheads are the monitor's TLB-miss "
+		   "path: every user TLB miss runs its handler (its code and the L2TLB set it "
+		   "probes, through the caches), and the misses that miss the L2TLB go on "
+		   "through the guest's own handler at about 900 cycles each; how many do "
+		   "depends on the L2TLB's size, which the paper does not give.  The HAL changes little in the model "
 		   "because the Disco-aware HAL's savings are small here: the monitor's zeroing "
 		   "replaces the kernel's at about the same cost, and the privileged register "
 		   "accesses it turns into loads and stores are six per kernel entry (about 450 "

@@ -9,11 +9,28 @@
  */
 #include "monitor/costs.h"
 
+#include <string.h>
+
 static const struct param_def defs[] = {
+	{ "monitor.paths", PARAM_CHOICE, "machine", 0, 0, "machine,constant", NULL,
+	  "machine: the monitor's TLB-miss path runs as code and data on the machine (its "
+	  "instructions fetched from the node's copy of its text, the L2TLB set and the vCPU's "
+	  "saved registers loaded through the caches; fidelity review A4); constant: a TLB miss "
+	  "costs monitor.cost.tlb_refill on a hit and monitor.cost.l2tlb_miss on a miss" },
+	{ "monitor.path.l2tlb_probe", PARAM_INT, "8", 0, 1e4, NULL, "instructions",
+	  "the TLB-miss handler before it compares the set's ways: save two registers, read "
+	  "BadVAddr and EntryHi, hash (VPN/2, ASID), form the set's address (assumed: a count of "
+	  "those operations, 4.2.2)" },
+	{ "monitor.path.l2tlb_way", PARAM_INT, "3", 0, 1e4, NULL, "instructions",
+	  "per way of the set: load the tag, compare, branch (assumed)" },
+	{ "monitor.path.l2tlb_hit", PARAM_INT, "6", 0, 1e4, NULL, "instructions",
+	  "after a hit: write EntryLo0 and EntryLo1, tlbwr, restore two registers, eret (assumed)" },
 	{ "monitor.cost.tlb_refill", PARAM_INT, "18", 0, 1e6, NULL, "cycles",
-	  "TLB miss refilled from the L2TLB (Table 2 UTLB-MISS: 1.35 x 0.035 us at 400 MHz = 19 cycles)" },
+	  "monitor.paths = constant: a TLB miss refilled from the L2TLB (Table 2 UTLB-MISS: 1.35 x "
+	  "0.035 us at 400 MHz = 19 cycles)" },
 	{ "monitor.cost.l2tlb_miss", PARAM_INT, "10", 0, 1e6, NULL, "cycles",
-	  "probing the L2TLB without a hit, before the miss is reflected (provisional)" },
+	  "monitor.paths = constant: probing the L2TLB without a hit, before the miss is "
+	  "reflected (provisional)" },
 	{ "monitor.cost.trap_reflect", PARAM_INT, "250", 0, 1e6, NULL, "cycles",
 	  "reflect an exception into the guest kernel (calibrated with monitor.cost.priv: Table 2 QUICK-FAULT other privs, 0.56 x 5 us = 1120 cycles at 400 MHz for the IRIX model's one reflection and 12 other privileged instructions; split assumed)" },
 	{ "monitor.cost.tlb_write", PARAM_INT, "530", 0, 1e6, NULL, "cycles",
@@ -83,6 +100,10 @@ int vmm_costs_from_cfg(const cfg *c, struct vmm_costs *k, struct sim_err *err)
 	k->shootdown = (uint32_t)cfg_int(c, "monitor.cost.shootdown");
 	k->page_move = (uint32_t)cfg_int(c, "monitor.cost.page_move");
 	k->cow_map = (uint32_t)cfg_int(c, "monitor.cost.cow_map");
+	k->paths_machine = !strcmp(cfg_str(c, "monitor.paths"), "machine");
+	k->l2tlb_probe = (uint32_t)cfg_int(c, "monitor.path.l2tlb_probe");
+	k->l2tlb_way = (uint32_t)cfg_int(c, "monitor.path.l2tlb_way");
+	k->l2tlb_hit = (uint32_t)cfg_int(c, "monitor.path.l2tlb_hit");
 	k->exception = (uint32_t)cfg_int(c, "guest.cost.exception");
 	k->utlb_insns = (uint32_t)cfg_int(c, "guest.utlb.insns");
 	k->priv_native = (uint32_t)cfg_int(c, "guest.cost.priv");

@@ -27,6 +27,12 @@ struct vmm_costs {
 	uint32_t shootdown;       /* one inter-processor interrupt of a TLB shootdown */
 	uint32_t page_move;       /* pmap/memmap bookkeeping of a migration, replication or collapse */
 	uint32_t cow_map;         /* map one cached disk block read-only into a guest */
+	/* the monitor's L2TLB path as code and data on the machine
+	 * (monitor.paths = machine; monitor/emulate.c) */
+	int paths_machine;
+	uint32_t l2tlb_probe;     /* instructions before the set's ways are compared */
+	uint32_t l2tlb_way;       /* instructions per way compared */
+	uint32_t l2tlb_hit;       /* instructions from a hit to the return to the guest */
 	/* native guest (cycles) */
 	uint32_t exception;       /* exception entry and return on bare hardware */
 	uint32_t utlb_insns;      /* instructions of the guest's UTLB refill handler */

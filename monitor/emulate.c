@@ -21,21 +21,120 @@
 #include "monitor/vmm.h"
 #include "traces/record.h"
 
+/* ---- the monitor's code and data on the machine (monitor.paths = machine) ----
+ *
+ * The monitor's memory is pmap pages beyond the VMs' (vmm.h: mon_g0): a
+ * copy of its text per node (paper 4.1: "the code segment of Disco is
+ * replicated into all the memories"), and per vCPU its saved state and its
+ * L2TLB, each given a machine page on the node that first uses it.  A path
+ * runs as instructions fetched from the node's copy of the text, one cycle
+ * each as the guest's, and loads and stores of those structures, all
+ * through the CPU's caches: their misses are the path's stall, and its
+ * lines evict the guest's. */
+
+#define MON_TLB_HANDLER 0x0   /* the TLB-miss handler's place in the text (the refill vector) */
+
+/* The machine address of byte off of the monitor's page k (pmap page
+ * mon_g0 + k), which gets a machine page on node `node` when first used. */
+static int mon_addr(struct vmm *x, uint64_t k, uint64_t off, int node, uint64_t *ma)
+{
+	uint64_t g = x->mon_g0 + k, m = x->pmarr[g];
+	if (m == PMAP_NONE && (m = pmap_assign(x->pm, g, node)) == PMAP_NONE)
+		return sim_errf(x->err, SIM_ENOMEM, "the machine's memory is full: no page left for "
+				"the monitor's own code and data");
+	*ma = (m << x->pshift) | (off & x->pmask);
+	return SIM_OK;
+}
+
+/* n instructions of the monitor's text from byte text_off, on v's node. */
+static int mon_insns(struct vmm *x, struct vmm_vcpu *v, uint64_t text_off, uint64_t n, int part)
+{
+	int node = machine_cpu_node(x->m, v->cpu);
+	while (n > 0) {
+		uint64_t in_line = (x->line_i - (text_off & (x->line_i - 1))) / 4, ma;
+		uint64_t k = in_line < n ? in_line : n;
+		int rc = mon_addr(x, (uint64_t)node * x->mon_text + (text_off >> x->pshift), text_off,
+				  node, &ma);
+		if (rc)
+			return rc;
+		vcpu_ref(v, x->m, ma, MACH_IFETCH, ACCT_MONITOR, part);
+		vcpu_spend(v, ACCT_MONITOR, part, k);
+		text_off += k * 4;
+		n -= k;
+	}
+	return SIM_OK;
+}
+
+/* A load or store of byte off of v's monitor structures: its saved state
+ * from 0, its L2TLB's entries after it. */
+static int mon_data(struct vmm *x, struct vmm_vcpu *v, uint64_t off, int kind, int part)
+{
+	uint64_t ma;
+	int rc = mon_addr(x, (uint64_t)machine_nnodes(x->m) * x->mon_text + (uint64_t)v->id * x->mon_vcpu +
+				     (off >> x->pshift),
+			  off, machine_cpu_node(x->m, v->cpu), &ma);
+	if (!rc)
+		vcpu_ref(v, x->m, ma, kind, ACCT_MONITOR, part);
+	return rc;
+}
+
+/* The TLB-miss handler up to its verdict (4.2.2: "Disco's TLB miss handler
+ * first consults the second-level TLB"): the exception, two registers
+ * saved, (VPN/2, ASID) hashed, and each way of the set compared, its tag
+ * loaded from the vCPU's L2TLB as the policy lays it out. */
+static int l2tlb_probe_path(struct vmm *x, struct vmm_vcpu *v, uint32_t asid, uint64_t vpn)
+{
+	const int part = ACCT_SPLIT_TLB_WRITE;
+	uint64_t first;
+	uint32_t ways = x->l2ops->slot(x->l2st[v->id], asid, vpn, &first);
+	int rc;
+	vcpu_spend(v, ACCT_MONITOR, part, x->k.exception);
+	if ((rc = mon_data(x, v, 0, MACH_STORE, part)) || (rc = mon_data(x, v, 8, MACH_STORE, part)) ||
+	    (rc = mon_insns(x, v, MON_TLB_HANDLER, x->k.l2tlb_probe + ways * x->k.l2tlb_way, part)))
+		return rc;
+	for (uint32_t w = 0; w < ways; w++)
+		if ((rc = mon_data(x, v, x->mon_vcpu_bytes + (first + w) * x->mon_entry_bytes, MACH_LOAD,
+				   part)))
+			return rc;
+	return SIM_OK;
+}
+
+/* After a hit: the pair (in the line its tag came in) into EntryLo0/1,
+ * tlbwr, the two registers restored, eret. */
+static int l2tlb_hit_path(struct vmm *x, struct vmm_vcpu *v, uint32_t ways)
+{
+	const int part = ACCT_SPLIT_TLB_WRITE;
+	int rc = mon_insns(x, v, MON_TLB_HANDLER + 4 * (x->k.l2tlb_probe + ways * x->k.l2tlb_way),
+			   x->k.l2tlb_hit, part);
+	if (!rc)
+		rc = mon_data(x, v, 0, MACH_LOAD, part);
+	if (!rc)
+		rc = mon_data(x, v, 8, MACH_LOAD, part);
+	return rc;
+}
+
 static int disco_tlb_miss(struct vmm *x, struct vmm_vcpu *v, uint32_t asid, uint64_t vpn,
 			  const struct vmm_pte pte[2])
 {
-	uint64_t mpn;
-	int w;
+	uint64_t mpn, first;
+	int w, rc = SIM_OK;
+	if (x->k.paths_machine && (rc = l2tlb_probe_path(x, v, asid, vpn)))
+		return rc;
 	if (x->l2ops->lookup(x->l2st[v->id], asid, vpn, &mpn, &w)) {
 		struct tlb_entry te;
 		/* served by the monitor alone: never enters the guest */
 		x->cnt.l2tlb_hits++;
-		vcpu_spend(v, ACCT_MONITOR, ACCT_SPLIT_TLB_WRITE, x->k.tlb_refill);
-		int rc = vmm_tlb_fill(x, v, asid, vpn, pte[vpn & 1].global, pte, &te);
+		if (x->k.paths_machine)
+			rc = l2tlb_hit_path(x, v, x->l2ops->slot(x->l2st[v->id], asid, vpn, &first));
+		else
+			vcpu_spend(v, ACCT_MONITOR, ACCT_SPLIT_TLB_WRITE, x->k.tlb_refill);
+		if (!rc)
+			rc = vmm_tlb_fill(x, v, asid, vpn, pte[vpn & 1].global, pte, &te);
 		return rc ? rc : 1;
 	}
 	x->cnt.l2tlb_misses++;
-	vcpu_spend(v, ACCT_MONITOR, ACCT_SPLIT_TLB_WRITE, x->k.l2tlb_miss);
+	if (!x->k.paths_machine)
+		vcpu_spend(v, ACCT_MONITOR, ACCT_SPLIT_TLB_WRITE, x->k.l2tlb_miss);
 	vcpu_spend(v, ACCT_MONITOR, ACCT_SPLIT_OTHER_PRIV, x->k.trap_reflect);
 	return 0;
 }

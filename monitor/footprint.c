@@ -72,7 +72,7 @@ void vmm_footprint(const struct vmm *x, struct vmm_footprint *fp)
 		uint64_t g = pmap_owner(x->pm, m);
 		if (g == PMAP_SHARED)
 			fp->m[cat_now(x->mcat[m])] += psize;
-		else if (g != PMAP_NONE)
+		else if (g != PMAP_NONE && g < x->guest_pages)   /* the monitor's own: below */
 			fp->m[cat_now(x->gpage[g])] += psize;
 	}
 	if (x->l2st)

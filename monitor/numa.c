@@ -228,8 +228,10 @@ int vmm_numa_process(struct vmm *x, struct vmm_vcpu *v)
 
 		x->cnt.hot_pages++;
 		vcpu_spend(v, ACCT_MONITOR, ACCT_SPLIT_MONITOR, x->k.hot_intr);
-		if (gppn == PMAP_NONE || gppn == PMAP_SHARED || x->pmarr[gppn] != mpn)
-			continue;   /* freed, shared, or a replica: only private masters move */
+		if (gppn == PMAP_NONE || gppn == PMAP_SHARED || gppn >= x->guest_pages ||
+		    x->pmarr[gppn] != mpn)
+			continue;   /* freed, shared, the monitor's own, or a replica: only
+				     * private masters move */
 		hv.gppn = gppn;
 		hv.hot_node = node;
 		hv.home_node = pmap_node_of(x->pm, mpn);

@@ -184,7 +184,19 @@ int vmm_new(struct vmm **out, const struct vmm_ops *ops, const cfg *c, machine *
 			       (uint64_t)nvcpus * ((uint64_t)cfg_int(c, "monitor.mem.vcpu") +
 						   (uint64_t)cfg_int(c, "monitor.mem.l2tlb_entry") * l2n);
 	}
-	rc = pmap_new(&x->pm, guest_pages, machine_nnodes(m), machine_pages_per_node(m), colors, err);
+	x->line_i = mc->l1i.line;
+	x->mon_g0 = (guest_pages + colors - 1) / colors * colors;
+	if (ops == &vmm_disco_ops && x->k.paths_machine) {
+		uint64_t l2n = strcmp(cfg_str(c, "policy.l2tlb"), "off") ?
+				       (uint64_t)cfg_int(c, "policy.l2tlb.entries") : 0;
+		x->mon_vcpu_bytes = (uint32_t)cfg_int(c, "monitor.mem.vcpu");
+		x->mon_entry_bytes = (uint32_t)cfg_int(c, "monitor.mem.l2tlb_entry");
+		x->mon_text = ((uint64_t)cfg_int(c, "monitor.mem.text") + x->pmask) >> x->pshift;
+		x->mon_vcpu = (x->mon_vcpu_bytes + l2n * x->mon_entry_bytes + x->pmask) >> x->pshift;
+	}
+	rc = pmap_new(&x->pm, x->mon_g0 + x->mon_text * (uint64_t)machine_nnodes(m) +
+			      x->mon_vcpu * (uint64_t)nvcpus,
+		      machine_nnodes(m), machine_pages_per_node(m), colors, err);
 	if (rc)
 		goto fail;
 	x->pmarr = pmap_array(x->pm);

@@ -155,6 +155,14 @@ struct vmm {
 	unsigned pshift;
 	uint64_t pmask;
 	uint32_t line_d;             /* L1 data line size */
+	uint32_t line_i;             /* L1 instruction line size */
+	/* The monitor's memory on the machine (monitor.paths = machine): pmap
+	 * pages beyond the VMs', from mon_g0: a copy of its text per node
+	 * (mon_text pages each), then per vCPU its saved state and its L2TLB
+	 * (mon_vcpu pages each), each given a machine page when first used, on
+	 * the node that uses it.  0 pages: not on the machine. */
+	uint64_t mon_g0, mon_text, mon_vcpu;
+	uint32_t mon_vcpu_bytes, mon_entry_bytes;
 	int nvcpus;
 	struct vmm_vcpu **vcpu;      /* [nvcpus] the engine's vCPUs */
 	uint64_t *tlb_epoch;         /* [ncpus] */

@@ -24,10 +24,15 @@ static void off_insert(void *st, uint32_t asid, uint64_t vpn, uint64_t mpn, int 
 static void off_invalidate(void *st, uint32_t asid, uint64_t vpn) {}
 static void off_flush(void *st) {}
 static void off_destroy(void *st) {}
+static uint32_t off_slot(void *st, uint32_t asid, uint64_t vpn, uint64_t *first)
+{
+	*first = 0;
+	return 0;
+}
 
 const struct pol_l2tlb_ops l2tlb_off = {
 	"off", "no second-level TLB: every TLB miss enters the guest's handler",
-	off_create, off_lookup, off_insert, off_invalidate, off_flush, off_destroy,
+	off_create, off_lookup, off_insert, off_invalidate, off_flush, off_destroy, off_slot,
 };
 
 struct sa {
@@ -149,6 +154,13 @@ static void sa_flush(void *st)
 	memset(s->stamp, 0, (size_t)(s->sets_mask + 1) * s->ways * sizeof *s->stamp);
 }
 
+static uint32_t sa_slot(void *st, uint32_t asid, uint64_t vpn, uint64_t *first)
+{
+	const struct sa *s = st;
+	*first = (uint64_t)sa_set(s, asid, vpn >> 1) * s->ways;
+	return s->ways;
+}
+
 static void sa_destroy(void *st)
 {
 	if (st)
@@ -158,5 +170,5 @@ static void sa_destroy(void *st)
 const struct pol_l2tlb_ops l2tlb_set_assoc = {
 	"set-assoc", "policy.l2tlb.entries entries, each an even/odd page pair as a TLB write "
 	"writes it; policy.l2tlb.ways ways, LRU, hashed by VPN/2 and ASID",
-	sa_create, sa_lookup, sa_insert, sa_invalidate, sa_flush, sa_destroy,
+	sa_create, sa_lookup, sa_insert, sa_invalidate, sa_flush, sa_destroy, sa_slot,
 };

@@ -62,6 +62,10 @@ struct pol_l2tlb_ops {
 	void (*invalidate)(void *st, uint32_t asid, uint64_t vpn);
 	void (*flush)(void *st);
 	void (*destroy)(void *st);
+	/* Where a lookup of (asid, vpn) looks: the index of the first entry
+	 * of its set (*first), and how many entries it compares (0: none, no
+	 * table).  The monitor places the entries in memory by this index. */
+	uint32_t (*slot)(void *st, uint32_t asid, uint64_t vpn, uint64_t *first);
 };
 
 /* Page migration and replication (paper 4.2.3): asked about a page whose

@@ -70,6 +70,8 @@ static void free_src(struct mem_src *m)
 }
 
 static const char *const one_cpu[] = { "machine.cpus=1", NULL };
+/* the monitor's TLB-miss path as the cost table's constants */
+static const char *const one_cpu_const[] = { "machine.cpus=1", "monitor.paths=constant", NULL };
 
 /* one page touched 1000 times costs exactly one TLB miss natively */
 START_TEST(one_page_one_miss)
@@ -95,13 +97,14 @@ START_TEST(one_page_one_miss)
 END_TEST
 
 /* under the monitor: the first miss takes the reflected path; once the TLB
- * has lost entries, the L2TLB serves them at monitor.cost.tlb_refill */
+ * has lost entries, the L2TLB serves them at monitor.cost.tlb_refill
+ * (monitor.paths = constant) */
 START_TEST(disco_costs_from_table)
 {
 	struct mem_src m = { 0 };
 	struct rpl_results r;
 	struct sim_err err = { 0 };
-	cfg *c = t_cfg(one_cpu);
+	cfg *c = t_cfg(one_cpu_const);
 	struct vmm_costs k;
 	const int pairs = 200;
 	uint64_t miss_path, mon;
@@ -129,6 +132,49 @@ START_TEST(disco_costs_from_table)
 	ck_assert_uint_eq(r.cpu[0].cycles[ACCT_MONITOR], r.tlb_misses * miss_path);
 	rpl_results_free(&r);
 	cfg_free(c);
+	free_src(&m);
+}
+END_TEST
+
+/* monitor.paths = machine: the TLB-miss handler runs as code and data on
+ * the machine.  Its time is its instructions (the exception, the probe, a
+ * compare per way, the hit's tail) plus the stall of its references, to
+ * the cycle; its loads and stores go through the CPU's L1 D, and the
+ * monitor's pages are not counted as the guest's. */
+START_TEST(monitor_paths_on_the_machine)
+{
+	struct mem_src m = { 0 };
+	struct rpl_results r, rc;
+	struct sim_err err = { 0 };
+	cfg *c = t_cfg(one_cpu), *cc = t_cfg(one_cpu_const);
+	struct vmm_costs k;
+	const int pairs = 200;
+	uint64_t insns, stall, ways = (uint64_t)cfg_int(c, "policy.l2tlb.ways");
+	ck_assert_int_eq(vmm_costs_from_cfg(c, &k, &err), SIM_OK);
+	ck_assert(k.paths_machine);
+	add(&m, 0, R(TRC_ASID, 0, 0, 1, 0, 0));
+	for (int p = 0; p < 2 * pairs; p++)
+		add(&m, 0, R(TRC_PTE_SET, 0, TRC_PROT_VALID, 1, 0x1000 + (uint64_t)p, 100 + (uint64_t)p));
+	for (int pass = 0; pass < 2; pass++)
+		for (int p = 0; p < pairs; p++)
+			add(&m, 0, R(TRC_LOAD, 0, 8, 0, (0x1000ull + 2 * (uint64_t)p) << 12, 0));
+	ck_assert_msg(run(&m, 1, c, RPL_DISCO, &r, &err) == SIM_OK, "%s", err.msg);
+	ck_assert_msg(run(&m, 1, cc, RPL_DISCO, &rc, &err) == SIM_OK, "%s", err.msg);
+	ck_assert_uint_eq(r.l2tlb_misses, pairs);
+	ck_assert_uint_gt(r.l2tlb_hits, 0);
+	ck_assert_uint_eq(r.l2tlb_hits, rc.l2tlb_hits);
+	insns = r.tlb_misses * (k.exception + k.l2tlb_probe + ways * k.l2tlb_way) +
+		r.l2tlb_hits * k.l2tlb_hit +
+		r.l2tlb_misses * (k.trap_reflect + k.tlb_write + k.priv);
+	stall = r.cpu[0].stall_local[ACCT_MONITOR] + r.cpu[0].stall_remote[ACCT_MONITOR];
+	ck_assert_uint_gt(stall, 0);   /* the first references miss */
+	ck_assert_uint_eq(r.cpu[0].cycles[ACCT_MONITOR], insns + stall);
+	ck_assert_uint_gt(r.l1d_reads + r.l1d_writes, rc.l1d_reads + rc.l1d_writes);
+	ck_assert_uint_eq(r.pages_touched, rc.pages_touched);
+	rpl_results_free(&r);
+	rpl_results_free(&rc);
+	cfg_free(c);
+	cfg_free(cc);
 	free_src(&m);
 }
 END_TEST
@@ -424,7 +470,7 @@ START_TEST(tlb_write_carries_entry)
 {
 	struct vmm_costs k;
 	struct sim_err err = { 0 };
-	cfg *c = t_cfg(one_cpu);
+	cfg *c = t_cfg(one_cpu_const);
 	ck_assert_int_eq(vmm_costs_from_cfg(c, &k, &err), SIM_OK);
 	for (int entry = 1; entry >= 0; entry--) {
 		struct mem_src m = { 0 };
@@ -523,6 +569,7 @@ Suite *make_suite(void)
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, one_page_one_miss);
 	tcase_add_test(tc, disco_costs_from_table);
+	tcase_add_test(tc, monitor_paths_on_the_machine);
 	tcase_add_test(tc, kseg0);
 	tcase_add_test(tc, lock_spin);
 	tcase_add_test(tc, lock_word_moves);
