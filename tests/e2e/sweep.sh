@@ -143,6 +143,8 @@ has "$T/err" "names the parameter" 'machine\.l2\.sise'
 run "bad --vary: no values" 2 "$DISCO" sweep "$T/s.dtr" --vary machine.l2.size -o "$T/x.h5"
 has "$T/err" "says the form" 'name=v1,v2'
 run "bad --vary: out of range" 2 "$DISCO" sweep "$T/s.dtr" --vary machine.tlb.entries=16,100000 -o "$T/x.h5"
+run "bad --vary: an empty value" 2 "$DISCO" sweep "$T/s.dtr" --vary machine.tlb.entries=16,,32 -o "$T/x.h5"
+has "$T/err" "named, not dropped" 'machine\.tlb\.entries=16,,32: an empty value \(value 2\)'
 run "bad --vary: bad range" 2 "$DISCO" sweep "$T/s.dtr" --vary machine.tlb.entries=64:16:8 -o "$T/x.h5"
 run "no --vary" 2 "$DISCO" sweep "$T/s.dtr" -o "$T/x.h5"
 run "no output" 2 "$DISCO" sweep "$T/s.dtr" $V1
