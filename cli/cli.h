@@ -33,6 +33,8 @@ void cli_put_text(FILE *f, const char *s, size_t len);
 int cli_fail(const char *cmd, const struct sim_err *err);
 /* Print "disco CMD: message" and a hint to --help; return 2. */
 int cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* An option getopt refused (it has said which and why): the help hint, 2. */
+int cli_bad_option(const char *cmd);
 
 /* Before any work: SIM_EINVAL if out is the input file in (NULL: none) or
  * cannot be replaced (a folder, a FIFO), SIM_EIO if it cannot be written. */

@@ -534,7 +534,7 @@ int cmd_sweep(int argc, char **argv)
 		case 'O': only = optarg; break;
 		case 'T': show_table = 1; break;
 		case 'q': quiet = 1; break;
-		default: return cli_usage_error("sweep", "bad option");
+		default: return cli_bad_option("sweep");
 		}
 	}
 	if (merge_dir) {

@@ -59,6 +59,11 @@ has "$T/err" "named as such" '^disco params: /etc/passwd:1: not a configuration 
 hasnt "$T/err" "its contents not shown" 'root'
 run "a missing config file" 2 "$DISCO" params --config nonexist.conf
 has "$T/err" "neither file nor preset" "^disco params: nonexist\.conf: no such file, and no preset of that name"
+run "an unknown option" 2 "$DISCO" replay --bogus x.dtr
+has "$T/err" "named once, as disco CMD" "^disco replay: unrecognized option '--bogus'$"
+hasnt "$T/err" "no second, vaguer line" 'bad option'
+run "an option without its value" 2 "$DISCO" params --set
+has "$T/err" "named once" "^disco params: option '--set' requires an argument$"
 run "params help" 0 "$DISCO" params --help
 has "$T/out" "help text" '^usage: disco params'
 run "help params" 0 "$DISCO" help params
