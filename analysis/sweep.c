@@ -226,12 +226,19 @@ static int open_rw(const char *path, hid_t *fid, struct sim_err *err)
 		return rc;
 	if (H5Fis_hdf5(path) <= 0)
 		return sim_errf(err, SIM_ECORRUPT, "%s: not an HDF5 results file", path);
+	if ((rc = an_h5_check_heaps(path, err)) != SIM_OK)
+		return rc;
 	if ((fapl = an_h5_fapl_mem()) < 0)
 		return sim_errf(err, SIM_ENOMEM, "%s: out of memory", path);
 	*fid = H5Fopen(path, H5F_ACC_RDWR, fapl);   /* in memory: written by close_rw */
 	H5Pclose(fapl);
 	if (*fid < 0)
 		return sim_errf(err, SIM_ECORRUPT, "%s: cannot open as HDF5 (damaged?)", path);
+	/* what is damaged is not rewritten with a new digest */
+	if ((rc = an_h5_check_root(*fid, path, err)) != SIM_OK) {
+		H5Fclose(*fid);
+		return rc;
+	}
 	return SIM_OK;
 }
 
@@ -285,13 +292,15 @@ int an_sweep_read_order(const char *path, const char *name, char ***values, int 
 	*n = 0;
 	an_h5_quiet();
 	snprintf(attr, sizeof attr, "sweep_order:%s", name);
+	if ((rc = an_h5_check_heaps(path, err)) != SIM_OK)
+		return rc;
 	if ((fapl = H5Pcreate(H5P_FILE_ACCESS)) < 0)
 		return sim_errf(err, SIM_ENOMEM, "%s: out of memory", path);
 	fid = H5Fopen(path, H5F_ACC_RDONLY, fapl);
 	H5Pclose(fapl);
 	if (fid < 0)
 		return sim_errf(err, SIM_ECORRUPT, "%s: cannot open as HDF5", path);
-	if (read_strs(fid, attr, values, n) < 0)
+	if ((rc = an_h5_check_root(fid, path, err)) == SIM_OK && read_strs(fid, attr, values, n) < 0)
 		rc = sim_errf(err, SIM_ECORRUPT, "%s: unreadable attribute %s", path, attr);
 	H5Fclose(fid);
 	return rc;
@@ -848,6 +857,8 @@ int an_sweep_table_read(const char *path, struct an_table *t, struct sim_err *er
 		return sim_errf(err, SIM_EINVAL, "%s: %s", path, strerror(errno));
 	if (H5Fis_hdf5(path) <= 0)
 		return sim_errf(err, SIM_ECORRUPT, "%s: not an HDF5 results file", path);
+	if ((rc = an_h5_check_heaps(path, err)) != SIM_OK)
+		return rc;
 	if ((fid = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT)) < 0)
 		return sim_errf(err, SIM_ECORRUPT, "%s: cannot open as HDF5", path);
 	if (H5Lexists(fid, TABLE, H5P_DEFAULT) <= 0 || (d = H5Dopen2(fid, TABLE, H5P_DEFAULT)) < 0) {
@@ -855,6 +866,9 @@ int an_sweep_table_read(const char *path, struct an_table *t, struct sim_err *er
 			      "disco sweep writes it)", path, TABLE);
 		goto out;
 	}
+	if ((rc = an_h5_check_root(fid, path, err)) != SIM_OK ||
+	    (rc = an_h5_check(d, path, "dataset '" TABLE "'", err)) != SIM_OK)
+		goto out;
 	ft = H5Dget_type(d);
 	s = H5Dget_space(d);
 	n = s >= 0 ? H5Sget_simple_extent_npoints(s) : -1;
