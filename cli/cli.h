@@ -53,7 +53,6 @@ struct cli_config_filter *cli_config_filter_new(void);
 int cli_config_shown(void *ctx, const char *line, size_t len);
 void cli_config_filter_free(struct cli_config_filter *f);
 
-#endif
 
 /* Options that change a configuration, kept in command-line order and
  * applied after the defaults and a trace's own configuration:
@@ -116,3 +115,5 @@ long cli_runs_find(const struct cli_runs *rs, const char *token, struct sim_err 
  * another selected run has the same name. */
 const char *cli_runs_label(const struct cli_runs *rs, size_t k);
 void cli_runs_free(struct cli_runs *rs);
+
+#endif

@@ -1,4 +1,6 @@
-/* Sweep points: --vary parsing and the cartesian product; see sweep.h. */
+/* Sweeps (sweep.h): --vary parsing and the cartesian product of points,
+ * then running them in batches in a pool of forked worker processes that
+ * send each point's results back over a pipe (NOTES below, "Running"). */
 #include "replay/sweep.h"
 
 #include <errno.h>

@@ -64,6 +64,11 @@ has "$T/err" "named once, as disco CMD" "^disco replay: unrecognized option '--b
 hasnt "$T/err" "no second, vaguer line" 'bad option'
 run "an option without its value" 2 "$DISCO" params --set
 has "$T/err" "named once" "^disco params: option '--set' requires an argument$"
+# cli/cli.h is whole inside its include guard: included twice, it compiles
+if command -v cc >/dev/null 2>&1 && command -v pkg-config >/dev/null 2>&1; then
+	printf '#include "cli/cli.h"\n#include "cli/cli.h"\nint main(void) { return 0; }\n' > "$T/twice.c"
+	run "cli.h included twice" 0 cc -std=c11 -D_GNU_SOURCE -fsyntax-only -I. $(pkg-config --cflags hdf5) "$T/twice.c"
+fi
 run "params help" 0 "$DISCO" params --help
 has "$T/out" "help text" '^usage: disco params'
 run "help params" 0 "$DISCO" help params
