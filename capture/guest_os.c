@@ -97,9 +97,9 @@ static int gos_generate(void *st, uint32_t s, struct trc_rec *buf, size_t max, s
 		if (k > 0 && t->k->ncpus > 1)
 			break;
 		gos_step(g, t);
-		if (t->oom == 1)
+		if (t->oom == GCPU_NO_MEMORY)
 			return sim_errf(err, SIM_ENOMEM, "out of memory in the IRIX guest");
-		if (t->oom == 2)
+		if (t->oom == GCPU_NO_GUEST_PAGES)
 			return sim_errf(err, SIM_EINVAL,
 					"the IRIX guest ran out of guest pages on vCPU %u (raise vm.mem.size "
 					"or lower capture.wl.parallel or capture.wl.data_size)", s);
