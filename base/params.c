@@ -723,13 +723,25 @@ uint64_t cfg_hash(const cfg *c)
 	return h;
 }
 
+static struct { const char *kind, *srcdir; } data_sources[8];
+
+void sim_data_source(const char *kind, const char *srcdir)
+{
+	for (size_t i = 0; i < sizeof data_sources / sizeof data_sources[0]; i++)
+		if (!data_sources[i].kind) {
+			data_sources[i].kind = kind;
+			data_sources[i].srcdir = srcdir;
+			return;
+		}
+}
+
 /* Data directories, in order: $DISCO_DATA; <dir of the binary>/../share/disco
  * (an installed tree); the source tree the binary was built from. */
 int sim_find_data(const char *kind, const char *name, const char *ext,
 		  char *buf, size_t bufsize, struct sim_err *err)
 {
 	char exe[4096], places[3][4096];
-	const char *srcsub = strcmp(kind, "presets") == 0 ? "machine/presets" : "capture/workloads";
+	const char *srcsub = NULL;
 	const char *env = getenv("DISCO_DATA");
 	const char *hasext = strrchr(name, '.');
 	const char *e = (hasext && ext && strcmp(hasext, ext) == 0) ? "" : (ext ? ext : "");
@@ -748,8 +760,12 @@ int sim_find_data(const char *kind, const char *name, const char *ext,
 			snprintf(places[np++], sizeof places[0], "%.3000s/../share/disco/%s", exe, kind);
 		}
 	}
+	for (size_t i = 0; i < sizeof data_sources / sizeof data_sources[0] && !srcsub; i++)
+		if (data_sources[i].kind && !strcmp(data_sources[i].kind, kind))
+			srcsub = data_sources[i].srcdir;
 #ifdef DISCO_SRCDIR
-	snprintf(places[np++], sizeof places[0], "%s/%s", DISCO_SRCDIR, srcsub);
+	if (srcsub)
+		snprintf(places[np++], sizeof places[0], "%s/%s", DISCO_SRCDIR, srcsub);
 #else
 	(void)srcsub;
 #endif

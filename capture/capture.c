@@ -25,6 +25,12 @@ extern const struct cap_guest_ops cap_guest_synthetic;
 static const struct cap_guest_ops *const guests[] = { &cap_guest_synthetic, &cap_guest_irix, NULL };
 char cap_guest_choices[256];
 
+/* The workload files (capture NAME) ship in capture/workloads. */
+__attribute__((constructor)) static void workloads_source(void)
+{
+	sim_data_source("workloads", "capture/workloads");
+}
+
 __attribute__((constructor)) static void build_guest_choices(void)
 {
 	size_t a = 0;

@@ -69,6 +69,8 @@ if command -v cc >/dev/null 2>&1 && command -v pkg-config >/dev/null 2>&1; then
 	printf '#include "cli/cli.h"\n#include "cli/cli.h"\nint main(void) { return 0; }\n' > "$T/twice.c"
 	run "cli.h included twice" 0 cc -std=c11 -D_GNU_SOURCE -fsyntax-only -I. $(pkg-config --cflags hdf5) "$T/twice.c"
 fi
+# base/ is the bottom layer: it names no folder of the layers above it
+run "base/ names no upper folder" 1 grep -rEn '"(traces|machine|monitor|policies|replay|capture|analysis|cli)/' base
 run "params help" 0 "$DISCO" params --help
 has "$T/out" "help text" '^usage: disco params'
 run "help params" 0 "$DISCO" help params
