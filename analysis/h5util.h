@@ -38,4 +38,25 @@ struct an_file;
 hid_t an_file_hid(struct an_file *f);
 int an_h5_commit(hid_t fid, const char *path, struct sim_err *err);
 
+/* Digests.  HDF5 checksums a chunked dataset's data (Fletcher-32, above)
+ * and, in this file format, its object headers; it does not checksum
+ * attribute values kept in a heap, variable-length strings or a scalar
+ * dataset's data.  So an_h5_commit() gives every group and dataset without
+ * one a "digest" attribute: XXH3-64 of a dataset's values and attributes,
+ * of a group's attributes and member names (the root's attributes only),
+ * and renews the root's.  an_h5_check() recomputes obj's and compares:
+ * SIM_ECORRUPT "PATH: WHAT does not match its digest" if it differs,
+ * SIM_OK if it matches or obj has none (files from before digests).
+ * an_h5_check_group() checks group g (its attributes) and each of its
+ * datasets, naming the one that differs. */
+int an_h5_check(hid_t obj, const char *path, const char *what, struct sim_err *err);
+int an_h5_check_group(hid_t g, const char *path, const char *what, struct sim_err *err);
+/* Before HDF5 reads a file: its global heap collections (the strings),
+ * which HDF5 neither checksums nor bounds-checks, are well formed.
+ * SIM_ECORRUPT naming the byte if not; SIM_OK also when path cannot be read
+ * or is not HDF5 (the open that follows reports it). */
+int an_h5_check_heaps(const char *path, struct sim_err *err);
+/* an_h5_check() of the root group of file fid ("the file's attributes"). */
+int an_h5_check_root(hid_t fid, const char *path, struct sim_err *err);
+
 #endif

@@ -7,8 +7,10 @@
  * place and removes the temporary files.  gnuplot's own messages go to a log in that directory and
  * come back, first line only, in the error message.
  *
- * Interface: an_plot_breakdown / an_plot_locality (plot.h); nothing else here
- * is exported but an_gnuplot_find.
+ * Interface (plot.h): the paper's figures (an_plot_breakdown, _footprint,
+ * _footprint_time, _locality, and the grouped _breakdown_grouped and
+ * _locality_grouped), sweep curves (an_plot_sweep, an_plot_sweep_base), and
+ * an_gnuplot_find and an_locality_parts for their callers.
  */
 #include <errno.h>
 #include <math.h>

@@ -40,15 +40,15 @@ int an_plot_footprint(const char *out_path, const struct rpl_results *const *run
 int an_plot_footprint_time(const char *out_path, const struct rpl_results *const *runs,
 			   const char *const *labels, int n, const char *title, struct sim_err *err);
 
-/* Figure 9: non-idle time split into instruction execution (user, kernel and
- * sync time not stalled), local stall, remote stall and monitor overhead,
- * normalized to run `base` = 100, with the percentage of L2 misses served
- * locally above each bar.  Arguments and returns as an_plot_breakdown. */
 /* Figure 9's four parts of a run's non-idle time, in cycles: instruction
  * execution, local stall, remote stall, monitor overhead (the monitor's own
  * stalls included: they are its overhead). */
 void an_locality_parts(const struct rpl_results *r, double part[4]);
 
+/* Figure 9: non-idle time split into instruction execution (user, kernel and
+ * sync time not stalled), local stall, remote stall and monitor overhead,
+ * normalized to run `base` = 100, with the percentage of L2 misses served
+ * locally above each bar.  Arguments and returns as an_plot_breakdown. */
 int an_plot_locality(const char *out_path, const struct rpl_results *const *runs,
 		     const char *const *labels, int n, int base, const char *title,
 		     struct sim_err *err);

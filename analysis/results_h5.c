@@ -16,7 +16,11 @@
  *      through base/outfile.h (temporary file, fsync, rename), so a failed
  *      write (disk full) leaves the old file as it was;
  *  (3) HDF5's automatic error printing is off in every entry point: errors
- *      reach the caller as a struct sim_err naming the file, never stderr.
+ *      reach the caller as a struct sim_err naming the file, never stderr;
+ *  (4) what is read was written so: every group and dataset carries a
+ *      digest (analysis/h5util.h) checked on read, and a file opened to
+ *      append is checked first, so damage is never written back under a
+ *      new digest.
  *
  * States of an an_file: an_open -> open (an_add_run any number of times) ->
  * an_close (write the image unless a run failed) or an_abort (discard).
@@ -485,6 +489,8 @@ int an_open(an_file **out, const char *path, int mode, struct sim_err *err)
 		}
 		if ((rc = check_file(path, err)) != SIM_OK)
 			goto out_free;
+		if ((rc = an_h5_check_heaps(path, err)) != SIM_OK)
+			goto out_free;
 		if ((fapl = an_h5_fapl_mem()) >= 0) {
 			f->fid = H5Fopen(path, H5F_ACC_RDWR, fapl);
 			H5Pclose(fapl);
@@ -493,7 +499,9 @@ int an_open(an_file **out, const char *path, int mode, struct sim_err *err)
 			rc = sim_errf(err, SIM_ECORRUPT, "%s: cannot open as HDF5 (damaged?)", path);
 			goto out_free;
 		}
-		if ((rc = check_version(f->fid, path, err)) != SIM_OK)
+		/* what is damaged is not rewritten with a new digest */
+		if ((rc = check_version(f->fid, path, err)) != SIM_OK ||
+		    (rc = an_h5_check_root(f->fid, path, err)) != SIM_OK)
 			goto out_free;
 	}
 	*out = f;
@@ -628,10 +636,13 @@ static int open_read(const char *path, hid_t *fid, struct sim_err *err)
 	an_h5_quiet();
 	if ((rc = check_file(path, err)) != SIM_OK)
 		return rc;
+	if ((rc = an_h5_check_heaps(path, err)) != SIM_OK)
+		return rc;
 	*fid = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
 	if (*fid < 0)
 		return sim_errf(err, SIM_ECORRUPT, "%s: cannot open as HDF5 (damaged, or open for writing by another process?)", path);
-	if ((rc = check_version(*fid, path, err)) != SIM_OK) {
+	if ((rc = check_version(*fid, path, err)) != SIM_OK ||
+	    (rc = an_h5_check_root(*fid, path, err)) != SIM_OK) {
 		H5Fclose(*fid);
 		return rc;
 	}
@@ -1089,6 +1100,12 @@ int an_read_results(const char *path, const char *group, struct rpl_results *r,
 		rc = sim_errf(err, SIM_EINVAL, "%s: no run named '%s'", path, group);
 		goto out_close;
 	}
+	{
+		char what[260];
+		snprintf(what, sizeof what, "run '%s'", group);
+		if ((rc = an_h5_check_group(g, path, what, err)) != SIM_OK)
+			goto out_close;
+	}
 	if ((rc = read_run(g, path, group, r, err)) != SIM_OK)
 		goto out_close;
 	if (config_text) {
@@ -1096,6 +1113,11 @@ int an_read_results(const char *path, const char *group, struct rpl_results *r,
 		if ((txt.s = sim_malloc(1)) == NULL ||
 		    (H5Aiterate2(g, H5_INDEX_NAME, H5_ITER_INC, &idx, collect_param, &txt) < 0 && txt.nomem)) {
 			rc = sim_errf(err, SIM_ENOMEM, "%s: out of memory", path);
+			goto out_free_run;
+		}
+		if (H5Aget_num_attrs(g) < 0 || idx < (hsize_t)H5Aget_num_attrs(g)) {
+			rc = sim_errf(err, SIM_ECORRUPT, "%s: run '%s': its configuration cannot be read "
+				      "(the file is damaged)", path, group);
 			goto out_free_run;
 		}
 		txt.s[txt.len] = '\0';

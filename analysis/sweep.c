@@ -226,12 +226,19 @@ static int open_rw(const char *path, hid_t *fid, struct sim_err *err)
 		return rc;
 	if (H5Fis_hdf5(path) <= 0)
 		return sim_errf(err, SIM_ECORRUPT, "%s: not an HDF5 results file", path);
+	if ((rc = an_h5_check_heaps(path, err)) != SIM_OK)
+		return rc;
 	if ((fapl = an_h5_fapl_mem()) < 0)
 		return sim_errf(err, SIM_ENOMEM, "%s: out of memory", path);
 	*fid = H5Fopen(path, H5F_ACC_RDWR, fapl);   /* in memory: written by close_rw */
 	H5Pclose(fapl);
 	if (*fid < 0)
 		return sim_errf(err, SIM_ECORRUPT, "%s: cannot open as HDF5 (damaged?)", path);
+	/* what is damaged is not rewritten with a new digest */
+	if ((rc = an_h5_check_root(*fid, path, err)) != SIM_OK) {
+		H5Fclose(*fid);
+		return rc;
+	}
 	return SIM_OK;
 }
 
@@ -285,13 +292,15 @@ int an_sweep_read_order(const char *path, const char *name, char ***values, int 
 	*n = 0;
 	an_h5_quiet();
 	snprintf(attr, sizeof attr, "sweep_order:%s", name);
+	if ((rc = an_h5_check_heaps(path, err)) != SIM_OK)
+		return rc;
 	if ((fapl = H5Pcreate(H5P_FILE_ACCESS)) < 0)
 		return sim_errf(err, SIM_ENOMEM, "%s: out of memory", path);
 	fid = H5Fopen(path, H5F_ACC_RDONLY, fapl);
 	H5Pclose(fapl);
 	if (fid < 0)
 		return sim_errf(err, SIM_ECORRUPT, "%s: cannot open as HDF5", path);
-	if (read_strs(fid, attr, values, n) < 0)
+	if ((rc = an_h5_check_root(fid, path, err)) == SIM_OK && read_strs(fid, attr, values, n) < 0)
 		rc = sim_errf(err, SIM_ECORRUPT, "%s: unreadable attribute %s", path, attr);
 	H5Fclose(fid);
 	return rc;
@@ -504,70 +513,61 @@ static void free_runs(struct run *u, size_t n)
 	sim_free(u);
 }
 
-int an_sweep_table_build(const char *path, const cfg *proto, struct an_table *t, struct sim_err *err)
+/* The parameters the file says were varied (sweep_vary). */
+static int read_sweep_vary(const char *path, char ***vary, int *nvary, struct sim_err *err)
 {
-	char **names = NULL, **vary = NULL, **cols = NULL;
-	size_t nruns = 0;
-	int nvary = 0, ncols = 0, seed_group = 1, rc, nrows = 0;
-	struct run *u = NULL;
-	int *rowof = NULL;    /* [nrows]: first run of the row */
-	int *rowcount = NULL;
-	hid_t fid;
-
-	memset(t, 0, sizeof *t);
-	if ((rc = an_list_runs(path, &names, &nruns, err)) != SIM_OK)
-		return rc;
-	an_h5_quiet();
-	fid = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
-	if (fid < 0) {
-		rc = sim_errf(err, SIM_ECORRUPT, "%s: cannot open as HDF5", path);
-		goto out;
-	}
-	if (read_vary(fid, &vary, &nvary) < 0) {
+	hid_t fid = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
+	if (fid < 0)
+		return sim_errf(err, SIM_ECORRUPT, "%s: cannot open as HDF5", path);
+	if (read_vary(fid, vary, nvary) < 0) {
 		H5Fclose(fid);
-		rc = sim_errf(err, SIM_ECORRUPT, "%s: unreadable attribute %s", path, VARY_ATTR);
-		goto out;
+		return sim_errf(err, SIM_ECORRUPT, "%s: unreadable attribute %s", path, VARY_ATTR);
 	}
 	H5Fclose(fid);
-	for (int i = 0; i < nvary; i++)
-		if (!strcmp(vary[i], SEED_PARAM))
-			seed_group = 0;   /* the seed is a parameter of the study, not a replica */
+	return SIM_OK;
+}
 
-	u = sim_calloc(nruns + 1, sizeof *u);
-	rowof = sim_calloc(nruns + 1, sizeof *rowof);
-	rowcount = sim_calloc(nruns + 1, sizeof *rowcount);
-	if (!u || !rowof || !rowcount)
-		goto out_nomem;
+/* Each run's figures and configuration into u[k], and the runs grouped in
+ * rows by identity (replicas share a row): u[k].row, and per row its first
+ * run (rowof) and count (rowcount); *nrows rows. */
+static int read_runs(const char *path, char **names, size_t nruns, int seed_group, struct run *u,
+		     int *rowof, int *rowcount, int *nrows, struct sim_err *err)
+{
+	int rc;
 	for (size_t k = 0; k < nruns; k++) {
 		struct rpl_results r;
 		if ((rc = an_read_results(path, names[k], &r, &u[k].config, &u[k].trace, err)) != SIM_OK)
-			goto out;
+			return rc;
 		fig_values(&r, u[k].fig);
 		u[k].mode = rpl_mode_name(r.mode);
 		an_results_free(&r);
 		if (!(u[k].name = sim_strdup(names[k])) || parse_config(&u[k]) < 0)
-			goto out_nomem;
+			return sim_errf(err, SIM_ENOMEM, "%s: out of memory building the sweep table", path);
 		u[k].ident = identity(&u[k], seed_group);
 		u[k].row = -1;
-		for (int j = 0; j < nrows; j++)
+		for (int j = 0; j < *nrows; j++)
 			if (u[rowof[j]].ident == u[k].ident) {
 				u[k].row = j;
 				rowcount[j]++;
 				break;
 			}
 		if (u[k].row < 0) {
-			u[k].row = nrows;
-			rowof[nrows] = (int)k;
-			rowcount[nrows++] = 1;
+			u[k].row = *nrows;
+			rowof[*nrows] = (int)k;
+			rowcount[(*nrows)++] = 1;
 		}
 	}
-	for (int j = 0; j < nrows; j++)
-		if (rowcount[j] > 1)
-			t->replicated = 1;
+	return SIM_OK;
+}
 
-	/* the varied parameters: sweep_vary, then any whose value differs */
-	if (union_names(&cols, &ncols, vary, nvary) < 0)
-		goto out_nomem;
+/* The varied parameters: sweep_vary, then any whose value differs between
+ * runs (the seed only when it is not what tells replicas apart).  0 or -1
+ * (out of memory). */
+static int varied_columns(const struct run *u, size_t nruns, char **vary, int nvary, int seed_group,
+			  char ***cols, int *ncols)
+{
+	if (union_names(cols, ncols, vary, nvary) < 0)
+		return -1;
 	if (nruns > 1)
 		for (int i = 0; i < u[0].np; i++) {
 			const char *name = u[0].pname[i];
@@ -578,66 +578,83 @@ int an_sweep_table_build(const char *path, const cfg *proto, struct an_table *t,
 				const char *v = param_of(&u[k], name);
 				differs = !v || strcmp(v, u[0].pval[i]);
 			}
-			if (differs && union_names(&cols, &ncols, (char *const *)&name, 1) < 0)
-				goto out_nomem;
+			if (differs && union_names(cols, ncols, (char *const *)&name, 1) < 0)
+				return -1;
 		}
+	return 0;
+}
 
-	/* rows in a stable order: by trace, mode, then the varied parameters */
-	{
-		struct sort_ctx sc = { u, cols, ncols };
-		int *perm = sim_calloc((size_t)nrows + 1, sizeof *perm), *cnt = sim_calloc((size_t)nrows + 1, sizeof *cnt);
-		if (!perm || !cnt) {
-			sim_free(perm);
-			sim_free(cnt);
-			goto out_nomem;
-		}
-		memcpy(perm, rowof, (size_t)nrows * sizeof *perm);
-		qsort_r(perm, (size_t)nrows, sizeof *perm, cmp_rows, &sc);
-		for (int j = 0; j < nrows; j++) {
-			int old = u[perm[j]].row;
-			cnt[j] = rowcount[old];
-		}
-		for (int j = 0; j < nrows; j++) {
-			uint64_t id = u[perm[j]].ident;
-			for (size_t k = 0; k < nruns; k++)
-				if (u[k].ident == id)
-					u[k].row = -1 - j;   /* mark: new row j */
-		}
-		for (size_t k = 0; k < nruns; k++)
-			u[k].row = -1 - u[k].row;
-		memcpy(rowof, perm, (size_t)nrows * sizeof *perm);
-		memcpy(rowcount, cnt, (size_t)nrows * sizeof *cnt);
+/* Rows in a stable order: by trace, mode, then the varied parameters;
+ * renumbers u[].row, rowof and rowcount.  0 or -1 (out of memory). */
+static int sort_rows(struct run *u, size_t nruns, char **cols, int ncols, int *rowof, int *rowcount,
+		     int nrows)
+{
+	struct sort_ctx sc = { u, cols, ncols };
+	int *perm = sim_calloc((size_t)nrows + 1, sizeof *perm), *cnt = sim_calloc((size_t)nrows + 1, sizeof *cnt);
+	if (!perm || !cnt) {
 		sim_free(perm);
 		sim_free(cnt);
+		return -1;
 	}
-	t->nrows = nrows;
-	{
-		struct an_col *g = add_col(t, "group", AN_COL_STR, ""), *tr, *md, *ns;
-		if (!g || !(tr = add_col(t, "trace", AN_COL_STR, "")) || !(md = add_col(t, "mode", AN_COL_STR, "")) ||
-		    !(ns = add_col(t, "nseeds", AN_COL_I64, "count")))
-			goto out_nomem;
-		for (int j = 0; j < nrows; j++) {
-			size_t len = 1;
-			char *s;
-			for (size_t k = 0; k < nruns; k++)
-				if (u[k].row == j)
-					len += strlen(u[k].name) + 1;
-			if (!(s = sim_malloc(len)))
-				goto out_nomem;
-			s[0] = '\0';
-			for (size_t k = 0; k < nruns; k++)
-				if (u[k].row == j) {
-					if (s[0])
-						strcat(s, " ");
-					strcat(s, u[k].name);
-				}
-			t->cols[0].s[j] = s;
-			if (!(t->cols[1].s[j] = sim_strdup(u[rowof[j]].trace)) ||
-			    !(t->cols[2].s[j] = sim_strdup(u[rowof[j]].mode)))
-				goto out_nomem;
-			t->cols[3].i[j] = rowcount[j];
-		}
+	memcpy(perm, rowof, (size_t)nrows * sizeof *perm);
+	qsort_r(perm, (size_t)nrows, sizeof *perm, cmp_rows, &sc);
+	for (int j = 0; j < nrows; j++) {
+		int old = u[perm[j]].row;
+		cnt[j] = rowcount[old];
 	}
+	for (int j = 0; j < nrows; j++) {
+		uint64_t id = u[perm[j]].ident;
+		for (size_t k = 0; k < nruns; k++)
+			if (u[k].ident == id)
+				u[k].row = -1 - j;   /* mark: new row j */
+	}
+	for (size_t k = 0; k < nruns; k++)
+		u[k].row = -1 - u[k].row;
+	memcpy(rowof, perm, (size_t)nrows * sizeof *perm);
+	memcpy(rowcount, cnt, (size_t)nrows * sizeof *cnt);
+	sim_free(perm);
+	sim_free(cnt);
+	return 0;
+}
+
+/* The columns that say what a row is: its runs' names, trace, mode and
+ * number of seeds.  0 or -1 (out of memory). */
+static int fill_row_columns(struct an_table *t, const struct run *u, size_t nruns, const int *rowof,
+			    const int *rowcount, int nrows)
+{
+	struct an_col *g = add_col(t, "group", AN_COL_STR, ""), *tr, *md, *ns;
+	if (!g || !(tr = add_col(t, "trace", AN_COL_STR, "")) || !(md = add_col(t, "mode", AN_COL_STR, "")) ||
+	    !(ns = add_col(t, "nseeds", AN_COL_I64, "count")))
+		return -1;
+	for (int j = 0; j < nrows; j++) {
+		size_t len = 1;
+		char *s;
+		for (size_t k = 0; k < nruns; k++)
+			if (u[k].row == j)
+				len += strlen(u[k].name) + 1;
+		if (!(s = sim_malloc(len)))
+			return -1;
+		s[0] = '\0';
+		for (size_t k = 0; k < nruns; k++)
+			if (u[k].row == j) {
+				if (s[0])
+					strcat(s, " ");
+				strcat(s, u[k].name);
+			}
+		t->cols[0].s[j] = s;
+		if (!(t->cols[1].s[j] = sim_strdup(u[rowof[j]].trace)) ||
+		    !(t->cols[2].s[j] = sim_strdup(u[rowof[j]].mode)))
+			return -1;
+		t->cols[3].i[j] = rowcount[j];
+	}
+	return 0;
+}
+
+/* A column per varied parameter: numbers when every row's value is one,
+ * text otherwise.  0 or -1 (out of memory). */
+static int fill_param_columns(struct an_table *t, const struct run *u, const int *rowof, int nrows,
+			      char **cols, int ncols, const cfg *proto)
+{
 	t->first_param = t->ncols;
 	for (int c = 0; c < ncols; c++) {
 		int numeric = 1;
@@ -648,22 +665,29 @@ int an_sweep_table_build(const char *path, const cfg *proto, struct an_table *t,
 		long idx = proto ? cfg_find(proto, cols[c]) : -1;
 		const char *unit = idx >= 0 ? cfg_def(proto, (size_t)idx)->unit : "";
 		if (!(k = add_col(t, cols[c], numeric ? AN_COL_F64 : AN_COL_STR, unit)))
-			goto out_nomem;
+			return -1;
 		for (int j = 0; j < nrows; j++) {
 			const char *v = param_of(&u[rowof[j]], cols[c]);
 			if (numeric)
 				as_number(v, &k->f[j]);
 			else if (!(k->s[j] = sim_strdup(v ? v : "")))
-				goto out_nomem;
+				return -1;
 		}
 	}
 	t->nparams = t->ncols - t->first_param;
+	return 0;
+}
 
+/* The figures: a column each, or with replicas its mean, standard
+ * deviation and 95% confidence half-width.  0 or -1 (out of memory). */
+static int fill_fig_columns(struct an_table *t, const struct run *u, size_t nruns, const int *rowof,
+			    int nrows)
+{
 	for (int f = 0; f < NFIGS; f++) {
 		if (!t->replicated) {
 			struct an_col *k = add_col(t, figs[f].name, figs[f].is_int ? AN_COL_I64 : AN_COL_F64, figs[f].unit);
 			if (!k)
-				goto out_nomem;
+				return -1;
 			for (int j = 0; j < nrows; j++) {
 				double v = u[rowof[j]].fig[f];
 				if (figs[f].is_int)
@@ -676,14 +700,14 @@ int an_sweep_table_build(const char *path, const cfg *proto, struct an_table *t,
 			struct an_col *k[3];
 			double *x = sim_calloc(nruns + 1, sizeof *x);
 			if (!x)
-				goto out_nomem;
+				return -1;
 			snprintf(nm[0], sizeof nm[0], "%s_mean", figs[f].name);
 			snprintf(nm[1], sizeof nm[1], "%s_sd", figs[f].name);
 			snprintf(nm[2], sizeof nm[2], "%s_ci95", figs[f].name);
 			for (int q = 0; q < 3; q++)
 				if (!(k[q] = add_col(t, nm[q], AN_COL_F64, figs[f].unit))) {
 					sim_free(x);
-					goto out_nomem;
+					return -1;
 				}
 			for (int j = 0; j < nrows; j++) {
 				struct an_summary s;
@@ -699,6 +723,46 @@ int an_sweep_table_build(const char *path, const cfg *proto, struct an_table *t,
 			sim_free(x);
 		}
 	}
+	return 0;
+}
+
+int an_sweep_table_build(const char *path, const cfg *proto, struct an_table *t, struct sim_err *err)
+{
+	char **names = NULL, **vary = NULL, **cols = NULL;
+	size_t nruns = 0;
+	int nvary = 0, ncols = 0, seed_group = 1, rc, nrows = 0;
+	struct run *u = NULL;
+	int *rowof = NULL;    /* [nrows]: first run of the row */
+	int *rowcount = NULL;
+
+	memset(t, 0, sizeof *t);
+	if ((rc = an_list_runs(path, &names, &nruns, err)) != SIM_OK)
+		return rc;
+	an_h5_quiet();
+	if ((rc = read_sweep_vary(path, &vary, &nvary, err)) != SIM_OK)
+		goto out;
+	for (int i = 0; i < nvary; i++)
+		if (!strcmp(vary[i], SEED_PARAM))
+			seed_group = 0;   /* the seed is a parameter of the study, not a replica */
+
+	u = sim_calloc(nruns + 1, sizeof *u);
+	rowof = sim_calloc(nruns + 1, sizeof *rowof);
+	rowcount = sim_calloc(nruns + 1, sizeof *rowcount);
+	if (!u || !rowof || !rowcount)
+		goto out_nomem;
+	if ((rc = read_runs(path, names, nruns, seed_group, u, rowof, rowcount, &nrows, err)) != SIM_OK)
+		goto out;
+	for (int j = 0; j < nrows; j++)
+		if (rowcount[j] > 1)
+			t->replicated = 1;
+	if (varied_columns(u, nruns, vary, nvary, seed_group, &cols, &ncols) < 0 ||
+	    sort_rows(u, nruns, cols, ncols, rowof, rowcount, nrows) < 0)
+		goto out_nomem;
+	t->nrows = nrows;
+	if (fill_row_columns(t, u, nruns, rowof, rowcount, nrows) < 0 ||
+	    fill_param_columns(t, u, rowof, nrows, cols, ncols, proto) < 0 ||
+	    fill_fig_columns(t, u, nruns, rowof, nrows) < 0)
+		goto out_nomem;
 	rc = SIM_OK;
 	goto out;
 out_nomem:
@@ -848,6 +912,8 @@ int an_sweep_table_read(const char *path, struct an_table *t, struct sim_err *er
 		return sim_errf(err, SIM_EINVAL, "%s: %s", path, strerror(errno));
 	if (H5Fis_hdf5(path) <= 0)
 		return sim_errf(err, SIM_ECORRUPT, "%s: not an HDF5 results file", path);
+	if ((rc = an_h5_check_heaps(path, err)) != SIM_OK)
+		return rc;
 	if ((fid = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT)) < 0)
 		return sim_errf(err, SIM_ECORRUPT, "%s: cannot open as HDF5", path);
 	if (H5Lexists(fid, TABLE, H5P_DEFAULT) <= 0 || (d = H5Dopen2(fid, TABLE, H5P_DEFAULT)) < 0) {
@@ -855,6 +921,9 @@ int an_sweep_table_read(const char *path, struct an_table *t, struct sim_err *er
 			      "disco sweep writes it)", path, TABLE);
 		goto out;
 	}
+	if ((rc = an_h5_check_root(fid, path, err)) != SIM_OK ||
+	    (rc = an_h5_check(d, path, "dataset '" TABLE "'", err)) != SIM_OK)
+		goto out;
 	ft = H5Dget_type(d);
 	s = H5Dget_space(d);
 	n = s >= 0 ? H5Sget_simple_extent_npoints(s) : -1;

@@ -512,17 +512,77 @@ int cfg_parse_text(cfg *c, const char *text, size_t len, const char *origin, str
 
 static int file_exists(const char *p) { return access(p, R_OK) == 0; }
 
-static int load_file(cfg *c, const char *path, int depth, struct sim_err *err)
+/* The files an include chain is reading, outermost first: a file met again
+ * is a cycle, named as one. */
+struct include_chain {
+	dev_t dev[MAX_INCLUDE_DEPTH + 1];
+	ino_t ino[MAX_INCLUDE_DEPTH + 1];
+};
+
+/* A config line: at most 1023 bytes, no NUL; the first line may start with a
+ * UTF-8 byte-order mark, which is skipped.  Returns SIM_OK with *s set, 1 at
+ * the end of the file, or an error. */
+static int read_line(FILE *f, char **buf, size_t *cap, long lineno, const char *where,
+		     char **s, struct sim_err *err)
+{
+	ssize_t n = getline(buf, cap, f);
+	if (n < 0)
+		return 1;
+	if (memchr(*buf, '\0', (size_t)n))
+		return sim_errf(err, SIM_EINVAL, "%s: a NUL byte (not a text file?)", where);
+	if (n >= 1024)
+		return sim_errf(err, SIM_EINVAL, "%s: line too long (%zd bytes; at most 1023)",
+				where, n);
+	*s = *buf;
+	if (lineno == 1 && memcmp(*s, "\xef\xbb\xbf", 3) == 0)
+		*s += 3;
+	*s = trim(*s);
+	return SIM_OK;
+}
+
+/* Where an include line's argument points: `target` gets the path. */
+static int include_target(const char *path, char *arg, const char *where, char *target,
+			  size_t size, struct sim_err *err)
+{
+	char *hash = strchr(arg, '#');
+	if (hash) {
+		*hash = '\0';
+		arg = trim(arg);
+	}
+	if (arg[0] != '/' && strchr(arg, '/')) {
+		const char *slash = strrchr(path, '/');
+		int dl = slash ? (int)(slash - path) : 1;
+		snprintf(target, size, "%.*s/%s", dl, slash ? path : ".", arg);
+	} else if (arg[0] == '/') {
+		snprintf(target, size, "%s", arg);
+	} else {
+		/* a bare name: beside the including file, else a preset */
+		const char *slash = strrchr(path, '/');
+		if (slash)
+			snprintf(target, size, "%.*s/%s", (int)(slash - path), path, arg);
+		else
+			snprintf(target, size, "%s", arg);
+		if (!file_exists(target) &&
+		    sim_find_data("presets", arg, ".conf", target, size, NULL) != SIM_OK)
+			return sim_errf(err, SIM_EINVAL, "%s: include '%s': no such file or preset",
+					where, arg);
+	}
+	return SIM_OK;
+}
+
+static int load_file(cfg *c, const char *path, int depth, struct include_chain *chain,
+		     struct sim_err *err)
 {
 	struct stat st;
 	int fd;
 	FILE *f;
-	char line[1024];
+	char *buf = NULL;
+	size_t cap = 0;
 	long lineno = 0;
-	int rc = SIM_OK;
+	int rc = SIM_OK, seen = 0;
 
 	if (depth > MAX_INCLUDE_DEPTH)
-		return sim_errf(err, SIM_EINVAL, "%s: includes nest more than %d deep (a cycle?)",
+		return sim_errf(err, SIM_EINVAL, "%s: includes nest more than %d deep",
 				path, MAX_INCLUDE_DEPTH);
 	/* O_NONBLOCK: a FIFO must not block the open; only regular files are read */
 	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
@@ -532,76 +592,76 @@ static int load_file(cfg *c, const char *path, int depth, struct sim_err *err)
 		close(fd);
 		return sim_errf(err, SIM_EINVAL, "%s: not a regular file", path);
 	}
+	for (int i = 0; i < depth; i++)
+		if (chain->dev[i] == st.st_dev && chain->ino[i] == st.st_ino) {
+			close(fd);
+			return sim_errf(err, SIM_EINVAL, "%s: an include cycle (the file includes "
+					"itself%s)", path, i + 1 < depth ? " through others" : "");
+		}
+	chain->dev[depth] = st.st_dev;
+	chain->ino[depth] = st.st_ino;
 	fcntl(fd, F_SETFL, 0);
 	if (!(f = fdopen(fd, "r"))) {
 		close(fd);
 		return sim_errf(err, SIM_ENOMEM, "%s: out of memory", path);
 	}
-	while (fgets(line, sizeof line, f)) {
-		char where[600];
-		char *s;
+	for (;;) {
+		char where[600], *s = NULL;
 		lineno++;
 		snprintf(where, sizeof where, "%s:%ld", path, lineno);
-		if (!strchr(line, '\n') && !feof(f)) {
-			rc = sim_errf(err, SIM_EINVAL, "%s: line too long", where);
+		if ((rc = read_line(f, &buf, &cap, lineno, where, &s, err)) != SIM_OK) {
+			if (rc == 1)
+				rc = SIM_OK;
 			break;
 		}
-		s = trim(line);
 		if (strncmp(s, "include", 7) == 0 && isspace((unsigned char)s[7])) {
-			char target[700], *arg = trim(s + 8);
-			char *hash = strchr(arg, '#');
-			if (hash) {
-				*hash = '\0';
-				arg = trim(arg);
-			}
-			if (arg[0] != '/' && strchr(arg, '/')) {
-				const char *slash = strrchr(path, '/');
-				int dl = slash ? (int)(slash - path) : 1;
-				snprintf(target, sizeof target, "%.*s/%s", dl, slash ? path : ".", arg);
-			} else if (arg[0] == '/') {
-				snprintf(target, sizeof target, "%s", arg);
-			} else {
-				/* a bare name: beside the including file, else a preset */
-				const char *slash = strrchr(path, '/');
-				if (slash)
-					snprintf(target, sizeof target, "%.*s/%s",
-						 (int)(slash - path), path, arg);
-				else
-					snprintf(target, sizeof target, "%s", arg);
-				if (!file_exists(target) &&
-				    sim_find_data("presets", arg, ".conf", target, sizeof target,
-						  NULL) != SIM_OK) {
-					rc = sim_errf(err, SIM_EINVAL,
-						      "%s: include '%s': no such file or preset",
-						      where, arg);
-					break;
-				}
-			}
-			rc = load_file(c, target, depth + 1, err);
+			char target[700];
+			rc = include_target(path, trim(s + 8), where, target, sizeof target, err);
+			if (rc != SIM_OK)
+				break;
+			rc = load_file(c, target, depth + 1, chain, err);
 			if (rc != SIM_OK) {
 				sim_err_prefix(err, "included from %s", where);
 				break;
 			}
+			seen = 1;
 			continue;
+		}
+		/* a first line that is no assignment, nor a name and a value with
+		 * the '=' missing: the wrong file, its contents not repeated */
+		if (!seen && *s && *s != '#' && !strchr(s, '=') &&
+		    strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._+- \t")
+		    != strlen(s)) {
+			rc = sim_errf(err, SIM_EINVAL, "%s: not a configuration file (expected "
+				      "'name = value' lines)", where);
+			break;
 		}
 		rc = parse_line(c, s, where, err);
 		if (rc != SIM_OK)
 			break;
+		seen = seen || (*s && *s != '#');
 	}
 	if (rc == SIM_OK && ferror(f))
-		rc = sim_errf(err, SIM_EIO, "%s: read error", path);
+		rc = sim_errf(err, SIM_EIO, "%s: read error: %s", path, strerror(errno));
+	free(buf);
 	fclose(f);
 	return rc;
 }
 
 int cfg_load(cfg *c, const char *path_or_preset, struct sim_err *err)
 {
+	struct include_chain chain;
 	char path[4096];
 	if (file_exists(path_or_preset) || strchr(path_or_preset, '/'))
-		return load_file(c, path_or_preset, 0, err);
-	if (sim_find_data("presets", path_or_preset, ".conf", path, sizeof path, err) != SIM_OK)
-		return SIM_EINVAL;
-	return load_file(c, path, 0, err);
+		return load_file(c, path_or_preset, 0, &chain, err);
+	if (sim_find_data("presets", path_or_preset, ".conf", path, sizeof path, err) != SIM_OK) {
+		const char *looked = err ? strstr(err->msg, "(looked in") : NULL;
+		char where[SIM_ERR_MSG];
+		snprintf(where, sizeof where, "%s", looked ? looked : "");
+		return sim_errf(err, SIM_EINVAL, "%s: no such file, and no preset of that name %s",
+				path_or_preset, where);
+	}
+	return load_file(c, path, 0, &chain, err);
 }
 
 static long find_checked(const cfg *c, const char *name)
@@ -663,13 +723,25 @@ uint64_t cfg_hash(const cfg *c)
 	return h;
 }
 
+static struct { const char *kind, *srcdir; } data_sources[8];
+
+void sim_data_source(const char *kind, const char *srcdir)
+{
+	for (size_t i = 0; i < sizeof data_sources / sizeof data_sources[0]; i++)
+		if (!data_sources[i].kind) {
+			data_sources[i].kind = kind;
+			data_sources[i].srcdir = srcdir;
+			return;
+		}
+}
+
 /* Data directories, in order: $DISCO_DATA; <dir of the binary>/../share/disco
  * (an installed tree); the source tree the binary was built from. */
 int sim_find_data(const char *kind, const char *name, const char *ext,
 		  char *buf, size_t bufsize, struct sim_err *err)
 {
 	char exe[4096], places[3][4096];
-	const char *srcsub = strcmp(kind, "presets") == 0 ? "machine/presets" : "capture/workloads";
+	const char *srcsub = NULL;
 	const char *env = getenv("DISCO_DATA");
 	const char *hasext = strrchr(name, '.');
 	const char *e = (hasext && ext && strcmp(hasext, ext) == 0) ? "" : (ext ? ext : "");
@@ -688,8 +760,12 @@ int sim_find_data(const char *kind, const char *name, const char *ext,
 			snprintf(places[np++], sizeof places[0], "%.3000s/../share/disco/%s", exe, kind);
 		}
 	}
+	for (size_t i = 0; i < sizeof data_sources / sizeof data_sources[0] && !srcsub; i++)
+		if (data_sources[i].kind && !strcmp(data_sources[i].kind, kind))
+			srcsub = data_sources[i].srcdir;
 #ifdef DISCO_SRCDIR
-	snprintf(places[np++], sizeof places[0], "%s/%s", DISCO_SRCDIR, srcsub);
+	if (srcsub)
+		snprintf(places[np++], sizeof places[0], "%s/%s", DISCO_SRCDIR, srcsub);
 #else
 	(void)srcsub;
 #endif

@@ -91,10 +91,16 @@ uint64_t cfg_hash(const cfg *c);
 /* Parse a size with an optional K/M/G suffix ("32K", "1M", "4096"). */
 int param_parse_size(const char *s, int64_t *out);
 
-/* Where shipped data files live: kind is "presets" or "workloads".  Writes
- * the path of kind/name(.ext) into buf if the file exists; returns 0, or
- * SIM_EINVAL with the places searched in err. */
+/* Where shipped data files live: kind is a folder of data ("presets",
+ * "workloads").  Looks in $DISCO_DATA/kind, <binary>/../share/disco/kind,
+ * then the folder of the source tree its module declared with
+ * sim_data_source.  Writes the path of kind/name(.ext) into buf if the file
+ * exists; returns 0, or SIM_EINVAL with the places searched in err. */
 int sim_find_data(const char *kind, const char *name, const char *ext,
 		  char *buf, size_t bufsize, struct sim_err *err);
+/* The module that ships data of a kind says where, relative to the source
+ * tree (such as machine/presets), so that base/ names no folder above it; called
+ * before main (a constructor).  At most 8 kinds. */
+void sim_data_source(const char *kind, const char *srcdir);
 
 #endif

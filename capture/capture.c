@@ -20,25 +20,26 @@
 
 extern const struct cap_guest_ops cap_guest_synthetic;
 
-/* The guest models: the one list of them.  capture.guest's choices and
- * cap_guest_names() are built from it before main. */
+/* The guest models: the one list of them.  capture.guest's choices are
+ * built from it before main. */
 static const struct cap_guest_ops *const guests[] = { &cap_guest_synthetic, &cap_guest_irix, NULL };
 char cap_guest_choices[256];
-static char guest_names[256];
 
-__attribute__((constructor)) static void build_guest_names(void)
+/* The workload files (capture NAME) ship in capture/workloads. */
+__attribute__((constructor)) static void workloads_source(void)
 {
-	size_t a = 0, b = 0;
+	sim_data_source("workloads", "capture/workloads");
+}
+
+__attribute__((constructor)) static void build_guest_choices(void)
+{
+	size_t a = 0;
 	for (int i = 0; guests[i]; i++) {
 		int w = snprintf(cap_guest_choices + a, sizeof cap_guest_choices - a, "%s%s", i ? "," : "",
 				 guests[i]->name);
-		int v = snprintf(guest_names + b, sizeof guest_names - b, "%s%s", i ? ", " : "",
-				 guests[i]->name);
-		if (w < 0 || v < 0 || (size_t)w >= sizeof cap_guest_choices - a ||
-		    (size_t)v >= sizeof guest_names - b)
+		if (w < 0 || (size_t)w >= sizeof cap_guest_choices - a)
 			break;
 		a += (size_t)w;
-		b += (size_t)v;
 	}
 }
 
@@ -87,8 +88,6 @@ int cap_load_workload(cfg *c, const char *name, struct sim_err *err)
 		*strrchr(path, '.') = '\0';
 	return cfg_set(c, "capture.workload", path, "workload", err);
 }
-
-const char *cap_guest_names(void) { return guest_names; }
 
 struct cap_src {
 	const struct cap_guest_ops *g;

@@ -37,7 +37,6 @@ const struct cap_guest_ops *cap_guest_of(const cfg *c);
  * workload file (capture/workloads/NAME.wl, or a path), loaded as a config.
  * SIM_EINVAL with the places searched when there is none. */
 int cap_load_workload(cfg *c, const char *name, struct sim_err *err);
-const char *cap_guest_names(void);   /* comma-separated */
 extern char cap_guest_choices[];     /* "synthetic,irix": capture.guest's choices */
 /* Defaults that follow the guest, once the user's options are applied:
  * machine.cpus is capture.cpus unless something set it (one CPU per vCPU,

@@ -85,6 +85,13 @@ struct gkern {
 				    * region's lock across steps, 0: free */
 };
 
+/* Why a vCPU's step could not finish (gcpu.oom). */
+enum gcpu_oom {
+	GCPU_OK = 0,
+	GCPU_NO_MEMORY,         /* the simulator's own memory: the pending queue could not grow */
+	GCPU_NO_GUEST_PAGES,    /* the guest's: its kernel has no free page left */
+};
+
 struct gcpu {
 	int vm, vi;                /* its VM, and its index among the VM's vCPUs */
 	int kvi, me;               /* its index among its kernel's vCPUs; its stream */
@@ -101,7 +108,8 @@ struct gcpu {
 	uint64_t parent_gppn0;
 	struct trc_rec *pend;
 	size_t npend, ipend, cap;
-	int started, done, oom;
+	int started, done;
+	enum gcpu_oom oom;
 };
 
 struct gos {
@@ -146,7 +154,7 @@ static inline void push(struct gcpu *t, int type, unsigned flags, unsigned aux, 
 		size_t nc = t->cap ? t->cap * 2 : 4096;
 		struct trc_rec *np = sim_realloc(t->pend, nc * sizeof *np);
 		if (!np) {
-			t->oom = 1;
+			t->oom = GCPU_NO_MEMORY;
 			return;
 		}
 		t->pend = np;

@@ -39,7 +39,7 @@ uint64_t gos_page_alloc(struct gos *g, struct gcpu *t)
 	struct gkern *k = t->k;
 	uint64_t p;
 	if (k->nfree == 0) {
-		t->oom = 2;
+		t->oom = GCPU_NO_GUEST_PAGES;
 		return k->free_pages ? t->parent_gppn0 : 0;
 	}
 	p = k->free_pages[--k->nfree];

@@ -97,9 +97,9 @@ static int gos_generate(void *st, uint32_t s, struct trc_rec *buf, size_t max, s
 		if (k > 0 && t->k->ncpus > 1)
 			break;
 		gos_step(g, t);
-		if (t->oom == 1)
+		if (t->oom == GCPU_NO_MEMORY)
 			return sim_errf(err, SIM_ENOMEM, "out of memory in the IRIX guest");
-		if (t->oom == 2)
+		if (t->oom == GCPU_NO_GUEST_PAGES)
 			return sim_errf(err, SIM_EINVAL,
 					"the IRIX guest ran out of guest pages on vCPU %u (raise vm.mem.size "
 					"or lower capture.wl.parallel or capture.wl.data_size)", s);
@@ -207,7 +207,9 @@ nomem:
 	return sim_errf(err, SIM_ENOMEM, "out of memory creating the IRIX guest");
 }
 
-static int gos_create(void **st, const cfg *c, uint32_t *nstreams, struct sim_err *err)
+/* The kernel: its personality, the machine it runs on and its paths
+ * (capture.os.*, machine.*). */
+static int read_os(struct gos *g, const cfg *c, struct sim_err *err)
 {
 	static const struct { unsigned svc; const char *name; } paths[] = {
 		{ TRC_SVC_DEMAND_ZERO, "capture.os.path.demand_zero" },
@@ -224,15 +226,6 @@ static int gos_create(void **st, const cfg *c, uint32_t *nstreams, struct sim_er
 		{ TRC_SVC_DISK_INTR, "capture.os.path.disk_intr" },
 		{ TRC_SVC_SCHED, "capture.os.path.sched" },
 	};
-	struct gos *g = sim_calloc(1, sizeof *g);
-	uint64_t vm, guest_pages, next, jobs, jobs_eff, insns, pool0;
-	double scale = cfg_real(c, "capture.scale");
-	uint64_t brng;
-	int rc = SIM_OK;
-
-	*st = NULL;
-	if (!g)
-		return sim_errf(err, SIM_ENOMEM, "out of memory creating the IRIX guest");
 	g->n = (int)cfg_int(c, "capture.cpus");
 	g->nvms = (int)cfg_int(c, "capture.vms");
 	g->boot = (int)cfg_int(c, "capture.os.boot");
@@ -240,28 +233,22 @@ static int gos_create(void **st, const cfg *c, uint32_t *nstreams, struct sim_er
 	g->smp = !strcmp(cfg_str(c, "capture.os.kernel"), "smp");
 	g->idle_poll = (uint64_t)cfg_int(c, "capture.os.idle_poll");
 	g->ndisks = (int)cfg_int(c, "machine.disks");
-	if (g->nvms < 1 || g->n % g->nvms) {
-		rc = sim_errf(err, SIM_EINVAL, "capture.vms = %d does not divide capture.cpus = %d: "
-			      "every VM gets the same number of vCPUs", g->nvms, g->n);
-		goto fail;
-	}
+	if (g->nvms < 1 || g->n % g->nvms)
+		return sim_errf(err, SIM_EINVAL, "capture.vms = %d does not divide capture.cpus = %d: "
+				"every VM gets the same number of vCPUs", g->nvms, g->n);
 	g->per_vm = g->n / g->nvms;
-	if (g->disks_per_copy && g->ndisks < 2) {
-		rc = sim_errf(err, SIM_EINVAL, "capture.os.disks = per-copy needs a root disk and "
-			      "another (machine.disks >= 2)");
-		goto fail;
-	}
+	if (g->disks_per_copy && g->ndisks < 2)
+		return sim_errf(err, SIM_EINVAL, "capture.os.disks = per-copy needs a root disk and "
+				"another (machine.disks >= 2)");
 	g->irix53 = strcmp(cfg_str(c, "capture.os"), "irix53") == 0;
 	g->hal_disco = strcmp(cfg_str(c, "capture.hal"), "disco") == 0;
 	g->psize = (uint64_t)cfg_int(c, "machine.page_size");
 	g->pshift = (unsigned)__builtin_ctzll(g->psize);
-	if (g->psize != (g->irix53 ? 4096u : 16384u)) {
-		rc = sim_errf(err, SIM_EINVAL,
-			      "capture.os = %s uses %s pages but machine.page_size is %llu "
-			      "(disco capture --os sets both)", cfg_str(c, "capture.os"),
-			      g->irix53 ? "4K" : "16K", (unsigned long long)g->psize);
-		goto fail;
-	}
+	if (g->psize != (g->irix53 ? 4096u : 16384u))
+		return sim_errf(err, SIM_EINVAL,
+				"capture.os = %s uses %s pages but machine.page_size is %llu "
+				"(disco capture --os sets both)", cfg_str(c, "capture.os"),
+				g->irix53 ? "4K" : "16K", (unsigned long long)g->psize);
 	g->tick_insns = (uint64_t)(cfg_real(c, "capture.os.tick_ms") * 1000.0 *
 				   cfg_real(c, "machine.clock_mhz"));
 	g->io_ticks = (uint64_t)cfg_int(c, "capture.os.io_ticks");
@@ -272,6 +259,13 @@ static int gos_create(void **st, const cfg *c, uint32_t *nstreams, struct sim_er
 	for (size_t i = 0; i < sizeof paths / sizeof paths[0]; i++)
 		g->path[paths[i].svc] = (uint64_t)cfg_int(c, paths[i].name);
 	g->kref = cfg_real(c, "capture.os.kref");
+	return SIM_OK;
+}
+
+/* The workload (capture.wl.*), with the floors and caps that keep it
+ * meaningful (at least one page of each kind, reads within a page). */
+static int read_workload(struct gos *g, const cfg *c, struct sim_err *err)
+{
 	g->nbin = (uint64_t)cfg_int(c, "capture.wl.binaries");
 	g->text_pages = pages_of(g, c, "capture.wl.text_size");
 	g->cluster_pages = pages_of(g, c, "capture.wl.text_cluster");
@@ -300,10 +294,8 @@ static int gos_create(void **st, const cfg *c, uint32_t *nstreams, struct sim_er
 	g->cow_pages = (uint64_t)cfg_int(c, "capture.wl.cow_pages");
 	g->parallel = (int)cfg_int(c, "capture.wl.parallel");
 	g->fork = (int)cfg_int(c, "capture.wl.fork");
-	if (g->p_shared + g->p_random + g->p_seq > 1.0) {
-		rc = sim_errf(err, SIM_EINVAL, "capture.wl.shared + random + sequential must not exceed 1");
-		goto fail;
-	}
+	if (g->p_shared + g->p_random + g->p_seq > 1.0)
+		return sim_errf(err, SIM_EINVAL, "capture.wl.shared + random + sequential must not exceed 1");
 	if (g->shared_pages == 0)
 		g->p_shared = 0, g->shared_pages = 1;
 	if (g->stack_pages == 0)
@@ -316,7 +308,16 @@ static int gos_create(void **st, const cfg *c, uint32_t *nstreams, struct sim_er
 		g->read_bytes = g->psize;
 	if (g->write_bytes > g->psize)
 		g->write_bytes = g->psize;
-	/* scale: fewer jobs, down to the number run at once; then shorter jobs */
+	return SIM_OK;
+}
+
+/* capture.scale: fewer jobs, down to the number run at once; then shorter
+ * jobs (steps, and the system calls each makes).  Returns the jobs each
+ * vCPU runs. */
+static uint64_t scale_jobs(struct gos *g, const cfg *c)
+{
+	double scale = cfg_real(c, "capture.scale");
+	uint64_t jobs, jobs_eff, insns;
 	jobs = (uint64_t)cfg_int(c, "capture.wl.jobs");
 	jobs_eff = (uint64_t)((double)jobs * scale + 0.5);
 	if (jobs_eff < (uint64_t)g->parallel)
@@ -343,36 +344,46 @@ static int gos_create(void **st, const cfg *c, uint32_t *nstreams, struct sim_er
 		g->writes = (uint64_t)(cfg_real(c, "capture.wl.writes") * sc + 0.5);
 		g->others = (uint64_t)(cfg_real(c, "capture.wl.others") * sc + 0.5);
 	}
-	/* guest physical layout */
-	vm = (uint64_t)cfg_int(c, "vm.mem.size");
+	return jobs_eff;
+}
+
+/* The guest physical layout: kernel text and data, the binaries, the shared
+ * pages, then (from *pool0) each vCPU's pool of g->pool_pages, and the page
+ * table pool at the top of the VM's *guest_pages. */
+static int layout(struct gos *g, const cfg *c, uint64_t *pool0, uint64_t *guest_pages,
+		  struct sim_err *err)
+{
+	uint64_t vm = (uint64_t)cfg_int(c, "vm.mem.size"), next;
 	if (vm == 0)
 		vm = (uint64_t)cfg_int(c, "machine.mem.size") / (uint64_t)g->nvms;
-	if (g->irix53 && vm > 2048ull * 1024 * 1024) {
-		rc = sim_errf(err, SIM_EINVAL, "vm.mem.size = %llu bytes: IRIX 5.3 is a 32-bit kernel and "
-			      "addresses at most 2G of physical memory", (unsigned long long)vm);
-		goto fail;
-	}
-	guest_pages = vm >> g->pshift;
+	if (g->irix53 && vm > 2048ull * 1024 * 1024)
+		return sim_errf(err, SIM_EINVAL, "vm.mem.size = %llu bytes: IRIX 5.3 is a 32-bit kernel "
+				"and addresses at most 2G of physical memory", (unsigned long long)vm);
+	*guest_pages = vm >> g->pshift;
 	g->text_gppn0 = g->ktext_pages + g->kdata_pages;
 	next = g->text_gppn0 + g->nbin * g->text_pages;
 	g->shared_gppn0 = next;
 	next += g->shared_pages;
-	pool0 = next;
-	if (pool0 + (uint64_t)cfg_int(c, "guest.pt_pool_pages") >= guest_pages) {
-		rc = sim_errf(err, SIM_EINVAL, "the IRIX guest's kernel and binaries do not fit the VM's %llu pages",
-			      (unsigned long long)guest_pages);
-		goto fail;
-	}
-	g->pool_pages = (guest_pages - (uint64_t)cfg_int(c, "guest.pt_pool_pages") - pool0) /
+	*pool0 = next;
+	if (*pool0 + (uint64_t)cfg_int(c, "guest.pt_pool_pages") >= *guest_pages)
+		return sim_errf(err, SIM_EINVAL, "the IRIX guest's kernel and binaries do not fit the "
+				"VM's %llu pages", (unsigned long long)*guest_pages);
+	g->pool_pages = (*guest_pages - (uint64_t)cfg_int(c, "guest.pt_pool_pages") - *pool0) /
 			(uint64_t)g->per_vm;
-	if (g->pool_pages < g->bc_blocks + g->parent_pages + 16) {
-		rc = sim_errf(err, SIM_EINVAL, "the IRIX guest needs more memory per vCPU (raise vm.mem.size)");
-		goto fail;
-	}
+	if (g->pool_pages < g->bc_blocks + g->parent_pages + 16)
+		return sim_errf(err, SIM_EINVAL, "the IRIX guest needs more memory per vCPU (raise "
+				"vm.mem.size)");
+	return SIM_OK;
+}
+
+/* The binaries' hot text clusters, and each vCPU's starting state. */
+static int init_cpus(struct gos *g, const cfg *c, uint64_t jobs_eff, struct sim_err *err)
+{
+	uint64_t brng;
 	g->hot = sim_calloc((size_t)(g->nbin * g->nhot), sizeof *g->hot);
 	g->c = sim_calloc((size_t)g->n, sizeof *g->c);
 	if (!g->hot || !g->c)
-		goto nomem;
+		return sim_errf(err, SIM_ENOMEM, "out of memory creating the IRIX guest");
 	brng = (uint64_t)cfg_int(c, "capture.seed") * 7919u + 17;
 	for (uint64_t b = 0; b < g->nbin; b++)
 		for (uint64_t h = 0; h < g->nhot; h++)
@@ -388,14 +399,28 @@ static int gos_create(void **st, const cfg *c, uint32_t *nstreams, struct sim_er
 		t->next_tick = g->tick_insns;
 		t->quantum_end = 3 * g->tick_insns;
 	}
-	rc = make_kernels(g, pool0, guest_pages, err);
-	if (rc)
+	return SIM_OK;
+}
+
+static int gos_create(void **st, const cfg *c, uint32_t *nstreams, struct sim_err *err)
+{
+	struct gos *g = sim_calloc(1, sizeof *g);
+	uint64_t guest_pages = 0, jobs_eff, pool0 = 0;
+	int rc;
+
+	*st = NULL;
+	if (!g)
+		return sim_errf(err, SIM_ENOMEM, "out of memory creating the IRIX guest");
+	if ((rc = read_os(g, c, err)) != SIM_OK || (rc = read_workload(g, c, err)) != SIM_OK)
+		goto fail;
+	jobs_eff = scale_jobs(g, c);
+	if ((rc = layout(g, c, &pool0, &guest_pages, err)) != SIM_OK ||
+	    (rc = init_cpus(g, c, jobs_eff, err)) != SIM_OK ||
+	    (rc = make_kernels(g, pool0, guest_pages, err)) != SIM_OK)
 		goto fail;
 	*nstreams = (uint32_t)g->n;
 	*st = g;
 	return SIM_OK;
-nomem:
-	rc = sim_errf(err, SIM_ENOMEM, "out of memory creating the IRIX guest");
 fail:
 	gos_destroy(g);
 	return rc;

@@ -33,6 +33,8 @@ void cli_put_text(FILE *f, const char *s, size_t len);
 int cli_fail(const char *cmd, const struct sim_err *err);
 /* Print "disco CMD: message" and a hint to --help; return 2. */
 int cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* An option getopt refused (it has said which and why): the help hint, 2. */
+int cli_bad_option(const char *cmd);
 
 /* Before any work: SIM_EINVAL if out is the input file in (NULL: none) or
  * cannot be replaced (a folder, a FIFO), SIM_EIO if it cannot be written. */
@@ -51,7 +53,6 @@ struct cli_config_filter *cli_config_filter_new(void);
 int cli_config_shown(void *ctx, const char *line, size_t len);
 void cli_config_filter_free(struct cli_config_filter *f);
 
-#endif
 
 /* Options that change a configuration, kept in command-line order and
  * applied after the defaults and a trace's own configuration:
@@ -114,3 +115,5 @@ long cli_runs_find(const struct cli_runs *rs, const char *token, struct sim_err 
  * another selected run has the same name. */
 const char *cli_runs_label(const struct cli_runs *rs, size_t k);
 void cli_runs_free(struct cli_runs *rs);
+
+#endif

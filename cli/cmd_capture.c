@@ -121,7 +121,7 @@ int cmd_capture(int argc, char **argv)
 			break;
 		case 'r': results = optarg; break;
 		case 'q': quiet = 1; break;
-		default: rc = cli_usage_error("capture", "bad option"); goto out_sets;
+		default: rc = cli_bad_option("capture"); goto out_sets;
 		}
 		/* the shorthand options are --set in disguise, applied in order */
 		if (param && (rc = add_set(&ops, sets, &nsets, param, optarg)) != 0)

@@ -63,7 +63,7 @@ int cmd_figures(int argc, char **argv)
 			if (cli_cfg_ops_add(&ops, o, optarg, "figures"))
 				return 2;
 			break;
-		default: return cli_usage_error("figures", "bad option");
+		default: return cli_bad_option("figures");
 		}
 	}
 	if (optind < argc)

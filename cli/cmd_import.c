@@ -125,7 +125,7 @@ static int parse_opts(int argc, char **argv, const char *cmd, const char *usage,
 			if (cli_cfg_ops_add(&io->ops, o, optarg, cmd))
 				return 2;
 			break;
-		default: return cli_usage_error(cmd, "bad option");
+		default: return cli_bad_option(cmd);
 		}
 	}
 	return -1;

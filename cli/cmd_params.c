@@ -69,7 +69,7 @@ int cmd_params(int argc, char **argv)
 				return cli_usage_error("params", "--format: '%s' is not table or conf", optarg);
 			}
 			break;
-		default: cfg_free(c); return cli_usage_error("params", "bad option");
+		default: cfg_free(c); return cli_bad_option("params");
 		}
 	}
 	if (optind < argc)

@@ -99,7 +99,7 @@ int cmd_plot(int argc, char **argv)
 		case 'X': xp = optarg; break;
 		case 'Y': yf = optarg; break;
 		case 'B': baseline = optarg; break;
-		default: return cli_usage_error("plot", "bad option");
+		default: return cli_bad_option("plot");
 		}
 	}
 	if (optind >= argc)

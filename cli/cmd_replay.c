@@ -179,7 +179,7 @@ int cmd_replay(int argc, char **argv)
 		case 'o': out = optarg; break;
 		case 'q': quiet = 1; break;
 		case 'n': name = optarg; break;
-		default: return cli_usage_error("replay", "bad option");
+		default: return cli_bad_option("replay");
 		}
 	}
 	if (optind + 1 != argc)

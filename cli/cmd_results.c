@@ -59,7 +59,7 @@ int cmd_results(int argc, char **argv)
 		case 'C': show_config = 1; break;
 		case 'T': table = 1; break;
 		case 'L': columns = optarg; break;
-		default: return cli_usage_error("results", "bad option");
+		default: return cli_bad_option("results");
 		}
 	}
 	if (optind >= argc)

@@ -459,6 +459,176 @@ static int has_key(const char *list, const char *key)
 	return 0;
 }
 
+/* --vary options that cannot go together: a name given twice, or the seed
+ * with --seeds.  0, or the usage error's exit status. */
+static int check_vary_args(char *const *vary_arg, int nvary, int nseeds)
+{
+	for (int i = 0; i < nvary; i++) {
+		size_t len = strcspn(vary_arg[i], "=");
+		if (nseeds > 1 && len == strlen(SEED_PARAM) && !strncmp(vary_arg[i], SEED_PARAM, len))
+			return cli_usage_error("sweep", "--vary %s and --seeds both set the seed; give one",
+					       SEED_PARAM);
+		for (int j = 0; j < i; j++)
+			if (strcspn(vary_arg[j], "=") == len && !strncmp(vary_arg[i], vary_arg[j], len))
+				return cli_usage_error("sweep", "--vary %.*s is given twice; give all its values "
+						       "in one (name=v1,v2,...)", (int)len, vary_arg[i]);
+	}
+	return 0;
+}
+
+/* One trace's configuration, points and their keys into *t (t->path set). */
+static int trace_points(struct trace_pts *t, int mode_opt, const struct cli_cfg_ops *ops,
+			char *const *vary_arg, int nvary, int nseeds, struct sim_err *err)
+{
+	struct rpl_vary vary[64];
+	trc_reader *r;
+	int mode = mode_opt, rc;
+	if ((rc = trc_reader_open(&r, t->path, err)) != SIM_OK)
+		return rc;
+	rc = cli_trace_cfg(r, t->path, ops, &t->base, err);
+	t->tag = rpl_trace_tag(r);
+	trc_reader_close(r);
+	if (rc)
+		return rc;
+	if (mode < 0)
+		mode = rpl_mode_of(t->base);
+	for (int i = 0; i < nvary; i++) {
+		if ((rc = rpl_vary_parse(t->base, vary_arg[i], &vary[i], err)) != SIM_OK) {
+			while (i-- > 0)
+				rpl_vary_free(&vary[i]);
+			return rc;
+		}
+	}
+	rc = rpl_sweep_points(t->base, mode, vary, nvary, nseeds, &t->pts, &t->npts, err);
+	for (int i = 0; i < nvary; i++)
+		rpl_vary_free(&vary[i]);
+	if (rc)
+		return rc;
+	t->key = sim_calloc((size_t)t->npts, sizeof *t->key);
+	t->todo = sim_calloc((size_t)t->npts, sizeof *t->todo);
+	t->todo_key = sim_calloc((size_t)t->npts, sizeof *t->todo_key);
+	t->copy = sim_calloc((size_t)t->npts, sizeof *t->copy);
+	t->copy_key = sim_calloc((size_t)t->npts, sizeof *t->copy_key);
+	t->copy_of = sim_calloc((size_t)t->npts, sizeof *t->copy_of);
+	if (!t->key || !t->todo || !t->todo_key || !t->copy || !t->copy_key || !t->copy_of)
+		return sim_errf(err, SIM_ENOMEM, "out of memory");
+	for (int k = 0; k < t->npts; k++)
+		an_sweep_key(t->key[k], sizeof t->key[k], t->pts[k].hash, t->tag);
+	return SIM_OK;
+}
+
+/* What is left to do: each trace's points (those --only names) not yet in
+ * the sweep file (done_names), sharing replays where they can, as tasks[];
+ * counts into *total, *skipped and *copied. */
+static int plan_todo(struct trace_pts *tp, int ntp, const char *only, char **done_names, size_t ndone,
+		     struct rpl_sweep_task *tasks, int *total, int *skipped, int *copied,
+		     struct sim_err *err)
+{
+	int nonly = 0, rc;
+	*total = 0;
+	for (int t = 0; t < ntp; t++) {
+		for (int k = 0; k < tp[t].npts; k++) {
+			int have = 0;
+			if (only && !has_key(only, tp[t].key[k]))
+				continue;
+			nonly++;
+			(*total)++;
+			for (size_t d = 0; d < ndone && !have; d++)
+				have = !strcmp(done_names[d], tp[t].key[k]);
+			if (have) {
+				(*skipped)++;
+				continue;
+			}
+			tp[t].todo[tp[t].ntodo] = &tp[t].pts[k];
+			tp[t].todo_key[tp[t].ntodo] = &tp[t].key[k];
+			tp[t].ntodo++;
+		}
+		if ((rc = share_replays(&tp[t], err)) != SIM_OK)
+			return rc;
+		*copied += tp[t].ncopies;
+		tasks[t].trace_path = tp[t].path;
+		tasks[t].points = tp[t].todo;
+		tasks[t].npoints = tp[t].ntodo;
+	}
+	if (only && nonly == 0)
+		return sim_errf(err, SIM_EINVAL, "--only %s: no point of this sweep has that name", only);
+	return SIM_OK;
+}
+
+/* The varied parameters' names, and each one's values in the order given
+ * (a plot keeps it), into the sweep file. */
+static int note_vary(const char *out, const cfg *base, char *const *vary_arg, int nvary,
+		     struct sim_err *err)
+{
+	char *names[64] = { 0 };
+	int rc = SIM_OK;
+	for (int i = 0; i < nvary && rc == SIM_OK; i++) {
+		size_t len = strcspn(vary_arg[i], "=");
+		if (!(names[i] = sim_malloc(len + 1)))
+			rc = sim_errf(err, SIM_ENOMEM, "out of memory");
+		else {
+			memcpy(names[i], vary_arg[i], len);
+			names[i][len] = '\0';
+		}
+	}
+	if (rc == SIM_OK)
+		rc = an_sweep_note_vary(out, (const char *const *)names, nvary, err);
+	for (int i = 0; i < nvary && rc == SIM_OK; i++) {
+		struct rpl_vary v;
+		if ((rc = rpl_vary_parse(base, vary_arg[i], &v, err)) != SIM_OK)
+			break;
+		rc = an_sweep_note_order(out, names[i], (const char *const *)v.vals, v.nvals, err);
+		rpl_vary_free(&v);
+	}
+	for (int i = 0; i < nvary; i++)
+		sim_free(names[i]);
+	return rc;
+}
+
+/* Replay the tasks in worker processes, committing what finishes (even
+ * after a failure); SIGINT and SIGTERM stop it (stop_signal). */
+static int run_points(const struct rpl_sweep_task *tasks, int ntp, int jobs, int batch,
+		      struct progress *prog, struct sim_err *err)
+{
+	struct sigaction sa, old_int, old_term;
+	struct rpl_sweep_opts so = { .jobs = jobs, .batch = batch, .stop = &stop_signal,
+				     .done = on_point, .progress = on_progress, .ctx = prog };
+	struct sim_err cerr = { 0 };
+	int rc, crc;
+
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, &old_int);
+	sigaction(SIGTERM, &sa, &old_term);
+	rc = rpl_sweep_run(tasks, ntp, &so, err);
+	crc = commit(prog, &cerr);   /* whatever finished, even after a failure */
+	if (rc == SIM_OK && crc != SIM_OK) {
+		rc = crc;
+		*err = cerr;
+	}
+	sigaction(SIGINT, &old_int, NULL);
+	sigaction(SIGTERM, &old_term, NULL);
+	if (prog->shown)
+		fprintf(stderr, "\r\033[K");
+	return rc;
+}
+
+static void free_trace_pts(struct trace_pts *tp, int ntp)
+{
+	for (int t = 0; tp && t < ntp; t++) {
+		rpl_sweep_points_free(tp[t].pts, tp[t].npts);
+		cfg_free(tp[t].base);
+		sim_free(tp[t].key);
+		sim_free(tp[t].todo);
+		sim_free(tp[t].todo_key);
+		sim_free(tp[t].copy);
+		sim_free(tp[t].copy_key);
+		sim_free(tp[t].copy_of);
+	}
+	sim_free(tp);
+}
+
 int cmd_sweep(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -482,7 +652,6 @@ int cmd_sweep(int argc, char **argv)
 	struct cli_cfg_ops ops = { 0 };
 	struct sim_err err = { 0 };
 	char *vary_arg[64];
-	struct rpl_vary vary[64];
 	struct trace_pts *tp = NULL;
 	struct rpl_sweep_task *tasks = NULL;
 	struct progress prog = { 0 };
@@ -490,10 +659,9 @@ int cmd_sweep(int argc, char **argv)
 	char **done_names = NULL;
 	size_t ndone = 0;
 	long ncores = sysconf(_SC_NPROCESSORS_ONLN);
-	int nvary = 0, nvary_parsed = 0, ntp = 0, mode_opt = -1, nseeds = 1, jobs = ncores > 0 ? (int)ncores : 1;
+	int nvary = 0, ntp = 0, mode_opt = -1, nseeds = 1, jobs = ncores > 0 ? (int)ncores : 1;
 	int batch = 8, quiet = 0, show_table = 0, o, rc = 0, total = 0, skipped = 0, rows = 0, copied = 0;
 	struct sim_lock *lock = NULL;
-	struct sigaction sa, old_int, old_term;
 
 	optind = 1;
 	while ((o = getopt_long(argc, argv, "hj:o:", opts, NULL)) != -1) {
@@ -534,7 +702,7 @@ int cmd_sweep(int argc, char **argv)
 		case 'O': only = optarg; break;
 		case 'T': show_table = 1; break;
 		case 'q': quiet = 1; break;
-		default: return cli_usage_error("sweep", "bad option");
+		default: return cli_bad_option("sweep");
 		}
 	}
 	if (merge_dir) {
@@ -554,16 +722,8 @@ int cmd_sweep(int argc, char **argv)
 		return cli_usage_error("sweep", "name the sweep file with -o SWEEP.h5 (or --emit-jobs DIR)");
 	if (nvary == 0 && nseeds < 2)
 		return cli_usage_error("sweep", "nothing to sweep: give --vary name=v1,v2,... (or --seeds N)");
-	for (int i = 0; i < nvary; i++) {
-		size_t len = strcspn(vary_arg[i], "=");
-		if (nseeds > 1 && len == strlen(SEED_PARAM) && !strncmp(vary_arg[i], SEED_PARAM, len))
-			return cli_usage_error("sweep", "--vary %s and --seeds both set the seed; give one",
-					       SEED_PARAM);
-		for (int j = 0; j < i; j++)
-			if (strcspn(vary_arg[j], "=") == len && !strncmp(vary_arg[i], vary_arg[j], len))
-				return cli_usage_error("sweep", "--vary %.*s is given twice; give all its values "
-						       "in one (name=v1,v2,...)", (int)len, vary_arg[i]);
-	}
+	if ((rc = check_vary_args(vary_arg, nvary, nseeds)) != 0)
+		return rc;
 	/* the sweep file belongs to this process until it ends: a second sweep
 	 * on it stops here, before any work */
 	if (out && !emit) {
@@ -583,44 +743,9 @@ int cmd_sweep(int argc, char **argv)
 	}
 	/* every trace's points */
 	for (int t = 0; t < ntp; t++) {
-		trc_reader *r;
-		int mode = mode_opt;
 		tp[t].path = argv[optind + t];
-		if ((rc = trc_reader_open(&r, tp[t].path, &err)) != SIM_OK)
+		if ((rc = trace_points(&tp[t], mode_opt, &ops, vary_arg, nvary, nseeds, &err)) != SIM_OK)
 			goto fail;
-		rc = cli_trace_cfg(r, tp[t].path, &ops, &tp[t].base, &err);
-		tp[t].tag = rpl_trace_tag(r);
-		trc_reader_close(r);
-		if (rc)
-			goto fail;
-		if (mode < 0)
-			mode = rpl_mode_of(tp[t].base);
-		for (int i = 0; i < nvary; i++) {
-			if ((rc = rpl_vary_parse(tp[t].base, vary_arg[i], &vary[i], &err)) != SIM_OK) {
-				nvary_parsed = i;
-				goto fail;
-			}
-		}
-		nvary_parsed = nvary;
-		rc = rpl_sweep_points(tp[t].base, mode, vary, nvary, nseeds, &tp[t].pts, &tp[t].npts, &err);
-		for (int i = 0; i < nvary; i++)
-			rpl_vary_free(&vary[i]);
-		nvary_parsed = 0;
-		if (rc)
-			goto fail;
-		tp[t].key = sim_calloc((size_t)tp[t].npts, sizeof *tp[t].key);
-		tp[t].todo = sim_calloc((size_t)tp[t].npts, sizeof *tp[t].todo);
-		tp[t].todo_key = sim_calloc((size_t)tp[t].npts, sizeof *tp[t].todo_key);
-		tp[t].copy = sim_calloc((size_t)tp[t].npts, sizeof *tp[t].copy);
-		tp[t].copy_key = sim_calloc((size_t)tp[t].npts, sizeof *tp[t].copy_key);
-		tp[t].copy_of = sim_calloc((size_t)tp[t].npts, sizeof *tp[t].copy_of);
-		if (!tp[t].key || !tp[t].todo || !tp[t].todo_key || !tp[t].copy || !tp[t].copy_key ||
-		    !tp[t].copy_of) {
-			rc = sim_errf(&err, SIM_ENOMEM, "out of memory");
-			goto fail;
-		}
-		for (int k = 0; k < tp[t].npts; k++)
-			an_sweep_key(tp[t].key[k], sizeof tp[t].key[k], tp[t].pts[k].hash, tp[t].tag);
 		total += tp[t].npts;
 	}
 	if ((rc = distinct_points(tp, ntp, &err)) != SIM_OK)
@@ -639,91 +764,17 @@ int cmd_sweep(int argc, char **argv)
 	/* what is left to do */
 	if (access(out, F_OK) == 0 && (rc = an_list_runs(out, &done_names, &ndone, &err)) != SIM_OK)
 		goto fail;
-	{
-		int nonly = 0;
-		total = 0;
-		for (int t = 0; t < ntp; t++) {
-			for (int k = 0; k < tp[t].npts; k++) {
-				int have = 0;
-				if (only && !has_key(only, tp[t].key[k]))
-					continue;
-				nonly++;
-				total++;
-				for (size_t d = 0; d < ndone && !have; d++)
-					have = !strcmp(done_names[d], tp[t].key[k]);
-				if (have) {
-					skipped++;
-					continue;
-				}
-				tp[t].todo[tp[t].ntodo] = &tp[t].pts[k];
-				tp[t].todo_key[tp[t].ntodo] = &tp[t].key[k];
-				tp[t].ntodo++;
-			}
-			if ((rc = share_replays(&tp[t], &err)) != SIM_OK)
-				goto fail;
-			copied += tp[t].ncopies;
-			tasks[t].trace_path = tp[t].path;
-			tasks[t].points = tp[t].todo;
-			tasks[t].npoints = tp[t].ntodo;
-		}
-		if (only && nonly == 0) {
-			rc = sim_errf(&err, SIM_EINVAL, "--only %s: no point of this sweep has that name", only);
-			goto fail;
-		}
-	}
-	if (nvary) {
-		char *names[64] = { 0 };
-		rc = SIM_OK;
-		for (int i = 0; i < nvary && rc == SIM_OK; i++) {
-			size_t len = strcspn(vary_arg[i], "=");
-			if (!(names[i] = sim_malloc(len + 1)))
-				rc = sim_errf(&err, SIM_ENOMEM, "out of memory");
-			else {
-				memcpy(names[i], vary_arg[i], len);
-				names[i][len] = '\0';
-			}
-		}
-		if (rc == SIM_OK)
-			rc = an_sweep_note_vary(out, (const char *const *)names, nvary, &err);
-		/* and each one's values in the order given: a plot keeps it */
-		for (int i = 0; i < nvary && rc == SIM_OK; i++) {
-			struct rpl_vary v;
-			if ((rc = rpl_vary_parse(tp[0].base, vary_arg[i], &v, &err)) != SIM_OK)
-				break;
-			rc = an_sweep_note_order(out, names[i], (const char *const *)v.vals, v.nvals, &err);
-			rpl_vary_free(&v);
-		}
-		for (int i = 0; i < nvary; i++)
-			sim_free(names[i]);
-		if (rc != SIM_OK)
-			goto fail;
-	}
+	if ((rc = plan_todo(tp, ntp, only, done_names, ndone, tasks, &total, &skipped, &copied,
+			    &err)) != SIM_OK)
+		goto fail;
+	if (nvary && (rc = note_vary(out, tp[0].base, vary_arg, nvary, &err)) != SIM_OK)
+		goto fail;
 
-	memset(&sa, 0, sizeof sa);
-	sa.sa_handler = on_signal;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, &old_int);
-	sigaction(SIGTERM, &sa, &old_term);
 	prog.out = out;
 	prog.tp = tp;
 	prog.total = total - skipped;
 	prog.start = now();
-	{
-		struct rpl_sweep_opts so = { .jobs = jobs, .batch = batch, .stop = &stop_signal,
-					     .done = on_point, .progress = on_progress, .ctx = &prog };
-		struct sim_err cerr = { 0 };
-		int crc;
-		rc = rpl_sweep_run(tasks, ntp, &so, &err);
-		crc = commit(&prog, &cerr);   /* whatever finished, even after a failure */
-		if (rc == SIM_OK && crc != SIM_OK) {
-			rc = crc;
-			err = cerr;
-		}
-	}
-	sigaction(SIGINT, &old_int, NULL);
-	sigaction(SIGTERM, &old_term, NULL);
-	if (prog.shown)
-		fprintf(stderr, "\r\033[K");
+	rc = run_points(tasks, ntp, jobs, batch, &prog, &err);
 	{
 		/* the table of whatever is done, even after a failure */
 		struct sim_err terr = { 0 };
@@ -754,21 +805,9 @@ done:
 	rc = 0;
 	goto out_free;
 fail:
-	for (int i = 0; i < nvary_parsed; i++)
-		rpl_vary_free(&vary[i]);
 	rc = cli_fail("sweep", &err);
 out_free:
-	for (int t = 0; tp && t < ntp; t++) {
-		rpl_sweep_points_free(tp[t].pts, tp[t].npts);
-		cfg_free(tp[t].base);
-		sim_free(tp[t].key);
-		sim_free(tp[t].todo);
-		sim_free(tp[t].todo_key);
-		sim_free(tp[t].copy);
-		sim_free(tp[t].copy_key);
-		sim_free(tp[t].copy_of);
-	}
-	sim_free(tp);
+	free_trace_pts(tp, ntp);
 	sim_free(tasks);
 	an_free_names(done_names, ndone);
 	sim_lock_release(lock);

@@ -84,7 +84,7 @@ int cmd_inspect(int argc, char **argv)
 		case 'h': fputs(inspect_usage, stdout); return 0;
 		case 'r': repair = 1; break;
 		case 'A': all = 1; break;
-		default: return cli_usage_error("inspect", "bad option");
+		default: return cli_bad_option("inspect");
 		}
 	}
 	if (optind != argc - 1)
@@ -230,7 +230,7 @@ int cmd_dump(int argc, char **argv)
 				return cli_usage_error("dump", "--limit '%s' is not a positive number", optarg);
 			break;
 		case 'A': all = 1; break;
-		default: return cli_usage_error("dump", "bad option");
+		default: return cli_bad_option("dump");
 		}
 	}
 	if (optind != argc - 1)
@@ -286,7 +286,7 @@ int cmd_asm(int argc, char **argv)
 			if (cfg_load(c, optarg, &err) != SIM_OK)
 				goto fail;
 			break;
-		default: cfg_free(c); return cli_usage_error("asm", "bad option");
+		default: cfg_free(c); return cli_bad_option("asm");
 		}
 	}
 	if (optind != argc - 1 || !out) {

@@ -39,6 +39,13 @@ int cli_usage_error(const char *cmd, const char *fmt, ...)
 	return 2;
 }
 
+int cli_bad_option(const char *cmd)
+{
+	/* getopt has printed which option and why */
+	fprintf(stderr, "(disco %s --help shows the options)\n", cmd);
+	return 2;
+}
+
 int cli_new_cfg(cfg **out, struct sim_err *err)
 {
 	return cfg_new(out, disco_param_tables, err);

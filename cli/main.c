@@ -95,5 +95,11 @@ int main(int argc, char **argv)
 		list_commands(stderr);
 		return 2;
 	}
-	return finish(c->fn(argc - 1, argv + 1));
+	{
+		/* getopt names the command in its messages as "disco CMD" */
+		char name[64];
+		snprintf(name, sizeof name, "disco %s", c->name);
+		argv[1] = name;
+		return finish(c->fn(argc - 1, argv + 1));
+	}
 }

@@ -60,3 +60,9 @@ static const struct param_def defs[] = {
 };
 
 const struct param_table machine_param_table = { "machine", defs, sizeof defs / sizeof defs[0] };
+
+/* The machine presets (--config NAME) ship in this folder. */
+__attribute__((constructor)) static void presets_source(void)
+{
+	sim_data_source("presets", "machine/presets");
+}

@@ -707,14 +707,14 @@ static int do_sync(struct eng *e, struct vcpu *v, const struct trc_rec *r)
 		if (r->aux >= e->mc.ndisks)
 			return fail_rec(e, v, SIM_EINVAL, "DMA to disk %u; the machine has %d (machine.disks)",
 					r->aux, e->mc.ndisks);
-		if (d->state == 1)
+		if (d->state == DMA_ISSUED)
 			return fail_rec(e, v, SIM_EINVAL, "DMA request %u issued twice", r->id);
 		e->res->dma_requests++;
 		rc = at_rec(e, v, e->ops->dma(e->vmm, &v->m, r->aux, r->addr, r->val,
 					     (r->flags & TRC_F_WRITE) != 0, &done_at));
 		if (rc)
 			return rc;
-		d->state = 1;
+		d->state = DMA_ISSUED;
 		d->done = done_at != UINT64_MAX ? done_at
 				  : machine_disk_request(e->m, r->aux, r->addr, r->val * 512, v->m.clock);
 		vmm_dma_issued(e->vmm, &v->m, d->done);
@@ -722,7 +722,7 @@ static int do_sync(struct eng *e, struct vcpu *v, const struct trc_rec *r)
 		if (w) {
 			/* its completion was already waited for */
 			wake(e, w, d->done, ACCT_IDLE);
-			d->state = 2;
+			d->state = DMA_CONSUMED;
 		}
 		v->frag_of = TRC_DMA_REQ;
 		v->frag_write = (r->flags & TRC_F_WRITE) != 0;
@@ -732,7 +732,7 @@ static int do_sync(struct eng *e, struct vcpu *v, const struct trc_rec *r)
 		struct dma *d = idtab_get(&e->sync[v->m.vm].dmas, r->id);
 		if (!d)
 			return sim_errf(e->err, SIM_ENOMEM, "out of memory for DMA requests");
-		if (d->state != 1) {
+		if (d->state != DMA_ISSUED) {
 			/* not issued yet in simulated time: wait for it */
 			v->state = V_WAIT_IO;
 			waitq_push(&d->q, v);
@@ -740,7 +740,7 @@ static int do_sync(struct eng *e, struct vcpu *v, const struct trc_rec *r)
 		}
 		if (d->done > v->m.clock)
 			vcpu_spend(&v->m, ACCT_IDLE, ACCT_SPLIT_KERNEL, d->done - v->m.clock);
-		d->state = 2;   /* consumed: the id may be reused */
+		d->state = DMA_CONSUMED;   /* the id may be reused */
 		return 0;
 	}
 	case TRC_NET_SEND: {

@@ -58,7 +58,10 @@ struct waitq { struct vcpu *head, *tail; };
 
 struct lock { uint32_t id; int owner; struct waitq q; };    /* owner -1: free */
 struct sem { uint32_t id; int64_t count; struct waitq q; };
-struct dma { uint32_t id; int state; uint64_t done; struct waitq q; }; /* state 1: issued */
+/* A DMA request's state: new (or its id reused), issued (its completion
+ * time known), or its completion consumed by a dma.done. */
+enum dma_state { DMA_NEW = 0, DMA_ISSUED, DMA_CONSUMED };
+struct dma { uint32_t id; enum dma_state state; uint64_t done; struct waitq q; };
 struct netwait { uint32_t id; struct waitq q; };   /* id: source VM << 24 | message id */
 
 struct eng {

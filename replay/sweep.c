@@ -1,4 +1,6 @@
-/* Sweep points: --vary parsing and the cartesian product; see sweep.h. */
+/* Sweeps (sweep.h): --vary parsing and the cartesian product of points,
+ * then running them in batches in a pool of forked worker processes that
+ * send each point's results back over a pipe (NOTES below, "Running"). */
 #include "replay/sweep.h"
 
 #include <errno.h>
@@ -78,6 +80,9 @@ int rpl_vary_parse(const cfg *c, const char *spec, struct rpl_vary *v, struct si
 		return rc ? rc : SIM_EINVAL;
 	}
 	d = cfg_def(c, (size_t)idx);
+	if (strlen(eq + 1) >= sizeof list)
+		return sim_errf(err, SIM_EINVAL, "--vary %s: the list of values is longer than %zu bytes",
+				v->name, sizeof list - 1);
 	snprintf(list, sizeof list, "%s", eq + 1);
 	if (strchr(list, ':') && !strchr(list, ',')) {
 		char *a = list, *b = strchr(a, ':'), *s2;
@@ -122,9 +127,11 @@ int rpl_vary_parse(const cfg *c, const char *spec, struct rpl_vary *v, struct si
 			rc = add_value(v, t, err);
 		}
 	} else {
-		char *save, *tok;
-		for (tok = strtok_r(list, ",", &save); tok && rc == SIM_OK; tok = strtok_r(NULL, ",", &save))
-			rc = add_value(v, tok, err);
+		char *rest = list, *tok;
+		while ((tok = strsep(&rest, ",")) && rc == SIM_OK)
+			rc = *tok ? add_value(v, tok, err)
+				  : sim_errf(err, SIM_EINVAL, "--vary %s: an empty value (value %d)", spec,
+					     v->nvals + 1);
 	}
 values_done:
 	if (rc == SIM_OK && v->nvals == 0)

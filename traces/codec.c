@@ -10,7 +10,7 @@
  *
  * Predictors (struct trc_codec), all zero at a chunk start (trc_codec_reset):
  *   pc      end of the last instruction run: start + 4 * count
- *   itab    per run start PC (key (pc >> 2) mod 4096): the count that run had
+ *   itab    per run start PC (key (pc >> 2) mod 2^TRC_ITAB_BITS): the count that run had
  *           and the start of the run that followed it (a branch target)
  *   dtab    per data reference, keyed by the PC of the instruction that made
  *           it (the last one of the preceding run, pc - 4) plus how many data

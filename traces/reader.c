@@ -603,7 +603,8 @@ int trc_next_block(trc_reader *r, uint32_t stream, const struct trc_rec **recs, 
 			       stream, h.seq);
 	if (reserve((void **)&r->cbuf, &r->cbuf_cap, h.comp_size) != SIM_OK ||
 	    reserve((void **)&r->rbuf, &r->rbuf_cap, (size_t)h.raw_size + TRC_CODEC_PAD) != SIM_OK)
-		return sim_errf(err, SIM_ENOMEM, "%s: out of memory", r->name);
+		return sim_errf(err, SIM_ENOMEM, "%s: byte %llu: out of memory for a chunk of %u bytes",
+				r->name, (unsigned long long)e->offset, h.raw_size);
 	rc = src_read(r, e->offset + TRC_CHUNK_HDR, r->cbuf, h.comp_size, err);
 	if (rc != SIM_OK)
 		return rc;
@@ -623,7 +624,9 @@ int trc_next_block(trc_reader *r, uint32_t stream, const struct trc_rec **recs, 
 	/* the record array is sized only from a chunk whose checksums passed */
 	if (reserve((void **)&r->recs[stream], &r->recs_cap[stream], (size_t)h.nrecords * sizeof(struct trc_rec)) !=
 	    SIM_OK)
-		return sim_errf(err, SIM_ENOMEM, "%s: out of memory", r->name);
+		return sim_errf(err, SIM_ENOMEM, "%s: byte %llu: out of memory for the %u records of a chunk of "
+				"stream %u (%zu MiB decoded)", r->name, (unsigned long long)e->offset,
+				h.nrecords, stream, ((size_t)h.nrecords * sizeof(struct trc_rec)) >> 20);
 	rc = trc_decode(r->codec, r->rbuf, got, r->recs[stream], h.nrecords, &bad_off, why, sizeof why);
 	if (rc != SIM_OK)
 		return corrupt(r, e->offset, "chunk of stream %u, raw byte %zu: %s", stream, bad_off, why);

@@ -375,6 +375,14 @@ START_TEST(bad_files)
 	ck_assert_int_ge(fid, 0);
 	ck_assert_int_ge(H5Ldelete(fid, "g/services", H5P_DEFAULT), 0);
 	H5Fclose(fid);
+	/* the run's digest covers the names of its datasets */
+	ck_assert_int_eq(an_read_results(lack, "g", &r, NULL, NULL, &err), SIM_ECORRUPT);
+	ck_assert_ptr_nonnull(strstr(err.msg, "run 'g' (its attributes and the names of its datasets) "
+				     "does not match its digest"));
+	/* a file without digests (older, or another tool's) */
+	fid = H5Fopen(lack, H5F_ACC_RDWR, H5P_DEFAULT);
+	ck_assert_int_ge(H5Adelete_by_name(fid, "g", "digest", H5P_DEFAULT), 0);
+	H5Fclose(fid);
 	ck_assert_int_eq(an_read_results(lack, "g", &r, NULL, NULL, &err), SIM_ECORRUPT);
 	ck_assert_ptr_nonnull(strstr(err.msg, "no dataset 'services'"));
 	ck_assert_ptr_nonnull(strstr(err.msg, lack));
@@ -399,7 +407,7 @@ START_TEST(out_of_memory)
 	int ok = 0;
 	sample_results(&w, 2);
 	ck_assert_int_eq(an_write_results(path, "g", NULL, &w, NULL, &err), SIM_OK);
-	for (long k = 1; k < 40 && !ok; k++) {
+	for (long k = 1; k < 400 && !ok; k++) {
 		int rc;
 		sim_mem_fail_after(k);
 		rc = an_read_results(path, "g", &r, &config, &trace, &err);

@@ -157,11 +157,50 @@ START_TEST(files_and_includes)
 	ck_assert_int_eq(cfg_int(c, "a.size"), 2 << 20);
 	t_write_file(loop, "include loop.conf\n", 18);
 	ck_assert_int_eq(cfg_load(c, loop, &err), SIM_EINVAL);
-	ck_assert_ptr_nonnull(strstr(err.msg, "nest"));
+	ck_assert_ptr_nonnull(strstr(err.msg, "include cycle"));
 	ck_assert_int_eq(cfg_load(c, t_path("absent.conf"), &err), SIM_EINVAL);
 	ck_assert_ptr_nonnull(strstr(err.msg, "absent.conf"));
 	ck_assert_int_eq(cfg_load(c, "no-such-preset", &err), SIM_EINVAL);
 	ck_assert_ptr_nonnull(strstr(err.msg, "no-such-preset"));
+	cfg_free(c);
+}
+END_TEST
+
+/* Messages that name the real problem of a config file (reliability review,
+ * section 5): an include cycle as a cycle, a NUL byte, the wrong kind of file
+ * (its contents not repeated), a missing name as neither file nor preset; a
+ * UTF-8 byte-order mark is skipped. */
+START_TEST(config_file_messages)
+{
+	cfg *c = mk();
+	struct sim_err err = { 0 };
+	const char *a = t_path("cyc_a.conf"), *b = t_path("cyc_b.conf");
+	t_write_file(a, "include cyc_b.conf\n", 19);
+	t_write_file(b, "a.count = 3\ninclude cyc_a.conf\n", 31);
+	ck_assert_int_eq(cfg_load(c, a, &err), SIM_EINVAL);
+	ck_assert_ptr_nonnull(strstr(err.msg, "include cycle"));
+	ck_assert_ptr_null(strstr(err.msg, "nest"));
+	ck_assert_uint_lt(strlen(err.msg), 300);
+
+	t_write_file(t_path("nul.conf"), "a.count = 4\0junk\n", 18);
+	ck_assert_int_eq(cfg_load(c, t_path("nul.conf"), &err), SIM_EINVAL);
+	ck_assert_ptr_nonnull(strstr(err.msg, "nul.conf:1: a NUL byte"));
+
+	t_write_file(t_path("bom.conf"), "\xef\xbb\xbf" "a.count = 5\n", 15);
+	ck_assert_int_eq(cfg_load(c, t_path("bom.conf"), &err), SIM_OK);
+	ck_assert_int_eq(cfg_int(c, "a.count"), 5);
+
+	t_write_file(t_path("pw.conf"), "root:x:0:0:root:/root:/bin/sh\n", 30);
+	ck_assert_int_eq(cfg_load(c, t_path("pw.conf"), &err), SIM_EINVAL);
+	ck_assert_ptr_nonnull(strstr(err.msg, "pw.conf:1: not a configuration file"));
+	ck_assert_ptr_null(strstr(err.msg, "root"));
+
+	t_write_file(t_path("typo.conf"), "a.count 6\n", 10);
+	ck_assert_int_eq(cfg_load(c, t_path("typo.conf"), &err), SIM_EINVAL);
+	ck_assert_ptr_nonnull(strstr(err.msg, "expected 'name = value', got 'a.count 6'"));
+
+	ck_assert_int_eq(cfg_load(c, "no-such-name.conf", &err), SIM_EINVAL);
+	ck_assert_ptr_nonnull(strstr(err.msg, "no-such-name.conf: no such file, and no preset"));
 	cfg_free(c);
 }
 END_TEST
@@ -207,6 +246,7 @@ Suite *make_suite(void)
 	tcase_add_test(tc, unknown_suggests);
 	tcase_add_test(tc, text_and_dump_round_trip);
 	tcase_add_test(tc, files_and_includes);
+	tcase_add_test(tc, config_file_messages);
 	tcase_add_test(tc, duplicate_and_bad_default);
 	tcase_add_test(tc, out_of_memory);
 	suite_add_tcase(s, tc);

@@ -44,7 +44,33 @@ run "bad config line" 2 "$DISCO" params --config "$T/c.conf"
 has "$T/err" "error names file and line" 'c\.conf:2'
 printf 'include d.conf\n' > "$T/d.conf"
 run "include cycle" 2 "$DISCO" params --config "$T/d.conf"
-has "$T/err" "cycle reported" 'nest more than'
+has "$T/err" "cycle reported" 'd\.conf: an include cycle \(the file includes itself\)$'
+printf 'include f.conf\n' > "$T/e.conf"; printf 'include e.conf\n' > "$T/f.conf"
+run "include cycle of two" 2 "$DISCO" params --config "$T/e.conf"
+has "$T/err" "named as a cycle, once round" '^disco params: included from .*e\.conf:1: included from .*f\.conf:1: .*e\.conf: an include cycle'
+printf 'machine.cpus = 4\0junk\n' > "$T/nul.conf"
+run "a NUL byte in a config" 2 "$DISCO" params --config "$T/nul.conf"
+has "$T/err" "named as such" 'nul\.conf:1: a NUL byte'
+printf '\357\273\277machine.cpus = 4\n' > "$T/bom.conf"
+run "a byte-order mark is skipped" 0 "$DISCO" params --config "$T/bom.conf" --format conf
+has "$T/out" "the value read" '^machine\.cpus = 4$'
+run "not a config file" 2 "$DISCO" params --config /etc/passwd
+has "$T/err" "named as such" '^disco params: /etc/passwd:1: not a configuration file'
+hasnt "$T/err" "its contents not shown" 'root'
+run "a missing config file" 2 "$DISCO" params --config nonexist.conf
+has "$T/err" "neither file nor preset" "^disco params: nonexist\.conf: no such file, and no preset of that name"
+run "an unknown option" 2 "$DISCO" replay --bogus x.dtr
+has "$T/err" "named once, as disco CMD" "^disco replay: unrecognized option '--bogus'$"
+hasnt "$T/err" "no second, vaguer line" 'bad option'
+run "an option without its value" 2 "$DISCO" params --set
+has "$T/err" "named once" "^disco params: option '--set' requires an argument$"
+# cli/cli.h is whole inside its include guard: included twice, it compiles
+if command -v cc >/dev/null 2>&1 && command -v pkg-config >/dev/null 2>&1; then
+	printf '#include "cli/cli.h"\n#include "cli/cli.h"\nint main(void) { return 0; }\n' > "$T/twice.c"
+	run "cli.h included twice" 0 cc -std=c11 -D_GNU_SOURCE -fsyntax-only -I. $(pkg-config --cflags hdf5) "$T/twice.c"
+fi
+# base/ is the bottom layer: it names no folder of the layers above it
+run "base/ names no upper folder" 1 grep -rEn '"(traces|machine|monitor|policies|replay|capture|analysis|cli)/' base
 run "params help" 0 "$DISCO" params --help
 has "$T/out" "help text" '^usage: disco params'
 run "help params" 0 "$DISCO" help params

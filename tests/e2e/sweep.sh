@@ -143,6 +143,19 @@ has "$T/err" "names the parameter" 'machine\.l2\.sise'
 run "bad --vary: no values" 2 "$DISCO" sweep "$T/s.dtr" --vary machine.l2.size -o "$T/x.h5"
 has "$T/err" "says the form" 'name=v1,v2'
 run "bad --vary: out of range" 2 "$DISCO" sweep "$T/s.dtr" --vary machine.tlb.entries=16,100000 -o "$T/x.h5"
+# points run in the order the --vary options give, the first outermost, each
+# one's values in the order given
+run "sweep in the given order" 0 "$DISCO" sweep "$T/s.dtr" --vary machine.tlb.entries=32,16 \
+	--vary machine.l2.size=512K,256K -j 1 --batch 1 -o "$T/order.h5" --quiet
+run "its table" 0 "$DISCO" results "$T/order.h5" --table --format csv
+awk -F, 'NR > 1 { print $1, $5, $6 }' "$T/out" > "$T/vals"
+run "its runs" 0 "$DISCO" results "$T/order.h5" --format csv
+order=$(awk -F, '$2 == "cycles" { print $1 }' "$T/out" | while read -r g; do
+	grep "^$g " "$T/vals" | cut -d' ' -f2,3; done | tr '\n' ' ')
+[ "$order" = "32 524288 32 262144 16 524288 16 262144 " ] && ok ||
+	fail "runs written in the order '$order', not that of --vary (32,16 outer; 512K,256K inner)"
+run "bad --vary: an empty value" 2 "$DISCO" sweep "$T/s.dtr" --vary machine.tlb.entries=16,,32 -o "$T/x.h5"
+has "$T/err" "named, not dropped" 'machine\.tlb\.entries=16,,32: an empty value \(value 2\)'
 run "bad --vary: bad range" 2 "$DISCO" sweep "$T/s.dtr" --vary machine.tlb.entries=64:16:8 -o "$T/x.h5"
 run "no --vary" 2 "$DISCO" sweep "$T/s.dtr" -o "$T/x.h5"
 run "no output" 2 "$DISCO" sweep "$T/s.dtr" $V1

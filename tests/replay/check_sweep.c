@@ -40,6 +40,18 @@ START_TEST(vary_lists_and_ranges)
 	ck_assert_ptr_nonnull(strstr(err.msg, "out of range"));
 	ck_assert_int_eq(rpl_vary_parse(c, "machine.tlb.entries=64:16:1", &v, &err), SIM_EINVAL);
 	ck_assert_int_eq(rpl_vary_parse(c, "noequals", &v, &err), SIM_EINVAL);
+	/* an empty value is an error, not dropped; nor is a long list cut */
+	ck_assert_int_eq(rpl_vary_parse(c, "machine.tlb.entries=16,,32", &v, &err), SIM_EINVAL);
+	ck_assert_ptr_nonnull(strstr(err.msg, "an empty value (value 2)"));
+	ck_assert_int_eq(rpl_vary_parse(c, "machine.tlb.entries=16,", &v, &err), SIM_EINVAL);
+	ck_assert_ptr_nonnull(strstr(err.msg, "an empty value"));
+	{
+		char big[5000] = "machine.tlb.entries=16";
+		for (size_t i = strlen(big); i < sizeof big - 4; i += 3)
+			memcpy(big + i, ",16", 4);
+		ck_assert_int_eq(rpl_vary_parse(c, big, &v, &err), SIM_EINVAL);
+		ck_assert_ptr_nonnull(strstr(err.msg, "longer than"));
+	}
 	/* geometric ranges: lo:hi:*k */
 	ck_assert_int_eq(rpl_vary_parse(c, "machine.tlb.entries=16:512:*2", &v, &err), SIM_OK);
 	ck_assert_int_eq(v.nvals, 6);
