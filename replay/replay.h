@@ -130,6 +130,18 @@ int rpl_trace_cfg(const cfg *base, const struct trc_reader *r, const char *path,
 /* A source over an open trace reader (traces/trace.h); src->ctx = r. */
 void rpl_source_from_reader(struct rpl_source *src, struct trc_reader *r);
 
+/* The same over a second thread that reads, checks and decodes the
+ * trace's chunks ahead of the replay (replay/prefetch.c): the same records
+ * in the same order, so the same results to the last counter, with the
+ * decoding overlapped with the model on another core.  Until
+ * rpl_prefetch_stop() the thread alone uses r.  Memory: two decoded chunks
+ * per stream where the reader alone holds one. */
+typedef struct rpl_prefetch rpl_prefetch;
+int rpl_prefetch_start(rpl_prefetch **out, struct rpl_source *src, struct trc_reader *r,
+		       struct sim_err *err);
+/* Stop the thread and free what it holds (NULL: nothing); r is the caller's again. */
+void rpl_prefetch_stop(rpl_prefetch *p);
+
 /* The engine's and the monitor's parameters. */
 extern const struct param_table replay_param_table;
 

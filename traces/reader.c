@@ -564,8 +564,10 @@ static int reserve(void **buf, size_t *cap, size_t n)
 	return SIM_OK;
 }
 
-int trc_next_block(trc_reader *r, uint32_t stream, const struct trc_rec **recs, size_t *n,
-		   struct sim_err *err)
+/* The next chunk of a stream decoded into *buf (grown to *cap bytes as
+ * needed); *n = 0 when the stream is drained. */
+static int next_chunk(trc_reader *r, uint32_t stream, struct trc_rec **buf, size_t *cap, size_t *n,
+		      struct sim_err *err)
 {
 	const struct trc_chunk_ent *e;
 	struct trc_chunk_hdr h;
@@ -574,19 +576,12 @@ int trc_next_block(trc_reader *r, uint32_t stream, const struct trc_rec **recs, 
 	char why[160];
 	int rc;
 
-	*recs = NULL;
 	*n = 0;
 	if (stream >= r->info.nstreams)
 		return sim_errf(err, SIM_EINVAL, "%s: stream %u: the trace has %u streams", r->name, stream,
 				r->info.nstreams);
-	if (r->cursor[stream] == r->count[stream]) {
-		/* drained: its records go, so a reader of one stream after another
-		 * (inspect, dump) holds one stream's records at a time */
-		sim_free(r->recs[stream]);
-		r->recs[stream] = NULL;
-		r->recs_cap[stream] = 0;
+	if (r->cursor[stream] == r->count[stream])
 		return SIM_OK;
-	}
 	e = &r->ents[r->order[r->first[stream] + r->cursor[stream]]];
 	rc = src_read(r, e->offset, p, sizeof p, err);
 	if (rc != SIM_OK)
@@ -621,15 +616,14 @@ int trc_next_block(trc_reader *r, uint32_t stream, const struct trc_rec **recs, 
 		return corrupt(r, e->offset + TRC_CHUNK_HDR, "checksum mismatch in the raw data of a chunk of stream %u",
 			       stream);
 	/* the record array is sized only from a chunk whose checksums passed */
-	if (reserve((void **)&r->recs[stream], &r->recs_cap[stream], (size_t)h.nrecords * sizeof(struct trc_rec)) !=
-	    SIM_OK)
+	if (reserve((void **)buf, cap, (size_t)h.nrecords * sizeof(struct trc_rec)) != SIM_OK)
 		return sim_errf(err, SIM_ENOMEM, "%s: out of memory", r->name);
-	rc = trc_decode(r->codec, r->rbuf, got, r->recs[stream], h.nrecords, &bad_off, why, sizeof why);
+	rc = trc_decode(r->codec, r->rbuf, got, *buf, h.nrecords, &bad_off, why, sizeof why);
 	if (rc != SIM_OK)
 		return corrupt(r, e->offset, "chunk of stream %u, raw byte %zu: %s", stream, bad_off, why);
 	/* a bound consumers size their service stacks by (replay's engine) */
 	for (uint32_t i = 0; i < h.nrecords; i++) {
-		const struct trc_rec *x = &r->recs[stream][i];
+		const struct trc_rec *x = &(*buf)[i];
 		if (x->type == TRC_SVC_BEGIN && ++r->nest[stream] > TRC_MAX_NEST)
 			return corrupt(r, e->offset, "chunk of stream %u, record %u: services nest more than %d deep",
 				       stream, i, TRC_MAX_NEST);
@@ -637,9 +631,34 @@ int trc_next_block(trc_reader *r, uint32_t stream, const struct trc_rec **recs, 
 			r->nest[stream]--;
 	}
 	r->cursor[stream]++;
-	*recs = r->recs[stream];
 	*n = h.nrecords;
 	return SIM_OK;
+}
+
+int trc_next_block(trc_reader *r, uint32_t stream, const struct trc_rec **recs, size_t *n,
+		   struct sim_err *err)
+{
+	int rc;
+	*recs = NULL;
+	*n = 0;
+	if (stream < r->info.nstreams && r->cursor[stream] == r->count[stream]) {
+		/* drained: its records go, so a reader of one stream after another
+		 * (inspect, dump) holds one stream's records at a time */
+		sim_free(r->recs[stream]);
+		r->recs[stream] = NULL;
+		r->recs_cap[stream] = 0;
+		return SIM_OK;
+	}
+	rc = next_chunk(r, stream, &r->recs[stream], &r->recs_cap[stream], n, err);
+	if (rc == SIM_OK && *n)
+		*recs = r->recs[stream];
+	return rc;
+}
+
+int trc_next_block_into(trc_reader *r, uint32_t stream, struct trc_rec **buf, size_t *cap, size_t *n,
+			struct sim_err *err)
+{
+	return next_chunk(r, stream, buf, cap, n, err);
 }
 
 void trc_rewind(trc_reader *r)

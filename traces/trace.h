@@ -78,6 +78,12 @@ int trc_reader_stream_stats(const trc_reader *r, uint32_t stream, struct trc_str
  * until the next call for the same stream; *n = 0 at the end of the stream. */
 int trc_next_block(trc_reader *r, uint32_t stream, const struct trc_rec **recs, size_t *n,
 		   struct sim_err *err);
+/* The same into a record array of the caller's: *buf, of *cap bytes, is
+ * grown (realloc) as the chunk needs, and stays the caller's to free.  Lets
+ * a reader in one thread hand chunks to a consumer in another (one reader is
+ * used by one thread at a time). */
+int trc_next_block_into(trc_reader *r, uint32_t stream, struct trc_rec **buf, size_t *cap, size_t *n,
+			struct sim_err *err);
 /* Go back to the start of every stream. */
 void trc_rewind(trc_reader *r);
 void trc_reader_close(trc_reader *r);
