@@ -64,6 +64,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <time.h>
 
 #include "base/idtab.h"
@@ -1405,8 +1406,11 @@ int rpl_engine_step(rpl_engine *x, uint64_t records, int *done)
 	}
 	rc = loop(e, until, done);
 	if (rc == SIM_OK && *done) {
+		struct rusage ru;
 		finish(e);
 		x->finished = 1;
+		if (getrusage(RUSAGE_SELF, &ru) == 0)
+			e->res->peak_rss_kb = (uint64_t)ru.ru_maxrss;
 	}
 	e->res->wall_seconds += now_seconds() - t0;
 	return rc;

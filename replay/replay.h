@@ -58,6 +58,8 @@ struct rpl_results {
 	struct vmm_footprint_sample *samples;   /* [nsamples] the footprint over time */
 	struct acct_service service[TRC_NSERVICES];
 	double wall_seconds;        /* the replay's own run time */
+	uint64_t peak_rss_kb;       /* the process's peak resident memory at the end (KiB,
+				     * getrusage ru_maxrss): the host's, not the model's */
 	char warning[512];
 };
 

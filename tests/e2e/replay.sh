@@ -15,7 +15,7 @@ run "capture == replay" 0 "$PY" -c '
 import json, sys
 a, b = (json.load(open(p)) for p in sys.argv[1:3])
 for d in (a, b):
-    d.pop("wall_seconds"); d.pop("mrefs_per_second", None)
+    d.pop("wall_seconds"); d.pop("mrefs_per_second", None); d.pop("peak_rss_mb", None)
 assert a == b, [k for k in a if a[k] != b.get(k)]
 assert a["references"] > 100000 and a["mode"] == "native"
 ' "$T/cap.json" "$T/rep.json"
