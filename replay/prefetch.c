@@ -7,7 +7,8 @@
  * Definitions.  The "decoder" is the thread that owns the trace reader from
  * start to stop: it alone calls it.  The "consumer" is the replay's thread,
  * calling next_block through the source.  Each stream has a ring of
- * RING slots, each a record array holding one decoded chunk.
+ * RING slots, each a record array holding one decoded block (at most
+ * TRC_BLOCK records: traces/trace.h).
  *
  * Per stream, under the lock: head (the slot the consumer reads next, or
  * holds), filled (slots decoded and not yet released, the held one
@@ -17,7 +18,7 @@
  *
  * Invariants.
  *   (1) A stream's records reach the consumer in the order the reader gives
- *       them, chunk after chunk, whatever the timing: the decoder fills slot
+ *       them, block after block, whatever the timing: the decoder fills slot
  *       (head + filled) mod RING, the consumer reads slot head.  So a replay
  *       through this source computes what one through the reader does (the
  *       engine never depends on how a source cuts a stream into blocks).
@@ -26,7 +27,7 @@
  *   (3) The decoder stops at a stream's first error; the consumer gets that
  *       error where the reader would have given it, after the chunks before.
  *   (4) Memory: at most RING record arrays per stream (one held, the rest
- *       ready or being decoded): RING times the reader's own.
+ *       ready or being decoded), 96 KiB each: 1.5 MiB a stream.
  *
  * Which stream the decoder serves: the one the consumer waits for, else
  * the one with the fewest decoded slots (the lowest index on a tie), else
@@ -39,7 +40,7 @@
 #include "replay/replay.h"
 #include "traces/trace.h"
 
-#define RING 2
+#define RING 16
 
 struct slot {
 	struct trc_rec *buf;
