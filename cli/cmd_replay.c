@@ -3,7 +3,6 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <unistd.h>
 
 #include "analysis/report.h"
 #include "analysis/results.h"
@@ -35,9 +34,9 @@ static const char usage[] =
 	"  --name NAME          the run's name in FILE (default: the mode), so that\n"
 	"                       runs replayed apart can be compared: replay natively\n"
 	"                       and under the monitor into one file, then plot both\n"
-	"  --threads N          1: one core; 2 (default with two cores or more): a second\n"
-	"                       thread reads and decodes the trace ahead of the model\n"
-	"                       (the same numbers, to the last counter)\n"
+	"  --threads N          1 (default): one core; 2: a second thread reads and\n"
+	"                       decodes the trace ahead of the model (the same numbers,\n"
+	"                       to the last counter; it pays off on an idle machine only)\n"
 	"  --quiet              no summary on stdout\n";
 
 /* What a trace says of itself cannot be changed at replay: how it was
@@ -157,7 +156,7 @@ int cmd_replay(int argc, char **argv)
 	trc_reader *r = NULL;
 	struct rpl_profile *prof = NULL;
 	rpl_prefetch *pf = NULL;
-	int threads = sysconf(_SC_NPROCESSORS_ONLN) >= 2 ? 2 : 1;
+	int threads = 1;
 	cfg *c = NULL;
 
 	optind = 1;
