@@ -7,8 +7,11 @@
  * Definitions.  The "decoder" is the thread that owns the trace reader from
  * start to stop: it alone calls it.  The "consumer" is the replay's thread,
  * calling next_block through the source.  Each stream has a ring of
- * RING slots, each a record array holding one decoded block (at most
- * TRC_BLOCK records: traces/trace.h).
+ * `ring` slots, each a record array holding one decoded block (at most
+ * TRC_BLOCK records: traces/trace.h): 64 slots a stream, fewer from five
+ * streams on so that they hold at most 256 blocks (24 MiB) in all, at
+ * least 4.  The deeper the ring, the longer the decoder may be kept off a
+ * core (by other jobs) before the consumer has to wait for it.
  *
  * Per stream, under the lock: head (the slot the consumer reads next, or
  * holds), filled (slots decoded and not yet released, the held one
@@ -19,15 +22,15 @@
  * Invariants.
  *   (1) A stream's records reach the consumer in the order the reader gives
  *       them, block after block, whatever the timing: the decoder fills slot
- *       (head + filled) mod RING, the consumer reads slot head.  So a replay
+ *       (head + filled) mod ring, the consumer reads slot head.  So a replay
  *       through this source computes what one through the reader does (the
  *       engine never depends on how a source cuts a stream into blocks).
  *   (2) The slot the decoder fills is neither held nor filled: it decodes
  *       into it without the lock, and only it changes `filled` upwards.
  *   (3) The decoder stops at a stream's first error; the consumer gets that
  *       error where the reader would have given it, after the chunks before.
- *   (4) Memory: at most RING record arrays per stream (one held, the rest
- *       ready or being decoded), 96 KiB each: 1.5 MiB a stream.
+ *   (4) Memory: at most `ring` record arrays per stream (one held, the
+ *       rest ready or being decoded), 96 KiB each.
  *
  * Which stream the decoder serves: the one the consumer waits for, else
  * the one with the fewest decoded slots (the lowest index on a tie), else
@@ -40,7 +43,9 @@
 #include "replay/replay.h"
 #include "traces/trace.h"
 
-#define RING 16
+#define RING_MAX 64
+#define RING_MIN 4
+#define RING_ALL 256
 
 struct slot {
 	struct trc_rec *buf;
@@ -49,7 +54,7 @@ struct slot {
 };
 
 struct pstream {
-	struct slot slot[RING];
+	struct slot *slot;          /* [ring] */
 	unsigned head, filled;
 	int held, eof, rc;
 	struct sim_err err;
@@ -58,6 +63,7 @@ struct pstream {
 struct rpl_prefetch {
 	trc_reader *r;
 	uint32_t ns;
+	unsigned ring;              /* slots a stream */
 	struct pstream *s;          /* [ns] */
 	pthread_mutex_t mu;
 	pthread_cond_t more;        /* to the consumer: a slot was filled or a stream ended */
@@ -71,11 +77,11 @@ struct rpl_prefetch {
 static long pick(const struct rpl_prefetch *p)
 {
 	long best = -1;
-	if (p->want >= 0 && !p->s[p->want].eof && p->s[p->want].filled < RING)
+	if (p->want >= 0 && !p->s[p->want].eof && p->s[p->want].filled < p->ring)
 		return p->want;
 	for (uint32_t i = 0; i < p->ns; i++) {
 		const struct pstream *s = &p->s[i];
-		if (!s->eof && s->filled < RING && (best < 0 || s->filled < p->s[best].filled))
+		if (!s->eof && s->filled < p->ring && (best < 0 || s->filled < p->s[best].filled))
 			best = (long)i;
 	}
 	return best;
@@ -97,7 +103,7 @@ static void *decoder(void *arg)
 		if (p->stop)
 			break;
 		s = &p->s[i];
-		sl = &s->slot[(s->head + s->filled) % RING];
+		sl = &s->slot[(s->head + s->filled) % p->ring];
 		pthread_mutex_unlock(&p->mu);
 		rc = trc_next_block_into(p->r, (uint32_t)i, &sl->buf, &sl->cap, &n, &err);   /* (2) */
 		pthread_mutex_lock(&p->mu);
@@ -132,7 +138,7 @@ static int prefetch_next(void *ctx, uint32_t stream, const struct trc_rec **recs
 	pthread_mutex_lock(&p->mu);
 	if (s->held) {   /* the consumer is done with the block it held */
 		s->held = 0;
-		s->head = (s->head + 1) % RING;
+		s->head = (s->head + 1) % p->ring;
 		s->filled--;
 		pthread_cond_signal(&p->room);
 	}
@@ -152,7 +158,7 @@ static int prefetch_next(void *ctx, uint32_t stream, const struct trc_rec **recs
 		*err = s->err;
 	} else {
 		/* drained: its arrays go (the decoder is done with the stream) */
-		for (int k = 0; k < RING; k++) {
+		for (unsigned k = 0; k < p->ring; k++) {
 			sim_free(s->slot[k].buf);
 			s->slot[k].buf = NULL;
 			s->slot[k].cap = 0;
@@ -172,8 +178,16 @@ int rpl_prefetch_start(rpl_prefetch **out, struct rpl_source *src, struct trc_re
 	p->r = r;
 	p->ns = trc_reader_info(r)->nstreams;
 	p->want = -1;
+	p->ring = RING_ALL / p->ns;
+	p->ring = p->ring > RING_MAX ? RING_MAX : p->ring < RING_MIN ? RING_MIN : p->ring;
 	p->s = sim_calloc(p->ns, sizeof *p->s);
-	if (!p->s) {
+	for (uint32_t i = 0; p->s && i < p->ns; i++)
+		if (!(p->s[i].slot = sim_calloc(p->ring, sizeof *p->s[i].slot)))
+			break;
+	if (!p->s || !p->s[p->ns - 1].slot) {
+		for (uint32_t i = 0; p->s && i < p->ns; i++)
+			sim_free(p->s[i].slot);
+		sim_free(p->s);
 		sim_free(p);
 		return sim_errf(err, SIM_ENOMEM, "out of memory for the decoding thread");
 	}
@@ -184,6 +198,8 @@ int rpl_prefetch_start(rpl_prefetch **out, struct rpl_source *src, struct trc_re
 		pthread_mutex_destroy(&p->mu);
 		pthread_cond_destroy(&p->more);
 		pthread_cond_destroy(&p->room);
+		for (uint32_t i = 0; i < p->ns; i++)
+			sim_free(p->s[i].slot);
 		sim_free(p->s);
 		sim_free(p);
 		return sim_errf(err, SIM_EINTERNAL, "cannot start the decoding thread");
@@ -205,9 +221,11 @@ void rpl_prefetch_stop(rpl_prefetch *p)
 	pthread_cond_signal(&p->room);
 	pthread_mutex_unlock(&p->mu);
 	pthread_join(p->thread, NULL);
-	for (uint32_t i = 0; i < p->ns; i++)
-		for (int k = 0; k < RING; k++)
+	for (uint32_t i = 0; i < p->ns; i++) {
+		for (unsigned k = 0; k < p->ring; k++)
 			sim_free(p->s[i].slot[k].buf);
+		sim_free(p->s[i].slot);
+	}
 	pthread_mutex_destroy(&p->mu);
 	pthread_cond_destroy(&p->more);
 	pthread_cond_destroy(&p->room);

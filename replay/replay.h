@@ -136,8 +136,9 @@ void rpl_source_from_reader(struct rpl_source *src, struct trc_reader *r);
  * trace's chunks ahead of the replay (replay/prefetch.c): the same records
  * in the same order, so the same results to the last counter, with the
  * decoding overlapped with the model on another core.  Until
- * rpl_prefetch_stop() the thread alone uses r.  Memory: up to 16 decoded
- * blocks (traces/trace.h) per stream where the reader alone holds one. */
+ * rpl_prefetch_stop() the thread alone uses r.  Memory: up to 64 decoded
+ * blocks (traces/trace.h) per stream where the reader alone holds one,
+ * 24 MiB in all at most. */
 typedef struct rpl_prefetch rpl_prefetch;
 int rpl_prefetch_start(rpl_prefetch **out, struct rpl_source *src, struct trc_reader *r,
 		       struct sim_err *err);
