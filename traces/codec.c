@@ -455,6 +455,11 @@ l_insn: {
 		out[i] = (struct trc_rec){ .type = TRC_INSN, .flags = x & 3, .id = (uint32_t)b, .addr = a };
 		pc = a + 4 * b;
 		dk = 0;
+		/* the tables are larger than the host's nearest caches: fetch the
+		 * entries the next records most likely use (a data reference of
+		 * this run's last instruction, a run starting where this one ends) */
+		__builtin_prefetch(&c->dtab[(uint32_t)((pc - 4) >> 2) & DMASK]);
+		__builtin_prefetch(&c->itab[IKEY(pc)]);
 		NEXT();
 	}
 l_data: {
@@ -479,6 +484,7 @@ l_data: {
 		e->last = a;
 		daddr = a;
 		dk++;
+		__builtin_prefetch(&c->dtab[((uint32_t)((pc - 4) >> 2) + dk) & DMASK]);   /* the next reference's */
 		out[i] = (struct trc_rec){ .type = (uint8_t)type, .flags = e->mode, .aux = e->size, .addr = a };
 		NEXT();
 	}
