@@ -41,7 +41,7 @@ SANITIZERS := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-f
 SANFLAGS := $(if $(SANITIZE),$(SANITIZERS))
 XCFLAGS  := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wno-unused-parameter -Wno-format-truncation \
             -I$(SRCDIR) -DDISCO_SRCDIR='"$(SRCDIR)"' $(PKG_CFLAGS) $(SANFLAGS) -MMD -MP
-LDFLAGS  += $(SANFLAGS)
+LDFLAGS  += $(SANFLAGS) -pthread
 
 # Libraries, highest first (link order).
 MODULES  := analysis capture replay monitor policies machine traces base

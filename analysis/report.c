@@ -222,8 +222,11 @@ static void print_table(FILE *f, const char *run, const struct rpl_results *r)
 			fputc('\n', f);
 		}
 	}
-	fprintf(f, "\n%-16s %.2f M references/s (%" PRIu64 " records in %.3f s)\n", "replay speed",
-		mrefs(r), r->records, r->wall_seconds);
+	fprintf(f, "\n%-16s %.2f M references/s (%" PRIu64 " records in %.3f s", "replay speed", mrefs(r),
+		r->records, r->wall_seconds);
+	if (r->peak_rss_kb)
+		fprintf(f, "; peak memory %.1f MB", (double)r->peak_rss_kb / 1024);
+	fputs(")\n", f);
 	if (r->warning[0])
 		fprintf(f, "warning: %s\n", r->warning);
 }
@@ -395,6 +398,10 @@ static void print_json(FILE *f, const char *run, const struct rpl_results *r)
 	json_num(f, r->wall_seconds);
 	fputs(", \"mrefs_per_second\": ", f);
 	json_num(f, mrefs(r));
+	if (r->peak_rss_kb) {   /* the replay's own process: not kept in a results file */
+		fputs(", \"peak_rss_mb\": ", f);
+		json_num(f, (double)r->peak_rss_kb / 1024);
+	}
 	fprintf(f, ",\n \"nvms\": %d, \"footprint\": {\"V\": ", r->nvms);
 	json_fp(f, r->footprint.v);
 	fputs(", \"M\": ", f);

@@ -61,6 +61,7 @@ void vmm_fp_note_shared(struct vmm *x, uint64_t mpn, uint64_t g)
 void vmm_footprint(const struct vmm *x, struct vmm_footprint *fp)
 {
 	uint64_t psize = x->pmask + 1, mpages = machine_npages(x->m);
+	const uint64_t *owner = pmap_owners(x->pm);
 	memset(fp, 0, sizeof *fp);
 	for (int k = 0; k < x->nvms; k++) {
 		const struct vmm_vm *vm = &x->vm[k];
@@ -69,7 +70,7 @@ void vmm_footprint(const struct vmm *x, struct vmm_footprint *fp)
 				fp->v[cat_now(x->gpage[g])] += psize;
 	}
 	for (uint64_t m = 0; m < mpages; m++) {
-		uint64_t g = pmap_owner(x->pm, m);
+		uint64_t g = owner[m];
 		if (g == PMAP_SHARED)
 			fp->m[cat_now(x->mcat[m])] += psize;
 		else if (g != PMAP_NONE && g < x->guest_pages)   /* the monitor's own: below */

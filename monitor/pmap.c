@@ -211,6 +211,7 @@ const uint64_t *pmap_array(const pmap *p) { return p->map; }
 uint64_t pmap_guest_pages(const pmap *p) { return p->guest_pages; }
 uint64_t pmap_pages_in_use(const pmap *p) { return p->in_use; }
 uint64_t pmap_owner(const pmap *p, uint64_t mpn) { return p->owner[mpn]; }
+const uint64_t *pmap_owners(const pmap *p) { return p->owner; }
 
 
 int pmap_node_of(const pmap *p, uint64_t mpn) { return (int)(mpn / p->ppn); }

@@ -39,6 +39,9 @@ void pmap_release(pmap *p, uint64_t gppn);
 /* memmap: the guest page using machine page mpn (master or replica),
  * PMAP_NONE if free, PMAP_SHARED if several may (below). */
 uint64_t pmap_owner(const pmap *p, uint64_t mpn);
+/* Every machine page's owner at once ([machine pages], as pmap_owner gives
+ * them): for scans of all of memory.  Valid while p lives. */
+const uint64_t *pmap_owners(const pmap *p);
 uint64_t pmap_pages_in_use(const pmap *p);
 
 /* NUMA page movement (paper 4.2.3).  A guest page has one master machine

@@ -64,6 +64,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <time.h>
 
 #include "base/idtab.h"
@@ -235,22 +236,16 @@ static int tlb_miss(struct eng *e, struct vcpu *v, uint64_t vpn)
 	return rc < 0 ? rc : SIM_OK;
 }
 
-/* Translate virtual address va for vCPU v; kind 0 instruction, 1 data. */
-static inline int translate(struct eng *e, struct vcpu *v, uint64_t va, unsigned flags, int x,
-			    uint64_t *mpn)
+/* translate() when v's remembered translation does not hold: the TLB (or
+ * the monitor's KSEG0 mapping), a refill if it misses, and the new one
+ * remembered. */
+static __attribute__((noinline)) int translate_slow(struct eng *e, struct vcpu *v, int kseg0, uint64_t vpn,
+						    int x, uint64_t *mpn)
 {
 	struct xlate *t = &v->xl[x];
-	int kseg0 = (flags & TRC_F_KSEG0) != 0;
-	uint64_t vpn = kseg0 ? (va & KSEG0_MASK) >> e->pshift : va >> e->pshift;
-	uint64_t epoch = vmm_epoch(e->vmm, v->m.cpu);
 	uint64_t pfn;
 	int w, rc;
 
-	if (t->valid && t->vpn == vpn && t->kseg0 == kseg0 && t->epoch == epoch &&
-	    (kseg0 || t->asid == v->m.asid)) {
-		*mpn = t->mpn;
-		return SIM_OK;
-	}
 	if (kseg0) {
 		rc = at_rec(e, v, e->ops->kseg0(e->vmm, &v->m, vpn, &pfn, &w));
 		if (rc)
@@ -282,6 +277,23 @@ static inline int translate(struct eng *e, struct vcpu *v, uint64_t va, unsigned
 	t->epoch = vmm_epoch(e->vmm, v->m.cpu);
 	*mpn = pfn;
 	return SIM_OK;
+}
+
+/* Translate virtual address va for vCPU v; kind 0 instruction, 1 data.
+ * The common case, the page of v's last reference of that kind, inline. */
+static inline int translate(struct eng *e, struct vcpu *v, uint64_t va, unsigned flags, int x,
+			    uint64_t *mpn)
+{
+	const struct xlate *t = &v->xl[x];
+	int kseg0 = (flags & TRC_F_KSEG0) != 0;
+	uint64_t vpn = kseg0 ? (va & KSEG0_MASK) >> e->pshift : va >> e->pshift;
+
+	if (__builtin_expect(t->valid && t->vpn == vpn && t->kseg0 == kseg0 &&
+			     t->epoch == vmm_epoch(e->vmm, v->m.cpu) && (kseg0 || t->asid == v->m.asid), 1)) {
+		*mpn = t->mpn;
+		return SIM_OK;
+	}
+	return translate_slow(e, v, kseg0, vpn, x, mpn);
 }
 
 /* ---- records ---- */
@@ -1405,8 +1417,11 @@ int rpl_engine_step(rpl_engine *x, uint64_t records, int *done)
 	}
 	rc = loop(e, until, done);
 	if (rc == SIM_OK && *done) {
+		struct rusage ru;
 		finish(e);
 		x->finished = 1;
+		if (getrusage(RUSAGE_SELF, &ru) == 0)
+			e->res->peak_rss_kb = (uint64_t)ru.ru_maxrss;
 	}
 	e->res->wall_seconds += now_seconds() - t0;
 	return rc;

@@ -58,6 +58,8 @@ struct rpl_results {
 	struct vmm_footprint_sample *samples;   /* [nsamples] the footprint over time */
 	struct acct_service service[TRC_NSERVICES];
 	double wall_seconds;        /* the replay's own run time */
+	uint64_t peak_rss_kb;       /* the process's peak resident memory at the end (KiB,
+				     * getrusage ru_maxrss): the host's, not the model's */
 	char warning[512];
 };
 
@@ -129,6 +131,19 @@ int rpl_trace_cfg(const cfg *base, const struct trc_reader *r, const char *path,
 
 /* A source over an open trace reader (traces/trace.h); src->ctx = r. */
 void rpl_source_from_reader(struct rpl_source *src, struct trc_reader *r);
+
+/* The same over a second thread that reads, checks and decodes the
+ * trace's chunks ahead of the replay (replay/prefetch.c): the same records
+ * in the same order, so the same results to the last counter, with the
+ * decoding overlapped with the model on another core.  Until
+ * rpl_prefetch_stop() the thread alone uses r.  Memory: up to 64 decoded
+ * blocks (traces/trace.h) per stream where the reader alone holds one,
+ * 24 MiB in all at most. */
+typedef struct rpl_prefetch rpl_prefetch;
+int rpl_prefetch_start(rpl_prefetch **out, struct rpl_source *src, struct trc_reader *r,
+		       struct sim_err *err);
+/* Stop the thread and free what it holds (NULL: nothing); r is the caller's again. */
+void rpl_prefetch_stop(rpl_prefetch *p);
 
 /* The engine's and the monitor's parameters. */
 extern const struct param_table replay_param_table;

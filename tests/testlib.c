@@ -87,6 +87,7 @@ void t_same_results(const struct rpl_results *a, const struct rpl_results *b)
 	ck_assert_int_eq(memcmp(a->samples, b->samples, a->nsamples * sizeof *a->samples), 0);
 	x.samples = y.samples = NULL;
 	x.wall_seconds = y.wall_seconds = 0;
+	x.peak_rss_kb = y.peak_rss_kb = 0;
 	ck_assert_uint_eq(x.cycles, y.cycles);
 	ck_assert_uint_eq(x.records, y.records);
 	ck_assert_int_eq(memcmp(&x, &y, sizeof x), 0);

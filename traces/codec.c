@@ -369,8 +369,8 @@ static int fail(size_t off, size_t *bad_off, char *why, size_t whylen, const cha
 	return SIM_ECORRUPT;
 }
 
-int trc_decode(struct trc_codec *c, const uint8_t *buf, size_t len, struct trc_rec *out, size_t nrec,
-	       size_t *bad_off, char *why, size_t whylen)
+int trc_decode(struct trc_codec *c, const uint8_t *buf, size_t len, size_t *pos, struct trc_rec *out,
+	       size_t first, size_t n, size_t nrec, size_t *bad_off, char *why, size_t whylen)
 {
 	/* Threaded dispatch: every handler ends in its own indirect jump to the
 	 * next record's handler, so the branch predictor sees which type tends
@@ -388,23 +388,36 @@ int trc_decode(struct trc_codec *c, const uint8_t *buf, size_t len, struct trc_r
 		[TRC_TAG_INSN_DELTA] = &&l_insn_delta, [28] = &&l_badtag, [29] = &&l_badtag,
 		[30] = &&l_badtag, [31] = &&l_badtag,
 	};
-	const uint8_t *p = buf, *end = buf + len, *start = buf;
+	const uint8_t *p, *end = buf + len, *start;
 	unsigned bad = 0, tag = 0, x = 0, type = 0;
 	uint64_t a, b;
 	size_t i = 0;
-	/* the scalar predictors live in registers; only the tables in *c */
-	uint64_t pc = 0, daddr = 0, vpn = 0, ppn = 0, frag = 0, sector = 0, time = 0;
-	uint32_t prev_key = 0, dk = 0;
+	/* the scalar predictors live in registers while decoding; the tables in *c */
+	uint64_t pc, daddr, vpn, ppn, frag, sector, time;
+	uint32_t prev_key, dk;
 
-	trc_codec_reset(c);
-	if (nrec == 0)
+	if (first == 0) {
+		trc_codec_reset(c);
+		*pos = 0;
+	}
+	p = start = buf + *pos;
+	pc = c->pc;
+	daddr = c->daddr;
+	vpn = c->vpn;
+	ppn = c->ppn;
+	frag = c->frag;
+	sector = c->sector;
+	time = c->time;
+	prev_key = c->prev_key;
+	dk = c->dk;
+	if (n == 0)
 		goto l_done;
 	/* NEXT: check the record just decoded, then jump to the next one's handler */
 #define NEXT()                                                   \
 	do {                                                     \
 		if (unlikely(bad | (p > end)))                   \
 			goto l_badrec;                           \
-		if (unlikely(++i == nrec))                       \
+		if (unlikely(++i == n))                          \
 			goto l_done;                             \
 		if (unlikely(p >= end))                          \
 			goto l_short;                            \
@@ -442,6 +455,11 @@ l_insn: {
 		out[i] = (struct trc_rec){ .type = TRC_INSN, .flags = x & 3, .id = (uint32_t)b, .addr = a };
 		pc = a + 4 * b;
 		dk = 0;
+		/* the tables are larger than the host's nearest caches: fetch the
+		 * entries the next records most likely use (a data reference of
+		 * this run's last instruction, a run starting where this one ends) */
+		__builtin_prefetch(&c->dtab[(uint32_t)((pc - 4) >> 2) & DMASK]);
+		__builtin_prefetch(&c->itab[IKEY(pc)]);
 		NEXT();
 	}
 l_data: {
@@ -466,6 +484,7 @@ l_data: {
 		e->last = a;
 		daddr = a;
 		dk++;
+		__builtin_prefetch(&c->dtab[((uint32_t)((pc - 4) >> 2) + dk) & DMASK]);   /* the next reference's */
 		out[i] = (struct trc_rec){ .type = (uint8_t)type, .flags = e->mode, .aux = e->size, .addr = a };
 		NEXT();
 	}
@@ -612,14 +631,24 @@ l_marker: {
 #undef NEXT
 
 l_done:
-	if (p != end)
+	if (first + n == nrec && p != end)
 		return fail((size_t)(p - buf), bad_off, why, whylen, "%llu bytes follow the chunk's %llu records",
 			    (unsigned long long)(end - p), (unsigned long long)nrec);
+	*pos = (size_t)(p - buf);
+	c->pc = pc;
+	c->daddr = daddr;
+	c->vpn = vpn;
+	c->ppn = ppn;
+	c->frag = frag;
+	c->sector = sector;
+	c->time = time;
+	c->prev_key = prev_key;
+	c->dk = dk;
 	return SIM_OK;
 l_short:
 	return fail((size_t)(p - buf), bad_off, why, whylen,
-		    "the chunk's data ends after %llu records, its header says %llu", (unsigned long long)i,
-		    (unsigned long long)nrec);
+		    "the chunk's data ends after %llu records, its header says %llu",
+		    (unsigned long long)(first + i), (unsigned long long)nrec);
 l_badrec:
 	*bad_off = (size_t)(start - buf);
 	if (bad & V_LONG)

@@ -58,10 +58,15 @@ const char *trc_rec_check(const struct trc_rec *r);
  * for TRC_CODEC_MAXREC bytes; returns the number of bytes written. */
 size_t trc_encode(struct trc_codec *c, const struct trc_rec *r, uint8_t *out);
 
-/* Decode a whole chunk, with c as scratch state: exactly nrec records from buf[0..len), where
- * buf[len..len+TRC_CODEC_PAD) are zero bytes.  Returns 0, or SIM_ECORRUPT
- * with *bad_off = the raw byte offset of the bad record and *why. */
-int trc_decode(struct trc_codec *c, const uint8_t *buf, size_t len, struct trc_rec *out, size_t nrec,
-	       size_t *bad_off, char *why, size_t whylen);
+/* Decode records first .. first + n - 1 of a chunk of nrec records whose
+ * raw bytes are buf[0..len), where buf[len..len+TRC_CODEC_PAD) are zero
+ * bytes, into out[0..n): a chunk is decoded a part at a time, in order, the
+ * predictors carried in c from one part to the next (first = 0 starts the
+ * chunk: c is reset and *pos, the raw byte offset of the next record, set
+ * to 0).  The last part (first + n = nrec) also checks that the data ends
+ * there.  Returns 0, or SIM_ECORRUPT with *bad_off = the raw byte offset of
+ * the bad record and *why. */
+int trc_decode(struct trc_codec *c, const uint8_t *buf, size_t len, size_t *pos, struct trc_rec *out,
+	       size_t first, size_t n, size_t nrec, size_t *bad_off, char *why, size_t whylen);
 
 #endif

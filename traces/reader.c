@@ -17,11 +17,16 @@
  *       last ends where the index starts; the index and trailer end the file.
  *       Any other layout is SIM_ECORRUPT.
  *   (3) A chunk's records are handed out only after its header checksum, its
- *       agreement with the chunk table, the checksum of its zstd frame and of
- *       its raw bytes, and the decoding of every record all passed.
- *   (4) Memory: one compressed and one raw buffer shared by all streams (the
- *       largest chunk read so far), plus per stream one record array (its
- *       largest chunk's record count): bounded by chunk size times streams.
+ *       agreement with the chunk table and the checksums of its zstd frame
+ *       and of its raw bytes passed; a block of them (TRC_BLOCK records: a
+ *       chunk is decoded a block at a time, so that the records a consumer
+ *       reads are still in the host's caches) only after every record
+ *       before it in the chunk decoded.  A record that does not decode is
+ *       reported when its block is asked for.
+ *   (4) Memory: one compressed buffer shared by all streams (the largest
+ *       chunk read so far), plus per stream one raw buffer (its largest
+ *       chunk), the decoder's tables (512 KiB) and one block of records:
+ *       bounded by chunk size times streams.
  *
  * Interface: trc_reader_open() or trc_reader_open_mem(); trc_next_block()
  * per stream until it gives n = 0; trc_rewind(); trc_reader_close().
@@ -69,11 +74,22 @@ struct trc_reader {
 	uint64_t *order;           /* chunk table indices, grouped by stream */
 	struct trc_rec **recs;
 	size_t *recs_cap;
-	/* shared buffers (invariant (4)) */
-	uint8_t *cbuf, *rbuf;
-	size_t cbuf_cap, rbuf_cap;
+	struct part *part;         /* per stream: the chunk being handed out */
+	/* shared buffer (invariant (4)) */
+	uint8_t *cbuf;
+	size_t cbuf_cap;
 	ZSTD_DCtx *dctx;
-	struct trc_codec *codec;    /* decoder scratch state */
+};
+
+/* A stream's chunk, checked and decompressed, handed out TRC_BLOCK records
+ * at a time (invariant (3)). */
+struct part {
+	uint8_t *raw;              /* its raw bytes, TRC_CODEC_PAD zero bytes after */
+	size_t raw_cap, len, pos;  /* pos: raw byte offset of the next record */
+	uint64_t offset;           /* of the chunk in the file */
+	uint32_t nrec, done;       /* its records; those handed out; done < nrec while one is open */
+	int open;
+	struct trc_codec *codec;   /* the decoder's predictors, carried from block to block */
 };
 
 /* Read n bytes at off; SIM_EIO on a system error, SIM_ECORRUPT when the file
@@ -419,9 +435,11 @@ static int build_streams(trc_reader *r, struct sim_err *err)
 	r->nest = sim_calloc(ns, sizeof *r->nest);
 	r->recs = sim_calloc(ns, sizeof *r->recs);
 	r->recs_cap = sim_calloc(ns, sizeof *r->recs_cap);
+	r->part = sim_calloc(ns, sizeof *r->part);
 	r->order = sim_malloc(r->nents ? r->nents * sizeof *r->order : 1);
 	fill = sim_calloc(ns, sizeof *fill);
-	if (!r->first || !r->count || !r->cursor || !r->nest || !r->recs || !r->recs_cap || !r->order || !fill) {
+	if (!r->first || !r->count || !r->cursor || !r->nest || !r->recs || !r->recs_cap || !r->part || !r->order ||
+	    !fill) {
 		sim_free(fill);
 		return sim_errf(err, SIM_ENOMEM, "%s: out of memory", r->name);
 	}
@@ -447,10 +465,8 @@ static int open_common(trc_reader *r, struct sim_err *err)
 		return rc;
 	hlen = r->info.valid_bytes;
 	r->dctx = ZSTD_createDCtx();
-	r->codec = sim_malloc(sizeof *r->codec);
-	if (!r->dctx || !r->codec)
+	if (!r->dctx)
 		return sim_errf(err, SIM_ENOMEM, "%s: out of memory", r->name);
-	trc_codec_init(r->codec);
 	if (r->size - hlen >= TRC_TRAILER) {
 		rc = src_read(r, r->size - TRC_TRAILER, tr, sizeof tr, err);
 		if (rc != SIM_OK)
@@ -564,30 +580,17 @@ static int reserve(void **buf, size_t *cap, size_t n)
 	return SIM_OK;
 }
 
-int trc_next_block(trc_reader *r, uint32_t stream, const struct trc_rec **recs, size_t *n,
-		   struct sim_err *err)
+/* Open the next chunk of a stream (not drained, none open): its header, its
+ * checksums, its raw bytes into the stream's part. */
+static int open_chunk(trc_reader *r, uint32_t stream, struct sim_err *err)
 {
-	const struct trc_chunk_ent *e;
+	const struct trc_chunk_ent *e = &r->ents[r->order[r->first[stream] + r->cursor[stream]]];
+	struct part *pt = &r->part[stream];
 	struct trc_chunk_hdr h;
 	uint8_t p[TRC_CHUNK_HDR];
-	size_t got, bad_off;
-	char why[160];
+	size_t got;
 	int rc;
 
-	*recs = NULL;
-	*n = 0;
-	if (stream >= r->info.nstreams)
-		return sim_errf(err, SIM_EINVAL, "%s: stream %u: the trace has %u streams", r->name, stream,
-				r->info.nstreams);
-	if (r->cursor[stream] == r->count[stream]) {
-		/* drained: its records go, so a reader of one stream after another
-		 * (inspect, dump) holds one stream's records at a time */
-		sim_free(r->recs[stream]);
-		r->recs[stream] = NULL;
-		r->recs_cap[stream] = 0;
-		return SIM_OK;
-	}
-	e = &r->ents[r->order[r->first[stream] + r->cursor[stream]]];
 	rc = src_read(r, e->offset, p, sizeof p, err);
 	if (rc != SIM_OK)
 		return rc;
@@ -602,53 +605,141 @@ int trc_next_block(trc_reader *r, uint32_t stream, const struct trc_rec **recs, 
 			       "the stream was duplicated, dropped or moved", (unsigned long long)r->cursor[stream],
 			       stream, h.seq);
 	if (reserve((void **)&r->cbuf, &r->cbuf_cap, h.comp_size) != SIM_OK ||
-	    reserve((void **)&r->rbuf, &r->rbuf_cap, (size_t)h.raw_size + TRC_CODEC_PAD) != SIM_OK)
-		return sim_errf(err, SIM_ENOMEM, "%s: byte %llu: out of memory for a chunk of %u bytes",
-				r->name, (unsigned long long)e->offset, h.raw_size);
+	    reserve((void **)&pt->raw, &pt->raw_cap, (size_t)h.raw_size + TRC_CODEC_PAD) != SIM_OK)
+		return sim_errf(err, SIM_ENOMEM, "%s: byte %llu: out of memory for a chunk of %u bytes "
+				"(%u MiB)", r->name, (unsigned long long)e->offset, h.raw_size, h.raw_size >> 20);
+	if (!pt->codec) {
+		pt->codec = sim_malloc(sizeof *pt->codec);
+		if (!pt->codec)
+			return sim_errf(err, SIM_ENOMEM, "%s: out of memory for a decoder", r->name);
+		trc_codec_init(pt->codec);
+	}
 	rc = src_read(r, e->offset + TRC_CHUNK_HDR, r->cbuf, h.comp_size, err);
 	if (rc != SIM_OK)
 		return rc;
 	if (BADSUM(h.comp_hash, XXH3_64bits(r->cbuf, h.comp_size)))
 		return corrupt(r, e->offset + TRC_CHUNK_HDR, "checksum mismatch in the compressed data of a chunk "
 			       "of stream %u", stream);
-	got = ZSTD_decompressDCtx(r->dctx, r->rbuf, h.raw_size, r->cbuf, h.comp_size);
+	got = ZSTD_decompressDCtx(r->dctx, pt->raw, h.raw_size, r->cbuf, h.comp_size);
 	if (ZSTD_isError(got))
 		return corrupt(r, e->offset + TRC_CHUNK_HDR, "zstd: %s", ZSTD_getErrorName(got));
 	if (got != h.raw_size)
 		return corrupt(r, e->offset + TRC_CHUNK_HDR, "the chunk decompresses to %zu bytes, its header says %u",
 			       got, h.raw_size);
-	memset(r->rbuf + got, 0, TRC_CODEC_PAD);
-	if (BADSUM(h.raw_hash, XXH3_64bits(r->rbuf, got)))
+	memset(pt->raw + got, 0, TRC_CODEC_PAD);
+	if (BADSUM(h.raw_hash, XXH3_64bits(pt->raw, got)))
 		return corrupt(r, e->offset + TRC_CHUNK_HDR, "checksum mismatch in the raw data of a chunk of stream %u",
 			       stream);
+	pt->len = got;
+	pt->pos = 0;
+	pt->offset = e->offset;
+	pt->nrec = h.nrecords;
+	pt->done = 0;
+	pt->open = 1;
+	r->cursor[stream]++;
+	return SIM_OK;
+}
+
+/* The next block of a stream decoded into *buf (grown to *cap bytes as
+ * needed); *n = 0 when the stream is drained. */
+static int next_part(trc_reader *r, uint32_t stream, struct trc_rec **buf, size_t *cap, size_t *n,
+		     struct sim_err *err)
+{
+	struct part *pt;
+	size_t bad_off, k;
+	char why[160];
+	int rc;
+
+	*n = 0;
+	if (stream >= r->info.nstreams)
+		return sim_errf(err, SIM_EINVAL, "%s: stream %u: the trace has %u streams", r->name, stream,
+				r->info.nstreams);
+	pt = &r->part[stream];
+	if (!pt->open) {
+		if (r->cursor[stream] == r->count[stream])
+			return SIM_OK;
+		rc = open_chunk(r, stream, err);
+		if (rc != SIM_OK)
+			return rc;
+	}
+	k = pt->nrec - pt->done < TRC_BLOCK ? pt->nrec - pt->done : TRC_BLOCK;
 	/* the record array is sized only from a chunk whose checksums passed */
-	if (reserve((void **)&r->recs[stream], &r->recs_cap[stream], (size_t)h.nrecords * sizeof(struct trc_rec)) !=
-	    SIM_OK)
-		return sim_errf(err, SIM_ENOMEM, "%s: byte %llu: out of memory for the %u records of a chunk of "
-				"stream %u (%zu MiB decoded)", r->name, (unsigned long long)e->offset,
-				h.nrecords, stream, ((size_t)h.nrecords * sizeof(struct trc_rec)) >> 20);
-	rc = trc_decode(r->codec, r->rbuf, got, r->recs[stream], h.nrecords, &bad_off, why, sizeof why);
-	if (rc != SIM_OK)
-		return corrupt(r, e->offset, "chunk of stream %u, raw byte %zu: %s", stream, bad_off, why);
+	if (reserve((void **)buf, cap, k * sizeof(struct trc_rec)) != SIM_OK)
+		return sim_errf(err, SIM_ENOMEM, "%s: byte %llu: out of memory for %zu records of a chunk of "
+				"stream %u (%zu MiB)", r->name, (unsigned long long)pt->offset, k, stream,
+				(k * sizeof(struct trc_rec)) >> 20);
+	rc = trc_decode(pt->codec, pt->raw, pt->len, &pt->pos, *buf, pt->done, k, pt->nrec, &bad_off, why,
+			sizeof why);
+	if (rc != SIM_OK) {
+		pt->open = 0;
+		return corrupt(r, pt->offset, "chunk of stream %u, raw byte %zu: %s", stream, bad_off, why);
+	}
 	/* a bound consumers size their service stacks by (replay's engine) */
-	for (uint32_t i = 0; i < h.nrecords; i++) {
-		const struct trc_rec *x = &r->recs[stream][i];
-		if (x->type == TRC_SVC_BEGIN && ++r->nest[stream] > TRC_MAX_NEST)
-			return corrupt(r, e->offset, "chunk of stream %u, record %u: services nest more than %d deep",
-				       stream, i, TRC_MAX_NEST);
+	for (size_t i = 0; i < k; i++) {
+		const struct trc_rec *x = &(*buf)[i];
+		if (x->type == TRC_SVC_BEGIN && ++r->nest[stream] > TRC_MAX_NEST) {
+			pt->open = 0;
+			return corrupt(r, pt->offset, "chunk of stream %u, record %zu: services nest more than %d deep",
+				       stream, pt->done + i, TRC_MAX_NEST);
+		}
 		if (x->type == TRC_SVC_END && r->nest[stream] > 0)
 			r->nest[stream]--;
 	}
-	r->cursor[stream]++;
-	*recs = r->recs[stream];
-	*n = h.nrecords;
+	pt->done += (uint32_t)k;
+	if (pt->done == pt->nrec)
+		pt->open = 0;
+	*n = k;
 	return SIM_OK;
+}
+
+/* A drained stream's buffers go, so that a reader of one stream after
+ * another (inspect, dump) holds one stream's at a time. */
+static void drop_stream(trc_reader *r, uint32_t stream)
+{
+	struct part *pt = &r->part[stream];
+	sim_free(r->recs[stream]);
+	r->recs[stream] = NULL;
+	r->recs_cap[stream] = 0;
+	sim_free(pt->raw);
+	sim_free(pt->codec);
+	memset(pt, 0, sizeof *pt);
+}
+
+int trc_next_block(trc_reader *r, uint32_t stream, const struct trc_rec **recs, size_t *n,
+		   struct sim_err *err)
+{
+	int rc;
+	*recs = NULL;
+	*n = 0;
+	if (stream < r->info.nstreams && !r->part[stream].open && r->cursor[stream] == r->count[stream]) {
+		drop_stream(r, stream);
+		return SIM_OK;
+	}
+	rc = next_part(r, stream, &r->recs[stream], &r->recs_cap[stream], n, err);
+	if (rc == SIM_OK && *n)
+		*recs = r->recs[stream];
+	return rc;
+}
+
+int trc_next_block_into(trc_reader *r, uint32_t stream, struct trc_rec **buf, size_t *cap, size_t *n,
+			struct sim_err *err)
+{
+	int rc;
+	if (stream < r->info.nstreams && !r->part[stream].open && r->cursor[stream] == r->count[stream]) {
+		drop_stream(r, stream);
+		*n = 0;
+		return SIM_OK;
+	}
+	rc = next_part(r, stream, buf, cap, n, err);
+	return rc;
 }
 
 void trc_rewind(trc_reader *r)
 {
-	for (uint32_t s = 0; s < r->info.nstreams && r->cursor; s++)
+	for (uint32_t s = 0; s < r->info.nstreams && r->cursor; s++) {
 		r->cursor[s] = r->nest[s] = 0;
+		r->part[s].open = 0;
+	}
 }
 
 void trc_reader_close(trc_reader *r)
@@ -660,6 +751,12 @@ void trc_reader_close(trc_reader *r)
 	if (r->recs)
 		for (uint32_t s = 0; s < r->info.nstreams; s++)
 			sim_free(r->recs[s]);
+	if (r->part)
+		for (uint32_t s = 0; s < r->info.nstreams; s++) {
+			sim_free(r->part[s].raw);
+			sim_free(r->part[s].codec);
+		}
+	sim_free(r->part);
 	sim_free(r->recs);
 	sim_free(r->recs_cap);
 	sim_free(r->first);
@@ -669,9 +766,7 @@ void trc_reader_close(trc_reader *r)
 	sim_free(r->order);
 	sim_free(r->ents);
 	sim_free(r->cbuf);
-	sim_free(r->rbuf);
 	ZSTD_freeDCtx(r->dctx);
-	sim_free(r->codec);
 	sim_free(r->config);
 	sim_free(r->name);
 	sim_free(r);

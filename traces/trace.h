@@ -3,8 +3,9 @@
  * Layout in traces/FORMAT.md.  A writer buffers each stream's encoded bytes
  * and emits one chunk (one zstd frame, checksummed) per trace.chunk_size raw
  * bytes; close writes the index.  A reader hands out each stream's records a
- * chunk at a time as decoded struct trc_rec arrays; its memory is bounded by
- * the chunk size times the number of streams, never by the file's size.
+ * block of a chunk at a time as decoded struct trc_rec arrays; its memory is
+ * bounded by the chunk size times the number of streams, never by the
+ * file's size.
  */
 #ifndef TRACES_TRACE_H
 #define TRACES_TRACE_H
@@ -74,10 +75,18 @@ int trc_reader_open_mem(trc_reader **out, const char *name, const void *data, si
 const struct trc_info *trc_reader_info(const trc_reader *r);
 /* Per-stream totals from the index (or the scan). */
 int trc_reader_stream_stats(const trc_reader *r, uint32_t stream, struct trc_stream_stats *st);
-/* The next block of a stream: *recs points into the reader's buffer, valid
- * until the next call for the same stream; *n = 0 at the end of the stream. */
+/* The next block of a stream (at most TRC_BLOCK records, from one chunk):
+ * *recs points into the reader's buffer, valid until the next call for the
+ * same stream; *n = 0 at the end of the stream. */
+#define TRC_BLOCK 4096
 int trc_next_block(trc_reader *r, uint32_t stream, const struct trc_rec **recs, size_t *n,
 		   struct sim_err *err);
+/* The same into a record array of the caller's: *buf, of *cap bytes, is
+ * grown (realloc) as the chunk needs, and stays the caller's to free.  Lets
+ * a reader in one thread hand chunks to a consumer in another (one reader is
+ * used by one thread at a time). */
+int trc_next_block_into(trc_reader *r, uint32_t stream, struct trc_rec **buf, size_t *cap, size_t *n,
+			struct sim_err *err);
 /* Go back to the start of every stream. */
 void trc_rewind(trc_reader *r);
 void trc_reader_close(trc_reader *r);

@@ -125,7 +125,8 @@ static void workloads(const char *path)
 {
 	static const char *const names[] = { "pmake", "engineering", "raytrace", "database" };
 	static const char *const scales[] = { "0.1", "0.03", "0.01", "0.05" };
-	printf("capture of the paper's workloads (IRIX 5.3, 1 CPU, natively, quick scale):\n");
+	printf("capture of the paper's workloads (IRIX 5.3, 1 CPU, natively, quick scale), and the "
+	       "replay of each trace under the monitor (disco):\n");
 	for (int i = 0; i < 4; i++) {
 		struct sim_err err = { 0 };
 		struct rpl_results r;
@@ -142,6 +143,7 @@ static void workloads(const char *path)
 		       (unsigned long long)r.references, (double)st.st_size / (double)r.references);
 		rpl_results_free(&r);
 		cfg_free(c);
+		replay(path, RPL_DISCO, names[i]);
 	}
 }
 

@@ -47,12 +47,43 @@ if [ -n "${DISCO:-}" ]; then
 			--set capture.os.disks=per-copy --set vm.disks.cow=0 --quiet &&
 		   "$DISCO" replay "$d/v$vms.dtr" --format json >"$d/v$vms.json"; then
 			python3 -c 'import json, sys; d = json.load(open(sys.argv[1]))
-print("  %s VM(s): %.1f M references/s, %.2f s, trace %.1f MB" % (sys.argv[2], d["mrefs_per_second"],
-      d["wall_seconds"], int(sys.argv[3]) / 1e6))' "$d/v$vms.json" $vms $(stat -c %s "$d/v$vms.dtr")
+print("  %s VM(s): %.1f M references/s, %.2f s, trace %.1f MB, peak memory %.0f MB" % (sys.argv[2],
+      d["mrefs_per_second"], d["wall_seconds"], int(sys.argv[3]) / 1e6, d["peak_rss_mb"]))' "$d/v$vms.json" $vms $(stat -c %s "$d/v$vms.dtr")
 		else
 			echo "  $vms VMs failed"; status=1
 		fi
 	done
+	rm -rf "$d"
+
+	echo
+	echo "== disco replay: one core against two (--threads 1 | 2), and peak memory by trace length"
+	echo "  (4 vCPUs under the monitor; best wall time of 3 alternating runs each)"
+	d=$(mktemp -d)
+	for scale in 0.25 1; do
+		if ! "$DISCO" capture synthetic -o "$d/t.dtr" --cpus 4 --set machine.cpus=4 --scale $scale --quiet; then
+			echo "  capture failed"; status=1; continue
+		fi
+		for i in 1 2 3; do
+			for t in 1 2; do
+				"$DISCO" replay "$d/t.dtr" --mode disco --threads $t --format json >"$d/r$t.$i.json" ||
+					{ echo "  replay --threads $t failed"; status=1; }
+			done
+		done
+		python3 -c 'import json, sys
+d, size = sys.argv[1], int(sys.argv[2])
+runs = {t: [json.load(open("%s/r%d.%d.json" % (d, t, i))) for i in (1, 2, 3)] for t in (1, 2)}
+def counters(r):
+    return {k: v for k, v in r.items() if k not in ("wall_seconds", "mrefs_per_second", "peak_rss_mb")}
+same = all(counters(r) == counters(runs[1][0]) for t in (1, 2) for r in runs[t])
+best = {t: min(runs[t], key=lambda r: r["wall_seconds"]) for t in (1, 2)}
+print("  trace %.1f MB, %.1f M records: 1 thread %.2f s (%.1f M references/s, peak %.0f MB), "
+      "2 threads %.2f s (%.1f M references/s, peak %.0f MB): %.2fx; same numbers: %s" % (
+      size / 1e6, best[1]["records"] / 1e6, best[1]["wall_seconds"], best[1]["mrefs_per_second"],
+      best[1]["peak_rss_mb"], best[2]["wall_seconds"], best[2]["mrefs_per_second"], best[2]["peak_rss_mb"],
+      best[1]["wall_seconds"] / best[2]["wall_seconds"], "yes" if same else "NO"))
+sys.exit(0 if same else 1)' "$d" $(stat -c %s "$d/t.dtr") || status=1
+	done
+	echo "  load average after: $(cut -d" " -f1-3 /proc/loadavg 2>/dev/null)"
 	rm -rf "$d"
 
 	echo

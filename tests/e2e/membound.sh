@@ -67,11 +67,13 @@ for f in streams1024 streams1025 chunks20000 nrecords_max nrecords_raw1 rawsize_
 	index_huge index_more config_max config_over nest8 nest9 nest100000 bomb8x1M bomb64x64K; do
 	each "$f"
 done
-# a chunk of 16 Mi one-byte records: 384 MiB decoded, more than the limit
+# a chunk of 16 Mi one-byte records: 384 MiB decoded, more than the limit,
+# but it is decoded 4096 records at a time, so the replay (the last of
+# each's runs) ends well within it
 if [ -n "$LIMIT" ]; then
 	mk bomb1x16M bomb 1 16777216
 	each bomb1x16M
-	has "$T/err" "the memory named" 'out of memory for the 16777216 records of a chunk of stream 0 \(384 MiB decoded\)'
+	[ "$rc" -eq 0 ] && ok || fail "a 384 MiB chunk under a 300 MB limit: exit $rc"
 fi
 # claims that are refused, with the reason
 run "1025 streams" 2 "$DISCO" inspect "$T/streams1025.dtr"

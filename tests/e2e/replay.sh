@@ -15,10 +15,61 @@ run "capture == replay" 0 "$PY" -c '
 import json, sys
 a, b = (json.load(open(p)) for p in sys.argv[1:3])
 for d in (a, b):
-    d.pop("wall_seconds"); d.pop("mrefs_per_second", None)
+    d.pop("wall_seconds"); d.pop("mrefs_per_second", None); d.pop("peak_rss_mb", None)
 assert a == b, [k for k in a if a[k] != b.get(k)]
 assert a["references"] > 100000 and a["mode"] == "native"
 ' "$T/cap.json" "$T/rep.json"
+# one core or two (a thread decoding ahead): the same numbers, every counter;
+# small chunks, four streams, so that the streams' blocks interleave a lot
+run "capture, small chunks" 0 "$DISCO" capture synthetic -o "$T/c4.dtr" --cpus 4 --set machine.cpus=4 \
+	--scale 0.05 --set trace.chunk_size=4096 --quiet
+for m in native disco; do
+	for t in 1 2; do
+		run "replay $m --threads $t" 0 "$DISCO" replay "$T/c4.dtr" --mode $m --threads $t \
+			--policy migration=verghese --set policy.migration.trigger=16 --format json
+		cp "$T/out" "$T/t$t.json"
+	done
+	run "$m: 2 threads == 1 thread" 0 "$PY" -c '
+import json, sys
+a, b = (json.load(open(p)) for p in sys.argv[1:3])
+for d in (a, b):
+    d.pop("wall_seconds"); d.pop("mrefs_per_second", None); d.pop("peak_rss_mb", None)
+assert a == b, [k for k in a if a[k] != b.get(k)]
+assert a["records"] > 100000
+' "$T/t1.json" "$T/t2.json"
+done
+# a chunk cut short: the same error, from the thread as from the reader
+"$PY" -c '
+import sys
+d = open(sys.argv[1], "rb").read()
+open(sys.argv[2], "wb").write(d[: len(d) * 2 // 3])
+' "$T/c4.dtr" "$T/cut.dtr"
+run "cut trace, 1 thread" 0 "$DISCO" replay "$T/cut.dtr" --threads 1 --format json
+cp "$T/out" "$T/t1.json"
+run "cut trace, 2 threads" 0 "$DISCO" replay "$T/cut.dtr" --threads 2 --format json
+cp "$T/out" "$T/t2.json"
+run "cut trace: the same numbers" 0 "$PY" -c '
+import json, sys
+a, b = (json.load(open(p)) for p in sys.argv[1:3])
+for d in (a, b):
+    d.pop("wall_seconds"); d.pop("mrefs_per_second", None); d.pop("peak_rss_mb", None)
+assert a == b, [k for k in a if a[k] != b.get(k)]
+' "$T/t1.json" "$T/t2.json"
+# a damaged chunk midway: the same error, after the same records
+"$PY" -c '
+import sys
+d = bytearray(open(sys.argv[1], "rb").read())
+d[len(d) * 3 // 5] ^= 0x55
+open(sys.argv[2], "wb").write(d)
+' "$T/c4.dtr" "$T/bad.dtr"
+run "damaged trace, 1 thread" 2 "$DISCO" replay "$T/bad.dtr" --threads 1
+cp "$T/err" "$T/e1"
+run "damaged trace, 2 threads" 2 "$DISCO" replay "$T/bad.dtr" --threads 2
+cp "$T/err" "$T/e2"
+has "$T/e1" "the reader names the damage" "checksum|chunk header"
+run "damaged trace: the same error" 0 cmp "$T/e1" "$T/e2"
+run "bad --threads" 2 "$DISCO" replay "$T/c4.dtr" --threads 3
+has "$T/err" "says what" "not 1 or 2"
 run "same seed, same bytes" 0 "$DISCO" capture synthetic -o "$T/s2.dtr" --cpus 2 \
 	--set machine.cpus=2 --scale 0.05 --quiet
 run "cmp" 0 cmp "$T/s.dtr" "$T/s2.dtr"

@@ -39,7 +39,7 @@ run "capture == replay, nothing left waiting" 0 "$PY" -c '
 import json, sys
 a, b = (json.load(open(p)) for p in sys.argv[1:3])
 for d in (a, b):
-    d.pop("wall_seconds"); d.pop("mrefs_per_second")
+    d.pop("wall_seconds"); d.pop("mrefs_per_second"); d.pop("peak_rss_mb")
 assert a == b, [k for k in a if a[k] != b.get(k)]
 assert not a.get("warning"), a["warning"]
 sync = sum(c["cycles"]["kernel_sync"] for c in a["cpus"])

@@ -150,7 +150,7 @@ run "cow: capture config == replay, twice" 0 sh -c '
 import json, sys
 a, b = (json.load(open(p)) for p in sys.argv[1:3])
 for d in (a, b):
-    d.pop(\"wall_seconds\"); d.pop(\"mrefs_per_second\")
+    d.pop(\"wall_seconds\"); d.pop(\"mrefs_per_second\"); d.pop(\"peak_rss_mb\")
 assert a == b
 " "$3/r1" "$3/r2"' sh "$DISCO" "$T/cows.dtr" "$T" "$PY"
 run "sweep cowdisk on/off" 0 "$DISCO" sweep "$T/cows.dtr" --mode disco --vary policy.cowdisk=on,off \
@@ -187,7 +187,7 @@ run "capture == replay with 2 VMs" 0 "$PY" -c '
 import json, sys
 a, b = (json.load(open(p)) for p in sys.argv[1:3])
 for d in (a, b):
-    d.pop("wall_seconds"); d.pop("mrefs_per_second")
+    d.pop("wall_seconds"); d.pop("mrefs_per_second"); d.pop("peak_rss_mb")
 assert a == b, [k for k in a if a[k] != b.get(k)]
 assert a["nvms"] == 2 and a["cow_mapped"] > 0 and a["mode"] == "disco", a["nvms"]
 v, m = a["footprint"]["V"], a["footprint"]["M"]

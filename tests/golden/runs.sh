@@ -18,7 +18,7 @@ one() {
 	"$PY" -c '
 import json, sys
 d = json.load(sys.stdin)
-for k in ("wall_seconds", "mrefs_per_second"):
+for k in ("wall_seconds", "mrefs_per_second", "peak_rss_mb"):
     d.pop(k, None)
 print(sys.argv[1], json.dumps(d, sort_keys=True))
 ' "$name" <"$T/run.json"

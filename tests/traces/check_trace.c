@@ -141,6 +141,55 @@ START_TEST(roundtrip_random)
 }
 END_TEST
 
+/* Chunks of more than TRC_BLOCK records come out a block at a time, the
+ * streams' blocks interleaved, each decoder carrying its predictors from
+ * block to block; a rewind midway starts every stream again. */
+START_TEST(blocks_interleaved)
+{
+	struct sim_err err = { 0 };
+	struct recset rs;
+	trc_reader *r;
+	const char *p = t_path("blk.dtr");
+
+	recset_random(&rs, 7, 3 * TRC_BLOCK + 123);
+	ck_assert_int_eq(write_set(p, &rs, 1 << 20, &err), SIM_OK);
+	ck_assert_int_eq(trc_reader_open(&r, p, &err), SIM_OK);
+	for (int pass = 0; pass < 2; pass++) {
+		size_t at[NS] = { 0 }, blocks = 0;
+		int live = NS, done[NS] = { 0 };
+		while (live > 0) {
+			for (uint32_t k = 0; k < NS; k++) {
+				const struct trc_rec *recs;
+				size_t n;
+				if (done[k])
+					continue;
+				ck_assert_int_eq(trc_next_block(r, k, &recs, &n, &err), SIM_OK);
+				ck_assert_uint_le(n, TRC_BLOCK);
+				if (n == 0) {
+					done[k] = 1;
+					live--;
+					continue;
+				}
+				ck_assert_uint_le(at[k] + n, rs.n[k]);
+				ck_assert_msg(memcmp(recs, rs.r[k] + at[k], n * sizeof *recs) == 0,
+					      "stream %u: records %zu.. differ", k, at[k]);
+				at[k] += n;
+				blocks++;
+				if (pass == 0 && blocks == 5) {   /* rewind midway, then read it all */
+					trc_rewind(r);
+					memset(at, 0, sizeof at);
+				}
+			}
+		}
+		for (int k = 0; k < NS; k++)
+			ck_assert_uint_eq(at[k], rs.n[k]);
+		trc_rewind(r);
+	}
+	trc_reader_close(r);
+	recset_free(&rs);
+}
+END_TEST
+
 START_TEST(deterministic)
 {
 	struct sim_err err = { 0 };
@@ -625,6 +674,7 @@ Suite *make_suite(void)
 	Suite *s = suite_create("trace");
 	TCase *tc = tcase_create("roundtrip");
 	tcase_add_loop_test(tc, roundtrip_random, 0, 3);
+	tcase_add_test(tc, blocks_interleaved);
 	tcase_add_test(tc, deterministic);
 	tcase_add_test(tc, bad_records_rejected);
 	tcase_set_timeout(tc, 60);
