@@ -29,6 +29,8 @@ struct wspec {
 	const char *l2;
 	double quick, full;   /* capture.scale */
 	double paper_gain, paper_gap;
+	const char *kernel;   /* capture.os.kernel */
+	const char *start;    /* capture.wl.start_cpus */
 };
 
 /* Scales: a run must be long enough that the jobs' steady state outweighs
@@ -36,15 +38,20 @@ struct wspec {
  * tenth of the quick scale engineering ran 76 ms simulated, shorter than one
  * counter interval, and even the oracle gained only a quarter. */
 static const struct wspec specs[2] = {
-	/* 5.5: six VCS + six Flashlite on 8 CPUs: each CPU runs its two jobs */
-	{ "engineering", "flash8", "8", "1M", 0.03, 0.3, 0.33, 0.40 },
+	/* 5.5: "six Verilog simulations and six memory system simulations on
+	 * eight processors of the same virtual machine": one IRIX kernel, six
+	 * of its vCPUs start a VCS and a Flashlite each, and the run queue
+	 * moves the twelve processes over the eight */
+	{ "engineering", "flash8", "8", "1M", 0.03, 0.3, 0.33, 0.40, "smp", "6" },
 	/* 5.5: 16 CPUs, 256KB L2 */
-	{ "raytrace", "flash16", "16", "256K", 0.02, 0.2, 0.38, 0.26 },
+	{ "raytrace", "flash16", "16", "256K", 0.02, 0.2, 0.38, 0.26, "per-cpu", "0" },
 };
 
+/* disco: 0 natively, 1 under the monitor, 2 natively on the UMA machine */
 static int capture_one(const struct an_fig_opts *o, const struct wspec *w, int disco,
 		       const char *trace, struct rpl_results *res, cfg **out, struct sim_err *err)
 {
+	static const char *const modes[] = { "native", "disco", "uma" };
 	char sc[64];
 	cfg *c = NULL;
 	int rc = cfg_copy(&c, o->base, err);
@@ -62,13 +69,18 @@ static int capture_one(const struct an_fig_opts *o, const struct wspec *w, int d
 	if (!rc)
 		rc = cfg_set(c, "capture.scale", sc, "figures", err);
 	if (!rc)
-		rc = cfg_set(c, "capture.mode", disco ? "disco" : "native", "figures", err);
+		rc = cfg_set(c, "capture.os.kernel", w->kernel, "figures", err);
 	if (!rc)
-		rc = cfg_set(c, "capture.hal", disco ? "disco" : "plain", "figures", err);
+		rc = cfg_set(c, "capture.wl.start_cpus", w->start, "figures", err);
 	if (!rc)
-		rc = cfg_set(c, "policy.placement", disco ? "first-touch" : "round-robin", "figures", err);
+		rc = cfg_set(c, "capture.mode", modes[disco], "figures", err);
 	if (!rc)
-		rc = cfg_set(c, "policy.migration", disco ? "verghese" : "none", "figures", err);
+		rc = cfg_set(c, "capture.hal", disco == 1 ? "disco" : "plain", "figures", err);
+	if (!rc)
+		rc = cfg_set(c, "policy.placement", disco == 1 ? "first-touch" : "round-robin", "figures",
+			     err);
+	if (!rc)
+		rc = cfg_set(c, "policy.migration", disco == 1 ? "verghese" : "none", "figures", err);
 	if (!rc)
 		rc = cap_run(c, cap_guest_of(c), trace, res, o->progress, o->progress_ctx, err);
 	if (rc) {
@@ -116,8 +128,8 @@ static int replay_one(const struct an_fig_opts *o, const char *trace, const cfg 
 static int one_workload(const struct an_fig_opts *o, const struct wspec *w, struct an_fig9_w *fw,
 			struct sim_err *err)
 {
-	char tn[4096], td[4096], h5[4096];
-	cfg *cn = NULL, *cd = NULL;
+	char tn[4096], td[4096], tu[4096] = "", h5[4096];
+	cfg *cn = NULL, *cd = NULL, *cu = NULL;
 	an_file *f = NULL;
 	int rc;
 
@@ -131,8 +143,15 @@ static int one_workload(const struct an_fig_opts *o, const struct wspec *w, stru
 	rc = capture_one(o, w, 0, tn, &fw->r[AN_F9_NUMA], &cn, err);
 	if (!rc)
 		rc = capture_one(o, w, 1, td, &fw->r[AN_F9_DISCO], &cd, err);
-	if (!rc)
+	/* an smp kernel's schedule follows the timing it was captured at, so
+	 * its UMA run is a capture of its own; otherwise the NUMA trace's
+	 * replay with every miss local */
+	if (!rc && !strcmp(w->kernel, "smp")) {
+		snprintf(tu, sizeof tu, "%s/fig9-%s-uma.dtr", o->outdir, w->workload);
+		rc = capture_one(o, w, 2, tu, &fw->r[AN_F9_UMA], &cu, err);
+	} else if (!rc) {
 		rc = replay_one(o, tn, cn, RPL_UMA, "none", &fw->r[AN_F9_UMA], err);
+	}
 	if (!rc)
 		rc = replay_one(o, td, cd, RPL_DISCO, "oracle", &fw->r[AN_F9_ORACLE], err);
 	if (rc)
@@ -140,8 +159,10 @@ static int one_workload(const struct an_fig_opts *o, const struct wspec *w, stru
 	fw->ok = 1;
 	rc = an_open(&f, h5, AN_CREATE, err);
 	for (int i = 0; i < AN_F9_RUNS && !rc; i++)
-		rc = an_add_run(f, run_ids[i], i == AN_F9_NUMA || i == AN_F9_UMA ? cn : cd, &fw->r[i],
-				i == AN_F9_NUMA || i == AN_F9_UMA ? tn : td, err);
+		rc = an_add_run(f, run_ids[i],
+				i == AN_F9_UMA && cu ? cu : i == AN_F9_NUMA || i == AN_F9_UMA ? cn : cd,
+				&fw->r[i],
+				i == AN_F9_UMA && cu ? tu : i == AN_F9_NUMA || i == AN_F9_UMA ? tn : td, err);
 	if (rc) {
 		an_abort(f);
 		goto out;
@@ -152,10 +173,13 @@ static int one_workload(const struct an_fig_opts *o, const struct wspec *w, stru
 	if (!o->keep_traces) {   /* hundreds of MB each, and used: gone now */
 		unlink(tn);
 		unlink(td);
+		if (cu)
+			unlink(tu);
 	}
 out:
 	cfg_free(cn);
 	cfg_free(cd);
+	cfg_free(cu);
 	return rc;
 }
 
@@ -230,7 +254,9 @@ static double mon_share(const struct rpl_results *r)
 void an_fig9_report(FILE *md, const struct an_fig9 *f, an_num_fn num, void *ctx)
 {
 	fprintf(md, "## Figure 9: page migration and replication (5.5)\n\n"
-		    "Engineering on 8 CPUs (each CPU runs the workload file's two jobs), Raytrace "
+		    "Engineering on 8 CPUs of one IRIX (six of them start the workload file's two jobs, "
+		    "and the run queue moves the twelve processes over the eight; its UMA run is a capture "
+		    "of its own, since the schedule follows the timing), Raytrace "
 		    "on 16 CPUs with a 256 KB L2.  IRIX NUMA: natively, IRIX's round-robin page "
 		    "layout; Disco: the monitor with the Disco-aware HAL, first-touch placement and "
 		    "`policy.migration = verghese`; IRIX UMA: the IRIX trace with every miss at local "

@@ -121,6 +121,30 @@ for line in open(sys.argv[1]):
 assert held > 0 and sleeps > 0 and switched == sleeps, (held, sleeps, switched)
 ' "$T/dump.txt"
 
+# capture.wl.start_cpus: only the first vCPUs fork jobs; on an smp kernel
+# the others run them from the shared run queue.
+run "capture start_cpus=2" 0 "$DISCO" capture pmake -o "$T/st.dtr" --cpus 4 --set machine.cpus=4 \
+	--scale 0.02 --set capture.os.kernel=smp --set capture.wl.start_cpus=2 --quiet
+run "dump start_cpus=2" 0 "$DISCO" dump "$T/st.dtr"
+mv "$T/out" "$T/st.txt"
+run "two vCPUs fork, four run the jobs" 0 "$PY" -c '
+import sys, collections
+forks, runs = collections.Counter(), set()
+stream = None
+for line in open(sys.argv[1]):
+    w = line.split()
+    if not w:
+        continue
+    if w[0] == ".stream":
+        stream = int(w[1])
+    elif w[0] == "svc.begin" and w[1] == "fork":
+        forks[stream] += 1
+    elif w[0] == "asid" and int(w[1]) > 1:
+        runs.add(stream)
+assert set(forks) == {0, 1}, forks
+assert runs == {0, 1, 2, 3}, runs
+' "$T/st.txt"
+
 # capture.scaled_jobs: a scaled run's work as more, shorter jobs (each an
 # even sample of a whole one): twice the execs, about the same instructions
 # and page faults.
