@@ -96,6 +96,19 @@ START_TEST(one_page_one_miss)
 }
 END_TEST
 
+/* One stream that maps 2 x pairs pages and loads from the first page of
+ * each pair twice over: more pairs than the TLB holds, fewer than the
+ * L2TLB. */
+static void pair_walk(struct mem_src *m, int pairs)
+{
+	add(m, 0, R(TRC_ASID, 0, 0, 1, 0, 0));
+	for (int p = 0; p < 2 * pairs; p++)
+		add(m, 0, R(TRC_PTE_SET, 0, TRC_PROT_VALID, 1, 0x1000 + (uint64_t)p, 100 + (uint64_t)p));
+	for (int pass = 0; pass < 2; pass++)
+		for (int p = 0; p < pairs; p++)
+			add(m, 0, R(TRC_LOAD, 0, 8, 0, (0x1000ull + 2 * (uint64_t)p) << 12, 0));
+}
+
 /* under the monitor: the first miss takes the reflected path; once the TLB
  * has lost entries, the L2TLB serves them at monitor.cost.tlb_refill
  * (monitor.paths = constant) */
@@ -109,12 +122,7 @@ START_TEST(disco_costs_from_table)
 	const int pairs = 200;
 	uint64_t miss_path, mon;
 	ck_assert_int_eq(vmm_costs_from_cfg(c, &k, &err), SIM_OK);
-	add(&m, 0, R(TRC_ASID, 0, 0, 1, 0, 0));
-	for (int p = 0; p < 2 * pairs; p++)
-		add(&m, 0, R(TRC_PTE_SET, 0, TRC_PROT_VALID, 1, 0x1000 + (uint64_t)p, 100 + (uint64_t)p));
-	for (int pass = 0; pass < 2; pass++)
-		for (int p = 0; p < pairs; p++)
-			add(&m, 0, R(TRC_LOAD, 0, 8, 0, (0x1000ull + 2 * (uint64_t)p) << 12, 0));
+	pair_walk(&m, pairs);
 	ck_assert_msg(run(&m, 1, c, RPL_DISCO, &r, &err) == SIM_OK, "%s", err.msg);
 	ck_assert_uint_eq(r.l2tlb_misses, pairs);
 	ck_assert_uint_eq(r.l2tlb_hits + r.l2tlb_misses, r.tlb_misses);
@@ -152,12 +160,7 @@ START_TEST(monitor_paths_on_the_machine)
 	uint64_t insns, stall, ways = (uint64_t)cfg_int(c, "policy.l2tlb.ways");
 	ck_assert_int_eq(vmm_costs_from_cfg(c, &k, &err), SIM_OK);
 	ck_assert(k.paths_machine);
-	add(&m, 0, R(TRC_ASID, 0, 0, 1, 0, 0));
-	for (int p = 0; p < 2 * pairs; p++)
-		add(&m, 0, R(TRC_PTE_SET, 0, TRC_PROT_VALID, 1, 0x1000 + (uint64_t)p, 100 + (uint64_t)p));
-	for (int pass = 0; pass < 2; pass++)
-		for (int p = 0; p < pairs; p++)
-			add(&m, 0, R(TRC_LOAD, 0, 8, 0, (0x1000ull + 2 * (uint64_t)p) << 12, 0));
+	pair_walk(&m, pairs);
 	ck_assert_msg(run(&m, 1, c, RPL_DISCO, &r, &err) == SIM_OK, "%s", err.msg);
 	ck_assert_msg(run(&m, 1, cc, RPL_DISCO, &rc, &err) == SIM_OK, "%s", err.msg);
 	ck_assert_uint_eq(r.l2tlb_misses, pairs);
