@@ -1276,10 +1276,16 @@ static int setup(struct eng *e, const cfg *c, struct sim_err *err)
 		e->mc.uma = 1;
 	e->ncpus = e->mc.ncpus;
 	e->nvcpus = (int)e->src->nstreams;
-	if (e->nvcpus < 1 || e->nvcpus > e->ncpus)
+	if (e->nvcpus < 1 || e->nvcpus > e->ncpus) {
+		double most = cfg_def(c, (size_t)cfg_find(c, "machine.cpus"))->hi;
+		if (e->nvcpus > most)
+			return sim_errf(err, SIM_EINVAL,
+					"the trace has %d vCPU streams, one CPU each, and the machine model "
+					"has at most %.0f CPUs (machine.cpus)", e->nvcpus, most);
 		return sim_errf(err, SIM_EINVAL,
 				"the trace has %d vCPU streams but the machine %d CPUs (machine.cpus); "
 				"give the machine at least as many CPUs", e->nvcpus, e->ncpus);
+	}
 	rc = vmm_costs_from_cfg(c, &k, err);   /* checked before the machine is built */
 	if (rc)
 		return rc;

@@ -97,9 +97,12 @@ int rpl_trace_cfg(const cfg *base, const struct trc_reader *r, const char *path,
 		snprintf(origin, sizeof origin, "%s: configuration in the header", path);
 		rc = cfg_parse_text(c, info->config_text, strlen(info->config_text), origin, err);
 	}
-	/* a header that does not say (a hand-written trace): one CPU a stream */
+	/* a header that does not say (a hand-written trace): one CPU a stream,
+	 * as many as the machine may have (the vCPUs beyond share them; an
+	 * option given after may say otherwise) */
 	if (!rc && !cfg_is_set(c, "machine.cpus")) {
-		snprintf(ps, sizeof ps, "%u", info->nstreams);
+		double most = cfg_def(c, (size_t)cfg_find(c, "machine.cpus"))->hi;
+		snprintf(ps, sizeof ps, "%u", info->nstreams < most ? info->nstreams : (unsigned)most);
 		rc = cfg_set(c, "machine.cpus", ps, NULL, err);
 		if (rc)
 			sim_err_prefix(err, "%s: machine.cpus from its %u streams", path, info->nstreams);

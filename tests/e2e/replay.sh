@@ -205,4 +205,13 @@ run "figures --keep-traces" 0 "$DISCO" figures --quick --only synthetic --keep-t
 [ -s "$T/fig/synthetic-1cpu.h5" ] && ok || fail "figures wrote no HDF5"
 run "figures --only, unknown" 2 "$DISCO" figures --only fig5 -o "$T/x"
 has "$T/err" "lists reproductions" 'fig6, table2, table3, fig7, fig8, fig9'
+# more streams than the machine model can have CPUs: one line saying so
+"${PY:-python3}" -c '
+print(".streams 130\n.page_size 4096")
+for s in range(130):
+    print(".stream %d\nload 0x1000 8" % s)
+' >"$T/s130.txt"
+run "asm 130 streams" 0 "$DISCO" asm "$T/s130.txt" -o "$T/s130.dtr"
+run "replay 130 streams" 2 "$DISCO" replay "$T/s130.dtr"
+has "$T/err" "the machine's limit named" 'the trace has 130 vCPU streams, one CPU each, and the machine model has at most 128 CPUs'
 finish
