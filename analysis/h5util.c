@@ -60,6 +60,11 @@ hid_t an_h5_fapl_mem(void)
 	return fapl;
 }
 
+int an_h5_links_compact(hid_t gcpl)
+{
+	return H5Pset_link_phase_change(gcpl, 65535, 65535) < 0 ? -1 : 0;
+}
+
 /* Bob Jenkins' lookup3 hashlittle (public domain), which HDF5 uses as its
  * metadata checksum. */
 #define ROT(x, k) (((x) << (k)) | ((x) >> (32 - (k))))

@@ -32,6 +32,12 @@ void an_h5_dcpl_close(hid_t dcpl);
  * rename).  fid is closed in every case.  Returns SIM_OK or SIM_EIO/ENOMEM
  * naming path. */
 hid_t an_h5_fapl_mem(void);
+/* A group's links kept in its object header, never in a dense store (a
+ * fractal heap and B-tree): HDF5 1.10 frees an unset pointer when a
+ * damaged dense link store fails its checksum, which ASan reports as a
+ * crash; a damaged object header fails cleanly.  gcpl: a group (or file)
+ * creation list.  0, or -1. */
+int an_h5_links_compact(hid_t gcpl);
 /* The HDF5 file of a results file open for writing (results.h), for the
  * sweep tables' own datasets and attributes; valid until an_close. */
 struct an_file;

@@ -392,7 +392,8 @@ static hid_t create_file(const char *path)
 	if (fcpl < 0 || fapl < 0)
 		goto out;
 	/* creation order: runs list in the order written; v1.8 format: dense attribute storage */
-	if (H5Pset_link_creation_order(fcpl, H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED) < 0)
+	if (H5Pset_link_creation_order(fcpl, H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED) < 0 ||
+	    an_h5_links_compact(fcpl) < 0)
 		goto out;
 	fid = H5Fcreate(path, H5F_ACC_TRUNC, fcpl, fapl);
 	if (fid >= 0 && (attr_scalar(fid, "disco_results_version", H5T_STD_I32LE, H5T_NATIVE_INT,
@@ -543,7 +544,7 @@ int an_add_run(an_file *f, const char *group, const cfg *c, const struct rpl_res
 	       const char *trace_path, struct sim_err *err)
 {
 	char partial[256];
-	hid_t g;
+	hid_t g, gcpl;
 	int rc;
 
 	an_h5_quiet();
@@ -556,7 +557,11 @@ int an_add_run(an_file *f, const char *group, const cfg *c, const struct rpl_res
 	snprintf(partial, sizeof partial, ".partial-%s", group);
 	if (H5Lexists(f->fid, partial, H5P_DEFAULT) > 0)
 		H5Ldelete(f->fid, partial, H5P_DEFAULT);   /* left by an interrupted writer */
-	g = H5Gcreate2(f->fid, partial, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+	gcpl = H5Pcreate(H5P_GROUP_CREATE);
+	g = gcpl < 0 || an_h5_links_compact(gcpl) < 0
+		    ? -1 : H5Gcreate2(f->fid, partial, H5P_DEFAULT, gcpl, H5P_DEFAULT);
+	if (gcpl >= 0)
+		H5Pclose(gcpl);
 	if (g < 0) {
 		rc = sim_errf(err, SIM_EIO, "%s: cannot create group for run '%s'", f->path, group);
 		goto out_fail;
