@@ -59,8 +59,10 @@ static const char usage[] =
 	"                      larger ones decode the trace less\n"
 	"  -o FILE             the sweep file (HDF5), created or completed\n"
 	"  --emit-jobs DIR     write DIR/jobs.txt (one disco sweep command per point,\n"
-	"                      each writing DIR/points/KEY.h5) and DIR/sweep.slurm (a\n"
-	"                      Slurm job array running line $SLURM_ARRAY_TASK_ID)\n"
+	"                      each writing DIR/points/KEY.h5; every path absolute) and\n"
+	"                      DIR/sweep.slurm (a Slurm job array running line\n"
+	"                      $SLURM_ARRAY_TASK_ID); every point is checked first, and\n"
+	"                      one the model cannot take writes nothing\n"
 	"  --merge DIR         add every DIR/points/*.h5 to -o FILE and write its table\n"
 	"  --only KEY,...      run only the points with these run names (jobs use it)\n"
 	"  --table             print the sweep table at the end\n"
@@ -81,6 +83,7 @@ struct trace_pts {
 	struct rpl_point *pts;
 	int npts;
 	uint64_t tag;
+	uint32_t nstreams;    /* the trace's */
 	char (*key)[32];      /* [npts] */
 	const struct rpl_point **todo;
 	char (**todo_key)[32];
@@ -235,21 +238,52 @@ static int one_line(const char *what, const char *s, struct sim_err *err)
 	return SIM_OK;
 }
 
-/* Write DIR/jobs.txt and DIR/sweep.slurm; returns the job count or -1. */
+/* The absolute form of path, which exists, into buf (PATH_MAX bytes). */
+static int absolute(const char *what, const char *path, char *buf, struct sim_err *err)
+{
+	if (!realpath(path, buf))
+		return sim_errf(err, errno == ENOENT ? SIM_EINVAL : SIM_EIO, "--emit-jobs: %s %s: %s", what,
+				path, strerror(errno));
+	return SIM_OK;
+}
+
+/* Write DIR/jobs.txt and DIR/sweep.slurm; returns the job count or -1.
+ * Every path in them is absolute (the traces, --config files, the outputs,
+ * disco itself): a job runs wherever and from whatever folder the batch
+ * system starts it.  adir receives the jobs folder's absolute path. */
 static int emit_jobs(const char *dir, struct trace_pts *tp, int ntp, const char *mode_arg,
 		     const struct cli_cfg_ops *ops, char **vary, int nvary, int nseeds,
-		     struct sim_err *err)
+		     char adir[PATH_MAX], struct sim_err *err)
 {
-	char path[PATH_MAX + 64], self[PATH_MAX], cwd[PATH_MAX], adir[PATH_MAX];
+	char path[PATH_MAX + 64], self[PATH_MAX];
+	char (*trace)[PATH_MAX] = NULL, (*arg)[PATH_MAX] = NULL;
 	ssize_t sl;
 	sim_out *o;
 	FILE *f;
 	int n = 0, bad = SIM_OK;
 
+	trace = sim_calloc((size_t)ntp, sizeof *trace);
+	arg = sim_calloc((size_t)ops->n + 1, sizeof *arg);
+	if (!trace || !arg) {
+		sim_errf(err, SIM_ENOMEM, "out of memory");
+		goto fail;
+	}
 	for (int t = 0; t < ntp && !bad; t++)
-		bad = one_line("a trace path", tp[t].path, err);
-	for (int i = 0; i < ops->n && !bad; i++)
-		bad = one_line("a --set, --config or --policy argument", ops->op[i].arg, err);
+		if (!(bad = absolute("trace", tp[t].path, trace[t], err)))
+			bad = one_line("a trace path", trace[t], err);
+	for (int i = 0; i < ops->n && !bad; i++) {
+		const char *a = ops->op[i].arg;
+		/* a --config file (cfg_load: a readable file, else a preset's name) */
+		if (ops->op[i].opt == CLI_OPT_CONFIG && access(a, R_OK) == 0)
+			bad = absolute("--config", a, arg[i], err);
+		else if (strlen(a) < sizeof arg[i])
+			strcpy(arg[i], a);
+		else
+			bad = sim_errf(err, SIM_EINVAL, "--emit-jobs: an argument of %s is longer than %d bytes",
+				       opt_name(ops->op[i].opt), PATH_MAX - 1);
+		if (!bad)
+			bad = one_line("a --set, --config or --policy argument", arg[i], err);
+	}
 	for (int i = 0; i < nvary && !bad; i++)
 		bad = one_line("a --vary argument", vary[i], err);
 	if (!bad && mode_arg)
@@ -257,51 +291,50 @@ static int emit_jobs(const char *dir, struct trace_pts *tp, int ntp, const char 
 	if (!bad)
 		bad = one_line("the jobs folder", dir, err);
 	if (bad)
-		return -1;
+		goto fail;
+	sl = readlink("/proc/self/exe", self, sizeof self - 1);
+	if (sl <= 0) {
+		sim_errf(err, SIM_EIO, "--emit-jobs: cannot find the path of disco itself (/proc/self/exe): %s",
+			 sl < 0 ? strerror(errno) : "empty");
+		goto fail;
+	}
+	self[sl] = '\0';
+	if (one_line("the path of disco", self, err))
+		goto fail;
 	if ((mkdir(dir, 0777) != 0 && errno != EEXIST) || !realpath(dir, adir)) {
 		sim_errf(err, SIM_EIO, "%s: %s", dir, strerror(errno));
-		return -1;
+		goto fail;
 	}
+	if (one_line("the jobs folder", adir, err))
+		goto fail;
 	snprintf(path, sizeof path, "%s/points", adir);
 	if (mkdir(path, 0777) != 0 && errno != EEXIST) {
 		sim_errf(err, SIM_EIO, "%s: %s", path, strerror(errno));
-		return -1;
+		goto fail;
 	}
 	snprintf(path, sizeof path, "%s/logs", adir);
 	mkdir(path, 0777);
-	sl = readlink("/proc/self/exe", self, sizeof self - 1);
-	if (sl <= 0)
-		snprintf(self, sizeof self, "disco");
-	else
-		self[sl] = '\0';
-	if (!getcwd(cwd, sizeof cwd)) {
-		sim_errf(err, SIM_EIO, "cannot find the current directory: %s", strerror(errno));
-		return -1;
-	}
-	if (one_line("the path of disco", self, err) || one_line("the current folder", cwd, err) ||
-	    one_line("the jobs folder", adir, err))
-		return -1;
 
 	snprintf(path, sizeof path, "%s/jobs.txt", adir);
 	if (sim_out_open(&o, path, err) != SIM_OK)
-		return -1;
+		goto fail;
 	if (!(f = sim_out_stream(o, err))) {
 		sim_out_abort(o);
-		return -1;
+		goto fail;
 	}
 	for (int t = 0; t < ntp; t++)
 		for (int k = 0; k < tp[t].npts; k++) {
 			char out[PATH_MAX + 64];
 			shq(f, self);
 			fputs(" sweep ", f);
-			shq(f, tp[t].path);
+			shq(f, trace[t]);
 			if (mode_arg) {
 				fputs(" --mode ", f);
 				shq(f, mode_arg);
 			}
 			for (int i = 0; i < ops->n; i++) {
 				fprintf(f, " %s ", opt_name(ops->op[i].opt));
-				shq(f, ops->op[i].arg);
+				shq(f, arg[i]);
 			}
 			for (int i = 0; i < nvary; i++) {
 				fputs(" --vary ", f);
@@ -316,14 +349,14 @@ static int emit_jobs(const char *dir, struct trace_pts *tp, int ntp, const char 
 			n++;
 		}
 	if (sim_out_commit(o, err) != SIM_OK)
-		return -1;
+		goto fail;
 
 	snprintf(path, sizeof path, "%s/sweep.slurm", adir);
 	if (sim_out_open(&o, path, err) != SIM_OK)
-		return -1;
+		goto fail;
 	if (!(f = sim_out_stream(o, err))) {
 		sim_out_abort(o);
-		return -1;
+		goto fail;
 	}
 	fprintf(f, "#!/bin/sh\n"
 		   "# A Slurm job array over the points of a disco sweep: task i runs line i\n"
@@ -331,23 +364,28 @@ static int emit_jobs(const char *dir, struct trace_pts *tp, int ntp, const char 
 		   "#   sbatch %s/sweep.slurm\n"
 		   "# and when every task is done, gather the points with\n"
 		   "#   disco sweep --merge %s -o SWEEP.h5\n"
+		   "# Every path in jobs.txt is absolute: a task may start in any folder.\n"
 		   "#SBATCH --job-name=disco-sweep\n"
 		   "#SBATCH --array=1-%d\n"
 		   "#SBATCH --ntasks=1\n"
 		   "#SBATCH --cpus-per-task=1\n"
 		   "#SBATCH --output=%s/logs/%%A_%%a.log\n"
-		   "set -eu\n"
-		   "cd ", adir, adir, n, adir);
-	shq(f, cwd);
-	fputs("\nline=$(sed -n \"${SLURM_ARRAY_TASK_ID}p\" ", f);
+		   "set -eu\n", adir, adir, n, adir);
+	fputs("line=$(sed -n \"${SLURM_ARRAY_TASK_ID}p\" ", f);
 	snprintf(path, sizeof path, "%s/jobs.txt", adir);
 	shq(f, path);
 	fputs(")\n[ -n \"$line\" ] || { echo \"no job line $SLURM_ARRAY_TASK_ID\" >&2; exit 2; }\n"
 	      "exec sh -c \"$line\"\n", f);
 	fchmod(sim_out_fd(o), 0755);
 	if (sim_out_commit(o, err) != SIM_OK)
-		return -1;
+		goto fail;
+	sim_free(trace);
+	sim_free(arg);
 	return n;
+fail:
+	sim_free(trace);
+	sim_free(arg);
+	return -1;
 }
 
 static int merge(const char *dir, const char *out, int quiet, int show_table)
@@ -442,6 +480,32 @@ static int distinct_points(const struct trace_pts *tp, int ntp, struct sim_err *
 				      "(such as 1M and 1024K)?", a->point + 1, b->point + 1, a->key);
 	}
 	sim_free(k);
+	return rc;
+}
+
+/* SIM_EINVAL, naming the trace and the value at fault, unless every one
+ * of pts can start a replay of t (rpl_sweep_check): a value the parameter
+ * table accepts but the model does not is refused before any work. */
+static int check_points(const struct trace_pts *t, const struct rpl_point *const *pts, int n,
+			char **vary_arg, int nvary, struct sim_err *err)
+{
+	char *names[64] = { 0 };
+	int rc = SIM_OK, nbad;
+	for (int i = 0; i < nvary && rc == SIM_OK; i++) {
+		size_t len = strcspn(vary_arg[i], "=");
+		if (!(names[i] = sim_malloc(len + 1)))
+			rc = sim_errf(err, SIM_ENOMEM, "out of memory");
+		else {
+			memcpy(names[i], vary_arg[i], len);
+			names[i][len] = '\0';
+		}
+	}
+	if (rc == SIM_OK &&
+	    (rc = rpl_sweep_check(t->base, pts, n, (const char *const *)names, nvary, t->nstreams, &nbad,
+				  err)) != SIM_OK)
+		sim_err_prefix(err, "%s", t->path);
+	for (int i = 0; i < nvary; i++)
+		sim_free(names[i]);
 	return rc;
 }
 
@@ -590,6 +654,7 @@ int cmd_sweep(int argc, char **argv)
 			goto fail;
 		rc = cli_trace_cfg(r, tp[t].path, &ops, &tp[t].base, &err);
 		tp[t].tag = rpl_trace_tag(r);
+		tp[t].nstreams = trc_reader_info(r)->nstreams;
 		trc_reader_close(r);
 		if (rc)
 			goto fail;
@@ -626,13 +691,33 @@ int cmd_sweep(int argc, char **argv)
 	if ((rc = distinct_points(tp, ntp, &err)) != SIM_OK)
 		goto fail;
 	if (emit) {
-		int n = emit_jobs(emit, tp, ntp, mode_arg, &ops, vary_arg, nvary, nseeds, &err);
+		char adir[PATH_MAX];
+		int n;
+		/* every point, before anything is written: a job that cannot
+		 * start would fail only once the batch system runs it */
+		for (int t = 0; t < ntp; t++) {
+			const struct rpl_point **all = sim_calloc((size_t)tp[t].npts, sizeof *all);
+			if (!all) {
+				rc = sim_errf(&err, SIM_ENOMEM, "out of memory");
+				goto fail;
+			}
+			for (int k = 0; k < tp[t].npts; k++)
+				all[k] = &tp[t].pts[k];
+			rc = check_points(&tp[t], all, tp[t].npts, vary_arg, nvary, &err);
+			sim_free(all);
+			if (rc != SIM_OK) {
+				struct sim_err e = err;
+				sim_errf(&err, e.code, "%s; no job written", e.msg);
+				goto fail;
+			}
+		}
+		n = emit_jobs(emit, tp, ntp, mode_arg, &ops, vary_arg, nvary, nseeds, adir, &err);
 		if (n < 0)
 			goto fail;
 		if (!quiet)
 			printf("wrote %d jobs to %s/jobs.txt and a Slurm job array to %s/sweep.slurm\n"
 			       "run them (sbatch %s/sweep.slurm, or each line of jobs.txt), then:\n"
-			       "  disco sweep --merge %s -o SWEEP.h5\n", n, emit, emit, emit, emit);
+			       "  disco sweep --merge %s -o SWEEP.h5\n", n, adir, adir, adir, adir);
 		goto done;
 	}
 
@@ -659,7 +744,8 @@ int cmd_sweep(int argc, char **argv)
 				tp[t].todo_key[tp[t].ntodo] = &tp[t].key[k];
 				tp[t].ntodo++;
 			}
-			if ((rc = share_replays(&tp[t], &err)) != SIM_OK)
+			if ((rc = check_points(&tp[t], tp[t].todo, tp[t].ntodo, vary_arg, nvary, &err)) != SIM_OK ||
+			    (rc = share_replays(&tp[t], &err)) != SIM_OK)
 				goto fail;
 			copied += tp[t].ncopies;
 			tasks[t].trace_path = tp[t].path;

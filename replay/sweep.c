@@ -230,6 +230,65 @@ int rpl_sweep_points(const cfg *base, int mode, const struct rpl_vary *vary, int
 	return SIM_OK;
 }
 
+/* The --vary value of point p at fault, when base with that value alone
+ * cannot start a run either: its index in names, or -1. */
+static int culprit(const cfg *base, const struct rpl_point *p, const char *const *names, int nnames,
+		   uint32_t nstreams)
+{
+	struct sim_err ignore;
+	cfg *c;
+	if (rpl_check(base, p->mode, nstreams, &ignore) != SIM_OK)
+		return -1;   /* base alone fails: no single value is to blame */
+	for (int i = 0; i < nnames; i++) {
+		int rc;
+		if (cfg_copy(&c, base, NULL) != SIM_OK)
+			return -1;
+		rc = cfg_set(c, names[i], cfg_str(p->c, names[i]), "--vary", NULL);
+		if (rc == SIM_OK)
+			rc = rpl_check(c, p->mode, nstreams, &ignore);
+		cfg_free(c);
+		if (rc != SIM_OK)
+			return i;
+	}
+	return -1;
+}
+
+int rpl_sweep_check(const cfg *base, const struct rpl_point *const *pts, int n, const char *const *names,
+		    int nnames, uint32_t nstreams, int *nbad, struct sim_err *err)
+{
+	struct sim_err first = { 0 }, e;
+	int bad = -1, rc;
+
+	*nbad = 0;
+	for (int k = 0; k < n; k++) {
+		rc = rpl_check(pts[k]->c, pts[k]->mode, nstreams, &e);
+		if (rc == SIM_ENOMEM)
+			return sim_errf(err, rc, "%s", e.msg);
+		if (rc == SIM_OK)
+			continue;
+		if ((*nbad)++ == 0) {
+			bad = k;
+			first = e;
+		}
+	}
+	if (bad < 0)
+		return SIM_OK;
+	{
+		const struct rpl_point *p = pts[bad];
+		int i = culprit(base, p, names, nnames, nstreams);
+		char tail[96];
+		if (*nbad == n)
+			snprintf(tail, sizeof tail, " (%s)", n == 1 ? "the only point" : "every point fails");
+		else
+			snprintf(tail, sizeof tail, " (%d of the %d points %s)", *nbad, n, *nbad == 1 ? "fails" : "fail");
+		if (i >= 0)
+			return sim_errf(err, first.code ? first.code : SIM_EINVAL, "--vary %s=%s: %s%s",
+					names[i], cfg_str(p->c, names[i]), first.msg, tail);
+		return sim_errf(err, first.code ? first.code : SIM_EINVAL, "point %d (%s): %s%s", bad + 1,
+				p->label[0] ? p->label : "no values varied", first.msg, tail);
+	}
+}
+
 /* ---------- Running: batches in worker processes ----------
  *
  * Definitions: a batch is a run of consecutive points of one task that one
