@@ -238,6 +238,33 @@ static int one_line(const char *what, const char *s, struct sim_err *err)
 	return SIM_OK;
 }
 
+/* An #SBATCH line is split into words by Slurm, not by sh: a word may be
+ * quoted with " or ', with no escapes inside, and in a file name % starts a
+ * pattern (%% is a %) and a backslash turns the patterns off.  SIM_EINVAL if
+ * the jobs folder cannot be written so. */
+static int sbatch_quotable(const char *dir, struct sim_err *err)
+{
+	if (strchr(dir, '\\') || (strchr(dir, '"') && strchr(dir, '\'')))
+		return sim_errf(err, SIM_EINVAL, "--emit-jobs: the jobs folder %s holds %s, which an "
+				"#SBATCH line of sweep.slurm cannot; choose another folder", dir,
+				strchr(dir, '\\') ? "a backslash" : "both kinds of quotes");
+	return SIM_OK;
+}
+
+/* dir + tail as one word of an #SBATCH line (sbatch_quotable holds). */
+static void sbatch_path(FILE *f, const char *dir, const char *tail)
+{
+	char q = strchr(dir, '"') ? '\'' : '"';
+	fputc(q, f);
+	for (const char *s = dir; *s; s++) {
+		if (*s == '%')
+			fputc('%', f);
+		fputc(*s, f);
+	}
+	fputs(tail, f);
+	fputc(q, f);
+}
+
 /* The absolute form of path, which exists, into buf (PATH_MAX bytes). */
 static int absolute(const char *what, const char *path, char *buf, struct sim_err *err)
 {
@@ -290,6 +317,8 @@ static int emit_jobs(const char *dir, struct trace_pts *tp, int ntp, const char 
 		bad = one_line("--mode", mode_arg, err);
 	if (!bad)
 		bad = one_line("the jobs folder", dir, err);
+	if (!bad)
+		bad = sbatch_quotable(dir, err);
 	if (bad)
 		goto fail;
 	sl = readlink("/proc/self/exe", self, sizeof self - 1);
@@ -305,7 +334,7 @@ static int emit_jobs(const char *dir, struct trace_pts *tp, int ntp, const char 
 		sim_errf(err, SIM_EIO, "%s: %s", dir, strerror(errno));
 		goto fail;
 	}
-	if (one_line("the jobs folder", adir, err))
+	if (one_line("the jobs folder", adir, err) || sbatch_quotable(adir, err))
 		goto fail;
 	snprintf(path, sizeof path, "%s/points", adir);
 	if (mkdir(path, 0777) != 0 && errno != EEXIST) {
@@ -369,8 +398,9 @@ static int emit_jobs(const char *dir, struct trace_pts *tp, int ntp, const char 
 		   "#SBATCH --array=1-%d\n"
 		   "#SBATCH --ntasks=1\n"
 		   "#SBATCH --cpus-per-task=1\n"
-		   "#SBATCH --output=%s/logs/%%A_%%a.log\n"
-		   "set -eu\n", adir, adir, n, adir);
+		   "#SBATCH --output=", adir, adir, n);
+	sbatch_path(f, adir, "/logs/%A_%a.log");
+	fputs("\nset -eu\n", f);
 	fputs("line=$(sed -n \"${SLURM_ARRAY_TASK_ID}p\" ", f);
 	snprintf(path, sizeof path, "%s/jobs.txt", adir);
 	shq(f, path);

@@ -127,6 +127,20 @@ has "$odd/sub/jobs/jobs.txt" "absolute trace" " '/[^']*/a dir '\\\\''q'\\\\'' \\
 has "$odd/sub/jobs/jobs.txt" "absolute --config" " --config '/[^ ]*/a dir [^ ]* [^ ]* [^ ]*/my\.conf' "
 has "$odd/sub/jobs/jobs.txt" "disco by its absolute path" "^/"
 hasnt "$odd/sub/jobs/sweep.slurm" "no cd into the submitting folder" '^cd '
+# Slurm splits #SBATCH lines itself: quotes without escapes, % patterns
+has "$odd/sub/jobs/sweep.slurm" "the log folder in double quotes" \
+	"^#SBATCH --output=\"/.*/a dir 'q' \\\$HOME \`x\`/sub/jobs/logs/%A_%a\.log\"\$"
+mkdir -p "$T/p\"c%t"
+run "a jobs folder with \" and %" 0 "$DISCO" sweep "$T/s.dtr" --vary machine.tlb.entries=32 \
+	--emit-jobs "$T/p\"c%t/jobs" --quiet
+has "$T/p\"c%t/jobs/sweep.slurm" "in single quotes, % doubled" "^#SBATCH --output='/.*/p\"c%%t/jobs/logs/%A_%a\.log'\$"
+run "a jobs folder with both quotes" 2 "$DISCO" sweep "$T/s.dtr" --vary machine.tlb.entries=32 \
+	--emit-jobs "$T/p\"c'/jobs"
+has "$T/err" "says why" "holds both kinds of quotes, which an #SBATCH line of sweep\.slurm cannot"
+run "nothing made" 1 test -e "$T/p\"c'"
+run "a jobs folder with a backslash" 2 "$DISCO" sweep "$T/s.dtr" --vary machine.tlb.entries=32 \
+	--emit-jobs "$T/b\\s"
+has "$T/err" "says why" "holds a backslash"
 run "a job line run from /" 0 sh -c "cd / && $(sed -n 1p "$odd/sub/jobs/jobs.txt")"
 run "the Slurm script run from /" 0 sh -c 'cd / && SLURM_ARRAY_TASK_ID=2 sh "$1"' sh "$odd/sub/jobs/sweep.slurm"
 if [ "$(ls "$odd/sub/jobs/points" | wc -l)" -eq 2 ]; then ok; else fail "2 point files from the jobs"; fi
