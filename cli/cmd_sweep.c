@@ -553,6 +553,19 @@ static int has_key(const char *list, const char *key)
 	return 0;
 }
 
+struct only_ctx {
+	const char *only;     /* --only KEY,... */
+	uint64_t tag;         /* the trace's */
+};
+
+static int only_keep(void *ctx, uint64_t hash)
+{
+	const struct only_ctx *oc = ctx;
+	char key[32];
+	an_sweep_key(key, sizeof key, hash, oc->tag);
+	return has_key(oc->only, key);
+}
+
 int cmd_sweep(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -697,7 +710,13 @@ int cmd_sweep(int argc, char **argv)
 			}
 		}
 		nvary_parsed = nvary;
-		rc = rpl_sweep_points(tp[t].base, mode, vary, nvary, nseeds, &tp[t].pts, &tp[t].npts, &err);
+		if (only && !emit) {   /* a job: only its own points need configurations */
+			struct only_ctx oc = { only, tp[t].tag };
+			rc = rpl_sweep_points_kept(tp[t].base, mode, vary, nvary, nseeds, only_keep, &oc,
+						   &tp[t].pts, &tp[t].npts, &err);
+		} else
+			rc = rpl_sweep_points(tp[t].base, mode, vary, nvary, nseeds, &tp[t].pts, &tp[t].npts,
+					      &err);
 		for (int i = 0; i < nvary; i++)
 			rpl_vary_free(&vary[i]);
 		nvary_parsed = 0;

@@ -174,10 +174,19 @@ void rpl_sweep_points_free(struct rpl_point *points, int npoints)
 int rpl_sweep_points(const cfg *base, int mode, const struct rpl_vary *vary, int nvary,
 		     int nseeds, struct rpl_point **points, int *npoints, struct sim_err *err)
 {
+	return rpl_sweep_points_kept(base, mode, vary, nvary, nseeds, NULL, NULL, points, npoints, err);
+}
+
+int rpl_sweep_points_kept(const cfg *base, int mode, const struct rpl_vary *vary, int nvary, int nseeds,
+			  int (*keep)(void *ctx, uint64_t hash), void *keep_ctx,
+			  struct rpl_point **points, int *npoints, struct sim_err *err)
+{
 	long total = nseeds < 1 ? 1 : nseeds;
 	int idx[64] = { 0 };
 	struct rpl_point *p;
 	int64_t seed0 = cfg_int(base, "machine.tlb.seed");
+	cfg *s;   /* base + the point's values: every point sets the same names */
+	int rc = SIM_OK;
 
 	*points = NULL;
 	*npoints = 0;
@@ -191,10 +200,13 @@ int rpl_sweep_points(const cfg *base, int mode, const struct rpl_vary *vary, int
 	p = sim_calloc((size_t)total, sizeof *p);
 	if (!p)
 		return sim_errf(err, SIM_ENOMEM, "out of memory for %ld sweep points", total);
-	for (long k = 0; k < total; k++) {
+	if ((rc = cfg_copy(&s, base, err)) != SIM_OK) {
+		sim_free(p);
+		return rc;
+	}
+	for (long k = 0; k < total && rc == SIM_OK; k++) {
 		struct rpl_point *q = &p[k];
 		size_t used = 0;
-		int rc;
 		long rest = k;
 		q->seed = (int)(rest % (nseeds < 1 ? 1 : nseeds));
 		rest /= (nseeds < 1 ? 1 : nseeds);
@@ -202,28 +214,31 @@ int rpl_sweep_points(const cfg *base, int mode, const struct rpl_vary *vary, int
 			idx[i] = (int)(rest % vary[i].nvals);
 			rest /= vary[i].nvals;
 		}
-		rc = cfg_copy(&q->c, base, err);
 		for (int i = 0; i < nvary && rc == SIM_OK; i++) {
-			rc = cfg_set(q->c, vary[i].name, vary[i].vals[idx[i]], "--vary", err);
+			rc = cfg_set(s, vary[i].name, vary[i].vals[idx[i]], "--vary", err);
 			used += (size_t)snprintf(q->label + used, sizeof q->label - used, "%s%s=%s",
 						 i ? " " : "", vary[i].name, vary[i].vals[idx[i]]);
 			if (used >= sizeof q->label)
 				used = sizeof q->label - 1;
 		}
 		if (rc == SIM_OK && nseeds > 1) {
-			char s[32];
-			snprintf(s, sizeof s, "%lld", (long long)(seed0 + q->seed));
-			rc = cfg_set(q->c, "machine.tlb.seed", s, "--seeds", err);
+			char t[32];
+			snprintf(t, sizeof t, "%lld", (long long)(seed0 + q->seed));
+			rc = cfg_set(s, "machine.tlb.seed", t, "--seeds", err);
 			snprintf(q->label + used, sizeof q->label - used, "%sseed=%d", used ? " " : "", q->seed);
 		}
-		if (rc) {
-			*npoints = (int)k + 1;
-			rpl_sweep_points_free(p, *npoints);
-			*npoints = 0;
-			return rc;
-		}
+		if (rc != SIM_OK)
+			break;
 		q->mode = mode;
-		q->hash = cfg_hash(q->c) ^ ((uint64_t)(mode + 1) * 0x9E3779B97F4A7C15ull);
+		q->hash = cfg_hash(s) ^ ((uint64_t)(mode + 1) * 0x9E3779B97F4A7C15ull);
+		/* a configuration is some 100 KB: only the points kept get one */
+		if (!keep || keep(keep_ctx, q->hash))
+			rc = cfg_copy(&q->c, s, err);
+	}
+	cfg_free(s);
+	if (rc != SIM_OK) {
+		rpl_sweep_points_free(p, (int)total);
+		return rc;
 	}
 	*points = p;
 	*npoints = (int)total;

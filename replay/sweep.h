@@ -51,6 +51,13 @@ uint64_t rpl_effective_hash(const cfg *c, int mode);
  * base's + k (the replay's only random choice: TLB replacement). */
 int rpl_sweep_points(const cfg *base, int mode, const struct rpl_vary *vary, int nvary,
 		     int nseeds, struct rpl_point **points, int *npoints, struct sim_err *err);
+/* The same, but a point gets its configuration (c) only when keep(keep_ctx,
+ * its hash) is non-zero; the others have c = NULL and their hash and label.
+ * A job of an emitted array runs one point of the product: the others'
+ * configurations (some 100 KB each) would cost it more than its replay. */
+int rpl_sweep_points_kept(const cfg *base, int mode, const struct rpl_vary *vary, int nvary, int nseeds,
+			  int (*keep)(void *ctx, uint64_t hash), void *keep_ctx,
+			  struct rpl_point **points, int *npoints, struct sim_err *err);
 void rpl_sweep_points_free(struct rpl_point *points, int npoints);
 
 /**

@@ -80,6 +80,11 @@ START_TEST(what_a_mode_reads)
 }
 END_TEST
 
+static int keep_one(void *ctx, uint64_t hash)
+{
+	return hash == *(const uint64_t *)ctx;
+}
+
 START_TEST(cartesian_product)
 {
 	struct sim_err err = { 0 };
@@ -100,6 +105,23 @@ START_TEST(cartesian_product)
 	for (int i = 0; i < n; i++)
 		for (int j = i + 1; j < n; j++)
 			ck_assert_uint_ne(p[i].hash, p[j].hash);
+	/* only the points kept get a configuration; hashes and labels alike */
+	{
+		struct rpl_point *q;
+		int m;
+		ck_assert_int_eq(rpl_sweep_points_kept(c, 1, v, 2, 3, keep_one, &p[7].hash, &q, &m, &err), SIM_OK);
+		ck_assert_int_eq(m, n);
+		for (int i = 0; i < n; i++) {
+			ck_assert_uint_eq(q[i].hash, p[i].hash);
+			ck_assert_str_eq(q[i].label, p[i].label);
+			ck_assert_int_eq(q[i].seed, p[i].seed);
+			if (i == 7)
+				ck_assert_uint_eq(cfg_hash(q[i].c), cfg_hash(p[i].c));
+			else
+				ck_assert_ptr_null(q[i].c);
+		}
+		rpl_sweep_points_free(q, m);
+	}
 	rpl_sweep_points_free(p, n);
 	/* one seed: the seed is not touched, and the same point hashes alike */
 	ck_assert_int_eq(rpl_sweep_points(c, 1, v, 2, 1, &p, &n, &err), SIM_OK);
