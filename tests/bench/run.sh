@@ -74,5 +74,8 @@ print("  %s VM(s): %.1f M references/s, %.2f s, trace %.1f MB" % (sys.argv[2], d
 		echo "  capture failed"; status=1
 	fi
 	rm -rf "$d"
+
+	echo
+	sh "$(dirname "$0")/slurm.sh" || status=1
 fi
 exit $status
