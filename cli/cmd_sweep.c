@@ -56,13 +56,15 @@ static const char usage[] =
 	"                      points / N, so every worker has some): a point is\n"
 	"                      written (within a second) when its batch ends, so\n"
 	"                      smaller batches lose less to an interruption and\n"
-	"                      larger ones decode the trace less\n"
+	"                      larger ones decode the trace less; with --emit-jobs,\n"
+	"                      the points of one job (default 1), in one pass\n"
 	"  -o FILE             the sweep file (HDF5), created or completed\n"
-	"  --emit-jobs DIR     write DIR/jobs.txt (one disco sweep command per point,\n"
-	"                      each writing DIR/points/KEY.h5; every path absolute) and\n"
-	"                      DIR/sweep.slurm (a Slurm job array running line\n"
-	"                      $SLURM_ARRAY_TASK_ID); every point is checked first, and\n"
-	"                      one the model cannot take writes nothing\n"
+	"  --emit-jobs DIR     write DIR/jobs.txt (one disco sweep command per point, or\n"
+	"                      per --batch points, each writing DIR/points/KEY.h5;\n"
+	"                      every path absolute) and DIR/sweep.slurm (a Slurm job\n"
+	"                      array running line $SLURM_ARRAY_TASK_ID); every point\n"
+	"                      is checked first, and one the model cannot take\n"
+	"                      writes nothing\n"
 	"  --merge DIR         add every DIR/points/*.h5 to -o FILE and write its table\n"
 	"  --only KEY,...      run only the points with these run names (jobs use it)\n"
 	"  --table             print the sweep table at the end\n"
@@ -279,7 +281,7 @@ static int absolute(const char *what, const char *path, char *buf, struct sim_er
  * disco itself): a job runs wherever and from whatever folder the batch
  * system starts it.  adir receives the jobs folder's absolute path. */
 static int emit_jobs(const char *dir, struct trace_pts *tp, int ntp, const char *mode_arg,
-		     const struct cli_cfg_ops *ops, char **vary, int nvary, int nseeds,
+		     const struct cli_cfg_ops *ops, char **vary, int nvary, int nseeds, int per_job,
 		     char adir[PATH_MAX], struct sim_err *err)
 {
 	char path[PATH_MAX + 64], self[PATH_MAX];
@@ -352,7 +354,7 @@ static int emit_jobs(const char *dir, struct trace_pts *tp, int ntp, const char 
 		goto fail;
 	}
 	for (int t = 0; t < ntp; t++)
-		for (int k = 0; k < tp[t].npts; k++) {
+		for (int k = 0; k < tp[t].npts; k += per_job) {
 			char out[PATH_MAX + 64];
 			shq(f, self);
 			fputs(" sweep ", f);
@@ -371,7 +373,13 @@ static int emit_jobs(const char *dir, struct trace_pts *tp, int ntp, const char 
 			}
 			if (nseeds > 1)
 				fprintf(f, " --seeds %d", nseeds);
-			fprintf(f, " --only %s -j 1 --quiet -o ", tp[t].key[k]);
+			/* a job's points are replayed in one pass into the first's file */
+			fprintf(f, " --only %s", tp[t].key[k]);
+			for (int i = k + 1; i < k + per_job && i < tp[t].npts; i++)
+				fprintf(f, ",%s", tp[t].key[i]);
+			if (per_job > 1)
+				fprintf(f, " --batch %d", per_job);
+			fputs(" -j 1 --quiet -o ", f);
 			snprintf(out, sizeof out, "%s/points/%s.h5", adir, tp[t].key[k]);
 			shq(f, out);
 			fputc('\n', f);
@@ -598,7 +606,7 @@ int cmd_sweep(int argc, char **argv)
 	size_t ndone = 0;
 	long ncores = sysconf(_SC_NPROCESSORS_ONLN);
 	int nvary = 0, nvary_parsed = 0, ntp = 0, mode_opt = -1, nseeds = 1, jobs = ncores > 0 ? (int)ncores : 1;
-	int batch = 8, quiet = 0, show_table = 0, o, rc = 0, total = 0, skipped = 0, rows = 0, copied = 0;
+	int batch = 8, batch_given = 0, quiet = 0, show_table = 0, o, rc = 0, total = 0, skipped = 0, rows = 0, copied = 0;
 	struct sim_lock *lock = NULL;
 	struct sigaction sa, old_int, old_term;
 
@@ -632,8 +640,10 @@ int cmd_sweep(int argc, char **argv)
 				nseeds = (int)v;
 			else if (o == 'j')
 				jobs = (int)v;
-			else
+			else {
 				batch = (int)v;
+				batch_given = 1;
+			}
 			break;
 		case 'o': out = optarg; break;
 		case 'E': emit = optarg; break;
@@ -760,7 +770,8 @@ int cmd_sweep(int argc, char **argv)
 				goto fail;
 			}
 		}
-		n = emit_jobs(emit, tp, ntp, mode_arg, &ops, vary_arg, nvary, nseeds, adir, &err);
+		n = emit_jobs(emit, tp, ntp, mode_arg, &ops, vary_arg, nvary, nseeds, batch_given ? batch : 1,
+			      adir, &err);
 		if (n < 0)
 			goto fail;
 		if (!quiet)

@@ -113,6 +113,15 @@ run "direct sweep of those points" 0 "$DISCO" sweep "$T/s.dtr" --mode disco $V1 
 	--vary machine.tlb.entries=64 -o "$T/d.h5"
 run "merged table == direct table" 0 "$PY" "$T/same.py" "$T/m.h5" "$T/d.h5"
 run "merge nothing" 2 "$DISCO" sweep --merge "$T/nojobs" -o "$T/m2.h5"
+# several points a job (--batch), each job one shared pass into one file
+run "emit jobs of 3 points" 0 "$DISCO" sweep "$T/s.dtr" --mode disco $V1 $V2 --batch 3 --emit-jobs "$T/jobs3"
+has "$T/out" "2 jobs for 4 points" '^wrote 2 jobs'
+has "$T/jobs3/jobs.txt" "3 keys in the first" ' --only p[0-9a-f-]+,p[0-9a-f-]+,p[0-9a-f-]+ --batch 3 -j 1 '
+run "run them" 0 sh -c "while IFS= read -r l; do sh -c \"\$l\" || exit 1; done < '$T/jobs3/jobs.txt'"
+if [ "$(ls "$T/jobs3/points" | wc -l)" -eq 2 ]; then ok; else fail "a point file a job"; fi
+run "merge them" 0 "$DISCO" sweep --merge "$T/jobs3" -o "$T/m3.h5"
+has "$T/out" "4 runs from 2 files" 'merged 2 point files .*4 runs added'
+run "merged table == direct table" 0 "$PY" "$T/same.py" "$T/m3.h5" "$T/a.h5"
 # jobs name every path absolutely and run from any folder, whatever bytes
 # the paths hold; a --config file is found by its absolute path too
 odd="$T/a dir 'q' \$HOME \`x\`"
