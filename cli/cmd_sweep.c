@@ -609,6 +609,7 @@ int cmd_sweep(int argc, char **argv)
 	int batch = 8, batch_given = 0, quiet = 0, show_table = 0, o, rc = 0, total = 0, skipped = 0, rows = 0, copied = 0;
 	struct sim_lock *lock = NULL;
 	struct sigaction sa, old_int, old_term;
+	int handlers = 0;   /* sa is installed: old_int and old_term to restore */
 
 	optind = 1;
 	while ((o = getopt_long(argc, argv, "hj:o:", opts, NULL)) != -1) {
@@ -781,6 +782,15 @@ int cmd_sweep(int argc, char **argv)
 		goto done;
 	}
 
+	/* from here on an interruption keeps what is done and says so (the
+	 * points are checked first, which takes a while on a large sweep) */
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, &old_int);
+	sigaction(SIGTERM, &sa, &old_term);
+	handlers = 1;
+
 	/* what is left to do */
 	if (access(out, F_OK) == 0 && (rc = an_list_runs(out, &done_names, &ndone, &err)) != SIM_OK)
 		goto fail;
@@ -845,11 +855,6 @@ int cmd_sweep(int argc, char **argv)
 			goto fail;
 	}
 
-	memset(&sa, 0, sizeof sa);
-	sa.sa_handler = on_signal;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, &old_int);
-	sigaction(SIGTERM, &sa, &old_term);
 	prog.out = out;
 	prog.tp = tp;
 	prog.total = total - skipped;
@@ -868,6 +873,7 @@ int cmd_sweep(int argc, char **argv)
 	}
 	sigaction(SIGINT, &old_int, NULL);
 	sigaction(SIGTERM, &old_term, NULL);
+	handlers = 0;
 	if (prog.shown)
 		fprintf(stderr, "\r\033[K");
 	{
@@ -904,6 +910,10 @@ fail:
 		rpl_vary_free(&vary[i]);
 	rc = cli_fail("sweep", &err);
 out_free:
+	if (handlers) {
+		sigaction(SIGINT, &old_int, NULL);
+		sigaction(SIGTERM, &old_term, NULL);
+	}
 	for (int t = 0; tp && t < ntp; t++) {
 		rpl_sweep_points_free(tp[t].pts, tp[t].npts);
 		cfg_free(tp[t].base);
