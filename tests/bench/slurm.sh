@@ -65,8 +65,12 @@ merge=$(since "$t1")
 total=$(since "$t")
 # finished tasks leave the controller's records after MinJobAge: count files
 done=$(ls "$B/jobs/points" | wc -l)
+for log in "$B"/jobs/logs/*; do
+	[ -s "$log" ] || continue
+	echo "  a task failed: ${log##*/}: $(head -n 2 "$log" | tr '\n' ' ')"
+done
 echo "  Slurm, $(nproc) CPUs, a task per $PER_JOB points (--batch $PER_JOB): $total s wall: emit $emit s," \
-	"array $array s ($done point files), merge $merge s (the cluster's start, $up s, not counted;" \
+	"array $array s ($done point files of $(wc -l <"$B/jobs/jobs.txt")), merge $merge s (the cluster's start, $up s, not counted;" \
 	"load average $load before)"
 PY=/usr/bin/python3
 [ -x "$PY" ] || PY=python3
