@@ -231,7 +231,8 @@ int rpl_sweep_points_kept(const cfg *base, int mode, const struct rpl_vary *vary
 			break;
 		q->mode = mode;
 		q->hash = cfg_hash(s) ^ ((uint64_t)(mode + 1) * 0x9E3779B97F4A7C15ull);
-		/* a configuration is some 100 KB: only the points kept get one */
+		/* a configuration holds every parameter, 280 bytes each: only the
+		 * points kept get one */
 		if (!keep || keep(keep_ctx, q->hash))
 			rc = cfg_copy(&q->c, s, err);
 	}

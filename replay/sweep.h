@@ -54,7 +54,8 @@ int rpl_sweep_points(const cfg *base, int mode, const struct rpl_vary *vary, int
 /* The same, but a point gets its configuration (c) only when keep(keep_ctx,
  * its hash) is non-zero; the others have c = NULL and their hash and label.
  * A job of an emitted array runs one point of the product: the others'
- * configurations (some 100 KB each) would cost it more than its replay. */
+ * configurations (every parameter, 280 bytes each, for each point) would
+ * cost it more than its replay. */
 int rpl_sweep_points_kept(const cfg *base, int mode, const struct rpl_vary *vary, int nvary, int nseeds,
 			  int (*keep)(void *ctx, uint64_t hash), void *keep_ctx,
 			  struct rpl_point **points, int *npoints, struct sim_err *err);
