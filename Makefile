@@ -3,6 +3,9 @@
 #   make figures        the main job: reproduce the paper's figures (quick scale) into out/
 #   make check          build and run every test (SANITIZE=1: with ASan + UBSan)
 #   make check-long     the heavier tests
+#   make check-slurm    a sweep's job array on a real one-machine Slurm, merged and
+#                       compared with the same sweep run here (root; installs Debian's
+#                       Slurm and munge packages: mk/deps.sh ensure slurm)
 #   make bench          throughput and size figures, printed with the machine's details
 #   make fuzz           libFuzzer on the trace reader, the text form and the parameter parser
 #                       (FUZZ_SECONDS each, default 180)
@@ -22,12 +25,16 @@ GOALS := all disco check check-long bench figures fuzz install tests
 
 ifndef DISCO_INNER
 
-.PHONY: $(GOALS) deps clean
+.PHONY: $(GOALS) deps deps-slurm check-slurm clean
 all:
 $(GOALS): deps
 	@$(MAKE) --no-print-directory DISCO_INNER=1 $@
+check-slurm: deps deps-slurm
+	@$(MAKE) --no-print-directory DISCO_INNER=1 $@
 deps:
 	@sh mk/deps.sh ensure
+deps-slurm:
+	@sh mk/deps.sh ensure slurm
 clean:
 	rm -rf build build-san build-fuzz out
 
@@ -89,6 +96,10 @@ check: tests
 
 check-long: tests
 	@DISCO=$(abspath $(DISCO)) BUILD=$(BUILD) DISCO_LONG=1 sh tests/run.sh $(TEST_BINS)
+
+.PHONY: check-slurm
+check-slurm: $(DISCO)
+	@DISCO=$(abspath $(DISCO)) BUILD=$(BUILD) sh tests/slurm/check.sh
 
 bench: $(DISCO) $(BENCH_BINS)
 	@DISCO=$(abspath $(DISCO)) BUILD=$(BUILD) sh tests/bench/run.sh $(BENCH_BINS)

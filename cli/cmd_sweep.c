@@ -56,11 +56,15 @@ static const char usage[] =
 	"                      points / N, so every worker has some): a point is\n"
 	"                      written (within a second) when its batch ends, so\n"
 	"                      smaller batches lose less to an interruption and\n"
-	"                      larger ones decode the trace less\n"
+	"                      larger ones decode the trace less; with --emit-jobs,\n"
+	"                      the points of one job (default 1), in one pass\n"
 	"  -o FILE             the sweep file (HDF5), created or completed\n"
-	"  --emit-jobs DIR     write DIR/jobs.txt (one disco sweep command per point,\n"
-	"                      each writing DIR/points/KEY.h5) and DIR/sweep.slurm (a\n"
-	"                      Slurm job array running line $SLURM_ARRAY_TASK_ID)\n"
+	"  --emit-jobs DIR     write DIR/jobs.txt (one disco sweep command per point, or\n"
+	"                      per --batch points, each writing DIR/points/KEY.h5;\n"
+	"                      every path absolute) and DIR/sweep.slurm (a Slurm job\n"
+	"                      array running line $SLURM_ARRAY_TASK_ID); every point\n"
+	"                      is checked first, and one the model cannot take\n"
+	"                      writes nothing\n"
 	"  --merge DIR         add every DIR/points/*.h5 to -o FILE and write its table\n"
 	"  --only KEY,...      run only the points with these run names (jobs use it)\n"
 	"  --table             print the sweep table at the end\n"
@@ -81,6 +85,7 @@ struct trace_pts {
 	struct rpl_point *pts;
 	int npts;
 	uint64_t tag;
+	uint32_t nstreams;    /* the trace's */
 	char (*key)[32];      /* [npts] */
 	const struct rpl_point **todo;
 	char (**todo_key)[32];
@@ -235,95 +240,57 @@ static int one_line(const char *what, const char *s, struct sim_err *err)
 	return SIM_OK;
 }
 
-/* Write DIR/jobs.txt and DIR/sweep.slurm; returns the job count or -1. */
-static int emit_jobs(const char *dir, struct trace_pts *tp, int ntp, const char *mode_arg,
-		     const struct cli_cfg_ops *ops, char **vary, int nvary, int nseeds,
-		     struct sim_err *err)
+/* An #SBATCH line is split into words by Slurm, not by sh: a word may be
+ * quoted with " or ', with no escapes inside, and in a file name % starts a
+ * pattern (%% is a %) and a backslash turns the patterns off.  SIM_EINVAL if
+ * the jobs folder cannot be written so. */
+static int sbatch_quotable(const char *dir, struct sim_err *err)
 {
-	char path[PATH_MAX + 64], self[PATH_MAX], cwd[PATH_MAX], adir[PATH_MAX];
-	ssize_t sl;
+	if (strchr(dir, '\\') || (strchr(dir, '"') && strchr(dir, '\'')))
+		return sim_errf(err, SIM_EINVAL, "--emit-jobs: the jobs folder %s holds %s, which an "
+				"#SBATCH line of sweep.slurm cannot; choose another folder", dir,
+				strchr(dir, '\\') ? "a backslash" : "both kinds of quotes");
+	return SIM_OK;
+}
+
+/* dir + tail as one word of an #SBATCH line (sbatch_quotable holds). */
+static void sbatch_path(FILE *f, const char *dir, const char *tail)
+{
+	char q = strchr(dir, '"') ? '\'' : '"';
+	fputc(q, f);
+	for (const char *s = dir; *s; s++) {
+		if (*s == '%')
+			fputc('%', f);
+		fputc(*s, f);
+	}
+	fputs(tail, f);
+	fputc(q, f);
+}
+
+/* The absolute form of path, which exists, into buf (PATH_MAX bytes). */
+static int absolute(const char *what, const char *path, char *buf, struct sim_err *err)
+{
+	if (!realpath(path, buf))
+		return sim_errf(err, errno == ENOENT ? SIM_EINVAL : SIM_EIO, "--emit-jobs: %s %s: %s", what,
+				path, strerror(errno));
+	return SIM_OK;
+}
+
+/* DIR/sweep.slurm (adir absolute): a Slurm job array of n tasks, task i
+ * running line i of DIR/jobs.txt. */
+static int write_slurm(const char *adir, int n, struct sim_err *err)
+{
+	char path[PATH_MAX + 64];
 	sim_out *o;
 	FILE *f;
-	int n = 0, bad = SIM_OK;
-
-	for (int t = 0; t < ntp && !bad; t++)
-		bad = one_line("a trace path", tp[t].path, err);
-	for (int i = 0; i < ops->n && !bad; i++)
-		bad = one_line("a --set, --config or --policy argument", ops->op[i].arg, err);
-	for (int i = 0; i < nvary && !bad; i++)
-		bad = one_line("a --vary argument", vary[i], err);
-	if (!bad && mode_arg)
-		bad = one_line("--mode", mode_arg, err);
-	if (!bad)
-		bad = one_line("the jobs folder", dir, err);
-	if (bad)
-		return -1;
-	if ((mkdir(dir, 0777) != 0 && errno != EEXIST) || !realpath(dir, adir)) {
-		sim_errf(err, SIM_EIO, "%s: %s", dir, strerror(errno));
-		return -1;
-	}
-	snprintf(path, sizeof path, "%s/points", adir);
-	if (mkdir(path, 0777) != 0 && errno != EEXIST) {
-		sim_errf(err, SIM_EIO, "%s: %s", path, strerror(errno));
-		return -1;
-	}
-	snprintf(path, sizeof path, "%s/logs", adir);
-	mkdir(path, 0777);
-	sl = readlink("/proc/self/exe", self, sizeof self - 1);
-	if (sl <= 0)
-		snprintf(self, sizeof self, "disco");
-	else
-		self[sl] = '\0';
-	if (!getcwd(cwd, sizeof cwd)) {
-		sim_errf(err, SIM_EIO, "cannot find the current directory: %s", strerror(errno));
-		return -1;
-	}
-	if (one_line("the path of disco", self, err) || one_line("the current folder", cwd, err) ||
-	    one_line("the jobs folder", adir, err))
-		return -1;
-
-	snprintf(path, sizeof path, "%s/jobs.txt", adir);
-	if (sim_out_open(&o, path, err) != SIM_OK)
-		return -1;
-	if (!(f = sim_out_stream(o, err))) {
-		sim_out_abort(o);
-		return -1;
-	}
-	for (int t = 0; t < ntp; t++)
-		for (int k = 0; k < tp[t].npts; k++) {
-			char out[PATH_MAX + 64];
-			shq(f, self);
-			fputs(" sweep ", f);
-			shq(f, tp[t].path);
-			if (mode_arg) {
-				fputs(" --mode ", f);
-				shq(f, mode_arg);
-			}
-			for (int i = 0; i < ops->n; i++) {
-				fprintf(f, " %s ", opt_name(ops->op[i].opt));
-				shq(f, ops->op[i].arg);
-			}
-			for (int i = 0; i < nvary; i++) {
-				fputs(" --vary ", f);
-				shq(f, vary[i]);
-			}
-			if (nseeds > 1)
-				fprintf(f, " --seeds %d", nseeds);
-			fprintf(f, " --only %s -j 1 --quiet -o ", tp[t].key[k]);
-			snprintf(out, sizeof out, "%s/points/%s.h5", adir, tp[t].key[k]);
-			shq(f, out);
-			fputc('\n', f);
-			n++;
-		}
-	if (sim_out_commit(o, err) != SIM_OK)
-		return -1;
+	int rc;
 
 	snprintf(path, sizeof path, "%s/sweep.slurm", adir);
-	if (sim_out_open(&o, path, err) != SIM_OK)
-		return -1;
+	if ((rc = sim_out_open(&o, path, err)) != SIM_OK)
+		return rc;
 	if (!(f = sim_out_stream(o, err))) {
 		sim_out_abort(o);
-		return -1;
+		return err->code ? err->code : SIM_EIO;
 	}
 	fprintf(f, "#!/bin/sh\n"
 		   "# A Slurm job array over the points of a disco sweep: task i runs line i\n"
@@ -331,23 +298,144 @@ static int emit_jobs(const char *dir, struct trace_pts *tp, int ntp, const char 
 		   "#   sbatch %s/sweep.slurm\n"
 		   "# and when every task is done, gather the points with\n"
 		   "#   disco sweep --merge %s -o SWEEP.h5\n"
+		   "# Every path in jobs.txt is absolute: a task may start in any folder.\n"
 		   "#SBATCH --job-name=disco-sweep\n"
 		   "#SBATCH --array=1-%d\n"
 		   "#SBATCH --ntasks=1\n"
 		   "#SBATCH --cpus-per-task=1\n"
-		   "#SBATCH --output=%s/logs/%%A_%%a.log\n"
-		   "set -eu\n"
-		   "cd ", adir, adir, n, adir);
-	shq(f, cwd);
-	fputs("\nline=$(sed -n \"${SLURM_ARRAY_TASK_ID}p\" ", f);
+		   "#SBATCH --output=", adir, adir, n);
+	sbatch_path(f, adir, "/logs/%A_%a.log");
+	fputs("\nset -eu\n", f);
+	fputs("line=$(sed -n \"${SLURM_ARRAY_TASK_ID}p\" ", f);
 	snprintf(path, sizeof path, "%s/jobs.txt", adir);
 	shq(f, path);
 	fputs(")\n[ -n \"$line\" ] || { echo \"no job line $SLURM_ARRAY_TASK_ID\" >&2; exit 2; }\n"
 	      "exec sh -c \"$line\"\n", f);
 	fchmod(sim_out_fd(o), 0755);
+	return sim_out_commit(o, err);
+}
+
+/* Write DIR/jobs.txt and DIR/sweep.slurm; returns the job count or -1.
+ * Every path in them is absolute (the traces, --config files, the outputs,
+ * disco itself): a job runs wherever and from whatever folder the batch
+ * system starts it.  adir receives the jobs folder's absolute path. */
+static int emit_jobs(const char *dir, struct trace_pts *tp, int ntp, const char *mode_arg,
+		     const struct cli_cfg_ops *ops, char *const *vary, int nvary, int nseeds, int per_job,
+		     char adir[PATH_MAX], struct sim_err *err)
+{
+	char path[PATH_MAX + 64], self[PATH_MAX];
+	char (*trace)[PATH_MAX] = NULL, (*arg)[PATH_MAX] = NULL;
+	ssize_t sl;
+	sim_out *o;
+	FILE *f;
+	int n = 0, bad = SIM_OK;
+
+	trace = sim_calloc((size_t)ntp, sizeof *trace);
+	arg = sim_calloc((size_t)ops->n + 1, sizeof *arg);
+	if (!trace || !arg) {
+		sim_errf(err, SIM_ENOMEM, "out of memory");
+		goto fail;
+	}
+	for (int t = 0; t < ntp && !bad; t++)
+		if (!(bad = absolute("trace", tp[t].path, trace[t], err)))
+			bad = one_line("a trace path", trace[t], err);
+	for (int i = 0; i < ops->n && !bad; i++) {
+		const char *a = ops->op[i].arg;
+		/* a --config file (cfg_load: a readable file, else a preset's name) */
+		if (ops->op[i].opt == CLI_OPT_CONFIG && access(a, R_OK) == 0)
+			bad = absolute("--config", a, arg[i], err);
+		else if (strlen(a) < sizeof arg[i])
+			strcpy(arg[i], a);
+		else
+			bad = sim_errf(err, SIM_EINVAL, "--emit-jobs: an argument of %s is longer than %d bytes",
+				       opt_name(ops->op[i].opt), PATH_MAX - 1);
+		if (!bad)
+			bad = one_line("a --set, --config or --policy argument", arg[i], err);
+	}
+	for (int i = 0; i < nvary && !bad; i++)
+		bad = one_line("a --vary argument", vary[i], err);
+	if (!bad && mode_arg)
+		bad = one_line("--mode", mode_arg, err);
+	if (!bad)
+		bad = one_line("the jobs folder", dir, err);
+	if (!bad)
+		bad = sbatch_quotable(dir, err);
+	if (bad)
+		goto fail;
+	sl = readlink("/proc/self/exe", self, sizeof self - 1);
+	if (sl <= 0) {
+		sim_errf(err, SIM_EIO, "--emit-jobs: cannot find the path of disco itself (/proc/self/exe): %s",
+			 sl < 0 ? strerror(errno) : "empty");
+		goto fail;
+	}
+	self[sl] = '\0';
+	if (one_line("the path of disco", self, err))
+		goto fail;
+	if ((mkdir(dir, 0777) != 0 && errno != EEXIST) || !realpath(dir, adir)) {
+		sim_errf(err, SIM_EIO, "%s: %s", dir, strerror(errno));
+		goto fail;
+	}
+	if (one_line("the jobs folder", adir, err) || sbatch_quotable(adir, err))
+		goto fail;
+	snprintf(path, sizeof path, "%s/points", adir);
+	if (mkdir(path, 0777) != 0 && errno != EEXIST) {
+		sim_errf(err, SIM_EIO, "%s: %s", path, strerror(errno));
+		goto fail;
+	}
+	snprintf(path, sizeof path, "%s/logs", adir);
+	mkdir(path, 0777);
+
+	snprintf(path, sizeof path, "%s/jobs.txt", adir);
+	if (sim_out_open(&o, path, err) != SIM_OK)
+		goto fail;
+	if (!(f = sim_out_stream(o, err))) {
+		sim_out_abort(o);
+		goto fail;
+	}
+	for (int t = 0; t < ntp; t++)
+		for (int k = 0; k < tp[t].npts; k += per_job) {
+			char out[PATH_MAX + 64];
+			shq(f, self);
+			fputs(" sweep ", f);
+			shq(f, trace[t]);
+			if (mode_arg) {
+				fputs(" --mode ", f);
+				shq(f, mode_arg);
+			}
+			for (int i = 0; i < ops->n; i++) {
+				fprintf(f, " %s ", opt_name(ops->op[i].opt));
+				shq(f, arg[i]);
+			}
+			for (int i = 0; i < nvary; i++) {
+				fputs(" --vary ", f);
+				shq(f, vary[i]);
+			}
+			if (nseeds > 1)
+				fprintf(f, " --seeds %d", nseeds);
+			/* a job's points are replayed in one pass into the first's file */
+			fprintf(f, " --only %s", tp[t].key[k]);
+			for (int i = k + 1; i < k + per_job && i < tp[t].npts; i++)
+				fprintf(f, ",%s", tp[t].key[i]);
+			if (per_job > 1)
+				fprintf(f, " --batch %d", per_job);
+			fputs(" -j 1 --quiet -o ", f);
+			snprintf(out, sizeof out, "%s/points/%s.h5", adir, tp[t].key[k]);
+			shq(f, out);
+			fputc('\n', f);
+			n++;
+		}
 	if (sim_out_commit(o, err) != SIM_OK)
-		return -1;
+		goto fail;
+
+	if (write_slurm(adir, n, err) != SIM_OK)
+		goto fail;
+	sim_free(trace);
+	sim_free(arg);
 	return n;
+fail:
+	sim_free(trace);
+	sim_free(arg);
+	return -1;
 }
 
 static int merge(const char *dir, const char *out, int quiet, int show_table)
@@ -445,6 +533,32 @@ static int distinct_points(const struct trace_pts *tp, int ntp, struct sim_err *
 	return rc;
 }
 
+/* SIM_EINVAL, naming the trace and the value at fault, unless every one
+ * of pts can start a replay of t (rpl_sweep_check): a value the parameter
+ * table accepts but the model does not is refused before any work. */
+static int check_points(const struct trace_pts *t, const struct rpl_point *const *pts, int n,
+			char *const *vary_arg, int nvary, struct sim_err *err)
+{
+	char *names[64] = { 0 };
+	int rc = SIM_OK, nbad;
+	for (int i = 0; i < nvary && rc == SIM_OK; i++) {
+		size_t len = strcspn(vary_arg[i], "=");
+		if (!(names[i] = sim_malloc(len + 1)))
+			rc = sim_errf(err, SIM_ENOMEM, "out of memory");
+		else {
+			memcpy(names[i], vary_arg[i], len);
+			names[i][len] = '\0';
+		}
+	}
+	if (rc == SIM_OK &&
+	    (rc = rpl_sweep_check(t->base, pts, n, (const char *const *)names, nvary, t->nstreams, &nbad,
+				  err)) != SIM_OK)
+		sim_err_prefix(err, "%s", t->path);
+	for (int i = 0; i < nvary; i++)
+		sim_free(names[i]);
+	return rc;
+}
+
 static int has_key(const char *list, const char *key)
 {
 	size_t n = strlen(key);
@@ -476,9 +590,25 @@ static int check_vary_args(char *const *vary_arg, int nvary, int nseeds)
 	return 0;
 }
 
-/* One trace's configuration, points and their keys into *t (t->path set). */
+struct only_ctx {
+	const char *only;     /* --only KEY,... */
+	uint64_t tag;         /* the trace's */
+};
+
+static int only_keep(void *ctx, uint64_t hash)
+{
+	const struct only_ctx *oc = ctx;
+	char key[32];
+	an_sweep_key(key, sizeof key, hash, oc->tag);
+	return has_key(oc->only, key);
+}
+
+/* One trace's configuration, points and their keys into *t (t->path set).
+ * With keep_only (--only KEY,... of a job), only the points it names get a
+ * configuration of their own; every point still has its hash and label. */
 static int trace_points(struct trace_pts *t, int mode_opt, const struct cli_cfg_ops *ops,
-			char *const *vary_arg, int nvary, int nseeds, struct sim_err *err)
+			char *const *vary_arg, int nvary, int nseeds, const char *keep_only,
+			struct sim_err *err)
 {
 	struct rpl_vary vary[64];
 	trc_reader *r;
@@ -487,6 +617,7 @@ static int trace_points(struct trace_pts *t, int mode_opt, const struct cli_cfg_
 		return rc;
 	rc = cli_trace_cfg(r, t->path, ops, &t->base, err);
 	t->tag = rpl_trace_tag(r);
+	t->nstreams = trc_reader_info(r)->nstreams;
 	trc_reader_close(r);
 	if (rc)
 		return rc;
@@ -499,7 +630,12 @@ static int trace_points(struct trace_pts *t, int mode_opt, const struct cli_cfg_
 			return rc;
 		}
 	}
-	rc = rpl_sweep_points(t->base, mode, vary, nvary, nseeds, &t->pts, &t->npts, err);
+	if (keep_only) {
+		struct only_ctx oc = { keep_only, t->tag };
+		rc = rpl_sweep_points_kept(t->base, mode, vary, nvary, nseeds, only_keep, &oc, &t->pts,
+					   &t->npts, err);
+	} else
+		rc = rpl_sweep_points(t->base, mode, vary, nvary, nseeds, &t->pts, &t->npts, err);
 	for (int i = 0; i < nvary; i++)
 		rpl_vary_free(&vary[i]);
 	if (rc)
@@ -517,12 +653,34 @@ static int trace_points(struct trace_pts *t, int mode_opt, const struct cli_cfg_
 	return SIM_OK;
 }
 
+/* Every point of every trace, before any job is written (check_points): a
+ * job that cannot start would fail only once the batch system runs it. */
+static int check_every_point(const struct trace_pts *tp, int ntp, char *const *vary_arg, int nvary,
+			     struct sim_err *err)
+{
+	for (int t = 0; t < ntp; t++) {
+		const struct rpl_point **all = sim_calloc((size_t)tp[t].npts, sizeof *all);
+		int rc;
+		if (!all)
+			return sim_errf(err, SIM_ENOMEM, "out of memory");
+		for (int k = 0; k < tp[t].npts; k++)
+			all[k] = &tp[t].pts[k];
+		rc = check_points(&tp[t], all, tp[t].npts, vary_arg, nvary, err);
+		sim_free(all);
+		if (rc != SIM_OK) {
+			struct sim_err e = *err;
+			return sim_errf(err, e.code, "%s; no job written", e.msg);
+		}
+	}
+	return SIM_OK;
+}
+
 /* What is left to do: each trace's points (those --only names) not yet in
- * the sweep file (done_names), sharing replays where they can, as tasks[];
- * counts into *total, *skipped and *copied. */
+ * the sweep file (done_names), checked (check_points), sharing replays where
+ * they can, as tasks[]; counts into *total, *skipped and *copied. */
 static int plan_todo(struct trace_pts *tp, int ntp, const char *only, char **done_names, size_t ndone,
-		     struct rpl_sweep_task *tasks, int *total, int *skipped, int *copied,
-		     struct sim_err *err)
+		     char *const *vary_arg, int nvary, struct rpl_sweep_task *tasks, int *total, int *skipped,
+		     int *copied, struct sim_err *err)
 {
 	int nonly = 0, rc;
 	*total = 0;
@@ -543,7 +701,8 @@ static int plan_todo(struct trace_pts *tp, int ntp, const char *only, char **don
 			tp[t].todo_key[tp[t].ntodo] = &tp[t].key[k];
 			tp[t].ntodo++;
 		}
-		if ((rc = share_replays(&tp[t], err)) != SIM_OK)
+		if ((rc = check_points(&tp[t], tp[t].todo, tp[t].ntodo, vary_arg, nvary, err)) != SIM_OK ||
+		    (rc = share_replays(&tp[t], err)) != SIM_OK)
 			return rc;
 		*copied += tp[t].ncopies;
 		tasks[t].trace_path = tp[t].path;
@@ -585,30 +744,50 @@ static int note_vary(const char *out, const cfg *base, char *const *vary_arg, in
 	return rc;
 }
 
+/* SIGINT and SIGTERM set stop_signal while they are caught: from before the
+ * points are checked (which takes a while on a large sweep) to the end of the
+ * replays, and restored on every way out. */
+struct caught_signals {
+	struct sigaction old_int, old_term;
+	int on;               /* old_int and old_term to restore */
+};
+
+static void catch_signals(struct caught_signals *c)
+{
+	struct sigaction sa;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, &c->old_int);
+	sigaction(SIGTERM, &sa, &c->old_term);
+	c->on = 1;
+}
+
+static void restore_signals(struct caught_signals *c)
+{
+	if (!c->on)
+		return;
+	sigaction(SIGINT, &c->old_int, NULL);
+	sigaction(SIGTERM, &c->old_term, NULL);
+	c->on = 0;
+}
+
 /* Replay the tasks in worker processes, committing what finishes (even
- * after a failure); SIGINT and SIGTERM stop it (stop_signal). */
+ * after a failure); a caught SIGINT or SIGTERM stops it (stop_signal). */
 static int run_points(const struct rpl_sweep_task *tasks, int ntp, int jobs, int batch,
 		      struct progress *prog, struct sim_err *err)
 {
-	struct sigaction sa, old_int, old_term;
 	struct rpl_sweep_opts so = { .jobs = jobs, .batch = batch, .stop = &stop_signal,
 				     .done = on_point, .progress = on_progress, .ctx = prog };
 	struct sim_err cerr = { 0 };
 	int rc, crc;
 
-	memset(&sa, 0, sizeof sa);
-	sa.sa_handler = on_signal;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, &old_int);
-	sigaction(SIGTERM, &sa, &old_term);
 	rc = rpl_sweep_run(tasks, ntp, &so, err);
 	crc = commit(prog, &cerr);   /* whatever finished, even after a failure */
 	if (rc == SIM_OK && crc != SIM_OK) {
 		rc = crc;
 		*err = cerr;
 	}
-	sigaction(SIGINT, &old_int, NULL);
-	sigaction(SIGTERM, &old_term, NULL);
 	if (prog->shown)
 		fprintf(stderr, "\r\033[K");
 	return rc;
@@ -629,7 +808,17 @@ static void free_trace_pts(struct trace_pts *tp, int ntp)
 	sim_free(tp);
 }
 
-int cmd_sweep(int argc, char **argv)
+/* What the command line asks for. */
+struct sweep_args {
+	struct cli_cfg_ops ops;
+	char *vary_arg[64];
+	int nvary, mode_opt, nseeds, jobs, batch, batch_given, quiet, show_table;
+	const char *out, *emit, *merge_dir, *only, *mode_arg;
+};
+
+/* argv's options into *a (optind then names the first trace); -1 to go on,
+ * else the exit status (--help, or a usage error). */
+static int parse_args(int argc, char **argv, struct sweep_args *a)
 {
 	static const struct option opts[] = {
 		{ "help", no_argument, 0, 'h' },
@@ -649,20 +838,14 @@ int cmd_sweep(int argc, char **argv)
 		{ "quiet", no_argument, 0, 'q' },
 		{ 0, 0, 0, 0 },
 	};
-	struct cli_cfg_ops ops = { 0 };
-	struct sim_err err = { 0 };
-	char *vary_arg[64];
-	struct trace_pts *tp = NULL;
-	struct rpl_sweep_task *tasks = NULL;
-	struct progress prog = { 0 };
-	const char *out = NULL, *emit = NULL, *merge_dir = NULL, *only = NULL, *mode_arg = NULL;
-	char **done_names = NULL;
-	size_t ndone = 0;
 	long ncores = sysconf(_SC_NPROCESSORS_ONLN);
-	int nvary = 0, ntp = 0, mode_opt = -1, nseeds = 1, jobs = ncores > 0 ? (int)ncores : 1;
-	int batch = 8, quiet = 0, show_table = 0, o, rc = 0, total = 0, skipped = 0, rows = 0, copied = 0;
-	struct sim_lock *lock = NULL;
+	int o;
 
+	memset(a, 0, sizeof *a);
+	a->mode_opt = -1;
+	a->nseeds = 1;
+	a->jobs = ncores > 0 ? (int)ncores : 1;
+	a->batch = 8;
 	optind = 1;
 	while ((o = getopt_long(argc, argv, "hj:o:", opts, NULL)) != -1) {
 		char *end;
@@ -670,17 +853,17 @@ int cmd_sweep(int argc, char **argv)
 		switch (o) {
 		case 'h': fputs(usage, stdout); return 0;
 		case 'v':
-			if (nvary == 64)
+			if (a->nvary == 64)
 				return cli_usage_error("sweep", "more than 64 --vary options");
-			vary_arg[nvary++] = optarg;
+			a->vary_arg[a->nvary++] = optarg;
 			break;
 		case 'm':
-			if (rpl_mode_parse(optarg, &mode_opt))
+			if (rpl_mode_parse(optarg, &a->mode_opt))
 				return cli_usage_error("sweep", "--mode: '%s' is not native, disco, uma or plain", optarg);
-			mode_arg = optarg;
+			a->mode_arg = optarg;
 			break;
 		case CLI_OPT_SET: case CLI_OPT_CONFIG: case CLI_OPT_POLICY:
-			if (cli_cfg_ops_add(&ops, o, optarg, "sweep"))
+			if (cli_cfg_ops_add(&a->ops, o, optarg, "sweep"))
 				return 2;
 			break;
 		case 's': case 'j': case 'b':
@@ -690,47 +873,86 @@ int cmd_sweep(int argc, char **argv)
 				return cli_usage_error("sweep", "%s: '%s' is not a whole number from 1 to 100000",
 						       o == 's' ? "--seeds" : o == 'j' ? "-j" : "--batch", optarg);
 			if (o == 's')
-				nseeds = (int)v;
+				a->nseeds = (int)v;
 			else if (o == 'j')
-				jobs = (int)v;
-			else
-				batch = (int)v;
+				a->jobs = (int)v;
+			else {
+				a->batch = (int)v;
+				a->batch_given = 1;
+			}
 			break;
-		case 'o': out = optarg; break;
-		case 'E': emit = optarg; break;
-		case 'M': merge_dir = optarg; break;
-		case 'O': only = optarg; break;
-		case 'T': show_table = 1; break;
-		case 'q': quiet = 1; break;
+		case 'o': a->out = optarg; break;
+		case 'E': a->emit = optarg; break;
+		case 'M': a->merge_dir = optarg; break;
+		case 'O': a->only = optarg; break;
+		case 'T': a->show_table = 1; break;
+		case 'q': a->quiet = 1; break;
 		default: return cli_bad_option("sweep");
 		}
 	}
-	if (merge_dir) {
-		if (!out)
+	return -1;
+}
+
+/* --emit-jobs: every point checked, then the jobs and the Slurm script
+ * written (a job per point, or per --batch points). */
+static int emit_sweep(const struct sweep_args *a, struct trace_pts *tp, int ntp, struct sim_err *err)
+{
+	char adir[PATH_MAX];
+	int n, rc;
+	if ((rc = check_every_point(tp, ntp, a->vary_arg, a->nvary, err)) != SIM_OK)
+		return rc;
+	n = emit_jobs(a->emit, tp, ntp, a->mode_arg, &a->ops, a->vary_arg, a->nvary, a->nseeds,
+		      a->batch_given ? a->batch : 1, adir, err);
+	if (n < 0)
+		return err->code ? err->code : SIM_EIO;
+	if (!a->quiet)
+		printf("wrote %d jobs to %s/jobs.txt and a Slurm job array to %s/sweep.slurm\n"
+		       "run them (sbatch %s/sweep.slurm, or each line of jobs.txt), then:\n"
+		       "  disco sweep --merge %s -o SWEEP.h5\n", n, adir, adir, adir, adir);
+	return SIM_OK;
+}
+
+int cmd_sweep(int argc, char **argv)
+{
+	struct sweep_args a;
+	struct sim_err err = { 0 };
+	struct trace_pts *tp = NULL;
+	struct rpl_sweep_task *tasks = NULL;
+	struct progress prog = { 0 };
+	char **done_names = NULL;
+	size_t ndone = 0;
+	int ntp = 0, rc = 0, total = 0, skipped = 0, rows = 0, copied = 0;
+	struct sim_lock *lock = NULL;
+	struct caught_signals sigs = { .on = 0 };
+
+	if ((rc = parse_args(argc, argv, &a)) >= 0)
+		return rc;
+	if (a.merge_dir) {
+		if (!a.out)
 			return cli_usage_error("sweep", "--merge needs -o SWEEP.h5");
-		if (optind < argc || nvary || emit)
+		if (optind < argc || a.nvary || a.emit)
 			return cli_usage_error("sweep", "--merge takes no traces, --vary or --emit-jobs");
-		if (sim_lock_take(out, &lock, &err) != SIM_OK)
+		if (sim_lock_take(a.out, &lock, &err) != SIM_OK)
 			return cli_fail("sweep", &err);
-		rc = merge(merge_dir, out, quiet, show_table);
+		rc = merge(a.merge_dir, a.out, a.quiet, a.show_table);
 		sim_lock_release(lock);
 		return rc;
 	}
 	if (optind >= argc)
 		return cli_usage_error("sweep", "which traces?");
-	if (!out && !emit)
+	if (!a.out && !a.emit)
 		return cli_usage_error("sweep", "name the sweep file with -o SWEEP.h5 (or --emit-jobs DIR)");
-	if (nvary == 0 && nseeds < 2)
+	if (a.nvary == 0 && a.nseeds < 2)
 		return cli_usage_error("sweep", "nothing to sweep: give --vary name=v1,v2,... (or --seeds N)");
-	if ((rc = check_vary_args(vary_arg, nvary, nseeds)) != 0)
+	if ((rc = check_vary_args(a.vary_arg, a.nvary, a.nseeds)) != 0)
 		return rc;
 	/* the sweep file belongs to this process until it ends: a second sweep
 	 * on it stops here, before any work */
-	if (out && !emit) {
+	if (a.out && !a.emit) {
 		for (int t = optind; t < argc; t++)
-			if (sim_out_not_input(out, argv[t], &err) != SIM_OK)
+			if (sim_out_not_input(a.out, argv[t], &err) != SIM_OK)
 				return cli_fail("sweep", &err);
-		if (sim_lock_take(out, &lock, &err) != SIM_OK)
+		if (sim_lock_take(a.out, &lock, &err) != SIM_OK)
 			return cli_fail("sweep", &err);
 	}
 
@@ -744,41 +966,43 @@ int cmd_sweep(int argc, char **argv)
 	/* every trace's points */
 	for (int t = 0; t < ntp; t++) {
 		tp[t].path = argv[optind + t];
-		if ((rc = trace_points(&tp[t], mode_opt, &ops, vary_arg, nvary, nseeds, &err)) != SIM_OK)
+		/* a job (--only, not --emit-jobs): only its own points need configurations */
+		if ((rc = trace_points(&tp[t], a.mode_opt, &a.ops, a.vary_arg, a.nvary, a.nseeds,
+				       a.emit ? NULL : a.only, &err)) != SIM_OK)
 			goto fail;
 		total += tp[t].npts;
 	}
 	if ((rc = distinct_points(tp, ntp, &err)) != SIM_OK)
 		goto fail;
-	if (emit) {
-		int n = emit_jobs(emit, tp, ntp, mode_arg, &ops, vary_arg, nvary, nseeds, &err);
-		if (n < 0)
+	if (a.emit) {
+		if ((rc = emit_sweep(&a, tp, ntp, &err)) != SIM_OK)
 			goto fail;
-		if (!quiet)
-			printf("wrote %d jobs to %s/jobs.txt and a Slurm job array to %s/sweep.slurm\n"
-			       "run them (sbatch %s/sweep.slurm, or each line of jobs.txt), then:\n"
-			       "  disco sweep --merge %s -o SWEEP.h5\n", n, emit, emit, emit, emit);
 		goto done;
 	}
 
+	/* from here on an interruption keeps what is done and says so (the
+	 * points are checked first, which takes a while on a large sweep) */
+	catch_signals(&sigs);
+
 	/* what is left to do */
-	if (access(out, F_OK) == 0 && (rc = an_list_runs(out, &done_names, &ndone, &err)) != SIM_OK)
+	if (access(a.out, F_OK) == 0 && (rc = an_list_runs(a.out, &done_names, &ndone, &err)) != SIM_OK)
 		goto fail;
-	if ((rc = plan_todo(tp, ntp, only, done_names, ndone, tasks, &total, &skipped, &copied,
-			    &err)) != SIM_OK)
+	if ((rc = plan_todo(tp, ntp, a.only, done_names, ndone, a.vary_arg, a.nvary, tasks, &total,
+			    &skipped, &copied, &err)) != SIM_OK)
 		goto fail;
-	if (nvary && (rc = note_vary(out, tp[0].base, vary_arg, nvary, &err)) != SIM_OK)
+	if (a.nvary && (rc = note_vary(a.out, tp[0].base, a.vary_arg, a.nvary, &err)) != SIM_OK)
 		goto fail;
 
-	prog.out = out;
+	prog.out = a.out;
 	prog.tp = tp;
 	prog.total = total - skipped;
 	prog.start = now();
-	rc = run_points(tasks, ntp, jobs, batch, &prog, &err);
+	rc = run_points(tasks, ntp, a.jobs, a.batch, &prog, &err);
+	restore_signals(&sigs);
 	{
 		/* the table of whatever is done, even after a failure */
 		struct sim_err terr = { 0 };
-		int trc = an_sweep_table_write(out, tp[0].base, &rows, &terr);
+		int trc = an_sweep_table_write(a.out, tp[0].base, &rows, &terr);
 		if (rc == SIM_OK && trc != SIM_OK) {
 			rc = trc;
 			err = terr;
@@ -786,20 +1010,20 @@ int cmd_sweep(int argc, char **argv)
 	}
 	if (stop_signal) {
 		fprintf(stderr, "disco sweep: interrupted: %d of %d points done and kept in %s; "
-			"run the same command again to finish\n", skipped + prog.done, total, out);
+			"run the same command again to finish\n", skipped + prog.done, total, a.out);
 		rc = 128 + stop_signal;
 		goto out_free;
 	}
 	if (rc)
 		goto fail;
-	if (!quiet) {
+	if (!a.quiet) {
 		printf("sweep: %d points: %d replayed, ", total, prog.done - copied);
 		if (copied)
 			printf("%d copied from those (they differ only in the monitor's parameters, and "
 			       "their mode runs without it), ", copied);
-		printf("%d skipped (already in %s); table: %d rows\n", skipped, out, rows);
+		printf("%d skipped (already in %s); table: %d rows\n", skipped, a.out, rows);
 	}
-	if (show_table && (rc = cli_sweep_print_table(stdout, out, 0, NULL, &err)) != SIM_OK)
+	if (a.show_table && (rc = cli_sweep_print_table(stdout, a.out, 0, NULL, &err)) != SIM_OK)
 		goto fail;
 done:
 	rc = 0;
@@ -807,6 +1031,7 @@ done:
 fail:
 	rc = cli_fail("sweep", &err);
 out_free:
+	restore_signals(&sigs);
 	free_trace_pts(tp, ntp);
 	sim_free(tasks);
 	an_free_names(done_names, ndone);

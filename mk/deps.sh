@@ -1,8 +1,16 @@
 #!/bin/sh
 # Finds the Debian packages disco needs; installs the missing ones when run as
-# root, otherwise prints the exact command.  Usage: deps.sh ensure|list
+# root, otherwise prints the exact command.  Usage: deps.sh ensure|list [slurm]
+# With `slurm`, the packages of a one-machine Slurm cluster instead, which
+# only `make check-slurm` (tests/slurm/check.sh) needs: the controller, the
+# node daemon, the client commands and munge, the authentication they use.
 set -u
 PKGS="build-essential pkg-config libgsl-dev libhdf5-dev libzstd-dev libxxhash-dev liblzma-dev check gnuplot-nox valgrind python3-h5py python3-pandas"
+case "${2:-}" in
+slurm) PKGS="slurmctld slurmd slurm-client munge" ;;
+"") ;;
+*) echo "deps: unknown package set '$2' (only: slurm)" >&2; exit 2 ;;
+esac
 missing=""
 for p in $PKGS; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' ||

@@ -1452,6 +1452,26 @@ void rpl_engine_free(rpl_engine *x)
 	sim_free(x);
 }
 
+/* A source that is never read: rpl_check builds an engine and frees it. */
+static int no_records(void *ctx, uint32_t stream, const struct trc_rec **recs, size_t *n,
+		      struct sim_err *err)
+{
+	*recs = NULL;
+	*n = 0;
+	return SIM_OK;
+}
+
+int rpl_check(const cfg *c, int mode, uint32_t nstreams, struct sim_err *err)
+{
+	struct rpl_source src = { .nstreams = nstreams, .next_block = no_records };
+	struct rpl_results res;
+	rpl_engine *x;
+	int rc = rpl_engine_new(&x, c, mode, &src, &res, NULL, NULL, err);
+	if (rc == SIM_OK)
+		rpl_engine_free(x);   /* frees res.cpu: the run did not end */
+	return rc;
+}
+
 int rpl_run(const cfg *c, int mode, const struct rpl_source *src, struct rpl_results *res,
 	    rpl_progress_fn progress, void *progress_ctx, struct sim_err *err)
 {

@@ -114,6 +114,13 @@ void rpl_engine_free(rpl_engine *e);
  * page, and none maps a replicated page writable.  Returns 1 when they hold. */
 int rpl_engine_check(const rpl_engine *e);
 
+/* Whether a run under c in mode can start on a trace of nstreams streams:
+ * builds the machine, the monitor and the policies as rpl_run does, then
+ * frees them, replaying nothing.  Returns 0, or the error rpl_run would
+ * stop at before its first record (a value the model cannot take, such as
+ * an L2TLB whose sets are not a power of two). */
+int rpl_check(const cfg *c, int mode, uint32_t nstreams, struct sim_err *err);
+
 /* Replay one trace under n configurations in one pass: every chunk is
  * decoded once and fed to each configuration's engine (DESIGN 8).  cfgs[i]
  * and modes[i] for res[i].  Memory: the chunks between the slowest and the

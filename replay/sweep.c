@@ -181,10 +181,19 @@ void rpl_sweep_points_free(struct rpl_point *points, int npoints)
 int rpl_sweep_points(const cfg *base, int mode, const struct rpl_vary *vary, int nvary,
 		     int nseeds, struct rpl_point **points, int *npoints, struct sim_err *err)
 {
+	return rpl_sweep_points_kept(base, mode, vary, nvary, nseeds, NULL, NULL, points, npoints, err);
+}
+
+int rpl_sweep_points_kept(const cfg *base, int mode, const struct rpl_vary *vary, int nvary, int nseeds,
+			  int (*keep)(void *ctx, uint64_t hash), void *keep_ctx,
+			  struct rpl_point **points, int *npoints, struct sim_err *err)
+{
 	long total = nseeds < 1 ? 1 : nseeds;
 	int idx[64] = { 0 };
 	struct rpl_point *p;
 	int64_t seed0 = cfg_int(base, "machine.tlb.seed");
+	cfg *s;   /* base + the point's values: every point sets the same names */
+	int rc = SIM_OK;
 
 	*points = NULL;
 	*npoints = 0;
@@ -198,10 +207,13 @@ int rpl_sweep_points(const cfg *base, int mode, const struct rpl_vary *vary, int
 	p = sim_calloc((size_t)total, sizeof *p);
 	if (!p)
 		return sim_errf(err, SIM_ENOMEM, "out of memory for %ld sweep points", total);
-	for (long k = 0; k < total; k++) {
+	if ((rc = cfg_copy(&s, base, err)) != SIM_OK) {
+		sim_free(p);
+		return rc;
+	}
+	for (long k = 0; k < total && rc == SIM_OK; k++) {
 		struct rpl_point *q = &p[k];
 		size_t used = 0;
-		int rc;
 		long rest = k;
 		q->seed = (int)(rest % (nseeds < 1 ? 1 : nseeds));
 		rest /= (nseeds < 1 ? 1 : nseeds);
@@ -209,32 +221,95 @@ int rpl_sweep_points(const cfg *base, int mode, const struct rpl_vary *vary, int
 			idx[i] = (int)(rest % vary[i].nvals);
 			rest /= vary[i].nvals;
 		}
-		rc = cfg_copy(&q->c, base, err);
 		for (int i = 0; i < nvary && rc == SIM_OK; i++) {
-			rc = cfg_set(q->c, vary[i].name, vary[i].vals[idx[i]], "--vary", err);
+			rc = cfg_set(s, vary[i].name, vary[i].vals[idx[i]], "--vary", err);
 			used += (size_t)snprintf(q->label + used, sizeof q->label - used, "%s%s=%s",
 						 i ? " " : "", vary[i].name, vary[i].vals[idx[i]]);
 			if (used >= sizeof q->label)
 				used = sizeof q->label - 1;
 		}
 		if (rc == SIM_OK && nseeds > 1) {
-			char s[32];
-			snprintf(s, sizeof s, "%lld", (long long)(seed0 + q->seed));
-			rc = cfg_set(q->c, "machine.tlb.seed", s, "--seeds", err);
+			char t[32];
+			snprintf(t, sizeof t, "%lld", (long long)(seed0 + q->seed));
+			rc = cfg_set(s, "machine.tlb.seed", t, "--seeds", err);
 			snprintf(q->label + used, sizeof q->label - used, "%sseed=%d", used ? " " : "", q->seed);
 		}
-		if (rc) {
-			*npoints = (int)k + 1;
-			rpl_sweep_points_free(p, *npoints);
-			*npoints = 0;
-			return rc;
-		}
+		if (rc != SIM_OK)
+			break;
 		q->mode = mode;
-		q->hash = cfg_hash(q->c) ^ ((uint64_t)(mode + 1) * 0x9E3779B97F4A7C15ull);
+		q->hash = cfg_hash(s) ^ ((uint64_t)(mode + 1) * 0x9E3779B97F4A7C15ull);
+		/* a configuration holds every parameter, 280 bytes each: only the
+		 * points kept get one */
+		if (!keep || keep(keep_ctx, q->hash))
+			rc = cfg_copy(&q->c, s, err);
+	}
+	cfg_free(s);
+	if (rc != SIM_OK) {
+		rpl_sweep_points_free(p, (int)total);
+		return rc;
 	}
 	*points = p;
 	*npoints = (int)total;
 	return SIM_OK;
+}
+
+/* The --vary value of point p at fault, when base with that value alone
+ * cannot start a run either: its index in names, or -1. */
+static int culprit(const cfg *base, const struct rpl_point *p, const char *const *names, int nnames,
+		   uint32_t nstreams)
+{
+	struct sim_err ignore;
+	cfg *c;
+	if (rpl_check(base, p->mode, nstreams, &ignore) != SIM_OK)
+		return -1;   /* base alone fails: no single value is to blame */
+	for (int i = 0; i < nnames; i++) {
+		int rc;
+		if (cfg_copy(&c, base, NULL) != SIM_OK)
+			return -1;
+		rc = cfg_set(c, names[i], cfg_str(p->c, names[i]), "--vary", NULL);
+		if (rc == SIM_OK)
+			rc = rpl_check(c, p->mode, nstreams, &ignore);
+		cfg_free(c);
+		if (rc != SIM_OK)
+			return i;
+	}
+	return -1;
+}
+
+int rpl_sweep_check(const cfg *base, const struct rpl_point *const *pts, int n, const char *const *names,
+		    int nnames, uint32_t nstreams, int *nbad, struct sim_err *err)
+{
+	struct sim_err first = { 0 }, e;
+	int bad = -1, rc;
+
+	*nbad = 0;
+	for (int k = 0; k < n; k++) {
+		rc = rpl_check(pts[k]->c, pts[k]->mode, nstreams, &e);
+		if (rc == SIM_ENOMEM)
+			return sim_errf(err, rc, "%s", e.msg);
+		if (rc == SIM_OK)
+			continue;
+		if ((*nbad)++ == 0) {
+			bad = k;
+			first = e;
+		}
+	}
+	if (bad < 0)
+		return SIM_OK;
+	{
+		const struct rpl_point *p = pts[bad];
+		int i = culprit(base, p, names, nnames, nstreams);
+		char tail[96];
+		if (*nbad == n)
+			snprintf(tail, sizeof tail, " (%s)", n == 1 ? "the only point" : "every point fails");
+		else
+			snprintf(tail, sizeof tail, " (%d of the %d points %s)", *nbad, n, *nbad == 1 ? "fails" : "fail");
+		if (i >= 0)
+			return sim_errf(err, first.code ? first.code : SIM_EINVAL, "--vary %s=%s: %s%s",
+					names[i], cfg_str(p->c, names[i]), first.msg, tail);
+		return sim_errf(err, first.code ? first.code : SIM_EINVAL, "point %d (%s): %s%s", bad + 1,
+				p->label[0] ? p->label : "no values varied", first.msg, tail);
+	}
 }
 
 /* ---------- Running: batches in worker processes ----------

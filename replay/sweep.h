@@ -51,7 +51,34 @@ uint64_t rpl_effective_hash(const cfg *c, int mode);
  * base's + k (the replay's only random choice: TLB replacement). */
 int rpl_sweep_points(const cfg *base, int mode, const struct rpl_vary *vary, int nvary,
 		     int nseeds, struct rpl_point **points, int *npoints, struct sim_err *err);
+/* The same, but a point gets its configuration (c) only when keep(keep_ctx,
+ * its hash) is non-zero; the others have c = NULL and their hash and label.
+ * A job of an emitted array runs one point of the product: the others'
+ * configurations (every parameter, 280 bytes each, for each point) would
+ * cost it more than its replay. */
+int rpl_sweep_points_kept(const cfg *base, int mode, const struct rpl_vary *vary, int nvary, int nseeds,
+			  int (*keep)(void *ctx, uint64_t hash), void *keep_ctx,
+			  struct rpl_point **points, int *npoints, struct sim_err *err);
 void rpl_sweep_points_free(struct rpl_point *points, int npoints);
+
+/**
+ * rpl_sweep_check - whether every point can start a replay, before any work
+ * @base: the configuration the points were built on (rpl_sweep_points)
+ * @pts, @n: the points
+ * @names, @nnames: the parameters --vary sets, to name the value at fault
+ * @nstreams: the trace's streams (a machine needs as many CPUs)
+ * @nbad: set to how many of the n points cannot start
+ *
+ * Each point is checked with rpl_check: the same parameter parser and model
+ * set-up a run uses, so a value that cfg_set accepts but the model cannot
+ * take (an L2 whose size is not a power of two) is caught here, not in the
+ * middle of a sweep or in every job of a batch array.  Returns 0 when every
+ * point can start; otherwise the first failing point's error, worded
+ * "--vary NAME=VALUE: reason" when that value alone fails on base, else
+ * "point K (name=value ...): reason", and ending with how many points fail.
+ */
+int rpl_sweep_check(const cfg *base, const struct rpl_point *const *pts, int n, const char *const *names,
+		    int nnames, uint32_t nstreams, int *nbad, struct sim_err *err);
 
 /* Running a sweep ------------------------------------------------------- */
 

@@ -105,5 +105,8 @@ sys.exit(0 if same else 1)' "$d" $(stat -c %s "$d/t.dtr") || status=1
 		echo "  capture failed"; status=1
 	fi
 	rm -rf "$d"
+
+	echo
+	sh "$(dirname "$0")/slurm.sh" || status=1
 fi
 exit $status

@@ -113,6 +113,64 @@ run "direct sweep of those points" 0 "$DISCO" sweep "$T/s.dtr" --mode disco $V1 
 	--vary machine.tlb.entries=64 -o "$T/d.h5"
 run "merged table == direct table" 0 "$PY" "$T/same.py" "$T/m.h5" "$T/d.h5"
 run "merge nothing" 2 "$DISCO" sweep --merge "$T/nojobs" -o "$T/m2.h5"
+# several points a job (--batch), each job one shared pass into one file
+run "emit jobs of 3 points" 0 "$DISCO" sweep "$T/s.dtr" --mode disco $V1 $V2 --batch 3 --emit-jobs "$T/jobs3"
+has "$T/out" "2 jobs for 4 points" '^wrote 2 jobs'
+has "$T/jobs3/jobs.txt" "3 keys in the first" ' --only p[0-9a-f-]+,p[0-9a-f-]+,p[0-9a-f-]+ --batch 3 -j 1 '
+run "run them" 0 sh -c "while IFS= read -r l; do sh -c \"\$l\" || exit 1; done < '$T/jobs3/jobs.txt'"
+if [ "$(ls "$T/jobs3/points" | wc -l)" -eq 2 ]; then ok; else fail "a point file a job"; fi
+run "merge them" 0 "$DISCO" sweep --merge "$T/jobs3" -o "$T/m3.h5"
+has "$T/out" "4 runs from 2 files" 'merged 2 point files .*4 runs added'
+run "merged table == direct table" 0 "$PY" "$T/same.py" "$T/m3.h5" "$T/a.h5"
+# jobs name every path absolutely and run from any folder, whatever bytes
+# the paths hold; a --config file is found by its absolute path too
+odd="$T/a dir 'q' \$HOME \`x\`"
+mkdir -p "$odd/sub"
+cp "$T/s.dtr" "$odd/s.dtr"
+"$DISCO" params --set machine.l2.ways=2 --format conf > "$odd/my.conf"
+run "emit jobs with relative paths" 0 sh -c 'cd "$1" && "$2" sweep s.dtr --config my.conf --mode disco \
+	--vary machine.tlb.entries=32,64 --emit-jobs sub/jobs/' sh "$odd" "$DISCO"
+has "$T/out" "the jobs folder named once, absolutely" "^wrote 2 jobs to /.*/sub/jobs/jobs\.txt "
+hasnt "$T/out" "no double slash" '//'
+has "$odd/sub/jobs/jobs.txt" "absolute trace" " '/[^']*/a dir '\\\\''q'\\\\'' \\\$HOME \`x\`/s\.dtr' "
+has "$odd/sub/jobs/jobs.txt" "absolute --config" " --config '/[^ ]*/a dir [^ ]* [^ ]* [^ ]*/my\.conf' "
+has "$odd/sub/jobs/jobs.txt" "disco by its absolute path" "^/"
+hasnt "$odd/sub/jobs/sweep.slurm" "no cd into the submitting folder" '^cd '
+# Slurm splits #SBATCH lines itself: quotes without escapes, % patterns
+has "$odd/sub/jobs/sweep.slurm" "the log folder in double quotes" \
+	"^#SBATCH --output=\"/.*/a dir 'q' \\\$HOME \`x\`/sub/jobs/logs/%A_%a\.log\"\$"
+mkdir -p "$T/p\"c%t"
+run "a jobs folder with \" and %" 0 "$DISCO" sweep "$T/s.dtr" --vary machine.tlb.entries=32 \
+	--emit-jobs "$T/p\"c%t/jobs" --quiet
+has "$T/p\"c%t/jobs/sweep.slurm" "in single quotes, % doubled" "^#SBATCH --output='/.*/p\"c%%t/jobs/logs/%A_%a\.log'\$"
+run "a jobs folder with both quotes" 2 "$DISCO" sweep "$T/s.dtr" --vary machine.tlb.entries=32 \
+	--emit-jobs "$T/p\"c'/jobs"
+has "$T/err" "says why" "holds both kinds of quotes, which an #SBATCH line of sweep\.slurm cannot"
+run "nothing made" 1 test -e "$T/p\"c'"
+run "a jobs folder with a backslash" 2 "$DISCO" sweep "$T/s.dtr" --vary machine.tlb.entries=32 \
+	--emit-jobs "$T/b\\s"
+has "$T/err" "says why" "holds a backslash"
+run "a job line run from /" 0 sh -c "cd / && $(sed -n 1p "$odd/sub/jobs/jobs.txt")"
+run "the Slurm script run from /" 0 sh -c 'cd / && SLURM_ARRAY_TASK_ID=2 sh "$1"' sh "$odd/sub/jobs/sweep.slurm"
+if [ "$(ls "$odd/sub/jobs/points" | wc -l)" -eq 2 ]; then ok; else fail "2 point files from the jobs"; fi
+# every point is checked before any job is written (a value the table
+# accepts but the model cannot take would fail every job of the array)
+run "emit jobs: an L2TLB of 768 entries" 2 "$DISCO" sweep "$T/s.dtr" --mode disco \
+	--vary policy.l2tlb.entries=256:8192:256 --emit-jobs "$T/badjobs"
+has "$T/err" "names the parameter, the value and the reason" \
+	'--vary policy\.l2tlb\.entries=768: policy\.l2tlb\.entries / policy\.l2tlb\.ways = 192 sets; must be a power of two'
+has "$T/err" "how many points fail, nothing written" '\(26 of the 32 points fail\); no job written$'
+run "no jobs folder" 1 test -e "$T/badjobs"
+run "emit jobs: an L2 of 3M" 2 "$DISCO" sweep "$T/s.dtr" --vary machine.l2.size=1M,3M --emit-jobs "$T/badjobs"
+has "$T/err" "the L2 named" 'machine\.l2\.size=3M: machine\.l2\.size = 3145728: must be a power of two'
+run "emit jobs: a missing --config" 2 "$DISCO" sweep "$T/s.dtr" --config "$T/none.conf" \
+	--vary machine.tlb.entries=16 --emit-jobs "$T/badjobs"
+has "$T/err" "the file named" 'none\.conf'
+run "still no jobs folder" 1 test -e "$T/badjobs"
+run "a direct sweep says the same before any work" 2 "$DISCO" sweep "$T/s.dtr" --mode disco \
+	--vary policy.l2tlb.entries=256:8192:256 -o "$T/bad.h5"
+has "$T/err" "the value, not a batch's configuration number" '--vary policy\.l2tlb\.entries=768: '
+run "no sweep file" 1 test -e "$T/bad.h5"
 
 # seeds: mean, sd and confidence interval per point
 run "seeds" 0 "$DISCO" sweep "$T/s.dtr" --mode disco $V1 --seeds 3 -o "$T/seeds.h5"

@@ -92,6 +92,11 @@ START_TEST(what_a_mode_reads)
 }
 END_TEST
 
+static int keep_one(void *ctx, uint64_t hash)
+{
+	return hash == *(const uint64_t *)ctx;
+}
+
 START_TEST(cartesian_product)
 {
 	struct sim_err err = { 0 };
@@ -112,6 +117,23 @@ START_TEST(cartesian_product)
 	for (int i = 0; i < n; i++)
 		for (int j = i + 1; j < n; j++)
 			ck_assert_uint_ne(p[i].hash, p[j].hash);
+	/* only the points kept get a configuration; hashes and labels alike */
+	{
+		struct rpl_point *q;
+		int m;
+		ck_assert_int_eq(rpl_sweep_points_kept(c, 1, v, 2, 3, keep_one, &p[7].hash, &q, &m, &err), SIM_OK);
+		ck_assert_int_eq(m, n);
+		for (int i = 0; i < n; i++) {
+			ck_assert_uint_eq(q[i].hash, p[i].hash);
+			ck_assert_str_eq(q[i].label, p[i].label);
+			ck_assert_int_eq(q[i].seed, p[i].seed);
+			if (i == 7)
+				ck_assert_uint_eq(cfg_hash(q[i].c), cfg_hash(p[i].c));
+			else
+				ck_assert_ptr_null(q[i].c);
+		}
+		rpl_sweep_points_free(q, m);
+	}
 	rpl_sweep_points_free(p, n);
 	/* one seed: the seed is not touched, and the same point hashes alike */
 	ck_assert_int_eq(rpl_sweep_points(c, 1, v, 2, 1, &p, &n, &err), SIM_OK);
@@ -142,6 +164,76 @@ START_TEST(batch_sizes)
 	ck_assert_int_eq(rpl_sweep_batch_size(3, 8, 8), 1);
 	ck_assert_int_eq(rpl_sweep_batch_size(0, 2, 8), 1);
 	ck_assert_int_eq(rpl_sweep_batch_size(100, 1, 0), 100);
+}
+END_TEST
+
+/* Points are checked as a run would start them: values the parameter table
+ * takes but the model does not are found, and the one at fault is named. */
+START_TEST(check_before_work)
+{
+	struct sim_err err = { 0 };
+	struct rpl_vary v[2];
+	struct rpl_point *p;
+	const struct rpl_point *pp[8];
+	const char *names[2] = { "policy.l2tlb.entries", "policy.l2tlb.ways" };
+	int n, nbad;
+	cfg *c;
+
+	ck_assert_int_eq(cfg_new(&c, all_tables, &err), SIM_OK);
+	ck_assert_int_eq(cfg_set(c, "machine.cpus", "2", NULL, &err), SIM_OK);
+	ck_assert_msg(rpl_check(c, RPL_DISCO, 2, &err) == SIM_OK, "%s", err.msg);
+	ck_assert_int_eq(rpl_check(c, RPL_DISCO, 4, &err), SIM_EINVAL);   /* more streams than CPUs */
+	ck_assert_ptr_nonnull(strstr(err.msg, "machine.cpus"));
+	/* 768 entries of 4 ways: 192 sets, not a power of two */
+	ck_assert_int_eq(rpl_vary_parse(c, "policy.l2tlb.entries=256:1024:256", &v[0], &err), SIM_OK);
+	ck_assert_int_eq(rpl_sweep_points(c, RPL_DISCO, v, 1, 1, &p, &n, &err), SIM_OK);
+	ck_assert_int_eq(n, 4);
+	for (int i = 0; i < n; i++)
+		pp[i] = &p[i];
+	ck_assert_int_eq(rpl_sweep_check(c, pp, n, names, 1, 2, &nbad, &err), SIM_EINVAL);
+	ck_assert_int_eq(nbad, 1);
+	ck_assert_msg(strstr(err.msg, "--vary policy.l2tlb.entries=768: ") == err.msg, "%s", err.msg);
+	ck_assert_ptr_nonnull(strstr(err.msg, "power of two"));
+	ck_assert_ptr_nonnull(strstr(err.msg, "(1 of the 4 points fails)"));
+	/* without that point, all is well; in native mode the L2TLB is not built */
+	ck_assert_int_eq(rpl_sweep_check(c, pp, 2, names, 1, 2, &nbad, &err), SIM_OK);
+	ck_assert_int_eq(nbad, 0);
+	ck_assert_msg(rpl_check(p[2].c, RPL_NATIVE, 2, &err) == SIM_OK, "%s", err.msg);
+	rpl_sweep_points_free(p, n);
+	rpl_vary_free(&v[0]);
+	/* a combination at fault: 12 entries are 4 sets of 3 ways, 3 sets of 4;
+	 * the first failing point (12, 4) is blamed on 12, which fails with the
+	 * base's 4 ways too; (16, 3) fails on 3 */
+	ck_assert_int_eq(rpl_vary_parse(c, "policy.l2tlb.entries=12,16", &v[0], &err), SIM_OK);
+	ck_assert_int_eq(rpl_vary_parse(c, "policy.l2tlb.ways=3,4", &v[1], &err), SIM_OK);
+	ck_assert_int_eq(rpl_sweep_points(c, RPL_DISCO, v, 2, 1, &p, &n, &err), SIM_OK);
+	for (int i = 0; i < n; i++)
+		pp[i] = &p[i];
+	ck_assert_int_eq(rpl_sweep_check(c, pp, n, names, 2, 2, &nbad, &err), SIM_EINVAL);
+	ck_assert_int_eq(nbad, 2);
+	ck_assert_msg(strstr(err.msg, "--vary policy.l2tlb.entries=12: ") == err.msg, "%s", err.msg);
+	/* a point no single value explains is named whole: 8 entries take 4
+	 * ways, 16 entries 16 ways, but 8 entries not 16 ways */
+	rpl_sweep_points_free(p, n);
+	rpl_vary_free(&v[0]);
+	rpl_vary_free(&v[1]);
+	ck_assert_int_eq(cfg_set(c, "policy.l2tlb.entries", "16", NULL, &err), SIM_OK);
+	ck_assert_int_eq(rpl_vary_parse(c, "policy.l2tlb.entries=8,16", &v[0], &err), SIM_OK);
+	ck_assert_msg(rpl_vary_parse(c, "policy.l2tlb.ways=4,16", &v[1], &err) == SIM_OK, "%s", err.msg);
+	ck_assert_int_eq(rpl_sweep_points(c, RPL_DISCO, v, 2, 1, &p, &n, &err), SIM_OK);
+	for (int i = 0; i < n; i++)
+		pp[i] = &p[i];
+	ck_assert_int_eq(rpl_sweep_check(c, &pp[1], 1, names, 2, 2, &nbad, &err), SIM_EINVAL);
+	ck_assert_msg(strstr(err.msg, "point 1 (policy.l2tlb.entries=8 policy.l2tlb.ways=16): ") == err.msg,
+		      "%s", err.msg);
+	ck_assert_ptr_nonnull(strstr(err.msg, "(the only point)"));
+	ck_assert_int_eq(rpl_sweep_check(c, pp, n, names, 2, 2, &nbad, &err), SIM_EINVAL);
+	ck_assert_msg(strstr(err.msg, "point 2 (") == err.msg, "%s", err.msg);
+	ck_assert_ptr_nonnull(strstr(err.msg, "(1 of the 4 points fails)"));
+	rpl_sweep_points_free(p, n);
+	rpl_vary_free(&v[0]);
+	rpl_vary_free(&v[1]);
+	cfg_free(c);
 }
 END_TEST
 
@@ -251,6 +343,7 @@ Suite *make_suite(void)
 	tcase_add_test(tc, cartesian_product);
 	tcase_add_test(tc, what_a_mode_reads);
 	tcase_add_test(tc, batch_sizes);
+	tcase_add_test(tc, check_before_work);
 	tcase_add_test(tc, run_in_workers);
 	tcase_set_timeout(tc, 60);
 	suite_add_tcase(s, tc);
