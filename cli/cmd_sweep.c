@@ -533,6 +533,20 @@ static int distinct_points(const struct trace_pts *tp, int ntp, struct sim_err *
 	return rc;
 }
 
+/* The names of nvary "name=values" options into names[] (malloc'd; free
+ * each, set or not, with sim_free). */
+static int vary_names(char **names, char *const *vary_arg, int nvary, struct sim_err *err)
+{
+	for (int i = 0; i < nvary; i++) {
+		size_t len = strcspn(vary_arg[i], "=");
+		if (!(names[i] = sim_malloc(len + 1)))
+			return sim_errf(err, SIM_ENOMEM, "out of memory");
+		memcpy(names[i], vary_arg[i], len);
+		names[i][len] = '\0';
+	}
+	return SIM_OK;
+}
+
 /* SIM_EINVAL, naming the trace and the value at fault, unless every one
  * of pts can start a replay of t (rpl_sweep_check): a value the parameter
  * table accepts but the model does not is refused before any work. */
@@ -540,16 +554,7 @@ static int check_points(const struct trace_pts *t, const struct rpl_point *const
 			char *const *vary_arg, int nvary, struct sim_err *err)
 {
 	char *names[64] = { 0 };
-	int rc = SIM_OK, nbad;
-	for (int i = 0; i < nvary && rc == SIM_OK; i++) {
-		size_t len = strcspn(vary_arg[i], "=");
-		if (!(names[i] = sim_malloc(len + 1)))
-			rc = sim_errf(err, SIM_ENOMEM, "out of memory");
-		else {
-			memcpy(names[i], vary_arg[i], len);
-			names[i][len] = '\0';
-		}
-	}
+	int nbad, rc = vary_names(names, vary_arg, nvary, err);
 	if (rc == SIM_OK &&
 	    (rc = rpl_sweep_check(t->base, pts, n, (const char *const *)names, nvary, t->nstreams, &nbad,
 				  err)) != SIM_OK)
@@ -720,16 +725,7 @@ static int note_vary(const char *out, const cfg *base, char *const *vary_arg, in
 		     struct sim_err *err)
 {
 	char *names[64] = { 0 };
-	int rc = SIM_OK;
-	for (int i = 0; i < nvary && rc == SIM_OK; i++) {
-		size_t len = strcspn(vary_arg[i], "=");
-		if (!(names[i] = sim_malloc(len + 1)))
-			rc = sim_errf(err, SIM_ENOMEM, "out of memory");
-		else {
-			memcpy(names[i], vary_arg[i], len);
-			names[i][len] = '\0';
-		}
-	}
+	int rc = vary_names(names, vary_arg, nvary, err);
 	if (rc == SIM_OK)
 		rc = an_sweep_note_vary(out, (const char *const *)names, nvary, err);
 	for (int i = 0; i < nvary && rc == SIM_OK; i++) {
