@@ -82,11 +82,12 @@ static int mon_data(struct vmm *x, struct vmm_vcpu *v, uint64_t off, int kind, i
  * first consults the second-level TLB"): the exception, two registers
  * saved, (VPN/2, ASID) hashed, and each way of the set compared, its tag
  * loaded from the vCPU's L2TLB as the policy lays it out. */
-static int l2tlb_probe_path(struct vmm *x, struct vmm_vcpu *v, uint32_t asid, uint64_t vpn)
+static int l2tlb_probe_path(struct vmm *x, struct vmm_vcpu *v, uint32_t asid, uint64_t vpn,
+			    uint32_t *nways)
 {
 	const int part = ACCT_SPLIT_TLB_WRITE;
 	uint64_t first;
-	uint32_t ways = x->l2ops->slot(x->l2st[v->id], asid, vpn, &first);
+	uint32_t ways = *nways = x->l2ops->slot(x->l2st[v->id], asid, vpn, &first);
 	int rc;
 	vcpu_spend(v, ACCT_MONITOR, part, x->k.exception);
 	if ((rc = mon_data(x, v, 0, MACH_STORE, part)) || (rc = mon_data(x, v, 8, MACH_STORE, part)) ||
@@ -116,16 +117,17 @@ static int l2tlb_hit_path(struct vmm *x, struct vmm_vcpu *v, uint32_t ways)
 static int disco_tlb_miss(struct vmm *x, struct vmm_vcpu *v, uint32_t asid, uint64_t vpn,
 			  const struct vmm_pte pte[2])
 {
-	uint64_t mpn, first;
+	uint64_t mpn;
+	uint32_t ways = 0;
 	int w, rc = SIM_OK;
-	if (x->k.paths_machine && (rc = l2tlb_probe_path(x, v, asid, vpn)))
+	if (x->k.paths_machine && (rc = l2tlb_probe_path(x, v, asid, vpn, &ways)))
 		return rc;
 	if (x->l2ops->lookup(x->l2st[v->id], asid, vpn, &mpn, &w)) {
 		struct tlb_entry te;
 		/* served by the monitor alone: never enters the guest */
 		x->cnt.l2tlb_hits++;
 		if (x->k.paths_machine)
-			rc = l2tlb_hit_path(x, v, x->l2ops->slot(x->l2st[v->id], asid, vpn, &first));
+			rc = l2tlb_hit_path(x, v, ways);
 		else
 			vcpu_spend(v, ACCT_MONITOR, ACCT_SPLIT_TLB_WRITE, x->k.tlb_refill);
 		if (!rc)
