@@ -114,6 +114,15 @@ static int l2tlb_hit_path(struct vmm *x, struct vmm_vcpu *v, uint32_t ways)
 	return rc;
 }
 
+/* A path the hardware enters by an exception (a trap, a privileged
+ * instruction in supervisor mode, a TLB fault): the exception's entry and
+ * return (guest.cost.exception, the CPU's), then the path's own cost from
+ * the table. */
+static void mon_trap(struct vmm *x, struct vmm_vcpu *v, int part, uint64_t cost)
+{
+	vcpu_spend(v, ACCT_MONITOR, part, x->k.exception + cost);
+}
+
 static int disco_tlb_miss(struct vmm *x, struct vmm_vcpu *v, uint32_t asid, uint64_t vpn,
 			  const struct vmm_pte pte[2])
 {
@@ -129,14 +138,15 @@ static int disco_tlb_miss(struct vmm *x, struct vmm_vcpu *v, uint32_t asid, uint
 		if (x->k.paths_machine)
 			rc = l2tlb_hit_path(x, v, ways);
 		else
-			vcpu_spend(v, ACCT_MONITOR, ACCT_SPLIT_TLB_WRITE, x->k.tlb_refill);
+			mon_trap(x, v, ACCT_SPLIT_TLB_WRITE, x->k.tlb_refill);
 		if (!rc)
 			rc = vmm_tlb_fill(x, v, asid, vpn, pte[vpn & 1].global, pte, &te);
 		return rc ? rc : 1;
 	}
 	x->cnt.l2tlb_misses++;
 	if (!x->k.paths_machine)
-		vcpu_spend(v, ACCT_MONITOR, ACCT_SPLIT_TLB_WRITE, x->k.l2tlb_miss);
+		mon_trap(x, v, ACCT_SPLIT_TLB_WRITE, x->k.l2tlb_miss);
+	/* the handler already runs in the monitor: reflecting takes no second exception */
 	vcpu_spend(v, ACCT_MONITOR, ACCT_SPLIT_OTHER_PRIV, x->k.trap_reflect);
 	return 0;
 }
@@ -168,11 +178,11 @@ static int disco_tlb_write(struct vmm *x, struct vmm_vcpu *v, uint32_t asid, uin
 {
 	int rc;
 	x->cnt.priv_emulated += 2;
-	vcpu_spend(v, ACCT_MONITOR, ACCT_SPLIT_TLB_WRITE, x->k.tlb_write);
+	mon_trap(x, v, ACCT_SPLIT_TLB_WRITE, x->k.tlb_write);
 	rc = disco_tlb_put(x, v, asid, vpn, pte);
 	if (rc)
 		return rc;
-	vcpu_spend(v, ACCT_MONITOR, ACCT_SPLIT_OTHER_PRIV, x->k.priv);
+	mon_trap(x, v, ACCT_SPLIT_OTHER_PRIV, x->k.priv);
 	return SIM_OK;
 }
 
@@ -187,7 +197,7 @@ static int ktlb_fault(struct vmm *x, struct vmm_vcpu *v, uint64_t gppn)
 	struct tlb_entry te;
 	x->cnt.tlb_misses++;
 	x->cnt.ktlb_faults++;
-	vcpu_spend(v, ACCT_MONITOR, ACCT_SPLIT_KTLB, x->k.ktlb_fault);
+	mon_trap(x, v, ACCT_SPLIT_KTLB, x->k.ktlb_fault);
 	return vmm_tlb_fill(x, v, 0, (VMM_KSEG0_RELOC_VA >> x->pshift) + gppn, 1, pair, &te);
 }
 
@@ -208,15 +218,15 @@ static int disco_kseg0(struct vmm *x, struct vmm_vcpu *v, uint64_t gppn, uint64_
 
 static void disco_trap(struct vmm *x, struct vmm_vcpu *v)
 {
-	vcpu_spend(v, ACCT_MONITOR, ACCT_SPLIT_OTHER_PRIV, x->k.trap_reflect);
+	mon_trap(x, v, ACCT_SPLIT_OTHER_PRIV, x->k.trap_reflect);
 }
 
 static void disco_priv(struct vmm *x, struct vmm_vcpu *v, unsigned kind)
 {
 	int tlbw = kind == TRC_PRIV_TLBWR || kind == TRC_PRIV_TLBWI;
 	x->cnt.priv_emulated++;
-	vcpu_spend(v, ACCT_MONITOR, tlbw ? ACCT_SPLIT_TLB_WRITE : ACCT_SPLIT_OTHER_PRIV,
-		   tlbw ? x->k.tlb_write : x->k.priv);
+	mon_trap(x, v, tlbw ? ACCT_SPLIT_TLB_WRITE : ACCT_SPLIT_OTHER_PRIV,
+		 tlbw ? x->k.tlb_write : x->k.priv);
 }
 
 static int disco_dma(struct vmm *x, struct vmm_vcpu *v, unsigned disk, uint64_t sector,

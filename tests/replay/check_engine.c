@@ -127,11 +127,13 @@ START_TEST(disco_costs_from_table)
 	ck_assert_uint_eq(r.l2tlb_misses, pairs);
 	ck_assert_uint_eq(r.l2tlb_hits + r.l2tlb_misses, r.tlb_misses);
 	ck_assert_uint_gt(r.l2tlb_hits, 0);   /* 64 entries cannot hold 200 pairs */
-	miss_path = k.l2tlb_miss + k.trap_reflect + k.tlb_write + k.priv;
-	mon = r.l2tlb_misses * miss_path + r.l2tlb_hits * k.tlb_refill;
+	/* three exceptions on a reflected miss: the miss, the tlbwr, the eret */
+	miss_path = 3ull * k.exception + k.l2tlb_miss + k.trap_reflect + k.tlb_write + k.priv;
+	mon = r.l2tlb_misses * miss_path + r.l2tlb_hits * (k.exception + k.tlb_refill);
 	ck_assert_uint_eq(r.cpu[0].cycles[ACCT_MONITOR], mon);
 	ck_assert_uint_eq(r.service[TRC_SVC_UTLB_MISS].split[ACCT_SPLIT_TLB_WRITE],
-			  r.l2tlb_misses * (k.l2tlb_miss + k.tlb_write) + r.l2tlb_hits * k.tlb_refill);
+			  r.l2tlb_misses * (2ull * k.exception + k.l2tlb_miss + k.tlb_write) +
+				  r.l2tlb_hits * (k.exception + k.tlb_refill));
 	rpl_results_free(&r);
 	/* with the L2TLB off every miss is reflected */
 	cfg_set(c, "policy.l2tlb", "off", NULL, &err);
@@ -168,7 +170,7 @@ START_TEST(monitor_paths_on_the_machine)
 	ck_assert_uint_eq(r.l2tlb_hits, rc.l2tlb_hits);
 	insns = r.tlb_misses * (k.exception + k.l2tlb_probe + ways * k.l2tlb_way) +
 		r.l2tlb_hits * k.l2tlb_hit +
-		r.l2tlb_misses * (k.trap_reflect + k.tlb_write + k.priv);
+		r.l2tlb_misses * (2ull * k.exception + k.trap_reflect + k.tlb_write + k.priv);
 	stall = r.cpu[0].stall_local[ACCT_MONITOR] + r.cpu[0].stall_remote[ACCT_MONITOR];
 	ck_assert_uint_gt(stall, 0);   /* the first references miss */
 	ck_assert_uint_eq(r.cpu[0].cycles[ACCT_MONITOR], insns + stall);
@@ -202,7 +204,7 @@ START_TEST(kseg0)
 	rpl_results_free(&r);
 	ck_assert_msg(run(&m, 1, c, RPL_DISCO, &r, &err) == SIM_OK, "%s", err.msg);
 	ck_assert_uint_eq(r.ktlb_faults, 6);
-	ck_assert_uint_eq(r.cpu[0].cycles[ACCT_MONITOR], 6ull * k.ktlb_fault);
+	ck_assert_uint_eq(r.cpu[0].cycles[ACCT_MONITOR], 6ull * (k.exception + k.ktlb_fault));
 	rpl_results_free(&r);
 	cfg_free(c);
 	free_src(&m);
@@ -496,15 +498,16 @@ START_TEST(tlb_write_carries_entry)
 			ck_assert_uint_eq(r.tlb_misses, 1);
 			ck_assert_uint_eq(r.l2tlb_hits, 1);
 			ck_assert_uint_eq(r.l2tlb_misses, 0);
-			ck_assert_uint_eq(r.cpu[0].cycles[ACCT_MONITOR], k.tlb_write + k.tlb_refill);
+			ck_assert_uint_eq(r.cpu[0].cycles[ACCT_MONITOR],
+					  2ull * k.exception + k.tlb_write + k.tlb_refill);
 		} else {
 			/* the tlbwr's emulation, then a reflected miss and an L2TLB hit */
 			ck_assert_uint_eq(r.tlb_misses, 2);
 			ck_assert_uint_eq(r.l2tlb_hits, 1);
 			ck_assert_uint_eq(r.l2tlb_misses, 1);
 			ck_assert_uint_eq(r.cpu[0].cycles[ACCT_MONITOR],
-					  k.tlb_write + k.l2tlb_miss + k.trap_reflect + k.tlb_write + k.priv +
-					  k.tlb_refill);
+					  5ull * k.exception + k.tlb_write + k.l2tlb_miss + k.trap_reflect +
+					  k.tlb_write + k.priv + k.tlb_refill);
 		}
 		rpl_results_free(&r);
 		free_src(&m);
@@ -551,7 +554,7 @@ START_TEST(reclaimed_page_is_zeroed)
 	}
 	ck_assert_uint_eq(r[0].pages_reclaimed, 1);
 	ck_assert_uint_eq(r[1].cpu[0].cycles[ACCT_MONITOR],
-			  r[0].cpu[0].cycles[ACCT_MONITOR] + kc.moncall);
+			  r[0].cpu[0].cycles[ACCT_MONITOR] + kc.exception + kc.moncall);
 	ck_assert_uint_ge(r[0].cpu[0].cycles[ACCT_MONITOR],
 			  r[2].cpu[0].cycles[ACCT_MONITOR] + (mc.page_size / mc.l1d.line) * (mc.l1d.line / 8));
 	/* run D: freed with the hint, then a warm-page marker (resident from a
