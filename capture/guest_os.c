@@ -282,6 +282,7 @@ static int read_workload(struct gos *g, const cfg *c, struct sim_err *err)
 	g->p_shared = cfg_real(c, "capture.wl.shared");
 	g->p_random = cfg_real(c, "capture.wl.random");
 	g->p_seq = cfg_real(c, "capture.wl.sequential");
+	g->seq_stride = (uint64_t)cfg_int(c, "capture.wl.seq_stride") & ~7ull;
 	g->run_len = cfg_real(c, "capture.wl.run_length");
 	g->func_switch = cfg_real(c, "capture.wl.call_rate");
 	g->shared_file = cfg_real(c, "capture.wl.shared_file");
@@ -535,6 +536,9 @@ static const struct param_def defs[] = {
 	  "share of data references random over the job's data" },
 	{ "capture.wl.sequential", PARAM_REAL, "0.3", 0, 1, NULL, "",
 	  "share of data references walking the job's data sequentially" },
+	{ "capture.wl.seq_stride", PARAM_SIZE, "8", 8, 1e9, NULL, "bytes",
+	  "step of the sequential walk (8: a word at a time; a page and a line: one reference "
+	  "per page, a TLB micro-benchmark)" },
 	{ "capture.wl.shared", PARAM_REAL, "0", 0, 1, NULL, "",
 	  "share of data references to the read-shared, file-mapped region" },
 	{ "capture.wl.shared_size", PARAM_SIZE, "0", 0, 1e11, NULL, "bytes",
