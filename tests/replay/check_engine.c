@@ -146,17 +146,22 @@ START_TEST(disco_costs_from_table)
 }
 END_TEST
 
-/* monitor.paths = machine: the TLB-miss handler runs as code and data on
- * the machine.  Its time is its instructions (the exception, the probe, a
- * compare per way, the hit's tail) plus the stall of its references, to
- * the cycle; its loads and stores go through the CPU's L1 D, and the
+/* monitor.paths = machine: the TLB-miss handler, and on a reflected miss
+ * the reflection, the tlbwr's emulation and the eret, run as code and data
+ * on the machine.  Their time is their instructions (the exceptions, the
+ * probe, a compare per way, the hit's tail, each path's count, set apart
+ * from the cost table's here) plus the stall of their references, to the
+ * cycle; their loads and stores go through the CPU's L1 D, and the
  * monitor's pages are not counted as the guest's. */
+static const char *const one_cpu_paths[] = { "machine.cpus=1", "monitor.path.reflect=100",
+					     "monitor.path.priv=30", "monitor.path.tlb_write=200", NULL };
+
 START_TEST(monitor_paths_on_the_machine)
 {
 	struct mem_src m = { 0 };
 	struct rpl_results r, rc;
 	struct sim_err err = { 0 };
-	cfg *c = t_cfg(one_cpu), *cc = t_cfg(one_cpu_const);
+	cfg *c = t_cfg(one_cpu_paths), *cc = t_cfg(one_cpu_const);
 	struct vmm_costs k;
 	const int pairs = 200;
 	uint64_t insns, stall, ways = (uint64_t)cfg_int(c, "policy.l2tlb.ways");
@@ -170,7 +175,7 @@ START_TEST(monitor_paths_on_the_machine)
 	ck_assert_uint_eq(r.l2tlb_hits, rc.l2tlb_hits);
 	insns = r.tlb_misses * (k.exception + k.l2tlb_probe + ways * k.l2tlb_way) +
 		r.l2tlb_hits * k.l2tlb_hit +
-		r.l2tlb_misses * (2ull * k.exception + k.trap_reflect + k.tlb_write + k.priv);
+		r.l2tlb_misses * (2ull * k.exception + k.path_reflect + k.path_tlb_write + k.path_priv);
 	stall = r.cpu[0].stall_local[ACCT_MONITOR] + r.cpu[0].stall_remote[ACCT_MONITOR];
 	ck_assert_uint_gt(stall, 0);   /* the first references miss */
 	ck_assert_uint_eq(r.cpu[0].cycles[ACCT_MONITOR], insns + stall);
@@ -185,13 +190,14 @@ START_TEST(monitor_paths_on_the_machine)
 END_TEST
 
 /* KSEG0 bypasses the TLB natively; under the monitor each page pair takes
- * one kernel TLB fault */
+ * one kernel TLB fault (at the cost table's constant; on the machine, its
+ * instructions and their stall) */
 START_TEST(kseg0)
 {
 	struct mem_src m = { 0 };
 	struct rpl_results r;
 	struct sim_err err = { 0 };
-	cfg *c = t_cfg(one_cpu);
+	cfg *c = t_cfg(one_cpu_const), *cm = t_cfg(one_cpu);
 	struct vmm_costs k;
 	vmm_costs_from_cfg(c, &k, &err);
 	for (int i = 0; i < 10; i++)   /* pages 0..9: five pairs */
@@ -206,6 +212,14 @@ START_TEST(kseg0)
 	ck_assert_uint_eq(r.ktlb_faults, 6);
 	ck_assert_uint_eq(r.cpu[0].cycles[ACCT_MONITOR], 6ull * (k.exception + k.ktlb_fault));
 	rpl_results_free(&r);
+	ck_assert_msg(run(&m, 1, cm, RPL_DISCO, &r, &err) == SIM_OK, "%s", err.msg);
+	ck_assert_uint_eq(r.ktlb_faults, 6);
+	ck_assert_uint_eq(r.cpu[0].cycles[ACCT_MONITOR],
+			  6ull * (k.exception + k.path_ktlb) + r.cpu[0].stall_local[ACCT_MONITOR] +
+				  r.cpu[0].stall_remote[ACCT_MONITOR]);
+	ck_assert_uint_gt(r.cpu[0].stall_local[ACCT_MONITOR] + r.cpu[0].stall_remote[ACCT_MONITOR], 0);
+	rpl_results_free(&r);
+	cfg_free(cm);
 	cfg_free(c);
 	free_src(&m);
 }
