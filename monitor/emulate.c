@@ -274,7 +274,7 @@ static int disco_tlb_put(struct vmm *x, struct vmm_vcpu *v, uint32_t asid, uint6
 			if (x->k.paths_machine && (rc = tlb_put_refs(x, v, asid, hv, pte[h].gppn, te.pfn[h])))
 				return rc;
 			x->l2ops->insert(x->l2st[v->id], asid, hv, te.pfn[h], te.dirty[h]);
-			if (pmap_backmap_add(x->pm, pte[h].gppn, asid, hv) != SIM_OK)
+			if (pmap_backmap_add(x->pm, x->vm[v->vm].base + pte[h].gppn, asid, hv) != SIM_OK)
 				return sim_errf(x->err, SIM_ENOMEM, "out of memory for backmaps");
 		}
 	return SIM_OK;
