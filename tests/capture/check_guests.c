@@ -180,6 +180,40 @@ START_TEST(bad_workloads)
 END_TEST
 
 
+/* IRIX 6.2 runs its own execve path (capture.os.irix62.path.execve), IRIX
+ * 5.3 the shared one: changing the former moves IRIX 6.2's execve by the
+ * instructions added and leaves IRIX 5.3's alone. */
+START_TEST(irix62_has_its_own_paths)
+{
+	const char *os[2][3] = { { "capture.os=irix53", "machine.page_size=4K", NULL },
+				 { "capture.os=irix62", "machine.page_size=16K", NULL } };
+	struct sim_err err = { 0 };
+	for (int k = 0; k < 2; k++) {
+		struct rpl_results r[2];
+		for (int j = 0; j < 2; j++) {
+			cfg *c = wcfg("pmake", os[k]);
+			ck_assert_int_eq(cfg_set(c, "capture.scale", "0.05", NULL, &err), SIM_OK);
+			ck_assert_int_eq(cfg_set(c, "capture.wl.insns", "3e5", NULL, &err), SIM_OK);
+			ck_assert_int_eq(cfg_set(c, "capture.os.irix62.path.execve", j ? "100000" : "50000",
+						 NULL, &err), SIM_OK);
+			ck_assert_msg(cap_run(c, cap_guest_of(c), NULL, &r[j], NULL, NULL, &err) == SIM_OK,
+				      "%s", err.msg);
+			cfg_free(c);
+		}
+		ck_assert_uint_gt(r[0].service[TRC_SVC_EXECVE].count, 0);
+		if (k == 0)
+			ck_assert_uint_eq(r[1].service[TRC_SVC_EXECVE].cycles,
+					  r[0].service[TRC_SVC_EXECVE].cycles);
+		else
+			ck_assert_uint_ge(r[1].service[TRC_SVC_EXECVE].cycles,
+					  r[0].service[TRC_SVC_EXECVE].cycles +
+						  50000 * r[0].service[TRC_SVC_EXECVE].count);
+		rpl_results_free(&r[0]);
+		rpl_results_free(&r[1]);
+	}
+}
+END_TEST
+
 /* The TLB micro-benchmark (workload tlbmiss, Table 3's cycles per miss):
  * one load per page pair, over more pairs than the TLB holds, so after the
  * first pass every step's load misses the TLB; under the monitor every
@@ -299,6 +333,7 @@ Suite *make_suite(void)
 	tcase_add_test(tc, bad_workloads);
 	tcase_add_test(tc, faults_drop_in_their_translation);
 	tcase_add_test(tc, tlb_microbenchmark_misses_every_load);
+	tcase_add_test(tc, irix62_has_its_own_paths);
 	suite_add_tcase(s, tc);
 	return s;
 }
