@@ -25,8 +25,9 @@
  *
  * The monitor's memory is pmap pages beyond the VMs' (vmm.h: mon_g0): a
  * copy of its text per node (paper 4.1: "the code segment of Disco is
- * replicated into all the memories"), and per vCPU its saved state and its
- * L2TLB, each given a machine page on the node that first uses it.  A path
+ * replicated into all the memories"), per vCPU its saved state and its
+ * L2TLB, then the pmap and the memmap, each page given a machine page on
+ * the node that first uses it.  A path
  * runs as instructions fetched from the node's copy of the text, one cycle
  * each as the guest's, and loads and stores of those structures, all
  * through the CPU's caches: their misses are the path's stall, and its
@@ -236,8 +237,7 @@ static int disco_tlb_miss(struct vmm *x, struct vmm_vcpu *v, uint32_t asid, uint
 	if (!x->k.paths_machine)
 		vcpu_spend(v, ACCT_MONITOR, ACCT_SPLIT_TLB_WRITE, x->k.exception + x->k.l2tlb_miss);
 	/* the handler already runs in the monitor: reflecting takes no second exception */
-	rc = reflect(x, v, 0);
-	return rc ? rc : 0;
+	return reflect(x, v, 0);
 }
 
 /* A TLB write's references to the monitor's structures for one half of

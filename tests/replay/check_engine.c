@@ -156,6 +156,29 @@ END_TEST
 static const char *const one_cpu_paths[] = { "machine.cpus=1", "monitor.path.reflect=100",
 					     "monitor.path.priv=30", "monitor.path.tlb_write=200", NULL };
 
+/* the paths need the text they run from and room for the vCPU's registers */
+START_TEST(monitor_paths_need_their_memory)
+{
+	static const char *const no_text[] = { "machine.cpus=1", "monitor.mem.text=0", NULL };
+	static const char *const small_vcpu[] = { "machine.cpus=1", "monitor.mem.vcpu=64", NULL };
+	const char *const *sets[2] = { no_text, small_vcpu };
+	for (int i = 0; i < 2; i++) {
+		struct mem_src m = { 0 };
+		struct rpl_results r;
+		struct sim_err err = { 0 };
+		cfg *c = t_cfg(sets[i]);
+		pair_walk(&m, 2);
+		ck_assert_int_eq(run(&m, 1, c, RPL_DISCO, &r, &err), SIM_EINVAL);
+		ck_assert_ptr_nonnull(strstr(err.msg, "monitor.paths = machine"));
+		cfg_set(c, "monitor.paths", "constant", NULL, &err);
+		ck_assert_msg(run(&m, 1, c, RPL_DISCO, &r, &err) == SIM_OK, "%s", err.msg);
+		rpl_results_free(&r);
+		cfg_free(c);
+		free_src(&m);
+	}
+}
+END_TEST
+
 START_TEST(monitor_paths_on_the_machine)
 {
 	struct mem_src m = { 0 };
@@ -634,6 +657,7 @@ Suite *make_suite(void)
 	tcase_add_test(tc, tlb_write_carries_entry);
 	tcase_add_test(tc, reclaimed_page_is_zeroed);
 	tcase_add_test(tc, reclaim_drops_l2tlb_of_second_vm);
+	tcase_add_test(tc, monitor_paths_need_their_memory);
 	suite_add_tcase(s, tc);
 	return s;
 }
