@@ -131,6 +131,7 @@ struct gos {
 	uint64_t path[NSVC_PATH], entry_insns;
 	double kref, prefault;
 	double p_shared, p_random, p_seq, run_len, func_switch;
+	uint64_t seq_stride;      /* bytes per step of the sequential walk */
 	double shared_file, read_miss;
 	uint64_t shared_file_blocks, file_blocks, read_bytes, write_bytes, flush_writes;
 	uint64_t cow_pages;

@@ -67,6 +67,7 @@
  *   tick due           -> clock_intr (disk completions, round robin)
  *   nothing runnable   -> idle loop + disk_intr, or the stream's end
  */
+#include <stdio.h>
 #include <string.h>
 
 #include "capture/guest_int.h"
@@ -256,8 +257,14 @@ static int read_os(struct gos *g, const cfg *c, struct sim_err *err)
 	g->kdata_pages = pages_of(g, c, "capture.os.kdata_size");
 	g->special_gpa = (g->ktext_pages + g->kdata_pages - 1) << g->pshift;
 	g->entry_insns = (uint64_t)cfg_int(c, "capture.os.path.entry");
-	for (size_t i = 0; i < sizeof paths / sizeof paths[0]; i++)
+	for (size_t i = 0; i < sizeof paths / sizeof paths[0]; i++) {
+		char name62[64];
 		g->path[paths[i].svc] = (uint64_t)cfg_int(c, paths[i].name);
+		/* IRIX 6.2's own length where Table 2 gives it one */
+		snprintf(name62, sizeof name62, "capture.os.irix62.%s", paths[i].name + 11);
+		if (!g->irix53 && cfg_has(c, name62))
+			g->path[paths[i].svc] = (uint64_t)cfg_int(c, name62);
+	}
 	g->kref = cfg_real(c, "capture.os.kref");
 	return SIM_OK;
 }
@@ -282,6 +289,7 @@ static int read_workload(struct gos *g, const cfg *c, struct sim_err *err)
 	g->p_shared = cfg_real(c, "capture.wl.shared");
 	g->p_random = cfg_real(c, "capture.wl.random");
 	g->p_seq = cfg_real(c, "capture.wl.sequential");
+	g->seq_stride = (uint64_t)cfg_int(c, "capture.wl.seq_stride") & ~7ull;
 	g->run_len = cfg_real(c, "capture.wl.run_length");
 	g->func_switch = cfg_real(c, "capture.wl.call_rate");
 	g->shared_file = cfg_real(c, "capture.wl.shared_file");
@@ -485,6 +493,17 @@ static const struct param_def defs[] = {
 	  "write path besides the copy (calibrated: Table 2, 12 us natively)" },
 	{ "capture.os.path.execve", PARAM_INT, "54000", 0, 1e8, NULL, "instructions",
 	  "execve path besides unmapping and the stack page (calibrated: Table 2, 437 us natively)" },
+	/* IRIX 6.2's paths where Table 2's IRIX 6.2 rows give a native time of
+	 * their own; the others are IRIX 5.3's */
+	{ "capture.os.irix62.path.quick_fault", PARAM_INT, "95", 0, 1e7, NULL, "instructions",
+	  "IRIX 6.2's QUICK-FAULT path (calibrated: Table 2 IRIX 6.2, 5 us natively)" },
+	{ "capture.os.irix62.path.open", PARAM_INT, "890", 0, 1e7, NULL, "instructions",
+	  "IRIX 6.2's open path (calibrated: Table 2 IRIX 6.2, 37 us natively)" },
+	{ "capture.os.irix62.path.write", PARAM_INT, "50", 0, 1e7, NULL, "instructions",
+	  "IRIX 6.2's write path besides the copy (calibrated towards Table 2 IRIX 6.2, 9 us natively; the copy and the entry path keep it near 11 us)" },
+	{ "capture.os.irix62.path.execve", PARAM_INT, "89500", 0, 1e8, NULL, "instructions",
+	  "IRIX 6.2's execve path besides unmapping and the stack page (calibrated: Table 2 IRIX "
+	  "6.2, 608 us natively)" },
 	{ "capture.os.path.fork", PARAM_INT, "20000", 0, 1e8, NULL, "instructions",
 	  "fork path besides copying the page table (assumed)" },
 	{ "capture.os.path.exit", PARAM_INT, "12000", 0, 1e8, NULL, "instructions",
@@ -535,6 +554,9 @@ static const struct param_def defs[] = {
 	  "share of data references random over the job's data" },
 	{ "capture.wl.sequential", PARAM_REAL, "0.3", 0, 1, NULL, "",
 	  "share of data references walking the job's data sequentially" },
+	{ "capture.wl.seq_stride", PARAM_SIZE, "8", 8, 1e9, NULL, "bytes",
+	  "step of the sequential walk (8: a word at a time; a page and a line: one reference "
+	  "per page, a TLB micro-benchmark)" },
 	{ "capture.wl.shared", PARAM_REAL, "0", 0, 1, NULL, "",
 	  "share of data references to the read-shared, file-mapped region" },
 	{ "capture.wl.shared_size", PARAM_SIZE, "0", 0, 1e11, NULL, "bytes",

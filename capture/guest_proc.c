@@ -214,7 +214,7 @@ static int user_step(struct gos *g, struct gcpu *t, struct proc *p)
 			double u2 = unif(&t->rng);   /* skewed towards the data's start */
 			va = DATA_VA + ((uint64_t)(u2 * u2 * (double)span) & ~7ull);
 		} else {
-			p->cursor = (p->cursor + 8) % span;
+			p->cursor = (p->cursor + g->seq_stride) % span;
 			va = DATA_VA + p->cursor;
 		}
 		gos_touch_data(g, t, p, (va - DATA_VA) >> g->pshift, store);

@@ -13,10 +13,10 @@
 
 static const struct param_def defs[] = {
 	{ "monitor.paths", PARAM_CHOICE, "machine", 0, 0, "machine,constant", NULL,
-	  "machine: the monitor's TLB-miss path runs as code and data on the machine (its "
-	  "instructions fetched from the node's copy of its text, the L2TLB set and the vCPU's "
-	  "saved registers loaded through the caches; fidelity review A4); constant: a TLB miss "
-	  "costs monitor.cost.tlb_refill on a hit and monitor.cost.l2tlb_miss on a miss" },
+	  "machine: the monitor's paths run as code and data on the machine (instructions "
+	  "fetched from the node's copy of its text; the vCPU's saved state, the L2TLB, the "
+	  "pmap and the memmap loaded and stored through the caches; counts monitor.path.*; "
+	  "fidelity review A4); constant: each path costs its monitor.cost.* cycles" },
 	{ "monitor.path.l2tlb_probe", PARAM_INT, "8", 0, 1e4, NULL, "instructions",
 	  "the TLB-miss handler before it compares the set's ways: save two registers, read "
 	  "BadVAddr and EntryHi, hash (VPN/2, ASID), form the set's address (assumed: a count of "
@@ -25,22 +25,43 @@ static const struct param_def defs[] = {
 	  "per way of the set: load the tag, compare, branch (assumed)" },
 	{ "monitor.path.l2tlb_hit", PARAM_INT, "6", 0, 1e4, NULL, "instructions",
 	  "after a hit: write EntryLo0 and EntryLo1, tlbwr, restore two registers, eret (assumed)" },
-	{ "monitor.cost.tlb_refill", PARAM_INT, "18", 0, 1e6, NULL, "cycles",
-	  "monitor.paths = constant: a TLB miss refilled from the L2TLB (Table 2 UTLB-MISS: 1.35 x "
-	  "0.035 us at 400 MHz = 19 cycles)" },
+	{ "monitor.path.reflect", PARAM_INT, "240", 0, 1e5, NULL, "instructions",
+	  "reflect a trap into the guest: save EPC, Cause, Status and BadVAddr in the vCPU, "
+	  "jump to its vector (calibrated with monitor.path.priv: Table 2 QUICK-FAULT other privs, "
+	  "0.56, with the paths' misses on top; CALIBRATION.md step 10)" },
+	{ "monitor.path.priv", PARAM_INT, "67", 0, 1e5, NULL, "instructions",
+	  "decode and emulate a privileged instruction on the vCPU's registers (calibrated with "
+	  "monitor.path.reflect)" },
+	{ "monitor.path.tlb_write", PARAM_INT, "434", 0, 1e5, NULL, "instructions",
+	  "emulate tlbwr/tlbwi: EntryHi/Lo from the vCPU, pmap and memmap entries, L2TLB "
+	  "entry and backmap (calibrated: Table 2 QUICK-FAULT TLB writes, 0.80 for the fault's "
+	  "three, with their misses on top; CALIBRATION.md step 10)" },
+	{ "monitor.path.ktlb", PARAM_INT, "116", 0, 1e5, NULL, "instructions",
+	  "fill a TLB fault on the relocated kernel segment from the pmap (as "
+	  "monitor.cost.ktlb_fault, provisional)" },
+	{ "monitor.path.moncall", PARAM_INT, "96", 0, 1e5, NULL, "instructions",
+	  "a monitor call's entry and dispatch (as monitor.cost.moncall, provisional)" },
+	{ "monitor.cost.tlb_refill", PARAM_INT, "14", 0, 1e6, NULL, "cycles",
+	  "monitor.paths = constant: a TLB miss refilled from the L2TLB, beyond the exception (Table "
+	  "2 UTLB-MISS: 1.35 x 0.035 us at 400 MHz = 19 cycles, less the flash presets' 4-cycle "
+	  "exception)" },
 	{ "monitor.cost.l2tlb_miss", PARAM_INT, "10", 0, 1e6, NULL, "cycles",
-	  "monitor.paths = constant: probing the L2TLB without a hit, before the miss is "
-	  "reflected (provisional)" },
-	{ "monitor.cost.trap_reflect", PARAM_INT, "250", 0, 1e6, NULL, "cycles",
-	  "reflect an exception into the guest kernel (calibrated with monitor.cost.priv: Table 2 QUICK-FAULT other privs, 0.56 x 5 us = 1120 cycles at 400 MHz for the IRIX model's one reflection and 12 other privileged instructions; split assumed)" },
-	{ "monitor.cost.tlb_write", PARAM_INT, "530", 0, 1e6, NULL, "cycles",
-	  "emulate a TLB write (calibrated: Table 2 QUICK-FAULT TLB writes, 0.80 x 5 us = 1600 cycles for the fault's three: tlbwr + IRIX 5.3's two wired-entry swaps)" },
-	{ "monitor.cost.priv", PARAM_INT, "75", 0, 1e6, NULL, "cycles",
-	  "emulate another privileged instruction (calibrated with monitor.cost.trap_reflect: Table 2 QUICK-FAULT other privs)" },
-	{ "monitor.cost.ktlb_fault", PARAM_INT, "120", 0, 1e6, NULL, "cycles",
-	  "TLB fault on the relocated unmapped kernel segment (provisional; Table 2 kernel-TLB column)" },
-	{ "monitor.cost.moncall", PARAM_INT, "100", 0, 1e6, NULL, "cycles",
-	  "enter and leave the monitor for a monitor call (provisional)" },
+	  "monitor.paths = constant: probing the L2TLB without a hit, beyond the exception, before "
+	  "the miss is reflected (provisional)" },
+	/* The paths below are entered by a hardware exception; each costs
+	 * guest.cost.exception (the CPU's entry and return) plus the cycles
+	 * given here.  The calibrated ones were fitted to Table 2 on the flash
+	 * presets, whose exception is 4 cycles, and are stated without it. */
+	{ "monitor.cost.trap_reflect", PARAM_INT, "246", 0, 1e6, NULL, "cycles",
+	  "reflect an exception into the guest kernel, beyond the exception (calibrated with monitor.cost.priv: Table 2 QUICK-FAULT other privs, 0.56 x 5 us = 1120 cycles at 400 MHz for the IRIX model's one reflection and 12 other privileged instructions; split assumed)" },
+	{ "monitor.cost.tlb_write", PARAM_INT, "526", 0, 1e6, NULL, "cycles",
+	  "emulate a TLB write, beyond the exception (calibrated: Table 2 QUICK-FAULT TLB writes, 0.80 x 5 us = 1600 cycles for the fault's three: tlbwr + IRIX 5.3's two wired-entry swaps)" },
+	{ "monitor.cost.priv", PARAM_INT, "71", 0, 1e6, NULL, "cycles",
+	  "emulate another privileged instruction, beyond the exception (calibrated with monitor.cost.trap_reflect: Table 2 QUICK-FAULT other privs)" },
+	{ "monitor.cost.ktlb_fault", PARAM_INT, "116", 0, 1e6, NULL, "cycles",
+	  "TLB fault on the relocated unmapped kernel segment, beyond the exception (provisional; Table 2 kernel-TLB column)" },
+	{ "monitor.cost.moncall", PARAM_INT, "96", 0, 1e6, NULL, "cycles",
+	  "a monitor call's entry and return, beyond the exception (provisional)" },
 	{ "monitor.cost.dma", PARAM_INT, "400", 0, 1e7, NULL, "cycles",
 	  "intercept and forward a DMA request (provisional; paper 6.1: 15 us per crossing on the Origin)" },
 	{ "monitor.cost.vcpu_switch", PARAM_INT, "500", 0, 1e7, NULL, "cycles",
@@ -76,7 +97,8 @@ static const struct param_def defs[] = {
 	{ "monitor.mem.l2tlb_entry", PARAM_SIZE, "16", 0, 4096, NULL, "bytes",
 	  "one L2TLB entry: tag and machine page (assumed); policy.l2tlb.entries per vCPU" },
 	{ "guest.cost.exception", PARAM_INT, "4", 0, 1e6, NULL, "cycles",
-	  "exception entry and return on bare hardware (pipeline drain of an in-order CPU; assumed)" },
+	  "the CPU's exception entry and return, natively and under the monitor (pipeline drain of "
+	  "the flash presets' in-order CPU; assumed; the origin200 preset sets the R10000's)" },
 	{ "guest.utlb.insns", PARAM_INT, "10", 1, 1e4, NULL, "instructions",
 	  "IRIX UTLB refill handler length (Table 2: 0.035 us = 14 cycles at 400 MHz with its PTE load)" },
 	{ "guest.cost.priv", PARAM_INT, "1", 0, 1e6, NULL, "cycles",
@@ -104,6 +126,11 @@ int vmm_costs_from_cfg(const cfg *c, struct vmm_costs *k, struct sim_err *err)
 	k->l2tlb_probe = (uint32_t)cfg_int(c, "monitor.path.l2tlb_probe");
 	k->l2tlb_way = (uint32_t)cfg_int(c, "monitor.path.l2tlb_way");
 	k->l2tlb_hit = (uint32_t)cfg_int(c, "monitor.path.l2tlb_hit");
+	k->path_reflect = (uint32_t)cfg_int(c, "monitor.path.reflect");
+	k->path_priv = (uint32_t)cfg_int(c, "monitor.path.priv");
+	k->path_tlb_write = (uint32_t)cfg_int(c, "monitor.path.tlb_write");
+	k->path_ktlb = (uint32_t)cfg_int(c, "monitor.path.ktlb");
+	k->path_moncall = (uint32_t)cfg_int(c, "monitor.path.moncall");
 	k->exception = (uint32_t)cfg_int(c, "guest.cost.exception");
 	k->utlb_insns = (uint32_t)cfg_int(c, "guest.utlb.insns");
 	k->priv_native = (uint32_t)cfg_int(c, "guest.cost.priv");

@@ -33,6 +33,11 @@ struct vmm_costs {
 	uint32_t l2tlb_probe;     /* instructions before the set's ways are compared */
 	uint32_t l2tlb_way;       /* instructions per way compared */
 	uint32_t l2tlb_hit;       /* instructions from a hit to the return to the guest */
+	uint32_t path_reflect;    /* instructions: reflect a trap into the guest */
+	uint32_t path_priv;       /* instructions: emulate a privileged instruction */
+	uint32_t path_tlb_write;  /* instructions: emulate a TLB write */
+	uint32_t path_ktlb;       /* instructions: fill a kernel-segment TLB fault */
+	uint32_t path_moncall;    /* instructions: a monitor call's entry and dispatch */
 	/* native guest (cycles) */
 	uint32_t exception;       /* exception entry and return on bare hardware */
 	uint32_t utlb_insns;      /* instructions of the guest's UTLB refill handler */

@@ -273,7 +273,8 @@ int vmm_cow_fault(struct vmm *x, struct vmm_vcpu *v, uint64_t g)
 {
 	uint64_t old, nm;
 	int targets = vmm_numa_unmap_all(x, g);
-	vcpu_spend(v, ACCT_MONITOR, ACCT_SPLIT_MONITOR, (uint64_t)x->k.trap_reflect + x->k.page_move);
+	vcpu_spend(v, ACCT_MONITOR, ACCT_SPLIT_MONITOR, (uint64_t)x->k.exception + x->k.trap_reflect +
+		   x->k.page_move);
 	(void)targets;   /* the writer's own TLB: a local flush, no interrupt */
 	nm = pmap_unshare(x->pm, g, machine_cpu_node(x->m, v->cpu), &old);
 	if (nm == PMAP_NONE)

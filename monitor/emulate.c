@@ -25,14 +25,34 @@
  *
  * The monitor's memory is pmap pages beyond the VMs' (vmm.h: mon_g0): a
  * copy of its text per node (paper 4.1: "the code segment of Disco is
- * replicated into all the memories"), and per vCPU its saved state and its
- * L2TLB, each given a machine page on the node that first uses it.  A path
+ * replicated into all the memories"), per vCPU its saved state and its
+ * L2TLB, then the pmap and the memmap, each page given a machine page on
+ * the node that first uses it.  A path
  * runs as instructions fetched from the node's copy of the text, one cycle
  * each as the guest's, and loads and stores of those structures, all
  * through the CPU's caches: their misses are the path's stall, and its
  * lines evict the guest's. */
 
-#define MON_TLB_HANDLER 0x0   /* the TLB-miss handler's place in the text (the refill vector) */
+/* Where each path starts in the monitor's text (bytes; its 72 KB hold them
+ * all with room between, so each path has lines of its own). */
+enum {
+	MON_TLB_HANDLER = 0x0,     /* the refill vector: the L2TLB probe and hit */
+	MON_REFLECT = 0x400,       /* a trap reflected to the guest's vector */
+	MON_PRIV = 0x1000,         /* decode and emulate a privileged instruction */
+	MON_TLB_WRITE = 0x1400,    /* tlbwr/tlbwi: pmap, memmap, TLB, L2TLB, backmap */
+	MON_KTLB = 0x2000,         /* a fault on the relocated kernel segment */
+	MON_MONCALL = 0x2400,      /* a monitor call's entry and dispatch */
+};
+
+/* The vCPU's saved state (monitor.mem.vcpu bytes): the handler's two
+ * scratch registers, then the virtual CPU's privileged registers (4.2.1:
+ * "Disco additionally maintains the privileged registers and TLB contents
+ * of the virtual CPU in this structure"). */
+enum {
+	VCPU_SCRATCH = 0,
+	VCPU_EPC = 64, VCPU_CAUSE = 72, VCPU_STATUS = 80, VCPU_BADVADDR = 88,
+	VCPU_ENTRYHI = 96, VCPU_ENTRYLO0 = 104, VCPU_ENTRYLO1 = 112, VCPU_VECTOR = 120,
+};
 
 /* The machine address of byte off of the monitor's page k (pmap page
  * mon_g0 + k), which gets a machine page on node `node` when first used. */
@@ -50,7 +70,9 @@ static int mon_addr(struct vmm *x, uint64_t k, uint64_t off, int node, uint64_t 
 static int mon_insns(struct vmm *x, struct vmm_vcpu *v, uint64_t text_off, uint64_t n, int part)
 {
 	int node = machine_cpu_node(x->m, v->cpu);
+	uint64_t text_bytes = x->mon_text << x->pshift;
 	while (n > 0) {
+		text_off %= text_bytes;   /* a path longer than the text wraps round it */
 		uint64_t in_line = (x->line_i - (text_off & (x->line_i - 1))) / 4, ma;
 		uint64_t k = in_line < n ? in_line : n;
 		int rc = mon_addr(x, (uint64_t)node * x->mon_text + (text_off >> x->pshift), text_off,
@@ -76,6 +98,83 @@ static int mon_data(struct vmm *x, struct vmm_vcpu *v, uint64_t off, int kind, i
 	if (!rc)
 		vcpu_ref(v, x->m, ma, kind, ACCT_MONITOR, part);
 	return rc;
+}
+
+/* A load or store of the pmap entry of global guest page g, or of the
+ * memmap entry of machine page mpn (the regions after the vCPUs'). */
+static int mon_pmap(struct vmm *x, struct vmm_vcpu *v, uint64_t g, int kind, int part)
+{
+	uint64_t off = g * x->mon_pmap_bytes, ma;
+	uint64_t k0 = (uint64_t)machine_nnodes(x->m) * x->mon_text + (uint64_t)x->nvcpus * x->mon_vcpu;
+	int rc = mon_addr(x, k0 + (off >> x->pshift), off, machine_cpu_node(x->m, v->cpu), &ma);
+	if (!rc)
+		vcpu_ref(v, x->m, ma, kind, ACCT_MONITOR, part);
+	return rc;
+}
+
+static int mon_memmap(struct vmm *x, struct vmm_vcpu *v, uint64_t mpn, int kind, int part)
+{
+	uint64_t off = mpn * x->mon_memmap_bytes, ma;
+	uint64_t k0 = (uint64_t)machine_nnodes(x->m) * x->mon_text +
+		      (uint64_t)x->nvcpus * x->mon_vcpu + x->mon_pmap;
+	int rc = mon_addr(x, k0 + (off >> x->pshift), off, machine_cpu_node(x->m, v->cpu), &ma);
+	if (!rc)
+		vcpu_ref(v, x->m, ma, kind, ACCT_MONITOR, part);
+	return rc;
+}
+
+/* A path the hardware enters by an exception: the exception's entry and
+ * return (guest.cost.exception, the CPU's), then the path: under
+ * monitor.paths = machine n instructions from text_off and their
+ * references (the caller's), else the cost table's constant. */
+static int mon_enter(struct vmm *x, struct vmm_vcpu *v, int part, uint64_t text_off, uint64_t n,
+		     uint64_t cost)
+{
+	if (!x->k.paths_machine) {
+		vcpu_spend(v, ACCT_MONITOR, part, x->k.exception + cost);
+		return SIM_OK;
+	}
+	vcpu_spend(v, ACCT_MONITOR, part, x->k.exception);
+	return mon_insns(x, v, text_off, n, part);
+}
+
+/* Reflect a trap into the guest (4.2.1: "updating the privileged registers
+ * of the virtual processor and jumping to the virtual machine's trap
+ * vector"); entered: whether by an exception of its own. */
+static int reflect(struct vmm *x, struct vmm_vcpu *v, int entered)
+{
+	const int part = ACCT_SPLIT_OTHER_PRIV;
+	int rc;
+	if (!x->k.paths_machine) {
+		vcpu_spend(v, ACCT_MONITOR, part, (entered ? x->k.exception : 0) + x->k.trap_reflect);
+		return SIM_OK;
+	}
+	if (entered)
+		vcpu_spend(v, ACCT_MONITOR, part, x->k.exception);
+	if ((rc = mon_insns(x, v, MON_REFLECT, x->k.path_reflect, part)))
+		return rc;
+	for (int off = VCPU_EPC; off <= VCPU_BADVADDR; off += 8)
+		if ((rc = mon_data(x, v, (uint64_t)off, MACH_STORE, part)))
+			return rc;
+	return mon_data(x, v, VCPU_VECTOR, MACH_LOAD, part);
+}
+
+/* Emulate one privileged instruction: decode it, then read or write the
+ * virtual CPU's register; a TLB write reads EntryHi and EntryLo0/1 (its
+ * pmap, memmap, L2TLB and backmap references are disco_tlb_put's). */
+static int priv_path(struct vmm *x, struct vmm_vcpu *v, int tlbw)
+{
+	const int part = tlbw ? ACCT_SPLIT_TLB_WRITE : ACCT_SPLIT_OTHER_PRIV;
+	int rc = mon_enter(x, v, part, tlbw ? MON_TLB_WRITE : MON_PRIV,
+			   tlbw ? x->k.path_tlb_write : x->k.path_priv, tlbw ? x->k.tlb_write : x->k.priv);
+	if (rc || !x->k.paths_machine)
+		return rc;
+	if (!tlbw)
+		return mon_data(x, v, VCPU_STATUS, MACH_STORE, part);
+	for (int off = VCPU_ENTRYHI; off <= VCPU_ENTRYLO1; off += 8)
+		if ((rc = mon_data(x, v, (uint64_t)off, MACH_LOAD, part)))
+			return rc;
+	return SIM_OK;
 }
 
 /* The TLB-miss handler up to its verdict (4.2.2: "Disco's TLB miss handler
@@ -129,16 +228,33 @@ static int disco_tlb_miss(struct vmm *x, struct vmm_vcpu *v, uint32_t asid, uint
 		if (x->k.paths_machine)
 			rc = l2tlb_hit_path(x, v, ways);
 		else
-			vcpu_spend(v, ACCT_MONITOR, ACCT_SPLIT_TLB_WRITE, x->k.tlb_refill);
+			vcpu_spend(v, ACCT_MONITOR, ACCT_SPLIT_TLB_WRITE, x->k.exception + x->k.tlb_refill);
 		if (!rc)
 			rc = vmm_tlb_fill(x, v, asid, vpn, pte[vpn & 1].global, pte, &te);
 		return rc ? rc : 1;
 	}
 	x->cnt.l2tlb_misses++;
 	if (!x->k.paths_machine)
-		vcpu_spend(v, ACCT_MONITOR, ACCT_SPLIT_TLB_WRITE, x->k.l2tlb_miss);
-	vcpu_spend(v, ACCT_MONITOR, ACCT_SPLIT_OTHER_PRIV, x->k.trap_reflect);
-	return 0;
+		vcpu_spend(v, ACCT_MONITOR, ACCT_SPLIT_TLB_WRITE, x->k.exception + x->k.l2tlb_miss);
+	/* the handler already runs in the monitor: reflecting takes no second exception */
+	return reflect(x, v, 0);
+}
+
+/* A TLB write's references to the monitor's structures for one half of
+ * the pair (4.2.3): the pmap entry of guest page gppn (its precomputed
+ * machine address), the memmap entry of machine page mpn (which replica is
+ * nearest), the L2TLB entry it fills and the backmap it adds. */
+static int tlb_put_refs(struct vmm *x, struct vmm_vcpu *v, uint32_t asid, uint64_t vpn, uint64_t gppn,
+			uint64_t mpn)
+{
+	const int part = ACCT_SPLIT_TLB_WRITE;
+	uint64_t g = x->vm[v->vm].base + gppn, first;
+	int rc;
+	x->l2ops->slot(x->l2st[v->id], asid, vpn, &first);
+	if ((rc = mon_pmap(x, v, g, MACH_LOAD, part)) || (rc = mon_memmap(x, v, mpn, MACH_LOAD, part)) ||
+	    (rc = mon_data(x, v, x->mon_vcpu_bytes + first * x->mon_entry_bytes, MACH_STORE, part)))
+		return rc;
+	return mon_pmap(x, v, g, MACH_STORE, part);   /* the backmap, beside the entry */
 }
 
 /* What an emulated TLB write does once charged: pmap lookup, the pair into
@@ -155,8 +271,10 @@ static int disco_tlb_put(struct vmm *x, struct vmm_vcpu *v, uint32_t asid, uint6
 	for (int h = 0; h < 2; h++)
 		if (pte[h].valid) {
 			uint64_t hv = (vpn & ~1ull) | (uint64_t)h;
+			if (x->k.paths_machine && (rc = tlb_put_refs(x, v, asid, hv, pte[h].gppn, te.pfn[h])))
+				return rc;
 			x->l2ops->insert(x->l2st[v->id], asid, hv, te.pfn[h], te.dirty[h]);
-			if (pmap_backmap_add(x->pm, pte[h].gppn, asid, hv) != SIM_OK)
+			if (pmap_backmap_add(x->pm, x->vm[v->vm].base + pte[h].gppn, asid, hv) != SIM_OK)
 				return sim_errf(x->err, SIM_ENOMEM, "out of memory for backmaps");
 		}
 	return SIM_OK;
@@ -168,12 +286,9 @@ static int disco_tlb_write(struct vmm *x, struct vmm_vcpu *v, uint32_t asid, uin
 {
 	int rc;
 	x->cnt.priv_emulated += 2;
-	vcpu_spend(v, ACCT_MONITOR, ACCT_SPLIT_TLB_WRITE, x->k.tlb_write);
-	rc = disco_tlb_put(x, v, asid, vpn, pte);
-	if (rc)
+	if ((rc = priv_path(x, v, 1)) || (rc = disco_tlb_put(x, v, asid, vpn, pte)))
 		return rc;
-	vcpu_spend(v, ACCT_MONITOR, ACCT_SPLIT_OTHER_PRIV, x->k.priv);
-	return SIM_OK;
+	return priv_path(x, v, 0);   /* the eret */
 }
 
 /* A TLB miss on the relocated kernel segment: the monitor maps guest
@@ -185,9 +300,15 @@ static int ktlb_fault(struct vmm *x, struct vmm_vcpu *v, uint64_t gppn)
 		{ .gppn = gppn | 1, .valid = (gppn | 1) < x->vm[v->vm].pages, .writable = 1 },
 	};
 	struct tlb_entry te;
+	int rc;
 	x->cnt.tlb_misses++;
 	x->cnt.ktlb_faults++;
-	vcpu_spend(v, ACCT_MONITOR, ACCT_SPLIT_KTLB, x->k.ktlb_fault);
+	if ((rc = mon_enter(x, v, ACCT_SPLIT_KTLB, MON_KTLB, x->k.path_ktlb, x->k.ktlb_fault)))
+		return rc;
+	for (int h = 0; h < 2 && x->k.paths_machine; h++)
+		if (pair[h].valid &&
+		    (rc = mon_pmap(x, v, x->vm[v->vm].base + pair[h].gppn, MACH_LOAD, ACCT_SPLIT_KTLB)))
+			return rc;
 	return vmm_tlb_fill(x, v, 0, (VMM_KSEG0_RELOC_VA >> x->pshift) + gppn, 1, pair, &te);
 }
 
@@ -206,17 +327,23 @@ static int disco_kseg0(struct vmm *x, struct vmm_vcpu *v, uint64_t gppn, uint64_
 	return SIM_OK;
 }
 
-static void disco_trap(struct vmm *x, struct vmm_vcpu *v)
+static int disco_trap(struct vmm *x, struct vmm_vcpu *v)
 {
-	vcpu_spend(v, ACCT_MONITOR, ACCT_SPLIT_OTHER_PRIV, x->k.trap_reflect);
+	return reflect(x, v, 1);
 }
 
-static void disco_priv(struct vmm *x, struct vmm_vcpu *v, unsigned kind)
+static int disco_priv(struct vmm *x, struct vmm_vcpu *v, unsigned kind)
 {
-	int tlbw = kind == TRC_PRIV_TLBWR || kind == TRC_PRIV_TLBWI;
 	x->cnt.priv_emulated++;
-	vcpu_spend(v, ACCT_MONITOR, tlbw ? ACCT_SPLIT_TLB_WRITE : ACCT_SPLIT_OTHER_PRIV,
-		   tlbw ? x->k.tlb_write : x->k.priv);
+	return priv_path(x, v, kind == TRC_PRIV_TLBWR || kind == TRC_PRIV_TLBWI);
+}
+
+int vmm_moncall_enter(struct vmm *x, struct vmm_vcpu *v)
+{
+	int rc = mon_enter(x, v, ACCT_SPLIT_MONITOR, MON_MONCALL, x->k.path_moncall, x->k.moncall);
+	if (rc || !x->k.paths_machine)
+		return rc;
+	return mon_data(x, v, VCPU_STATUS, MACH_LOAD, ACCT_SPLIT_MONITOR);
 }
 
 static int disco_dma(struct vmm *x, struct vmm_vcpu *v, unsigned disk, uint64_t sector,

@@ -59,8 +59,10 @@ static int zero_page(struct vmm *x, struct vmm_vcpu *v, uint64_t gppn)
 
 int vmm_disco_moncall(struct vmm *x, struct vmm_vcpu *v, unsigned call, uint64_t arg)
 {
+	int rc;
 	x->cnt.moncalls++;
-	vcpu_spend(v, ACCT_MONITOR, ACCT_SPLIT_MONITOR, x->k.moncall);
+	if ((rc = vmm_moncall_enter(x, v)))
+		return rc;
 	if (call == TRC_MC_PAGE_FREED) {
 		const struct vmm_vm *vm = &x->vm[v->vm];
 		if (arg >= vm->pages)

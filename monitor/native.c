@@ -38,14 +38,16 @@ static int native_kseg0(struct vmm *x, struct vmm_vcpu *v, uint64_t gppn, uint64
 	return vmm_machine_page(x, v, gppn, mpn);
 }
 
-static void native_trap(struct vmm *x, struct vmm_vcpu *v)
+static int native_trap(struct vmm *x, struct vmm_vcpu *v)
 {
 	vcpu_spend(v, ACCT_KERNEL, ACCT_SPLIT_KERNEL, x->k.exception);
+	return SIM_OK;
 }
 
-static void native_priv(struct vmm *x, struct vmm_vcpu *v, unsigned kind)
+static int native_priv(struct vmm *x, struct vmm_vcpu *v, unsigned kind)
 {
 	vcpu_spend(v, v->idle ? ACCT_IDLE : ACCT_KERNEL, ACCT_SPLIT_KERNEL, x->k.priv_native);
+	return SIM_OK;
 }
 
 static int native_moncall(struct vmm *x, struct vmm_vcpu *v, unsigned call, uint64_t arg)

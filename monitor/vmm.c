@@ -192,10 +192,21 @@ int vmm_new(struct vmm **out, const struct vmm_ops *ops, const cfg *c, machine *
 		x->mon_vcpu_bytes = (uint32_t)cfg_int(c, "monitor.mem.vcpu");
 		x->mon_entry_bytes = (uint32_t)cfg_int(c, "monitor.mem.l2tlb_entry");
 		x->mon_text = ((uint64_t)cfg_int(c, "monitor.mem.text") + x->pmask) >> x->pshift;
+		if (x->mon_text == 0 || x->mon_vcpu_bytes < 128) {
+			rc = sim_errf(err, SIM_EINVAL, "monitor.paths = machine runs the monitor's code "
+				      "from its text and keeps each vCPU's registers in 128 bytes, but "
+				      "monitor.mem.text is %s and monitor.mem.vcpu %s",
+				      cfg_str(c, "monitor.mem.text"), cfg_str(c, "monitor.mem.vcpu"));
+			goto fail;
+		}
 		x->mon_vcpu = (x->mon_vcpu_bytes + l2n * x->mon_entry_bytes + x->pmask) >> x->pshift;
+		x->mon_pmap_bytes = (uint32_t)cfg_int(c, "monitor.mem.pmap_entry");
+		x->mon_memmap_bytes = (uint32_t)cfg_int(c, "monitor.mem.memmap_entry");
+		x->mon_pmap = (guest_pages * x->mon_pmap_bytes + x->pmask) >> x->pshift;
+		x->mon_memmap = (machine_npages(m) * x->mon_memmap_bytes + x->pmask) >> x->pshift;
 	}
 	rc = pmap_new(&x->pm, x->mon_g0 + x->mon_text * (uint64_t)machine_nnodes(m) +
-			      x->mon_vcpu * (uint64_t)nvcpus,
+			      x->mon_vcpu * (uint64_t)nvcpus + x->mon_pmap + x->mon_memmap,
 		      machine_nnodes(m), machine_pages_per_node(m), colors, err);
 	if (rc)
 		goto fail;

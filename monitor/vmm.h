@@ -112,9 +112,9 @@ struct vmm_ops {
 	 * machine page and whether it may be written, filling what must be. */
 	int (*kseg0)(struct vmm *x, struct vmm_vcpu *v, uint64_t gppn, uint64_t *mpn, int *writable);
 	/* A trap (system call, fault, interrupt) entering the guest kernel. */
-	void (*trap)(struct vmm *x, struct vmm_vcpu *v);
+	int (*trap)(struct vmm *x, struct vmm_vcpu *v);
 	/* A privileged instruction of the guest (TRC_PRIV_*). */
-	void (*priv)(struct vmm *x, struct vmm_vcpu *v, unsigned kind);
+	int (*priv)(struct vmm *x, struct vmm_vcpu *v, unsigned kind);
 	/* A monitor call of a Disco-aware HAL (TRC_MC_*) with its argument. */
 	int (*moncall)(struct vmm *x, struct vmm_vcpu *v, unsigned call, uint64_t arg);
 	/* A DMA request issued by the guest's driver: count sectors of disk
@@ -163,6 +163,11 @@ struct vmm {
 	 * the node that uses it.  0 pages: not on the machine. */
 	uint64_t mon_g0, mon_text, mon_vcpu;
 	uint32_t mon_vcpu_bytes, mon_entry_bytes;
+	/* after the vCPUs: the pmap (an entry per guest page, all VMs in a
+	 * row) and the memmap (an entry per machine page), mon_pmap and
+	 * mon_memmap pages */
+	uint64_t mon_pmap, mon_memmap;
+	uint32_t mon_pmap_bytes, mon_memmap_bytes;
 	int nvcpus;
 	struct vmm_vcpu **vcpu;      /* [nvcpus] the engine's vCPUs */
 	uint64_t *tlb_epoch;         /* [ncpus] */
@@ -287,6 +292,9 @@ void vmm_net_recv_end(struct vmm *x, struct vmm_vcpu *v);
 /* ---- monitor calls (monitor/moncall.c) ---- */
 /* A Disco-aware HAL's call (TRC_MC_*) under the monitor: vmm_disco_ops's
  * moncall. */
+/* A monitor call's entry (monitor/emulate.c): the exception and the
+ * dispatch, as code on the machine or at monitor.cost.moncall. */
+int vmm_moncall_enter(struct vmm *x, struct vmm_vcpu *v);
 int vmm_disco_moncall(struct vmm *x, struct vmm_vcpu *v, unsigned call, uint64_t arg);
 /* The monitor zeroes machine page mpn for v: a store per L1 line through
  * the caches and one instruction per 8 bytes, charged to the monitor. */

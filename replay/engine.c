@@ -510,9 +510,9 @@ static int do_priv(struct eng *e, struct vcpu *v, const struct trc_rec *r)
 	struct vmm_pte pte[2];
 	uint32_t asid = 0;
 	int rc;
-	e->ops->priv(e->vmm, &v->m, r->aux);
-	if (!(r->flags & TRC_F_ENTRY))
-		return SIM_OK;
+	rc = at_rec(e, v, e->ops->priv(e->vmm, &v->m, r->aux));
+	if (rc || !(r->flags & TRC_F_ENTRY))
+		return rc;
 	rc = vm_asid(e, v, r->id, &asid);
 	if (rc)
 		return rc;
@@ -529,8 +529,7 @@ static int do_svc(struct eng *e, struct vcpu *v, const struct trc_rec *r)
 		int rc = svc_push(e, v, r->aux);
 		if (rc)
 			return rc;
-		e->ops->trap(e->vmm, &v->m);
-		return SIM_OK;
+		return at_rec(e, v, e->ops->trap(e->vmm, &v->m));
 	}
 	if (v->m.depth == 0)
 		return fail_rec(e, v, SIM_EINVAL, "svc.end %s with no service open",

@@ -152,6 +152,7 @@ int rpl_param_matters(const char *name, int mode)
 	if (mode == RPL_DISCO)
 		return 1;
 	return strncmp(name, "monitor.cost.", 13) != 0 && strncmp(name, "monitor.mem.", 12) != 0 &&
+	       strncmp(name, "monitor.path", 12) != 0 &&   /* monitor.paths, monitor.path.* */
 	       strncmp(name, "policy.l2tlb", 12) != 0 && strcmp(name, "policy.sched") != 0;
 }
 

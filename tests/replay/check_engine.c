@@ -127,11 +127,13 @@ START_TEST(disco_costs_from_table)
 	ck_assert_uint_eq(r.l2tlb_misses, pairs);
 	ck_assert_uint_eq(r.l2tlb_hits + r.l2tlb_misses, r.tlb_misses);
 	ck_assert_uint_gt(r.l2tlb_hits, 0);   /* 64 entries cannot hold 200 pairs */
-	miss_path = k.l2tlb_miss + k.trap_reflect + k.tlb_write + k.priv;
-	mon = r.l2tlb_misses * miss_path + r.l2tlb_hits * k.tlb_refill;
+	/* three exceptions on a reflected miss: the miss, the tlbwr, the eret */
+	miss_path = 3ull * k.exception + k.l2tlb_miss + k.trap_reflect + k.tlb_write + k.priv;
+	mon = r.l2tlb_misses * miss_path + r.l2tlb_hits * (k.exception + k.tlb_refill);
 	ck_assert_uint_eq(r.cpu[0].cycles[ACCT_MONITOR], mon);
 	ck_assert_uint_eq(r.service[TRC_SVC_UTLB_MISS].split[ACCT_SPLIT_TLB_WRITE],
-			  r.l2tlb_misses * (k.l2tlb_miss + k.tlb_write) + r.l2tlb_hits * k.tlb_refill);
+			  r.l2tlb_misses * (2ull * k.exception + k.l2tlb_miss + k.tlb_write) +
+				  r.l2tlb_hits * (k.exception + k.tlb_refill));
 	rpl_results_free(&r);
 	/* with the L2TLB off every miss is reflected */
 	cfg_set(c, "policy.l2tlb", "off", NULL, &err);
@@ -144,17 +146,45 @@ START_TEST(disco_costs_from_table)
 }
 END_TEST
 
-/* monitor.paths = machine: the TLB-miss handler runs as code and data on
- * the machine.  Its time is its instructions (the exception, the probe, a
- * compare per way, the hit's tail) plus the stall of its references, to
- * the cycle; its loads and stores go through the CPU's L1 D, and the
+/* monitor.paths = machine: the TLB-miss handler, and on a reflected miss
+ * the reflection, the tlbwr's emulation and the eret, run as code and data
+ * on the machine.  Their time is their instructions (the exceptions, the
+ * probe, a compare per way, the hit's tail, each path's count, set apart
+ * from the cost table's here) plus the stall of their references, to the
+ * cycle; their loads and stores go through the CPU's L1 D, and the
  * monitor's pages are not counted as the guest's. */
+static const char *const one_cpu_paths[] = { "machine.cpus=1", "monitor.path.reflect=100",
+					     "monitor.path.priv=30", "monitor.path.tlb_write=200", NULL };
+
+/* the paths need the text they run from and room for the vCPU's registers */
+START_TEST(monitor_paths_need_their_memory)
+{
+	static const char *const no_text[] = { "machine.cpus=1", "monitor.mem.text=0", NULL };
+	static const char *const small_vcpu[] = { "machine.cpus=1", "monitor.mem.vcpu=64", NULL };
+	const char *const *sets[2] = { no_text, small_vcpu };
+	for (int i = 0; i < 2; i++) {
+		struct mem_src m = { 0 };
+		struct rpl_results r;
+		struct sim_err err = { 0 };
+		cfg *c = t_cfg(sets[i]);
+		pair_walk(&m, 2);
+		ck_assert_int_eq(run(&m, 1, c, RPL_DISCO, &r, &err), SIM_EINVAL);
+		ck_assert_ptr_nonnull(strstr(err.msg, "monitor.paths = machine"));
+		cfg_set(c, "monitor.paths", "constant", NULL, &err);
+		ck_assert_msg(run(&m, 1, c, RPL_DISCO, &r, &err) == SIM_OK, "%s", err.msg);
+		rpl_results_free(&r);
+		cfg_free(c);
+		free_src(&m);
+	}
+}
+END_TEST
+
 START_TEST(monitor_paths_on_the_machine)
 {
 	struct mem_src m = { 0 };
 	struct rpl_results r, rc;
 	struct sim_err err = { 0 };
-	cfg *c = t_cfg(one_cpu), *cc = t_cfg(one_cpu_const);
+	cfg *c = t_cfg(one_cpu_paths), *cc = t_cfg(one_cpu_const);
 	struct vmm_costs k;
 	const int pairs = 200;
 	uint64_t insns, stall, ways = (uint64_t)cfg_int(c, "policy.l2tlb.ways");
@@ -168,7 +198,7 @@ START_TEST(monitor_paths_on_the_machine)
 	ck_assert_uint_eq(r.l2tlb_hits, rc.l2tlb_hits);
 	insns = r.tlb_misses * (k.exception + k.l2tlb_probe + ways * k.l2tlb_way) +
 		r.l2tlb_hits * k.l2tlb_hit +
-		r.l2tlb_misses * (k.trap_reflect + k.tlb_write + k.priv);
+		r.l2tlb_misses * (2ull * k.exception + k.path_reflect + k.path_tlb_write + k.path_priv);
 	stall = r.cpu[0].stall_local[ACCT_MONITOR] + r.cpu[0].stall_remote[ACCT_MONITOR];
 	ck_assert_uint_gt(stall, 0);   /* the first references miss */
 	ck_assert_uint_eq(r.cpu[0].cycles[ACCT_MONITOR], insns + stall);
@@ -183,13 +213,14 @@ START_TEST(monitor_paths_on_the_machine)
 END_TEST
 
 /* KSEG0 bypasses the TLB natively; under the monitor each page pair takes
- * one kernel TLB fault */
+ * one kernel TLB fault (at the cost table's constant; on the machine, its
+ * instructions and their stall) */
 START_TEST(kseg0)
 {
 	struct mem_src m = { 0 };
 	struct rpl_results r;
 	struct sim_err err = { 0 };
-	cfg *c = t_cfg(one_cpu);
+	cfg *c = t_cfg(one_cpu_const), *cm = t_cfg(one_cpu);
 	struct vmm_costs k;
 	vmm_costs_from_cfg(c, &k, &err);
 	for (int i = 0; i < 10; i++)   /* pages 0..9: five pairs */
@@ -202,8 +233,16 @@ START_TEST(kseg0)
 	rpl_results_free(&r);
 	ck_assert_msg(run(&m, 1, c, RPL_DISCO, &r, &err) == SIM_OK, "%s", err.msg);
 	ck_assert_uint_eq(r.ktlb_faults, 6);
-	ck_assert_uint_eq(r.cpu[0].cycles[ACCT_MONITOR], 6ull * k.ktlb_fault);
+	ck_assert_uint_eq(r.cpu[0].cycles[ACCT_MONITOR], 6ull * (k.exception + k.ktlb_fault));
 	rpl_results_free(&r);
+	ck_assert_msg(run(&m, 1, cm, RPL_DISCO, &r, &err) == SIM_OK, "%s", err.msg);
+	ck_assert_uint_eq(r.ktlb_faults, 6);
+	ck_assert_uint_eq(r.cpu[0].cycles[ACCT_MONITOR],
+			  6ull * (k.exception + k.path_ktlb) + r.cpu[0].stall_local[ACCT_MONITOR] +
+				  r.cpu[0].stall_remote[ACCT_MONITOR]);
+	ck_assert_uint_gt(r.cpu[0].stall_local[ACCT_MONITOR] + r.cpu[0].stall_remote[ACCT_MONITOR], 0);
+	rpl_results_free(&r);
+	cfg_free(cm);
 	cfg_free(c);
 	free_src(&m);
 }
@@ -496,15 +535,16 @@ START_TEST(tlb_write_carries_entry)
 			ck_assert_uint_eq(r.tlb_misses, 1);
 			ck_assert_uint_eq(r.l2tlb_hits, 1);
 			ck_assert_uint_eq(r.l2tlb_misses, 0);
-			ck_assert_uint_eq(r.cpu[0].cycles[ACCT_MONITOR], k.tlb_write + k.tlb_refill);
+			ck_assert_uint_eq(r.cpu[0].cycles[ACCT_MONITOR],
+					  2ull * k.exception + k.tlb_write + k.tlb_refill);
 		} else {
 			/* the tlbwr's emulation, then a reflected miss and an L2TLB hit */
 			ck_assert_uint_eq(r.tlb_misses, 2);
 			ck_assert_uint_eq(r.l2tlb_hits, 1);
 			ck_assert_uint_eq(r.l2tlb_misses, 1);
 			ck_assert_uint_eq(r.cpu[0].cycles[ACCT_MONITOR],
-					  k.tlb_write + k.l2tlb_miss + k.trap_reflect + k.tlb_write + k.priv +
-					  k.tlb_refill);
+					  5ull * k.exception + k.tlb_write + k.l2tlb_miss + k.trap_reflect +
+					  k.tlb_write + k.priv + k.tlb_refill);
 		}
 		rpl_results_free(&r);
 		free_src(&m);
@@ -513,6 +553,39 @@ START_TEST(tlb_write_carries_entry)
 }
 END_TEST
 
+
+/* A page the monitor takes from the second VM drops that VM's L2TLB entries
+ * for it, found by their backmaps (kept under the machine-wide guest page,
+ * not the VM's own page number).  VM 1 maps its page 9 with a tlbwr that
+ * names the entry, loads it, frees it with the hint (the monitor reclaims
+ * it), and loads it again: that TLB miss must miss the L2TLB too. */
+START_TEST(reclaim_drops_l2tlb_of_second_vm)
+{
+	static const char *const two_vms[] = { "machine.cpus=2", "vm.vcpus=1,1", "vm.mem.size=16M",
+					       "monitor.paths=constant", NULL };
+	struct mem_src m = { 0 };
+	struct rpl_results r;
+	struct sim_err err = { 0 };
+	cfg *c = t_cfg(two_vms);
+	add(&m, 0, R(TRC_ASID, 0, 0, 1, 0, 0));
+	add(&m, 0, R(TRC_PTE_SET, 0, TRC_PROT_VALID, 1, 0x300, 9));
+	add(&m, 0, R(TRC_LOAD, 0, 8, 0, 0x300000, 0));
+	add(&m, 1, R(TRC_ASID, 0, 0, 1, 0, 0));
+	add(&m, 1, R(TRC_PTE_SET, 0, TRC_PROT_VALID | TRC_PROT_WRITE, 1, 0x200, 9));
+	add(&m, 1, R(TRC_PRIV, TRC_F_ENTRY, TRC_PRIV_TLBWR, 1, 0x200, 0));
+	add(&m, 1, R(TRC_LOAD, 0, 8, 0, 0x200000, 0));
+	add(&m, 1, R(TRC_MONCALL, 0, TRC_MC_PAGE_FREED, 0, 9, 0));
+	add(&m, 1, R(TRC_LOAD, 0, 8, 0, 0x200008, 0));
+	ck_assert_msg(run(&m, 2, c, RPL_DISCO, &r, &err) == SIM_OK, "%s", err.msg);
+	ck_assert_uint_eq(r.nvms, 2);
+	ck_assert_uint_eq(r.pages_reclaimed, 1);
+	ck_assert_uint_eq(r.l2tlb_hits, 0);
+	ck_assert_uint_eq(r.l2tlb_misses, 2);   /* VM 0's first touch, VM 1's load after the reclaim */
+	rpl_results_free(&r);
+	cfg_free(c);
+	free_src(&m);
+}
+END_TEST
 
 /* Isolation zeroing (paper 4.3.3): a guest page the monitor reclaimed after
  * a page-freed hint gets, at its next touch, a machine page the monitor
@@ -551,7 +624,7 @@ START_TEST(reclaimed_page_is_zeroed)
 	}
 	ck_assert_uint_eq(r[0].pages_reclaimed, 1);
 	ck_assert_uint_eq(r[1].cpu[0].cycles[ACCT_MONITOR],
-			  r[0].cpu[0].cycles[ACCT_MONITOR] + kc.moncall);
+			  r[0].cpu[0].cycles[ACCT_MONITOR] + kc.exception + kc.path_moncall);   /* its lines hit */
 	ck_assert_uint_ge(r[0].cpu[0].cycles[ACCT_MONITOR],
 			  r[2].cpu[0].cycles[ACCT_MONITOR] + (mc.page_size / mc.l1d.line) * (mc.l1d.line / 8));
 	/* run D: freed with the hint, then a warm-page marker (resident from a
@@ -583,6 +656,8 @@ Suite *make_suite(void)
 	tcase_add_test(tc, page_freed_reclaims);
 	tcase_add_test(tc, tlb_write_carries_entry);
 	tcase_add_test(tc, reclaimed_page_is_zeroed);
+	tcase_add_test(tc, reclaim_drops_l2tlb_of_second_vm);
+	tcase_add_test(tc, monitor_paths_need_their_memory);
 	suite_add_tcase(s, tc);
 	return s;
 }
