@@ -17,6 +17,7 @@ const struct param_table *const disco_param_tables[] = {
 	&replay_param_table,
 	&capture_param_table,
 	&guest_os_param_table,
+	&guest_radix_param_table,
 	&import_param_table,
 	NULL,
 };

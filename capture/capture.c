@@ -18,11 +18,12 @@
 
 #define CAP_BLOCK 4096   /* records generated per request */
 
-extern const struct cap_guest_ops cap_guest_synthetic;
+extern const struct cap_guest_ops cap_guest_synthetic, cap_guest_splashos, cap_guest_irix_radix;
 
 /* The guest models: the one list of them.  capture.guest's choices are
  * built from it before main. */
-static const struct cap_guest_ops *const guests[] = { &cap_guest_synthetic, &cap_guest_irix, NULL };
+static const struct cap_guest_ops *const guests[] = { &cap_guest_synthetic, &cap_guest_irix,
+							  &cap_guest_splashos, NULL };
 char cap_guest_choices[256];
 
 /* The workload files (capture NAME) ship in capture/workloads. */
@@ -53,7 +54,11 @@ const struct cap_guest_ops *cap_find_guest(const char *name)
 
 const struct cap_guest_ops *cap_guest_of(const cfg *c)
 {
-	return cap_find_guest(cfg_str(c, "capture.guest"));
+	const char *name = cfg_str(c, "capture.guest");
+	/* the IRIX guest's other program: radix's threads (capture/guest_radix.c) */
+	if (!strcmp(name, "irix") && !strcmp(cfg_str(c, "capture.wl.program"), "radix"))
+		return &cap_guest_irix_radix;
+	return cap_find_guest(name);
 }
 
 int cap_cfg_follow(cfg *c, struct sim_err *err)
@@ -130,6 +135,15 @@ int cap_run(const cfg *c, const struct cap_guest_ops *g, const char *trace_path,
 	rc = g->create(&cs.gst, c, &nstreams, err);
 	if (rc)
 		return rc;
+	if (g == &cap_guest_splashos && !*cfg_str(c, "vm.os")) {
+		/* the replay's engine must know the VM runs SPLASHOS */
+		rc = cfg_copy(&vc, c, err);
+		if (!rc)
+			rc = cfg_set(vc, "vm.os", "splashos", "capture.guest", err);
+		if (rc)
+			goto out;
+		c = vc;
+	}
 	if (cfg_int(c, "capture.vms") > 1 && !*cfg_str(c, "vm.vcpus")) {
 		/* the guest's VMs, for the engine and the trace's header */
 		char map[1024];
@@ -138,7 +152,7 @@ int cap_run(const cfg *c, const struct cap_guest_ops *g, const char *trace_path,
 		for (int i = 0; i < nv && k < sizeof map - 16; i++)
 			k += (size_t)snprintf(map + k, sizeof map - k, "%s%u", i ? "," : "",
 					      nstreams / (uint32_t)nv);
-		rc = cfg_copy(&vc, c, err);
+		rc = vc ? SIM_OK : cfg_copy(&vc, c, err);
 		if (!rc)
 			rc = cfg_set(vc, "vm.vcpus", map, "capture.vms", err);
 		if (rc)

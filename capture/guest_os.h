@@ -10,5 +10,6 @@
 
 extern const struct cap_guest_ops cap_guest_irix;
 extern const struct param_table guest_os_param_table;   /* capture.os*, capture.wl.* */
+extern const struct param_table guest_radix_param_table;   /* capture.radix.*, capture.wl.program */
 
 #endif

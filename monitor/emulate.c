@@ -257,6 +257,52 @@ static int tlb_put_refs(struct vmm *x, struct vmm_vcpu *v, uint32_t asid, uint64
 	return mon_pmap(x, v, g, MACH_STORE, part);   /* the backmap, beside the entry */
 }
 
+static int disco_tlb_put(struct vmm *x, struct vmm_vcpu *v, uint32_t asid, uint64_t vpn,
+			 const struct vmm_pte pte[2]);
+
+int vmm_splashos_miss(struct vmm *x, struct vmm_vcpu *v, uint64_t vpn, const struct vmm_pte pte[2],
+		      int first)
+{
+	uint64_t mpn, g = x->vm[v->vm].base + pte[vpn & 1].gppn;
+	uint32_t ways = 0;
+	int w, rc = SIM_OK;
+
+	if (x->k.paths_machine && (rc = l2tlb_probe_path(x, v, v->asid, vpn, &ways)))
+		return rc;
+	if (!first && x->l2ops->lookup(x->l2st[v->id], v->asid, vpn, &mpn, &w)) {
+		struct tlb_entry te;
+		x->cnt.l2tlb_hits++;
+		if (x->k.paths_machine)
+			rc = l2tlb_hit_path(x, v, ways);
+		else
+			vcpu_spend(v, ACCT_MONITOR, ACCT_SPLIT_TLB_WRITE, x->k.exception + x->k.tlb_refill);
+		return rc ? rc : vmm_tlb_fill(x, v, v->asid, vpn, 0, pte, &te);
+	}
+	x->cnt.l2tlb_misses++;
+	if (!x->k.paths_machine)
+		vcpu_spend(v, ACCT_MONITOR, ACCT_SPLIT_TLB_WRITE, x->k.exception + x->k.l2tlb_miss);
+	if (first) {
+		int fresh = x->pmarr[g] == PMAP_NONE, owed = x->owed_zero && x->owed_zero[g];
+		/* the page fault: the pmap's entry made, the page zeroed before
+		 * the VM sees it (isolation, 4.3.3) */
+		rc = vmm_machine_page(x, v, pte[vpn & 1].gppn, &mpn);
+		if (rc)
+			return rc;
+		if (fresh) {
+			vcpu_spend(v, ACCT_MONITOR, ACCT_SPLIT_MONITOR, x->k.page_move);
+			if (!owed)
+				vmm_zero_machine_page(x, v, mpn);
+		}
+	}
+	/* the monitor's own TLB write from the pmap: no guest handler, and no
+	 * second exception (the handler is still running) */
+	if (x->k.paths_machine)
+		rc = mon_insns(x, v, MON_TLB_WRITE, x->k.path_tlb_write, ACCT_SPLIT_TLB_WRITE);
+	else
+		vcpu_spend(v, ACCT_MONITOR, ACCT_SPLIT_TLB_WRITE, x->k.tlb_write);
+	return rc ? rc : disco_tlb_put(x, v, v->asid, vpn, pte);
+}
+
 /* What an emulated TLB write does once charged: pmap lookup, the pair into
  * the TLB and into the L2TLB, and a backmap per page so the mapping can be
  * found again when the machine page changes. */

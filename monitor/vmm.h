@@ -228,6 +228,15 @@ int vmm_page_warm(struct vmm *x, struct vmm_vcpu *v, uint64_t gppn);
 int vmm_tlb_fill(struct vmm *x, struct vmm_vcpu *v, uint32_t asid, uint64_t vpn, int global,
 		 const struct vmm_pte pte[2], struct tlb_entry *te);
 
+/* A TLB miss of a SPLASHOS vCPU on virtual page vpn = guest page
+ * pte[vpn & 1].gppn (paper 4.4; the engine builds the identity pair, each
+ * half valid once v touched it).  first: v's first touch of the page, a
+ * page fault the monitor handles alone (exception, the L2TLB probed in
+ * vain, the page placed and zeroed if the VM never had it, the TLB write);
+ * otherwise an L2TLB hit, or a refill from the pmap.  No guest handler
+ * runs; everything is charged to the monitor. */
+int vmm_splashos_miss(struct vmm *x, struct vmm_vcpu *v, uint64_t vpn, const struct vmm_pte pte[2],
+		      int first);
 /* Invariant check for tests: every TLB entry maps a current copy of its
  * page, none maps a replicated page writable, and the pmap holds its own.
  * Returns 1 when they hold. */

@@ -209,11 +209,16 @@ static int guest_refill_handler(struct eng *e, struct vcpu *v, uint32_t asid, ui
 /* A TLB miss on a mapped address: the synthesized refill (UTLB-MISS).  The
  * machine under the OS takes it first (under the monitor, the L2TLB may
  * serve it alone); otherwise the guest's handler runs and writes the TLB. */
+static int splashos_miss(struct eng *e, struct vcpu *v, uint64_t vpn);
+
 static int tlb_miss(struct eng *e, struct vcpu *v, uint64_t vpn)
 {
 	struct vmm_pte pte[2];
 	uint32_t asid = v->m.asid;
 	int rc;
+
+	if (v->touched)
+		return splashos_miss(e, v, vpn);
 
 	for (int h = 0; h < 2; h++)
 		guest_pte(e, asid, (vpn & ~1ull) | (uint64_t)h, &pte[h]);
@@ -234,6 +239,44 @@ static int tlb_miss(struct eng *e, struct vcpu *v, uint64_t vpn)
 	}
 	v->m.depth--;
 	return rc < 0 ? rc : SIM_OK;
+}
+
+/* A TLB miss of a SPLASHOS vCPU (paper 4.4: SPLASHOS defers "all page
+ * faulting responsibilities directly to Disco").  There is no page table:
+ * virtual page = guest physical page, and the monitor alone serves the
+ * miss.  The vCPU's first touch of a page is a page fault of the monitor
+ * (PAGE-FAULT: exception, the page placed and zeroed if the VM never had
+ * it, the TLB write), as IRIX's lazy page-table set-up makes each thread's
+ * first touch a fault; a later miss is an L2TLB hit or a refill from the
+ * pmap (UTLB-MISS).  A pair's other half is mapped only if this vCPU
+ * touched it, as IRIX's PTE pair holds only what the thread faulted in. */
+static int splashos_miss(struct eng *e, struct vcpu *v, uint64_t vpn)
+{
+	struct vmm_pte pte[2];
+	uint64_t pages = e->vmm->vm[v->m.vm].pages;
+	int first, rc;
+
+	if (vpn >= pages)
+		return fail_rec(e, v, SIM_EINVAL,
+				"reference to virtual page 0x%" PRIx64 ", beyond the SPLASHOS VM's %" PRIu64
+				" pages (its virtual pages are its guest physical pages)", vpn, pages);
+	first = !v->touched[vpn];
+	v->touched[vpn] = 1;
+	for (int h = 0; h < 2; h++) {
+		uint64_t p = (vpn & ~1ull) | (uint64_t)h;
+		memset(&pte[h], 0, sizeof pte[h]);
+		pte[h].gppn = p;
+		pte[h].valid = p < pages && v->touched[p];
+		pte[h].writable = 1;
+	}
+	e->res->tlb_misses++;
+	e->res->utlb_misses++;
+	rc = svc_push(e, v, first ? TRC_SVC_PAGE_FAULT : TRC_SVC_UTLB_MISS);
+	if (rc)
+		return rc;
+	rc = at_rec(e, v, vmm_splashos_miss(e->vmm, &v->m, vpn, pte, first));
+	v->m.depth--;
+	return rc;
 }
 
 /* translate() when v's remembered translation does not hold: the TLB (or
@@ -265,10 +308,12 @@ static __attribute__((noinline)) int translate_slow(struct eng *e, struct vcpu *
 	if (t->gppn == PMAP_SHARED) {
 		/* shared by several guest pages: this one is the guest's own */
 		const struct vmm_vm *vm = &e->vmm->vm[v->m.vm];
-		long i = kseg0 ? -1 : gpt_find(&e->gpt, v->m.asid, vpn);
-		if (!kseg0 && i < 0)
+		long i = kseg0 || v->touched ? -1 : gpt_find(&e->gpt, v->m.asid, vpn);
+		if (v->touched && !kseg0)
+			i = -2;   /* SPLASHOS: the virtual page is the guest page */
+		else if (!kseg0 && i < 0)
 			return sim_errf(e->err, SIM_EINTERNAL, "translate: a TLB entry with no PTE");
-		t->gppn = vm->base + (kseg0 ? vpn : (e->gpt.val[i] & GPT_GPPN_MASK));
+		t->gppn = vm->base + (kseg0 || i == -2 ? vpn : (e->gpt.val[i] & GPT_GPPN_MASK));
 	}
 	t->writable = (uint8_t)(w != 0);
 	t->kseg0 = (uint8_t)kseg0;
@@ -1164,10 +1209,13 @@ static void eng_free(struct eng *e)
 		idtab_free(&e->sync[k].nets);
 	}
 	sim_free(e->sync);
+	for (int i = 0; e->v && i < e->nvcpus; i++)
+		sim_free(e->v[i].touched);
 	sim_free(e->v);
 	sim_free(e->vp);
 	sim_free(e->vm_vcpus);
 	sim_free(e->vm_pages);
+	sim_free(e->vm_splashos);
 	sim_free(e->cpu_last_vcpu);
 	machine_free(e->m);
 	plain_free(e->plain);
@@ -1201,6 +1249,7 @@ static int list_next(const char **s, char *buf, size_t size)
 static int vm_layout(struct eng *e, const cfg *c, struct sim_err *err)
 {
 	const char *vcpus = cfg_str(c, "vm.vcpus"), *sizes = cfg_str(c, "vm.mem.sizes"), *p;
+	const char *oses = cfg_str(c, "vm.os");
 	uint64_t each = (uint64_t)cfg_int(c, "vm.mem.size");
 	char item[64];
 	int n = 0, sum = 0;
@@ -1242,6 +1291,21 @@ static int vm_layout(struct eng *e, const cfg *c, struct sim_err *err)
 			return sim_errf(err, SIM_EINVAL, "vm.mem.sizes = %s: VM %d's size '%s' is not a "
 					"size of at least one page (e.g. 32M)", sizes, n, item);
 		e->vm_pages[n] = (uint64_t)b >> e->pshift;
+	}
+	e->vm_splashos = sim_calloc((size_t)e->nvms, 1);
+	if (!e->vm_splashos)
+		return sim_errf(err, SIM_ENOMEM, "out of memory for the VM map");
+	for (p = oses, n = 0; list_next(&p, item, sizeof item); n++) {
+		if (n >= e->nvms)
+			return sim_errf(err, SIM_EINVAL, "vm.os = %s names more operating systems than "
+					"the %d VMs of vm.vcpus", oses, e->nvms);
+		if (strcmp(item, "irix") && strcmp(item, "splashos"))
+			return sim_errf(err, SIM_EINVAL, "vm.os = %s: VM %d's '%s' is not irix or splashos",
+					oses, n, item);
+		e->vm_splashos[n] = !strcmp(item, "splashos");
+		if (e->vm_splashos[n] && e->mode != RPL_DISCO)
+			return sim_errf(err, SIM_EINVAL, "vm.os = %s: SPLASHOS runs on the monitor only, "
+					"which handles its page faults (paper 4.4): --mode disco", oses);
 	}
 	e->pt_pool = (uint64_t)cfg_int(c, "guest.pt_pool_pages");
 	for (int k = 0; k < e->nvms; k++) {
@@ -1342,6 +1406,10 @@ static int setup(struct eng *e, const cfg *c, struct sim_err *err)
 	if (rc)
 		return rc;
 	e->ops = e->vmm->ops;
+	for (int i = 0; i < e->nvcpus; i++)
+		if (e->vm_splashos[e->v[i].m.vm] &&
+		    !(e->v[i].touched = sim_calloc((size_t)e->vm_pages[e->v[i].m.vm], 1)))
+			return sim_errf(err, SIM_ENOMEM, "out of memory setting up the replay");
 	for (int i = 0; i < e->nvcpus; i++) {
 		e->v[i].state = V_RUN;
 		e->v[i].m.cpu = e->sched->cpu_for(e->sched_st, i, 0);

@@ -52,6 +52,8 @@ struct vcpu {
 	int booted;                  /* it passed the boot's end (phase marker 1) */
 	struct xlate xl[2];
 	struct vcpu *next_waiter;
+	uint8_t *touched;            /* SPLASHOS VM: [its pages] 1 once this vCPU touched the page
+				      * (its monitor page fault is behind it), else NULL */
 };
 
 struct waitq { struct vcpu *head, *tail; };
@@ -90,6 +92,7 @@ struct eng {
 	int nvms;                    /* virtual machines (vm.vcpus) */
 	int *vm_vcpus;               /* [nvms] the VM map, as vmm_new takes it; */
 	uint64_t *vm_pages;          /* [nvms] after set-up vmm->vm[] holds both */
+	uint8_t *vm_splashos;        /* [nvms] 1: the VM runs SPLASHOS (vm.os), no page tables */
 	uint64_t pt_pool;
 	uint32_t line_i;             /* L1 instruction line size */
 	struct acct acct;            /* res's tables */

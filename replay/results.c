@@ -150,6 +150,11 @@ static const struct param_def defs[] = {
 	{ "vm.mem.sizes", PARAM_STR, "", 0, 0, NULL, "list",
 	  "each VM's physical memory, comma-separated sizes (\"96M,32M\"); empty: vm.mem.size "
 	  "for every VM" },
+	{ "vm.os", PARAM_STR, "", 0, 0, NULL, "list",
+	  "each VM's operating system, comma-separated: irix (page tables, the trace's PTE "
+	  "records, the guest's refill handler) or splashos (paper 4.4: a library OS without "
+	  "virtual memory; virtual page = guest physical page, every TLB miss and page fault "
+	  "handled by the monitor; disco mode only); empty: irix for every VM" },
 	{ "plain.din", PARAM_BOOL, "false", 0, 0, NULL, "",
 	  "plain mode: Dinero IV's din semantics: every reference (instruction fetches too) is 4 "
 	  "bytes at its address rounded down to a multiple of 4" },

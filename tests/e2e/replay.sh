@@ -198,6 +198,11 @@ has "$T/fig/report.md" "fig8 in the scorecard" '^\| `fig8.pmake.irix.sync_share`
 has "$T/fig/numbers.json" "fig8 bands in numbers.json" '"id": "fig8.pmake.8vm.ratio".*"band": \[0.52, 0.68\]'
 has "$T/fig/report.md" "fig8 status counts numbers" '^\| Figure 8, Pmake \| ran .*of 6 numbers within band, .* of 5 statements hold'
 [ -s "$T/fig/fig8.png" ] || [ -z "$(command -v gnuplot)" ] && ok || fail "figures drew no fig8.png"
+has "$T/fig/numbers.json" "fig8 radix claimed" '"id": "fig8.radix.system_time_factor", "paper": 10'
+has "$T/fig/numbers.json" "fig8 radix: the same faults" '"id": "fig8.radix.fault_ratio", "paper": 1, "model": 1,'
+has "$T/fig/report.md" "fig8 radix status" '^\| Figure 8, Radix \| ran .* of 4 numbers within band'
+has "$T/fig/report.md" "fig8 radix statements" '^\| both suffer from the same number of page faults .* \| yes \|$'
+[ -s "$T/fig/fig8radix.png" ] || [ -z "$(command -v gnuplot)" ] && ok || fail "figures drew no fig8radix.png"
 [ -z "$(ls "$T/fig" | grep '\.dtr$')" ] && ok || fail "figures left traces behind"
 run "figures --keep-traces" 0 "$DISCO" figures --quick --only synthetic --keep-traces -o "$T/fig2" \
 	--set capture.scale=0.05

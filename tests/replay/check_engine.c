@@ -638,6 +638,51 @@ START_TEST(reclaimed_page_is_zeroed)
 }
 END_TEST
 
+/* SPLASHOS (vm.os = splashos): no page tables.  Two vCPUs each touch the
+ * same three pages, then page 0 again.  Each vCPU's first touch of a page
+ * is a monitor page fault (PAGE-FAULT), no guest handler runs (no kernel
+ * time, no UTLB handler instructions), the first touch of the VM zeroes the
+ * page: 6 faults, 3 pages placed; the touch again hits the TLB.  Natively
+ * the trace is refused: the monitor handles SPLASHOS's faults. */
+START_TEST(splashos_faults_in_monitor)
+{
+	static const char *const two[] = { "machine.cpus=2", "monitor.paths=constant",
+					   "vm.os=splashos", NULL };
+	struct mem_src m = { 0 };
+	struct rpl_results r;
+	struct sim_err err = { 0 };
+	struct vmm_costs kc;
+	struct machine_config mc;
+	cfg *c = t_cfg(two);
+	ck_assert_int_eq(vmm_costs_from_cfg(c, &kc, &err), SIM_OK);
+	ck_assert_int_eq(machine_config_from_cfg(c, &mc, &err), SIM_OK);
+	for (int s = 0; s < 2; s++) {
+		for (int p = 0; p < 3; p++)
+			add(&m, s, R(TRC_STORE, 0, 4, 0, (0x100ull + 2 * (uint64_t)p) << 12, 0));
+		add(&m, s, R(TRC_LOAD, 0, 4, 0, 0x100ull << 12 | 8, 0));
+	}
+	ck_assert_msg(run(&m, 2, c, RPL_DISCO, &r, &err) == SIM_OK, "%s", err.msg);
+	ck_assert_uint_eq(r.service[TRC_SVC_PAGE_FAULT].count, 6);
+	ck_assert_uint_eq(r.service[TRC_SVC_UTLB_MISS].count, 0);
+	ck_assert_uint_eq(r.service[TRC_SVC_DEMAND_ZERO].count + r.service[TRC_SVC_QUICK_FAULT].count, 0);
+	ck_assert_uint_eq(r.tlb_misses, 6);
+	ck_assert_uint_eq(r.pages_touched, 3);
+	for (int cpu = 0; cpu < 2; cpu++)
+		ck_assert_uint_eq(r.cpu[cpu].cycles[ACCT_KERNEL], 0);
+	/* every fault: exception, the L2TLB probed in vain, the TLB write; the
+	 * VM's first touches also the page's bookkeeping and its zeroing (a
+	 * store per line and an instruction per 8 bytes) */
+	ck_assert_uint_ge(r.cpu[0].cycles[ACCT_MONITOR] + r.cpu[1].cycles[ACCT_MONITOR],
+			  6ull * (kc.exception + kc.l2tlb_miss + kc.tlb_write) +
+				  3ull * (kc.page_move + mc.page_size / 8));
+	rpl_results_free(&r);
+	ck_assert_int_eq(run(&m, 2, c, RPL_NATIVE, &r, &err), SIM_EINVAL);
+	ck_assert_ptr_nonnull(strstr(err.msg, "monitor only"));
+	cfg_free(c);
+	free_src(&m);
+}
+END_TEST
+
 Suite *make_suite(void)
 {
 	Suite *s = suite_create("engine");
@@ -658,6 +703,7 @@ Suite *make_suite(void)
 	tcase_add_test(tc, reclaimed_page_is_zeroed);
 	tcase_add_test(tc, reclaim_drops_l2tlb_of_second_vm);
 	tcase_add_test(tc, monitor_paths_need_their_memory);
+	tcase_add_test(tc, splashos_faults_in_monitor);
 	suite_add_tcase(s, tc);
 	return s;
 }

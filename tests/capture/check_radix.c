@@ -1,0 +1,152 @@
+/* Radix on IRIX and on SPLASHOS (capture/guest_radix.c): the same page
+ * faults on both, SPLASHOS's handled by the monitor with no guest handler,
+ * and capture == replay on each, counter for counter. */
+#include <stdio.h>
+#include <string.h>
+
+#include "analysis/tables.h"
+#include "capture/capture.h"
+#include "replay/replay.h"
+#include "tests/testlib.h"
+#include "traces/trace.h"
+
+/* Radix at a test's scale (8192 keys, 4 threads) on IRIX or SPLASHOS. */
+static cfg *rcfg(int splashos, const char *seed)
+{
+	cfg *c;
+	struct sim_err err = { 0 };
+	const char *irix[] = { "capture.mode=native", "policy.placement=round-robin", NULL };
+	const char *splash[] = { "capture.guest=splashos", "capture.mode=disco", "capture.hal=disco",
+				 "policy.placement=first-touch", NULL };
+	ck_assert_int_eq(cfg_new(&c, disco_param_tables, &err), SIM_OK);
+	ck_assert_msg(cap_load_workload(c, "radix", &err) == SIM_OK, "%s", err.msg);
+	ck_assert_int_eq(cfg_set(c, "capture.radix.keys", "8192", NULL, &err), SIM_OK);
+	ck_assert_int_eq(cfg_set(c, "capture.cpus", "4", NULL, &err), SIM_OK);
+	ck_assert_int_eq(cfg_set(c, "machine.cpus", "4", NULL, &err), SIM_OK);
+	ck_assert_int_eq(cfg_set(c, "machine.mem.size", "64M", NULL, &err), SIM_OK);
+	ck_assert_int_eq(cfg_set(c, "capture.seed", seed, NULL, &err), SIM_OK);
+	for (const char *const *s = splashos ? splash : irix; *s; s++)
+		ck_assert_msg(cfg_set_assignment(c, *s, "test", &err) == SIM_OK, "%s", err.msg);
+	return c;
+}
+
+static void replay(const char *path, int mode, struct rpl_results *res)
+{
+	struct sim_err err = { 0 };
+	trc_reader *r;
+	struct rpl_source src;
+	cfg *c;
+	ck_assert_int_eq(cfg_new(&c, disco_param_tables, &err), SIM_OK);
+	ck_assert_msg(trc_reader_open(&r, path, &err) == SIM_OK, "%s", err.msg);
+	ck_assert_msg(cfg_parse_text(c, trc_reader_info(r)->config_text,
+				     strlen(trc_reader_info(r)->config_text), "hdr", &err) == SIM_OK,
+		      "%s", err.msg);
+	rpl_source_from_reader(&src, r);
+	ck_assert_msg(rpl_run(c, mode, &src, res, NULL, NULL, &err) == SIM_OK, "%s", err.msg);
+	trc_reader_close(r);
+	cfg_free(c);
+}
+
+static uint64_t irix_faults(const struct rpl_results *r)
+{
+	return r->service[TRC_SVC_DEMAND_ZERO].count + r->service[TRC_SVC_QUICK_FAULT].count;
+}
+
+/* _i: the seed.  Every thread's first touch of every page it uses faults on
+ * both: IRIX's faults (DEMAND-ZERO once a page, QUICK-FAULT for the other
+ * threads) equal SPLASHOS's monitor page faults, and the pages IRIX
+ * allocates are those the monitor places and zeroes, bar the two text pages
+ * the loops run in (in IRIX's page cache before the run). */
+START_TEST(same_faults_on_both)
+{
+	char seed[16];
+	struct sim_err err = { 0 };
+	struct rpl_results a, b;
+	cfg *ci, *cs;
+	snprintf(seed, sizeof seed, "%d", _i + 1);
+	ci = rcfg(0, seed);
+	cs = rcfg(1, seed);
+	ck_assert_msg(cap_run(ci, cap_guest_of(ci), NULL, &a, NULL, NULL, &err) == SIM_OK, "%s", err.msg);
+	ck_assert_msg(cap_run(cs, cap_guest_of(cs), NULL, &b, NULL, NULL, &err) == SIM_OK, "%s", err.msg);
+	ck_assert_uint_gt(irix_faults(&a), 0);
+	ck_assert_uint_gt(a.service[TRC_SVC_DEMAND_ZERO].count, 0);
+	ck_assert_uint_eq(irix_faults(&a), b.service[TRC_SVC_PAGE_FAULT].count);
+	ck_assert_uint_eq(b.service[TRC_SVC_DEMAND_ZERO].count + b.service[TRC_SVC_QUICK_FAULT].count, 0);
+	ck_assert_uint_eq(a.service[TRC_SVC_PAGE_FAULT].count, 0);
+	ck_assert_uint_eq(a.service[TRC_SVC_DEMAND_ZERO].count + 2, b.pages_touched);   /* + 2 text pages */
+	for (int cpu = 0; cpu < 4; cpu++) {
+		ck_assert_uint_eq(b.cpu[cpu].cycles[ACCT_KERNEL], 0);
+		ck_assert_uint_eq(b.cpu[cpu].cycles[ACCT_SYNC], 0);
+		ck_assert_uint_gt(b.cpu[cpu].cycles[ACCT_MONITOR], 0);
+		ck_assert_uint_gt(a.cpu[cpu].cycles[ACCT_KERNEL], 0);
+	}
+	rpl_results_free(&a);
+	rpl_results_free(&b);
+	cfg_free(ci);
+	cfg_free(cs);
+}
+END_TEST
+
+/* _i: 0 IRIX natively, 1 SPLASHOS under the monitor: replaying the trace
+ * reproduces the capture exactly; the SPLASHOS trace has no page-table
+ * records and says vm.os = splashos in its header. */
+START_TEST(radix_capture_equals_replay)
+{
+	struct sim_err err = { 0 };
+	struct rpl_results a, b;
+	char name[32];
+	cfg *c = rcfg(_i, "7");
+	trc_reader *r;
+	snprintf(name, sizeof name, "radix-%d.dtr", _i);
+	ck_assert_msg(cap_run(c, cap_guest_of(c), t_path(name), &a, NULL, NULL, &err) == SIM_OK, "%s",
+		      err.msg);
+	replay(t_path(name), _i ? RPL_DISCO : RPL_NATIVE, &b);
+	t_same_results(&a, &b);
+	ck_assert_msg(trc_reader_open(&r, t_path(name), &err) == SIM_OK, "%s", err.msg);
+	ck_assert_int_eq(strstr(trc_reader_info(r)->config_text, "vm.os = splashos") != NULL, _i);
+	trc_reader_close(r);
+	if (_i) {
+		trc_reader *rr;
+		const struct trc_rec *recs;
+		size_t n;
+		uint64_t ptes = 0;
+		ck_assert_msg(trc_reader_open(&rr, t_path(name), &err) == SIM_OK, "%s", err.msg);
+		for (uint32_t s = 0; s < 4; s++)
+			while (trc_next_block(rr, s, &recs, &n, &err) == SIM_OK && n > 0)
+				for (size_t k = 0; k < n; k++)
+					ptes += recs[k].type == TRC_PTE_SET || recs[k].type == TRC_SVC_BEGIN;
+		trc_reader_close(rr);
+		ck_assert_uint_eq(ptes, 0);
+	}
+	rpl_results_free(&a);
+	rpl_results_free(&b);
+	cfg_free(c);
+}
+END_TEST
+
+/* SPLASHOS leaves its faults to the monitor: natively there is none. */
+START_TEST(splashos_needs_the_monitor)
+{
+	struct sim_err err = { 0 };
+	struct rpl_results a;
+	cfg *c = rcfg(1, "1");
+	ck_assert_int_eq(cfg_set(c, "capture.mode", "native", NULL, &err), SIM_OK);
+	ck_assert_int_eq(cap_run(c, cap_guest_of(c), NULL, &a, NULL, NULL, &err), SIM_EINVAL);
+	ck_assert_ptr_nonnull(strstr(err.msg, "monitor only"));
+	cfg_free(c);
+}
+END_TEST
+
+Suite *make_suite(void)
+{
+	Suite *s = suite_create("radix");
+	TCase *tc = tcase_create("radix");
+	tcase_set_timeout(tc, 120);
+	tcase_add_loop_test(tc, same_faults_on_both, 0, 2);
+	tcase_add_loop_test(tc, radix_capture_equals_replay, 0, 2);
+	tcase_add_test(tc, splashos_needs_the_monitor);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+CHECK_MAIN
