@@ -48,7 +48,8 @@ static void native_priv(struct vmm *x, struct vmm_vcpu *v, unsigned kind)
 	vcpu_spend(v, v->idle ? ACCT_IDLE : ACCT_KERNEL, ACCT_SPLIT_KERNEL, x->k.priv_native);
 }
 
-static int native_moncall(struct vmm *x, struct vmm_vcpu *v, unsigned call, uint64_t arg)
+static int native_moncall(struct vmm *x, struct vmm_vcpu *v, unsigned call, uint64_t arg,
+			  uint64_t arg2)
 {
 	return SIM_OK;
 }
