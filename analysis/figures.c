@@ -602,10 +602,7 @@ static void table3_section(FILE *f, struct numbers *nb, const struct prun *pm, c
 }
 
 static const char *const pending[][3] = {
-	{ "Figure 7, 8VMs/NFS", "with NFS, V's buffer cache larger, M's comparable",
-	  "an NFS server VM (the virtual subnet exists)" },
-	{ "Figure 8, 8VMs/NFS and Radix", "8VMs/NFS still faster than IRIX; Radix system time 10x "
-	  "smaller on SPLASHOS", "an NFS server VM; SPLASHOS and Radix" },
+	{ "Figure 8, Radix", "Radix system time 10x smaller on SPLASHOS", "SPLASHOS and Radix" },
 };
 
 struct paper_runs {
