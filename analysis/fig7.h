@@ -1,7 +1,7 @@
 /*
  * Figures 7 and 8 of the paper: the memory footprint (5.3) and the
- * execution time (5.4) of eight Pmake copies on IRIX and on 1, 2, 4 and 8
- * virtual machines: one set of runs for both.
+ * execution time (5.4) of eight Pmake copies on IRIX, on 1, 2, 4 and 8
+ * virtual machines, and on 8 with NFS: one set of runs for both.
  */
 #ifndef ANALYSIS_FIG7_H
 #define ANALYSIS_FIG7_H
@@ -12,13 +12,16 @@
 #include "analysis/figures.h"
 #include "replay/replay.h"
 
-enum { AN_F7_IRIX, AN_F7_1VM, AN_F7_2VM, AN_F7_4VM, AN_F7_8VM, AN_F7_RUNS };
+enum { AN_F7_IRIX, AN_F7_1VM, AN_F7_2VM, AN_F7_4VM, AN_F7_8VM, AN_F7_NFS, AN_F7_RUNS };
 
 struct an_fig7 {
 	int ok;
 	struct rpl_results r[AN_F7_RUNS];
 	char note[512];          /* the plot not drawn, and why */
 	char note8[512];         /* Figure 8's plot not drawn, and why */
+	uint64_t page_size;      /* machine.page_size */
+	uint64_t machine_mb;     /* machine.mem.size, in MB */
+	uint64_t nfs_configured_mb;   /* the memory of 8VMs/NFS's VMs, summed */
 };
 
 /* Capture each configuration (no trace is written: the footprint is the

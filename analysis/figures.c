@@ -6,8 +6,9 @@
  * numbers beside the model's.
  *
  * Figure 6, Table 2 and Table 3 run the IRIX guest model on its four
- * workloads (capture/workloads/); the figures that need multiple VMs or
- * migration are listed as pending.  The synthetic guest still runs through
+ * workloads (capture/workloads/) and Table 3's TLB micro-benchmark;
+ * Figures 7, 8 and 9 are analysis/fig7.c, fig8radix.c and fig9.c.  The
+ * synthetic guest still runs through
  * every stage (capture, shared replay, results, plots) as a pipeline check,
  * without claiming any of the paper's numbers.
  */
@@ -616,12 +617,6 @@ static void table3_section(FILE *f, struct numbers *nb, const struct prun *pm, c
 	}
 }
 
-static const char *const pending[][3] = {
-	{ "Figure 7, 8VMs/NFS", "with NFS, V's buffer cache larger, M's comparable",
-	  "an NFS server VM (the virtual subnet exists)" },
-	{ "Figure 8, 8VMs/NFS", "8VMs/NFS still faster than IRIX", "an NFS server VM" },
-};
-
 struct paper_runs {
 	struct prun fig6[4];       /* pmake (also Table 2 IRIX 5.3), engineering, raytrace, database */
 	struct prun pm62;          /* Table 2 IRIX 6.2 */
@@ -760,12 +755,12 @@ static int write_report(const struct an_fig_opts *o, const struct paper_runs *pr
 	status_row(f, o, &sc, "table3", "Table 3", "origin200 preset");
 	status_row(f, o, &sc, "fig9", "Figure 9", "engineering on 8 CPUs, raytrace on 16");
 	if (!an_figures_want(o, "fig7")) {
-		fprintf(f, "| Figure 7 | not run this time (--only) (IRIX, 1, 2, 4 and 8 VMs) | |\n");
+		fprintf(f, "| Figure 7 | not run this time (--only) (IRIX, 1, 2, 4 and 8 VMs, 8 VMs over NFS) | |\n");
 		fprintf(f, "| Figure 8, Pmake | not run this time (--only) (the runs of Figure 7) | |\n");
 	} else {
 		int held, tot, nheld, ntot;
 		an_fig7_count(&pr->f7, &held, &tot);
-		fprintf(f, "| Figure 7 | ran (IRIX, 1, 2, 4 and 8 VMs); %d of %d statements hold | |\n",
+		fprintf(f, "| Figure 7 | ran (IRIX, 1, 2, 4 and 8 VMs, 8 VMs over NFS); %d of %d statements hold | |\n",
 			held, tot);
 		an_scores_count(&sc, "fig8", &nheld, &ntot);
 		an_fig8_count(&pr->f7, &held, &tot);
@@ -780,9 +775,6 @@ static int write_report(const struct an_fig_opts *o, const struct paper_runs *pr
 		fprintf(f, "| Figure 8, Radix | ran (IRIX and SPLASHOS on 8 CPUs); %d of %d numbers "
 			"within band | |\n", held, tot);
 	}
-	for (size_t i = 0; i < sizeof pending / sizeof pending[0]; i++)
-		fprintf(f, "| %s | not reproduced yet (paper: %s) | %s |\n", pending[i][0], pending[i][1],
-			pending[i][2]);
 	fprintf(f, "\nThe workloads are models (capture/workloads/*.wl), run at a reduced "
 		   "`capture.scale` (fewer pmake jobs, shorter long-running jobs); calibration and "
 		   "the known gaps: analysis/CALIBRATION.md.  HAL note: each comparison captures "

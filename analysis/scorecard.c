@@ -20,6 +20,7 @@
 #define ISSUE12 "issue 12, \"Counted as reproduced\""
 #define FIG8BAND "issue 11, Figure 8's table of statements"
 #define RADIXBAND "the fidelity review's B5 (issue 11)"
+#define NFSBAND "the fidelity review, part B5: the NFS rows"
 #define T2BAND "issue 12: every Table 2 slowdown within 25% and its overhead within 40%"
 
 /* The compute-bound overheads, once the L2TLB holds what the guest's TLB
@@ -169,6 +170,22 @@ static const struct an_band bands[] = {
 	{ "fig8.radix.user_stall_ratio", AN_BAND_RANGE, 0, 0.999, "fig8radix", RADIXBAND,
 	  "the user stall is mostly communication misses of the permutation's scattered "
 	  "writes, which placement does not change (CALIBRATION.md, Radix)" },
+	{ "fig7.8vm-nfs.bc_v_excess_copies", AN_BAND_RANGE, 1.0, AN_BAND_OPEN, "fig7", NFSBAND,
+	  "the pages NFS moved count a block each time it moves: most are write-backs (128 of "
+	  "217 at the quick scale), and a block written back again is held once by the server, "
+	  "so one copy of the files is smaller than this measure; V's growth is the server's "
+	  "copy (CALIBRATION.md, Figure 7)" },
+	{ "fig7.8vm-nfs.bc_m_ratio", AN_BAND_RANGE, 0.80, 1.25, "fig7", NFSBAND,
+	  "pages NFS moved that a later store unshared (a client writing a buffer it read) are "
+	  "held twice" },
+	{ "fig7.8vm-nfs.overcommit", AN_BAND_RANGE, 1.0001, AN_BAND_OPEN, "fig7", NFSBAND,
+	  "the VMs' memory does not exceed the machine's" },
+	{ "fig8.pmake.8vm-nfs.ratio", AN_BAND_RANGE, 0, 0.999, "fig8", NFSBAND,
+	  "the server's one nfsd waits for each disk read and each synchronous write before "
+	  "taking the next call, so every copy's disk time is serialized on it and the clients "
+	  "idle behind it (CALIBRATION.md, 8VMs/NFS)" },
+	{ "fig8.pmake.8vm-nfs.idle_ratio", AN_BAND_RANGE, 1.0001, AN_BAND_OPEN, "fig8", NFSBAND,
+	  "the clients' calls do not wait longer than their disk reads did" },
 	{ "fig9.raytrace.gain", AN_BAND_RANGE, 0.30, 0.45, "fig9", ISSUE12, RAYTRACE_F9 },
 	{ "fig9.raytrace.gap_uma", AN_BAND_RANGE, 0.18, 0.35, "fig9", ISSUE12, RAYTRACE_F9 },
 	{ "fig9.engineering.gain", AN_BAND_RANGE, 0.26, 0.40, "fig9",
@@ -251,6 +268,8 @@ static void paper_text(char *buf, size_t n, const struct an_score *s)
 		snprintf(buf, n, is_ratio(s) ? "%.2f" : "%.3g", s->paper);
 	else if (s->band && s->band->kind == AN_BAND_RANGE && s->band->lo <= 0)
 		snprintf(buf, n, "below %.2f", s->band->hi + 0.001);
+	else if (s->band && s->band->kind == AN_BAND_RANGE && s->band->hi >= AN_BAND_OPEN)
+		snprintf(buf, n, "at least %.2f", s->band->lo);
 	else if (s->band && s->band->kind == AN_BAND_RANGE && !strcmp(s->unit, "fraction"))
 		snprintf(buf, n, "%.0f%%-%.0f%%, a range", 100 * s->band->lo, 100 * s->band->hi);
 	else if (s->band && s->band->kind == AN_BAND_RANGE)
@@ -286,6 +305,8 @@ static void band_text(char *buf, size_t n, const struct an_band *b, const char *
 			 100 * b->hi);
 	else if (b->lo <= 0)
 		snprintf(buf, n, "below %.2f", b->hi + 0.001);
+	else if (b->hi >= AN_BAND_OPEN)
+		snprintf(buf, n, "at least %.2f", b->lo);
 	else if (!strcmp(unit, "fraction"))
 		snprintf(buf, n, "%.0f%%-%.0f%%", 100 * b->lo, 100 * b->hi);
 	else if (b->hi < 10)
@@ -328,6 +349,9 @@ void an_scorecard_write(FILE *f, const struct an_scores *sc)
 		model_text(m, sizeof m, s);
 		if (s->paper != s->paper && s->band->kind == AN_BAND_RANGE && s->band->lo <= 0)
 			snprintf(d, sizeof d, "%s", s->holds ? "below, as the paper's" : "not below");
+		else if (s->paper != s->paper && s->band->kind == AN_BAND_RANGE &&
+			 s->band->hi >= AN_BAND_OPEN)
+			snprintf(d, sizeof d, "%s", s->holds ? "at least, as the paper's" : "not at least");
 		else if (s->paper != s->paper && s->band->kind == AN_BAND_RANGE &&
 			 !strcmp(s->unit, "fraction"))
 			snprintf(d, sizeof d, "%+.1f points from the range", 100 * (s->model < s->band->lo

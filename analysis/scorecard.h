@@ -15,6 +15,9 @@ enum an_band_kind {
 	AN_BAND_SLOWDOWN,     /* |m/p - 1| <= lo and |(m-1)/(p-1) - 1| <= hi */
 };
 
+/* A band's hi at or above this: no upper bound ("at least lo"). */
+#define AN_BAND_OPEN 1e9
+
 struct an_band {
 	const char *id;       /* numbers.json id; one '*' matches any run of characters */
 	int kind;             /* enum an_band_kind */

@@ -4,36 +4,40 @@
  */
 #include "capture/guest_int.h"
 
-static int shared_tag(const struct gos *g, uint64_t tag)
+int gos_shared_tag(const struct gos *g, uint64_t tag)
 {
 	return (tag >= TAG_SHARED_FILE && tag < TAG_SHARED_FILE + g->shared_file_blocks) ||
 	       (tag >= TAG_BINARY && tag < TAG_BINARY + g->nbin * 64) ||
 	       (tag >= TAG_DIR && tag < TAG_DIR + 16);
 }
 
-static void io_start(struct gos *g, struct gcpu *t, int proc, uint64_t gpa, uint64_t tag,
+void gos_io_start(struct gos *g, struct gcpu *t, int proc, uint64_t gpa, uint64_t tag,
 		     int write)
 {
 	uint32_t id = (uint32_t)((t - g->c) << 24) | (++t->next_io & 0xffffff);
 	uint64_t sectors = g->psize / 512;
 	unsigned disk = 0;
 	uint64_t block = tag % 1000000;
+	if (gos_nfs_remote(g, t, tag)) {
+		/* a workload file of an NFS client: the server reads or writes it */
+		gos_nfs_call(g, t, proc, gpa >> g->pshift, tag, write);
+		return;
+	}
 	if (t->nio == MAXIO)
 		gos_disk_intr(g, t, 0);   /* the oldest must be complete by now */
 	if (g->disks_per_copy) {
 		/* files every copy shares (the system input files, the
 		 * binaries' headers, the directories) are on the root disk, the
 		 * same block in every VM; a copy's own files on its own disk */
-		if (shared_tag(g, tag))
+		if (gos_shared_tag(g, tag))
 			block = ROOT_FILES + (tag >> 32) * 0x100000 + (tag & 0xfffff);
 		else   /* a job's file: job_no + 1 + 100000 x the stream that forked it */
 			disk = 1 + (unsigned)((((tag >> 20) - 1) / 100000) % (uint64_t)(g->ndisks - 1));
 	}
 	push(t, TRC_DMA_REQ, write ? TRC_F_WRITE : 0, disk, id, block * sectors, sectors);
 	push(t, TRC_FRAG, 0, 0, 0, gpa, g->psize);
-	t->io[t->nio].id = id;
-	t->io[t->nio].proc = proc;
-	t->io[t->nio].tick = t->tick_no;
+	t->io[t->nio] = (struct io){ .id = id, .proc = proc, .tick = t->tick_no, .write = write,
+				     .gppn = gpa >> g->pshift };
 	t->nio++;
 }
 
@@ -63,15 +67,17 @@ uint64_t gos_bc_get(struct gos *g, struct gcpu *t, int proc, uint64_t tag, int r
 	}
 	s = (h + (k->bc_hand++ & 3)) % k->bc_blocks;
 	if (k->bc_dirty[s]) {
-		io_start(g, t, -1, bc_gppn(k, s) << g->pshift, k->bc_tag[s] - 1, 1);
+		gos_io_start(g, t, -1, bc_gppn(k, s) << g->pshift, k->bc_tag[s] - 1, 1);
 		k->bc_dirty[s] = 0;
 	}
 	k->bc_tag[s] = tag + 1;
-	/* the block may be cached from before the run (a warm cache) */
-	if (read && unif(&t->rng) >= g->read_miss)
+	/* the block may be cached from before the run (a warm cache); an NFS
+	 * client's copy of a remote file is not: it asks the server, whose
+	 * cache may be warm */
+	if (read && unif(&t->rng) >= g->read_miss && !gos_nfs_remote(g, t, tag))
 		return s;
 	if (read) {
-		io_start(g, t, proc, bc_gppn(k, s) << g->pshift, tag, 0);
+		gos_io_start(g, t, proc, bc_gppn(k, s) << g->pshift, tag, 0);
 		*miss = 1;
 	}
 	return s;
@@ -160,7 +166,7 @@ void gos_sys_write(struct gos *g, struct gcpu *t, struct proc *p)
 		/* the flush daemon's work, charged to this write: push a dirty block */
 		t->k->writes_since_flush = 0;
 		if (t->k->bc_dirty[s]) {
-			io_start(g, t, -1, bc_gppn(t->k, s) << g->pshift, tag, 1);
+			gos_io_start(g, t, -1, bc_gppn(t->k, s) << g->pshift, tag, 1);
 			t->k->bc_dirty[s] = 0;
 		}
 	}

@@ -39,7 +39,25 @@
 
 enum { P_FREE, P_RUN, P_IOWAIT, P_SEMWAIT };
 
-struct io { uint32_t id; int proc; uint64_t tick; };
+/* A request in flight: a disk DMA, or an NFS call (net) whose reply is
+ * awaited; the buffer page it reads or writes.  proc: the process that
+ * sleeps on it, -1 none (a write-back), IO_NFSD an nfsd (the server's disk
+ * request for call `call`, answered when it completes). */
+#define IO_NFSD (-2)
+struct io {
+	uint32_t id;
+	int proc;
+	uint64_t tick;
+	int net, write;
+	uint64_t gppn;
+	struct nfsreq { int vm; uint32_t id; uint64_t tag; int write; uint64_t seq; } call;
+};
+
+#define NMBUF 16        /* an NFS kernel's receive mbufs: page-sized clusters */
+#define NFS_HDR 128     /* bytes of an NFS call's or reply's header (RPC + XDR) */
+
+/* A call the NFS server (VM 0) has to serve (struct nfsreq, in struct io
+ * above): the client's VM, the call's id, the block, read or write. */
 
 struct proc {
 	int state;
@@ -83,6 +101,10 @@ struct gkern {
 	uint64_t pfdat_va;         /* smp: the page frame table (32 bytes a page) and the free list's head */
 	int *region_holder;        /* smp: [nbin + 1] the stream + 1 whose process holds a shared
 				    * region's lock across steps, 0: free */
+	/* NFS (capture.os.disks = nfs): the network driver's pages */
+	uint64_t mbuf[NMBUF];      /* receive clusters, used in turn */
+	uint64_t mbuf_hand;
+	uint64_t hdr_gppn;         /* the page headers are built and received in */
 };
 
 /* Why a vCPU's step could not finish (gcpu.oom). */
@@ -105,6 +127,8 @@ struct gcpu {
 	struct io io[MAXIO];
 	int nio;
 	uint32_t next_io;
+	uint32_t next_xid;         /* the last NFS call id of this client (< 2^24) */
+	struct { uint32_t id; uint64_t seq; } took[2 * MAXIO];   /* NFS replies taken, by id */
 	uint64_t parent_gppn0;
 	struct trc_rec *pend;
 	size_t npend, ipend, cap;
@@ -141,6 +165,16 @@ struct gos {
 	struct gcpu *c;
 	struct gkern *kern;        /* [nkern] */
 	int nkern;
+	uint64_t *vm_pages;        /* [nvms] each VM's memory in pages */
+	uint64_t *vm_pool;         /* [nvms] pages of each of its vCPUs' pools */
+	uint64_t vm_share;         /* pages of an equal share of the machine (machine.mem.size / VMs) */
+	int sizes_given;           /* vm.mem.sizes gives each VM its own size */
+	/* NFS: VM 0 serves every VM's workload files (5.3) */
+	int nfs, mbuf_fixed, nfsd;
+	uint64_t nfs_path, nfsd_path, net_intr_path;
+	struct nfsreq *q;          /* calls not yet served, in the order they were sent */
+	size_t qhead, qn, qcap;
+	uint64_t nfs_seq;          /* NFS events generated: calls sent and replies taken */
 };
 
 static inline uint64_t rnd(uint64_t *x) { return sim_rng_next(x); }
@@ -226,12 +260,34 @@ void gos_touch_data(struct gos *g, struct gcpu *t, struct proc *p, uint64_t k, i
 void gos_unmap_all(struct gos *g, struct gcpu *t, struct proc *p);
 
 /* files, the buffer cache and disks; system calls (guest_file.c) */
+/* Start a disk request (or, for an NFS client's remote file, an NFS call)
+ * for block tag at guest physical address gpa; proc sleeps on it (-1:
+ * none). */
+void gos_io_start(struct gos *g, struct gcpu *t, int proc, uint64_t gpa, uint64_t tag, int write);
 void gos_bc_lock(struct gos *g, struct gcpu *t);
 uint64_t gos_bc_get(struct gos *g, struct gcpu *t, int proc, uint64_t tag, int read, int *miss);
 void gos_sys_open(struct gos *g, struct gcpu *t, struct proc *p);
 int gos_sys_read(struct gos *g, struct gcpu *t, struct proc *p);
 void gos_sys_write(struct gos *g, struct gcpu *t, struct proc *p);
 void gos_sys_other(struct gos *g, struct gcpu *t, struct proc *p);
+
+/* NFS over the virtual network (guest_nfs.c) */
+/* Whether block tag is a file VM t->vm reads over NFS. */
+int gos_nfs_remote(const struct gos *g, const struct gcpu *t, uint64_t tag);
+/* A client's call for block tag: a read into guest page gppn, or a write of
+ * it; the reply is awaited as a request in t->io. */
+void gos_nfs_call(struct gos *g, struct gcpu *t, int proc, uint64_t gppn, uint64_t tag, int write);
+/* The client takes the reply of its call t->io[j] (NET-INTR). */
+void gos_nfs_reply(struct gos *g, struct gcpu *t, struct io io);
+/* The server: whether a call waits, and serving the oldest (or, when
+ * every nfsd waits for a disk, finishing one). */
+int gos_nfs_pending(const struct gos *g, const struct gcpu *t);
+void gos_nfs_serve(struct gos *g, struct gcpu *t);
+/* An nfsd's disk request io is complete: it replies. */
+void gos_nfs_done(struct gos *g, struct gcpu *t, struct io io);
+/* Whether the server must stay up: a client may still call. */
+int gos_nfs_serving(const struct gos *g, const struct gcpu *t);
+int gos_shared_tag(const struct gos *g, uint64_t tag);
 
 /* processes, scheduling and the boot (guest_proc.c) */
 void gos_step(struct gos *g, struct gcpu *t);

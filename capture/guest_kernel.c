@@ -94,10 +94,16 @@ void gos_disk_intr(struct gos *g, struct gcpu *t, int j)
 {
 	struct io io = t->io[j];
 	t->io[j] = t->io[--t->nio];
+	if (io.net) {   /* an NFS call's reply */
+		gos_nfs_reply(g, t, io);
+		return;
+	}
 	gos_kentry(g, t, TRC_SVC_DISK_INTR);
 	push(t, TRC_DMA_DONE, 0, 0, io.id, 0, 0);
 	gos_kpath(g, t, TRC_SVC_DISK_INTR, g->path[TRC_SVC_DISK_INTR]);
 	gos_kexit(g, t, TRC_SVC_DISK_INTR);
+	if (io.proc == IO_NFSD)
+		gos_nfs_done(g, t, io);
 	if (io.proc >= 0 && t->k->p[io.proc].state == P_IOWAIT) {
 		t->k->p[io.proc].state = P_RUN;   /* the read's copy is redone when it runs again */
 		gos_proc_ready(t, io.proc);
@@ -115,7 +121,7 @@ void gos_clock_intr(struct gos *g, struct gcpu *t)
 	 * request; a pushed dirty buffer's only when the CPU has nothing else
 	 * to do (or much later), so a busy CPU never waits for a write */
 	for (int j = 0; j < t->nio;)
-		if (t->tick_no >= t->io[j].tick + g->io_ticks * (t->io[j].proc >= 0 ? 1 : 50))
+		if (t->tick_no >= t->io[j].tick + g->io_ticks * (t->io[j].proc != -1 ? 1 : 50))
 			gos_disk_intr(g, t, j);
 		else
 			j++;

@@ -70,6 +70,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "base/params.h"
+
 #include "capture/guest_int.h"
 #include "capture/guest_os.h"
 
@@ -93,9 +95,10 @@ static int gos_generate(void *st, uint32_t s, struct trc_rec *buf, size_t max, s
 		t->npend = t->ipend = 0;
 		if (t->done)
 			break;
-		/* an smp kernel's vCPUs share state: a step at a time, so that
-		 * the engine asks for the next one at its simulated time */
-		if (k > 0 && t->k->ncpus > 1)
+		/* an smp kernel's vCPUs share state, and so do an NFS server
+		 * and its clients: a step at a time, so that the engine asks
+		 * for the next one at its simulated time */
+		if (k > 0 && (t->k->ncpus > 1 || g->nfs))
 			break;
 		gos_step(g, t);
 		if (t->oom == GCPU_NO_MEMORY)
@@ -133,6 +136,9 @@ static void gos_destroy(void *st)
 		sim_free(g->c[i].pend);
 	sim_free(g->kern);
 	sim_free(g->c);
+	sim_free(g->vm_pages);
+	sim_free(g->vm_pool);
+	sim_free(g->q);
 	sim_free(g->hot);
 	sim_free(g);
 }
@@ -143,11 +149,21 @@ static uint64_t pages_of(const struct gos *g, const cfg *c, const char *name)
 	return (b + g->psize - 1) >> g->pshift;
 }
 
+/* The buffer cache of a kernel of `per` vCPUs in VM vm: capture.os.bufcache_size
+ * per vCPU; a VM given its own memory size (vm.mem.sizes) gets it in
+ * proportion to its memory against an equal share of the machine
+ * (assumed: IRIX sizes its buffer cache from physical memory). */
+static uint64_t kern_bc(const struct gos *g, int vm, int per)
+{
+	uint64_t b = g->bc_blocks * (uint64_t)per;
+	return g->sizes_given ? b * g->vm_pages[vm] / g->vm_share : b;
+}
+
 /* The kernels: one per vCPU, each in its own stretch of the VM's page pool
  * (buffer cache, the parent's pages, free pages); or, smp, one per VM over
  * the VM's whole pool (every vCPU's buffer cache, then every parent's
  * pages, then the free pages). */
-static int make_kernels(struct gos *g, uint64_t pool0, uint64_t guest_pages, struct sim_err *err)
+static int make_kernels(struct gos *g, uint64_t pool0, struct sim_err *err)
 {
 	int per = g->smp ? g->per_vm : 1;
 	g->nkern = g->n / per;
@@ -156,13 +172,16 @@ static int make_kernels(struct gos *g, uint64_t pool0, uint64_t guest_pages, str
 		goto nomem;
 	for (int ki = 0; ki < g->nkern; ki++) {
 		struct gkern *k = &g->kern[ki];
-		uint64_t base = pool0 + (uint64_t)(ki * per % g->per_vm) * g->pool_pages;
-		uint64_t free0 = base + (uint64_t)per * (g->bc_blocks + g->parent_pages);
+		int vm = ki * per / g->per_vm;
+		uint64_t guest_pages = g->vm_pages[vm], pool = g->vm_pool[vm];
+		uint64_t base = pool0 + (uint64_t)(ki * per % g->per_vm) * pool;
+		uint64_t free0;
 		k->ncpus = per;
 		k->cpu0 = ki * per;
 		k->nproc = g->parallel * per;
-		k->bc_blocks = g->bc_blocks * (uint64_t)per;
+		k->bc_blocks = kern_bc(g, vm, per);
 		k->bc_gppn0 = base;
+		free0 = base + k->bc_blocks + (uint64_t)per * g->parent_pages;
 		if (g->smp) {
 			k->lock_va = KSEG0 + (g->ktext_pages << g->pshift);
 			k->pfdat_va = k->lock_va + 4096;
@@ -176,12 +195,17 @@ static int make_kernels(struct gos *g, uint64_t pool0, uint64_t guest_pages, str
 		k->p = sim_calloc((size_t)k->nproc, sizeof *k->p);
 		k->bc_tag = sim_calloc((size_t)k->bc_blocks, sizeof *k->bc_tag);
 		k->bc_dirty = sim_calloc((size_t)k->bc_blocks, 1);
-		k->free_pages = sim_malloc((size_t)(g->pool_pages * (uint64_t)per) * sizeof *k->free_pages);
+		k->free_pages = sim_malloc((size_t)(pool * (uint64_t)per) * sizeof *k->free_pages);
 		if (!k->p || !k->bc_tag || !k->bc_dirty || !k->free_pages)
 			goto nomem;
 		/* free pages, lowest on top */
-		for (uint64_t q = base + g->pool_pages * (uint64_t)per; q-- > free0;)
+		for (uint64_t q = base + pool * (uint64_t)per; q-- > free0;)
 			k->free_pages[k->nfree++] = q;
+		if (g->nfs) {   /* the network driver's pages, kept for good */
+			for (int i = 0; i < NMBUF; i++)
+				k->mbuf[i] = k->free_pages[--k->nfree];
+			k->hdr_gppn = k->free_pages[--k->nfree];
+		}
 		for (int c = 0; c < per; c++) {
 			struct gcpu *t = &g->c[k->cpu0 + c];
 			t->k = k;
@@ -230,7 +254,13 @@ static int read_os(struct gos *g, const cfg *c, struct sim_err *err)
 	g->n = (int)cfg_int(c, "capture.cpus");
 	g->nvms = (int)cfg_int(c, "capture.vms");
 	g->boot = (int)cfg_int(c, "capture.os.boot");
-	g->disks_per_copy = !strcmp(cfg_str(c, "capture.os.disks"), "per-copy");
+	g->nfs = !strcmp(cfg_str(c, "capture.os.disks"), "nfs");
+	g->disks_per_copy = g->nfs || !strcmp(cfg_str(c, "capture.os.disks"), "per-copy");
+	g->mbuf_fixed = (int)cfg_int(c, "capture.os.nfs.mbuf_fixed");
+	g->nfsd = (int)cfg_int(c, "capture.os.nfs.nfsd");
+	g->nfs_path = (uint64_t)cfg_int(c, "capture.os.path.nfs");
+	g->nfsd_path = (uint64_t)cfg_int(c, "capture.os.path.nfsd");
+	g->net_intr_path = (uint64_t)cfg_int(c, "capture.os.path.net_intr");
 	g->smp = !strcmp(cfg_str(c, "capture.os.kernel"), "smp");
 	g->idle_poll = (uint64_t)cfg_int(c, "capture.os.idle_poll");
 	g->ndisks = (int)cfg_int(c, "machine.disks");
@@ -238,6 +268,9 @@ static int read_os(struct gos *g, const cfg *c, struct sim_err *err)
 		return sim_errf(err, SIM_EINVAL, "capture.vms = %d does not divide capture.cpus = %d: "
 				"every VM gets the same number of vCPUs", g->nvms, g->n);
 	g->per_vm = g->n / g->nvms;
+	if (g->nfs && (g->nvms < 2 || g->per_vm != 1))
+		return sim_errf(err, SIM_EINVAL, "capture.os.disks = nfs needs a server VM and a client, "
+				"one vCPU each (capture.vms = capture.cpus >= 2)");
 	if (g->disks_per_copy && g->ndisks < 2)
 		return sim_errf(err, SIM_EINVAL, "capture.os.disks = per-copy needs a root disk and "
 				"another (machine.disks >= 2)");
@@ -358,29 +391,59 @@ static uint64_t scale_jobs(struct gos *g, const cfg *c)
 /* The guest physical layout: kernel text and data, the binaries, the shared
  * pages, then (from *pool0) each vCPU's pool of g->pool_pages, and the page
  * table pool at the top of the VM's *guest_pages. */
-static int layout(struct gos *g, const cfg *c, uint64_t *pool0, uint64_t *guest_pages,
-		  struct sim_err *err)
+static int layout(struct gos *g, const cfg *c, uint64_t *pool0, struct sim_err *err)
 {
-	uint64_t vm = (uint64_t)cfg_int(c, "vm.mem.size"), next;
+	uint64_t vm = (uint64_t)cfg_int(c, "vm.mem.size"), next, pt;
+	const char *sizes = cfg_str(c, "vm.mem.sizes");
+	g->vm_share = ((uint64_t)cfg_int(c, "machine.mem.size") / (uint64_t)g->nvms) >> g->pshift;
 	if (vm == 0)
 		vm = (uint64_t)cfg_int(c, "machine.mem.size") / (uint64_t)g->nvms;
-	if (g->irix53 && vm > 2048ull * 1024 * 1024)
-		return sim_errf(err, SIM_EINVAL, "vm.mem.size = %llu bytes: IRIX 5.3 is a 32-bit kernel "
-				"and addresses at most 2G of physical memory", (unsigned long long)vm);
-	*guest_pages = vm >> g->pshift;
+	g->vm_pages = sim_calloc((size_t)g->nvms, sizeof *g->vm_pages);
+	g->vm_pool = sim_calloc((size_t)g->nvms, sizeof *g->vm_pool);
+	if (!g->vm_pages || !g->vm_pool)
+		return sim_errf(err, SIM_ENOMEM, "out of memory creating the IRIX guest");
+	for (int v = 0; v < g->nvms; v++)
+		g->vm_pages[v] = vm;
+	/* vm.mem.sizes: each VM's own (the replay checks the list's form too) */
+	for (int v = 0; *sizes; v++) {
+		char item[64];
+		size_t n = strcspn(sizes, ",");
+		int64_t b;
+		if (v >= g->nvms)
+			return sim_errf(err, SIM_EINVAL, "vm.mem.sizes = %s gives more sizes than the %d VMs "
+					"(capture.vms)", cfg_str(c, "vm.mem.sizes"), g->nvms);
+		snprintf(item, sizeof item, "%.*s", (int)(n < 63 ? n : 63), sizes);
+		if (param_parse_size(item, &b) || b < (int64_t)g->psize)
+			return sim_errf(err, SIM_EINVAL, "vm.mem.sizes = %s: VM %d's size '%s' is not a "
+					"size of at least one page (e.g. 32M)", cfg_str(c, "vm.mem.sizes"), v, item);
+		g->vm_pages[v] = (uint64_t)b;
+		g->sizes_given = 1;
+		sizes += n + (sizes[n] == ',');
+	}
+	for (int v = 0; v < g->nvms; v++) {
+		if (g->irix53 && g->vm_pages[v] > 2048ull * 1024 * 1024)
+			return sim_errf(err, SIM_EINVAL, "vm.mem.size = %llu bytes (VM %d): IRIX 5.3 is a "
+					"32-bit kernel and addresses at most 2G of physical memory",
+					(unsigned long long)g->vm_pages[v], v);
+		g->vm_pages[v] >>= g->pshift;
+	}
 	g->text_gppn0 = g->ktext_pages + g->kdata_pages;
 	next = g->text_gppn0 + g->nbin * g->text_pages;
 	g->shared_gppn0 = next;
 	next += g->shared_pages;
 	*pool0 = next;
-	if (*pool0 + (uint64_t)cfg_int(c, "guest.pt_pool_pages") >= *guest_pages)
-		return sim_errf(err, SIM_EINVAL, "the IRIX guest's kernel and binaries do not fit the "
-				"VM's %llu pages", (unsigned long long)*guest_pages);
-	g->pool_pages = (*guest_pages - (uint64_t)cfg_int(c, "guest.pt_pool_pages") - *pool0) /
-			(uint64_t)g->per_vm;
-	if (g->pool_pages < g->bc_blocks + g->parent_pages + 16)
-		return sim_errf(err, SIM_EINVAL, "the IRIX guest needs more memory per vCPU (raise "
-				"vm.mem.size)");
+	pt = (uint64_t)cfg_int(c, "guest.pt_pool_pages");
+	for (int v = 0; v < g->nvms; v++) {
+		uint64_t pages = g->vm_pages[v];
+		if (*pool0 + pt >= pages)
+			return sim_errf(err, SIM_EINVAL, "the IRIX guest's kernel and binaries do not fit "
+					"VM %d's %llu pages", v, (unsigned long long)pages);
+		g->vm_pool[v] = (pages - pt - *pool0) / (uint64_t)g->per_vm;
+		if (g->vm_pool[v] < kern_bc(g, v, 1) + g->parent_pages + 16 + (g->nfs ? NMBUF + 1 : 0))
+			return sim_errf(err, SIM_EINVAL, "the IRIX guest needs more memory per vCPU in VM %d "
+					"(raise vm.mem.size)", v);
+	}
+	g->pool_pages = g->vm_pool[0];
 	return SIM_OK;
 }
 
@@ -417,7 +480,7 @@ static int init_cpus(struct gos *g, const cfg *c, uint64_t jobs_eff, struct sim_
 static int gos_create(void **st, const cfg *c, uint32_t *nstreams, struct sim_err *err)
 {
 	struct gos *g = sim_calloc(1, sizeof *g);
-	uint64_t guest_pages = 0, jobs_eff, pool0 = 0;
+	uint64_t jobs_eff, pool0 = 0;
 	int rc;
 
 	*st = NULL;
@@ -426,9 +489,9 @@ static int gos_create(void **st, const cfg *c, uint32_t *nstreams, struct sim_er
 	if ((rc = read_os(g, c, err)) != SIM_OK || (rc = read_workload(g, c, err)) != SIM_OK)
 		goto fail;
 	jobs_eff = scale_jobs(g, c);
-	if ((rc = layout(g, c, &pool0, &guest_pages, err)) != SIM_OK ||
+	if ((rc = layout(g, c, &pool0, err)) != SIM_OK ||
 	    (rc = init_cpus(g, c, jobs_eff, err)) != SIM_OK ||
-	    (rc = make_kernels(g, pool0, guest_pages, err)) != SIM_OK)
+	    (rc = make_kernels(g, pool0, err)) != SIM_OK)
 		goto fail;
 	*nstreams = (uint32_t)g->n;
 	*st = g;
@@ -454,9 +517,23 @@ static const struct param_def defs[] = {
 	  "start with the boot: the kernel image, binaries and read-shared file read from the root "
 	  "disk by DMA, and every kernel, buffer-cache and parent page labelled (page.alloc), so that "
 	  "footprints have categories and the monitor can share what VMs read alike (Figure 7)" },
-	{ "capture.os.disks", PARAM_CHOICE, "one", 0, 0, "one,per-copy", NULL,
+	{ "capture.os.disks", PARAM_CHOICE, "one", 0, 0, "one,per-copy,nfs", NULL,
 	  "one: every block on disk 0; per-copy: shared files (binaries, system input files, "
-	  "directories) on the root disk 0, each vCPU's own files on its own disk (paper 5.3)" },
+	  "directories) on the root disk 0, each vCPU's own files on its own disk (paper 5.3); "
+	  "nfs: as per-copy, but VM 0 mounts every copy's disk and serves the other VMs' files "
+	  "over the virtual network (5.3's 8VMs/NFS)" },
+	{ "capture.os.nfs.mbuf_fixed", PARAM_BOOL, "on", 0, 0, NULL, NULL,
+	  "nfs: the mbuf freelist fixed as in Disco's IRIX (4.3.4); off: the freelist is linked "
+	  "through the first word of a freed mbuf cluster, a store to a page the monitor remapped" },
+	{ "capture.os.nfs.nfsd", PARAM_INT, "4", 1, MAXIO / 2, NULL, "threads",
+	  "nfs: the server's nfsd threads, each serving one call at a time (assumed: 4, the usual "
+	  "number started at boot)" },
+	{ "capture.os.path.nfs", PARAM_INT, "1500", 0, 1e7, NULL, "instructions",
+	  "nfs: the RPC layer's work on one call or reply, each side (assumed)" },
+	{ "capture.os.path.nfsd", PARAM_INT, "3000", 0, 1e7, NULL, "instructions",
+	  "nfs: the server's nfsd serving one call besides the buffer cache and the RPC layer (assumed)" },
+	{ "capture.os.path.net_intr", PARAM_INT, "1500", 0, 1e7, NULL, "instructions",
+	  "nfs: the network interrupt handler (assumed, as the disk's)" },
 	{ "capture.os.kernel", PARAM_CHOICE, "per-cpu", 0, 0, "per-cpu,smp", NULL,
 	  "per-cpu: each vCPU runs a kernel of its own (processes, free pages, buffer cache), "
 	  "sharing only the text, the binaries and the locks' ids; smp: one kernel per VM shared by "

@@ -268,7 +268,7 @@ static int kernel_done(const struct gos *g, const struct gcpu *t)
 static int io_awaited(const struct gcpu *t)
 {
 	for (int j = 0; j < t->nio; j++)
-		if (t->io[j].proc >= 0)
+		if (t->io[j].proc != -1)
 			return 1;
 	return 0;
 }
@@ -325,9 +325,18 @@ static void boot(struct gos *g, struct gcpu *t)
 	} else {
 		push(t, TRC_SEM_WAIT, 0, 0, sem, 0, 0);
 	}
-	for (uint64_t k = 0; k < g->bc_blocks; k++)
-		push(t, TRC_PAGE_ALLOC, 0, TRC_CAT_BUFFER_CACHE, 0,
-		     bc_gppn(t->k, (uint64_t)t->kvi * g->bc_blocks + k), 0);
+	{
+		/* its share of the kernel's buffer cache */
+		uint64_t nb = t->k->bc_blocks / (uint64_t)t->k->ncpus, b0 = (uint64_t)t->kvi * nb;
+		uint64_t b1 = t->kvi == t->k->ncpus - 1 ? t->k->bc_blocks : b0 + nb;
+		for (uint64_t b = b0; b < b1; b++)
+			push(t, TRC_PAGE_ALLOC, 0, TRC_CAT_BUFFER_CACHE, 0, bc_gppn(t->k, b), 0);
+	}
+	if (g->nfs && t->kvi == 0) {   /* the network driver's pages: kernel data */
+		for (int i = 0; i < NMBUF; i++)
+			push(t, TRC_PAGE_ALLOC, 0, TRC_CAT_KERNEL_DATA, 0, t->k->mbuf[i], 0);
+		push(t, TRC_PAGE_ALLOC, 0, TRC_CAT_KERNEL_DATA, 0, t->k->hdr_gppn, 0);
+	}
 	for (uint64_t k = 0; k < g->parent_pages; k++)
 		push(t, TRC_PAGE_ALLOC, 0, TRC_CAT_USER, 0, t->parent_gppn0 + k, 0);
 	push(t, TRC_MARKER, 0, RPL_MARK_PHASE, 1, 0, 0);
@@ -350,10 +359,16 @@ void gos_step(struct gos *g, struct gcpu *t)
 			     t->parent_gppn0 + k);
 		return;
 	}
-	if (t->cur >= 0 && k->p[t->cur].qf_pending && k->p[t->cur].on_cpu == t->me) {
-		/* no interrupt inside the fault (t->cur may have moved on to
-		 * another vCPU since it last ran here) */
+	if (t->cur >= 0 && k->p[t->cur].qf_pending && (k->ncpus == 1 || k->p[t->cur].on_cpu == t->me)) {
+		/* no interrupt inside the fault (on an smp kernel of several
+		 * vCPUs t->cur may have moved on to another since it last ran
+		 * here; on one vCPU it is here, even when a read it slept in
+		 * left on_cpu unset) */
 		gos_region_fault_end(g, t, &k->p[t->cur]);
+		return;
+	}
+	if (gos_nfs_pending(g, t)) {   /* the NFS server takes a call first */
+		gos_nfs_serve(g, t);
 		return;
 	}
 	if (t->insns >= t->next_tick) {
@@ -387,13 +402,13 @@ void gos_step(struct gos *g, struct gcpu *t)
 			/* the oldest request a process sleeps on, else the oldest */
 			i = 0;
 			for (int j = t->nio - 1; j >= 0; j--)
-				if (t->io[j].proc >= 0 && (t->io[i].proc < 0 || t->io[j].id < t->io[i].id))
+				if (t->io[j].proc != -1 && (t->io[i].proc == -1 || t->io[j].id < t->io[i].id))
 					i = j;
 			gos_disk_intr(g, t, i);
 			return;
 		}
-		if (k->ncpus > 1 && !kernel_done(g, t)) {
-			idle_poll(g, t);   /* the others' processes may come to it */
+		if ((k->ncpus > 1 && !kernel_done(g, t)) || gos_nfs_serving(g, t)) {
+			idle_poll(g, t);   /* the others' processes, or calls, may come to it */
 			return;
 		}
 		t->done = 1;

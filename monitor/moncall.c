@@ -8,7 +8,11 @@
  *                 (reclaim); the machine page the guest page gets next is
  *                 zeroed first (vmm_machine_page), unless a zeroed-page call
  *                 zeroes it anyway;
- *   others        (idle, remap) cost the call's entry and exit.
+ *   remap         the HAL's bcopy of a whole page (NFS's copy from an mbuf
+ *                 into the buffer cache, 4.3.4) done by mapping the source's
+ *                 machine page read-only into the destination
+ *                 (vmm_remap_page, monitor/vnet.c);
+ *   others        (idle) cost the call's entry and exit.
  */
 #include <inttypes.h>
 
@@ -57,7 +61,8 @@ static int zero_page(struct vmm *x, struct vmm_vcpu *v, uint64_t gppn)
 	return SIM_OK;
 }
 
-int vmm_disco_moncall(struct vmm *x, struct vmm_vcpu *v, unsigned call, uint64_t arg)
+int vmm_disco_moncall(struct vmm *x, struct vmm_vcpu *v, unsigned call, uint64_t arg,
+		      uint64_t arg2)
 {
 	int rc;
 	x->cnt.moncalls++;
@@ -72,5 +77,7 @@ int vmm_disco_moncall(struct vmm *x, struct vmm_vcpu *v, unsigned call, uint64_t
 	}
 	if (call == TRC_MC_ZERO_PAGE)
 		return zero_page(x, v, arg);
+	if (call == TRC_MC_REMAP)
+		return vmm_remap_page(x, v, arg, arg2);
 	return SIM_OK;
 }

@@ -50,7 +50,8 @@ static int native_priv(struct vmm *x, struct vmm_vcpu *v, unsigned kind)
 	return SIM_OK;
 }
 
-static int native_moncall(struct vmm *x, struct vmm_vcpu *v, unsigned call, uint64_t arg)
+static int native_moncall(struct vmm *x, struct vmm_vcpu *v, unsigned call, uint64_t arg,
+			  uint64_t arg2)
 {
 	return SIM_OK;
 }

@@ -79,6 +79,9 @@ struct vmm_counters {
 	uint64_t cow_writes;        /* writes to copy-on-write disks, kept per VM */
 	uint64_t vnet_remapped;     /* virtual network: pages remapped into the receiver */
 	uint64_t vnet_copied;       /* virtual network: bytes copied by the monitor */
+	uint64_t hal_remaps;        /* the HAL's remap calls that remapped rather than copied */
+	uint64_t vnet_cycles;       /* monitor cycles in the virtual network's sends, receives
+				     * and the HAL's remaps */
 };
 
 /* What the oracle knows of the future (replay/profile.c makes it). */
@@ -115,8 +118,10 @@ struct vmm_ops {
 	int (*trap)(struct vmm *x, struct vmm_vcpu *v);
 	/* A privileged instruction of the guest (TRC_PRIV_*). */
 	int (*priv)(struct vmm *x, struct vmm_vcpu *v, unsigned kind);
-	/* A monitor call of a Disco-aware HAL (TRC_MC_*) with its argument. */
-	int (*moncall)(struct vmm *x, struct vmm_vcpu *v, unsigned call, uint64_t arg);
+	/* A monitor call of a Disco-aware HAL (TRC_MC_*) with its arguments
+	 * (the record's addr and val). */
+	int (*moncall)(struct vmm *x, struct vmm_vcpu *v, unsigned call, uint64_t arg,
+		       uint64_t arg2);
 	/* A DMA request issued by the guest's driver: count sectors of disk
 	 * from sector, to memory or (write) from it.  *done_at is the cycle it
 	 * completes when the monitor serves it (its disk cache), UINT64_MAX when the
@@ -297,6 +302,11 @@ int vmm_net_recv_begin(struct vmm *x, struct vmm_vcpu *v, int src, uint32_t id, 
 int vmm_net_frag(struct vmm *x, struct vmm_vcpu *v, uint64_t gpa, uint64_t len);
 /* v's received message is done with. */
 void vmm_net_recv_end(struct vmm *x, struct vmm_vcpu *v);
+/* The HAL's remap (TRC_MC_REMAP, paper 4.3.4): v's guest page dst takes the
+ * contents of its guest page src, as a bcopy of the page would give it.
+ * With policy.vnet on and src holding memory, dst maps src's machine page
+ * read-only, shared by both (no copy); else the monitor copies the page. */
+int vmm_remap_page(struct vmm *x, struct vmm_vcpu *v, uint64_t src, uint64_t dst);
 
 /* ---- monitor calls (monitor/moncall.c) ---- */
 /* A Disco-aware HAL's call (TRC_MC_*) under the monitor: vmm_disco_ops's
@@ -304,7 +314,8 @@ void vmm_net_recv_end(struct vmm *x, struct vmm_vcpu *v);
 /* A monitor call's entry (monitor/emulate.c): the exception and the
  * dispatch, as code on the machine or at monitor.cost.moncall. */
 int vmm_moncall_enter(struct vmm *x, struct vmm_vcpu *v);
-int vmm_disco_moncall(struct vmm *x, struct vmm_vcpu *v, unsigned call, uint64_t arg);
+int vmm_disco_moncall(struct vmm *x, struct vmm_vcpu *v, unsigned call, uint64_t arg,
+		      uint64_t arg2);
 /* The monitor zeroes machine page mpn for v: a store per L1 line through
  * the caches and one instruction per 8 bytes, charged to the monitor. */
 void vmm_zero_machine_page(struct vmm *x, struct vmm_vcpu *v, uint64_t mpn);

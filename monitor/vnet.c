@@ -14,6 +14,12 @@
  * vmm_net_frag per fragment and vmm_net_send_end; for the receiver,
  * vmm_net_recv_begin once the message is complete, vmm_net_frag per
  * fragment, vmm_net_recv_end, which forgets the message.
+ *
+ * The HAL's remap (vmm_remap_page, a monitor call) is the same remap within
+ * one VM: NFS copies a reply's data page from the mbuf the device filled
+ * into the buffer cache, and the Disco-aware HAL turns that bcopy into a
+ * remap (4.3.4, Figure 5), so the client's buffer page shares the server's
+ * machine page.  The monitor cycles of all three are counted (vnet_cycles).
  */
 #include <inttypes.h>
 #include <string.h>
@@ -102,8 +108,10 @@ int vmm_net_send_begin(struct vmm *x, struct vmm_vcpu *v, int dst, uint32_t id)
 	n->msg[n->nmsg] = (struct netmsg){ .key = key, .first = (uint32_t)n->nfrags };
 	n->cur[v->id] = (struct vmm_netcur){ .msg = (long)n->nmsg, .recv = 0 };
 	n->nmsg++;
-	if (x->ops == &vmm_disco_ops)
+	if (x->ops == &vmm_disco_ops) {
 		vcpu_spend(v, ACCT_MONITOR, ACCT_SPLIT_MONITOR, x->k.dma);   /* the device's request */
+		x->cnt.vnet_cycles += x->k.dma;
+	}
 	return SIM_OK;
 }
 
@@ -135,8 +143,10 @@ int vmm_net_recv_begin(struct vmm *x, struct vmm_vcpu *v, int src, uint32_t id, 
 		return SIM_OK;
 	*ready = 1;
 	n->cur[v->id] = (struct vmm_netcur){ .msg = i, .recv = 1 };
-	if (x->ops == &vmm_disco_ops)
+	if (x->ops == &vmm_disco_ops) {
 		vcpu_spend(v, ACCT_MONITOR, ACCT_SPLIT_MONITOR, x->k.dma);
+		x->cnt.vnet_cycles += x->k.dma;
+	}
 	return SIM_OK;
 }
 
@@ -177,6 +187,7 @@ int vmm_net_frag(struct vmm *x, struct vmm_vcpu *v, uint64_t gpa, uint64_t len)
 	struct vmm_vnet *n = x->vnet;
 	struct vmm_netcur *c = &n->cur[v->id];
 	struct netmsg *m;
+	uint64_t t0;
 	if (c->msg < 0)
 		return SIM_OK;
 	m = &n->msg[c->msg];
@@ -208,6 +219,7 @@ int vmm_net_frag(struct vmm *x, struct vmm_vcpu *v, uint64_t gpa, uint64_t len)
 		return SIM_OK;
 	}
 	/* receive: fill from the sender's fragments in order */
+	t0 = v->clock;
 	while (len > 0 && c->frag < m->n) {
 		const uint64_t *f = n->frags[m->first + c->frag];
 		uint64_t sa = f[0] + c->frag_off, take = f[1] - c->frag_off;
@@ -229,6 +241,8 @@ int vmm_net_frag(struct vmm *x, struct vmm_vcpu *v, uint64_t gpa, uint64_t len)
 		else if ((rc = copy(x, v, sa >> x->pshift, sa & x->pmask, gpa >> x->pshift,
 				    gpa & x->pmask, take)))
 			return rc;
+		x->cnt.vnet_cycles += v->clock - t0;
+		t0 = v->clock;
 		gpa += take;
 		len -= take;
 		c->frag_off += take;
@@ -254,4 +268,24 @@ void vmm_net_recv_end(struct vmm *x, struct vmm_vcpu *v)
 			n->nfrags = 0;
 	}
 	c->msg = -1;
+}
+
+int vmm_remap_page(struct vmm *x, struct vmm_vcpu *v, uint64_t src, uint64_t dst)
+{
+	const struct vmm_vm *vm = &x->vm[v->vm];
+	uint64_t t0 = v->clock;
+	int rc = 0;
+	if (src >= vm->pages || dst >= vm->pages)
+		return sim_errf(x->err, SIM_EINVAL, "remap of guest page 0x%" PRIx64 " to 0x%" PRIx64
+				": beyond the VM's %" PRIu64 " pages (vm.mem.size)", src, dst, vm->pages);
+	if (src == dst)
+		return SIM_OK;
+	if (x->vnet->on)
+		rc = remap(x, v, dst, vm->base + src);
+	if (rc > 0)
+		x->cnt.hal_remaps++;
+	else if (!rc)
+		rc = copy(x, v, vm->base + src, 0, dst, 0, x->pmask + 1);
+	x->cnt.vnet_cycles += v->clock - t0;
+	return rc < 0 ? rc : SIM_OK;
 }

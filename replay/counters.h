@@ -52,6 +52,8 @@ enum {
 	X(cow_writes, "count", RPL_C_H5_ATTR, "disco: writes to copy-on-write disks, kept per VM") \
 	X(vnet_remapped, "pages", RPL_C_H5_ATTR, "disco: pages the virtual network remapped") \
 	X(vnet_copied, "bytes", RPL_C_H5_ATTR, "disco: bytes the virtual network copied") \
+	X(hal_remaps, "pages", RPL_C_H5_ATTR, "disco: pages the HAL's remap call remapped (NFS, 4.3.4)") \
+	X(vnet_cycles, "cycles", RPL_C_H5_ATTR, "disco: monitor cycles in virtual network sends, receives and remaps") \
 	X(l1i_fetches, "count", RPL_C_CACHE, "L1 instruction cache: instruction fetches") \
 	X(l1i_fetch_misses, "count", RPL_C_CACHE, "L1 instruction cache: instruction fetches that missed") \
 	X(l1i_reads, "count", RPL_C_CACHE, "L1 instruction cache: reads (for the L2: the L1s' read requests)") \

@@ -666,6 +666,7 @@ static void measure_start(struct eng *e, struct vcpu *v)
 		k->cow_writes = keep.cow_writes;
 		k->vnet_remapped = keep.vnet_remapped;
 		k->vnet_copied = keep.vnet_copied;
+		k->hal_remaps = keep.hal_remaps;
 	}
 	r->measured_from = t;
 }
@@ -1030,7 +1031,8 @@ static int run_slice(struct eng *e, struct vcpu *v)
 			case TRC_SVC_BEGIN: case TRC_SVC_END: rc = do_svc(e, v, r); break;
 			case TRC_PRIV: rc = do_priv(e, v, r); break;
 			case TRC_MONCALL:
-				rc = at_rec(e, v, e->ops->moncall(e->vmm, &v->m, r->aux, r->addr));
+				rc = at_rec(e, v, e->ops->moncall(e->vmm, &v->m, r->aux, r->addr,
+								  r->val));
 				break;
 			case TRC_FRAG: rc = do_frag(e, v, r); break;
 			case TRC_IDLE_BEGIN: v->m.idle = 1; rc = SIM_OK; break;
@@ -1124,6 +1126,8 @@ static void collect_counters(struct rpl_results *r, const struct vmm_counters *k
 	r->cow_writes = k->cow_writes;
 	r->vnet_remapped = k->vnet_remapped;
 	r->vnet_copied = k->vnet_copied;
+	r->hal_remaps = k->hal_remaps;
+	r->vnet_cycles = k->vnet_cycles;
 }
 
 _Static_assert(MACH_LEVEL_L1I == 0 && MACH_LEVEL_L2 == 2 && MACH_NLEVELS == 3 &&

@@ -110,6 +110,117 @@ START_TEST(two_vcpus_capture_equals_replay)
 }
 END_TEST
 
+/* 8VMs/NFS in small: VM 0 serves two clients' files over the virtual
+ * network (capture.os.disks = nfs). */
+static const char *const nfs_sets[] = {
+	"capture.cpus=3", "machine.cpus=3", "capture.vms=3", "capture.scale=0.05",
+	"capture.wl.insns=4e5", "capture.mode=disco", "capture.hal=disco", "capture.os.boot=on",
+	"capture.os.disks=nfs", "capture.os.kernel=smp", "machine.disks=4", "vm.disks.cow=0",
+	"vm.mem.size=0", "machine.mem.size=96M", "vm.mem.sizes=48M,32M,32M", NULL
+};
+
+START_TEST(nfs_capture_equals_replay)
+{
+	struct sim_err err = { 0 };
+	struct rpl_results a, b;
+	cfg *c = wcfg("pmake", nfs_sets);
+	ck_assert_msg(cap_run(c, cap_guest_of(c), t_path("nfs.dtr"), &a, NULL, NULL, &err) == SIM_OK,
+		      "%s", err.msg);
+	/* the data pages went by remap: only headers were copied */
+	ck_assert_uint_gt(a.vnet_remapped, 0);
+	ck_assert_uint_gt(a.hal_remaps, 0);
+	ck_assert_uint_eq(a.vnet_copied % 128, 0);
+	ck_assert_uint_gt(a.vnet_cycles, 0);
+	replay(t_path("nfs.dtr"), RPL_DISCO, &b);
+	t_same_results(&a, &b);
+	rpl_results_free(&a);
+	rpl_results_free(&b);
+	cfg_free(c);
+}
+END_TEST
+
+/* A client's read that misses its buffer cache: the call (a header sent to
+ * VM 0), the process asleep, then NET-INTR receiving the header and one
+ * whole page into an mbuf, and the HAL's remap of that mbuf into a buffer
+ * page with no copy in between; the server's reply sends that page. */
+START_TEST(nfs_read_is_call_sleep_reply_remap)
+{
+	struct sim_err err = { 0 };
+	struct rpl_results a;
+	trc_reader *r;
+	const struct trc_rec *recs;
+	size_t n;
+	int sends = 0, replies = 0, remaps = 0, server_pages = 0;
+	cfg *c = wcfg("pmake", nfs_sets);
+	ck_assert_msg(cap_run(c, cap_guest_of(c), t_path("nfs1.dtr"), &a, NULL, NULL, &err) == SIM_OK,
+		      "%s", err.msg);
+	ck_assert_msg(trc_reader_open(&r, t_path("nfs1.dtr"), &err) == SIM_OK, "%s", err.msg);
+	/* the client: stream 1 */
+	{
+		int state = 0;   /* 1: after a reply's receive; 2: its header; 3: its page */
+		uint64_t mbuf = 0, stored[4096];
+		size_t nstored = 0;
+		while (trc_next_block(r, 1, &recs, &n, &err) == SIM_OK && n) {
+			for (size_t i = 0; i < n; i++) {
+				const struct trc_rec *x = &recs[i];
+				if (x->type == TRC_NET_SEND) {
+					ck_assert_uint_eq(x->aux, 0);
+					sends++;
+				}
+				if (x->type == TRC_NET_RECV) {
+					ck_assert_uint_eq(x->aux, 0);
+					state = 1;
+					continue;
+				}
+				if (state == 1) {
+					ck_assert_int_eq(x->type, TRC_FRAG);
+					ck_assert_uint_eq(x->val, 128);
+					state = 2;
+					continue;
+				}
+				if (state == 2 && x->type == TRC_FRAG) {   /* a read's data */
+					ck_assert_uint_eq(x->val, 4096);
+					ck_assert_uint_eq(x->addr & 4095, 0);
+					mbuf = x->addr >> 12;
+					state = 3;
+					nstored = 0;
+					replies++;
+					continue;
+				}
+				if (state == 2)
+					state = 0;   /* a write's reply: a header only */
+				if (state == 3 && x->type == TRC_STORE && nstored < 4096)
+					stored[nstored++] = (x->addr - 0x80000000u) >> 12;
+				if (state == 3 && x->type == TRC_MONCALL) {
+					ck_assert_uint_eq(x->aux, TRC_MC_REMAP);
+					ck_assert_uint_eq(x->addr, mbuf);
+					ck_assert_uint_ne(x->val, mbuf);
+					for (size_t k = 0; k < nstored; k++)   /* no bcopy into either page */
+						ck_assert(stored[k] != mbuf && stored[k] != x->val);
+					remaps++;
+					state = 0;
+				}
+			}
+		}
+	}
+	/* the server: stream 0 sends whole pages (its buffers) to the clients */
+	while (trc_next_block(r, 0, &recs, &n, &err) == SIM_OK && n)
+		for (size_t i = 1; i < n; i++)
+			if (recs[i].type == TRC_FRAG && recs[i].val == 4096 && recs[i - 1].type == TRC_FRAG &&
+			    i >= 2 && recs[i - 2].type == TRC_NET_SEND)
+				server_pages++;
+	trc_reader_close(r);
+	ck_assert_int_gt(sends, 0);
+	ck_assert_int_gt(replies, 0);
+	ck_assert_int_eq(remaps, replies);
+	ck_assert_int_gt(server_pages, 0);
+	/* what the client holds of the server's pages is counted once */
+	ck_assert_uint_lt(a.footprint.m[FP_BUFFER_CACHE], a.footprint.v[FP_BUFFER_CACHE]);
+	rpl_results_free(&a);
+	cfg_free(c);
+}
+END_TEST
+
 START_TEST(same_seed_same_bytes)
 {
 	const char *s2[] = { "capture.seed=2", NULL };
@@ -328,6 +439,8 @@ Suite *make_suite(void)
 	tcase_set_timeout(tc, 120);
 	tcase_add_loop_test(tc, workload_capture_equals_replay, 0, 8);
 	tcase_add_test(tc, two_vcpus_capture_equals_replay);
+	tcase_add_test(tc, nfs_capture_equals_replay);
+	tcase_add_test(tc, nfs_read_is_call_sleep_reply_remap);
 	tcase_add_test(tc, same_seed_same_bytes);
 	tcase_add_test(tc, hal_keeps_the_program);
 	tcase_add_test(tc, bad_workloads);

@@ -196,7 +196,11 @@ has "$T/fig/numbers.json" "fig8 sync share" '"id": "fig8.pmake.irix.sync_share",
 has "$T/fig/report.md" "fig8 statements" '^\| 2VMs are already faster than IRIX'
 has "$T/fig/report.md" "fig8 in the scorecard" '^\| `fig8.pmake.irix.sync_share` \| 25% \|'
 has "$T/fig/numbers.json" "fig8 bands in numbers.json" '"id": "fig8.pmake.8vm.ratio".*"band": \[0.52, 0.68\]'
-has "$T/fig/report.md" "fig8 status counts numbers" '^\| Figure 8, Pmake \| ran .*of 6 numbers within band, .* of 5 statements hold'
+has "$T/fig/report.md" "fig8 status counts numbers" '^\| Figure 8, Pmake \| ran .*of 8 numbers within band, .* of 6 statements hold'
+has "$T/fig/numbers.json" "8VMs/NFS footprint" '"id": "fig7.8vm-nfs.M_mb", "paper": null, "model": [0-9]'
+has "$T/fig/numbers.json" "8VMs/NFS time" '"id": "fig8.pmake.8vm-nfs.ratio".*"band": \[0, 0.999\]'
+has "$T/fig/report.md" "8VMs/NFS bar" '^\| 8VMs/NFS \| [0-9.]+ \| [0-9.]+ \|'
+has "$T/fig/report.md" "the NFS statement" '^\| with NFS, V.s buffer cache is larger'
 [ -s "$T/fig/fig8.png" ] || [ -z "$(command -v gnuplot)" ] && ok || fail "figures drew no fig8.png"
 has "$T/fig/numbers.json" "fig8 radix claimed" '"id": "fig8.radix.system_time_factor", "paper": 10'
 has "$T/fig/numbers.json" "fig8 radix: the same faults" '"id": "fig8.radix.fault_ratio", "paper": 1, "model": 1,'

@@ -266,6 +266,51 @@ run "asm net never sent" 0 "$DISCO" asm "$T/net2.txt" -o "$T/net2.dtr"
 run "a message never sent" 0 "$DISCO" replay "$T/net2.dtr" --mode disco
 has "$T/out" "says what it waited for" 'ended waiting for a network message'
 
+# The HAL's remap (NFS's bcopy from an mbuf into the buffer cache, 4.3.4):
+# page 0x20 (an mbuf, written) is remapped to page 0x30 (a buffer): one
+# machine page for both, no copy; with policy.vnet=off the page is copied.
+# Then the unfixed mbuf freelist's store to the freed mbuf takes a
+# copy-on-write fault, and the buffer keeps the data.
+cat >"$T/remap.txt" <<'TXT'
+.streams 1
+.page_size 4096
+.config vm.mem.size = 1M
+.config guest.pt_pool_pages = 4
+.stream 0
+page.alloc 0x20 kernel-data
+page.alloc 0x30 buffer-cache
+asid 1
+pte.set asid=1 vpn=0x500 ppn=0x20 prot=valid,write
+store 0x500000 8 kernel
+moncall REMAP 0x20 0x30
+pte.set asid=1 vpn=0x600 ppn=0x30 prot=valid,write
+load 0x600000 8 kernel
+TXT
+run "asm remap" 0 "$DISCO" asm "$T/remap.txt" -o "$T/remap.dtr"
+# remapfp FILE REMAPS COPIED_PAGES COW_FAULTS: counters and M = V - shared
+remapfp() {
+	"$PY" -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+v, m = d["footprint"]["V"], d["footprint"]["M"]
+got = (d["hal_remaps"], (v["buffer_cache"] + v["kernel_data"]) - (m["buffer_cache"] + m["kernel_data"]),
+       d["cow_faults"], d["vnet_cycles"] > 0)
+want = (int(sys.argv[2]), 4096 * (1 - int(sys.argv[3])), int(sys.argv[4]), True)
+assert got == want, (got, want)
+' "$@"
+}
+run "replay remap" 0 "$DISCO" replay "$T/remap.dtr" --mode disco --format json
+cp "$T/out" "$T/j"
+run "the page remapped, counted once in M" 0 remapfp "$T/j" 1 0 0
+run "replay remap, vnet off" 0 "$DISCO" replay "$T/remap.dtr" --mode disco --set policy.vnet=off --format json
+cp "$T/out" "$T/j"
+run "the page copied" 0 remapfp "$T/j" 0 1 0
+printf 'store 0x500000 8 kernel\n' >>"$T/remap.txt"
+run "asm remap, mbuf written" 0 "$DISCO" asm "$T/remap.txt" -o "$T/remap2.dtr"
+run "replay remap, mbuf written" 0 "$DISCO" replay "$T/remap2.dtr" --mode disco --format json
+cp "$T/out" "$T/j"
+run "the freed mbuf's store takes a copy-on-write fault" 0 remapfp "$T/j" 1 1 1
+
 run "several VMs natively" 2 "$DISCO" replay "$T/two.dtr"
 has "$T/err" "names the rule" 'replays under the monitor only'
 run "VM map against the streams" 2 "$DISCO" replay "$T/two.dtr" --mode disco --set vm.vcpus=1,2
