@@ -204,9 +204,10 @@ START_TEST(verghese_decisions)
 	const struct pol_migration_ops *o = pol_find_migration("verghese");
 	uint32_t misses[4] = { 0, 128, 0, 0 };
 	struct pol_hot_view v = { 7, 1, 0, 4, misses, 0, 0, 0, 0 };
+	struct pol_mig_view mv = { 4, 1024, 0, NULL };
 	void *st;
 	int node = -1;
-	ck_assert_int_eq(o->create(&st, c, &err), SIM_OK);
+	ck_assert_int_eq(o->create(&st, c, &mv, &err), SIM_OK);
 	/* private to node 1: migrate there */
 	ck_assert_int_eq(o->decide(st, &v, &node), POL_MIG_MIGRATE);
 	ck_assert_int_eq(node, 1);
@@ -228,11 +229,11 @@ START_TEST(verghese_decisions)
 	/* migrate-only ignores sharing, replicate-only ignores privacy */
 	v.has_copy_on_hot = 0;
 	o = pol_find_migration("migrate-only");
-	o->create(&st, c, &err);
+	o->create(&st, c, &mv, &err);
 	ck_assert_int_eq(o->decide(st, &v, &node), POL_MIG_MIGRATE);
 	o->destroy(st);
 	o = pol_find_migration("replicate-only");
-	o->create(&st, c, &err);
+	o->create(&st, c, &mv, &err);
 	misses[2] = 0;
 	ck_assert_int_eq(o->decide(st, &v, &node), POL_MIG_REPLICATE);
 	v.writes = 1;
