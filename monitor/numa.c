@@ -286,6 +286,8 @@ static void interval_end(struct vmm *x, struct vmm_vcpu *v, uint64_t now)
 	x->mig->interval_end(x->mig_st, &iv);
 	n = x->nasked;
 	x->nasked = 0;
+	x->interval_cnt = x->cnt;   /* the moves asked for count in the next interval */
+	x->interval_start = now;
 	for (int i = 0; i < n; i++) {
 		uint64_t gppn = x->asked[i] >> 16;
 		int action = (int)(x->asked[i] >> 8 & 0xff), to = (int)(x->asked[i] & 0xff);
@@ -297,8 +299,6 @@ static void interval_end(struct vmm *x, struct vmm_vcpu *v, uint64_t now)
 		else
 			do_replicate(x, v, gppn, to);
 	}
-	x->interval_cnt = x->cnt;
-	x->interval_start = now;
 }
 
 void vmm_numa_tick(struct vmm *x, struct vmm_vcpu *v)

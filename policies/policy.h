@@ -76,8 +76,10 @@ struct pol_l2tlb_ops {
  *                 a read-only copy of it at once (NULL: the placement
  *                 policy chooses, no copies);
  *   interval_end  called when the miss counters restart, every
- *                 policy.migration.reset_us: the interval's counts and a
- *                 way to ask for moves (NULL: nothing).
+ *                 policy.migration.reset_us (the first time the monitor
+ *                 runs a vCPU past an interval's end; the end of the run
+ *                 is not one): the interval's counts and a way to ask for
+ *                 moves (NULL: nothing).
  * A policy with none of the three moves nothing: the monitor keeps no
  * page-movement state for it and never creates it.  Its state (create's
  * *st) is its own across intervals, until destroy.  Gppns here index every
@@ -129,7 +131,8 @@ struct pol_interval_view {
 	uint64_t start, end;       /* cycles: the interval ran from start to end */
 	int nnodes;
 	uint64_t guest_pages;
-	/* the monitor's counters over the interval */
+	/* the monitor's counts over the interval (moves asked for at the end
+	 * of the one before count here) */
 	uint64_t hot_pages;        /* counter notifications */
 	uint64_t migrations, replications, collapses;
 	const uint32_t *writes;    /* [guest_pages]: stores to each page this interval */
