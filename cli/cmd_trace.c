@@ -307,7 +307,11 @@ int cmd_asm(int argc, char **argv)
 		goto fail;
 	}
 	to.extra_config = extra;
+	/* the .config lines, checked as a replay reads them */
+	if (cli_new_cfg(&to.check, &err) != SIM_OK)
+		goto fail;
 	rc = trc_text_asm(argv[optind], out, &to, &err);
+	cfg_free(to.check);
 	sim_free(extra);
 	cfg_free(c);
 	return rc == SIM_OK ? 0 : cli_fail("asm", &err);
