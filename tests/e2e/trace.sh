@@ -86,6 +86,18 @@ printf '.streams 1\n.config policy.migration = oracel\n' >"$T/cf4.txt"
 run "asm .config, no such policy" 2 "$DISCO" asm "$T/cf4.txt" -o "$T/cf.dtr"
 has "$T/err" "lists the policies" "cf4\\.txt:2: \\.config: policy\\.migration: 'oracel' is not allowed; one of: .*oracle"
 
+# a configuration each line of which is valid but that a replay in the
+# trace's mode refuses (an L2TLB of 192 sets): inspect says so, non-zero
+printf '.streams 1\n.config replay.mode = disco\n.config policy.l2tlb.entries = 768\ninsn 0x400000 4 user\n' >"$T/cf5.txt"
+run "asm a configuration replay refuses" 0 "$DISCO" asm "$T/cf5.txt" -o "$T/cf5.dtr"
+run "inspect it" 2 "$DISCO" inspect "$T/cf5.dtr"
+has "$T/out" "the records are fine" '^checksums verified: 1 chunks'
+has "$T/out" "the configuration is not" '^configuration: a replay would refuse it'
+has "$T/err" "says why" 'cf5\.dtr: configuration in the header: a replay in disco mode would refuse it: policy\.l2tlb\.entries / policy\.l2tlb\.ways = 192 sets; must be a power of two'
+run "replay refuses it too" 2 "$DISCO" replay "$T/cf5.dtr"
+run "inspect a good one" 0 "$DISCO" inspect "$T/a.dtr"
+has "$T/out" "says a replay accepts it" '^configuration: a replay accepts it$'
+
 printf 'insn 0x400000 4 user\n.streams 2\n' > "$T/bad2.txt"
 run "asm late directive" 2 "$DISCO" asm "$T/bad2.txt" -o "$T/bad.dtr"
 has "$T/err" "late directive" 'bad2\.txt:2: \.streams after the first record'
