@@ -4,14 +4,19 @@
  *
  * Definitions.  The machine counts, per machine page and per node, the cache
  * misses that memory served (machine_page_counters); when one counter
- * reaches policy.migration.trigger the machine calls hot_hook,
- * which only queues the page: the machine must not be re-entered from its
- * own reference.  After the record that caused it, vmm_numa_process asks the
- * migration policy what to do and does it, charging the vCPU whose miss
- * raised the notification: the counter interrupt, the TLB shootdown (one
- * inter-processor interrupt per other CPU whose TLB held a mapping), the
- * copy (a load from the old page and a store to the new one per cache line,
- * through the caches, one instruction per 8 bytes), all monitor time.
+ * reaches policy.migration.trigger the machine calls hot_hook (for a
+ * policy with a decide hook), which only queues the page: the machine must
+ * not be re-entered from its own reference.  After the record that caused
+ * it, vmm_numa_process asks the migration policy what to do and does it,
+ * charging the vCPU whose miss raised the notification: the counter
+ * interrupt, the TLB shootdown (one inter-processor interrupt per other CPU
+ * whose TLB held a mapping), the copy (a load from the old page and a store
+ * to the new one per cache line, through the caches, one instruction per 8
+ * bytes), all monitor time.  Every policy.migration.reset_us the counters
+ * restart (vmm_numa_tick); a policy's interval_end hook sees them first, and
+ * the moves it asks for are made as decide's are, charged to the vCPU about
+ * to run.  A policy's first_touch hook places a page and its first copies
+ * (vmm_numa_first_node, vmm_numa_first_copies).
  *
  * Invariants (tests/replay/check_numa.c checks them after every step):
  *   (1) while a guest page has replicas, no TLB and no L2TLB maps any of
@@ -294,6 +299,9 @@ static void interval_end(struct vmm *x, struct vmm_vcpu *v, uint64_t now)
 		uint64_t mpn = x->pmarr[gppn];
 		if (mpn == PMAP_NONE || pmap_owner(x->pm, mpn) != gppn || x->moves[gppn] == UINT16_MAX)
 			continue;   /* only private masters move */
+		if (pmap_copy_on(x->pm, gppn, to) != PMAP_NONE ||
+		    (action == POL_MIG_MIGRATE && pmap_nreplicas(x->pm, gppn)))
+			continue;   /* the node has a copy; a replicated page does not migrate */
 		if (action == POL_MIG_MIGRATE)
 			do_migrate(x, v, gppn, to);
 		else

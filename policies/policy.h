@@ -143,8 +143,9 @@ struct pol_interval_view {
 	/* Ask the monitor to migrate (POL_MIG_MIGRATE) or replicate
 	 * (POL_MIG_REPLICATE) page gppn to node, after the hook returns, at the
 	 * monitor's cost as for decide's answers.  The monitor moves only a
-	 * page's private master copy that has one, to a node of the machine;
-	 * the move limit is the policy's to keep, as in decide.  Returns 0, or
+	 * page's private master copy that has one, to a node of the machine
+	 * that holds no copy of it, and migrates no page with replicas; the
+	 * move limit is the policy's to keep, as in decide.  Returns 0, or
 	 * -1 when the request is not valid or the queue is full (256 requests
 	 * per interval). */
 	int (*move)(const struct pol_interval_view *v, uint64_t gppn, int action, int node);
