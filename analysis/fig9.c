@@ -95,30 +95,23 @@ static int capture_one(const struct an_fig_opts *o, const struct wspec *w, int d
 static int replay_one(const struct an_fig_opts *o, const char *trace, const cfg *c, int mode,
 		      const char *migration, struct rpl_results *res, struct sim_err *err)
 {
-	struct rpl_source src = { 0 }, s2 = { 0 };
+	struct rpl_source src = { 0 };
 	struct rpl_profile *prof = NULL;
-	trc_reader *r = NULL, *r2 = NULL;
+	trc_reader *r = NULL;
 	cfg *rc_cfg = NULL;
 	int rc = cfg_copy(&rc_cfg, c, err);
 	if (!rc)
 		rc = cfg_set(rc_cfg, "policy.migration", migration, "figures", err);
 	if (!rc)
 		rc = trc_reader_open(&r, trace, err);
-	if (!rc && !strcmp(migration, "oracle")) {
-		rc = trc_reader_open(&r2, trace, err);
-		if (!rc) {
-			rpl_source_from_reader(&s2, r2);
-			rc = rpl_profile_run(rc_cfg, &s2, &prof, err);
-		}
-	}
+	if (!rc)
+		rc = rpl_read_ahead(rc_cfg, mode, r, &prof, err);
 	if (!rc) {
 		rpl_source_from_reader(&src, r);
 		src.profile = prof;
 		rc = rpl_run(rc_cfg, mode, &src, res, o->progress, o->progress_ctx, err);
 	}
 	rpl_profile_free(prof);
-	if (r2)
-		trc_reader_close(r2);
 	if (r)
 		trc_reader_close(r);
 	cfg_free(rc_cfg);

@@ -71,6 +71,12 @@ int cli_cfg_ops_apply(const struct cli_cfg_ops *ops, cfg *c, struct sim_err *err
 /* The --policy line of a usage: every kind and its policies, from the
  * registry (policies/registry.c), so that a new policy is listed. */
 void cli_print_policies(FILE *f);
+/* The configuration a trace replays under (rpl_trace_cfg), then ops in
+ * order, each refused if it contradicts what the trace fixes (its mode,
+ * its page size).  *out is the caller's. */
+struct trc_reader;
+int cli_trace_cfg(struct trc_reader *r, const char *path, const struct cli_cfg_ops *ops, cfg **out,
+		  struct sim_err *err);
 
 /* The sweep table of a results file (analysis/sweep.h) on f.  csv = 1:
  * CSV with a header line, every column; csv = 0: aligned, for people: the

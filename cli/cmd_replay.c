@@ -23,7 +23,8 @@ static const char usage[] =
 	"\n"
 	"  --mode M             native, disco, uma or plain (default: the mode it was captured in)\n"
 	"%s"   /* --policy: from the registry */
-	"                       (migration=oracle reads the whole trace ahead: two passes)\n"
+	"                       (a policy that reads the whole trace ahead, such as\n"
+	"                       migration=oracle, replays it twice)\n"
 	"  --set name=value     any parameter (disco params lists them)\n"
 	"  --config FILE        a config file or preset (flash8, flash16, origin200, plain)\n"
 	"  --format F           summary on stdout: table (default), csv or json\n"
@@ -214,21 +215,12 @@ int cmd_replay(int argc, char **argv)
 	if (mode < 0)
 		mode = rpl_mode_of(c);
 	rpl_source_from_reader(&src, r);
-	if (mode == RPL_DISCO && !strcmp(cfg_str(c, "policy.migration"), "oracle")) {
-		/* the oracle reads the whole trace ahead: a first pass */
-		trc_reader *r2 = NULL;
-		struct rpl_source s2;
-		if ((rc = trc_reader_open(&r2, path, &err)) != SIM_OK)
-			goto fail;
-		rpl_source_from_reader(&s2, r2);
-		rc = rpl_profile_run(c, &s2, &prof, &err);
-		trc_reader_close(r2);
-		if (rc) {
-			sim_err_prefix(&err, "%s: reading ahead for the oracle", path);
-			goto fail;
-		}
-		src.profile = prof;
+	/* a migration policy that reads ahead (POL_MIG_READ_AHEAD): a first pass */
+	if ((rc = rpl_read_ahead(c, mode, r, &prof, &err)) != SIM_OK) {
+		sim_err_prefix(&err, "%s", path);
+		goto fail;
 	}
+	src.profile = prof;
 	if (threads == 2) {
 		const struct rpl_profile *keep = src.profile;
 		if ((rc = rpl_prefetch_start(&pf, &src, r, &err)) != SIM_OK)

@@ -23,8 +23,6 @@
 #include "replay/sweep.h"
 #include "traces/trace.h"
 
-int cli_trace_cfg(trc_reader *r, const char *path, const struct cli_cfg_ops *ops, cfg **out,
-		  struct sim_err *err);
 
 static const char usage[] =
 	"usage: disco sweep TRACE... --vary name=v1,v2,... [--vary name=lo:hi:step|lo:hi:*k ...]\n"

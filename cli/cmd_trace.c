@@ -8,6 +8,7 @@
 
 #include "base/mem.h"
 #include "cli/cli.h"
+#include "replay/replay.h"
 #include "traces/text.h"
 #include "traces/trace.h"
 
@@ -18,7 +19,9 @@ static const char inspect_usage[] =
 	"values that differ from the defaults; every value with --all), and per\n"
 	"stream the records by type, instructions, data references, chunks and\n"
 	"compressed bytes per reference.  Every chunk is read, decompressed, decoded\n"
-	"and its checksums verified.  A file whose writer died has no index: it is\n"
+	"and its checksums verified, and the configuration is checked as a replay\n"
+	"in the trace's mode would check it (a replay would refuse it: an error,\n"
+	"after the report).  A file whose writer died has no index: it is\n"
 	"read up to its last complete chunk, with a warning; --repair truncates any\n"
 	"incomplete chunk at the end and writes the index.  It first decodes every\n"
 	"chunk and changes nothing if one is damaged, or if the file's writer is\n"
@@ -59,6 +62,24 @@ static int parse_u64(const char *s, uint64_t *v)
 }
 
 static double per(uint64_t a, uint64_t b) { return b ? (double)a / (double)b : 0; }
+
+/* The trace's configuration as a replay in its own mode builds it, up to
+ * the first record: SIM_OK, or what the replay would stop at. */
+static int check_config(trc_reader *r, const char *path, struct sim_err *err)
+{
+	struct cli_cfg_ops none = { 0 };
+	cfg *c = NULL;
+	int rc = cli_trace_cfg(r, path, &none, &c, err);
+	if (rc == SIM_OK) {
+		int mode = rpl_mode_of(c);
+		rc = rpl_check(c, mode, trc_reader_info(r)->nstreams, err);
+		if (rc)
+			sim_err_prefix(err, "%s: configuration in the header: a replay in %s mode would "
+				       "refuse it", path, rpl_mode_name(mode));
+	}
+	cfg_free(c);
+	return rc;
+}
 
 int cmd_inspect(int argc, char **argv)
 {
@@ -184,6 +205,12 @@ int cmd_inspect(int argc, char **argv)
 				printf("  %-12s %12" PRIu64 "\n", trc_type_name((unsigned)t), tot[t]);
 	}
 	printf("\nchecksums verified: %" PRIu64 " chunks read and decoded\n", all_chunks);
+	if (check_config(r, path, &err) != SIM_OK) {
+		printf("configuration: a replay would refuse it (below)\n");
+		fflush(stdout);
+		goto fail;
+	}
+	printf("configuration: a replay accepts it\n");
 	rc = 0;
 	goto out;
 fail:
@@ -307,7 +334,11 @@ int cmd_asm(int argc, char **argv)
 		goto fail;
 	}
 	to.extra_config = extra;
+	/* the .config lines, checked as a replay reads them */
+	if (cli_new_cfg(&to.check, &err) != SIM_OK)
+		goto fail;
 	rc = trc_text_asm(argv[optind], out, &to, &err);
+	cfg_free(to.check);
 	sim_free(extra);
 	cfg_free(c);
 	return rc == SIM_OK ? 0 : cli_fail("asm", &err);

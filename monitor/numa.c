@@ -4,14 +4,19 @@
  *
  * Definitions.  The machine counts, per machine page and per node, the cache
  * misses that memory served (machine_page_counters); when one counter
- * reaches policy.migration.trigger the machine calls hot_hook,
- * which only queues the page: the machine must not be re-entered from its
- * own reference.  After the record that caused it, vmm_numa_process asks the
- * migration policy what to do and does it, charging the vCPU whose miss
- * raised the notification: the counter interrupt, the TLB shootdown (one
- * inter-processor interrupt per other CPU whose TLB held a mapping), the
- * copy (a load from the old page and a store to the new one per cache line,
- * through the caches, one instruction per 8 bytes), all monitor time.
+ * reaches policy.migration.trigger the machine calls hot_hook (for a
+ * policy with a decide hook), which only queues the page: the machine must
+ * not be re-entered from its own reference.  After the record that caused
+ * it, vmm_numa_process asks the migration policy what to do and does it,
+ * charging the vCPU whose miss raised the notification: the counter
+ * interrupt, the TLB shootdown (one inter-processor interrupt per other CPU
+ * whose TLB held a mapping), the copy (a load from the old page and a store
+ * to the new one per cache line, through the caches, one instruction per 8
+ * bytes), all monitor time.  Every policy.migration.reset_us the counters
+ * restart (vmm_numa_tick); a policy's interval_end hook sees them first, and
+ * the moves it asks for are made as decide's are, charged to the vCPU about
+ * to run.  A policy's first_touch hook places a page and its first copies
+ * (vmm_numa_first_node, vmm_numa_first_copies).
  *
  * Invariants (tests/replay/check_numa.c checks them after every step):
  *   (1) while a guest page has replicas, no TLB and no L2TLB maps any of
@@ -103,16 +108,6 @@ static void hot_hook(void *ctx, uint64_t mpn, int node)
 		x->hot[x->nhot++] = mpn << 8 | (uint64_t)node;
 	else
 		x->cnt.hot_dropped++;
-}
-
-void vmm_numa_tick(struct vmm *x, uint64_t now)
-{
-	if (!x->reset_cycles || now < x->next_reset)
-		return;
-	machine_counters_reset(x->m);
-	memset(x->writes, 0, x->guest_pages * sizeof *x->writes);
-	while (x->next_reset <= now)
-		x->next_reset += x->reset_cycles;
 }
 
 void vmm_copy(struct vmm *x, struct vmm_vcpu *v, uint64_t from, uint64_t to, uint64_t len)
@@ -213,7 +208,7 @@ int vmm_numa_count_writes(struct vmm *x)
 {
 	if (!x->writes)
 		x->writes = sim_calloc(x->guest_pages, sizeof *x->writes);
-	return x->writes ? SIM_OK : sim_errf(x->err, SIM_ENOMEM, "out of memory for the oracle's profile");
+	return x->writes ? SIM_OK : sim_errf(x->err, SIM_ENOMEM, "out of memory for the read-ahead profile");
 }
 
 int vmm_numa_process(struct vmm *x, struct vmm_vcpu *v)
@@ -252,72 +247,136 @@ int vmm_numa_process(struct vmm *x, struct vmm_vcpu *v)
 	return SIM_OK;
 }
 
-int vmm_numa_oracle_node(struct vmm *x, uint64_t gppn)
+/* ---- interval ends ---- */
+
+static const uint32_t *interval_page_misses(const struct pol_interval_view *iv, uint64_t gppn)
 {
-	const struct vmm_oracle *p = x->oracle;
-	const uint32_t *m = &p->misses[gppn * (uint64_t)p->nnodes];
-	int best = -1;
-	uint32_t most = 0;
-	for (int n = 0; n < p->nnodes; n++)
-		if (m[n] > most) {
-			most = m[n];
-			best = n;
-		}
-	return best;
+	const struct vmm *x = iv->ctx;
+	if (gppn >= x->guest_pages || x->pmarr[gppn] == PMAP_NONE)
+		return NULL;
+	return machine_page_counters(x->m, x->pmarr[gppn]);
 }
 
-void vmm_numa_oracle_replicas(struct vmm *x, uint64_t gppn)
+static int interval_move(const struct pol_interval_view *iv, uint64_t gppn, int action, int node)
 {
-	const struct vmm_oracle *p = x->oracle;
-	const uint32_t *m = &p->misses[gppn * (uint64_t)p->nnodes];
-	if (p->writes[gppn])
+	struct vmm *x = iv->ctx;
+	if (gppn >= x->guest_pages || node < 0 || node >= iv->nnodes || node > 0xff ||
+	    (action != POL_MIG_MIGRATE && action != POL_MIG_REPLICATE) || x->nasked >= VMM_HOT_RING)
+		return -1;
+	x->asked[x->nasked++] = gppn << 16 | (uint64_t)action << 8 | (uint64_t)node;
+	return 0;
+}
+
+/* The interval that ends at now: the policy's hook, then the moves it asked
+ * for, each as vmm_numa_process would make decide's answer. */
+static void interval_end(struct vmm *x, struct vmm_vcpu *v, uint64_t now)
+{
+	struct pol_interval_view iv = { 0 };
+	int n;
+	iv.index = x->nintervals++;
+	iv.start = x->interval_start;
+	iv.end = now;
+	iv.nnodes = machine_nnodes(x->m);
+	iv.guest_pages = x->guest_pages;
+	iv.hot_pages = x->cnt.hot_pages - x->interval_cnt.hot_pages;
+	iv.migrations = x->cnt.migrations - x->interval_cnt.migrations;
+	iv.replications = x->cnt.replications - x->interval_cnt.replications;
+	iv.collapses = x->cnt.collapses - x->interval_cnt.collapses;
+	iv.writes = x->writes;
+	iv.moves = x->moves;
+	iv.page_misses = interval_page_misses;
+	iv.move = interval_move;
+	iv.ctx = x;
+	x->nasked = 0;
+	x->mig->interval_end(x->mig_st, &iv);
+	n = x->nasked;
+	x->nasked = 0;
+	x->interval_cnt = x->cnt;   /* the moves asked for count in the next interval */
+	x->interval_start = now;
+	for (int i = 0; i < n; i++) {
+		uint64_t gppn = x->asked[i] >> 16;
+		int action = (int)(x->asked[i] >> 8 & 0xff), to = (int)(x->asked[i] & 0xff);
+		uint64_t mpn = x->pmarr[gppn];
+		if (mpn == PMAP_NONE || pmap_owner(x->pm, mpn) != gppn || x->moves[gppn] == UINT16_MAX)
+			continue;   /* only private masters move */
+		if (pmap_copy_on(x->pm, gppn, to) != PMAP_NONE ||
+		    (action == POL_MIG_MIGRATE && pmap_nreplicas(x->pm, gppn)))
+			continue;   /* the node has a copy; a replicated page does not migrate */
+		if (action == POL_MIG_MIGRATE)
+			do_migrate(x, v, gppn, to);
+		else
+			do_replicate(x, v, gppn, to);
+	}
+}
+
+void vmm_numa_tick(struct vmm *x, struct vmm_vcpu *v)
+{
+	uint64_t now = v->clock;
+	if (!x->reset_cycles || now < x->next_reset)
 		return;
-	for (int n = 0; n < p->nnodes; n++)
-		if (m[n] >= x->oracle_sharing && m[n] > 0 &&
-		    pmap_replicate(x->pm, gppn, n) != PMAP_NONE)
+	if (x->mig->interval_end)
+		interval_end(x, v, now);
+	machine_counters_reset(x->m);
+	memset(x->writes, 0, x->guest_pages * sizeof *x->writes);
+	while (x->next_reset <= now)
+		x->next_reset += x->reset_cycles;
+}
+
+/* ---- first touch ---- */
+
+int vmm_numa_first_node(struct vmm *x, uint64_t gppn, int toucher)
+{
+	int nnodes = machine_nnodes(x->m);
+	int node;
+	memset(x->first_replicas, 0, (size_t)nnodes);
+	node = x->mig->first_touch(x->mig_st, gppn, toucher, x->first_replicas);
+	return node >= 0 && node < nnodes ? node : -1;
+}
+
+void vmm_numa_first_copies(struct vmm *x, uint64_t gppn)
+{
+	for (int n = 0; n < machine_nnodes(x->m); n++)
+		if (x->first_replicas[n] && pmap_replicate(x->pm, gppn, n) != PMAP_NONE)
 			x->cnt.replications++;
 }
 
-int vmm_numa_setup(struct vmm *x, const cfg *c, const struct vmm_oracle *oracle,
+int vmm_numa_setup(struct vmm *x, const cfg *c, const struct pol_profile *profile,
 		   struct sim_err *err)
 {
 	const char *name = cfg_str(c, "policy.migration");
+	const struct pol_migration_ops *mig = pol_find_migration(name);
+	struct pol_mig_view mv = { 0 };
 	int rc;
-	if (!strcmp(name, "none"))
-		return SIM_OK;
-	if (!strcmp(name, "oracle")) {
-		const struct vmm_oracle *p = oracle;
-		if (!p)
-			return sim_errf(err, SIM_EINVAL,
-					"policy.migration = oracle needs the whole trace read ahead: "
-					"it works with disco replay of a trace file, not with capture");
-		if (p->nnodes != machine_nnodes(x->m) || p->guest_pages != x->guest_pages)
-			return sim_errf(err, SIM_EINTERNAL, "the oracle's profile is of another machine");
-		x->oracle = p;
-		x->oracle_sharing = (uint32_t)cfg_int(c, "policy.verghese.sharing");
-		x->mig = pol_find_migration("oracle");
-		x->writes = sim_calloc(x->guest_pages, sizeof *x->writes);
-		x->moves = sim_calloc(x->guest_pages, sizeof *x->moves);
-		if (!x->writes || !x->moves)
-			return sim_errf(err, SIM_ENOMEM, "out of memory for page-movement state");
-		return SIM_OK;   /* no counters, no hook: nothing moves */
-	}
-	x->mig = pol_find_migration(name);
-	if (!x->mig)
+	if (!mig)
 		return sim_errf(err, SIM_EINTERNAL, "policy.migration '%s' is not registered", name);
-	rc = x->mig->create(&x->mig_st, c, err);
-	if (rc) {
-		x->mig = NULL;
+	if (!mig->decide && !mig->first_touch && !mig->interval_end)
+		return SIM_OK;   /* moves nothing: no state, no hook */
+	if (profile && (!(mig->flags & POL_MIG_READ_AHEAD) || profile->nnodes != machine_nnodes(x->m) ||
+			profile->guest_pages != x->guest_pages))
+		return sim_errf(err, SIM_EINTERNAL, "policy.migration '%s': the profile read ahead "
+				"is not for it or of another machine", name);
+	x->reset_cycles = (uint64_t)(cfg_real(c, "policy.migration.reset_us") * x->mc.clock_mhz + 0.5);
+	mv.nnodes = machine_nnodes(x->m);
+	mv.guest_pages = x->guest_pages;
+	mv.interval_cycles = x->reset_cycles;
+	mv.profile = profile;
+	rc = mig->create(&x->mig_st, c, &mv, err);
+	if (rc)
 		return rc;
-	}
+	x->mig = mig;
 	x->writes = sim_calloc(x->guest_pages, sizeof *x->writes);
 	x->moves = sim_calloc(x->guest_pages, sizeof *x->moves);
-	if (!x->writes || !x->moves)
+	x->first_replicas = sim_calloc((size_t)mv.nnodes, 1);
+	if (!x->writes || !x->moves || !x->first_replicas)
 		return sim_errf(err, SIM_ENOMEM, "out of memory for page-movement state");
-	x->reset_cycles = (uint64_t)(cfg_real(c, "policy.migration.reset_us") * x->mc.clock_mhz + 0.5);
+	if (!mig->decide && !mig->interval_end) {
+		x->reset_cycles = 0;   /* no counters read: none restart */
+		return SIM_OK;
+	}
 	x->next_reset = x->reset_cycles;
-	machine_set_hot_hook(x->m, (uint32_t)cfg_int(c, "policy.migration.trigger"),
-			     hot_hook, x);
+	if (mig->decide)
+		machine_set_hot_hook(x->m, (uint32_t)cfg_int(c, "policy.migration.trigger"),
+				     hot_hook, x);
 	return SIM_OK;
 }
 
@@ -327,4 +386,5 @@ void vmm_numa_free(struct vmm *x)
 		x->mig->destroy(x->mig_st);
 	sim_free(x->writes);
 	sim_free(x->moves);
+	sim_free(x->first_replicas);
 }

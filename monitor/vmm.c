@@ -30,7 +30,7 @@ int vmm_machine_page(struct vmm *x, struct vmm_vcpu *v, uint64_t gppn, uint64_t 
 	m = x->pmarr[gppn];
 	if (m == PMAP_NONE) {
 		int toucher = machine_cpu_node(x->m, v->cpu);
-		int node = x->oracle ? vmm_numa_oracle_node(x, gppn) : -1;
+		int node = x->mig && x->mig->first_touch ? vmm_numa_first_node(x, gppn, toucher) : -1;
 		if (node < 0)
 			node = x->place->node_for(x->place_st, gppn, toucher);
 		m = pmap_assign(x->pm, gppn, node);
@@ -39,8 +39,8 @@ int vmm_machine_page(struct vmm *x, struct vmm_vcpu *v, uint64_t gppn, uint64_t 
 					"machine memory is full (machine.mem.size) placing guest page 0x%" PRIx64,
 					gppn);
 		x->cnt.pages_touched++;
-		if (x->oracle)
-			vmm_numa_oracle_replicas(x, gppn);
+		if (x->mig && x->mig->first_touch)
+			vmm_numa_first_copies(x, gppn);
 		if (x->owed_zero && x->owed_zero[gppn]) {
 			x->owed_zero[gppn] = 0;
 			vmm_zero_machine_page(x, v, m);
@@ -122,7 +122,7 @@ int vmm_tlb_fill(struct vmm *x, struct vmm_vcpu *v, uint32_t asid, uint64_t vpn,
 
 int vmm_new(struct vmm **out, const struct vmm_ops *ops, const cfg *c, machine *m,
 	    const struct machine_config *mc, int nvcpus, struct vmm_vcpu **vcpu, int nvms,
-	    const int *vm_vcpus, const uint64_t *vm_pages, const struct vmm_oracle *oracle,
+	    const int *vm_vcpus, const uint64_t *vm_pages, const struct pol_profile *profile,
 	    struct sim_err *err)
 {
 	struct vmm *x = sim_calloc(1, sizeof *x);
@@ -242,7 +242,7 @@ int vmm_new(struct vmm **out, const struct vmm_ops *ops, const cfg *c, machine *
 			if (rc)
 				goto fail;
 		}
-		rc = vmm_numa_setup(x, c, oracle, err);
+		rc = vmm_numa_setup(x, c, profile, err);
 		if (rc)
 			goto fail;
 		rc = vmm_diskcache_new(x, c, err);

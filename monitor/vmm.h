@@ -84,14 +84,6 @@ struct vmm_counters {
 				     * and the HAL's remaps */
 };
 
-/* What the oracle knows of the future (replay/profile.c makes it). */
-struct vmm_oracle {
-	int nnodes;
-	uint64_t guest_pages;
-	const uint32_t *misses;     /* [guest_pages * nnodes] */
-	const uint32_t *writes;     /* [guest_pages] */
-};
-
 struct vmm;
 
 struct vmm_ops {
@@ -182,27 +174,35 @@ struct vmm {
 	const struct pol_l2tlb_ops *l2ops;   /* under the monitor */
 	void **l2st;                 /* [nvcpus], NULL natively */
 	struct sim_err *err;
-	/* NUMA page movement (monitor/numa.c); mig NULL when off */
+	/* NUMA page movement (monitor/numa.c); mig NULL when off (a policy
+	 * with no hooks) */
 	const struct pol_migration_ops *mig;
 	void *mig_st;
-	const struct vmm_oracle *oracle;
-	uint32_t oracle_sharing;     /* oracle: a node with this many misses gets a replica */
+	uint8_t *first_replicas;     /* [nnodes] mig->first_touch's answer */
 	uint32_t *writes;            /* [guest_pages] stores this interval (or the run, profiling) */
 	uint16_t *moves;             /* [guest_pages] migrations + collapses so far */
 	uint64_t hot[VMM_HOT_RING];  /* pending hot pages: mpn << 8 | node */
 	int nhot;
 	uint64_t reset_cycles, next_reset;
+	/* mig->interval_end: the interval's start, its number, the counters
+	 * at its start, and the moves it asked for (gppn << 16 | action << 8 |
+	 * node) */
+	uint64_t interval_start, nintervals;
+	struct vmm_counters interval_cnt;
+	uint64_t asked[VMM_HOT_RING];
+	int nasked;
 };
 
 /* Build the state for machine m (the engine's; mc its configuration) with
  * nvcpus vCPUs vcpu[], natively (ops = &vmm_native_ops) or under the
  * monitor, for nvms guests: VM k has vm_vcpus[k] consecutive vCPUs (each
- * vCPU's vm field is set) and vm_pages[k] guest pages.  oracle is the
- * oracle's profile when policy.migration = oracle, else NULL.  Errors go to
+ * vCPU's vm field is set) and vm_pages[k] guest pages.  profile is the
+ * first pass's counts for a migration policy that reads ahead
+ * (POL_MIG_READ_AHEAD), else NULL.  Errors go to
  * err, which the state keeps for later ones. */
 int vmm_new(struct vmm **out, const struct vmm_ops *ops, const cfg *c, machine *m,
 	    const struct machine_config *mc, int nvcpus, struct vmm_vcpu **vcpu, int nvms,
-	    const int *vm_vcpus, const uint64_t *vm_pages, const struct vmm_oracle *oracle,
+	    const int *vm_vcpus, const uint64_t *vm_pages, const struct pol_profile *profile,
 	    struct sim_err *err);
 void vmm_free(struct vmm *x);
 
@@ -215,7 +215,8 @@ static inline uint64_t vmm_epoch(const struct vmm *x, int cpu)
 static inline void vmm_bump_tlb_epoch(struct vmm *x, int cpu) { x->tlb_epoch[cpu]++; }
 
 /* The machine page of guest page gppn of v's VM, placed now (on v's node,
- * as the placement policy or the oracle says) if it has none.  Under the
+ * as the migration policy's first_touch or the placement policy says) if
+ * it has none.  Under the
  * monitor a page placed again after its reclaim (a page-freed hint) is
  * zeroed first, at the monitor's cost: the monitor "must clear pages to
  * ensure the isolation of virtual machines" (4.3.3). */
@@ -323,27 +324,29 @@ void vmm_zero_machine_page(struct vmm *x, struct vmm_vcpu *v, uint64_t mpn);
 /* ---- NUMA page movement under the monitor (monitor/numa.c) ----
  * Guest pages here are pmap indices (a VM's base + its gppn). */
 /* Natively nothing moves (IRIX on NUMA): only the monitor calls this. */
-int vmm_numa_setup(struct vmm *x, const cfg *c, const struct vmm_oracle *oracle,
+int vmm_numa_setup(struct vmm *x, const cfg *c, const struct pol_profile *profile,
 		   struct sim_err *err);
 void vmm_numa_free(struct vmm *x);
 /* Act on the queued hot pages, charging v. */
 int vmm_numa_process(struct vmm *x, struct vmm_vcpu *v);
-/* Counters restart every reset interval; call with the clock of the vCPU
- * about to run. */
-void vmm_numa_tick(struct vmm *x, uint64_t now);
+/* Counters restart every reset interval; call with the vCPU about to run
+ * (at its clock).  At an interval's end the policy's interval_end hook sees
+ * the interval, and the moves it asks for are made, charged to v. */
+void vmm_numa_tick(struct vmm *x, struct vmm_vcpu *v);
 /* Copy len bytes from machine address `from` (UINT64_MAX: nothing to read)
  * to `to` on v's CPU, a line at a time through the caches, one instruction
  * per 8 bytes each way, charged to the monitor; vmm_copy_page a whole page
  * between machine pages. */
 void vmm_copy(struct vmm *x, struct vmm_vcpu *v, uint64_t from, uint64_t to, uint64_t len);
 void vmm_copy_page(struct vmm *x, struct vmm_vcpu *v, uint64_t from, uint64_t to);
-/* Count stores per guest page for the whole run (the oracle's profile). */
+/* Count stores per guest page for the whole run (a read-ahead profile). */
 int vmm_numa_count_writes(struct vmm *x);
-/* The oracle's placement of a guest page touched for the first time: its
- * node (or -1 to let the placement policy choose), and its replicas made at
- * once (for read-only shared pages). */
-int vmm_numa_oracle_node(struct vmm *x, uint64_t gppn);
-void vmm_numa_oracle_replicas(struct vmm *x, uint64_t gppn);
+/* The migration policy's placement of page gppn (pmap index), touched for
+ * the first time by a CPU of node toucher: its node (-1: the placement
+ * policy chooses); vmm_numa_first_copies then makes the read-only copies it
+ * asked for once the page has its machine page. */
+int vmm_numa_first_node(struct vmm *x, uint64_t gppn, int toucher);
+void vmm_numa_first_copies(struct vmm *x, uint64_t gppn);
 /* The copy of gppn a CPU of `node` should map, and whether it may be
  * written (not while replicas exist). */
 uint64_t vmm_numa_copy_for(struct vmm *x, uint64_t gppn, int node, int *writable);

@@ -7,7 +7,8 @@
  * page that has been migrated or collapsed policy.migration.move_limit
  * times (replications do not count: one per node that reads the page).
  *
- * none: never asked (the monitor installs no counter hook).
+ * none: no hooks: the monitor keeps no page-movement state (no counter hook,
+ * no replicas, no collapses).
  *
  * migrate-only: move the page to the node that misses on it, unless it is
  * replicated or that node already has it.
@@ -21,9 +22,15 @@
  * at most policy.verghese.write) or left alone if write-shared; a page hot on
  * one node only is migrated there.
  *
- * oracle: never asked either: the monitor places each page, at its first
- * touch, from a profile of the whole trace read ahead (replay/profile.c), so it
- * bounds what the online policies can reach.
+ * oracle: declares POL_MIG_READ_AHEAD, so it is created with the counts of
+ * a first pass over the whole trace, pages left where placement put them
+ * (replay/profile.c).  Its first_touch places each page on the node that
+ * took most of its misses in that pass; a page never stored to gets a
+ * read-only copy, from the start and for free, on every node with at least
+ * policy.verghese.sharing misses to it.  It has no decide hook (no counter
+ * hook: nothing moves afterwards), so it bounds what the online policies
+ * can reach (with respect to that pass: the second run's timing differs a
+ * little).
  */
 #include "base/mem.h"
 #include "policies/policy.h"
@@ -34,7 +41,7 @@ struct mig_st {
 	uint32_t write;
 };
 
-static int mig_create(void **st, const cfg *c, struct sim_err *err)
+static int mig_create(void **st, const cfg *c, const struct pol_mig_view *v, struct sim_err *err)
 {
 	struct mig_st *s = sim_calloc(1, sizeof *s);
 	if (!s)
@@ -52,8 +59,6 @@ static int may_move(const struct mig_st *s, const struct pol_hot_view *v)
 {
 	return v->moves < s->move_limit && !v->has_copy_on_hot;
 }
-
-static int none_decide(void *st, const struct pol_hot_view *v, int *node) { return POL_MIG_NONE; }
 
 static int migrate_decide(void *st, const struct pol_hot_view *v, int *node)
 {
@@ -87,23 +92,77 @@ static int verghese_decide(void *st, const struct pol_hot_view *v, int *node)
 	return v->nreplicas ? POL_MIG_NONE : POL_MIG_MIGRATE;
 }
 
+/* The oracle: the first pass's counts, and the sharing threshold. */
+struct oracle_st {
+	const struct pol_profile *p;
+	uint32_t sharing;
+};
+
+static int oracle_create(void **st, const cfg *c, const struct pol_mig_view *v, struct sim_err *err)
+{
+	struct oracle_st *s = sim_calloc(1, sizeof *s);
+	if (!s)
+		return sim_errf(err, SIM_ENOMEM, "out of memory creating a migration policy");
+	s->p = v->profile;   /* NULL when the configuration is only checked */
+	s->sharing = (uint32_t)cfg_int(c, "policy.verghese.sharing");
+	*st = s;
+	return SIM_OK;
+}
+
+static int oracle_first_touch(void *st, uint64_t gppn, int toucher, uint8_t *replicas)
+{
+	const struct oracle_st *s = st;
+	const struct pol_profile *p = s->p;
+	const uint32_t *m;
+	int best = -1;
+	uint32_t most = 0;
+	if (!p || gppn >= p->guest_pages)
+		return -1;
+	m = &p->misses[gppn * (uint64_t)p->nnodes];
+	for (int n = 0; n < p->nnodes; n++)
+		if (m[n] > most) {
+			most = m[n];
+			best = n;
+		}
+	if (!p->writes[gppn])
+		for (int n = 0; n < p->nnodes; n++)
+			replicas[n] = m[n] >= s->sharing && m[n] > 0;
+	return best;
+}
+
 const struct pol_migration_ops mig_none = {
-	"none", "pages stay where they were placed", mig_create, none_decide, mig_destroy,
+	.name = "none",
+	.help = "pages stay where they were placed",
+	.create = mig_create,
+	.destroy = mig_destroy,
 };
 const struct pol_migration_ops mig_migrate_only = {
-	"migrate-only", "move a hot page to the node that misses on it",
-	mig_create, migrate_decide, mig_destroy,
+	.name = "migrate-only",
+	.help = "move a hot page to the node that misses on it",
+	.create = mig_create,
+	.decide = migrate_decide,
+	.destroy = mig_destroy,
 };
 const struct pol_migration_ops mig_replicate_only = {
-	"replicate-only", "copy a hot read-mostly page to the node that misses on it",
-	mig_create, replicate_decide, mig_destroy,
+	.name = "replicate-only",
+	.help = "copy a hot read-mostly page to the node that misses on it",
+	.create = mig_create,
+	.decide = replicate_decide,
+	.destroy = mig_destroy,
 };
 const struct pol_migration_ops mig_verghese = {
-	"verghese", "replicate read-shared hot pages, migrate private ones, leave write-shared ones",
-	mig_create, verghese_decide, mig_destroy,
+	.name = "verghese",
+	.help = "replicate read-shared hot pages, migrate private ones, leave write-shared ones",
+	.create = mig_create,
+	.decide = verghese_decide,
+	.destroy = mig_destroy,
 };
 const struct pol_migration_ops mig_oracle = {
-	"oracle", "places each page where its misses come from, read ahead from the whole trace "
-	"(a bound for the online policies)",
-	mig_create, none_decide, mig_destroy,
+	.name = "oracle",
+	.help = "places each page where its misses come from, read ahead from the whole trace "
+		"(a bound for the online policies; two passes)",
+	.flags = POL_MIG_READ_AHEAD,
+	.create = oracle_create,
+	.first_touch = oracle_first_touch,
+	.destroy = mig_destroy,
 };

@@ -68,9 +68,49 @@ struct pol_l2tlb_ops {
 	uint32_t (*slot)(void *st, uint32_t asid, uint64_t vpn, uint64_t *first);
 };
 
-/* Page migration and replication (paper 4.2.3): asked about a page whose
- * cache-miss counter for one node crossed policy.migration.trigger. */
+/* Page migration and replication (paper 4.2.3).  Every hook but create
+ * and destroy may be NULL; which are there says what the policy does:
+ *   decide        asked about a page whose cache-miss counter for one node
+ *                 crossed policy.migration.trigger (NULL: no counter hook);
+ *   first_touch   where a page goes when first touched, and which nodes get
+ *                 a read-only copy of it at once (NULL: the placement
+ *                 policy chooses, no copies);
+ *   interval_end  called when the miss counters restart, every
+ *                 policy.migration.reset_us (the first time the monitor
+ *                 runs a vCPU past an interval's end; the end of the run
+ *                 is not one): the interval's counts and a way to ask for
+ *                 moves (NULL: nothing).
+ * A policy with none of the three moves nothing: the monitor keeps no
+ * page-movement state for it and never creates it.  Its state (create's
+ * *st) is its own across intervals, until destroy.  Gppns here index every
+ * VM's pages in turn (a VM's base + its guest page). */
 enum { POL_MIG_NONE, POL_MIG_MIGRATE, POL_MIG_REPLICATE };
+
+/* Capabilities a migration policy declares (flags of its ops table). */
+enum {
+	POL_MIG_READ_AHEAD = 1u << 0,   /* needs the whole run's counts before it starts
+					 * (struct pol_profile): the trace is replayed
+					 * once ahead, pages left where placement puts
+					 * them (replay/profile.c) */
+};
+
+/* The counts of a whole run, from the first pass of a READ_AHEAD policy. */
+struct pol_profile {
+	int nnodes;
+	uint64_t guest_pages;
+	const uint32_t *misses;    /* [guest_pages * nnodes]: cache misses to a page, by node */
+	const uint32_t *writes;    /* [guest_pages]: stores to a page */
+};
+
+/* What a migration policy is created with. */
+struct pol_mig_view {
+	int nnodes;
+	uint64_t guest_pages;
+	uint64_t interval_cycles;            /* policy.migration.reset_us at the clock */
+	const struct pol_profile *profile;   /* READ_AHEAD: the first pass's counts; NULL
+					      * otherwise, and when a configuration is
+					      * only checked (rpl_check) */
+};
 
 struct pol_hot_view {
 	uint64_t gppn;
@@ -84,20 +124,61 @@ struct pol_hot_view {
 	int has_copy_on_hot;       /* the hot node holds a copy already */
 };
 
+/* The end of a counter interval, as interval_end sees it (valid during the
+ * call only). */
+struct pol_interval_view {
+	uint64_t index;            /* intervals ended before this one (0: the first) */
+	uint64_t start, end;       /* cycles: the interval ran from start to end */
+	int nnodes;
+	uint64_t guest_pages;
+	/* the monitor's counts over the interval (moves asked for at the end
+	 * of the one before count here) */
+	uint64_t hot_pages;        /* counter notifications */
+	uint64_t migrations, replications, collapses;
+	const uint32_t *writes;    /* [guest_pages]: stores to each page this interval */
+	const uint16_t *moves;     /* [guest_pages]: migrations and collapses so far */
+	/* A page's misses this interval by node ([nnodes]), NULL when the page
+	 * has no machine page; replicas count on their own copies. */
+	const uint32_t *(*page_misses)(const struct pol_interval_view *v, uint64_t gppn);
+	/* Ask the monitor to migrate (POL_MIG_MIGRATE) or replicate
+	 * (POL_MIG_REPLICATE) page gppn to node, after the hook returns, at the
+	 * monitor's cost as for decide's answers.  The monitor moves only a
+	 * page's private master copy that has one, to a node of the machine
+	 * that holds no copy of it, and migrates no page with replicas; the
+	 * move limit is the policy's to keep, as in decide.  Returns 0, or
+	 * -1 when the request is not valid or the queue is full (256 requests
+	 * per interval). */
+	int (*move)(const struct pol_interval_view *v, uint64_t gppn, int action, int node);
+	void *ctx;                 /* the monitor's, for the two above */
+};
+
 struct pol_migration_ops {
 	const char *name;
 	const char *help;
-	int (*create)(void **st, const cfg *c, struct sim_err *err);
+	unsigned flags;            /* POL_MIG_READ_AHEAD, ... */
+	int (*create)(void **st, const cfg *c, const struct pol_mig_view *v, struct sim_err *err);
 	/* POL_MIG_NONE, or MIGRATE / REPLICATE to the node put in *node. */
 	int (*decide)(void *st, const struct pol_hot_view *v, int *node);
+	/* Page gppn touched for the first time by a CPU of node toucher: the
+	 * node for it (-1: the placement policy's choice); replicas[n] set
+	 * non-zero for each node n that should get a read-only copy at once
+	 * (replicas[nnodes] arrives zeroed; copies are free, as if made before
+	 * the run). */
+	int (*first_touch)(void *st, uint64_t gppn, int toucher, uint8_t *replicas);
+	void (*interval_end)(void *st, const struct pol_interval_view *v);
 	void (*destroy)(void *st);
 };
-
 /* Look a policy up by name; NULL if there is none. */
 const struct pol_placement_ops *pol_find_placement(const char *name);
 const struct pol_sched_ops *pol_find_sched(const char *name);
 const struct pol_l2tlb_ops *pol_find_l2tlb(const char *name);
 const struct pol_migration_ops *pol_find_migration(const char *name);
+
+/* Add a migration policy to the registry at run time (a test's own, say):
+ * it appears in policy.migration's choices from then on.  Returns 0, or -1
+ * when its name is taken or the registry is full.  ops must outlive its
+ * use. */
+int pol_register_migration(const struct pol_migration_ops *ops);
 
 /* Names of every policy of a kind ("placement", "sched", "l2tlb",
  * "migration"), comma-separated, from the registry; NULL for an unknown

@@ -23,7 +23,9 @@ static const struct pol_placement_ops *const placements[] = {
 };
 static const struct pol_sched_ops *const scheds[] = { &sched_pinned, &sched_round_robin, NULL };
 static const struct pol_l2tlb_ops *const l2tlbs[] = { &l2tlb_off, &l2tlb_set_assoc, NULL };
-static const struct pol_migration_ops *const migrations[] = {
+/* room for policies registered at run time (pol_register_migration) */
+#define MAX_MIGRATIONS 16
+static const struct pol_migration_ops *migrations[MAX_MIGRATIONS + 1] = {
 	&mig_none, &mig_migrate_only, &mig_replicate_only, &mig_verghese, &mig_oracle, NULL,
 };
 
@@ -95,6 +97,21 @@ const struct pol_migration_ops *pol_find_migration(const char *name)
 		if (!strcmp(migrations[i]->name, name))
 			return migrations[i];
 	return NULL;
+}
+
+int pol_register_migration(const struct pol_migration_ops *ops)
+{
+	int k = 0;
+	if (!ops || !ops->name || !ops->create || pol_find_migration(ops->name))
+		return -1;
+	while (migrations[k])
+		k++;
+	if (k >= MAX_MIGRATIONS)
+		return -1;
+	migrations[k] = ops;
+	migrations[k + 1] = NULL;
+	JOIN_NAMES(migrations, migration_names);
+	return 0;
 }
 
 static const struct { const char *kind, *param, *names; } kinds[] = {

@@ -988,7 +988,7 @@ static int run_slice(struct eng *e, struct vcpu *v)
 	if (change < end)
 		end = change;
 	if (e->vmm->mig)
-		vmm_numa_tick(e->vmm, v->m.clock);
+		vmm_numa_tick(e->vmm, &v->m);
 	if (v->m.clock >= e->next_sample) {
 		rc = sample_footprint(e, v->m.clock);
 		if (rc)
@@ -1404,6 +1404,10 @@ static int setup(struct eng *e, const cfg *c, struct sim_err *err)
 		e->v[i].m.acct = &e->acct;
 		e->vp[i] = &e->v[i].m;
 	}
+	if (rpl_needs_read_ahead(c, e->mode) && !e->src->profile && !e->checking)
+		return sim_errf(err, SIM_EINVAL,
+				"policy.migration = %s needs the whole trace read ahead: it works with "
+				"disco replay of a trace file, not with capture", cfg_str(c, "policy.migration"));
 	rc = vmm_new(&e->vmm, e->mode == RPL_DISCO ? &vmm_disco_ops : &vmm_native_ops, c, e->m,
 		     &e->mc, e->nvcpus, e->vp, e->nvms, e->vm_vcpus, e->vm_pages,
 		     e->src->profile ? rpl_profile_view(e->src->profile) : NULL, err);
@@ -1434,9 +1438,11 @@ static double now_seconds(void)
 	return (double)t.tv_sec + (double)t.tv_nsec * 1e-9;
 }
 
-int rpl_engine_new(rpl_engine **out, const cfg *c, int mode, const struct rpl_source *src,
-		   struct rpl_results *res, rpl_progress_fn progress, void *progress_ctx,
-		   struct sim_err *err)
+/* checking: only the set-up is wanted (rpl_check): a read-ahead policy
+ * goes without its profile. */
+static int engine_new(rpl_engine **out, const cfg *c, int mode, const struct rpl_source *src,
+		      struct rpl_results *res, rpl_progress_fn progress, void *progress_ctx,
+		      int checking, struct sim_err *err)
 {
 	rpl_engine *x = sim_calloc(1, sizeof *x);
 	struct eng *e;
@@ -1455,6 +1461,7 @@ int rpl_engine_new(rpl_engine **out, const cfg *c, int mode, const struct rpl_so
 	e->progress = progress;
 	e->progress_ctx = progress_ctx;
 	e->next_progress = 1u << 22;
+	e->checking = checking;
 	rc = setup(e, c, err);
 	if (rc == SIM_OK) {
 		res->mode = mode;
@@ -1479,6 +1486,13 @@ int rpl_engine_new(rpl_engine **out, const cfg *c, int mode, const struct rpl_so
 	res->wall_seconds += now_seconds() - t0;
 	*out = x;
 	return SIM_OK;
+}
+
+int rpl_engine_new(rpl_engine **out, const cfg *c, int mode, const struct rpl_source *src,
+		   struct rpl_results *res, rpl_progress_fn progress, void *progress_ctx,
+		   struct sim_err *err)
+{
+	return engine_new(out, c, mode, src, res, progress, progress_ctx, 0, err);
 }
 
 int rpl_engine_step(rpl_engine *x, uint64_t records, int *done)
@@ -1537,7 +1551,7 @@ int rpl_check(const cfg *c, int mode, uint32_t nstreams, struct sim_err *err)
 	struct rpl_source src = { .nstreams = nstreams, .next_block = no_records };
 	struct rpl_results res;
 	rpl_engine *x;
-	int rc = rpl_engine_new(&x, c, mode, &src, &res, NULL, NULL, err);
+	int rc = engine_new(&x, c, mode, &src, &res, NULL, NULL, 1, err);
 	if (rc == SIM_OK)
 		rpl_engine_free(x);   /* frees res.cpu: the run did not end */
 	return rc;

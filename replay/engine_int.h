@@ -1,6 +1,6 @@
 /*
  * Internal to replay/: the engine's state, shared by engine.c (the loop and
- * the records) and profile.c (the oracle's read-ahead).
+ * the records) and profile.c (the read-ahead of a migration policy).
  */
 #ifndef REPLAY_ENGINE_INT_H
 #define REPLAY_ENGINE_INT_H
@@ -106,12 +106,13 @@ struct eng {
 	void *progress_ctx;
 	uint64_t next_progress;
 	struct sim_err *err;
+	int checking;                /* set up only, for rpl_check: no read-ahead profile needed */
 };
 
 /* replay/engine.c */
 struct eng *rpl_engine_state(rpl_engine *x);
 
-/* replay/profile.c: the oracle's profile as the monitor reads it. */
-const struct vmm_oracle *rpl_profile_view(const struct rpl_profile *p);
+/* replay/profile.c: a read-ahead profile as the monitor reads it. */
+const struct pol_profile *rpl_profile_view(const struct rpl_profile *p);
 
 #endif

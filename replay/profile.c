@@ -1,21 +1,19 @@
 /*
- * The oracle's read-ahead.  The `oracle` migration policy (monitor/numa.c)
- * places each guest page, at its first touch, on the node that took most of
- * its misses; a page never stored to whose misses come from several nodes
- * (at least policy.verghese.sharing each) is replicated on each of them from
- * the start, for free.  Nothing moves afterwards.  What it knows comes from
- * here: a first replay under the same configuration, pages left where first
- * touch puts them (rpl_profile_run).  No online policy knows as much, so it
- * bounds what they can reach (with respect to this profile: the second run's
- * timing differs a little).
+ * The read-ahead of a migration policy that declares POL_MIG_READ_AHEAD
+ * (policies/policy.h; the `oracle`): a first replay under the same
+ * configuration, pages left where placement puts them (policy.migration =
+ * none), counting per guest page the cache misses each node takes on it and
+ * the stores to it over the whole run (rpl_profile_run).  The policy is
+ * created with these counts for the second, measured run.
  */
 #include <string.h>
 
 #include "base/mem.h"
 #include "replay/engine_int.h"
+#include "traces/trace.h"
 
 struct rpl_profile {
-	struct vmm_oracle view;   /* what the monitor reads: misses and writes below */
+	struct pol_profile view;  /* what the policy reads: misses and writes below */
 	uint32_t *misses;         /* [guest_pages * nnodes] */
 	uint32_t *writes;         /* [guest_pages] */
 };
@@ -29,7 +27,7 @@ void rpl_profile_free(struct rpl_profile *p)
 	sim_free(p);
 }
 
-const struct vmm_oracle *rpl_profile_view(const struct rpl_profile *p)
+const struct pol_profile *rpl_profile_view(const struct rpl_profile *p)
 {
 	return p ? &p->view : NULL;
 }
@@ -60,7 +58,7 @@ int rpl_profile_run(const cfg *c, const struct rpl_source *src, struct rpl_profi
 		goto out;
 	p = sim_calloc(1, sizeof *p);
 	if (!p) {
-		rc = sim_errf(err, SIM_ENOMEM, "out of memory for the oracle's profile");
+		rc = sim_errf(err, SIM_ENOMEM, "out of memory for the read-ahead profile");
 		goto out;
 	}
 	rc = rpl_engine_step(x, UINT64_MAX, &done);
@@ -70,7 +68,7 @@ int rpl_profile_run(const cfg *c, const struct rpl_source *src, struct rpl_profi
 	p->view.guest_pages = vm->guest_pages;
 	p->misses = sim_calloc(vm->guest_pages * (uint64_t)p->view.nnodes, sizeof *p->misses);
 	if (!p->misses) {
-		rc = sim_errf(err, SIM_ENOMEM, "out of memory for the oracle's profile");
+		rc = sim_errf(err, SIM_ENOMEM, "out of memory for the read-ahead profile");
 		goto out;
 	}
 	p->writes = vm->writes;
@@ -90,5 +88,29 @@ out:
 	rpl_profile_free(p);
 	rpl_engine_free(x);
 	cfg_free(pc);
+	return rc;
+}
+
+int rpl_needs_read_ahead(const cfg *c, int mode)
+{
+	const struct pol_migration_ops *mig = pol_find_migration(cfg_str(c, "policy.migration"));
+	return mode == RPL_DISCO && mig && (mig->flags & POL_MIG_READ_AHEAD);
+}
+
+int rpl_read_ahead(const cfg *c, int mode, struct trc_reader *r, struct rpl_profile **out,
+		   struct sim_err *err)
+{
+	struct rpl_source s;
+	int rc;
+	*out = NULL;
+	if (!rpl_needs_read_ahead(c, mode))
+		return SIM_OK;
+	trc_rewind(r);
+	rpl_source_from_reader(&s, r);
+	rc = rpl_profile_run(c, &s, out, err);
+	trc_rewind(r);
+	if (rc)
+		sim_err_prefix(err, "reading the trace ahead for policy.migration = %s",
+			       cfg_str(c, "policy.migration"));
 	return rc;
 }

@@ -79,17 +79,27 @@ struct rpl_source {
 	int (*next_block)(void *ctx, uint32_t stream, const struct trc_rec **recs, size_t *n,
 			  struct sim_err *err);
 	void *ctx;
-	/* What the `oracle` migration policy knows of the future: a profile of
-	 * the same records (rpl_profile_run); NULL otherwise. */
+	/* For a migration policy that reads ahead (POL_MIG_READ_AHEAD, such
+	 * as `oracle`): a profile of the same records (rpl_profile_run,
+	 * rpl_read_ahead); NULL otherwise. */
 	const struct rpl_profile *profile;
 };
 
-/* The oracle's read-ahead: replay src under c in disco mode with pages left
- * where first touch puts them, and count per guest page the cache misses
- * each node takes on it and the stores to it.  *out is malloc'd. */
+/* The read-ahead: replay src under c in disco mode with pages left where
+ * placement puts them, and count per guest page the cache misses each node
+ * takes on it and the stores to it.  *out is malloc'd. */
 int rpl_profile_run(const cfg *c, const struct rpl_source *src, struct rpl_profile **out,
 		    struct sim_err *err);
 void rpl_profile_free(struct rpl_profile *p);
+/* Whether a run under c in mode needs a read-ahead first: its migration
+ * policy declares POL_MIG_READ_AHEAD and the monitor runs (disco mode). */
+int rpl_needs_read_ahead(const cfg *c, int mode);
+/* The read-ahead of a run under c in mode over trace r when it needs one
+ * (*out NULL when not): a first pass over r, which is rewound before and
+ * after.  *out is the caller's (rpl_profile_free). */
+struct trc_reader;
+int rpl_read_ahead(const cfg *c, int mode, struct trc_reader *r, struct rpl_profile **out,
+		   struct sim_err *err);
 
 /* Progress callback: called now and then with records done so far. */
 typedef void (*rpl_progress_fn)(void *ctx, uint64_t records, uint64_t cycles);

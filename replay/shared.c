@@ -42,6 +42,7 @@ struct shared {
 	int *active;           /* [n] */
 	struct sctx { struct shared *sh; int i; } *ctx;
 	struct rpl_source *src;
+	struct rpl_profile **prof;   /* [n] read-ahead profiles, NULL where none is needed */
 };
 
 static void release(struct shared *sh, uint32_t s)
@@ -137,10 +138,20 @@ int rpl_run_shared(const cfg *const *cfgs, const int *modes, int n, struct trc_r
 	sh.active = sim_calloc((size_t)n, sizeof *sh.active);
 	sh.ctx = sim_calloc((size_t)n, sizeof *sh.ctx);
 	sh.src = sim_calloc((size_t)n, sizeof *sh.src);
+	sh.prof = sim_calloc((size_t)n, sizeof *sh.prof);
 	eng = sim_calloc((size_t)n, sizeof *eng);
-	if (!sh.sc || !sh.cursor || !sh.active || !sh.ctx || !sh.src || !eng) {
+	if (!sh.sc || !sh.cursor || !sh.active || !sh.ctx || !sh.src || !sh.prof || !eng) {
 		rc = sim_errf(err, SIM_ENOMEM, "out of memory for a shared replay");
 		goto out;
+	}
+	/* the first passes of the configurations whose migration policy reads
+	 * ahead, one each, before the shared pass (r is rewound after each) */
+	for (int i = 0; i < n; i++) {
+		rc = rpl_read_ahead(cfgs[i], modes[i], r, &sh.prof[i], err);
+		if (rc) {
+			sim_err_prefix(err, "configuration %d", i + 1);
+			goto out;
+		}
 	}
 	for (int i = 0; i < n; i++) {
 		sh.ctx[i].sh = &sh;
@@ -148,6 +159,7 @@ int rpl_run_shared(const cfg *const *cfgs, const int *modes, int n, struct trc_r
 		sh.src[i].nstreams = sh.ns;
 		sh.src[i].next_block = shared_next;
 		sh.src[i].ctx = &sh.ctx[i];
+		sh.src[i].profile = sh.prof[i];
 		rc = rpl_engine_new(&eng[i], cfgs[i], modes[i], &sh.src[i], &res[i], NULL, NULL, err);
 		if (rc) {
 			sim_err_prefix(err, "configuration %d", i + 1);
@@ -190,6 +202,9 @@ out:
 	sim_free(sh.active);
 	sim_free(sh.ctx);
 	sim_free(sh.src);
+	for (int i = 0; sh.prof && i < n; i++)
+		rpl_profile_free(sh.prof[i]);
+	sim_free(sh.prof);
 	sim_free(eng);
 	return rc;
 }

@@ -476,6 +476,15 @@ static int config_line(struct asm_state *s, char *text, struct sim_err *err)
 		if (((unsigned char)*p < 0x20 && *p != '\t') || *p == 0x7f)
 			return LINE_ERR("%s:%lu: .config holds a control character (byte 0x%02x)", s->path, s->line,
 					(unsigned char)*p);
+	if (s->o->check) {
+		char where[600];
+		snprintf(where, sizeof where, "%s:%lu: .config", s->path, s->line);
+		if (!eq)
+			return LINE_ERR("%s: expected 'name = value', got '%s' (a replay would refuse it)",
+					where, text);
+		if (cfg_set_assignment(s->o->check, text, where, err) != SIM_OK)
+			return SIM_EINVAL;
+	}
 	rc = add_config(s, text, strlen(text), err);
 	if (rc == SIM_OK)
 		rc = add_config(s, "\n", 1, err);

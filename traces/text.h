@@ -11,12 +11,18 @@
 #include <stdio.h>
 
 #include "base/err.h"
+#include "base/params.h"
 #include "traces/trace.h"
 
 struct trc_text_opts {
 	size_t chunk_size;          /* 0: trace.chunk_size from the text's .config lines, else 1M */
 	int zstd_level;             /* 0: trace.zstd_level from the text's .config lines, else 3 */
 	const char *extra_config;   /* "key = value\n" lines appended to the header's configuration */
+	/* When set, a configuration of every parameter: each .config line is
+	 * applied to it as a replay applies the header's lines, so that a line
+	 * a replay would refuse (an unknown name, a value out of range, no
+	 * '=') is an error naming its file and line.  NULL: not checked. */
+	cfg *check;
 };
 
 /* Assemble text_path into the trace file out_path.  Errors name the text

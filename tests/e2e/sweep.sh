@@ -259,6 +259,17 @@ if command -v gnuplot >/dev/null 2>&1; then
 	has "$T/err" "names the columns" "'colour' is not a column of the sweep"
 fi
 
+# a migration policy that reads the trace ahead sweeps like the others, and
+# its point has the numbers of its own replay
+run "sweep over the migration policies, the oracle too" 0 "$DISCO" sweep "$T/s.dtr" --mode disco \
+	--vary policy.migration=none,verghese,oracle -j 2 -o "$T/orc.h5" --quiet
+run "the sweep's cycles" 0 "$DISCO" results "$T/orc.h5" --table --format csv --columns policy.migration,cycles
+grep '^oracle,' "$T/out" | cut -d, -f2 >"$T/orc.sweep"
+run "the oracle replayed alone" 0 "$DISCO" replay "$T/s.dtr" --mode disco --policy migration=oracle --format csv
+grep '^cycles,' "$T/out" | cut -d, -f2 >"$T/orc.replay"
+[ -s "$T/orc.sweep" ] && cmp -s "$T/orc.sweep" "$T/orc.replay" && ok ||
+	fail "the oracle's point: $(cat "$T/orc.sweep") cycles, its replay $(cat "$T/orc.replay")"
+
 # the monitor's parameters in a native sweep: replayed once, every point written
 run "native sweep of the L2TLB" 0 "$DISCO" sweep "$T/s.dtr" --mode native \
 	--vary policy.l2tlb.entries=256:1024:*2 --vary machine.tlb.entries=32,64 -j 2 -o "$T/nat.h5"

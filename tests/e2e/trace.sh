@@ -6,7 +6,7 @@ cat > "$T/a.txt" <<'TXT'
 # a small trace of every record type
 .streams 2
 .page_size 4096
-.config workload = e2e
+.config capture.workload = e2e
 .stream 0
 time 1000
 insn 0x400000 12 user
@@ -41,7 +41,7 @@ run "asm" 0 "$DISCO" asm "$T/a.txt" -o "$T/a.dtr"
 run "dump --all" 0 "$DISCO" dump "$T/a.dtr" --all
 cp "$T/out" "$T/a.dump"
 has "$T/a.dump" "dump has header" '^\.streams 2$'
-has "$T/a.dump" "dump has config" '^\.config workload = e2e$'
+has "$T/a.dump" "dump has config" '^\.config capture\.workload = e2e$'
 has "$T/a.dump" "dump has insn" '^insn 0x400000 12 user$'
 has "$T/a.dump" "dump has kseg0 store" '^store 0x80001000 8 kernel kseg0$'
 has "$T/a.dump" "dump has dma" '^dma\.req id=1 disk=0 sector=100 count=8 write$'
@@ -57,7 +57,7 @@ run "dump --stream out of range" 2 "$DISCO" dump "$T/a.dtr" --stream 5
 
 run "inspect" 0 "$DISCO" inspect "$T/a.dtr"
 has "$T/out" "inspect version" '^format +2\.0'
-has "$T/out" "inspect config" 'workload = e2e'
+has "$T/out" "inspect config" 'capture\.workload = e2e'
 has "$T/out" "inspect instructions" '^0 +[0-9]+ +12 +1 +1 '
 has "$T/out" "inspect per type" '^  frag +2$'
 has "$T/out" "inspect verified" '^checksums verified'
@@ -71,6 +71,33 @@ has "$T/out" "changed parameter recorded" 'trace\.chunk_size = 4K'
 printf '.streams 1\ninsn 0x400000 0 user\n' > "$T/bad.txt"
 run "asm bad record" 2 "$DISCO" asm "$T/bad.txt" -o "$T/bad.dtr"
 has "$T/err" "names text file and line" 'bad\.txt:2: instruction count 0'
+# .config lines checked as a replay reads them: file, line and reason
+printf '.streams 1\n.config machine.cpus = 2\n.config machine.cpuz = 2\ninsn 0x400000 4 user\n' >"$T/cf1.txt"
+run "asm .config, unknown name" 2 "$DISCO" asm "$T/cf1.txt" -o "$T/cf.dtr"
+has "$T/err" "names the line and the parameter" "cf1\\.txt:3: \\.config: unknown parameter 'machine\\.cpuz'; did you mean machine\\.cpus"
+[ ! -e "$T/cf.dtr" ] && ok || fail "asm .config, unknown name: an output was left"
+printf '.streams 1\n.config machine.cpus = 99999\n' >"$T/cf2.txt"
+run "asm .config, out of range" 2 "$DISCO" asm "$T/cf2.txt" -o "$T/cf.dtr"
+has "$T/err" "says the range" 'cf2\.txt:2: \.config: machine\.cpus: 99999 is out of range'
+printf '.streams 1\n.config machine.cpus\n' >"$T/cf3.txt"
+run "asm .config, no value" 2 "$DISCO" asm "$T/cf3.txt" -o "$T/cf.dtr"
+has "$T/err" "wants name = value" "cf3\\.txt:2: \\.config: expected 'name = value'"
+printf '.streams 1\n.config policy.migration = oracel\n' >"$T/cf4.txt"
+run "asm .config, no such policy" 2 "$DISCO" asm "$T/cf4.txt" -o "$T/cf.dtr"
+has "$T/err" "lists the policies" "cf4\\.txt:2: \\.config: policy\\.migration: 'oracel' is not allowed; one of: .*oracle"
+
+# a configuration each line of which is valid but that a replay in the
+# trace's mode refuses (an L2TLB of 192 sets): inspect says so, non-zero
+printf '.streams 1\n.config replay.mode = disco\n.config policy.l2tlb.entries = 768\ninsn 0x400000 4 user\n' >"$T/cf5.txt"
+run "asm a configuration replay refuses" 0 "$DISCO" asm "$T/cf5.txt" -o "$T/cf5.dtr"
+run "inspect it" 2 "$DISCO" inspect "$T/cf5.dtr"
+has "$T/out" "the records are fine" '^checksums verified: 1 chunks'
+has "$T/out" "the configuration is not" '^configuration: a replay would refuse it'
+has "$T/err" "says why" 'cf5\.dtr: configuration in the header: a replay in disco mode would refuse it: policy\.l2tlb\.entries / policy\.l2tlb\.ways = 192 sets; must be a power of two'
+run "replay refuses it too" 2 "$DISCO" replay "$T/cf5.dtr"
+run "inspect a good one" 0 "$DISCO" inspect "$T/a.dtr"
+has "$T/out" "says a replay accepts it" '^configuration: a replay accepts it$'
+
 printf 'insn 0x400000 4 user\n.streams 2\n' > "$T/bad2.txt"
 run "asm late directive" 2 "$DISCO" asm "$T/bad2.txt" -o "$T/bad.dtr"
 has "$T/err" "late directive" 'bad2\.txt:2: \.streams after the first record'

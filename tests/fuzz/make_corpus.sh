@@ -11,7 +11,7 @@ mkdir -p "$dir"
 
 cat > "$tmp/every.txt" <<'TXT'
 .streams 2
-.config workload = seed
+.config capture.workload = seed
 .stream 0
 time 1000
 insn 0x400000 12 user

@@ -204,9 +204,10 @@ START_TEST(verghese_decisions)
 	const struct pol_migration_ops *o = pol_find_migration("verghese");
 	uint32_t misses[4] = { 0, 128, 0, 0 };
 	struct pol_hot_view v = { 7, 1, 0, 4, misses, 0, 0, 0, 0 };
+	struct pol_mig_view mv = { 4, 1024, 0, NULL };
 	void *st;
 	int node = -1;
-	ck_assert_int_eq(o->create(&st, c, &err), SIM_OK);
+	ck_assert_int_eq(o->create(&st, c, &mv, &err), SIM_OK);
 	/* private to node 1: migrate there */
 	ck_assert_int_eq(o->decide(st, &v, &node), POL_MIG_MIGRATE);
 	ck_assert_int_eq(node, 1);
@@ -228,15 +229,49 @@ START_TEST(verghese_decisions)
 	/* migrate-only ignores sharing, replicate-only ignores privacy */
 	v.has_copy_on_hot = 0;
 	o = pol_find_migration("migrate-only");
-	o->create(&st, c, &err);
+	o->create(&st, c, &mv, &err);
 	ck_assert_int_eq(o->decide(st, &v, &node), POL_MIG_MIGRATE);
 	o->destroy(st);
 	o = pol_find_migration("replicate-only");
-	o->create(&st, c, &err);
+	o->create(&st, c, &mv, &err);
 	misses[2] = 0;
 	ck_assert_int_eq(o->decide(st, &v, &node), POL_MIG_REPLICATE);
 	v.writes = 1;
 	ck_assert_int_eq(o->decide(st, &v, &node), POL_MIG_NONE);
+	o->destroy(st);
+	cfg_free(c);
+}
+END_TEST
+
+/* the oracle's first touch, from a hand-built profile of 3 pages on 2
+ * nodes (policy.verghese.sharing = 16 by default) */
+START_TEST(oracle_first_touch)
+{
+	struct sim_err err = { 0 };
+	cfg *c = mkcfg("1024", "4");
+	const struct pol_migration_ops *o = pol_find_migration("oracle");
+	const uint32_t misses[] = { 20, 40,   /* page 0: read by both */
+				    20, 40,   /* page 1: the same, but stored to */
+				    0, 0 };   /* page 2: never missed */
+	const uint32_t writes[] = { 0, 1, 0 };
+	struct pol_profile p = { 2, 3, misses, writes };
+	struct pol_mig_view mv = { 2, 3, 0, &p };
+	uint8_t rep[2] = { 0, 0 };
+	void *st;
+	ck_assert(o->flags & POL_MIG_READ_AHEAD);
+	ck_assert_ptr_null(o->decide);
+	ck_assert_int_eq(o->create(&st, c, &mv, &err), SIM_OK);
+	ck_assert_int_eq(o->first_touch(st, 0, 0, rep), 1);   /* most misses: node 1 */
+	ck_assert(rep[0] && rep[1]);                            /* both reach 16 */
+	rep[0] = rep[1] = 0;
+	ck_assert_int_eq(o->first_touch(st, 1, 0, rep), 1);
+	ck_assert(!rep[0] && !rep[1]);                          /* written: no copies */
+	ck_assert_int_eq(o->first_touch(st, 2, 1, rep), -1);  /* placement decides */
+	o->destroy(st);
+	/* checked only (no profile): it places nothing */
+	mv.profile = NULL;
+	ck_assert_int_eq(o->create(&st, c, &mv, &err), SIM_OK);
+	ck_assert_int_eq(o->first_touch(st, 0, 0, rep), -1);
 	o->destroy(st);
 	cfg_free(c);
 }
@@ -252,6 +287,7 @@ Suite *make_suite(void)
 	tcase_add_loop_test(tc, l2tlb_against_reference, 0, 4);
 	tcase_add_test(tc, l2tlb_bad_geometry);
 	tcase_add_test(tc, verghese_decisions);
+	tcase_add_test(tc, oracle_first_touch);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -326,6 +326,150 @@ START_TEST(oracle_places_ahead)
 }
 END_TEST
 
+/* A migration policy of the test's own, registered at run time: no decide
+ * hook; at each interval end it notes what it sees of guest page 5, and
+ * asks once, in its own state, for the page to move to the node that took
+ * most of its misses when that is not the node it was placed on (node 0,
+ * the consecutive layout). */
+#define WATCH 5
+#define MAXI 8
+struct ti_st {
+	uint64_t interval_cycles;  /* from create's view */
+	int n;                     /* intervals seen */
+	int asked;                 /* it asked for the move */
+	uint64_t index[MAXI], start[MAXI], end[MAXI], migrations[MAXI];
+	uint32_t misses[MAXI][2], writes[MAXI];
+	uint16_t moves[MAXI];
+};
+static struct ti_st ti_seen;   /* the state as destroy left it */
+
+static int ti_create(void **st, const cfg *c, const struct pol_mig_view *v, struct sim_err *err)
+{
+	struct ti_st *s = calloc(1, sizeof *s);
+	if (!s)
+		return sim_errf(err, SIM_ENOMEM, "out of memory");
+	s->interval_cycles = v->interval_cycles;
+	*st = s;
+	return SIM_OK;
+}
+
+static void ti_interval_end(void *st, const struct pol_interval_view *v)
+{
+	struct ti_st *s = st;
+	const uint32_t *m = v->page_misses(v, WATCH);
+	int i = s->n++;
+	if (i >= MAXI)
+		return;
+	s->index[i] = v->index;
+	s->start[i] = v->start;
+	s->end[i] = v->end;
+	s->migrations[i] = v->migrations;
+	s->misses[i][0] = m ? m[0] : UINT32_MAX;
+	s->misses[i][1] = m ? m[1] : UINT32_MAX;
+	s->writes[i] = v->writes[WATCH];
+	s->moves[i] = v->moves[WATCH];
+	if (m && !s->asked && m[1] > m[0]) {
+		ck_assert_int_eq(v->move(v, WATCH, POL_MIG_MIGRATE, 1), 0);
+		s->asked = 1;
+	}
+	/* what it may not ask for */
+	ck_assert_int_eq(v->move(v, WATCH, POL_MIG_MIGRATE, 2), -1);        /* no node 2 */
+	ck_assert_int_eq(v->move(v, v->guest_pages, POL_MIG_MIGRATE, 1), -1);
+	ck_assert_int_eq(v->move(v, WATCH, POL_MIG_NONE, 1), -1);
+}
+
+static void ti_destroy(void *st)
+{
+	ti_seen = *(struct ti_st *)st;
+	free(st);
+}
+
+static const struct pol_migration_ops ti_policy = {
+	.name = "test-interval",
+	.help = "the test's: moves a page at an interval end",
+	.create = ti_create,
+	.interval_end = ti_interval_end,
+	.destroy = ti_destroy,
+};
+
+/* Stream 1 runs `n` records of 1024 instructions in virtual page 0x300 (a
+ * page of node 1): about 1.7K cycles each (the page's lines do not stay in
+ * the 1 KB L1i), and nothing else. */
+static void spin(struct mem_src *m, int n)
+{
+	for (int i = 0; i < n; i++)
+		add(m, 1, TRC_INSN, 0, 0, 1024, 0x300000, 0);
+}
+
+/* The interval hook and the policy's state, by hand: the counters restart
+ * every 25 ms (10M cycles at 400 MHz).  vCPU 1 (node 1) reads guest page 5
+ * (node 0) twice, each time from memory (a walk of its 32 lines of 128
+ * bytes, then 64 KB of its own to push them out of the 16 KB L2): 64
+ * misses, all its own.  It then spins for about 12M cycles, so interval 0
+ * ends while it spins: the hook sees {0, 64} on node 0 / node 1, no store,
+ * no move, and asks for the page on node 1.  The move is made at once (its
+ * copy's misses are forgotten with the counters) and counted in interval 1.
+ * After the spin (about 12.2M cycles in all), vCPU 1 pushes its caches
+ * clean and reads the page three times: 96 misses, on its own node now,
+ * in interval 1, which ends during a second spin of about 10M cycles.  The
+ * run ends (about 23M) before a third interval does (30M). */
+START_TEST(interval_hook_and_state)
+{
+	struct mem_src m = { 0 };
+	struct rpl_results r;
+	struct sim_err err = { 0 };
+	cfg *c;
+	ck_assert_int_eq(pol_register_migration(&ti_policy), 0);
+	ck_assert_int_eq(pol_register_migration(&ti_policy), -1);   /* the name is taken */
+	ck_assert_ptr_nonnull(strstr(pol_names("migration"), "test-interval"));
+	c = mkcfg("test-interval", "policy.migration.reset_us=25000");
+	add(&m, 0, TRC_ASID, 0, 0, 1, 0, 0);
+	add(&m, 1, TRC_ASID, 0, 0, 2, 0, 0);
+	add(&m, 1, TRC_PTE_SET, 0, TRC_PROT_VALID | TRC_PROT_WRITE, 2, 0x100, WATCH);
+	for (uint64_t p = 0; p < 16; p++)
+		add(&m, 1, TRC_PTE_SET, 0, TRC_PROT_VALID | TRC_PROT_WRITE, 2, 0x200 + p, 40 + HALF + p);
+	add(&m, 1, TRC_PTE_SET, 0, TRC_PROT_VALID, 2, 0x300, 60 + HALF);
+	walk(&m, 1, 2, TRC_LOAD);
+	spin(&m, 7000);
+	for (uint64_t off = 0; off < 65536; off += 128)
+		add(&m, 1, TRC_LOAD, 0, 8, 0, 0x200000 + off, 0);
+	walk(&m, 1, 3, TRC_LOAD);
+	spin(&m, 6000);
+	memset(&ti_seen, 0, sizeof ti_seen);
+	run_checked(&m, c, &r);
+	ck_assert_uint_eq(ti_seen.interval_cycles, 10000000);
+	ck_assert_int_eq(ti_seen.n, 2);
+	ck_assert_int_eq(ti_seen.asked, 1);
+	/* interval 0 */
+	ck_assert_uint_eq(ti_seen.index[0], 0);
+	ck_assert_uint_eq(ti_seen.start[0], 0);
+	ck_assert_uint_ge(ti_seen.end[0], 10000000);
+	ck_assert_uint_eq(ti_seen.misses[0][0], 0);
+	ck_assert_uint_eq(ti_seen.misses[0][1], 64);
+	ck_assert_uint_eq(ti_seen.writes[0], 0);
+	ck_assert_uint_eq(ti_seen.moves[0], 0);
+	ck_assert_uint_eq(ti_seen.migrations[0], 0);
+	/* interval 1: the page is on node 1, moved once */
+	ck_assert_uint_eq(ti_seen.index[1], 1);
+	ck_assert_uint_eq(ti_seen.start[1], ti_seen.end[0]);
+	ck_assert_uint_ge(ti_seen.end[1], 20000000);
+	ck_assert_uint_eq(ti_seen.misses[1][0], 0);
+	ck_assert_uint_eq(ti_seen.misses[1][1], 96);
+	ck_assert_uint_eq(ti_seen.moves[1], 1);
+	ck_assert_uint_eq(ti_seen.migrations[1], 1);
+	ck_assert_uint_eq(r.migrations, 1);
+	ck_assert_uint_eq(r.replications, 0);
+	ck_assert_uint_eq(r.hot_pages, 0);   /* no decide hook: no counter interrupts */
+	rpl_results_free(&r);
+	cfg_free(c);
+	/* the same policy in a configuration that rpl_check accepts */
+	c = mkcfg("test-interval", NULL);
+	ck_assert_msg(rpl_check(c, RPL_DISCO, 2, &err) == SIM_OK, "%s", err.msg);
+	cfg_free(c);
+	free_src(&m);
+}
+END_TEST
+
 Suite *make_suite(void)
 {
 	Suite *s = suite_create("numa");
@@ -338,6 +482,7 @@ Suite *make_suite(void)
 	tcase_add_test(tc, collapse_counts_toward_move_limit);
 	tcase_add_test(tc, second_replica_shoots_down_one_node);
 	tcase_add_test(tc, oracle_places_ahead);
+	tcase_add_test(tc, interval_hook_and_state);
 	suite_add_tcase(s, tc);
 	return s;
 }
