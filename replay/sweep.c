@@ -153,7 +153,8 @@ int rpl_param_matters(const char *name, int mode)
 		return 1;
 	return strncmp(name, "monitor.cost.", 13) != 0 && strncmp(name, "monitor.mem.", 12) != 0 &&
 	       strncmp(name, "monitor.path", 12) != 0 &&   /* monitor.paths, monitor.path.* */
-	       strncmp(name, "policy.l2tlb", 12) != 0 && strcmp(name, "policy.sched") != 0;
+	       strncmp(name, "policy.l2tlb", 12) != 0 && strcmp(name, "policy.sched") != 0 &&
+	       strncmp(name, "policy.migration", 16) != 0 && strncmp(name, "policy.verghese.", 16) != 0;
 }
 
 uint64_t rpl_effective_hash(const cfg *c, int mode)

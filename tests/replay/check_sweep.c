@@ -80,6 +80,9 @@ START_TEST(what_a_mode_reads)
 	ck_assert_int_eq(rpl_param_matters("monitor.path.tlb_write", RPL_NATIVE), 0);
 	ck_assert_int_eq(rpl_param_matters("monitor.paths", RPL_NATIVE), 0);
 	ck_assert_int_eq(rpl_param_matters("monitor.path.tlb_write", RPL_DISCO), 1);
+	ck_assert_int_eq(rpl_param_matters("policy.migration", RPL_NATIVE), 0);
+	ck_assert_int_eq(rpl_param_matters("policy.verghese.sharing", RPL_UMA), 0);
+	ck_assert_int_eq(rpl_param_matters("policy.placement", RPL_NATIVE), 1);
 	ck_assert_int_eq(rpl_param_matters("policy.l2tlb.entries", RPL_DISCO), 1);
 	ck_assert_int_eq(rpl_param_matters("machine.l2.size", RPL_NATIVE), 1);
 	ck_assert_int_eq(cfg_new(&a, all_tables, &err), SIM_OK);
