@@ -332,6 +332,15 @@ static herr_t seal_member(hid_t loc, const char *name, const H5L_info_t *info, v
 	return rc;
 }
 
+int an_h5_seal(hid_t obj)
+{
+	hsize_t idx = 0;
+	if (H5Iget_type(obj) == H5I_GROUP &&
+	    H5Literate(obj, H5_INDEX_NAME, H5_ITER_INC, &idx, seal_member, NULL) < 0)
+		return -1;
+	return set_digest(obj);
+}
+
 /* Every group and dataset without a digest gets one, and the root's is
  * made anew (its attributes change as a sweep goes). */
 static int seal(hid_t fid)

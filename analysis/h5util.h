@@ -42,6 +42,9 @@ int an_h5_links_compact(hid_t gcpl);
  * sweep tables' own datasets and attributes; valid until an_close. */
 struct an_file;
 hid_t an_file_hid(struct an_file *f);
+/* The HDF5 file of a reader (results.h), valid until an_reader_close. */
+struct an_reader;
+hid_t an_reader_hid(struct an_reader *rd);
 int an_h5_commit(hid_t fid, const char *path, struct sim_err *err);
 
 /* Digests.  HDF5 checksums a chunked dataset's data (Fletcher-32, above)
@@ -56,6 +59,10 @@ int an_h5_commit(hid_t fid, const char *path, struct sim_err *err);
  * an_h5_check_group() checks group g (its attributes) and each of its
  * datasets, naming the one that differs. */
 int an_h5_check(hid_t obj, const char *path, const char *what, struct sim_err *err);
+/* Give obj its digest now (a group: each of its members without one first),
+ * once it is written whole: an_h5_commit() then leaves it as it is.  0, or
+ * -1 (HDF5 failed, out of memory). */
+int an_h5_seal(hid_t obj);
 int an_h5_check_group(hid_t g, const char *path, const char *what, struct sim_err *err);
 /* Before HDF5 reads a file: its global heap collections (the strings),
  * which HDF5 neither checksums nor bounds-checks, are well formed.

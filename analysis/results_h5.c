@@ -717,19 +717,14 @@ static int list_fid(hid_t fid, const char *path, struct names *ns, struct sim_er
 
 int an_list_runs(const char *path, char ***names, size_t *n, struct sim_err *err)
 {
-	struct names ns;
-	hid_t fid;
-	int rc = open_read(path, &fid, err);
+	an_reader *rd;
+	int rc;
 	*names = NULL;
 	*n = 0;
-	if (rc != SIM_OK)
+	if ((rc = an_reader_open(&rd, path, err)) != SIM_OK)
 		return rc;
-	rc = list_fid(fid, path, &ns, err);
-	H5Fclose(fid);
-	if (rc == SIM_OK) {
-		*names = ns.v;
-		*n = ns.n;
-	}
+	rc = an_reader_list(rd, names, n, err);
+	an_reader_close(rd);
 	return rc;
 }
 
@@ -1076,12 +1071,15 @@ out_free:
 	return rc;
 }
 
-int an_read_results(const char *path, const char *group, struct rpl_results *r,
-		    char **config_text, char **trace_path, struct sim_err *err)
+/* Run `group` of the open file fid into r (see an_read_results), after
+ * checking the group's digest and its datasets': what is read is checked,
+ * each time it is read. */
+static int read_group(hid_t fid, const char *path, const char *group, struct rpl_results *r,
+		      char **config_text, char **trace_path, struct sim_err *err)
 {
 	struct text txt = { 0 };
-	struct names ns = { 0 };
-	hid_t fid, g = -1;
+	char what[260];
+	hid_t g;
 	int rc;
 
 	memset(r, 0, sizeof *r);
@@ -1089,28 +1087,12 @@ int an_read_results(const char *path, const char *group, struct rpl_results *r,
 		*config_text = NULL;
 	if (trace_path)
 		*trace_path = NULL;
-	if ((rc = open_read(path, &fid, err)) != SIM_OK)
-		return rc;
-	if (!group) {
-		if ((rc = list_fid(fid, path, &ns, err)) != SIM_OK)
-			goto out_close;
-		if (ns.n != 1) {
-			rc = sim_errf(err, SIM_EINVAL, "%s: holds %zu runs: name one", path, ns.n);
-			goto out_close;
-		}
-		group = ns.v[0];
-	}
 	if (strchr(group, '/') || H5Lexists(fid, group, H5P_DEFAULT) <= 0 ||
-	    (g = H5Gopen2(fid, group, H5P_DEFAULT)) < 0) {
-		rc = sim_errf(err, SIM_EINVAL, "%s: no run named '%s'", path, group);
+	    (g = H5Gopen2(fid, group, H5P_DEFAULT)) < 0)
+		return sim_errf(err, SIM_EINVAL, "%s: no run named '%s'", path, group);
+	snprintf(what, sizeof what, "run '%s'", group);
+	if ((rc = an_h5_check_group(g, path, what, err)) != SIM_OK)
 		goto out_close;
-	}
-	{
-		char what[260];
-		snprintf(what, sizeof what, "run '%s'", group);
-		if ((rc = an_h5_check_group(g, path, what, err)) != SIM_OK)
-			goto out_close;
-	}
 	if ((rc = read_run(g, path, group, r, err)) != SIM_OK)
 		goto out_close;
 	if (config_text) {
@@ -1144,10 +1126,125 @@ out_free_run:
 	an_results_free(r);
 	sim_free(txt.s);
 out_close:
-	if (g >= 0)
-		H5Gclose(g);
+	H5Gclose(g);
+	return rc;
+}
+
+/* ---------- Readers: a file opened and checked once, read many times ---------- */
+
+struct an_reader {
+	hid_t fid;
+	char *path;
+	int own;          /* 1: fid is ours to close (not an an_file's) */
+};
+
+int an_reader_open(an_reader **out, const char *path, struct sim_err *err)
+{
+	an_reader *rd;
+	hid_t fid;
+	int rc;
+	*out = NULL;
+	if ((rc = open_read(path, &fid, err)) != SIM_OK)
+		return rc;
+	if (!(rd = sim_calloc(1, sizeof *rd)) || !(rd->path = sim_strdup(path))) {
+		sim_free(rd);
+		H5Fclose(fid);
+		return sim_errf(err, SIM_ENOMEM, "%s: out of memory", path);
+	}
+	rd->fid = fid;
+	rd->own = 1;
+	*out = rd;
+	return SIM_OK;
+}
+
+int an_reader_of_file(an_reader **out, an_file *f, struct sim_err *err)
+{
+	an_reader *rd;
+	*out = NULL;
+	if (!(rd = sim_calloc(1, sizeof *rd)) || !(rd->path = sim_strdup(f->path))) {
+		sim_free(rd);
+		return sim_errf(err, SIM_ENOMEM, "%s: out of memory", f->path);
+	}
+	rd->fid = f->fid;
+	*out = rd;
+	return SIM_OK;
+}
+
+hid_t an_reader_hid(an_reader *rd)
+{
+	return rd->fid;
+}
+
+const char *an_reader_path(const an_reader *rd)
+{
+	return rd->path;
+}
+
+int an_reader_list(an_reader *rd, char ***names, size_t *n, struct sim_err *err)
+{
+	struct names ns;
+	int rc;
+	an_h5_quiet();
+	*names = NULL;
+	*n = 0;
+	if ((rc = list_fid(rd->fid, rd->path, &ns, err)) == SIM_OK) {
+		*names = ns.v;
+		*n = ns.n;
+	}
+	return rc;
+}
+
+int an_reader_read(an_reader *rd, const char *group, struct rpl_results *r, char **config_text,
+		   char **trace_path, struct sim_err *err)
+{
+	struct names ns = { 0 };
+	int rc;
+	an_h5_quiet();
+	if (!group) {
+		memset(r, 0, sizeof *r);
+		if (config_text)
+			*config_text = NULL;
+		if (trace_path)
+			*trace_path = NULL;
+		if ((rc = list_fid(rd->fid, rd->path, &ns, err)) != SIM_OK)
+			return rc;
+		if (ns.n != 1) {
+			rc = sim_errf(err, SIM_EINVAL, "%s: holds %zu runs: name one", rd->path, ns.n);
+			an_free_names(ns.v, ns.n);
+			return rc;
+		}
+		group = ns.v[0];
+	}
+	rc = read_group(rd->fid, rd->path, group, r, config_text, trace_path, err);
 	an_free_names(ns.v, ns.n);
-	H5Fclose(fid);
+	return rc;
+}
+
+void an_reader_close(an_reader *rd)
+{
+	if (!rd)
+		return;
+	an_h5_quiet();
+	if (rd->own)
+		H5Fclose(rd->fid);
+	sim_free(rd->path);
+	sim_free(rd);
+}
+
+int an_read_results(const char *path, const char *group, struct rpl_results *r,
+		    char **config_text, char **trace_path, struct sim_err *err)
+{
+	an_reader *rd;
+	int rc;
+	memset(r, 0, sizeof *r);
+	if (config_text)
+		*config_text = NULL;
+	if (trace_path)
+		*trace_path = NULL;
+	if ((rc = an_reader_open(&rd, path, err)) != SIM_OK)
+		return rc;
+	rc = an_reader_read(rd, group, r, config_text, trace_path, err);
+	an_reader_close(rd);
 	return rc;
 }
 

@@ -469,9 +469,7 @@ static int merge(const char *dir, const char *out, int quiet, int show_table)
 	rc = cli_new_cfg(&proto, &err);
 	if (rc == SIM_OK)
 		rc = an_sweep_merge(out, (const char *const *)g.gl_pathv, (int)g.gl_pathc, proto, &added,
-				    &present, &err);
-	if (rc == SIM_OK)
-		rc = an_sweep_table_write(out, proto, &rows, &err);
+				    &present, &rows, &err);
 	if (rc != SIM_OK) {
 		cfg_free(proto);
 		globfree(&g);
