@@ -25,13 +25,17 @@ typedef struct an_file an_file;
  * memory and an_close writes it whole: to a temporary file beside the path,
  * synced and renamed over it (base/outfile.h), so the path holds either the
  * old file or the new one, whatever fails.  Callers that append often (a
- * sweep) open and close once per batch of runs, so an interruption keeps
- * every batch closed before it.  an_open refuses at once a path that cannot
+ * sweep) keep the file open and an_commit it after each batch of runs, so an
+ * interruption keeps every batch committed before it: an_commit writes the
+ * file as an_close does but leaves f open, and returns an_close's errors;
+ * the file is read and checked only at an_open, and a commit costs about
+ * what writing the file costs.  an_open refuses at once a path that cannot
  * be written (a folder, a FIFO).  an_close returns the first failure to write
  * a run in the session (a refused run name does not count; nothing is
  * written then), or its own (the write, naming the file and errno); an_abort
  * discards the changes.  Both free f (NULL is allowed). */
 int an_open(an_file **out, const char *path, int mode, struct sim_err *err);
+int an_commit(an_file *f, struct sim_err *err);
 int an_close(an_file *f, struct sim_err *err);
 void an_abort(an_file *f);
 

@@ -22,8 +22,12 @@
  *      append is checked first, so damage is never written back under a
  *      new digest.
  *
- * States of an an_file: an_open -> open (an_add_run any number of times) ->
- * an_close (write the image unless a run failed) or an_abort (discard).
+ * States of an an_file: an_open -> open (an_add_run any number of times,
+ * an_commit to write the image so far and stay open) -> an_close (write the
+ * image unless a run failed) or an_abort (discard what was not committed).
+ * The file is read and checked once, at an_open, however often it is
+ * committed; each run is sealed (its digest) by an_add_run, so a commit
+ * writes the image and renews only the root's digest.
  */
 #include <errno.h>
 #include <math.h>
@@ -566,7 +570,8 @@ int an_add_run(an_file *f, const char *group, const cfg *c, const struct rpl_res
 		rc = sim_errf(err, SIM_EIO, "%s: cannot create group for run '%s'", f->path, group);
 		goto out_fail;
 	}
-	if (write_run(g, c, r, trace_path) < 0) {
+	/* sealed now, whole: a commit only renews the root's digest */
+	if (write_run(g, c, r, trace_path) < 0 || an_h5_seal(g) < 0) {
 		H5Gclose(g);
 		H5Ldelete(f->fid, partial, H5P_DEFAULT);
 		rc = sim_errf(err, SIM_EIO, "%s: writing run '%s' failed (out of memory?)", f->path, group);
@@ -591,6 +596,17 @@ static void free_file(an_file *f)
 {
 	sim_free(f->path);
 	sim_free(f);
+}
+
+int an_commit(an_file *f, struct sim_err *err)
+{
+	an_h5_quiet();
+	if (f->failed) {
+		if (err)
+			*err = f->first;
+		return f->failed;
+	}
+	return an_h5_write_image(f->fid, f->path, err);   /* keeps (2) */
 }
 
 int an_close(an_file *f, struct sim_err *err)
