@@ -938,8 +938,8 @@ int cmd_sweep(int argc, char **argv)
 			return cli_usage_error("sweep", "--merge needs -o SWEEP.h5");
 		if (optind < argc || a.nvary || a.emit)
 			return cli_usage_error("sweep", "--merge takes no traces, --vary or --emit-jobs");
-		if (sim_lock_take(a.out, &lock, &err) != SIM_OK)
-			return cli_fail("sweep", &err);
+		if ((rc = cli_lock("sweep", a.out, &lock)) != 0)
+			return rc;
 		rc = merge(a.merge_dir, a.out, a.quiet, a.show_table);
 		sim_lock_release(lock);
 		return rc;
@@ -958,8 +958,8 @@ int cmd_sweep(int argc, char **argv)
 		for (int t = optind; t < argc; t++)
 			if (sim_out_not_input(a.out, argv[t], &err) != SIM_OK)
 				return cli_fail("sweep", &err);
-		if (sim_lock_take(a.out, &lock, &err) != SIM_OK)
-			return cli_fail("sweep", &err);
+		if ((rc = cli_lock("sweep", a.out, &lock)) != 0)
+			return rc;
 	}
 
 	ntp = argc - optind;
