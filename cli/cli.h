@@ -121,5 +121,12 @@ long cli_runs_find(const struct cli_runs *rs, const char *token, struct sim_err 
  * another selected run has the same name. */
 const char *cli_runs_label(const struct cli_runs *rs, size_t k);
 void cli_runs_free(struct cli_runs *rs);
+/* an_read_results of run ru through *rd, a reader kept open (NULL at
+ * first; an_reader_close it at the end) while runs come from one file, so
+ * the file is opened and checked once, not once per run. */
+struct an_reader;
+struct rpl_results;
+int cli_run_read(struct an_reader **rd, const struct cli_run *ru, struct rpl_results *r,
+		 char **config_text, struct sim_err *err);
 
 #endif
