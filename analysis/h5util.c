@@ -46,6 +46,24 @@ void an_h5_dcpl_close(hid_t dcpl)
 		H5Pclose(dcpl);
 }
 
+hid_t an_h5_dxpl(size_t bytes)
+{
+	hid_t p = H5Pcreate(H5P_DATASET_XFER);
+	if (p < 0)
+		return H5P_DEFAULT;
+	if (H5Pset_buffer(p, bytes ? bytes : 1, NULL, NULL) < 0) {
+		H5Pclose(p);
+		return H5P_DEFAULT;
+	}
+	return p;
+}
+
+void an_h5_dxpl_close(hid_t dxpl)
+{
+	if (dxpl != H5P_DEFAULT)
+		H5Pclose(dxpl);
+}
+
 hid_t an_h5_fapl_mem(void)
 {
 	hid_t fapl = H5Pcreate(H5P_FILE_ACCESS);

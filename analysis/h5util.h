@@ -23,6 +23,14 @@ hid_t an_h5_str_type(void);
 hid_t an_h5_dcpl(int rank, const hsize_t *dims);
 void an_h5_dcpl_close(hid_t dcpl);
 
+/* A transfer list whose type conversion buffer holds `bytes` (at least the
+ * largest element, converted, of what is read or written): HDF5 otherwise
+ * allocates and clears 1 MiB for each read or write that converts a
+ * compound, such as a run's one-record `counters`.  H5P_DEFAULT if it
+ * cannot be made.  Close with an_h5_dxpl_close. */
+hid_t an_h5_dxpl(size_t bytes);
+void an_h5_dxpl_close(hid_t dxpl);
+
 /* Writing a results file happens in memory, never in place on disk, so a
  * failed write cannot leave it half-updated (nor HDF5 with a half-closed
  * file): an_h5_fapl_mem() is a file access list for HDF5's core driver

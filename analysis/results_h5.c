@@ -217,16 +217,17 @@ static int write_counters(hid_t g, const struct rpl_results *r)
 {
 	hsize_t dim = 1;
 	hid_t mt = counters_mtype(-1), ft = counters_ftype(), s = H5Screate_simple(1, &dim, NULL), d = -1;
-	hid_t dcpl = an_h5_dcpl(1, &dim);
+	hid_t dcpl = an_h5_dcpl(1, &dim), dxpl;
 	int rc = -1;
 	if (mt < 0 || ft < 0 || s < 0)
 		goto out;
 	d = H5Dcreate2(g, "counters", ft, s, H5P_DEFAULT, dcpl, H5P_DEFAULT);
 	if (d < 0)
 		goto out;
-	if (H5Dwrite(d, mt, H5S_ALL, H5S_ALL, H5P_DEFAULT, r) < 0)
-		goto out;
-	rc = 0;
+	/* one record: a conversion buffer its size, not HDF5's 1 MiB */
+	dxpl = an_h5_dxpl(H5Tget_size(mt) > H5Tget_size(ft) ? H5Tget_size(mt) : H5Tget_size(ft));
+	rc = H5Dwrite(d, mt, H5S_ALL, H5S_ALL, dxpl, r) < 0 ? -1 : 0;
+	an_h5_dxpl_close(dxpl);
 out:
 	an_h5_dcpl_close(dcpl);
 	if (d >= 0) H5Dclose(d);
@@ -909,7 +910,8 @@ static int read_counters(hid_t g, const char *path, const char *group, struct rp
 			 struct sim_err *err)
 {
 	struct rpl_results *tmp = NULL;
-	hid_t d, s = -1, mt = -1, ft = -1;
+	hid_t d, s = -1, mt = -1, ft = -1, dxpl;
+	herr_t got;
 	int rc = SIM_OK;
 	if (H5Lexists(g, "counters", H5P_DEFAULT) <= 0)
 		return sim_errf(err, SIM_ECORRUPT, "%s: run '%s' has no dataset 'counters'", path, group);
@@ -930,7 +932,10 @@ static int read_counters(hid_t g, const char *path, const char *group, struct rp
 		rc = sim_errf(err, SIM_ENOMEM, "%s: out of memory", path);
 		goto out;
 	}
-	if (H5Dread(d, mt, H5S_ALL, H5S_ALL, H5P_DEFAULT, tmp) < 0) {
+	dxpl = an_h5_dxpl(H5Tget_size(mt) > H5Tget_size(ft) ? H5Tget_size(mt) : H5Tget_size(ft));
+	got = H5Dread(d, mt, H5S_ALL, H5S_ALL, dxpl, tmp);
+	an_h5_dxpl_close(dxpl);
+	if (got < 0) {
 		rc = sim_errf(err, SIM_ECORRUPT, "%s: run '%s': cannot read 'counters': damaged (its "
 			      "checksum does not match), or a field is missing or of the wrong type "
 			      "(see RESULTS.md)", path, group);
