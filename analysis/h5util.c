@@ -46,6 +46,24 @@ void an_h5_dcpl_close(hid_t dcpl)
 		H5Pclose(dcpl);
 }
 
+hid_t an_h5_dxpl(size_t bytes)
+{
+	hid_t p = H5Pcreate(H5P_DATASET_XFER);
+	if (p < 0)
+		return H5P_DEFAULT;
+	if (H5Pset_buffer(p, bytes ? bytes : 1, NULL, NULL) < 0) {
+		H5Pclose(p);
+		return H5P_DEFAULT;
+	}
+	return p;
+}
+
+void an_h5_dxpl_close(hid_t dxpl)
+{
+	if (dxpl != H5P_DEFAULT)
+		H5Pclose(dxpl);
+}
+
 hid_t an_h5_fapl_mem(void)
 {
 	hid_t fapl = H5Pcreate(H5P_FILE_ACCESS);
@@ -332,18 +350,26 @@ static herr_t seal_member(hid_t loc, const char *name, const H5L_info_t *info, v
 	return rc;
 }
 
-/* Every group and dataset without a digest gets one, and the root's is
- * made anew (its attributes change as a sweep goes). */
-static int seal(hid_t fid)
+int an_h5_seal(hid_t obj)
 {
 	hsize_t idx = 0;
+	if (H5Iget_type(obj) == H5I_GROUP &&
+	    H5Literate(obj, H5_INDEX_NAME, H5_ITER_INC, &idx, seal_member, NULL) < 0)
+		return -1;
+	return set_digest(obj);
+}
+
+/* The root's digest made anew (its attributes change as a sweep goes).
+ * Its members were sealed by their writers (an_h5_seal) when written:
+ * runs are written once, a table is replaced whole; so a commit costs the
+ * same however many runs the file holds. */
+static int seal(hid_t fid)
+{
 	hid_t root = H5Gopen2(fid, "/", H5P_DEFAULT);
 	int rc;
 	if (root < 0)
 		return -1;
-	rc = H5Literate(root, H5_INDEX_NAME, H5_ITER_INC, &idx, seal_member, NULL) < 0 ? -1 : 0;
-	if (!rc)
-		rc = set_digest(root);
+	rc = set_digest(root);
 	H5Gclose(root);
 	return rc;
 }
@@ -516,35 +542,32 @@ int an_h5_check_root(hid_t fid, const char *path, struct sim_err *err)
 	return rc;
 }
 
-int an_h5_commit(hid_t fid, const char *path, struct sim_err *err)
+int an_h5_write_image(hid_t fid, const char *path, struct sim_err *err)
 {
 	ssize_t n;
 	void *img = NULL;
 	int rc;
 
-	if (seal(fid) < 0) {
-		H5Fclose(fid);
+	if (seal(fid) < 0)
 		return sim_errf(err, SIM_EIO, "%s: HDF5 could not write the digests (out of memory?)", path);
-	}
-	if (H5Fflush(fid, H5F_SCOPE_GLOBAL) < 0 || (n = H5Fget_file_image(fid, NULL, 0)) <= 0) {
-		H5Fclose(fid);
+	if (H5Fflush(fid, H5F_SCOPE_GLOBAL) < 0 || (n = H5Fget_file_image(fid, NULL, 0)) <= 0)
 		return sim_errf(err, SIM_EIO, "%s: HDF5 could not finish the file in memory", path);
-	}
-	if (!(img = sim_malloc((size_t)n))) {
-		H5Fclose(fid);
+	if (!(img = sim_malloc((size_t)n)))
 		return sim_errf(err, SIM_ENOMEM, "%s: out of memory", path);
-	}
 	if (H5Fget_file_image(fid, img, (size_t)n) != n) {
-		H5Fclose(fid);
 		sim_free(img);
 		return sim_errf(err, SIM_EIO, "%s: HDF5 could not finish the file in memory", path);
-	}
-	if (H5Fclose(fid) < 0) {
-		sim_free(img);
-		return sim_errf(err, SIM_EIO, "%s: HDF5 could not close the file in memory", path);
 	}
 	fix_superblock(img, (size_t)n);
 	rc = sim_out_write_file(path, img, (size_t)n, err);
 	sim_free(img);
+	return rc;
+}
+
+int an_h5_commit(hid_t fid, const char *path, struct sim_err *err)
+{
+	int rc = an_h5_write_image(fid, path, err);
+	if (H5Fclose(fid) < 0 && rc == SIM_OK)
+		rc = sim_errf(err, SIM_EIO, "%s: HDF5 could not close the file in memory", path);
 	return rc;
 }

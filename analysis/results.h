@@ -25,13 +25,17 @@ typedef struct an_file an_file;
  * memory and an_close writes it whole: to a temporary file beside the path,
  * synced and renamed over it (base/outfile.h), so the path holds either the
  * old file or the new one, whatever fails.  Callers that append often (a
- * sweep) open and close once per batch of runs, so an interruption keeps
- * every batch closed before it.  an_open refuses at once a path that cannot
+ * sweep) keep the file open and an_commit it after each batch of runs, so an
+ * interruption keeps every batch committed before it: an_commit writes the
+ * file as an_close does but leaves f open, and returns an_close's errors;
+ * the file is read and checked only at an_open, and a commit costs about
+ * what writing the file costs.  an_open refuses at once a path that cannot
  * be written (a folder, a FIFO).  an_close returns the first failure to write
  * a run in the session (a refused run name does not count; nothing is
  * written then), or its own (the write, naming the file and errno); an_abort
  * discards the changes.  Both free f (NULL is allowed). */
 int an_open(an_file **out, const char *path, int mode, struct sim_err *err);
+int an_commit(an_file *f, struct sim_err *err);
 int an_close(an_file *f, struct sim_err *err);
 void an_abort(an_file *f);
 
@@ -66,6 +70,23 @@ void an_free_names(char **names, size_t n);
 int an_read_results(const char *path, const char *group, struct rpl_results *r,
 		    char **config_text, char **trace_path, struct sim_err *err);
 void an_results_free(struct rpl_results *r);   /* frees r->cpu, not r */
+
+/* Reading many runs of one file: an_reader_open opens it and checks what
+ * the whole file shares (that it is HDF5, its heap of strings, its version,
+ * the root's digest) once; an_reader_read then checks the digests of only
+ * the run it reads, as an_read_results does (which is an_reader_open +
+ * an_reader_read + an_reader_close).  Same errors as above.  An open reader
+ * keeps the file open: close it with an_reader_close (NULL allowed). */
+typedef struct an_reader an_reader;
+int an_reader_open(an_reader **out, const char *path, struct sim_err *err);
+int an_reader_list(an_reader *rd, char ***names, size_t *n, struct sim_err *err);
+int an_reader_read(an_reader *rd, const char *group, struct rpl_results *r, char **config_text,
+		   char **trace_path, struct sim_err *err);
+const char *an_reader_path(const an_reader *rd);
+void an_reader_close(an_reader *rd);
+/* A reader of the file f open for writing, as it is in memory (runs added
+ * in the session included); valid until f is closed. */
+int an_reader_of_file(an_reader **out, an_file *f, struct sim_err *err);
 
 /* Fraction of L2 misses served by local memory, in [0, 1]; -1 if no misses. */
 double an_locality(const struct rpl_results *r);

@@ -22,8 +22,12 @@
  *      append is checked first, so damage is never written back under a
  *      new digest.
  *
- * States of an an_file: an_open -> open (an_add_run any number of times) ->
- * an_close (write the image unless a run failed) or an_abort (discard).
+ * States of an an_file: an_open -> open (an_add_run any number of times,
+ * an_commit to write the image so far and stay open) -> an_close (write the
+ * image unless a run failed) or an_abort (discard what was not committed).
+ * The file is read and checked once, at an_open, however often it is
+ * committed; each run is sealed (its digest) by an_add_run, so a commit
+ * writes the image and renews only the root's digest.
  */
 #include <errno.h>
 #include <math.h>
@@ -213,16 +217,17 @@ static int write_counters(hid_t g, const struct rpl_results *r)
 {
 	hsize_t dim = 1;
 	hid_t mt = counters_mtype(-1), ft = counters_ftype(), s = H5Screate_simple(1, &dim, NULL), d = -1;
-	hid_t dcpl = an_h5_dcpl(1, &dim);
+	hid_t dcpl = an_h5_dcpl(1, &dim), dxpl;
 	int rc = -1;
 	if (mt < 0 || ft < 0 || s < 0)
 		goto out;
 	d = H5Dcreate2(g, "counters", ft, s, H5P_DEFAULT, dcpl, H5P_DEFAULT);
 	if (d < 0)
 		goto out;
-	if (H5Dwrite(d, mt, H5S_ALL, H5S_ALL, H5P_DEFAULT, r) < 0)
-		goto out;
-	rc = 0;
+	/* one record: a conversion buffer its size, not HDF5's 1 MiB */
+	dxpl = an_h5_dxpl(H5Tget_size(mt) > H5Tget_size(ft) ? H5Tget_size(mt) : H5Tget_size(ft));
+	rc = H5Dwrite(d, mt, H5S_ALL, H5S_ALL, dxpl, r) < 0 ? -1 : 0;
+	an_h5_dxpl_close(dxpl);
 out:
 	an_h5_dcpl_close(dcpl);
 	if (d >= 0) H5Dclose(d);
@@ -566,7 +571,8 @@ int an_add_run(an_file *f, const char *group, const cfg *c, const struct rpl_res
 		rc = sim_errf(err, SIM_EIO, "%s: cannot create group for run '%s'", f->path, group);
 		goto out_fail;
 	}
-	if (write_run(g, c, r, trace_path) < 0) {
+	/* sealed now, whole: a commit only renews the root's digest */
+	if (write_run(g, c, r, trace_path) < 0 || an_h5_seal(g) < 0) {
 		H5Gclose(g);
 		H5Ldelete(f->fid, partial, H5P_DEFAULT);
 		rc = sim_errf(err, SIM_EIO, "%s: writing run '%s' failed (out of memory?)", f->path, group);
@@ -591,6 +597,17 @@ static void free_file(an_file *f)
 {
 	sim_free(f->path);
 	sim_free(f);
+}
+
+int an_commit(an_file *f, struct sim_err *err)
+{
+	an_h5_quiet();
+	if (f->failed) {
+		if (err)
+			*err = f->first;
+		return f->failed;
+	}
+	return an_h5_write_image(f->fid, f->path, err);   /* keeps (2) */
 }
 
 int an_close(an_file *f, struct sim_err *err)
@@ -717,19 +734,14 @@ static int list_fid(hid_t fid, const char *path, struct names *ns, struct sim_er
 
 int an_list_runs(const char *path, char ***names, size_t *n, struct sim_err *err)
 {
-	struct names ns;
-	hid_t fid;
-	int rc = open_read(path, &fid, err);
+	an_reader *rd;
+	int rc;
 	*names = NULL;
 	*n = 0;
-	if (rc != SIM_OK)
+	if ((rc = an_reader_open(&rd, path, err)) != SIM_OK)
 		return rc;
-	rc = list_fid(fid, path, &ns, err);
-	H5Fclose(fid);
-	if (rc == SIM_OK) {
-		*names = ns.v;
-		*n = ns.n;
-	}
+	rc = an_reader_list(rd, names, n, err);
+	an_reader_close(rd);
 	return rc;
 }
 
@@ -898,7 +910,8 @@ static int read_counters(hid_t g, const char *path, const char *group, struct rp
 			 struct sim_err *err)
 {
 	struct rpl_results *tmp = NULL;
-	hid_t d, s = -1, mt = -1, ft = -1;
+	hid_t d, s = -1, mt = -1, ft = -1, dxpl;
+	herr_t got;
 	int rc = SIM_OK;
 	if (H5Lexists(g, "counters", H5P_DEFAULT) <= 0)
 		return sim_errf(err, SIM_ECORRUPT, "%s: run '%s' has no dataset 'counters'", path, group);
@@ -919,7 +932,10 @@ static int read_counters(hid_t g, const char *path, const char *group, struct rp
 		rc = sim_errf(err, SIM_ENOMEM, "%s: out of memory", path);
 		goto out;
 	}
-	if (H5Dread(d, mt, H5S_ALL, H5S_ALL, H5P_DEFAULT, tmp) < 0) {
+	dxpl = an_h5_dxpl(H5Tget_size(mt) > H5Tget_size(ft) ? H5Tget_size(mt) : H5Tget_size(ft));
+	got = H5Dread(d, mt, H5S_ALL, H5S_ALL, dxpl, tmp);
+	an_h5_dxpl_close(dxpl);
+	if (got < 0) {
 		rc = sim_errf(err, SIM_ECORRUPT, "%s: run '%s': cannot read 'counters': damaged (its "
 			      "checksum does not match), or a field is missing or of the wrong type "
 			      "(see RESULTS.md)", path, group);
@@ -1076,12 +1092,15 @@ out_free:
 	return rc;
 }
 
-int an_read_results(const char *path, const char *group, struct rpl_results *r,
-		    char **config_text, char **trace_path, struct sim_err *err)
+/* Run `group` of the open file fid into r (see an_read_results), after
+ * checking the group's digest and its datasets': what is read is checked,
+ * each time it is read. */
+static int read_group(hid_t fid, const char *path, const char *group, struct rpl_results *r,
+		      char **config_text, char **trace_path, struct sim_err *err)
 {
 	struct text txt = { 0 };
-	struct names ns = { 0 };
-	hid_t fid, g = -1;
+	char what[260];
+	hid_t g;
 	int rc;
 
 	memset(r, 0, sizeof *r);
@@ -1089,28 +1108,12 @@ int an_read_results(const char *path, const char *group, struct rpl_results *r,
 		*config_text = NULL;
 	if (trace_path)
 		*trace_path = NULL;
-	if ((rc = open_read(path, &fid, err)) != SIM_OK)
-		return rc;
-	if (!group) {
-		if ((rc = list_fid(fid, path, &ns, err)) != SIM_OK)
-			goto out_close;
-		if (ns.n != 1) {
-			rc = sim_errf(err, SIM_EINVAL, "%s: holds %zu runs: name one", path, ns.n);
-			goto out_close;
-		}
-		group = ns.v[0];
-	}
 	if (strchr(group, '/') || H5Lexists(fid, group, H5P_DEFAULT) <= 0 ||
-	    (g = H5Gopen2(fid, group, H5P_DEFAULT)) < 0) {
-		rc = sim_errf(err, SIM_EINVAL, "%s: no run named '%s'", path, group);
+	    (g = H5Gopen2(fid, group, H5P_DEFAULT)) < 0)
+		return sim_errf(err, SIM_EINVAL, "%s: no run named '%s'", path, group);
+	snprintf(what, sizeof what, "run '%s'", group);
+	if ((rc = an_h5_check_group(g, path, what, err)) != SIM_OK)
 		goto out_close;
-	}
-	{
-		char what[260];
-		snprintf(what, sizeof what, "run '%s'", group);
-		if ((rc = an_h5_check_group(g, path, what, err)) != SIM_OK)
-			goto out_close;
-	}
 	if ((rc = read_run(g, path, group, r, err)) != SIM_OK)
 		goto out_close;
 	if (config_text) {
@@ -1144,10 +1147,125 @@ out_free_run:
 	an_results_free(r);
 	sim_free(txt.s);
 out_close:
-	if (g >= 0)
-		H5Gclose(g);
+	H5Gclose(g);
+	return rc;
+}
+
+/* ---------- Readers: a file opened and checked once, read many times ---------- */
+
+struct an_reader {
+	hid_t fid;
+	char *path;
+	int own;          /* 1: fid is ours to close (not an an_file's) */
+};
+
+int an_reader_open(an_reader **out, const char *path, struct sim_err *err)
+{
+	an_reader *rd;
+	hid_t fid;
+	int rc;
+	*out = NULL;
+	if ((rc = open_read(path, &fid, err)) != SIM_OK)
+		return rc;
+	if (!(rd = sim_calloc(1, sizeof *rd)) || !(rd->path = sim_strdup(path))) {
+		sim_free(rd);
+		H5Fclose(fid);
+		return sim_errf(err, SIM_ENOMEM, "%s: out of memory", path);
+	}
+	rd->fid = fid;
+	rd->own = 1;
+	*out = rd;
+	return SIM_OK;
+}
+
+int an_reader_of_file(an_reader **out, an_file *f, struct sim_err *err)
+{
+	an_reader *rd;
+	*out = NULL;
+	if (!(rd = sim_calloc(1, sizeof *rd)) || !(rd->path = sim_strdup(f->path))) {
+		sim_free(rd);
+		return sim_errf(err, SIM_ENOMEM, "%s: out of memory", f->path);
+	}
+	rd->fid = f->fid;
+	*out = rd;
+	return SIM_OK;
+}
+
+hid_t an_reader_hid(an_reader *rd)
+{
+	return rd->fid;
+}
+
+const char *an_reader_path(const an_reader *rd)
+{
+	return rd->path;
+}
+
+int an_reader_list(an_reader *rd, char ***names, size_t *n, struct sim_err *err)
+{
+	struct names ns;
+	int rc;
+	an_h5_quiet();
+	*names = NULL;
+	*n = 0;
+	if ((rc = list_fid(rd->fid, rd->path, &ns, err)) == SIM_OK) {
+		*names = ns.v;
+		*n = ns.n;
+	}
+	return rc;
+}
+
+int an_reader_read(an_reader *rd, const char *group, struct rpl_results *r, char **config_text,
+		   char **trace_path, struct sim_err *err)
+{
+	struct names ns = { 0 };
+	int rc;
+	an_h5_quiet();
+	if (!group) {
+		memset(r, 0, sizeof *r);
+		if (config_text)
+			*config_text = NULL;
+		if (trace_path)
+			*trace_path = NULL;
+		if ((rc = list_fid(rd->fid, rd->path, &ns, err)) != SIM_OK)
+			return rc;
+		if (ns.n != 1) {
+			rc = sim_errf(err, SIM_EINVAL, "%s: holds %zu runs: name one", rd->path, ns.n);
+			an_free_names(ns.v, ns.n);
+			return rc;
+		}
+		group = ns.v[0];
+	}
+	rc = read_group(rd->fid, rd->path, group, r, config_text, trace_path, err);
 	an_free_names(ns.v, ns.n);
-	H5Fclose(fid);
+	return rc;
+}
+
+void an_reader_close(an_reader *rd)
+{
+	if (!rd)
+		return;
+	an_h5_quiet();
+	if (rd->own)
+		H5Fclose(rd->fid);
+	sim_free(rd->path);
+	sim_free(rd);
+}
+
+int an_read_results(const char *path, const char *group, struct rpl_results *r,
+		    char **config_text, char **trace_path, struct sim_err *err)
+{
+	an_reader *rd;
+	int rc;
+	memset(r, 0, sizeof *r);
+	if (config_text)
+		*config_text = NULL;
+	if (trace_path)
+		*trace_path = NULL;
+	if ((rc = an_reader_open(&rd, path, err)) != SIM_OK)
+		return rc;
+	rc = an_reader_read(rd, group, r, config_text, trace_path, err);
+	an_reader_close(rd);
 	return rc;
 }
 

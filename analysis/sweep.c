@@ -513,30 +513,17 @@ static void free_runs(struct run *u, size_t n)
 	sim_free(u);
 }
 
-/* The parameters the file says were varied (sweep_vary). */
-static int read_sweep_vary(const char *path, char ***vary, int *nvary, struct sim_err *err)
-{
-	hid_t fid = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
-	if (fid < 0)
-		return sim_errf(err, SIM_ECORRUPT, "%s: cannot open as HDF5", path);
-	if (read_vary(fid, vary, nvary) < 0) {
-		H5Fclose(fid);
-		return sim_errf(err, SIM_ECORRUPT, "%s: unreadable attribute %s", path, VARY_ATTR);
-	}
-	H5Fclose(fid);
-	return SIM_OK;
-}
-
 /* Each run's figures and configuration into u[k], and the runs grouped in
  * rows by identity (replicas share a row): u[k].row, and per row its first
  * run (rowof) and count (rowcount); *nrows rows. */
-static int read_runs(const char *path, char **names, size_t nruns, int seed_group, struct run *u,
+static int read_runs(an_reader *rd, char **names, size_t nruns, int seed_group, struct run *u,
 		     int *rowof, int *rowcount, int *nrows, struct sim_err *err)
 {
+	const char *path = an_reader_path(rd);
 	int rc;
 	for (size_t k = 0; k < nruns; k++) {
 		struct rpl_results r;
-		if ((rc = an_read_results(path, names[k], &r, &u[k].config, &u[k].trace, err)) != SIM_OK)
+		if ((rc = an_reader_read(rd, names[k], &r, &u[k].config, &u[k].trace, err)) != SIM_OK)
 			return rc;
 		fig_values(&r, u[k].fig);
 		u[k].mode = rpl_mode_name(r.mode);
@@ -726,8 +713,10 @@ static int fill_fig_columns(struct an_table *t, const struct run *u, size_t nrun
 	return 0;
 }
 
-int an_sweep_table_build(const char *path, const cfg *proto, struct an_table *t, struct sim_err *err)
+/* The table of every run rd reads (an_sweep_table_build). */
+static int build_from(an_reader *rd, const cfg *proto, struct an_table *t, struct sim_err *err)
 {
+	const char *path = an_reader_path(rd);
 	char **names = NULL, **vary = NULL, **cols = NULL;
 	size_t nruns = 0;
 	int nvary = 0, ncols = 0, seed_group = 1, rc, nrows = 0;
@@ -736,11 +725,12 @@ int an_sweep_table_build(const char *path, const cfg *proto, struct an_table *t,
 	int *rowcount = NULL;
 
 	memset(t, 0, sizeof *t);
-	if ((rc = an_list_runs(path, &names, &nruns, err)) != SIM_OK)
+	if ((rc = an_reader_list(rd, &names, &nruns, err)) != SIM_OK)
 		return rc;
-	an_h5_quiet();
-	if ((rc = read_sweep_vary(path, &vary, &nvary, err)) != SIM_OK)
+	if (read_vary(an_reader_hid(rd), &vary, &nvary) < 0) {
+		rc = sim_errf(err, SIM_ECORRUPT, "%s: unreadable attribute %s", path, VARY_ATTR);
 		goto out;
+	}
 	for (int i = 0; i < nvary; i++)
 		if (!strcmp(vary[i], SEED_PARAM))
 			seed_group = 0;   /* the seed is a parameter of the study, not a replica */
@@ -750,7 +740,7 @@ int an_sweep_table_build(const char *path, const cfg *proto, struct an_table *t,
 	rowcount = sim_calloc(nruns + 1, sizeof *rowcount);
 	if (!u || !rowof || !rowcount)
 		goto out_nomem;
-	if ((rc = read_runs(path, names, nruns, seed_group, u, rowof, rowcount, &nrows, err)) != SIM_OK)
+	if ((rc = read_runs(rd, names, nruns, seed_group, u, rowof, rowcount, &nrows, err)) != SIM_OK)
 		goto out;
 	for (int j = 0; j < nrows; j++)
 		if (rowcount[j] > 1)
@@ -776,6 +766,18 @@ out:
 	sim_free(rowof);
 	sim_free(rowcount);
 	an_free_names(names, nruns);
+	return rc;
+}
+
+int an_sweep_table_build(const char *path, const cfg *proto, struct an_table *t, struct sim_err *err)
+{
+	an_reader *rd;
+	int rc;
+	memset(t, 0, sizeof *t);
+	if ((rc = an_reader_open(&rd, path, err)) != SIM_OK)
+		return rc;
+	rc = build_from(rd, proto, t, err);
+	an_reader_close(rd);
 	return rc;
 }
 
@@ -854,6 +856,10 @@ static int write_table(hid_t fid, const struct an_table *t)
 	    (a = H5Acreate2(d, "units", st, sa, H5P_DEFAULT, H5P_DEFAULT)) < 0 ||
 	    (t->ncols && H5Awrite(a, st, units) < 0))
 		goto out;
+	H5Aclose(a);
+	a = -1;
+	if (an_h5_seal(d) < 0)
+		goto out;
 	H5Dclose(d);
 	d = -1;
 	if (H5Lexists(fid, TABLE, H5P_DEFAULT) > 0 && H5Ldelete(fid, TABLE, H5P_DEFAULT) < 0)
@@ -876,26 +882,38 @@ out:
 	return rc;
 }
 
-int an_sweep_table_write(const char *path, const cfg *proto, int *nrows, struct sim_err *err)
+/* The table of f's runs (those of this session too) written into f. */
+static int table_into(an_file *f, const char *path, const cfg *proto, int *nrows, struct sim_err *err)
 {
 	struct an_table t;
-	hid_t fid;
+	an_reader *rd;
 	int rc;
-	if ((rc = ensure_file(path, err)) != SIM_OK)
+	if ((rc = an_reader_of_file(&rd, f, err)) != SIM_OK)
 		return rc;
-	if ((rc = an_sweep_table_build(path, proto, &t, err)) != SIM_OK)
+	rc = build_from(rd, proto, &t, err);
+	an_reader_close(rd);
+	if (rc != SIM_OK)
 		return rc;
-	if ((rc = open_rw(path, &fid, err)) != SIM_OK) {
-		an_table_free(&t);
-		return rc;
-	}
-	if (write_table(fid, &t) < 0)
+	if (write_table(an_file_hid(f), &t) < 0)
 		rc = sim_errf(err, SIM_EIO, "%s: writing the sweep table failed (out of memory?)", path);
-	rc = close_rw(fid, path, rc, err);
 	if (nrows)
 		*nrows = t.nrows;
 	an_table_free(&t);
 	return rc;
+}
+
+int an_sweep_table_write(const char *path, const cfg *proto, int *nrows, struct sim_err *err)
+{
+	an_file *f;
+	int rc;
+	/* one session: the file is read and checked once, and written once */
+	if ((rc = an_open(&f, path, AN_APPEND, err)) != SIM_OK)
+		return rc;
+	if ((rc = table_into(f, path, proto, nrows, err)) != SIM_OK) {
+		an_abort(f);
+		return rc;
+	}
+	return an_close(f, err);
 }
 
 int an_sweep_table_read(const char *path, struct an_table *t, struct sim_err *err)
@@ -1027,14 +1045,14 @@ out:
 /* ---------- Merging ---------- */
 
 int an_sweep_merge(const char *out, const char *const *in, int nin, const cfg *proto,
-		   int *added, int *present, struct sim_err *err)
+		   int *added, int *present, int *nrows, struct sim_err *err)
 {
 	int nadd = 0, npres = 0, rc;
 	an_file *f;
 	hid_t ofid;
 
-	/* one session for the whole merge: the file is rewritten once, and only
-	 * if every input was read */
+	/* one session for the whole merge: the file is rewritten once, table
+	 * included, and only if every input was read */
 	if ((rc = an_open(&f, out, AN_APPEND, err)) != SIM_OK)
 		return rc;
 	ofid = an_file_hid(f);
@@ -1042,16 +1060,17 @@ int an_sweep_merge(const char *out, const char *const *in, int nin, const cfg *p
 		char **names = NULL, **vary = NULL, **have = NULL;
 		size_t n = 0;
 		int nvary = 0, nhave = 0;
+		an_reader *rd;
 		hid_t ifid;
-		if ((rc = an_list_runs(in[i], &names, &n, err)) != SIM_OK)
+		/* each input is opened and checked once; each run it gives is
+		 * checked as it is read */
+		if ((rc = an_reader_open(&rd, in[i], err)) != SIM_OK)
 			break;
-		an_h5_quiet();
-		ifid = H5Fopen(in[i], H5F_ACC_RDONLY, H5P_DEFAULT);
-		if (ifid < 0) {
-			an_free_names(names, n);
-			rc = sim_errf(err, SIM_ECORRUPT, "%s: cannot open as HDF5", in[i]);
+		if ((rc = an_reader_list(rd, &names, &n, err)) != SIM_OK) {
+			an_reader_close(rd);
 			break;
 		}
+		ifid = an_reader_hid(rd);
 		for (size_t k = 0; k < n && rc == SIM_OK; k++) {
 			struct rpl_results r;
 			char *config = NULL, *trace = NULL;
@@ -1062,7 +1081,7 @@ int an_sweep_merge(const char *out, const char *const *in, int nin, const cfg *p
 			}
 			/* through an_add_run, not H5Ocopy (which HDF5 1.10 gets wrong on
 			 * groups with many attributes): keeps (2) */
-			if ((rc = an_read_results(in[i], names[k], &r, &config, &trace, err)) != SIM_OK)
+			if ((rc = an_reader_read(rd, names[k], &r, &config, &trace, err)) != SIM_OK)
 				break;
 			if ((rc = cfg_copy(&c, proto, err)) == SIM_OK &&
 			    (rc = cfg_parse_text(c, config, strlen(config), in[i], err)) == SIM_OK &&
@@ -1092,9 +1111,11 @@ int an_sweep_merge(const char *out, const char *const *in, int nin, const cfg *p
 		}
 		free_names(vary, nvary);
 		free_names(have, nhave);
-		H5Fclose(ifid);
+		an_reader_close(rd);
 		an_free_names(names, n);
 	}
+	if (rc == SIM_OK)
+		rc = table_into(f, out, proto, nrows, err);
 	if (rc == SIM_OK)
 		rc = an_close(f, err);
 	else

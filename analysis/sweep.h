@@ -66,8 +66,9 @@ void an_sweep_free_order(char **values, int n);
 int an_sweep_table_build(const char *path, const cfg *proto, struct an_table *t, struct sim_err *err);
 
 /* Build the table and write it as the dataset `sweep` (replacing the old one:
- * written under a hidden name and renamed, then flushed).  *nrows (may be
- * NULL) gets its row count. */
+ * written under a hidden name and renamed), in one session of the file
+ * (results.h: read and checked once, written once).  *nrows (may be NULL)
+ * gets its row count. */
 int an_sweep_table_write(const char *path, const cfg *proto, int *nrows, struct sim_err *err);
 
 /* Read the dataset `sweep` back (any compound of strings, floats and
@@ -77,10 +78,12 @@ int an_sweep_table_read(const char *path, struct an_table *t, struct sim_err *er
 /* Copy every run of the files in[0..nin-1] that out lacks into out (created
  * when absent), each through an_add_run (so written whole or not at all);
  * a run's stored configuration is parsed over a copy of proto (a cfg holding
- * every parameter table).  The union of their sweep_vary goes to out.
- * *added and *present (may be NULL) count the runs copied and those out had
- * already. */
+ * every parameter table).  The union of their sweep_vary goes to out, and
+ * the table of all its runs (as an_sweep_table_write).  Each input is opened
+ * and checked once; out is written once, only if every input was read.
+ * *added, *present and *nrows (may be NULL) count the runs copied, those out
+ * had already and the table's rows. */
 int an_sweep_merge(const char *out, const char *const *in, int nin, const cfg *proto,
-		   int *added, int *present, struct sim_err *err);
+		   int *added, int *present, int *nrows, struct sim_err *err);
 
 #endif

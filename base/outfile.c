@@ -22,6 +22,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -344,8 +345,27 @@ int sim_file_has_magic(const char *path, const void *magic, size_t n)
 
 struct sim_lock {
 	int fd;
-	char *path;   /* PATH.lock */
+	char *path;       /* PATH.lock */
+	long stale_pid;   /* the pid a lock file left behind named, or 0 */
 };
+
+/* The pid written in the lock file open at fd, or 0 (none, unreadable). */
+static long lock_pid(int fd)
+{
+	char buf[32];
+	ssize_t k = pread(fd, buf, sizeof buf - 1, 0);
+	long pid;
+	buf[k > 0 ? k : 0] = '\0';
+	pid = strtol(buf, NULL, 10);
+	return pid > 0 ? pid : 0;
+}
+
+/* 1 if process pid is gone (no such process), 0 if it runs or cannot be
+ * told (another user's). */
+static int pid_gone(long pid)
+{
+	return kill((pid_t)pid, 0) != 0 && errno == ESRCH;
+}
 
 int sim_lock_take(const char *path, struct sim_lock **out, struct sim_err *err)
 {
@@ -375,11 +395,12 @@ int sim_lock_take(const char *path, struct sim_lock **out, struct sim_err *err)
 		}
 		if (flock(l->fd, LOCK_EX | LOCK_NB) != 0) {
 			int e = errno;
-			ssize_t k = pread(l->fd, buf, sizeof buf - 1, 0);
-			long pid;
-			buf[k > 0 ? k : 0] = '\0';
-			pid = strtol(buf, NULL, 10);
-			if (e == EWOULDBLOCK && pid > 0)
+			long pid = lock_pid(l->fd);
+			if (e == EWOULDBLOCK && pid > 0 && pid_gone(pid))
+				rc = sim_errf(err, SIM_EIO, "%s: in use: %s names process %ld, which has ended, "
+					      "but a process it started still holds the lock (fuser %s "
+					      "names it)", path, l->path, pid, l->path);
+			else if (e == EWOULDBLOCK && pid > 0)
 				rc = sim_errf(err, SIM_EIO, "%s: in use by another disco process (pid %ld, "
 					      "holding %s)", path, pid, l->path);
 			else if (e == EWOULDBLOCK)
@@ -403,6 +424,12 @@ int sim_lock_take(const char *path, struct sim_lock **out, struct sim_err *err)
 		sim_free(l);
 		return rc;
 	}
+	/* a holder removes the file as it lets go: one still there, naming
+	 * another process, was left by a process that ended without letting go
+	 * (killed, or crashed); the lock ended with it, so it is ours now */
+	l->stale_pid = lock_pid(l->fd);
+	if (l->stale_pid == (long)getpid())
+		l->stale_pid = 0;
 	{
 		int k = snprintf(buf, sizeof buf, "%ld\n", (long)getpid());
 		/* the pid is only a courtesy to the next process: errors ignored */
@@ -411,6 +438,11 @@ int sim_lock_take(const char *path, struct sim_lock **out, struct sim_err *err)
 	}
 	*out = l;
 	return SIM_OK;
+}
+
+long sim_lock_stale_pid(const struct sim_lock *l)
+{
+	return l ? l->stale_pid : 0;
 }
 
 void sim_lock_release(struct sim_lock *l)

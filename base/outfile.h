@@ -57,10 +57,16 @@ int sim_file_has_magic(const char *path, const void *magic, size_t n);
 
 /* Exclusive use of a file by one process: flock on PATH.lock (holding the
  * holder's pid), taken without waiting.  SIM_EIO naming the holding pid if
- * another process has it.  sim_lock_release (NULL allowed) removes the lock
- * file and frees l; the lock also ends with the process. */
+ * another process has it (and saying so when that pid has ended but a
+ * process it started still holds the lock).  sim_lock_release (NULL
+ * allowed) removes the lock file and frees l; the lock also ends with the
+ * process, but a process killed before it can release leaves the file:
+ * the next sim_lock_take takes that stale file over, and
+ * sim_lock_stale_pid then gives the pid it named (0 if the lock was not
+ * stale), for the caller to say so. */
 struct sim_lock;
 int sim_lock_take(const char *path, struct sim_lock **l, struct sim_err *err);
+long sim_lock_stale_pid(const struct sim_lock *l);
 void sim_lock_release(struct sim_lock *l);
 
 #endif

@@ -31,6 +31,12 @@ void cli_put_text(FILE *f, const char *s, size_t len);
 /* Print "disco CMD: message" for err (escaped as by cli_put_text) and
  * return its exit status. */
 int cli_fail(const char *cmd, const struct sim_err *err);
+/* Take the lock on path for the whole command (base/outfile.h
+ * sim_lock_take): 0, saying on stderr when it takes over a lock file left
+ * by a process that was killed; or prints why not and returns the exit
+ * status. */
+struct sim_lock;
+int cli_lock(const char *cmd, const char *path, struct sim_lock **l);
 /* Print "disco CMD: message" and a hint to --help; return 2. */
 int cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* An option getopt refused (it has said which and why): the help hint, 2. */
@@ -121,5 +127,12 @@ long cli_runs_find(const struct cli_runs *rs, const char *token, struct sim_err 
  * another selected run has the same name. */
 const char *cli_runs_label(const struct cli_runs *rs, size_t k);
 void cli_runs_free(struct cli_runs *rs);
+/* an_read_results of run ru through *rd, a reader kept open (NULL at
+ * first; an_reader_close it at the end) while runs come from one file, so
+ * the file is opened and checked once, not once per run. */
+struct an_reader;
+struct rpl_results;
+int cli_run_read(struct an_reader **rd, const struct cli_run *ru, struct rpl_results *r,
+		 char **config_text, struct sim_err *err);
 
 #endif

@@ -84,6 +84,7 @@ int cmd_plot(int argc, char **argv)
 	struct rpl_results runs[MAX_BARS];
 	const struct rpl_results *rp[MAX_BARS];
 	struct cli_runs all = { 0 };
+	an_reader *rd = NULL;
 	int ng = 0, nl = 0, nread = 0, base = 0, nfiles, o, rc = 0;
 
 	optind = 1;
@@ -194,7 +195,7 @@ int cmd_plot(int argc, char **argv)
 	}
 	for (nread = 0; nread < ng; nread++) {
 		const struct cli_run *ru = &all.run[all.sel[nread]];
-		if (an_read_results(ru->path, ru->name, &runs[nread], NULL, NULL, &err) != SIM_OK) {
+		if (cli_run_read(&rd, ru, &runs[nread], NULL, &err) != SIM_OK) {
 			rc = cli_fail("plot", &err);
 			goto out_free;
 		}
@@ -212,6 +213,7 @@ int cmd_plot(int argc, char **argv)
 out_free:
 	for (int i = 0; i < nread; i++)
 		an_results_free(&runs[i]);
+	an_reader_close(rd);
 	cli_runs_free(&all);
 	sim_free(groups_arg);
 	sim_free(labels_arg);

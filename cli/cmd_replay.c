@@ -204,8 +204,8 @@ int cmd_replay(int argc, char **argv)
 	/* the results file is ours until the run is in it: a sweep or another
 	 * replay adding to it stops here, before any work (a device such as
 	 * /dev/null is written directly and needs no lock beside it) */
-	if (out && !is_device(out) && sim_lock_take(out, &lock, &err) != SIM_OK)
-		return cli_fail("replay", &err);
+	if (out && !is_device(out) && (rc = cli_lock("replay", out, &lock)) != 0)
+		return rc;
 	if ((rc = trc_reader_open(&r, path, &err)) != SIM_OK)
 		return cli_fail("replay", &err);
 	if (trc_reader_info(r)->warning[0])

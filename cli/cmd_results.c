@@ -77,6 +77,7 @@ int cmd_results(int argc, char **argv)
 	}
 	/* every file's runs first: a bad file fails before anything is printed */
 	struct cli_runs runs = { 0 };
+	an_reader *rd = NULL;
 	if (cli_runs_collect(&runs, argv + optind, nfiles, &err) != SIM_OK)
 		return cli_fail("results", &err);
 	if (group) {
@@ -95,7 +96,7 @@ int cmd_results(int argc, char **argv)
 		const char *name = nfiles > 1 ? ru->qualified : ru->name;
 		struct rpl_results r;
 		char *config = NULL;
-		if (an_read_results(ru->path, ru->name, &r, show_config ? &config : NULL, NULL, &err) != SIM_OK) {
+		if (cli_run_read(&rd, ru, &r, show_config ? &config : NULL, &err) != SIM_OK) {
 			fflush(stdout);
 			rc = cli_fail("results", &err);
 			break;
@@ -118,6 +119,7 @@ int cmd_results(int argc, char **argv)
 	}
 	if (!rc && fmt == AN_FMT_JSON && runs.nsel > 1)
 		fputs("]\n", stdout);
+	an_reader_close(rd);
 	cli_runs_free(&runs);
 	if (fflush(stdout) != 0 && !rc) {
 		sim_errf(&err, SIM_EIO, "writing the output failed");

@@ -5,6 +5,7 @@
 #include <getopt.h>
 #include <glob.h>
 #include <limits.h>
+#include <math.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -96,19 +97,24 @@ struct trace_pts {
 	int ncopies;
 };
 
-/* Points are added to the sweep file in sessions: each commit rewrites the
- * file whole (analysis/results.h), so committing every point would cost
- * the file's size per point; a session is committed once a second (and at
- * the end), which bounds what a kill -9 loses to about that. */
+/* Points are added to the sweep file in one session (analysis/results.h):
+ * the file is read and checked once, and each commit writes it whole, so
+ * committing every point would cost the file's size per point.  A commit
+ * comes once a second, or, once the file is large, once COMMIT_RATIO times
+ * the last commit's time has passed, so commits take at most about
+ * 1/COMMIT_RATIO of a sweep however large its file grows (and at the end);
+ * that bounds what a kill -9 loses. */
 #define COMMIT_SECONDS 1.0
+#define COMMIT_RATIO 10.0
 
 struct progress {
 	const char *out;
 	struct trace_pts *tp;
 	int total, done;      /* done: points committed to the file */
 	an_file *f;           /* the open session, NULL if none */
-	int added;            /* points in it */
+	int added;            /* points added since the last commit */
 	double start, committed, last_line;
+	double commit_s;      /* the last commit's wall time, in seconds */
 	int shown;
 };
 
@@ -119,18 +125,24 @@ static double now(void)
 	return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
 }
 
-/* Write the open session's points to the file (if any). */
-static int commit(struct progress *p, struct sim_err *err)
+/* Write the open session's points to the file (if any), and end the
+ * session if last. */
+static int commit(struct progress *p, int last, struct sim_err *err)
 {
+	double t0 = now();
 	int rc;
 	if (!p->f)
 		return SIM_OK;
-	rc = an_close(p->f, err);
-	p->f = NULL;
+	if (last) {
+		rc = an_close(p->f, err);
+		p->f = NULL;
+	} else
+		rc = an_commit(p->f, err);
 	if (rc == SIM_OK)
 		p->done += p->added;
 	p->added = 0;
 	p->committed = now();
+	p->commit_s = p->committed - t0;
 	return rc;
 }
 
@@ -151,8 +163,8 @@ static int on_point(void *ctx, int task, int point, const struct rpl_results *r,
 			return rc;
 		p->added++;
 	}
-	if (now() - p->committed >= COMMIT_SECONDS)
-		return commit(p, err);
+	if (now() - p->committed >= fmax(COMMIT_SECONDS, COMMIT_RATIO * p->commit_s))
+		return commit(p, 0, err);
 	return SIM_OK;
 }
 
@@ -467,9 +479,7 @@ static int merge(const char *dir, const char *out, int quiet, int show_table)
 	rc = cli_new_cfg(&proto, &err);
 	if (rc == SIM_OK)
 		rc = an_sweep_merge(out, (const char *const *)g.gl_pathv, (int)g.gl_pathc, proto, &added,
-				    &present, &err);
-	if (rc == SIM_OK)
-		rc = an_sweep_table_write(out, proto, &rows, &err);
+				    &present, &rows, &err);
 	if (rc != SIM_OK) {
 		cfg_free(proto);
 		globfree(&g);
@@ -777,7 +787,7 @@ static int run_points(const struct rpl_sweep_task *tasks, int ntp, int jobs, int
 	int rc, crc;
 
 	rc = rpl_sweep_run(tasks, ntp, &so, err);
-	crc = commit(prog, &cerr);   /* whatever finished, even after a failure */
+	crc = commit(prog, 1, &cerr);   /* whatever finished, even after a failure */
 	if (rc == SIM_OK && crc != SIM_OK) {
 		rc = crc;
 		*err = cerr;
@@ -926,8 +936,8 @@ int cmd_sweep(int argc, char **argv)
 			return cli_usage_error("sweep", "--merge needs -o SWEEP.h5");
 		if (optind < argc || a.nvary || a.emit)
 			return cli_usage_error("sweep", "--merge takes no traces, --vary or --emit-jobs");
-		if (sim_lock_take(a.out, &lock, &err) != SIM_OK)
-			return cli_fail("sweep", &err);
+		if ((rc = cli_lock("sweep", a.out, &lock)) != 0)
+			return rc;
 		rc = merge(a.merge_dir, a.out, a.quiet, a.show_table);
 		sim_lock_release(lock);
 		return rc;
@@ -946,8 +956,8 @@ int cmd_sweep(int argc, char **argv)
 		for (int t = optind; t < argc; t++)
 			if (sim_out_not_input(a.out, argv[t], &err) != SIM_OK)
 				return cli_fail("sweep", &err);
-		if (sim_lock_take(a.out, &lock, &err) != SIM_OK)
-			return cli_fail("sweep", &err);
+		if ((rc = cli_lock("sweep", a.out, &lock)) != 0)
+			return rc;
 	}
 
 	ntp = argc - optind;

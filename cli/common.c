@@ -28,6 +28,19 @@ int cli_fail(const char *cmd, const struct sim_err *err)
 	return sim_exit_status(err->code ? err->code : SIM_EINTERNAL);
 }
 
+int cli_lock(const char *cmd, const char *path, struct sim_lock **l)
+{
+	struct sim_err err = { 0 };
+	long stale;
+	if (sim_lock_take(path, l, &err) != SIM_OK)
+		return cli_fail(cmd, &err);
+	if ((stale = sim_lock_stale_pid(*l)) > 0) {
+		fprintf(stderr, "disco %s: note: %s.lock was left by process %ld, which ended without "
+			"releasing it (killed?); taking it over\n", cmd, path, stale);
+	}
+	return 0;
+}
+
 int cli_usage_error(const char *cmd, const char *fmt, ...)
 {
 	va_list ap;

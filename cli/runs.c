@@ -12,6 +12,23 @@ static const char *base_name(const char *path)
 	return s ? s + 1 : path;
 }
 
+int cli_run_read(an_reader **rd, const struct cli_run *ru, struct rpl_results *r,
+		 char **config_text, struct sim_err *err)
+{
+	int rc;
+	if (*rd && strcmp(an_reader_path(*rd), ru->path) != 0) {
+		an_reader_close(*rd);
+		*rd = NULL;
+	}
+	if (!*rd && (rc = an_reader_open(rd, ru->path, err)) != SIM_OK) {
+		memset(r, 0, sizeof *r);
+		if (config_text)
+			*config_text = NULL;
+		return rc;
+	}
+	return an_reader_read(*rd, ru->name, r, config_text, NULL, err);
+}
+
 int cli_runs_collect(struct cli_runs *rs, char *const *paths, int npaths, struct sim_err *err)
 {
 	memset(rs, 0, sizeof *rs);

@@ -240,6 +240,85 @@ START_TEST(append_and_list)
 }
 END_TEST
 
+/* A session committed several times: each commit writes the runs so far
+ * and keeps the session; every run is sealed (its digest and its
+ * datasets') as it is added, in any session; a value changed since in an
+ * appended run is refused when that run is read, and only then, and a
+ * later append does not give it a new digest. */
+START_TEST(commits_seal_each_run)
+{
+	struct sim_err err = { 0 };
+	struct rpl_results w[4], r;
+	const char *path = t_path("commits.h5");
+	static const char *const names[4] = { "a", "b", "c", "d" };
+	an_reader *rd;
+	char **ls;
+	size_t n;
+	double half = 0.5;
+	hid_t fid, d;
+	an_file *f;
+
+	for (int v = 0; v < 4; v++)
+		sample_results(&w[v], v);
+	unlink(path);
+	ck_assert_int_eq(an_open(&f, path, AN_APPEND, &err), SIM_OK);
+	ck_assert_int_eq(an_add_run(f, "a", NULL, &w[0], NULL, &err), SIM_OK);
+	ck_assert_int_eq(an_commit(f, &err), SIM_OK);
+	ck_assert_int_eq(an_list_runs(path, &ls, &n, &err), SIM_OK);
+	ck_assert_uint_eq(n, 1);   /* on disk, the session still open */
+	an_free_names(ls, n);
+	ck_assert_int_eq(an_add_run(f, "b", NULL, &w[1], NULL, &err), SIM_OK);
+	ck_assert_int_eq(an_commit(f, &err), SIM_OK);
+	ck_assert_int_eq(an_close(f, &err), SIM_OK);
+	ck_assert_int_eq(an_open(&f, path, AN_APPEND, &err), SIM_OK);
+	ck_assert_int_eq(an_add_run(f, "c", NULL, &w[2], NULL, &err), SIM_OK);
+	ck_assert_int_eq(an_close(f, &err), SIM_OK);
+	no_tmp_files(path);
+
+	fid = H5Fopen(path, H5F_ACC_RDWR, H5P_DEFAULT);
+	ck_assert_int_ge(fid, 0);
+	for (int v = 0; v < 3; v++) {
+		char ds[32];
+		snprintf(ds, sizeof ds, "%s/locality", names[v]);
+		ck_assert_int_gt(H5Aexists_by_name(fid, names[v], "digest", H5P_DEFAULT), 0);
+		ck_assert_int_gt(H5Aexists_by_name(fid, ds, "digest", H5P_DEFAULT), 0);
+	}
+	ck_assert_int_gt(H5Aexists(fid, "digest"), 0);
+	/* the appended run's scalar changed in place, its digest not renewed */
+	d = H5Dopen2(fid, "c/locality", H5P_DEFAULT);
+	ck_assert_int_ge(d, 0);
+	ck_assert_int_ge(H5Dwrite(d, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, &half), 0);
+	H5Dclose(d);
+	H5Fclose(fid);
+
+	ck_assert_int_eq(an_read_results(path, "c", &r, NULL, NULL, &err), SIM_ECORRUPT);
+	ck_assert_ptr_nonnull(strstr(err.msg, "run 'c': dataset 'locality' does not match its digest"));
+	ck_assert_ptr_nonnull(strstr(err.msg, path));
+	/* one reader, each run checked as it is read */
+	ck_assert_int_eq(an_reader_open(&rd, path, &err), SIM_OK);
+	for (int v = 0; v < 2; v++) {
+		ck_assert_int_eq(an_reader_read(rd, names[v], &r, NULL, NULL, &err), SIM_OK);
+		same_results(&w[v], &r);
+		an_results_free(&r);
+	}
+	ck_assert_int_eq(an_reader_read(rd, "c", &r, NULL, NULL, &err), SIM_ECORRUPT);
+	ck_assert_ptr_nonnull(strstr(err.msg, "does not match its digest"));
+	an_reader_close(rd);
+
+	/* appending again seals the new run and leaves the damaged one refused */
+	ck_assert_int_eq(an_open(&f, path, AN_APPEND, &err), SIM_OK);
+	ck_assert_int_eq(an_add_run(f, "d", NULL, &w[3], NULL, &err), SIM_OK);
+	ck_assert_int_eq(an_close(f, &err), SIM_OK);
+	ck_assert_int_eq(an_read_results(path, "d", &r, NULL, NULL, &err), SIM_OK);
+	same_results(&w[3], &r);
+	an_results_free(&r);
+	ck_assert_int_eq(an_read_results(path, "c", &r, NULL, NULL, &err), SIM_ECORRUPT);
+	ck_assert_ptr_nonnull(strstr(err.msg, "run 'c': dataset 'locality' does not match its digest"));
+	for (int v = 0; v < 4; v++)
+		sample_free(&w[v]);
+}
+END_TEST
+
 START_TEST(abort_keeps_old_file)
 {
 	struct sim_err err = { 0 };
@@ -599,6 +678,7 @@ Suite *make_suite(void)
 	tcase_add_test(t, older_counters);
 	tcase_add_test(t, no_cpus_no_config);
 	tcase_add_test(t, append_and_list);
+	tcase_add_test(t, commits_seal_each_run);
 	tcase_add_test(t, abort_keeps_old_file);
 	tcase_add_test(t, failed_write_keeps_old_file);
 	tcase_add_test(t, flipped_bit_detected);

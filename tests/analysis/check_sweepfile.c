@@ -129,10 +129,10 @@ START_TEST(merge_files)
 	add(a, "1M", 1, 100, "p1");
 	add(b, "256K", 1, 300, "p2");
 	ck_assert_int_eq(an_sweep_note_vary(b, vary, 1, &err), SIM_OK);
-	ck_assert_msg(an_sweep_merge(out, in, 2, proto, &added, &present, &err) == SIM_OK, "%s", err.msg);
+	ck_assert_msg(an_sweep_merge(out, in, 2, proto, &added, &present, NULL, &err) == SIM_OK, "%s", err.msg);
 	ck_assert_int_eq(added, 2);
 	ck_assert_int_eq(present, 0);
-	ck_assert_msg(an_sweep_merge(out, in, 2, proto, &added, &present, &err) == SIM_OK, "%s", err.msg);
+	ck_assert_msg(an_sweep_merge(out, in, 2, proto, &added, &present, NULL, &err) == SIM_OK, "%s", err.msg);
 	ck_assert_int_eq(added, 0);
 	ck_assert_int_eq(present, 2);
 	ck_assert_int_eq(an_sweep_table_write(out, proto, NULL, &err), SIM_OK);

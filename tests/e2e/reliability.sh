@@ -141,6 +141,35 @@ has "$T/err" "a second sweep" "in use by another disco process \\(pid $spid"
 run "the first sweep" 0 wait "$spid"
 run "its table" 0 "$DISCO" results "$T/c.h5" --table
 run "the lock is gone" 1 test -e "$T/c.h5.lock"
+# a sweep killed before it lets go of its lock (kill -9, or a signal before
+# its handlers are set) leaves SWEEP.h5.lock behind: the next sweep takes
+# it over and says so
+"$DISCO" sweep "$T/s.dtr" --vary machine.tlb.entries=16:128:8 -j 1 --batch 1 -o "$T/k.h5" --quiet &
+kpid=$!
+i=0
+while [ ! -s "$T/k.h5.lock" ] && [ $i -lt 200 ]; do sleep 0.01; i=$((i + 1)); done
+kill -9 "$kpid"
+wait "$kpid" 2>/dev/null
+run "a killed sweep left its lock file" 0 test -e "$T/k.h5.lock"
+# its workers end with it (SIGTERM): wait until none holds the lock
+i=0
+while ! flock -n "$T/k.h5.lock" true && [ $i -lt 200 ]; do sleep 0.05; i=$((i + 1)); done
+run "a sweep after a killed one" 0 "$DISCO" sweep "$T/s.dtr" --vary machine.tlb.entries=16,32 -o "$T/k.h5" --quiet
+has "$T/err" "a sweep after a killed one" "k\.h5\.lock was left by process $kpid, which ended without releasing it"
+run "the stale lock is gone" 1 test -e "$T/k.h5.lock"
+run "a sweep with no stale lock" 0 "$DISCO" sweep "$T/s.dtr" --vary machine.tlb.entries=16,48 -o "$T/k.h5" --quiet
+hasnt "$T/err" "a sweep with no stale lock" "left by process"
+# the lock file names an ended process but another holds the lock (one the
+# ended process started): refused, saying so
+echo "$kpid" > "$T/h.h5.lock"
+sh -c 'exec 9>>"$1"; flock 9; exec sleep 5' sh "$T/h.h5.lock" &
+hpid=$!
+i=0
+while flock -n "$T/h.h5.lock" true && [ $i -lt 200 ]; do sleep 0.02; i=$((i + 1)); done
+run "a lock held after its process ended" 1 "$DISCO" sweep "$T/s.dtr" --vary machine.tlb.entries=16,32 -o "$T/h.h5"
+has "$T/err" "a lock held after its process ended" "names process $kpid, which has ended, but a process it started still holds the lock"
+kill "$hpid" 2>/dev/null
+wait "$hpid" 2>/dev/null
 # jobs in a folder whose name looks like a pattern are merged
 run "--emit-jobs into jobs[1]" 0 "$DISCO" sweep "$T/s.dtr" --vary machine.tlb.entries=16,32 --emit-jobs "$T/jobs[1]"
 run "run the jobs" 0 sh -c "while IFS= read -r l; do sh -c \"\$l\" || exit 1; done < '$T/jobs[1]/jobs.txt'"
