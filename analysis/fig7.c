@@ -83,7 +83,6 @@ int an_fig7_run(const struct an_fig_opts *o, struct an_fig7 *f, struct sim_err *
 	char h5[4096], png[4096];
 	const struct rpl_results *runs[AN_F7_RUNS];
 	cfg *cs[AN_F7_RUNS] = { 0 };
-	an_file *file = NULL;
 	int rc = SIM_OK;
 
 	memset(f, 0, sizeof *f);
@@ -110,14 +109,7 @@ int an_fig7_run(const struct an_fig_opts *o, struct an_fig7 *f, struct sim_err *
 			f->nfs_configured_mb += (uint64_t)b >> 20;
 		s += len + (s[len] == ',');
 	}
-	rc = an_open(&file, h5, AN_CREATE, err);
-	for (int k = 0; k < AN_F7_RUNS && !rc; k++)
-		rc = an_add_run(file, ids[k], cs[k], &f->r[k], "", err);
-	if (rc) {
-		an_abort(file);
-		goto out;
-	}
-	if ((rc = an_close(file, err)))
+	if ((rc = an_write_runs(h5, AN_F7_RUNS, ids, cs, f->r, "", err)))
 		goto out;
 	for (int k = 0; k < AN_F7_RUNS; k++)
 		runs[k] = &f->r[k];

@@ -66,7 +66,6 @@ int an_fig8r_run(const struct an_fig_opts *o, struct an_fig8r *f, struct sim_err
 	char h5[4096], png[4096];
 	const struct rpl_results *runs[AN_RX_RUNS];
 	cfg *cs[AN_RX_RUNS] = { 0 };
-	an_file *file = NULL;
 	int rc = SIM_OK;
 
 	memset(f, 0, sizeof *f);
@@ -84,14 +83,7 @@ int an_fig8r_run(const struct an_fig_opts *o, struct an_fig8r *f, struct sim_err
 	if (rc)
 		goto out;
 	f->ok = 1;
-	rc = an_open(&file, h5, AN_CREATE, err);
-	for (int k = 0; k < AN_RX_RUNS && !rc; k++)
-		rc = an_add_run(file, ids[k], cs[k], &f->r[k], "", err);
-	if (rc) {
-		an_abort(file);
-		goto out;
-	}
-	if ((rc = an_close(file, err)))
+	if ((rc = an_write_runs(h5, AN_RX_RUNS, ids, cs, f->r, "", err)))
 		goto out;
 	for (int k = 0; k < AN_RX_RUNS; k++)
 		runs[k] = &f->r[k];

@@ -51,7 +51,12 @@ int an_has_run(an_file *f, const char *group);
  * changes only at an_close. */
 int an_remove_run(an_file *f, const char *group, struct sim_err *err);
 
-/* A new file holding one run: an_open(AN_CREATE) + an_add_run + an_close. */
+/* A new file holding runs r[0..n-1] named names[k], each with its
+ * configuration cs[k]: an_open(AN_CREATE), an_add_run each, an_close (or
+ * an_abort on an error: nothing is left half written). */
+int an_write_runs(const char *path, int n, const char *const *names, cfg *const *cs,
+		  const struct rpl_results *r, const char *trace_path, struct sim_err *err);
+/* A new file holding one run: an_write_runs with n = 1. */
 int an_write_results(const char *path, const char *group_name, const cfg *c,
 		     const struct rpl_results *r, const char *trace_path, struct sim_err *err);
 

@@ -636,18 +636,25 @@ void an_abort(an_file *f)
 	free_file(f);
 }
 
-int an_write_results(const char *path, const char *group_name, const cfg *c,
-		     const struct rpl_results *r, const char *trace_path, struct sim_err *err)
+int an_write_runs(const char *path, int n, const char *const *names, cfg *const *cs,
+		  const struct rpl_results *r, const char *trace_path, struct sim_err *err)
 {
 	an_file *f;
 	int rc = an_open(&f, path, AN_CREATE, err);
-	if (rc != SIM_OK)
-		return rc;
-	if ((rc = an_add_run(f, group_name, c, r, trace_path, err)) != SIM_OK) {
+	for (int k = 0; k < n && rc == SIM_OK; k++)
+		rc = an_add_run(f, names[k], cs[k], &r[k], trace_path, err);
+	if (rc != SIM_OK) {
 		an_abort(f);
 		return rc;
 	}
 	return an_close(f, err);
+}
+
+int an_write_results(const char *path, const char *group_name, const cfg *c,
+		     const struct rpl_results *r, const char *trace_path, struct sim_err *err)
+{
+	cfg *cs[1] = { (cfg *)c };
+	return an_write_runs(path, 1, &group_name, cs, r, trace_path, err);
 }
 
 /* ---------- Reading ---------- */

@@ -6,6 +6,8 @@
 #ifndef CAPTURE_GUEST_INT_H
 #define CAPTURE_GUEST_INT_H
 
+#include <string.h>
+
 #include "base/mem.h"
 #include "base/rng.h"
 #include "capture/capture.h"
@@ -196,6 +198,17 @@ static inline void push(struct gcpu *t, int type, unsigned flags, unsigned aux, 
 		t->cap = nc;
 	}
 	t->pend[t->npend++] = (struct trc_rec){ (uint8_t)type, (uint8_t)flags, (uint16_t)aux, id, addr, val };
+}
+
+/* Copy up to room of t's pending records into buf; how many. */
+static inline size_t pend_take(struct gcpu *t, struct trc_rec *buf, size_t room)
+{
+	size_t take = t->npend - t->ipend;
+	if (take > room)
+		take = room;
+	memcpy(buf, t->pend + t->ipend, take * sizeof *buf);
+	t->ipend += take;
+	return take;
 }
 
 #define KF (TRC_F_KERNEL | TRC_F_KSEG0)

@@ -84,12 +84,7 @@ static int gos_generate(void *st, uint32_t s, struct trc_rec *buf, size_t max, s
 
 	while (k < max) {
 		if (t->ipend < t->npend) {
-			size_t take = t->npend - t->ipend;
-			if (take > max - k)
-				take = max - k;
-			memcpy(buf + k, t->pend + t->ipend, take * sizeof *buf);
-			t->ipend += take;
-			k += take;
+			k += pend_take(t, buf + k, max - k);
 			continue;
 		}
 		t->npend = t->ipend = 0;

@@ -550,12 +550,7 @@ static int radix_generate(void *st, uint32_t s, struct trc_rec *buf, size_t max,
 
 	while (k < max) {
 		if (u->ipend < u->npend) {
-			size_t take = u->npend - u->ipend;
-			if (take > max - k)
-				take = max - k;
-			memcpy(buf + k, u->pend + u->ipend, take * sizeof *buf);
-			u->ipend += take;
-			k += take;
+			k += pend_take(u, buf + k, max - k);
 			continue;
 		}
 		u->npend = u->ipend = 0;

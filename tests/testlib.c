@@ -2,6 +2,7 @@
 #include "tests/testlib.h"
 
 #include "analysis/tables.h"
+#include "traces/trace.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -75,6 +76,21 @@ cfg *t_cfg(const char *const *sets)
 	for (; sets && *sets; sets++)
 		ck_assert_msg(cfg_set_assignment(c, *sets, "test", &err) == SIM_OK, "%s", err.msg);
 	return c;
+}
+
+void t_replay_trace(const char *path, int mode, struct rpl_results *res)
+{
+	struct sim_err err = { 0 };
+	trc_reader *r;
+	struct rpl_source src;
+	cfg *base = t_cfg(NULL), *c;
+	ck_assert_msg(trc_reader_open(&r, path, &err) == SIM_OK, "%s", err.msg);
+	ck_assert_msg(rpl_trace_cfg(base, r, path, &c, &err) == SIM_OK, "%s", err.msg);
+	rpl_source_from_reader(&src, r);
+	ck_assert_msg(rpl_run(c, mode, &src, res, NULL, NULL, &err) == SIM_OK, "%s", err.msg);
+	trc_reader_close(r);
+	cfg_free(c);
+	cfg_free(base);
 }
 
 void t_same_results(const struct rpl_results *a, const struct rpl_results *b)

@@ -27,6 +27,9 @@ char *t_read_file(const char *path, size_t *len);
 cfg *t_cfg(const char *const *sets);
 /* Two runs' counters agree exactly (the replay's own run time aside). */
 void t_same_results(const struct rpl_results *a, const struct rpl_results *b);
+/* Replay trace file path in mode as `disco replay` would (its header's
+ * configuration over the defaults); ck_asserts it works. */
+void t_replay_trace(const char *path, int mode, struct rpl_results *res);
 /* Source tree root (for shipped files). */
 const char *t_srcdir(void);
 

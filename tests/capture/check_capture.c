@@ -15,21 +15,6 @@
 #include "traces/trace.h"
 
 /* Replay path under the header's configuration, as `disco replay` does. */
-static void replay(const char *path, int mode, struct rpl_results *res)
-{
-	struct sim_err err = { 0 };
-	trc_reader *r;
-	struct rpl_source src;
-	cfg *base = t_cfg(NULL), *c;
-	ck_assert_msg(trc_reader_open(&r, path, &err) == SIM_OK, "%s", err.msg);
-	ck_assert_msg(rpl_trace_cfg(base, r, path, &c, &err) == SIM_OK, "%s", err.msg);
-	rpl_source_from_reader(&src, r);
-	ck_assert_msg(rpl_run(c, mode, &src, res, NULL, NULL, &err) == SIM_OK, "%s", err.msg);
-	trc_reader_close(r);
-	cfg_free(c);
-	cfg_free(base);
-}
-
 static const char *const modes[] = { "capture.mode=native", "capture.mode=disco", "capture.mode=uma" };
 
 START_TEST(capture_equals_replay)
@@ -48,7 +33,7 @@ START_TEST(capture_equals_replay)
 	ck_assert_uint_gt(a.service[TRC_SVC_READ].count, 0);
 	ck_assert_uint_gt(a.service[TRC_SVC_DEMAND_ZERO].count, 0);
 	ck_assert_uint_gt(a.lock_acquires, 0);
-	replay(path, mode, &b);
+	t_replay_trace(path, mode, &b);
 	t_same_results(&a, &b);
 	{
 		/* every record of the trace is counted once, blocked ones included */

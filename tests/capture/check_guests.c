@@ -34,26 +34,6 @@ static cfg *wcfg(const char *w, const char *const *sets)
 	return c;
 }
 
-static void replay(const char *path, int mode, struct rpl_results *res)
-{
-	struct sim_err err = { 0 };
-	trc_reader *r;
-	struct rpl_source src;
-	cfg *c;
-	char ps[32];
-	ck_assert_int_eq(cfg_new(&c, disco_param_tables, &err), SIM_OK);
-	ck_assert_msg(trc_reader_open(&r, path, &err) == SIM_OK, "%s", err.msg);
-	snprintf(ps, sizeof ps, "%u", trc_reader_info(r)->page_size);
-	ck_assert_int_eq(cfg_set(c, "machine.page_size", ps, NULL, &err), SIM_OK);
-	ck_assert_msg(cfg_parse_text(c, trc_reader_info(r)->config_text,
-				     strlen(trc_reader_info(r)->config_text), "hdr", &err) == SIM_OK,
-		      "%s", err.msg);
-	rpl_source_from_reader(&src, r);
-	ck_assert_msg(rpl_run(c, mode, &src, res, NULL, NULL, &err) == SIM_OK, "%s", err.msg);
-	trc_reader_close(r);
-	cfg_free(c);
-}
-
 /* _i: workload * 2 + (0: irix53 plain native, 1: irix62 disco HAL under the monitor) */
 START_TEST(workload_capture_equals_replay)
 {
@@ -83,7 +63,7 @@ START_TEST(workload_capture_equals_replay)
 		ck_assert_uint_gt(a.moncalls, 0);
 		ck_assert_uint_gt(a.ktlb_faults, 0);
 	}
-	replay(t_path(name), disco ? RPL_DISCO : RPL_NATIVE, &b);
+	t_replay_trace(t_path(name), disco ? RPL_DISCO : RPL_NATIVE, &b);
 	t_same_results(&a, &b);
 	rpl_results_free(&a);
 	rpl_results_free(&b);
@@ -102,7 +82,7 @@ START_TEST(two_vcpus_capture_equals_replay)
 	ck_assert_msg(cap_run(c, cap_guest_of(c), t_path("two.dtr"), &a, NULL, NULL, &err) == SIM_OK,
 		      "%s", err.msg);
 	ck_assert_uint_gt(a.lock_acquires, 0);
-	replay(t_path("two.dtr"), RPL_DISCO, &b);
+	t_replay_trace(t_path("two.dtr"), RPL_DISCO, &b);
 	t_same_results(&a, &b);
 	rpl_results_free(&a);
 	rpl_results_free(&b);
@@ -131,7 +111,7 @@ START_TEST(nfs_capture_equals_replay)
 	ck_assert_uint_gt(a.hal_remaps, 0);
 	ck_assert_uint_eq(a.vnet_copied % 128, 0);
 	ck_assert_uint_gt(a.vnet_cycles, 0);
-	replay(t_path("nfs.dtr"), RPL_DISCO, &b);
+	t_replay_trace(t_path("nfs.dtr"), RPL_DISCO, &b);
 	t_same_results(&a, &b);
 	rpl_results_free(&a);
 	rpl_results_free(&b);
@@ -354,7 +334,7 @@ START_TEST(tlb_microbenchmark_misses_every_load)
 			ck_assert_uint_eq(a.l2tlb_hits, a.utlb_misses);
 		}
 		ck_assert_uint_gt(a.service[TRC_SVC_UTLB_MISS].cycles, a.utlb_misses * (k.exception + 10));
-		replay(t_path("tlbmiss.dtr"), disco ? RPL_DISCO : RPL_NATIVE, &b);
+		t_replay_trace(t_path("tlbmiss.dtr"), disco ? RPL_DISCO : RPL_NATIVE, &b);
 		t_same_results(&a, &b);
 		rpl_results_free(&a);
 		rpl_results_free(&b);

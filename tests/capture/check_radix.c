@@ -30,23 +30,6 @@ static cfg *rcfg(int splashos, const char *seed)
 	return c;
 }
 
-static void replay(const char *path, int mode, struct rpl_results *res)
-{
-	struct sim_err err = { 0 };
-	trc_reader *r;
-	struct rpl_source src;
-	cfg *c;
-	ck_assert_int_eq(cfg_new(&c, disco_param_tables, &err), SIM_OK);
-	ck_assert_msg(trc_reader_open(&r, path, &err) == SIM_OK, "%s", err.msg);
-	ck_assert_msg(cfg_parse_text(c, trc_reader_info(r)->config_text,
-				     strlen(trc_reader_info(r)->config_text), "hdr", &err) == SIM_OK,
-		      "%s", err.msg);
-	rpl_source_from_reader(&src, r);
-	ck_assert_msg(rpl_run(c, mode, &src, res, NULL, NULL, &err) == SIM_OK, "%s", err.msg);
-	trc_reader_close(r);
-	cfg_free(c);
-}
-
 static uint64_t irix_faults(const struct rpl_results *r)
 {
 	return r->service[TRC_SVC_DEMAND_ZERO].count + r->service[TRC_SVC_QUICK_FAULT].count;
@@ -100,7 +83,7 @@ START_TEST(radix_capture_equals_replay)
 	snprintf(name, sizeof name, "radix-%d.dtr", _i);
 	ck_assert_msg(cap_run(c, cap_guest_of(c), t_path(name), &a, NULL, NULL, &err) == SIM_OK, "%s",
 		      err.msg);
-	replay(t_path(name), _i ? RPL_DISCO : RPL_NATIVE, &b);
+	t_replay_trace(t_path(name), _i ? RPL_DISCO : RPL_NATIVE, &b);
 	t_same_results(&a, &b);
 	ck_assert_msg(trc_reader_open(&r, t_path(name), &err) == SIM_OK, "%s", err.msg);
 	ck_assert_int_eq(strstr(trc_reader_info(r)->config_text, "vm.os = splashos") != NULL, _i);
