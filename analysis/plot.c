@@ -235,12 +235,14 @@ static int write_files(const char *dir, const char *out_tmp, const struct bars *
 		   "set yrange [0:%.1f]\n"
 		   "set xrange [-0.6:%.1f]\n"
 		   "set grid ytics lc rgb '#dddddd'\n"
-		   "set xtics nomirror scale 0\n"
+		   "set xtics nomirror scale 0%s\n"
 		   "set ytics nomirror\n"
 		   "set border 3\n"
 		   "set key %s\n"
 		   "set datafile commentschars '#'\n"
 		   "plot ", ymax, b->n - 1 + (b->mark ? 1.1 : 0.6),
+		/* more bars than their labels fit side by side: slanted */
+		b->n > 8 ? " rotate by 30 right" : "",
 		b->ngroups ? "outside top center horizontal reverse Left samplen 2 box"
 			   : "outside right top vertical invert reverse Left samplen 2 spacing 1.3 box");
 	for (int s = 0; s < b->nseg; s++) {
