@@ -112,12 +112,16 @@ static int mon_pmap(struct vmm *x, struct vmm_vcpu *v, uint64_t g, int kind, int
 	return rc;
 }
 
+/* The memmap is partitioned by node (4.1: "Machine-wide data structures
+ * are partitioned so that the parts that are accessed only or mostly by a
+ * single processor are in a memory local to that processor"): the entries
+ * of a node's machine pages live on that node. */
 static int mon_memmap(struct vmm *x, struct vmm_vcpu *v, uint64_t mpn, int kind, int part)
 {
 	uint64_t off = mpn * x->mon_memmap_bytes, ma;
 	uint64_t k0 = (uint64_t)machine_nnodes(x->m) * x->mon_text +
 		      (uint64_t)x->nvcpus * x->mon_vcpu + x->mon_pmap;
-	int rc = mon_addr(x, k0 + (off >> x->pshift), off, machine_cpu_node(x->m, v->cpu), &ma);
+	int rc = mon_addr(x, k0 + (off >> x->pshift), off, pmap_node_of(x->pm, mpn), &ma);
 	if (!rc)
 		vcpu_ref(v, x->m, ma, kind, ACCT_MONITOR, part);
 	return rc;
