@@ -38,9 +38,10 @@
 	"gap; what left the paper's remote misses and overhead (processes that move, write-" \
 	"shared data, a warm start) is not in the model (fidelity review A6)"
 #define ENGINEERING_F9 \
-	"the twelve processes move over the eight CPUs, but a quick run is short: few of their " \
-	"pages reach the migration trigger before the run ends, and the run includes exec, " \
-	"fork and cold misses no policy moves (fidelity review A6; CALIBRATION.md, Figure 9)"
+	"the monitor's share is 17% (the paper: \"only a small increase\"): its paths run as " \
+	"code and data, each emulated instruction with its pmap and memmap lines, and a quick " \
+	"run includes exec, fork and cold misses no policy moves (fidelity review A6; " \
+	"CALIBRATION.md, Figure 9)"
 
 #define T2(os, svc, why) \
 	{ "table2." os "." svc ".slowdown", AN_BAND_SLOWDOWN, 0.25, 0.40, "table2", T2BAND, why }
