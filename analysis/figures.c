@@ -689,11 +689,11 @@ static void status_row(FILE *f, const struct an_fig_opts *o, const struct an_sco
 {
 	int held, tot;
 	if (!an_figures_want(o, key)) {
-		fprintf(f, "| %s | not run this time (--only) (%s) | |\n", name, what);
+		fprintf(f, "| %s | not run this time (--only) (%s) |\n", name, what);
 		return;
 	}
 	an_scores_count(sc, key, &held, &tot);
-	fprintf(f, "| %s | ran (%s); %d of %d numbers within band | |\n", name, what, held, tot);
+	fprintf(f, "| %s | ran (%s); %d of %d numbers within band |\n", name, what, held, tot);
 }
 
 static int write_report(const struct an_fig_opts *o, const struct paper_runs *pr,
@@ -749,31 +749,31 @@ static int write_report(const struct an_fig_opts *o, const struct paper_runs *pr
 	fprintf(f, "Made by `disco figures %s` on %s (%s %s), %s", o->full ? "--full" : "--quick",
 		u.nodename, u.sysname, u.machine, ctime(&now));
 	fprintf(f, "\n## Status\n\n");
-	fprintf(f, "| figure | model | needs |\n|---|---|---|\n");
+	fprintf(f, "| figure | model |\n|---|---|\n");
 	status_row(f, o, &sc, "fig6", "Figure 6", "IRIX 5.3 guest model, four workloads");
 	status_row(f, o, &sc, "table2", "Table 2", "pmake on IRIX 5.3 and 6.2");
 	status_row(f, o, &sc, "table3", "Table 3", "origin200 preset");
 	status_row(f, o, &sc, "fig9", "Figure 9", "engineering on 8 CPUs, raytrace on 16");
 	if (!an_figures_want(o, "fig7")) {
-		fprintf(f, "| Figure 7 | not run this time (--only) (IRIX, 1, 2, 4 and 8 VMs, 8 VMs over NFS) | |\n");
-		fprintf(f, "| Figure 8, Pmake | not run this time (--only) (the runs of Figure 7) | |\n");
+		fprintf(f, "| Figure 7 | not run this time (--only) (IRIX, 1, 2, 4 and 8 VMs, 8 VMs over NFS) |\n");
+		fprintf(f, "| Figure 8, Pmake | not run this time (--only) (the runs of Figure 7) |\n");
 	} else {
 		int held, tot, nheld, ntot;
 		an_fig7_count(&pr->f7, &held, &tot);
-		fprintf(f, "| Figure 7 | ran (IRIX, 1, 2, 4 and 8 VMs, 8 VMs over NFS); %d of %d statements hold | |\n",
+		fprintf(f, "| Figure 7 | ran (IRIX, 1, 2, 4 and 8 VMs, 8 VMs over NFS); %d of %d statements hold |\n",
 			held, tot);
 		an_scores_count(&sc, "fig8", &nheld, &ntot);
 		an_fig8_count(&pr->f7, &held, &tot);
 		fprintf(f, "| Figure 8, Pmake | ran (the runs of Figure 7); %d of %d numbers within band, "
-			"%d of %d statements hold | |\n", nheld, ntot, held, tot);
+			"%d of %d statements hold |\n", nheld, ntot, held, tot);
 	}
 	if (!an_figures_want(o, "fig8")) {
-		fprintf(f, "| Figure 8, Radix | not run this time (--only) (IRIX and SPLASHOS) | |\n");
+		fprintf(f, "| Figure 8, Radix | not run this time (--only) (IRIX and SPLASHOS) |\n");
 	} else {
 		int held, tot;
 		an_scores_count(&sc, "fig8radix", &held, &tot);
 		fprintf(f, "| Figure 8, Radix | ran (IRIX and SPLASHOS on 8 CPUs); %d of %d numbers "
-			"within band | |\n", held, tot);
+			"within band |\n", held, tot);
 	}
 	fprintf(f, "\nThe workloads are models (capture/workloads/*.wl), run at a reduced "
 		   "`capture.scale` (fewer pmake jobs, shorter long-running jobs); calibration and "
