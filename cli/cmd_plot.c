@@ -47,7 +47,8 @@ static const char usage[] =
 	"             Powers of two go on a log2 axis; the legend names only what\n"
 	"             differs between the curves; y starts at 0.\n"
 	"\n"
-	"--labels names the bars (default: the run names).  Needs gnuplot\n"
+	"--labels names the bars (default: the run names; a sweep's runs by the\n"
+	"values of the parameters it varied).  Needs gnuplot\n"
 	"(Debian: gnuplot-nox).\n";
 
 /* Split a comma-separated list in place; returns the count (at most max). */
@@ -60,6 +61,30 @@ static int split(char *s, char **out, int max)
 }
 
 #define MAX_BARS 64
+
+/* The default name of a sweep's run: the values of the parameters the
+ * sweep varied ("policy.migration=oracle"), from the file's sweep table;
+ * the run's own name when the file has none or the run is not in it. */
+static void sweep_label(const struct an_table *t, const char *run, char *buf, size_t n)
+{
+	int g = t ? an_table_col(t, "group") : -1;
+	for (int r = 0; g >= 0 && r < t->nrows; r++) {
+		char cell[160];
+		size_t len = 0;
+		an_table_cell(t, g, r, cell, sizeof cell);
+		if (strcmp(cell, run) != 0)
+			continue;
+		buf[0] = 0;
+		for (int c = t->first_param; c < t->first_param + t->nparams && len < n; c++) {
+			an_table_cell(t, c, r, cell, sizeof cell);
+			len += (size_t)snprintf(buf + len, n - len, "%s%s=%s", len ? ", " : "", t->cols[c].name,
+						cell);
+		}
+		if (t->nparams > 0)
+			return;
+	}
+	snprintf(buf, n, "%s", run);
+}
 
 int cmd_plot(int argc, char **argv)
 {
@@ -81,6 +106,7 @@ int cmd_plot(int argc, char **argv)
 	const char *xp = NULL, *yf = "seconds", *baseline = NULL;
 	char *groups_arg = NULL, *labels_arg = NULL;
 	char *groups[MAX_BARS], *labels[MAX_BARS];
+	static char sweep_lab[MAX_BARS][160];
 	struct rpl_results runs[MAX_BARS];
 	const struct rpl_results *rp[MAX_BARS];
 	struct cli_runs all = { 0 };
@@ -180,8 +206,16 @@ int cmd_plot(int argc, char **argv)
 			goto out_free;
 		}
 	} else {
-		for (int i = 0; i < ng; i++)
-			labels[i] = groups[i];
+		/* one sweep file: its runs are named by what the sweep varied */
+		struct an_table t = { 0 };
+		struct sim_err terr = { 0 };
+		int have = nfiles == 1 && an_sweep_table_read(all.run[0].path, &t, &terr) == SIM_OK;
+		for (int i = 0; i < ng; i++) {
+			sweep_label(have ? &t : NULL, groups[i], sweep_lab[i], sizeof sweep_lab[i]);
+			labels[i] = sweep_lab[i];
+		}
+		if (have)
+			an_table_free(&t);
 	}
 	if (base_name) {
 		base = -1;

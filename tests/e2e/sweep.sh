@@ -254,6 +254,9 @@ if command -v gnuplot >/dev/null 2>&1; then
 	run "plot it" 0 "$DISCO" plot "$T/mig.h5" --kind sweep --x policy.migration -o "$T/mig.svg"
 	[ "$(grep -oE '>(verghese|none|migrate-only)<' "$T/mig.svg" | tr -d '<>' | tr '\n' ' ')" = \
 		"verghese none migrate-only " ] && ok || fail "text x values not in the order given to --vary"
+	run "a breakdown of a sweep's runs" 0 "$DISCO" plot "$T/mig.h5" --kind breakdown -o "$T/migb.svg"
+	[ "$(grep -c '>policy.migration=\(verghese\|none\|migrate-only\)<' "$T/migb.svg")" = 3 ] && ok ||
+		fail "a sweep's bars are not named by the values it varied"
 	run "plot --baseline, no such column" 2 "$DISCO" plot "$T/ov.h5" --kind sweep --baseline colour=red \
 		-o "$T/x.png"
 	has "$T/err" "names the columns" "'colour' is not a column of the sweep"
