@@ -26,7 +26,6 @@
 #include "base/params.h"
 #include "analysis/results.h"
 #include "analysis/scorecard.h"
-#include "capture/capture.h"
 
 static const char *const ids[AN_F7_RUNS] = { "irix", "1vm", "2vm", "4vm", "8vm", "8vm-nfs" };
 static const char *const names[AN_F7_RUNS] = { "IRIX", "1VM", "2VMs", "4VMs", "8VMs", "8VMs/NFS" };
@@ -42,18 +41,13 @@ static int capture_one(const struct an_fig_opts *o, int k, struct rpl_results *r
 		       struct sim_err *err)
 {
 	char sc[64], vms[16];
-	int disco = k != AN_F7_IRIX;
-	cfg *c = NULL;
-	int rc = cfg_copy(&c, o->base, err);
+	int disco = k != AN_F7_IRIX, nfs = k == AN_F7_NFS;
 	snprintf(sc, sizeof sc, "%g", (o->full ? 0.5 : 0.05) * cfg_real(o->base, "capture.scale"));
 	snprintf(vms, sizeof vms, "%d", nvms[k]);
-	if (!rc)
-		rc = cfg_load(c, "flash8", err);
-	if (!rc)
-		rc = cap_load_workload(c, "pmake", err);
 	const char *sets[][2] = {
 		{ "capture.cpus", "8" }, { "machine.cpus", "8" }, { "capture.vms", vms },
-		{ "capture.scale", sc }, { "capture.os.boot", "on" }, { "capture.os.disks", "per-copy" },
+		{ "capture.scale", sc }, { "capture.os.boot", "on" },
+		{ "capture.os.disks", nfs ? "nfs" : "per-copy" },
 		{ "vm.disks.cow", "0" }, { "capture.mode", disco ? "disco" : "native" },
 		{ "capture.hal", disco ? "disco" : "plain" },
 		/* one IRIX kernel per VM, shared by its vCPUs (5.4) */
@@ -61,21 +55,10 @@ static int capture_one(const struct an_fig_opts *o, int k, struct rpl_results *r
 		/* 5.4: IRIX's round-robin layout; Disco's real one, nothing moving */
 		{ "policy.placement", disco ? "consecutive" : "round-robin" },
 		{ "policy.migration", "none" },
+		{ "vm.mem.sizes", NFS_SIZES },   /* the last: only for 8VMs/NFS */
 	};
-	for (size_t i = 0; i < sizeof sets / sizeof sets[0] && !rc; i++)
-		rc = cfg_set(c, sets[i][0], sets[i][1], "figures", err);
-	if (!rc && k == AN_F7_NFS)
-		rc = cfg_set(c, "capture.os.disks", "nfs", "figures", err);
-	if (!rc && k == AN_F7_NFS)
-		rc = cfg_set(c, "vm.mem.sizes", NFS_SIZES, "figures", err);
-	if (!rc)
-		rc = cap_run(c, cap_guest_of(c), NULL, res, o->progress, o->progress_ctx, err);
-	if (rc) {
-		cfg_free(c);
-		return rc;
-	}
-	*out = c;
-	return SIM_OK;
+	return an_fig_capture(o, "flash8", "pmake", sets, sizeof sets / sizeof sets[0] - !nfs, NULL,
+			      res, out, err);
 }
 
 int an_fig7_run(const struct an_fig_opts *o, struct an_fig7 *f, struct sim_err *err)

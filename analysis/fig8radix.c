@@ -22,7 +22,6 @@
 #include "analysis/plot.h"
 #include "analysis/results.h"
 #include "analysis/scorecard.h"
-#include "capture/capture.h"
 
 static const char *const ids[AN_RX_RUNS] = { "radix-irix", "radix-splashos" };
 static const char *const names[AN_RX_RUNS] = { "IRIX", "SPLASHOS" };
@@ -32,13 +31,7 @@ static int capture_one(const struct an_fig_opts *o, double scale, int k, struct 
 {
 	char sc[64];
 	int splash = k == AN_RX_SPLASHOS;
-	cfg *c = NULL;
-	int rc = cfg_copy(&c, o->base, err);
 	snprintf(sc, sizeof sc, "%g", scale);
-	if (!rc)
-		rc = cfg_load(c, "flash8", err);
-	if (!rc)
-		rc = cap_load_workload(c, "radix", err);
 	const char *sets[][2] = {
 		{ "capture.cpus", "8" }, { "machine.cpus", "8" }, { "capture.scale", sc },
 		{ "capture.guest", splash ? "splashos" : "irix" },
@@ -49,16 +42,8 @@ static int capture_one(const struct an_fig_opts *o, double scale, int k, struct 
 		{ "policy.placement", splash ? "first-touch" : "round-robin" },
 		{ "policy.migration", "none" },
 	};
-	for (size_t i = 0; i < sizeof sets / sizeof sets[0] && !rc; i++)
-		rc = cfg_set(c, sets[i][0], sets[i][1], "figures", err);
-	if (!rc)
-		rc = cap_run(c, cap_guest_of(c), NULL, res, o->progress, o->progress_ctx, err);
-	if (rc) {
-		cfg_free(c);
-		return rc;
-	}
-	*out = c;
-	return SIM_OK;
+	return an_fig_capture(o, "flash8", "radix", sets, sizeof sets / sizeof sets[0], NULL, res, out,
+			      err);
 }
 
 int an_fig8r_run(const struct an_fig_opts *o, struct an_fig8r *f, struct sim_err *err)

@@ -16,7 +16,6 @@
 
 #include "analysis/plot.h"
 #include "analysis/results.h"
-#include "capture/capture.h"
 #include "traces/trace.h"
 
 static const char *const run_names[AN_F9_RUNS] = { "IRIX NUMA", "Disco", "IRIX UMA", "oracle" };
@@ -53,42 +52,17 @@ static int capture_one(const struct an_fig_opts *o, const struct wspec *w, int d
 {
 	static const char *const modes[] = { "native", "disco", "uma" };
 	char sc[64];
-	cfg *c = NULL;
-	int rc = cfg_copy(&c, o->base, err);
 	snprintf(sc, sizeof sc, "%g", (o->full ? w->full : w->quick) * cfg_real(o->base, "capture.scale"));
-	if (!rc)
-		rc = cfg_load(c, w->preset, err);
-	if (!rc)
-		rc = cap_load_workload(c, w->workload, err);
-	if (!rc)
-		rc = cfg_set(c, "capture.cpus", w->cpus, "figures", err);
-	if (!rc)
-		rc = cfg_set(c, "machine.cpus", w->cpus, "figures", err);
-	if (!rc)
-		rc = cfg_set(c, "machine.l2.size", w->l2, "figures", err);
-	if (!rc)
-		rc = cfg_set(c, "capture.scale", sc, "figures", err);
-	if (!rc)
-		rc = cfg_set(c, "capture.os.kernel", w->kernel, "figures", err);
-	if (!rc)
-		rc = cfg_set(c, "capture.wl.start_cpus", w->start, "figures", err);
-	if (!rc)
-		rc = cfg_set(c, "capture.mode", modes[disco], "figures", err);
-	if (!rc)
-		rc = cfg_set(c, "capture.hal", disco == 1 ? "disco" : "plain", "figures", err);
-	if (!rc)
-		rc = cfg_set(c, "policy.placement", disco == 1 ? "first-touch" : "round-robin", "figures",
-			     err);
-	if (!rc)
-		rc = cfg_set(c, "policy.migration", disco == 1 ? "verghese" : "none", "figures", err);
-	if (!rc)
-		rc = cap_run(c, cap_guest_of(c), trace, res, o->progress, o->progress_ctx, err);
-	if (rc) {
-		cfg_free(c);
-		return rc;
-	}
-	*out = c;
-	return SIM_OK;
+	const char *sets[][2] = {
+		{ "capture.cpus", w->cpus }, { "machine.cpus", w->cpus }, { "machine.l2.size", w->l2 },
+		{ "capture.scale", sc }, { "capture.os.kernel", w->kernel },
+		{ "capture.wl.start_cpus", w->start }, { "capture.mode", modes[disco] },
+		{ "capture.hal", disco == 1 ? "disco" : "plain" },
+		{ "policy.placement", disco == 1 ? "first-touch" : "round-robin" },
+		{ "policy.migration", disco == 1 ? "verghese" : "none" },
+	};
+	return an_fig_capture(o, w->preset, w->workload, sets, sizeof sets / sizeof sets[0], trace, res,
+			      out, err);
 }
 
 /* Replay trace under c with policy.migration / mode changed. */

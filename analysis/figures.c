@@ -269,6 +269,28 @@ static int prun_do(const struct an_fig_opts *o, struct prun *p, struct sim_err *
 	return SIM_OK;
 }
 
+int an_fig_capture(const struct an_fig_opts *o, const char *preset, const char *workload,
+		   const char *(*sets)[2], size_t nsets, const char *trace, struct rpl_results *res,
+		   cfg **out, struct sim_err *err)
+{
+	cfg *c = NULL;
+	int rc = cfg_copy(&c, o->base, err);
+	if (!rc)
+		rc = cfg_load(c, preset, err);
+	if (!rc)
+		rc = cap_load_workload(c, workload, err);
+	for (size_t i = 0; i < nsets && !rc; i++)
+		rc = cfg_set(c, sets[i][0], sets[i][1], "figures", err);
+	if (!rc)
+		rc = cap_run(c, cap_guest_of(c), trace, res, o->progress, o->progress_ctx, err);
+	if (rc) {
+		cfg_free(c);
+		return rc;
+	}
+	*out = c;
+	return SIM_OK;
+}
+
 /* Replay DIR/stem.dtr under mode with extra assignments. */
 static int replay_stem(const struct an_fig_opts *o, const char *stem, int mode,
 		       const char *const *extra, struct rpl_results *res, struct sim_err *err)

@@ -31,4 +31,11 @@ int an_figures_check_only(const char *only, struct sim_err *err);
 
 int an_figures(const struct an_fig_opts *o, struct sim_err *err);
 
+/* Capture workload on preset with the assignments sets[0..nsets-1] (name,
+ * value) over o->base, into trace (NULL: none written); the capture's
+ * results go to *res and its configuration to *out (free with cfg_free). */
+int an_fig_capture(const struct an_fig_opts *o, const char *preset, const char *workload,
+		   const char *(*sets)[2], size_t nsets, const char *trace, struct rpl_results *res,
+		   cfg **out, struct sim_err *err);
+
 #endif

@@ -289,7 +289,8 @@ static int read_os(struct gos *g, const cfg *c, struct sim_err *err)
 		char name62[64];
 		g->path[paths[i].svc] = (uint64_t)cfg_int(c, paths[i].name);
 		/* IRIX 6.2's own length where Table 2 gives it one */
-		snprintf(name62, sizeof name62, "capture.os.irix62.%s", paths[i].name + 11);
+		snprintf(name62, sizeof name62, "capture.os.irix62.%s",
+			 paths[i].name + sizeof "capture.os." - 1);
 		if (!g->irix53 && cfg_has(c, name62))
 			g->path[paths[i].svc] = (uint64_t)cfg_int(c, name62);
 	}

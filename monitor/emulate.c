@@ -217,29 +217,42 @@ static int l2tlb_hit_path(struct vmm *x, struct vmm_vcpu *v, uint32_t ways)
 	return rc;
 }
 
-static int disco_tlb_miss(struct vmm *x, struct vmm_vcpu *v, uint32_t asid, uint64_t vpn,
-			  const struct vmm_pte pte[2])
+/* The TLB-miss handler up to its verdict: the probe of v's L2TLB for
+ * (asid, vpn), unless skip_lookup (a page the VM never touched), then on a
+ * hit the cached pair into the TLB (1: served by the monitor alone, the
+ * guest never sees the miss), else 0 with the probe charged.  Negative: an
+ * error. */
+static int l2tlb_serve(struct vmm *x, struct vmm_vcpu *v, uint32_t asid, uint64_t vpn,
+		       const struct vmm_pte pte[2], int global, int skip_lookup)
 {
 	uint64_t mpn;
 	uint32_t ways = 0;
 	int w, rc = SIM_OK;
 	if (x->k.paths_machine && (rc = l2tlb_probe_path(x, v, asid, vpn, &ways)))
 		return rc;
-	if (x->l2ops->lookup(x->l2st[v->id], asid, vpn, &mpn, &w)) {
+	if (!skip_lookup && x->l2ops->lookup(x->l2st[v->id], asid, vpn, &mpn, &w)) {
 		struct tlb_entry te;
-		/* served by the monitor alone: never enters the guest */
 		x->cnt.l2tlb_hits++;
 		if (x->k.paths_machine)
 			rc = l2tlb_hit_path(x, v, ways);
 		else
 			vcpu_spend(v, ACCT_MONITOR, ACCT_SPLIT_TLB_WRITE, x->k.exception + x->k.tlb_refill);
 		if (!rc)
-			rc = vmm_tlb_fill(x, v, asid, vpn, pte[vpn & 1].global, pte, &te);
+			rc = vmm_tlb_fill(x, v, asid, vpn, global, pte, &te);
 		return rc ? rc : 1;
 	}
 	x->cnt.l2tlb_misses++;
 	if (!x->k.paths_machine)
 		vcpu_spend(v, ACCT_MONITOR, ACCT_SPLIT_TLB_WRITE, x->k.exception + x->k.l2tlb_miss);
+	return 0;
+}
+
+static int disco_tlb_miss(struct vmm *x, struct vmm_vcpu *v, uint32_t asid, uint64_t vpn,
+			  const struct vmm_pte pte[2])
+{
+	int rc = l2tlb_serve(x, v, asid, vpn, pte, pte[vpn & 1].global, 0);
+	if (rc)
+		return rc;
 	/* the handler already runs in the monitor: reflecting takes no second exception */
 	return reflect(x, v, 0);
 }
@@ -268,23 +281,9 @@ int vmm_splashos_miss(struct vmm *x, struct vmm_vcpu *v, uint64_t vpn, const str
 		      int first)
 {
 	uint64_t mpn, g = x->vm[v->vm].base + pte[vpn & 1].gppn;
-	uint32_t ways = 0;
-	int w, rc = SIM_OK;
-
-	if (x->k.paths_machine && (rc = l2tlb_probe_path(x, v, v->asid, vpn, &ways)))
-		return rc;
-	if (!first && x->l2ops->lookup(x->l2st[v->id], v->asid, vpn, &mpn, &w)) {
-		struct tlb_entry te;
-		x->cnt.l2tlb_hits++;
-		if (x->k.paths_machine)
-			rc = l2tlb_hit_path(x, v, ways);
-		else
-			vcpu_spend(v, ACCT_MONITOR, ACCT_SPLIT_TLB_WRITE, x->k.exception + x->k.tlb_refill);
-		return rc ? rc : vmm_tlb_fill(x, v, v->asid, vpn, 0, pte, &te);
-	}
-	x->cnt.l2tlb_misses++;
-	if (!x->k.paths_machine)
-		vcpu_spend(v, ACCT_MONITOR, ACCT_SPLIT_TLB_WRITE, x->k.exception + x->k.l2tlb_miss);
+	int rc = l2tlb_serve(x, v, v->asid, vpn, pte, 0, first);
+	if (rc)
+		return rc > 0 ? SIM_OK : rc;
 	if (first) {
 		int fresh = x->pmarr[g] == PMAP_NONE, owed = x->owed_zero && x->owed_zero[g];
 		/* the page fault: the pmap's entry made, the page zeroed before
