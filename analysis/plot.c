@@ -241,8 +241,9 @@ static int write_files(const char *dir, const char *out_tmp, const struct bars *
 		   "set key %s\n"
 		   "set datafile commentschars '#'\n"
 		   "plot ", ymax, b->n - 1 + (b->mark ? 1.1 : 0.6),
-		/* more bars than their labels fit side by side: slanted */
-		b->n > 8 ? " rotate by 30 right" : "",
+		/* more bars than their labels fit side by side: slanted (grouped
+		 * figures have short labels under each bar and fit) */
+		b->n > 8 && !b->ngroups ? " rotate by 30 right" : "",
 		b->ngroups ? "outside top center horizontal reverse Left samplen 2 box"
 			   : "outside right top vertical invert reverse Left samplen 2 spacing 1.3 box");
 	for (int s = 0; s < b->nseg; s++) {
