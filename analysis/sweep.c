@@ -185,9 +185,12 @@ out:
 	return rc;
 }
 
-/* Union of *names (n) and more (m), in order, without repeats. */
+/* Union of *names (n) and more (m), in order, without repeats; returns how
+ * many names were added (an attribute need not be rewritten for none), or
+ * -1 out of memory. */
 static int union_names(char ***names, int *n, char *const *more, int m)
 {
+	int added = 0;
 	for (int j = 0; j < m; j++) {
 		int seen = 0;
 		char **v;
@@ -201,8 +204,9 @@ static int union_names(char ***names, int *n, char *const *more, int m)
 		if (!(v[*n] = sim_strdup(more[j])))
 			return -1;
 		(*n)++;
+		added++;
 	}
-	return 0;
+	return added;
 }
 
 /* Make sure path is a results file (creating it empty through an_open). */
@@ -1092,17 +1096,21 @@ int an_sweep_merge(const char *out, const char *const *in, int nin, const cfg *p
 			sim_free(trace);
 			an_results_free(&r);
 		}
+		/* the varied names and value orders are rewritten only when an input
+		 * adds to them: rewriting a root attribute per input makes HDF5
+		 * condense the root's header each time (most of a 1,000-point merge) */
 		if (rc == SIM_OK && read_vary(ifid, &vary, &nvary) == 0 && nvary > 0) {
-			if (read_vary(ofid, &have, &nhave) < 0 || union_names(&have, &nhave, vary, nvary) < 0 ||
-			    write_strs(ofid, VARY_ATTR, have, nhave) < 0)
+			int grew = -1;
+			if (read_vary(ofid, &have, &nhave) < 0 || (grew = union_names(&have, &nhave, vary, nvary)) < 0 ||
+			    (grew > 0 && write_strs(ofid, VARY_ATTR, have, nhave) < 0))
 				rc = sim_errf(err, SIM_EIO, "%s: cannot record the varied parameters", out);
 			/* and the order of each one's values */
 			for (int v = 0; rc == SIM_OK && v < nvary; v++) {
 				char attr[200], **a = NULL, **b = NULL;
-				int na = 0, nb = 0;
+				int na = 0, nb = 0, more = -1;
 				snprintf(attr, sizeof attr, "sweep_order:%s", vary[v]);
 				if (read_strs(ifid, attr, &a, &na) < 0 || read_strs(ofid, attr, &b, &nb) < 0 ||
-				    union_names(&b, &nb, a, na) < 0 || (nb && write_strs(ofid, attr, b, nb) < 0))
+				    (more = union_names(&b, &nb, a, na)) < 0 || (more > 0 && write_strs(ofid, attr, b, nb) < 0))
 					rc = sim_errf(err, SIM_EIO, "%s: cannot record the order of %s's values", out,
 						      vary[v]);
 				free_names(a, na);
