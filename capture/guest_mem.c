@@ -149,6 +149,7 @@ int gos_region_fault(struct gos *g, struct gcpu *t, struct proc *p, uint64_t vpn
 	r = (uint32_t)(gp >= g->shared_gppn0 && gp < g->shared_gppn0 + g->shared_pages
 		       ? g->nbin : (gp - g->text_gppn0) / g->text_pages);
 	gos_kentry(g, t, TRC_SVC_QUICK_FAULT);
+	t->vnode = vnode_of(k, r == g->nbin ? VN_SHARED : VN_BIN + r);
 	push(t, TRC_PRIV, 0, TRC_PRIV_MFC0, 0, 0, 0);   /* BadVAddr */
 	if (k->region_holder[r] && k->region_holder[r] != t->me + 1) {
 		/* held by a process on another vCPU: sleep on it */
@@ -180,6 +181,8 @@ void gos_region_fault_end(struct gos *g, struct gcpu *t, struct proc *p)
 	struct gkern *k = t->k;
 	uint64_t n = g->path[TRC_SVC_QUICK_FAULT];
 	n = n > n / 2 + PFIND_INSNS ? n - n / 2 - PFIND_INSNS : 0;
+	t->vnode = vnode_of(k, p->qf_region - SEM_REGION == g->nbin ? VN_SHARED
+				: VN_BIN + p->qf_region - SEM_REGION);
 	gos_kpath(g, t, TRC_SVC_QUICK_FAULT, n);
 	push(t, TRC_PTE_SET, 0, p->qf_prot, p->asid, p->qf_vpn, p->qf_gp);
 	gos_tlb_dropin(t, p->asid, p->qf_vpn);

@@ -104,6 +104,7 @@ static void execve(struct gos *g, struct gcpu *t, struct proc *p)
 {
 	int miss;
 	gos_kentry(g, t, TRC_SVC_EXECVE);
+	t->vnode = vnode_of(t->k, VN_BIN + (uint64_t)p->bin);
 	gos_kpath(g, t, TRC_SVC_EXECVE, g->path[TRC_SVC_EXECVE] / 2);
 	gos_unmap_all(g, t, p);
 	gos_bc_lock(g, t);

@@ -201,6 +201,60 @@ START_TEST(nfs_read_is_call_sleep_reply_remap)
 }
 END_TEST
 
+/* On an smp kernel a service's objects are the kernel's own (review B3):
+ * the running process's proc entry and the vnode it works on, at their
+ * addresses after the page frame table.  Hand-computed for a 96 MB VM of
+ * 4 KB pages: the locks at KSEG0 + 1536K (after the kernel text), the
+ * pfdat at +4K, 128 + 24576 * 32 bytes, so the proc table at 0x80241100
+ * (rounded up to 256), four slots and two parents (6 x 256); the vnodes at
+ * 0x80241700: four directories, the read-shared file, then the two
+ * binaries at 0x80241c00 and 0x80241d00. */
+START_TEST(smp_kernel_objects_are_shared)
+{
+	const char *s[] = { "capture.cpus=2", "machine.cpus=2", "capture.scale=0.05",
+			    "capture.wl.insns=2e5", "capture.os.kernel=smp", NULL };
+	struct sim_err err = { 0 };
+	struct rpl_results a, b;
+	trc_reader *r;
+	const struct trc_rec *recs;
+	size_t n;
+	uint64_t proc = 0, dir[2] = { 0 }, bin[2] = { 0 }, beyond = 0;
+	cfg *c = wcfg("pmake", s);
+	ck_assert_msg(cap_run(c, cap_guest_of(c), t_path("smpobj.dtr"), &a, NULL, NULL, &err) == SIM_OK,
+		      "%s", err.msg);
+	ck_assert_msg(trc_reader_open(&r, t_path("smpobj.dtr"), &err) == SIM_OK, "%s", err.msg);
+	for (uint32_t st = 0; st < 2; st++)
+		while (trc_next_block(r, st, &recs, &n, &err) == SIM_OK && n)
+			for (size_t i = 0; i < n; i++) {
+				uint64_t x = recs[i].addr;
+				if ((recs[i].type != TRC_LOAD && recs[i].type != TRC_STORE) ||
+				    !(recs[i].flags & TRC_F_KSEG0))
+					continue;
+				if (x >= 0x80241100u && x < 0x80241700u)
+					proc++;
+				else if (x >= 0x80241700u && x < 0x80241b00u)
+					dir[st]++;
+				else if (x >= 0x80241c00u && x < 0x80241e00u)
+					bin[st]++;
+				else if (x >= 0x80241e00u && x < 0x80242200u)
+					beyond++;   /* the slots' own files */
+			}
+	trc_reader_close(r);
+	ck_assert_uint_gt(proc, 0);
+	/* both vCPUs work on the same directories and binaries */
+	ck_assert_uint_gt(dir[0], 0);
+	ck_assert_uint_gt(dir[1], 0);
+	ck_assert_uint_gt(bin[0], 0);
+	ck_assert_uint_gt(bin[1], 0);
+	ck_assert_uint_gt(beyond, 0);
+	t_replay_trace(t_path("smpobj.dtr"), RPL_NATIVE, &b);
+	t_same_results(&a, &b);
+	rpl_results_free(&a);
+	rpl_results_free(&b);
+	cfg_free(c);
+}
+END_TEST
+
 START_TEST(same_seed_same_bytes)
 {
 	const char *s2[] = { "capture.seed=2", NULL };
@@ -421,6 +475,7 @@ Suite *make_suite(void)
 	tcase_add_test(tc, two_vcpus_capture_equals_replay);
 	tcase_add_test(tc, nfs_capture_equals_replay);
 	tcase_add_test(tc, nfs_read_is_call_sleep_reply_remap);
+	tcase_add_test(tc, smp_kernel_objects_are_shared);
 	tcase_add_test(tc, same_seed_same_bytes);
 	tcase_add_test(tc, hal_keeps_the_program);
 	tcase_add_test(tc, bad_workloads);
