@@ -291,7 +291,11 @@ int gos_region_fault(struct gos *g, struct gcpu *t, struct proc *p, uint64_t vpn
 /* The second half of p's pending region fault (smp). */
 void gos_region_fault_end(struct gos *g, struct gcpu *t, struct proc *p);
 void gos_touch_data(struct gos *g, struct gcpu *t, struct proc *p, uint64_t k, int store);
-void gos_unmap_all(struct gos *g, struct gcpu *t, struct proc *p);
+/* Unmap every page of p in service svc; on an smp kernel each page's
+ * region work and use count under memlock. */
+void gos_unmap_all(struct gos *g, struct gcpu *t, struct proc *p, unsigned svc);
+/* smp: page p's use count in its pfdat entry (a load and a store). */
+void gos_pfdat_use(struct gcpu *t, uint64_t p);
 
 /* files, the buffer cache and disks; system calls (guest_file.c) */
 /* Start a disk request (or, for an NFS client's remote file, an NFS call)

@@ -255,6 +255,75 @@ START_TEST(smp_kernel_objects_are_shared)
 }
 END_TEST
 
+/* On an smp kernel an exit detaches each page it unmaps under memlock:
+ * one use-count update (a load and a store of the pfdat entry's word at
+ * +16, pfdat at KSEG0 + 1536K + 4K + 128, 32 bytes a page) for each PTE it
+ * clears, all between memlock's acquire and release; a fork raises the
+ * count of each page it shares with the parent. */
+START_TEST(smp_detach_updates_use_counts)
+{
+	const char *s[] = { "capture.cpus=2", "machine.cpus=2", "capture.scale=0.05",
+			    "capture.wl.insns=2e5", "capture.os.kernel=smp", NULL };
+	struct sim_err err = { 0 };
+	struct rpl_results a;
+	trc_reader *r;
+	const struct trc_rec *recs;
+	size_t n;
+	const uint64_t pfdat = 0x80000000u + 1536 * 1024 + 4096 + 128;
+	uint64_t exits = 0, fork_uses = 0, forks = 0;
+	cfg *c = wcfg("pmake", s);
+	ck_assert_msg(cap_run(c, cap_guest_of(c), t_path("detach.dtr"), &a, NULL, NULL, &err) == SIM_OK,
+		      "%s", err.msg);
+	ck_assert_msg(trc_reader_open(&r, t_path("detach.dtr"), &err) == SIM_OK, "%s", err.msg);
+	for (uint32_t st = 0; st < 2; st++) {
+		unsigned svc = 0;
+		int locked = 0;
+		uint64_t clears = 0, uses = 0;
+		struct trc_rec prev = { 0 };
+		while (trc_next_block(r, st, &recs, &n, &err) == SIM_OK && n)
+			for (size_t i = 0; i < n; i++) {
+				const struct trc_rec *x = &recs[i];
+				/* a use-count update: a load and a store of the same
+				 * word, one after the other (the kernel path's own
+				 * references come one at a time between instructions) */
+				int use = x->type == TRC_STORE && prev.type == TRC_LOAD && prev.addr == x->addr &&
+					  x->addr >= pfdat && (x->addr - pfdat) % 32 == 16 &&
+					  (x->flags & TRC_F_KSEG0);
+				prev = *x;
+				if (x->type == TRC_SVC_BEGIN && x->aux != TRC_SVC_DISK_INTR)
+					svc = x->aux;
+				else if (x->type == TRC_LOCK_ACQ && x->id == 1)
+					locked = 1;
+				else if (x->type == TRC_LOCK_REL && x->id == 1)
+					locked = 0;
+				else if (svc == TRC_SVC_EXIT && x->type == TRC_PTE_CLEAR) {
+					ck_assert(locked);
+					clears++;
+				} else if (svc == TRC_SVC_EXIT && use) {
+					ck_assert(locked);
+					uses++;
+				} else if (svc == TRC_SVC_FORK && use) {
+					ck_assert(locked);
+					fork_uses++;
+				}
+				if (x->type == TRC_SVC_END && x->aux == TRC_SVC_EXIT) {
+					ck_assert_uint_eq(uses, clears);
+					exits += clears > 0;
+					clears = uses = 0;
+				}
+				if (x->type == TRC_SVC_END && x->aux == TRC_SVC_FORK)
+					forks++;
+			}
+	}
+	trc_reader_close(r);
+	ck_assert_uint_gt(exits, 0);
+	/* 64K of parent data shared at each fork: 16 pages */
+	ck_assert_uint_eq(fork_uses, forks * 16);
+	rpl_results_free(&a);
+	cfg_free(c);
+}
+END_TEST
+
 START_TEST(same_seed_same_bytes)
 {
 	const char *s2[] = { "capture.seed=2", NULL };
@@ -476,6 +545,7 @@ Suite *make_suite(void)
 	tcase_add_test(tc, nfs_capture_equals_replay);
 	tcase_add_test(tc, nfs_read_is_call_sleep_reply_remap);
 	tcase_add_test(tc, smp_kernel_objects_are_shared);
+	tcase_add_test(tc, smp_detach_updates_use_counts);
 	tcase_add_test(tc, same_seed_same_bytes);
 	tcase_add_test(tc, hal_keeps_the_program);
 	tcase_add_test(tc, bad_workloads);
