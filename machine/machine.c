@@ -54,7 +54,8 @@
  *     a miss older than that waits nothing and is not recorded.
  *
  * Page counters: counters[mpn * nnodes + node of the missing CPU] counts
- * the L2 misses and upgrades memory served (not communication misses); the
+ * the L2 misses and upgrades memory served (not those another cache
+ * served, the three-hop ones); the
  * hot hook runs from to_home when one reaches the trigger, before the new
  * line is installed, so it must not re-enter the machine.
  *

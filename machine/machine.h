@@ -88,8 +88,8 @@ struct tlb *machine_tlb(machine *m, int cpu);
 
 /* Per-page, per-node cache-miss counters (the FLASH facility): one counter
  * per (machine page, node of the missing CPU), counting L2 misses served by
- * memory (upgrades included, communication misses not: another cache
- * served those).  When a counter reaches the trigger, hook(ctx, mpn, node)
+ * memory (upgrades included, misses on a line another cache held modified
+ * not: that cache served them).  When a counter reaches the trigger, hook(ctx, mpn, node)
  * runs once (until the counters are reset): it runs inside machine_ref and
  * must not call machine_ref or machine_page_flush itself; it may record the
  * page for later.  trigger 0 disables the hook.  Counters saturate. */
