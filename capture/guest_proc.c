@@ -352,6 +352,13 @@ void gos_step(struct gos *g, struct gcpu *t)
 
 	if (!t->started) {
 		t->started = 1;
+		/* a slot's hand-over semaphore starts at 0 (the engine's default
+		 * is 1, a mutex): a vCPU that takes a process must wait for the
+		 * signal that made it runnable, in a replay under other timing
+		 * too */
+		if (k->ncpus > 1)
+			for (i = t->kvi * g->parallel; i < (t->kvi + 1) * g->parallel; i++)
+				push(t, TRC_MARKER, 0, RPL_MARK_SEM_INIT, SEM_PROC + (uint32_t)i, 0, 0);
 		if (g->boot)
 			boot(g, t);
 		push(t, TRC_ASID, 0, 0, 1, 0, 0);

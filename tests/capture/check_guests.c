@@ -324,6 +324,44 @@ START_TEST(smp_detach_updates_use_counts)
 }
 END_TEST
 
+/* Each vCPU of an smp kernel first sets its slots' hand-over semaphores to
+ * 0 (the engine's default is 1): otherwise a vCPU's first wait for a
+ * process never blocks, and a replay under other timing (Figure 9's oracle)
+ * could run a process's records on its new vCPU before those it left on
+ * the old one.  Two vCPUs of two slots each: ids 300, 301 on stream 0, 302,
+ * 303 on stream 1; the trace then replays under the UMA machine too. */
+START_TEST(smp_handover_semaphores_start_at_zero)
+{
+	const char *s[] = { "capture.cpus=2", "machine.cpus=2", "capture.scale=0.05",
+			    "capture.wl.insns=2e5", "capture.os.kernel=smp", NULL };
+	struct sim_err err = { 0 };
+	struct rpl_results a, b;
+	trc_reader *r;
+	const struct trc_rec *recs;
+	size_t n;
+	cfg *c = wcfg("pmake", s);
+	ck_assert_msg(cap_run(c, cap_guest_of(c), t_path("handover.dtr"), &a, NULL, NULL, &err) == SIM_OK,
+		      "%s", err.msg);
+	ck_assert_msg(trc_reader_open(&r, t_path("handover.dtr"), &err) == SIM_OK, "%s", err.msg);
+	for (uint32_t st = 0; st < 2; st++) {
+		ck_assert_int_eq(trc_next_block(r, st, &recs, &n, &err), SIM_OK);
+		ck_assert_uint_ge(n, 2);
+		for (uint32_t i = 0; i < 2; i++) {
+			ck_assert_int_eq(recs[i].type, TRC_MARKER);
+			ck_assert_uint_eq(recs[i].aux, RPL_MARK_SEM_INIT);
+			ck_assert_uint_eq(recs[i].id, 300 + 2 * st + i);
+			ck_assert_uint_eq(recs[i].val, 0);
+		}
+	}
+	trc_reader_close(r);
+	t_replay_trace(t_path("handover.dtr"), RPL_UMA, &b);
+	ck_assert_uint_eq(b.instructions, a.instructions);
+	rpl_results_free(&a);
+	rpl_results_free(&b);
+	cfg_free(c);
+}
+END_TEST
+
 START_TEST(same_seed_same_bytes)
 {
 	const char *s2[] = { "capture.seed=2", NULL };
@@ -546,6 +584,7 @@ Suite *make_suite(void)
 	tcase_add_test(tc, nfs_read_is_call_sleep_reply_remap);
 	tcase_add_test(tc, smp_kernel_objects_are_shared);
 	tcase_add_test(tc, smp_detach_updates_use_counts);
+	tcase_add_test(tc, smp_handover_semaphores_start_at_zero);
 	tcase_add_test(tc, same_seed_same_bytes);
 	tcase_add_test(tc, hal_keeps_the_program);
 	tcase_add_test(tc, bad_workloads);
