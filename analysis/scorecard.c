@@ -132,14 +132,18 @@ static const struct an_band bands[] = {
 	  "about 15 cycles to the native refill, where the paper measured 30; in engineering, "
 	  "with the set often cold, it adds 26 (CALIBRATION.md step 9)" },
 	{ "fig8.pmake.irix.sync_share", AN_BAND_RANGE, 0.20, 0.30, "fig8", FIG8BAND,
-	  "the model's Pmake spends about a tenth of its time in the kernel and holds memlock "
-	  "only for the free list, the pfdat entries and the page-cache lookups of faults, a few "
-	  "dozen instructions each: memlock is rarely contended, where the paper's IRIX spins "
-	  "on it a quarter of the time (CALIBRATION.md, Figure 8)" },
+	  "the model's Pmake spends about a tenth of its time in the kernel, with Table 2's "
+	  "uniprocessor path lengths, and holds memlock for the free list, the pfdat entries, "
+	  "the page-cache lookups of faults and each page a fork shares or an exit unmaps: "
+	  "about 5% of the run, so it is rarely spun on; most of the spinning is on the run "
+	  "queue's lock, where the paper's IRIX spins on memlock a quarter of the time "
+	  "(CALIBRATION.md, Figure 8)" },
 	{ "fig8.pmake.irix.comm_stall_share", AN_BAND_RANGE, 0.55, 0.80, "fig8", FIG8BAND,
-	  "the kernel's stall is mostly misses on its own paths' data; communication misses "
-	  "come only from the lock words and the data under memlock, which little contention "
-	  "keeps few (CALIBRATION.md, Figure 8)" },
+	  "the kernel's time is nearly all memory stall; the misses on the static structures, "
+	  "the proc entries, vnodes, pfdat and lock words that other CPUs wrote are about "
+	  "two-fifths of it, the rest are misses on lines the user's data evicted from the "
+	  "1 MB caches and on the pages the kernel copies and zeroes "
+	  "(CALIBRATION.md, Figure 8)" },
 	{ "fig8.pmake.1vm.ratio", AN_BAND_RANGE, 1.00, 1.30, "fig8", FIG8BAND,
 	  "a process that sleeps on a shared region's lock is replaced by another runnable "
 	  "one, so the monitor's slower faults add little idle time; the paper's IRIX held "
@@ -148,7 +152,9 @@ static const struct an_band bands[] = {
 	{ "fig8.pmake.2vm.ratio", AN_BAND_RANGE, 0, 0.999, "fig8", FIG8BAND,
 	  "splitting the machine in two does not recover what the monitor adds" },
 	{ "fig8.pmake.8vm.ratio", AN_BAND_RANGE, 0.52, 0.68, "fig8", FIG8BAND,
-	  "8VMs save too little of IRIX's time" },
+	  "at the quick scale IRIX's run length is set by its idle tail and moves by several "
+	  "hundredths between seeds; the ratio sits near the band's lower edge (0.49-0.59 over "
+	  "three seeds; CALIBRATION.md, Figure 8, issue 11)" },
 	{ "fig8.pmake.8vm.kernel_saving_share", AN_BAND_RANGE, 0.50, 1.00, "fig8",
 	  "5.4: 8VMs' time falls \"primarily because of a significant reduction in the kernel "
 	  "stall time and kernel synchronization\": at least half of the saving",

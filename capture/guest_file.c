@@ -85,6 +85,12 @@ uint64_t gos_bc_get(struct gos *g, struct gcpu *t, int proc, uint64_t tag, int r
 
 /* ---- system calls ---- */
 
+/* The vnode (VN_*) of the running process's own files. */
+static uint64_t file_vnode(const struct gos *g, const struct gcpu *t)
+{
+	return VN_BIN + g->nbin + (uint64_t)t->cur;
+}
+
 static uint64_t user_buf(struct gos *g, struct gcpu *t, struct proc *p, uint64_t len)
 {
 	uint64_t k = rnd(&t->rng) % g->data_pages;
@@ -104,6 +110,7 @@ void gos_sys_open(struct gos *g, struct gcpu *t, struct proc *p)
 	 * semaphore: other vCPUs opening in that directory wait) */
 	{
 		uint32_t dir = SEM_VNODE + (uint32_t)(rnd(&t->rng) % 4);
+		t->vnode = vnode_of(t->k, VN_DIR + dir - SEM_VNODE);
 		push(t, TRC_SEM_WAIT, 0, 0, dir, 0, 0);
 		gos_bc_lock(g, t);
 		/* two directory blocks, almost always cached */
@@ -127,6 +134,7 @@ int gos_sys_read(struct gos *g, struct gcpu *t, struct proc *p)
 		tag = (p->file << 20) + (p->rd_blk++ % g->file_blocks);
 	buf = user_buf(g, t, p, len);
 	gos_kentry(g, t, TRC_SVC_READ);
+	t->vnode = vnode_of(t->k, tag < TAG_BINARY ? VN_SHARED : file_vnode(g, t));
 	gos_kpath(g, t, TRC_SVC_READ, g->path[TRC_SVC_READ] / 2);
 	gos_bc_lock(g, t);
 	s = gos_bc_get(g, t, t->cur, tag, 1, &miss);
@@ -152,6 +160,7 @@ void gos_sys_write(struct gos *g, struct gcpu *t, struct proc *p)
 	int miss;
 	p->wr_blk++;
 	gos_kentry(g, t, TRC_SVC_WRITE);
+	t->vnode = vnode_of(t->k, file_vnode(g, t));
 	gos_kpath(g, t, TRC_SVC_WRITE, g->path[TRC_SVC_WRITE] / 2);
 	gos_bc_lock(g, t);
 	s = gos_bc_get(g, t, t->cur, tag, 0, &miss);

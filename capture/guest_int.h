@@ -55,6 +55,15 @@ struct io {
 	struct nfsreq { int vm; uint32_t id; uint64_t tag; int write; uint64_t seq; } call;
 };
 
+/* An smp kernel's dynamic objects (a proc entry, a vnode): KOBJ bytes each
+ * (as gos_kpath's objects).  The vnodes: the four directories, the
+ * read-shared file, the binaries, then one per process slot (its job's
+ * files). */
+#define KOBJ 256
+#define VN_DIR 0
+#define VN_SHARED 4
+#define VN_BIN 5
+
 #define NMBUF 16        /* an NFS kernel's receive mbufs: page-sized clusters */
 #define NFS_HDR 128     /* bytes of an NFS call's or reply's header (RPC + XDR) */
 
@@ -101,6 +110,10 @@ struct gkern {
 	uint64_t nfree;
 	uint64_t lock_va;          /* smp: the kernel's lock words (KSEG0), 0: locks carry none */
 	uint64_t pfdat_va;         /* smp: the page frame table (32 bytes a page) and the free list's head */
+	uint64_t proc_va;          /* smp: the proc table (KOBJ bytes an entry: the process slots, then
+				    * each vCPU's parent), 0: a service's objects are anywhere */
+	uint64_t vnode_va;         /* smp: the vnodes (KOBJ bytes each, VN_* below) */
+	uint64_t static_va;        /* smp: the services' static structures, after the tables */
 	int *region_holder;        /* smp: [nbin + 1] the stream + 1 whose process holds a shared
 				    * region's lock across steps, 0: free */
 	/* NFS (capture.os.disks = nfs): the network driver's pages */
@@ -126,6 +139,7 @@ struct gcpu {
 	uint32_t cur_asid;
 	uint64_t jobs_left, job_no;
 	uint64_t quantum_end;
+	uint64_t vnode;            /* smp: the vnode the current service works on, 0: none */
 	struct io io[MAXIO];
 	int nio;
 	uint32_t next_io;
@@ -236,6 +250,13 @@ static inline uint64_t stack_vpn(const struct gos *g, uint64_t k)
 	return (STACK_TOP >> g->pshift) - 1 - k;
 }
 
+/* On an smp kernel, the vnode address of vnode v (VN_*, or VN_BIN + nbin +
+ * slot for a process's own files); 0 on other kernels. */
+static inline uint64_t vnode_of(const struct gkern *k, uint64_t v)
+{
+	return k->vnode_va ? k->vnode_va + v * KOBJ : 0;
+}
+
 /* the kernel's common paths and interrupts (guest_kernel.c) */
 void gos_kpath(struct gos *g, struct gcpu *t, unsigned svc, uint64_t n);
 void gos_reg_access(struct gos *g, struct gcpu *t, unsigned kind, unsigned reg);
@@ -270,7 +291,11 @@ int gos_region_fault(struct gos *g, struct gcpu *t, struct proc *p, uint64_t vpn
 /* The second half of p's pending region fault (smp). */
 void gos_region_fault_end(struct gos *g, struct gcpu *t, struct proc *p);
 void gos_touch_data(struct gos *g, struct gcpu *t, struct proc *p, uint64_t k, int store);
-void gos_unmap_all(struct gos *g, struct gcpu *t, struct proc *p);
+/* Unmap every page of p in service svc; on an smp kernel each page's
+ * region work and use count under memlock. */
+void gos_unmap_all(struct gos *g, struct gcpu *t, struct proc *p, unsigned svc);
+/* smp: page p's use count in its pfdat entry (a load and a store). */
+void gos_pfdat_use(struct gcpu *t, uint64_t p);
 
 /* files, the buffer cache and disks; system calls (guest_file.c) */
 /* Start a disk request (or, for an NFS client's remote file, an NFS call)

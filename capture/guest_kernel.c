@@ -24,6 +24,21 @@ void gos_kpath(struct gos *g, struct gcpu *t, unsigned svc, uint64_t n)
 	uint64_t obj[3];
 	for (int i = 0; i < 3; i++)
 		obj[i] = data0 + (rnd(&t->rng) % (dsize - 256) & ~255ull);
+	if (t->k && t->k->proc_va) {
+		/* One kernel shared by its vCPUs: the objects are the kernel's
+		 * own, at their addresses, so that they move between the caches
+		 * of the CPUs that use them (the review's B3).  The running
+		 * process's proc entry (the parent's when none runs); the vnode
+		 * the service works on, if any; a heap object as above.  The
+		 * static structures lie after the kernel's tables. */
+		const struct gkern *k = t->k;
+		uint64_t slot = t->cur >= 0 ? (uint64_t)t->cur : (uint64_t)(k->nproc + t->kvi);
+		uint64_t sbase = k->static_va - KSEG0, ssize = data0 + dsize - sbase;
+		own = sbase + ((uint64_t)svc * 0x9000) % (ssize - 0x8000);
+		obj[0] = k->proc_va - KSEG0 + slot * KOBJ;
+		if (t->vnode)
+			obj[1] = t->vnode - KSEG0;
+	}
 	while (n > 0) {
 		uint64_t k = n < 8 ? n : 8;
 		push(t, TRC_INSN, KF, 0, (uint32_t)k, base + off, 0);
@@ -81,6 +96,7 @@ void gos_kentry(struct gos *g, struct gcpu *t, unsigned svc)
 
 void gos_kexit(struct gos *g, struct gcpu *t, unsigned svc)
 {
+	t->vnode = 0;
 	gos_kpath(g, t, 0, g->entry_insns - g->entry_insns / 2);
 	if (g->irix53)
 		gos_tlb_write(t, TRC_PRIV_TLBWI, 0, 0, 0);
@@ -98,10 +114,13 @@ void gos_disk_intr(struct gos *g, struct gcpu *t, int j)
 		gos_nfs_reply(g, t, io);
 		return;
 	}
+	uint64_t vnode = t->vnode;   /* perhaps taken inside a service: its vnode is kept */
+	t->vnode = 0;
 	gos_kentry(g, t, TRC_SVC_DISK_INTR);
 	push(t, TRC_DMA_DONE, 0, 0, io.id, 0, 0);
 	gos_kpath(g, t, TRC_SVC_DISK_INTR, g->path[TRC_SVC_DISK_INTR]);
 	gos_kexit(g, t, TRC_SVC_DISK_INTR);
+	t->vnode = vnode;
 	if (io.proc == IO_NFSD)
 		gos_nfs_done(g, t, io);
 	if (io.proc >= 0 && t->k->p[io.proc].state == P_IOWAIT) {

@@ -19,6 +19,20 @@ static void pfdat_touch(struct gcpu *t, uint64_t p)
 	push(t, TRC_STORE, KF, 8, 0, k->pfdat_va + 128 + p * 32 + 8, 0);
 }
 
+/* On an smp kernel, page p's use count in its pfdat entry, raised when a
+ * region maps the page (fork's dupreg) or lowered when one unmaps it
+ * (detachreg at exec and exit), under memlock: System V's regions (Bach,
+ * The Design of the UNIX Operating System, 1986, 9.2: dupreg, freereg),
+ * from which IRIX 5.3's virtual memory descends. */
+void gos_pfdat_use(struct gcpu *t, uint64_t p)
+{
+	const struct gkern *k = t->k;
+	if (!k->pfdat_va)
+		return;
+	push(t, TRC_LOAD, KF, 8, 0, k->pfdat_va + 128 + p * 32 + 16, 0);
+	push(t, TRC_STORE, KF, 8, 0, k->pfdat_va + 128 + p * 32 + 16, 0);
+}
+
 /* Instructions of the page-cache lookup under memlock (the hash walk and
  * the pfdat update; assumed, as the 40 of DEMAND-ZERO's allocation are). */
 #define PFIND_INSNS 40
@@ -149,6 +163,7 @@ int gos_region_fault(struct gos *g, struct gcpu *t, struct proc *p, uint64_t vpn
 	r = (uint32_t)(gp >= g->shared_gppn0 && gp < g->shared_gppn0 + g->shared_pages
 		       ? g->nbin : (gp - g->text_gppn0) / g->text_pages);
 	gos_kentry(g, t, TRC_SVC_QUICK_FAULT);
+	t->vnode = vnode_of(k, r == g->nbin ? VN_SHARED : VN_BIN + r);
 	push(t, TRC_PRIV, 0, TRC_PRIV_MFC0, 0, 0, 0);   /* BadVAddr */
 	if (k->region_holder[r] && k->region_holder[r] != t->me + 1) {
 		/* held by a process on another vCPU: sleep on it */
@@ -180,6 +195,8 @@ void gos_region_fault_end(struct gos *g, struct gcpu *t, struct proc *p)
 	struct gkern *k = t->k;
 	uint64_t n = g->path[TRC_SVC_QUICK_FAULT];
 	n = n > n / 2 + PFIND_INSNS ? n - n / 2 - PFIND_INSNS : 0;
+	t->vnode = vnode_of(k, p->qf_region - SEM_REGION == g->nbin ? VN_SHARED
+				: VN_BIN + p->qf_region - SEM_REGION);
 	gos_kpath(g, t, TRC_SVC_QUICK_FAULT, n);
 	push(t, TRC_PTE_SET, 0, p->qf_prot, p->asid, p->qf_vpn, p->qf_gp);
 	gos_tlb_dropin(t, p->asid, p->qf_vpn);
@@ -237,23 +254,38 @@ static void unmap_page(struct gcpu *t, uint32_t asid, uint64_t vpn)
 	push(t, TRC_PRIV, 0, TRC_PRIV_TLBP, 0, 0, 0);
 }
 
-/* Unmap every page of p (and free its private ones). */
-void gos_unmap_all(struct gos *g, struct gcpu *t, struct proc *p)
+/* On an smp kernel, the region's work on one page it unmaps, under
+ * memlock: DETACH_INSNS instructions (assumed, as fork's 20 a page for
+ * dupreg) and the page's use count. */
+#define DETACH_INSNS 20
+static void detach_page(struct gos *g, struct gcpu *t, unsigned svc, uint64_t gp)
+{
+	if (!t->k->pfdat_va)
+		return;
+	gos_kpath(g, t, svc, DETACH_INSNS);
+	gos_pfdat_use(t, gp);
+}
+
+/* Unmap every page of p (and free its private ones), in service svc. */
+void gos_unmap_all(struct gos *g, struct gcpu *t, struct proc *p, unsigned svc)
 {
 	lock_acq(t, LOCK_MEM);
 	for (uint64_t k = 0; k < g->text_pages; k++)
 		if (p->text_mapped[k]) {
 			unmap_page(t, p->asid, (TEXT_VA >> g->pshift) + k);
+			detach_page(g, t, svc, g->text_gppn0 + (uint64_t)p->bin * g->text_pages + k);
 			p->text_mapped[k] = 0;
 		}
 	for (uint64_t k = 0; k < g->shared_pages; k++)
 		if (p->shared_mapped[k]) {
 			unmap_page(t, p->asid, (SHARED_VA >> g->pshift) + k);
+			detach_page(g, t, svc, g->shared_gppn0 + k);
 			p->shared_mapped[k] = 0;
 		}
 	for (uint64_t k = 0; k < g->data_pages; k++)
 		if (p->data_gppn[k]) {
 			unmap_page(t, p->asid, data_vpn(g, k));
+			detach_page(g, t, svc, p->data_gppn[k]);
 			if (!p->data_cow[k])
 				gos_page_free(g, t, p->data_gppn[k]);
 			p->data_gppn[k] = 0;
@@ -262,6 +294,7 @@ void gos_unmap_all(struct gos *g, struct gcpu *t, struct proc *p)
 	for (uint64_t k = 0; k < g->stack_pages; k++)
 		if (p->stack_gppn[k]) {
 			unmap_page(t, p->asid, stack_vpn(g, k));
+			detach_page(g, t, svc, p->stack_gppn[k]);
 			gos_page_free(g, t, p->stack_gppn[k]);
 			p->stack_gppn[k] = 0;
 		}

@@ -180,9 +180,16 @@ static int make_kernels(struct gos *g, uint64_t pool0, struct sim_err *err)
 		if (g->smp) {
 			k->lock_va = KSEG0 + (g->ktext_pages << g->pshift);
 			k->pfdat_va = k->lock_va + 4096;
-			if (4096 + 128 + guest_pages * 32 > (g->kdata_pages - 1) << g->pshift)
+			/* then the proc table (the slots, then each vCPU's
+			 * parent), the vnodes (VN_*, then one per slot), and
+			 * the static structures: at least 64 KB of them */
+			k->proc_va = (k->pfdat_va + 128 + guest_pages * 32 + KOBJ - 1) & ~(uint64_t)(KOBJ - 1);
+			k->vnode_va = k->proc_va + (uint64_t)(k->nproc + per) * KOBJ;
+			k->static_va = k->vnode_va + (VN_BIN + g->nbin + (uint64_t)k->nproc) * KOBJ;
+			if (k->static_va + 0x10000 - k->lock_va > (g->kdata_pages - 1) << g->pshift)
 				return sim_errf(err, SIM_EINVAL, "capture.os.kdata_size is too small for the "
-						"page frame table of %llu pages (32 bytes each) and the locks",
+						"page frame table of %llu pages (32 bytes each), the locks, "
+						"the proc table and the vnodes",
 						(unsigned long long)guest_pages);
 		}
 		if (g->smp && !(k->region_holder = sim_calloc((size_t)g->nbin + 1, sizeof(int))))
@@ -535,7 +542,8 @@ static const struct param_def defs[] = {
 	  "sharing only the text, the binaries and the locks' ids; smp: one kernel per VM shared by "
 	  "its vCPUs, as IRIX on a multiprocessor: one run queue whose processes move between "
 	  "vCPUs, one free-page list and buffer cache, locks with their lock words and the page "
-	  "frame table they protect in kernel data (paper 5.4)" },
+	  "frame table they protect in kernel data, and the services' objects (proc entries, "
+	  "vnodes) at their own addresses (paper 5.4)" },
 	{ "capture.os.idle_poll", PARAM_INT, "2000", 64, 1e7, NULL, "instructions",
 	  "smp: instructions of one pass of the idle loop between two looks at the run queue (assumed)" },
 	{ "capture.os.ktext_size", PARAM_SIZE, "1536K", 4096, 1e9, NULL, "bytes",

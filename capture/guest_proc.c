@@ -84,6 +84,7 @@ static void fork_job(struct gos *g, struct gcpu *t, int i)
 		for (uint64_t k = 0; k < g->parent_pages && k < g->data_pages; k++) {
 			gos_kpath(g, t, TRC_SVC_FORK, 20);
 			p->data_gppn[k] = t->parent_gppn0 + k;
+			gos_pfdat_use(t, p->data_gppn[k]);   /* dupreg: the page is shared once more */
 			p->data_cow[k] = 1;
 			push(t, TRC_PTE_SET, 0, TRC_PROT_VALID, p->asid, data_vpn(g, k), p->data_gppn[k]);
 		}
@@ -104,8 +105,9 @@ static void execve(struct gos *g, struct gcpu *t, struct proc *p)
 {
 	int miss;
 	gos_kentry(g, t, TRC_SVC_EXECVE);
+	t->vnode = vnode_of(t->k, VN_BIN + (uint64_t)p->bin);
 	gos_kpath(g, t, TRC_SVC_EXECVE, g->path[TRC_SVC_EXECVE] / 2);
-	gos_unmap_all(g, t, p);
+	gos_unmap_all(g, t, p, TRC_SVC_EXECVE);
 	gos_bc_lock(g, t);
 	for (int b = 0; b < 4; b++)   /* the binary's header and program headers */
 		gos_bc_get(g, t, t->cur, TAG_BINARY + (uint64_t)p->bin * 64 + (uint64_t)b, 0, &miss);
@@ -152,7 +154,7 @@ static void exit_job(struct gos *g, struct gcpu *t, struct proc *p)
 {
 	gos_kentry(g, t, TRC_SVC_EXIT);
 	gos_kpath(g, t, TRC_SVC_EXIT, g->path[TRC_SVC_EXIT]);
-	gos_unmap_all(g, t, p);
+	gos_unmap_all(g, t, p, TRC_SVC_EXIT);
 	gos_kexit(g, t, TRC_SVC_EXIT);
 	p->state = P_FREE;
 	p->on_cpu = -1;
@@ -350,6 +352,13 @@ void gos_step(struct gos *g, struct gcpu *t)
 
 	if (!t->started) {
 		t->started = 1;
+		/* a slot's hand-over semaphore starts at 0 (the engine's default
+		 * is 1, a mutex): a vCPU that takes a process must wait for the
+		 * signal that made it runnable, in a replay under other timing
+		 * too */
+		if (k->ncpus > 1)
+			for (i = t->kvi * g->parallel; i < (t->kvi + 1) * g->parallel; i++)
+				push(t, TRC_MARKER, 0, RPL_MARK_SEM_INIT, SEM_PROC + (uint32_t)i, 0, 0);
 		if (g->boot)
 			boot(g, t);
 		push(t, TRC_ASID, 0, 0, 1, 0, 0);

@@ -54,17 +54,30 @@
  *     a miss older than that waits nothing and is not recorded.
  *
  * Page counters: counters[mpn * nnodes + node of the missing CPU] counts
- * the L2 misses and upgrades memory served (not communication misses); the
+ * the L2 misses and upgrades memory served (not those another cache
+ * served, the three-hop ones); the
  * hot hook runs from to_home when one reaches the trigger, before the new
  * line is installed, so it must not re-enter the machine.
  *
- * Invariants (machine_check verifies (1)-(4)):
+ * Invariants (machine_check verifies (1)-(4) and (6)):
  *   (1) inclusion: a line in an L1 I or D of CPU c is (as a sub-line) in c's L2;
  *   (2) an L2 of CPU c holds line L  <=>  bit c of L's sharer mask is set;
  *   (3) owner_of(L) = c  <=>  c's L2 holds L in M; then L's sharers are {c};
  *   (4) an L1 D line is writable (L1_W)  <=>  its L2 line is M;
  *   (5) a node's ring bit of a cycle in [hi - 2^lg_win, hi) is set iff the
  *       cycle is busy, and hi only grows.
+ *   (6) lost bit c of L is set  =>  c's L2 does not hold L: it is set when
+ *       another CPU's store invalidates c's copy, cleared when c takes L
+ *       again (to_home) or when L is invalidated for another reason (a page
+ *       flush).
+ *
+ * Communication misses (MACH_COMM, misses_comm) are coherence misses in the
+ * usual sense (Hennessy and Patterson's fourth C; the paper's 5.4 split of
+ * IRIX's kernel stall): a miss whose line another CPU holds modified (it is
+ * served from that cache, a three-hop miss costing comm_extra_cycles more),
+ * or whose copy in this cache was invalidated by another CPU's store since
+ * (served by memory when the writer has written it back meanwhile).  The
+ * page counters leave out only the first kind: memory served the second.
  *
  * Transitions of an L2 line: I->S, I->M (l1_miss, after to_home), S->M
  * (upgrade, in l1_miss), M->S (downgrade by another CPU's load, in to_home),
@@ -104,6 +117,10 @@ struct machine {
 	void *dir;                      /* [nlines] entries */
 	uint64_t dirty_bit;             /* 1 << ncpus in one-word entries; 0 in two-word ones */
 	uint8_t *owner;                 /* two-word entries only: [nlines], cpu + 1 or 0 */
+	void *lost;                     /* [nlines] entries as dir's, no dirty bit: the CPUs whose
+					 * copy another CPU's store invalidated since they last
+					 * held the line (their next miss on it is a coherence
+					 * miss, invariant (6)) */
 	/* node occupancy (NOTES): rings of busy bits, [nnodes << (lg_win - 6)] words */
 	int lg_win;                     /* log2 of the cycles a ring remembers */
 	uint64_t *busy;
@@ -270,6 +287,7 @@ int machine_new(machine **out, const struct machine_config *mc, struct sim_err *
 	m->cpu = sim_calloc((size_t)m->ncpus, sizeof *m->cpu);
 	m->dir = sim_calloc((size_t)m->nlines, (size_t)1 << m->dir_lg_bytes);
 	m->owner = m->dir_words == 2 ? sim_calloc((size_t)m->nlines, 1) : NULL;
+	m->lost = sim_calloc((size_t)m->nlines, (size_t)1 << m->dir_lg_bytes);
 	m->lg_win = 20;
 	while (m->lg_win < 24 &&
 	       ((uint64_t)1 << m->lg_win) < 16 * (uint64_t)m->ncpus * mc->occupancy_cycles)
@@ -279,7 +297,7 @@ int machine_new(machine **out, const struct machine_config *mc, struct sim_err *
 	m->counters = sim_calloc((size_t)m->npages * (size_t)m->nnodes, sizeof *m->counters);
 	m->disk_busy_until = sim_calloc((size_t)(mc->ndisks ? mc->ndisks : 1),
 					sizeof *m->disk_busy_until);
-	if (!m->cpu || !m->dir || (m->dir_words == 2 && !m->owner) || !m->busy || !m->busy_hi ||
+	if (!m->cpu || !m->dir || (m->dir_words == 2 && !m->owner) || !m->lost || !m->busy || !m->busy_hi ||
 	    !m->counters || !m->disk_busy_until) {
 		machine_free(m);
 		return sim_errf(err, SIM_ENOMEM, "machine: out of memory for %llu pages, %d CPUs",
@@ -317,6 +335,7 @@ void machine_free(machine *m)
 	sim_free(m->cpu);
 	sim_free(m->dir);
 	sim_free(m->owner);
+	sim_free(m->lost);
 	sim_free(m->busy);
 	sim_free(m->busy_hi);
 	sim_free(m->counters);
@@ -337,24 +356,41 @@ const struct machine_cpu_stats *machine_cpu_stats(const machine *m, int cpu) { r
 /* ---- directory helpers ---- */
 
 /* Word w (0 or 1) of line's entry, dirty bit included. */
-static inline uint64_t dir_get(const machine *m, uint64_t line, int w)
+/* Word w of line's entry in a per-line array of m->dir's layout (dir, lost). */
+static inline uint64_t ent_get(const machine *m, const void *a, uint64_t line, int w)
 {
 	switch (m->dir_lg_bytes) {
-	case 1: return ((const uint16_t *)m->dir)[line];
-	case 2: return ((const uint32_t *)m->dir)[line];
-	case 3: return ((const uint64_t *)m->dir)[line];
-	default: return ((const uint64_t *)m->dir)[2 * line + (uint64_t)w];
+	case 1: return ((const uint16_t *)a)[line];
+	case 2: return ((const uint32_t *)a)[line];
+	case 3: return ((const uint64_t *)a)[line];
+	default: return ((const uint64_t *)a)[2 * line + (uint64_t)w];
 	}
 }
 
-static inline void dir_put(machine *m, uint64_t line, int w, uint64_t v)
+static inline void ent_put(const machine *m, void *a, uint64_t line, int w, uint64_t v)
 {
 	switch (m->dir_lg_bytes) {
-	case 1: ((uint16_t *)m->dir)[line] = (uint16_t)v; break;
-	case 2: ((uint32_t *)m->dir)[line] = (uint32_t)v; break;
-	case 3: ((uint64_t *)m->dir)[line] = v; break;
-	default: ((uint64_t *)m->dir)[2 * line + (uint64_t)w] = v; break;
+	case 1: ((uint16_t *)a)[line] = (uint16_t)v; break;
+	case 2: ((uint32_t *)a)[line] = (uint32_t)v; break;
+	case 3: ((uint64_t *)a)[line] = v; break;
+	default: ((uint64_t *)a)[2 * line + (uint64_t)w] = v; break;
 	}
+}
+
+static inline uint64_t dir_get(const machine *m, uint64_t line, int w) { return ent_get(m, m->dir, line, w); }
+static inline void dir_put(machine *m, uint64_t line, int w, uint64_t v) { ent_put(m, m->dir, line, w, v); }
+
+/* Whether cpu's copy of line was invalidated by another CPU's store since
+ * it last held the line; and clearing or setting that. */
+static inline int lost_test(const machine *m, uint64_t line, int cpu)
+{
+	return (int)(ent_get(m, m->lost, line, cpu >> 6) >> (cpu & 63) & 1);
+}
+
+static inline void lost_mark(machine *m, uint64_t line, int cpu, int on)
+{
+	uint64_t v = ent_get(m, m->lost, line, cpu >> 6), bit = (uint64_t)1 << (cpu & 63);
+	ent_put(m, m->lost, line, cpu >> 6, on ? v | bit : v & ~bit);
 }
 
 /* The sharers in word w, without the dirty bit. */
@@ -434,10 +470,14 @@ static void drop_l2(machine *m, int ci, int64_t s, uint64_t line)
 	sharer_clear(m, line, ci);
 }
 
-/* Invalidate every copy of line except CPU `keep`'s (-1: all); returns how many. */
+/* Invalidate every copy of line except CPU `keep`'s (-1: all, not a CPU's
+ * store: the line's coherence history is forgotten too); returns how many. */
 static uint32_t invalidate_others(machine *m, uint64_t line, int keep)
 {
 	uint32_t n = 0;
+	if (keep < 0)
+		for (int w = 0; w < m->dir_words; w++)
+			ent_put(m, m->lost, line, w, 0);
 	for (int w = 0; w < m->dir_words; w++) {
 		uint64_t bits = sharers_word(m, line, w);
 		while (bits) {
@@ -447,6 +487,8 @@ static uint32_t invalidate_others(machine *m, uint64_t line, int keep)
 				continue;
 			int64_t s = cache_find(&m->cpu[ci].l2, line);
 			drop_l2(m, ci, s, line);
+			if (keep >= 0)
+				lost_mark(m, line, ci, 1);   /* keeps (6) */
 			n++;
 		}
 	}
@@ -518,6 +560,9 @@ static uint32_t to_home(machine *m, int ci, uint64_t line, int store, uint64_t n
 	int o = owner_of(m, line);
 	int comm = o >= 0 && o != ci;
 	int local = m->mc.uma || home == c->node;
+	/* a coherence miss: the line left this cache because another CPU
+	 * wrote it (an upgrade is not: the line is still here) */
+	int coher = comm || lost_test(m, line, ci);
 	uint64_t q, stall;
 
 	if (comm && !store) {
@@ -534,6 +579,7 @@ static uint32_t to_home(machine *m, int ci, uint64_t line, int store, uint64_t n
 		set_owner(m, line, ci);
 	}
 	sharer_set(m, line, ci);
+	lost_mark(m, line, ci, 0);
 
 	q = occupy(m, home, now);
 	stall = q + (local ? m->lat_local : m->lat_remote) + (comm ? m->mc.comm_extra_cycles : 0);
@@ -546,14 +592,14 @@ static uint32_t to_home(machine *m, int ci, uint64_t line, int store, uint64_t n
 		c->st.misses_remote++;
 		c->st.stall_remote_cycles += stall;
 	}
-	if (comm) {
+	if (coher)
 		c->st.misses_comm++;
-	} else {
+	if (!comm) {
 		uint32_t *ctr = &m->counters[mpn * (uint64_t)m->nnodes + (uint64_t)c->node];
 		if (*ctr != UINT32_MAX && ++*ctr == m->trigger && m->hook)
 			m->hook(m->hook_ctx, mpn, c->node);
 	}
-	*where = (local ? MACH_LOCAL : MACH_REMOTE) | (comm ? MACH_COMM : 0);
+	*where = (local ? MACH_LOCAL : MACH_REMOTE) | (coher ? MACH_COMM : 0);
 	return (uint32_t)(stall > UINT32_MAX ? UINT32_MAX : stall);
 }
 
@@ -778,6 +824,10 @@ int machine_check(const machine *mm, struct sim_err *err)
 		if (owner_of(m, line) >= 0 && cnt != 1)
 			return sim_errf(err, SIM_EINTERNAL, "machine_check: (3) line %llu has %d sharers",
 					(unsigned long long)line, cnt);
+		for (int w = 0; w < m->dir_words; w++)
+			if (ent_get(m, m->lost, line, w) & sharers_word(m, line, w))
+				return sim_errf(err, SIM_EINTERNAL, "machine_check: (6) line %llu",
+						(unsigned long long)line);
 	}
 	return SIM_OK;
 }

@@ -72,7 +72,8 @@ uint64_t machine_pages_per_node(const machine *m);
  * physical byte address below mem_size; now the CPU's current cycle.
  * Returns the stall in cycles (0 for an L1 hit) and, in *where, what served
  * it (MACH_L1, MACH_L2, MACH_LOCAL, MACH_REMOTE) with MACH_COMM or-ed in for
- * a communication miss (the line was dirty in another CPU's cache); under
+ * a communication miss (the line was dirty in another CPU's cache, or our
+ * copy was invalidated by another CPU's store since we last held it); under
  * uma every memory access reports MACH_LOCAL.  Updates caches, directory,
  * node occupancy, counters and the CPU's statistics.  Calls may come out of
  * global time order (CPUs advancing in quanta): see the occupancy notes in
@@ -87,8 +88,8 @@ struct tlb *machine_tlb(machine *m, int cpu);
 
 /* Per-page, per-node cache-miss counters (the FLASH facility): one counter
  * per (machine page, node of the missing CPU), counting L2 misses served by
- * memory (upgrades included, communication misses not: another cache
- * served those).  When a counter reaches the trigger, hook(ctx, mpn, node)
+ * memory (upgrades included, misses on a line another cache held modified
+ * not: that cache served them).  When a counter reaches the trigger, hook(ctx, mpn, node)
  * runs once (until the counters are reset): it runs inside machine_ref and
  * must not call machine_ref or machine_page_flush itself; it may record the
  * page for later.  trigger 0 disables the hook.  Counters saturate. */
@@ -116,7 +117,7 @@ uint64_t machine_disk_request(machine *m, int disk, uint64_t sector, uint64_t nb
  * to a line our L2 holds shared (an upgrade) counts as an L2 miss, local or
  * remote, and is charged like one; it is not an L1 miss when the L1 D holds
  * the line.  misses_comm counts the L2 misses also counted in misses_local
- * or misses_remote whose line was dirty in another cache. */
+ * or misses_remote that are communication misses (MACH_COMM above). */
 struct machine_cpu_stats {
 	uint64_t refs_ifetch, refs_load, refs_store;
 	uint64_t l1i_misses, l1d_misses, l2_misses;

@@ -26,7 +26,8 @@ struct acct_cpu {
 	uint64_t stall_local[ACCT_NCATS];   /* of which: memory stall to local memory (L2 hits counted local) */
 	uint64_t stall_remote[ACCT_NCATS];  /* of which: memory stall to remote memory */
 	uint64_t stall_comm[ACCT_NCATS];    /* of the two: communication misses (the line was
-					       dirty in another CPU's cache) */
+					       dirty in another CPU's cache, or another CPU's
+					       store took it from ours: machine.h) */
 	uint64_t instructions;
 	uint64_t loads, stores;
 	uint64_t misses_local, misses_remote;   /* L2 misses served by memory */

@@ -201,6 +201,167 @@ START_TEST(nfs_read_is_call_sleep_reply_remap)
 }
 END_TEST
 
+/* On an smp kernel a service's objects are the kernel's own (review B3):
+ * the running process's proc entry and the vnode it works on, at their
+ * addresses after the page frame table.  Hand-computed for a 96 MB VM of
+ * 4 KB pages: the locks at KSEG0 + 1536K (after the kernel text), the
+ * pfdat at +4K, 128 + 24576 * 32 bytes, so the proc table at 0x80241100
+ * (rounded up to 256), four slots and two parents (6 x 256); the vnodes at
+ * 0x80241700: four directories, the read-shared file, then the two
+ * binaries at 0x80241c00 and 0x80241d00. */
+START_TEST(smp_kernel_objects_are_shared)
+{
+	const char *s[] = { "capture.cpus=2", "machine.cpus=2", "capture.scale=0.05",
+			    "capture.wl.insns=2e5", "capture.os.kernel=smp", NULL };
+	struct sim_err err = { 0 };
+	struct rpl_results a, b;
+	trc_reader *r;
+	const struct trc_rec *recs;
+	size_t n;
+	uint64_t proc = 0, dir[2] = { 0 }, bin[2] = { 0 }, beyond = 0;
+	cfg *c = wcfg("pmake", s);
+	ck_assert_msg(cap_run(c, cap_guest_of(c), t_path("smpobj.dtr"), &a, NULL, NULL, &err) == SIM_OK,
+		      "%s", err.msg);
+	ck_assert_msg(trc_reader_open(&r, t_path("smpobj.dtr"), &err) == SIM_OK, "%s", err.msg);
+	for (uint32_t st = 0; st < 2; st++)
+		while (trc_next_block(r, st, &recs, &n, &err) == SIM_OK && n)
+			for (size_t i = 0; i < n; i++) {
+				uint64_t x = recs[i].addr;
+				if ((recs[i].type != TRC_LOAD && recs[i].type != TRC_STORE) ||
+				    !(recs[i].flags & TRC_F_KSEG0))
+					continue;
+				if (x >= 0x80241100u && x < 0x80241700u)
+					proc++;
+				else if (x >= 0x80241700u && x < 0x80241b00u)
+					dir[st]++;
+				else if (x >= 0x80241c00u && x < 0x80241e00u)
+					bin[st]++;
+				else if (x >= 0x80241e00u && x < 0x80242200u)
+					beyond++;   /* the slots' own files */
+			}
+	trc_reader_close(r);
+	ck_assert_uint_gt(proc, 0);
+	/* both vCPUs work on the same directories and binaries */
+	ck_assert_uint_gt(dir[0], 0);
+	ck_assert_uint_gt(dir[1], 0);
+	ck_assert_uint_gt(bin[0], 0);
+	ck_assert_uint_gt(bin[1], 0);
+	ck_assert_uint_gt(beyond, 0);
+	t_replay_trace(t_path("smpobj.dtr"), RPL_NATIVE, &b);
+	t_same_results(&a, &b);
+	rpl_results_free(&a);
+	rpl_results_free(&b);
+	cfg_free(c);
+}
+END_TEST
+
+/* On an smp kernel an exit detaches each page it unmaps under memlock:
+ * one use-count update (a load and a store of the pfdat entry's word at
+ * +16, pfdat at KSEG0 + 1536K + 4K + 128, 32 bytes a page) for each PTE it
+ * clears, all between memlock's acquire and release; a fork raises the
+ * count of each page it shares with the parent. */
+START_TEST(smp_detach_updates_use_counts)
+{
+	const char *s[] = { "capture.cpus=2", "machine.cpus=2", "capture.scale=0.05",
+			    "capture.wl.insns=2e5", "capture.os.kernel=smp", NULL };
+	struct sim_err err = { 0 };
+	struct rpl_results a;
+	trc_reader *r;
+	const struct trc_rec *recs;
+	size_t n;
+	const uint64_t pfdat = 0x80000000u + 1536 * 1024 + 4096 + 128;
+	uint64_t exits = 0, fork_uses = 0, forks = 0;
+	cfg *c = wcfg("pmake", s);
+	ck_assert_msg(cap_run(c, cap_guest_of(c), t_path("detach.dtr"), &a, NULL, NULL, &err) == SIM_OK,
+		      "%s", err.msg);
+	ck_assert_msg(trc_reader_open(&r, t_path("detach.dtr"), &err) == SIM_OK, "%s", err.msg);
+	for (uint32_t st = 0; st < 2; st++) {
+		unsigned svc = 0;
+		int locked = 0;
+		uint64_t clears = 0, uses = 0;
+		struct trc_rec prev = { 0 };
+		while (trc_next_block(r, st, &recs, &n, &err) == SIM_OK && n)
+			for (size_t i = 0; i < n; i++) {
+				const struct trc_rec *x = &recs[i];
+				/* a use-count update: a load and a store of the same
+				 * word, one after the other (the kernel path's own
+				 * references come one at a time between instructions) */
+				int use = x->type == TRC_STORE && prev.type == TRC_LOAD && prev.addr == x->addr &&
+					  x->addr >= pfdat && (x->addr - pfdat) % 32 == 16 &&
+					  (x->flags & TRC_F_KSEG0);
+				prev = *x;
+				if (x->type == TRC_SVC_BEGIN && x->aux != TRC_SVC_DISK_INTR)
+					svc = x->aux;
+				else if (x->type == TRC_LOCK_ACQ && x->id == 1)
+					locked = 1;
+				else if (x->type == TRC_LOCK_REL && x->id == 1)
+					locked = 0;
+				else if (svc == TRC_SVC_EXIT && x->type == TRC_PTE_CLEAR) {
+					ck_assert(locked);
+					clears++;
+				} else if (svc == TRC_SVC_EXIT && use) {
+					ck_assert(locked);
+					uses++;
+				} else if (svc == TRC_SVC_FORK && use) {
+					ck_assert(locked);
+					fork_uses++;
+				}
+				if (x->type == TRC_SVC_END && x->aux == TRC_SVC_EXIT) {
+					ck_assert_uint_eq(uses, clears);
+					exits += clears > 0;
+					clears = uses = 0;
+				}
+				if (x->type == TRC_SVC_END && x->aux == TRC_SVC_FORK)
+					forks++;
+			}
+	}
+	trc_reader_close(r);
+	ck_assert_uint_gt(exits, 0);
+	/* 64K of parent data shared at each fork: 16 pages */
+	ck_assert_uint_eq(fork_uses, forks * 16);
+	rpl_results_free(&a);
+	cfg_free(c);
+}
+END_TEST
+
+/* Each vCPU of an smp kernel first sets its slots' hand-over semaphores to
+ * 0 (the engine's default is 1): otherwise a vCPU's first wait for a
+ * process never blocks, and a replay under other timing (Figure 9's oracle)
+ * could run a process's records on its new vCPU before those it left on
+ * the old one.  Two vCPUs of two slots each: ids 300, 301 on stream 0, 302,
+ * 303 on stream 1; the trace then replays under the UMA machine too. */
+START_TEST(smp_handover_semaphores_start_at_zero)
+{
+	const char *s[] = { "capture.cpus=2", "machine.cpus=2", "capture.scale=0.05",
+			    "capture.wl.insns=2e5", "capture.os.kernel=smp", NULL };
+	struct sim_err err = { 0 };
+	struct rpl_results a, b;
+	trc_reader *r;
+	const struct trc_rec *recs;
+	size_t n;
+	cfg *c = wcfg("pmake", s);
+	ck_assert_msg(cap_run(c, cap_guest_of(c), t_path("handover.dtr"), &a, NULL, NULL, &err) == SIM_OK,
+		      "%s", err.msg);
+	ck_assert_msg(trc_reader_open(&r, t_path("handover.dtr"), &err) == SIM_OK, "%s", err.msg);
+	for (uint32_t st = 0; st < 2; st++) {
+		ck_assert_int_eq(trc_next_block(r, st, &recs, &n, &err), SIM_OK);
+		ck_assert_uint_ge(n, 2);
+		for (uint32_t i = 0; i < 2; i++) {
+			ck_assert_int_eq(recs[i].type, TRC_MARKER);
+			ck_assert_uint_eq(recs[i].aux, RPL_MARK_SEM_INIT);
+			ck_assert_uint_eq(recs[i].id, 300 + 2 * st + i);
+			ck_assert_uint_eq(recs[i].val, 0);
+		}
+	}
+	trc_reader_close(r);
+	t_replay_trace(t_path("handover.dtr"), RPL_UMA, &b);
+	ck_assert_uint_eq(b.instructions, a.instructions);
+	rpl_results_free(&a);
+	rpl_results_free(&b);
+	cfg_free(c);
+}
+END_TEST
+
 START_TEST(same_seed_same_bytes)
 {
 	const char *s2[] = { "capture.seed=2", NULL };
@@ -421,6 +582,9 @@ Suite *make_suite(void)
 	tcase_add_test(tc, two_vcpus_capture_equals_replay);
 	tcase_add_test(tc, nfs_capture_equals_replay);
 	tcase_add_test(tc, nfs_read_is_call_sleep_reply_remap);
+	tcase_add_test(tc, smp_kernel_objects_are_shared);
+	tcase_add_test(tc, smp_detach_updates_use_counts);
+	tcase_add_test(tc, smp_handover_semaphores_start_at_zero);
 	tcase_add_test(tc, same_seed_same_bytes);
 	tcase_add_test(tc, hal_keeps_the_program);
 	tcase_add_test(tc, bad_workloads);

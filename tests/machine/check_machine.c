@@ -30,6 +30,7 @@ struct ref {
 	uint64_t **busy;            /* [nnodes][nbusy[n]] starts */
 	uint64_t *nbusy, *cap, *hi;
 	uint32_t *ctr;              /* [npages][nnodes] */
+	uint8_t *lost;              /* [nlines][ncpus]: 1 when another CPU's store took the line */
 	struct machine_cpu_stats *st;
 };
 
@@ -142,6 +143,7 @@ static void ref_init(struct ref *r, const struct machine_config *mc)
 	r->hi = calloc((size_t)r->nnodes, sizeof *r->hi);
 	r->ctr = calloc((size_t)(mc->mem_size / mc->page_size) * (size_t)r->nnodes, sizeof *r->ctr);
 	r->st = calloc((size_t)r->ncpus, sizeof *r->st);
+	r->lost = calloc((size_t)(mc->mem_size >> r->lg_line) * (size_t)r->ncpus, 1);
 }
 
 static void ref_fini(struct ref *r)
@@ -161,6 +163,7 @@ static void ref_fini(struct ref *r)
 	free(r->cap);
 	free(r->hi);
 	free(r->ctr);
+	free(r->lost);
 	free(r->st);
 }
 
@@ -219,7 +222,7 @@ static uint64_t ref_occupy(struct ref *r, int home, uint64_t now)
 static uint32_t ref_home(struct ref *r, int cpu, uint64_t L, int store, uint64_t now, unsigned *where)
 {
 	uint64_t mpn = L >> (r->lg_page - r->lg_line), q, stall;
-	int home = (int)(mpn / r->ppn), node = cpu / r->mc.cpus_per_node, owner = -1, local, comm;
+	int home = (int)(mpn / r->ppn), node = cpu / r->mc.cpus_per_node, owner = -1, local, comm, coher;
 	struct machine_cpu_stats *st = &r->st[cpu];
 	for (int o = 0; o < r->ncpus; o++) {
 		int *s = rc_state(&r->l2[o], L);
@@ -227,6 +230,8 @@ static uint32_t ref_home(struct ref *r, int cpu, uint64_t L, int store, uint64_t
 			owner = o;
 	}
 	comm = owner >= 0;
+	coher = comm || r->lost[L * (uint64_t)r->ncpus + (uint64_t)cpu];
+	r->lost[L * (uint64_t)r->ncpus + (uint64_t)cpu] = 0;
 	if (comm && !store) {
 		*rc_state(&r->l2[owner], L) = 1;
 		r->st[owner].l2_writebacks++;   /* the owner writes the line back */
@@ -235,6 +240,7 @@ static uint32_t ref_home(struct ref *r, int cpu, uint64_t L, int store, uint64_t
 		for (int o = 0; o < r->ncpus; o++)
 			if (o != cpu && rc_find(&r->l2[o], L) >= 0) {
 				ref_evict(r, o, L);
+				r->lost[L * (uint64_t)r->ncpus + (uint64_t)o] = 1;
 				st->invalidations_sent++;
 			}
 	local = r->mc.uma || home == node;
@@ -250,11 +256,11 @@ static uint32_t ref_home(struct ref *r, int cpu, uint64_t L, int store, uint64_t
 		st->misses_remote++;
 		st->stall_remote_cycles += stall;
 	}
-	if (comm)
+	if (coher)
 		st->misses_comm++;
-	else
+	if (!comm)
 		r->ctr[mpn * (uint64_t)r->nnodes + (uint64_t)node]++;
-	*where = (local ? MACH_LOCAL : MACH_REMOTE) | (comm ? MACH_COMM : 0);
+	*where = (local ? MACH_LOCAL : MACH_REMOTE) | (coher ? MACH_COMM : 0);
 	return (uint32_t)stall;
 }
 
@@ -326,6 +332,7 @@ static void ref_flush(struct ref *r, uint64_t mpn)
 			if (s && *s == 2)
 				r->st[o].l2_writebacks++;
 			ref_evict(r, o, mpn * n + k);
+			r->lost[(mpn * n + k) * (uint64_t)r->ncpus + (uint64_t)o] = 0;
 		}
 }
 
@@ -605,6 +612,41 @@ START_TEST(latencies)
 }
 END_TEST
 
+/* A coherence miss served by memory: CPU 5 reads a line of node 6, CPU 6
+ * writes it (invalidating 5's copy), CPU 7 reads it (6 writes it back and
+ * keeps it shared).  When 5 reads it again memory serves it, at the remote
+ * latency without the three-hop extra (360 cycles), and it is still a
+ * communication miss: another CPU's store took 5's copy.  CPU 4, which
+ * never held the line, misses on it without one.  A page flush forgets. */
+START_TEST(coherence_miss_from_memory)
+{
+	machine *m = paper_machine(NULL);
+	uint64_t ppn = machine_pages_per_node(m), page = 4096, a = 6 * ppn * page;
+	unsigned w;
+	ck_assert_uint_eq(machine_ref(m, 5, a, MACH_LOAD, 1000, &w), 360);
+	ck_assert_uint_eq(w, MACH_REMOTE);
+	ck_assert_uint_eq(machine_ref(m, 6, a, MACH_STORE, 2000, &w), 120);
+	ck_assert_uint_eq(w, MACH_LOCAL);
+	ck_assert_uint_eq(machine_ref(m, 7, a, MACH_LOAD, 3000, &w), 360 + 120);
+	ck_assert_uint_eq(w, MACH_REMOTE | MACH_COMM);
+	ck_assert_uint_eq(machine_ref(m, 5, a, MACH_LOAD, 4000, &w), 360);
+	ck_assert_uint_eq(w, MACH_REMOTE | MACH_COMM);
+	ck_assert_uint_eq(machine_cpu_stats(m, 5)->misses_comm, 1);
+	/* memory served it: the page's counter for node 5 counts both misses */
+	ck_assert_uint_eq(machine_page_counters(m, 6 * ppn)[5], 2);
+	ck_assert_uint_eq(machine_ref(m, 4, a, MACH_LOAD, 5000, &w), 360);
+	ck_assert_uint_eq(w, MACH_REMOTE);
+	/* a new store by 6 takes 4's, 5's and 7's copies; a flush forgets it */
+	ck_assert_uint_eq(machine_ref(m, 6, a, MACH_STORE, 6000, &w), 120);
+	ck_assert_int_eq(machine_check(m, NULL), SIM_OK);
+	machine_page_flush(m, 6 * ppn);
+	ck_assert_uint_eq(machine_ref(m, 5, a, MACH_LOAD, 7000, &w), 360);
+	ck_assert_uint_eq(w, MACH_REMOTE);
+	ck_assert_int_eq(machine_check(m, NULL), SIM_OK);
+	machine_free(m);
+}
+END_TEST
+
 /* CPUs in quanta: CPU 1 presents its misses after CPU 0 ran far ahead.
  * Its misses must not queue behind CPU 0's clock, nor pile up. */
 START_TEST(occupancy_out_of_order)
@@ -825,6 +867,7 @@ Suite *make_suite(void)
 	tcase_add_test(tc, config_defaults);
 	tcase_add_test(tc, config_errors);
 	tcase_add_test(tc, latencies);
+	tcase_add_test(tc, coherence_miss_from_memory);
 	tcase_add_test(tc, level_stats);
 	tcase_add_test(tc, occupancy_out_of_order);
 	tcase_add_test(tc, occupancy_in_order_is_fcfs);
