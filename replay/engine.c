@@ -55,8 +55,9 @@
  *     RPL_MARK_SEM_INIT sets their count first.
  *   - Under the monitor a guest page reclaimed after a page-freed hint is
  *     zeroed when it next gets a machine page (vmm_machine_page), unless a
- *     zeroed-page call zeroes it or a marker RPL_MARK_WARM_PAGE says the
- *     guest made it resident in a part of the run not simulated.
+ *     zeroed-page call zeroes it, a DMA overwrites the whole page, or a
+ *     marker RPL_MARK_WARM_PAGE says the guest made it resident in a part
+ *     of the run not simulated.
  */
 #include <assert.h>
 #include <inttypes.h>

@@ -638,6 +638,45 @@ START_TEST(reclaimed_page_is_zeroed)
 }
 END_TEST
 
+/* A reclaimed page that a DMA then fills whole is not zeroed: the device
+ * overwrites all of it.  Run A: touch page 9, free it with the hint, read a
+ * disk page into it by DMA, store to it.  Run B: the same with a call that
+ * frees nothing.  The DMA gives A's page a fresh machine page and B's keeps
+ * its own; both lose their cached lines, so the monitor's time is the same
+ * in both: no zeroing.  Run C: A with a half-page DMA, which leaves half the
+ * page to clear: at least a page of zeroing instructions more. */
+START_TEST(reclaimed_page_filled_by_dma_is_not_zeroed)
+{
+	struct sim_err err = { 0 };
+	struct machine_config mc;
+	struct rpl_results r[3];
+	cfg *c = t_cfg(one_cpu);
+	ck_assert_int_eq(machine_config_from_cfg(c, &mc, &err), SIM_OK);
+	for (int k = 0; k < 3; k++) {
+		struct mem_src m = { 0 };
+		add(&m, 0, R(TRC_ASID, 0, 0, 1, 0, 0));
+		add(&m, 0, R(TRC_PTE_SET, 0, TRC_PROT_VALID | TRC_PROT_WRITE, 1, 0x200, 9));
+		add(&m, 0, R(TRC_LOAD, 0, 8, 0, 0x200000, 0));
+		add(&m, 0, k != 1 ? R(TRC_MONCALL, 0, TRC_MC_PAGE_FREED, 0, 9, 0)
+				  : R(TRC_MONCALL, 0, TRC_MC_IDLE, 0, 0, 0));
+		add(&m, 0, R(TRC_DMA_REQ, 0, 0, 1, 100, mc.page_size / 512));
+		add(&m, 0, R(TRC_FRAG, 0, 0, 0, 9 * mc.page_size, k == 2 ? mc.page_size / 2 : mc.page_size));
+		add(&m, 0, R(TRC_DMA_DONE, 0, 0, 1, 0, 0));
+		add(&m, 0, R(TRC_PTE_SET, 0, TRC_PROT_VALID | TRC_PROT_WRITE, 1, 0x200, 9));
+		add(&m, 0, R(TRC_STORE, 0, 8, 0, 0x200008, 0));
+		ck_assert_msg(run(&m, 1, c, RPL_DISCO, &r[k], &err) == SIM_OK, "%s", err.msg);
+		free_src(&m);
+	}
+	ck_assert_uint_eq(r[0].pages_reclaimed, 1);
+	ck_assert_uint_eq(r[0].cpu[0].cycles[ACCT_MONITOR], r[1].cpu[0].cycles[ACCT_MONITOR]);
+	ck_assert_uint_ge(r[2].cpu[0].cycles[ACCT_MONITOR],
+			  r[0].cpu[0].cycles[ACCT_MONITOR] + (mc.page_size / mc.l1d.line) * (mc.l1d.line / 8));
+	for (int k = 0; k < 3; k++)
+		rpl_results_free(&r[k]);
+	cfg_free(c);
+}
+END_TEST
+
 /* SPLASHOS (vm.os = splashos): no page tables.  Two vCPUs each touch the
  * same three pages, then page 0 again.  Each vCPU's first touch of a page
  * is a monitor page fault (PAGE-FAULT), no guest handler runs (no kernel
@@ -701,6 +740,7 @@ Suite *make_suite(void)
 	tcase_add_test(tc, page_freed_reclaims);
 	tcase_add_test(tc, tlb_write_carries_entry);
 	tcase_add_test(tc, reclaimed_page_is_zeroed);
+	tcase_add_test(tc, reclaimed_page_filled_by_dma_is_not_zeroed);
 	tcase_add_test(tc, reclaim_drops_l2tlb_of_second_vm);
 	tcase_add_test(tc, monitor_paths_need_their_memory);
 	tcase_add_test(tc, splashos_faults_in_monitor);
