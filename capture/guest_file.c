@@ -51,12 +51,47 @@ void gos_bc_lock(struct gos *g, struct gcpu *t)
 	lock_acq(t, LOCK_BUF);
 }
 
+/* Whether a request of t's kernel still reads or writes guest page gppn: its
+ * entry, or NULL. */
+static struct io *page_io(struct gos *g, struct gcpu *t, uint64_t gppn)
+{
+	for (int c = 0; c < t->k->ncpus; c++) {
+		struct gcpu *u = &g->c[t->k->cpu0 + c];
+		for (int j = 0; j < u->nio; j++)
+			if (u->io[j].gppn == gppn)
+				return &u->io[j];
+	}
+	return NULL;
+}
+
+/* A buffer's page goes back to the free pages, under memlock, with the
+ * page-freed hint under the Disco-aware HAL (gos_page_free). */
+static void bc_page_free(struct gos *g, struct gcpu *t, uint64_t gppn)
+{
+	lock_acq(t, LOCK_MEM);
+	gos_page_free(g, t, gppn, TRC_CAT_BUFFER_CACHE);
+	lock_rel(t, LOCK_MEM);
+}
+
+void gos_bc_io_done(struct gos *g, struct gcpu *t, const struct io *io)
+{
+	if (io->free_page)
+		bc_page_free(g, t, io->gppn);
+}
+
 /* Find block tag in the buffer cache; on a miss take a slot (clock) and, if
- * read, start its read.  Returns the slot; *miss set on a read miss. */
-uint64_t gos_bc_get(struct gos *g, struct gcpu *t, int proc, uint64_t tag, int read, int *miss)
+ * read, start its read.  Returns the slot; *miss set on a read miss.
+ *
+ * Pages: the cache holds at most k->bc_blocks blocks (capture.os.bufcache_size),
+ * each in a page of its own that IRIX takes from its free pages when the
+ * block comes in and returns to them when the block is replaced (written
+ * back first if dirty, and freed when no request uses it any more).  So a
+ * new block's page is often one an exited process freed, which under the
+ * monitor's page-freed hint has no machine page (4.3.3). */
+uint64_t gos_bc_get(struct gos *g, struct gcpu *t, int proc, uint64_t tag, int how, int *miss)
 {
 	struct gkern *k = t->k;
-	uint64_t h = (tag * 0x9e3779b97f4a7c15ull) % k->bc_blocks, s;
+	uint64_t h = (tag * 0x9e3779b97f4a7c15ull) % k->bc_blocks, s, page;
 	*miss = 0;
 	for (uint64_t i = 0; i < 4; i++) {   /* 4-way probe */
 		s = (h + i) % k->bc_blocks;
@@ -66,20 +101,34 @@ uint64_t gos_bc_get(struct gos *g, struct gcpu *t, int proc, uint64_t tag, int r
 			return s;
 	}
 	s = (h + (k->bc_hand++ & 3)) % k->bc_blocks;
-	if (k->bc_dirty[s]) {
-		gos_io_start(g, t, -1, bc_gppn(k, s) << g->pshift, k->bc_tag[s] - 1, 1);
-		k->bc_dirty[s] = 0;
+	if (k->bc_tag[s]) {   /* the block it held is replaced */
+		struct io *busy;
+		page = bc_gppn(k, s);
+		if (k->bc_dirty[s]) {
+			gos_io_start(g, t, -1, page << g->pshift, k->bc_tag[s] - 1, 1);
+			k->bc_dirty[s] = 0;
+		}
+		if ((busy = page_io(g, t, page)))
+			busy->free_page = 1;
+		else
+			bc_page_free(g, t, page);
 	}
 	k->bc_tag[s] = tag + 1;
-	/* the block may be cached from before the run (a warm cache); an NFS
-	 * client's copy of a remote file is not: it asks the server, whose
-	 * cache may be warm */
-	if (read && unif(&t->rng) >= g->read_miss && !gos_nfs_remote(g, t, tag))
+	lock_acq(t, LOCK_MEM);
+	k->bc_page[s] = page = gos_page_alloc(g, t, TRC_CAT_BUFFER_CACHE);
+	lock_rel(t, LOCK_MEM);
+	if (how == BC_WRITE)
 		return s;
-	if (read) {
-		gos_io_start(g, t, proc, bc_gppn(k, s) << g->pshift, tag, 0);
-		*miss = 1;
+	/* the block may be cached from before the run (a warm cache): its
+	 * page was filled in the part not run; an NFS client's copy of a
+	 * remote file is not cached: it asks the server, whose cache may be
+	 * warm */
+	if (how == BC_CACHED || (unif(&t->rng) >= g->read_miss && !gos_nfs_remote(g, t, tag))) {
+		push(t, TRC_MARKER, 0, RPL_MARK_WARM_PAGE, 0, 0, page);
+		return s;
 	}
+	gos_io_start(g, t, proc, page << g->pshift, tag, 0);
+	*miss = 1;
 	return s;
 }
 
@@ -107,8 +156,8 @@ void gos_sys_open(struct gos *g, struct gcpu *t, struct proc *p)
 		push(t, TRC_SEM_WAIT, 0, 0, dir, 0, 0);
 		gos_bc_lock(g, t);
 		/* two directory blocks, almost always cached */
-		gos_bc_get(g, t, t->cur, TAG_DIR + rnd(&t->rng) % 16, 0, &miss);
-		gos_bc_get(g, t, t->cur, TAG_DIR + rnd(&t->rng) % 16, 0, &miss);
+		gos_bc_get(g, t, t->cur, TAG_DIR + rnd(&t->rng) % 16, BC_CACHED, &miss);
+		gos_bc_get(g, t, t->cur, TAG_DIR + rnd(&t->rng) % 16, BC_CACHED, &miss);
 		lock_rel(t, LOCK_BUF);
 		push(t, TRC_SEM_SIGNAL, 0, 0, dir, 0, 0);
 	}
@@ -129,7 +178,7 @@ int gos_sys_read(struct gos *g, struct gcpu *t, struct proc *p)
 	gos_kentry(g, t, TRC_SVC_READ);
 	gos_kpath(g, t, TRC_SVC_READ, g->path[TRC_SVC_READ] / 2);
 	gos_bc_lock(g, t);
-	s = gos_bc_get(g, t, t->cur, tag, 1, &miss);
+	s = gos_bc_get(g, t, t->cur, tag, BC_READ, &miss);
 	lock_rel(t, LOCK_BUF);
 	if (miss) {
 		/* sleep: the copy happens when the block is in */
@@ -154,7 +203,7 @@ void gos_sys_write(struct gos *g, struct gcpu *t, struct proc *p)
 	gos_kentry(g, t, TRC_SVC_WRITE);
 	gos_kpath(g, t, TRC_SVC_WRITE, g->path[TRC_SVC_WRITE] / 2);
 	gos_bc_lock(g, t);
-	s = gos_bc_get(g, t, t->cur, tag, 0, &miss);
+	s = gos_bc_get(g, t, t->cur, tag, BC_WRITE, &miss);
 	t->k->bc_dirty[s] = 1;
 	lock_rel(t, LOCK_BUF);
 	gos_copy(g, t, buf, TRC_F_KERNEL,

@@ -96,14 +96,19 @@ void gos_disk_intr(struct gos *g, struct gcpu *t, int j)
 	t->io[j] = t->io[--t->nio];
 	if (io.net) {   /* an NFS call's reply */
 		gos_nfs_reply(g, t, io);
+		gos_bc_io_done(g, t, &io);
 		return;
 	}
 	gos_kentry(g, t, TRC_SVC_DISK_INTR);
 	push(t, TRC_DMA_DONE, 0, 0, io.id, 0, 0);
 	gos_kpath(g, t, TRC_SVC_DISK_INTR, g->path[TRC_SVC_DISK_INTR]);
+	if (io.proc != IO_NFSD)
+		gos_bc_io_done(g, t, &io);
 	gos_kexit(g, t, TRC_SVC_DISK_INTR);
-	if (io.proc == IO_NFSD)
-		gos_nfs_done(g, t, io);
+	if (io.proc == IO_NFSD) {
+		gos_nfs_done(g, t, io);   /* its reply sends the page first */
+		gos_bc_io_done(g, t, &io);
+	}
 	if (io.proc >= 0 && t->k->p[io.proc].state == P_IOWAIT) {
 		t->k->p[io.proc].state = P_RUN;   /* the read's copy is redone when it runs again */
 		gos_proc_ready(t, io.proc);

@@ -225,7 +225,7 @@ void gos_nfs_serve(struct gos *g, struct gcpu *t)
 	gos_kentry(g, t, TRC_SVC_OTHER_SYSCALL);
 	gos_kpath(g, t, path, g->nfsd_path);
 	gos_bc_lock(g, t);
-	s = gos_bc_get(g, t, -1, r.tag, !r.write, &miss);
+	s = gos_bc_get(g, t, -1, r.tag, r.write ? BC_WRITE : BC_READ, &miss);
 	lock_rel(t, LOCK_BUF);
 	buf = bc_gppn(k, s);
 	if (r.write) {

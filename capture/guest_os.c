@@ -32,8 +32,19 @@
  *
  * Memory layout (guest physical pages, bottom up): kernel text, kernel data
  * (its last page is the HAL's special page), the binaries' text, the
- * read-shared region, then per vCPU: buffer cache, page pool; the engine's
- * page-table pool is at the top.  The kernel runs in KSEG0.
+ * read-shared region, then per vCPU a page pool (the parent's pages, then
+ * the free pages, from which both processes and the buffer cache take
+ * theirs); the engine's page-table pool is at the top.  The kernel runs in
+ * KSEG0.
+ *
+ * The buffer cache holds at most capture.os.bufcache_size per vCPU (an
+ * input: IRIX 5.3's buffer cache is sized when the kernel is configured).
+ * A block that comes in takes a page from the free pages; a block replaced
+ * (the slot's clock hand) returns its page, once a write-back or read
+ * using it is over, with the page-freed hint under the Disco-aware HAL.
+ * Blocks assumed cached from before the run (directories, binaries'
+ * headers, a read that hits) are marked RPL_MARK_WARM_PAGE: their page was
+ * filled in the part not run.
  *
  * Blocking I/O: a read that misses the buffer cache issues DMA_REQ and the
  * process sleeps; its completion interrupt (DISK-INTR with DMA_DONE) is
@@ -123,6 +134,7 @@ static void gos_destroy(void *st)
 		}
 		sim_free(k->p);
 		sim_free(k->bc_tag);
+		sim_free(k->bc_page);
 		sim_free(k->bc_dirty);
 		sim_free(k->free_pages);
 		sim_free(k->region_holder);
@@ -155,9 +167,9 @@ static uint64_t kern_bc(const struct gos *g, int vm, int per)
 }
 
 /* The kernels: one per vCPU, each in its own stretch of the VM's page pool
- * (buffer cache, the parent's pages, free pages); or, smp, one per VM over
- * the VM's whole pool (every vCPU's buffer cache, then every parent's
- * pages, then the free pages). */
+ * (the parent's pages, then free pages, from which the buffer cache and the
+ * processes take theirs); or, smp, one per VM over the VM's whole pool
+ * (every parent's pages, then the free pages). */
 static int make_kernels(struct gos *g, uint64_t pool0, struct sim_err *err)
 {
 	int per = g->smp ? g->per_vm : 1;
@@ -175,8 +187,7 @@ static int make_kernels(struct gos *g, uint64_t pool0, struct sim_err *err)
 		k->cpu0 = ki * per;
 		k->nproc = g->parallel * per;
 		k->bc_blocks = kern_bc(g, vm, per);
-		k->bc_gppn0 = base;
-		free0 = base + k->bc_blocks + (uint64_t)per * g->parent_pages;
+		free0 = base + (uint64_t)per * g->parent_pages;
 		if (g->smp) {
 			k->lock_va = KSEG0 + (g->ktext_pages << g->pshift);
 			k->pfdat_va = k->lock_va + 4096;
@@ -189,9 +200,10 @@ static int make_kernels(struct gos *g, uint64_t pool0, struct sim_err *err)
 			goto nomem;
 		k->p = sim_calloc((size_t)k->nproc, sizeof *k->p);
 		k->bc_tag = sim_calloc((size_t)k->bc_blocks, sizeof *k->bc_tag);
+		k->bc_page = sim_calloc((size_t)k->bc_blocks, sizeof *k->bc_page);
 		k->bc_dirty = sim_calloc((size_t)k->bc_blocks, 1);
 		k->free_pages = sim_malloc((size_t)(pool * (uint64_t)per) * sizeof *k->free_pages);
-		if (!k->p || !k->bc_tag || !k->bc_dirty || !k->free_pages)
+		if (!k->p || !k->bc_tag || !k->bc_page || !k->bc_dirty || !k->free_pages)
 			goto nomem;
 		/* free pages, lowest on top */
 		for (uint64_t q = base + pool * (uint64_t)per; q-- > free0;)
@@ -205,7 +217,7 @@ static int make_kernels(struct gos *g, uint64_t pool0, struct sim_err *err)
 			struct gcpu *t = &g->c[k->cpu0 + c];
 			t->k = k;
 			t->kvi = c;
-			t->parent_gppn0 = base + k->bc_blocks + (uint64_t)c * g->parent_pages;
+			t->parent_gppn0 = base + (uint64_t)c * g->parent_pages;
 		}
 		for (int j = 0; j < k->nproc; j++) {
 			struct proc *p = &k->p[j];
