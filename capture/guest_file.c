@@ -196,7 +196,9 @@ int gos_sys_read(struct gos *g, struct gcpu *t, struct proc *p)
 
 void gos_sys_write(struct gos *g, struct gcpu *t, struct proc *p)
 {
-	uint64_t tag = (p->file << 20) + 0x80000 + p->wr_blk / 4, s, len = g->write_bytes;
+	/* a file's block is a buffer, a page: the writes fill it in turn */
+	uint64_t tag = (p->file << 20) + 0x80000 + p->wr_blk * g->write_bytes / g->psize, s;
+	uint64_t len = g->write_bytes;
 	uint64_t buf = user_buf(g, t, p, len);
 	int miss;
 	p->wr_blk++;
