@@ -38,6 +38,16 @@ void gos_io_start(struct gos *g, struct gcpu *t, int proc, uint64_t gpa, uint64_
 	push(t, TRC_FRAG, 0, 0, 0, gpa, g->psize);
 	t->io[t->nio] = (struct io){ .id = id, .proc = proc, .tick = t->tick_no, .write = write,
 				     .gppn = gpa >> g->pshift };
+	/* the NFS server answers a call when its disk is done (nfsd's reply
+	 * follows the interrupt in its stream): it keeps the ticks */
+	if (g->async_io && !(g->nfs && t->vm == NFS_SERVER)) {
+		size_t m = t->npend;
+		t->io[t->nio].async = 1;
+		push(t, TRC_MARKER, 0, RPL_MARK_INTR, id, 0, 0);
+		gos_disk_intr_handler(g, t, id);
+		if (t->oom == GCPU_OK)
+			t->pend[m].val = t->npend - m - 1;   /* the handler's records */
+	}
 	t->nio++;
 }
 

@@ -11,6 +11,7 @@
 #include "base/mem.h"
 #include "base/rng.h"
 #include "capture/capture.h"
+#include "replay/replay.h"
 
 #define KSEG0 0x80000000ull
 #define TEXT_VA 0x00400000ull
@@ -46,6 +47,7 @@ enum { P_FREE, P_RUN, P_IOWAIT, P_SEMWAIT };
  * sleeps on it, -1 none (a write-back), IO_NFSD an nfsd (the server's disk
  * request for call `call`, answered when it completes). */
 #define IO_NFSD (-2)
+#define NFS_SERVER 0   /* the VM serving every file system (5.3) */
 struct io {
 	uint32_t id;
 	int proc;
@@ -53,6 +55,7 @@ struct io {
 	int net, write;
 	uint64_t gppn;
 	int free_page;             /* gppn is a replaced buffer's page: freed when this completes */
+	int async;                 /* its completion interrupt is the engine's (RPL_MARK_INTR) */
 	struct nfsreq { int vm; uint32_t id; uint64_t tag; int write; uint64_t seq; } call;
 };
 
@@ -143,6 +146,7 @@ struct gcpu {
 
 struct gos {
 	int n, irix53, hal_disco;
+	int async_io;              /* capture.os.completions = interrupt */
 	int nvms, per_vm;          /* capture.vms, vCPUs of each */
 	int boot, disks_per_copy;  /* capture.os.boot; capture.os.disks = per-copy */
 	int smp;                   /* capture.os.kernel = smp */
@@ -250,7 +254,14 @@ void gos_tlb_write(struct gcpu *t, unsigned kind, int entry, uint32_t asid, uint
 void gos_tlb_dropin(struct gcpu *t, uint32_t asid, uint64_t vpn);
 void gos_kentry(struct gos *g, struct gcpu *t, unsigned svc);
 void gos_kexit(struct gos *g, struct gcpu *t, unsigned svc);
+/* Request t->io[j] completes: taken now (ticks), or, for an asynchronous
+ * one, waited for (RPL_MARK_INTR_WAIT); either way the guest goes on as
+ * if it were over. */
 void gos_disk_intr(struct gos *g, struct gcpu *t, int j);
+/* The handler of request id's completion interrupt (its records). */
+void gos_disk_intr_handler(struct gos *g, struct gcpu *t, uint32_t id);
+/* The engine took stream s's completion interrupt of request id. */
+void gos_interrupt(void *st, uint32_t s, uint32_t id);
 void gos_clock_intr(struct gos *g, struct gcpu *t);
 
 /* memory: pages, faults, unmapping (guest_mem.c) */

@@ -48,7 +48,6 @@
  */
 #include "capture/guest_int.h"
 
-#define NFS_SERVER 0   /* the VM serving every file system (5.3) */
 
 int gos_nfs_remote(const struct gos *g, const struct gcpu *t, uint64_t tag)
 {

@@ -47,12 +47,20 @@
  * filled in the part not run.
  *
  * Blocking I/O: a read that misses the buffer cache issues DMA_REQ and the
- * process sleeps; its completion interrupt (DISK-INTR with DMA_DONE) is
- * taken at the capture.os.io_ticks-th clock tick after the request, or at
- * once by the idle loop when nothing else can run.  The engine makes the
- * wait as long as the disk model says.  A pushed dirty buffer's completion
- * is taken only when the CPU is idle (or 50 times later), so that a busy
- * CPU never waits for a write.
+ * process sleeps.  With capture.os.completions = interrupt (the default)
+ * the request is followed by its completion interrupt's handler (DISK-INTR
+ * with DMA_DONE) under a RPL_MARK_INTR marker: the engine runs it when the
+ * disk is done, wherever the CPU is, and tells the guest (gos_interrupt),
+ * which wakes the process and frees a replaced buffer's page.  A CPU with
+ * nothing to run, or that must wait for a request (too many in flight, a
+ * buffer lock to take), waits with RPL_MARK_INTR_WAIT.  With tick, the
+ * completion (DISK-INTR with DMA_DONE) is taken at the
+ * capture.os.io_ticks-th clock tick after the request, or at once by the
+ * idle loop when nothing else can run, and the engine makes the wait as
+ * long as the disk model says; a pushed dirty buffer's completion is taken
+ * only when the CPU is idle (or 50 times later), so that a busy CPU never
+ * waits for a write.  The NFS server's disk requests and NFS replies are
+ * taken at ticks in both.
  *
  * Time: the guest's clock (clock ticks, the scheduler's quantum) counts the
  * instructions it emits except the zeroing loop, which the Disco-aware HAL
@@ -282,6 +290,7 @@ static int read_os(struct gos *g, const cfg *c, struct sim_err *err)
 		return sim_errf(err, SIM_EINVAL, "capture.os.disks = per-copy needs a root disk and "
 				"another (machine.disks >= 2)");
 	g->irix53 = strcmp(cfg_str(c, "capture.os"), "irix53") == 0;
+	g->async_io = strcmp(cfg_str(c, "capture.os.completions"), "interrupt") == 0;
 	g->hal_disco = strcmp(cfg_str(c, "capture.hal"), "disco") == 0;
 	g->psize = (uint64_t)cfg_int(c, "machine.page_size");
 	g->pshift = (unsigned)__builtin_ctzll(g->psize);
@@ -512,7 +521,7 @@ fail:
 const struct cap_guest_ops cap_guest_irix = {
 	"irix",
 	"an IRIX 5.3 or 6.2 kernel (capture.os.*) running a workload (capture.wl.*)",
-	gos_create, gos_generate, gos_destroy,
+	gos_create, gos_generate, gos_destroy, gos_interrupt,
 };
 
 /* Sources: Table 2 of the paper gives each service's native average time
@@ -558,8 +567,15 @@ static const struct param_def defs[] = {
 	  "buffer cache per vCPU (assumed)" },
 	{ "capture.os.tick_ms", PARAM_REAL, "10", 0.1, 1000, NULL, "ms",
 	  "clock interrupt period, counted in the guest's own instructions at machine.clock_mhz (IRIX: 10 ms)" },
+	{ "capture.os.completions", PARAM_CHOICE, "interrupt", 0, 0, "interrupt,tick", NULL,
+	  "interrupt: a disk request's completion interrupt is taken when the disk is done, wherever "
+	  "the CPU is (the engine delivers it at the disk model's time, at capture and replay alike); "
+	  "tick: at the capture.os.io_ticks-th clock tick after the request or by the idle loop (the "
+	  "earlier model).  The NFS server's requests and NFS replies always use ticks" },
 	{ "capture.os.io_ticks", PARAM_INT, "2", 1, 1000, NULL, "ticks",
-	  "clock ticks after which a disk request's completion interrupt is taken if the CPU was busy (the engine adds any remaining disk time as idle)" },
+	  "with capture.os.completions = tick, and for NFS replies and the NFS server's disk requests: "
+	  "clock ticks after which a completion interrupt is taken if the CPU was busy (the engine adds "
+	  "any remaining disk time as idle)" },
 	{ "capture.os.kref", PARAM_REAL, "0.25", 0, 1, NULL, "per instruction",
 	  "kernel data references per kernel instruction (assumed: typical of kernel code)" },
 	{ "capture.os.path.entry", PARAM_INT, "60", 0, 1e6, NULL, "instructions",
