@@ -110,7 +110,14 @@ uint64_t gos_bc_get(struct gos *g, struct gcpu *t, int proc, uint64_t tag, int h
 		if (k->bc_tag[s] == tag + 1)
 			return s;
 	}
+	/* an empty slot of the set if there is one: a cache with room
+	 * replaces nothing; else the set's clock hand */
 	s = (h + (k->bc_hand++ & 3)) % k->bc_blocks;
+	for (uint64_t i = 0; i < 4; i++)
+		if (!k->bc_tag[(h + i) % k->bc_blocks]) {
+			s = (h + i) % k->bc_blocks;
+			break;
+		}
 	if (k->bc_tag[s]) {   /* the block it held is replaced */
 		struct io *busy;
 		page = bc_gppn(k, s);
