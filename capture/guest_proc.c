@@ -89,7 +89,12 @@ static void fork_job(struct gos *g, struct gcpu *t, int i)
 		}
 	lock_rel(t, LOCK_MEM);
 	gos_kexit(g, t, TRC_SVC_FORK);
-	gos_proc_ready(t, i);
+	/* the forking vCPU runs the child next: no hand-over.  (A signal here
+	 * and the wait in proc_take would leave a moment in which another
+	 * vCPU's wait for this slot, re-timed in a replay, could take the
+	 * child first.) */
+	p->on_cpu = t->me;
+	p->last_cpu = t->me;
 	switch_to(g, t, i);
 	/* the child writes a few of the pages it shares before it execs */
 	if (g->fork)
@@ -344,6 +349,13 @@ void gos_step(struct gos *g, struct gcpu *t)
 
 	if (!t->started) {
 		t->started = 1;
+		/* the process slots' hand-over semaphores start empty: a vCPU
+		 * takes a process only after the signal that hands it over (a
+		 * semaphore's count is 1 otherwise, and a re-timed replay could
+		 * let a vCPU take a slot's process before its hand-over) */
+		if (k->ncpus > 1 && t->kvi == 0)
+			for (int j = 0; j < k->nproc; j++)
+				push(t, TRC_MARKER, 0, RPL_MARK_SEM_INIT, SEM_PROC + (uint32_t)j, 0, 0);
 		if (g->boot)
 			boot(g, t);
 		push(t, TRC_ASID, 0, 0, 1, 0, 0);
