@@ -118,6 +118,13 @@ static int cap_next(void *ctx, uint32_t s, const struct trc_rec **recs, size_t *
 	return SIM_OK;
 }
 
+static void cap_interrupt(void *ctx, uint32_t s, uint32_t id)
+{
+	struct cap_src *cs = ctx;
+	if (cs->g->interrupt)
+		cs->g->interrupt(cs->gst, s, id);
+}
+
 int cap_run(const cfg *c, const struct cap_guest_ops *g, const char *trace_path,
 	    struct rpl_results *res, rpl_progress_fn progress, void *progress_ctx,
 	    struct sim_err *err)
@@ -178,6 +185,7 @@ int cap_run(const cfg *c, const struct cap_guest_ops *g, const char *trace_path,
 	}
 	src.nstreams = nstreams;
 	src.next_block = cap_next;
+	src.interrupt = cap_interrupt;
 	src.ctx = &cs;
 	rc = rpl_run(c, mode, &src, res, progress, progress_ctx, err);
 	if (cs.w) {

@@ -28,6 +28,13 @@ struct cap_guest_ops {
 	int (*generate)(void *st, uint32_t s, struct trc_rec *buf, size_t max, size_t *n,
 			struct sim_err *err);
 	void (*destroy)(void *st);
+	/* Optional: the engine took stream s's completion interrupt for DMA
+	 * request id (a RPL_MARK_INTR handler the guest produced), at the
+	 * disk's time; what the guest produces next may depend on it (a
+	 * process that slept on it runs again).  So the trace is the whole
+	 * truth about the guest once the engine's interrupts are, and they
+	 * are recomputed from the trace at replay. */
+	void (*interrupt)(void *st, uint32_t s, uint32_t id);
 };
 
 const struct cap_guest_ops *cap_find_guest(const char *name);

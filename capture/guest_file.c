@@ -38,6 +38,16 @@ void gos_io_start(struct gos *g, struct gcpu *t, int proc, uint64_t gpa, uint64_
 	push(t, TRC_FRAG, 0, 0, 0, gpa, g->psize);
 	t->io[t->nio] = (struct io){ .id = id, .proc = proc, .tick = t->tick_no, .write = write,
 				     .gppn = gpa >> g->pshift };
+	/* the NFS server answers a call when its disk is done (nfsd's reply
+	 * follows the interrupt in its stream): it keeps the ticks */
+	if (g->async_io && !(g->nfs && t->vm == NFS_SERVER)) {
+		size_t m = t->npend;
+		t->io[t->nio].async = 1;
+		push(t, TRC_MARKER, 0, RPL_MARK_INTR, id, 0, 0);
+		gos_disk_intr_handler(g, t, id);
+		if (t->oom == GCPU_OK)
+			t->pend[m].val = t->npend - m - 1;   /* the handler's records */
+	}
 	t->nio++;
 }
 
@@ -51,12 +61,47 @@ void gos_bc_lock(struct gos *g, struct gcpu *t)
 	lock_acq(t, LOCK_BUF);
 }
 
+/* Whether a request of t's kernel still reads or writes guest page gppn: its
+ * entry, or NULL. */
+static struct io *page_io(struct gos *g, struct gcpu *t, uint64_t gppn)
+{
+	for (int c = 0; c < t->k->ncpus; c++) {
+		struct gcpu *u = &g->c[t->k->cpu0 + c];
+		for (int j = 0; j < u->nio; j++)
+			if (u->io[j].gppn == gppn)
+				return &u->io[j];
+	}
+	return NULL;
+}
+
+/* A buffer's page goes back to the free pages, under memlock, with the
+ * page-freed hint under the Disco-aware HAL (gos_page_free). */
+static void bc_page_free(struct gos *g, struct gcpu *t, uint64_t gppn)
+{
+	lock_acq(t, LOCK_MEM);
+	gos_page_free(g, t, gppn, TRC_CAT_BUFFER_CACHE);
+	lock_rel(t, LOCK_MEM);
+}
+
+void gos_bc_io_done(struct gos *g, struct gcpu *t, const struct io *io)
+{
+	if (io->free_page)
+		bc_page_free(g, t, io->gppn);
+}
+
 /* Find block tag in the buffer cache; on a miss take a slot (clock) and, if
- * read, start its read.  Returns the slot; *miss set on a read miss. */
-uint64_t gos_bc_get(struct gos *g, struct gcpu *t, int proc, uint64_t tag, int read, int *miss)
+ * read, start its read.  Returns the slot; *miss set on a read miss.
+ *
+ * Pages: the cache holds at most k->bc_blocks blocks (capture.os.bufcache_size),
+ * each in a page of its own that IRIX takes from its free pages when the
+ * block comes in and returns to them when the block is replaced (written
+ * back first if dirty, and freed when no request uses it any more).  So a
+ * new block's page is often one an exited process freed, which under the
+ * monitor's page-freed hint has no machine page (4.3.3). */
+uint64_t gos_bc_get(struct gos *g, struct gcpu *t, int proc, uint64_t tag, int how, int *miss)
 {
 	struct gkern *k = t->k;
-	uint64_t h = (tag * 0x9e3779b97f4a7c15ull) % k->bc_blocks, s;
+	uint64_t h = (tag * 0x9e3779b97f4a7c15ull) % k->bc_blocks, s, page;
 	*miss = 0;
 	for (uint64_t i = 0; i < 4; i++) {   /* 4-way probe */
 		s = (h + i) % k->bc_blocks;
@@ -65,21 +110,42 @@ uint64_t gos_bc_get(struct gos *g, struct gcpu *t, int proc, uint64_t tag, int r
 		if (k->bc_tag[s] == tag + 1)
 			return s;
 	}
+	/* an empty slot of the set if there is one: a cache with room
+	 * replaces nothing; else the set's clock hand */
 	s = (h + (k->bc_hand++ & 3)) % k->bc_blocks;
-	if (k->bc_dirty[s]) {
-		gos_io_start(g, t, -1, bc_gppn(k, s) << g->pshift, k->bc_tag[s] - 1, 1);
-		k->bc_dirty[s] = 0;
+	for (uint64_t i = 0; i < 4; i++)
+		if (!k->bc_tag[(h + i) % k->bc_blocks]) {
+			s = (h + i) % k->bc_blocks;
+			break;
+		}
+	if (k->bc_tag[s]) {   /* the block it held is replaced */
+		struct io *busy;
+		page = bc_gppn(k, s);
+		if (k->bc_dirty[s]) {
+			gos_io_start(g, t, -1, page << g->pshift, k->bc_tag[s] - 1, 1);
+			k->bc_dirty[s] = 0;
+		}
+		if ((busy = page_io(g, t, page)))
+			busy->free_page = 1;
+		else
+			bc_page_free(g, t, page);
 	}
 	k->bc_tag[s] = tag + 1;
-	/* the block may be cached from before the run (a warm cache); an NFS
-	 * client's copy of a remote file is not: it asks the server, whose
-	 * cache may be warm */
-	if (read && unif(&t->rng) >= g->read_miss && !gos_nfs_remote(g, t, tag))
+	lock_acq(t, LOCK_MEM);
+	k->bc_page[s] = page = gos_page_alloc(g, t, TRC_CAT_BUFFER_CACHE);
+	lock_rel(t, LOCK_MEM);
+	if (how == BC_WRITE)
 		return s;
-	if (read) {
-		gos_io_start(g, t, proc, bc_gppn(k, s) << g->pshift, tag, 0);
-		*miss = 1;
+	/* the block may be cached from before the run (a warm cache): its
+	 * page was filled in the part not run; an NFS client's copy of a
+	 * remote file is not cached: it asks the server, whose cache may be
+	 * warm */
+	if (how == BC_CACHED || (unif(&t->rng) >= g->read_miss && !gos_nfs_remote(g, t, tag))) {
+		push(t, TRC_MARKER, 0, RPL_MARK_WARM_PAGE, 0, 0, page);
+		return s;
 	}
+	gos_io_start(g, t, proc, page << g->pshift, tag, 0);
+	*miss = 1;
 	return s;
 }
 
@@ -114,8 +180,8 @@ void gos_sys_open(struct gos *g, struct gcpu *t, struct proc *p)
 		push(t, TRC_SEM_WAIT, 0, 0, dir, 0, 0);
 		gos_bc_lock(g, t);
 		/* two directory blocks, almost always cached */
-		gos_bc_get(g, t, t->cur, TAG_DIR + rnd(&t->rng) % 16, 0, &miss);
-		gos_bc_get(g, t, t->cur, TAG_DIR + rnd(&t->rng) % 16, 0, &miss);
+		gos_bc_get(g, t, t->cur, TAG_DIR + rnd(&t->rng) % 16, BC_CACHED, &miss);
+		gos_bc_get(g, t, t->cur, TAG_DIR + rnd(&t->rng) % 16, BC_CACHED, &miss);
 		lock_rel(t, LOCK_BUF);
 		push(t, TRC_SEM_SIGNAL, 0, 0, dir, 0, 0);
 	}
@@ -137,7 +203,7 @@ int gos_sys_read(struct gos *g, struct gcpu *t, struct proc *p)
 	t->vnode = vnode_of(t->k, tag < TAG_BINARY ? VN_SHARED : file_vnode(g, t));
 	gos_kpath(g, t, TRC_SVC_READ, g->path[TRC_SVC_READ] / 2);
 	gos_bc_lock(g, t);
-	s = gos_bc_get(g, t, t->cur, tag, 1, &miss);
+	s = gos_bc_get(g, t, t->cur, tag, BC_READ, &miss);
 	lock_rel(t, LOCK_BUF);
 	if (miss) {
 		/* sleep: the copy happens when the block is in */
@@ -155,7 +221,9 @@ int gos_sys_read(struct gos *g, struct gcpu *t, struct proc *p)
 
 void gos_sys_write(struct gos *g, struct gcpu *t, struct proc *p)
 {
-	uint64_t tag = (p->file << 20) + 0x80000 + p->wr_blk / 4, s, len = g->write_bytes;
+	/* a file's block is a buffer, a page: the writes fill it in turn */
+	uint64_t tag = (p->file << 20) + 0x80000 + p->wr_blk * g->write_bytes / g->psize, s;
+	uint64_t len = g->write_bytes;
 	uint64_t buf = user_buf(g, t, p, len);
 	int miss;
 	p->wr_blk++;
@@ -163,7 +231,7 @@ void gos_sys_write(struct gos *g, struct gcpu *t, struct proc *p)
 	t->vnode = vnode_of(t->k, file_vnode(g, t));
 	gos_kpath(g, t, TRC_SVC_WRITE, g->path[TRC_SVC_WRITE] / 2);
 	gos_bc_lock(g, t);
-	s = gos_bc_get(g, t, t->cur, tag, 0, &miss);
+	s = gos_bc_get(g, t, t->cur, tag, BC_WRITE, &miss);
 	t->k->bc_dirty[s] = 1;
 	lock_rel(t, LOCK_BUF);
 	gos_copy(g, t, buf, TRC_F_KERNEL,

@@ -11,6 +11,7 @@
 #include "base/mem.h"
 #include "base/rng.h"
 #include "capture/capture.h"
+#include "replay/replay.h"
 
 #define KSEG0 0x80000000ull
 #define TEXT_VA 0x00400000ull
@@ -46,12 +47,15 @@ enum { P_FREE, P_RUN, P_IOWAIT, P_SEMWAIT };
  * sleeps on it, -1 none (a write-back), IO_NFSD an nfsd (the server's disk
  * request for call `call`, answered when it completes). */
 #define IO_NFSD (-2)
+#define NFS_SERVER 0   /* the VM serving every file system (5.3) */
 struct io {
 	uint32_t id;
 	int proc;
 	uint64_t tick;
 	int net, write;
 	uint64_t gppn;
+	int free_page;             /* gppn is a replaced buffer's page: freed when this completes */
+	int async;                 /* its completion interrupt is the engine's (RPL_MARK_INTR) */
 	struct nfsreq { int vm; uint32_t id; uint64_t tag; int write; uint64_t seq; } call;
 };
 
@@ -104,8 +108,10 @@ struct gkern {
 	int nproc;                 /* process slots: capture.wl.parallel per vCPU */
 	struct proc *p;            /* [nproc]; vCPU k of the kernel forks into slots k*parallel.. */
 	uint64_t *bc_tag;          /* [bc_blocks] file << 32 | block, + 1; 0 empty */
+	uint64_t *bc_page;         /* [bc_blocks] the guest page holding slot s's block (bc_tag[s] != 0),
+				    * taken from the free pages when the block came in */
 	uint8_t *bc_dirty;
-	uint64_t bc_blocks, bc_hand, bc_gppn0, writes_since_flush;
+	uint64_t bc_blocks, bc_hand, writes_since_flush;
 	uint64_t *free_pages;      /* stack of free page-pool pages */
 	uint64_t nfree;
 	uint64_t lock_va;          /* smp: the kernel's lock words (KSEG0), 0: locks carry none */
@@ -154,6 +160,7 @@ struct gcpu {
 
 struct gos {
 	int n, irix53, hal_disco;
+	int async_io;              /* capture.os.completions = interrupt */
 	int nvms, per_vm;          /* capture.vms, vCPUs of each */
 	int boot, disks_per_copy;  /* capture.os.boot; capture.os.disks = per-copy */
 	int smp;                   /* capture.os.kernel = smp */
@@ -227,8 +234,8 @@ static inline size_t pend_take(struct gcpu *t, struct trc_rec *buf, size_t room)
 
 #define KF (TRC_F_KERNEL | TRC_F_KSEG0)
 
-/* The guest physical page of buffer-cache slot s. */
-static inline uint64_t bc_gppn(const struct gkern *k, uint64_t s) { return k->bc_gppn0 + s; }
+/* The guest physical page of buffer-cache slot s (one holding a block). */
+static inline uint64_t bc_gppn(const struct gkern *k, uint64_t s) { return k->bc_page[s]; }
 
 /* Lock id's acquire and release; on an smp kernel the record carries the
  * lock word's address, so that the engine moves its line between caches. */
@@ -268,12 +275,21 @@ void gos_tlb_write(struct gcpu *t, unsigned kind, int entry, uint32_t asid, uint
 void gos_tlb_dropin(struct gcpu *t, uint32_t asid, uint64_t vpn);
 void gos_kentry(struct gos *g, struct gcpu *t, unsigned svc);
 void gos_kexit(struct gos *g, struct gcpu *t, unsigned svc);
+/* Request t->io[j] completes: taken now (ticks), or, for an asynchronous
+ * one, waited for (RPL_MARK_INTR_WAIT); either way the guest goes on as
+ * if it were over. */
 void gos_disk_intr(struct gos *g, struct gcpu *t, int j);
+/* The handler of request id's completion interrupt (its records). */
+void gos_disk_intr_handler(struct gos *g, struct gcpu *t, uint32_t id);
+/* The engine took stream s's completion interrupt of request id. */
+void gos_interrupt(void *st, uint32_t s, uint32_t id);
 void gos_clock_intr(struct gos *g, struct gcpu *t);
 
 /* memory: pages, faults, unmapping (guest_mem.c) */
-uint64_t gos_page_alloc(struct gos *g, struct gcpu *t);
-void gos_page_free(struct gos *g, struct gcpu *t, uint64_t p);
+/* A page from the kernel's free pages, and one returned to them (with the
+ * page-freed hint under the Disco-aware HAL); cat: its TRC_CAT_*. */
+uint64_t gos_page_alloc(struct gos *g, struct gcpu *t, unsigned cat);
+void gos_page_free(struct gos *g, struct gcpu *t, uint64_t p, unsigned cat);
 void gos_zero_page(struct gos *g, struct gcpu *t, uint64_t p);
 void gos_copy(struct gos *g, struct gcpu *t, uint64_t src, unsigned sf, uint64_t dst, unsigned df,
 	      uint64_t len);
@@ -303,7 +319,14 @@ void gos_pfdat_use(struct gcpu *t, uint64_t p);
  * none). */
 void gos_io_start(struct gos *g, struct gcpu *t, int proc, uint64_t gpa, uint64_t tag, int write);
 void gos_bc_lock(struct gos *g, struct gcpu *t);
-uint64_t gos_bc_get(struct gos *g, struct gcpu *t, int proc, uint64_t tag, int read, int *miss);
+/* How a block is wanted: read (a miss may start a read), looked up (a block
+ * assumed cached from before the run: directories, a binary's headers), or
+ * written (a new block needs no read). */
+enum { BC_READ, BC_CACHED, BC_WRITE };
+uint64_t gos_bc_get(struct gos *g, struct gcpu *t, int proc, uint64_t tag, int how, int *miss);
+/* Request io is complete: the page of the buffer it replaced goes back to
+ * the free pages (struct io's free_page). */
+void gos_bc_io_done(struct gos *g, struct gcpu *t, const struct io *io);
 void gos_sys_open(struct gos *g, struct gcpu *t, struct proc *p);
 int gos_sys_read(struct gos *g, struct gcpu *t, struct proc *p);
 void gos_sys_write(struct gos *g, struct gcpu *t, struct proc *p);

@@ -106,12 +106,43 @@ void gos_kexit(struct gos *g, struct gcpu *t, unsigned svc)
 	push(t, TRC_SVC_END, 0, svc, 0, 0, 0);
 }
 
+/* Request io is over: the process that slept on it runs again, and the
+ * page of a buffer it replaced goes back to the free pages. */
+static void io_over(struct gos *g, struct gcpu *t, const struct io *io)
+{
+	gos_bc_io_done(g, t, io);
+	if (io->proc >= 0 && t->k->p[io->proc].state == P_IOWAIT) {
+		t->k->p[io->proc].state = P_RUN;   /* the read's copy is redone when it runs again */
+		gos_proc_ready(t, io->proc);
+	}
+}
+
+void gos_interrupt(void *st, uint32_t s, uint32_t id)
+{
+	struct gos *g = st;
+	struct gcpu *t = &g->c[s];
+	for (int j = 0; j < t->nio; j++)
+		if (t->io[j].async && t->io[j].id == id) {
+			struct io io = t->io[j];
+			t->io[j] = t->io[--t->nio];
+			io_over(g, t, &io);
+			return;
+		}
+	/* already waited for (RPL_MARK_INTR_WAIT): nothing left to do */
+}
+
 void gos_disk_intr(struct gos *g, struct gcpu *t, int j)
 {
 	struct io io = t->io[j];
 	t->io[j] = t->io[--t->nio];
+	if (io.async) {   /* its interrupt comes from the engine: wait for it */
+		push(t, TRC_MARKER, 0, RPL_MARK_INTR_WAIT, io.id, 0, 0);
+		io_over(g, t, &io);
+		return;
+	}
 	if (io.net) {   /* an NFS call's reply */
 		gos_nfs_reply(g, t, io);
+		gos_bc_io_done(g, t, &io);
 		return;
 	}
 	uint64_t vnode = t->vnode;   /* perhaps taken inside a service: its vnode is kept */
@@ -119,14 +150,26 @@ void gos_disk_intr(struct gos *g, struct gcpu *t, int j)
 	gos_kentry(g, t, TRC_SVC_DISK_INTR);
 	push(t, TRC_DMA_DONE, 0, 0, io.id, 0, 0);
 	gos_kpath(g, t, TRC_SVC_DISK_INTR, g->path[TRC_SVC_DISK_INTR]);
+	if (io.proc != IO_NFSD)
+		gos_bc_io_done(g, t, &io);
 	gos_kexit(g, t, TRC_SVC_DISK_INTR);
 	t->vnode = vnode;
-	if (io.proc == IO_NFSD)
-		gos_nfs_done(g, t, io);
+	if (io.proc == IO_NFSD) {
+		gos_nfs_done(g, t, io);   /* its reply sends the page first */
+		gos_bc_io_done(g, t, &io);
+	}
 	if (io.proc >= 0 && t->k->p[io.proc].state == P_IOWAIT) {
 		t->k->p[io.proc].state = P_RUN;   /* the read's copy is redone when it runs again */
 		gos_proc_ready(t, io.proc);
 	}
+}
+
+void gos_disk_intr_handler(struct gos *g, struct gcpu *t, uint32_t id)
+{
+	gos_kentry(g, t, TRC_SVC_DISK_INTR);
+	push(t, TRC_DMA_DONE, 0, 0, id, 0, 0);
+	gos_kpath(g, t, TRC_SVC_DISK_INTR, g->path[TRC_SVC_DISK_INTR]);
+	gos_kexit(g, t, TRC_SVC_DISK_INTR);
 }
 
 void gos_clock_intr(struct gos *g, struct gcpu *t)
@@ -140,7 +183,8 @@ void gos_clock_intr(struct gos *g, struct gcpu *t)
 	 * request; a pushed dirty buffer's only when the CPU has nothing else
 	 * to do (or much later), so a busy CPU never waits for a write */
 	for (int j = 0; j < t->nio;)
-		if (t->tick_no >= t->io[j].tick + g->io_ticks * (t->io[j].proc != -1 ? 1 : 50))
+		if (!t->io[j].async &&
+		    t->tick_no >= t->io[j].tick + g->io_ticks * (t->io[j].proc != -1 ? 1 : 50))
 			gos_disk_intr(g, t, j);
 		else
 			j++;

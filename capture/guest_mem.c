@@ -48,7 +48,7 @@ static void page_lookup(struct gcpu *t, uint64_t p)
 	push(t, TRC_STORE, KF, 8, 0, k->pfdat_va + 128 + p * 32 + 16, 0);
 }
 
-uint64_t gos_page_alloc(struct gos *g, struct gcpu *t)
+uint64_t gos_page_alloc(struct gos *g, struct gcpu *t, unsigned cat)
 {
 	struct gkern *k = t->k;
 	uint64_t p;
@@ -58,15 +58,15 @@ uint64_t gos_page_alloc(struct gos *g, struct gcpu *t)
 	}
 	p = k->free_pages[--k->nfree];
 	pfdat_touch(t, p);
-	push(t, TRC_PAGE_ALLOC, 0, TRC_CAT_USER, 0, p, 0);
+	push(t, TRC_PAGE_ALLOC, 0, cat, 0, p, 0);
 	return p;
 }
 
-void gos_page_free(struct gos *g, struct gcpu *t, uint64_t p)
+void gos_page_free(struct gos *g, struct gcpu *t, uint64_t p, unsigned cat)
 {
 	struct gkern *k = t->k;
 	pfdat_touch(t, p);
-	push(t, TRC_PAGE_FREE, 0, TRC_CAT_USER, 0, p, 0);
+	push(t, TRC_PAGE_FREE, 0, cat, 0, p, 0);
 	if (g->hal_disco)
 		push(t, TRC_MONCALL, 0, TRC_MC_PAGE_FREED, 0, p, 0);
 	k->free_pages[k->nfree++] = p;
@@ -117,7 +117,7 @@ uint64_t gos_demand_zero(struct gos *g, struct gcpu *t, struct proc *p, uint64_t
 	gos_kentry(g, t, TRC_SVC_DEMAND_ZERO);
 	gos_kpath(g, t, TRC_SVC_DEMAND_ZERO, g->path[TRC_SVC_DEMAND_ZERO] / 2);
 	lock_acq(t, LOCK_MEM);
-	gp = gos_page_alloc(g, t);
+	gp = gos_page_alloc(g, t, TRC_CAT_USER);
 	gos_kpath(g, t, TRC_SVC_DEMAND_ZERO, 40);
 	lock_rel(t, LOCK_MEM);
 	gos_zero_page(g, t, gp);
@@ -220,7 +220,7 @@ static void cow_fault(struct gos *g, struct gcpu *t, struct proc *p, uint64_t k)
 	gos_kentry(g, t, TRC_SVC_COPY_ON_WRITE);
 	gos_kpath(g, t, TRC_SVC_COPY_ON_WRITE, g->path[TRC_SVC_COPY_ON_WRITE] / 2);
 	lock_acq(t, LOCK_MEM);
-	gp = gos_page_alloc(g, t);
+	gp = gos_page_alloc(g, t, TRC_CAT_USER);
 	lock_rel(t, LOCK_MEM);
 	gos_copy(g, t, KSEG0 + (src << g->pshift), KF, KSEG0 + (gp << g->pshift), KF, g->psize);
 	gos_kpath(g, t, TRC_SVC_COPY_ON_WRITE, g->path[TRC_SVC_COPY_ON_WRITE] / 2);
@@ -287,7 +287,7 @@ void gos_unmap_all(struct gos *g, struct gcpu *t, struct proc *p, unsigned svc)
 			unmap_page(t, p->asid, data_vpn(g, k));
 			detach_page(g, t, svc, p->data_gppn[k]);
 			if (!p->data_cow[k])
-				gos_page_free(g, t, p->data_gppn[k]);
+				gos_page_free(g, t, p->data_gppn[k], TRC_CAT_USER);
 			p->data_gppn[k] = 0;
 			p->data_cow[k] = 0;
 		}
@@ -295,7 +295,7 @@ void gos_unmap_all(struct gos *g, struct gcpu *t, struct proc *p, unsigned svc)
 		if (p->stack_gppn[k]) {
 			unmap_page(t, p->asid, stack_vpn(g, k));
 			detach_page(g, t, svc, p->stack_gppn[k]);
-			gos_page_free(g, t, p->stack_gppn[k]);
+			gos_page_free(g, t, p->stack_gppn[k], TRC_CAT_USER);
 			p->stack_gppn[k] = 0;
 		}
 	lock_rel(t, LOCK_MEM);

@@ -48,7 +48,6 @@
  */
 #include "capture/guest_int.h"
 
-#define NFS_SERVER 0   /* the VM serving every file system (5.3) */
 
 int gos_nfs_remote(const struct gos *g, const struct gcpu *t, uint64_t tag)
 {
@@ -225,7 +224,7 @@ void gos_nfs_serve(struct gos *g, struct gcpu *t)
 	gos_kentry(g, t, TRC_SVC_OTHER_SYSCALL);
 	gos_kpath(g, t, path, g->nfsd_path);
 	gos_bc_lock(g, t);
-	s = gos_bc_get(g, t, -1, r.tag, !r.write, &miss);
+	s = gos_bc_get(g, t, -1, r.tag, r.write ? BC_WRITE : BC_READ, &miss);
 	lock_rel(t, LOCK_BUF);
 	buf = bc_gppn(k, s);
 	if (r.write) {

@@ -32,16 +32,35 @@
  *
  * Memory layout (guest physical pages, bottom up): kernel text, kernel data
  * (its last page is the HAL's special page), the binaries' text, the
- * read-shared region, then per vCPU: buffer cache, page pool; the engine's
- * page-table pool is at the top.  The kernel runs in KSEG0.
+ * read-shared region, then per vCPU a page pool (the parent's pages, then
+ * the free pages, from which both processes and the buffer cache take
+ * theirs); the engine's page-table pool is at the top.  The kernel runs in
+ * KSEG0.
+ *
+ * The buffer cache holds at most capture.os.bufcache_size per vCPU (an
+ * input: IRIX 5.3's buffer cache is sized when the kernel is configured).
+ * A block that comes in takes a page from the free pages; a block replaced
+ * (the slot's clock hand) returns its page, once a write-back or read
+ * using it is over, with the page-freed hint under the Disco-aware HAL.
+ * Blocks assumed cached from before the run (directories, binaries'
+ * headers, a read that hits) are marked RPL_MARK_WARM_PAGE: their page was
+ * filled in the part not run.
  *
  * Blocking I/O: a read that misses the buffer cache issues DMA_REQ and the
- * process sleeps; its completion interrupt (DISK-INTR with DMA_DONE) is
- * taken at the capture.os.io_ticks-th clock tick after the request, or at
- * once by the idle loop when nothing else can run.  The engine makes the
- * wait as long as the disk model says.  A pushed dirty buffer's completion
- * is taken only when the CPU is idle (or 50 times later), so that a busy
- * CPU never waits for a write.
+ * process sleeps.  With capture.os.completions = interrupt (the default)
+ * the request is followed by its completion interrupt's handler (DISK-INTR
+ * with DMA_DONE) under a RPL_MARK_INTR marker: the engine runs it when the
+ * disk is done, wherever the CPU is, and tells the guest (gos_interrupt),
+ * which wakes the process and frees a replaced buffer's page.  A CPU with
+ * nothing to run, or that must wait for a request (too many in flight, a
+ * buffer lock to take), waits with RPL_MARK_INTR_WAIT.  With tick, the
+ * completion (DISK-INTR with DMA_DONE) is taken at the
+ * capture.os.io_ticks-th clock tick after the request, or at once by the
+ * idle loop when nothing else can run, and the engine makes the wait as
+ * long as the disk model says; a pushed dirty buffer's completion is taken
+ * only when the CPU is idle (or 50 times later), so that a busy CPU never
+ * waits for a write.  The NFS server's disk requests and NFS replies are
+ * taken at ticks in both.
  *
  * Time: the guest's clock (clock ticks, the scheduler's quantum) counts the
  * instructions it emits except the zeroing loop, which the Disco-aware HAL
@@ -123,6 +142,7 @@ static void gos_destroy(void *st)
 		}
 		sim_free(k->p);
 		sim_free(k->bc_tag);
+		sim_free(k->bc_page);
 		sim_free(k->bc_dirty);
 		sim_free(k->free_pages);
 		sim_free(k->region_holder);
@@ -155,9 +175,9 @@ static uint64_t kern_bc(const struct gos *g, int vm, int per)
 }
 
 /* The kernels: one per vCPU, each in its own stretch of the VM's page pool
- * (buffer cache, the parent's pages, free pages); or, smp, one per VM over
- * the VM's whole pool (every vCPU's buffer cache, then every parent's
- * pages, then the free pages). */
+ * (the parent's pages, then free pages, from which the buffer cache and the
+ * processes take theirs); or, smp, one per VM over the VM's whole pool
+ * (every parent's pages, then the free pages). */
 static int make_kernels(struct gos *g, uint64_t pool0, struct sim_err *err)
 {
 	int per = g->smp ? g->per_vm : 1;
@@ -175,8 +195,7 @@ static int make_kernels(struct gos *g, uint64_t pool0, struct sim_err *err)
 		k->cpu0 = ki * per;
 		k->nproc = g->parallel * per;
 		k->bc_blocks = kern_bc(g, vm, per);
-		k->bc_gppn0 = base;
-		free0 = base + k->bc_blocks + (uint64_t)per * g->parent_pages;
+		free0 = base + (uint64_t)per * g->parent_pages;
 		if (g->smp) {
 			k->lock_va = KSEG0 + (g->ktext_pages << g->pshift);
 			k->pfdat_va = k->lock_va + 4096;
@@ -196,9 +215,10 @@ static int make_kernels(struct gos *g, uint64_t pool0, struct sim_err *err)
 			goto nomem;
 		k->p = sim_calloc((size_t)k->nproc, sizeof *k->p);
 		k->bc_tag = sim_calloc((size_t)k->bc_blocks, sizeof *k->bc_tag);
+		k->bc_page = sim_calloc((size_t)k->bc_blocks, sizeof *k->bc_page);
 		k->bc_dirty = sim_calloc((size_t)k->bc_blocks, 1);
 		k->free_pages = sim_malloc((size_t)(pool * (uint64_t)per) * sizeof *k->free_pages);
-		if (!k->p || !k->bc_tag || !k->bc_dirty || !k->free_pages)
+		if (!k->p || !k->bc_tag || !k->bc_page || !k->bc_dirty || !k->free_pages)
 			goto nomem;
 		/* free pages, lowest on top */
 		for (uint64_t q = base + pool * (uint64_t)per; q-- > free0;)
@@ -212,7 +232,7 @@ static int make_kernels(struct gos *g, uint64_t pool0, struct sim_err *err)
 			struct gcpu *t = &g->c[k->cpu0 + c];
 			t->k = k;
 			t->kvi = c;
-			t->parent_gppn0 = base + k->bc_blocks + (uint64_t)c * g->parent_pages;
+			t->parent_gppn0 = base + (uint64_t)c * g->parent_pages;
 		}
 		for (int j = 0; j < k->nproc; j++) {
 			struct proc *p = &k->p[j];
@@ -277,6 +297,7 @@ static int read_os(struct gos *g, const cfg *c, struct sim_err *err)
 		return sim_errf(err, SIM_EINVAL, "capture.os.disks = per-copy needs a root disk and "
 				"another (machine.disks >= 2)");
 	g->irix53 = strcmp(cfg_str(c, "capture.os"), "irix53") == 0;
+	g->async_io = strcmp(cfg_str(c, "capture.os.completions"), "interrupt") == 0;
 	g->hal_disco = strcmp(cfg_str(c, "capture.hal"), "disco") == 0;
 	g->psize = (uint64_t)cfg_int(c, "machine.page_size");
 	g->pshift = (unsigned)__builtin_ctzll(g->psize);
@@ -507,7 +528,7 @@ fail:
 const struct cap_guest_ops cap_guest_irix = {
 	"irix",
 	"an IRIX 5.3 or 6.2 kernel (capture.os.*) running a workload (capture.wl.*)",
-	gos_create, gos_generate, gos_destroy,
+	gos_create, gos_generate, gos_destroy, gos_interrupt,
 };
 
 /* Sources: Table 2 of the paper gives each service's native average time
@@ -554,8 +575,15 @@ static const struct param_def defs[] = {
 	  "buffer cache per vCPU (assumed)" },
 	{ "capture.os.tick_ms", PARAM_REAL, "10", 0.1, 1000, NULL, "ms",
 	  "clock interrupt period, counted in the guest's own instructions at machine.clock_mhz (IRIX: 10 ms)" },
+	{ "capture.os.completions", PARAM_CHOICE, "interrupt", 0, 0, "interrupt,tick", NULL,
+	  "interrupt: a disk request's completion interrupt is taken when the disk is done, wherever "
+	  "the CPU is (the engine delivers it at the disk model's time, at capture and replay alike); "
+	  "tick: at the capture.os.io_ticks-th clock tick after the request or by the idle loop (the "
+	  "earlier model).  The NFS server's requests and NFS replies always use ticks" },
 	{ "capture.os.io_ticks", PARAM_INT, "2", 1, 1000, NULL, "ticks",
-	  "clock ticks after which a disk request's completion interrupt is taken if the CPU was busy (the engine adds any remaining disk time as idle)" },
+	  "with capture.os.completions = tick, and for NFS replies and the NFS server's disk requests: "
+	  "clock ticks after which a completion interrupt is taken if the CPU was busy (the engine adds "
+	  "any remaining disk time as idle)" },
 	{ "capture.os.kref", PARAM_REAL, "0.25", 0, 1, NULL, "per instruction",
 	  "kernel data references per kernel instruction (assumed: typical of kernel code)" },
 	{ "capture.os.path.entry", PARAM_INT, "60", 0, 1e6, NULL, "instructions",

@@ -90,7 +90,12 @@ static void fork_job(struct gos *g, struct gcpu *t, int i)
 		}
 	lock_rel(t, LOCK_MEM);
 	gos_kexit(g, t, TRC_SVC_FORK);
-	gos_proc_ready(t, i);
+	/* the forking vCPU runs the child next: no hand-over.  (A signal here
+	 * and the wait in proc_take would leave a moment in which another
+	 * vCPU's wait for this slot, re-timed in a replay, could take the
+	 * child first.) */
+	p->on_cpu = t->me;
+	p->last_cpu = t->me;
 	switch_to(g, t, i);
 	/* the child writes a few of the pages it shares before it execs */
 	if (g->fork)
@@ -110,7 +115,8 @@ static void execve(struct gos *g, struct gcpu *t, struct proc *p)
 	gos_unmap_all(g, t, p, TRC_SVC_EXECVE);
 	gos_bc_lock(g, t);
 	for (int b = 0; b < 4; b++)   /* the binary's header and program headers */
-		gos_bc_get(g, t, t->cur, TAG_BINARY + (uint64_t)p->bin * 64 + (uint64_t)b, 0, &miss);
+		gos_bc_get(g, t, t->cur, TAG_BINARY + (uint64_t)p->bin * 64 + (uint64_t)b, BC_CACHED,
+			   &miss);
 	lock_rel(t, LOCK_BUF);
 	gos_kpath(g, t, TRC_SVC_EXECVE, g->path[TRC_SVC_EXECVE] - g->path[TRC_SVC_EXECVE] / 2);
 	/* A job shortened by capture.scale runs an even sample of the full
@@ -120,7 +126,7 @@ static void execve(struct gos *g, struct gcpu *t, struct proc *p)
 		lock_acq(t, LOCK_MEM);
 		for (uint64_t k = 0; k < g->data_pages; k++)
 			if (unif(&t->rng) < g->prefault) {
-				p->data_gppn[k] = gos_page_alloc(g, t);
+				p->data_gppn[k] = gos_page_alloc(g, t, TRC_CAT_USER);
 				p->data_cow[k] = 0;
 				/* faulted (and zeroed) in the part not run */
 				push(t, TRC_MARKER, 0, RPL_MARK_WARM_PAGE, 0, 0, p->data_gppn[k]);
@@ -142,7 +148,7 @@ static void execve(struct gos *g, struct gcpu *t, struct proc *p)
 		lock_rel(t, LOCK_MEM);
 	}
 	/* a fresh stack: its first page, zeroed, with the arguments */
-	p->stack_gppn[0] = gos_page_alloc(g, t);
+	p->stack_gppn[0] = gos_page_alloc(g, t, TRC_CAT_USER);
 	gos_zero_page(g, t, p->stack_gppn[0]);
 	push(t, TRC_PTE_SET, 0, TRC_PROT_VALID | TRC_PROT_WRITE, p->asid, stack_vpn(g, 0),
 	     p->stack_gppn[0]);
@@ -307,8 +313,8 @@ static void boot_read(struct gos *g, struct gcpu *t, uint32_t id, uint64_t block
 /* The boot (capture.os.boot): the VM's first vCPU reads the kernel image,
  * the binaries and the read-shared file from the root disk by DMA (so that
  * the monitor can share them between VMs, paper 5.3) and labels the
- * kernel's data; every vCPU labels its buffer cache; the VM's other vCPUs
- * wait on a semaphore until the boot is over.  A phase marker ends it. */
+ * kernel's data; the VM's other vCPUs wait on a semaphore until the boot is
+ * over.  (The buffer cache takes its pages as blocks come in.)  A phase marker ends it. */
 static void boot(struct gos *g, struct gcpu *t)
 {
 	uint32_t sem = SEM_BOOT;
@@ -326,13 +332,6 @@ static void boot(struct gos *g, struct gcpu *t)
 			push(t, TRC_SEM_SIGNAL, 0, 0, sem, 0, 0);
 	} else {
 		push(t, TRC_SEM_WAIT, 0, 0, sem, 0, 0);
-	}
-	{
-		/* its share of the kernel's buffer cache */
-		uint64_t nb = t->k->bc_blocks / (uint64_t)t->k->ncpus, b0 = (uint64_t)t->kvi * nb;
-		uint64_t b1 = t->kvi == t->k->ncpus - 1 ? t->k->bc_blocks : b0 + nb;
-		for (uint64_t b = b0; b < b1; b++)
-			push(t, TRC_PAGE_ALLOC, 0, TRC_CAT_BUFFER_CACHE, 0, bc_gppn(t->k, b), 0);
 	}
 	if (g->nfs && t->kvi == 0) {   /* the network driver's pages: kernel data */
 		for (int i = 0; i < NMBUF; i++)

@@ -574,13 +574,13 @@ const struct cap_guest_ops cap_guest_splashos = {
 	"splashos",
 	"SPLASHOS (paper 4.4), a library OS that leaves page faults to the monitor, running "
 	"SPLASH-2 radix (capture.radix.*); disco mode only",
-	splashos_create, radix_generate, radix_destroy,
+	splashos_create, radix_generate, radix_destroy, NULL,
 };
 
 const struct cap_guest_ops cap_guest_irix_radix = {
 	"irix",
 	"IRIX 5.3 on the whole machine running SPLASH-2 radix (capture.wl.program = radix)",
-	irix_radix_create, radix_generate, radix_destroy,
+	irix_radix_create, radix_generate, radix_destroy, NULL,
 };
 
 /* Sources: paper 5.1 (the command line -n4194304 -r256 -m1073741824); the

@@ -350,7 +350,7 @@ static int synth_create(void **st, const cfg *c, uint32_t *nstreams, struct sim_
 const struct cap_guest_ops cap_guest_synthetic = {
 	"synthetic",
 	"a parametric program on a minimal kernel (capture.synth.*): not one of the paper's workloads",
-	synth_create, synth_generate, synth_destroy,
+	synth_create, synth_generate, synth_destroy, NULL,
 };
 
 static const struct param_def defs[] = {

@@ -233,6 +233,8 @@ int vmm_dma_fragment(struct vmm *x, struct vmm_vcpu *v, uint64_t gpa, uint64_t l
 		uint64_t block = q ? q->block + (q->off + (p - first) * psize) / psize : 0;
 		int cacheable = q && q->cow && whole && q->block != UINT64_MAX, rc;
 		long f = -1;
+		if (x->owed_zero && gpa <= p << x->pshift && gpa + len >= (p + 1) << x->pshift)
+			x->owed_zero[g] = 0;   /* the device overwrites the whole page: nothing to clear */
 		if (cacheable) {
 			key = block_key(q->disk, block);
 			if (map_find(&d->modified, mod_key(q->disk, block, v->vm)) >= 0)

@@ -7,7 +7,8 @@
  *   page freed    the monitor takes the page's machine memory back at once
  *                 (reclaim); the machine page the guest page gets next is
  *                 zeroed first (vmm_machine_page), unless a zeroed-page call
- *                 zeroes it anyway;
+ *                 zeroes it anyway or a DMA overwrites all of it
+ *                 (vmm_dma_fragment);
  *   remap         the HAL's bcopy of a whole page (NFS's copy from an mbuf
  *                 into the buffer cache, 4.3.4) done by mapping the source's
  *                 machine page read-only into the destination

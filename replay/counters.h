@@ -38,6 +38,7 @@ enum {
 	X(lock_contended, "count", 0, "of which found the lock held") \
 	X(sem_waits_blocked, "count", 0, "semaphore waits that blocked") \
 	X(dma_requests, "count", 0, "DMA requests") \
+	X(dma_interrupts, "count", 0, "completion interrupts taken at the disk's time") \
 	X(pages_touched, "pages", 0, "guest physical pages given a machine page") \
 	X(pages_reclaimed, "pages", 0, "disco: machine pages taken back on page-freed hints") \
 	X(hot_pages, "count", 0, "disco: hot-page notifications handled") \

@@ -55,8 +55,17 @@
  *     RPL_MARK_SEM_INIT sets their count first.
  *   - Under the monitor a guest page reclaimed after a page-freed hint is
  *     zeroed when it next gets a machine page (vmm_machine_page), unless a
- *     zeroed-page call zeroes it or a marker RPL_MARK_WARM_PAGE says the
- *     guest made it resident in a part of the run not simulated.
+ *     zeroed-page call zeroes it, a DMA overwrites the whole page, or a
+ *     marker RPL_MARK_WARM_PAGE says the guest made it resident in a part
+ *     of the run not simulated.
+ *   - Completion interrupts: a marker RPL_MARK_INTR after a DMA request
+ *     holds the records that follow (the handler) until the disk model's
+ *     completion time; they then run before the stream's next record
+ *     (intr_take), with the stream's place saved and restored by fetch().
+ *     So the interrupt lands at the disk's time under every configuration,
+ *     and capture (which tells the guest through rpl_source.interrupt) and
+ *     replay take it between the same two records.  RPL_MARK_INTR_WAIT
+ *     idles until it has run.
  */
 #include <assert.h>
 #include <inttypes.h>
@@ -888,13 +897,130 @@ static int is_lowest(const struct eng *e, const struct vcpu *v)
 	return 1;
 }
 
+/* ---- completion interrupts (RPL_MARK_INTR) ---- */
+
+static void intr_recompute(struct vcpu *v)
+{
+	v->intr_next = UINT64_MAX;
+	for (size_t k = 0; k < v->nintr; k++)
+		if (v->intr[k].done < v->intr_next)
+			v->intr_next = v->intr[k].done;
+}
+
+static int fetch(struct eng *e, struct vcpu *v);
+
+/* The marker r (RPL_MARK_INTR) at v->pos: hold the r->val records after it
+ * as the handler of DMA request r->id's completion, to run when the disk is
+ * done.  Leaves v->pos at the last of them. */
+static int intr_hold(struct eng *e, struct vcpu *v, const struct trc_rec *r)
+{
+	struct dma *d = idtab_get(&e->sync[v->m.vm].dmas, r->id);
+	uint32_t id = r->id;
+	uint64_t n = r->val;
+	struct intr *it;
+	if (!d)
+		return sim_errf(e->err, SIM_ENOMEM, "out of memory for DMA requests");
+	if (v->in_intr)
+		return fail_rec(e, v, SIM_EINVAL, "completion interrupt inside a completion interrupt");
+	if (d->state != DMA_ISSUED)
+		return fail_rec(e, v, SIM_EINVAL, "completion interrupt of DMA request %u, which is "
+				"not in flight", id);
+	if (n > RPL_INTR_MAX)
+		return fail_rec(e, v, SIM_EINVAL, "completion interrupt of %" PRIu64 " records (at "
+				"most %d)", n, RPL_INTR_MAX);
+	for (size_t k = 0; k < v->nintr; k++)
+		if (v->intr[k].id == id)
+			return fail_rec(e, v, SIM_EINVAL, "two completion interrupts of DMA request %u",
+					id);
+	if (v->nintr == v->intr_cap) {
+		size_t cap = v->intr_cap ? 2 * v->intr_cap : 8;
+		void *p = sim_realloc(v->intr, cap * sizeof *v->intr);
+		if (!p)
+			return sim_errf(e->err, SIM_ENOMEM, "out of memory for interrupts");
+		v->intr = p;
+		v->intr_cap = cap;
+	}
+	it = &v->intr[v->nintr];
+	*it = (struct intr){ .id = id, .done = d->done, .n = (size_t)n };
+	if (n && !(it->recs = sim_malloc((size_t)n * sizeof *it->recs)))
+		return sim_errf(e->err, SIM_ENOMEM, "out of memory for interrupts");
+	v->nintr++;
+	for (uint64_t k = 0; k < n; k++) {
+		int rc;
+		v->pos++;
+		v->recno++;
+		if ((rc = fetch(e, v)))
+			return rc;
+		if (v->state == V_DONE)
+			return sim_errf(e->err, SIM_EINVAL, "stream %d ends inside the completion "
+					"interrupt of DMA request %u", (int)(v - e->v), id);
+		it = &v->intr[v->nintr - 1];
+		it->recs[k] = v->recs[v->pos];
+		if (it->recs[k].type == TRC_MARKER &&
+		    (it->recs[k].aux == RPL_MARK_INTR || it->recs[k].aux == RPL_MARK_INTR_WAIT))
+			return fail_rec(e, v, SIM_EINVAL, "completion interrupt inside a completion "
+					"interrupt");
+	}
+	intr_recompute(v);
+	return SIM_OK;
+}
+
+/* Take v's earliest pending interrupt now: its records run next, then
+ * the stream from where it stopped (v->pos unexecuted). */
+static void intr_take(struct eng *e, struct vcpu *v)
+{
+	size_t k = 0;
+	struct intr it;
+	for (size_t j = 1; j < v->nintr; j++)
+		if (v->intr[j].done < v->intr[k].done)
+			k = j;
+	it = v->intr[k];
+	v->intr[k] = v->intr[--v->nintr];
+	intr_recompute(v);
+	v->save_recs = v->recs;
+	v->save_nrecs = v->nrecs;
+	v->save_pos = v->pos;
+	v->save_recno = v->recno;
+	v->save_idle = v->m.idle;
+	v->m.idle = 0;   /* the handler runs in the kernel, out of the idle loop */
+	v->in_intr = 1;
+	v->intr_recs = it.recs;
+	v->recs = it.recs;
+	v->nrecs = it.n;
+	v->pos = 0;
+	e->res->dma_interrupts++;
+	if (e->src->interrupt)
+		e->src->interrupt(e->src->ctx, (uint32_t)(v - e->v), it.id);
+}
+
+/* Whether v holds the interrupt of request id. */
+static int intr_pending(const struct vcpu *v, uint32_t id)
+{
+	for (size_t k = 0; k < v->nintr; k++)
+		if (v->intr[k].id == id)
+			return 1;
+	return 0;
+}
+
 /* Make sure v->recs[v->pos] exists, or mark v done. */
 static int fetch(struct eng *e, struct vcpu *v)
 {
 	while (v->pos >= v->nrecs) {
 		const struct trc_rec *recs;
 		size_t n;
-		int rc = e->src->next_block(e->src->ctx, (uint32_t)(v - e->v), &recs, &n, e->err);
+		int rc;
+		if (v->in_intr) {   /* the handler is over: back to the stream */
+			v->in_intr = 0;
+			sim_free(v->intr_recs);
+			v->intr_recs = NULL;
+			v->recs = v->save_recs;
+			v->nrecs = v->save_nrecs;
+			v->pos = v->save_pos;
+			v->recno = v->save_recno;
+			v->m.idle = v->save_idle;
+			continue;
+		}
+		rc = e->src->next_block(e->src->ctx, (uint32_t)(v - e->v), &recs, &n, e->err);
 		if (rc)
 			return rc;
 		if (n == 0) {
@@ -1000,6 +1126,19 @@ static int run_slice(struct eng *e, struct vcpu *v)
 		rc = fetch(e, v);
 		if (rc)
 			return rc;
+		if (v->state == V_DONE && v->nintr) {
+			/* the stream ended before its disks: their interrupts still come */
+			rc = frags_end(e, v);
+			if (rc)
+				return rc;
+			v->state = V_RUN;
+			if (v->intr_next > v->m.clock)
+				vcpu_spend(&v->m, ACCT_IDLE, ACCT_SPLIT_KERNEL, v->intr_next - v->m.clock);
+			v->recs = NULL;
+			v->nrecs = v->pos = 0;
+			intr_take(e, v);
+			continue;
+		}
 		if (v->state == V_DONE) {
 			rc = frags_end(e, v);
 			if (rc)
@@ -1011,6 +1150,29 @@ static int run_slice(struct eng *e, struct vcpu *v)
 			rc = frags_end(e, v);
 			if (rc)
 				return rc;
+		}
+		if (!v->in_intr && r->type != TRC_FRAG) {
+			if (v->m.clock >= v->intr_next) {   /* the disk is done: its interrupt */
+				intr_take(e, v);
+				continue;
+			}
+			if (r->type == TRC_MARKER && r->aux == RPL_MARK_INTR_WAIT &&
+			    intr_pending(v, r->id)) {
+				/* idle until the next interrupt; the wait is looked at
+				 * again once it has run */
+				vcpu_spend(&v->m, ACCT_IDLE, ACCT_SPLIT_KERNEL, v->intr_next - v->m.clock);
+				intr_take(e, v);
+				continue;
+			}
+			if (r->type == TRC_MARKER && r->aux == RPL_MARK_INTR) {
+				if ((rc = intr_hold(e, v, r)))
+					return rc;
+				v->pos++;
+				v->recno++;
+				e->res->records++;
+				first = 0;
+				continue;
+			}
 		}
 		if (is_sync(r->type)) {
 			if (!first && !is_lowest(e, v))
@@ -1213,8 +1375,14 @@ static void eng_free(struct eng *e)
 		idtab_free(&e->sync[k].nets);
 	}
 	sim_free(e->sync);
-	for (int i = 0; e->v && i < e->nvcpus; i++)
-		sim_free(e->v[i].touched);
+	for (int i = 0; e->v && i < e->nvcpus; i++) {
+		struct vcpu *v = &e->v[i];
+		sim_free(v->touched);
+		for (size_t k = 0; k < v->nintr; k++)
+			sim_free(v->intr[k].recs);
+		sim_free(v->intr);
+		sim_free(v->intr_recs);
+	}
 	sim_free(e->v);
 	sim_free(e->vp);
 	sim_free(e->vm_vcpus);
@@ -1420,6 +1588,7 @@ static int setup(struct eng *e, const cfg *c, struct sim_err *err)
 			return sim_errf(err, SIM_ENOMEM, "out of memory setting up the replay");
 	for (int i = 0; i < e->nvcpus; i++) {
 		e->v[i].state = V_RUN;
+		e->v[i].intr_next = UINT64_MAX;
 		e->v[i].m.cpu = e->sched->cpu_for(e->sched_st, i, 0);
 		e->cpu_last_vcpu[e->v[i].m.cpu] = i;
 	}

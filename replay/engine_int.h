@@ -54,6 +54,19 @@ struct vcpu {
 	struct vcpu *next_waiter;
 	uint8_t *touched;            /* SPLASHOS VM: [its pages] 1 once this vCPU touched the page
 				      * (its monitor page fault is behind it), else NULL */
+	/* Completion interrupts (RPL_MARK_INTR): handlers read ahead with their
+	 * request and held until the disk is done; intr_next is the earliest
+	 * done of them (UINT64_MAX: none).  While one runs (in_intr) recs
+	 * points at its records and the stream's place is saved. */
+	struct intr { uint32_t id; uint64_t done; struct trc_rec *recs; size_t n; } *intr;
+	size_t nintr, intr_cap;
+	uint64_t intr_next;
+	int in_intr;
+	struct trc_rec *intr_recs;   /* the running handler's records (owned) */
+	const struct trc_rec *save_recs;
+	size_t save_nrecs, save_pos;
+	uint64_t save_recno;
+	int save_idle;
 };
 
 struct waitq { struct vcpu *head, *tail; };

@@ -208,6 +208,7 @@ int rpl_prefetch_start(rpl_prefetch **out, struct rpl_source *src, struct trc_re
 	src->next_block = prefetch_next;
 	src->ctx = p;
 	src->profile = NULL;
+	src->interrupt = NULL;
 	*out = p;
 	return SIM_OK;
 }

@@ -25,7 +25,16 @@ enum {
 	RPL_MARK_WARM_PAGE = 3,  /* val = a guest page made resident in a part of the run not
 				  * simulated (a shortened job's warm start): whatever zeroing it
 				  * needed happened there, so the monitor owes it none */
+	RPL_MARK_INTR = 4,       /* id = a DMA request of this stream, issued before; val = the
+				  * number of records that follow (at most RPL_INTR_MAX): the
+				  * handler of its completion interrupt, which the engine runs
+				  * when the disk is done, between two records of the stream
+				  * (never inside a DMA's or message's fragments) */
+	RPL_MARK_INTR_WAIT = 5,  /* id = such a request: the stream goes no further until its
+				  * interrupt has been taken (the CPU idles until the disk is
+				  * done, taking the interrupts due meanwhile); nothing if taken */
 };
+#define RPL_INTR_MAX 65536   /* records of one completion interrupt's handler */
 
 /* Modes (section 3 of DESIGN), and `plain`: only the caches, as a
  * classic trace-driven cache simulator has them (machine/plain.h): guest
@@ -83,6 +92,10 @@ struct rpl_source {
 	 * as `oracle`): a profile of the same records (rpl_profile_run,
 	 * rpl_read_ahead); NULL otherwise. */
 	const struct rpl_profile *profile;
+	/* Optional: told when the engine takes stream's completion interrupt
+	 * for DMA request id (RPL_MARK_INTR), so that a live guest (capture)
+	 * wakes what slept on it; NULL for a trace. */
+	void (*interrupt)(void *ctx, uint32_t stream, uint32_t id);
 };
 
 /* The read-ahead: replay src under c in disco mode with pages left where

@@ -121,6 +121,7 @@ void rpl_source_from_reader(struct rpl_source *src, struct trc_reader *r)
 	src->next_block = reader_next;
 	src->ctx = r;
 	src->profile = NULL;
+	src->interrupt = NULL;
 }
 
 static const struct param_def defs[] = {

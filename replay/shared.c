@@ -160,6 +160,7 @@ int rpl_run_shared(const cfg *const *cfgs, const int *modes, int n, struct trc_r
 		sh.src[i].next_block = shared_next;
 		sh.src[i].ctx = &sh.ctx[i];
 		sh.src[i].profile = sh.prof[i];
+		sh.src[i].interrupt = NULL;
 		rc = rpl_engine_new(&eng[i], cfgs[i], modes[i], &sh.src[i], &res[i], NULL, NULL, err);
 		if (rc) {
 			sim_err_prefix(err, "configuration %d", i + 1);

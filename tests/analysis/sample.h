@@ -67,6 +67,7 @@ static inline void sample_results(struct rpl_results *r, int variant)
 	r->lock_contended = 333;
 	r->sem_waits_blocked = 44;
 	r->dma_requests = 55;
+	r->dma_interrupts = 53;
 	r->measured_from = 123456789;
 	r->pages_touched = 6666;
 	r->pages_reclaimed = 77;

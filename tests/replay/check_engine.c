@@ -55,7 +55,7 @@ static struct trc_rec R(int type, unsigned flags, unsigned aux, uint32_t id, uin
 static int run(struct mem_src *m, int nstreams, const cfg *c, int mode, struct rpl_results *res,
 	       struct sim_err *err)
 {
-	struct rpl_source src = { (uint32_t)nstreams, mem_next, m, NULL };
+	struct rpl_source src = { (uint32_t)nstreams, mem_next, m, NULL, NULL };
 	if (!m->block)
 		m->block = 1000000;
 	for (int s = 0; s < MAXS; s++)
@@ -638,6 +638,97 @@ START_TEST(reclaimed_page_is_zeroed)
 }
 END_TEST
 
+/* A reclaimed page that a DMA then fills whole is not zeroed: the device
+ * overwrites all of it.  Run A: touch page 9, free it with the hint, read a
+ * disk page into it by DMA, store to it.  Run B: the same with a call that
+ * frees nothing.  The DMA gives A's page a fresh machine page and B's keeps
+ * its own; both lose their cached lines, so the monitor's time is the same
+ * in both: no zeroing.  Run C: A with a half-page DMA, which leaves half the
+ * page to clear: at least a page of zeroing instructions more. */
+START_TEST(reclaimed_page_filled_by_dma_is_not_zeroed)
+{
+	struct sim_err err = { 0 };
+	struct machine_config mc;
+	struct rpl_results r[3];
+	cfg *c = t_cfg(one_cpu);
+	ck_assert_int_eq(machine_config_from_cfg(c, &mc, &err), SIM_OK);
+	for (int k = 0; k < 3; k++) {
+		struct mem_src m = { 0 };
+		add(&m, 0, R(TRC_ASID, 0, 0, 1, 0, 0));
+		add(&m, 0, R(TRC_PTE_SET, 0, TRC_PROT_VALID | TRC_PROT_WRITE, 1, 0x200, 9));
+		add(&m, 0, R(TRC_LOAD, 0, 8, 0, 0x200000, 0));
+		add(&m, 0, k != 1 ? R(TRC_MONCALL, 0, TRC_MC_PAGE_FREED, 0, 9, 0)
+				  : R(TRC_MONCALL, 0, TRC_MC_IDLE, 0, 0, 0));
+		add(&m, 0, R(TRC_DMA_REQ, 0, 0, 1, 100, mc.page_size / 512));
+		add(&m, 0, R(TRC_FRAG, 0, 0, 0, 9 * mc.page_size, k == 2 ? mc.page_size / 2 : mc.page_size));
+		add(&m, 0, R(TRC_DMA_DONE, 0, 0, 1, 0, 0));
+		add(&m, 0, R(TRC_PTE_SET, 0, TRC_PROT_VALID | TRC_PROT_WRITE, 1, 0x200, 9));
+		add(&m, 0, R(TRC_STORE, 0, 8, 0, 0x200008, 0));
+		ck_assert_msg(run(&m, 1, c, RPL_DISCO, &r[k], &err) == SIM_OK, "%s", err.msg);
+		free_src(&m);
+	}
+	ck_assert_uint_eq(r[0].pages_reclaimed, 1);
+	ck_assert_uint_eq(r[0].cpu[0].cycles[ACCT_MONITOR], r[1].cpu[0].cycles[ACCT_MONITOR]);
+	ck_assert_uint_ge(r[2].cpu[0].cycles[ACCT_MONITOR],
+			  r[0].cpu[0].cycles[ACCT_MONITOR] + (mc.page_size / mc.l1d.line) * (mc.l1d.line / 8));
+	for (int k = 0; k < 3; k++)
+		rpl_results_free(&r[k]);
+	cfg_free(c);
+}
+END_TEST
+
+/* A completion interrupt (RPL_MARK_INTR) runs at the disk's time wherever
+ * its stream is.  Stream 0 requests a 4 KB read from disk 0 and holds the
+ * handler (DISK-INTR: the completion, a semaphore signal), then runs 20000
+ * one-cycle kernel instructions; stream 1 waits on the semaphore, then runs
+ * 30000 instructions, which end the run.  With the disk's positioning at 10
+ * us and at 20 us (4000 and 8000 cycles at 400 MHz) the signal, so the
+ * run's end, moves by 4000 cycles exactly: the handler runs at the first
+ * record at or after the disk's time, and stream 0's records are one cycle
+ * each.  Blocks of 3 records cut the handler apart; it must not matter.
+ * Then stream 0 waits for the interrupt (RPL_MARK_INTR_WAIT) right after
+ * the request: its idle time moves by the same 4000 cycles. */
+START_TEST(interrupt_at_the_disks_time)
+{
+	struct rpl_results r[4];
+	struct sim_err err = { 0 };
+	for (int k = 0; k < 4; k++) {
+		const char *sets[] = { "machine.cpus=2", "machine.disk.mb_per_s=4096",
+				       k & 1 ? "machine.disk.position_us=20" : "machine.disk.position_us=10",
+				       NULL };
+		cfg *c = t_cfg(sets);
+		struct mem_src m = { 0 };
+		m.block = 3;
+		add(&m, 0, R(TRC_DMA_REQ, 0, 0, 7, 100, 8));
+		add(&m, 0, R(TRC_FRAG, 0, 0, 0, 0x10000, 4096));
+		add(&m, 0, R(TRC_MARKER, 0, RPL_MARK_INTR, 7, 0, 4));
+		add(&m, 0, R(TRC_SVC_BEGIN, 0, TRC_SVC_DISK_INTR, 0, 0, 0));
+		add(&m, 0, R(TRC_DMA_DONE, 0, 0, 7, 0, 0));
+		add(&m, 0, R(TRC_SEM_SIGNAL, 0, 0, 9, 0, 0));
+		add(&m, 0, R(TRC_SVC_END, 0, TRC_SVC_DISK_INTR, 0, 0, 0));
+		if (k >= 2)
+			add(&m, 0, R(TRC_MARKER, 0, RPL_MARK_INTR_WAIT, 7, 0, 0));
+		for (int i = 0; i < 20000; i++)
+			add(&m, 0, R(TRC_INSN, TRC_F_KERNEL | TRC_F_KSEG0, 0, 1, 0x80100000ull, 0));
+		add(&m, 1, R(TRC_MARKER, 0, RPL_MARK_SEM_INIT, 9, 0, 0));
+		add(&m, 1, R(TRC_SEM_WAIT, 0, 0, 9, 0, 0));
+		for (int i = 0; i < 30; i++)
+			add(&m, 1, R(TRC_INSN, TRC_F_KERNEL | TRC_F_KSEG0, 0, 1000, 0x80200000ull, 0));
+		ck_assert_msg(run(&m, 2, c, RPL_NATIVE, &r[k], &err) == SIM_OK, "%s", err.msg);
+		ck_assert_uint_eq(r[k].dma_interrupts, 1);
+		ck_assert_uint_eq(r[k].service[TRC_SVC_DISK_INTR].count, 1);
+		free_src(&m);
+		cfg_free(c);
+	}
+	ck_assert_uint_eq(r[1].cycles - r[0].cycles, 4000);
+	ck_assert_uint_eq(r[3].cpu[0].cycles[ACCT_IDLE] - r[2].cpu[0].cycles[ACCT_IDLE], 4000);
+	/* stream 0 idled until the disk was done (position + 4096 bytes at 10.24 a cycle) */
+	ck_assert_uint_ge(r[2].cpu[0].cycles[ACCT_IDLE], 4000 + 400);
+	for (int k = 0; k < 4; k++)
+		rpl_results_free(&r[k]);
+}
+END_TEST
+
 /* SPLASHOS (vm.os = splashos): no page tables.  Two vCPUs each touch the
  * same three pages, then page 0 again.  Each vCPU's first touch of a page
  * is a monitor page fault (PAGE-FAULT), no guest handler runs (no kernel
@@ -701,6 +792,8 @@ Suite *make_suite(void)
 	tcase_add_test(tc, page_freed_reclaims);
 	tcase_add_test(tc, tlb_write_carries_entry);
 	tcase_add_test(tc, reclaimed_page_is_zeroed);
+	tcase_add_test(tc, reclaimed_page_filled_by_dma_is_not_zeroed);
+	tcase_add_test(tc, interrupt_at_the_disks_time);
 	tcase_add_test(tc, reclaim_drops_l2tlb_of_second_vm);
 	tcase_add_test(tc, monitor_paths_need_their_memory);
 	tcase_add_test(tc, splashos_faults_in_monitor);

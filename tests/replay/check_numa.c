@@ -105,7 +105,7 @@ static void free_src(struct mem_src *m)
 /* Step the engine a few records at a time, checking the invariants. */
 static void run_checked(struct mem_src *m, const cfg *c, struct rpl_results *r)
 {
-	struct rpl_source src = { m->nstreams ? m->nstreams : 2, mem_next, m, NULL };
+	struct rpl_source src = { m->nstreams ? m->nstreams : 2, mem_next, m, NULL, NULL };
 	struct sim_err err = { 0 };
 	rpl_engine *x;
 	int done = 0, steps = 0;
@@ -287,7 +287,7 @@ START_TEST(oracle_places_ahead)
 	struct rpl_results r;
 	struct rpl_profile *prof;
 	struct sim_err err = { 0 };
-	struct rpl_source src = { 2, mem_next, &m, NULL };
+	struct rpl_source src = { 2, mem_next, &m, NULL, NULL };
 	const int store[2] = { 0, 1 };
 	const int none[2] = { 0, 0 };
 	cfg *c = mkcfg("oracle", NULL);

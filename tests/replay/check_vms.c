@@ -87,7 +87,7 @@ START_TEST(service_nesting_bounded)
 {
 	struct trc_rec recs[VCPU_SVC_DEPTH + 1];
 	struct one_src o = { recs, VCPU_SVC_DEPTH + 1, 0 };
-	struct rpl_source src = { 1, one_next, &o, NULL };
+	struct rpl_source src = { 1, one_next, &o, NULL, NULL };
 	struct rpl_results res;
 	struct sim_err err = { 0 };
 	cfg *c = t_cfg(NULL);
