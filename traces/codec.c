@@ -370,7 +370,8 @@ static int fail(size_t off, size_t *bad_off, char *why, size_t whylen, const cha
 }
 
 int trc_decode(struct trc_codec *c, const uint8_t *buf, size_t len, size_t *pos, struct trc_rec *out,
-	       size_t first, size_t n, size_t nrec, size_t *bad_off, char *why, size_t whylen)
+	       size_t first, size_t n, size_t nrec, uint32_t *nest, uint32_t max_nest, size_t *deep,
+	       size_t *bad_off, char *why, size_t whylen)
 {
 	/* Threaded dispatch: every handler ends in its own indirect jump to the
 	 * next record's handler, so the branch predictor sees which type tends
@@ -394,8 +395,9 @@ int trc_decode(struct trc_codec *c, const uint8_t *buf, size_t len, size_t *pos,
 	size_t i = 0;
 	/* the scalar predictors live in registers while decoding; the tables in *c */
 	uint64_t pc, daddr, vpn, ppn, frag, sector, time;
-	uint32_t prev_key, dk;
+	uint32_t prev_key, dk, open = *nest;
 
+	*deep = SIZE_MAX;
 	if (first == 0) {
 		trc_codec_reset(c);
 		*pos = 0;
@@ -535,6 +537,12 @@ l_svc:
 	if (unlikely(a == 0 || a >= TRC_NSERVICES || b > UINT32_MAX))
 		goto l_range;
 	out[i] = (struct trc_rec){ .type = (uint8_t)type, .aux = (uint16_t)a, .id = (uint32_t)b };
+	if (type == TRC_SVC_BEGIN) {
+		if (++open > max_nest && *deep == SIZE_MAX)
+			*deep = i;
+	} else if (open > 0) {
+		open--;
+	}
 	NEXT();
 l_priv:
 	if (unlikely(x > 1))
@@ -635,6 +643,7 @@ l_done:
 		return fail((size_t)(p - buf), bad_off, why, whylen, "%llu bytes follow the chunk's %llu records",
 			    (unsigned long long)(end - p), (unsigned long long)nrec);
 	*pos = (size_t)(p - buf);
+	*nest = open;
 	c->pc = pc;
 	c->daddr = daddr;
 	c->vpn = vpn;
