@@ -62,19 +62,33 @@ void vmm_footprint(const struct vmm *x, struct vmm_footprint *fp)
 {
 	uint64_t psize = x->pmask + 1, mpages = machine_npages(x->m);
 	const uint64_t *owner = pmap_owners(x->pm);
+	const uint8_t *gseen = pmap_seen_guest(x->pm), *mseen = pmap_seen_machine(x->pm);
 	memset(fp, 0, sizeof *fp);
+	/* blocks of pages never used hold only PMAP_NONE (pmap.h): skipped */
 	for (int k = 0; k < x->nvms; k++) {
 		const struct vmm_vm *vm = &x->vm[k];
-		for (uint64_t g = vm->base; g < vm->base + vm->pages; g++)
-			if (x->pmarr[g] != PMAP_NONE)
-				fp->v[cat_now(x->gpage[g])] += psize;
+		for (uint64_t g = vm->base, end = vm->base + vm->pages; g < end;) {
+			uint64_t next = ((g >> PMAP_SEEN_SHIFT) + 1) << PMAP_SEEN_SHIFT;
+			if (next > end)
+				next = end;
+			if (gseen[g >> PMAP_SEEN_SHIFT])
+				for (; g < next; g++)
+					if (x->pmarr[g] != PMAP_NONE)
+						fp->v[cat_now(x->gpage[g])] += psize;
+			g = next;
+		}
 	}
-	for (uint64_t m = 0; m < mpages; m++) {
-		uint64_t g = owner[m];
-		if (g == PMAP_SHARED)
-			fp->m[cat_now(x->mcat[m])] += psize;
-		else if (g != PMAP_NONE && g < x->guest_pages)   /* the monitor's own: below */
-			fp->m[cat_now(x->gpage[g])] += psize;
+	for (uint64_t m = 0; m < mpages; m += PMAP_SEEN_PAGES) {
+		uint64_t next = m + PMAP_SEEN_PAGES < mpages ? m + PMAP_SEEN_PAGES : mpages;
+		if (!mseen[m >> PMAP_SEEN_SHIFT])
+			continue;
+		for (uint64_t i = m; i < next; i++) {
+			uint64_t g = owner[i];
+			if (g == PMAP_SHARED)
+				fp->m[cat_now(x->mcat[i])] += psize;
+			else if (g != PMAP_NONE && g < x->guest_pages)   /* the monitor's own: below */
+				fp->m[cat_now(x->gpage[g])] += psize;
+		}
 	}
 	if (x->l2st)
 		fp->m[FP_DISCO] = x->own_bytes + pmap_backmap_bytes(x->pm);

@@ -26,7 +26,10 @@
  *       refs[m] >= 1.  It goes back to its free list when refs[m] reaches 0;
  *   (4) a backmap node is on exactly one list: a guest page's, or the free
  *       list; a page's list holds each (asid, vpn) at most once and at most
- *       PMAP_BACKMAP_MAX nodes (past that the page is marked overflowed).
+ *       PMAP_BACKMAP_MAX nodes (past that the page is marked overflowed);
+ *   (6) map[g] != NONE  =>  gseen[g / PMAP_SEEN_PAGES], and
+ *       owner[m] != NONE  =>  mseen[m / PMAP_SEEN_PAGES]: a scan of all of
+ *       memory (the footprint's, at every sample) skips the blocks never used.
  */
 #include "monitor/pmap.h"
 
@@ -59,6 +62,10 @@ struct pmap {
 	uint8_t *bm_count;       /* [guest_pages]; PMAP_BACKMAP_MAX + 1: overflowed */
 	struct bm_node { uint64_t vpn; uint32_t asid, next; } *bm;
 	uint32_t bm_cap, bm_used, bm_free;
+	/* blocks of PMAP_SEEN_PAGES pages ever mapped (guest) or allocated
+	 * (machine), never cleared: (6) */
+	uint8_t *gseen;          /* [guest_pages / PMAP_SEEN_PAGES rounded up] */
+	uint8_t *mseen;          /* [nnodes * ppn / PMAP_SEEN_PAGES rounded up] */
 };
 
 int pmap_new(pmap **out, uint64_t guest_pages, int nnodes, uint64_t pages_per_node,
@@ -93,7 +100,9 @@ int pmap_new(pmap **out, uint64_t guest_pages, int nnodes, uint64_t pages_per_no
 	p->bm_cap = 1024;
 	p->bm_used = 1;   /* node 0 is the list end */
 	p->bm = sim_malloc(p->bm_cap * sizeof *p->bm);
-	if (!p->map || !p->owner || !p->free_stack || !p->nfree || !p->start || !p->cfree ||
+	p->gseen = sim_calloc((guest_pages >> PMAP_SEEN_SHIFT) + 1, 1);
+	p->mseen = sim_calloc((total >> PMAP_SEEN_SHIFT) + 1, 1);
+	if (!p->gseen || !p->mseen || !p->map || !p->owner || !p->free_stack || !p->nfree || !p->start || !p->cfree ||
 	    !p->bm_head || !p->bm_count ||
 	    !p->bm || !p->repl || !p->nrepl || !p->rows || !p->refs || !p->held || !p->shared)
 		goto out_free;
@@ -145,6 +154,8 @@ void pmap_free(pmap *p)
 	sim_free(p->bm_head);
 	sim_free(p->bm_count);
 	sim_free(p->bm);
+	sim_free(p->gseen);
+	sim_free(p->mseen);
 	sim_free(p);
 }
 
@@ -212,6 +223,8 @@ uint64_t pmap_guest_pages(const pmap *p) { return p->guest_pages; }
 uint64_t pmap_pages_in_use(const pmap *p) { return p->in_use; }
 uint64_t pmap_owner(const pmap *p, uint64_t mpn) { return p->owner[mpn]; }
 const uint64_t *pmap_owners(const pmap *p) { return p->owner; }
+const uint8_t *pmap_seen_guest(const pmap *p) { return p->gseen; }
+const uint8_t *pmap_seen_machine(const pmap *p) { return p->mseen; }
 
 
 int pmap_node_of(const pmap *p, uint64_t mpn) { return (int)(mpn / p->ppn); }
@@ -228,6 +241,7 @@ static uint64_t alloc_on(pmap *p, int n, uint64_t gppn)
 	m = p->free_stack[p->start[(uint64_t)n * p->ncolors + c] + --lists[c]];
 	p->nfree[n]--;
 	p->owner[m] = gppn;
+	p->mseen[m >> PMAP_SEEN_SHIFT] = 1;   /* keeps (6) */
 	p->in_use++;
 	return m;
 }
@@ -247,6 +261,7 @@ uint64_t pmap_assign(pmap *p, uint64_t gppn, int node)
 		uint64_t m = alloc_on(p, (node + k) % p->nnodes, gppn);
 		if (m != PMAP_NONE) {
 			p->map[gppn] = m;   /* keeps (1) */
+			p->gseen[gppn >> PMAP_SEEN_SHIFT] = 1;   /* keeps (6) */
 			return m;
 		}
 	}
@@ -378,6 +393,7 @@ int pmap_share(pmap *p, uint64_t gppn, uint64_t mpn)
 	if (p->map[gppn] != PMAP_NONE || make_shared(p, mpn))
 		return -1;
 	p->map[gppn] = mpn;
+	p->gseen[gppn >> PMAP_SEEN_SHIFT] = 1;   /* keeps (6) */
 	p->shared[gppn] = 1;
 	p->refs[mpn]++;
 	return 0;
@@ -441,6 +457,12 @@ int pmap_check(const pmap *p)
 {
 	uint64_t total = (uint64_t)p->nnodes * p->ppn, used = 0, freed = 0;
 	uint64_t sharers = 0, shared_pages = 0, refsum = 0;
+	for (uint64_t m = 0; m < total; m++)
+		if (p->owner[m] != PMAP_NONE && !p->mseen[m >> PMAP_SEEN_SHIFT])
+			return 0;
+	for (uint64_t g = 0; g < p->guest_pages; g++)
+		if (p->map[g] != PMAP_NONE && !p->gseen[g >> PMAP_SEEN_SHIFT])
+			return 0;
 	for (uint64_t m = 0; m < total; m++)
 		if (p->owner[m] == PMAP_SHARED) {
 			if (p->refs[m] < 1 || p->refs[m] < p->held[m])
