@@ -10,7 +10,9 @@
  *       filled for (vmm_tlb_fill; every change of a page's machine pages
  *       first drops its mappings, monitor/numa.c and monitor/moncall.c);
  *   (2) no TLB entry maps a replicated page writable (vmm_numa_copy_for);
- *   (3) the pmap and its memmap agree (pmap_check).
+ *   (3) the pmap and its memmap agree (pmap_check);
+ *   (4) the footprint's counts by block agree with every block the pmap
+ *       has not flagged as changed (vmm_fp_check).
  */
 #include <inttypes.h>
 #include <string.h>
@@ -274,6 +276,7 @@ void vmm_free(struct vmm *x)
 	sim_free(x->gpage);
 	sim_free(x->owed_zero);
 	sim_free(x->mcat);
+	vmm_fpcache_free(x);
 	vmm_diskcache_free(x);
 	vmm_vnet_free(x);
 	sim_free(x);
@@ -304,5 +307,5 @@ int vmm_check(const struct vmm *x)
 			}
 		}
 	}
-	return pmap_check(x->pm);
+	return pmap_check(x->pm) && vmm_fp_check(x);
 }
