@@ -56,14 +56,22 @@ enum {
 
 /* The machine address of byte off of the monitor's page k (pmap page
  * mon_g0 + k), which gets a machine page on node `node` when first used. */
-static int mon_addr(struct vmm *x, uint64_t k, uint64_t off, int node, uint64_t *ma)
+static __attribute__((noinline)) int mon_page(struct vmm *x, uint64_t g, int node, uint64_t *m)
 {
-	uint64_t g = x->mon_g0 + k, m = x->pmarr[g];
-	if (m == PMAP_NONE && (m = pmap_assign(x->pm, g, node)) == PMAP_NONE)
+	if ((*m = pmap_assign(x->pm, g, node)) == PMAP_NONE)
 		return sim_errf(x->err, SIM_ENOMEM, "the machine's memory is full: no page left for "
 				"the monitor's own code and data");
-	*ma = (m << x->pshift) | (off & x->pmask);
 	return SIM_OK;
+}
+
+/* Inline: several calls per monitor path, and a page is given only once. */
+static inline __attribute__((always_inline)) int mon_addr(struct vmm *x, uint64_t k, uint64_t off, int node,
+							  uint64_t *ma)
+{
+	uint64_t g = x->mon_g0 + k, m = x->pmarr[g];
+	int rc = __builtin_expect(m == PMAP_NONE, 0) ? mon_page(x, g, node, &m) : SIM_OK;
+	*ma = (m << x->pshift) | (off & x->pmask);
+	return rc;
 }
 
 /* n instructions of the monitor's text from byte text_off, on v's node. */
