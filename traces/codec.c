@@ -417,12 +417,10 @@ int trc_decode(struct trc_codec *c, const uint8_t *buf, size_t len, size_t *pos,
 	/* NEXT: check the record just decoded, then jump to the next one's handler */
 #define NEXT()                                                   \
 	do {                                                     \
-		if (unlikely(bad | (p > end)))                   \
-			goto l_badrec;                           \
+		if (unlikely(bad | (p >= end)))                  \
+			goto l_edge;                             \
 		if (unlikely(++i == n))                          \
 			goto l_done;                             \
-		if (unlikely(p >= end))                          \
-			goto l_short;                            \
 		start = p;                                       \
 		tag = *p++;                                      \
 		x = tag >> 5;                                    \
@@ -638,6 +636,11 @@ l_marker: {
 	}
 #undef NEXT
 
+l_edge:   /* a bad varint, or the data ends at or before this record's end */
+	if (bad | (p > end))
+		goto l_badrec;
+	if (++i != n)
+		goto l_short;
 l_done:
 	if (first + n == nrec && p != end)
 		return fail((size_t)(p - buf), bad_off, why, whylen, "%llu bytes follow the chunk's %llu records",
