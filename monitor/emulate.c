@@ -78,20 +78,26 @@ static inline __attribute__((always_inline)) int mon_addr(struct vmm *x, uint64_
 static int mon_insns(struct vmm *x, struct vmm_vcpu *v, uint64_t text_off, uint64_t n, int part)
 {
 	int node = machine_cpu_node(x->m, v->cpu);
-	uint64_t text_bytes = x->mon_text << x->pshift;
+	uint64_t text_bytes = x->mon_text << x->pshift, busy = 0;
+	/* the clock moves line by line (a miss's stall depends on it); the
+	 * instructions' cycles are charged once, at the end */
 	while (n > 0) {
 		text_off %= text_bytes;   /* a path longer than the text wraps round it */
 		uint64_t in_line = (x->line_i - (text_off & (x->line_i - 1))) / 4, ma;
 		uint64_t k = in_line < n ? in_line : n;
 		int rc = mon_addr(x, (uint64_t)node * x->mon_text + (text_off >> x->pshift), text_off,
 				  node, &ma);
-		if (rc)
+		if (rc) {
+			vcpu_charge(v, ACCT_MONITOR, part, busy);
 			return rc;
+		}
 		vcpu_ref(v, x->m, ma, MACH_IFETCH, ACCT_MONITOR, part);
-		vcpu_spend(v, ACCT_MONITOR, part, k);
+		v->clock += k;
+		busy += k;
 		text_off += k * 4;
 		n -= k;
 	}
+	vcpu_charge(v, ACCT_MONITOR, part, busy);
 	return SIM_OK;
 }
 
