@@ -106,9 +106,8 @@ static int mon_insns(struct vmm *x, struct vmm_vcpu *v, uint64_t text_off, uint6
 static int mon_data(struct vmm *x, struct vmm_vcpu *v, uint64_t off, int kind, int part)
 {
 	uint64_t ma;
-	int rc = mon_addr(x, (uint64_t)machine_nnodes(x->m) * x->mon_text + (uint64_t)v->id * x->mon_vcpu +
-				     (off >> x->pshift),
-			  off, machine_cpu_node(x->m, v->cpu), &ma);
+	int rc = mon_addr(x, x->mon_k_vcpu + (uint64_t)v->id * x->mon_vcpu + (off >> x->pshift), off,
+			  machine_cpu_node(x->m, v->cpu), &ma);
 	if (!rc)
 		vcpu_ref(v, x->m, ma, kind, ACCT_MONITOR, part);
 	return rc;
@@ -119,8 +118,7 @@ static int mon_data(struct vmm *x, struct vmm_vcpu *v, uint64_t off, int kind, i
 static int mon_pmap(struct vmm *x, struct vmm_vcpu *v, uint64_t g, int kind, int part)
 {
 	uint64_t off = g * x->mon_pmap_bytes, ma;
-	uint64_t k0 = (uint64_t)machine_nnodes(x->m) * x->mon_text + (uint64_t)x->nvcpus * x->mon_vcpu;
-	int rc = mon_addr(x, k0 + (off >> x->pshift), off, machine_cpu_node(x->m, v->cpu), &ma);
+	int rc = mon_addr(x, x->mon_k_pmap + (off >> x->pshift), off, machine_cpu_node(x->m, v->cpu), &ma);
 	if (!rc)
 		vcpu_ref(v, x->m, ma, kind, ACCT_MONITOR, part);
 	return rc;
@@ -133,9 +131,7 @@ static int mon_pmap(struct vmm *x, struct vmm_vcpu *v, uint64_t g, int kind, int
 static int mon_memmap(struct vmm *x, struct vmm_vcpu *v, uint64_t mpn, int kind, int part)
 {
 	uint64_t off = mpn * x->mon_memmap_bytes, ma;
-	uint64_t k0 = (uint64_t)machine_nnodes(x->m) * x->mon_text +
-		      (uint64_t)x->nvcpus * x->mon_vcpu + x->mon_pmap;
-	int rc = mon_addr(x, k0 + (off >> x->pshift), off, pmap_node_of(x->pm, mpn), &ma);
+	int rc = mon_addr(x, x->mon_k_memmap + (off >> x->pshift), off, pmap_node_of(x->pm, mpn), &ma);
 	if (!rc)
 		vcpu_ref(v, x->m, ma, kind, ACCT_MONITOR, part);
 	return rc;

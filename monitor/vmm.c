@@ -206,6 +206,9 @@ int vmm_new(struct vmm **out, const struct vmm_ops *ops, const cfg *c, machine *
 		x->mon_memmap_bytes = (uint32_t)cfg_int(c, "monitor.mem.memmap_entry");
 		x->mon_pmap = (guest_pages * x->mon_pmap_bytes + x->pmask) >> x->pshift;
 		x->mon_memmap = (machine_npages(m) * x->mon_memmap_bytes + x->pmask) >> x->pshift;
+		x->mon_k_vcpu = (uint64_t)machine_nnodes(m) * x->mon_text;
+		x->mon_k_pmap = x->mon_k_vcpu + (uint64_t)nvcpus * x->mon_vcpu;
+		x->mon_k_memmap = x->mon_k_pmap + x->mon_pmap;
 	}
 	rc = pmap_new(&x->pm, x->mon_g0 + x->mon_text * (uint64_t)machine_nnodes(m) +
 			      x->mon_vcpu * (uint64_t)nvcpus + x->mon_pmap + x->mon_memmap,

@@ -167,6 +167,9 @@ struct vmm {
 	 * mon_memmap pages */
 	uint64_t mon_pmap, mon_memmap;
 	uint32_t mon_pmap_bytes, mon_memmap_bytes;
+	/* where the vCPUs', the pmap's and the memmap's pages start, counted
+	 * from mon_g0 (the texts' end, then on) */
+	uint64_t mon_k_vcpu, mon_k_pmap, mon_k_memmap;
 	int nvcpus;
 	struct vmm_vcpu **vcpu;      /* [nvcpus] the engine's vCPUs */
 	uint64_t *tlb_epoch;         /* [ncpus] */
