@@ -78,6 +78,8 @@ static void count_guest_block(const struct vmm *x, uint64_t b, uint32_t n[FP_NCA
 {
 	uint64_t lo = b << PMAP_SEEN_SHIFT, hi = lo + PMAP_SEEN_PAGES;
 	memset(n, 0, FP_NCATS * sizeof *n);
+	if (!pmap_seen_guest(x->pm)[b])
+		return;   /* never mapped: every page PMAP_NONE (pmap.h) */
 	for (int k = 0; k < x->nvms; k++) {
 		const struct vmm_vm *vm = &x->vm[k];
 		uint64_t g = vm->base > lo ? vm->base : lo, end = vm->base + vm->pages < hi ? vm->base + vm->pages : hi;
@@ -93,6 +95,8 @@ static void count_machine_block(const struct vmm *x, uint64_t b, uint32_t n[FP_N
 	const uint64_t *owner = pmap_owners(x->pm);
 	uint64_t lo = b << PMAP_SEEN_SHIFT, hi = lo + PMAP_SEEN_PAGES, mpages = machine_npages(x->m);
 	memset(n, 0, FP_NCATS * sizeof *n);
+	if (!pmap_seen_machine(x->pm)[b])
+		return;   /* never allocated */
 	for (uint64_t m = lo; m < hi && m < mpages; m++) {
 		uint64_t g = owner[m];
 		if (g == PMAP_SHARED)
