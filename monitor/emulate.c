@@ -56,34 +56,48 @@ enum {
 
 /* The machine address of byte off of the monitor's page k (pmap page
  * mon_g0 + k), which gets a machine page on node `node` when first used. */
-static int mon_addr(struct vmm *x, uint64_t k, uint64_t off, int node, uint64_t *ma)
+static __attribute__((noinline)) int mon_page(struct vmm *x, uint64_t g, int node, uint64_t *m)
 {
-	uint64_t g = x->mon_g0 + k, m = x->pmarr[g];
-	if (m == PMAP_NONE && (m = pmap_assign(x->pm, g, node)) == PMAP_NONE)
+	if ((*m = pmap_assign(x->pm, g, node)) == PMAP_NONE)
 		return sim_errf(x->err, SIM_ENOMEM, "the machine's memory is full: no page left for "
 				"the monitor's own code and data");
-	*ma = (m << x->pshift) | (off & x->pmask);
 	return SIM_OK;
+}
+
+/* Inline: several calls per monitor path, and a page is given only once. */
+static inline __attribute__((always_inline)) int mon_addr(struct vmm *x, uint64_t k, uint64_t off, int node,
+							  uint64_t *ma)
+{
+	uint64_t g = x->mon_g0 + k, m = x->pmarr[g];
+	int rc = __builtin_expect(m == PMAP_NONE, 0) ? mon_page(x, g, node, &m) : SIM_OK;
+	*ma = (m << x->pshift) | (off & x->pmask);
+	return rc;
 }
 
 /* n instructions of the monitor's text from byte text_off, on v's node. */
 static int mon_insns(struct vmm *x, struct vmm_vcpu *v, uint64_t text_off, uint64_t n, int part)
 {
 	int node = machine_cpu_node(x->m, v->cpu);
-	uint64_t text_bytes = x->mon_text << x->pshift;
+	uint64_t text_bytes = x->mon_text << x->pshift, busy = 0;
+	/* the clock moves line by line (a miss's stall depends on it); the
+	 * instructions' cycles are charged once, at the end */
 	while (n > 0) {
 		text_off %= text_bytes;   /* a path longer than the text wraps round it */
 		uint64_t in_line = (x->line_i - (text_off & (x->line_i - 1))) / 4, ma;
 		uint64_t k = in_line < n ? in_line : n;
 		int rc = mon_addr(x, (uint64_t)node * x->mon_text + (text_off >> x->pshift), text_off,
 				  node, &ma);
-		if (rc)
+		if (rc) {
+			vcpu_charge(v, ACCT_MONITOR, part, busy);
 			return rc;
+		}
 		vcpu_ref(v, x->m, ma, MACH_IFETCH, ACCT_MONITOR, part);
-		vcpu_spend(v, ACCT_MONITOR, part, k);
+		v->clock += k;
+		busy += k;
 		text_off += k * 4;
 		n -= k;
 	}
+	vcpu_charge(v, ACCT_MONITOR, part, busy);
 	return SIM_OK;
 }
 
@@ -92,9 +106,8 @@ static int mon_insns(struct vmm *x, struct vmm_vcpu *v, uint64_t text_off, uint6
 static int mon_data(struct vmm *x, struct vmm_vcpu *v, uint64_t off, int kind, int part)
 {
 	uint64_t ma;
-	int rc = mon_addr(x, (uint64_t)machine_nnodes(x->m) * x->mon_text + (uint64_t)v->id * x->mon_vcpu +
-				     (off >> x->pshift),
-			  off, machine_cpu_node(x->m, v->cpu), &ma);
+	int rc = mon_addr(x, x->mon_k_vcpu + (uint64_t)v->id * x->mon_vcpu + (off >> x->pshift), off,
+			  machine_cpu_node(x->m, v->cpu), &ma);
 	if (!rc)
 		vcpu_ref(v, x->m, ma, kind, ACCT_MONITOR, part);
 	return rc;
@@ -105,8 +118,7 @@ static int mon_data(struct vmm *x, struct vmm_vcpu *v, uint64_t off, int kind, i
 static int mon_pmap(struct vmm *x, struct vmm_vcpu *v, uint64_t g, int kind, int part)
 {
 	uint64_t off = g * x->mon_pmap_bytes, ma;
-	uint64_t k0 = (uint64_t)machine_nnodes(x->m) * x->mon_text + (uint64_t)x->nvcpus * x->mon_vcpu;
-	int rc = mon_addr(x, k0 + (off >> x->pshift), off, machine_cpu_node(x->m, v->cpu), &ma);
+	int rc = mon_addr(x, x->mon_k_pmap + (off >> x->pshift), off, machine_cpu_node(x->m, v->cpu), &ma);
 	if (!rc)
 		vcpu_ref(v, x->m, ma, kind, ACCT_MONITOR, part);
 	return rc;
@@ -119,9 +131,7 @@ static int mon_pmap(struct vmm *x, struct vmm_vcpu *v, uint64_t g, int kind, int
 static int mon_memmap(struct vmm *x, struct vmm_vcpu *v, uint64_t mpn, int kind, int part)
 {
 	uint64_t off = mpn * x->mon_memmap_bytes, ma;
-	uint64_t k0 = (uint64_t)machine_nnodes(x->m) * x->mon_text +
-		      (uint64_t)x->nvcpus * x->mon_vcpu + x->mon_pmap;
-	int rc = mon_addr(x, k0 + (off >> x->pshift), off, pmap_node_of(x->pm, mpn), &ma);
+	int rc = mon_addr(x, x->mon_k_memmap + (off >> x->pshift), off, pmap_node_of(x->pm, mpn), &ma);
 	if (!rc)
 		vcpu_ref(v, x->m, ma, kind, ACCT_MONITOR, part);
 	return rc;

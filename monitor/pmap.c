@@ -26,7 +26,13 @@
  *       refs[m] >= 1.  It goes back to its free list when refs[m] reaches 0;
  *   (4) a backmap node is on exactly one list: a guest page's, or the free
  *       list; a page's list holds each (asid, vpn) at most once and at most
- *       PMAP_BACKMAP_MAX nodes (past that the page is marked overflowed).
+ *       PMAP_BACKMAP_MAX nodes (past that the page is marked overflowed);
+ *   (6) map[g] != NONE  =>  gseen[g / PMAP_SEEN_PAGES], and
+ *       owner[m] != NONE  =>  mseen[m / PMAP_SEEN_PAGES]: a scan of all of
+ *       memory (the footprint's, at every sample) skips the blocks never used;
+ *   (7) a block's gchg (mchg) flag is set whenever map[] (owner[]) of one of
+ *       its pages is written, and by pmap_note_change(): its reader (the
+ *       footprint) counts again only the blocks flagged since it last looked.
  */
 #include "monitor/pmap.h"
 
@@ -59,7 +65,26 @@ struct pmap {
 	uint8_t *bm_count;       /* [guest_pages]; PMAP_BACKMAP_MAX + 1: overflowed */
 	struct bm_node { uint64_t vpn; uint32_t asid, next; } *bm;
 	uint32_t bm_cap, bm_used, bm_free;
+	/* blocks of PMAP_SEEN_PAGES pages ever mapped (guest) or allocated
+	 * (machine), never cleared: (6) */
+	uint8_t *gseen;          /* [guest_pages / PMAP_SEEN_PAGES rounded up] */
+	uint8_t *mseen;          /* [nnodes * ppn / PMAP_SEEN_PAGES rounded up] */
+	/* the same blocks, changed since their reader last cleared them: (7) */
+	uint8_t *gchg, *mchg;
 };
+
+/* Every write of map[] and owner[] goes through these: keeps (7). */
+static inline void set_map(pmap *p, uint64_t g, uint64_t m)
+{
+	p->map[g] = m;
+	p->gchg[g >> PMAP_SEEN_SHIFT] = 1;
+}
+
+static inline void set_owner(pmap *p, uint64_t m, uint64_t g)
+{
+	p->owner[m] = g;
+	p->mchg[m >> PMAP_SEEN_SHIFT] = 1;
+}
 
 int pmap_new(pmap **out, uint64_t guest_pages, int nnodes, uint64_t pages_per_node,
 	     uint64_t ncolors, struct sim_err *err)
@@ -93,7 +118,11 @@ int pmap_new(pmap **out, uint64_t guest_pages, int nnodes, uint64_t pages_per_no
 	p->bm_cap = 1024;
 	p->bm_used = 1;   /* node 0 is the list end */
 	p->bm = sim_malloc(p->bm_cap * sizeof *p->bm);
-	if (!p->map || !p->owner || !p->free_stack || !p->nfree || !p->start || !p->cfree ||
+	p->gseen = sim_calloc((guest_pages >> PMAP_SEEN_SHIFT) + 1, 1);
+	p->mseen = sim_calloc((total >> PMAP_SEEN_SHIFT) + 1, 1);
+	p->gchg = sim_calloc((guest_pages >> PMAP_SEEN_SHIFT) + 1, 1);
+	p->mchg = sim_calloc((total >> PMAP_SEEN_SHIFT) + 1, 1);
+	if (!p->gseen || !p->mseen || !p->gchg || !p->mchg || !p->map || !p->owner || !p->free_stack || !p->nfree || !p->start || !p->cfree ||
 	    !p->bm_head || !p->bm_count ||
 	    !p->bm || !p->repl || !p->nrepl || !p->rows || !p->refs || !p->held || !p->shared)
 		goto out_free;
@@ -145,6 +174,10 @@ void pmap_free(pmap *p)
 	sim_free(p->bm_head);
 	sim_free(p->bm_count);
 	sim_free(p->bm);
+	sim_free(p->gseen);
+	sim_free(p->mseen);
+	sim_free(p->gchg);
+	sim_free(p->mchg);
 	sim_free(p);
 }
 
@@ -212,6 +245,30 @@ uint64_t pmap_guest_pages(const pmap *p) { return p->guest_pages; }
 uint64_t pmap_pages_in_use(const pmap *p) { return p->in_use; }
 uint64_t pmap_owner(const pmap *p, uint64_t mpn) { return p->owner[mpn]; }
 const uint64_t *pmap_owners(const pmap *p) { return p->owner; }
+const uint8_t *pmap_seen_guest(const pmap *p) { return p->gseen; }
+const uint8_t *pmap_seen_machine(const pmap *p) { return p->mseen; }
+uint8_t *pmap_changed_guest(pmap *p) { return p->gchg; }
+uint8_t *pmap_changed_machine(pmap *p) { return p->mchg; }
+
+void pmap_note_change(pmap *p, uint64_t gppn)
+{
+	uint64_t m = p->map[gppn];
+	p->gchg[gppn >> PMAP_SEEN_SHIFT] = 1;
+	if (m == PMAP_NONE)
+		return;
+	p->mchg[m >> PMAP_SEEN_SHIFT] = 1;
+	if (p->repl[gppn]) {
+		const uint64_t *row = &p->rows[(size_t)p->repl[gppn] * (size_t)p->nnodes];
+		for (int n = 0; n < p->nnodes; n++)
+			if (row[n] != PMAP_NONE)
+				p->mchg[row[n] >> PMAP_SEEN_SHIFT] = 1;
+	}
+}
+
+void pmap_note_machine_change(pmap *p, uint64_t mpn)
+{
+	p->mchg[mpn >> PMAP_SEEN_SHIFT] = 1;
+}
 
 
 int pmap_node_of(const pmap *p, uint64_t mpn) { return (int)(mpn / p->ppn); }
@@ -227,7 +284,8 @@ static uint64_t alloc_on(pmap *p, int n, uint64_t gppn)
 		c = c + 1 == p->ncolors ? 0 : c + 1;
 	m = p->free_stack[p->start[(uint64_t)n * p->ncolors + c] + --lists[c]];
 	p->nfree[n]--;
-	p->owner[m] = gppn;
+	set_owner(p, m, gppn);
+	p->mseen[m >> PMAP_SEEN_SHIFT] = 1;   /* keeps (6) */
 	p->in_use++;
 	return m;
 }
@@ -235,7 +293,7 @@ static uint64_t alloc_on(pmap *p, int n, uint64_t gppn)
 static void free_page(pmap *p, uint64_t m)
 {
 	uint64_t n = m / p->ppn, l = n * p->ncolors + m % p->ncolors;
-	p->owner[m] = PMAP_NONE;
+	set_owner(p, m, PMAP_NONE);
 	p->free_stack[p->start[l] + p->cfree[l]++] = m;   /* keeps (2) */
 	p->nfree[n]++;
 	p->in_use--;
@@ -246,7 +304,8 @@ uint64_t pmap_assign(pmap *p, uint64_t gppn, int node)
 	for (int k = 0; k < p->nnodes; k++) {
 		uint64_t m = alloc_on(p, (node + k) % p->nnodes, gppn);
 		if (m != PMAP_NONE) {
-			p->map[gppn] = m;   /* keeps (1) */
+			set_map(p, gppn, m);   /* keeps (1) */
+			p->gseen[gppn >> PMAP_SEEN_SHIFT] = 1;   /* keeps (6) */
 			return m;
 		}
 	}
@@ -276,7 +335,7 @@ uint64_t pmap_migrate(pmap *p, uint64_t gppn, int node, uint64_t *old)
 	if (nm == PMAP_NONE)
 		return PMAP_NONE;
 	free_page(p, m);
-	p->map[gppn] = nm;   /* keeps (1) */
+	set_map(p, gppn, nm);   /* keeps (1) */
 	*old = m;
 	return nm;
 }
@@ -341,7 +400,7 @@ int pmap_collapse(pmap *p, uint64_t gppn, int keep_node, uint64_t *dropped)
 			dropped[k++] = row[n];
 			free_page(p, row[n]);
 		}
-	p->map[gppn] = keep;
+	set_map(p, gppn, keep);
 	row[0] = p->rows_free;
 	p->rows_free = p->repl[gppn];
 	p->repl[gppn] = 0;
@@ -353,7 +412,7 @@ int pmap_collapse(pmap *p, uint64_t gppn, int keep_node, uint64_t *dropped)
 static void unref(pmap *p, uint64_t m)
 {
 	if (--p->refs[m] == 0) {
-		p->owner[m] = PMAP_NONE;   /* free_page's owner: it was shared */
+		set_owner(p, m, PMAP_NONE);   /* free_page's owner: it was shared */
 		free_page(p, m);
 	}
 }
@@ -367,7 +426,7 @@ static int make_shared(pmap *p, uint64_t m)
 		return 0;
 	if (g == PMAP_NONE || p->map[g] != m || p->nrepl[g])
 		return -1;
-	p->owner[m] = PMAP_SHARED;
+	set_owner(p, m, PMAP_SHARED);
 	p->refs[m] = 1;
 	p->shared[g] = 1;
 	return 0;
@@ -377,7 +436,8 @@ int pmap_share(pmap *p, uint64_t gppn, uint64_t mpn)
 {
 	if (p->map[gppn] != PMAP_NONE || make_shared(p, mpn))
 		return -1;
-	p->map[gppn] = mpn;
+	set_map(p, gppn, mpn);
+	p->gseen[gppn >> PMAP_SEEN_SHIFT] = 1;   /* keeps (6) */
 	p->shared[gppn] = 1;
 	p->refs[mpn]++;
 	return 0;
@@ -404,12 +464,12 @@ uint64_t pmap_unshare(pmap *p, uint64_t gppn, int node, uint64_t *old)
 	uint64_t m = p->map[gppn];
 	if (m == PMAP_NONE || !p->shared[gppn])
 		return PMAP_NONE;
-	p->map[gppn] = PMAP_NONE;
+	set_map(p, gppn, PMAP_NONE);
 	p->shared[gppn] = 0;
 	*old = m;
 	m = pmap_assign(p, gppn, node);
 	if (m == PMAP_NONE) {
-		p->map[gppn] = *old;
+		set_map(p, gppn, *old);
 		p->shared[gppn] = 1;
 		return PMAP_NONE;
 	}
@@ -424,7 +484,7 @@ void pmap_release(pmap *p, uint64_t gppn)
 	if (m == PMAP_NONE)
 		return;
 	if (p->shared[gppn]) {
-		p->map[gppn] = PMAP_NONE;
+		set_map(p, gppn, PMAP_NONE);
 		p->shared[gppn] = 0;
 		unref(p, m);
 		return;
@@ -433,7 +493,7 @@ void pmap_release(pmap *p, uint64_t gppn)
 		pmap_collapse(p, gppn, (int)(m / p->ppn), dropped);
 		m = p->map[gppn];
 	}
-	p->map[gppn] = PMAP_NONE;
+	set_map(p, gppn, PMAP_NONE);
 	free_page(p, m);
 }
 
@@ -441,6 +501,12 @@ int pmap_check(const pmap *p)
 {
 	uint64_t total = (uint64_t)p->nnodes * p->ppn, used = 0, freed = 0;
 	uint64_t sharers = 0, shared_pages = 0, refsum = 0;
+	for (uint64_t m = 0; m < total; m++)
+		if (p->owner[m] != PMAP_NONE && !p->mseen[m >> PMAP_SEEN_SHIFT])
+			return 0;
+	for (uint64_t g = 0; g < p->guest_pages; g++)
+		if (p->map[g] != PMAP_NONE && !p->gseen[g >> PMAP_SEEN_SHIFT])
+			return 0;
 	for (uint64_t m = 0; m < total; m++)
 		if (p->owner[m] == PMAP_SHARED) {
 			if (p->refs[m] < 1 || p->refs[m] < p->held[m])

@@ -42,6 +42,26 @@ uint64_t pmap_owner(const pmap *p, uint64_t mpn);
 /* Every machine page's owner at once ([machine pages], as pmap_owner gives
  * them): for scans of all of memory.  Valid while p lives. */
 const uint64_t *pmap_owners(const pmap *p);
+/* Blocks of PMAP_SEEN_PAGES pages of which a page was ever mapped (guest,
+ * indexed gppn >> PMAP_SEEN_SHIFT) or ever allocated (machine, mpn >>
+ * PMAP_SEEN_SHIFT); never cleared.  Every page of a block not seen is
+ * PMAP_NONE in pmap_array() (guest) or pmap_owners() (machine), so a scan
+ * of all of memory may skip the block.  Valid while p lives. */
+#define PMAP_SEEN_SHIFT 6
+#define PMAP_SEEN_PAGES (1u << PMAP_SEEN_SHIFT)
+const uint8_t *pmap_seen_guest(const pmap *p);
+const uint8_t *pmap_seen_machine(const pmap *p);
+/* The same blocks, flagged (1) whenever a page of theirs changes its
+ * mapping (guest: pmap_array) or its owner (machine: pmap_owners), and by
+ * the calls below; the one reader (the footprint) clears the flags of the
+ * blocks it has looked at.  pmap_note_change: what the pmap does not see
+ * changed about guest page gppn (its category): flags its block and those
+ * of its machine pages (master and replicas); pmap_note_machine_change:
+ * the same for machine page mpn. */
+uint8_t *pmap_changed_guest(pmap *p);
+uint8_t *pmap_changed_machine(pmap *p);
+void pmap_note_change(pmap *p, uint64_t gppn);
+void pmap_note_machine_change(pmap *p, uint64_t mpn);
 uint64_t pmap_pages_in_use(const pmap *p);
 
 /* NUMA page movement (paper 4.2.3).  A guest page has one master machine

@@ -27,16 +27,24 @@ struct vmm_vcpu {
 };
 
 /* Charge cyc cycles of category cat to v (and its CPU), and to its innermost
- * service under split part `part`. */
-static inline void vcpu_spend(struct vmm_vcpu *v, int cat, int part, uint64_t cyc)
+ * service under split part `part`, without moving v's clock: for a caller
+ * that moved it step by step and charges the steps at once (sums of
+ * counters nothing reads in between). */
+static inline void vcpu_charge(struct vmm_vcpu *v, int cat, int part, uint64_t cyc)
 {
-	v->clock += cyc;
 	v->acct->cpu[v->cpu].cycles[cat] += cyc;
 	if (v->depth > 0 && cat != ACCT_IDLE) {
 		struct acct_service *s = &v->acct->service[v->svc[v->depth - 1]];
 		s->cycles += cyc;
 		s->split[part] += cyc;
 	}
+}
+
+/* Spend cyc cycles: v's clock moves on and they are charged. */
+static inline void vcpu_spend(struct vmm_vcpu *v, int cat, int part, uint64_t cyc)
+{
+	v->clock += cyc;
+	vcpu_charge(v, cat, part, cyc);
 }
 
 /* Charge a memory stall the machine reported (machine_ref's `where`). */

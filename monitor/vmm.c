@@ -10,7 +10,9 @@
  *       filled for (vmm_tlb_fill; every change of a page's machine pages
  *       first drops its mappings, monitor/numa.c and monitor/moncall.c);
  *   (2) no TLB entry maps a replicated page writable (vmm_numa_copy_for);
- *   (3) the pmap and its memmap agree (pmap_check).
+ *   (3) the pmap and its memmap agree (pmap_check);
+ *   (4) the footprint's counts by block agree with every block the pmap
+ *       has not flagged as changed (vmm_fp_check).
  */
 #include <inttypes.h>
 #include <string.h>
@@ -204,6 +206,9 @@ int vmm_new(struct vmm **out, const struct vmm_ops *ops, const cfg *c, machine *
 		x->mon_memmap_bytes = (uint32_t)cfg_int(c, "monitor.mem.memmap_entry");
 		x->mon_pmap = (guest_pages * x->mon_pmap_bytes + x->pmask) >> x->pshift;
 		x->mon_memmap = (machine_npages(m) * x->mon_memmap_bytes + x->pmask) >> x->pshift;
+		x->mon_k_vcpu = (uint64_t)machine_nnodes(m) * x->mon_text;
+		x->mon_k_pmap = x->mon_k_vcpu + (uint64_t)nvcpus * x->mon_vcpu;
+		x->mon_k_memmap = x->mon_k_pmap + x->mon_pmap;
 	}
 	rc = pmap_new(&x->pm, x->mon_g0 + x->mon_text * (uint64_t)machine_nnodes(m) +
 			      x->mon_vcpu * (uint64_t)nvcpus + x->mon_pmap + x->mon_memmap,
@@ -274,6 +279,7 @@ void vmm_free(struct vmm *x)
 	sim_free(x->gpage);
 	sim_free(x->owed_zero);
 	sim_free(x->mcat);
+	vmm_fpcache_free(x);
 	vmm_diskcache_free(x);
 	vmm_vnet_free(x);
 	sim_free(x);
@@ -304,5 +310,5 @@ int vmm_check(const struct vmm *x)
 			}
 		}
 	}
-	return pmap_check(x->pm);
+	return pmap_check(x->pm) && vmm_fp_check(x);
 }

@@ -146,6 +146,8 @@ struct vmm {
 				      * page-freed hint, so its next machine page is zeroed
 				      * first (isolation, 4.3.3); NULL natively */
 	uint8_t *mcat;               /* [machine pages] category of a shared page (footprint.c) */
+	struct vmm_fpcache *fpc;     /* the footprint's counts by block (footprint.c), NULL until
+				      * the first vmm_footprint() */
 	struct vmm_diskcache *dc;    /* copy-on-write disks (monitor/diskcache.c), NULL natively */
 	struct vmm_vnet *vnet;       /* the virtual subnet (monitor/vnet.c) */
 	uint64_t own_bytes;          /* the monitor's memory but its backmaps (monitor.mem.*) */
@@ -165,6 +167,9 @@ struct vmm {
 	 * mon_memmap pages */
 	uint64_t mon_pmap, mon_memmap;
 	uint32_t mon_pmap_bytes, mon_memmap_bytes;
+	/* where the vCPUs', the pmap's and the memmap's pages start, counted
+	 * from mon_g0 (the texts' end, then on) */
+	uint64_t mon_k_vcpu, mon_k_pmap, mon_k_memmap;
 	int nvcpus;
 	struct vmm_vcpu **vcpu;      /* [nvcpus] the engine's vCPUs */
 	uint64_t *tlb_epoch;         /* [ncpus] */
@@ -260,8 +265,14 @@ int vmm_map_shared(struct vmm *x, struct vmm_vcpu *v, uint64_t g, uint64_t m);
 /* A page.alloc (alloc 1) or page.free record of v's guest for its page
  * gppn, category cat (TRC_CAT_*). */
 int vmm_page_record(struct vmm *x, struct vmm_vcpu *v, uint64_t gppn, unsigned cat, int alloc);
-/* The footprint now. */
-void vmm_footprint(const struct vmm *x, struct vmm_footprint *fp);
+/* The footprint now.  The first call counts every page and remembers the
+ * counts by block of pages; later ones count again only the blocks that
+ * changed since (pmap_changed_guest/machine). */
+void vmm_footprint(struct vmm *x, struct vmm_footprint *fp);
+void vmm_fpcache_free(struct vmm *x);
+/* 1 when the counts kept by block agree with the pages of every block not
+ * flagged as changed since (vmm_check). */
+int vmm_fp_check(const struct vmm *x);
 
 /* The category of guest page g (pmap index) for a machine page it shares. */
 void vmm_fp_note_shared(struct vmm *x, uint64_t mpn, uint64_t g);

@@ -370,7 +370,8 @@ static int fail(size_t off, size_t *bad_off, char *why, size_t whylen, const cha
 }
 
 int trc_decode(struct trc_codec *c, const uint8_t *buf, size_t len, size_t *pos, struct trc_rec *out,
-	       size_t first, size_t n, size_t nrec, size_t *bad_off, char *why, size_t whylen)
+	       size_t first, size_t n, size_t nrec, uint32_t *nest, uint32_t max_nest, size_t *deep,
+	       size_t *bad_off, char *why, size_t whylen)
 {
 	/* Threaded dispatch: every handler ends in its own indirect jump to the
 	 * next record's handler, so the branch predictor sees which type tends
@@ -394,8 +395,9 @@ int trc_decode(struct trc_codec *c, const uint8_t *buf, size_t len, size_t *pos,
 	size_t i = 0;
 	/* the scalar predictors live in registers while decoding; the tables in *c */
 	uint64_t pc, daddr, vpn, ppn, frag, sector, time;
-	uint32_t prev_key, dk;
+	uint32_t prev_key, dk, open = *nest;
 
+	*deep = SIZE_MAX;
 	if (first == 0) {
 		trc_codec_reset(c);
 		*pos = 0;
@@ -415,12 +417,10 @@ int trc_decode(struct trc_codec *c, const uint8_t *buf, size_t len, size_t *pos,
 	/* NEXT: check the record just decoded, then jump to the next one's handler */
 #define NEXT()                                                   \
 	do {                                                     \
-		if (unlikely(bad | (p > end)))                   \
-			goto l_badrec;                           \
+		if (unlikely(bad | (p >= end)))                  \
+			goto l_edge;                             \
 		if (unlikely(++i == n))                          \
 			goto l_done;                             \
-		if (unlikely(p >= end))                          \
-			goto l_short;                            \
 		start = p;                                       \
 		tag = *p++;                                      \
 		x = tag >> 5;                                    \
@@ -535,6 +535,12 @@ l_svc:
 	if (unlikely(a == 0 || a >= TRC_NSERVICES || b > UINT32_MAX))
 		goto l_range;
 	out[i] = (struct trc_rec){ .type = (uint8_t)type, .aux = (uint16_t)a, .id = (uint32_t)b };
+	if (type == TRC_SVC_BEGIN) {
+		if (++open > max_nest && *deep == SIZE_MAX)
+			*deep = i;
+	} else if (open > 0) {
+		open--;
+	}
 	NEXT();
 l_priv:
 	if (unlikely(x > 1))
@@ -630,11 +636,17 @@ l_marker: {
 	}
 #undef NEXT
 
+l_edge:   /* a bad varint, or the data ends at or before this record's end */
+	if (bad | (p > end))
+		goto l_badrec;
+	if (++i != n)
+		goto l_short;
 l_done:
 	if (first + n == nrec && p != end)
 		return fail((size_t)(p - buf), bad_off, why, whylen, "%llu bytes follow the chunk's %llu records",
 			    (unsigned long long)(end - p), (unsigned long long)nrec);
 	*pos = (size_t)(p - buf);
+	*nest = open;
 	c->pc = pc;
 	c->daddr = daddr;
 	c->vpn = vpn;

@@ -65,8 +65,13 @@ size_t trc_encode(struct trc_codec *c, const struct trc_rec *r, uint8_t *out);
  * chunk: c is reset and *pos, the raw byte offset of the next record, set
  * to 0).  The last part (first + n = nrec) also checks that the data ends
  * there.  Returns 0, or SIM_ECORRUPT with *bad_off = the raw byte offset of
- * the bad record and *why. */
+ * the bad record and *why.
+ * The services open, counted on the way: *nest (carried from part to part
+ * by the caller) goes up at each svc.begin and down at each svc.end while
+ * above 0; *deep is the index in out[] of the first svc.begin that took it
+ * above max_nest, SIZE_MAX if none did. */
 int trc_decode(struct trc_codec *c, const uint8_t *buf, size_t len, size_t *pos, struct trc_rec *out,
-	       size_t first, size_t n, size_t nrec, size_t *bad_off, char *why, size_t whylen);
+	       size_t first, size_t n, size_t nrec, uint32_t *nest, uint32_t max_nest, size_t *deep,
+	       size_t *bad_off, char *why, size_t whylen);
 
 #endif

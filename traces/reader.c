@@ -646,7 +646,7 @@ static int next_part(trc_reader *r, uint32_t stream, struct trc_rec **buf, size_
 		     struct sim_err *err)
 {
 	struct part *pt;
-	size_t bad_off, k;
+	size_t bad_off, k, deep;
 	char why[160];
 	int rc;
 
@@ -668,22 +668,18 @@ static int next_part(trc_reader *r, uint32_t stream, struct trc_rec **buf, size_
 		return sim_errf(err, SIM_ENOMEM, "%s: byte %llu: out of memory for %zu records of a chunk of "
 				"stream %u (%zu MiB)", r->name, (unsigned long long)pt->offset, k, stream,
 				(k * sizeof(struct trc_rec)) >> 20);
-	rc = trc_decode(pt->codec, pt->raw, pt->len, &pt->pos, *buf, pt->done, k, pt->nrec, &bad_off, why,
-			sizeof why);
+	/* the nesting bound consumers size their service stacks by (replay's
+	 * engine), counted by the decoder */
+	rc = trc_decode(pt->codec, pt->raw, pt->len, &pt->pos, *buf, pt->done, k, pt->nrec, &r->nest[stream],
+			TRC_MAX_NEST, &deep, &bad_off, why, sizeof why);
 	if (rc != SIM_OK) {
 		pt->open = 0;
 		return corrupt(r, pt->offset, "chunk of stream %u, raw byte %zu: %s", stream, bad_off, why);
 	}
-	/* a bound consumers size their service stacks by (replay's engine) */
-	for (size_t i = 0; i < k; i++) {
-		const struct trc_rec *x = &(*buf)[i];
-		if (x->type == TRC_SVC_BEGIN && ++r->nest[stream] > TRC_MAX_NEST) {
-			pt->open = 0;
-			return corrupt(r, pt->offset, "chunk of stream %u, record %zu: services nest more than %d deep",
-				       stream, pt->done + i, TRC_MAX_NEST);
-		}
-		if (x->type == TRC_SVC_END && r->nest[stream] > 0)
-			r->nest[stream]--;
+	if (deep != SIZE_MAX) {
+		pt->open = 0;
+		return corrupt(r, pt->offset, "chunk of stream %u, record %zu: services nest more than %d deep",
+			       stream, pt->done + deep, TRC_MAX_NEST);
 	}
 	pt->done += (uint32_t)k;
 	if (pt->done == pt->nrec)
