@@ -34,6 +34,17 @@ static cfg *wcfg(const char *w, const char *const *sets)
 	return c;
 }
 
+/* Capture c's workload into the scratch file name (results in *a) and open
+ * the trace for reading. */
+static trc_reader *capture_open(cfg *c, const char *name, struct rpl_results *a)
+{
+	struct sim_err err = { 0 };
+	trc_reader *r;
+	ck_assert_msg(cap_run(c, cap_guest_of(c), t_path(name), a, NULL, NULL, &err) == SIM_OK, "%s", err.msg);
+	ck_assert_msg(trc_reader_open(&r, t_path(name), &err) == SIM_OK, "%s", err.msg);
+	return r;
+}
+
 /* _i: workload * 2 + (0: irix53 plain native, 1: irix62 disco HAL under the monitor) */
 START_TEST(workload_capture_equals_replay)
 {
@@ -132,9 +143,7 @@ START_TEST(nfs_read_is_call_sleep_reply_remap)
 	size_t n;
 	int sends = 0, replies = 0, remaps = 0, server_pages = 0;
 	cfg *c = wcfg("pmake", nfs_sets);
-	ck_assert_msg(cap_run(c, cap_guest_of(c), t_path("nfs1.dtr"), &a, NULL, NULL, &err) == SIM_OK,
-		      "%s", err.msg);
-	ck_assert_msg(trc_reader_open(&r, t_path("nfs1.dtr"), &err) == SIM_OK, "%s", err.msg);
+	r = capture_open(c, "nfs1.dtr", &a);
 	/* the client: stream 1 */
 	{
 		int state = 0;   /* 1: after a reply's receive; 2: its header; 3: its page */
@@ -220,9 +229,7 @@ START_TEST(smp_kernel_objects_are_shared)
 	size_t n;
 	uint64_t proc = 0, dir[2] = { 0 }, bin[2] = { 0 }, beyond = 0;
 	cfg *c = wcfg("pmake", s);
-	ck_assert_msg(cap_run(c, cap_guest_of(c), t_path("smpobj.dtr"), &a, NULL, NULL, &err) == SIM_OK,
-		      "%s", err.msg);
-	ck_assert_msg(trc_reader_open(&r, t_path("smpobj.dtr"), &err) == SIM_OK, "%s", err.msg);
+	r = capture_open(c, "smpobj.dtr", &a);
 	for (uint32_t st = 0; st < 2; st++)
 		while (trc_next_block(r, st, &recs, &n, &err) == SIM_OK && n)
 			for (size_t i = 0; i < n; i++) {
@@ -272,9 +279,7 @@ START_TEST(smp_detach_updates_use_counts)
 	const uint64_t pfdat = 0x80000000u + 1536 * 1024 + 4096 + 128;
 	uint64_t exits = 0, fork_uses = 0, forks = 0;
 	cfg *c = wcfg("pmake", s);
-	ck_assert_msg(cap_run(c, cap_guest_of(c), t_path("detach.dtr"), &a, NULL, NULL, &err) == SIM_OK,
-		      "%s", err.msg);
-	ck_assert_msg(trc_reader_open(&r, t_path("detach.dtr"), &err) == SIM_OK, "%s", err.msg);
+	r = capture_open(c, "detach.dtr", &a);
 	for (uint32_t st = 0; st < 2; st++) {
 		unsigned svc = 0;
 		int locked = 0;
@@ -340,9 +345,7 @@ START_TEST(smp_handover_semaphores_start_at_zero)
 	const struct trc_rec *recs;
 	size_t n;
 	cfg *c = wcfg("pmake", s);
-	ck_assert_msg(cap_run(c, cap_guest_of(c), t_path("handover.dtr"), &a, NULL, NULL, &err) == SIM_OK,
-		      "%s", err.msg);
-	ck_assert_msg(trc_reader_open(&r, t_path("handover.dtr"), &err) == SIM_OK, "%s", err.msg);
+	r = capture_open(c, "handover.dtr", &a);
 	for (uint32_t st = 0; st < 2; st++) {
 		ck_assert_int_eq(trc_next_block(r, st, &recs, &n, &err), SIM_OK);
 		ck_assert_uint_ge(n, 2);
@@ -525,9 +528,7 @@ START_TEST(faults_drop_in_their_translation)
 	uint32_t asid = 0;
 	uint64_t vpn = 0;
 	cfg *c = wcfg("pmake", s);
-	ck_assert_msg(cap_run(c, cap_guest_of(c), t_path("dropin.dtr"), &a, NULL, NULL, &err) == SIM_OK,
-		      "%s", err.msg);
-	ck_assert_msg(trc_reader_open(&r, t_path("dropin.dtr"), &err) == SIM_OK, "%s", err.msg);
+	r = capture_open(c, "dropin.dtr", &a);
 	while (trc_next_block(r, 0, &recs, &n, &err) == SIM_OK && n > 0)
 		for (size_t i = 0; i < n; i++) {
 			const struct trc_rec *x = &recs[i];
@@ -599,9 +600,7 @@ START_TEST(buffer_pages_come_from_the_free_pages)
 	cfg *c = wcfg("pmake", s);
 	memset(held, 0, sizeof held);
 	memset(freed, 0, sizeof freed);
-	ck_assert_msg(cap_run(c, cap_guest_of(c), t_path("bufio.dtr"), &a, NULL, NULL, &err) == SIM_OK,
-		      "%s", err.msg);
-	ck_assert_msg(trc_reader_open(&r, t_path("bufio.dtr"), &err) == SIM_OK, "%s", err.msg);
+	r = capture_open(c, "bufio.dtr", &a);
 	while (trc_next_block(r, 0, &recs, &n, &err) == SIM_OK && n > 0)
 		for (size_t i = 0; i < n; i++) {
 			const struct trc_rec *x = &recs[i];
