@@ -174,10 +174,16 @@ const struct pol_sched_ops *pol_find_sched(const char *name);
 const struct pol_l2tlb_ops *pol_find_l2tlb(const char *name);
 const struct pol_migration_ops *pol_find_migration(const char *name);
 
-/* Add a migration policy to the registry at run time (a test's own, say):
- * it appears in policy.migration's choices from then on.  Returns 0, or -1
- * when its name is taken or the registry is full.  ops must outlive its
- * use. */
+/* Add a policy to its kind's registry at run time (a test's own, or a
+ * program's that links the library): it appears in policy.<kind>'s choices
+ * (params, --policy, --vary, errors, help) from then on.  Returns 0, or -1
+ * when it lacks a name, create or a hook its kind requires (placement:
+ * node_for; sched: cpu_for and next_change; l2tlb: every hook but destroy),
+ * when its name is taken, or when the kind has 32 policies already.  ops
+ * must outlive its use. */
+int pol_register_placement(const struct pol_placement_ops *ops);
+int pol_register_sched(const struct pol_sched_ops *ops);
+int pol_register_l2tlb(const struct pol_l2tlb_ops *ops);
 int pol_register_migration(const struct pol_migration_ops *ops);
 
 /* Names of every policy of a kind ("placement", "sched", "l2tlb",

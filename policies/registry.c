@@ -18,14 +18,15 @@ extern const struct pol_l2tlb_ops l2tlb_off, l2tlb_set_assoc;
 extern const struct pol_migration_ops mig_none, mig_migrate_only, mig_replicate_only, mig_verghese,
 	mig_oracle;
 
-static const struct pol_placement_ops *const placements[] = {
+/* Each array has room for policies registered at run time (pol_register_*):
+ * MAX_POLICIES of a kind in all. */
+#define MAX_POLICIES 32
+static const struct pol_placement_ops *placements[MAX_POLICIES + 1] = {
 	&place_first_touch, &place_round_robin, &place_consecutive, &place_node0, NULL,
 };
-static const struct pol_sched_ops *const scheds[] = { &sched_pinned, &sched_round_robin, NULL };
-static const struct pol_l2tlb_ops *const l2tlbs[] = { &l2tlb_off, &l2tlb_set_assoc, NULL };
-/* room for policies registered at run time (pol_register_migration) */
-#define MAX_MIGRATIONS 16
-static const struct pol_migration_ops *migrations[MAX_MIGRATIONS + 1] = {
+static const struct pol_sched_ops *scheds[MAX_POLICIES + 1] = { &sched_pinned, &sched_round_robin, NULL };
+static const struct pol_l2tlb_ops *l2tlbs[MAX_POLICIES + 1] = { &l2tlb_off, &l2tlb_set_assoc, NULL };
+static const struct pol_migration_ops *migrations[MAX_POLICIES + 1] = {
 	&mig_none, &mig_migrate_only, &mig_replicate_only, &mig_verghese, &mig_oracle, NULL,
 };
 
@@ -67,51 +68,58 @@ __attribute__((constructor)) static void build_names(void)
 	JOIN_NAMES(migrations, migration_names);
 }
 
-const struct pol_placement_ops *pol_find_placement(const char *name)
+/* A registry array's entry named name, or NULL. */
+#define FIND(arr, name)                                        \
+	do {                                                   \
+		for (int i_ = 0; arr[i_]; i_++)                \
+			if (!strcmp(arr[i_]->name, name))      \
+				return arr[i_];                \
+		return NULL;                                   \
+	} while (0)
+
+const struct pol_placement_ops *pol_find_placement(const char *name) { FIND(placements, name); }
+const struct pol_sched_ops *pol_find_sched(const char *name) { FIND(scheds, name); }
+const struct pol_l2tlb_ops *pol_find_l2tlb(const char *name) { FIND(l2tlbs, name); }
+const struct pol_migration_ops *pol_find_migration(const char *name) { FIND(migrations, name); }
+
+/* Append ops to a registry array and rebuild its kind's choices; -1 when
+ * it has no name or no create hook (hooks: required), its name is taken,
+ * or the array is full. */
+#define REGISTER(arr, out, ops, find, hooks)                              \
+	do {                                                              \
+		int k_ = 0;                                               \
+		if (!(ops) || !(ops)->name || !(ops)->create || !(hooks) || \
+		    find((ops)->name))                                    \
+			return -1;                                        \
+		while (arr[k_])                                           \
+			k_++;                                             \
+		if (k_ >= MAX_POLICIES)                                   \
+			return -1;                                        \
+		arr[k_] = (ops);                                          \
+		arr[k_ + 1] = NULL;                                       \
+		JOIN_NAMES(arr, out);                                     \
+		return 0;                                                 \
+	} while (0)
+
+int pol_register_placement(const struct pol_placement_ops *ops)
 {
-	for (int i = 0; placements[i]; i++)
-		if (!strcmp(placements[i]->name, name))
-			return placements[i];
-	return NULL;
+	REGISTER(placements, placement_names, ops, pol_find_placement, ops->node_for);
 }
 
-const struct pol_sched_ops *pol_find_sched(const char *name)
+int pol_register_sched(const struct pol_sched_ops *ops)
 {
-	for (int i = 0; scheds[i]; i++)
-		if (!strcmp(scheds[i]->name, name))
-			return scheds[i];
-	return NULL;
+	REGISTER(scheds, sched_names, ops, pol_find_sched, ops->cpu_for && ops->next_change);
 }
 
-const struct pol_l2tlb_ops *pol_find_l2tlb(const char *name)
+int pol_register_l2tlb(const struct pol_l2tlb_ops *ops)
 {
-	for (int i = 0; l2tlbs[i]; i++)
-		if (!strcmp(l2tlbs[i]->name, name))
-			return l2tlbs[i];
-	return NULL;
-}
-
-const struct pol_migration_ops *pol_find_migration(const char *name)
-{
-	for (int i = 0; migrations[i]; i++)
-		if (!strcmp(migrations[i]->name, name))
-			return migrations[i];
-	return NULL;
+	REGISTER(l2tlbs, l2tlb_names, ops, pol_find_l2tlb,
+		 ops->lookup && ops->insert && ops->invalidate && ops->flush && ops->slot);
 }
 
 int pol_register_migration(const struct pol_migration_ops *ops)
 {
-	int k = 0;
-	if (!ops || !ops->name || !ops->create || pol_find_migration(ops->name))
-		return -1;
-	while (migrations[k])
-		k++;
-	if (k >= MAX_MIGRATIONS)
-		return -1;
-	migrations[k] = ops;
-	migrations[k + 1] = NULL;
-	JOIN_NAMES(migrations, migration_names);
-	return 0;
+	REGISTER(migrations, migration_names, ops, pol_find_migration, 1);
 }
 
 static const struct { const char *kind, *param, *names; } kinds[] = {

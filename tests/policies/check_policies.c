@@ -43,6 +43,50 @@ START_TEST(registry_matches_choices)
 }
 END_TEST
 
+static int reg_create(void **st, const cfg *c, struct sim_err *err) { *st = NULL; return SIM_OK; }
+static int reg_sched_create(void **st, const cfg *c, const struct pol_sched_view *v, struct sim_err *err)
+{
+	return reg_create(st, c, err);
+}
+static int reg_cpu(void *st, int vcpu, uint64_t now) { return 0; }
+static uint64_t reg_next(void *st, uint64_t now) { return UINT64_MAX; }
+
+/* Policies added at run time become choices of their kind's parameter;
+ * a name taken, or a required hook missing, is refused. */
+START_TEST(registering_at_run_time)
+{
+	static const struct pol_sched_ops all_on_0 = {
+		.name = "test-cpu0", .help = "every vCPU on CPU 0",
+		.create = reg_sched_create, .cpu_for = reg_cpu, .next_change = reg_next,
+	};
+	static const struct pol_sched_ops no_next = {
+		.name = "test-no-next", .help = "lacks next_change",
+		.create = reg_sched_create, .cpu_for = reg_cpu,
+	};
+	static const struct pol_l2tlb_ops no_hooks = {
+		.name = "test-l2tlb", .help = "lacks its hooks", .create = reg_create,
+	};
+	static const struct pol_sched_ops taken = {
+		.name = "pinned", .help = "a built-in's name",
+		.create = reg_sched_create, .cpu_for = reg_cpu, .next_change = reg_next,
+	};
+	struct sim_err err = { 0 };
+	cfg *c = mkcfg("1024", "4");
+	ck_assert_int_eq(pol_register_sched(NULL), -1);
+	ck_assert_int_eq(pol_register_sched(&no_next), -1);
+	ck_assert_int_eq(pol_register_l2tlb(&no_hooks), -1);
+	ck_assert_int_eq(pol_register_sched(&taken), -1);
+	ck_assert_int_eq(cfg_set(c, "policy.sched", "test-cpu0", NULL, &err), SIM_EINVAL);
+	ck_assert_int_eq(pol_register_sched(&all_on_0), 0);
+	ck_assert_ptr_eq(pol_find_sched("test-cpu0"), &all_on_0);
+	ck_assert_str_eq(pol_names("sched"), "pinned,round-robin,test-cpu0");
+	ck_assert_ptr_null(pol_find_sched("test-no-next"));
+	ck_assert_ptr_null(pol_find_l2tlb("test-l2tlb"));
+	ck_assert_msg(cfg_set(c, "policy.sched", "test-cpu0", NULL, &err) == SIM_OK, "%s", err.msg);
+	cfg_free(c);
+}
+END_TEST
+
 START_TEST(placements)
 {
 	struct pol_place_view v = { 4, 1000 };
@@ -282,6 +326,7 @@ Suite *make_suite(void)
 	Suite *s = suite_create("policies");
 	TCase *tc = tcase_create("policies");
 	tcase_add_test(tc, registry_matches_choices);
+	tcase_add_test(tc, registering_at_run_time);
 	tcase_add_test(tc, placements);
 	tcase_add_test(tc, scheduling);
 	tcase_add_loop_test(tc, l2tlb_against_reference, 0, 4);

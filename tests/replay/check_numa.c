@@ -147,6 +147,49 @@ START_TEST(figure2_read_sharing_replicates)
 }
 END_TEST
 
+/* A placement policy registered at run time: every page on the last node. */
+static int last_create(void **st, const cfg *c, const struct pol_place_view *v, struct sim_err *err)
+{
+	static int nnodes;
+	nnodes = v->nnodes;
+	*st = &nnodes;
+	return SIM_OK;
+}
+
+static int last_node(void *st, uint64_t gppn, int toucher) { return *(int *)st - 1; }
+
+static const struct pol_placement_ops last_placement = {
+	.name = "test-last-node", .help = "every page on the last node",
+	.create = last_create, .node_for = last_node,
+};
+
+/* vCPU 0 (node 0) walks guest page 5 three times, then its eviction buffer:
+ * under the registered policy every page is on node 1, so all its misses
+ * are remote; under consecutive placement, all local. */
+START_TEST(registered_placement_places)
+{
+	struct mem_src m = { 0 };
+	struct rpl_results r;
+	struct sim_err err = { 0 };
+	const int store[2] = { 0, 0 };
+	cfg *c = mkcfg("none", NULL);
+	ck_assert_int_eq(pol_register_placement(&last_placement), 0);
+	ck_assert_int_eq(pol_register_placement(&last_placement), -1);   /* the name is taken */
+	sharing(&m, 3, store, 1);
+	run_checked(&m, c, &r);
+	ck_assert_uint_eq(r.cpu[0].misses_remote, 0);
+	ck_assert_uint_ge(r.cpu[0].misses_local, 3u * (32u + 512u));
+	rpl_results_free(&r);
+	ck_assert_msg(cfg_set(c, "policy.placement", "test-last-node", NULL, &err) == SIM_OK, "%s", err.msg);
+	run_checked(&m, c, &r);
+	ck_assert_uint_eq(r.cpu[0].misses_local, 0);
+	ck_assert_uint_ge(r.cpu[0].misses_remote, 3u * (32u + 512u));
+	rpl_results_free(&r);
+	cfg_free(c);
+	free_src(&m);
+}
+END_TEST
+
 START_TEST(write_shared_stays)
 {
 	struct mem_src m = { 0 };
@@ -476,6 +519,7 @@ Suite *make_suite(void)
 	TCase *tc = tcase_create("numa");
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, figure2_read_sharing_replicates);
+	tcase_add_test(tc, registered_placement_places);
 	tcase_add_test(tc, write_shared_stays);
 	tcase_add_test(tc, private_page_migrates);
 	tcase_add_test(tc, store_collapses_replicas);
