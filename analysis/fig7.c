@@ -98,18 +98,12 @@ int an_fig7_run(const struct an_fig_opts *o, struct an_fig7 *f, struct sim_err *
 		runs[k] = &f->r[k];
 	rc = an_plot_footprint(png, runs, names, AN_F7_RUNS,
 			       "Figure 7: memory footprint of eight Pmake copies", err);
-	if (rc == SIM_ENOTSUP) {
-		snprintf(f->note, sizeof f->note, "not drawn: %s", err->msg);
-		rc = SIM_OK;
-	}
+	rc = an_plot_or_note(rc, err, f->note, sizeof f->note);
 	snprintf(png, sizeof png, "%s/fig8.png", o->outdir);
 	if (!rc)
 		rc = an_plot_breakdown(png, runs, names, AN_F7_RUNS, AN_F7_IRIX,
 				       "Figure 8: eight Pmake copies, time normalized to IRIX", err);
-	if (rc == SIM_ENOTSUP) {
-		snprintf(f->note8, sizeof f->note8, "not drawn: %s", err->msg);
-		rc = SIM_OK;
-	}
+	rc = an_plot_or_note(rc, err, f->note8, sizeof f->note8);
 out:
 	for (int k = 0; k < AN_F7_RUNS; k++)
 		cfg_free(cs[k]);

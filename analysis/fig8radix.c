@@ -74,10 +74,7 @@ int an_fig8r_run(const struct an_fig_opts *o, struct an_fig8r *f, struct sim_err
 		runs[k] = &f->r[k];
 	rc = an_plot_breakdown(png, runs, names, AN_RX_RUNS, AN_RX_IRIX,
 			       "Figure 8: Radix, time normalized to IRIX", err);
-	if (rc == SIM_ENOTSUP) {
-		snprintf(f->note, sizeof f->note, "not drawn: %s", err->msg);
-		rc = SIM_OK;
-	}
+	rc = an_plot_or_note(rc, err, f->note, sizeof f->note);
 out:
 	for (int k = 0; k < AN_RX_RUNS; k++)
 		cfg_free(cs[k]);

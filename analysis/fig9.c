@@ -180,10 +180,7 @@ static int plot_fig9(const struct an_fig_opts *o, struct an_fig9 *f, struct sim_
 	rc = an_plot_locality_grouped(png, bars, n,
 				      "Figure 9: page migration and replication (IRIX NUMA = 100; % misses local)",
 				      "Normalized non-idle time (IRIX NUMA = 100)", err);
-	if (rc == SIM_ENOTSUP) {
-		snprintf(f->note, sizeof f->note, "not drawn: %s", err->msg);
-		rc = SIM_OK;
-	}
+	rc = an_plot_or_note(rc, err, f->note, sizeof f->note);
 	return rc;
 }
 

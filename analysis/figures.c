@@ -910,10 +910,7 @@ static int paper_runs(const struct an_fig_opts *o, struct paper_runs *pr, struct
 		rc = an_plot_breakdown_grouped(png, bars, nb,
 					       "Figure 6: execution time under Disco (IRIX = 100 per workload)",
 					       "Normalized execution time (IRIX = 100)", err);
-		if (rc == SIM_ENOTSUP) {
-			snprintf(pr->note, sizeof pr->note, "not drawn: %s", err->msg);
-			rc = SIM_OK;
-		}
+		rc = an_plot_or_note(rc, err, pr->note, sizeof pr->note);
 	}
 	if (!rc && an_figures_want(o, "fig7"))
 		rc = an_fig7_run(o, &pr->f7, err);
@@ -1022,10 +1019,7 @@ int an_figures(const struct an_fig_opts *o, struct sim_err *err)
 		rc = an_plot_locality(png, runs, numa.name, 4, 0,
 				      "Synthetic guest, 4 NUMA nodes (NUMA = 100)", err);
 	}
-	if (rc == SIM_ENOTSUP) {   /* no gnuplot: the report says so */
-		snprintf(note, sizeof note, "not drawn: %s", err->msg);
-		rc = SIM_OK;
-	}
+	rc = an_plot_or_note(rc, err, note, sizeof note);
 	if (rc == SIM_OK)
 		rc = write_report(o, &pr, &uni, &numa, note, err);
 	if (!o->keep_traces)

@@ -55,6 +55,14 @@ struct bars {
 	const char *group_name[16];
 };
 
+int an_plot_or_note(int rc, const struct sim_err *err, char *note, size_t n)
+{
+	if (rc != SIM_ENOTSUP)
+		return rc;
+	snprintf(note, n, "not drawn: %s", err->msg);
+	return SIM_OK;
+}
+
 int an_gnuplot_find(char *buf, size_t n, struct sim_err *err)
 {
 	const char *path = getenv("PATH");

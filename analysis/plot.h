@@ -15,6 +15,11 @@
  * naming the Debian package gnuplot-nox, when it is missing. */
 int an_gnuplot_find(char *buf, size_t n, struct sim_err *err);
 
+/* A plot's return code as a figure sees it: SIM_ENOTSUP (no gnuplot) is
+ * not a failure, the figure goes on and its report says "not drawn: why"
+ * (written into note); any other code is returned as it is. */
+int an_plot_or_note(int rc, const struct sim_err *err, char *note, size_t n);
+
 /* One stacked bar per run, cycles summed over CPUs, categories bottom to top
  * user, kernel, kernel_sync, monitor, idle, scaled so that run `base` totals
  * 100; each bar's total is printed above it.  labels[i] names bar i (NULL:

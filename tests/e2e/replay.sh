@@ -212,6 +212,9 @@ run "figures --keep-traces" 0 "$DISCO" figures --quick --only synthetic --keep-t
 	--set capture.scale=0.05
 [ -s "$T/fig2/synthetic-1cpu.dtr" ] && ok || fail "--keep-traces kept no trace"
 [ -s "$T/fig/synthetic-1cpu.h5" ] && ok || fail "figures wrote no HDF5"
+run "figures without gnuplot" 0 env PATH=/nonexistent "$DISCO" figures --quick --only synthetic \
+	-o "$T/fig3" --set capture.scale=0.05
+has "$T/fig3/report.md" "report says the plots were not drawn, and why" '^Plots: not drawn: .*gnuplot-nox'
 run "figures --only, unknown" 2 "$DISCO" figures --only fig5 -o "$T/x"
 has "$T/err" "lists reproductions" 'fig6, table2, table3, fig7, fig8, fig9'
 # more streams than the machine model can have CPUs: one line saying so
