@@ -749,6 +749,8 @@ static int write_report(const struct an_fig_opts *o, const struct paper_runs *pr
 		return sim_errf(err, SIM_ENOMEM, "out of memory for the report");
 	}
 	write_body(body, o, pr, uni, numa, &nb);
+	if (o->scores)
+		*o->scores = sc;
 	if (fclose(body) != 0 || !btext) {
 		free(btext);
 		sim_out_abort(no);
@@ -768,7 +770,9 @@ static int write_report(const struct an_fig_opts *o, const struct paper_runs *pr
 	}
 	uname(&u);
 	fprintf(f, "# disco: the paper's figures, model beside paper\n\n");
-	fprintf(f, "Made by `disco figures %s` on %s (%s %s), %s", o->full ? "--full" : "--quick",
+	fprintf(f, "Made by `disco figures %s`%s%s on %s (%s %s), %s", o->full ? "--full" : "--quick",
+		cfg_is_set(o->base, "capture.seed") ? " with capture.seed = " : "",
+		cfg_is_set(o->base, "capture.seed") ? cfg_str(o->base, "capture.seed") : "",
 		u.nodename, u.sysname, u.machine, ctime(&now));
 	fprintf(f, "\n## Status\n\n");
 	fprintf(f, "| figure | model |\n|---|---|\n");
@@ -1032,5 +1036,145 @@ out_uni:
 	for (int i = 0; i < 3; i++)
 		rpl_results_free(&uni.res[i]);
 	paper_free(&pr);
+	return rc;
+}
+
+/* numbers.json over the seeds: every number of the first seed's report
+ * (scored or not), its value per seed, the mean and range; scored ones with
+ * their band and whether the mean is within it. */
+static void seeds_json(FILE *f, const struct an_scores *runs, int n, const long long *seeds)
+{
+	fprintf(f, "[");
+	for (int i = 0; i < runs[0].n; i++) {
+		const struct an_score *s = &runs[0].s[i];
+		double sum = 0, min = INFINITY, max = -INFINITY;
+		int got = 0;
+		fprintf(f, "%s\n  {\"id\": \"%s\", \"paper\": ", i ? "," : "", s->id);
+		if (s->paper == s->paper)
+			fprintf(f, "%.6g", s->paper);
+		else
+			fprintf(f, "null");
+		fprintf(f, ", \"unit\": \"%s\", \"seeds\": [", s->unit);
+		for (int k = 0; k < n; k++)
+			fprintf(f, "%s%lld", k ? ", " : "", seeds[k]);
+		fprintf(f, "], \"models\": [");
+		for (int k = 0; k < n; k++) {
+			double v = an_scores_model(&runs[k], s->id);
+			if (v == v && isfinite(v)) {
+				fprintf(f, "%s%.6g", k ? ", " : "", v);
+				sum += v;
+				min = fmin(min, v);
+				max = fmax(max, v);
+				got++;
+			} else {
+				fprintf(f, "%snull", k ? ", " : "");
+			}
+		}
+		fprintf(f, "]");
+		if (got)
+			fprintf(f, ", \"mean\": %.6g, \"min\": %.6g, \"max\": %.6g", sum / got, min, max);
+		if (s->band && got) {
+			if (s->band->kind == AN_BAND_RANGE)
+				fprintf(f, ", \"band\": [%.6g, %.6g]", s->band->lo, s->band->hi);
+			else
+				fprintf(f, ", \"band\": {\"slowdown_within\": %.6g, \"overhead_within\": %.6g}",
+					s->band->lo, s->band->hi);
+			fprintf(f, ", \"within_band\": %s",
+				an_band_holds(s->band, s->paper, sum / got) ? "true" : "false");
+		}
+		fputc('}', f);
+	}
+	fprintf(f, "\n]\n");
+}
+
+static int seeds_report(const struct an_fig_opts *o, const struct an_scores *runs, int n,
+			const long long *seeds, struct sim_err *err)
+{
+	static struct an_scores mean;
+	char path[4096];
+	struct utsname u;
+	time_t now = time(NULL);
+	sim_out *fo, *no;
+	FILE *f, *nf;
+	int rc;
+
+	memset(&mean, 0, sizeof mean);
+	snprintf(path, sizeof path, "%s/numbers.json", o->outdir);
+	if ((rc = sim_out_open(&no, path, err)) != SIM_OK)
+		return rc;
+	if (!(nf = sim_out_stream(no, err))) {
+		sim_out_abort(no);
+		return err ? err->code : SIM_EIO;
+	}
+	seeds_json(nf, runs, n, seeds);
+	snprintf(path, sizeof path, "%s/report.md", o->outdir);
+	if ((rc = sim_out_open(&fo, path, err)) != SIM_OK) {
+		sim_out_abort(no);
+		return rc;
+	}
+	if (!(f = sim_out_stream(fo, err))) {
+		sim_out_abort(no);
+		sim_out_abort(fo);
+		return err ? err->code : SIM_EIO;
+	}
+	uname(&u);
+	fprintf(f, "# disco: the paper's figures over %d seeds\n\n", n);
+	fprintf(f, "Made by `disco figures %s --seeds ", o->full ? "--full" : "--quick");
+	for (int k = 0; k < n; k++)
+		fprintf(f, "%s%lld", k ? "," : "", seeds[k]);
+	fprintf(f, "` on %s (%s %s), %s\n", u.nodename, u.sysname, u.machine, ctime(&now));
+	fprintf(f, "The same figures were run once per seed of the guest model's random choices "
+		   "(`capture.seed`), everything else equal.  Each seed's full report, with its "
+		   "plots and tables: ");
+	for (int k = 0; k < n; k++)
+		fprintf(f, "%s[seed %lld](seed-%lld/report.md)", k ? ", " : "", seeds[k], seeds[k]);
+	fprintf(f, ".\n\n");
+	an_scorecard_seeds_write(f, runs, n, seeds, &mean);
+	an_misses_write(f, &mean);
+	fprintf(f, "\nThe numbers in the reasons above are the means over the seeds; each seed's "
+		   "report gives its own, with the figures' tables and plots.\n");
+	if ((rc = sim_out_commit(no, err)) != SIM_OK) {
+		sim_out_abort(fo);
+		return rc;
+	}
+	return sim_out_commit(fo, err);
+}
+
+int an_figures_seeds(const struct an_fig_opts *o, const long long *seeds, int n, struct sim_err *err)
+{
+	struct an_scores *runs;
+	char dir[4096], val[32];
+	int rc;
+
+	if (n < 1)
+		return sim_errf(err, SIM_EINVAL, "no seeds to run");
+	if ((rc = mkdir_p(o->outdir, err)))
+		return rc;
+	if (!(runs = sim_calloc((size_t)n, sizeof *runs)))
+		return sim_errf(err, SIM_ENOMEM, "out of memory for %d seeds' numbers", n);
+	for (int k = 0; k < n && !rc; k++) {
+		struct an_fig_opts so = *o;
+		cfg *c;
+		snprintf(dir, sizeof dir, "%s/seed-%lld", o->outdir, seeds[k]);
+		snprintf(val, sizeof val, "%lld", seeds[k]);
+		if ((rc = cfg_copy(&c, o->base, err)))
+			break;
+		if (!(rc = cfg_set(c, "capture.seed", val, "--seeds", err))) {
+			if (o->log)
+				fprintf(o->log, "figures: seed %lld of %d seeds, into %s\n", seeds[k], n, dir);
+			so.base = c;
+			so.outdir = dir;
+			so.scores = &runs[k];
+			rc = an_figures(&so, err);
+			if (rc)
+				sim_err_prefix(err, "seed %lld", seeds[k]);
+		}
+		cfg_free(c);
+	}
+	if (!rc)
+		rc = seeds_report(o, runs, n, seeds, err);
+	if (!rc)
+		say(o, "figures: wrote %s/report.md and numbers.json over the seeds", o->outdir);
+	sim_free(runs);
 	return rc;
 }

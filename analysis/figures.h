@@ -10,6 +10,7 @@
 #include <stdio.h>
 
 #include "base/err.h"
+#include "analysis/scorecard.h"
 #include "base/params.h"
 #include "replay/replay.h"
 
@@ -20,6 +21,7 @@ struct an_fig_opts {
 	FILE *log;             /* one line per step (NULL: quiet) */
 	const char *only;      /* comma-separated: fig6, table2, table3, fig7, fig9, synthetic; NULL: all */
 	int keep_traces;       /* 0: the traces the run writes are deleted once used */
+	struct an_scores *scores;   /* when not NULL: receives every number the report states */
 	rpl_progress_fn progress;   /* called during each capture and replay (NULL: none) */
 	void *progress_ctx;
 };
@@ -30,6 +32,12 @@ int an_figures_want(const struct an_fig_opts *o, const char *key);
 int an_figures_check_only(const char *only, struct sim_err *err);
 
 int an_figures(const struct an_fig_opts *o, struct sim_err *err);
+
+/* The same figures once per seed (capture.seed = seeds[i], i < n), each
+ * into o->outdir/seed-N/ with its own report, then o->outdir/report.md and
+ * numbers.json over the seeds: each scored number's value per seed, mean,
+ * range and verdict on the mean (an_scorecard_seeds_write). */
+int an_figures_seeds(const struct an_fig_opts *o, const long long *seeds, int n, struct sim_err *err);
 
 /* Capture workload on preset with the assignments sets[0..nsets-1] (name,
  * value) over o->base, into trace (NULL: none written); the capture's

@@ -15,6 +15,8 @@
 #include "analysis/scorecard.h"
 
 #include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define ISSUE12 "issue 12, \"Counted as reproduced\""
@@ -393,6 +395,81 @@ void an_scorecard_write(FILE *f, const struct an_scores *sc)
 			s->holds ? "within band" : "**misses**");
 	}
 	fprintf(f, "\n");
+}
+
+double an_scores_model(const struct an_scores *sc, const char *id)
+{
+	for (int i = 0; i < sc->n; i++)
+		if (!strcmp(sc->s[i].id, id))
+			return sc->s[i].model;
+	return NAN;
+}
+
+void an_scorecard_seeds_write(FILE *f, const struct an_scores *runs, int n, const long long *seeds,
+			      struct an_scores *mean)
+{
+	int held = 0, total = 0, every = 0;
+	char *rows = NULL;
+	size_t len = 0;
+	FILE *t = open_memstream(&rows, &len);
+	for (int i = 0; t && i < runs[0].n; i++) {
+		const struct an_score *s0 = &runs[0].s[i];
+		struct an_score v = *s0;
+		char p[64], m[64], lo[64], hi[64], b[96];
+		double sum = 0, min = INFINITY, max = -INFINITY;
+		int got = 0, in = 0;
+		if (!s0->band)
+			continue;
+		fprintf(t, "| `%s` | ", s0->id);
+		for (int k = 0; k < n; k++) {
+			v.model = an_scores_model(&runs[k], s0->id);
+			if (v.model != v.model) {
+				fprintf(t, "%s-", k ? " / " : "");
+				continue;
+			}
+			model_text(m, sizeof m, &v);
+			fprintf(t, "%s%s", k ? " / " : "", m);
+			sum += v.model;
+			min = fmin(min, v.model);
+			max = fmax(max, v.model);
+			in += an_band_holds(s0->band, s0->paper, v.model);
+			got++;
+		}
+		if (!got)
+			continue;
+		an_scores_add(mean, s0->id, s0->paper, sum / got, s0->unit);
+		v = mean->s[mean->n - 1];
+		total++;
+		held += v.holds;
+		every += in == n;
+		paper_text(p, sizeof p, &v);
+		model_text(m, sizeof m, &v);
+		v.model = min;
+		model_text(lo, sizeof lo, &v);
+		v.model = max;
+		model_text(hi, sizeof hi, &v);
+		band_text(b, sizeof b, s0->band, s0->unit);
+		fprintf(t, " | %s | %s | %s-%s | %s | %d of %d | %s |\n", p, m, lo, hi, b, in, n,
+			mean->s[mean->n - 1].holds ? "within band" : "**misses**");
+	}
+	if (!t || fclose(t) != 0 || !rows) {
+		free(rows);
+		fprintf(f, "(out of memory for the scorecard)\n\n");
+		return;
+	}
+	fprintf(f, "## Scorecard over %d seeds\n\n"
+		   "Every scored number of the paper, with the model's number for each seed (", n);
+	for (int k = 0; k < n; k++)
+		fprintf(f, "%s%lld", k ? ", " : "capture.seed ", seeds[k]);
+	fprintf(f, ", in that order), their mean and range, how many seeds fall within the band, "
+		   "and the verdict on the mean.  Where the range straddles a band's edge, one run's "
+		   "verdict is a draw; the mean is the steadier number.  **%d of %d numbers within band "
+		   "on the mean; %d within band for every seed.**\n\n", held, total, every);
+	fprintf(f, "| number | by seed | paper | mean | range | band | seeds within | verdict of the mean |\n"
+		   "|---|---|---|---|---|---|---|---|\n");
+	fwrite(rows, 1, len, f);
+	fprintf(f, "\n");
+	free(rows);
 }
 
 void an_misses_write(FILE *f, const struct an_scores *sc)

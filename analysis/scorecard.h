@@ -61,6 +61,17 @@ void an_scores_count(const struct an_scores *sc, const char *figure, int *held, 
 /* The scorecard table (markdown): paper, model, difference, verdict, band. */
 void an_scorecard_write(FILE *f, const struct an_scores *sc);
 
+/* The scorecard over n runs of the same figures, one per seed (seeds[i]
+ * for runs[i]): per scored number of runs[0], the model's number in each
+ * run, their mean and range, how many runs are within band, and the
+ * verdict of the mean, which is what the table's count states.  The means
+ * are added to *mean (as a scorecard of their own, for an_misses_write). */
+void an_scorecard_seeds_write(FILE *f, const struct an_scores *runs, int n, const long long *seeds,
+			      struct an_scores *mean);
+
+/* Number id's model value in sc; NaN when sc has no such number. */
+double an_scores_model(const struct an_scores *sc, const char *id);
+
 /* "Where the model misses, and why": one bullet per band that misses at
  * least once, naming the numbers. */
 void an_misses_write(FILE *f, const struct an_scores *sc);

@@ -215,6 +215,13 @@ run "figures --keep-traces" 0 "$DISCO" figures --quick --only synthetic --keep-t
 run "figures without gnuplot" 0 env PATH=/nonexistent "$DISCO" figures --quick --only synthetic \
 	-o "$T/fig3" --set capture.scale=0.05
 has "$T/fig3/report.md" "report says the plots were not drawn, and why" '^Plots: not drawn: .*gnuplot-nox'
+run "figures --seeds" 0 "$DISCO" figures --only table3 --seeds 1,2 --set capture.scale=0.3 -o "$T/fs"
+has "$T/fs/report.md" "a scorecard over the seeds" '^## Scorecard over 2 seeds'
+has "$T/fs/report.md" "each number per seed, mean, range" '^\| `table3.pmake.ratio` \| [0-9.]+ / [0-9.]+ \| 1.08 \| [0-9.]+ \| [0-9.]+-[0-9.]+ \| 1.05-1.11 \| [0-2] of 2 \|'
+has "$T/fs/numbers.json" "per-seed numbers" '"id": "table3.pmake.ratio", "paper": 1.08, "unit": "ratio", "seeds": \[1, 2\], "models": \[[0-9.]+, [0-9.]+\], "mean"'
+has "$T/fs/seed-2/report.md" "each seed's own report names its seed" '^Made by `disco figures --quick` with capture.seed = 2 '
+run "figures --seeds, a bad list" 2 "$DISCO" figures --seeds 1,x -o "$T/x"
+has "$T/err" "names the bad seed" "at 'x'"
 run "figures --only, unknown" 2 "$DISCO" figures --only fig5 -o "$T/x"
 has "$T/err" "lists reproductions" 'fig6, table2, table3, fig7, fig8, fig9'
 # more streams than the machine model can have CPUs: one line saying so
