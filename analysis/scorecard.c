@@ -43,7 +43,7 @@
 #define ENGINEERING_SEEDS \
 	"the quick run's twelve processes move with the timing, so both engineering numbers " \
 	"swing with the seed (gain 17-31%, gap 23-55% over seeds 1-3, means 25% and 39%; " \
-	"CALIBRATION.md, Figure 9)"
+	"CALIBRATION.md, Figure 9): `disco figures --seeds 1-3` scores the mean"
 #define ENGINEERING_F9 \
 	"the gain is the remote stall the moves recover less the monitor's time (Figure 9's " \
 	"table), whose share is well above the paper's \"only a small increase\": its paths run " \
@@ -176,7 +176,8 @@ static const struct an_band bands[] = {
 	{ "fig8.pmake.8vm.ratio", AN_BAND_RANGE, 0.52, 0.68, "fig8", FIG8BAND,
 	  "at the quick scale IRIX's run length is set by its idle tail and moves by several "
 	  "hundredths between seeds; the ratio sits near the band's lower edge (0.49-0.59 over "
-	  "three seeds; CALIBRATION.md, Figure 8, issue 11)" },
+	  "three seeds; CALIBRATION.md, Figure 8, issue 11): `disco figures --seeds 1-3` scores "
+	  "the mean" },
 	{ "fig8.pmake.8vm.kernel_saving_share", AN_BAND_RANGE, 0.50, 1.00, "fig8",
 	  "5.4: 8VMs' time falls \"primarily because of a significant reduction in the kernel "
 	  "stall time and kernel synchronization\": at least half of the saving",
