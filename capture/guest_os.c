@@ -550,8 +550,9 @@ static const struct param_def defs[] = {
 	  "nfs: the mbuf freelist fixed as in Disco's IRIX (4.3.4); off: the freelist is linked "
 	  "through the first word of a freed mbuf cluster, a store to a page the monitor remapped" },
 	{ "capture.os.nfs.nfsd", PARAM_INT, "4", 1, MAXIO / 2, NULL, "threads",
-	  "nfs: the server's nfsd threads, each serving one call at a time (assumed: 4, the usual "
-	  "number started at boot)" },
+	  "nfs: the server's nfsd threads, each serving one call at a time (4: \"Four is the usual "
+	  "number of nservers\", SVR4's nfsd(1M), AT&T 1989; IRIX 6.5's nfsd(1M) defaults to the "
+	  "number of CPUs or 4, whichever is larger: 4 on the server VM's one vCPU)" },
 	{ "capture.os.path.nfs", PARAM_INT, "1500", 0, 1e7, NULL, "instructions",
 	  "nfs: the RPC layer's work on one call or reply, each side (assumed)" },
 	{ "capture.os.path.nfsd", PARAM_INT, "3000", 0, 1e7, NULL, "instructions",
