@@ -116,6 +116,7 @@ struct radix {
 	uint64_t *frame;            /* [upages] the page's guest physical page, 0: none yet */
 	uint64_t free_next, free_end;
 	int holder;                 /* the thread + 1 holding the region's lock, 0: free */
+	int wake_all;               /* capture.radix.region_wake = all: a release wakes every sleeper */
 	int *sleepq, nsleep;        /* [nthreads] threads asleep on it, the first to wake first */
 	uint64_t sleeps;            /* faults that found the lock held (for the tests) */
 };
@@ -219,6 +220,7 @@ static int make_irix(struct radix *x, const cfg *c, struct sim_err *err)
 				"(capture.os = irix53)");
 	g->n = x->nthreads;
 	g->irix53 = 1;
+	x->wake_all = !strcmp(cfg_str(c, "capture.radix.region_wake"), "all");
 	g->hal_disco = !strcmp(cfg_str(c, "capture.hal"), "disco");
 	g->psize = (uint64_t)cfg_int(c, "machine.page_size");
 	g->pshift = (unsigned)__builtin_ctzll(g->psize);
@@ -396,10 +398,13 @@ static int fault_locked(struct radix *x, int t)
 	struct gcpu *u = &g->c[t];
 	struct rthread *h = &x->th[t];
 	uint64_t n = g->path[h->fsvc], i = h->fi;
-	int dz = h->fsvc == TRC_SVC_DEMAND_ZERO;
+	int dz = x->frame[i] == 0 || x->frame[i] == RX_CLAIMED;
 
-	if (!dz && x->frame[i] == RX_CLAIMED)
-		return SIM_EINTERNAL;   /* the claimer is ahead of it on the lock */
+	/* handed over, the claimer is ahead of the faults behind it (woken
+	 * all at once, any of them may come first: the service then names
+	 * what the fault began as) */
+	if (dz != (h->fsvc == TRC_SVC_DEMAND_ZERO) && !x->wake_all)
+		return SIM_EINTERNAL;
 	push(u, TRC_SEM_WAIT, 0, 0, SEM_REGION, 0, 0);
 	gos_kpath(g, u, h->fsvc, n / 2);
 	lock_acq(u, LOCK_MEM);
@@ -469,7 +474,12 @@ static void fault_end(struct radix *x, int t)
 	     RX_ASID0 + (uint32_t)t, vpn, x->frame[h->fi]);
 	gos_tlb_dropin(u, RX_ASID0 + (uint32_t)t, vpn);
 	push(u, TRC_SEM_SIGNAL, 0, 0, SEM_REGION, 0, 0);
-	if (x->nsleep) {
+	if (x->wake_all) {   /* SVR3's regrele: wakeup() on the region, the lock left free */
+		for (int k = 0; k < x->nsleep; k++)
+			push(u, TRC_SEM_SIGNAL, 0, 0, RX_SEM_WAKE + (uint32_t)x->sleepq[k], 0, 0);
+		x->nsleep = 0;
+		x->holder = 0;
+	} else if (x->nsleep) {
 		int w = x->sleepq[0];
 		memmove(x->sleepq, x->sleepq + 1, (size_t)--x->nsleep * sizeof *x->sleepq);
 		x->holder = w + 1;
@@ -657,8 +667,18 @@ static int irix_step(struct radix *x, int t)
 	case F_HOLD:
 		fault_end(x, t);
 		return SIM_OK;
-	case F_SLEEP:   /* woken, the lock handed to it */
+	case F_SLEEP:   /* woken: handed the lock, or (wake_all) to try again */
 		rx_switch(x, t, 1);
+		if (x->wake_all) {
+			if (x->holder && x->holder != t + 1) {
+				x->sleepq[x->nsleep++] = t;
+				x->sleeps++;
+				rx_switch(x, t, 0);
+				push(u, TRC_SEM_WAIT, 0, 0, RX_SEM_WAKE + (uint32_t)t, 0, 0);
+				return SIM_OK;
+			}
+			x->holder = t + 1;
+		}
 		return fault_locked(x, t);
 	}
 	save = *h;
@@ -746,6 +766,10 @@ static const struct param_def defs[] = {
 	  "per key counted in the histogram (assumed: radix.C's loop)" },
 	{ "capture.radix.perm_insns", PARAM_INT, "9", 1, 1e6, NULL, "instructions",
 	  "per key moved in the permutation (assumed: radix.C's loop)" },
+	{ "capture.radix.region_wake", PARAM_CHOICE, "one", 0, 0, "one,all", "",
+	  "IRIX: a release of the region's lock hands it to the first sleeper (one: a kernel "
+	  "mutex's queue, IRIX 6.5) or wakes every sleeper to try again (all: SVR3's "
+	  "regrele/wakeup); 5.3's is not known (a sensitivity)" },
 	{ "capture.radix.prefix_insns", PARAM_INT, "3", 1, 1e6, NULL, "instructions",
 	  "per histogram entry read in the prefix (assumed)" },
 };
