@@ -117,11 +117,14 @@ END_TEST
  * lock (id 3).  So, per stream, the wake-ups waited for equal those
  * signalled to it, the run-queue acquires are twice the sleeps and hold
  * exactly path.sched instructions each, and the engine's acquires are
- * faults + 2 x sleeps. */
+ * faults + 2 x sleeps.  _i = 1: capture.radix.region_wake = all, where a
+ * release wakes every sleeper and one that finds the lock taken again
+ * sleeps again: the same counts hold per sleep, and the trace replays to
+ * the capture's results. */
 START_TEST(region_sleeps_hand_over)
 {
 	struct sim_err err = { 0 };
-	struct rpl_results a;
+	struct rpl_results a, b;
 	cfg *c = rcfg(0, "3");
 	trc_reader *r;
 	const struct trc_rec *recs;
@@ -130,6 +133,7 @@ START_TEST(region_sleeps_hand_over)
 	uint64_t faults = 0, mem = 0, runq = 0, sleeps = 0, runq_insns = 0;
 	uint64_t waits[4] = { 0 }, wakes[4] = { 0 };
 	ck_assert_int_eq(cfg_set(c, "capture.os.path.sched", "777", NULL, &err), SIM_OK);
+	ck_assert_int_eq(cfg_set(c, "capture.radix.region_wake", _i ? "all" : "one", NULL, &err), SIM_OK);
 	ck_assert_msg(cap_run(c, cap_guest_of(c), t_path("radix-sleep.dtr"), &a, NULL, NULL, &err) == SIM_OK,
 		      "%s", err.msg);
 	ck_assert_msg(trc_reader_open(&r, t_path("radix-sleep.dtr"), &err) == SIM_OK, "%s", err.msg);
@@ -168,7 +172,10 @@ START_TEST(region_sleeps_hand_over)
 	ck_assert_uint_eq(runq_insns, runq * sched);
 	ck_assert_uint_eq(a.lock_acquires, faults + 2 * sleeps);
 	ck_assert_uint_gt(rpl_total_cat(&a, ACCT_SYNC), 0);
+	t_replay_trace(t_path("radix-sleep.dtr"), RPL_NATIVE, &b);
+	t_same_results(&a, &b);
 	rpl_results_free(&a);
+	rpl_results_free(&b);
 	cfg_free(c);
 }
 END_TEST
@@ -193,7 +200,7 @@ Suite *make_suite(void)
 	tcase_set_timeout(tc, 120);
 	tcase_add_loop_test(tc, same_faults_on_both, 0, 2);
 	tcase_add_loop_test(tc, radix_capture_equals_replay, 0, 2);
-	tcase_add_test(tc, region_sleeps_hand_over);
+	tcase_add_loop_test(tc, region_sleeps_hand_over, 0, 2);
 	tcase_add_test(tc, splashos_needs_the_monitor);
 	suite_add_tcase(s, tc);
 	return s;
