@@ -185,16 +185,18 @@ static const struct an_band bands[] = {
 	  "saving comes from idle time (at the quick scale much of it the run's tail) and from "
 	  "user time (each VM's memory on its own nodes, where IRIX is round-robin)" },
 	{ "fig8.radix.irix.os_share", AN_BAND_RANGE, 0.40, 0.60, "fig8radix", RADIXBAND,
-	  "IRIX's region lock is a sleeping lock: a thread whose fault finds it held sleeps, "
-	  "and with one thread per CPU its CPU idles, so the serialization shows as idle "
-	  "time, not kernel time; the model's fault path (Table 2's 5 and 21 us natively) "
-	  "has none of the work IRIX 5.3 adds for threads sharing an address space "
-	  "(CALIBRATION.md, Radix)" },
+	  "IRIX's region lock is a sleeping lock that single-threads the faults: a thread "
+	  "that finds it held switches out, is handed the lock at the holder's release and "
+	  "switches in; the switches and the spinning on the run queue's lock they take make "
+	  "the OS time (about 28%), but with one thread per CPU a sleeper's CPU idles, and "
+	  "idle is about 70% of IRIX's time (CALIBRATION.md, Radix)" },
 	{ "fig8.radix.system_time_factor", AN_BAND_RANGE, 5, 20, "fig8radix", RADIXBAND,
-	  "system time counts TLB refills too (the scattered permutation misses a 64-entry TLB "
-	  "on nearly every key): they are most of SPLASHOS's, and the monitor serves them more "
-	  "slowly than IRIX's handler; the faults' own time differs by 6.5-9x (the report's "
-	  "fault-time factor) (CALIBRATION.md, Radix)" },
+	  "IRIX's system time holds two context switches per fault that finds the region "
+	  "held, each the scheduler's 1,200 instructions under the run queue's lock, which "
+	  "the eight CPUs contend for (about half of it is spinning); SPLASHOS "
+	  "pays one monitor fault per page and thread, so the factor overshoots; the run "
+	  "queue's hold over the whole switch is the model's assumption (CALIBRATION.md, "
+	  "Radix)" },
 	{ "fig8.radix.fault_ratio", AN_BAND_RANGE, 0.95, 1.05, "fig8radix", RADIXBAND,
 	  "the same user stream faults at each thread's first touch of a page on both" },
 	{ "fig8.radix.user_stall_ratio", AN_BAND_RANGE, 0, 0.999, "fig8radix", RADIXBAND,

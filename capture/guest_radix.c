@@ -80,12 +80,23 @@
 
 enum { PH_INIT, PH_CLEAR, PH_HIST, PH_PREFIX, PH_PERM, PH_BARRIER, PH_DONE };
 
+/* irix: where a thread is in a fault (each state ends a step, so that the
+ * engine asks for the next at the thread's simulated time) */
+enum { F_NONE, F_HOLD, F_SLEEP };
+
 struct rthread {
 	int phase, after;           /* after: the phase a barrier leads to */
 	int pass;
 	uint64_t j, lo, hi;         /* next key; the thread's range */
 	uint32_t *next;             /* [radix] next destination of each digit this pass */
 	uint8_t *mapped;            /* irix: [upages] this thread's page table holds the page */
+	/* irix */
+	int started;                /* its ASID and wake-up semaphore are set */
+	int fstate;                 /* F_*: F_HOLD, the fault's second half is next; F_SLEEP,
+				     * asleep on the region's lock (handed to it when woken) */
+	unsigned fsvc;              /* the fault's service (DEMAND-ZERO or QUICK-FAULT) */
+	uint64_t fvpn, fi;          /* the page it faults on: its VPN, its index in frame[] */
+	uint32_t *save_next;        /* [radix] next[] at the step's start, to take the step back */
 };
 
 struct radix {
@@ -104,6 +115,10 @@ struct radix {
 	struct gkern k;
 	uint64_t *frame;            /* [upages] the page's guest physical page, 0: none yet */
 	uint64_t free_next, free_end;
+	int holder;                 /* the thread + 1 holding the region's lock, 0: free */
+	int wake_all;               /* capture.radix.region_wake = all: a release wakes every sleeper */
+	int *sleepq, nsleep;        /* [nthreads] threads asleep on it, the first to wake first */
+	uint64_t sleeps;            /* faults that found the lock held (for the tests) */
 };
 
 static void radix_destroy(void *st)
@@ -114,7 +129,9 @@ static void radix_destroy(void *st)
 	for (int t = 0; x->th && t < x->nthreads; t++) {
 		sim_free(x->th[t].next);
 		sim_free(x->th[t].mapped);
+		sim_free(x->th[t].save_next);
 	}
+	sim_free(x->sleepq);
 	for (int t = 0; x->g.c && t < x->nthreads; t++)
 		sim_free(x->g.c[t].pend);
 	sim_free(x->g.c);
@@ -191,6 +208,7 @@ static int make_irix(struct radix *x, const cfg *c, struct sim_err *err)
 	static const struct { unsigned svc; const char *name; } paths[] = {
 		{ TRC_SVC_DEMAND_ZERO, "capture.os.path.demand_zero" },
 		{ TRC_SVC_QUICK_FAULT, "capture.os.path.quick_fault" },
+		{ TRC_SVC_SCHED, "capture.os.path.sched" },
 	};
 	struct gos *g = &x->g;
 	uint64_t vm = (uint64_t)cfg_int(c, "vm.mem.size"), pages;
@@ -202,6 +220,7 @@ static int make_irix(struct radix *x, const cfg *c, struct sim_err *err)
 				"(capture.os = irix53)");
 	g->n = x->nthreads;
 	g->irix53 = 1;
+	x->wake_all = !strcmp(cfg_str(c, "capture.radix.region_wake"), "all");
 	g->hal_disco = !strcmp(cfg_str(c, "capture.hal"), "disco");
 	g->psize = (uint64_t)cfg_int(c, "machine.page_size");
 	g->pshift = (unsigned)__builtin_ctzll(g->psize);
@@ -222,7 +241,8 @@ static int make_irix(struct radix *x, const cfg *c, struct sim_err *err)
 		return sim_errf(err, SIM_EINVAL, "capture.os.kdata_size is too small for the page frame "
 				"table of %llu pages (32 bytes each) and the locks", (unsigned long long)pages);
 	x->frame = sim_calloc((size_t)x->upages, sizeof *x->frame);
-	if (!x->frame)
+	x->sleepq = sim_calloc((size_t)x->nthreads, sizeof *x->sleepq);
+	if (!x->frame || !x->sleepq)
 		return sim_errf(err, SIM_ENOMEM, "out of memory creating the radix guest");
 	x->free_next = g->ktext_pages + g->kdata_pages;
 	/* the program's text: in the page cache before the run */
@@ -303,9 +323,11 @@ static int radix_create_as(void **st, const cfg *c, uint32_t *nstreams, int irix
 		h->j = h->lo;
 		h->phase = PH_INIT;
 		h->next = sim_calloc((size_t)x->radix, sizeof *h->next);
-		if (irix)
+		if (irix) {
 			h->mapped = sim_calloc((size_t)x->upages, 1);
-		if (!h->next || (irix && !h->mapped)) {
+			h->save_next = sim_calloc((size_t)x->radix, sizeof *h->save_next);
+		}
+		if (!h->next || (irix && (!h->mapped || !h->save_next))) {
 			rc = sim_errf(err, SIM_ENOMEM, "out of memory creating the radix guest");
 			goto fail;
 		}
@@ -351,20 +373,40 @@ static void pfdat(struct gcpu *u, uint64_t p, int alloc)
 /* Instructions of the allocation or the page-cache lookup under memlock
  * (guest_mem.c's figure). */
 #define RX_LOCKED_INSNS 40
+#define RX_CLAIMED UINT64_MAX     /* frame[]: a fault that will allocate the page has begun */
+#define RX_SEM_WAKE 900          /* ids 900..: thread t's wake-up from the region's lock */
 
-static int irix_fault(struct radix *x, int t, uint64_t vpn, uint64_t i)
+/* The context switch of a thread that sleeps (out to the idle loop) or
+ * wakes (in from it): the scheduler's path under the run queue's lock, as
+ * the smp kernel's switch between processes (guest_proc.c), and the ASID of
+ * what runs next (the idle loop's is 1, as there). */
+static void rx_switch(struct radix *x, int t, int in)
 {
 	struct gos *g = &x->g;
 	struct gcpu *u = &g->c[t];
-	uint32_t asid = RX_ASID0 + (uint32_t)t;
-	int dz = x->frame[i] == 0;
-	unsigned svc = dz ? TRC_SVC_DEMAND_ZERO : TRC_SVC_QUICK_FAULT;
-	uint64_t n = g->path[svc], gp;
+	lock_acq(u, LOCK_RUNQ);
+	gos_kpath(g, u, TRC_SVC_SCHED, g->path[TRC_SVC_SCHED]);
+	lock_rel(u, LOCK_RUNQ);
+	push(u, TRC_ASID, 0, 0, in ? RX_ASID0 + (uint32_t)t : 1, 0, 0);
+}
 
-	gos_kentry(g, u, svc);
-	push(u, TRC_PRIV, 0, TRC_PRIV_MFC0, 0, 0, 0);   /* BadVAddr */
+/* The fault's first half, the region's lock held: the page allocated
+ * (DEMAND-ZERO) or found in the page cache under memlock, and zeroed. */
+static int fault_locked(struct radix *x, int t)
+{
+	struct gos *g = &x->g;
+	struct gcpu *u = &g->c[t];
+	struct rthread *h = &x->th[t];
+	uint64_t n = g->path[h->fsvc], i = h->fi;
+	int dz = x->frame[i] == 0 || x->frame[i] == RX_CLAIMED;
+
+	/* handed over, the claimer is ahead of the faults behind it (woken
+	 * all at once, any of them may come first: the service then names
+	 * what the fault began as) */
+	if (dz != (h->fsvc == TRC_SVC_DEMAND_ZERO) && !x->wake_all)
+		return SIM_EINTERNAL;
 	push(u, TRC_SEM_WAIT, 0, 0, SEM_REGION, 0, 0);
-	gos_kpath(g, u, svc, n / 2);
+	gos_kpath(g, u, h->fsvc, n / 2);
 	lock_acq(u, LOCK_MEM);
 	if (dz) {
 		if (x->free_next >= x->free_end) {
@@ -377,23 +419,87 @@ static int irix_fault(struct radix *x, int t, uint64_t vpn, uint64_t i)
 	} else {
 		pfdat(u, x->frame[i], 0);
 	}
-	gp = x->frame[i];
-	gos_kpath(g, u, svc, RX_LOCKED_INSNS);
+	gos_kpath(g, u, h->fsvc, RX_LOCKED_INSNS);
 	lock_rel(u, LOCK_MEM);
 	if (dz)
-		gos_zero_page(g, u, gp);
-	gos_kpath(g, u, svc, n > n / 2 + RX_LOCKED_INSNS ? n - n / 2 - RX_LOCKED_INSNS : 0);
-	push(u, TRC_PTE_SET, 0, TRC_PROT_VALID | (vpn < (RX_TEXT + RX_TEXT_SIZE) >> g->pshift ? 0 : TRC_PROT_WRITE),
-	     asid, vpn, gp);
-	gos_tlb_dropin(u, asid, vpn);
-	push(u, TRC_SEM_SIGNAL, 0, 0, SEM_REGION, 0, 0);
-	gos_kexit(g, u, svc);
+		gos_zero_page(g, u, x->frame[i]);
+	h->fstate = F_HOLD;
 	return SIM_OK;
+}
+
+/* A thread's first touch of page i (its VPN vpn): the fault's entry, then
+ * the region's lock.  IRIX's region lock is a sleeping lock (region.h:
+ * "a lock used to single-thread vfault/page access"): a thread that finds
+ * it held queues on it and switches out; the holder's release hands it to
+ * the first sleeper and makes it runnable, and it switches in on its CPU
+ * and goes on with its fault.  The fault spans steps: the first half here,
+ * the second at the thread's next step (fault_end). */
+static int fault_begin(struct radix *x, int t)
+{
+	struct gos *g = &x->g;
+	struct gcpu *u = &g->c[t];
+	struct rthread *h = &x->th[t];
+
+	/* the first fault on a page allocates it; it claims the page at once,
+	 * so that the faults behind it on the lock find it (they queue after
+	 * it, or wait while it holds the lock) */
+	h->fsvc = x->frame[h->fi] == 0 ? TRC_SVC_DEMAND_ZERO : TRC_SVC_QUICK_FAULT;
+	if (x->frame[h->fi] == 0)
+		x->frame[h->fi] = RX_CLAIMED;
+	gos_kentry(g, u, h->fsvc);
+	push(u, TRC_PRIV, 0, TRC_PRIV_MFC0, 0, 0, 0);   /* BadVAddr */
+	if (x->holder && x->holder != t + 1) {
+		x->sleepq[x->nsleep++] = t;
+		x->sleeps++;
+		rx_switch(x, t, 0);
+		push(u, TRC_SEM_WAIT, 0, 0, RX_SEM_WAKE + (uint32_t)t, 0, 0);
+		h->fstate = F_SLEEP;
+		return SIM_OK;
+	}
+	x->holder = t + 1;
+	return fault_locked(x, t);
+}
+
+/* The fault's second half: the PTE, the TLB, the lock released (handed to
+ * the first sleeper, whom the release makes runnable). */
+static void fault_end(struct radix *x, int t)
+{
+	struct gos *g = &x->g;
+	struct gcpu *u = &g->c[t];
+	struct rthread *h = &x->th[t];
+	uint64_t n = g->path[h->fsvc], vpn = h->fvpn;
+
+	gos_kpath(g, u, h->fsvc, n > n / 2 + RX_LOCKED_INSNS ? n - n / 2 - RX_LOCKED_INSNS : 0);
+	push(u, TRC_PTE_SET, 0, TRC_PROT_VALID | (vpn < (RX_TEXT + RX_TEXT_SIZE) >> g->pshift ? 0 : TRC_PROT_WRITE),
+	     RX_ASID0 + (uint32_t)t, vpn, x->frame[h->fi]);
+	gos_tlb_dropin(u, RX_ASID0 + (uint32_t)t, vpn);
+	push(u, TRC_SEM_SIGNAL, 0, 0, SEM_REGION, 0, 0);
+	if (x->wake_all) {   /* SVR3's regrele: wakeup() on the region, the lock left free */
+		for (int k = 0; k < x->nsleep; k++)
+			push(u, TRC_SEM_SIGNAL, 0, 0, RX_SEM_WAKE + (uint32_t)x->sleepq[k], 0, 0);
+		x->nsleep = 0;
+		x->holder = 0;
+	} else if (x->nsleep) {
+		int w = x->sleepq[0];
+		memmove(x->sleepq, x->sleepq + 1, (size_t)--x->nsleep * sizeof *x->sleepq);
+		x->holder = w + 1;
+		push(u, TRC_SEM_SIGNAL, 0, 0, RX_SEM_WAKE + (uint32_t)w, 0, 0);
+	} else {
+		x->holder = 0;
+	}
+	gos_kexit(g, u, h->fsvc);
+	h->mapped[h->fi] = 1;
+	h->fstate = F_NONE;
 }
 
 /* ---- the user stream ---- */
 
-/* The page of va mapped for thread t (IRIX: its first touch faults). */
+/* RX_FAULT: the step touched a page thread t has not mapped (IRIX): the
+ * step is taken back and the fault runs first (irix_step). */
+#define RX_FAULT 1
+
+/* Whether the page of va is mapped for thread t (IRIX: its first touch
+ * faults). */
 static int touch(struct radix *x, int t, uint64_t va)
 {
 	uint64_t vpn, i;
@@ -403,8 +509,9 @@ static int touch(struct radix *x, int t, uint64_t va)
 	i = vpn - (RX_TEXT >> x->g.pshift);
 	if (x->th[t].mapped[i])
 		return SIM_OK;
-	x->th[t].mapped[i] = 1;
-	return irix_fault(x, t, vpn, i);
+	x->th[t].fvpn = vpn;
+	x->th[t].fi = i;
+	return RX_FAULT;
 }
 
 static int insn(struct radix *x, int t, uint64_t pc, uint64_t n)
@@ -468,8 +575,6 @@ static int radix_step(struct radix *x, int t)
 
 	switch (h->phase) {
 	case PH_INIT:
-		if (h->j == h->lo && x->irix)
-			push(&x->g.c[t], TRC_ASID, 0, 0, RX_ASID0 + (uint32_t)t, 0, 0);
 		for (; h->j < end && !rc; h->j++)
 			if (!(rc = insn(x, t, RX_INIT_PC, x->init_insns)))
 				rc = ref(x, t, 1, key_va(x, 0, h->j));
@@ -541,12 +646,64 @@ static int radix_step(struct radix *x, int t)
 	return rc;
 }
 
+/* One step of thread t on IRIX: the next part of a fault, or a step of the
+ * program; a step that touches a page the thread has not mapped is taken
+ * back (its records and the thread's state) and the fault begins instead,
+ * as the faulting instruction restarts after the fault. */
+static int irix_step(struct radix *x, int t)
+{
+	struct rthread *h = &x->th[t], save;
+	struct gcpu *u = &x->g.c[t];
+	size_t mark;
+	uint64_t vpn, i;
+	int rc;
+
+	if (!h->started) {
+		push(u, TRC_MARKER, 0, RPL_MARK_SEM_INIT, RX_SEM_WAKE + (uint32_t)t, 0, 0);
+		push(u, TRC_ASID, 0, 0, RX_ASID0 + (uint32_t)t, 0, 0);
+		h->started = 1;
+	}
+	switch (h->fstate) {
+	case F_HOLD:
+		fault_end(x, t);
+		return SIM_OK;
+	case F_SLEEP:   /* woken: handed the lock, or (wake_all) to try again */
+		rx_switch(x, t, 1);
+		if (x->wake_all) {
+			if (x->holder && x->holder != t + 1) {
+				x->sleepq[x->nsleep++] = t;
+				x->sleeps++;
+				rx_switch(x, t, 0);
+				push(u, TRC_SEM_WAIT, 0, 0, RX_SEM_WAKE + (uint32_t)t, 0, 0);
+				return SIM_OK;
+			}
+			x->holder = t + 1;
+		}
+		return fault_locked(x, t);
+	}
+	save = *h;
+	memcpy(h->save_next, h->next, (size_t)x->radix * sizeof *h->next);
+	mark = u->npend;
+	rc = radix_step(x, t);
+	if (rc != RX_FAULT)
+		return rc;
+	vpn = h->fvpn;
+	i = h->fi;
+	*h = save;
+	memcpy(h->next, h->save_next, (size_t)x->radix * sizeof *h->next);
+	u->npend = mark;
+	h->fvpn = vpn;
+	h->fi = i;
+	return fault_begin(x, t);
+}
+
 static int radix_generate(void *st, uint32_t s, struct trc_rec *buf, size_t max, size_t *n,
 			  struct sim_err *err)
 {
 	struct radix *x = st;
 	struct gcpu *u = &x->g.c[s];
 	size_t k = 0;
+	int rc;
 
 	while (k < max) {
 		if (u->ipend < u->npend) {
@@ -560,7 +717,11 @@ static int radix_generate(void *st, uint32_t s, struct trc_rec *buf, size_t max,
 		 * engine asks for the next one at its simulated time */
 		if (k > 0 && x->irix)
 			break;
-		if (radix_step(x, (int)s) != SIM_OK || x->out_of_pages)
+		rc = x->irix ? irix_step(x, (int)s) : radix_step(x, (int)s);
+		if (rc == SIM_EINTERNAL)
+			return sim_errf(err, rc, "radix on IRIX: a fault on vCPU %u found its page claimed "
+					"by a fault not yet over", s);
+		if (rc != SIM_OK || x->out_of_pages)
 			return sim_errf(err, SIM_EINVAL, "radix on IRIX ran out of guest pages on vCPU %u "
 					"(raise vm.mem.size)", s);
 		if (u->oom)
@@ -605,6 +766,10 @@ static const struct param_def defs[] = {
 	  "per key counted in the histogram (assumed: radix.C's loop)" },
 	{ "capture.radix.perm_insns", PARAM_INT, "9", 1, 1e6, NULL, "instructions",
 	  "per key moved in the permutation (assumed: radix.C's loop)" },
+	{ "capture.radix.region_wake", PARAM_CHOICE, "one", 0, 0, "one,all", "",
+	  "IRIX: a release of the region's lock hands it to the first sleeper (one: a kernel "
+	  "mutex's queue, IRIX 6.5) or wakes every sleeper to try again (all: SVR3's "
+	  "regrele/wakeup); 5.3's is not known (a sensitivity)" },
 	{ "capture.radix.prefix_insns", PARAM_INT, "3", 1, 1e6, NULL, "instructions",
 	  "per histogram entry read in the prefix (assumed)" },
 };

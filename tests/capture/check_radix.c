@@ -107,6 +107,79 @@ START_TEST(radix_capture_equals_replay)
 }
 END_TEST
 
+/* IRIX's region lock sleeps and hands over (capture/guest_radix.c,
+ * fault_begin / fault_end).  Counted by hand from the trace of 4 threads:
+ * every fault takes memlock once; a thread that finds the region held
+ * switches out to the idle loop and, once the holder's release hands it
+ * the lock and wakes it (a signal of its own wake-up semaphore, ids 900 +
+ * thread), switches in: each sleep is two passes over the scheduler's
+ * path of capture.os.path.sched instructions, each under the run queue's
+ * lock (id 3).  So, per stream, the wake-ups waited for equal those
+ * signalled to it, the run-queue acquires are twice the sleeps and hold
+ * exactly path.sched instructions each, and the engine's acquires are
+ * faults + 2 x sleeps.  _i = 1: capture.radix.region_wake = all, where a
+ * release wakes every sleeper and one that finds the lock taken again
+ * sleeps again: the same counts hold per sleep, and the trace replays to
+ * the capture's results. */
+START_TEST(region_sleeps_hand_over)
+{
+	struct sim_err err = { 0 };
+	struct rpl_results a, b;
+	cfg *c = rcfg(0, "3");
+	trc_reader *r;
+	const struct trc_rec *recs;
+	size_t n;
+	const uint64_t sched = 777;   /* a path length to find in the trace */
+	uint64_t faults = 0, mem = 0, runq = 0, sleeps = 0, runq_insns = 0;
+	uint64_t waits[4] = { 0 }, wakes[4] = { 0 };
+	ck_assert_int_eq(cfg_set(c, "capture.os.path.sched", "777", NULL, &err), SIM_OK);
+	ck_assert_int_eq(cfg_set(c, "capture.radix.region_wake", _i ? "all" : "one", NULL, &err), SIM_OK);
+	ck_assert_msg(cap_run(c, cap_guest_of(c), t_path("radix-sleep.dtr"), &a, NULL, NULL, &err) == SIM_OK,
+		      "%s", err.msg);
+	ck_assert_msg(trc_reader_open(&r, t_path("radix-sleep.dtr"), &err) == SIM_OK, "%s", err.msg);
+	for (uint32_t s = 0; s < 4; s++) {
+		int in_runq = 0;
+		while (trc_next_block(r, s, &recs, &n, &err) == SIM_OK && n > 0)
+			for (size_t k = 0; k < n; k++) {
+				const struct trc_rec *q = &recs[k];
+				if (q->type == TRC_SVC_BEGIN &&
+				    (q->aux == TRC_SVC_DEMAND_ZERO || q->aux == TRC_SVC_QUICK_FAULT))
+					faults++;
+				else if (q->type == TRC_LOCK_ACQ && q->id == 1)
+					mem++;
+				else if (q->type == TRC_LOCK_ACQ && q->id == 3) {
+					runq++;
+					in_runq = 1;
+				} else if (q->type == TRC_LOCK_REL && q->id == 3)
+					in_runq = 0;
+				else if (q->type == TRC_INSN && in_runq)
+					runq_insns += q->id;
+				else if (q->type == TRC_SEM_WAIT && q->id >= 900 && q->id < 904) {
+					ck_assert_uint_eq(q->id, 900 + s);   /* a thread waits on its own */
+					waits[s]++;
+					sleeps++;
+				} else if (q->type == TRC_SEM_SIGNAL && q->id >= 900 && q->id < 904)
+					wakes[q->id - 900]++;
+			}
+	}
+	trc_reader_close(r);
+	ck_assert_uint_gt(sleeps, 0);   /* four threads on one region do meet */
+	for (int t = 0; t < 4; t++)
+		ck_assert_uint_eq(waits[t], wakes[t]);
+	ck_assert_uint_eq(faults, a.service[TRC_SVC_DEMAND_ZERO].count + a.service[TRC_SVC_QUICK_FAULT].count);
+	ck_assert_uint_eq(mem, faults);
+	ck_assert_uint_eq(runq, 2 * sleeps);
+	ck_assert_uint_eq(runq_insns, runq * sched);
+	ck_assert_uint_eq(a.lock_acquires, faults + 2 * sleeps);
+	ck_assert_uint_gt(rpl_total_cat(&a, ACCT_SYNC), 0);
+	t_replay_trace(t_path("radix-sleep.dtr"), RPL_NATIVE, &b);
+	t_same_results(&a, &b);
+	rpl_results_free(&a);
+	rpl_results_free(&b);
+	cfg_free(c);
+}
+END_TEST
+
 /* SPLASHOS leaves its faults to the monitor: natively there is none. */
 START_TEST(splashos_needs_the_monitor)
 {
@@ -127,6 +200,7 @@ Suite *make_suite(void)
 	tcase_set_timeout(tc, 120);
 	tcase_add_loop_test(tc, same_faults_on_both, 0, 2);
 	tcase_add_loop_test(tc, radix_capture_equals_replay, 0, 2);
+	tcase_add_loop_test(tc, region_sleeps_hand_over, 0, 2);
 	tcase_add_test(tc, splashos_needs_the_monitor);
 	suite_add_tcase(s, tc);
 	return s;
