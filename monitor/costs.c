@@ -22,7 +22,8 @@ static const struct param_def defs[] = {
 	  "BadVAddr and EntryHi, hash (VPN/2, ASID), form the set's address (assumed: a count of "
 	  "those operations, 4.2.2)" },
 	{ "monitor.path.l2tlb_way", PARAM_INT, "3", 0, 1e4, NULL, "instructions",
-	  "per way of the set: load the tag, compare, branch (assumed)" },
+	  "per way compared: load the tag, compare, branch (assumed); a probe compares the set's ways "
+	  "in order and stops at the one that matches, so a hit in way w compares w + 1" },
 	{ "monitor.path.l2tlb_hit", PARAM_INT, "6", 0, 1e4, NULL, "instructions",
 	  "after a hit: write EntryLo0 and EntryLo1, tlbwr, restore two registers, eret (assumed)" },
 	{ "monitor.path.reflect", PARAM_INT, "240", 0, 1e5, NULL, "instructions",
