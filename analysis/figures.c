@@ -221,6 +221,11 @@ static int capture_run(const struct an_fig_opts *o, const struct prun *p, const 
 		rc = cfg_set(c, "capture.os", p->os, "figures", err);
 	if (!rc)
 		rc = cfg_set(c, "machine.page_size", strcmp(p->os, "irix62") ? "4K" : "16K", "figures", err);
+	/* IRIX 6.2 ran on the 64-bit Disco (5.2), whose L2TLB entry holds a
+	 * 64-bit tag and two 64-bit EntryLo words */
+	if (!rc)
+		rc = cfg_set(c, "monitor.mem.l2tlb_entry", strcmp(p->os, "irix62") ? "16" : "32", "figures",
+			     err);
 	if (!rc)
 		rc = cfg_set(c, "capture.hal", disco ? "disco" : "plain", "figures", err);
 	if (!rc)

@@ -86,10 +86,15 @@ static const struct an_band bands[] = {
 	{ "irix62.pmake.system_factor", AN_BAND_RANGE, 1.4, 1.85, "table2", ISSUE12,
 	  "the write and quick-fault paths lack IRIX 6.2's privileged instructions (Table 2 rows "
 	  "below), and writes zero fewer reclaimed buffer pages than the paper's (monitor part "
-	  "0.22 against 0.35; CALIBRATION.md step 12)" },
+	  "0.22 against 0.35; CALIBRATION.md step 12); it left its band (1.40 -> 1.37) when the "
+	  "L2TLB probe began stopping at the way that matches: the monitor's time on user TLB "
+	  "misses, counted as system time here, fell (CALIBRATION.md step 15)" },
 	T2("irix53", "DEMAND-ZERO",
-	   "the monitor's zeroing costs more than the paper's (monitor part 0.61 against 0.47; "
-	   "CALIBRATION.md item 3)"),
+	   "monitor part 0.56 against 0.47: the monitor's 4 KB zero costs what the guest's own "
+	   "bzero costs natively (about 4,770 cycles, every line a miss in both; CALIBRATION.md "
+	   "step 14), where the paper's cost about 0.8 of IRIX's, on both page sizes; kernel "
+	   "part 0.50 against 0.43 and kernel TLB faults 0.27 against 0.16 add the rest "
+	   "(CALIBRATION.md item 3)"),
 	T2("irix53", "QUICK-FAULT",
 	   "kernel-execution part 1.08 against 1.27: the monitor's paths evict some of the fault "
 	   "path's lines, but the model's kernel re-touches fewer of them than IRIX's (review A4; "
@@ -98,11 +103,10 @@ static const struct an_band bands[] = {
 	   "kernel-execution part 1.0 against 1.16: the monitor's few lines per call barely evict "
 	   "the open path's (review A4; CALIBRATION.md step 10)"),
 	T2("irix53", "UTLB-MISS",
-	   "the monitor's handler is 26 instructions (the exception, a 4-way probe, the hit's "
-	   "tail: an assumed count of its operations) plus its loads of the L2TLB set, about 44 "
-	   "cycles on this preset against the native handler's 23; the paper's simulated Disco "
-	   "took 19 (1.35 x 14), room for about 15 instructions and no misses (CALIBRATION.md "
-	   "step 8)"),
+	   "the monitor's handler (the exception, a probe that compares the set's ways until one "
+	   "matches, the hit's tail: an assumed count of its operations) and its loads of the "
+	   "L2TLB set cost about 1.3 times the native refill on this preset (CALIBRATION.md "
+	   "steps 8, 15)"),
 	T2("irix53", "write",
 	   "monitor services 0.14 against 0.31: a new block's page is a reclaimed one the monitor "
 	   "zeroes about half the time (the others were never used or never had a machine page), "
@@ -116,8 +120,9 @@ static const struct an_band bands[] = {
 	   "not read the binary through the monitor and its unmapping is cheap (CALIBRATION.md "
 	   "item 2)"),
 	T2("irix62", "DEMAND-ZERO",
-	   "the monitor's zeroing of a 16 KB page costs more than the paper's (CALIBRATION.md "
-	   "item 4)"),
+	   "monitor part 0.77 against 0.68: the monitor's 16 KB zero costs what the guest's own "
+	   "costs natively, where the paper's cost about 0.8 of IRIX's (38.8 us against about "
+	   "47; CALIBRATION.md step 14, item 4)"),
 	T2("irix62", "execve",
 	   "monitor services 0.09 against 0.33: exec does not read the binary through the "
 	   "monitor (CALIBRATION.md item 2)"),
@@ -131,28 +136,33 @@ static const struct an_band bands[] = {
 	   "against 0.35; CALIBRATION.md step 12) and few emulated privileged instructions (0.15 "
 	   "against 0.31; review A5.2)"),
 	T2("irix62", "COPY-ON-WRITE",
-	   "the copy's new page is a reclaimed one the monitor zeroes first, as in the paper, but "
-	   "the model's 16 KB zero costs more (monitor part 0.49 against 0.41) and the copy "
-	   "still runs at 0.87 of its native time (paper 0.59)"),
+	   "the copy's new page is a reclaimed one the monitor zeroes first, as in the paper "
+	   "(monitor part 0.33 against 0.41), but the copy still runs at 0.87 of its native time "
+	   "(paper 0.59): natively the model's new page comes warm off the guest's free list (a "
+	   "stack), so the lines the zero leaves save the copy little (CALIBRATION.md step 14)"),
 	T2("irix62", "QUICK-FAULT",
 	   "IRIX 6.2's fault path executes more privileged instructions than the model gives it "
 	   "(CALIBRATION.md item 4)"),
 	{ "table3.pmake.ratio", AN_BAND_RANGE, 1.05, 1.11, "table3", ISSUE12,
 	  "run as section 6 ran it (IRIX 6.2, 16 KB pages, 15 us driver crossings), the system "
-	  "time grows 1.63x (paper 1.62) but the model's native pmake spends too little of its "
+	  "time grows 1.58x (paper 1.62) but the model's native pmake spends too little of its "
 	  "time in the kernel for that to make 8%: idle absorbs part of it (CALIBRATION.md "
 	  "item 1)" },
 	{ "table3.engineering.ratio", AN_BAND_RANGE, 1.04, 1.10, "table3", ISSUE12,
 	  "with 16 KB pages its 1.12 misses per 1000 cycles (the paper's 1.2) nearly all hit the "
-	  "L2TLB, whose path costs the model about 26 cycles more than the native refill (the "
-	  "paper's difference: 30, 92 against 62)" },
+	  "L2TLB, whose path costs the model about 21 cycles more than the native refill (the "
+	  "paper's difference: 30, 92 against 62; CALIBRATION.md step 16)" },
 	/* table3.tlb_miss_cycles.native is not scored: the origin200 preset's
 	 * exception cost (guest.cost.exception) is set from it. */
 	{ "table3.tlb_miss_cycles.disco", AN_BAND_RANGE, 83, 101, "table3", ISSUE12,
 	  "in the micro-benchmark the monitor's handler (an assumed count of the operations "
-	  "4.2.2 describes) finds its L2TLB set and saved registers in the L1 cache and adds "
-	  "about 15 cycles to the native refill, where the paper measured 30; in engineering, "
-	  "with the set often cold, it adds 26 (CALIBRATION.md step 9)" },
+	  "4.2.2 describes) finds the pair in the first way it compares and its set and saved "
+	  "registers in the L1 cache, and adds about 10 cycles to the native refill, where the "
+	  "paper measured 30; the same count gives Table 2's UTLB-MISS row (1.30 against 1.35), "
+	  "so what the R10000 adds is not more operations but their cost on an out-of-order core "
+	  "(the hash and tag loads a dependent chain behind a CP0 read, CP0 accesses "
+	  "serialized), which this in-order CPU does not have and the paper does not give "
+	  "(CALIBRATION.md step 16)" },
 	{ "fig8.pmake.irix.sync_share", AN_BAND_RANGE, 0.20, 0.30, "fig8", FIG8BAND,
 	  "the model's Pmake spends about a tenth of its time in the kernel, with Table 2's "
 	  "uniprocessor path lengths, and holds memlock for the free list, the pfdat entries, "

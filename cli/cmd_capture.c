@@ -31,8 +31,9 @@ static const char usage[] =
 	"  --cpus N          virtual CPUs (capture.cpus)\n"
 	"  --mem SIZE        the VM's memory (vm.mem.size), e.g. 64M\n"
 	"  --mode M          native (default), disco or uma (capture.mode)\n"
-	"  --os OS           irix53 (default: 4KB pages) or irix62 (16KB pages): sets capture.os\n"
-	"                    and machine.page_size\n"
+	"  --os OS           irix53 (default: 4KB pages) or irix62 (16KB pages): sets capture.os,\n"
+	"                    machine.page_size and monitor.mem.l2tlb_entry (16 or 32 bytes: IRIX 6.2\n"
+	"                    ran on the 64-bit Disco)\n"
 	"  --hal H           plain (default) or disco: the Disco-aware HAL (capture.hal)\n"
 	"  --scale F         shrink or grow the workload (capture.scale)\n"
 	"  --seed S          the guest's random seed (capture.seed)\n"
@@ -103,7 +104,9 @@ int cmd_capture(int argc, char **argv)
 				goto out_sets;
 			}
 			if ((rc = add_set(&ops, sets, &nsets, "machine.page_size",
-					  strcmp(optarg, "irix53") ? "16K" : "4K")) != 0)
+					  strcmp(optarg, "irix53") ? "16K" : "4K")) != 0 ||
+			    (rc = add_set(&ops, sets, &nsets, "monitor.mem.l2tlb_entry",
+					  strcmp(optarg, "irix53") ? "32" : "16")) != 0)
 				goto out_sets;
 			param = "capture.os";
 			break;

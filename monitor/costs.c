@@ -22,7 +22,8 @@ static const struct param_def defs[] = {
 	  "BadVAddr and EntryHi, hash (VPN/2, ASID), form the set's address (assumed: a count of "
 	  "those operations, 4.2.2)" },
 	{ "monitor.path.l2tlb_way", PARAM_INT, "3", 0, 1e4, NULL, "instructions",
-	  "per way of the set: load the tag, compare, branch (assumed)" },
+	  "per way compared: load the tag, compare, branch (assumed); a probe compares the set's ways "
+	  "in order and stops at the one that matches, so a hit in way w compares w + 1" },
 	{ "monitor.path.l2tlb_hit", PARAM_INT, "6", 0, 1e4, NULL, "instructions",
 	  "after a hit: write EntryLo0 and EntryLo1, tlbwr, restore two registers, eret (assumed)" },
 	{ "monitor.path.reflect", PARAM_INT, "240", 0, 1e5, NULL, "instructions",
@@ -95,7 +96,9 @@ static const struct param_def defs[] = {
 	{ "monitor.mem.vcpu", PARAM_SIZE, "2K", 0, 1 << 20, NULL, "bytes",
 	  "one vCPU: saved registers, privileged state, the virtual TLB's 64 entries (4.2.1; assumed)" },
 	{ "monitor.mem.l2tlb_entry", PARAM_SIZE, "16", 0, 4096, NULL, "bytes",
-	  "one L2TLB entry: tag and machine page (assumed); policy.l2tlb.entries per vCPU" },
+	  "one L2TLB entry: the tag and the pair's two EntryLo words, 4 bytes each on the 32-bit Disco "
+	  "(12, laid out at 16; assumed); disco capture --os irix62 sets 32: the 64-bit Disco IRIX 6.2 "
+	  "ran on (5.2), 8 bytes each; policy.l2tlb.entries per vCPU" },
 	{ "guest.cost.exception", PARAM_INT, "4", 0, 1e6, NULL, "cycles",
 	  "the CPU's exception entry and return, natively and under the monitor (pipeline drain of "
 	  "the flash presets' in-order CPU; assumed; the origin200 preset sets the R10000's)" },

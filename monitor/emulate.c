@@ -193,8 +193,11 @@ static int priv_path(struct vmm *x, struct vmm_vcpu *v, int tlbw)
 
 /* The TLB-miss handler up to its verdict (4.2.2: "Disco's TLB miss handler
  * first consults the second-level TLB"): the exception, two registers
- * saved, (VPN/2, ASID) hashed, and each way of the set compared, its tag
- * loaded from the vCPU's L2TLB as the policy lays it out. */
+ * saved, (VPN/2, ASID) hashed, and the ways of the set compared in order,
+ * each tag loaded from the vCPU's L2TLB as the policy lays it out, until
+ * one matches (a probe loop leaves at its match; a miss compares them
+ * all).  *nways: the set's ways (the unrolled compares' length, after
+ * which the hit's code starts). */
 static int l2tlb_probe_path(struct vmm *x, struct vmm_vcpu *v, uint32_t asid, uint64_t vpn,
 			    uint32_t *nways)
 {
@@ -202,6 +205,8 @@ static int l2tlb_probe_path(struct vmm *x, struct vmm_vcpu *v, uint32_t asid, ui
 	uint64_t first;
 	uint32_t ways = *nways = x->l2ops->slot(x->l2st[v->id], asid, vpn, &first);
 	int rc;
+	if (x->l2ops->compared)
+		ways = x->l2ops->compared(x->l2st[v->id], asid, vpn);
 	vcpu_spend(v, ACCT_MONITOR, part, x->k.exception);
 	if ((rc = mon_data(x, v, 0, MACH_STORE, part)) || (rc = mon_data(x, v, 8, MACH_STORE, part)) ||
 	    (rc = mon_insns(x, v, MON_TLB_HANDLER, x->k.l2tlb_probe + ways * x->k.l2tlb_way, part)))

@@ -21,18 +21,20 @@
 #include "traces/record.h"
 
 /* The monitor takes guest page gppn's machine pages back: every TLB and
- * L2TLB entry that maps a copy goes, the caches lose the copies' lines, and
- * the pages return to their nodes' free lists. */
+ * L2TLB entry that maps a copy goes, and the pages return to their nodes'
+ * free lists.  The caches keep the pages' lines: a reclaim changes the
+ * monitor's tables only (4.3.3: Disco "can immediately reclaim the
+ * memory"), and on a machine whose caches are coherent and physically
+ * tagged nothing needs writing back or invalidating before the page is
+ * used again; the isolation zero that follows overwrites it.  So a page
+ * the guest frees and takes back soon (its free list is a stack, as the
+ * monitor's per-color lists are) is zeroed warm under the monitor as it is
+ * natively, where the guest's own bzero finds the lines it left. */
 static void reclaim(struct vmm *x, uint64_t gppn)
 {
 	if (x->pmarr[gppn] == PMAP_NONE)
 		return;
 	vmm_numa_unmap_all(x, gppn);
-	for (int n = 0; n < machine_nnodes(x->m) && !pmap_is_shared(x->pm, gppn); n++) {
-		uint64_t c = pmap_copy_on(x->pm, gppn, n);
-		if (c != PMAP_NONE)
-			machine_page_flush(x->m, c);
-	}
 	pmap_release(x->pm, gppn);
 	x->pmap_epoch++;
 	x->cnt.pages_reclaimed++;

@@ -32,7 +32,7 @@ static uint32_t off_slot(void *st, uint32_t asid, uint64_t vpn, uint64_t *first)
 
 const struct pol_l2tlb_ops l2tlb_off = {
 	"off", "no second-level TLB: every TLB miss enters the guest's handler",
-	off_create, off_lookup, off_insert, off_invalidate, off_flush, off_destroy, off_slot,
+	off_create, off_lookup, off_insert, off_invalidate, off_flush, off_destroy, off_slot, NULL,
 };
 
 struct sa {
@@ -161,6 +161,13 @@ static uint32_t sa_slot(void *st, uint32_t asid, uint64_t vpn, uint64_t *first)
 	return s->ways;
 }
 
+static uint32_t sa_compared(void *st, uint32_t asid, uint64_t vpn)
+{
+	const struct sa *s = st;
+	long i = sa_find(s, asid, vpn >> 1);
+	return i < 0 ? s->ways : (uint32_t)(i % s->ways) + 1;
+}
+
 static void sa_destroy(void *st)
 {
 	if (st)
@@ -170,5 +177,5 @@ static void sa_destroy(void *st)
 const struct pol_l2tlb_ops l2tlb_set_assoc = {
 	"set-assoc", "policy.l2tlb.entries entries, each an even/odd page pair as a TLB write "
 	"writes it; policy.l2tlb.ways ways, LRU, hashed by VPN/2 and ASID",
-	sa_create, sa_lookup, sa_insert, sa_invalidate, sa_flush, sa_destroy, sa_slot,
+	sa_create, sa_lookup, sa_insert, sa_invalidate, sa_flush, sa_destroy, sa_slot, sa_compared,
 };

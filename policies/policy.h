@@ -66,6 +66,11 @@ struct pol_l2tlb_ops {
 	 * of its set (*first), and how many entries it compares (0: none, no
 	 * table).  The monitor places the entries in memory by this index. */
 	uint32_t (*slot)(void *st, uint32_t asid, uint64_t vpn, uint64_t *first);
+	/* How many of those entries a lookup of (asid, vpn) compares before
+	 * it stops: a probe compares the ways in order and leaves at the one
+	 * whose tag matches (its way + 1), or compares them all.  May be NULL:
+	 * all of slot()'s entries, hit or miss. */
+	uint32_t (*compared)(void *st, uint32_t asid, uint64_t vpn);
 };
 
 /* Page migration and replication (paper 4.2.3).  Every hook but create

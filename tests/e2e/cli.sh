@@ -80,6 +80,8 @@ has "$T/err" "bad workload named" "nosuchworkload"
 run "capture bad --os" 2 "$DISCO" capture pmake --os irix99 -o "$T/x.dtr"
 run "capture pmake irix62" 0 "$DISCO" capture pmake --os irix62 --hal disco --mode disco --scale 0.001 --set machine.cpus=1 -o "$T/p62.dtr"
 has "$T/out" "pmake runs execve" 'execve'
+run "inspect pmake irix62" 0 "$DISCO" inspect "$T/p62.dtr"
+has "$T/out" "the 64-bit Disco's L2TLB entries" '^ *monitor\.mem\.l2tlb_entry = 32$'
 run "replay pmake" 0 "$DISCO" replay "$T/p62.dtr"
 has "$T/out" "16K pages kept" 'disco'
 run "replay pmake natively" 0 "$DISCO" replay "$T/p62.dtr" --mode native

@@ -166,7 +166,11 @@ START_TEST(l2tlb_against_reference)
 		uint32_t asid = (uint32_t)(x % 3);
 		uint64_t vpn = (x >> 2) % 40;
 		uint64_t mpn = 0;
+		uint32_t cmp = o->compared(st, asid, vpn);
 		int w = 0, hit = o->lookup(st, asid, vpn, &mpn, &w);
+		/* a probe stops at the way whose tag matches: at most all */
+		ck_assert_uint_ge(cmp, 1);
+		ck_assert_uint_le(cmp, (uint32_t)nways);
 		if (hit)
 			ck_assert_uint_eq(mpn, vpn * 7 + asid);   /* a hit returns what was inserted */
 		else
@@ -185,11 +189,12 @@ START_TEST(l2tlb_against_reference)
 		ck_assert_int_eq(o->lookup(st, 5, vpn, &mpn, &w), 1);
 		ck_assert_int_eq(w, 0);
 	}
-	/* nothing survives a flush */
+	/* nothing survives a flush: a probe compares every way in vain */
 	o->flush(st);
 	for (uint64_t vpn = 0; vpn < 200; vpn++) {
 		uint64_t mpn;
 		int w;
+		ck_assert_uint_eq(o->compared(st, 5, vpn), (uint32_t)nways);
 		ck_assert_int_eq(o->lookup(st, 5, vpn, &mpn, &w), 0);
 	}
 	/* fully associative (one set): exactly the `entries` most recent

@@ -185,6 +185,10 @@ START_TEST(monitor_paths_on_the_machine)
 	struct rpl_results r, rc;
 	struct sim_err err = { 0 };
 	cfg *c = t_cfg(one_cpu_paths), *cc = t_cfg(one_cpu_const);
+	/* one way: a probe compares one tag, hit or miss (with more, a hit
+	 * stops at its way: l2tlb_probe_stops_at_match) */
+	cfg_set(c, "policy.l2tlb.ways", "1", NULL, &err);
+	cfg_set(cc, "policy.l2tlb.ways", "1", NULL, &err);
 	struct vmm_costs k;
 	const int pairs = 200;
 	uint64_t insns, stall, ways = (uint64_t)cfg_int(c, "policy.l2tlb.ways");
@@ -554,6 +558,62 @@ START_TEST(tlb_write_carries_entry)
 END_TEST
 
 
+/* The monitor's TLB-miss handler compares the ways of the L2TLB set in
+ * order and leaves at the one that matches (issue 12: Table 2's UTLB-MISS
+ * row).  One set of four ways (policy.l2tlb.entries = ways = 4); three
+ * pairs written by entry-carrying tlbwrs fill ways 0, 1 and 2 in that
+ * order; a PTE change on each pair's odd half drops the pair from the TLB
+ * and only that half from the L2TLB.  A load of the pair in way 0 then
+ * compares one way, a load of the pair in way 2 three: by hand, the second
+ * run's monitor instructions exceed the first's by two ways'
+ * monitor.path.l2tlb_way exactly (the same text lines are fetched: the
+ * probe's first 17 instructions and the hit's 6 at instruction 20 lie in
+ * the first two 64-byte lines either way); only the extra tags' loads may
+ * add stall.  The same with the 64-bit Disco's 32-byte entries. */
+START_TEST(l2tlb_probe_stops_at_match)
+{
+	struct sim_err err = { 0 };
+	struct rpl_results r[2][2];
+	for (int e = 0; e < 2; e++) {
+		const char *sets[] = { "machine.cpus=1", "policy.l2tlb.entries=4", "policy.l2tlb.ways=4",
+				       e ? "monitor.mem.l2tlb_entry=32" : "monitor.mem.l2tlb_entry=16", NULL };
+		struct vmm_costs k;
+		cfg *c = t_cfg(sets);
+		ck_assert_int_eq(vmm_costs_from_cfg(c, &k, &err), SIM_OK);
+		ck_assert(k.paths_machine);
+		for (int k2 = 0; k2 < 2; k2++) {
+			struct mem_src m = { 0 };
+			add(&m, 0, R(TRC_ASID, 0, 0, 1, 0, 0));
+			for (uint64_t vpn = 0x400; vpn <= 0x404; vpn += 2) {
+				add(&m, 0, R(TRC_PTE_SET, 0, TRC_PROT_VALID | TRC_PROT_WRITE, 1, vpn, vpn - 0x3f0));
+				add(&m, 0, R(TRC_PRIV, TRC_F_ENTRY, TRC_PRIV_TLBWR, 1, vpn, 0));
+			}
+			for (uint64_t vpn = 0x401; vpn <= 0x405; vpn += 2)
+				add(&m, 0, R(TRC_PTE_SET, 0, TRC_PROT_VALID, 1, vpn, vpn - 0x3f0));
+			add(&m, 0, R(TRC_LOAD, 0, 8, 0, k2 ? 0x404000 : 0x400000, 0));
+			ck_assert_msg(run(&m, 1, c, RPL_DISCO, &r[e][k2], &err) == SIM_OK, "%s", err.msg);
+			ck_assert_uint_eq(r[e][k2].tlb_misses, 1);
+			ck_assert_uint_eq(r[e][k2].l2tlb_hits, 1);
+			free_src(&m);
+		}
+		ck_assert_uint_eq(r[e][1].cpu[0].cycles[ACCT_MONITOR] - r[e][1].cpu[0].stall_local[ACCT_MONITOR],
+				  r[e][0].cpu[0].cycles[ACCT_MONITOR] - r[e][0].cpu[0].stall_local[ACCT_MONITOR] +
+					  2ull * k.l2tlb_way);
+		ck_assert_uint_ge(r[e][1].cpu[0].stall_local[ACCT_MONITOR],
+				  r[e][0].cpu[0].stall_local[ACCT_MONITOR]);
+		cfg_free(c);
+	}
+	/* the 64-bit Disco's 32-byte entries (IRIX 6.2, 5.2): way 2's tag is
+	 * in the set's third 32-byte L1 line, not its second, so the probe
+	 * that reaches it misses one line more; way 0's does not move */
+	ck_assert_uint_eq(r[1][0].l1d_read_misses, r[0][0].l1d_read_misses);
+	ck_assert_uint_eq(r[1][1].l1d_read_misses, r[0][1].l1d_read_misses + 1);
+	for (int e = 0; e < 2; e++)
+		for (int i = 0; i < 2; i++)
+			rpl_results_free(&r[e][i]);
+}
+END_TEST
+
 /* A page the monitor takes from the second VM drops that VM's L2TLB entries
  * for it, found by their backmaps (kept under the machine-wide guest page,
  * not the VM's own page number).  VM 1 maps its page 9 with a tlbwr that
@@ -633,6 +693,52 @@ START_TEST(reclaimed_page_is_zeroed)
 	ck_assert_uint_eq(r[3].pages_reclaimed, 1);
 	ck_assert_uint_eq(r[3].cpu[0].cycles[ACCT_MONITOR], r[2].cpu[0].cycles[ACCT_MONITOR]);
 	for (int k = 0; k < 4; k++)
+		rpl_results_free(&r[k]);
+	cfg_free(c);
+}
+END_TEST
+
+/* A reclaim leaves the page's lines in the caches (issue 12: is the page
+ * the monitor zeroes hot or cold?).  The guest writes all of page 9 (its
+ * 4 KB in the 32 KB L1), frees it with the hint and asks for it zeroed;
+ * the monitor's per-color free list hands the same machine page back, so
+ * every store of the zeroing hits the L1.  By hand: the zeroed-page call
+ * costs the exception, the call's monitor.cost.moncall (constant paths)
+ * and one instruction per 8 bytes, 512 at 4 KB, and no stall, against the
+ * same trace without the call.  A page only loaded once before its free
+ * would miss on every other line. */
+START_TEST(reclaim_keeps_lines_cached)
+{
+	struct vmm_costs kc;
+	struct sim_err err = { 0 };
+	struct machine_config mc;
+	struct rpl_results r[3];
+	cfg *c = t_cfg(one_cpu_const);
+	ck_assert_int_eq(vmm_costs_from_cfg(c, &kc, &err), SIM_OK);
+	ck_assert_int_eq(machine_config_from_cfg(c, &mc, &err), SIM_OK);
+	for (int k = 0; k < 3; k++) {
+		struct mem_src m = { 0 };
+		add(&m, 0, R(TRC_ASID, 0, 0, 1, 0, 0));
+		add(&m, 0, R(TRC_PTE_SET, 0, TRC_PROT_VALID | TRC_PROT_WRITE, 1, 0x200, 9));
+		add(&m, 0, R(TRC_PRIV, TRC_F_ENTRY, TRC_PRIV_TLBWR, 1, 0x200, 0));
+		for (uint64_t off = 0; off < (k == 2 ? 1 : mc.page_size); off += mc.l1d.line)
+			add(&m, 0, R(TRC_STORE, 0, 8, 0, 0x200000 + off, 0));
+		add(&m, 0, R(TRC_MONCALL, 0, TRC_MC_PAGE_FREED, 0, 9, 0));
+		if (k != 1)
+			add(&m, 0, R(TRC_MONCALL, 0, TRC_MC_ZERO_PAGE, 0, 9, 0));
+		ck_assert_msg(run(&m, 1, c, RPL_DISCO, &r[k], &err) == SIM_OK, "%s", err.msg);
+		free_src(&m);
+	}
+	ck_assert_uint_eq(r[0].pages_reclaimed, 1);
+	ck_assert_uint_eq(mc.page_size, 4096);
+	ck_assert_uint_eq(r[0].cpu[0].cycles[ACCT_MONITOR],
+			  r[1].cpu[0].cycles[ACCT_MONITOR] + kc.exception + kc.moncall + 512);
+	ck_assert_uint_eq(r[0].cpu[0].stall_local[ACCT_MONITOR], r[1].cpu[0].stall_local[ACCT_MONITOR]);
+	/* cold: every line but the one stored misses (to memory, or to the L2
+	 * for the other L1 lines of a 128-byte L2 line) */
+	ck_assert_uint_ge(r[2].cpu[0].stall_local[ACCT_MONITOR],
+			  r[1].cpu[0].stall_local[ACCT_MONITOR] + (mc.page_size / mc.l2.line - 1) * mc.local_cycles);
+	for (int k = 0; k < 3; k++)
 		rpl_results_free(&r[k]);
 	cfg_free(c);
 }
@@ -792,6 +898,8 @@ Suite *make_suite(void)
 	tcase_add_test(tc, page_freed_reclaims);
 	tcase_add_test(tc, tlb_write_carries_entry);
 	tcase_add_test(tc, reclaimed_page_is_zeroed);
+	tcase_add_test(tc, reclaim_keeps_lines_cached);
+	tcase_add_test(tc, l2tlb_probe_stops_at_match);
 	tcase_add_test(tc, reclaimed_page_filled_by_dma_is_not_zeroed);
 	tcase_add_test(tc, interrupt_at_the_disks_time);
 	tcase_add_test(tc, reclaim_drops_l2tlb_of_second_vm);
