@@ -101,7 +101,9 @@ void gos_bc_io_done(struct gos *g, struct gcpu *t, const struct io *io)
 uint64_t gos_bc_get(struct gos *g, struct gcpu *t, int proc, uint64_t tag, int how, int *miss)
 {
 	struct gkern *k = t->k;
-	uint64_t h = (tag * 0x9e3779b97f4a7c15ull) % k->bc_blocks, s, page;
+	/* Fibonacci hashing: the product's high bits (its low bits are the
+	 * tag's low bits, which would put every file's block k in one set) */
+	uint64_t h = ((tag * 0x9e3779b97f4a7c15ull) >> 32) % k->bc_blocks, s, page;
 	*miss = 0;
 	for (uint64_t i = 0; i < 4; i++) {   /* 4-way probe */
 		s = (h + i) % k->bc_blocks;
