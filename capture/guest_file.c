@@ -213,6 +213,7 @@ int gos_sys_read(struct gos *g, struct gcpu *t, struct proc *p)
 		gos_kexit(g, t, TRC_SVC_READ);
 		p->state = P_IOWAIT;
 		p->on_cpu = -1;
+		gos_proc_out(t, (int)(p - t->k->p));
 		return 1;
 	}
 	gos_copy(g, t, KSEG0 + (bc_gppn(t->k, s) << g->pshift), KF, buf, TRC_F_KERNEL, len);

@@ -29,6 +29,7 @@
 #define SEM_BOOT 200    /* the VM's other vCPUs wait for its boot */
 #define SEM_PROC 300    /* ids 300..: a process slot's hand-over between vCPUs (smp kernel) */
 #define SEM_REGION 400  /* ids 400..: a shared region's lock (smp kernel): each binary's text, then the read-shared region */
+#define SEM_OUT 600     /* ids 600..: a process slot's process has left the vCPU that ran it (smp kernel) */
 #define BOOT_DMA 0xffffff00u   /* DMA ids of the boot's reads (one vCPU per VM boots) */
 #define ROOT_KERNEL 0          /* root-disk blocks: the kernel image */
 #define ROOT_BINARIES 0x8000   /* the binaries' text, capture.wl.text_size each */
@@ -353,5 +354,6 @@ int gos_shared_tag(const struct gos *g, uint64_t tag);
 /* processes, scheduling and the boot (guest_proc.c) */
 void gos_step(struct gos *g, struct gcpu *t);
 void gos_proc_ready(struct gcpu *t, int i);
+void gos_proc_out(struct gcpu *t, int i);
 
 #endif

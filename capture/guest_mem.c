@@ -172,6 +172,7 @@ int gos_region_fault(struct gos *g, struct gcpu *t, struct proc *p, uint64_t vpn
 		p->state = P_SEMWAIT;
 		p->qf_region = SEM_REGION + r;
 		p->on_cpu = -1;
+		gos_proc_out(t, (int)(p - k->p));
 		return 1;
 	}
 	k->region_holder[r] = t->me + 1;

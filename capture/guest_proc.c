@@ -6,21 +6,36 @@
 #include "capture/guest_int.h"
 
 /* On an smp kernel a process moves between vCPUs; its records must run in
- * order in simulated time, so each hand-over is a semaphore of its slot:
- * signalled when the process becomes runnable (forked, preempted, woken)
- * or its slot free (exit), waited for by the vCPU that takes it (or forks
- * into the slot again).  The engine re-times both. */
+ * order in simulated time, so each hand-over is two semaphores of its
+ * slot.  SEM_PROC is signalled when the process becomes runnable (forked,
+ * preempted, woken) or its slot free (exit); SEM_OUT when it leaves the
+ * vCPU that ran it (preempted, asleep, exited).  The vCPU that takes it
+ * (or forks into the slot again) waits for both.  The engine re-times
+ * them: a wake-up may come sooner in a replay than it came in the
+ * capture, and SEM_PROC, a count, may then pair with another hand-over
+ * than the capture's; SEM_OUT cannot, for only the vCPU running the
+ * process signals it, after the take that let it run, so takes and leaves
+ * alternate, and a process never runs on a vCPU before its records on the
+ * last one are done. */
 void gos_proc_ready(struct gcpu *t, int i)
 {
 	if (t->k->ncpus > 1)
 		push(t, TRC_SEM_SIGNAL, 0, 0, SEM_PROC + (uint32_t)i, 0, 0);
 }
 
+void gos_proc_out(struct gcpu *t, int i)
+{
+	if (t->k->ncpus > 1)
+		push(t, TRC_SEM_SIGNAL, 0, 0, SEM_OUT + (uint32_t)i, 0, 0);
+}
+
 static void proc_take(struct gcpu *t, int i)
 {
 	struct proc *p = &t->k->p[i];
-	if (t->k->ncpus > 1 && p->on_cpu != t->me)
+	if (t->k->ncpus > 1 && p->on_cpu != t->me) {
 		push(t, TRC_SEM_WAIT, 0, 0, SEM_PROC + (uint32_t)i, 0, 0);
+		push(t, TRC_SEM_WAIT, 0, 0, SEM_OUT + (uint32_t)i, 0, 0);
+	}
 	p->on_cpu = t->me;
 	p->last_cpu = t->me;
 }
@@ -32,6 +47,7 @@ static void switch_to(struct gos *g, struct gcpu *t, int i)
 	int old = t->cur;
 	if (k->ncpus > 1 && old >= 0 && old != i && k->p[old].on_cpu == t->me) {
 		k->p[old].on_cpu = -1;   /* preempted: another vCPU may take it */
+		gos_proc_out(t, old);
 		if (k->p[old].state == P_RUN)
 			gos_proc_ready(t, old);
 	}
@@ -58,8 +74,10 @@ static void fork_job(struct gos *g, struct gcpu *t, int i)
 {
 	struct proc *p = &t->k->p[i];
 	switch_to(g, t, -1);
-	if (t->k->ncpus > 1 && p->used)   /* the slot's last process has exited */
+	if (t->k->ncpus > 1 && p->used) {   /* the slot's last process has exited */
 		push(t, TRC_SEM_WAIT, 0, 0, SEM_PROC + (uint32_t)i, 0, 0);
+		push(t, TRC_SEM_WAIT, 0, 0, SEM_OUT + (uint32_t)i, 0, 0);
+	}
 	p->used = 1;
 	p->state = P_RUN;
 	p->bin = (int)(t->job_no % g->nbin);
@@ -164,6 +182,7 @@ static void exit_job(struct gos *g, struct gcpu *t, struct proc *p)
 	gos_kexit(g, t, TRC_SVC_EXIT);
 	p->state = P_FREE;
 	p->on_cpu = -1;
+	gos_proc_out(t, (int)(p - t->k->p));
 	gos_proc_ready(t, (int)(p - t->k->p));   /* the slot may be forked into again */
 }
 
@@ -351,13 +370,15 @@ void gos_step(struct gos *g, struct gcpu *t)
 
 	if (!t->started) {
 		t->started = 1;
-		/* a slot's hand-over semaphore starts at 0 (the engine's default
-		 * is 1, a mutex): a vCPU that takes a process must wait for the
-		 * signal that made it runnable, in a replay under other timing
-		 * too */
+		/* a slot's hand-over semaphores start at 0 (the engine's
+		 * default is 1, a mutex): a vCPU that takes a process must wait
+		 * for the signals that made it runnable and let it go, in a
+		 * replay under other timing too */
 		if (k->ncpus > 1)
-			for (i = t->kvi * g->parallel; i < (t->kvi + 1) * g->parallel; i++)
+			for (i = t->kvi * g->parallel; i < (t->kvi + 1) * g->parallel; i++) {
 				push(t, TRC_MARKER, 0, RPL_MARK_SEM_INIT, SEM_PROC + (uint32_t)i, 0, 0);
+				push(t, TRC_MARKER, 0, RPL_MARK_SEM_INIT, SEM_OUT + (uint32_t)i, 0, 0);
+			}
 		if (g->boot)
 			boot(g, t);
 		push(t, TRC_ASID, 0, 0, 1, 0, 0);

@@ -48,9 +48,11 @@ assert a["lock_acquires"] > 0 and sync > 0 and comm > 0, (a["lock_acquires"], sy
 ' "$T/sc.json" "$T/sr.json"
 
 # Processes move (three per vCPU, so that some vCPU runs out of its own):
-# some address space runs on two vCPUs; each hand-over is
-# a semaphore of its slot, signalled once more than waited at most once
-# per slot (the last exit).
+# some address space runs on two vCPUs; each hand-over is two semaphores
+# of its slot (runnable, ids 300..; left its vCPU, ids 600..), each
+# signalled once more than waited at most once per slot (the last exit),
+# and a process is taken on a vCPU only after it left the last one: as
+# many waits on each as takes from elsewhere.
 run "dump smp" 0 "$DISCO" dump "$T/s.dtr"
 mv "$T/out" "$T/dump.txt"
 run "processes move, hand-overs balance" 0 "$PY" -c '
@@ -66,12 +68,14 @@ for line in open(sys.argv[1]):
         stream = int(w[1])
     elif w[0] == "asid" and int(w[1]) > 1:
         where[int(w[1])].add(stream)
-    elif w[0] in ("sem.wait", "sem.signal") and 300 <= int(w[1]) < 400:
+    elif w[0] in ("sem.wait", "sem.signal") and (300 <= int(w[1]) < 400 or 600 <= int(w[1]) < 700):
         (waits if w[0] == "sem.wait" else signals)[int(w[1])] += 1
 moved = [a for a in where if len(where[a]) > 1]
 assert moved, "no process ran on two vCPUs"
 for s in set(waits) | set(signals):
     assert 0 <= signals[s] - waits[s] <= 1, (s, signals[s], waits[s])
+for s in range(300, 400):
+    assert waits[s] == waits[s + 300], (s, waits[s], waits[s + 300])
 assert sum(waits.values()) > 0
 ' "$T/dump.txt"
 has "$T/dump.txt" "lock records carry their words" '^lock.acq 1 word=0x'
