@@ -9,6 +9,7 @@
 
 #include <stdint.h>
 
+#include "machine/hit.h"
 #include "machine/machine.h"
 #include "monitor/acct.h"
 
@@ -72,7 +73,7 @@ static inline void vcpu_ref(struct vmm_vcpu *v, machine *m, uint64_t maddr, int 
 			    int part)
 {
 	unsigned where;
-	uint32_t st = machine_ref(m, v->cpu, maddr, kind, v->clock, &where);
+	uint32_t st = machine_ref_inline(m, v->cpu, maddr, kind, v->clock, &where);
 	vcpu_stall(v, cat, part, st, where);
 }
 

@@ -78,6 +78,7 @@
 
 #include "base/idtab.h"
 #include "base/mem.h"
+#include "machine/hit.h"
 #include "machine/machine.h"
 #include "machine/plain.h"
 #include "monitor/vmm.h"
@@ -387,7 +388,7 @@ static int do_insn(struct eng *e, struct vcpu *v, const struct trc_rec *r)
 		rc = translate(e, v, pc, r->flags, 0, &mpn);
 		if (rc)
 			return rc;
-		st = machine_ref(e->m, v->m.cpu, (mpn << e->pshift) | (pc & e->pmask), MACH_IFETCH,
+		st = machine_ref_inline(e->m, v->m.cpu, (mpn << e->pshift) | (pc & e->pmask), MACH_IFETCH,
 				 v->m.clock, &where);
 		vcpu_stall(&v->m, cat, ACCT_SPLIT_KERNEL, st, where);
 		vcpu_spend(&v->m, cat, ACCT_SPLIT_KERNEL, k);
@@ -422,7 +423,7 @@ static int do_mem(struct eng *e, struct vcpu *v, const struct trc_rec *r)
 		e->vmm->writes[v->xl[1].gppn]++;
 	}
 	count_access(e, v, store);
-	st = machine_ref(e->m, v->m.cpu, (mpn << e->pshift) | (r->addr & e->pmask),
+	st = machine_ref_inline(e->m, v->m.cpu, (mpn << e->pshift) | (r->addr & e->pmask),
 			 store ? MACH_STORE : MACH_LOAD, v->m.clock, &where);
 	vcpu_stall(&v->m, guest_cat(v, r->flags), ACCT_SPLIT_KERNEL, st, where);
 	return SIM_OK;
@@ -633,7 +634,7 @@ static int lock_word(struct eng *e, struct vcpu *v, const struct trc_rec *r)
 	if (rc)
 		return rc;
 	count_access(e, v, 1);
-	st = machine_ref(e->m, v->m.cpu, (mpn << e->pshift) | (r->addr & e->pmask), MACH_STORE,
+	st = machine_ref_inline(e->m, v->m.cpu, (mpn << e->pshift) | (r->addr & e->pmask), MACH_STORE,
 			 v->m.clock, &where);
 	vcpu_stall(&v->m, ACCT_SYNC, ACCT_SPLIT_KERNEL, st, where);
 	return SIM_OK;
