@@ -364,9 +364,9 @@ static int insn_run_ok(struct eng *e, struct vcpu *v, uint64_t left)
 	return SIM_OK;
 }
 
-static int do_insn(struct eng *e, struct vcpu *v, const struct trc_rec *r)
+static inline __attribute__((always_inline)) int do_insn(struct eng *e, struct vcpu *v, const struct trc_rec *r)
 {
-	uint64_t pc = r->addr, left = r->id;
+	uint64_t pc = r->addr, left = r->id, page = UINT64_MAX, mpn = 0;
 	int cat = guest_cat(v, r->flags);
 	uint32_t line = e->line_i;
 	int bad = insn_run_ok(e, v, left);
@@ -379,15 +379,18 @@ static int do_insn(struct eng *e, struct vcpu *v, const struct trc_rec *r)
 		/* instructions up to the end of this cache line */
 		uint64_t in_line = (line - (pc & (line - 1))) / 4;
 		uint64_t k = in_line < left ? in_line : left;
-		uint64_t mpn;
 		unsigned where;
 		uint32_t st;
-		int rc;
 		if (k == 0)
 			k = 1;
-		rc = translate(e, v, pc, r->flags, 0, &mpn);
-		if (rc)
-			return rc;
+		if (pc >> e->pshift != page) {
+			/* a run's later lines in the same page: the same translation,
+			 * as nothing between them changes a TLB or the pmap */
+			int rc = translate(e, v, pc, r->flags, 0, &mpn);
+			if (rc)
+				return rc;
+			page = pc >> e->pshift;
+		}
 		st = machine_ref_inline(e->m, v->m.cpu, (mpn << e->pshift) | (pc & e->pmask), MACH_IFETCH,
 				 v->m.clock, &where);
 		vcpu_stall(&v->m, cat, ACCT_SPLIT_KERNEL, st, where);
@@ -398,7 +401,7 @@ static int do_insn(struct eng *e, struct vcpu *v, const struct trc_rec *r)
 	return SIM_OK;
 }
 
-static int do_mem(struct eng *e, struct vcpu *v, const struct trc_rec *r)
+static inline __attribute__((always_inline)) int do_mem(struct eng *e, struct vcpu *v, const struct trc_rec *r)
 {
 	uint64_t mpn;
 	unsigned where;
@@ -1124,6 +1127,23 @@ static int run_slice(struct eng *e, struct vcpu *v)
 	place_vcpu(e, v);
 	while (v->state == V_RUN && (first || v->m.clock < end)) {
 		const struct trc_rec *r;
+		if (!e->plain && !v->frag_of && v->pos < v->nrecs && (v->in_intr || v->m.clock < v->intr_next) &&
+		    (unsigned)(v->recs[v->pos].type - TRC_INSN) <= TRC_STORE - TRC_INSN) {
+			/* the common case, a run, load or store with nothing pending
+			 * before it (a fetch, fragments' end, an interrupt): what the
+			 * general path below does for it */
+			r = &v->recs[v->pos];
+			rc = r->type == TRC_INSN ? do_insn(e, v, r) : do_mem(e, v, r);
+			if (rc)
+				return rc;
+			v->pos++;
+			v->recno++;
+			e->res->records++;
+			first = 0;
+			if (e->vmm->nhot && (rc = vmm_numa_process(e->vmm, &v->m)))
+				return rc;
+			continue;
+		}
 		rc = fetch(e, v);
 		if (rc)
 			return rc;
