@@ -1127,22 +1127,31 @@ static int run_slice(struct eng *e, struct vcpu *v)
 	place_vcpu(e, v);
 	while (v->state == V_RUN && (first || v->m.clock < end)) {
 		const struct trc_rec *r;
-		if (!e->plain && !v->frag_of && v->pos < v->nrecs && (v->in_intr || v->m.clock < v->intr_next) &&
-		    (unsigned)(v->recs[v->pos].type - TRC_INSN) <= TRC_STORE - TRC_INSN) {
-			/* the common case, a run, load or store with nothing pending
-			 * before it (a fetch, fragments' end, an interrupt): what the
-			 * general path below does for it */
-			r = &v->recs[v->pos];
-			rc = r->type == TRC_INSN ? do_insn(e, v, r) : do_mem(e, v, r);
-			if (rc)
-				return rc;
-			v->pos++;
-			v->recno++;
-			e->res->records++;
-			first = 0;
-			if (e->vmm->nhot && (rc = vmm_numa_process(e->vmm, &v->m)))
-				return rc;
-			continue;
+		if (!e->plain && !v->frag_of) {
+			/* the common case, runs, loads and stores with nothing
+			 * pending before them (a block to fetch, fragments to end,
+			 * an interrupt due), in a loop of their own: what the
+			 * general path below does for each (none of them changes
+			 * the state, the fragments or the interrupts) */
+			uint64_t until = v->in_intr ? UINT64_MAX : v->intr_next;
+			int ran = 0;
+			while (v->pos < v->nrecs && v->m.clock < until && (first || v->m.clock < end)) {
+				r = &v->recs[v->pos];
+				if ((unsigned)(r->type - TRC_INSN) > TRC_STORE - TRC_INSN)
+					break;
+				rc = r->type == TRC_INSN ? do_insn(e, v, r) : do_mem(e, v, r);
+				if (rc)
+					return rc;
+				v->pos++;
+				v->recno++;
+				e->res->records++;
+				first = 0;
+				ran = 1;
+				if (e->vmm->nhot && (rc = vmm_numa_process(e->vmm, &v->m)))
+					return rc;
+			}
+			if (ran)
+				continue;
 		}
 		rc = fetch(e, v);
 		if (rc)
