@@ -408,7 +408,7 @@ static __attribute__((noinline)) int decode_rare(struct trc_codec *c, const uint
 			return R_RANGE;
 		c->vpn += unzz(get(pp, bad));
 		c->ppn += unzz(get(pp, bad));
-		(*o) = (struct trc_rec){ .type = TRC_PTE_SET, .aux = (uint16_t)x, .id = (uint32_t)b, .addr = c->vpn, .val = c->ppn };
+		*o = (struct trc_rec){ .type = TRC_PTE_SET, .aux = (uint16_t)x, .id = (uint32_t)b, .addr = c->vpn, .val = c->ppn };
 		c->vpn++;
 		c->ppn++;
 		return R_OK;
@@ -419,7 +419,7 @@ static __attribute__((noinline)) int decode_rare(struct trc_codec *c, const uint
 		if (unlikely(b > UINT32_MAX))
 			return R_RANGE;
 		c->vpn += unzz(get(pp, bad));
-		(*o) = (struct trc_rec){ .type = TRC_PTE_CLEAR, .id = (uint32_t)b, .addr = c->vpn };
+		*o = (struct trc_rec){ .type = TRC_PTE_CLEAR, .id = (uint32_t)b, .addr = c->vpn };
 		c->vpn++;
 		return R_OK;
 	case TRC_ASID: case TRC_SEM_WAIT: case TRC_SEM_SIGNAL: case TRC_DMA_DONE:
@@ -428,7 +428,7 @@ static __attribute__((noinline)) int decode_rare(struct trc_codec *c, const uint
 		b = get(pp, bad);
 		if (unlikely(b > UINT32_MAX))
 			return R_RANGE;
-		(*o) = (struct trc_rec){ .type = (uint8_t)type, .id = (uint32_t)b };
+		*o = (struct trc_rec){ .type = (uint8_t)type, .id = (uint32_t)b };
 		return R_OK;
 	case TRC_LOCK_ACQ: case TRC_LOCK_REL:
 		if (unlikely(x > 1))
@@ -439,7 +439,7 @@ static __attribute__((noinline)) int decode_rare(struct trc_codec *c, const uint
 		a = x ? get(pp, bad) : 0;
 		if (unlikely(x && !a))
 			return R_BADTAG;
-		(*o) = (struct trc_rec){ .type = (uint8_t)type, .id = (uint32_t)b, .addr = a };
+		*o = (struct trc_rec){ .type = (uint8_t)type, .id = (uint32_t)b, .addr = a };
 		return R_OK;
 	case TRC_SVC_BEGIN: case TRC_SVC_END:
 		if (unlikely(x))
@@ -448,7 +448,7 @@ static __attribute__((noinline)) int decode_rare(struct trc_codec *c, const uint
 		b = type == TRC_SVC_BEGIN ? get(pp, bad) : 0;
 		if (unlikely(a == 0 || a >= TRC_NSERVICES || b > UINT32_MAX))
 			return R_RANGE;
-		(*o) = (struct trc_rec){ .type = (uint8_t)type, .aux = (uint16_t)a, .id = (uint32_t)b };
+		*o = (struct trc_rec){ .type = (uint8_t)type, .aux = (uint16_t)a, .id = (uint32_t)b };
 		if (type == TRC_SVC_BEGIN) {
 			if (++st->open > st->max_nest && st->deep == SIZE_MAX)
 				st->deep = st->i;
@@ -463,15 +463,15 @@ static __attribute__((noinline)) int decode_rare(struct trc_codec *c, const uint
 		b = get(pp, bad);
 		if (unlikely(a == 0 || a >= TRC_NPRIV))
 			return R_RANGE;
-		(*o) = (struct trc_rec){ .type = TRC_PRIV, .aux = (uint16_t)a, .val = b };
+		*o = (struct trc_rec){ .type = TRC_PRIV, .aux = (uint16_t)a, .val = b };
 		if (x) {
 			uint64_t asid = get(pp, bad);
 			if (unlikely(asid > UINT32_MAX || (a != TRC_PRIV_TLBWR && a != TRC_PRIV_TLBWI)))
 				return R_RANGE;
-			(*o).flags = TRC_F_ENTRY;
-			(*o).id = (uint32_t)asid;
-			(*o).addr = c->vpn + unzz(get(pp, bad));
-			c->vpn = (*o).addr + 1;
+			o->flags = TRC_F_ENTRY;
+			o->id = (uint32_t)asid;
+			o->addr = c->vpn + unzz(get(pp, bad));
+			c->vpn = o->addr + 1;
 		}
 		return R_OK;
 	case TRC_DMA_REQ: {
@@ -484,7 +484,7 @@ static __attribute__((noinline)) int decode_rare(struct trc_codec *c, const uint
 			cnt = get(pp, bad);
 			if (unlikely(b > UINT32_MAX || disk > 0xffff))
 				return R_RANGE;
-			(*o) = (struct trc_rec){ .type = TRC_DMA_REQ, .flags = x ? TRC_F_WRITE : 0, .aux = (uint16_t)disk,
+			*o = (struct trc_rec){ .type = TRC_DMA_REQ, .flags = x ? TRC_F_WRITE : 0, .aux = (uint16_t)disk,
 						   .id = (uint32_t)b, .addr = a, .val = cnt };
 			c->sector = a + cnt;
 			return R_OK;
@@ -496,14 +496,14 @@ static __attribute__((noinline)) int decode_rare(struct trc_codec *c, const uint
 		a = get(pp, bad);
 		if (unlikely(b > UINT32_MAX || a > 0xffff))
 			return R_RANGE;
-		(*o) = (struct trc_rec){ .type = (uint8_t)type, .aux = (uint16_t)a, .id = (uint32_t)b };
+		*o = (struct trc_rec){ .type = (uint8_t)type, .aux = (uint16_t)a, .id = (uint32_t)b };
 		return R_OK;
 	case TRC_FRAG:
 		if (unlikely(x))
 			return R_BADTAG;
 		a = c->frag + unzz(get(pp, bad));
 		b = get(pp, bad);
-		(*o) = (struct trc_rec){ .type = TRC_FRAG, .addr = a, .val = b };
+		*o = (struct trc_rec){ .type = TRC_FRAG, .addr = a, .val = b };
 		c->frag = a + b;
 		return R_OK;
 	case TRC_MONCALL: {
@@ -515,26 +515,26 @@ static __attribute__((noinline)) int decode_rare(struct trc_codec *c, const uint
 			b = get(pp, bad);
 			if (unlikely(k == 0 || k >= TRC_NMONCALLS))
 				return R_RANGE;
-			(*o) = (struct trc_rec){ .type = TRC_MONCALL, .aux = (uint16_t)k, .addr = a, .val = b };
+			*o = (struct trc_rec){ .type = TRC_MONCALL, .aux = (uint16_t)k, .addr = a, .val = b };
 			return R_OK;
 		}
 	case TRC_PAGE_ALLOC: case TRC_PAGE_FREE:
 		if (unlikely(x == 0 || x >= TRC_NCATEGORIES))
 			return R_RANGE;
 		c->ppn += unzz(get(pp, bad));
-		(*o) = (struct trc_rec){ .type = (uint8_t)type, .aux = (uint16_t)x, .addr = c->ppn };
+		*o = (struct trc_rec){ .type = (uint8_t)type, .aux = (uint16_t)x, .addr = c->ppn };
 		c->ppn++;
 		return R_OK;
 	case TRC_IDLE_BEGIN: case TRC_IDLE_END:
 		if (unlikely(x))
 			return R_BADTAG;
-		(*o) = (struct trc_rec){ .type = (uint8_t)type };
+		*o = (struct trc_rec){ .type = (uint8_t)type };
 		return R_OK;
 	case TRC_TIME:
 		if (unlikely(x))
 			return R_BADTAG;
 		c->time += unzz(get(pp, bad));
-		(*o) = (struct trc_rec){ .type = TRC_TIME, .val = c->time };
+		*o = (struct trc_rec){ .type = TRC_TIME, .val = c->time };
 		return R_OK;
 	case TRC_MARKER: {
 			uint64_t k;
@@ -545,7 +545,7 @@ static __attribute__((noinline)) int decode_rare(struct trc_codec *c, const uint
 			a = get(pp, bad);
 			if (unlikely(k > 0xffff || b > UINT32_MAX))
 				return R_RANGE;
-			(*o) = (struct trc_rec){ .type = TRC_MARKER, .aux = (uint16_t)k, .id = (uint32_t)b, .val = a };
+			*o = (struct trc_rec){ .type = TRC_MARKER, .aux = (uint16_t)k, .id = (uint32_t)b, .val = a };
 			return R_OK;
 		}
 	}
