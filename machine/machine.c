@@ -79,6 +79,11 @@
  * (served by memory when the writer has written it back meanwhile).  The
  * page counters leave out only the first kind: memory served the second.
  *
+ * The hit path.  machine_ref's common case, a hit in the L1 the reference
+ * goes to, is machine_ref_inline() in hit.h, compiled into the hottest
+ * callers; everything else is machine_ref_miss() here.  hit.h holds the
+ * layouts below for that, and only this file touches their fields.
+ *
  * Transitions of an L2 line: I->S, I->M (l1_miss, after to_home), S->M
  * (upgrade, in l1_miss), M->S (downgrade by another CPU's load, in to_home),
  * ->I (drop_l2: eviction, invalidate_others, machine_page_flush).
@@ -91,48 +96,7 @@
 
 #include "base/mem.h"
 #include "machine/cache.h"
-
-enum { L1_V = 1, L1_W = 2 };      /* L1 state bits */
-enum { L2_S = 1, L2_M = 2 };      /* L2 states */
-
-struct cpu {
-	struct cache l1i, l1d, l2;
-	struct tlb *tlb;
-	int node;
-	struct machine_cpu_stats st;
-};
-
-struct machine {
-	struct machine_config mc;
-	int ncpus, nnodes;
-	struct cpu *cpu;                /* [ncpus] */
-	int lg_page, lg_line;           /* page, L2 line */
-	int lg_lines_per_page;
-	int lg_i_sub, lg_d_sub;         /* log2 of L1 I/D lines per L2 line */
-	uint64_t npages, pages_per_node, nlines;
-	uint32_t lat_local, lat_remote; /* cycles; lat_remote = local when uma */
-	/* directory */
-	int dir_lg_bytes;               /* entry size: 1 (16 bits), 2, 3 (64 bits), 4 (2 x 64) */
-	int dir_words;                  /* 64-bit sharer words an entry has: 1 or 2 */
-	void *dir;                      /* [nlines] entries */
-	uint64_t dirty_bit;             /* 1 << ncpus in one-word entries; 0 in two-word ones */
-	uint8_t *owner;                 /* two-word entries only: [nlines], cpu + 1 or 0 */
-	void *lost;                     /* [nlines] entries as dir's, no dirty bit: the CPUs whose
-					 * copy another CPU's store invalidated since they last
-					 * held the line (their next miss on it is a coherence
-					 * miss, invariant (6)) */
-	/* node occupancy (NOTES): rings of busy bits, [nnodes << (lg_win - 6)] words */
-	int lg_win;                     /* log2 of the cycles a ring remembers */
-	uint64_t *busy;
-	uint64_t *busy_hi;              /* [nnodes]: cycles at or past it are free */
-	/* counters: misses, [npages * nnodes] */
-	uint32_t *counters;
-	uint32_t trigger;
-	machine_hot_hook hook;
-	void *hook_ctx;
-	/* disks: cycle each becomes free */
-	uint64_t *disk_busy_until;
-};
+#include "machine/hit.h"
 
 static int is_pow2(uint64_t x) { return x && !(x & (x - 1)); }
 
@@ -658,45 +622,35 @@ static __attribute__((noinline)) uint32_t l1_miss(machine *m, int ci, uint64_t p
 	return stall;
 }
 
-uint32_t machine_ref(machine *m, int cpu, uint64_t pa, int kind, uint64_t now, unsigned *where)
+/* machine_ref_inline's other half (hit.h): an L1 miss (l1slot -1), or a
+ * store to the L1 D line at l1slot, held but not writable (an upgrade). */
+uint32_t machine_ref_miss(machine *m, int cpu, uint64_t pa, int kind, int64_t l1slot, uint64_t now,
+			  unsigned *where)
 {
 	struct cpu *c = &m->cpu[cpu];
-	int64_t s;
 
 	assert(cpu >= 0 && cpu < m->ncpus && pa < m->mc.mem_size);
 	if (kind == MACH_IFETCH) {
 		c->st.refs_ifetch++;
-		s = cache_find(&c->l1i, pa >> c->l1i.lg_line);
-		if (s >= 0) {
-			cache_touch(&c->l1i, s);
-			*where = MACH_L1;
-			return 0;
-		}
 		c->st.l1i_misses++;
 		return l1_miss(m, cpu, pa, kind, -1, now, where);
 	}
-	s = cache_find(&c->l1d, pa >> c->l1d.lg_line);
 	if (kind == MACH_LOAD) {
 		c->st.refs_load++;
-		if (s >= 0) {
-			cache_touch(&c->l1d, s);
-			*where = MACH_L1;
-			return 0;
-		}
 	} else {
 		c->st.refs_store++;
-		if (s >= 0) {
-			if (c->l1d.state[s] & L1_W) {
-				cache_touch(&c->l1d, s);
-				*where = MACH_L1;
-				return 0;
-			}
-			return l1_miss(m, cpu, pa, kind, s, now, where);   /* upgrade */
-		}
+		if (l1slot >= 0)
+			return l1_miss(m, cpu, pa, kind, l1slot, now, where);   /* upgrade */
 		c->st.l1d_store_misses++;
 	}
 	c->st.l1d_misses++;
 	return l1_miss(m, cpu, pa, kind, -1, now, where);
+}
+
+uint32_t machine_ref(machine *m, int cpu, uint64_t pa, int kind, uint64_t now, unsigned *where)
+{
+	assert(cpu >= 0 && cpu < m->ncpus && pa < m->mc.mem_size);
+	return machine_ref_inline(m, cpu, pa, kind, now, where);
 }
 
 /* ---- counters, flush, disks ---- */

@@ -78,23 +78,30 @@ static inline __attribute__((always_inline)) int mon_addr(struct vmm *x, uint64_
 static int mon_insns(struct vmm *x, struct vmm_vcpu *v, uint64_t text_off, uint64_t n, int part)
 {
 	int node = machine_cpu_node(x->m, v->cpu);
-	uint64_t text_bytes = x->mon_text << x->pshift, busy = 0;
+	uint64_t text_bytes = x->mon_text << x->pshift, busy = 0, page = UINT64_MAX, base = 0;
 	/* the clock moves line by line (a miss's stall depends on it); the
 	 * instructions' cycles are charged once, at the end */
+	text_off %= text_bytes;
 	while (n > 0) {
-		text_off %= text_bytes;   /* a path longer than the text wraps round it */
-		uint64_t in_line = (x->line_i - (text_off & (x->line_i - 1))) / 4, ma;
+		uint64_t in_line = (x->line_i - (text_off & (x->line_i - 1))) / 4;
 		uint64_t k = in_line < n ? in_line : n;
-		int rc = mon_addr(x, (uint64_t)node * x->mon_text + (text_off >> x->pshift), text_off,
-				  node, &ma);
-		if (rc) {
-			vcpu_charge(v, ACCT_MONITOR, part, busy);
-			return rc;
+		if (text_off >> x->pshift != page) {   /* a page's address looked up once */
+			uint64_t ma;
+			int rc = mon_addr(x, (uint64_t)node * x->mon_text + (text_off >> x->pshift), text_off,
+					  node, &ma);
+			if (rc) {
+				vcpu_charge(v, ACCT_MONITOR, part, busy);
+				return rc;
+			}
+			page = text_off >> x->pshift;
+			base = ma - (text_off & x->pmask);
 		}
-		vcpu_ref(v, x->m, ma, MACH_IFETCH, ACCT_MONITOR, part);
+		vcpu_ref(v, x->m, base | (text_off & x->pmask), MACH_IFETCH, ACCT_MONITOR, part);
 		v->clock += k;
 		busy += k;
 		text_off += k * 4;
+		if (text_off >= text_bytes)   /* a path longer than the text wraps round it */
+			text_off -= text_bytes;
 		n -= k;
 	}
 	vcpu_charge(v, ACCT_MONITOR, part, busy);

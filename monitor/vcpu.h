@@ -9,6 +9,7 @@
 
 #include <stdint.h>
 
+#include "machine/hit.h"
 #include "machine/machine.h"
 #include "monitor/acct.h"
 
@@ -68,11 +69,11 @@ static inline void vcpu_stall(struct vmm_vcpu *v, int cat, int part, uint32_t cy
 
 /* One reference by v to machine byte address maddr, its stall charged to
  * cat/part. */
-static inline void vcpu_ref(struct vmm_vcpu *v, machine *m, uint64_t maddr, int kind, int cat,
-			    int part)
+static inline __attribute__((always_inline)) void vcpu_ref(struct vmm_vcpu *v, machine *m, uint64_t maddr,
+							  int kind, int cat, int part)
 {
 	unsigned where;
-	uint32_t st = machine_ref(m, v->cpu, maddr, kind, v->clock, &where);
+	uint32_t st = machine_ref_inline(m, v->cpu, maddr, kind, v->clock, &where);
 	vcpu_stall(v, cat, part, st, where);
 }
 

@@ -78,6 +78,7 @@
 
 #include "base/idtab.h"
 #include "base/mem.h"
+#include "machine/hit.h"
 #include "machine/machine.h"
 #include "machine/plain.h"
 #include "monitor/vmm.h"
@@ -363,9 +364,9 @@ static int insn_run_ok(struct eng *e, struct vcpu *v, uint64_t left)
 	return SIM_OK;
 }
 
-static int do_insn(struct eng *e, struct vcpu *v, const struct trc_rec *r)
+static inline __attribute__((always_inline)) int do_insn(struct eng *e, struct vcpu *v, const struct trc_rec *r)
 {
-	uint64_t pc = r->addr, left = r->id;
+	uint64_t pc = r->addr, left = r->id, page = UINT64_MAX, mpn = 0;
 	int cat = guest_cat(v, r->flags);
 	uint32_t line = e->line_i;
 	int bad = insn_run_ok(e, v, left);
@@ -378,16 +379,19 @@ static int do_insn(struct eng *e, struct vcpu *v, const struct trc_rec *r)
 		/* instructions up to the end of this cache line */
 		uint64_t in_line = (line - (pc & (line - 1))) / 4;
 		uint64_t k = in_line < left ? in_line : left;
-		uint64_t mpn;
 		unsigned where;
 		uint32_t st;
-		int rc;
 		if (k == 0)
 			k = 1;
-		rc = translate(e, v, pc, r->flags, 0, &mpn);
-		if (rc)
-			return rc;
-		st = machine_ref(e->m, v->m.cpu, (mpn << e->pshift) | (pc & e->pmask), MACH_IFETCH,
+		if (pc >> e->pshift != page) {
+			/* a run's later lines in the same page: the same translation,
+			 * as nothing between them changes a TLB or the pmap */
+			int rc = translate(e, v, pc, r->flags, 0, &mpn);
+			if (rc)
+				return rc;
+			page = pc >> e->pshift;
+		}
+		st = machine_ref_inline(e->m, v->m.cpu, (mpn << e->pshift) | (pc & e->pmask), MACH_IFETCH,
 				 v->m.clock, &where);
 		vcpu_stall(&v->m, cat, ACCT_SPLIT_KERNEL, st, where);
 		vcpu_spend(&v->m, cat, ACCT_SPLIT_KERNEL, k);
@@ -397,7 +401,7 @@ static int do_insn(struct eng *e, struct vcpu *v, const struct trc_rec *r)
 	return SIM_OK;
 }
 
-static int do_mem(struct eng *e, struct vcpu *v, const struct trc_rec *r)
+static inline __attribute__((always_inline)) int do_mem(struct eng *e, struct vcpu *v, const struct trc_rec *r)
 {
 	uint64_t mpn;
 	unsigned where;
@@ -422,7 +426,7 @@ static int do_mem(struct eng *e, struct vcpu *v, const struct trc_rec *r)
 		e->vmm->writes[v->xl[1].gppn]++;
 	}
 	count_access(e, v, store);
-	st = machine_ref(e->m, v->m.cpu, (mpn << e->pshift) | (r->addr & e->pmask),
+	st = machine_ref_inline(e->m, v->m.cpu, (mpn << e->pshift) | (r->addr & e->pmask),
 			 store ? MACH_STORE : MACH_LOAD, v->m.clock, &where);
 	vcpu_stall(&v->m, guest_cat(v, r->flags), ACCT_SPLIT_KERNEL, st, where);
 	return SIM_OK;
@@ -633,7 +637,7 @@ static int lock_word(struct eng *e, struct vcpu *v, const struct trc_rec *r)
 	if (rc)
 		return rc;
 	count_access(e, v, 1);
-	st = machine_ref(e->m, v->m.cpu, (mpn << e->pshift) | (r->addr & e->pmask), MACH_STORE,
+	st = machine_ref_inline(e->m, v->m.cpu, (mpn << e->pshift) | (r->addr & e->pmask), MACH_STORE,
 			 v->m.clock, &where);
 	vcpu_stall(&v->m, ACCT_SYNC, ACCT_SPLIT_KERNEL, st, where);
 	return SIM_OK;
@@ -1123,6 +1127,32 @@ static int run_slice(struct eng *e, struct vcpu *v)
 	place_vcpu(e, v);
 	while (v->state == V_RUN && (first || v->m.clock < end)) {
 		const struct trc_rec *r;
+		if (!e->plain && !v->frag_of) {
+			/* the common case, runs, loads and stores with nothing
+			 * pending before them (a block to fetch, fragments to end,
+			 * an interrupt due), in a loop of their own: what the
+			 * general path below does for each (none of them changes
+			 * the state, the fragments or the interrupts) */
+			uint64_t until = v->in_intr ? UINT64_MAX : v->intr_next;
+			int ran = 0;
+			while (v->pos < v->nrecs && v->m.clock < until && (first || v->m.clock < end)) {
+				r = &v->recs[v->pos];
+				if ((unsigned)(r->type - TRC_INSN) > TRC_STORE - TRC_INSN)
+					break;
+				rc = r->type == TRC_INSN ? do_insn(e, v, r) : do_mem(e, v, r);
+				if (rc)
+					return rc;
+				v->pos++;
+				v->recno++;
+				e->res->records++;
+				first = 0;
+				ran = 1;
+				if (e->vmm->nhot && (rc = vmm_numa_process(e->vmm, &v->m)))
+					return rc;
+			}
+			if (ran)
+				continue;
+		}
 		rc = fetch(e, v);
 		if (rc)
 			return rc;

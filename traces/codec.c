@@ -361,12 +361,195 @@ static inline uint64_t get(const uint8_t **pp, unsigned *bad)
 	return 0;
 }
 
+/* out[] gets a record of type, flags, aux, id and addr (val 0) as three
+ * 8-byte stores rather than a zeroed struct filled field by field. */
+static inline void put_rec(struct trc_rec *o, unsigned type, unsigned flags, unsigned aux, uint32_t id,
+			   uint64_t addr)
+{
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	uint64_t w = type | flags << 8 | (uint64_t)aux << 16 | (uint64_t)id << 32;
+	_Static_assert(offsetof(struct trc_rec, id) == 4 && offsetof(struct trc_rec, addr) == 8,
+		       "type, flags, aux and id fill the first 8 bytes");
+	memcpy(o, &w, 8);
+	o->addr = addr;
+	o->val = 0;
+#else
+	*o = (struct trc_rec){ .type = (uint8_t)type, .flags = (uint8_t)flags, .aux = (uint16_t)aux, .id = id,
+			       .addr = addr };
+#endif
+}
+
 static int fail(size_t off, size_t *bad_off, char *why, size_t whylen, const char *fmt, unsigned long long a,
 		unsigned long long b)
 {
 	*bad_off = off;
 	snprintf(why, whylen, fmt, a, b);
 	return SIM_ECORRUPT;
+}
+
+/* What trc_decode's rarer records share with it; apart so that the common
+ * records' loop keeps its variables in registers. */
+enum { R_OK, R_BADTAG, R_RANGE };
+struct rare {
+	uint32_t open, max_nest;   /* services open; the bound */
+	size_t i, deep;            /* the record's index in out[]; *deep of trc_decode */
+};
+
+/* Decode the fields of one record of the rarer types (tag type, x) at *pp
+ * into *o; R_OK, or the verdict on a bad one (*bad for a bad varint). */
+static __attribute__((noinline)) int decode_rare(struct trc_codec *c, const uint8_t **pp, unsigned *bad,
+						 unsigned type, unsigned x, struct trc_rec *o, struct rare *st)
+{
+	uint64_t a, b;
+	switch (type) {
+	case TRC_PTE_SET:
+		b = get(pp, bad);
+		if (unlikely(b > UINT32_MAX))
+			return R_RANGE;
+		c->vpn += unzz(get(pp, bad));
+		c->ppn += unzz(get(pp, bad));
+		*o = (struct trc_rec){ .type = TRC_PTE_SET, .aux = (uint16_t)x, .id = (uint32_t)b, .addr = c->vpn, .val = c->ppn };
+		c->vpn++;
+		c->ppn++;
+		return R_OK;
+	case TRC_PTE_CLEAR:
+		if (unlikely(x))
+			return R_BADTAG;
+		b = get(pp, bad);
+		if (unlikely(b > UINT32_MAX))
+			return R_RANGE;
+		c->vpn += unzz(get(pp, bad));
+		*o = (struct trc_rec){ .type = TRC_PTE_CLEAR, .id = (uint32_t)b, .addr = c->vpn };
+		c->vpn++;
+		return R_OK;
+	case TRC_ASID: case TRC_SEM_WAIT: case TRC_SEM_SIGNAL: case TRC_DMA_DONE:
+		if (unlikely(x))
+			return R_BADTAG;
+		b = get(pp, bad);
+		if (unlikely(b > UINT32_MAX))
+			return R_RANGE;
+		*o = (struct trc_rec){ .type = (uint8_t)type, .id = (uint32_t)b };
+		return R_OK;
+	case TRC_LOCK_ACQ: case TRC_LOCK_REL:
+		if (unlikely(x > 1))
+			return R_BADTAG;
+		b = get(pp, bad);
+		if (unlikely(b > UINT32_MAX))
+			return R_RANGE;
+		a = x ? get(pp, bad) : 0;
+		if (unlikely(x && !a))
+			return R_BADTAG;
+		*o = (struct trc_rec){ .type = (uint8_t)type, .id = (uint32_t)b, .addr = a };
+		return R_OK;
+	case TRC_SVC_BEGIN: case TRC_SVC_END:
+		if (unlikely(x))
+			return R_BADTAG;
+		a = get(pp, bad);
+		b = type == TRC_SVC_BEGIN ? get(pp, bad) : 0;
+		if (unlikely(a == 0 || a >= TRC_NSERVICES || b > UINT32_MAX))
+			return R_RANGE;
+		*o = (struct trc_rec){ .type = (uint8_t)type, .aux = (uint16_t)a, .id = (uint32_t)b };
+		if (type == TRC_SVC_BEGIN) {
+			if (++st->open > st->max_nest && st->deep == SIZE_MAX)
+				st->deep = st->i;
+		} else if (st->open > 0) {
+			st->open--;
+		}
+		return R_OK;
+	case TRC_PRIV:
+		if (unlikely(x > 1))
+			return R_BADTAG;
+		a = get(pp, bad);
+		b = get(pp, bad);
+		if (unlikely(a == 0 || a >= TRC_NPRIV))
+			return R_RANGE;
+		*o = (struct trc_rec){ .type = TRC_PRIV, .aux = (uint16_t)a, .val = b };
+		if (x) {
+			uint64_t asid = get(pp, bad);
+			if (unlikely(asid > UINT32_MAX || (a != TRC_PRIV_TLBWR && a != TRC_PRIV_TLBWI)))
+				return R_RANGE;
+			o->flags = TRC_F_ENTRY;
+			o->id = (uint32_t)asid;
+			o->addr = c->vpn + unzz(get(pp, bad));
+			c->vpn = o->addr + 1;
+		}
+		return R_OK;
+	case TRC_DMA_REQ: {
+			uint64_t disk, cnt;
+			if (unlikely(x > 1))
+				return R_BADTAG;
+			b = get(pp, bad);
+			disk = get(pp, bad);
+			a = c->sector + unzz(get(pp, bad));
+			cnt = get(pp, bad);
+			if (unlikely(b > UINT32_MAX || disk > 0xffff))
+				return R_RANGE;
+			*o = (struct trc_rec){ .type = TRC_DMA_REQ, .flags = x ? TRC_F_WRITE : 0, .aux = (uint16_t)disk,
+						   .id = (uint32_t)b, .addr = a, .val = cnt };
+			c->sector = a + cnt;
+			return R_OK;
+		}
+	case TRC_NET_SEND: case TRC_NET_RECV:
+		if (unlikely(x))
+			return R_BADTAG;
+		b = get(pp, bad);
+		a = get(pp, bad);
+		if (unlikely(b > UINT32_MAX || a > 0xffff))
+			return R_RANGE;
+		*o = (struct trc_rec){ .type = (uint8_t)type, .aux = (uint16_t)a, .id = (uint32_t)b };
+		return R_OK;
+	case TRC_FRAG:
+		if (unlikely(x))
+			return R_BADTAG;
+		a = c->frag + unzz(get(pp, bad));
+		b = get(pp, bad);
+		*o = (struct trc_rec){ .type = TRC_FRAG, .addr = a, .val = b };
+		c->frag = a + b;
+		return R_OK;
+	case TRC_MONCALL: {
+			uint64_t k;
+			if (unlikely(x))
+				return R_BADTAG;
+			k = get(pp, bad);
+			a = get(pp, bad);
+			b = get(pp, bad);
+			if (unlikely(k == 0 || k >= TRC_NMONCALLS))
+				return R_RANGE;
+			*o = (struct trc_rec){ .type = TRC_MONCALL, .aux = (uint16_t)k, .addr = a, .val = b };
+			return R_OK;
+		}
+	case TRC_PAGE_ALLOC: case TRC_PAGE_FREE:
+		if (unlikely(x == 0 || x >= TRC_NCATEGORIES))
+			return R_RANGE;
+		c->ppn += unzz(get(pp, bad));
+		*o = (struct trc_rec){ .type = (uint8_t)type, .aux = (uint16_t)x, .addr = c->ppn };
+		c->ppn++;
+		return R_OK;
+	case TRC_IDLE_BEGIN: case TRC_IDLE_END:
+		if (unlikely(x))
+			return R_BADTAG;
+		*o = (struct trc_rec){ .type = (uint8_t)type };
+		return R_OK;
+	case TRC_TIME:
+		if (unlikely(x))
+			return R_BADTAG;
+		c->time += unzz(get(pp, bad));
+		*o = (struct trc_rec){ .type = TRC_TIME, .val = c->time };
+		return R_OK;
+	case TRC_MARKER: {
+			uint64_t k;
+			if (unlikely(x))
+				return R_BADTAG;
+			k = get(pp, bad);
+			b = get(pp, bad);
+			a = get(pp, bad);
+			if (unlikely(k > 0xffff || b > UINT32_MAX))
+				return R_RANGE;
+			*o = (struct trc_rec){ .type = TRC_MARKER, .aux = (uint16_t)k, .id = (uint32_t)b, .val = a };
+			return R_OK;
+		}
+	}
+	return R_BADTAG;
 }
 
 int trc_decode(struct trc_codec *c, const uint8_t *buf, size_t len, size_t *pos, struct trc_rec *out,
@@ -378,14 +561,14 @@ int trc_decode(struct trc_codec *c, const uint8_t *buf, size_t len, size_t *pos,
 	 * to follow which (a run, then its load, ...). */
 	static const void *const op[32] = {
 		[0] = &&l_badtag, [TRC_INSN] = &&l_insn_seq, [TRC_LOAD] = &&l_data, [TRC_STORE] = &&l_data,
-		[TRC_PTE_SET] = &&l_pte_set, [TRC_PTE_CLEAR] = &&l_pte_clear, [TRC_ASID] = &&l_id,
-		[TRC_SVC_BEGIN] = &&l_svc, [TRC_SVC_END] = &&l_svc, [TRC_PRIV] = &&l_priv,
-		[TRC_LOCK_ACQ] = &&l_lock, [TRC_LOCK_REL] = &&l_lock, [TRC_SEM_WAIT] = &&l_id,
-		[TRC_SEM_SIGNAL] = &&l_id, [TRC_DMA_REQ] = &&l_dma, [TRC_DMA_DONE] = &&l_id,
-		[TRC_NET_SEND] = &&l_net, [TRC_NET_RECV] = &&l_net, [TRC_FRAG] = &&l_frag,
-		[TRC_MONCALL] = &&l_moncall, [TRC_PAGE_ALLOC] = &&l_page, [TRC_PAGE_FREE] = &&l_page,
-		[TRC_IDLE_BEGIN] = &&l_none, [TRC_IDLE_END] = &&l_none, [TRC_TIME] = &&l_time,
-		[TRC_MARKER] = &&l_marker, [TRC_TAG_INSN_TARGET] = &&l_insn_target,
+		[TRC_PTE_SET] = &&l_rare, [TRC_PTE_CLEAR] = &&l_rare, [TRC_ASID] = &&l_rare,
+		[TRC_SVC_BEGIN] = &&l_rare, [TRC_SVC_END] = &&l_rare, [TRC_PRIV] = &&l_rare,
+		[TRC_LOCK_ACQ] = &&l_rare, [TRC_LOCK_REL] = &&l_rare, [TRC_SEM_WAIT] = &&l_rare,
+		[TRC_SEM_SIGNAL] = &&l_rare, [TRC_DMA_REQ] = &&l_rare, [TRC_DMA_DONE] = &&l_rare,
+		[TRC_NET_SEND] = &&l_rare, [TRC_NET_RECV] = &&l_rare, [TRC_FRAG] = &&l_rare,
+		[TRC_MONCALL] = &&l_rare, [TRC_PAGE_ALLOC] = &&l_rare, [TRC_PAGE_FREE] = &&l_rare,
+		[TRC_IDLE_BEGIN] = &&l_rare, [TRC_IDLE_END] = &&l_rare, [TRC_TIME] = &&l_rare,
+		[TRC_MARKER] = &&l_rare, [TRC_TAG_INSN_TARGET] = &&l_insn_target,
 		[TRC_TAG_INSN_DELTA] = &&l_insn_delta, [28] = &&l_badtag, [29] = &&l_badtag,
 		[30] = &&l_badtag, [31] = &&l_badtag,
 	};
@@ -394,8 +577,9 @@ int trc_decode(struct trc_codec *c, const uint8_t *buf, size_t len, size_t *pos,
 	uint64_t a, b;
 	size_t i = 0;
 	/* the scalar predictors live in registers while decoding; the tables in *c */
-	uint64_t pc, daddr, vpn, ppn, frag, sector, time;
-	uint32_t prev_key, dk, open = *nest;
+	uint64_t pc, daddr;   /* the rarer records' predictors stay in *c */
+	uint32_t prev_key, dk;
+	struct rare rare = { .open = *nest, .max_nest = max_nest, .deep = SIZE_MAX };
 
 	*deep = SIZE_MAX;
 	if (first == 0) {
@@ -405,11 +589,6 @@ int trc_decode(struct trc_codec *c, const uint8_t *buf, size_t len, size_t *pos,
 	p = start = buf + *pos;
 	pc = c->pc;
 	daddr = c->daddr;
-	vpn = c->vpn;
-	ppn = c->ppn;
-	frag = c->frag;
-	sector = c->sector;
-	time = c->time;
 	prev_key = c->prev_key;
 	dk = c->dk;
 	if (n == 0)
@@ -452,7 +631,7 @@ l_insn: {
 		if (unlikely(b == 0 || b > UINT32_MAX))
 			goto l_range;
 		cur->count = (uint32_t)b;
-		out[i] = (struct trc_rec){ .type = TRC_INSN, .flags = x & 3, .id = (uint32_t)b, .addr = a };
+		put_rec(&out[i], TRC_INSN, x & 3, 0, (uint32_t)b, a);
 		pc = a + 4 * b;
 		dk = 0;
 		/* the tables are larger than the host's nearest caches: fetch the
@@ -485,153 +664,21 @@ l_data: {
 		daddr = a;
 		dk++;
 		__builtin_prefetch(&c->dtab[((uint32_t)((pc - 4) >> 2) + dk) & DMASK]);   /* the next reference's */
-		out[i] = (struct trc_rec){ .type = (uint8_t)type, .flags = e->mode, .aux = e->size, .addr = a };
+		put_rec(&out[i], type, e->mode, e->size, 0, a);
 		NEXT();
 	}
-l_pte_set:
-	b = get(&p, &bad);
-	if (unlikely(b > UINT32_MAX))
-		goto l_range;
-	vpn += unzz(get(&p, &bad));
-	ppn += unzz(get(&p, &bad));
-	out[i] = (struct trc_rec){ .type = TRC_PTE_SET, .aux = (uint16_t)x, .id = (uint32_t)b, .addr = vpn, .val = ppn };
-	vpn++;
-	ppn++;
-	NEXT();
-l_pte_clear:
-	if (unlikely(x))
-		goto l_badtag;
-	b = get(&p, &bad);
-	if (unlikely(b > UINT32_MAX))
-		goto l_range;
-	vpn += unzz(get(&p, &bad));
-	out[i] = (struct trc_rec){ .type = TRC_PTE_CLEAR, .id = (uint32_t)b, .addr = vpn };
-	vpn++;
-	NEXT();
-l_id:
-	if (unlikely(x))
-		goto l_badtag;
-	b = get(&p, &bad);
-	if (unlikely(b > UINT32_MAX))
-		goto l_range;
-	out[i] = (struct trc_rec){ .type = (uint8_t)type, .id = (uint32_t)b };
-	NEXT();
-l_lock:
-	if (unlikely(x > 1))
-		goto l_badtag;
-	b = get(&p, &bad);
-	if (unlikely(b > UINT32_MAX))
-		goto l_range;
-	a = x ? get(&p, &bad) : 0;
-	if (unlikely(x && !a))
-		goto l_badtag;
-	out[i] = (struct trc_rec){ .type = (uint8_t)type, .id = (uint32_t)b, .addr = a };
-	NEXT();
-l_svc:
-	if (unlikely(x))
-		goto l_badtag;
-	a = get(&p, &bad);
-	b = type == TRC_SVC_BEGIN ? get(&p, &bad) : 0;
-	if (unlikely(a == 0 || a >= TRC_NSERVICES || b > UINT32_MAX))
-		goto l_range;
-	out[i] = (struct trc_rec){ .type = (uint8_t)type, .aux = (uint16_t)a, .id = (uint32_t)b };
-	if (type == TRC_SVC_BEGIN) {
-		if (++open > max_nest && *deep == SIZE_MAX)
-			*deep = i;
-	} else if (open > 0) {
-		open--;
-	}
-	NEXT();
-l_priv:
-	if (unlikely(x > 1))
-		goto l_badtag;
-	a = get(&p, &bad);
-	b = get(&p, &bad);
-	if (unlikely(a == 0 || a >= TRC_NPRIV))
-		goto l_range;
-	out[i] = (struct trc_rec){ .type = TRC_PRIV, .aux = (uint16_t)a, .val = b };
-	if (x) {
-		uint64_t asid = get(&p, &bad);
-		if (unlikely(asid > UINT32_MAX || (a != TRC_PRIV_TLBWR && a != TRC_PRIV_TLBWI)))
-			goto l_range;
-		out[i].flags = TRC_F_ENTRY;
-		out[i].id = (uint32_t)asid;
-		out[i].addr = vpn + unzz(get(&p, &bad));
-		vpn = out[i].addr + 1;
-	}
-	NEXT();
-l_dma: {
-		uint64_t disk, cnt;
-		if (unlikely(x > 1))
+l_rare: {
+		const uint8_t *rp = p;
+		unsigned rbad = 0;
+		int v;
+		rare.i = i;
+		v = decode_rare(c, &rp, &rbad, type, x, &out[i], &rare);
+		bad |= rbad;
+		if (unlikely(v == R_BADTAG))
 			goto l_badtag;
-		b = get(&p, &bad);
-		disk = get(&p, &bad);
-		a = sector + unzz(get(&p, &bad));
-		cnt = get(&p, &bad);
-		if (unlikely(b > UINT32_MAX || disk > 0xffff))
+		if (unlikely(v == R_RANGE))
 			goto l_range;
-		out[i] = (struct trc_rec){ .type = TRC_DMA_REQ, .flags = x ? TRC_F_WRITE : 0, .aux = (uint16_t)disk,
-					   .id = (uint32_t)b, .addr = a, .val = cnt };
-		sector = a + cnt;
-		NEXT();
-	}
-l_net:
-	if (unlikely(x))
-		goto l_badtag;
-	b = get(&p, &bad);
-	a = get(&p, &bad);
-	if (unlikely(b > UINT32_MAX || a > 0xffff))
-		goto l_range;
-	out[i] = (struct trc_rec){ .type = (uint8_t)type, .aux = (uint16_t)a, .id = (uint32_t)b };
-	NEXT();
-l_frag:
-	if (unlikely(x))
-		goto l_badtag;
-	a = frag + unzz(get(&p, &bad));
-	b = get(&p, &bad);
-	out[i] = (struct trc_rec){ .type = TRC_FRAG, .addr = a, .val = b };
-	frag = a + b;
-	NEXT();
-l_moncall: {
-		uint64_t k;
-		if (unlikely(x))
-			goto l_badtag;
-		k = get(&p, &bad);
-		a = get(&p, &bad);
-		b = get(&p, &bad);
-		if (unlikely(k == 0 || k >= TRC_NMONCALLS))
-			goto l_range;
-		out[i] = (struct trc_rec){ .type = TRC_MONCALL, .aux = (uint16_t)k, .addr = a, .val = b };
-		NEXT();
-	}
-l_page:
-	if (unlikely(x == 0 || x >= TRC_NCATEGORIES))
-		goto l_range;
-	ppn += unzz(get(&p, &bad));
-	out[i] = (struct trc_rec){ .type = (uint8_t)type, .aux = (uint16_t)x, .addr = ppn };
-	ppn++;
-	NEXT();
-l_none:
-	if (unlikely(x))
-		goto l_badtag;
-	out[i] = (struct trc_rec){ .type = (uint8_t)type };
-	NEXT();
-l_time:
-	if (unlikely(x))
-		goto l_badtag;
-	time += unzz(get(&p, &bad));
-	out[i] = (struct trc_rec){ .type = TRC_TIME, .val = time };
-	NEXT();
-l_marker: {
-		uint64_t k;
-		if (unlikely(x))
-			goto l_badtag;
-		k = get(&p, &bad);
-		b = get(&p, &bad);
-		a = get(&p, &bad);
-		if (unlikely(k > 0xffff || b > UINT32_MAX))
-			goto l_range;
-		out[i] = (struct trc_rec){ .type = TRC_MARKER, .aux = (uint16_t)k, .id = (uint32_t)b, .val = a };
+		p = rp;
 		NEXT();
 	}
 #undef NEXT
@@ -646,14 +693,10 @@ l_done:
 		return fail((size_t)(p - buf), bad_off, why, whylen, "%llu bytes follow the chunk's %llu records",
 			    (unsigned long long)(end - p), (unsigned long long)nrec);
 	*pos = (size_t)(p - buf);
-	*nest = open;
+	*nest = rare.open;
+	*deep = rare.deep;
 	c->pc = pc;
 	c->daddr = daddr;
-	c->vpn = vpn;
-	c->ppn = ppn;
-	c->frag = frag;
-	c->sector = sector;
-	c->time = time;
 	c->prev_key = prev_key;
 	c->dk = dk;
 	return SIM_OK;

@@ -1,0 +1,88 @@
+/*
+ * The machine's L1 hit inline: machine_ref_inline() is machine_ref() with
+ * its common case (a hit in the L1 the reference goes to) compiled into the
+ * caller, for the hottest callers (the replay engine, the monitor's paths).
+ * To make that possible this header holds the layouts machine.c owns; no
+ * other file reads or writes their fields.
+ */
+#ifndef MACHINE_HIT_H
+#define MACHINE_HIT_H
+
+#include <stdint.h>
+
+#include "machine/cache.h"
+#include "machine/machine.h"
+
+enum { L1_V = 1, L1_W = 2 };      /* L1 state bits */
+enum { L2_S = 1, L2_M = 2 };      /* L2 states */
+
+struct cpu {
+	struct cache l1i, l1d, l2;
+	struct tlb *tlb;
+	int node;
+	struct machine_cpu_stats st;
+};
+
+struct machine {
+	struct machine_config mc;
+	int ncpus, nnodes;
+	struct cpu *cpu;                /* [ncpus] */
+	int lg_page, lg_line;           /* page, L2 line */
+	int lg_lines_per_page;
+	int lg_i_sub, lg_d_sub;         /* log2 of L1 I/D lines per L2 line */
+	uint64_t npages, pages_per_node, nlines;
+	uint32_t lat_local, lat_remote; /* cycles; lat_remote = local when uma */
+	/* directory */
+	int dir_lg_bytes;               /* entry size: 1 (16 bits), 2, 3 (64 bits), 4 (2 x 64) */
+	int dir_words;                  /* 64-bit sharer words an entry has: 1 or 2 */
+	void *dir;                      /* [nlines] entries */
+	uint64_t dirty_bit;             /* 1 << ncpus in one-word entries; 0 in two-word ones */
+	uint8_t *owner;                 /* two-word entries only: [nlines], cpu + 1 or 0 */
+	void *lost;                     /* [nlines] entries as dir's, no dirty bit: the CPUs whose
+					 * copy another CPU's store invalidated since they last
+					 * held the line (their next miss on it is a coherence
+					 * miss, invariant (6)) */
+	/* node occupancy (NOTES): rings of busy bits, [nnodes << (lg_win - 6)] words */
+	int lg_win;                     /* log2 of the cycles a ring remembers */
+	uint64_t *busy;
+	uint64_t *busy_hi;              /* [nnodes]: cycles at or past it are free */
+	/* counters: misses, [npages * nnodes] */
+	uint32_t *counters;
+	uint32_t trigger;
+	machine_hot_hook hook;
+	void *hook_ctx;
+	/* disks: cycle each becomes free */
+	uint64_t *disk_busy_until;
+};
+
+/* Everything but an L1 hit: machine.c. */
+uint32_t machine_ref_miss(machine *m, int cpu, uint64_t pa, int kind, int64_t l1slot, uint64_t now,
+			  unsigned *where);
+
+/* machine_ref() (machine.h), the same effect and result: an L1 hit (for a
+ * store, on a line the L1 D holds writable) counts the reference, touches
+ * the line and returns 0 here; anything else goes to machine_ref_miss(). */
+static inline __attribute__((always_inline)) uint32_t machine_ref_inline(machine *m, int cpu, uint64_t pa,
+									 int kind, uint64_t now,
+									 unsigned *where)
+{
+	struct cpu *c = &m->cpu[cpu];
+	struct cache *l1 = kind == MACH_IFETCH ? &c->l1i : &c->l1d;
+	int64_t s = cache_find(l1, pa >> l1->lg_line);
+
+	if (__builtin_expect(s >= 0 && (kind != MACH_STORE || (l1->state[s] & L1_W)), 1)) {
+		/* pa < mem_size: the line came in by a miss, which checked it */
+		if (kind == MACH_IFETCH)
+			c->st.refs_ifetch++;
+		else if (kind == MACH_LOAD)
+			c->st.refs_load++;
+		else
+			c->st.refs_store++;
+		cache_touch(l1, s);
+		*where = MACH_L1;
+		return 0;
+	}
+	return machine_ref_miss(m, cpu, pa, kind, s, now, where);
+}
+
+#endif
