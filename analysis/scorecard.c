@@ -61,11 +61,11 @@
 
 static const struct an_band bands[] = {
 	{ "fig6.pmake.ratio", AN_BAND_RANGE, 1.13, 1.19, "fig6", ISSUE12,
-	  "the services slow down roughly as the paper's do, but native kernel time is 7% of the "
-	  "run and the idle time (about a quarter: at this scale pmake waits on one disk's queue, "
-	  "which the schedule sets) absorbs most of what the monitor adds, so the non-idle ratio "
-	  "(1.08, Figure 6's table) is the steadier number; the system time itself grows too "
-	  "little (next row; CALIBRATION.md step 13)" },
+	  "the model's native kernel time is under a tenth of the run (Figure 6's table) and grows "
+	  "too little (next row); the paper's own Table 2 puts IRIX's kernel time near 0.3 s of "
+	  "the 3.9 s run (each service's count times its average, over its share), so its 2.15 "
+	  "system factor makes about 9 of its 16 points, and the other 7 (user or idle time "
+	  "growing under Disco) have no mechanism here (CALIBRATION.md step 13)" },
 	{ "fig6.engineering.ratio", AN_BAND_RANGE, 1.03, 1.16, "fig6",
 	  ISSUE12 " (the paper states engineering only inside its 3%-16% range, 5.2)",
 	  TLB_HIT_PATH },
@@ -104,9 +104,10 @@ static const struct an_band bands[] = {
 	   "the open path's (review A4; CALIBRATION.md step 10)"),
 	T2("irix53", "UTLB-MISS",
 	   "the monitor's handler (the exception, a probe that compares the set's ways until one "
-	   "matches, the hit's tail: an assumed count of its operations) and its loads of the "
-	   "L2TLB set cost about 1.3 times the native refill on this preset (CALIBRATION.md "
-	   "steps 8, 15)"),
+	   "matches, the hit's tail: an assumed count of its operations) adds about what the "
+	   "paper's added (5 cycles against 5), but the model's native refill takes 25 cycles "
+	   "where the paper's took 14 (its page-table load misses the L1 more often), so the ratio "
+	   "is lower (CALIBRATION.md steps 8, 15)"),
 	T2("irix53", "write",
 	   "monitor services 0.14 against 0.31: a new block's page is a reclaimed one the monitor "
 	   "zeroes about half the time (the others were never used or never had a machine page), "
@@ -158,13 +159,14 @@ static const struct an_band bands[] = {
 	  "in the micro-benchmark the monitor's handler (an assumed count of the operations "
 	  "4.2.2 describes) finds the pair in the first way it compares and its set and saved "
 	  "registers in the L1 cache, and adds about 10 cycles to the native refill, where the "
-	  "paper measured 30; the same count gives Table 2's UTLB-MISS row (1.30 against 1.35), "
+	  "paper measured 30; the same count adds to Table 2's UTLB-MISS refill about what the "
+	  "paper's added there (5 cycles against 5), "
 	  "so what the R10000 adds is not more operations but their cost on an out-of-order core "
 	  "(the hash and tag loads a dependent chain behind a CP0 read, CP0 accesses "
 	  "serialized), which this in-order CPU does not have and the paper does not give "
 	  "(CALIBRATION.md step 16)" },
 	{ "fig8.pmake.irix.sync_share", AN_BAND_RANGE, 0.20, 0.30, "fig8", FIG8BAND,
-	  "the model's Pmake spends about a tenth of its time in the kernel, with Table 2's "
+	  "the model's Pmake spends a sixth of its time in the kernel, with Table 2's "
 	  "uniprocessor path lengths, and holds memlock for the free list, the pfdat entries, "
 	  "the page-cache lookups of faults and each page a fork shares or an exit unmaps: "
 	  "about 5% of the run, so it is rarely spun on; most of the spinning is on the run "
@@ -191,9 +193,9 @@ static const struct an_band bands[] = {
 	{ "fig8.pmake.8vm.kernel_saving_share", AN_BAND_RANGE, 0.50, 1.00, "fig8",
 	  "5.4: 8VMs' time falls \"primarily because of a significant reduction in the kernel "
 	  "stall time and kernel synchronization\": at least half of the saving",
-	  "IRIX's kernel stall and synchronization are small to begin with (rows above); the "
-	  "saving comes from idle time (at the quick scale much of it the run's tail) and from "
-	  "user time (each VM's memory on its own nodes, where IRIX is round-robin)" },
+	  "IRIX's kernel stall and synchronization are small to begin with (rows above), so "
+	  "about half of the saving comes from user time (each VM's memory on its own nodes, "
+	  "where IRIX is round-robin) and from idle time" },
 	{ "fig8.radix.irix.os_share", AN_BAND_RANGE, 0.40, 0.60, "fig8radix", RADIXBAND,
 	  "IRIX's region lock is a sleeping lock that single-threads the faults: a thread "
 	  "that finds it held switches out, is handed the lock at the holder's release and "
