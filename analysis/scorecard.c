@@ -180,22 +180,22 @@ static const struct an_band bands[] = {
 	  "(CALIBRATION.md, Figure 8)" },
 	{ "fig8.pmake.1vm.ratio", AN_BAND_RANGE, 1.00, 1.30, "fig8", FIG8BAND,
 	  "a process that sleeps on a shared region's lock is replaced by another runnable "
-	  "one, so the monitor's slower faults add little idle time; the paper's IRIX held "
-	  "more of its VM subsystem under semaphores than the model's region lock over text "
-	  "faults (CALIBRATION.md, Figure 8)" },
+	  "one, so the monitor's slower faults add little idle time, and the ratio moves with "
+	  "the seed across the band's lower edge (0.995-1.084 over seeds 1-3, mean 1.036; "
+	  "CALIBRATION.md, Figure 8): `disco figures --seeds 1-3` scores the mean" },
 	{ "fig8.pmake.2vm.ratio", AN_BAND_RANGE, 0, 0.999, "fig8", FIG8BAND,
 	  "splitting the machine in two does not recover what the monitor adds" },
 	{ "fig8.pmake.8vm.ratio", AN_BAND_RANGE, 0.52, 0.68, "fig8", FIG8BAND,
-	  "at the quick scale IRIX's run length is set by its idle tail and moves by several "
-	  "hundredths between seeds; the ratio sits near the band's lower edge (0.49-0.59 over "
-	  "three seeds; CALIBRATION.md, Figure 8, issue 11): `disco figures --seeds 1-3` scores "
-	  "the mean" },
+	  "the ratio moves with the seed across the band's upper edge (0.655-0.704 over seeds "
+	  "1-3, mean 0.684; CALIBRATION.md, Figure 8): IRIX's kernel synchronization, which "
+	  "8VMs saves, is a fifth of the paper's (row above); `disco figures --seeds 1-3` "
+	  "scores the mean" },
 	{ "fig8.pmake.8vm.kernel_saving_share", AN_BAND_RANGE, 0.50, 1.00, "fig8",
 	  "5.4: 8VMs' time falls \"primarily because of a significant reduction in the kernel "
 	  "stall time and kernel synchronization\": at least half of the saving",
 	  "IRIX's kernel stall and synchronization are small to begin with (rows above), so "
 	  "about half of the saving comes from user time (each VM's memory on its own nodes, "
-	  "where IRIX is round-robin) and from idle time" },
+	  "where IRIX is round-robin) and from idle time; 44-52% over seeds 1-3, mean 48%" },
 	{ "fig8.radix.irix.os_share", AN_BAND_RANGE, 0.40, 0.60, "fig8radix", RADIXBAND,
 	  "IRIX's region lock is a sleeping lock that single-threads the faults: a thread "
 	  "that finds it held switches out, is handed the lock at the holder's release and "
