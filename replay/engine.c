@@ -1109,6 +1109,16 @@ static int frags_end(struct eng *e, struct vcpu *v)
 	return SIM_OK;
 }
 
+/* Record v->pos is done: the next one, counted; the monitor's queued page
+ * moves, if any, are made now. */
+static inline int rec_done(struct eng *e, struct vcpu *v)
+{
+	v->pos++;
+	v->recno++;
+	e->res->records++;
+	return e->vmm->nhot ? vmm_numa_process(e->vmm, &v->m) : SIM_OK;
+}
+
 static int run_slice(struct eng *e, struct vcpu *v)
 {
 	uint64_t end = v->m.clock + e->quantum;
@@ -1140,15 +1150,10 @@ static int run_slice(struct eng *e, struct vcpu *v)
 				if ((unsigned)(r->type - TRC_INSN) > TRC_STORE - TRC_INSN)
 					break;
 				rc = r->type == TRC_INSN ? do_insn(e, v, r) : do_mem(e, v, r);
-				if (rc)
+				if (rc || (rc = rec_done(e, v)))
 					return rc;
-				v->pos++;
-				v->recno++;
-				e->res->records++;
 				first = 0;
 				ran = 1;
-				if (e->vmm->nhot && (rc = vmm_numa_process(e->vmm, &v->m)))
-					return rc;
 			}
 			if (ran)
 				continue;
@@ -1238,15 +1243,9 @@ static int run_slice(struct eng *e, struct vcpu *v)
 			if (rc)
 				return rc;
 		}
-		v->pos++;
-		v->recno++;
-		e->res->records++;
+		if ((rc = rec_done(e, v)))
+			return rc;
 		first = 0;
-		if (e->vmm->nhot) {
-			rc = vmm_numa_process(e->vmm, &v->m);
-			if (rc)
-				return rc;
-		}
 	}
 	return SIM_OK;
 }
