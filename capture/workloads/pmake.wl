@@ -37,4 +37,11 @@ capture.wl.write_size = 1K
 capture.wl.file_size = 64K
 capture.wl.shared_file = 0.6
 capture.wl.shared_file_size = 1M
+# Assumed, no source: a dirty buffer pushed to disk every 8 writes.  A
+# written block takes four of the 1 KB writes, so about half the blocks
+# written reach the disk within the run.  In a steady state every block
+# written and kept (the objects) reaches the disk once, autoup seconds
+# after it was dirtied (30 s in SVR4), and the run's window sees that rate;
+# the other half stands for temporary files deleted before their push.
+# The split is the assumption; it sets most of pmake's disk writes.
 capture.wl.flush_writes = 8
