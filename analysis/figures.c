@@ -385,6 +385,16 @@ static double l2tlb_rate(const struct rpl_results *r)
 }
 static double sys_factor(const struct prun *p) { return sys_time(&p->dis) / sys_time(&p->nat); }
 
+/* A scored number's band and verdict, as numbers.json gives them. */
+static void band_json(FILE *f, const struct an_band *b, int holds)
+{
+	if (b->kind == AN_BAND_RANGE)
+		fprintf(f, ", \"band\": [%.6g, %.6g]", b->lo, b->hi);
+	else
+		fprintf(f, ", \"band\": {\"slowdown_within\": %.6g, \"overhead_within\": %.6g}", b->lo, b->hi);
+	fprintf(f, ", \"within_band\": %s", holds ? "true" : "false");
+}
+
 /* numbers.json, one entry at a time, each also kept for the scorecard */
 struct numbers { FILE *f; int n; struct an_scores *sc; };
 
@@ -401,14 +411,8 @@ static void num(struct numbers *nb, const char *id, double paper, double model, 
 	int k = nb->sc->n;
 	an_scores_add(nb->sc, id, paper, model, unit);
 	s = nb->sc->n > k ? &nb->sc->s[k] : NULL;
-	if (s && s->band) {
-		if (s->band->kind == AN_BAND_RANGE)
-			fprintf(nb->f, ", \"band\": [%.6g, %.6g]", s->band->lo, s->band->hi);
-		else
-			fprintf(nb->f, ", \"band\": {\"slowdown_within\": %.6g, \"overhead_within\": %.6g}",
-				s->band->lo, s->band->hi);
-		fprintf(nb->f, ", \"within_band\": %s", s->holds ? "true" : "false");
-	}
+	if (s && s->band)
+		band_json(nb->f, s->band, s->holds);
 	fputc('}', nb->f);
 }
 
@@ -1052,8 +1056,7 @@ static void seeds_json(FILE *f, const struct an_scores *runs, int n, const long 
 	fprintf(f, "[");
 	for (int i = 0; i < runs[0].n; i++) {
 		const struct an_score *s = &runs[0].s[i];
-		double sum = 0, min = INFINITY, max = -INFINITY;
-		int got = 0;
+		struct an_span sp;
 		fprintf(f, "%s\n  {\"id\": \"%s\", \"paper\": ", i ? "," : "", s->id);
 		if (s->paper == s->paper)
 			fprintf(f, "%.6g", s->paper);
@@ -1065,28 +1068,17 @@ static void seeds_json(FILE *f, const struct an_scores *runs, int n, const long 
 		fprintf(f, "], \"models\": [");
 		for (int k = 0; k < n; k++) {
 			double v = an_scores_model(&runs[k], s->id);
-			if (v == v && isfinite(v)) {
+			if (isfinite(v))
 				fprintf(f, "%s%.6g", k ? ", " : "", v);
-				sum += v;
-				min = fmin(min, v);
-				max = fmax(max, v);
-				got++;
-			} else {
+			else
 				fprintf(f, "%snull", k ? ", " : "");
-			}
 		}
 		fprintf(f, "]");
-		if (got)
-			fprintf(f, ", \"mean\": %.6g, \"min\": %.6g, \"max\": %.6g", sum / got, min, max);
-		if (s->band && got) {
-			if (s->band->kind == AN_BAND_RANGE)
-				fprintf(f, ", \"band\": [%.6g, %.6g]", s->band->lo, s->band->hi);
-			else
-				fprintf(f, ", \"band\": {\"slowdown_within\": %.6g, \"overhead_within\": %.6g}",
-					s->band->lo, s->band->hi);
-			fprintf(f, ", \"within_band\": %s",
-				an_band_holds(s->band, s->paper, sum / got) ? "true" : "false");
-		}
+		an_scores_span(runs, n, s->id, &sp);
+		if (sp.got)
+			fprintf(f, ", \"mean\": %.6g, \"min\": %.6g, \"max\": %.6g", sp.mean, sp.min, sp.max);
+		if (s->band && sp.got)
+			band_json(f, s->band, an_band_holds(s->band, s->paper, sp.mean));
 		fputc('}', f);
 	}
 	fprintf(f, "\n]\n");

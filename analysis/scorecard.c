@@ -420,6 +420,25 @@ double an_scores_model(const struct an_scores *sc, const char *id)
 	return NAN;
 }
 
+void an_scores_span(const struct an_scores *runs, int n, const char *id, struct an_span *sp)
+{
+	double sum = 0;
+	*sp = (struct an_span){ NAN, INFINITY, -INFINITY, 0 };
+	for (int k = 0; k < n; k++) {
+		double v = an_scores_model(&runs[k], id);
+		if (!isfinite(v))
+			continue;
+		sum += v;
+		sp->min = fmin(sp->min, v);
+		sp->max = fmax(sp->max, v);
+		sp->got++;
+	}
+	if (sp->got)
+		sp->mean = sum / sp->got;
+	else
+		sp->min = sp->max = NAN;
+}
+
 void an_scorecard_seeds_write(FILE *f, const struct an_scores *runs, int n, const long long *seeds,
 			      struct an_scores *mean)
 {
@@ -430,38 +449,35 @@ void an_scorecard_seeds_write(FILE *f, const struct an_scores *runs, int n, cons
 	for (int i = 0; t && i < runs[0].n; i++) {
 		const struct an_score *s0 = &runs[0].s[i];
 		struct an_score v = *s0;
+		struct an_span sp;
 		char p[64], m[64], lo[64], hi[64], b[96];
-		double sum = 0, min = INFINITY, max = -INFINITY;
-		int got = 0, in = 0;
+		int in = 0;
 		if (!s0->band)
+			continue;
+		an_scores_span(runs, n, s0->id, &sp);
+		if (!sp.got)
 			continue;
 		fprintf(t, "| `%s` | ", s0->id);
 		for (int k = 0; k < n; k++) {
 			v.model = an_scores_model(&runs[k], s0->id);
-			if (v.model != v.model) {
+			if (!isfinite(v.model)) {
 				fprintf(t, "%s-", k ? " / " : "");
 				continue;
 			}
 			model_text(m, sizeof m, &v);
 			fprintf(t, "%s%s", k ? " / " : "", m);
-			sum += v.model;
-			min = fmin(min, v.model);
-			max = fmax(max, v.model);
 			in += an_band_holds(s0->band, s0->paper, v.model);
-			got++;
 		}
-		if (!got)
-			continue;
-		an_scores_add(mean, s0->id, s0->paper, sum / got, s0->unit);
+		an_scores_add(mean, s0->id, s0->paper, sp.mean, s0->unit);
 		v = mean->s[mean->n - 1];
 		total++;
 		held += v.holds;
 		every += in == n;
 		paper_text(p, sizeof p, &v);
 		model_text(m, sizeof m, &v);
-		v.model = min;
+		v.model = sp.min;
 		model_text(lo, sizeof lo, &v);
-		v.model = max;
+		v.model = sp.max;
 		model_text(hi, sizeof hi, &v);
 		band_text(b, sizeof b, s0->band, s0->unit);
 		fprintf(t, " | %s | %s | %s-%s | %s | %d of %d | %s |\n", p, m, lo, hi, b, in, n,

@@ -72,6 +72,11 @@ void an_scorecard_seeds_write(FILE *f, const struct an_scores *runs, int n, cons
 /* Number id's model value in sc; NaN when sc has no such number. */
 double an_scores_model(const struct an_scores *sc, const char *id);
 
+/* Number id over runs[0..n-1]: the mean, least and greatest of the runs
+ * that have it, and how many do (got; 0: the others are NaN). */
+struct an_span { double mean, min, max; int got; };
+void an_scores_span(const struct an_scores *runs, int n, const char *id, struct an_span *sp);
+
 /* "Where the model misses, and why": one bullet per band that misses at
  * least once, naming the numbers. */
 void an_misses_write(FILE *f, const struct an_scores *sc);
