@@ -12,6 +12,7 @@
  * _locality_grouped), sweep curves (an_plot_sweep, an_plot_sweep_base), and
  * an_gnuplot_find and an_locality_parts for their callers.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <math.h>
 #include <fcntl.h>
@@ -333,15 +334,22 @@ static int run_gnuplot(const char *gnuplot, const char *dir, struct sim_err *err
 	return SIM_OK;
 }
 
+/* The folder is ours (mkdtemp): remove whatever the writers put in it
+ * (bars.dat, run0.dat ..., plot.gp, gnuplot.log), then the folder. */
 static void remove_dir(const char *dir)
 {
-	static const char *const names[] = { "bars.dat", "marks.dat", "sweep.dat", "plot.gp",
-					     "gnuplot.log" };
 	char p[4200];
-	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
-		snprintf(p, sizeof p, "%s/%s", dir, names[i]);
+	DIR *d = opendir(dir);
+	struct dirent *de;
+
+	while (d && (de = readdir(d))) {
+		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+			continue;
+		snprintf(p, sizeof p, "%s/%s", dir, de->d_name);
 		unlink(p);
 	}
+	if (d)
+		closedir(d);
 	rmdir(dir);
 }
 
@@ -505,6 +513,14 @@ int an_plot_footprint(const char *out_path, const struct rpl_results *const *run
 
 	if ((rc = check_args(runs, n, 0, err)) != SIM_OK)
 		return rc;
+	for (int i = 0; i < n; i++) {
+		uint64_t t = 0;
+		for (int k = 0; k < FP_NCATS; k++)
+			t += runs[i]->footprint.v[k] + runs[i]->footprint.m[k];
+		if (t == 0)
+			return sim_errf(err, SIM_EINVAL,
+					"run %d has no memory footprint (a results file from before it existed, or a run without guest memory?)", i);
+	}
 	if ((rc = alloc_bars(&b, 2 * n, err)) != SIM_OK)
 		return rc;
 	lab = sim_calloc(2 * (size_t)n, sizeof *lab);

@@ -111,6 +111,8 @@ if command -v gnuplot >/dev/null 2>&1; then
 	if head -c 8 "$T/bd.png" | od -c | grep -q 'P   N   G'; then ok; else fail "bd.png is not a PNG"; fi
 	run "plot locality svg" 0 "$DISCO" plot "$H5" --kind locality --base disco -o "$T/loc.svg"
 	has "$T/loc.svg" "svg has the locality label" '% local'
+	run "plot footprint of runs without one" 2 "$DISCO" plot "$H5" --kind footprint -o "$T/x.png"
+	has "$T/err" "says there is no footprint" 'run 0 has no memory footprint'
 	run "plot bad kind" 2 "$DISCO" plot "$H5" --kind pie -o "$T/x.png"
 	run "plot bad extension" 2 "$DISCO" plot "$H5" -o "$T/x.gif"
 	run "plot labels count" 2 "$DISCO" plot "$H5" --labels a,b -o "$T/x.png"
@@ -119,6 +121,13 @@ if command -v gnuplot >/dev/null 2>&1; then
 	run "plot unknown base" 2 "$DISCO" plot "$H5" --base nothing -o "$T/x.png"
 	leftover=$(ls "$T" | grep -c 'tmp-' || true)
 	if [ "$leftover" -eq 0 ]; then ok; else fail "temporary files left in $T"; fi
+	# every kind removes its scratch folder, whatever files it wrote there
+	mkdir "$T/scratch"
+	for k in breakdown locality; do
+		run "plot $k in a scratch TMPDIR" 0 env TMPDIR="$T/scratch" "$DISCO" plot "$H5" \
+			--kind $k -o "$T/k-$k.png"
+	done
+	if [ -z "$(ls -A "$T/scratch")" ]; then ok; else fail "plots left $(ls "$T/scratch")"; fi
 else
 	echo "results: gnuplot not found: plot checks skipped"
 fi

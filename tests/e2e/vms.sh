@@ -160,6 +160,13 @@ if command -v gnuplot >/dev/null 2>&1; then
 	has "$T/fp.svg" "V and M bars" 'on M'
 	run "plot footprint over time" 0 "$DISCO" plot "$T/cow.h5" --kind footprint-time -o "$T/fpt.svg"
 	has "$T/fpt.svg" "V and M curves" ' V<'
+	# the footprint plots write one data file per run: none is left behind
+	mkdir "$T/scratch"
+	run "plot footprint, scratch TMPDIR" 0 env TMPDIR="$T/scratch" "$DISCO" plot "$T/cow.h5" \
+		--kind footprint -o "$T/fp2.svg"
+	run "plot footprint over time, scratch TMPDIR" 0 env TMPDIR="$T/scratch" "$DISCO" plot \
+		"$T/cow.h5" --kind footprint-time -o "$T/fpt2.svg"
+	if [ -z "$(ls -A "$T/scratch")" ]; then ok; else fail "plots left $(ls "$T/scratch")"; fi
 fi
 # a private disk used by two VMs
 sed 's/disk=0/disk=1/' "$T/cow.txt" >"$T/priv.txt"
