@@ -195,13 +195,28 @@ static int write_files(const char *dir, const char *out_tmp, const struct bars *
 		snprintf(p, sizeof p, "%s/marks.dat", dir);
 		if (!(f = fopen(p, "w")))
 			return sim_errf(err, SIM_EIO, "%s: %s", p, strerror(errno));
-		fprintf(f, "# x mid lo hi label\n");
+		/* side: the text goes right of the bar (0) where nothing is
+		 * there at its height: no next bar, or the next bar and its
+		 * label (two lines at most) end below it. Else it is centred
+		 * on the bar: below the line, over the bar, where the paper's
+		 * value is inside the bar (-1), above the line otherwise (+1) */
+		fprintf(f, "# x mid lo hi label side\n");
 		for (int i = 0; i < b->n; i++) {
-			double lo = b->mark[i][0], hi = b->mark[i][1];
+			double lo = b->mark[i][0], hi = b->mark[i][1], tot = 0, next = 0;
+			int side;
 			if (lo != lo)
 				continue;
+			for (int s = 0; s < b->nseg; s++) {
+				tot += b->v[i][s];
+				next += i + 1 < b->n ? b->v[i + 1][s] : 0;
+			}
+			if (next <= 0 || (lo + hi) / 2 > next + 0.12 * ymax)
+				side = 0;
+			else
+				side = lo <= tot ? -1 : 1;
 			fprintf(f, "%d %.6f %.6f %.6f ", i, (lo + hi) / 2, lo, hi);
 			data_label(f, b->mark_label[i]);
+			fprintf(f, " %d", side);
 			fputc('\n', f);
 			if (hi * 1.15 > ymax)
 				ymax = hi * 1.15;
@@ -238,6 +253,7 @@ static int write_files(const char *dir, const char *out_tmp, const struct bars *
 	}
 	fprintf(f, "\n"
 		   "set style data histograms\n"
+		   "set style textbox opaque noborder margins 1,0.5\n"
 		   "set style histogram rowstacked\n"
 		   "set style fill solid 0.9 border rgb '#333333'\n"
 		   "set boxwidth 0.6 relative\n"
@@ -270,15 +286,20 @@ static int write_files(const char *dir, const char *out_tmp, const struct bars *
 		fputs(", \\\n     ", f);
 		gp_quote(f, marks);
 		/* a dashed line across the bar at the paper's value (at both
-		 * ends of a range, joined at the bar's right edge), its text to
-		 * the right */
+		 * ends of a range, joined at the bar's right edge), its text
+		 * on the side chosen above, in a white box */
 		fputs(" using ($1 - 0.34):3:(0.68):(0) with vectors nohead lc rgb 'black' lw 2 dt 2 "
 		      "title 'paper', \\\n"
 		      "     '' using ($1 - 0.34):4:(0.68):(0) with vectors nohead lc rgb 'black' lw 2 dt 2 "
 		      "notitle, \\\n"
 		      "     '' using ($1 + 0.34):3:(0):($4 - $3) with vectors nohead lc rgb 'black' lw 1 "
 		      "notitle, \\\n"
-		      "     '' using ($1 + 0.36):2:5 with labels left font ',8' notitle", f);
+		      "     '' using ($1 + 0.36):($6 == 0 ? $2 : 1/0):5 with labels left font ',8' "
+		      "notitle, \\\n"
+		      "     '' using 1:($6 < 0 ? $3 : 1/0):5 with labels center offset 0,-0.8 font ',8' "
+		      "boxed notitle, \\\n"
+		      "     '' using 1:($6 > 0 ? $4 : 1/0):5 with labels center offset 0,0.8 font ',8' "
+		      "boxed notitle", f);
 	}
 	fputc('\n', f);
 	if (fclose(f) != 0)
