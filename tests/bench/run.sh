@@ -87,16 +87,29 @@ sys.exit(0 if same else 1)' "$d" $(stat -c %s "$d/t.dtr") || status=1
 	rm -rf "$d"
 
 	echo
-	echo "== disco sweep: 16 points, -j 1 against -j 2"
+	echo "== disco sweep: 16 points as 16 replays, and -j 1 against -j 2"
 	d=$(mktemp -d)
 	if "$DISCO" capture synthetic -o "$d/s.dtr" --cpus 2 --set machine.cpus=2 --scale 0.5 --quiet; then
+		# the baseline the sweep is for: the same 16 points as 16 replays,
+		# one after the other on one core
+		load=$(cut -d" " -f1 /proc/loadavg 2>/dev/null)
+		start=$(date +%s.%N)
+		for l2 in 256K 512K 1M 2M; do
+			for e in 16 32 48 64; do
+				"$DISCO" replay "$d/s.dtr" --mode disco --set machine.l2.size=$l2 \
+					--set machine.tlb.entries=$e --quiet || status=1
+			done
+		done
+		end=$(date +%s.%N)
+		sep=$(awk "BEGIN { print $end - $start }")
+		echo "  16 replays: $(awk "BEGIN { printf \"%.2f\", $sep }") s wall (load average $load before)"
 		for j in 1 2; do
 			load=$(cut -d" " -f1 /proc/loadavg 2>/dev/null)
 			start=$(date +%s.%N)
 			if "$DISCO" sweep "$d/s.dtr" --mode disco --vary machine.l2.size=256K,512K,1M,2M \
 				--vary machine.tlb.entries=16,32,48,64 -j $j -o "$d/j$j.h5" --quiet; then
 				end=$(date +%s.%N)
-				echo "  -j $j: $(awk "BEGIN { printf \"%.2f\", $end - $start }") s wall ($(nproc 2>/dev/null) cores online, load average $load before)"
+				echo "  -j $j: $(awk "BEGIN { printf \"%.2f\", $end - $start }") s wall, $(awk "BEGIN { printf \"%.2f\", $sep / ($end - $start) }")x the 16 replays ($(nproc 2>/dev/null) cores online, load average $load before)"
 			else
 				echo "  disco sweep -j $j failed"; status=1
 			fi
