@@ -225,9 +225,9 @@ static const struct an_band bands[] = {
 	{ "fig7.8vm-nfs.overcommit", AN_BAND_RANGE, 1.0001, AN_BAND_OPEN, "fig7", NFSBAND,
 	  "the VMs' memory does not exceed the machine's" },
 	{ "fig8.pmake.8vm-nfs.ratio", AN_BAND_RANGE, 0, 0.999, "fig8", NFSBAND,
-	  "the server's one nfsd waits for each disk read and each synchronous write before "
-	  "taking the next call, so every copy's disk time is serialized on it and the clients "
-	  "idle behind it (CALIBRATION.md, 8VMs/NFS)" },
+	  "each of the server's nfsds waits for its disk read or synchronous write, and with "
+	  "every nfsd waiting the server takes no new call, so the copies' disk time queues on "
+	  "one server and the clients idle behind it (CALIBRATION.md, 8VMs/NFS)" },
 	{ "fig8.pmake.8vm-nfs.idle_ratio", AN_BAND_RANGE, 1.0001, AN_BAND_OPEN, "fig8", NFSBAND,
 	  "the clients' calls do not wait longer than their disk reads did" },
 	{ "fig9.raytrace.gain", AN_BAND_RANGE, 0.30, 0.45, "fig9", ISSUE12, RAYTRACE_F9 },

@@ -3,8 +3,8 @@
  * paper 4.2.6, 4.3.4, 5.3; design notes: capture/guest_os.c).
  *
  * Definitions.  VM 0 is the server: it mounts every workload disk (each
- * copy's own files) and runs one nfsd besides its own Pmake copy, which
- * reads its files locally.  The other VMs are clients: their workload files
+ * copy's own files) and runs its nfsds (capture.os.nfs.nfsd) besides its
+ * own Pmake copy, which reads its files locally.  The other VMs are clients: their workload files
  * are remote; the root disk (kernel, binaries, system input files) stays a
  * copy-on-write disk of every VM.
  *
