@@ -72,8 +72,8 @@ int an_fig7_run(const struct an_fig_opts *o, struct an_fig7 *f, struct sim_err *
 	snprintf(h5, sizeof h5, "%s/fig7.h5", o->outdir);
 	snprintf(png, sizeof png, "%s/fig7.png", o->outdir);
 	for (int k = 0; k < AN_F7_RUNS && !rc; k++) {
-		if (o->log)
-			fprintf(o->log, "figures: Figure 7, %s: eight pmake copies, capturing\n", names[k]);
+		an_fig_say(o, "Figure 7, %s: eight pmake copies, capturing (%d of %d)", names[k], k + 1,
+			   AN_F7_RUNS);
 		rc = capture_one(o, k, &f->r[k], &cs[k], err);
 		if (rc)
 			sim_err_prefix(err, "Figure 7, %s", names[k]);

@@ -59,8 +59,7 @@ int an_fig8r_run(const struct an_fig_opts *o, struct an_fig8r *f, struct sim_err
 	snprintf(h5, sizeof h5, "%s/fig8radix.h5", o->outdir);
 	snprintf(png, sizeof png, "%s/fig8radix.png", o->outdir);
 	for (int k = 0; k < AN_RX_RUNS && !rc; k++) {
-		if (o->log)
-			fprintf(o->log, "figures: Figure 8, Radix on %s: capturing\n", names[k]);
+		an_fig_say(o, "Figure 8, Radix on %s: capturing", names[k]);
 		rc = capture_one(o, f->scale, k, &f->r[k], &cs[k], err);
 		if (rc)
 			sim_err_prefix(err, "Figure 8, Radix on %s", names[k]);

@@ -104,9 +104,7 @@ static int one_workload(const struct an_fig_opts *o, const struct wspec *w, stru
 	snprintf(td, sizeof td, "%s/fig9-%s-disco.dtr", o->outdir, w->workload);
 	snprintf(h5, sizeof h5, "%s/fig9-%s.h5", o->outdir, w->workload);
 	fw->workload = w->workload;
-	if (o->log)
-		fprintf(o->log, "figures: Figure 9, %s: capturing natively and under the monitor\n",
-			w->workload);
+	an_fig_say(o, "Figure 9, %s: capturing natively and under the monitor", w->workload);
 	rc = capture_one(o, w, 0, tn, &fw->r[AN_F9_NUMA], &cn, err);
 	if (!rc)
 		rc = capture_one(o, w, 1, td, &fw->r[AN_F9_DISCO], &cd, err);
@@ -117,10 +115,14 @@ static int one_workload(const struct an_fig_opts *o, const struct wspec *w, stru
 		snprintf(tu, sizeof tu, "%s/fig9-%s-uma.dtr", o->outdir, w->workload);
 		rc = capture_one(o, w, 2, tu, &fw->r[AN_F9_UMA], &cu, err);
 	} else if (!rc) {
+		an_fig_say(o, "Figure 9, %s: replaying %s with every miss local (UMA)", w->workload, tn);
 		rc = replay_one(o, tn, cn, RPL_UMA, "none", &fw->r[AN_F9_UMA], err);
 	}
-	if (!rc)
+	if (!rc) {
+		an_fig_say(o, "Figure 9, %s: replaying %s under the oracle policy (reads it twice)",
+			   w->workload, td);
 		rc = replay_one(o, td, cd, RPL_DISCO, "oracle", &fw->r[AN_F9_ORACLE], err);
+	}
 	if (rc)
 		goto out;
 	fw->ok = 1;

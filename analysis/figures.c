@@ -16,6 +16,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <stdarg.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -52,13 +53,23 @@ static int mkdir_p(const char *path, struct sim_err *err)
 	return SIM_OK;
 }
 
-static void say(const struct an_fig_opts *o, const char *fmt, const char *arg)
+void an_fig_say(const struct an_fig_opts *o, const char *fmt, ...)
 {
-	if (o->log) {
-		fprintf(o->log, fmt, arg);
-		fputc('\n', o->log);
-		fflush(o->log);
+	va_list ap;
+	if (!o->log)
+		return;
+	fputs("figures: ", o->log);
+	if (o->start > 0) {
+		struct timespec ts;
+		clock_gettime(CLOCK_MONOTONIC, &ts);
+		long s = (long)((double)ts.tv_sec + ts.tv_nsec * 1e-9 - o->start);
+		fprintf(o->log, "%ld:%02ld ", s / 60, s % 60);
 	}
+	va_start(ap, fmt);
+	vfprintf(o->log, fmt, ap);
+	va_end(ap);
+	fputc('\n', o->log);
+	fflush(o->log);
 }
 
 /* A configuration for replaying trace r: base, then the trace's header, then
@@ -108,7 +119,7 @@ static int capture_and_replay(const struct an_fig_opts *o, const char *stem,
 		rc = cfg_set_assignment(c, *cap, "figures", err);
 	if (rc)
 		goto out;
-	say(o, "figures: capturing %s", trace);
+	an_fig_say(o, "capturing %s", trace);
 	rc = cap_run(c, cap_guest_of(c), trace, &cres, o->progress, o->progress_ctx, err);
 	if (rc)
 		goto out;
@@ -120,7 +131,7 @@ static int capture_and_replay(const struct an_fig_opts *o, const char *stem,
 		rc = trace_cfg(o->base, r, trace, rs->extra[i], (cfg **)&cfgs[i], err);
 	if (rc)
 		goto out;
-	say(o, "figures: replaying %s (one pass, every configuration)", trace);
+	an_fig_say(o, "replaying %s (one pass, every configuration)", trace);
 	rc = rpl_run_shared(cfgs, rs->mode, rs->n, r, rs->res, o->progress, o->progress_ctx, err);
 	if (rc)
 		goto out;
@@ -238,7 +249,7 @@ static int capture_run(const struct an_fig_opts *o, const struct prun *p, const 
 		rc = cfg_set(c, "capture.scale", sc, "figures", err);
 	if (rc)
 		goto out;
-	say(o, "figures: capturing %s", trace);
+	an_fig_say(o, "capturing %s", trace);
 	rc = cap_run(c, cap_guest_of(c), trace, res, o->progress, o->progress_ctx, err);
 	if (rc)
 		goto out;
@@ -310,7 +321,7 @@ static int replay_stem(const struct an_fig_opts *o, const char *stem, int mode,
 	if (!rc)
 		rc = trace_cfg(o->base, r, trace, extra, &c, err);
 	if (!rc) {
-		say(o, "figures: replaying %s", trace);
+		an_fig_say(o, "replaying %s", trace);
 		rpl_source_from_reader(&src, r);
 		rc = rpl_run(c, mode, &src, res, o->progress, o->progress_ctx, err);
 	}
@@ -919,7 +930,7 @@ static int paper_runs(const struct an_fig_opts *o, struct paper_runs *pr, struct
 			bars[nb++] = (struct an_bar){ &p->dis, &p->nat, "Disco", fig6_names[i], lo, hi };
 		}
 		snprintf(png, sizeof png, "%s/fig6.png", o->outdir);
-		say(o, "figures: plotting %s", png);
+		an_fig_say(o, "plotting %s", png);
 		rc = an_plot_breakdown_grouped(png, bars, nb,
 					       "Figure 6: execution time under Disco (IRIX = 100 per workload)",
 					       "Normalized execution time (IRIX = 100)", err);
@@ -1006,7 +1017,7 @@ int an_figures(const struct an_fig_opts *o, struct sim_err *err)
 		if (!o->keep_traces)
 			drop_traces(o->outdir, started);
 		if (rc == SIM_OK)
-			say(o, "figures: wrote %s/report.md and numbers.json", o->outdir);
+			an_fig_say(o, "wrote %s/report.md and numbers.json", o->outdir);
 		paper_free(&pr);
 		return rc;
 	}
@@ -1021,14 +1032,14 @@ int an_figures(const struct an_fig_opts *o, struct sim_err *err)
 	for (int i = 0; i < 3; i++)
 		runs[i] = &uni.res[i];
 	snprintf(png, sizeof png, "%s/synthetic-1cpu.png", o->outdir);
-	say(o, "figures: plotting %s", png);
+	an_fig_say(o, "plotting %s", png);
 	rc = an_plot_breakdown(png, runs, uni.name, 3, 0,
 			       "Synthetic guest, 1 CPU: execution time (native = 100)", err);
 	if (rc == SIM_OK) {
 		for (int i = 0; i < 4; i++)
 			runs[i] = &numa.res[i];
 		snprintf(png, sizeof png, "%s/synthetic-numa.png", o->outdir);
-		say(o, "figures: plotting %s", png);
+		an_fig_say(o, "plotting %s", png);
 		rc = an_plot_locality(png, runs, numa.name, 4, 0,
 				      "Synthetic guest, 4 NUMA nodes (NUMA = 100)", err);
 	}
@@ -1038,7 +1049,7 @@ int an_figures(const struct an_fig_opts *o, struct sim_err *err)
 	if (!o->keep_traces)
 		drop_traces(o->outdir, started);
 	if (rc == SIM_OK)
-		say(o, "figures: wrote %s/report.md and numbers.json", o->outdir);
+		an_fig_say(o, "wrote %s/report.md and numbers.json", o->outdir);
 	for (int i = 0; i < 4; i++)
 		rpl_results_free(&numa.res[i]);
 out_uni:
@@ -1157,8 +1168,7 @@ int an_figures_seeds(const struct an_fig_opts *o, const long long *seeds, int n,
 		if ((rc = cfg_copy(&c, o->base, err)))
 			break;
 		if (!(rc = cfg_set(c, "capture.seed", val, "--seeds", err))) {
-			if (o->log)
-				fprintf(o->log, "figures: seed %lld of %d seeds, into %s\n", seeds[k], n, dir);
+			an_fig_say(o, "seed %lld (%d of %d), into %s", seeds[k], k + 1, n, dir);
 			so.base = c;
 			so.outdir = dir;
 			so.scores = &runs[k];
@@ -1171,7 +1181,7 @@ int an_figures_seeds(const struct an_fig_opts *o, const long long *seeds, int n,
 	if (!rc)
 		rc = seeds_report(o, runs, n, seeds, err);
 	if (!rc)
-		say(o, "figures: wrote %s/report.md and numbers.json over the seeds", o->outdir);
+		an_fig_say(o, "wrote %s/report.md and numbers.json over the seeds", o->outdir);
 	sim_free(runs);
 	return rc;
 }

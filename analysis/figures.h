@@ -24,7 +24,14 @@ struct an_fig_opts {
 	struct an_scores *scores;   /* when not NULL: receives every number the report states */
 	rpl_progress_fn progress;   /* called during each capture and replay (NULL: none) */
 	void *progress_ctx;
+	double start;          /* CLOCK_MONOTONIC seconds when the run began: each log
+				* line gives the time since (0: no times) */
 };
+
+/* One line of the log, "figures: M:SS what" (printf-like; nothing when
+ * o->log is NULL). */
+void an_fig_say(const struct an_fig_opts *o, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
 
 /* Is reproduction `key` selected by o->only?  an_figures_check_only tells
  * whether every word of o->only is a known one. */

@@ -3,6 +3,7 @@
 #include <getopt.h>
 #include <stdlib.h>
 #include <stdio.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "analysis/figures.h"
@@ -99,6 +100,7 @@ int cmd_figures(int argc, char **argv)
 	 * the step lines alone (a live line would run into them) */
 	struct an_fig_opts fo = { .outdir = "out", .log = stderr,
 				  .progress = isatty(2) ? NULL : cli_progress, .progress_ctx = "figures" };
+	struct timespec ts;
 	struct cli_cfg_ops ops = { 0 };
 	struct sim_err err = { 0 };
 	cfg *c;
@@ -141,6 +143,8 @@ int cmd_figures(int argc, char **argv)
 		cfg_free(c);
 		return cli_usage_error("figures", "--seeds and --set capture.seed: give the seeds once");
 	}
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	fo.start = (double)ts.tv_sec + ts.tv_nsec * 1e-9;
 	rc = nseeds ? an_figures_seeds(&fo, seeds, nseeds, &err) : an_figures(&fo, &err);
 	cfg_free(c);
 	return rc ? cli_fail("figures", &err) : 0;

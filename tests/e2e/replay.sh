@@ -175,6 +175,8 @@ lengths() {
 
 run "figures" 0 "$DISCO" figures --quick -o "$T/fig" --set capture.scale=0.05
 has "$T/fig/report.md" "report status table" '^\| Figure 6 \|'
+has "$T/err" "each step's line gives the time since the start" '^figures: [0-9]+:[0-5][0-9] Figure 9, raytrace: replaying .* under the oracle policy'
+has "$T/err" "Figure 7's captures are counted" '^figures: [0-9]+:[0-5][0-9] Figure 7, 8VMs/NFS: eight pmake copies, capturing \(6 of 6\)'
 has "$T/fig/report.md" "status counts numbers within band" '^\| Figure 6 \| ran .*numbers within band'
 has "$T/fig/report.md" "scorecard" '^## Scorecard'
 has "$T/fig/report.md" "scorecard row" '^\| `fig6.pmake.ratio` \| 1.16 \|'
@@ -216,6 +218,7 @@ run "figures without gnuplot" 0 env PATH=/nonexistent "$DISCO" figures --quick -
 	-o "$T/fig3" --set capture.scale=0.05
 has "$T/fig3/report.md" "report says the plots were not drawn, and why" '^Plots: not drawn: .*gnuplot-nox'
 run "figures --seeds" 0 "$DISCO" figures --only table3 --seeds 1,2 --set capture.scale=0.3 -o "$T/fs"
+has "$T/err" "seeds are counted" '^figures: [0-9]+:[0-5][0-9] seed 2 \(2 of 2\), into '
 has "$T/fs/report.md" "a scorecard over the seeds" '^## Scorecard over 2 seeds'
 has "$T/fs/report.md" "each number per seed, mean, range" '^\| `table3.pmake.ratio` \| [0-9.]+ / [0-9.]+ \| 1.08 \| [0-9.]+ \| [0-9.]+-[0-9.]+ \| 1.05-1.11 \| [0-2] of 2 \|'
 has "$T/fs/numbers.json" "per-seed numbers" '"id": "table3.pmake.ratio", "paper": 1.08, "unit": "ratio", "seeds": \[1, 2\], "models": \[[0-9.]+, [0-9.]+\], "mean"'
