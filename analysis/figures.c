@@ -58,7 +58,7 @@ void an_fig_say(const struct an_fig_opts *o, const char *fmt, ...)
 	va_list ap;
 	if (!o->log)
 		return;
-	fputs("figures: ", o->log);
+	fputs(o->live_line ? "\r\033[Kfigures: " : "figures: ", o->log);
 	if (o->start > 0) {
 		struct timespec ts;
 		clock_gettime(CLOCK_MONOTONIC, &ts);

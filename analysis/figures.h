@@ -26,6 +26,8 @@ struct an_fig_opts {
 	void *progress_ctx;
 	double start;          /* CLOCK_MONOTONIC seconds when the run began: each log
 				* line gives the time since (0: no times) */
+	int live_line;         /* progress redraws one line of the log (a terminal):
+				* a log line first clears it */
 };
 
 /* One line of the log, "figures: M:SS what" (printf-like; nothing when

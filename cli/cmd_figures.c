@@ -97,9 +97,9 @@ int cmd_figures(int argc, char **argv)
 		{ 0, 0, 0, 0 },
 	};
 	/* in a log, a line every few seconds within a long step; on a terminal
-	 * the step lines alone (a live line would run into them) */
-	struct an_fig_opts fo = { .outdir = "out", .log = stderr,
-				  .progress = isatty(2) ? NULL : cli_progress, .progress_ctx = "figures" };
+	 * one live line under the step lines, which clear it */
+	struct an_fig_opts fo = { .outdir = "out", .log = stderr, .progress = cli_progress,
+				  .progress_ctx = "figures", .live_line = isatty(2) };
 	struct timespec ts;
 	struct cli_cfg_ops ops = { 0 };
 	struct sim_err err = { 0 };
@@ -146,6 +146,7 @@ int cmd_figures(int argc, char **argv)
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	fo.start = (double)ts.tv_sec + ts.tv_nsec * 1e-9;
 	rc = nseeds ? an_figures_seeds(&fo, seeds, nseeds, &err) : an_figures(&fo, &err);
+	cli_progress_done();
 	cfg_free(c);
 	return rc ? cli_fail("figures", &err) : 0;
 }
