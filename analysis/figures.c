@@ -39,6 +39,7 @@
 
 static int mkdir_p(const char *path, struct sim_err *err)
 {
+	struct stat st;
 	char tmp[4096];
 	snprintf(tmp, sizeof tmp, "%s", path);
 	for (char *p = tmp + 1; *p; p++)
@@ -50,6 +51,11 @@ static int mkdir_p(const char *path, struct sim_err *err)
 		}
 	if (mkdir(tmp, 0777) && errno != EEXIST)
 		return sim_errf(err, SIM_EIO, "%s: cannot create: %s", tmp, strerror(errno));
+	if (stat(tmp, &st) != 0)
+		return sim_errf(err, SIM_EIO, "%s: %s", tmp, strerror(errno));
+	if (!S_ISDIR(st.st_mode))
+		return sim_errf(err, SIM_EINVAL, "%s: not a folder (the output is a folder of results)",
+				tmp);
 	return SIM_OK;
 }
 

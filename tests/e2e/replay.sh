@@ -225,6 +225,11 @@ has "$T/fs/numbers.json" "per-seed numbers" '"id": "table3.pmake.ratio", "paper"
 has "$T/fs/seed-2/report.md" "each seed's own report names its seed" '^Made by `disco figures --quick` with capture.seed = 2 '
 run "figures --seeds, a bad list" 2 "$DISCO" figures --seeds 1,x -o "$T/x"
 has "$T/err" "names the bad seed" "at 'x'"
+: >"$T/afile"
+run "figures -o a file" 2 "$DISCO" figures --only synthetic -o "$T/afile"
+has "$T/err" "says the output is not a folder" 'afile: not a folder'
+run "figures -o a device" 2 "$DISCO" figures --only synthetic -o /dev/null
+has "$T/err" "says the device is not a folder" '/dev/null: not a folder'
 run "figures --only, unknown" 2 "$DISCO" figures --only fig5 -o "$T/x"
 has "$T/err" "lists reproductions" 'fig6, table2, table3, fig7, fig8, fig9'
 # more streams than the machine model can have CPUs: one line saying so
