@@ -334,6 +334,7 @@ static int emit_jobs(const char *dir, struct trace_pts *tp, int ntp, const char 
 		     char adir[PATH_MAX], struct sim_err *err)
 {
 	char path[PATH_MAX + 64], self[PATH_MAX];
+	struct stat st;
 	char (*trace)[PATH_MAX] = NULL, (*arg)[PATH_MAX] = NULL;
 	ssize_t sl;
 	sim_out *o;
@@ -383,6 +384,10 @@ static int emit_jobs(const char *dir, struct trace_pts *tp, int ntp, const char 
 		goto fail;
 	if ((mkdir(dir, 0777) != 0 && errno != EEXIST) || !realpath(dir, adir)) {
 		sim_errf(err, SIM_EIO, "%s: %s", dir, strerror(errno));
+		goto fail;
+	}
+	if (stat(adir, &st) != 0 || !S_ISDIR(st.st_mode)) {
+		sim_errf(err, SIM_EINVAL, "--emit-jobs %s: not a folder (the jobs go into a folder)", dir);
 		goto fail;
 	}
 	if (one_line("the jobs folder", adir, err) || sbatch_quotable(adir, err))

@@ -139,6 +139,10 @@ hasnt "$odd/sub/jobs/sweep.slurm" "no cd into the submitting folder" '^cd '
 # Slurm splits #SBATCH lines itself: quotes without escapes, % patterns
 has "$odd/sub/jobs/sweep.slurm" "the log folder in double quotes" \
 	"^#SBATCH --output=\"/.*/a dir 'q' \\\$HOME \`x\`/sub/jobs/logs/%A_%a\.log\"\$"
+: >"$T/jobsfile"
+run "a jobs folder that is a file" 2 "$DISCO" sweep "$T/s.dtr" --vary machine.tlb.entries=32 \
+	--emit-jobs "$T/jobsfile"
+has "$T/err" "says it is not a folder" 'emit-jobs .*jobsfile: not a folder'
 mkdir -p "$T/p\"c%t"
 run "a jobs folder with \" and %" 0 "$DISCO" sweep "$T/s.dtr" --vary machine.tlb.entries=32 \
 	--emit-jobs "$T/p\"c%t/jobs" --quiet
