@@ -1044,20 +1044,16 @@ int an_plot_sweep(const char *out_path, const struct an_table *t, const char *x,
 	return an_plot_sweep_base(out_path, t, x, y, NULL, NULL, 0, title, err);
 }
 
-int an_plot_sweep_base(const char *out_path, const struct an_table *t, const char *x, const char *y,
-		       const char *baseline, const char *const *xorder, int nxorder, const char *title,
-		       struct sim_err *err)
-{
-	struct sweep_plot sp = { 0 };
-	char name[200];
-	int *by = NULL, nby = 0, rc, nseeds = 1, ns, bc = -1;
-	const char *bval = NULL;
+/* The phases of a sweep plot, each filling part of sp from sp->t. */
 
-	if (!t || t->nrows < 1)
-		return sim_errf(err, SIM_EINVAL, "the sweep table has no rows to plot");
-	sp.t = t;
-	sp.xc = an_table_col(t, x);
-	if (sp.xc < 0 || sp.xc < t->first_param || sp.xc >= t->first_param + t->nparams) {
+/* The x, y and error columns; an error lists the choices. */
+static int sweep_columns(struct sweep_plot *sp, const char *x, const char *y, struct sim_err *err)
+{
+	const struct an_table *t = sp->t;
+	char name[200];
+
+	sp->xc = an_table_col(t, x);
+	if (sp->xc < 0 || sp->xc < t->first_param || sp->xc >= t->first_param + t->nparams) {
 		char list[1024] = "";
 		for (int c = t->first_param; c < t->first_param + t->nparams; c++)
 			snprintf(list + strlen(list), sizeof list - strlen(list), "%s%s", c > t->first_param ? ", " : "",
@@ -1067,14 +1063,14 @@ int an_plot_sweep_base(const char *out_path, const struct an_table *t, const cha
 	}
 	if (t->replicated) {
 		snprintf(name, sizeof name, "%s_mean", y);
-		sp.yc = an_table_col(t, name);
+		sp->yc = an_table_col(t, name);
 		snprintf(name, sizeof name, "%s_ci95", y);
-		sp.ec = an_table_col(t, name);
+		sp->ec = an_table_col(t, name);
 	} else {
-		sp.yc = an_table_col(t, y);
-		sp.ec = -1;
+		sp->yc = an_table_col(t, y);
+		sp->ec = -1;
 	}
-	if (sp.yc < 0 || sp.yc < t->first_param + t->nparams || t->cols[sp.yc].kind == AN_COL_STR) {
+	if (sp->yc < 0 || sp->yc < t->first_param + t->nparams || t->cols[sp->yc].kind == AN_COL_STR) {
 		char list[2048] = "";
 		for (int c = t->first_param + t->nparams; c < t->ncols; c++) {
 			const char *nm = t->cols[c].name;
@@ -1086,76 +1082,80 @@ int an_plot_sweep_base(const char *out_path, const struct an_table *t, const cha
 		}
 		return sim_errf(err, SIM_EINVAL, "--y %s: not a figure of this sweep (figures: %s)", y, list);
 	}
-	sp.xstr = t->cols[sp.xc].kind == AN_COL_STR;
+	sp->xstr = t->cols[sp->xc].kind == AN_COL_STR;
+	return SIM_OK;
+}
 
-	/* curves: one per combination of the other columns that vary */
-	by = sim_calloc((size_t)t->ncols + 1, sizeof *by);
-	sp.curve = sim_calloc((size_t)t->nrows + 1, sizeof *sp.curve);
-	sp.label = sim_calloc((size_t)t->nrows + 1, sizeof *sp.label);
-	sp.xcat = sim_calloc((size_t)t->nrows + 1, sizeof *sp.xcat);
-	sp.yv = sim_calloc((size_t)t->nrows + 1, sizeof *sp.yv);
-	sp.ev = sim_calloc((size_t)t->nrows + 1, sizeof *sp.ev);
-	sp.hide = sim_calloc((size_t)t->nrows + 1, sizeof *sp.hide);
-	if (!by || !sp.curve || !sp.label || !sp.xcat || !sp.yv || !sp.ev || !sp.hide) {
-		rc = sim_errf(err, SIM_ENOMEM, "out of memory");
-		goto out_free;
+/* The baseline's rows (COLUMN=VALUE): they are divided by, not drawn
+ * (sp->hide); its column into *bc and its value into *bval. */
+static int sweep_baseline_rows(struct sweep_plot *sp, const char *baseline, int *bc, const char **bval,
+			       struct sim_err *err)
+{
+	const struct an_table *t = sp->t;
+	const char *eq = strchr(baseline, '=');
+	int nbase = 0;
+	char bname[160], a[256];
+
+	if (!eq || eq == baseline || (size_t)(eq - baseline) >= sizeof bname)
+		return sim_errf(err, SIM_EINVAL, "--baseline %s: expected COLUMN=VALUE (mode=native)", baseline);
+	memcpy(bname, baseline, (size_t)(eq - baseline));
+	bname[eq - baseline] = '\0';
+	*bval = eq + 1;
+	if ((*bc = an_table_col(t, bname)) < 0 || *bc >= t->first_param + t->nparams)
+		return sim_errf(err, SIM_EINVAL, "--baseline %s: '%s' is not a column of the sweep "
+				"(trace, mode or a varied parameter)", baseline, bname);
+	for (int r = 0; r < t->nrows; r++) {
+		an_table_cell(t, *bc, r, a, sizeof a);
+		if (!strcmp(t->cols[*bc].unit, "bytes") && t->cols[*bc].kind == AN_COL_F64)
+			size_label(a, sizeof a, t->cols[*bc].f[r]);
+		sp->hide[r] = !strcmp(a, *bval) || (!strcmp(bname, "trace") && strrchr(a, '/') &&
+						    !strcmp(strrchr(a, '/') + 1, *bval));
+		nbase += sp->hide[r];
 	}
-	if (baseline) {
-		/* the baseline's rows: they are divided by, not drawn */
-		const char *eq = strchr(baseline, '=');
-		int nbase = 0;
-		char bname[160], a[256];
-		if (!eq || eq == baseline || (size_t)(eq - baseline) >= sizeof bname) {
-			rc = sim_errf(err, SIM_EINVAL, "--baseline %s: expected COLUMN=VALUE (mode=native)", baseline);
-			goto out_free;
-		}
-		memcpy(bname, baseline, (size_t)(eq - baseline));
-		bname[eq - baseline] = '\0';
-		bval = eq + 1;
-		if ((bc = an_table_col(t, bname)) < 0 || bc >= t->first_param + t->nparams) {
-			rc = sim_errf(err, SIM_EINVAL, "--baseline %s: '%s' is not a column of the sweep "
-				      "(trace, mode or a varied parameter)", baseline, bname);
-			goto out_free;
-		}
-		for (int r = 0; r < t->nrows; r++) {
-			an_table_cell(t, bc, r, a, sizeof a);
-			if (!strcmp(t->cols[bc].unit, "bytes") && t->cols[bc].kind == AN_COL_F64)
-				size_label(a, sizeof a, t->cols[bc].f[r]);
-			sp.hide[r] = !strcmp(a, bval) || (!strcmp(bname, "trace") && strrchr(a, '/') &&
-							  !strcmp(strrchr(a, '/') + 1, bval));
-			nbase += sp.hide[r];
-		}
-		if (!nbase || nbase == t->nrows) {
-			rc = sim_errf(err, SIM_EINVAL, "--baseline %s: %s point of the sweep has %s = %s", baseline,
-				      nbase ? "every" : "no", bname, bval);
-			goto out_free;
-		}
-	}
+	if (!nbase || nbase == t->nrows)
+		return sim_errf(err, SIM_EINVAL, "--baseline %s: %s point of the sweep has %s = %s", baseline,
+				nbase ? "every" : "no", bname, *bval);
+	return SIM_OK;
+}
+
+/* The columns that tell curves apart: trace, mode and the varied
+ * parameters other than x that vary among the rows drawn (a trace's
+ * capture settings come with it: the trace names them).  Returns how many,
+ * into by[]. */
+static int sweep_curve_columns(const struct sweep_plot *sp, int *by)
+{
+	const struct an_table *t = sp->t;
+	int nby = 0;
+
 	for (int c = 0; c < t->ncols; c++) {
 		int param = c >= t->first_param && c < t->first_param + t->nparams;
-		int varies = 0;
+		int varies = 0, r0 = 0;
 		char a[256], b[256];
-		if (c == sp.xc || !(param || !strcmp(t->cols[c].name, "trace") || !strcmp(t->cols[c].name, "mode")))
+		if (c == sp->xc || !(param || !strcmp(t->cols[c].name, "trace") || !strcmp(t->cols[c].name, "mode")))
 			continue;
-		/* a trace's capture settings come with it: the trace names them */
 		if (param && !strncmp(t->cols[c].name, "capture.", 8))
 			continue;
-		/* among the rows drawn */
-		{
-			int r0 = 0;
-			while (r0 < t->nrows - 1 && sp.hide[r0])
-				r0++;
-			an_table_cell(t, c, r0, a, sizeof a);
-			for (int r = r0 + 1; r < t->nrows && !varies; r++) {
-				if (sp.hide[r])
-					continue;
-				an_table_cell(t, c, r, b, sizeof b);
-				varies = strcmp(a, b) != 0;
-			}
+		while (r0 < t->nrows - 1 && sp->hide[r0])
+			r0++;
+		an_table_cell(t, c, r0, a, sizeof a);
+		for (int r = r0 + 1; r < t->nrows && !varies; r++) {
+			if (sp->hide[r])
+				continue;
+			an_table_cell(t, c, r, b, sizeof b);
+			varies = strcmp(a, b) != 0;
 		}
 		if (varies)
 			by[nby++] = c;
 	}
+	return nby;
+}
+
+/* Each row's curve, one per combination of the by[] columns, labelled
+ * with them (y's name when there is one curve). */
+static void sweep_curves(struct sweep_plot *sp, const int *by, int nby, const char *y)
+{
+	const struct an_table *t = sp->t;
+
 	for (int r = 0; r < t->nrows; r++) {
 		char lab[256] = "", cell[128];
 		for (int i = 0; i < nby; i++) {
@@ -1170,97 +1170,152 @@ int an_plot_sweep_base(const char *out_path, const struct an_table *t, const cha
 		}
 		if (!nby)
 			snprintf(lab, sizeof lab, "%s", y);
-		sp.curve[r] = -1;
-		for (int c = 0; c < sp.ncurves; c++)
-			if (!strcmp(sp.label[c], lab))
-				sp.curve[r] = c;
-		if (sp.curve[r] < 0) {
-			snprintf(sp.label[sp.ncurves], sizeof sp.label[0], "%s", lab);
-			sp.curve[r] = sp.ncurves++;
+		sp->curve[r] = -1;
+		for (int c = 0; c < sp->ncurves; c++)
+			if (!strcmp(sp->label[c], lab))
+				sp->curve[r] = c;
+		if (sp->curve[r] < 0) {
+			snprintf(sp->label[sp->ncurves], sizeof sp->label[0], "%s", lab);
+			sp->curve[r] = sp->ncurves++;
 		}
 	}
-	if (sp.xstr) {
-		/* the order given to --vary, then any other value as it comes */
+}
+
+/* The x axis: a text x's categories (the order given to --vary, then any
+ * other value as it comes); log2 for sizes spread over a factor of 4 or
+ * more, and for any parameter whose values are powers of two (L2TLB
+ * entries, ways). */
+static void sweep_x_axis(struct sweep_plot *sp, const char *const *xorder, int nxorder)
+{
+	const struct an_table *t = sp->t;
+
+	if (sp->xstr) {
 		int ncat = nxorder;
 		for (int r = 0; r < t->nrows; r++) {
-			const char *v = t->cols[sp.xc].s[r] ? t->cols[sp.xc].s[r] : "";
-			sp.xcat[r] = -1;
-			for (int i = 0; i < nxorder && sp.xcat[r] < 0; i++)
+			const char *v = t->cols[sp->xc].s[r] ? t->cols[sp->xc].s[r] : "";
+			sp->xcat[r] = -1;
+			for (int i = 0; i < nxorder && sp->xcat[r] < 0; i++)
 				if (!strcmp(xorder[i], v))
-					sp.xcat[r] = i;
-			for (int q = 0; q < r && sp.xcat[r] < 0; q++)
-				if (!strcmp(t->cols[sp.xc].s[q] ? t->cols[sp.xc].s[q] : "", v))
-					sp.xcat[r] = sp.xcat[q];
-			if (sp.xcat[r] < 0)
-				sp.xcat[r] = ncat++;
+					sp->xcat[r] = i;
+			for (int q = 0; q < r && sp->xcat[r] < 0; q++)
+				if (!strcmp(t->cols[sp->xc].s[q] ? t->cols[sp->xc].s[q] : "", v))
+					sp->xcat[r] = sp->xcat[q];
+			if (sp->xcat[r] < 0)
+				sp->xcat[r] = ncat++;
 		}
+		return;
 	}
-	/* log2 x for sizes spread over a factor of 4 or more, and for any
-	 * parameter whose values are powers of two (L2TLB entries, ways) */
-	if (!sp.xstr && !strcmp(t->cols[sp.xc].unit, "bytes")) {
+	if (!strcmp(t->cols[sp->xc].unit, "bytes")) {
 		double lo = INFINITY, hi = 0;
 		for (int r = 0; r < t->nrows; r++) {
-			double v = cell_num(&t->cols[sp.xc], r);
+			double v = cell_num(&t->cols[sp->xc], r);
 			lo = v < lo ? v : lo;
 			hi = v > hi ? v : hi;
 		}
-		sp.logx = lo > 0 && hi / lo >= 4;
+		sp->logx = lo > 0 && hi / lo >= 4;
 	}
-	if (!sp.xstr && !sp.logx)
-		sp.logx = powers_of_two(&t->cols[sp.xc], t->nrows);
+	if (!sp->logx)
+		sp->logx = powers_of_two(&t->cols[sp->xc], t->nrows);
+}
+
+/* Each drawn row's y and error divided by its baseline row's: the one
+ * with the same x first, then the most by[] columns (bc aside) alike. */
+static void sweep_divide(struct sweep_plot *sp, const int *by, int nby, int bc)
+{
+	const struct an_table *t = sp->t;
+	char a[256], b[256];
+
+	for (int r = 0; r < t->nrows; r++) {
+		int best = -1, bscore = -1;
+		double base;
+		if (sp->hide[r])
+			continue;
+		for (int q = 0; q < t->nrows; q++) {
+			int score = 0;
+			if (!sp->hide[q])
+				continue;
+			an_table_cell(t, sp->xc, r, a, sizeof a);
+			an_table_cell(t, sp->xc, q, b, sizeof b);
+			score += strcmp(a, b) ? 0 : 1000;
+			for (int i = 0; i < nby; i++) {
+				if (by[i] == bc)
+					continue;
+				an_table_cell(t, by[i], r, a, sizeof a);
+				an_table_cell(t, by[i], q, b, sizeof b);
+				score += !strcmp(a, b);
+			}
+			if (score > bscore) {
+				bscore = score;
+				best = q;
+			}
+		}
+		base = sp->yv[best];
+		sp->yv[r] = base != 0 ? sp->yv[r] / base : NAN;
+		sp->ev[r] = base != 0 ? sp->ev[r] / base : NAN;
+	}
+}
+
+/* Axis labels and the title. */
+static void sweep_labels(struct sweep_plot *sp, const char *x, const char *y, int bc, const char *bval,
+			 const char *title)
+{
+	const struct an_table *t = sp->t;
+	int nseeds = 1, ns = an_table_col(t, "nseeds");
+
+	for (int r = 0; ns >= 0 && r < t->nrows; r++)
+		if (cell_num(&t->cols[ns], r) > nseeds)
+			nseeds = (int)cell_num(&t->cols[ns], r);
+	axis_label(sp->xlabel, sizeof sp->xlabel, x, t->cols[sp->xc].unit, "");
+	axis_label(sp->ylabel, sizeof sp->ylabel, y, t->cols[sp->yc].unit,
+		   !strcmp(t->cols[sp->yc].unit, "cycles") && strcmp(y, "cycles") ? ", summed over CPUs" : "");
+	if (bc >= 0)
+		snprintf(sp->ylabel, sizeof sp->ylabel, "%s relative to %s = %s (1 = the same)",
+			 !strcmp(y, "seconds") ? "simulated time" : y, t->cols[bc].name, bval);
+	if (title)
+		snprintf(sp->title, sizeof sp->title, "%s", title);
+	else if (sp->ec >= 0)
+		snprintf(sp->title, sizeof sp->title, "%s against %s: mean and 95%% confidence interval over %d seeds",
+			 y, x, nseeds);
+	else
+		snprintf(sp->title, sizeof sp->title, "%s against %s", y, x);
+}
+
+int an_plot_sweep_base(const char *out_path, const struct an_table *t, const char *x, const char *y,
+		       const char *baseline, const char *const *xorder, int nxorder, const char *title,
+		       struct sim_err *err)
+{
+	struct sweep_plot sp = { 0 };
+	int *by = NULL, nby, rc, bc = -1;
+	const char *bval = NULL;
+
+	if (!t || t->nrows < 1)
+		return sim_errf(err, SIM_EINVAL, "the sweep table has no rows to plot");
+	sp.t = t;
+	if ((rc = sweep_columns(&sp, x, y, err)) != SIM_OK)
+		return rc;
+	by = sim_calloc((size_t)t->ncols + 1, sizeof *by);
+	sp.curve = sim_calloc((size_t)t->nrows + 1, sizeof *sp.curve);
+	sp.label = sim_calloc((size_t)t->nrows + 1, sizeof *sp.label);
+	sp.xcat = sim_calloc((size_t)t->nrows + 1, sizeof *sp.xcat);
+	sp.yv = sim_calloc((size_t)t->nrows + 1, sizeof *sp.yv);
+	sp.ev = sim_calloc((size_t)t->nrows + 1, sizeof *sp.ev);
+	sp.hide = sim_calloc((size_t)t->nrows + 1, sizeof *sp.hide);
+	if (!by || !sp.curve || !sp.label || !sp.xcat || !sp.yv || !sp.ev || !sp.hide) {
+		rc = sim_errf(err, SIM_ENOMEM, "out of memory");
+		goto out_free;
+	}
+	if (baseline && (rc = sweep_baseline_rows(&sp, baseline, &bc, &bval, err)) != SIM_OK)
+		goto out_free;
+	nby = sweep_curve_columns(&sp, by);
+	sweep_curves(&sp, by, nby, y);
+	sweep_x_axis(&sp, xorder, nxorder);
 	for (int r = 0; r < t->nrows; r++) {
 		sp.yv[r] = cell_num(&t->cols[sp.yc], r);
 		sp.ev[r] = sp.ec >= 0 ? cell_num(&t->cols[sp.ec], r) : 0.0;
 	}
-	if (baseline) {
-		char a[256], b[256];
-		for (int r = 0; r < t->nrows; r++) {
-			int best = -1, bscore = -1;
-			double base;
-			if (sp.hide[r])
-				continue;
-			for (int q = 0; q < t->nrows; q++) {
-				int score = 0;
-				if (!sp.hide[q])
-					continue;
-				/* x counts most, then the other columns that tell curves apart */
-				an_table_cell(t, sp.xc, r, a, sizeof a);
-				an_table_cell(t, sp.xc, q, b, sizeof b);
-				score += strcmp(a, b) ? 0 : 1000;
-				for (int i = 0; i < nby; i++) {
-					if (by[i] == bc)
-						continue;
-					an_table_cell(t, by[i], r, a, sizeof a);
-					an_table_cell(t, by[i], q, b, sizeof b);
-					score += !strcmp(a, b);
-				}
-				if (score > bscore) {
-					bscore = score;
-					best = q;
-				}
-			}
-			base = sp.yv[best];
-			sp.yv[r] = base != 0 ? sp.yv[r] / base : NAN;
-			sp.ev[r] = base != 0 ? sp.ev[r] / base : NAN;
-		}
-	}
-	ns = an_table_col(t, "nseeds");
-	for (int r = 0; ns >= 0 && r < t->nrows; r++)
-		if (cell_num(&t->cols[ns], r) > nseeds)
-			nseeds = (int)cell_num(&t->cols[ns], r);
-	axis_label(sp.xlabel, sizeof sp.xlabel, x, t->cols[sp.xc].unit, "");
-	axis_label(sp.ylabel, sizeof sp.ylabel, y, t->cols[sp.yc].unit,
-		   !strcmp(t->cols[sp.yc].unit, "cycles") && strcmp(y, "cycles") ? ", summed over CPUs" : "");
 	if (baseline)
-		snprintf(sp.ylabel, sizeof sp.ylabel, "%s relative to %s = %s (1 = the same)",
-			 !strcmp(y, "seconds") ? "simulated time" : y, t->cols[bc].name, bval);
-	if (title)
-		snprintf(sp.title, sizeof sp.title, "%s", title);
-	else if (sp.ec >= 0)
-		snprintf(sp.title, sizeof sp.title, "%s against %s: mean and 95%% confidence interval over %d seeds",
-			 y, x, nseeds);
-	else
-		snprintf(sp.title, sizeof sp.title, "%s against %s", y, x);
+		sweep_divide(&sp, by, nby, bc);
+	sweep_labels(&sp, x, y, bc, bval, title);
 	rc = render_with(out_path, write_sweep, &sp, err);
 out_free:
 	sim_free(by);
