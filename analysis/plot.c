@@ -158,16 +158,15 @@ static void data_label(FILE *f, const char *s)
 	fputc('"', f);
 }
 
-static int write_files(const char *dir, const char *out_tmp, const struct bars *b,
-		       const char *const *labels, const char *term, struct sim_err *err)
+/* dir/bars.dat: a row per bar (label, segments, total, the text above);
+ * *ymax grows to leave room above the tallest. */
+static int write_bars_data(const char *dir, const struct bars *b, const char *const *labels,
+			   double *ymax, struct sim_err *err)
 {
 	char p[4200];
 	FILE *f;
-	double ymax = b->ytop;
 
-	char data[4200];
-	snprintf(data, sizeof data, "%s/bars.dat", dir);
-	snprintf(p, sizeof p, "%s", data);
+	snprintf(p, sizeof p, "%s/bars.dat", dir);
 	if (!(f = fopen(p, "w")))
 		return sim_errf(err, SIM_EIO, "%s: %s", p, strerror(errno));
 	fprintf(f, "# label");
@@ -186,45 +185,65 @@ static int write_files(const char *dir, const char *out_tmp, const struct bars *
 		fprintf(f, " %.6f ", tot);
 		data_label(f, b->above[i]);
 		fputc('\n', f);
-		if (tot * 1.15 > ymax)
-			ymax = tot * 1.15;
+		if (tot * 1.15 > *ymax)
+			*ymax = tot * 1.15;
 	}
 	if (fclose(f) != 0)
 		return sim_errf(err, SIM_EIO, "%s: write failed", p);
-	if (b->mark) {
-		snprintf(p, sizeof p, "%s/marks.dat", dir);
-		if (!(f = fopen(p, "w")))
-			return sim_errf(err, SIM_EIO, "%s: %s", p, strerror(errno));
-		/* side: the text goes right of the bar (0) where nothing is
-		 * there at its height: no next bar, or the next bar and its
-		 * label (two lines at most) end below it. Else it is centred
-		 * on the bar: below the line, over the bar, where the paper's
-		 * value is inside the bar (-1), above the line otherwise (+1) */
-		fprintf(f, "# x mid lo hi label side\n");
-		for (int i = 0; i < b->n; i++) {
-			double lo = b->mark[i][0], hi = b->mark[i][1], tot = 0, next = 0;
-			int side;
-			if (lo != lo)
-				continue;
-			for (int s = 0; s < b->nseg; s++) {
-				tot += b->v[i][s];
-				next += i + 1 < b->n ? b->v[i + 1][s] : 0;
-			}
-			if (next <= 0 || (lo + hi) / 2 > next + 0.12 * ymax)
-				side = 0;
-			else
-				side = lo <= tot ? -1 : 1;
-			fprintf(f, "%d %.6f %.6f %.6f ", i, (lo + hi) / 2, lo, hi);
-			data_label(f, b->mark_label[i]);
-			fprintf(f, " %d", side);
-			fputc('\n', f);
-			if (hi * 1.15 > ymax)
-				ymax = hi * 1.15;
-		}
-		if (fclose(f) != 0)
-			return sim_errf(err, SIM_EIO, "%s: write failed", p);
-	}
+	return SIM_OK;
+}
 
+/* dir/marks.dat: a row per bar with a paper value (x, mid, lo, hi, label,
+ * side of its text); *ymax grows to leave room above the highest. */
+static int write_marks(const char *dir, const struct bars *b, double *ymax, struct sim_err *err)
+{
+	char p[4200];
+	FILE *f;
+
+	snprintf(p, sizeof p, "%s/marks.dat", dir);
+	if (!(f = fopen(p, "w")))
+		return sim_errf(err, SIM_EIO, "%s: %s", p, strerror(errno));
+	/* side: the text goes right of the bar (0) where nothing is
+	 * there at its height: no next bar, or the next bar and its
+	 * label (two lines at most) end below it. Else it is centred
+	 * on the bar: below the line, over the bar, where the paper's
+	 * value is inside the bar (-1), above the line otherwise (+1) */
+	fprintf(f, "# x mid lo hi label side\n");
+	for (int i = 0; i < b->n; i++) {
+		double lo = b->mark[i][0], hi = b->mark[i][1], tot = 0, next = 0;
+		int side;
+		if (lo != lo)
+			continue;
+		for (int s = 0; s < b->nseg; s++) {
+			tot += b->v[i][s];
+			next += i + 1 < b->n ? b->v[i + 1][s] : 0;
+		}
+		if (next <= 0 || (lo + hi) / 2 > next + 0.12 * *ymax)
+			side = 0;
+		else
+			side = lo <= tot ? -1 : 1;
+		fprintf(f, "%d %.6f %.6f %.6f ", i, (lo + hi) / 2, lo, hi);
+		data_label(f, b->mark_label[i]);
+		fprintf(f, " %d", side);
+		fputc('\n', f);
+		if (hi * 1.15 > *ymax)
+			*ymax = hi * 1.15;
+	}
+	if (fclose(f) != 0)
+		return sim_errf(err, SIM_EIO, "%s: write failed", p);
+	return SIM_OK;
+}
+
+/* dir/plot.gp: the stacked bars of bars.dat to out_tmp, with marks.dat's
+ * paper values when there are any. */
+static int write_bars_script(const char *dir, const char *out_tmp, const struct bars *b,
+			     const char *const *labels, const char *term, double ymax,
+			     struct sim_err *err)
+{
+	char p[4200], data[4200];
+	FILE *f;
+
+	snprintf(data, sizeof data, "%s/bars.dat", dir);
 	if (!(f = script_open(dir, term, out_tmp, b->title, p, sizeof p)))
 		return sim_errf(err, SIM_EIO, "%s: %s", p, strerror(errno));
 	fputs("\nset ylabel ", f);
@@ -305,6 +324,18 @@ static int write_files(const char *dir, const char *out_tmp, const struct bars *
 	if (fclose(f) != 0)
 		return sim_errf(err, SIM_EIO, "%s: write failed", p);
 	return SIM_OK;
+}
+
+static int write_files(const char *dir, const char *out_tmp, const struct bars *b,
+		       const char *const *labels, const char *term, struct sim_err *err)
+{
+	double ymax = b->ytop;
+	int rc = write_bars_data(dir, b, labels, &ymax, err);
+	if (!rc && b->mark)
+		rc = write_marks(dir, b, &ymax, err);
+	if (!rc)
+		rc = write_bars_script(dir, out_tmp, b, labels, term, ymax, err);
+	return rc;
 }
 
 /* First non-empty line of gnuplot's log, for the error message. */
