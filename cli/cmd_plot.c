@@ -86,6 +86,49 @@ static void sweep_label(const struct an_table *t, const char *run, char *buf, si
 	snprintf(buf, n, "%s", run);
 }
 
+/* disco plot SWEEP.h5 --kind sweep: the exit status. */
+static int plot_sweep(const char *path, const char *out, const char *xp, const char *yf,
+		      const char *baseline, const char *title)
+{
+	struct sim_err err = { 0 };
+	struct an_table t;
+	const char *xname;
+	char **order = NULL;
+	int norder = 0, rc;
+
+	if (an_sweep_table_read(path, &t, &err) != SIM_OK)
+		return cli_fail("plot", &err);
+	if (!xp && t.nparams < 1) {
+		an_table_free(&t);
+		return cli_usage_error("plot", "%s: the sweep varies no parameter to plot against", path);
+	}
+	xname = xp ? xp : t.cols[t.first_param].name;
+	/* text values in the order given to --vary (none in older files) */
+	rc = an_sweep_read_order(path, xname, &order, &norder, &err);
+	if (rc == SIM_OK)
+		rc = an_plot_sweep_base(out, &t, xname, yf, baseline, (const char *const *)order, norder,
+					title, &err);
+	an_sweep_free_order(order, norder);
+	an_table_free(&t);
+	return rc == SIM_OK ? 0 : cli_fail("plot", &err);
+}
+
+/* The bars' names when --labels gives none: one sweep file's runs by what
+ * the sweep varied, other runs by their own names. */
+static void default_labels(const struct cli_runs *all, int nfiles, char *const *groups, int ng,
+			   char **labels, char (*buf)[160])
+{
+	struct an_table t = { 0 };
+	struct sim_err terr = { 0 };
+	int have = nfiles == 1 && an_sweep_table_read(all->run[0].path, &t, &terr) == SIM_OK;
+	for (int i = 0; i < ng; i++) {
+		sweep_label(have ? &t : NULL, groups[i], buf[i], sizeof buf[i]);
+		labels[i] = buf[i];
+	}
+	if (have)
+		an_table_free(&t);
+}
+
 int cmd_plot(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -141,28 +184,7 @@ int cmd_plot(int argc, char **argv)
 	if (!strcmp(kind, "sweep")) {
 		if (nfiles > 1)
 			return cli_usage_error("plot", "--kind sweep draws one sweep file");
-		struct an_table t;
-		if (an_sweep_table_read(path, &t, &err) != SIM_OK)
-			return cli_fail("plot", &err);
-		if (!xp && t.nparams < 1) {
-			an_table_free(&t);
-			return cli_usage_error("plot", "%s: the sweep varies no parameter to plot against", path);
-		}
-		{
-			const char *xname = xp ? xp : t.cols[t.first_param].name;
-			char **order = NULL;
-			int norder = 0;
-			/* text values in the order given to --vary (none in older files) */
-			if (an_sweep_read_order(path, xname, &order, &norder, &err) != SIM_OK) {
-				an_table_free(&t);
-				return cli_fail("plot", &err);
-			}
-			rc = an_plot_sweep_base(out, &t, xname, yf, baseline, (const char *const *)order, norder,
-						title, &err);
-			an_sweep_free_order(order, norder);
-		}
-		an_table_free(&t);
-		return rc == SIM_OK ? 0 : cli_fail("plot", &err);
+		return plot_sweep(path, out, xp, yf, baseline, title);
 	}
 	if (strcmp(kind, "breakdown") && strcmp(kind, "locality") && strcmp(kind, "footprint") &&
 	    strcmp(kind, "footprint-time"))
@@ -206,16 +228,7 @@ int cmd_plot(int argc, char **argv)
 			goto out_free;
 		}
 	} else {
-		/* one sweep file: its runs are named by what the sweep varied */
-		struct an_table t = { 0 };
-		struct sim_err terr = { 0 };
-		int have = nfiles == 1 && an_sweep_table_read(all.run[0].path, &t, &terr) == SIM_OK;
-		for (int i = 0; i < ng; i++) {
-			sweep_label(have ? &t : NULL, groups[i], sweep_lab[i], sizeof sweep_lab[i]);
-			labels[i] = sweep_lab[i];
-		}
-		if (have)
-			an_table_free(&t);
+		default_labels(&all, nfiles, groups, ng, labels, sweep_lab);
 	}
 	if (base_name) {
 		base = -1;
