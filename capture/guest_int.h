@@ -268,6 +268,11 @@ static inline uint64_t vnode_of(const struct gkern *k, uint64_t v)
 /* the kernel's common paths and interrupts (guest_kernel.c) */
 void gos_kpath(struct gos *g, struct gcpu *t, unsigned svc, uint64_t n);
 void gos_reg_access(struct gos *g, struct gcpu *t, unsigned kind, unsigned reg);
+/* The scheduler's path of a context switch from process slot out to slot
+ * in (-1: none, the idle or parent context), with the run queue's lock
+ * held over its run-queue work (over the whole path on a kernel of its own
+ * per vCPU). */
+void gos_sched_path(struct gos *g, struct gcpu *t, int out, int in);
 /* A TLB write of kind TRC_PRIV_TLBWR/TLBWI; entry != 0: it writes (asid,
  * vpn)'s pair from the page table (the trace names it), else an entry the
  * model does not hold (the wired-entry swap). */

@@ -58,9 +58,7 @@ static void switch_to(struct gos *g, struct gcpu *t, int i)
 		return;
 	}
 	gos_kentry(g, t, TRC_SVC_SCHED);
-	lock_acq(t, LOCK_RUNQ);
-	gos_kpath(g, t, TRC_SVC_SCHED, g->path[TRC_SVC_SCHED]);
-	lock_rel(t, LOCK_RUNQ);
+	gos_sched_path(g, t, old >= 0 && old != i && k->p[old].state == P_RUN ? old : -1, i);
 	if (i >= 0)
 		proc_take(t, i);
 	push(t, TRC_ASID, 0, 0, asid, 0, 0);

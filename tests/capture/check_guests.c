@@ -366,6 +366,71 @@ START_TEST(smp_handover_semaphores_start_at_zero)
 }
 END_TEST
 
+/* On an smp kernel the run queue's lock covers the scheduler's queue work,
+ * not the whole switch: between each acquire and release of lock 3 the
+ * trace has RUNQ_INSNS = 40 instructions and a load and a store of the
+ * queue's head (the lock words at KSEG0 + 1536K, after the kernel text;
+ * the head at +3072, after the 256 hash buckets at +1024: 0x80180c00),
+ * and each SCHED service still runs the entry path's 60 instructions plus
+ * capture.os.path.sched's 1,200, of which 1,160 after the release. */
+START_TEST(smp_runq_lock_covers_the_queue_work)
+{
+	const char *s[] = { "capture.cpus=2", "machine.cpus=2", "capture.scale=0.05",
+			    "capture.wl.insns=2e5", "capture.os.kernel=smp", NULL };
+	struct sim_err err = { 0 };
+	struct rpl_results a;
+	trc_reader *r;
+	const struct trc_rec *recs;
+	size_t n;
+	const uint64_t head = 0x80180c00u;
+	uint64_t sections = 0, scheds = 0;
+	cfg *c = wcfg("pmake", s);
+	r = capture_open(c, "runq.dtr", &a);
+	for (uint32_t st = 0; st < 2; st++) {
+		int locked = 0, in_sched = 0, released = 0;
+		uint64_t insns = 0, after = 0, heads = 0, sched_insns = 0;
+		while (trc_next_block(r, st, &recs, &n, &err) == SIM_OK && n)
+			for (size_t i = 0; i < n; i++) {
+				const struct trc_rec *x = &recs[i];
+				if (x->type == TRC_SVC_BEGIN && x->aux == TRC_SVC_SCHED) {
+					in_sched = 1;
+					released = 0;
+					sched_insns = after = 0;
+				} else if (x->type == TRC_SVC_END && x->aux == TRC_SVC_SCHED) {
+					ck_assert_uint_eq(sched_insns, 60 + 1200);
+					ck_assert_uint_eq(after, 1200 - 40 + 30);   /* and the exit's half of the entry path */
+					in_sched = 0;
+					scheds++;
+				} else if (x->type == TRC_LOCK_ACQ && x->id == 3) {
+					ck_assert(in_sched);
+					locked = 1;
+					insns = heads = 0;
+				} else if (x->type == TRC_LOCK_REL && x->id == 3) {
+					ck_assert_uint_eq(insns, 40);
+					ck_assert_uint_eq(heads, 2);
+					locked = 0;
+					released = 1;
+					sections++;
+				} else if (x->type == TRC_INSN && in_sched) {
+					sched_insns += x->id;
+					if (locked)
+						insns += x->id;
+					else if (released)
+						after += x->id;
+				} else if ((x->type == TRC_LOAD || x->type == TRC_STORE) && x->addr == head) {
+					ck_assert(locked);
+					heads++;
+				}
+			}
+	}
+	trc_reader_close(r);
+	ck_assert_uint_gt(scheds, 0);
+	ck_assert_uint_eq(sections, scheds);
+	rpl_results_free(&a);
+	cfg_free(c);
+}
+END_TEST
+
 START_TEST(same_seed_same_bytes)
 {
 	const char *s2[] = { "capture.seed=2", NULL };
@@ -679,6 +744,7 @@ Suite *make_suite(void)
 	tcase_add_test(tc, smp_kernel_objects_are_shared);
 	tcase_add_test(tc, smp_detach_updates_use_counts);
 	tcase_add_test(tc, smp_handover_semaphores_start_at_zero);
+	tcase_add_test(tc, smp_runq_lock_covers_the_queue_work);
 	tcase_add_test(tc, same_seed_same_bytes);
 	tcase_add_test(tc, hal_keeps_the_program);
 	tcase_add_test(tc, bad_workloads);
