@@ -318,6 +318,13 @@ void gos_touch_data(struct gos *g, struct gcpu *t, struct proc *p, uint64_t k, i
 void gos_unmap_all(struct gos *g, struct gcpu *t, struct proc *p, unsigned svc);
 /* smp: page p's use count in its pfdat entry (a load and a store). */
 void gos_pfdat_use(struct gcpu *t, uint64_t p);
+/* smp: the page-cache lookup of page p (pfind): its hash bucket and its
+ * pfdat entry, whose use count it raises; the caller holds memlock.
+ * Nothing on other kernels. */
+void gos_page_lookup(struct gcpu *t, uint64_t p);
+/* Instructions of the page-cache lookup under memlock (the hash walk and
+ * the pfdat update; assumed, as the 40 of DEMAND-ZERO's allocation are). */
+#define PFIND_INSNS 40
 
 /* files, the buffer cache and disks; system calls (guest_file.c) */
 /* Start a disk request (or, for an NFS client's remote file, an NFS call)
