@@ -167,11 +167,12 @@ static const struct an_band bands[] = {
 	  "(CALIBRATION.md step 16)" },
 	{ "fig8.pmake.irix.sync_share", AN_BAND_RANGE, 0.20, 0.30, "fig8", FIG8BAND,
 	  "the model's Pmake spends a sixth of its time in the kernel, with Table 2's "
-	  "uniprocessor path lengths, and holds memlock for the free list, the pfdat entries, "
-	  "the page-cache lookups of faults and each page a fork shares or an exit unmaps: "
-	  "about 5% of the run, so it is rarely spun on; most of the spinning is on the run "
-	  "queue's lock, where the paper's IRIX spins on memlock a quarter of the time "
-	  "(CALIBRATION.md, Figure 8)" },
+	  "uniprocessor path lengths; memlock, now most of the spinning, covers the free "
+	  "list, page hash and pfdat entry of each allocation, the page-cache lookups of "
+	  "faults, reads and writes, and each page a fork shares or an exit unmaps, and is "
+	  "held about a tenth of the run: found held in a quarter of its acquisitions, but "
+	  "briefly.  For the paper's quarter of the time spinning memlock would have to be "
+	  "held nearly all the time (CALIBRATION.md, Figure 8)" },
 	{ "fig8.pmake.irix.comm_stall_share", AN_BAND_RANGE, 0.55, 0.80, "fig8", FIG8BAND,
 	  "the kernel's time is nearly all memory stall; the misses on the static structures, "
 	  "the proc entries, vnodes, pfdat and lock words that other CPUs wrote are about "
@@ -180,35 +181,34 @@ static const struct an_band bands[] = {
 	  "(CALIBRATION.md, Figure 8)" },
 	{ "fig8.pmake.1vm.ratio", AN_BAND_RANGE, 1.00, 1.30, "fig8", FIG8BAND,
 	  "a process that sleeps on a shared region's lock is replaced by another runnable "
-	  "one, so the monitor's slower faults add little idle time, and the ratio moves with "
-	  "the seed across the band's lower edge (0.995-1.084 over seeds 1-3, mean 1.036; "
-	  "CALIBRATION.md, Figure 8): `disco figures --seeds 1-3` scores the mean" },
+	  "one, so the monitor's slower faults add little idle time; 1.080-1.136 over seeds "
+	  "1-3, mean 1.109 (CALIBRATION.md, Figure 8): `disco figures --seeds 1-3` scores the "
+	  "mean" },
 	{ "fig8.pmake.2vm.ratio", AN_BAND_RANGE, 0, 0.999, "fig8", FIG8BAND,
 	  "splitting the machine in two does not recover what the monitor adds" },
 	{ "fig8.pmake.8vm.ratio", AN_BAND_RANGE, 0.52, 0.68, "fig8", FIG8BAND,
-	  "the ratio moves with the seed across the band's upper edge (0.655-0.704 over seeds "
-	  "1-3, mean 0.684; CALIBRATION.md, Figure 8): IRIX's kernel synchronization, which "
-	  "8VMs saves, is a fifth of the paper's (row above); `disco figures --seeds 1-3` "
-	  "scores the mean" },
+	  "0.747-0.760 over seeds 1-3, mean 0.755: IRIX's kernel synchronization, which 8VMs "
+	  "saves, is a thirtieth of the paper's (row above); with the run queue's lock held "
+	  "over the whole context switch, an assumption without a source, IRIX spun six times "
+	  "as long and the ratio was 0.655-0.704 (CALIBRATION.md, Figure 8); "
+	  "`disco figures --seeds 1-3` scores the mean" },
 	{ "fig8.pmake.8vm.kernel_saving_share", AN_BAND_RANGE, 0.50, 1.00, "fig8",
 	  "5.4: 8VMs' time falls \"primarily because of a significant reduction in the kernel "
 	  "stall time and kernel synchronization\": at least half of the saving",
 	  "IRIX's kernel stall and synchronization are small to begin with (rows above), so "
 	  "about half of the saving comes from user time (each VM's memory on its own nodes, "
-	  "where IRIX is round-robin) and from idle time; 44-52% over seeds 1-3, mean 48%" },
+	  "where IRIX is round-robin) and from idle time; 59-61% over seeds 1-3, mean 60%" },
 	{ "fig8.radix.irix.os_share", AN_BAND_RANGE, 0.40, 0.60, "fig8radix", RADIXBAND,
 	  "IRIX's region lock is a sleeping lock that single-threads the faults: a thread "
 	  "that finds it held switches out, is handed the lock at the holder's release and "
-	  "switches in; the switches and the spinning on the run queue's lock they take make "
-	  "the OS time (about 28%), but with one thread per CPU a sleeper's CPU idles, and "
-	  "idle is about 70% of IRIX's time (CALIBRATION.md, Radix)" },
+	  "switches in; the switches (the run queue's lock held over their queue work) make "
+	  "the OS time (about 21%), but with one thread per CPU a sleeper's CPU idles, and "
+	  "idle is most of IRIX's time (CALIBRATION.md, Radix)" },
 	{ "fig8.radix.system_time_factor", AN_BAND_RANGE, 5, 20, "fig8radix", RADIXBAND,
 	  "IRIX's system time holds two context switches per fault that finds the region "
-	  "held, each the scheduler's 1,200 instructions under the run queue's lock, which "
-	  "the eight CPUs contend for (about half of it is spinning); SPLASHOS "
-	  "pays one monitor fault per page and thread, so the factor overshoots; the run "
-	  "queue's hold over the whole switch is the model's assumption (CALIBRATION.md, "
-	  "Radix)" },
+	  "held, each the scheduler's 1,200 instructions, the run queue's lock held over the "
+	  "40 of its queue work; SPLASHOS pays one monitor fault per page and thread "
+	  "(CALIBRATION.md, Radix)" },
 	{ "fig8.radix.fault_ratio", AN_BAND_RANGE, 0.95, 1.05, "fig8radix", RADIXBAND,
 	  "the same user stream faults at each thread's first touch of a page on both" },
 	{ "fig8.radix.user_stall_ratio", AN_BAND_RANGE, 0, 0.999, "fig8radix", RADIXBAND,

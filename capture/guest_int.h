@@ -268,6 +268,11 @@ static inline uint64_t vnode_of(const struct gkern *k, uint64_t v)
 /* the kernel's common paths and interrupts (guest_kernel.c) */
 void gos_kpath(struct gos *g, struct gcpu *t, unsigned svc, uint64_t n);
 void gos_reg_access(struct gos *g, struct gcpu *t, unsigned kind, unsigned reg);
+/* The scheduler's path of a context switch from process slot out to slot
+ * in (-1: none, the idle or parent context), with the run queue's lock
+ * held over its run-queue work (over the whole path on a kernel of its own
+ * per vCPU). */
+void gos_sched_path(struct gos *g, struct gcpu *t, int out, int in);
 /* A TLB write of kind TRC_PRIV_TLBWR/TLBWI; entry != 0: it writes (asid,
  * vpn)'s pair from the page table (the trace names it), else an entry the
  * model does not hold (the wired-entry swap). */
@@ -313,6 +318,13 @@ void gos_touch_data(struct gos *g, struct gcpu *t, struct proc *p, uint64_t k, i
 void gos_unmap_all(struct gos *g, struct gcpu *t, struct proc *p, unsigned svc);
 /* smp: page p's use count in its pfdat entry (a load and a store). */
 void gos_pfdat_use(struct gcpu *t, uint64_t p);
+/* smp: the page-cache lookup of page p (pfind): its hash bucket and its
+ * pfdat entry, whose use count it raises; the caller holds memlock.
+ * Nothing on other kernels. */
+void gos_page_lookup(struct gcpu *t, uint64_t p);
+/* Instructions of the page-cache lookup under memlock (the hash walk and
+ * the pfdat update; assumed, as the 40 of DEMAND-ZERO's allocation are). */
+#define PFIND_INSNS 40
 
 /* files, the buffer cache and disks; system calls (guest_file.c) */
 /* Start a disk request (or, for an NFS client's remote file, an NFS call)

@@ -55,6 +55,47 @@ void gos_kpath(struct gos *g, struct gcpu *t, unsigned svc, uint64_t n)
 	}
 }
 
+/* The scheduler's run-queue work under the run queue's lock: taking the
+ * next process off its queue and putting the preempted one on (two list
+ * operations on a priority-indexed queue; assumed, as the 40 instructions
+ * of DEMAND-ZERO's allocation under memlock are).  The run queue's head
+ * lies after the page-hash buckets among the lock words. */
+#define RUNQ_INSNS 40
+#define RUNQ_HEAD 3072
+
+void gos_sched_path(struct gos *g, struct gcpu *t, int out, int in)
+{
+	const struct gkern *k = t->k;
+	uint64_t n = g->path[TRC_SVC_SCHED], q = n < RUNQ_INSNS ? n : RUNQ_INSNS;
+	if (!k->lock_va) {   /* a kernel of its own per vCPU: the lock is its own */
+		lock_acq(t, LOCK_RUNQ);
+		gos_kpath(g, t, TRC_SVC_SCHED, n);
+		lock_rel(t, LOCK_RUNQ);
+		return;
+	}
+	/* One kernel shared by its vCPUs: the run queue's lock protects the
+	 * queue, so swtch holds it while it dequeues the next process and
+	 * queues the one it preempts (the queue work of the System V
+	 * scheduler, Bach 1986, chapter 8) and drops it before the rest of
+	 * the switch (saving and restoring state, the new address space),
+	 * which touches nothing another CPU's scheduler shares.  IRIX 5.3's
+	 * own swtch is not in our sources; the paper names memlock, not the
+	 * run queue, as its bottleneck (5.4).  The queue's head and the proc
+	 * entries' links move between the CPUs' caches under the lock. */
+	lock_acq(t, LOCK_RUNQ);
+	push(t, TRC_LOAD, KF, 8, 0, k->lock_va + RUNQ_HEAD, 0);
+	push(t, TRC_STORE, KF, 8, 0, k->lock_va + RUNQ_HEAD, 0);
+	if (k->proc_va && out >= 0)
+		push(t, TRC_STORE, KF, 8, 0, k->proc_va + (uint64_t)out * KOBJ, 0);
+	if (k->proc_va && in >= 0) {
+		push(t, TRC_LOAD, KF, 8, 0, k->proc_va + (uint64_t)in * KOBJ, 0);
+		push(t, TRC_STORE, KF, 8, 0, k->proc_va + (uint64_t)in * KOBJ, 0);
+	}
+	gos_kpath(g, t, TRC_SVC_SCHED, q);
+	lock_rel(t, LOCK_RUNQ);
+	gos_kpath(g, t, TRC_SVC_SCHED, n - q);
+}
+
 /* Privileged register access: an instruction, or with the Disco-aware HAL a
  * load or store to the special page (paper 4.3.3). */
 void gos_reg_access(struct gos *g, struct gcpu *t, unsigned kind, unsigned reg)

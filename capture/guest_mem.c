@@ -19,6 +19,12 @@ static void pfdat_touch(struct gcpu *t, uint64_t p)
 	push(t, TRC_STORE, KF, 8, 0, k->pfdat_va + 128 + p * 32 + 8, 0);
 }
 
+/* Page p's page-hash bucket (256 of them, after the lock words). */
+static uint64_t hash_bucket(const struct gkern *k, uint64_t p)
+{
+	return k->lock_va + 1024 + (p % 256) * 8;
+}
+
 /* On an smp kernel, page p's use count in its pfdat entry, raised when a
  * region maps the page (fork's dupreg) or lowered when one unmaps it
  * (detachreg at exec and exit), under memlock: System V's regions (Bach,
@@ -33,17 +39,13 @@ void gos_pfdat_use(struct gcpu *t, uint64_t p)
 	push(t, TRC_STORE, KF, 8, 0, k->pfdat_va + 128 + p * 32 + 16, 0);
 }
 
-/* Instructions of the page-cache lookup under memlock (the hash walk and
- * the pfdat update; assumed, as the 40 of DEMAND-ZERO's allocation are). */
-#define PFIND_INSNS 40
 
-/* On an smp kernel, the page-cache lookup of page p: its hash bucket
- * (256 of them, after the lock words) and its pfdat entry, whose use
- * count it raises. */
-static void page_lookup(struct gcpu *t, uint64_t p)
+void gos_page_lookup(struct gcpu *t, uint64_t p)
 {
 	const struct gkern *k = t->k;
-	push(t, TRC_LOAD, KF, 8, 0, k->lock_va + 1024 + (p % 256) * 8, 0);
+	if (!k->lock_va)
+		return;
+	push(t, TRC_LOAD, KF, 8, 0, hash_bucket(k, p), 0);
 	push(t, TRC_LOAD, KF, 8, 0, k->pfdat_va + 128 + p * 32, 0);
 	push(t, TRC_STORE, KF, 8, 0, k->pfdat_va + 128 + p * 32 + 16, 0);
 }
@@ -58,6 +60,13 @@ uint64_t gos_page_alloc(struct gos *g, struct gcpu *t, unsigned cat)
 	}
 	p = k->free_pages[--k->nfree];
 	pfdat_touch(t, p);
+	if (k->lock_va) {
+		/* the page takes its new identity (an anonymous page's, a
+		 * file block's) in the page hash: IRIX 5.3's page cache hashes
+		 * every named page, and the hash is memlock's too (5.4) */
+		push(t, TRC_LOAD, KF, 8, 0, hash_bucket(k, p), 0);
+		push(t, TRC_STORE, KF, 8, 0, hash_bucket(k, p), 0);
+	}
 	push(t, TRC_PAGE_ALLOC, 0, cat, 0, p, 0);
 	return p;
 }
@@ -179,7 +188,7 @@ int gos_region_fault(struct gos *g, struct gcpu *t, struct proc *p, uint64_t vpn
 	push(t, TRC_SEM_WAIT, 0, 0, SEM_REGION + r, 0, 0);
 	gos_kpath(g, t, TRC_SVC_QUICK_FAULT, g->path[TRC_SVC_QUICK_FAULT] / 2);
 	lock_acq(t, LOCK_MEM);
-	page_lookup(t, gp);
+	gos_page_lookup(t, gp);
 	gos_kpath(g, t, TRC_SVC_QUICK_FAULT, PFIND_INSNS);
 	lock_rel(t, LOCK_MEM);
 	p->qf_pending = 1;

@@ -58,9 +58,7 @@ static void switch_to(struct gos *g, struct gcpu *t, int i)
 		return;
 	}
 	gos_kentry(g, t, TRC_SVC_SCHED);
-	lock_acq(t, LOCK_RUNQ);
-	gos_kpath(g, t, TRC_SVC_SCHED, g->path[TRC_SVC_SCHED]);
-	lock_rel(t, LOCK_RUNQ);
+	gos_sched_path(g, t, old >= 0 && old != i && k->p[old].state == P_RUN ? old : -1, i);
 	if (i >= 0)
 		proc_take(t, i);
 	push(t, TRC_ASID, 0, 0, asid, 0, 0);
@@ -165,8 +163,11 @@ static void execve(struct gos *g, struct gcpu *t, struct proc *p)
 			}
 		lock_rel(t, LOCK_MEM);
 	}
-	/* a fresh stack: its first page, zeroed, with the arguments */
+	/* a fresh stack: its first page, zeroed, with the arguments (from
+	 * the free list, under memlock as every allocation) */
+	lock_acq(t, LOCK_MEM);
 	p->stack_gppn[0] = gos_page_alloc(g, t, TRC_CAT_USER);
+	lock_rel(t, LOCK_MEM);
 	gos_zero_page(g, t, p->stack_gppn[0]);
 	push(t, TRC_PTE_SET, 0, TRC_PROT_VALID | TRC_PROT_WRITE, p->asid, stack_vpn(g, 0),
 	     p->stack_gppn[0]);

@@ -377,16 +377,15 @@ static void pfdat(struct gcpu *u, uint64_t p, int alloc)
 #define RX_SEM_WAKE 900          /* ids 900..: thread t's wake-up from the region's lock */
 
 /* The context switch of a thread that sleeps (out to the idle loop) or
- * wakes (in from it): the scheduler's path under the run queue's lock, as
- * the smp kernel's switch between processes (guest_proc.c), and the ASID of
+ * wakes (in from it): the scheduler's path, the run queue's lock held over
+ * its queue work, as the smp kernel's switch between processes
+ * (gos_sched_path), and the ASID of
  * what runs next (the idle loop's is 1, as there). */
 static void rx_switch(struct radix *x, int t, int in)
 {
 	struct gos *g = &x->g;
 	struct gcpu *u = &g->c[t];
-	lock_acq(u, LOCK_RUNQ);
-	gos_kpath(g, u, TRC_SVC_SCHED, g->path[TRC_SVC_SCHED]);
-	lock_rel(u, LOCK_RUNQ);
+	gos_sched_path(g, u, -1, -1);
 	push(u, TRC_ASID, 0, 0, in ? RX_ASID0 + (uint32_t)t : 1, 0, 0);
 }
 

@@ -366,6 +366,152 @@ START_TEST(smp_handover_semaphores_start_at_zero)
 }
 END_TEST
 
+/* On an smp kernel the run queue's lock covers the scheduler's queue work,
+ * not the whole switch: between each acquire and release of lock 3 the
+ * trace has RUNQ_INSNS = 40 instructions and a load and a store of the
+ * queue's head (the lock words at KSEG0 + 1536K, after the kernel text;
+ * the head at +3072, after the 256 hash buckets at +1024: 0x80180c00),
+ * and each SCHED service still runs the entry path's 60 instructions plus
+ * capture.os.path.sched's 1,200, of which 1,160 after the release. */
+START_TEST(smp_runq_lock_covers_the_queue_work)
+{
+	const char *s[] = { "capture.cpus=2", "machine.cpus=2", "capture.scale=0.05",
+			    "capture.wl.insns=2e5", "capture.os.kernel=smp", NULL };
+	struct sim_err err = { 0 };
+	struct rpl_results a;
+	trc_reader *r;
+	const struct trc_rec *recs;
+	size_t n;
+	const uint64_t head = 0x80180c00u;
+	uint64_t sections = 0, scheds = 0;
+	cfg *c = wcfg("pmake", s);
+	r = capture_open(c, "runq.dtr", &a);
+	for (uint32_t st = 0; st < 2; st++) {
+		int locked = 0, in_sched = 0, released = 0;
+		uint64_t insns = 0, after = 0, heads = 0, sched_insns = 0;
+		while (trc_next_block(r, st, &recs, &n, &err) == SIM_OK && n)
+			for (size_t i = 0; i < n; i++) {
+				const struct trc_rec *x = &recs[i];
+				if (x->type == TRC_SVC_BEGIN && x->aux == TRC_SVC_SCHED) {
+					in_sched = 1;
+					released = 0;
+					sched_insns = after = 0;
+				} else if (x->type == TRC_SVC_END && x->aux == TRC_SVC_SCHED) {
+					ck_assert_uint_eq(sched_insns, 60 + 1200);
+					ck_assert_uint_eq(after, 1200 - 40 + 30);   /* and the exit's half of the entry path */
+					in_sched = 0;
+					scheds++;
+				} else if (x->type == TRC_LOCK_ACQ && x->id == 3) {
+					ck_assert(in_sched);
+					locked = 1;
+					insns = heads = 0;
+				} else if (x->type == TRC_LOCK_REL && x->id == 3) {
+					ck_assert_uint_eq(insns, 40);
+					ck_assert_uint_eq(heads, 2);
+					locked = 0;
+					released = 1;
+					sections++;
+				} else if (x->type == TRC_INSN && in_sched) {
+					sched_insns += x->id;
+					if (locked)
+						insns += x->id;
+					else if (released)
+						after += x->id;
+				} else if ((x->type == TRC_LOAD || x->type == TRC_STORE) && x->addr == head) {
+					ck_assert(locked);
+					heads++;
+				}
+			}
+	}
+	trc_reader_close(r);
+	ck_assert_uint_gt(scheds, 0);
+	ck_assert_uint_eq(sections, scheds);
+	rpl_results_free(&a);
+	cfg_free(c);
+}
+END_TEST
+
+/* On an smp kernel memlock covers the page-hash work of every allocation
+ * and of read and write.  Hand-computed for the 96 MB VM of 4 KB pages
+ * above: the hash buckets at KSEG0 + 1536K + 1024, 8 bytes each, page p's
+ * at 0x80180400 + (p % 256) * 8; the pfdat at 0x80181080, 32 bytes a page.
+ * (1) Every page a service allocates is taken under memlock, its bucket
+ * loaded and stored just before its PAGE_ALLOC record (execve's stack page
+ * included).  (2) Each write, and each read that finds its block, finds
+ * the block's page under memlock once: its bucket loaded, its pfdat entry
+ * loaded and its use count (+16) stored, with PFIND_INSNS = 40 of the
+ * call's instructions (write: 85 - 42 = 43 left after the first half; read:
+ * 240 - 120). */
+START_TEST(smp_memlock_covers_page_hash_work)
+{
+	const char *s[] = { "capture.cpus=2", "machine.cpus=2", "capture.scale=0.05",
+			    "capture.wl.insns=2e5", "capture.os.kernel=smp", NULL };
+	struct sim_err err = { 0 };
+	struct rpl_results a;
+	trc_reader *r;
+	const struct trc_rec *recs;
+	size_t n;
+	const uint64_t bucket0 = 0x80180400u, pfdat = 0x80181080u;
+	uint64_t allocs = 0, exec_allocs = 0, lookups = 0, expected = 0;
+	cfg *c = wcfg("pmake", s);
+	r = capture_open(c, "memlock.dtr", &a);
+	for (uint32_t st = 0; st < 2; st++) {
+		int locked = 0, depth = 0, has_lookup = 0, read_dma = 0;
+		unsigned svc = 0;
+		uint64_t insns = 0;
+		struct trc_rec p1 = { 0 }, p2 = { 0 };   /* the records before this one */
+		while (trc_next_block(r, st, &recs, &n, &err) == SIM_OK && n)
+			for (size_t i = 0; i < n; i++) {
+				const struct trc_rec *x = &recs[i];
+				if (x->type == TRC_SVC_BEGIN && depth++ == 0) {
+					svc = x->aux;
+					read_dma = 0;
+				} else if (x->type == TRC_SVC_END && --depth == 0) {
+					if (svc == TRC_SVC_WRITE || (svc == TRC_SVC_READ && !read_dma))
+						expected++;
+					svc = 0;
+				} else if (x->type == TRC_DMA_REQ && !(x->flags & TRC_F_WRITE))
+					read_dma = 1;
+				else if (x->type == TRC_LOCK_ACQ && x->id == 1) {
+					locked = 1;
+					insns = 0;
+					has_lookup = 0;
+				} else if (x->type == TRC_LOCK_REL && x->id == 1) {
+					if (has_lookup && (svc == TRC_SVC_READ || svc == TRC_SVC_WRITE)) {
+						ck_assert_uint_eq(insns, 40);
+						lookups++;
+					}
+					locked = 0;
+				} else if (x->type == TRC_INSN && locked)
+					insns += x->id;
+				else if (x->type == TRC_PAGE_ALLOC && depth > 0) {
+					uint64_t b = bucket0 + (x->addr % 256) * 8;
+					ck_assert(locked);
+					ck_assert(p2.type == TRC_LOAD && p2.addr == b);
+					ck_assert(p1.type == TRC_STORE && p1.addr == b);
+					allocs++;
+					exec_allocs += svc == TRC_SVC_EXECVE;
+				} else if (x->type == TRC_STORE && locked && x->addr >= pfdat &&
+					   (x->addr - pfdat) % 32 == 16) {
+					uint64_t pg = (x->addr - pfdat) / 32;
+					if (p1.type == TRC_LOAD && p1.addr == pfdat + pg * 32 &&
+					    p2.type == TRC_LOAD && p2.addr == bucket0 + (pg % 256) * 8)
+						has_lookup = 1;
+				}
+				p2 = p1;
+				p1 = *x;
+			}
+	}
+	trc_reader_close(r);
+	ck_assert_uint_gt(allocs, 0);
+	ck_assert_uint_gt(exec_allocs, 0);
+	ck_assert_uint_gt(expected, 0);
+	ck_assert_uint_eq(lookups, expected);
+	rpl_results_free(&a);
+	cfg_free(c);
+}
+END_TEST
+
 START_TEST(same_seed_same_bytes)
 {
 	const char *s2[] = { "capture.seed=2", NULL };
@@ -679,6 +825,8 @@ Suite *make_suite(void)
 	tcase_add_test(tc, smp_kernel_objects_are_shared);
 	tcase_add_test(tc, smp_detach_updates_use_counts);
 	tcase_add_test(tc, smp_handover_semaphores_start_at_zero);
+	tcase_add_test(tc, smp_runq_lock_covers_the_queue_work);
+	tcase_add_test(tc, smp_memlock_covers_page_hash_work);
 	tcase_add_test(tc, same_seed_same_bytes);
 	tcase_add_test(tc, hal_keeps_the_program);
 	tcase_add_test(tc, bad_workloads);
