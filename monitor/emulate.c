@@ -79,6 +79,7 @@ static int mon_insns(struct vmm *x, struct vmm_vcpu *v, uint64_t text_off, uint6
 {
 	int node = machine_cpu_node(x->m, v->cpu);
 	uint64_t text_bytes = x->mon_text << x->pshift, busy = 0, page = UINT64_MAX, base = 0;
+	uint64_t per_line = x->line_i / 4;
 	/* the clock moves line by line (a miss's stall depends on it); the
 	 * instructions' cycles are charged once, at the end */
 	text_off %= text_bytes;
@@ -95,6 +96,28 @@ static int mon_insns(struct vmm *x, struct vmm_vcpu *v, uint64_t text_off, uint6
 			}
 			page = text_off >> x->pshift;
 			base = ma - (text_off & x->pmask);
+		}
+		{
+			/* the lines of this page the path still needs, as far as
+			 * they hit, at once: a hit stalls nothing, so the clock
+			 * matters only at the line that misses */
+			uint64_t page_left = (x->pmask + 1 - (text_off & x->pmask & ~(uint64_t)(x->line_i - 1))) /
+					     x->line_i;
+			uint64_t need = 1 + (n - k + per_line - 1) / per_line;
+			uint64_t hits = machine_ifetch_hits(x->m, v->cpu, base | (text_off & x->pmask),
+							    need < page_left ? need : page_left);
+			if (hits) {
+				uint64_t done = in_line + (hits - 1) * per_line;
+				if (done > n)
+					done = n;
+				v->clock += done;
+				busy += done;
+				text_off += done * 4;
+				if (text_off >= text_bytes)
+					text_off -= text_bytes;
+				n -= done;
+				continue;
+			}
 		}
 		vcpu_ref(v, x->m, base | (text_off & x->pmask), MACH_IFETCH, ACCT_MONITOR, part);
 		v->clock += k;
