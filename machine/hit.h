@@ -8,6 +8,7 @@
 #ifndef MACHINE_HIT_H
 #define MACHINE_HIT_H
 
+#include <assert.h>
 #include <stdint.h>
 
 #include "machine/cache.h"
@@ -83,6 +84,29 @@ static inline __attribute__((always_inline)) uint32_t machine_ref_inline(machine
 		return 0;
 	}
 	return machine_ref_miss(m, cpu, pa, kind, s, now, where);
+}
+
+/* machine_cpu_node(), inline. */
+static inline int machine_cpu_node_inline(const machine *m, int cpu) { return m->cpu[cpu].node; }
+
+/* n more references of kind (a load or a store) to the L1 D line of pa,
+ * right after one of the same kind to that line by the same CPU, with
+ * nothing between: that reference left the line valid, and writable after
+ * a store, so each is machine_ref_inline()'s hit; they are counted and the
+ * line touched n times at once (the same counts, the same LRU order). */
+static inline void machine_ref_again(machine *m, int cpu, uint64_t pa, int kind, uint64_t n)
+{
+	struct cpu *c = &m->cpu[cpu];
+	struct cache *l1 = &c->l1d;
+	int64_t s = cache_find(l1, pa >> l1->lg_line);
+
+	assert(s >= 0 && (kind == MACH_LOAD || (kind == MACH_STORE && (l1->state[s] & L1_W))));
+	if (kind == MACH_LOAD)
+		c->st.refs_load += n;
+	else
+		c->st.refs_store += n;
+	l1->tick += n;
+	l1->stamp[s] = l1->tick;
 }
 
 /* machine_ifetch_hits() for an L1 I of 1 << lg_ways ways (a constant

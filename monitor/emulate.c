@@ -77,7 +77,7 @@ static inline __attribute__((always_inline)) int mon_addr(struct vmm *x, uint64_
 /* n instructions of the monitor's text from byte text_off, on v's node. */
 static int mon_insns(struct vmm *x, struct vmm_vcpu *v, uint64_t text_off, uint64_t n, int part)
 {
-	int node = machine_cpu_node(x->m, v->cpu);
+	int node = machine_cpu_node_inline(x->m, v->cpu);
 	uint64_t text_bytes = x->mon_text << x->pshift, busy = 0, page = UINT64_MAX, base = 0;
 	uint64_t per_line = x->line_i / 4;
 	/* the clock moves line by line (a miss's stall depends on it); the
@@ -137,9 +137,46 @@ static int mon_data(struct vmm *x, struct vmm_vcpu *v, uint64_t off, int kind, i
 {
 	uint64_t ma;
 	int rc = mon_addr(x, x->mon_k_vcpu + (uint64_t)v->id * x->mon_vcpu + (off >> x->pshift), off,
-			  machine_cpu_node(x->m, v->cpu), &ma);
+			  machine_cpu_node_inline(x->m, v->cpu), &ma);
 	if (!rc)
 		vcpu_ref(v, x->m, ma, kind, ACCT_MONITOR, part);
+	return rc;
+}
+
+/* mon_data() of n references of one kind, to bytes off, off + stride, ...
+ * one after the other: the first to each L1 D line through the machine,
+ * the others to that line right after it hits for certain, so they are
+ * counted at once (machine_ref_again). */
+static int mon_data_run(struct vmm *x, struct vmm_vcpu *v, uint64_t off, uint32_t n, uint64_t stride,
+			int kind, int part)
+{
+	int node = machine_cpu_node_inline(x->m, v->cpu), rc = SIM_OK;
+	uint64_t k0 = x->mon_k_vcpu + (uint64_t)v->id * x->mon_vcpu, page = UINT64_MAX, base = 0;
+	uint64_t line = UINT64_MAX, last = 0, again = 0;
+	int lg_line = __builtin_ctz(x->line_d);
+
+	for (uint32_t i = 0; i < n; i++, off += stride) {
+		uint64_t ma;
+		if (off >> x->pshift != page) {
+			if ((rc = mon_addr(x, k0 + (off >> x->pshift), off, node, &ma)))
+				break;
+			page = off >> x->pshift;
+			base = ma - (off & x->pmask);
+		}
+		ma = base | (off & x->pmask);
+		if (ma >> lg_line == line) {
+			again++;
+			continue;
+		}
+		if (again)
+			machine_ref_again(x->m, v->cpu, last, kind, again);
+		again = 0;
+		vcpu_ref(v, x->m, ma, kind, ACCT_MONITOR, part);
+		line = ma >> lg_line;
+		last = ma;
+	}
+	if (again)
+		machine_ref_again(x->m, v->cpu, last, kind, again);
 	return rc;
 }
 
@@ -148,7 +185,8 @@ static int mon_data(struct vmm *x, struct vmm_vcpu *v, uint64_t off, int kind, i
 static int mon_pmap(struct vmm *x, struct vmm_vcpu *v, uint64_t g, int kind, int part)
 {
 	uint64_t off = g * x->mon_pmap_bytes, ma;
-	int rc = mon_addr(x, x->mon_k_pmap + (off >> x->pshift), off, machine_cpu_node(x->m, v->cpu), &ma);
+	int rc = mon_addr(x, x->mon_k_pmap + (off >> x->pshift), off, machine_cpu_node_inline(x->m, v->cpu),
+			  &ma);
 	if (!rc)
 		vcpu_ref(v, x->m, ma, kind, ACCT_MONITOR, part);
 	return rc;
@@ -197,9 +235,8 @@ static int reflect(struct vmm *x, struct vmm_vcpu *v, int entered)
 		vcpu_spend(v, ACCT_MONITOR, part, x->k.exception);
 	if ((rc = mon_insns(x, v, MON_REFLECT, x->k.path_reflect, part)))
 		return rc;
-	for (int off = VCPU_EPC; off <= VCPU_BADVADDR; off += 8)
-		if ((rc = mon_data(x, v, (uint64_t)off, MACH_STORE, part)))
-			return rc;
+	if ((rc = mon_data_run(x, v, VCPU_EPC, 4, 8, MACH_STORE, part)))   /* EPC .. BadVAddr */
+		return rc;
 	return mon_data(x, v, VCPU_VECTOR, MACH_LOAD, part);
 }
 
@@ -215,10 +252,7 @@ static int priv_path(struct vmm *x, struct vmm_vcpu *v, int tlbw)
 		return rc;
 	if (!tlbw)
 		return mon_data(x, v, VCPU_STATUS, MACH_STORE, part);
-	for (int off = VCPU_ENTRYHI; off <= VCPU_ENTRYLO1; off += 8)
-		if ((rc = mon_data(x, v, (uint64_t)off, MACH_LOAD, part)))
-			return rc;
-	return SIM_OK;
+	return mon_data_run(x, v, VCPU_ENTRYHI, 3, 8, MACH_LOAD, part);   /* EntryHi, EntryLo0/1 */
 }
 
 /* The TLB-miss handler up to its verdict (4.2.2: "Disco's TLB miss handler
@@ -238,14 +272,11 @@ static int l2tlb_probe_path(struct vmm *x, struct vmm_vcpu *v, uint32_t asid, ui
 	if (x->l2ops->compared)
 		ways = x->l2ops->compared(x->l2st[v->id], asid, vpn);
 	vcpu_spend(v, ACCT_MONITOR, part, x->k.exception);
-	if ((rc = mon_data(x, v, 0, MACH_STORE, part)) || (rc = mon_data(x, v, 8, MACH_STORE, part)) ||
+	if ((rc = mon_data_run(x, v, VCPU_SCRATCH, 2, 8, MACH_STORE, part)) ||
 	    (rc = mon_insns(x, v, MON_TLB_HANDLER, x->k.l2tlb_probe + ways * x->k.l2tlb_way, part)))
 		return rc;
-	for (uint32_t w = 0; w < ways; w++)
-		if ((rc = mon_data(x, v, x->mon_vcpu_bytes + (first + w) * x->mon_entry_bytes, MACH_LOAD,
-				   part)))
-			return rc;
-	return SIM_OK;
+	return mon_data_run(x, v, x->mon_vcpu_bytes + first * x->mon_entry_bytes, ways, x->mon_entry_bytes,
+			    MACH_LOAD, part);
 }
 
 /* After a hit: the pair (in the line its tag came in) into EntryLo0/1,
@@ -255,11 +286,7 @@ static int l2tlb_hit_path(struct vmm *x, struct vmm_vcpu *v, uint32_t ways)
 	const int part = ACCT_SPLIT_TLB_WRITE;
 	int rc = mon_insns(x, v, MON_TLB_HANDLER + 4 * (x->k.l2tlb_probe + ways * x->k.l2tlb_way),
 			   x->k.l2tlb_hit, part);
-	if (!rc)
-		rc = mon_data(x, v, 0, MACH_LOAD, part);
-	if (!rc)
-		rc = mon_data(x, v, 8, MACH_LOAD, part);
-	return rc;
+	return rc ? rc : mon_data_run(x, v, VCPU_SCRATCH, 2, 8, MACH_LOAD, part);
 }
 
 /* The TLB-miss handler up to its verdict: the probe of v's L2TLB for
