@@ -147,23 +147,25 @@ static int mon_data(struct vmm *x, struct vmm_vcpu *v, uint64_t off, int kind, i
  * one after the other: the first to each L1 D line through the machine,
  * the others to that line right after it hits for certain, so they are
  * counted at once (machine_ref_again). */
-static int mon_data_run(struct vmm *x, struct vmm_vcpu *v, uint64_t off, uint32_t n, uint64_t stride,
-			int kind, int part)
+static inline __attribute__((always_inline)) int mon_data_run(struct vmm *x, struct vmm_vcpu *v, uint64_t off,
+								uint32_t n, uint64_t stride, int kind, int part)
 {
 	int node = machine_cpu_node_inline(x->m, v->cpu), rc = SIM_OK;
+	const unsigned pshift = x->pshift;
+	const uint64_t pmask = x->pmask;
+	const int lg_line = __builtin_ctz(x->line_d);
 	uint64_t k0 = x->mon_k_vcpu + (uint64_t)v->id * x->mon_vcpu, page = UINT64_MAX, base = 0;
 	uint64_t line = UINT64_MAX, last = 0, again = 0;
-	int lg_line = __builtin_ctz(x->line_d);
 
 	for (uint32_t i = 0; i < n; i++, off += stride) {
 		uint64_t ma;
-		if (off >> x->pshift != page) {
-			if ((rc = mon_addr(x, k0 + (off >> x->pshift), off, node, &ma)))
+		if (off >> pshift != page) {
+			if ((rc = mon_addr(x, k0 + (off >> pshift), off, node, &ma)))
 				break;
-			page = off >> x->pshift;
-			base = ma - (off & x->pmask);
+			page = off >> pshift;
+			base = ma - (off & pmask);
 		}
-		ma = base | (off & x->pmask);
+		ma = base | (off & pmask);
 		if (ma >> lg_line == line) {
 			again++;
 			continue;
