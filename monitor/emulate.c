@@ -77,49 +77,37 @@ static inline __attribute__((always_inline)) int mon_addr(struct vmm *x, uint64_
 /* n instructions of the monitor's text from byte text_off, on v's node. */
 static int mon_insns(struct vmm *x, struct vmm_vcpu *v, uint64_t text_off, uint64_t n, int part)
 {
-	int node = machine_cpu_node_inline(x->m, v->cpu);
-	uint64_t text_bytes = x->mon_text << x->pshift, busy = 0, page = UINT64_MAX, base = 0;
-	uint64_t per_line = x->line_i / 4;
+	const int node = machine_cpu_node_inline(x->m, v->cpu);
+	/* read once: stores through v could alias them */
+	const unsigned pshift = x->pshift;
+	const uint64_t pmask = x->pmask, line = x->line_i;
+	const int lg_line = __builtin_ctz(x->line_i), lg_per_line = lg_line - 2;
+	const uint64_t text_bytes = x->mon_text << pshift, text0 = (uint64_t)node * x->mon_text;
+	uint64_t busy = 0;
 	/* the clock moves line by line (a miss's stall depends on it); the
 	 * instructions' cycles are charged once, at the end */
 	text_off %= text_bytes;
 	while (n > 0) {
-		uint64_t in_line = (x->line_i - (text_off & (x->line_i - 1))) / 4;
-		uint64_t k = in_line < n ? in_line : n;
-		if (text_off >> x->pshift != page) {   /* a page's address looked up once */
-			uint64_t ma;
-			int rc = mon_addr(x, (uint64_t)node * x->mon_text + (text_off >> x->pshift), text_off,
-					  node, &ma);
-			if (rc) {
-				vcpu_charge(v, ACCT_MONITOR, part, busy);
-				return rc;
-			}
-			page = text_off >> x->pshift;
-			base = ma - (text_off & x->pmask);
+		uint64_t in_line = (line - (text_off & (line - 1))) >> 2;
+		uint64_t k = in_line < n ? in_line : n, ma, need, page_left, hits;
+		int rc = mon_addr(x, text0 + (text_off >> pshift), text_off, node, &ma);
+		if (rc) {
+			vcpu_charge(v, ACCT_MONITOR, part, busy);
+			return rc;
 		}
-		{
-			/* the lines of this page the path still needs, as far as
-			 * they hit, at once: a hit stalls nothing, so the clock
-			 * matters only at the line that misses */
-			uint64_t page_left = (x->pmask + 1 - (text_off & x->pmask & ~(uint64_t)(x->line_i - 1))) /
-					     x->line_i;
-			uint64_t need = 1 + (n - k + per_line - 1) / per_line;
-			uint64_t hits = machine_ifetch_hits(x->m, v->cpu, base | (text_off & x->pmask),
-							    need < page_left ? need : page_left);
-			if (hits) {
-				uint64_t done = in_line + (hits - 1) * per_line;
-				if (done > n)
-					done = n;
-				v->clock += done;
-				busy += done;
-				text_off += done * 4;
-				if (text_off >= text_bytes)
-					text_off -= text_bytes;
-				n -= done;
-				continue;
-			}
+		/* the lines of this page the path still needs, as far as they
+		 * hit, at once: a hit stalls nothing, so the clock matters only
+		 * at the line that misses */
+		need = 1 + ((n - k + ((uint64_t)1 << lg_per_line) - 1) >> lg_per_line);
+		page_left = (pmask + 1 - (text_off & pmask & ~(line - 1))) >> lg_line;
+		hits = machine_ifetch_hits(x->m, v->cpu, ma, need < page_left ? need : page_left);
+		if (hits) {
+			k = in_line + ((hits - 1) << lg_per_line);
+			if (k > n)
+				k = n;
+		} else {
+			vcpu_ref(v, x->m, ma, MACH_IFETCH, ACCT_MONITOR, part);
 		}
-		vcpu_ref(v, x->m, base | (text_off & x->pmask), MACH_IFETCH, ACCT_MONITOR, part);
 		v->clock += k;
 		busy += k;
 		text_off += k * 4;
