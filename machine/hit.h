@@ -115,11 +115,12 @@ static inline void machine_ref_again(machine *m, int cpu, uint64_t pa, int kind,
 static inline __attribute__((always_inline)) uint64_t ifetch_hits_ways(struct cache *l1, uint64_t line,
 								    uint64_t n, int lg_ways)
 {
-	const uint64_t *tag = l1->tag, mask = l1->set_mask;
-	uint64_t *stamp = l1->stamp, tick = l1->tick, i;
+	const uint64_t *tag = l1->tag, slots_mask = l1->set_mask << lg_ways;
+	uint64_t *stamp = l1->stamp, tick = l1->tick, i, l = line;
+	uint64_t base = (line & l1->set_mask) << lg_ways;   /* the next line's set: the next set */
 
-	for (i = 0; i < n; i++) {
-		uint64_t l = line + i, base = (l & mask) << lg_ways, hit = 0;
+	for (i = 0; i < n; i++, l++, base = (base + (1u << lg_ways)) & slots_mask) {
+		uint64_t hit = 0;
 		for (unsigned w = 0; w < 1u << lg_ways; w++)
 			hit |= (uint64_t)(tag[base + w] == l) << w;
 		if (!hit)
