@@ -31,7 +31,11 @@
  * runs as instructions fetched from the node's copy of the text, one cycle
  * each as the guest's, and loads and stores of those structures, all
  * through the CPU's caches: their misses are the path's stall, and its
- * lines evict the guest's. */
+ * lines evict the guest's.  Most of a path hits: its text lines that hit
+ * are taken in one loop (machine_ifetch_hits) and, of several references
+ * in a row to one data line, all but the first at once (machine_ref_again),
+ * with the same counts and the same LRU order as one reference at a time;
+ * only a miss needs the clock of its own reference. */
 
 /* Where each path starts in the monitor's text (bytes; its 72 KB hold them
  * all with room between, so each path has lines of its own). */
