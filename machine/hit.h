@@ -8,6 +8,7 @@
 #ifndef MACHINE_HIT_H
 #define MACHINE_HIT_H
 
+#include <assert.h>
 #include <stdint.h>
 
 #include "machine/cache.h"
@@ -83,6 +84,79 @@ static inline __attribute__((always_inline)) uint32_t machine_ref_inline(machine
 		return 0;
 	}
 	return machine_ref_miss(m, cpu, pa, kind, s, now, where);
+}
+
+/* machine_cpu_node(), inline. */
+static inline int machine_cpu_node_inline(const machine *m, int cpu) { return m->cpu[cpu].node; }
+
+/* n more references of kind (a load or a store) to the L1 D line of pa,
+ * right after one of the same kind to that line by the same CPU, with
+ * nothing between: that reference left the line valid, and writable after
+ * a store, so each is machine_ref_inline()'s hit; they are counted and the
+ * line touched n times at once (the same counts, the same LRU order). */
+static inline void machine_ref_again(machine *m, int cpu, uint64_t pa, int kind, uint64_t n)
+{
+	struct cpu *c = &m->cpu[cpu];
+	struct cache *l1 = &c->l1d;
+	int64_t s = cache_find(l1, pa >> l1->lg_line);
+
+	assert(s >= 0 && (kind == MACH_LOAD || (kind == MACH_STORE && (l1->state[s] & L1_W))));
+	if (kind == MACH_LOAD)
+		c->st.refs_load += n;
+	else
+		c->st.refs_store += n;
+	l1->tick += n;
+	l1->stamp[s] = l1->tick;
+}
+
+/* machine_ifetch_hits() for an L1 I of 1 << lg_ways ways (a constant
+ * where it is inlined): cache_find() and cache_touch() on consecutive lines,
+ * with the set arithmetic and the LRU clock kept in registers. */
+static inline __attribute__((always_inline)) uint64_t ifetch_hits_ways(struct cache *l1, uint64_t line,
+								    uint64_t n, int lg_ways)
+{
+	const uint64_t *tag = l1->tag, slots_mask = l1->set_mask << lg_ways;
+	uint64_t *stamp = l1->stamp, tick = l1->tick, i, l = line;
+	uint64_t base = (line & l1->set_mask) << lg_ways;   /* the next line's set: the next set */
+
+	for (i = 0; i < n; i++, l++, base = (base + (1u << lg_ways)) & slots_mask) {
+		uint64_t hit = 0;
+		for (unsigned w = 0; w < 1u << lg_ways; w++)
+			hit |= (uint64_t)(tag[base + w] == l) << w;
+		if (!hit)
+			break;
+		stamp[base + (uint64_t)__builtin_ctzll(hit)] = ++tick;
+	}
+	l1->tick = tick;
+	return i;
+}
+
+/* Instruction fetches of n consecutive L1 I lines from the one holding pa,
+ * as many as hit: each hit is machine_ref_inline()'s (counted, its line
+ * touched, in order); the first line that misses is left untouched for
+ * the caller to fetch through machine_ref().  Returns the lines that hit.
+ * For the monitor's paths, whose text is fetched line after line and
+ * mostly hits: one tight loop instead of a full reference per line. */
+static inline uint64_t machine_ifetch_hits(machine *m, int cpu, uint64_t pa, uint64_t n)
+{
+	struct cpu *c = &m->cpu[cpu];
+	struct cache *l1 = &c->l1i;
+	uint64_t line = pa >> l1->lg_line, i;
+
+	switch (l1->lg_ways) {   /* the common associativities unrolled, as cache_find's */
+	case 0: i = ifetch_hits_ways(l1, line, n, 0); break;
+	case 1: i = ifetch_hits_ways(l1, line, n, 1); break;
+	case 2: i = ifetch_hits_ways(l1, line, n, 2); break;
+	default:
+		for (i = 0; i < n; i++) {
+			int64_t s = cache_find(l1, line + i);
+			if (s < 0)
+				break;
+			cache_touch(l1, s);
+		}
+	}
+	c->st.refs_ifetch += i;
+	return i;
 }
 
 #endif

@@ -474,16 +474,30 @@ static uint64_t ring_scan(const uint64_t *ring, uint64_t mask, uint64_t from, ui
 	return to;
 }
 
-/* Set (set = 1) or clear the ring bits of cycles [from, to). */
+/* Set or clear the bits [off, off + n) of one ring word (0 < n <= 64 - off). */
+static inline void ring_bits(uint64_t *w, uint64_t off, uint64_t n, int set)
+{
+	uint64_t bits = (n == 64 ? ~0ull : ((1ull << n) - 1)) << off;
+	*w = set ? *w | bits : *w & ~bits;
+}
+
+/* Set (set = 1) or clear the ring bits of cycles [from, to): a partial
+ * word at each end, whole words between (the clearing of a long quiet
+ * stretch as the window moves on is most of them). */
 static void ring_fill(uint64_t *ring, uint64_t mask, uint64_t from, uint64_t to, int set)
 {
-	while (from < to) {
-		uint64_t off = from & 63, n = to - from < 64 - off ? to - from : 64 - off;
-		uint64_t bits = (n == 64 ? ~0ull : ((1ull << n) - 1)) << off;
-		uint64_t *w = &ring[(from & mask) >> 6];
-		*w = set ? *w | bits : *w & ~bits;
+	uint64_t off = from & 63;
+	if (from >= to)
+		return;
+	if (off) {
+		uint64_t n = to - from < 64 - off ? to - from : 64 - off;
+		ring_bits(&ring[(from & mask) >> 6], off, n, set);
 		from += n;
 	}
+	for (; to - from >= 64; from += 64)
+		ring[(from & mask) >> 6] = set ? ~0ull : 0;
+	if (from < to)
+		ring_bits(&ring[(from & mask) >> 6], 0, to - from, set);
 }
 
 /* The node controller's queue (see NOTES: occupancy); returns queue cycles. */

@@ -167,6 +167,8 @@ static int find(const struct tlb *t, uint32_t asid, uint64_t vpn2)
 		return t->tc[hi].slot;
 	if (t->nlive[hi] == 0)   /* (4) */
 		return -1;
+	if (t->nlive[hi] == 1 && t->tc[hi].vpn2 != TC_NONE)
+		return -1;   /* the bucket's one live entry is tc[hi] (2), which does not match */
 	for (int i = 0; i < t->entries; i++)
 		if (matches(t, i, asid, vpn2))
 			return i;
@@ -213,8 +215,17 @@ static void kill(struct tlb *t, int i)
 /* Keeps (1): drop every live entry other than `keep` whose tag overlaps e's. */
 static void drop_overlaps(struct tlb *t, const struct tlb_entry *e, int keep)
 {
-	if (t->nlive[hint_of(t, e->vpn2)] == 0)   /* (4) */
+	unsigned h = hint_of(t, e->vpn2);
+	if (t->nlive[h] == 0)   /* (4) */
 		return;
+	if (t->nlive[h] == 1 && t->tc[h].vpn2 != TC_NONE) {
+		/* the bucket's one live entry is tc[h] (2): only it can overlap */
+		int i = t->tc[h].slot;
+		if (i != keep && t->e[i].vpn2 == e->vpn2 &&
+		    (e->global || t->e[i].global || t->e[i].asid == e->asid))
+			kill(t, i);
+		return;
+	}
 	for (int i = 0; i < t->entries; i++) {
 		if (i == keep || !t->live[i] || t->e[i].vpn2 != e->vpn2)
 			continue;

@@ -31,7 +31,11 @@
  * runs as instructions fetched from the node's copy of the text, one cycle
  * each as the guest's, and loads and stores of those structures, all
  * through the CPU's caches: their misses are the path's stall, and its
- * lines evict the guest's. */
+ * lines evict the guest's.  Most of a path hits: its text lines that hit
+ * are taken in one loop (machine_ifetch_hits) and, of several references
+ * in a row to one data line, all but the first at once (machine_ref_again),
+ * with the same counts and the same LRU order as one reference at a time;
+ * only a miss needs the clock of its own reference. */
 
 /* Where each path starts in the monitor's text (bytes; its 72 KB hold them
  * all with room between, so each path has lines of its own). */
@@ -77,26 +81,37 @@ static inline __attribute__((always_inline)) int mon_addr(struct vmm *x, uint64_
 /* n instructions of the monitor's text from byte text_off, on v's node. */
 static int mon_insns(struct vmm *x, struct vmm_vcpu *v, uint64_t text_off, uint64_t n, int part)
 {
-	int node = machine_cpu_node(x->m, v->cpu);
-	uint64_t text_bytes = x->mon_text << x->pshift, busy = 0, page = UINT64_MAX, base = 0;
+	const int node = machine_cpu_node_inline(x->m, v->cpu);
+	/* read once: stores through v could alias them */
+	const unsigned pshift = x->pshift;
+	const uint64_t pmask = x->pmask, line = x->line_i;
+	const int lg_line = __builtin_ctz(x->line_i), lg_per_line = lg_line - 2;
+	const uint64_t text_bytes = x->mon_text << pshift, text0 = (uint64_t)node * x->mon_text;
+	uint64_t busy = 0;
 	/* the clock moves line by line (a miss's stall depends on it); the
 	 * instructions' cycles are charged once, at the end */
 	text_off %= text_bytes;
 	while (n > 0) {
-		uint64_t in_line = (x->line_i - (text_off & (x->line_i - 1))) / 4;
-		uint64_t k = in_line < n ? in_line : n;
-		if (text_off >> x->pshift != page) {   /* a page's address looked up once */
-			uint64_t ma;
-			int rc = mon_addr(x, (uint64_t)node * x->mon_text + (text_off >> x->pshift), text_off,
-					  node, &ma);
-			if (rc) {
-				vcpu_charge(v, ACCT_MONITOR, part, busy);
-				return rc;
-			}
-			page = text_off >> x->pshift;
-			base = ma - (text_off & x->pmask);
+		uint64_t in_line = (line - (text_off & (line - 1))) >> 2;
+		uint64_t k = in_line < n ? in_line : n, ma, need, page_left, hits;
+		int rc = mon_addr(x, text0 + (text_off >> pshift), text_off, node, &ma);
+		if (rc) {
+			vcpu_charge(v, ACCT_MONITOR, part, busy);
+			return rc;
 		}
-		vcpu_ref(v, x->m, base | (text_off & x->pmask), MACH_IFETCH, ACCT_MONITOR, part);
+		/* the lines of this page the path still needs, as far as they
+		 * hit, at once: a hit stalls nothing, so the clock matters only
+		 * at the line that misses */
+		need = 1 + ((n - k + ((uint64_t)1 << lg_per_line) - 1) >> lg_per_line);
+		page_left = (pmask + 1 - (text_off & pmask & ~(line - 1))) >> lg_line;
+		hits = machine_ifetch_hits(x->m, v->cpu, ma, need < page_left ? need : page_left);
+		if (hits) {
+			k = in_line + ((hits - 1) << lg_per_line);
+			if (k > n)
+				k = n;
+		} else {
+			vcpu_ref(v, x->m, ma, MACH_IFETCH, ACCT_MONITOR, part);
+		}
 		v->clock += k;
 		busy += k;
 		text_off += k * 4;
@@ -114,9 +129,48 @@ static int mon_data(struct vmm *x, struct vmm_vcpu *v, uint64_t off, int kind, i
 {
 	uint64_t ma;
 	int rc = mon_addr(x, x->mon_k_vcpu + (uint64_t)v->id * x->mon_vcpu + (off >> x->pshift), off,
-			  machine_cpu_node(x->m, v->cpu), &ma);
+			  machine_cpu_node_inline(x->m, v->cpu), &ma);
 	if (!rc)
 		vcpu_ref(v, x->m, ma, kind, ACCT_MONITOR, part);
+	return rc;
+}
+
+/* mon_data() of n references of one kind, to bytes off, off + stride, ...
+ * one after the other: the first to each L1 D line through the machine,
+ * the others to that line right after it hits for certain, so they are
+ * counted at once (machine_ref_again). */
+static inline __attribute__((always_inline)) int mon_data_run(struct vmm *x, struct vmm_vcpu *v, uint64_t off,
+								uint32_t n, uint64_t stride, int kind, int part)
+{
+	int node = machine_cpu_node_inline(x->m, v->cpu), rc = SIM_OK;
+	const unsigned pshift = x->pshift;
+	const uint64_t pmask = x->pmask;
+	const int lg_line = __builtin_ctz(x->line_d);
+	uint64_t k0 = x->mon_k_vcpu + (uint64_t)v->id * x->mon_vcpu, page = UINT64_MAX, base = 0;
+	uint64_t line = UINT64_MAX, last = 0, again = 0;
+
+	for (uint32_t i = 0; i < n; i++, off += stride) {
+		uint64_t ma;
+		if (off >> pshift != page) {
+			if ((rc = mon_addr(x, k0 + (off >> pshift), off, node, &ma)))
+				break;
+			page = off >> pshift;
+			base = ma - (off & pmask);
+		}
+		ma = base | (off & pmask);
+		if (ma >> lg_line == line) {
+			again++;
+			continue;
+		}
+		if (again)
+			machine_ref_again(x->m, v->cpu, last, kind, again);
+		again = 0;
+		vcpu_ref(v, x->m, ma, kind, ACCT_MONITOR, part);
+		line = ma >> lg_line;
+		last = ma;
+	}
+	if (again)
+		machine_ref_again(x->m, v->cpu, last, kind, again);
 	return rc;
 }
 
@@ -125,7 +179,8 @@ static int mon_data(struct vmm *x, struct vmm_vcpu *v, uint64_t off, int kind, i
 static int mon_pmap(struct vmm *x, struct vmm_vcpu *v, uint64_t g, int kind, int part)
 {
 	uint64_t off = g * x->mon_pmap_bytes, ma;
-	int rc = mon_addr(x, x->mon_k_pmap + (off >> x->pshift), off, machine_cpu_node(x->m, v->cpu), &ma);
+	int rc = mon_addr(x, x->mon_k_pmap + (off >> x->pshift), off, machine_cpu_node_inline(x->m, v->cpu),
+			  &ma);
 	if (!rc)
 		vcpu_ref(v, x->m, ma, kind, ACCT_MONITOR, part);
 	return rc;
@@ -174,9 +229,8 @@ static int reflect(struct vmm *x, struct vmm_vcpu *v, int entered)
 		vcpu_spend(v, ACCT_MONITOR, part, x->k.exception);
 	if ((rc = mon_insns(x, v, MON_REFLECT, x->k.path_reflect, part)))
 		return rc;
-	for (int off = VCPU_EPC; off <= VCPU_BADVADDR; off += 8)
-		if ((rc = mon_data(x, v, (uint64_t)off, MACH_STORE, part)))
-			return rc;
+	if ((rc = mon_data_run(x, v, VCPU_EPC, 4, 8, MACH_STORE, part)))   /* EPC .. BadVAddr */
+		return rc;
 	return mon_data(x, v, VCPU_VECTOR, MACH_LOAD, part);
 }
 
@@ -192,10 +246,7 @@ static int priv_path(struct vmm *x, struct vmm_vcpu *v, int tlbw)
 		return rc;
 	if (!tlbw)
 		return mon_data(x, v, VCPU_STATUS, MACH_STORE, part);
-	for (int off = VCPU_ENTRYHI; off <= VCPU_ENTRYLO1; off += 8)
-		if ((rc = mon_data(x, v, (uint64_t)off, MACH_LOAD, part)))
-			return rc;
-	return SIM_OK;
+	return mon_data_run(x, v, VCPU_ENTRYHI, 3, 8, MACH_LOAD, part);   /* EntryHi, EntryLo0/1 */
 }
 
 /* The TLB-miss handler up to its verdict (4.2.2: "Disco's TLB miss handler
@@ -215,14 +266,11 @@ static int l2tlb_probe_path(struct vmm *x, struct vmm_vcpu *v, uint32_t asid, ui
 	if (x->l2ops->compared)
 		ways = x->l2ops->compared(x->l2st[v->id], asid, vpn);
 	vcpu_spend(v, ACCT_MONITOR, part, x->k.exception);
-	if ((rc = mon_data(x, v, 0, MACH_STORE, part)) || (rc = mon_data(x, v, 8, MACH_STORE, part)) ||
+	if ((rc = mon_data_run(x, v, VCPU_SCRATCH, 2, 8, MACH_STORE, part)) ||
 	    (rc = mon_insns(x, v, MON_TLB_HANDLER, x->k.l2tlb_probe + ways * x->k.l2tlb_way, part)))
 		return rc;
-	for (uint32_t w = 0; w < ways; w++)
-		if ((rc = mon_data(x, v, x->mon_vcpu_bytes + (first + w) * x->mon_entry_bytes, MACH_LOAD,
-				   part)))
-			return rc;
-	return SIM_OK;
+	return mon_data_run(x, v, x->mon_vcpu_bytes + first * x->mon_entry_bytes, ways, x->mon_entry_bytes,
+			    MACH_LOAD, part);
 }
 
 /* After a hit: the pair (in the line its tag came in) into EntryLo0/1,
@@ -232,11 +280,7 @@ static int l2tlb_hit_path(struct vmm *x, struct vmm_vcpu *v, uint32_t ways)
 	const int part = ACCT_SPLIT_TLB_WRITE;
 	int rc = mon_insns(x, v, MON_TLB_HANDLER + 4 * (x->k.l2tlb_probe + ways * x->k.l2tlb_way),
 			   x->k.l2tlb_hit, part);
-	if (!rc)
-		rc = mon_data(x, v, 0, MACH_LOAD, part);
-	if (!rc)
-		rc = mon_data(x, v, 8, MACH_LOAD, part);
-	return rc;
+	return rc ? rc : mon_data_run(x, v, VCPU_SCRATCH, 2, 8, MACH_LOAD, part);
 }
 
 /* The TLB-miss handler up to its verdict: the probe of v's L2TLB for
