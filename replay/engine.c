@@ -1046,6 +1046,10 @@ static void place_vcpu(struct eng *e, struct vcpu *v)
 	int c = e->sched->cpu_for(e->sched_st, idx, v->m.clock);
 	if (c == v->m.cpu && e->cpu_last_vcpu[c] == idx)
 		return;
+	/* the remembered translations were checked against the old CPU's
+	 * TLB epoch, which another CPU's may equal */
+	if (c != v->m.cpu)
+		v->xl[0].valid = v->xl[1].valid = 0;
 	v->m.cpu = c;
 	if (e->cpu_last_vcpu[c] != idx) {
 		if (e->cpu_last_vcpu[c] >= 0)

@@ -96,6 +96,36 @@ START_TEST(one_page_one_miss)
 }
 END_TEST
 
+/* Under the monitor one vCPU on two CPUs (round-robin, slices of 100 us =
+ * 40,000 cycles): on CPU 0 it loads from data page D, then runs 50,000
+ * instructions of text page T into the next slice, on CPU 1.  CPU 1's
+ * first refill (T) brings its TLB epoch to the one CPU 0 had when D's
+ * translation was remembered, but CPU 1's TLB has never held D: the load
+ * that follows must refill it.  User refills: D and T on each CPU, 4. */
+START_TEST(moved_vcpu_refills_on_its_new_cpu)
+{
+	static const char *const two_rr[] = { "machine.cpus=2", "policy.sched=round-robin",
+					      "policy.sched.slice_us=100", "monitor.paths=constant", NULL };
+	const uint64_t d = 0x400, t = 0x500;
+	struct mem_src m = { 0 };
+	struct rpl_results r;
+	struct sim_err err = { 0 };
+	cfg *c = t_cfg(two_rr);
+	add(&m, 0, R(TRC_ASID, 0, 0, 1, 0, 0));
+	add(&m, 0, R(TRC_PTE_SET, 0, TRC_PROT_VALID | TRC_PROT_WRITE, 1, d, 5));
+	add(&m, 0, R(TRC_PTE_SET, 0, TRC_PROT_VALID, 1, t, 7));
+	add(&m, 0, R(TRC_LOAD, 0, 4, 0, d << 12, 0));
+	for (int i = 0; i < 500; i++)
+		add(&m, 0, R(TRC_INSN, 0, 0, 100, t << 12, 0));
+	add(&m, 0, R(TRC_LOAD, 0, 4, 0, (d << 12) + 64, 0));
+	ck_assert_msg(run(&m, 1, c, RPL_DISCO, &r, &err) == SIM_OK, "%s", err.msg);
+	ck_assert_uint_eq(r.utlb_misses, 4);
+	rpl_results_free(&r);
+	cfg_free(c);
+	free_src(&m);
+}
+END_TEST
+
 /* One stream that maps 2 x pairs pages and loads from the first page of
  * each pair twice over: more pairs than the TLB holds, fewer than the
  * L2TLB. */
@@ -886,6 +916,7 @@ Suite *make_suite(void)
 	TCase *tc = tcase_create("engine");
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, one_page_one_miss);
+	tcase_add_test(tc, moved_vcpu_refills_on_its_new_cpu);
 	tcase_add_test(tc, disco_costs_from_table);
 	tcase_add_test(tc, monitor_paths_on_the_machine);
 	tcase_add_test(tc, kseg0);
