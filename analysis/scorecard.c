@@ -42,8 +42,9 @@
 /* Measured over capture.seed 1-3 at the quick scale (CALIBRATION.md, Figure 9). */
 #define ENGINEERING_SEEDS \
 	"the quick run's twelve processes move with the timing, so both engineering numbers " \
-	"swing with the seed (gain 19-24%, gap 45-55% over seeds 1-3, means 23% and 48%; " \
-	"CALIBRATION.md, Figure 9): `disco figures --seeds 1-3` scores the mean"
+	"swing with the seed (non-idle time, as the bars: gain 22-30%, gap 34-50% over seeds " \
+	"1-3, means 25% and 42%; CALIBRATION.md, Figure 9): `disco figures --seeds 1-3` scores " \
+	"the mean"
 #define ENGINEERING_F9 \
 	"the gain is the remote stall the moves recover less the monitor's time (Figure 9's " \
 	"table), whose share is well above the paper's \"only a small increase\": its paths run " \
