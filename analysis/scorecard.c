@@ -82,11 +82,12 @@ static const struct an_band bands[] = {
 	  "as code and data now, and their evictions add what the kernel-execution column shows "
 	  "(CALIBRATION.md step 10)" },
 	{ "irix62.pmake.ratio", AN_BAND_RANGE, 1.03, 1.09, "table2", ISSUE12,
-	  "as for IRIX 5.3's pmake: too little system time growth, and idle time absorbs it" },
+	  "as for IRIX 5.3's pmake: too little system time growth, and idle time absorbs it; "
+	  "the model sits on the band's edge (1.030 before CALIBRATION.md step 18, 1.0298 after)" },
 	{ "irix62.pmake.system_factor", AN_BAND_RANGE, 1.4, 1.85, "table2", ISSUE12,
 	  "the write and quick-fault paths lack IRIX 6.2's privileged instructions (Table 2 rows "
 	  "below), and writes zero fewer reclaimed buffer pages than the paper's (monitor part "
-	  "0.22 against 0.35; CALIBRATION.md step 12); it left its band (1.40 -> 1.37) when the "
+	  "0.04 against 0.35; CALIBRATION.md steps 12, 18); it left its band (1.40 -> 1.37) when the "
 	  "L2TLB probe began stopping at the way that matches: the monitor's time on user TLB "
 	  "misses, counted as system time here, fell (CALIBRATION.md step 15)" },
 	T2("irix53", "DEMAND-ZERO",
@@ -110,13 +111,12 @@ static const struct an_band bands[] = {
 	   "misses the L1 41% of the time (9 cycles a refill), which the paper's 14 leaves no "
 	   "room for (CALIBRATION.md steps 8, 15, 17)"),
 	T2("irix53", "write",
-	   "monitor services 0.14 against 0.31: a new block's page is a reclaimed one the monitor "
+	   "monitor services 0.05 against 0.31: a new block's page is a reclaimed one the monitor "
 	   "zeroes about half the time (the others were never used or never had a machine page), "
 	   "and kernel TLB faults 0.69 against 0.17 (CALIBRATION.md step 12, step 10)"),
 	T2("irix53", "read",
-	   "kernel-execution part 1.0 against 1.10, kernel TLB faults 0.42 against 0.20, and "
-	   "monitor services 0.08 against 0.01, the page-freed hint of the buffer a read "
-	   "replaces (review A4; CALIBRATION.md steps 10, 12)"),
+	   "kernel-execution part 1.0 against 1.10 and kernel TLB faults 0.44 against 0.20 "
+	   "(review A4; CALIBRATION.md step 10)"),
 	T2("irix53", "execve",
 	   "monitor services 0.03 against 0.17 and kernel TLB faults 0.25 against 0.40: exec does "
 	   "not read the binary through the monitor and its unmapping is cheap (CALIBRATION.md "
@@ -130,18 +130,18 @@ static const struct an_band bands[] = {
 	   "monitor (CALIBRATION.md item 2)"),
 	T2("irix62", "open", "kernel-execution part 1.0 against 1.17 (review A4)"),
 	T2("irix62", "read",
-	   "kernel-execution part 1.0 against 1.13 (review A4), and monitor services 0.10 "
-	   "against 0.00, the page-freed hint of the buffer a read replaces (CALIBRATION.md "
-	   "step 12)"),
+	   "kernel-execution part 1.0 against 1.13 (review A4), and kernel TLB faults 0.25 "
+	   "against 0.07 (CALIBRATION.md step 10)"),
 	T2("irix62", "write",
-	   "fewer isolation zeroes of reclaimed buffer pages than the paper's (monitor 0.22 "
-	   "against 0.35; CALIBRATION.md step 12) and few emulated privileged instructions (0.15 "
+	   "fewer isolation zeroes of reclaimed buffer pages than the paper's (monitor 0.04 "
+	   "against 0.35; CALIBRATION.md steps 12, 18) and few emulated privileged instructions (0.15 "
 	   "against 0.31; review A5.2)"),
 	T2("irix62", "COPY-ON-WRITE",
-	   "the copy's new page is a reclaimed one the monitor zeroes first, as in the paper "
-	   "(monitor part 0.33 against 0.41), but the copy still runs at 0.87 of its native time "
-	   "(paper 0.59): natively the model's new page comes warm off the guest's free list (a "
-	   "stack), so the lines the zero leaves save the copy little (CALIBRATION.md step 14)"),
+	   "when the copy's new page is a reclaimed one the monitor zeroes it just before the "
+	   "copy, whose stores then hit, as in the paper; at the quick scale half the new pages "
+	   "are guest pages never used before, which need no zero and are copied cold, so the "
+	   "monitor part is 0.19 against 0.41 and the kernel part 0.83 against 0.59 "
+	   "(CALIBRATION.md step 18)"),
 	T2("irix62", "QUICK-FAULT",
 	   "IRIX 6.2's fault path executes more privileged instructions than the model gives it "
 	   "(CALIBRATION.md item 4)"),
