@@ -94,8 +94,9 @@ static const struct an_band bands[] = {
 	   "monitor part 0.56 against 0.47: the monitor's 4 KB zero costs what the guest's own "
 	   "bzero costs natively (about 4,770 cycles, every line a miss in both; CALIBRATION.md "
 	   "step 14), where the paper's cost about 0.8 of IRIX's, on both page sizes; kernel "
-	   "part 0.50 against 0.43 and kernel TLB faults 0.27 against 0.16 add the rest "
-	   "(CALIBRATION.md item 3)"),
+	   "part 0.50 against 0.43 and kernel TLB faults 0.28 against 0.16 add the rest: 16.6 "
+	   "kernel TLB faults a fault, most from the guest model's kernel data spread over its "
+	   "heap (CALIBRATION.md item 3, \"DEMAND-ZERO, broken down\")"),
 	T2("irix53", "QUICK-FAULT",
 	   "kernel-execution part 1.08 against 1.27: the monitor's paths evict some of the fault "
 	   "path's lines, but the model's kernel re-touches fewer of them than IRIX's (review A4; "
@@ -124,7 +125,7 @@ static const struct an_band bands[] = {
 	T2("irix62", "DEMAND-ZERO",
 	   "monitor part 0.77 against 0.68: the monitor's 16 KB zero costs what the guest's own "
 	   "costs natively, where the paper's cost about 0.8 of IRIX's (38.8 us against about "
-	   "47; CALIBRATION.md step 14, item 4)"),
+	   "47; CALIBRATION.md step 14, item 4, \"DEMAND-ZERO, broken down\")"),
 	T2("irix62", "execve",
 	   "monitor services 0.09 against 0.33: exec does not read the binary through the "
 	   "monitor (CALIBRATION.md item 2)"),
