@@ -83,19 +83,21 @@ static const struct an_band bands[] = {
 	  "as code and data now, and their evictions add what the kernel-execution column shows "
 	  "(CALIBRATION.md step 10)" },
 	{ "irix62.pmake.ratio", AN_BAND_RANGE, 1.03, 1.09, "table2", ISSUE12,
-	  "as for IRIX 5.3's pmake: too little system time growth, and idle time absorbs it" },
+	  "as for IRIX 5.3's pmake: too little system time growth, and idle time absorbs it; "
+	  "the model sits on the band's edge (1.030 before CALIBRATION.md step 18, 1.0298 after)" },
 	{ "irix62.pmake.system_factor", AN_BAND_RANGE, 1.4, 1.85, "table2", ISSUE12,
 	  "the write and quick-fault paths lack IRIX 6.2's privileged instructions (Table 2 rows "
 	  "below), and writes zero fewer reclaimed buffer pages than the paper's (monitor part "
-	  "0.22 against 0.35; CALIBRATION.md step 12); it left its band (1.40 -> 1.37) when the "
+	  "0.04 against 0.35; CALIBRATION.md steps 12, 18); it left its band (1.40 -> 1.37) when the "
 	  "L2TLB probe began stopping at the way that matches: the monitor's time on user TLB "
 	  "misses, counted as system time here, fell (CALIBRATION.md step 15)" },
 	T2("irix53", "DEMAND-ZERO",
 	   "monitor part 0.56 against 0.47: the monitor's 4 KB zero costs what the guest's own "
 	   "bzero costs natively (about 4,770 cycles, every line a miss in both; CALIBRATION.md "
 	   "step 14), where the paper's cost about 0.8 of IRIX's, on both page sizes; kernel "
-	   "part 0.50 against 0.43 and kernel TLB faults 0.27 against 0.16 add the rest "
-	   "(CALIBRATION.md item 3)"),
+	   "part 0.50 against 0.43 and kernel TLB faults 0.28 against 0.16 add the rest: 16.6 "
+	   "kernel TLB faults a fault, most from the guest model's kernel data spread over its "
+	   "heap (CALIBRATION.md item 3, \"DEMAND-ZERO, broken down\")"),
 	T2("irix53", "QUICK-FAULT",
 	   "kernel-execution part 1.08 against 1.27: the monitor's paths evict some of the fault "
 	   "path's lines, but the model's kernel re-touches fewer of them than IRIX's (review A4; "
@@ -105,18 +107,18 @@ static const struct an_band bands[] = {
 	   "the open path's (review A4; CALIBRATION.md step 10)"),
 	T2("irix53", "UTLB-MISS",
 	   "the monitor's handler (the exception, a probe that compares the set's ways until one "
-	   "matches, the hit's tail: an assumed count of its operations) adds about what the "
-	   "paper's added (5 cycles against 5), but the model's native refill takes 25 cycles "
-	   "where the paper's took 14 (its page-table load misses the L1 more often), so the ratio "
-	   "is lower (CALIBRATION.md steps 8, 15)"),
+	   "matches, the hit's tail: an assumed count of its operations) adds 7 cycles where the "
+	   "paper's added 5, and the model's native refill takes 23 cycles where the paper's took "
+	   "14: its exception, handler, tlbwr and eret are the paper's 14, but its page-table load "
+	   "misses the L1 41% of the time (9 cycles a refill), which the paper's 14 leaves no "
+	   "room for (CALIBRATION.md steps 8, 15, 17)"),
 	T2("irix53", "write",
-	   "monitor services 0.14 against 0.31: a new block's page is a reclaimed one the monitor "
+	   "monitor services 0.05 against 0.31: a new block's page is a reclaimed one the monitor "
 	   "zeroes about half the time (the others were never used or never had a machine page), "
 	   "and kernel TLB faults 0.69 against 0.17 (CALIBRATION.md step 12, step 10)"),
 	T2("irix53", "read",
-	   "kernel-execution part 1.0 against 1.10, kernel TLB faults 0.42 against 0.20, and "
-	   "monitor services 0.08 against 0.01, the page-freed hint of the buffer a read "
-	   "replaces (review A4; CALIBRATION.md steps 10, 12)"),
+	   "kernel-execution part 1.0 against 1.10 and kernel TLB faults 0.44 against 0.20 "
+	   "(review A4; CALIBRATION.md step 10)"),
 	T2("irix53", "execve",
 	   "monitor services 0.03 against 0.17 and kernel TLB faults 0.25 against 0.40: exec does "
 	   "not read the binary through the monitor and its unmapping is cheap (CALIBRATION.md "
@@ -124,24 +126,24 @@ static const struct an_band bands[] = {
 	T2("irix62", "DEMAND-ZERO",
 	   "monitor part 0.77 against 0.68: the monitor's 16 KB zero costs what the guest's own "
 	   "costs natively, where the paper's cost about 0.8 of IRIX's (38.8 us against about "
-	   "47; CALIBRATION.md step 14, item 4)"),
+	   "47; CALIBRATION.md step 14, item 4, \"DEMAND-ZERO, broken down\")"),
 	T2("irix62", "execve",
 	   "monitor services 0.09 against 0.33: exec does not read the binary through the "
 	   "monitor (CALIBRATION.md item 2)"),
 	T2("irix62", "open", "kernel-execution part 1.0 against 1.17 (review A4)"),
 	T2("irix62", "read",
-	   "kernel-execution part 1.0 against 1.13 (review A4), and monitor services 0.10 "
-	   "against 0.00, the page-freed hint of the buffer a read replaces (CALIBRATION.md "
-	   "step 12)"),
+	   "kernel-execution part 1.0 against 1.13 (review A4), and kernel TLB faults 0.25 "
+	   "against 0.07 (CALIBRATION.md step 10)"),
 	T2("irix62", "write",
-	   "fewer isolation zeroes of reclaimed buffer pages than the paper's (monitor 0.22 "
-	   "against 0.35; CALIBRATION.md step 12) and few emulated privileged instructions (0.15 "
+	   "fewer isolation zeroes of reclaimed buffer pages than the paper's (monitor 0.04 "
+	   "against 0.35; CALIBRATION.md steps 12, 18) and few emulated privileged instructions (0.15 "
 	   "against 0.31; review A5.2)"),
 	T2("irix62", "COPY-ON-WRITE",
-	   "the copy's new page is a reclaimed one the monitor zeroes first, as in the paper "
-	   "(monitor part 0.33 against 0.41), but the copy still runs at 0.87 of its native time "
-	   "(paper 0.59): natively the model's new page comes warm off the guest's free list (a "
-	   "stack), so the lines the zero leaves save the copy little (CALIBRATION.md step 14)"),
+	   "when the copy's new page is a reclaimed one the monitor zeroes it just before the "
+	   "copy, whose stores then hit, as in the paper; at the quick scale half the new pages "
+	   "are guest pages never used before, which need no zero and are copied cold, so the "
+	   "monitor part is 0.19 against 0.41 and the kernel part 0.83 against 0.59 "
+	   "(CALIBRATION.md step 18)"),
 	T2("irix62", "QUICK-FAULT",
 	   "IRIX 6.2's fault path executes more privileged instructions than the model gives it "
 	   "(CALIBRATION.md item 4)"),
@@ -152,16 +154,16 @@ static const struct an_band bands[] = {
 	  "item 1)" },
 	{ "table3.engineering.ratio", AN_BAND_RANGE, 1.04, 1.10, "table3", ISSUE12,
 	  "with 16 KB pages its 1.12 misses per 1000 cycles (the paper's 1.2) nearly all hit the "
-	  "L2TLB, whose path costs the model about 21 cycles more than the native refill (the "
+	  "L2TLB, whose path costs the model about 23 cycles more than the native refill (the "
 	  "paper's difference: 30, 92 against 62; CALIBRATION.md step 16)" },
 	/* table3.tlb_miss_cycles.native is not scored: the origin200 preset's
 	 * exception cost (guest.cost.exception) is set from it. */
 	{ "table3.tlb_miss_cycles.disco", AN_BAND_RANGE, 83, 101, "table3", ISSUE12,
 	  "in the micro-benchmark the monitor's handler (an assumed count of the operations "
 	  "4.2.2 describes) finds the pair in the first way it compares and its set and saved "
-	  "registers in the L1 cache, and adds about 10 cycles to the native refill, where the "
+	  "registers in the L1 cache, and adds about 12 cycles to the native refill, where the "
 	  "paper measured 30; the same count adds to Table 2's UTLB-MISS refill about what the "
-	  "paper's added there (5 cycles against 5), "
+	  "paper's added there (7 cycles against 5), "
 	  "so what the R10000 adds is not more operations but their cost on an out-of-order core "
 	  "(the hash and tag loads a dependent chain behind a CP0 read, CP0 accesses "
 	  "serialized), which this in-order CPU does not have and the paper does not give "

@@ -102,8 +102,11 @@ static const struct param_def defs[] = {
 	{ "guest.cost.exception", PARAM_INT, "4", 0, 1e6, NULL, "cycles",
 	  "the CPU's exception entry and return, natively and under the monitor (pipeline drain of "
 	  "the flash presets' in-order CPU; assumed; the origin200 preset sets the R10000's)" },
-	{ "guest.utlb.insns", PARAM_INT, "10", 1, 1e4, NULL, "instructions",
-	  "IRIX UTLB refill handler length (Table 2: 0.035 us = 14 cycles at 400 MHz with its PTE load)" },
+	{ "guest.utlb.insns", PARAM_INT, "8", 1, 1e4, NULL, "instructions",
+	  "IRIX UTLB refill handler length besides its tlbwr and eret, which the TLB write charges "
+	  "(Table 2: 0.035 us = 14 cycles at 400 MHz = the 4-cycle exception + 8 + tlbwr + eret, "
+	  "its PTE load hitting; the R4000 manual's refill: read Context, load the PTE pair, write "
+	  "EntryLo0/1, tlbwr, eret)" },
 	{ "guest.cost.priv", PARAM_INT, "1", 0, 1e6, NULL, "cycles",
 	  "a privileged instruction on bare hardware (one instruction)" },
 };

@@ -40,7 +40,7 @@ struct vmm_costs {
 	uint32_t path_moncall;    /* instructions: a monitor call's entry and dispatch */
 	/* native guest (cycles) */
 	uint32_t exception;       /* exception entry and return on bare hardware */
-	uint32_t utlb_insns;      /* instructions of the guest's UTLB refill handler */
+	uint32_t utlb_insns;      /* the guest's UTLB refill handler, less tlbwr and eret */
 	uint32_t priv_native;     /* a privileged instruction on bare hardware */
 };
 

@@ -407,13 +407,21 @@ static int disco_tlb_write(struct vmm *x, struct vmm_vcpu *v, uint32_t asid, uin
 }
 
 /* A TLB miss on the relocated kernel segment: the monitor maps guest
- * physical page g at virtual page VMM_KSEG0_RELOC_VA / page + g, globally. */
+ * physical page g at virtual page VMM_KSEG0_RELOC_VA / page + g, globally.
+ * The pair's other half is mapped only if it has a machine page already:
+ * machine memory backs a guest page when the guest uses it (Figure 7's M
+ * below V), and a page reclaimed after a page-freed hint stays reclaimed
+ * (4.3.3) until the guest touches it, which then pays its isolation zero;
+ * an unbacked half is written invalid, and a touch of it faults again. */
 static int ktlb_fault(struct vmm *x, struct vmm_vcpu *v, uint64_t gppn)
 {
+	const struct vmm_vm *vm = &x->vm[v->vm];
+	uint64_t other = gppn ^ 1;
 	struct vmm_pte pair[2] = {
 		{ .gppn = gppn & ~1ull, .valid = 1, .writable = 1 },
-		{ .gppn = gppn | 1, .valid = (gppn | 1) < x->vm[v->vm].pages, .writable = 1 },
+		{ .gppn = gppn | 1, .valid = 1, .writable = 1 },
 	};
+	pair[other & 1].valid = other < vm->pages && x->pmarr[vm->base + other] != PMAP_NONE;
 	struct tlb_entry te;
 	int rc;
 	x->cnt.tlb_misses++;
