@@ -42,8 +42,8 @@
 /* Measured over capture.seed 1-3 at the quick scale (CALIBRATION.md, Figure 9). */
 #define ENGINEERING_SEEDS \
 	"the quick run's twelve processes move with the timing, so both engineering numbers " \
-	"swing with the seed (non-idle time, as the bars: gain 22-30%, gap 34-50% over seeds " \
-	"1-3, means 25% and 42%; CALIBRATION.md, Figure 9): `disco figures --seeds 1-3` scores " \
+	"swing with the seed (non-idle time, as the bars: gain 22-30%, gap 35-48% over seeds " \
+	"1-3, means 25% and 43%; CALIBRATION.md, Figure 9): `disco figures --seeds 1-3` scores " \
 	"the mean"
 #define ENGINEERING_F9 \
 	"the gain is the remote stall the moves recover less the monitor's time (Figure 9's " \
@@ -184,23 +184,22 @@ static const struct an_band bands[] = {
 	  "(CALIBRATION.md, Figure 8)" },
 	{ "fig8.pmake.1vm.ratio", AN_BAND_RANGE, 1.00, 1.30, "fig8", FIG8BAND,
 	  "a process that sleeps on a shared region's lock is replaced by another runnable "
-	  "one, so the monitor's slower faults add little idle time; 1.080-1.136 over seeds "
-	  "1-3, mean 1.109 (CALIBRATION.md, Figure 8): `disco figures --seeds 1-3` scores the "
+	  "one, so the monitor's slower faults add little idle time; 1.015-1.207 over seeds "
+	  "1-3, mean 1.090 (CALIBRATION.md, Figure 8): `disco figures --seeds 1-3` scores the "
 	  "mean" },
 	{ "fig8.pmake.2vm.ratio", AN_BAND_RANGE, 0, 0.999, "fig8", FIG8BAND,
 	  "splitting the machine in two does not recover what the monitor adds" },
 	{ "fig8.pmake.8vm.ratio", AN_BAND_RANGE, 0.52, 0.68, "fig8", FIG8BAND,
-	  "0.747-0.760 over seeds 1-3, mean 0.755: IRIX's kernel synchronization, which 8VMs "
-	  "saves, is a thirtieth of the paper's (row above); with the run queue's lock held "
-	  "over the whole context switch, an assumption without a source, IRIX spun six times "
-	  "as long and the ratio was 0.655-0.704 (CALIBRATION.md, Figure 8); "
+	  "0.623-0.746 over seeds 1-3, mean 0.669: the quick run's schedule (its idle tail) "
+	  "sets much of each run's length, and IRIX's kernel synchronization, which 8VMs "
+	  "saves, is under a thirtieth of the paper's (row above) (CALIBRATION.md, Figure 8); "
 	  "`disco figures --seeds 1-3` scores the mean" },
 	{ "fig8.pmake.8vm.kernel_saving_share", AN_BAND_RANGE, 0.50, 1.00, "fig8",
 	  "5.4: 8VMs' time falls \"primarily because of a significant reduction in the kernel "
 	  "stall time and kernel synchronization\": at least half of the saving",
 	  "IRIX's kernel stall and synchronization are small to begin with (rows above), so "
 	  "about half of the saving comes from user time (each VM's memory on its own nodes, "
-	  "where IRIX is round-robin) and from idle time; 59-61% over seeds 1-3, mean 60%" },
+	  "where IRIX is round-robin) and from idle time; 31-57% over seeds 1-3, mean 41%" },
 	{ "fig8.radix.irix.os_share", AN_BAND_RANGE, 0.40, 0.60, "fig8radix", RADIXBAND,
 	  "IRIX's region lock is a sleeping lock that single-threads the faults: a thread "
 	  "that finds it held switches out, is handed the lock at the holder's release and "
