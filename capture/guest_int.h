@@ -316,6 +316,11 @@ void gos_touch_data(struct gos *g, struct gcpu *t, struct proc *p, uint64_t k, i
 /* Unmap every page of p in service svc; on an smp kernel each page's
  * region work and use count under memlock. */
 void gos_unmap_all(struct gos *g, struct gcpu *t, struct proc *p, unsigned svc);
+/* smp: page p's pfdat entry (32 bytes a page, after the free list's head). */
+static inline uint64_t gos_pfdat_entry(const struct gkern *k, uint64_t p)
+{
+	return k->pfdat_va + 128 + p * 32;
+}
 /* smp: page p's use count in its pfdat entry (a load and a store). */
 void gos_pfdat_use(struct gcpu *t, uint64_t p);
 /* smp: the page-cache lookup of page p (pfind): its hash bucket and its

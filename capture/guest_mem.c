@@ -15,8 +15,8 @@ static void pfdat_touch(struct gcpu *t, uint64_t p)
 		return;
 	push(t, TRC_LOAD, KF, 8, 0, k->pfdat_va, 0);
 	push(t, TRC_STORE, KF, 8, 0, k->pfdat_va, 0);
-	push(t, TRC_LOAD, KF, 8, 0, k->pfdat_va + 128 + p * 32, 0);
-	push(t, TRC_STORE, KF, 8, 0, k->pfdat_va + 128 + p * 32 + 8, 0);
+	push(t, TRC_LOAD, KF, 8, 0, gos_pfdat_entry(k, p), 0);
+	push(t, TRC_STORE, KF, 8, 0, gos_pfdat_entry(k, p) + 8, 0);
 }
 
 /* Page p's page-hash bucket (256 of them, after the lock words). */
@@ -35,10 +35,9 @@ void gos_pfdat_use(struct gcpu *t, uint64_t p)
 	const struct gkern *k = t->k;
 	if (!k->pfdat_va)
 		return;
-	push(t, TRC_LOAD, KF, 8, 0, k->pfdat_va + 128 + p * 32 + 16, 0);
-	push(t, TRC_STORE, KF, 8, 0, k->pfdat_va + 128 + p * 32 + 16, 0);
+	push(t, TRC_LOAD, KF, 8, 0, gos_pfdat_entry(k, p) + 16, 0);
+	push(t, TRC_STORE, KF, 8, 0, gos_pfdat_entry(k, p) + 16, 0);
 }
-
 
 void gos_page_lookup(struct gcpu *t, uint64_t p)
 {
@@ -46,8 +45,8 @@ void gos_page_lookup(struct gcpu *t, uint64_t p)
 	if (!k->lock_va)
 		return;
 	push(t, TRC_LOAD, KF, 8, 0, hash_bucket(k, p), 0);
-	push(t, TRC_LOAD, KF, 8, 0, k->pfdat_va + 128 + p * 32, 0);
-	push(t, TRC_STORE, KF, 8, 0, k->pfdat_va + 128 + p * 32 + 16, 0);
+	push(t, TRC_LOAD, KF, 8, 0, gos_pfdat_entry(k, p), 0);
+	push(t, TRC_STORE, KF, 8, 0, gos_pfdat_entry(k, p) + 16, 0);
 }
 
 uint64_t gos_page_alloc(struct gos *g, struct gcpu *t, unsigned cat)

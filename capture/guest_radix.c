@@ -366,8 +366,8 @@ static void pfdat(struct gcpu *u, uint64_t p, int alloc)
 	} else {   /* the page-cache lookup: its hash bucket */
 		push(u, TRC_LOAD, KF, 8, 0, k->lock_va + 1024 + (p % 256) * 8, 0);
 	}
-	push(u, TRC_LOAD, KF, 8, 0, k->pfdat_va + 128 + p * 32, 0);
-	push(u, TRC_STORE, KF, 8, 0, k->pfdat_va + 128 + p * 32 + (alloc ? 8 : 16), 0);
+	push(u, TRC_LOAD, KF, 8, 0, gos_pfdat_entry(k, p), 0);
+	push(u, TRC_STORE, KF, 8, 0, gos_pfdat_entry(k, p) + (alloc ? 8 : 16), 0);
 }
 
 /* Instructions of the allocation or the page-cache lookup under memlock
