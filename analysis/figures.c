@@ -1145,8 +1145,8 @@ static int seeds_report(const struct an_fig_opts *o, const struct an_scores *run
 	fprintf(f, ".\n\n");
 	an_scorecard_seeds_write(f, runs, n, seeds, &mean);
 	an_misses_write(f, &mean);
-	fprintf(f, "\nThe numbers in the reasons above are the means over the seeds; each seed's "
-		   "report gives its own, with the figures' tables and plots.\n");
+	fprintf(f, "\nThe model's number before each reason is the mean over the seeds; each "
+		   "seed's report gives its own, with the figures' tables and plots.\n");
 	if ((rc = sim_out_commit(no, err)) != SIM_OK) {
 		sim_out_abort(fo);
 		return rc;
