@@ -156,6 +156,8 @@ struct gcpu {
 	struct trc_rec *pend;
 	size_t npend, ipend, cap;
 	int started, done;
+	int idle_told;              /* the Disco HAL told the monitor this vCPU is idle, and
+				      it has done nothing else since */
 	enum gcpu_oom oom;
 };
 

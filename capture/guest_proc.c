@@ -302,12 +302,19 @@ static int io_awaited(const struct gcpu *t)
 }
 
 /* One pass of the idle loop (capture.os.idle_poll instructions), after
- * which the run queue is looked at again. */
+ * which the run queue is looked at again.  The Disco-aware HAL tells the
+ * monitor once per idle period, when the loop is entered (paper 4.3.3: the
+ * reduced power mode, or "a monitor call inserted in the HAL's idle loop",
+ * deschedules the vCPU until an interrupt is posted), not on every pass:
+ * the passes that follow stand for the time the vCPU is descheduled, and
+ * a process that becomes runnable meanwhile is taken at the next pass, as
+ * if the vCPU were woken for it (the wake-up's cost is not modelled). */
 static void idle_poll(struct gos *g, struct gcpu *t)
 {
 	push(t, TRC_IDLE_BEGIN, 0, 0, 0, 0, 0);
-	if (g->hal_disco)
+	if (g->hal_disco && !t->idle_told)
 		push(t, TRC_MONCALL, 0, TRC_MC_IDLE, 0, 0, 0);
+	t->idle_told = 1;
 	for (uint64_t n = 0; n < g->idle_poll; n += 64) {
 		uint64_t k = g->idle_poll - n < 64 ? g->idle_poll - n : 64;
 		push(t, TRC_INSN, KF, 0, (uint32_t)k, KSEG0 + 0x2800, 0);
@@ -367,7 +374,9 @@ void gos_step(struct gos *g, struct gcpu *t)
 {
 	struct gkern *k = t->k;
 	struct proc *p;
-	int i;
+	int i, idle_told = t->idle_told;
+
+	t->idle_told = 0;   /* anything but another idle pass ends the idle period */
 
 	if (!t->started) {
 		t->started = 1;
@@ -438,6 +447,7 @@ void gos_step(struct gos *g, struct gcpu *t)
 			return;
 		}
 		if ((k->ncpus > 1 && !kernel_done(g, t)) || gos_nfs_serving(g, t)) {
+			t->idle_told = idle_told;
 			idle_poll(g, t);   /* the others' processes, or calls, may come to it */
 			return;
 		}

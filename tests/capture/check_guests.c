@@ -431,6 +431,53 @@ START_TEST(smp_runq_lock_covers_the_queue_work)
 }
 END_TEST
 
+/* On an smp kernel under the Disco-aware HAL a vCPU with nothing to run
+ * tells the monitor once per idle period (paper 4.3.3: it is descheduled
+ * until an interrupt), on the first pass of its idle loop: an idle period
+ * is a run of passes (IDLE_BEGIN .. IDLE_END) with no other record between
+ * them, and exactly its first pass holds the idle monitor call. */
+START_TEST(smp_idle_tells_the_monitor_once)
+{
+	const char *s[] = { "capture.cpus=2", "machine.cpus=2", "capture.scale=0.05",
+			    "capture.wl.insns=2e5", "capture.os.kernel=smp", "capture.hal=disco",
+			    "capture.mode=disco", NULL };
+	struct sim_err err = { 0 };
+	struct rpl_results a;
+	trc_reader *r;
+	const struct trc_rec *recs;
+	size_t n;
+	uint64_t passes = 0, periods = 0, calls = 0;
+	cfg *c = wcfg("pmake", s);
+	r = capture_open(c, "idle.dtr", &a);
+	for (uint32_t st = 0; st < 2; st++) {
+		int in_pass = 0, in_period = 0, first = 0;
+		while (trc_next_block(r, st, &recs, &n, &err) == SIM_OK && n)
+			for (size_t i = 0; i < n; i++) {
+				const struct trc_rec *x = &recs[i];
+				if (x->type == TRC_IDLE_BEGIN) {
+					first = !in_period;
+					periods += first;
+					passes++;
+					in_pass = in_period = 1;
+				} else if (x->type == TRC_IDLE_END) {
+					in_pass = 0;
+				} else if (x->type == TRC_MONCALL && x->aux == TRC_MC_IDLE) {
+					ck_assert_msg(in_pass && first, "an idle call outside a period's first pass");
+					calls++;
+					first = 0;   /* one a pass */
+				} else if (!in_pass) {
+					in_period = 0;
+				}
+			}
+	}
+	trc_reader_close(r);
+	ck_assert_uint_gt(passes, periods);   /* some periods last several passes */
+	ck_assert_uint_eq(calls, periods);
+	rpl_results_free(&a);
+	cfg_free(c);
+}
+END_TEST
+
 /* On an smp kernel memlock covers the page-hash work of every allocation
  * and of read and write.  Hand-computed for the 96 MB VM of 4 KB pages
  * above: the hash buckets at KSEG0 + 1536K + 1024, 8 bytes each, page p's
@@ -827,6 +874,7 @@ Suite *make_suite(void)
 	tcase_add_test(tc, smp_handover_semaphores_start_at_zero);
 	tcase_add_test(tc, smp_runq_lock_covers_the_queue_work);
 	tcase_add_test(tc, smp_memlock_covers_page_hash_work);
+	tcase_add_test(tc, smp_idle_tells_the_monitor_once);
 	tcase_add_test(tc, same_seed_same_bytes);
 	tcase_add_test(tc, hal_keeps_the_program);
 	tcase_add_test(tc, bad_workloads);
