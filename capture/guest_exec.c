@@ -167,7 +167,7 @@ static void win_zero(struct gos *g, struct gcpu *t, const struct win *w, uint64_
 	}
 }
 
-/* kvpalloc and fuexarg (steps 3).  The strings come from the old image:
+/* kvpalloc and fuexarg (step 3).  The strings come from the old image:
  * a forked child's data, which it shares with the parent that built the
  * command line (its first mapped data page; none mapped: the stores
  * alone). */

@@ -76,7 +76,7 @@ struct io {
  * above): the client's VM, the call's id, the block, read or write. */
 
 /* At most this many pages of the stack execve builds lie beyond the
- * workload's stack_pages (6 on 4 KB pages: capture/guest_exec.c). */
+ * workload's stack_pages (at most 5 on 4 KB pages: capture/guest_exec.c). */
 #define EXEC_XPAGES 8
 
 struct proc {
