@@ -21,7 +21,8 @@
  *      rest of those ncargs bytes, and copies the pointers down to the
  *      stack's real area below the strings;
  *   4. remove_proc: the old image's regions detached, its private pages
- *      freed (gos_unmap_all);
+ *      freed (gos_unmap_all); a new tlbpid, and setup_wired_tlb(1), which
+ *      invalidates the wired TLB entries that mapped the old page tables;
  *   5. the dynamic linker: exrdhead of PT_INTERP's name, lookupname of it,
  *      getelfhead of it;
  *   6. pas_addstackexec: the window's top btoc(stack size) pages, which
@@ -31,8 +32,9 @@
  *   7. kvpfree: the window's other pages go back to the free pages.
  *
  * Left out: the regions' attach (execmap takes no page: the text is
- * faulted in later), the new ASID (new_tlbpid), the page tables, the
- * dynamic linker's own faults.  The window is mapped kernel memory
+ * faulted in later), the new ASID itself (the process keeps its own: the
+ * old image's entries go with its PTEs), the page tables, the dynamic
+ * linker's own faults.  The window is mapped kernel memory
  * (K2SEG) in IRIX; the model addresses it through KSEG0, so natively it
  * takes no TLB miss (IRIX's would), and under the monitor each of its
  * pages takes the kernel TLB fault IRIX 5.3's relocated kernel takes.
@@ -72,6 +74,12 @@
 #define WIN_PAGE_INSNS 40
 /* The largest window: 3 * NCARGS + AUXSIZE bytes on 4 KB pages. */
 #define WIN_MAX 16
+/* The wired TLB entries (IRIX 6.5's sys/immu.h, R4000 and R10000):
+ * NWIREDENTRIES 8 on 4 KB pages and 6 on 16 KB, TLBWIREDBASE 1 (entry 0,
+ * the PDA's, is set once); on 4 KB pages one of them (UKSTKTLBINDEX, 1:
+ * TLBKSLOTS 1) maps the u-area and kernel stack and is kept. */
+#define WIRED_4K 8
+#define WIRED_16K 6
 
 /* The dynamic linker's file: after the binaries (its blocks are shared,
  * on the root disk, as theirs are). */
@@ -218,6 +226,19 @@ static void build_stack(struct gos *g, struct gcpu *t, struct proc *p, struct wi
 	lock_rel(t, LOCK_MEM);
 }
 
+/* setup_wired_tlb(1) (IRIX 6.5's, called by remove_proc after its
+ * new_tlbpid): each wired entry but the PDA's, and on 4 KB pages the
+ * u-area's, invalidated (invaltlb: a TLB write of an invalid entry, here
+ * the model's sequence of three mtc0 and a tlbwi), 6 on 4 KB pages and 5
+ * on 16 KB.  The model holds no wired
+ * entry, so the writes name none. */
+static void wired_tlb_reset(struct gos *g, struct gcpu *t)
+{
+	uint64_t n = g->psize == 4096 ? WIRED_4K - 1 - 1 : WIRED_16K - 1;
+	for (uint64_t i = 0; i < n; i++)
+		gos_tlb_write(t, TRC_PRIV_TLBWI, 0, 0, 0);
+}
+
 /* A job shortened by capture.scale runs an even sample of the full job:
  * that share of its pages was touched in the part not run, so they are
  * resident already (no fault is taken for them). */
@@ -268,6 +289,7 @@ void gos_execve(struct gos *g, struct gcpu *t, struct proc *p)
 	take_args(g, t, p, &w);                              /* 3 */
 	steps = t->insns - t0;
 	gos_unmap_all(g, t, p, TRC_SVC_EXECVE);              /* 4 */
+	wired_tlb_reset(g, t);
 	t0 = t->insns;
 	gos_bc_lock(g, t);                                   /* 5 */
 	read_head(g, t, bin, EHDR_BYTES + BIN_PHNUM * PHDR_BYTES, INTERP_BYTES);

@@ -531,7 +531,10 @@ END_TEST
  *     pages, 44848 - 32768 = 12080 (378) on 16 KB: 772 and 1028 stores.
  *   pages stored to: 0, 1, 10-15 (8 of 16); 0, 2, 3 (3 of 4).
  *   loads from the old image (the strings and pointers, kernel-mode loads
- *     of user addresses): 5 + 32 = 37. */
+ *     of user addresses): 5 + 32 = 37.
+ *   tlbwi in the exec itself: setup_wired_tlb's 8 - 1 - 1 = 6 (5 on 16 KB
+ *     pages: 6 - 1), and on IRIX 5.3 the entry and exit's wired-entry
+ *     swaps: 8 and 5. */
 START_TEST(execve_builds_stack_from_argument_window)
 {
 	const char *s53[] = { "capture.hal=disco", "capture.scale=0.05", "capture.wl.insns=3e5", NULL };
@@ -539,6 +542,7 @@ START_TEST(execve_builds_stack_from_argument_window)
 			      "capture.os=irix62", "machine.page_size=16K", NULL };
 	const uint64_t want_kd[2] = { 10, 2 }, want_user[2] = { 6, 2 };
 	const uint64_t want_stores[2] = { 772, 1028 }, want_touched[2] = { 8, 3 };
+	const uint64_t want_tlbwi[2] = { 8, 5 };
 	unsigned pshift = _i ? 14 : 12;
 	uint64_t top = 0x7fff0000ull >> pshift;   /* STACK_TOP's page */
 	struct sim_err err = { 0 };
@@ -550,14 +554,14 @@ START_TEST(execve_builds_stack_from_argument_window)
 	trc_reader *r = capture_open(c, _i ? "exec62.dtr" : "exec53.dtr", &a);
 	int depth = 0, in_exec = 0;
 	uint64_t kd = 0, user = 0, kd_free = 0, hints = 0, zeroes = 0, stack_ptes = 0, stores = 0,
-		 uloads = 0, win[64], nwin = 0;
+		 uloads = 0, tlbwi = 0, win[64], nwin = 0;
 	uint8_t touched[64];
 	while (trc_next_block(r, 0, &recs, &n, &err) == SIM_OK && n)
 		for (size_t i = 0; i < n; i++) {
 			const struct trc_rec *x = &recs[i];
 			if (x->type == TRC_SVC_BEGIN && depth++ == 0 && x->aux == TRC_SVC_EXECVE) {
 				in_exec = 1;
-				kd = user = kd_free = hints = zeroes = stack_ptes = stores = uloads = nwin = 0;
+				kd = user = kd_free = hints = zeroes = stack_ptes = stores = uloads = tlbwi = nwin = 0;
 				memset(touched, 0, sizeof touched);
 			} else if (x->type == TRC_SVC_END && --depth == 0 && in_exec) {
 				uint64_t t = 0;
@@ -572,10 +576,13 @@ START_TEST(execve_builds_stack_from_argument_window)
 				ck_assert_uint_eq(stores, want_stores[_i]);
 				ck_assert_uint_eq(t, want_touched[_i]);
 				ck_assert_uint_eq(uloads, 37);
+				ck_assert_uint_eq(tlbwi, want_tlbwi[_i]);
 				in_exec = 0;
 				execs++;
 			} else if (!in_exec) {
 				continue;
+			} else if (x->type == TRC_PRIV && x->aux == TRC_PRIV_TLBWI && depth == 1) {
+				tlbwi++;
 			} else if (x->type == TRC_PAGE_ALLOC && (x->aux == TRC_CAT_KERNEL_DATA ||
 								 x->aux == TRC_CAT_USER)) {
 				kd += x->aux == TRC_CAT_KERNEL_DATA;
