@@ -7,7 +7,7 @@
 int gos_shared_tag(const struct gos *g, uint64_t tag)
 {
 	return (tag >= TAG_SHARED_FILE && tag < TAG_SHARED_FILE + g->shared_file_blocks) ||
-	       (tag >= TAG_BINARY && tag < TAG_BINARY + g->nbin * 64) ||
+	       (tag >= TAG_BINARY && tag < TAG_BINARY + (g->nbin + 1) * 64)   /* and the dynamic linker */ ||
 	       (tag >= TAG_DIR && tag < TAG_DIR + 16);
 }
 
@@ -52,8 +52,9 @@ void gos_io_start(struct gos *g, struct gcpu *t, int proc, uint64_t gpa, uint64_
 }
 
 /* The buffer lock is a spinlock: no disk wait may happen while it is held.
- * Under it at most 8 requests start (execve's four lookups, each perhaps a
- * write-back and a read), so room for them is made before taking it. */
+ * Under it at most 8 requests start (namei's two lookups, or execve's
+ * header reads of one block, each perhaps a write-back and a read), so room
+ * for them is made before taking it. */
 void gos_bc_lock(struct gos *g, struct gcpu *t)
 {
 	while (t->nio > MAXIO - 8)
@@ -189,24 +190,27 @@ static uint64_t user_buf(struct gos *g, struct gcpu *t, struct proc *p, uint64_t
 	return (DATA_VA + (k << g->pshift) + off);
 }
 
-void gos_sys_open(struct gos *g, struct gcpu *t, struct proc *p)
+/* namei holds the directory's vnode lock, a sleeping lock (a semaphore:
+ * other vCPUs looking up in that directory wait), over two directory
+ * blocks, almost always cached.  It leaves t->vnode at the directory's. */
+void gos_namei(struct gos *g, struct gcpu *t)
 {
 	int miss;
+	uint32_t dir = SEM_VNODE + (uint32_t)(rnd(&t->rng) % 4);
+	t->vnode = vnode_of(t->k, VN_DIR + dir - SEM_VNODE);
+	push(t, TRC_SEM_WAIT, 0, 0, dir, 0, 0);
+	gos_bc_lock(g, t);
+	gos_bc_get(g, t, t->cur, TAG_DIR + rnd(&t->rng) % 16, BC_CACHED, &miss);
+	gos_bc_get(g, t, t->cur, TAG_DIR + rnd(&t->rng) % 16, BC_CACHED, &miss);
+	lock_rel(t, LOCK_BUF);
+	push(t, TRC_SEM_SIGNAL, 0, 0, dir, 0, 0);
+}
+
+void gos_sys_open(struct gos *g, struct gcpu *t, struct proc *p)
+{
 	gos_kentry(g, t, TRC_SVC_OPEN);
 	gos_kpath(g, t, TRC_SVC_OPEN, g->path[TRC_SVC_OPEN] / 2);
-	/* namei holds the directory's vnode lock, a sleeping lock (a
-	 * semaphore: other vCPUs opening in that directory wait) */
-	{
-		uint32_t dir = SEM_VNODE + (uint32_t)(rnd(&t->rng) % 4);
-		t->vnode = vnode_of(t->k, VN_DIR + dir - SEM_VNODE);
-		push(t, TRC_SEM_WAIT, 0, 0, dir, 0, 0);
-		gos_bc_lock(g, t);
-		/* two directory blocks, almost always cached */
-		gos_bc_get(g, t, t->cur, TAG_DIR + rnd(&t->rng) % 16, BC_CACHED, &miss);
-		gos_bc_get(g, t, t->cur, TAG_DIR + rnd(&t->rng) % 16, BC_CACHED, &miss);
-		lock_rel(t, LOCK_BUF);
-		push(t, TRC_SEM_SIGNAL, 0, 0, dir, 0, 0);
-	}
+	gos_namei(g, t);
 	gos_kpath(g, t, TRC_SVC_OPEN, g->path[TRC_SVC_OPEN] - g->path[TRC_SVC_OPEN] / 2);
 	gos_kexit(g, t, TRC_SVC_OPEN);
 }

@@ -75,6 +75,10 @@ struct io {
 /* A call the NFS server (VM 0) has to serve (struct nfsreq, in struct io
  * above): the client's VM, the call's id, the block, read or write. */
 
+/* At most this many pages of the stack execve builds lie beyond the
+ * workload's stack_pages (at most 5 on 4 KB pages: capture/guest_exec.c). */
+#define EXEC_XPAGES 8
+
 struct proc {
 	int state;
 	int on_cpu;                /* smp: the vCPU (stream) running it, -1: none */
@@ -91,6 +95,8 @@ struct proc {
 	uint64_t *data_gppn;       /* [data_pages] 0: not mapped */
 	uint8_t *data_cow;         /* [data_pages] 1: mapped read-only, shared with the parent */
 	uint64_t *stack_gppn;      /* [stack_pages] */
+	uint64_t exec_xgppn[EXEC_XPAGES];   /* the stack pages execve built below stack_pages'
+					     * (stack page stack_pages + i), 0: none */
 	uint8_t *shared_mapped;    /* [shared_pages] */
 	/* smp: a QUICK-FAULT on a shared region, begun in one step and ended
 	 * in the next while the region's lock is held */
@@ -369,6 +375,13 @@ void gos_nfs_done(struct gos *g, struct gcpu *t, struct io io);
 /* Whether the server must stay up: a client may still call. */
 int gos_nfs_serving(const struct gos *g, const struct gcpu *t);
 int gos_shared_tag(const struct gos *g, uint64_t tag);
+
+/* namei's directory blocks, under the directory's vnode lock (open,
+ * execve) */
+void gos_namei(struct gos *g, struct gcpu *t);
+
+/* execve, step by step (guest_exec.c) */
+void gos_execve(struct gos *g, struct gcpu *t, struct proc *p);
 
 /* processes, scheduling and the boot (guest_proc.c) */
 void gos_step(struct gos *g, struct gcpu *t);

@@ -307,5 +307,12 @@ void gos_unmap_all(struct gos *g, struct gcpu *t, struct proc *p, unsigned svc)
 			gos_page_free(g, t, p->stack_gppn[k], TRC_CAT_USER);
 			p->stack_gppn[k] = 0;
 		}
+	for (uint64_t k = 0; k < EXEC_XPAGES; k++)
+		if (p->exec_xgppn[k]) {
+			unmap_page(t, p->asid, stack_vpn(g, g->stack_pages + k));
+			detach_page(g, t, svc, p->exec_xgppn[k]);
+			gos_page_free(g, t, p->exec_xgppn[k], TRC_CAT_USER);
+			p->exec_xgppn[k] = 0;
+		}
 	lock_rel(t, LOCK_MEM);
 }

@@ -122,59 +122,6 @@ static void fork_job(struct gos *g, struct gcpu *t, int i)
 		}
 }
 
-static void execve(struct gos *g, struct gcpu *t, struct proc *p)
-{
-	int miss;
-	gos_kentry(g, t, TRC_SVC_EXECVE);
-	t->vnode = vnode_of(t->k, VN_BIN + (uint64_t)p->bin);
-	gos_kpath(g, t, TRC_SVC_EXECVE, g->path[TRC_SVC_EXECVE] / 2);
-	gos_unmap_all(g, t, p, TRC_SVC_EXECVE);
-	gos_bc_lock(g, t);
-	for (int b = 0; b < 4; b++)   /* the binary's header and program headers */
-		gos_bc_get(g, t, t->cur, TAG_BINARY + (uint64_t)p->bin * 64 + (uint64_t)b, BC_CACHED,
-			   &miss);
-	lock_rel(t, LOCK_BUF);
-	gos_kpath(g, t, TRC_SVC_EXECVE, g->path[TRC_SVC_EXECVE] - g->path[TRC_SVC_EXECVE] / 2);
-	/* A job shortened by capture.scale runs an even sample of the full
-	 * job: that share of its pages was touched in the part not run, so
-	 * they are resident already (no fault is taken for them). */
-	if (g->prefault > 0) {
-		lock_acq(t, LOCK_MEM);
-		for (uint64_t k = 0; k < g->data_pages; k++)
-			if (unif(&t->rng) < g->prefault) {
-				p->data_gppn[k] = gos_page_alloc(g, t, TRC_CAT_USER);
-				p->data_cow[k] = 0;
-				/* faulted (and zeroed) in the part not run */
-				push(t, TRC_MARKER, 0, RPL_MARK_WARM_PAGE, 0, 0, p->data_gppn[k]);
-				push(t, TRC_PTE_SET, 0, TRC_PROT_VALID | TRC_PROT_WRITE, p->asid,
-				     data_vpn(g, k), p->data_gppn[k]);
-			}
-		for (uint64_t k = 0; k < g->text_pages; k++)
-			if (unif(&t->rng) < g->prefault) {
-				p->text_mapped[k] = 1;
-				push(t, TRC_PTE_SET, 0, TRC_PROT_VALID, p->asid,
-				     (TEXT_VA >> g->pshift) + k, g->text_gppn0 + (uint64_t)p->bin * g->text_pages + k);
-			}
-		for (uint64_t k = 0; k < g->shared_pages && g->p_shared > 0; k++)
-			if (unif(&t->rng) < g->prefault) {
-				p->shared_mapped[k] = 1;
-				push(t, TRC_PTE_SET, 0, TRC_PROT_VALID, p->asid,
-				     (SHARED_VA >> g->pshift) + k, g->shared_gppn0 + k);
-			}
-		lock_rel(t, LOCK_MEM);
-	}
-	/* a fresh stack: its first page, zeroed, with the arguments (from
-	 * the free list, under memlock as every allocation) */
-	lock_acq(t, LOCK_MEM);
-	p->stack_gppn[0] = gos_page_alloc(g, t, TRC_CAT_USER);
-	lock_rel(t, LOCK_MEM);
-	gos_zero_page(g, t, p->stack_gppn[0]);
-	push(t, TRC_PTE_SET, 0, TRC_PROT_VALID | TRC_PROT_WRITE, p->asid, stack_vpn(g, 0),
-	     p->stack_gppn[0]);
-	gos_kexit(g, t, TRC_SVC_EXECVE);
-	p->exec_done = 1;
-}
-
 static void exit_job(struct gos *g, struct gcpu *t, struct proc *p)
 {
 	gos_kentry(g, t, TRC_SVC_EXIT);
@@ -433,9 +380,10 @@ void gos_step(struct gos *g, struct gcpu *t)
 			return;
 		}
 		if (t->nio && (k->ncpus == 1 || io_awaited(t) || kernel_done(g, t))) {
-			/* nothing can run: the idle loop waits for the oldest request */
+			/* nothing can run: the idle loop waits for the oldest
+			 * request (the monitor told unless it was already) */
 			push(t, TRC_IDLE_BEGIN, 0, 0, 0, 0, 0);
-			if (g->hal_disco)
+			if (g->hal_disco && !idle_told)
 				push(t, TRC_MONCALL, 0, TRC_MC_IDLE, 0, 0, 0);
 			push(t, TRC_IDLE_END, 0, 0, 0, 0, 0);
 			/* the oldest request a process sleeps on, else the oldest */
@@ -456,7 +404,7 @@ void gos_step(struct gos *g, struct gcpu *t)
 	}
 	p = &k->p[t->cur];
 	if (!p->exec_done) {
-		execve(g, t, p);
+		gos_execve(g, t, p);
 		return;
 	}
 	if (p->steps_left == 0) {

@@ -559,6 +559,112 @@ START_TEST(smp_memlock_covers_page_hash_work)
 }
 END_TEST
 
+/* execve builds the new stack as IRIX's exec does (capture/guest_exec.c):
+ * kvpalloc takes a window of btoc(3 * 20480 + 56) pages, fuexarg fills it,
+ * its top btoc(stack) pages become the stack, kvpfree frees the rest.  By
+ * hand, for _i = 0 (IRIX 5.3, 4 KB pages) and 1 (IRIX 6.2, 16 KB), pmake's
+ * 16 KB of stack (4 pages, 1 page), the Disco-aware HAL:
+ *   window: 61496 bytes: 16 pages; 4 pages.
+ *   stack: 20480 + (32 + 3) * 4 + 56 = 20676, to 16: 20688 bytes: 6 pages;
+ *     2 pages (the window's top ones, mapped at the stack's top VPNs).
+ *   allocations: 16 - 6 = 10 kernel-data and 6 user pages; 2 and 2; the
+ *     kernel-data ones freed, each with the page-freed hint; no zeroed-page
+ *     call (the stack is the window's, not a fresh zeroed page).
+ *   stores into the window (offsets in its 65536 bytes): the pointers to
+ *     the holding area at 4040 (136 bytes: 5 lines), the strings at 45056
+ *     (1024 bytes: 32), bzero of the other 19456 bytes (608), the pointers
+ *     and argc to 44860 (140 bytes: 5), page_zero below the stack pointer
+ *     65536 - 20688 = 44848: 44848 - 40960 = 3888 bytes (122 lines) on 4 KB
+ *     pages, 44848 - 32768 = 12080 (378) on 16 KB: 772 and 1028 stores.
+ *   pages stored to: 0, 1, 10-15 (8 of 16); 0, 2, 3 (3 of 4).
+ *   loads from the old image (the strings and pointers, kernel-mode loads
+ *     of user addresses): 5 + 32 = 37.
+ *   tlbwi in the exec itself: setup_wired_tlb's 8 - 1 - 1 = 6 (5 on 16 KB
+ *     pages: 6 - 1), and on IRIX 5.3 the entry and exit's wired-entry
+ *     swaps: 8 and 5. */
+START_TEST(execve_builds_stack_from_argument_window)
+{
+	const char *s53[] = { "capture.hal=disco", "capture.scale=0.05", "capture.wl.insns=3e5", NULL };
+	const char *s62[] = { "capture.hal=disco", "capture.scale=0.05", "capture.wl.insns=3e5",
+			      "capture.os=irix62", "machine.page_size=16K", NULL };
+	const uint64_t want_kd[2] = { 10, 2 }, want_user[2] = { 6, 2 };
+	const uint64_t want_stores[2] = { 772, 1028 }, want_touched[2] = { 8, 3 };
+	const uint64_t want_tlbwi[2] = { 8, 5 };
+	unsigned pshift = _i ? 14 : 12;
+	uint64_t top = 0x7fff0000ull >> pshift;   /* STACK_TOP's page */
+	struct sim_err err = { 0 };
+	struct rpl_results a;
+	const struct trc_rec *recs;
+	size_t n;
+	uint64_t execs = 0;
+	cfg *c = wcfg("pmake", _i ? s62 : s53);
+	trc_reader *r = capture_open(c, _i ? "exec62.dtr" : "exec53.dtr", &a);
+	int depth = 0, in_exec = 0;
+	uint64_t kd = 0, user = 0, kd_free = 0, hints = 0, zeroes = 0, stack_ptes = 0, stores = 0,
+		 uloads = 0, tlbwi = 0, win[64], nwin = 0;
+	uint8_t touched[64];
+	while (trc_next_block(r, 0, &recs, &n, &err) == SIM_OK && n)
+		for (size_t i = 0; i < n; i++) {
+			const struct trc_rec *x = &recs[i];
+			if (x->type == TRC_SVC_BEGIN && depth++ == 0 && x->aux == TRC_SVC_EXECVE) {
+				in_exec = 1;
+				kd = user = kd_free = hints = zeroes = stack_ptes = stores = uloads = tlbwi = nwin = 0;
+				memset(touched, 0, sizeof touched);
+			} else if (x->type == TRC_SVC_END && --depth == 0 && in_exec) {
+				uint64_t t = 0;
+				for (uint64_t k = 0; k < nwin; k++)
+					t += touched[k];
+				ck_assert_uint_eq(kd, want_kd[_i]);
+				ck_assert_uint_eq(user, want_user[_i]);
+				ck_assert_uint_eq(kd_free, want_kd[_i]);
+				ck_assert_uint_ge(hints, kd_free);
+				ck_assert_uint_eq(zeroes, 0);
+				ck_assert_uint_eq(stack_ptes, want_user[_i]);
+				ck_assert_uint_eq(stores, want_stores[_i]);
+				ck_assert_uint_eq(t, want_touched[_i]);
+				ck_assert_uint_eq(uloads, 37);
+				ck_assert_uint_eq(tlbwi, want_tlbwi[_i]);
+				in_exec = 0;
+				execs++;
+			} else if (!in_exec) {
+				continue;
+			} else if (x->type == TRC_PRIV && x->aux == TRC_PRIV_TLBWI && depth == 1) {
+				tlbwi++;
+			} else if (x->type == TRC_PAGE_ALLOC && (x->aux == TRC_CAT_KERNEL_DATA ||
+								 x->aux == TRC_CAT_USER)) {
+				kd += x->aux == TRC_CAT_KERNEL_DATA;
+				user += x->aux == TRC_CAT_USER;
+				ck_assert_uint_lt(nwin, 64);
+				win[nwin++] = x->addr;
+			} else if (x->type == TRC_PAGE_FREE && x->aux == TRC_CAT_KERNEL_DATA) {
+				kd_free++;
+			} else if (x->type == TRC_MONCALL && x->aux == TRC_MC_PAGE_FREED) {
+				hints++;
+			} else if (x->type == TRC_MONCALL && x->aux == TRC_MC_ZERO_PAGE) {
+				zeroes++;
+			} else if (x->type == TRC_PTE_SET && x->addr < top && x->addr >= top - want_user[_i]) {
+				/* the window's top pages, in order, at the stack's top */
+				ck_assert_uint_eq(x->val, win[nwin - 1 - (top - 1 - x->addr)]);
+				stack_ptes++;
+			} else if (x->type == TRC_STORE && (x->flags & TRC_F_KSEG0)) {
+				uint64_t pg = (x->addr - 0x80000000ull) >> pshift;
+				for (uint64_t k = 0; k < nwin; k++)
+					if (win[k] == pg) {
+						stores++;
+						touched[k] = 1;
+					}
+			} else if (x->type == TRC_LOAD && (x->flags & TRC_F_KERNEL) &&
+				   !(x->flags & TRC_F_KSEG0)) {
+				uloads++;
+			}
+		}
+	trc_reader_close(r);
+	ck_assert_uint_gt(execs, 0);
+	rpl_results_free(&a);
+	cfg_free(c);
+}
+END_TEST
+
 START_TEST(same_seed_same_bytes)
 {
 	const char *s2[] = { "capture.seed=2", NULL };
@@ -875,6 +981,7 @@ Suite *make_suite(void)
 	tcase_add_test(tc, smp_runq_lock_covers_the_queue_work);
 	tcase_add_test(tc, smp_memlock_covers_page_hash_work);
 	tcase_add_test(tc, smp_idle_tells_the_monitor_once);
+	tcase_add_loop_test(tc, execve_builds_stack_from_argument_window, 0, 2);
 	tcase_add_test(tc, same_seed_same_bytes);
 	tcase_add_test(tc, hal_keeps_the_program);
 	tcase_add_test(tc, bad_workloads);
