@@ -35,10 +35,12 @@
 
 /* Figure 9 */
 #define RAYTRACE_F9 \
-	"with its data set inside 1 MB (5.5) the 512K scene is replicated on every node early " \
-	"and 98% of misses are local, so Disco runs as fast as UMA, where the paper kept a 26% " \
-	"gap; what left the paper's remote misses and overhead (processes that move, write-" \
-	"shared data, a warm start) is not in the model (fidelity review A6)"
+	"raytrace runs as one SPLASH-2 program (-p16 car.env: a shared frame buffer, work pools " \
+	"with stealing, gm->rid under its lock), but what it writes shared is a few lines per " \
+	"ray of 100K instructions; the 512K scene is replicated on every node early and 94% of " \
+	"misses are local, so in user mode Disco runs as fast as UMA and the gap left is the " \
+	"kernel's faults under the monitor and the monitor's own time; what else left the " \
+	"paper's 26% is not known (CALIBRATION.md, Figure 9)"
 /* Measured over capture.seed 1-3 at the quick scale (CALIBRATION.md, Figure 9). */
 #define ENGINEERING_SEEDS \
 	"the quick run's twelve processes move with the timing, so both engineering numbers " \

@@ -55,8 +55,9 @@ const struct cap_guest_ops *cap_find_guest(const char *name)
 const struct cap_guest_ops *cap_guest_of(const cfg *c)
 {
 	const char *name = cfg_str(c, "capture.guest");
-	/* the IRIX guest's other program: radix's threads (capture/guest_radix.c) */
-	if (!strcmp(name, "irix") && !strcmp(cfg_str(c, "capture.wl.program"), "radix"))
+	/* the IRIX guest's other programs: SPLASH-2's radix and raytrace, threads
+	 * in one address space (capture/guest_radix.c) */
+	if (!strcmp(name, "irix") && strcmp(cfg_str(c, "capture.wl.program"), "jobs"))
 		return &cap_guest_irix_radix;
 	return cap_find_guest(name);
 }

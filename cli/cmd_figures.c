@@ -30,7 +30,7 @@ static const char usage[] =
 	"                 gives each scored number per seed, its mean and range, and the\n"
 	"                 verdict on the mean (at --quick some numbers move across a band's\n"
 	"                 edge from seed to seed); takes as many times as long\n"
-	"  --keep-traces  keep every trace (DIR/*.dtr): about 2 GB at --quick\n";
+	"  --keep-traces  keep every trace (DIR/*.dtr): about 3 GB at --quick\n";
 
 #define MAX_SEEDS 64
 

@@ -8,6 +8,20 @@
 # state 256K and the hot text 128K, 896K together, leaving room in a 1 MB
 # cache for the kernel's lines.  The split is assumed; the total is the
 # paper's.
+#
+# Figure 9 runs the parallel program (5.5: "The Raytrace workload spans 16
+# processors"): SPLASH-2's raytrace -p16 car.env, capture.wl.program =
+# raytrace with capture.os.kernel = smp (analysis/fig9.c).  Its 16 processes
+# share one address space under one IRIX (capture/guest_radix.c, raytrace):
+# the frame buffer, the work pools and their WPJOB nodes, gm->rid and the
+# locks written by several of them, the scene read by all.  Its inputs are
+# capture.raytrace.* (car.env's resolution 128 128, block 8 8, bundle 4 4 and
+# three lights; the rays per pixel assumed) and this file's: each pixel costs
+# capture.wl.insns / (128 x 128) instructions (the -p1 run's 3.4G over the
+# image), a ray's code runs the stream above (text, scene, private data and
+# stack, by the same fractions and sizes), and capture.scale is the share of
+# each process's bundles it traces.  Figure 6 runs the -p1 program as the
+# job model above (capture.wl.program = jobs, the default).
 capture.guest = irix
 capture.wl.jobs = 1
 capture.wl.parallel = 1
