@@ -293,9 +293,8 @@ static int splashos_miss(struct eng *e, struct vcpu *v, uint64_t vpn)
  * the monitor's KSEG0 mapping), a refill if it misses, and the new one
  * remembered. */
 static __attribute__((noinline)) int translate_slow(struct eng *e, struct vcpu *v, int kseg0, uint64_t vpn,
-						    int x, uint64_t *mpn)
+						    struct xlate *t, uint64_t *mpn)
 {
-	struct xlate *t = &v->xl[x];
 	uint64_t pfn;
 	int w, rc;
 
@@ -334,21 +333,24 @@ static __attribute__((noinline)) int translate_slow(struct eng *e, struct vcpu *
 	return SIM_OK;
 }
 
-/* Translate virtual address va for vCPU v; kind 0 instruction, 1 data.
- * The common case, the page of v's last reference of that kind, inline. */
+/* Translate virtual address va for vCPU v; kind 0 instruction, 1 data;
+ * *used: the remembered translation it went through.  The common case, a
+ * page v's references of that kind used lately, inline. */
 static inline int translate(struct eng *e, struct vcpu *v, uint64_t va, unsigned flags, int x,
-			    uint64_t *mpn)
+			    uint64_t *mpn, const struct xlate **used)
 {
-	const struct xlate *t = &v->xl[x];
 	int kseg0 = (flags & TRC_F_KSEG0) != 0;
 	uint64_t vpn = kseg0 ? (va & KSEG0_MASK) >> e->pshift : va >> e->pshift;
+	struct xlate *t = &v->xl[x][vpn & (XL_WAYS - 1)];
 
 	if (__builtin_expect(t->valid && t->vpn == vpn && t->kseg0 == kseg0 &&
 			     t->epoch == vmm_epoch(e->vmm, v->m.cpu) && (kseg0 || t->asid == v->m.asid), 1)) {
 		*mpn = t->mpn;
+		*used = t;
 		return SIM_OK;
 	}
-	return translate_slow(e, v, kseg0, vpn, x, mpn);
+	*used = t;
+	return translate_slow(e, v, kseg0, vpn, t, mpn);
 }
 
 /* ---- records ---- */
@@ -367,6 +369,7 @@ static int insn_run_ok(struct eng *e, struct vcpu *v, uint64_t left)
 static inline __attribute__((always_inline)) int do_insn(struct eng *e, struct vcpu *v, const struct trc_rec *r)
 {
 	uint64_t pc = r->addr, left = r->id, page = UINT64_MAX, mpn = 0;
+	const struct xlate *t;
 	int cat = guest_cat(v, r->flags);
 	uint32_t line = e->line_i;
 	int bad = insn_run_ok(e, v, left);
@@ -386,7 +389,7 @@ static inline __attribute__((always_inline)) int do_insn(struct eng *e, struct v
 		if (pc >> e->pshift != page) {
 			/* a run's later lines in the same page: the same translation,
 			 * as nothing between them changes a TLB or the pmap */
-			int rc = translate(e, v, pc, r->flags, 0, &mpn);
+			int rc = translate(e, v, pc, r->flags, 0, &mpn, &t);
 			if (rc)
 				return rc;
 			page = pc >> e->pshift;
@@ -406,24 +409,25 @@ static inline __attribute__((always_inline)) int do_mem(struct eng *e, struct vc
 	uint64_t mpn;
 	unsigned where;
 	uint32_t st;
+	const struct xlate *t;
 	int store = r->type == TRC_STORE;
-	int rc = translate(e, v, r->addr, r->flags, 1, &mpn);
+	int rc = translate(e, v, r->addr, r->flags, 1, &mpn, &t);
 	if (rc)
 		return rc;
-	if (store && !v->xl[1].writable && e->ops == &vmm_disco_ops) {
+	if (store && !t->writable && e->ops == &vmm_disco_ops) {
 		/* perhaps a write to a shared or replicated page: the monitor's
 		 * protection fault */
-		uint64_t g = v->xl[1].gppn;
+		uint64_t g = t->gppn;
 		int retry;
 		rc = at_rec(e, v, vmm_write_fault(e->vmm, &v->m, g, &retry));
 		if (!rc && retry)
-			rc = translate(e, v, r->addr, r->flags, 1, &mpn);
+			rc = translate(e, v, r->addr, r->flags, 1, &mpn, &t);
 		if (rc)
 			return rc;
 		if (e->vmm->writes)
 			e->vmm->writes[g]++;
 	} else if (store && e->vmm->writes) {
-		e->vmm->writes[v->xl[1].gppn]++;
+		e->vmm->writes[t->gppn]++;
 	}
 	count_access(e, v, store);
 	st = machine_ref_inline(e->m, v->m.cpu, (mpn << e->pshift) | (r->addr & e->pmask),
@@ -436,11 +440,11 @@ static inline __attribute__((always_inline)) int do_mem(struct eng *e, struct vc
 
 /* The guest physical address of va for v, from the guest's page table
  * itself: the plain mode's ideal TLB (no refills, no page-table loads).
- * v->xl[x] remembers the last page until a PTE record changes the table. */
+ * v->xl[x][0] remembers the last page until a PTE record changes the table. */
 static inline int plain_translate(struct eng *e, struct vcpu *v, uint64_t va, unsigned flags,
 				  int x, uint64_t *gpa)
 {
-	struct xlate *t = &v->xl[x];
+	struct xlate *t = &v->xl[x][0];
 	uint64_t vpn = va >> e->pshift;
 	long i;
 
@@ -630,10 +634,11 @@ static int lock_word(struct eng *e, struct vcpu *v, const struct trc_rec *r)
 	uint64_t mpn;
 	unsigned where;
 	uint32_t st;
+	const struct xlate *t;
 	int rc;
 	if (!r->addr)
 		return SIM_OK;
-	rc = translate(e, v, r->addr, TRC_F_KERNEL | TRC_F_KSEG0, 1, &mpn);
+	rc = translate(e, v, r->addr, TRC_F_KERNEL | TRC_F_KSEG0, 1, &mpn, &t);
 	if (rc)
 		return rc;
 	count_access(e, v, 1);
@@ -1049,7 +1054,8 @@ static void place_vcpu(struct eng *e, struct vcpu *v)
 	/* the remembered translations were checked against the old CPU's
 	 * TLB epoch, which another CPU's may equal */
 	if (c != v->m.cpu)
-		v->xl[0].valid = v->xl[1].valid = 0;
+		for (int k = 0; k < XL_WAYS; k++)
+			v->xl[0][k].valid = v->xl[1][k].valid = 0;
 	v->m.cpu = c;
 	if (e->cpu_last_vcpu[c] != idx) {
 		if (e->cpu_last_vcpu[c] >= 0)
