@@ -196,7 +196,7 @@ static void guest_pte(struct eng *e, uint32_t asid, uint64_t vpn, struct vmm_pte
 	memset(pte, 0, sizeof *pte);
 	if (i < 0)
 		return;
-	val = e->gpt.val[i];
+	val = gpt_val(&e->gpt, i);
 	prot = val >> GPT_PROT_SHIFT;
 	pte->gppn = val & GPT_GPPN_MASK;
 	pte->valid = 1;
@@ -322,7 +322,7 @@ static __attribute__((noinline)) int translate_slow(struct eng *e, struct vcpu *
 			i = -2;   /* SPLASHOS: the virtual page is the guest page */
 		else if (!kseg0 && i < 0)
 			return sim_errf(e->err, SIM_EINTERNAL, "translate: a TLB entry with no PTE");
-		t->gppn = vm->base + (kseg0 || i == -2 ? vpn : (e->gpt.val[i] & GPT_GPPN_MASK));
+		t->gppn = vm->base + (kseg0 || i == -2 ? vpn : (gpt_val(&e->gpt, i) & GPT_GPPN_MASK));
 	}
 	t->writable = (uint8_t)(w != 0);
 	t->kseg0 = (uint8_t)kseg0;
@@ -462,7 +462,7 @@ static inline int plain_translate(struct eng *e, struct vcpu *v, uint64_t va, un
 		t->vpn = vpn;
 		t->asid = v->m.asid;
 		t->epoch = e->pte_gen;
-		t->gppn = e->gpt.val[i] & GPT_GPPN_MASK;
+		t->gppn = gpt_val(&e->gpt, i) & GPT_GPPN_MASK;
 	}
 	*gpa = t->gppn << e->pshift | (va & e->pmask);
 	return SIM_OK;
