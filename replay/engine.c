@@ -311,8 +311,7 @@ static __attribute__((noinline)) int translate_slow(struct eng *e, struct vcpu *
 				return sim_errf(e->err, SIM_EINTERNAL, "translate: TLB fill did not stick");
 		}
 	}
-	t->valid = 1;
-	t->vpn = vpn;
+	t->key = XL_KEY(vpn, kseg0);
 	t->gppn = pmap_owner(e->vmm->pm, pfn);
 	if (t->gppn == PMAP_SHARED) {
 		/* shared by several guest pages: this one is the guest's own */
@@ -325,7 +324,6 @@ static __attribute__((noinline)) int translate_slow(struct eng *e, struct vcpu *
 		t->gppn = vm->base + (kseg0 || i == -2 ? vpn : (gpt_val(&e->gpt, i) & GPT_GPPN_MASK));
 	}
 	t->writable = (uint8_t)(w != 0);
-	t->kseg0 = (uint8_t)kseg0;
 	t->asid = v->m.asid;
 	t->mpn = pfn;
 	t->epoch = vmm_epoch(e->vmm, v->m.cpu);
@@ -343,7 +341,7 @@ static inline int translate(struct eng *e, struct vcpu *v, uint64_t va, unsigned
 	uint64_t vpn = kseg0 ? (va & KSEG0_MASK) >> e->pshift : va >> e->pshift;
 	struct xlate *t = &v->xl[x][vpn & (XL_WAYS - 1)];
 
-	if (__builtin_expect(t->valid && t->vpn == vpn && t->kseg0 == kseg0 &&
+	if (__builtin_expect(t->key == XL_KEY(vpn, kseg0) &&
 			     t->epoch == vmm_epoch(e->vmm, v->m.cpu) && (kseg0 || t->asid == v->m.asid), 1)) {
 		*mpn = t->mpn;
 		*used = t;
@@ -452,14 +450,13 @@ static inline int plain_translate(struct eng *e, struct vcpu *v, uint64_t va, un
 		*gpa = va & KSEG0_MASK;
 		return SIM_OK;
 	}
-	if (!(t->valid && t->vpn == vpn && t->asid == v->m.asid && t->epoch == e->pte_gen)) {
+	if (!(t->key == XL_KEY(vpn, 0) && t->asid == v->m.asid && t->epoch == e->pte_gen)) {
 		i = gpt_find(&e->gpt, v->m.asid, vpn);
 		if (i < 0)
 			return fail_rec(e, v, SIM_EINVAL,
 					"reference to virtual page 0x%" PRIx64 " of ASID %u, which has no "
 					"page-table entry (no pte.set before it)", vpn, v->m.asid);
-		t->valid = 1;
-		t->vpn = vpn;
+		t->key = XL_KEY(vpn, 0);
 		t->asid = v->m.asid;
 		t->epoch = e->pte_gen;
 		t->gppn = gpt_val(&e->gpt, i) & GPT_GPPN_MASK;
@@ -1055,7 +1052,7 @@ static void place_vcpu(struct eng *e, struct vcpu *v)
 	 * TLB epoch, which another CPU's may equal */
 	if (c != v->m.cpu)
 		for (int k = 0; k < XL_WAYS; k++)
-			v->xl[0][k].valid = v->xl[1][k].valid = 0;
+			v->xl[0][k].key = v->xl[1][k].key = 0;
 	v->m.cpu = c;
 	if (e->cpu_last_vcpu[c] != idx) {
 		if (e->cpu_last_vcpu[c] >= 0)
@@ -1154,8 +1151,10 @@ static int run_slice(struct eng *e, struct vcpu *v)
 			 * general path below does for each (none of them changes
 			 * the state, the fragments or the interrupts) */
 			uint64_t until = v->in_intr ? UINT64_MAX : v->intr_next;
+			/* the clock's bound: until, and from the second record on end too */
+			uint64_t stop = until < end ? until : end, lim = first ? until : stop;
 			int ran = 0;
-			while (v->pos < v->nrecs && v->m.clock < until && (first || v->m.clock < end)) {
+			while (v->pos < v->nrecs && v->m.clock < lim) {
 				r = &v->recs[v->pos];
 				if ((unsigned)(r->type - TRC_INSN) > TRC_STORE - TRC_INSN)
 					break;
@@ -1163,6 +1162,7 @@ static int run_slice(struct eng *e, struct vcpu *v)
 				if (rc || (rc = rec_done(e, v)))
 					return rc;
 				first = 0;
+				lim = stop;
 				ran = 1;
 			}
 			if (ran)

@@ -30,15 +30,15 @@ enum { V_RUN, V_WAIT_LOCK, V_WAIT_SEM, V_WAIT_IO, V_WAIT_NET, V_WAIT_PHASE, V_DO
  * finds each remembered. */
 #define XL_WAYS 8
 struct xlate {
-	uint64_t vpn;
+	uint64_t key;                /* XL_KEY(vpn, kseg0); 0: empty */
 	uint64_t mpn;
 	uint64_t gppn;               /* the guest page behind mpn */
 	uint64_t epoch;
 	uint32_t asid;
-	uint8_t kseg0;
 	uint8_t writable;            /* the TLB entry allows stores */
-	uint8_t valid;
 };
+/* The page and the segment in one word, never 0: one compare checks both. */
+#define XL_KEY(vpn, kseg0) ((uint64_t)(vpn) << 2 | (uint64_t)(kseg0) << 1 | 1)
 
 /* One record stream: the monitor's vCPU (m) and what the engine needs to
  * run it. */
