@@ -90,7 +90,7 @@ int vmm_numa_unmap_all(struct vmm *x, uint64_t gppn)
 {
 	int targets = drop_mappings(x, gppn, -1);
 	pmap_backmap_clear(x->pm, gppn);
-	x->pmap_epoch++;
+	vmm_bump_pmap_epoch(x);
 	return targets;
 }
 

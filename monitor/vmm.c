@@ -73,7 +73,7 @@ int vmm_private_page(struct vmm *x, struct vmm_vcpu *v, uint64_t gppn, uint64_t 
 	if (*mpn == PMAP_NONE)
 		return sim_errf(x->err, SIM_EINVAL, "machine memory is full (machine.mem.size) "
 				"giving guest page 0x%" PRIx64 " a page of its own", gppn);
-	x->pmap_epoch++;
+	vmm_bump_pmap_epoch(x);
 	return SIM_OK;
 }
 
@@ -87,7 +87,7 @@ int vmm_map_shared(struct vmm *x, struct vmm_vcpu *v, uint64_t g, uint64_t m)
 	}
 	if (pmap_share(x->pm, g, m))
 		return sim_errf(x->err, SIM_EINTERNAL, "machine page 0x%" PRIx64 " cannot be shared", m);
-	x->pmap_epoch++;
+	vmm_bump_pmap_epoch(x);
 	vcpu_spend(v, ACCT_MONITOR, ACCT_SPLIT_MONITOR, x->k.cow_map);
 	return SIM_OK;
 }
@@ -227,8 +227,9 @@ int vmm_new(struct vmm **out, const struct vmm_ops *ops, const cfg *c, machine *
 	rc = x->place->create(&x->place_st, c, &pv, err);
 	if (rc)
 		goto fail;
-	x->tlb_epoch = sim_calloc((size_t)mc->ncpus, sizeof *x->tlb_epoch);
-	if (!x->tlb_epoch) {
+	x->ncpus = mc->ncpus;
+	x->epoch = sim_calloc((size_t)mc->ncpus, sizeof *x->epoch);
+	if (!x->epoch) {
 		rc = sim_errf(err, SIM_ENOMEM, "out of memory setting up the replay");
 		goto fail;
 	}
@@ -273,7 +274,7 @@ void vmm_free(struct vmm *x)
 	if (x->place_st && x->place->destroy)
 		x->place->destroy(x->place_st);
 	vmm_numa_free(x);
-	sim_free(x->tlb_epoch);
+	sim_free(x->epoch);
 	pmap_free(x->pm);
 	sim_free(x->vm);
 	sim_free(x->gpage);

@@ -172,8 +172,9 @@ struct vmm {
 	uint64_t mon_k_vcpu, mon_k_pmap, mon_k_memmap;
 	int nvcpus;
 	struct vmm_vcpu **vcpu;      /* [nvcpus] the engine's vCPUs */
-	uint64_t *tlb_epoch;         /* [ncpus] */
-	uint64_t pmap_epoch;
+	uint64_t *epoch;             /* [ncpus] vmm_epoch: bumped by a change to the CPU's TLB,
+				      * and on every CPU by a change to the pmap */
+	int ncpus;
 	const struct pol_placement_ops *place;
 	void *place_st;
 	const struct pol_l2tlb_ops *l2ops;   /* under the monitor */
@@ -215,9 +216,15 @@ void vmm_free(struct vmm *x);
  * changes it. */
 static inline uint64_t vmm_epoch(const struct vmm *x, int cpu)
 {
-	return x->tlb_epoch[cpu] + x->pmap_epoch;
+	return x->epoch[cpu];
 }
-static inline void vmm_bump_tlb_epoch(struct vmm *x, int cpu) { x->tlb_epoch[cpu]++; }
+static inline void vmm_bump_tlb_epoch(struct vmm *x, int cpu) { x->epoch[cpu]++; }
+/* The pmap changed: every CPU's epoch (rare: sharing, moves, remaps). */
+static inline void vmm_bump_pmap_epoch(struct vmm *x)
+{
+	for (int c = 0; c < x->ncpus; c++)
+		x->epoch[c]++;
+}
 
 /* The machine page of guest page gppn of v's VM, placed now (on v's node,
  * as the migration policy's first_touch or the placement policy says) if

@@ -12,6 +12,11 @@
  * mapping in the TLB"), each half valid on its own.  Invariants: a (asid,
  * vpn / 2) pair is in at most one way of its set; an entry with no valid
  * half is free (stamp 0).
+ *
+ * The monitor asks about one pair several times per TLB miss (the probe's
+ * compares, the lookup, the insert of each half): the last search's answer
+ * is kept (memo) until an insert, invalidation or flush changes what a
+ * search would find; a hit's new stamp does not.
  */
 #include <string.h>
 
@@ -45,6 +50,11 @@ struct sa {
 	uint32_t *asid;
 	uint8_t *valid;            /* bit h: half h is valid */
 	uint8_t *writable;         /* bit h: half h may be written */
+	/* the last search: sa_find(memo_asid, memo_vpn2) = memo_i, while memo_ok */
+	int memo_ok;
+	uint32_t memo_asid;
+	uint64_t memo_vpn2;
+	long memo_i;
 };
 
 static void sa_free(struct sa *s)
@@ -94,13 +104,28 @@ static inline uint32_t sa_set(const struct sa *s, uint32_t asid, uint64_t vpn2)
 	return (uint32_t)(h >> 40) & s->sets_mask;
 }
 
-static long sa_find(const struct sa *s, uint32_t asid, uint64_t vpn2)
+static inline void sa_memo(struct sa *s, uint32_t asid, uint64_t vpn2, long i)
 {
-	size_t base = (size_t)sa_set(s, asid, vpn2) * s->ways;
+	s->memo_ok = 1;
+	s->memo_asid = asid;
+	s->memo_vpn2 = vpn2;
+	s->memo_i = i;
+}
+
+static long sa_find(struct sa *s, uint32_t asid, uint64_t vpn2)
+{
+	size_t base;
+	long i = -1;
+	if (s->memo_ok && s->memo_vpn2 == vpn2 && s->memo_asid == asid)
+		return s->memo_i;
+	base = (size_t)sa_set(s, asid, vpn2) * s->ways;
 	for (size_t w = 0; w < s->ways; w++)
-		if (s->stamp[base + w] && s->vpn2[base + w] == vpn2 && s->asid[base + w] == asid)
-			return (long)(base + w);
-	return -1;
+		if (s->stamp[base + w] && s->vpn2[base + w] == vpn2 && s->asid[base + w] == asid) {
+			i = (long)(base + w);
+			break;
+		}
+	sa_memo(s, asid, vpn2, i);
+	return i;
 }
 
 static int sa_lookup(void *st, uint32_t asid, uint64_t vpn, uint64_t *mpn, int *writable)
@@ -135,6 +160,7 @@ static void sa_insert(void *st, uint32_t asid, uint64_t vpn, uint64_t mpn, int w
 	s->valid[i] |= (uint8_t)(1u << h);
 	s->writable[i] = (uint8_t)((s->writable[i] & ~(1u << h)) | (writable != 0) << h);
 	s->stamp[i] = ++s->tick;
+	sa_memo(s, asid, vpn >> 1, i);   /* entry i is the pair's now, perhaps the memo's no more */
 }
 
 static void sa_invalidate(void *st, uint32_t asid, uint64_t vpn)
@@ -144,14 +170,17 @@ static void sa_invalidate(void *st, uint32_t asid, uint64_t vpn)
 	if (i < 0)
 		return;
 	s->valid[i] &= (uint8_t)~(1u << (vpn & 1));
-	if (!s->valid[i])
+	if (!s->valid[i]) {
 		s->stamp[i] = 0;
+		s->memo_ok = 0;
+	}
 }
 
 static void sa_flush(void *st)
 {
 	struct sa *s = st;
 	memset(s->stamp, 0, (size_t)(s->sets_mask + 1) * s->ways * sizeof *s->stamp);
+	s->memo_ok = 0;
 }
 
 static uint32_t sa_slot(void *st, uint32_t asid, uint64_t vpn, uint64_t *first)
@@ -163,7 +192,7 @@ static uint32_t sa_slot(void *st, uint32_t asid, uint64_t vpn, uint64_t *first)
 
 static uint32_t sa_compared(void *st, uint32_t asid, uint64_t vpn)
 {
-	const struct sa *s = st;
+	struct sa *s = st;
 	long i = sa_find(s, asid, vpn >> 1);
 	return i < 0 ? s->ways : (uint32_t)(i % s->ways) + 1;
 }

@@ -196,7 +196,7 @@ static void guest_pte(struct eng *e, uint32_t asid, uint64_t vpn, struct vmm_pte
 	memset(pte, 0, sizeof *pte);
 	if (i < 0)
 		return;
-	val = e->gpt.val[i];
+	val = gpt_val(&e->gpt, i);
 	prot = val >> GPT_PROT_SHIFT;
 	pte->gppn = val & GPT_GPPN_MASK;
 	pte->valid = 1;
@@ -293,9 +293,8 @@ static int splashos_miss(struct eng *e, struct vcpu *v, uint64_t vpn)
  * the monitor's KSEG0 mapping), a refill if it misses, and the new one
  * remembered. */
 static __attribute__((noinline)) int translate_slow(struct eng *e, struct vcpu *v, int kseg0, uint64_t vpn,
-						    int x, uint64_t *mpn)
+						    struct xlate *t, uint64_t *mpn)
 {
-	struct xlate *t = &v->xl[x];
 	uint64_t pfn;
 	int w, rc;
 
@@ -312,8 +311,7 @@ static __attribute__((noinline)) int translate_slow(struct eng *e, struct vcpu *
 				return sim_errf(e->err, SIM_EINTERNAL, "translate: TLB fill did not stick");
 		}
 	}
-	t->valid = 1;
-	t->vpn = vpn;
+	t->key = XL_KEY(vpn, kseg0);
 	t->gppn = pmap_owner(e->vmm->pm, pfn);
 	if (t->gppn == PMAP_SHARED) {
 		/* shared by several guest pages: this one is the guest's own */
@@ -323,10 +321,9 @@ static __attribute__((noinline)) int translate_slow(struct eng *e, struct vcpu *
 			i = -2;   /* SPLASHOS: the virtual page is the guest page */
 		else if (!kseg0 && i < 0)
 			return sim_errf(e->err, SIM_EINTERNAL, "translate: a TLB entry with no PTE");
-		t->gppn = vm->base + (kseg0 || i == -2 ? vpn : (e->gpt.val[i] & GPT_GPPN_MASK));
+		t->gppn = vm->base + (kseg0 || i == -2 ? vpn : (gpt_val(&e->gpt, i) & GPT_GPPN_MASK));
 	}
 	t->writable = (uint8_t)(w != 0);
-	t->kseg0 = (uint8_t)kseg0;
 	t->asid = v->m.asid;
 	t->mpn = pfn;
 	t->epoch = vmm_epoch(e->vmm, v->m.cpu);
@@ -334,21 +331,24 @@ static __attribute__((noinline)) int translate_slow(struct eng *e, struct vcpu *
 	return SIM_OK;
 }
 
-/* Translate virtual address va for vCPU v; kind 0 instruction, 1 data.
- * The common case, the page of v's last reference of that kind, inline. */
+/* Translate virtual address va for vCPU v; kind 0 instruction, 1 data;
+ * *used: the remembered translation it went through.  The common case, a
+ * page v's references of that kind used lately, inline. */
 static inline int translate(struct eng *e, struct vcpu *v, uint64_t va, unsigned flags, int x,
-			    uint64_t *mpn)
+			    uint64_t *mpn, const struct xlate **used)
 {
-	const struct xlate *t = &v->xl[x];
 	int kseg0 = (flags & TRC_F_KSEG0) != 0;
 	uint64_t vpn = kseg0 ? (va & KSEG0_MASK) >> e->pshift : va >> e->pshift;
+	struct xlate *t = &v->xl[x][vpn & (XL_WAYS - 1)];
 
-	if (__builtin_expect(t->valid && t->vpn == vpn && t->kseg0 == kseg0 &&
+	if (__builtin_expect(t->key == XL_KEY(vpn, kseg0) &&
 			     t->epoch == vmm_epoch(e->vmm, v->m.cpu) && (kseg0 || t->asid == v->m.asid), 1)) {
 		*mpn = t->mpn;
+		*used = t;
 		return SIM_OK;
 	}
-	return translate_slow(e, v, kseg0, vpn, x, mpn);
+	*used = t;
+	return translate_slow(e, v, kseg0, vpn, t, mpn);
 }
 
 /* ---- records ---- */
@@ -367,6 +367,7 @@ static int insn_run_ok(struct eng *e, struct vcpu *v, uint64_t left)
 static inline __attribute__((always_inline)) int do_insn(struct eng *e, struct vcpu *v, const struct trc_rec *r)
 {
 	uint64_t pc = r->addr, left = r->id, page = UINT64_MAX, mpn = 0;
+	const struct xlate *t;
 	int cat = guest_cat(v, r->flags);
 	uint32_t line = e->line_i;
 	int bad = insn_run_ok(e, v, left);
@@ -386,7 +387,7 @@ static inline __attribute__((always_inline)) int do_insn(struct eng *e, struct v
 		if (pc >> e->pshift != page) {
 			/* a run's later lines in the same page: the same translation,
 			 * as nothing between them changes a TLB or the pmap */
-			int rc = translate(e, v, pc, r->flags, 0, &mpn);
+			int rc = translate(e, v, pc, r->flags, 0, &mpn, &t);
 			if (rc)
 				return rc;
 			page = pc >> e->pshift;
@@ -406,24 +407,25 @@ static inline __attribute__((always_inline)) int do_mem(struct eng *e, struct vc
 	uint64_t mpn;
 	unsigned where;
 	uint32_t st;
+	const struct xlate *t;
 	int store = r->type == TRC_STORE;
-	int rc = translate(e, v, r->addr, r->flags, 1, &mpn);
+	int rc = translate(e, v, r->addr, r->flags, 1, &mpn, &t);
 	if (rc)
 		return rc;
-	if (store && !v->xl[1].writable && e->ops == &vmm_disco_ops) {
+	if (store && !t->writable && e->ops == &vmm_disco_ops) {
 		/* perhaps a write to a shared or replicated page: the monitor's
 		 * protection fault */
-		uint64_t g = v->xl[1].gppn;
+		uint64_t g = t->gppn;
 		int retry;
 		rc = at_rec(e, v, vmm_write_fault(e->vmm, &v->m, g, &retry));
 		if (!rc && retry)
-			rc = translate(e, v, r->addr, r->flags, 1, &mpn);
+			rc = translate(e, v, r->addr, r->flags, 1, &mpn, &t);
 		if (rc)
 			return rc;
 		if (e->vmm->writes)
 			e->vmm->writes[g]++;
 	} else if (store && e->vmm->writes) {
-		e->vmm->writes[v->xl[1].gppn]++;
+		e->vmm->writes[t->gppn]++;
 	}
 	count_access(e, v, store);
 	st = machine_ref_inline(e->m, v->m.cpu, (mpn << e->pshift) | (r->addr & e->pmask),
@@ -436,11 +438,11 @@ static inline __attribute__((always_inline)) int do_mem(struct eng *e, struct vc
 
 /* The guest physical address of va for v, from the guest's page table
  * itself: the plain mode's ideal TLB (no refills, no page-table loads).
- * v->xl[x] remembers the last page until a PTE record changes the table. */
+ * v->xl[x][0] remembers the last page until a PTE record changes the table. */
 static inline int plain_translate(struct eng *e, struct vcpu *v, uint64_t va, unsigned flags,
 				  int x, uint64_t *gpa)
 {
-	struct xlate *t = &v->xl[x];
+	struct xlate *t = &v->xl[x][0];
 	uint64_t vpn = va >> e->pshift;
 	long i;
 
@@ -448,17 +450,16 @@ static inline int plain_translate(struct eng *e, struct vcpu *v, uint64_t va, un
 		*gpa = va & KSEG0_MASK;
 		return SIM_OK;
 	}
-	if (!(t->valid && t->vpn == vpn && t->asid == v->m.asid && t->epoch == e->pte_gen)) {
+	if (!(t->key == XL_KEY(vpn, 0) && t->asid == v->m.asid && t->epoch == e->pte_gen)) {
 		i = gpt_find(&e->gpt, v->m.asid, vpn);
 		if (i < 0)
 			return fail_rec(e, v, SIM_EINVAL,
 					"reference to virtual page 0x%" PRIx64 " of ASID %u, which has no "
 					"page-table entry (no pte.set before it)", vpn, v->m.asid);
-		t->valid = 1;
-		t->vpn = vpn;
+		t->key = XL_KEY(vpn, 0);
 		t->asid = v->m.asid;
 		t->epoch = e->pte_gen;
-		t->gppn = e->gpt.val[i] & GPT_GPPN_MASK;
+		t->gppn = gpt_val(&e->gpt, i) & GPT_GPPN_MASK;
 	}
 	*gpa = t->gppn << e->pshift | (va & e->pmask);
 	return SIM_OK;
@@ -630,10 +631,11 @@ static int lock_word(struct eng *e, struct vcpu *v, const struct trc_rec *r)
 	uint64_t mpn;
 	unsigned where;
 	uint32_t st;
+	const struct xlate *t;
 	int rc;
 	if (!r->addr)
 		return SIM_OK;
-	rc = translate(e, v, r->addr, TRC_F_KERNEL | TRC_F_KSEG0, 1, &mpn);
+	rc = translate(e, v, r->addr, TRC_F_KERNEL | TRC_F_KSEG0, 1, &mpn, &t);
 	if (rc)
 		return rc;
 	count_access(e, v, 1);
@@ -1049,7 +1051,8 @@ static void place_vcpu(struct eng *e, struct vcpu *v)
 	/* the remembered translations were checked against the old CPU's
 	 * TLB epoch, which another CPU's may equal */
 	if (c != v->m.cpu)
-		v->xl[0].valid = v->xl[1].valid = 0;
+		for (int k = 0; k < XL_WAYS; k++)
+			v->xl[0][k].key = v->xl[1][k].key = 0;
 	v->m.cpu = c;
 	if (e->cpu_last_vcpu[c] != idx) {
 		if (e->cpu_last_vcpu[c] >= 0)
@@ -1148,8 +1151,10 @@ static int run_slice(struct eng *e, struct vcpu *v)
 			 * general path below does for each (none of them changes
 			 * the state, the fragments or the interrupts) */
 			uint64_t until = v->in_intr ? UINT64_MAX : v->intr_next;
+			/* the clock's bound: until, and from the second record on end too */
+			uint64_t stop = until < end ? until : end, lim = first ? until : stop;
 			int ran = 0;
-			while (v->pos < v->nrecs && v->m.clock < until && (first || v->m.clock < end)) {
+			while (v->pos < v->nrecs && v->m.clock < lim) {
 				r = &v->recs[v->pos];
 				if ((unsigned)(r->type - TRC_INSN) > TRC_STORE - TRC_INSN)
 					break;
@@ -1157,6 +1162,7 @@ static int run_slice(struct eng *e, struct vcpu *v)
 				if (rc || (rc = rec_done(e, v)))
 					return rc;
 				first = 0;
+				lim = stop;
 				ran = 1;
 			}
 			if (ran)

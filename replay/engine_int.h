@@ -24,17 +24,21 @@ enum { V_RUN, V_WAIT_LOCK, V_WAIT_SEM, V_WAIT_IO, V_WAIT_NET, V_WAIT_PHASE, V_DO
 /* A translation the engine remembers per vCPU and kind (instruction, data):
  * valid while its CPU's TLB and the pmap have not changed (vmm_epoch).  Not
  * a model structure: the TLB has no replacement state that a lookup
- * changes, so skipping a lookup that would hit is exact. */
+ * changes, so skipping a lookup that would hit is exact.  XL_WAYS of them
+ * per kind, direct-mapped by virtual page: a guest going back and forth
+ * between a few pages (code and stack, stack and heap, user and kernel)
+ * finds each remembered. */
+#define XL_WAYS 8
 struct xlate {
-	uint64_t vpn;
+	uint64_t key;                /* XL_KEY(vpn, kseg0); 0: empty */
 	uint64_t mpn;
 	uint64_t gppn;               /* the guest page behind mpn */
 	uint64_t epoch;
 	uint32_t asid;
-	uint8_t kseg0;
 	uint8_t writable;            /* the TLB entry allows stores */
-	uint8_t valid;
 };
+/* The page and the segment in one word, never 0: one compare checks both. */
+#define XL_KEY(vpn, kseg0) ((uint64_t)(vpn) << 2 | (uint64_t)(kseg0) << 1 | 1)
 
 /* One record stream: the monitor's vCPU (m) and what the engine needs to
  * run it. */
@@ -50,7 +54,7 @@ struct vcpu {
 	int frag_write;
 	int lock_granted;            /* a releaser handed it the lock it waits for */
 	int booted;                  /* it passed the boot's end (phase marker 1) */
-	struct xlate xl[2];
+	struct xlate xl[2][XL_WAYS];  /* [kind][vpn % XL_WAYS] */
 	struct vcpu *next_waiter;
 	uint8_t *touched;            /* SPLASHOS VM: [its pages] 1 once this vCPU touched the page
 				      * (its monitor page fault is behind it), else NULL */

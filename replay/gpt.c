@@ -8,74 +8,49 @@
 #include "base/mem.h"
 #include "replay/gpt.h"
 
-static inline size_t gpt_hash(uint32_t asid, uint64_t vpn, size_t cap)
-{
-	uint64_t h = (vpn ^ ((uint64_t)asid << 40)) * 0x9E3779B97F4A7C15ull;
-	return (size_t)(h >> 20) & (cap - 1);
-}
-
 int gpt_init(struct gpt *g)
 {
 	g->cap = 1024;
 	g->n = 0;
-	g->vpn = sim_calloc(g->cap, sizeof *g->vpn);
-	g->val = sim_calloc(g->cap, sizeof *g->val);
-	g->asid = sim_calloc(g->cap, sizeof *g->asid);
-	return g->vpn && g->val && g->asid ? SIM_OK : SIM_ENOMEM;
+	g->s = sim_calloc(g->cap, sizeof *g->s);
+	return g->s ? SIM_OK : SIM_ENOMEM;
 }
 
 void gpt_free(struct gpt *g)
 {
-	sim_free(g->vpn);
-	sim_free(g->val);
-	sim_free(g->asid);
-}
-
-long gpt_find(const struct gpt *g, uint32_t asid, uint64_t vpn)
-{
-	for (size_t i = gpt_hash(asid, vpn, g->cap); g->val[i]; i = (i + 1) & (g->cap - 1))
-		if (g->vpn[i] == vpn && g->asid[i] == asid)
-			return (long)i;
-	return -1;
+	sim_free(g->s);
 }
 
 int gpt_set(struct gpt *g, uint32_t asid, uint64_t vpn, uint64_t val)
 {
 	long f = gpt_find(g, asid, vpn);
 	size_t i;
+
 	if (f >= 0) {
-		g->val[f] = val;
+		g->s[f].val = val;
 		return SIM_OK;
 	}
 	if ((g->n + 1) * 2 > g->cap) {
 		struct gpt ng = { 0 };
 		ng.cap = g->cap * 2;
-		ng.vpn = sim_calloc(ng.cap, sizeof *ng.vpn);
-		ng.val = sim_calloc(ng.cap, sizeof *ng.val);
-		ng.asid = sim_calloc(ng.cap, sizeof *ng.asid);
-		if (!ng.vpn || !ng.val || !ng.asid) {
-			gpt_free(&ng);
+		ng.s = sim_calloc(ng.cap, sizeof *ng.s);
+		if (!ng.s)
 			return SIM_ENOMEM;
-		}
 		for (size_t j = 0; j < g->cap; j++)
-			if (g->val[j]) {
-				size_t k = gpt_hash(g->asid[j], g->vpn[j], ng.cap);
-				while (ng.val[k])
+			if (g->s[j].val) {
+				size_t k = gpt_hash(g->s[j].asid, g->s[j].vpn, ng.cap);
+				while (ng.s[k].val)
 					k = (k + 1) & (ng.cap - 1);
-				ng.vpn[k] = g->vpn[j];
-				ng.val[k] = g->val[j];
-				ng.asid[k] = g->asid[j];
+				ng.s[k] = g->s[j];
 			}
 		ng.n = g->n;
 		gpt_free(g);
 		*g = ng;
 	}
 	i = gpt_hash(asid, vpn, g->cap);
-	while (g->val[i])
+	while (g->s[i].val)
 		i = (i + 1) & (g->cap - 1);
-	g->vpn[i] = vpn;
-	g->asid[i] = asid;
-	g->val[i] = val;
+	g->s[i] = (struct gpt_slot){ .vpn = vpn, .val = val, .asid = asid };
 	g->n++;
 	return SIM_OK;
 }
@@ -85,21 +60,19 @@ void gpt_clear(struct gpt *g, uint32_t asid, uint64_t vpn)
 {
 	long f = gpt_find(g, asid, vpn);
 	size_t i, j;
+
 	if (f < 0)
 		return;
 	i = (size_t)f;
-	g->val[i] = 0;
+	g->s[i].val = 0;
 	g->n--;
-	for (j = (i + 1) & (g->cap - 1); g->val[j]; j = (j + 1) & (g->cap - 1)) {
-		size_t h = gpt_hash(g->asid[j], g->vpn[j], g->cap);
+	for (j = (i + 1) & (g->cap - 1); g->s[j].val; j = (j + 1) & (g->cap - 1)) {
+		size_t h = gpt_hash(g->s[j].asid, g->s[j].vpn, g->cap);
 		/* move j back to i if its home is not in (i, j] cyclically */
 		if ((j > i && (h <= i || h > j)) || (j < i && (h <= i && h > j))) {
-			g->vpn[i] = g->vpn[j];
-			g->asid[i] = g->asid[j];
-			g->val[i] = g->val[j];
-			g->val[j] = 0;
+			g->s[i] = g->s[j];
+			g->s[j].val = 0;
 			i = j;
 		}
 	}
 }
-

@@ -34,7 +34,10 @@
  *
  * Which stream the decoder serves: the one the consumer waits for, else
  * the one with the fewest decoded slots (the lowest index on a tie), else
- * it sleeps until the consumer releases a slot.
+ * it sleeps until the consumer has released half a stream's ring (or waits
+ * for a stream).  Waking it for each released slot would have the two
+ * threads take turns, a sleep and a wake-up per block on each side, and
+ * neither run long enough for the second core to pay.
  */
 #include <pthread.h>
 #include <string.h>
@@ -139,8 +142,8 @@ static int prefetch_next(void *ctx, uint32_t stream, const struct trc_rec **recs
 	if (s->held) {   /* the consumer is done with the block it held */
 		s->held = 0;
 		s->head = (s->head + 1) % p->ring;
-		s->filled--;
-		pthread_cond_signal(&p->room);
+		if (--s->filled == p->ring / 2)
+			pthread_cond_signal(&p->room);
 	}
 	while (s->filled == 0 && !s->eof) {
 		p->want = stream;
