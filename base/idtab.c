@@ -63,3 +63,26 @@ void *idtab_get(struct idtab *t, uint32_t id)
 	return (char *)t->slots + i * t->size;
 }
 
+
+/* Backward-shift deletion: the objects after the hole in its probe run move
+ * up into it when their home slot is not between the hole and them, so that
+ * every lookup still finds its object before an unused slot. */
+void idtab_del(struct idtab *t, uint32_t id)
+{
+	size_t i, j, mask = t->cap - 1;
+	for (i = id_hash(id, t->cap); t->used[i]; i = (i + 1) & mask)
+		if (*(uint32_t *)((char *)t->slots + i * t->size) == id)
+			break;
+	if (!t->used[i])
+		return;
+	for (j = (i + 1) & mask; t->used[j]; j = (j + 1) & mask) {
+		size_t home = id_hash(*(uint32_t *)((char *)t->slots + j * t->size), t->cap);
+		/* j's object may fill the hole at i unless its home lies in (i, j] */
+		if (((j - home) & mask) >= ((j - i) & mask)) {
+			memcpy((char *)t->slots + i * t->size, (char *)t->slots + j * t->size, t->size);
+			i = j;
+		}
+	}
+	t->used[i] = 0;
+	t->n--;
+}

@@ -18,7 +18,11 @@ struct idtab {
 int idtab_init(struct idtab *t, size_t size);
 void idtab_free(struct idtab *t);
 /* The object for id, created zeroed (with its id set) when absent; NULL on
- * out of memory.  Pointers stay valid until the next idtab_get. */
+ * out of memory.  Pointers stay valid until the next idtab_get or
+ * idtab_del. */
 void *idtab_get(struct idtab *t, uint32_t id);
+/* Forget id's object, if any: a later idtab_get creates it zeroed again.
+ * Other objects may move. */
+void idtab_del(struct idtab *t, uint32_t id);
 
 #endif

@@ -27,9 +27,11 @@
 #define LOCK_RUNQ 3
 #define SEM_VNODE 100   /* ids 100..103: directory vnode locks */
 #define SEM_BOOT 200    /* the VM's other vCPUs wait for its boot */
-#define SEM_PROC 300    /* ids 300..: a process slot's hand-over between vCPUs (smp kernel) */
 #define SEM_REGION 400  /* ids 400..: a shared region's lock (smp kernel): each binary's text, then the read-shared region */
-#define SEM_OUT 600     /* ids 600..: a process slot's process has left the vCPU that ran it (smp kernel) */
+/* ids SEM_HANDOVER | slot << 20 | the slot's hand-over number (mod 2^20):
+ * one semaphore per hand-over of a process between vCPUs (smp kernel) */
+#define SEM_HANDOVER 0x80000000u
+#define SEM_HANDOVER_BITS 20
 #define BOOT_DMA 0xffffff00u   /* DMA ids of the boot's reads (one vCPU per VM boots) */
 #define ROOT_KERNEL 0          /* root-disk blocks: the kernel image */
 #define ROOT_BINARIES 0x8000   /* the binaries' text, capture.wl.text_size each */
@@ -84,6 +86,7 @@ struct proc {
 	int on_cpu;                /* smp: the vCPU (stream) running it, -1: none */
 	int last_cpu;              /* smp: the vCPU that ran it last, -1: none */
 	int used;                  /* the slot held a process before */
+	uint32_t handover;         /* smp: the slot's hand-overs taken: the next leave's and wake-up's number */
 	uint32_t asid;
 	int bin;
 	int exec_done;

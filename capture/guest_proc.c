@@ -6,36 +6,61 @@
 #include "capture/guest_int.h"
 
 /* On an smp kernel a process moves between vCPUs; its records must run in
- * order in simulated time, so each hand-over is two semaphores of its
- * slot.  SEM_PROC is signalled when the process becomes runnable (forked,
- * preempted, woken) or its slot free (exit); SEM_OUT when it leaves the
- * vCPU that ran it (preempted, asleep, exited).  The vCPU that takes it
- * (or forks into the slot again) waits for both.  The engine re-times
- * them: a wake-up may come sooner in a replay than it came in the
- * capture, and SEM_PROC, a count, may then pair with another hand-over
- * than the capture's; SEM_OUT cannot, for only the vCPU running the
- * process signals it, after the take that let it run, so takes and leaves
- * alternate, and a process never runs on a vCPU before its records on the
- * last one are done. */
+ * order in simulated time, so each hand-over of a slot is a semaphore of
+ * its own (hand-over h of slot i: SEM_HANDOVER | i << 20 | h).  It is
+ * signalled twice: when the process leaves the vCPU that ran it
+ * (preempted, asleep, exited) and when it becomes runnable (preempted,
+ * woken) or its slot free (exit).  The vCPU that takes it (or forks into
+ * the slot again) waits for both, and hand-over h + 1 begins.  The engine
+ * re-times them, and a take's wait may come sooner in a replay than in the
+ * capture; with one count per slot it could then take another hand-over's
+ * signals (a vCPU that takes back a process it let go, then lets it go
+ * again: a third vCPU's take could pair with the first leave and run the
+ * process before the second run was over).  A semaphore per hand-over
+ * pairs each take with the leave and the wake-up just before it, so a
+ * process never runs on a vCPU before its records on the last one are
+ * done.
+ *
+ * A semaphore the engine has not seen counts 1 (a mutex, replay/engine.c),
+ * so the take waits three times (the 1, the leave, the wake-up) and
+ * signals once after: the semaphore is back at 1, which the engine
+ * forgets, and a trace needs no marker per hand-over.  The number wraps
+ * at 2^20 hand-overs of a slot, by which time its semaphore was long done
+ * with. */
+static uint32_t handover_sem(const struct gcpu *t, int i)
+{
+	return SEM_HANDOVER | (uint32_t)i << SEM_HANDOVER_BITS |
+	       (t->k->p[i].handover & ((1u << SEM_HANDOVER_BITS) - 1));
+}
+
 void gos_proc_ready(struct gcpu *t, int i)
 {
 	if (t->k->ncpus > 1)
-		push(t, TRC_SEM_SIGNAL, 0, 0, SEM_PROC + (uint32_t)i, 0, 0);
+		push(t, TRC_SEM_SIGNAL, 0, 0, handover_sem(t, i), 0, 0);
 }
 
 void gos_proc_out(struct gcpu *t, int i)
 {
 	if (t->k->ncpus > 1)
-		push(t, TRC_SEM_SIGNAL, 0, 0, SEM_OUT + (uint32_t)i, 0, 0);
+		push(t, TRC_SEM_SIGNAL, 0, 0, handover_sem(t, i), 0, 0);
+}
+
+/* Wait for slot i's hand-over (its leave and its wake-up), which is then
+ * over. */
+static void handover_wait(struct gcpu *t, int i)
+{
+	uint32_t sem = handover_sem(t, i);
+	for (int n = 0; n < 3; n++)
+		push(t, TRC_SEM_WAIT, 0, 0, sem, 0, 0);
+	push(t, TRC_SEM_SIGNAL, 0, 0, sem, 0, 0);
+	t->k->p[i].handover++;
 }
 
 static void proc_take(struct gcpu *t, int i)
 {
 	struct proc *p = &t->k->p[i];
-	if (t->k->ncpus > 1 && p->on_cpu != t->me) {
-		push(t, TRC_SEM_WAIT, 0, 0, SEM_PROC + (uint32_t)i, 0, 0);
-		push(t, TRC_SEM_WAIT, 0, 0, SEM_OUT + (uint32_t)i, 0, 0);
-	}
+	if (t->k->ncpus > 1 && p->on_cpu != t->me)
+		handover_wait(t, i);
 	p->on_cpu = t->me;
 	p->last_cpu = t->me;
 }
@@ -72,10 +97,8 @@ static void fork_job(struct gos *g, struct gcpu *t, int i)
 {
 	struct proc *p = &t->k->p[i];
 	switch_to(g, t, -1);
-	if (t->k->ncpus > 1 && p->used) {   /* the slot's last process has exited */
-		push(t, TRC_SEM_WAIT, 0, 0, SEM_PROC + (uint32_t)i, 0, 0);
-		push(t, TRC_SEM_WAIT, 0, 0, SEM_OUT + (uint32_t)i, 0, 0);
-	}
+	if (t->k->ncpus > 1 && p->used)   /* the slot's last process has exited */
+		handover_wait(t, i);
 	p->used = 1;
 	p->state = P_RUN;
 	p->bin = (int)(t->job_no % g->nbin);
@@ -327,15 +350,6 @@ void gos_step(struct gos *g, struct gcpu *t)
 
 	if (!t->started) {
 		t->started = 1;
-		/* a slot's hand-over semaphores start at 0 (the engine's
-		 * default is 1, a mutex): a vCPU that takes a process must wait
-		 * for the signals that made it runnable and let it go, in a
-		 * replay under other timing too */
-		if (k->ncpus > 1)
-			for (i = t->kvi * g->parallel; i < (t->kvi + 1) * g->parallel; i++) {
-				push(t, TRC_MARKER, 0, RPL_MARK_SEM_INIT, SEM_PROC + (uint32_t)i, 0, 0);
-				push(t, TRC_MARKER, 0, RPL_MARK_SEM_INIT, SEM_OUT + (uint32_t)i, 0, 0);
-			}
 		if (g->boot)
 			boot(g, t);
 		push(t, TRC_ASID, 0, 0, 1, 0, 0);

@@ -52,7 +52,8 @@
  *     trace records: they cost cycles but are not counted in instructions,
  *     loads or references (which count the trace's).
  *   - Semaphores start at 1 (a mutex) unless a marker of kind
- *     RPL_MARK_SEM_INIT sets their count first.
+ *     RPL_MARK_SEM_INIT sets their count first.  One back at 1 with no
+ *     waiter is forgotten (sem_forget): it is the same as one never used.
  *   - Under the monitor a guest page reclaimed after a page-freed hint is
  *     zeroed when it next gets a machine page (vmm_machine_page), unless a
  *     zeroed-page call zeroes it, a DMA overwrites the whole page, or a
@@ -686,6 +687,15 @@ static void measure_start(struct eng *e, struct vcpu *v)
 	r->measured_from = t;
 }
 
+/* A semaphore back at the default count with no waiter is as if never
+ * used: it is forgotten, so that a trace may use ever new ids (the smp
+ * guest's hand-overs, one semaphore each) in a table of bounded size. */
+static void sem_forget(struct eng *e, const struct vcpu *v, const struct sem *s)
+{
+	if (s->count == 0 && !s->q.head)
+		idtab_del(&e->sync[v->m.vm].sems, s->id);
+}
+
 /* Returns 1 when v blocked on r (r not consumed), 0 when done, <0 error. */
 static int do_sync(struct eng *e, struct vcpu *v, const struct trc_rec *r)
 {
@@ -750,6 +760,7 @@ static int do_sync(struct eng *e, struct vcpu *v, const struct trc_rec *r)
 			return sim_errf(e->err, SIM_ENOMEM, "out of memory for semaphores");
 		if (s->count + 1 > 0) {   /* count is stored minus 1: zeroed means 1 */
 			s->count--;
+			sem_forget(e, v, s);
 			return 0;
 		}
 		e->res->sem_waits_blocked++;
@@ -767,6 +778,7 @@ static int do_sync(struct eng *e, struct vcpu *v, const struct trc_rec *r)
 			wake(e, w, v->m.clock, ACCT_IDLE);   /* it slept until now */
 		else
 			s->count++;
+		sem_forget(e, v, s);
 		return 0;
 	}
 	case TRC_DMA_REQ: {

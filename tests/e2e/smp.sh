@@ -48,17 +48,18 @@ assert a["lock_acquires"] > 0 and sync > 0 and comm > 0, (a["lock_acquires"], sy
 ' "$T/sc.json" "$T/sr.json"
 
 # Processes move (three per vCPU, so that some vCPU runs out of its own):
-# some address space runs on two vCPUs; each hand-over is two semaphores
-# of its slot (runnable, ids 300..; left its vCPU, ids 600..), each
-# signalled once more than waited at most once per slot (the last exit),
-# and a process is taken on a vCPU only after it left the last one: as
-# many waits on each as takes from elsewhere.
+# some address space runs on two vCPUs; each hand-over of a slot is a
+# semaphore of its own (ids 2^31 | slot << 20 | the hand-over's number),
+# signalled by the leave and the wake-up, then waited three times and
+# signalled once by the vCPU that takes it, in one stream; the slot's
+# hand-overs are taken in order, all but perhaps its last (the last exit).
 run "dump smp" 0 "$DISCO" dump "$T/s.dtr"
 mv "$T/out" "$T/dump.txt"
 run "processes move, hand-overs balance" 0 "$PY" -c '
 import sys, collections
 where = collections.defaultdict(set)
 waits, signals = collections.Counter(), collections.Counter()
+takers = collections.defaultdict(set)
 stream = None
 for line in open(sys.argv[1]):
     w = line.split()
@@ -68,14 +69,29 @@ for line in open(sys.argv[1]):
         stream = int(w[1])
     elif w[0] == "asid" and int(w[1]) > 1:
         where[int(w[1])].add(stream)
-    elif w[0] in ("sem.wait", "sem.signal") and (300 <= int(w[1]) < 400 or 600 <= int(w[1]) < 700):
-        (waits if w[0] == "sem.wait" else signals)[int(w[1])] += 1
+    elif w[0] in ("sem.wait", "sem.signal"):
+        i = int(w[1])
+        assert not (300 <= i < 400 or 600 <= i < 700), "a slot count of before: %d" % i
+        if i >= 1 << 31:
+            if w[0] == "sem.wait":
+                waits[i] += 1
+                takers[i].add(stream)
+            else:
+                signals[i] += 1
 moved = [a for a in where if len(where[a]) > 1]
 assert moved, "no process ran on two vCPUs"
-for s in set(waits) | set(signals):
-    assert 0 <= signals[s] - waits[s] <= 1, (s, signals[s], waits[s])
-for s in range(300, 400):
-    assert waits[s] == waits[s + 300], (s, waits[s], waits[s + 300])
+slots = collections.defaultdict(list)
+for i in set(waits) | set(signals):
+    slots[i >> 20 & 0x7ff].append(i & 0xfffff)
+for slot, hs in slots.items():
+    hs.sort()
+    assert hs == list(range(len(hs))), (slot, hs)
+    for h in hs:
+        i = 1 << 31 | slot << 20 | h
+        if h + 1 < len(hs) or waits[i]:
+            assert waits[i] == 3 and signals[i] == 3 and len(takers[i]) == 1, (slot, h, waits[i], signals[i])
+        else:
+            assert signals[i] == 2, (slot, h, signals[i])
 assert sum(waits.values()) > 0
 ' "$T/dump.txt"
 has "$T/dump.txt" "lock records carry their words" '^lock.acq 1 word=0x'
@@ -100,7 +116,7 @@ for line in open(sys.argv[1]):
         continue
     if after is not None and w[0] == "svc.begin" and w[1] in ("CLOCK-INTR", "DISK-INTR"):
         pass   # an interrupt that was due is taken first
-    elif after is not None and w[0] == "sem.wait" and 300 <= int(w[1]) < 400:
+    elif after is not None and w[0] == "sem.wait" and int(w[1]) >= 1 << 31:
         switched += 1   # the run queue gave it a process, perhaps the woken sleeper again
         after = None
     elif after is not None and w[0] in ("svc.begin", "idle.begin", "insn"):
