@@ -135,11 +135,16 @@ static void shootdown(struct vmm *x, struct vmm_vcpu *v, int targets)
 	vcpu_spend(v, ACCT_MONITOR, ACCT_SPLIT_MONITOR, (uint64_t)(targets - self) * x->k.shootdown);
 }
 
+/* The copy reads the old page through the coherent caches, as a bcopy on
+ * the machine does: lines the copying CPU holds hit, lines dirty in another
+ * cache come from it, the rest from the old page's memory.  Nothing is
+ * flushed first: the caches are physically tagged and coherent, and the
+ * old page's lines left in them are harmless once it is free (as a
+ * reclaim's, monitor/moncall.c). */
 static void do_migrate(struct vmm *x, struct vmm_vcpu *v, uint64_t gppn, int node)
 {
 	uint64_t old = x->pmarr[gppn], nm;
 	int targets = vmm_numa_unmap_all(x, gppn);
-	machine_page_flush(x->m, old);
 	nm = pmap_migrate(x->pm, gppn, node, &old);
 	shootdown(x, v, targets);
 	if (nm == PMAP_NONE)
