@@ -39,10 +39,11 @@ void gos_proc_ready(struct gcpu *t, int i)
 		push(t, TRC_SEM_SIGNAL, 0, 0, handover_sem(t, i), 0, 0);
 }
 
+/* The leave signals the same hand-over as the wake-up; the two names say
+ * at each call which of the two it is. */
 void gos_proc_out(struct gcpu *t, int i)
 {
-	if (t->k->ncpus > 1)
-		push(t, TRC_SEM_SIGNAL, 0, 0, handover_sem(t, i), 0, 0);
+	gos_proc_ready(t, i);
 }
 
 /* Wait for slot i's hand-over (its leave and its wake-up), which is then
