@@ -620,7 +620,8 @@ struct fpt_ctx {
 };
 
 /* One data file per run (time in ms, V and M in MB), one V and one M
- * curve per run in the run's colour, V dashed. */
+ * curve per run in the run's colour, V dashed; a dotted line where a run's
+ * boot ends. */
 static int write_fp_time(const char *dir, const char *out_tmp, const char *term, const void *ctx,
 			 struct sim_err *err)
 {
@@ -652,7 +653,21 @@ static int write_fp_time(const char *dir, const char *out_tmp, const char *term,
 		return sim_errf(err, SIM_EIO, "%s: %s", p, strerror(errno));
 	fputs("\nset xlabel 'Simulated time (ms)'\nset ylabel 'Memory footprint (MB)'\n"
 	      "set yrange [0:*]\nset grid lc rgb '#dddddd'\nset border 3\nset xtics nomirror\n"
-	      "set ytics nomirror\nset key outside right top vertical Left reverse box\nplot ", f);
+	      "set ytics nomirror\nset key outside right top vertical Left reverse box\n", f);
+	/* Where each run's statistics start (the boot's end, replay.measure):
+	 * what comes before is the VMs reading their kernel and binaries. */
+	for (int i = 0; i < c->n; i++) {
+		const struct rpl_results *r = c->runs[i];
+		double x;
+		if (!r->measured_from || r->clock_mhz <= 0)
+			continue;
+		x = (double)r->measured_from / (r->clock_mhz * 1e3);
+		fprintf(f, "set arrow from %.6f, graph 0 to %.6f, graph 1 nohead dt 3 lc rgb '%s'\n", x, x,
+			colors[i % 8]);
+		fprintf(f, "set label 'boot ends' at %.6f, graph %.2f right offset -0.5, 0 tc rgb '%s'\n", x,
+			0.95 - 0.05 * (i % 8), colors[i % 8]);
+	}
+	fputs("plot ", f);
 	for (int i = 0; i < c->n; i++) {
 		const char *name = label_of(c->labels, i, lb, sizeof lb);
 		const char *col = colors[i % 8];

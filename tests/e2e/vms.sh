@@ -209,6 +209,12 @@ v, m = d["footprint"]["V"], d["footprint"]["M"]
 assert all(v[k] == m[k] for k in v if k != "disco"), (v, m)
 assert d["cow_mapped"] == 0 and m["disco"] > 0
 ' "$T/pmo.json"
+if command -v gnuplot >/dev/null 2>&1; then
+	run "replay 2 VMs to results" 0 "$DISCO" replay "$T/pm.dtr" -o "$T/pm.h5"
+	run "plot the booted VMs' footprint over time" 0 "$DISCO" plot "$T/pm.h5" \
+		--kind footprint-time -o "$T/pmt.svg"
+	has "$T/pmt.svg" "marks where the boot ends" 'boot ends'
+fi
 run "uneven VMs" 2 "$DISCO" capture pmake -o "$T/x.dtr" --cpus 4 --set machine.cpus=4 --set capture.vms=3
 has "$T/err" "says why" 'capture.vms = 3 does not divide capture.cpus = 4'
 run "a 32-bit guest with 4 GB" 2 "$DISCO" capture pmake -o "$T/x.dtr" --set vm.mem.size=4G \
