@@ -251,7 +251,8 @@ void an_fig9_report(FILE *md, const struct an_fig9 *f, an_num_fn num, void *ctx)
 		    "layout; Disco: the monitor with the Disco-aware HAL, first-touch placement and "
 		    "`policy.migration = verghese`; IRIX UMA: the IRIX trace with every miss at local "
 		    "latency; oracle: the Disco trace read ahead and every page placed (or "
-		    "replicated) where its misses come from.  Time is non-idle time summed over the "
+		    "replicated) where its misses come from, a page written then read-shared "
+		    "replicated after its last store.  Time is non-idle time summed over the "
 		    "CPUs (the run's length beside it).\n\n");
 	for (int i = 0; i < 2; i++) {
 		const struct an_fig9_w *w = &f->w[i];

@@ -213,7 +213,41 @@ int vmm_numa_count_writes(struct vmm *x)
 {
 	if (!x->writes)
 		x->writes = sim_calloc(x->guest_pages, sizeof *x->writes);
-	return x->writes ? SIM_OK : sim_errf(x->err, SIM_ENOMEM, "out of memory for the read-ahead profile");
+	if (!x->write_snap)
+		x->write_snap = sim_calloc(x->guest_pages * (uint64_t)machine_nnodes(x->m),
+					   sizeof *x->write_snap);
+	return x->writes && x->write_snap ? SIM_OK :
+	       sim_errf(x->err, SIM_ENOMEM, "out of memory for the read-ahead profile");
+}
+
+void vmm_numa_last_store(struct vmm *x, uint64_t g)
+{
+	if (x->nhot < VMM_HOT_RING)
+		x->hot[x->nhot++] = VMM_LAST_STORE | g;
+	else
+		x->cnt.hot_dropped++;
+}
+
+/* The copies mig->last_store asks for, as a replication decide answered. */
+static void last_store(struct vmm *x, struct vmm_vcpu *v, uint64_t gppn)
+{
+	int nn = machine_nnodes(x->m);
+	memset(x->first_replicas, 0, (size_t)nn);
+	x->mig->last_store(x->mig_st, gppn, x->first_replicas);
+	for (int n = 0; n < nn; n++) {
+		uint64_t mpn = x->pmarr[gppn];
+		if (!x->first_replicas[n] || mpn == PMAP_NONE || pmap_owner(x->pm, mpn) != gppn ||
+		    x->moves[gppn] == UINT16_MAX || pmap_copy_on(x->pm, gppn, n) != PMAP_NONE)
+			continue;   /* only a private master gets copies, one a node */
+		do_replicate(x, v, gppn, n);
+	}
+}
+
+void vmm_numa_snap(struct vmm *x, uint64_t g, uint64_t mpn)
+{
+	int nn = machine_nnodes(x->m);
+	memcpy(&x->write_snap[g * (uint64_t)nn], machine_page_counters(x->m, mpn),
+	       (size_t)nn * sizeof *x->write_snap);
 }
 
 int vmm_numa_process(struct vmm *x, struct vmm_vcpu *v)
@@ -223,9 +257,14 @@ int vmm_numa_process(struct vmm *x, struct vmm_vcpu *v)
 	for (int i = 0; i < n; i++) {
 		uint64_t mpn = x->hot[i] >> 8;
 		int node = (int)(x->hot[i] & 0xff), to = -1, act;
-		uint64_t gppn = pmap_owner(x->pm, mpn);
+		uint64_t gppn;
 		struct pol_hot_view hv;
 
+		if (x->hot[i] & VMM_LAST_STORE) {
+			last_store(x, v, x->hot[i] & ~VMM_LAST_STORE);
+			continue;
+		}
+		gppn = pmap_owner(x->pm, mpn);
 		x->cnt.hot_pages++;
 		vcpu_spend(v, ACCT_MONITOR, ACCT_SPLIT_MONITOR, x->k.hot_intr);
 		if (gppn == PMAP_NONE || gppn == PMAP_SHARED || gppn >= x->guest_pages ||
@@ -354,7 +393,7 @@ int vmm_numa_setup(struct vmm *x, const cfg *c, const struct pol_profile *profil
 	int rc;
 	if (!mig)
 		return sim_errf(err, SIM_EINTERNAL, "policy.migration '%s' is not registered", name);
-	if (!mig->decide && !mig->first_touch && !mig->interval_end)
+	if (!mig->decide && !mig->first_touch && !mig->interval_end && !mig->last_store)
 		return SIM_OK;   /* moves nothing: no state, no hook */
 	if (profile && (!(mig->flags & POL_MIG_READ_AHEAD) || profile->nnodes != machine_nnodes(x->m) ||
 			profile->guest_pages != x->guest_pages))
@@ -374,6 +413,12 @@ int vmm_numa_setup(struct vmm *x, const cfg *c, const struct pol_profile *profil
 	x->first_replicas = sim_calloc((size_t)mv.nnodes, 1);
 	if (!x->writes || !x->moves || !x->first_replicas)
 		return sim_errf(err, SIM_ENOMEM, "out of memory for page-movement state");
+	if (mig->last_store && profile) {
+		x->run_writes = profile->writes;
+		x->stores = sim_calloc(x->guest_pages, sizeof *x->stores);
+		if (!x->stores)
+			return sim_errf(err, SIM_ENOMEM, "out of memory for page-movement state");
+	}
 	if (!mig->decide && !mig->interval_end) {
 		x->reset_cycles = 0;   /* no counters read: none restart */
 		return SIM_OK;
@@ -390,6 +435,8 @@ void vmm_numa_free(struct vmm *x)
 	if (x->mig && x->mig->destroy && x->mig_st)
 		x->mig->destroy(x->mig_st);
 	sim_free(x->writes);
+	sim_free(x->write_snap);
+	sim_free(x->stores);
 	sim_free(x->moves);
 	sim_free(x->first_replicas);
 }

@@ -45,6 +45,7 @@
 
 #define VMM_KSEG0_RELOC_VA 0xc0000000ull  /* where the monitor relocates KSEG0: supervisor space */
 #define VMM_HOT_RING 256
+#define VMM_LAST_STORE (1ull << 63)
 
 /* A virtual machine: its guest physical pages are [0, pages), kept in the
  * pmap at [base, base + pages) (base a multiple of the cache colors, so a
@@ -186,8 +187,13 @@ struct vmm {
 	void *mig_st;
 	uint8_t *first_replicas;     /* [nnodes] mig->first_touch's answer */
 	uint32_t *writes;            /* [guest_pages] stores this interval (or the run, profiling) */
+	uint32_t *write_snap;        /* profiling: [guest_pages * nnodes] the page's miss
+				      * counters at its last store, NULL otherwise */
+	const uint32_t *run_writes;  /* mig->last_store: [guest_pages] the profile's stores */
+	uint32_t *stores;            /* mig->last_store: [guest_pages] stores so far */
 	uint16_t *moves;             /* [guest_pages] migrations + collapses so far */
-	uint64_t hot[VMM_HOT_RING];  /* pending hot pages: mpn << 8 | node */
+	uint64_t hot[VMM_HOT_RING];  /* pending hot pages: mpn << 8 | node; a page's
+				      * last store: VMM_LAST_STORE | gppn */
 	int nhot;
 	uint64_t reset_cycles, next_reset;
 	/* mig->interval_end: the interval's start, its number, the counters
@@ -357,8 +363,23 @@ void vmm_numa_tick(struct vmm *x, struct vmm_vcpu *v);
  * between machine pages. */
 void vmm_copy(struct vmm *x, struct vmm_vcpu *v, uint64_t from, uint64_t to, uint64_t len);
 void vmm_copy_page(struct vmm *x, struct vmm_vcpu *v, uint64_t from, uint64_t to);
-/* Count stores per guest page for the whole run (a read-ahead profile). */
+/* Count stores per guest page for the whole run, and keep each page's miss
+ * counters as they stood at its last store (a read-ahead profile). */
 int vmm_numa_count_writes(struct vmm *x);
+/* A store to guest page g, at machine page mpn: counted when x->writes is
+ * there (a migration policy, or a profile); the run's last store to it
+ * queues the policy's last_store (made at the record's end, as a hot
+ * page's decision). */
+void vmm_numa_snap(struct vmm *x, uint64_t g, uint64_t mpn);
+void vmm_numa_last_store(struct vmm *x, uint64_t g);
+static inline void vmm_count_store(struct vmm *x, uint64_t g, uint64_t mpn)
+{
+	x->writes[g]++;
+	if (x->write_snap)
+		vmm_numa_snap(x, g, mpn);
+	if (x->stores && ++x->stores[g] == x->run_writes[g])
+		vmm_numa_last_store(x, g);
+}
 /* The migration policy's placement of page gppn (pmap index), touched for
  * the first time by a CPU of node toucher: its node (-1: the placement
  * policy chooses); vmm_numa_first_copies then makes the read-only copies it

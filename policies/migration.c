@@ -27,10 +27,15 @@
  * (replay/profile.c).  Its first_touch places each page on the node that
  * took most of its misses in that pass; a page never stored to gets a
  * read-only copy, from the start and for free, on every node with at least
- * policy.verghese.sharing misses to it.  It has no decide hook (no counter
- * hook: nothing moves afterwards), so it bounds what the online policies
- * can reach (with respect to that pass: the second run's timing differs a
- * little).
+ * policy.verghese.sharing misses to it.  A page stored to is read-shared
+ * from its last store on if other nodes miss on it that often after it (a
+ * program's data written at its start and read by all after, as
+ * Raytrace's scene): the monitor counts the page's stores against the
+ * profile's, and right after the last of them the oracle names those
+ * copies (last_store), made at the monitor's cost for a replication.
+ * It has no decide hook (no counter hook: nothing else moves), so it bounds
+ * what the online policies can reach (with respect to that pass: the
+ * second run's timing differs a little, the stores do not).
  */
 #include "base/mem.h"
 #include "policies/policy.h"
@@ -109,6 +114,20 @@ static int oracle_create(void **st, const cfg *c, const struct pol_mig_view *v, 
 	return SIM_OK;
 }
 
+/* Page gppn's last store of the run: a copy on every node that misses on
+ * it often enough after it. */
+static void oracle_last_store(void *st, uint64_t gppn, uint8_t *replicas)
+{
+	const struct oracle_st *s = st;
+	const struct pol_profile *p = s->p;
+	const uint32_t *m;
+	if (!p || gppn >= p->guest_pages)
+		return;
+	m = &(p->after ? p->after : p->misses)[gppn * (uint64_t)p->nnodes];
+	for (int n = 0; n < p->nnodes; n++)
+		replicas[n] = m[n] >= s->sharing && m[n] > 0;
+}
+
 static int oracle_first_touch(void *st, uint64_t gppn, int toucher, uint8_t *replicas)
 {
 	const struct oracle_st *s = st;
@@ -164,5 +183,6 @@ const struct pol_migration_ops mig_oracle = {
 	.flags = POL_MIG_READ_AHEAD,
 	.create = oracle_create,
 	.first_touch = oracle_first_touch,
+	.last_store = oracle_last_store,
 	.destroy = mig_destroy,
 };

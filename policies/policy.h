@@ -80,6 +80,9 @@ struct pol_l2tlb_ops {
  *   first_touch   where a page goes when first touched, and which nodes get
  *                 a read-only copy of it at once (NULL: the placement
  *                 policy chooses, no copies);
+ *   last_store    (READ_AHEAD) right after the run's last store to a page:
+ *                 which nodes get a read-only copy of it now (NULL:
+ *                 nothing);
  *   interval_end  called when the miss counters restart, every
  *                 policy.migration.reset_us (the first time the monitor
  *                 runs a vCPU past an interval's end; the end of the run
@@ -105,6 +108,8 @@ struct pol_profile {
 	uint64_t guest_pages;
 	const uint32_t *misses;    /* [guest_pages * nnodes]: cache misses to a page, by node */
 	const uint32_t *writes;    /* [guest_pages]: stores to a page */
+	const uint32_t *after;     /* [guest_pages * nnodes]: cache misses to a page, by node,
+				    * after its last store (NULL: read as misses) */
 };
 
 /* What a migration policy is created with. */
@@ -171,6 +176,11 @@ struct pol_migration_ops {
 	 * the run). */
 	int (*first_touch)(void *st, uint64_t gppn, int toucher, uint8_t *replicas);
 	void (*interval_end)(void *st, const struct pol_interval_view *v);
+	/* READ_AHEAD only: the last store of the run to page gppn (as the
+	 * profile counted them) has just been made; replicas[n] set non-zero
+	 * for each node n that should get a read-only copy now (replicas
+	 * arrives zeroed; the copies cost what a replication costs). */
+	void (*last_store)(void *st, uint64_t gppn, uint8_t *replicas);
 	void (*destroy)(void *st);
 };
 /* Look a policy up by name; NULL if there is none. */

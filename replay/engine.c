@@ -423,15 +423,13 @@ static inline __attribute__((always_inline)) int do_mem(struct eng *e, struct vc
 			rc = translate(e, v, r->addr, r->flags, 1, &mpn, &t);
 		if (rc)
 			return rc;
-		if (e->vmm->writes)
-			e->vmm->writes[g]++;
-	} else if (store && e->vmm->writes) {
-		e->vmm->writes[t->gppn]++;
 	}
 	count_access(e, v, store);
 	st = machine_ref_inline(e->m, v->m.cpu, (mpn << e->pshift) | (r->addr & e->pmask),
 			 store ? MACH_STORE : MACH_LOAD, v->m.clock, &where);
 	vcpu_stall(&v->m, guest_cat(v, r->flags), ACCT_SPLIT_KERNEL, st, where);
+	if (store && e->vmm->writes)   /* once made: a profile's counts after it exclude it */
+		vmm_count_store(e->vmm, t->gppn, mpn);
 	return SIM_OK;
 }
 

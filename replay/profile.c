@@ -3,7 +3,8 @@
  * (policies/policy.h; the `oracle`): a first replay under the same
  * configuration, pages left where placement puts them (policy.migration =
  * none), counting per guest page the cache misses each node takes on it and
- * the stores to it over the whole run (rpl_profile_run).  The policy is
+ * the stores to it over the whole run, and the misses each node takes on it
+ * after its last store (rpl_profile_run).  The policy is
  * created with these counts for the second, measured run.
  */
 #include <string.h>
@@ -15,6 +16,7 @@
 struct rpl_profile {
 	struct pol_profile view;  /* what the policy reads: misses and writes below */
 	uint32_t *misses;         /* [guest_pages * nnodes] */
+	uint32_t *after;          /* [guest_pages * nnodes]: misses after the last store */
 	uint32_t *writes;         /* [guest_pages] */
 };
 
@@ -23,6 +25,7 @@ void rpl_profile_free(struct rpl_profile *p)
 	if (!p)
 		return;
 	sim_free(p->misses);
+	sim_free(p->after);
 	sim_free(p->writes);
 	sim_free(p);
 }
@@ -67,19 +70,27 @@ int rpl_profile_run(const cfg *c, const struct rpl_source *src, struct rpl_profi
 	p->view.nnodes = machine_nnodes(vm->m);
 	p->view.guest_pages = vm->guest_pages;
 	p->misses = sim_calloc(vm->guest_pages * (uint64_t)p->view.nnodes, sizeof *p->misses);
-	if (!p->misses) {
+	p->after = sim_calloc(vm->guest_pages * (uint64_t)p->view.nnodes, sizeof *p->after);
+	if (!p->misses || !p->after) {
 		rc = sim_errf(err, SIM_ENOMEM, "out of memory for the read-ahead profile");
 		goto out;
 	}
 	p->writes = vm->writes;
 	vm->writes = NULL;
 	for (uint64_t g = 0; g < vm->guest_pages; g++) {
-		uint64_t m = vm->pmarr[g];
-		if (m != PMAP_NONE)
-			memcpy(&p->misses[g * (uint64_t)p->view.nnodes], machine_page_counters(vm->m, m),
-			       (size_t)p->view.nnodes * sizeof *p->misses);
+		uint64_t m = vm->pmarr[g], i = g * (uint64_t)p->view.nnodes;
+		if (m == PMAP_NONE)
+			continue;
+		memcpy(&p->misses[i], machine_page_counters(vm->m, m),
+		       (size_t)p->view.nnodes * sizeof *p->misses);
+		/* the counts at the last store, taken off the run's (a page that
+		 * changed machine page since, by copy-on-write, counts from there) */
+		for (int n = 0; n < p->view.nnodes; n++)
+			p->after[i + n] = p->misses[i + n] - (p->writes[g] && vm->write_snap[i + n] <=
+							      p->misses[i + n] ? vm->write_snap[i + n] : 0);
 	}
 	p->view.misses = p->misses;
+	p->view.after = p->after;
 	p->view.writes = p->writes;
 	rpl_results_free(&res);
 	*out = p;

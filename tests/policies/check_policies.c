@@ -303,7 +303,10 @@ START_TEST(oracle_first_touch)
 				    20, 40,   /* page 1: the same, but stored to */
 				    0, 0 };   /* page 2: never missed */
 	const uint32_t writes[] = { 0, 1, 0 };
-	struct pol_profile p = { 2, 3, misses, writes };
+	const uint32_t after[] = { 20, 40,   /* page 0: no store, all its misses */
+				   3, 16,    /* page 1: after its last store, node 1 only */
+				   0, 0 };
+	struct pol_profile p = { 2, 3, misses, writes, after };
 	struct pol_mig_view mv = { 2, 3, 0, &p };
 	uint8_t rep[2] = { 0, 0 };
 	void *st;
@@ -316,6 +319,15 @@ START_TEST(oracle_first_touch)
 	ck_assert_int_eq(o->first_touch(st, 1, 0, rep), 1);
 	ck_assert(!rep[0] && !rep[1]);                          /* written: no copies */
 	ck_assert_int_eq(o->first_touch(st, 2, 1, rep), -1);  /* placement decides */
+	/* page 1's last store: a copy where 16 misses came after it */
+	rep[0] = rep[1] = 0;
+	o->last_store(st, 1, rep);
+	ck_assert(!rep[0] && rep[1]);
+	/* a profile without the counts after the last store: all the misses */
+	p.after = NULL;
+	rep[0] = rep[1] = 0;
+	o->last_store(st, 1, rep);
+	ck_assert(rep[0] && rep[1]);
 	o->destroy(st);
 	/* checked only (no profile): it places nothing */
 	mv.profile = NULL;

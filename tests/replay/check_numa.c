@@ -9,6 +9,7 @@
 #include "machine/params.h"
 #include "monitor/costs.h"
 #include "policies/policy.h"
+#include "replay/engine_int.h"
 #include "replay/replay.h"
 #include "tests/testlib.h"
 #include "traces/params.h"
@@ -377,6 +378,51 @@ START_TEST(oracle_places_ahead)
 }
 END_TEST
 
+/* the oracle and a page written first, then read by both: vCPU 0 stores
+ * to each of its 32 lines once, signals, and both read it 6 times; the
+ * copy on node 1 is made right after the last store, so vCPU 1's reads
+ * are all local */
+START_TEST(oracle_copies_after_last_store)
+{
+	struct mem_src m = { 0 };
+	struct rpl_results r;
+	struct rpl_profile *prof;
+	struct sim_err err = { 0 };
+	struct rpl_source src = { 2, mem_next, &m, NULL, NULL };
+	const int none[2] = { 0, 0 };
+	const struct pol_profile *pv;
+	cfg *c = mkcfg("oracle", NULL);
+	sharing(&m, 0, none, 0);
+	walk(&m, 0, 1, TRC_STORE);
+	add(&m, 0, TRC_SEM_SIGNAL, 0, 0, 7, 0, 0);
+	walk(&m, 0, 6, TRC_LOAD);
+	add(&m, 1, TRC_SEM_WAIT, 0, 0, 7, 0, 0);
+	walk(&m, 1, 6, TRC_LOAD);
+	ck_assert_msg(rpl_profile_run(c, &src, &prof, &err) == SIM_OK, "%s", err.msg);
+	pv = rpl_profile_view(prof);
+	ck_assert_uint_eq(pv->writes[5], 32);
+	/* node 1 misses only after the stores (160 of its 192 reads: memory
+	 * serves them, the rest come from vCPU 0's cache and are not counted);
+	 * node 0's 32 store misses come before */
+	ck_assert_uint_eq(pv->misses[5 * 2 + 1], 160);
+	ck_assert_uint_eq(pv->after[5 * 2 + 1], 160);
+	ck_assert_uint_eq(pv->misses[5 * 2] - pv->after[5 * 2], 32);
+	m.pos[0] = m.pos[1] = 0;
+	src.profile = prof;
+	ck_assert_msg(rpl_run(c, RPL_DISCO, &src, &r, NULL, NULL, &err) == SIM_OK, "%s", err.msg);
+	ck_assert_uint_eq(r.replications, 1);
+	ck_assert_uint_eq(r.migrations, 0);
+	/* vCPU 1's reads: from the copy on its node, but for the lines the
+	 * copy left in vCPU 0's cache (the monitor copies through it) */
+	ck_assert_uint_le(r.cpu[1].misses_remote, 8);
+	ck_assert_uint_ge(r.cpu[1].misses_local, 150);
+	rpl_results_free(&r);
+	rpl_profile_free(prof);
+	cfg_free(c);
+	free_src(&m);
+}
+END_TEST
+
 /* A migration policy of the test's own, registered at run time: no decide
  * hook; at each interval end it notes what it sees of guest page 5, and
  * asks once, in its own state, for the page to move to the node that took
@@ -534,6 +580,7 @@ Suite *make_suite(void)
 	tcase_add_test(tc, collapse_counts_toward_move_limit);
 	tcase_add_test(tc, second_replica_shoots_down_one_node);
 	tcase_add_test(tc, oracle_places_ahead);
+	tcase_add_test(tc, oracle_copies_after_last_store);
 	tcase_add_test(tc, interval_hook_and_state);
 	suite_add_tcase(s, tc);
 	return s;
