@@ -158,10 +158,40 @@ static void data_label(FILE *f, const char *s)
 	fputc('"', f);
 }
 
-/* dir/bars.dat: a row per bar (label, segments, total, the text above);
- * *ymax grows to leave room above the tallest. */
+static double bar_total(const struct bars *b, int i)
+{
+	double tot = 0;
+	for (int s = 0; s < b->nseg; s++)
+		tot += b->v[i][s];
+	return tot;
+}
+
+/* A paper mark a little above its bar would cross the text above the bar
+ * (two lines): the text goes above the mark instead. */
+static int mark_in_text(const struct bars *b, int i, double ymax)
+{
+	double lo = b->mark ? b->mark[i][0] : NAN, tot = bar_total(b, i);
+	return lo == lo && lo > tot && lo < tot + 0.12 * ymax;
+}
+
+/* The y axis's top: room above the tallest bar and paper mark. */
+static double bars_ymax(const struct bars *b)
+{
+	double ymax = b->ytop;
+	for (int i = 0; i < b->n; i++) {
+		double tot = bar_total(b, i), hi = b->mark ? b->mark[i][1] : NAN;
+		if (tot * 1.15 > ymax)
+			ymax = tot * 1.15;
+		if (hi == hi && hi * 1.15 > ymax)
+			ymax = hi * 1.15;
+	}
+	return ymax;
+}
+
+/* dir/bars.dat: a row per bar (label, segments, total, where the text
+ * above goes, the text). */
 static int write_bars_data(const char *dir, const struct bars *b, const char *const *labels,
-			   double *ymax, struct sim_err *err)
+			   double ymax, struct sim_err *err)
 {
 	char p[4200];
 	FILE *f;
@@ -172,21 +202,17 @@ static int write_bars_data(const char *dir, const struct bars *b, const char *co
 	fprintf(f, "# label");
 	for (int s = 0; s < b->nseg; s++)
 		fprintf(f, " %s", b->seg_names[s]);
-	fprintf(f, " total above\n");
+	fprintf(f, " total text_y above\n");
 	for (int i = 0; i < b->n; i++) {
 		char dflt[32];
-		double tot = 0;
+		double tot = bar_total(b, i);
 		snprintf(dflt, sizeof dflt, "run %d", i);
 		data_label(f, labels && labels[i] ? labels[i] : dflt);
-		for (int s = 0; s < b->nseg; s++) {
+		for (int s = 0; s < b->nseg; s++)
 			fprintf(f, " %.6f", b->v[i][s]);
-			tot += b->v[i][s];
-		}
-		fprintf(f, " %.6f ", tot);
+		fprintf(f, " %.6f %.6f ", tot, mark_in_text(b, i, ymax) ? b->mark[i][1] + 0.03 * ymax : tot);
 		data_label(f, b->above[i]);
 		fputc('\n', f);
-		if (tot * 1.15 > *ymax)
-			*ymax = tot * 1.15;
 	}
 	if (fclose(f) != 0)
 		return sim_errf(err, SIM_EIO, "%s: write failed", p);
@@ -194,8 +220,8 @@ static int write_bars_data(const char *dir, const struct bars *b, const char *co
 }
 
 /* dir/marks.dat: a row per bar with a paper value (x, mid, lo, hi, label,
- * side of its text); *ymax grows to leave room above the highest. */
-static int write_marks(const char *dir, const struct bars *b, double *ymax, struct sim_err *err)
+ * side of its text). */
+static int write_marks(const char *dir, const struct bars *b, double ymax, struct sim_err *err)
 {
 	char p[4200];
 	FILE *f;
@@ -207,7 +233,8 @@ static int write_marks(const char *dir, const struct bars *b, double *ymax, stru
 	 * there at its height: no next bar, or the next bar and its
 	 * label (two lines at most) end below it. Else it is centred
 	 * on the bar: below the line, over the bar, where the paper's
-	 * value is inside the bar (-1), above the line otherwise (+1) */
+	 * value is inside the bar or the bar's own text went above the
+	 * line (-1), above the line otherwise (+1) */
 	fprintf(f, "# x mid lo hi label side\n");
 	for (int i = 0; i < b->n; i++) {
 		double lo = b->mark[i][0], hi = b->mark[i][1], tot = 0, next = 0;
@@ -218,16 +245,14 @@ static int write_marks(const char *dir, const struct bars *b, double *ymax, stru
 			tot += b->v[i][s];
 			next += i + 1 < b->n ? b->v[i + 1][s] : 0;
 		}
-		if (next <= 0 || (lo + hi) / 2 > next + 0.12 * *ymax)
+		if (next <= 0 || (lo + hi) / 2 > next + 0.12 * ymax)
 			side = 0;
 		else
-			side = lo <= tot ? -1 : 1;
+			side = lo <= tot || mark_in_text(b, i, ymax) ? -1 : 1;
 		fprintf(f, "%d %.6f %.6f %.6f ", i, (lo + hi) / 2, lo, hi);
 		data_label(f, b->mark_label[i]);
 		fprintf(f, " %d", side);
 		fputc('\n', f);
-		if (hi * 1.15 > *ymax)
-			*ymax = hi * 1.15;
 	}
 	if (fclose(f) != 0)
 		return sim_errf(err, SIM_EIO, "%s: write failed", p);
@@ -297,7 +322,7 @@ static int write_bars_script(const char *dir, const char *out_tmp, const struct 
 			gp_quote(f, data);
 		fprintf(f, " using %d%s title '%s' lc rgb '%s', \\\n     ", 2 + s, s ? "" : ":xtic(1)", b->seg_names[s], b->seg_colors[s]);
 	}
-	fprintf(f, "'' using 0:%d:%d with labels offset 0,%s notitle", 2 + b->nseg, 3 + b->nseg,
+	fprintf(f, "'' using 0:%d:%d with labels offset 0,%s notitle", 3 + b->nseg, 4 + b->nseg,
 		b->ngroups ? "1.3 font ',10'" : "0.9");
 	if (b->mark) {
 		char marks[4200];
@@ -329,10 +354,10 @@ static int write_bars_script(const char *dir, const char *out_tmp, const struct 
 static int write_files(const char *dir, const char *out_tmp, const struct bars *b,
 		       const char *const *labels, const char *term, struct sim_err *err)
 {
-	double ymax = b->ytop;
-	int rc = write_bars_data(dir, b, labels, &ymax, err);
+	double ymax = bars_ymax(b);
+	int rc = write_bars_data(dir, b, labels, ymax, err);
 	if (!rc && b->mark)
-		rc = write_marks(dir, b, &ymax, err);
+		rc = write_marks(dir, b, ymax, err);
 	if (!rc)
 		rc = write_bars_script(dir, out_tmp, b, labels, term, ymax, err);
 	return rc;
