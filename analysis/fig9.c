@@ -45,7 +45,7 @@ static const struct wspec specs[2] = {
 	{ "engineering", "flash8", "8", "1M", 0.03, 0.3, 0.33, 0.40, "smp", "6", "jobs" },
 	/* 5.5: 16 CPUs, 256KB L2; "The Raytrace workload spans 16 processors":
 	 * SPLASH-2's raytrace -p16 car.env, one program whose 16 processes
-	 * share an address space under one IRIX (capture/guest_radix.c).  The
+	 * share an address space under one IRIX (capture/guest_raytrace.c).  The
 	 * scale is the share of the image traced: 0.32 gives each CPU the
 	 * instructions each of the sixteen -p1 copies ran at 0.02 before
 	 * (68M), so the run is as long; the full run traces the whole image. */

@@ -221,10 +221,13 @@ static int ensure_file(const char *path, struct sim_err *err)
 	return an_close(f, err);
 }
 
+/* Open path (a results file, made empty if there is none) read-write, in
+ * memory until close_rw; *fid: the file, -1 on failure. */
 static int open_rw(const char *path, hid_t *fid, struct sim_err *err)
 {
 	hid_t fapl;
 	int rc;
+	*fid = -1;
 	an_h5_quiet();
 	if ((rc = ensure_file(path, err)) != SIM_OK)
 		return rc;

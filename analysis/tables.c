@@ -17,7 +17,9 @@ const struct param_table *const disco_param_tables[] = {
 	&replay_param_table,
 	&capture_param_table,
 	&guest_os_param_table,
+	&guest_splash_param_table,
 	&guest_radix_param_table,
+	&guest_raytrace_param_table,
 	&import_param_table,
 	NULL,
 };

@@ -18,7 +18,7 @@
 
 #define CAP_BLOCK 4096   /* records generated per request */
 
-extern const struct cap_guest_ops cap_guest_synthetic, cap_guest_splashos, cap_guest_irix_radix;
+extern const struct cap_guest_ops cap_guest_synthetic, cap_guest_splashos, cap_guest_irix_splash;
 
 /* The guest models: the one list of them.  capture.guest's choices are
  * built from it before main. */
@@ -56,9 +56,9 @@ const struct cap_guest_ops *cap_guest_of(const cfg *c)
 {
 	const char *name = cfg_str(c, "capture.guest");
 	/* the IRIX guest's other programs: SPLASH-2's radix and raytrace, threads
-	 * in one address space (capture/guest_radix.c) */
+	 * in one address space (capture/guest_splash.c) */
 	if (!strcmp(name, "irix") && strcmp(cfg_str(c, "capture.wl.program"), "jobs"))
-		return &cap_guest_irix_radix;
+		return &cap_guest_irix_splash;
 	return cap_find_guest(name);
 }
 

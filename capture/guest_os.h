@@ -10,6 +10,9 @@
 
 extern const struct cap_guest_ops cap_guest_irix;
 extern const struct param_table guest_os_param_table;   /* capture.os*, capture.wl.* */
-extern const struct param_table guest_radix_param_table;   /* capture.radix.*, capture.wl.program */
+/* SPLASH-2's programs (capture/guest_splash.c, guest_radix.c, guest_raytrace.c) */
+extern const struct param_table guest_splash_param_table;     /* capture.wl.program, capture.radix.region_wake */
+extern const struct param_table guest_radix_param_table;      /* capture.radix.* */
+extern const struct param_table guest_raytrace_param_table;   /* capture.raytrace.* */
 
 #endif

@@ -54,9 +54,12 @@ static inline uint64_t rd64(const uint8_t *p)
 	return v;
 }
 
+/* Up to n bytes from fd into buf; *got: how many (0: the end, and on
+ * failure, so that it is defined on every path). */
 static int read_some(int fd, uint8_t *buf, size_t n, size_t *got, const char *name, uint64_t off,
 		     struct sim_err *err)
 {
+	*got = 0;
 	for (;;) {
 		ssize_t k = read(fd, buf, n);
 		if (k < 0 && errno == EINTR)
@@ -69,11 +72,13 @@ static int read_some(int fd, uint8_t *buf, size_t n, size_t *got, const char *na
 	}
 }
 
-/* Fill out[0, n) with decompressed (or plain) bytes; *got < n only at the end. */
+/* Fill out[0, n) with decompressed (or plain) bytes; *got < n only at the
+ * end (0 on failure). */
 static int cs_read(struct cs_in *s, uint8_t *out, size_t n, size_t *got, struct sim_err *err)
 {
 	size_t have = 0, k;
 	int rc;
+	*got = 0;
 	if (!s->xz) {
 		if (s->in_len) {   /* the bytes read to look for the magic */
 			k = s->in_len < n ? s->in_len : n;

@@ -12,7 +12,7 @@
 # Figure 9 runs the parallel program (5.5: "The Raytrace workload spans 16
 # processors"): SPLASH-2's raytrace -p16 car.env, capture.wl.program =
 # raytrace with capture.os.kernel = smp (analysis/fig9.c).  Its 16 processes
-# share one address space under one IRIX (capture/guest_radix.c, raytrace):
+# share one address space under one IRIX (capture/guest_raytrace.c):
 # the frame buffer, the work pools and their WPJOB nodes, gm->rid and the
 # locks written by several of them, the scene read by all.  Its inputs are
 # capture.raytrace.* (car.env's resolution 128 128, block 8 8, bundle 4 4 and

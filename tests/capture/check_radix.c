@@ -1,6 +1,7 @@
-/* Radix on IRIX and on SPLASHOS (capture/guest_radix.c): the same page
- * faults on both, SPLASHOS's handled by the monitor with no guest handler,
- * and capture == replay on each, counter for counter. */
+/* Radix on IRIX and on SPLASHOS (capture/guest_radix.c on the runtime of
+ * capture/guest_splash.c): the same page faults on both, SPLASHOS's handled
+ * by the monitor with no guest handler, and capture == replay on each,
+ * counter for counter. */
 #include <stdio.h>
 #include <string.h>
 
@@ -107,7 +108,7 @@ START_TEST(radix_capture_equals_replay)
 }
 END_TEST
 
-/* IRIX's region lock sleeps and hands over (capture/guest_radix.c,
+/* IRIX's region lock sleeps and hands over (capture/guest_splash.c,
  * fault_begin / fault_end).  Counted by hand from the trace of 4 threads:
  * every fault takes memlock once; a thread that finds the region held
  * switches out to the idle loop and, once the holder's release hands it

@@ -1,4 +1,4 @@
-/* Raytrace as one SPLASH-2 program (capture/guest_radix.c, raytrace): its
+/* Raytrace as one SPLASH-2 program (capture/guest_raytrace.c): its
  * processes share one address space, so the frame buffer's page is one
  * guest page that several CPUs write, and the program's counters and pools
  * are written by every process; capture == replay, counter for counter. */
@@ -11,7 +11,7 @@
 #include "tests/testlib.h"
 #include "traces/trace.h"
 
-/* The layout's addresses this test counts on (guest_radix.c, RT_*): the
+/* The layout's addresses this test counts on (guest_raytrace.c, RT_*): the
  * heap at 0x01000000 holds the geometry (half the 16K scene: 8K), then the
  * frame buffer: 8 x 8 pixels of 12 bytes = 768 bytes, in the one page at
  * 0x01002000; gm->rid at 0x00800008. */
