@@ -26,15 +26,19 @@
  *   5. the dynamic linker: exrdhead of PT_INTERP's name, lookupname of it,
  *      getelfhead of it;
  *   6. pas_addstackexec: the window's top btoc(stack size) pages, which
- *      hold the strings and pointers, become the new stack's pages (their
- *      PTEs are moved, nothing is copied), and the lowest of them is
- *      zeroed below the stack pointer (page_zero);
+ *      hold the strings and pointers, become the new stack region's pages
+ *      (their PTEs are moved, nothing is copied), and the lowest of them
+ *      is zeroed below the stack pointer (page_zero); the process's
+ *      frames start there, and the stack grows down into pages it faults
+ *      in;
  *   7. kvpfree: the window's other pages go back to the free pages.
  *
  * Left out: the regions' attach (execmap takes no page: the text is
  * faulted in later), the new ASID itself (the process keeps its own: the
  * old image's entries go with its PTEs), the page tables, the dynamic
- * linker's own faults.  The window is mapped kernel memory
+ * linker's own faults, the new program's reads of its arguments and
+ * environment (the workload references none of the argument pages above
+ * its stack's first page).  The window is mapped kernel memory
  * (K2SEG) in IRIX; the model addresses it through KSEG0, so natively it
  * takes no TLB miss (IRIX's would), and under the monitor each of its
  * pages takes the kernel TLB fault IRIX 5.3's relocated kernel takes.
@@ -204,17 +208,22 @@ static void take_args(struct gos *g, struct gcpu *t, struct proc *p, struct win 
 	win_move(g, t, w, hold, strings - AUXSIZE - ptrs - 4, ptrs + 4);
 }
 
-/* pas_addstackexec and kvpfree (steps 6, 7). */
+/* pas_addstackexec and kvpfree (steps 6, 7).  The stack region is the
+ * argument pages alone (its size is the arguments', rounded to pages):
+ * the lowest of them, which holds the stack pointer, is the workload's
+ * stack page 0, where the process's frames start below the stack
+ * pointer; the stack grows down from there into pages it faults in
+ * (DEMAND-ZERO, user_step in guest_proc.c). */
 static void build_stack(struct gos *g, struct gcpu *t, struct proc *p, struct win *w)
 {
 	uint64_t size = w->n << g->pshift, sp = size - stack_bytes();
-	for (uint64_t k = 0; k < w->stack; k++) {
-		uint64_t gp = w->gppn[w->n - 1 - k];
-		if (k < g->stack_pages)
-			p->stack_gppn[k] = gp;
+	for (uint64_t j = 0; j < w->stack; j++) {
+		uint64_t gp = w->gppn[w->n - 1 - j];
+		if (j == w->stack - 1)
+			p->stack_gppn[0] = gp;
 		else
-			p->exec_xgppn[k - g->stack_pages] = gp;
-		push(t, TRC_PTE_SET, 0, TRC_PROT_VALID | TRC_PROT_WRITE, p->asid, stack_vpn(g, k), gp);
+			p->args_gppn[j] = gp;
+		push(t, TRC_PTE_SET, 0, TRC_PROT_VALID | TRC_PROT_WRITE, p->asid, args_vpn(g, j), gp);
 	}
 	/* page_zero: the lowest stack page below the stack pointer */
 	win_zero(g, t, w, sp & ~(g->psize - 1), sp & (g->psize - 1));
@@ -269,6 +278,17 @@ static void prefault(struct gos *g, struct gcpu *t, struct proc *p)
 	lock_rel(t, LOCK_MEM);
 }
 
+void gos_exec_layout(struct gos *g)
+{
+	g->args_pages = (stack_bytes() + g->psize - 1) >> g->pshift;
+	g->frame_off = (g->args_pages << g->pshift) - stack_bytes();
+	/* the stack pointer lies inside the lowest argument page, with room
+	 * below it for user_step's frames (512 bytes), and the pages above
+	 * it fit args_gppn: 3888 bytes, 5 pages on 4 KB pages; 12080, 1 on
+	 * 16 KB */
+	assert(g->frame_off >= 512 && g->args_pages - 1 <= EXEC_XPAGES);
+}
+
 void gos_execve(struct gos *g, struct gcpu *t, struct proc *p)
 {
 	uint64_t path = g->path[TRC_SVC_EXECVE], first = path / 2, rest = path - first, steps, t0;
@@ -277,9 +297,8 @@ void gos_execve(struct gos *g, struct gcpu *t, struct proc *p)
 	struct win w;
 
 	w.n = (3 * NCARGS + AUXSIZE + g->psize - 1) >> g->pshift;
-	w.stack = (stack_bytes() + g->psize - 1) >> g->pshift;
-	assert(w.n <= WIN_MAX && w.stack - (w.stack < g->stack_pages ? w.stack : g->stack_pages) <=
-	       EXEC_XPAGES);
+	w.stack = g->args_pages;
+	assert(w.n <= WIN_MAX && w.stack <= w.n);
 	gos_kentry(g, t, TRC_SVC_EXECVE);
 	t->vnode = bin_vnode;
 	gos_kpath(g, t, TRC_SVC_EXECVE, first);

@@ -77,8 +77,8 @@ struct io {
 /* A call the NFS server (VM 0) has to serve (struct nfsreq, in struct io
  * above): the client's VM, the call's id, the block, read or write. */
 
-/* At most this many pages of the stack execve builds lie beyond the
- * workload's stack_pages (at most 5 on 4 KB pages: capture/guest_exec.c). */
+/* At most this many of the stack's pages execve fills lie above the
+ * workload's stack (5 on 4 KB pages, 1 on 16 KB: capture/guest_exec.c). */
 #define EXEC_XPAGES 8
 
 struct proc {
@@ -98,8 +98,8 @@ struct proc {
 	uint64_t *data_gppn;       /* [data_pages] 0: not mapped */
 	uint8_t *data_cow;         /* [data_pages] 1: mapped read-only, shared with the parent */
 	uint64_t *stack_gppn;      /* [stack_pages] */
-	uint64_t exec_xgppn[EXEC_XPAGES];   /* the stack pages execve built below stack_pages'
-					     * (stack page stack_pages + i), 0: none */
+	uint64_t args_gppn[EXEC_XPAGES];    /* the argument pages execve put above the
+					     * workload's stack (args_vpn(j)), 0: none */
 	uint8_t *shared_mapped;    /* [shared_pages] */
 	/* smp: a QUICK-FAULT on a shared region, begun in one step and ended
 	 * in the next while the region's lock is held */
@@ -186,6 +186,8 @@ struct gos {
 	uint64_t nhot, cluster_pages;
 	uint64_t shared_pages, shared_gppn0;
 	uint64_t data_pages, stack_pages, parent_pages;
+	uint64_t args_pages;       /* the stack's top pages execve fills (gos_exec_layout) */
+	uint64_t frame_off;        /* the stack pointer's offset in the lowest of them */
 	uint64_t bc_blocks, pool_pages;
 	uint64_t path[NSVC_PATH], entry_insns;
 	double kref, prefault;
@@ -264,9 +266,20 @@ static inline void lock_rel(struct gcpu *t, uint32_t id)
 }
 
 static inline uint64_t data_vpn(const struct gos *g, uint64_t k) { return (DATA_VA >> g->pshift) + k; }
+/* The stack's top args_pages pages hold what execve put there (the
+ * strings, the pointers, the auxiliary vector); the workload's stack runs
+ * down from the lowest of them, its page 0, below the stack pointer
+ * (guest_exec.c). */
 static inline uint64_t stack_vpn(const struct gos *g, uint64_t k)
 {
-	return (STACK_TOP >> g->pshift) - 1 - k;
+	return (STACK_TOP >> g->pshift) - g->args_pages - k;
+}
+
+/* The stack's page j from the top (j < args_pages - 1: the argument pages
+ * above the workload's stack). */
+static inline uint64_t args_vpn(const struct gos *g, uint64_t j)
+{
+	return (STACK_TOP >> g->pshift) - 1 - j;
 }
 
 /* On an smp kernel, the vnode address of vnode v (VN_*, or VN_BIN + nbin +
@@ -385,6 +398,8 @@ void gos_namei(struct gos *g, struct gcpu *t);
 
 /* execve, step by step (guest_exec.c) */
 void gos_execve(struct gos *g, struct gcpu *t, struct proc *p);
+/* The stack execve builds, on g's page size: g->args_pages, g->frame_off. */
+void gos_exec_layout(struct gos *g);
 
 /* processes, scheduling and the boot (guest_proc.c) */
 void gos_step(struct gos *g, struct gcpu *t);

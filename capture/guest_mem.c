@@ -307,12 +307,12 @@ void gos_unmap_all(struct gos *g, struct gcpu *t, struct proc *p, unsigned svc)
 			gos_page_free(g, t, p->stack_gppn[k], TRC_CAT_USER);
 			p->stack_gppn[k] = 0;
 		}
-	for (uint64_t k = 0; k < EXEC_XPAGES; k++)
-		if (p->exec_xgppn[k]) {
-			unmap_page(t, p->asid, stack_vpn(g, g->stack_pages + k));
-			detach_page(g, t, svc, p->exec_xgppn[k]);
-			gos_page_free(g, t, p->exec_xgppn[k], TRC_CAT_USER);
-			p->exec_xgppn[k] = 0;
+	for (uint64_t j = 0; j < EXEC_XPAGES; j++)
+		if (p->args_gppn[j]) {
+			unmap_page(t, p->asid, args_vpn(g, j));
+			detach_page(g, t, svc, p->args_gppn[j]);
+			gos_page_free(g, t, p->args_gppn[j], TRC_CAT_USER);
+			p->args_gppn[j] = 0;
 		}
 	lock_rel(t, LOCK_MEM);
 }

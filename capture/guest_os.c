@@ -366,6 +366,7 @@ static int read_workload(struct gos *g, const cfg *c, struct sim_err *err)
 		g->p_shared = 0, g->shared_pages = 1;
 	if (g->stack_pages == 0)
 		g->stack_pages = 1;
+	gos_exec_layout(g);
 	if (g->shared_file_blocks == 0)
 		g->shared_file_blocks = 1;
 	if (g->file_blocks == 0)

@@ -218,9 +218,11 @@ static int user_step(struct gos *g, struct gcpu *t, struct proc *p)
 		}
 		gos_touch_data(g, t, p, (va - DATA_VA) >> g->pshift, store);
 	} else {
+		/* the frames: in page 0 below the stack pointer execve set, in
+		 * the others from the page's top down */
 		k = (rnd(&t->rng) % 16 == 0) ? rnd(&t->rng) % g->stack_pages : 0;
-		va = ((STACK_TOP >> g->pshift) - 1 - k) << g->pshift;
-		va += g->psize - 8 - (rnd(&t->rng) % 64) * 8;
+		va = stack_vpn(g, k) << g->pshift;
+		va += (k ? g->psize : g->frame_off) - 8 - (rnd(&t->rng) % 64) * 8;
 		if (!p->stack_gppn[k])
 			p->stack_gppn[k] = gos_demand_zero(g, t, p, stack_vpn(g, k));
 	}

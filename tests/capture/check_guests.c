@@ -639,12 +639,15 @@ END_TEST
 
 /* execve builds the new stack as IRIX's exec does (capture/guest_exec.c):
  * kvpalloc takes a window of btoc(3 * 20480 + 56) pages, fuexarg fills it,
- * its top btoc(stack) pages become the stack, kvpfree frees the rest.  By
- * hand, for _i = 0 (IRIX 5.3, 4 KB pages) and 1 (IRIX 6.2, 16 KB), pmake's
- * 16 KB of stack (4 pages, 1 page), the Disco-aware HAL:
+ * its top btoc(stack) pages become the stack region, kvpfree frees the
+ * rest.  By hand, for _i = 0 (IRIX 5.3, 4 KB pages) and 1 (IRIX 6.2, 16
+ * KB), pmake's 16 KB of stack (4 pages, 1 page), the Disco-aware HAL:
  *   window: 61496 bytes: 16 pages; 4 pages.
  *   stack: 20480 + (32 + 3) * 4 + 56 = 20676, to 16: 20688 bytes: 6 pages;
- *     2 pages (the window's top ones, mapped at the stack's top VPNs).
+ *     2 pages (the window's top ones, mapped at the stack's top VPNs, in
+ *     order): the top 5 (1) are argument pages above the workload's
+ *     stack, the lowest (VPN top - 6; top - 2), which holds the stack
+ *     pointer, is the workload's stack page 0.
  *   allocations: 16 - 6 = 10 kernel-data and 6 user pages; 2 and 2; the
  *     kernel-data ones freed, each with the page-freed hint; no zeroed-page
  *     call (the stack is the window's, not a fresh zeroed page).
@@ -668,6 +671,7 @@ START_TEST(execve_builds_stack_from_argument_window)
 	const uint64_t want_kd[2] = { 10, 2 }, want_user[2] = { 6, 2 };
 	const uint64_t want_stores[2] = { 772, 1028 }, want_touched[2] = { 8, 3 };
 	const uint64_t want_tlbwi[2] = { 8, 5 };
+	const uint64_t want_args[2] = { 5, 1 };
 	unsigned pshift = _i ? 14 : 12;
 	uint64_t top = 0x7fff0000ull >> pshift;   /* STACK_TOP's page */
 	struct sim_err err = { 0 };
@@ -678,15 +682,16 @@ START_TEST(execve_builds_stack_from_argument_window)
 	cfg *c = wcfg("pmake", _i ? s62 : s53);
 	trc_reader *r = capture_open(c, _i ? "exec62.dtr" : "exec53.dtr", &a);
 	int depth = 0, in_exec = 0;
-	uint64_t kd = 0, user = 0, kd_free = 0, hints = 0, zeroes = 0, stack_ptes = 0, stores = 0,
-		 uloads = 0, tlbwi = 0, win[64], nwin = 0;
+	uint64_t kd = 0, user = 0, kd_free = 0, hints = 0, zeroes = 0, arg_ptes = 0, stack0_ptes = 0,
+		 stores = 0, uloads = 0, tlbwi = 0, win[64], nwin = 0;
 	uint8_t touched[64];
 	while (trc_next_block(r, 0, &recs, &n, &err) == SIM_OK && n)
 		for (size_t i = 0; i < n; i++) {
 			const struct trc_rec *x = &recs[i];
 			if (x->type == TRC_SVC_BEGIN && depth++ == 0 && x->aux == TRC_SVC_EXECVE) {
 				in_exec = 1;
-				kd = user = kd_free = hints = zeroes = stack_ptes = stores = uloads = tlbwi = nwin = 0;
+				kd = user = kd_free = hints = zeroes = arg_ptes = stack0_ptes = 0;
+				stores = uloads = tlbwi = nwin = 0;
 				memset(touched, 0, sizeof touched);
 			} else if (x->type == TRC_SVC_END && --depth == 0 && in_exec) {
 				uint64_t t = 0;
@@ -697,7 +702,8 @@ START_TEST(execve_builds_stack_from_argument_window)
 				ck_assert_uint_eq(kd_free, want_kd[_i]);
 				ck_assert_uint_ge(hints, kd_free);
 				ck_assert_uint_eq(zeroes, 0);
-				ck_assert_uint_eq(stack_ptes, want_user[_i]);
+				ck_assert_uint_eq(arg_ptes, want_args[_i]);
+				ck_assert_uint_eq(stack0_ptes, 1);
 				ck_assert_uint_eq(stores, want_stores[_i]);
 				ck_assert_uint_eq(t, want_touched[_i]);
 				ck_assert_uint_eq(uloads, 37);
@@ -721,9 +727,13 @@ START_TEST(execve_builds_stack_from_argument_window)
 			} else if (x->type == TRC_MONCALL && x->aux == TRC_MC_ZERO_PAGE) {
 				zeroes++;
 			} else if (x->type == TRC_PTE_SET && x->addr < top && x->addr >= top - want_user[_i]) {
-				/* the window's top pages, in order, at the stack's top */
+				/* the window's top pages, in order, at the stack's top:
+				 * the argument pages, then the workload's stack page 0 */
 				ck_assert_uint_eq(x->val, win[nwin - 1 - (top - 1 - x->addr)]);
-				stack_ptes++;
+				if (x->addr == top - want_user[_i])
+					stack0_ptes++;
+				else
+					arg_ptes++;
 			} else if (x->type == TRC_STORE && (x->flags & TRC_F_KSEG0)) {
 				uint64_t pg = (x->addr - 0x80000000ull) >> pshift;
 				for (uint64_t k = 0; k < nwin; k++)
@@ -738,6 +748,113 @@ START_TEST(execve_builds_stack_from_argument_window)
 		}
 	trc_reader_close(r);
 	ck_assert_uint_gt(execs, 0);
+	rpl_results_free(&a);
+	cfg_free(c);
+}
+END_TEST
+
+/* The process's stack after its exec (capture/guest_exec.c, user_step in
+ * guest_proc.c): as IRIX's pas_addstackexec, the stack region execve
+ * builds is the argument pages alone; the process's frames start below
+ * the stack pointer fuexarg set, in the lowest argument page (mapped by
+ * the exec: no fault), and the stack grows down into pages that fault in
+ * (DEMAND-ZERO).  By hand, for _i = 0 (IRIX 5.3, 4 KB pages, pmake's 16
+ * KB of stack: 4 pages) and 1 (IRIX 6.2, 16 KB pages, the stack set to 32
+ * KB: 2 pages), native:
+ *   argument pages: 20688 bytes (execve_builds_stack_from_argument_window
+ *     above): 6; 2.  The lowest, the workload's stack page 0, at VPN
+ *     top - 6; top - 2.
+ *   the stack pointer in it: 6 * 4096 - 20688 = 3888; 2 * 16384 - 20688 =
+ *     12080.  A frame reference lies 8 to 512 bytes below it (64
+ *     doublewords): offsets 3376-3880; 11568-12072.
+ *   no user reference lands in the argument pages above it (VPNs top - 5
+ *     .. top - 1; top - 1), nor above the stack pointer in its page; no
+ *     fault maps any of them.
+ *   the stack's pages below (VPNs top - 7 .. top - 9; top - 3) are mapped
+ *     by DEMAND-ZERO faults, at most 3; 1 a process, each just before the
+ *     process's first reference to that page; the page just below the
+ *     argument pages (top - 7; top - 3) is among them. */
+START_TEST(exec_stack_starts_below_the_arguments)
+{
+	const char *s53[] = { "capture.scale=0.05", "capture.wl.insns=3e5", NULL };
+	const char *s62[] = { "capture.scale=0.05", "capture.wl.insns=3e5", "capture.os=irix62",
+			      "machine.page_size=16K", "capture.wl.stack_size=32K", NULL };
+	const uint64_t want_args[2] = { 6, 2 }, want_sp[2] = { 3888, 12080 };
+	const uint64_t want_below[2] = { 3, 1 };
+	unsigned pshift = _i ? 14 : 12;
+	uint64_t top = 0x7fff0000ull >> pshift;   /* STACK_TOP's page */
+	uint64_t low = top - want_args[_i];       /* the lowest argument page: stack page 0 */
+	uint64_t bottom = low - want_below[_i];   /* the stack's lowest page */
+	struct sim_err err = { 0 };
+	struct rpl_results a;
+	const struct trc_rec *recs;
+	size_t n;
+	enum { NASID = 256 };
+	uint8_t execd[NASID] = { 0 }, mapped1[NASID] = { 0 }, seen1[NASID] = { 0 };
+	uint64_t dz[NASID] = { 0 };
+	uint64_t execs = 0, page0_refs = 0, below_refs = 0, firsts1 = 0, fault_vpn = 0;
+	uint32_t cur = 0;
+	unsigned svc = 0;
+	int depth = 0;
+	cfg *c = wcfg("pmake", _i ? s62 : s53);
+	trc_reader *r = capture_open(c, _i ? "xstack62.dtr" : "xstack53.dtr", &a);
+	while (trc_next_block(r, 0, &recs, &n, &err) == SIM_OK && n)
+		for (size_t i = 0; i < n; i++) {
+			const struct trc_rec *x = &recs[i];
+			if (x->type == TRC_SVC_BEGIN && depth++ == 0) {
+				svc = x->aux;
+			} else if (x->type == TRC_SVC_END) {
+				depth--;
+			} else if (x->type == TRC_ASID) {
+				cur = x->id;
+			} else if (x->type == TRC_PTE_SET && x->addr >= bottom && x->addr < top) {
+				ck_assert_uint_lt(x->id, NASID);
+				if (svc == TRC_SVC_EXECVE) {
+					if (x->addr == low) {   /* the exec: a new image */
+						execd[x->id] = 1;
+						mapped1[x->id] = seen1[x->id] = 0;
+						dz[x->id] = 0;
+						execs++;
+					}
+				} else {
+					/* below the argument pages, by a DEMAND-ZERO */
+					ck_assert_uint_eq(svc, TRC_SVC_DEMAND_ZERO);
+					ck_assert_uint_lt(x->addr, low);
+					ck_assert_uint_le(++dz[x->id], want_below[_i]);
+					mapped1[x->id] |= x->addr == low - 1;
+					fault_vpn = x->addr;
+				}
+			} else if ((x->type == TRC_LOAD || x->type == TRC_STORE) && depth == 0 &&
+				   !(x->flags & TRC_F_KERNEL) && (x->addr >> pshift) >= bottom &&
+				   (x->addr >> pshift) < top) {
+				uint64_t vpn = x->addr >> pshift, off = x->addr & ((1ull << pshift) - 1);
+				ck_assert_uint_lt(cur, NASID);
+				ck_assert(execd[cur]);
+				ck_assert_uint_le(vpn, low);
+				if (fault_vpn) {   /* the reference that faulted */
+					ck_assert_uint_eq(vpn, fault_vpn);
+					fault_vpn = 0;
+				}
+				if (vpn == low) {
+					ck_assert_uint_ge(off, want_sp[_i] - 512);
+					ck_assert_uint_le(off, want_sp[_i] - 8);
+					page0_refs++;
+				} else {
+					below_refs++;
+				}
+				if (vpn == low - 1 && !seen1[cur]) {
+					ck_assert(mapped1[cur]);
+					seen1[cur] = 1;
+					firsts1++;
+				}
+			}
+		}
+	trc_reader_close(r);
+	ck_assert_uint_gt(execs, 0);
+	ck_assert_uint_gt(page0_refs, below_refs);
+	ck_assert_uint_gt(firsts1, 0);
+	ck_assert_uint_eq(fault_vpn, 0);
+	ck_assert_uint_gt(a.service[TRC_SVC_DEMAND_ZERO].count, 0);
 	rpl_results_free(&a);
 	cfg_free(c);
 }
@@ -1060,6 +1177,7 @@ Suite *make_suite(void)
 	tcase_add_test(tc, smp_memlock_covers_page_hash_work);
 	tcase_add_test(tc, smp_idle_tells_the_monitor_once);
 	tcase_add_loop_test(tc, execve_builds_stack_from_argument_window, 0, 2);
+	tcase_add_loop_test(tc, exec_stack_starts_below_the_arguments, 0, 2);
 	tcase_add_test(tc, same_seed_same_bytes);
 	tcase_add_test(tc, hal_keeps_the_program);
 	tcase_add_test(tc, bad_workloads);
