@@ -48,7 +48,7 @@ SANITIZERS := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-f
 SANFLAGS := $(if $(SANITIZE),$(SANITIZERS))
 XCFLAGS  := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wno-unused-parameter -Wno-format-truncation \
             -I$(SRCDIR) -DDISCO_SRCDIR='"$(SRCDIR)"' $(PKG_CFLAGS) $(SANFLAGS) -MMD -MP
-LDFLAGS  += $(SANFLAGS) -pthread
+override LDFLAGS += $(SANFLAGS) -pthread   # kept when LDFLAGS is given on the command line
 
 # Libraries, highest first (link order).
 MODULES  := analysis capture replay monitor policies machine traces base
