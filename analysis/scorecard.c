@@ -44,9 +44,8 @@
 /* Measured over capture.seed 1-3 at the quick scale (CALIBRATION.md, Figure 9). */
 #define ENGINEERING_SEEDS \
 	"the quick run's twelve processes move with the timing, so both engineering numbers " \
-	"swing with the seed (non-idle time, as the bars: gain 26-31%, gap 33-40% over seeds " \
-	"1-3, means 28% and 37%, after this round's fixes; 22-30% and 35-48% before; " \
-	"CALIBRATION.md, Figure 9): `disco figures --seeds 1-3` scores the mean"
+	"swing with the seed (non-idle time, as the bars; CALIBRATION.md, Figure 9): `disco " \
+	"figures --seeds 1-3` scores the mean, and its report gives each seed's number"
 #define ENGINEERING_F9 \
 	"the gain is the remote stall the moves recover less the monitor's time (Figure 9's " \
 	"table), whose share is well above the paper's \"only a small increase\": its paths run " \
@@ -112,9 +111,9 @@ static const struct an_band bands[] = {
 	   "compares the set's ways until one matches, the hit's tail: an assumed count of its "
 	   "operations) adds 9.5 cycles to the native refill's 18 where the paper's added 5 to "
 	   "14, on every seed (1.52-1.54); with the paper's 1 MB L2 the seed decides whether the "
-	   "native PTE loads or the monitor's L2TLB lines lose more to memory, so the row runs "
-	   "1.39-1.71 over seeds 1-3 (1.31-1.65 when measured there; CALIBRATION.md steps 8, 17, "
-	   "\"UTLB-MISS across seeds\", step 19, continued)"),
+	   "native PTE loads or the monitor's L2TLB lines lose more to memory, so the row swings "
+	   "with the seed (CALIBRATION.md steps 8, 17, \"UTLB-MISS across seeds\", step 19, "
+	   "continued)"),
 	T2("irix53", "write",
 	   "monitor services 0.05 against 0.31: a new block's page is a reclaimed one the monitor "
 	   "zeroes about half the time (the others were never used or never had a machine page), "
@@ -189,27 +188,24 @@ static const struct an_band bands[] = {
 	  "(CALIBRATION.md, Figure 8)" },
 	{ "fig8.pmake.1vm.ratio", AN_BAND_RANGE, 1.00, 1.30, "fig8", FIG8BAND,
 	  "a process that sleeps on a shared region's lock is replaced by another runnable "
-	  "one, so the monitor's slower faults add little idle time; 0.980-1.051 over seeds "
-	  "1-3, mean 1.019, since the exec'd process's stack starts below its arguments "
-	  "(1.035-1.247, mean 1.109, before) (CALIBRATION.md, Figure 8): `disco figures "
-	  "--seeds 1-3` scores the mean" },
+	  "one, so the monitor's slower faults add little idle time; at the quick scale the "
+	  "idle tail of the schedule sets much of each run's length, so the ratio swings with "
+	  "the seed (CALIBRATION.md, Figure 8): `disco figures --seeds 1-3` scores the mean" },
 	{ "fig8.pmake.2vm.ratio", AN_BAND_RANGE, 0, 0.999, "fig8", FIG8BAND,
 	  "splitting the machine in two does not recover what the monitor adds" },
 	{ "fig8.pmake.8vm.ratio", AN_BAND_RANGE, 0.52, 0.68, "fig8", FIG8BAND,
-	  "0.656-0.721 over seeds 1-3 (mean 0.682) since the exec'd process's stack starts "
-	  "below its arguments (step 19, continued), which lengthened IRIX's own run's idle "
-	  "tail again (10% -> 16% of its time on seed 1); 0.745-0.777 with the stack in the "
-	  "arguments' pages (step 19), 0.62-0.75 before that: the quick run's schedule sets "
-	  "much of each run's length, and IRIX's kernel synchronization, which 8VMs saves, is "
-	  "under a twentieth of the paper's (row above) (CALIBRATION.md, Figure 8); `disco "
-	  "figures --seeds 1-3` scores the mean" },
+	  "the quick run's schedule sets much of each run's length (in CALIBRATION.md's seed-1 "
+	  "runs IRIX's own idle tail went from 26% to 10% to 16% of its time with exec's "
+	  "argument window and the stack below it), so the ratio swings with the seed; "
+	  "and IRIX's kernel synchronization, which 8VMs saves, is under a twentieth of the "
+	  "paper's (row above) (CALIBRATION.md, Figure 8); `disco figures --seeds 1-3` scores "
+	  "the mean" },
 	{ "fig8.pmake.8vm.kernel_saving_share", AN_BAND_RANGE, 0.50, 1.00, "fig8",
 	  "5.4: 8VMs' time falls \"primarily because of a significant reduction in the kernel "
 	  "stall time and kernel synchronization\": at least half of the saving",
 	  "IRIX's kernel stall and synchronization are small to begin with (rows above), so "
 	  "about half of the saving comes from user time (each VM's memory on its own nodes, "
-	  "where IRIX is round-robin) and from idle time; 39-47% over seeds 1-3, mean 42% "
-	  "(56-62% with the stack in the arguments' pages, step 19; CALIBRATION.md, Figure 8)" },
+	  "where IRIX is round-robin) and from idle time (CALIBRATION.md, Figure 8)" },
 	{ "fig8.radix.irix.os_share", AN_BAND_RANGE, 0.40, 0.60, "fig8radix", RADIXBAND,
 	  "IRIX's region lock is a sleeping lock that single-threads the faults: a thread "
 	  "that finds it held switches out, is handed the lock at the holder's release and "
