@@ -117,8 +117,9 @@ int vmm_tlb_fill(struct vmm *x, struct vmm_vcpu *v, uint32_t asid, uint64_t vpn,
 		te->valid[h] = 1;
 		te->dirty[h] = (uint8_t)w;
 	}
-	tlb_write_random(machine_tlb(x->m, v->cpu), te);
-	vmm_bump_tlb_epoch(x, v->cpu);
+	uint64_t gone;
+	tlb_replace_random(machine_tlb(x->m, v->cpu), te, &gone);
+	vmm_tlb_replaced(x, v->cpu, te->vpn2, gone);
 	return SIM_OK;
 }
 

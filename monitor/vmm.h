@@ -23,7 +23,9 @@
  *                               first touch
  *   vmm_tlb_fill                write a TLB entry for an even/odd pair
  *   vmm_epoch                   changes whenever a CPU's TLB or the pmap
- *                               changes (the engine's translation cache)
+ *                               changes (the engine's translation cache),
+ *                               except for a TLB replacement when the
+ *                               engine set tlb_forget: that names the pairs
  *   vmm_numa_*                  page movement, monitor/numa.c
  *
  * Errors on bad input return SIM_EINVAL with a message that the engine
@@ -174,6 +176,11 @@ struct vmm {
 	struct vmm_vcpu **vcpu;      /* [nvcpus] the engine's vCPUs */
 	uint64_t *epoch;             /* [ncpus] vmm_epoch: bumped by a change to the CPU's TLB,
 				      * and on every CPU by a change to the pmap */
+	/* When set, a TLB replacement (vmm_tlb_replaced) calls this with the
+	 * pairs it may have changed instead of bumping the CPU's epoch: the
+	 * engine forgets only what it remembered of those pairs. */
+	void (*tlb_forget)(void *ctx, int cpu, uint64_t vpn2, uint64_t gone);
+	void *tlb_forget_ctx;
 	int ncpus;
 	const struct pol_placement_ops *place;
 	void *place_st;
@@ -213,12 +220,21 @@ int vmm_new(struct vmm **out, const struct vmm_ops *ops, const cfg *c, machine *
 void vmm_free(struct vmm *x);
 
 /* The translation epoch of cpu: any change to its TLB or to the pmap
- * changes it. */
+ * changes it, but a replacement reported through tlb_forget. */
 static inline uint64_t vmm_epoch(const struct vmm *x, int cpu)
 {
 	return x->epoch[cpu];
 }
 static inline void vmm_bump_tlb_epoch(struct vmm *x, int cpu) { x->epoch[cpu]++; }
+/* A replacement on cpu's TLB wrote pair vpn2 over pair gone (TLB_NO_PAIR:
+ * none): only translations of those two pairs changed. */
+static inline void vmm_tlb_replaced(struct vmm *x, int cpu, uint64_t vpn2, uint64_t gone)
+{
+	if (x->tlb_forget)
+		x->tlb_forget(x->tlb_forget_ctx, cpu, vpn2, gone);
+	else
+		vmm_bump_tlb_epoch(x, cpu);
+}
 /* The pmap changed: every CPU's epoch (rare: sharing, moves, remaps). */
 static inline void vmm_bump_pmap_epoch(struct vmm *x)
 {

@@ -332,6 +332,47 @@ static __attribute__((noinline)) int translate_slow(struct eng *e, struct vcpu *
 	return SIM_OK;
 }
 
+/* Forget what v remembers of pages vpn and vpn + 1 of one segment. */
+static inline void xl_forget_pages(struct vcpu *v, uint64_t vpn, int kseg0)
+{
+	unsigned s = (unsigned)vpn & (XL_WAYS - 1), s1 = (unsigned)(vpn + 1) & (XL_WAYS - 1);
+	for (int x = 0; x < 2; x++) {
+		struct xlate *t = v->xl[x];
+		if (t[s].key == XL_KEY(vpn, kseg0))
+			t[s].key = 0;
+		if (t[s1].key == XL_KEY(vpn + 1, kseg0))
+			t[s1].key = 0;
+	}
+}
+
+/* Forget what v remembers of the TLB's pair vpn2: its two pages, and the
+ * KSEG0 pages the monitor relocates there (e->kseg0_pages of them from
+ * virtual page kseg0_vpn; none natively, where KSEG0 bypasses the TLB). */
+static inline void xl_forget_pair(const struct eng *e, struct vcpu *v, uint64_t vpn2)
+{
+	uint64_t vpn = vpn2 << 1;
+	xl_forget_pages(v, vpn, 0);
+	if (vpn - e->kseg0_vpn < e->kseg0_pages)
+		xl_forget_pages(v, vpn - e->kseg0_vpn, 1);
+}
+
+/* vmm->tlb_forget: a replacement on cpu's TLB changed pairs vpn2 and gone.
+ * Every vCPU whose translations were checked against that TLB is on cpu
+ * (place_vcpu forgets them all when a vCPU moves), so only those forget,
+ * and only those pairs: the rest of what they remember still holds. */
+static void xl_forget(void *ctx, int cpu, uint64_t vpn2, uint64_t gone)
+{
+	struct eng *e = ctx;
+	for (int i = 0; i < e->nvcpus; i++) {
+		struct vcpu *v = &e->v[i];
+		if (v->m.cpu != cpu)
+			continue;
+		xl_forget_pair(e, v, vpn2);
+		if (gone != TLB_NO_PAIR)
+			xl_forget_pair(e, v, gone);
+	}
+}
+
 /* Translate virtual address va for vCPU v; kind 0 instruction, 1 data;
  * *used: the remembered translation it went through.  The common case, a
  * page v's references of that kind used lately, inline. */
@@ -1633,6 +1674,10 @@ static int setup(struct eng *e, const cfg *c, struct sim_err *err)
 	if (rc)
 		return rc;
 	e->ops = e->vmm->ops;
+	e->vmm->tlb_forget = xl_forget;
+	e->vmm->tlb_forget_ctx = e;
+	e->kseg0_vpn = VMM_KSEG0_RELOC_VA >> e->pshift;
+	e->kseg0_pages = e->mode == RPL_DISCO ? (KSEG0_MASK + 1) >> e->pshift : 0;
 	for (int i = 0; i < e->nvcpus; i++)
 		if (e->vm_splashos[e->v[i].m.vm] &&
 		    !(e->v[i].touched = sim_calloc((size_t)e->vm_pages[e->v[i].m.vm], 1)))

@@ -22,7 +22,8 @@
 enum { V_RUN, V_WAIT_LOCK, V_WAIT_SEM, V_WAIT_IO, V_WAIT_NET, V_WAIT_PHASE, V_DONE };
 
 /* A translation the engine remembers per vCPU and kind (instruction, data):
- * valid while its CPU's TLB and the pmap have not changed (vmm_epoch).  Not
+ * valid while its CPU's TLB and the pmap have not changed (vmm_epoch), and
+ * forgotten alone when a TLB replacement changes its pair (xl_forget).  Not
  * a model structure: the TLB has no replacement state that a lookup
  * changes, so skipping a lookup that would hit is exact.  XL_WAYS of them
  * per kind, direct-mapped by virtual page: a guest going back and forth
@@ -112,6 +113,9 @@ struct eng {
 	uint8_t *vm_splashos;        /* [nvms] 1: the VM runs SPLASHOS (vm.os), no page tables */
 	uint64_t pt_pool;
 	uint32_t line_i;             /* L1 instruction line size */
+	/* the TLB's virtual pages that map KSEG0 ([kseg0_vpn, + kseg0_pages):
+	 * the monitor's relocation; none natively), for xl_forget */
+	uint64_t kseg0_vpn, kseg0_pages;
 	struct acct acct;            /* res's tables */
 	uint64_t next_sample;        /* cycle of the next footprint sample */
 	int after_boot;              /* replay.measure = after-boot */
