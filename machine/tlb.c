@@ -245,12 +245,19 @@ static void put(struct tlb *t, int i, const struct tlb_entry *e)
 	tc_fill(t, hint_of(t, e->vpn2), i);   /* (2) */
 }
 
-int tlb_write_random(struct tlb *t, const struct tlb_entry *e)
+int tlb_replace_random(struct tlb *t, const struct tlb_entry *e, uint64_t *gone)
 {
 	uint64_t x = sim_rng_next(&t->rng);
 	int i = t->wired + (int)(x % (uint64_t)(t->entries - t->wired));
+	*gone = t->live[i] ? t->e[i].vpn2 : TLB_NO_PAIR;
 	put(t, i, e);
 	return i;
+}
+
+int tlb_write_random(struct tlb *t, const struct tlb_entry *e)
+{
+	uint64_t gone;
+	return tlb_replace_random(t, e, &gone);
 }
 
 int tlb_write_indexed(struct tlb *t, int index, const struct tlb_entry *e)

@@ -36,6 +36,11 @@ int tlb_lookup(struct tlb *t, uint32_t asid, uint64_t vpn, uint64_t *pfn, int *w
  * existing entry for the same (vpn2, asid) is invalidated first, so that the
  * TLB never holds two matching entries.  Return the index written. */
 int tlb_write_random(struct tlb *t, const struct tlb_entry *e);
+/* tlbwr that also says which translations it may have changed: those of
+ * e's pair (an overlapping entry dropped) and those of *gone, the pair of
+ * the live entry it overwrote (TLB_NO_PAIR: the index held none). */
+#define TLB_NO_PAIR UINT64_MAX
+int tlb_replace_random(struct tlb *t, const struct tlb_entry *e, uint64_t *gone);
 int tlb_write_indexed(struct tlb *t, int index, const struct tlb_entry *e);
 /* tlbp: index of the entry matching (asid, vpn), or -1. */
 int tlb_probe(const struct tlb *t, uint32_t asid, uint64_t vpn);

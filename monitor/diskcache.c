@@ -283,7 +283,7 @@ int vmm_cow_fault(struct vmm *x, struct vmm_vcpu *v, uint64_t g)
 		return sim_errf(x->err, SIM_EINVAL, "machine memory is full (machine.mem.size) on a "
 				"copy-on-write fault");
 	vmm_copy_page(x, v, old, nm);
-	vmm_bump_pmap_epoch(x);
+	vmm_pmap_changed(x);
 	x->cnt.cow_faults++;
 	return SIM_OK;
 }

@@ -479,7 +479,7 @@ static int disco_dma(struct vmm *x, struct vmm_vcpu *v, unsigned disk, uint64_t 
 static void disco_vcpu_switch(struct vmm *x, struct vmm_vcpu *v, int cpu)
 {
 	tlb_flush(machine_tlb(x->m, cpu));
-	vmm_bump_tlb_epoch(x, cpu);
+	vmm_tlb_changed(x, cpu);
 	vcpu_spend(v, ACCT_MONITOR, ACCT_SPLIT_MONITOR, x->k.vcpu_switch);
 }
 

@@ -36,7 +36,7 @@ static void reclaim(struct vmm *x, uint64_t gppn)
 		return;
 	vmm_numa_unmap_all(x, gppn);
 	pmap_release(x->pm, gppn);
-	vmm_bump_pmap_epoch(x);
+	vmm_pmap_changed(x);
 	x->cnt.pages_reclaimed++;
 	x->owed_zero[gppn] = 1;
 }

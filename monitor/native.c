@@ -68,10 +68,9 @@ static void native_vcpu_switch(struct vmm *x, struct vmm_vcpu *v, int cpu) {}
 /* The guest's own invalidation: every TLB forgets (asid, vpn). */
 static void native_pte_changed(struct vmm *x, uint32_t asid, uint64_t vpn)
 {
-	for (int c = 0; c < x->mc.ncpus; c++) {
+	for (int c = 0; c < x->mc.ncpus; c++)
 		tlb_invalidate(machine_tlb(x->m, c), asid, vpn);
-		vmm_bump_tlb_epoch(x, c);
-	}
+	vmm_tlb_replaced(x, -1, vpn >> 1, TLB_NO_PAIR);
 }
 
 const struct vmm_ops vmm_native_ops = {

@@ -71,7 +71,7 @@ static int drop_mappings(struct vmm *x, uint64_t gppn, int node)
 				hit = 1;
 		if (hit) {
 			targets++;
-			vmm_bump_tlb_epoch(x, c);
+			vmm_tlb_changed(x, c);
 		}
 	}
 	if (!x->l2st)
@@ -90,7 +90,7 @@ int vmm_numa_unmap_all(struct vmm *x, uint64_t gppn)
 {
 	int targets = drop_mappings(x, gppn, -1);
 	pmap_backmap_clear(x->pm, gppn);
-	vmm_bump_pmap_epoch(x);
+	vmm_pmap_changed(x);
 	return targets;
 }
 

@@ -1,6 +1,6 @@
 /*
  * The machine under an operating system: the state both modes share (the
- * pmap, placement, TLB fills, translation epochs) and its set-up.  The
+ * pmap, placement, TLB fills, what they tell the engine) and its set-up.  The
  * mode-dependent operations are in monitor/native.c and monitor/emulate.c;
  * see monitor/vmm.h for the whole picture.
  *
@@ -73,7 +73,7 @@ int vmm_private_page(struct vmm *x, struct vmm_vcpu *v, uint64_t gppn, uint64_t 
 	if (*mpn == PMAP_NONE)
 		return sim_errf(x->err, SIM_EINVAL, "machine memory is full (machine.mem.size) "
 				"giving guest page 0x%" PRIx64 " a page of its own", gppn);
-	vmm_bump_pmap_epoch(x);
+	vmm_pmap_changed(x);
 	return SIM_OK;
 }
 
@@ -87,7 +87,7 @@ int vmm_map_shared(struct vmm *x, struct vmm_vcpu *v, uint64_t g, uint64_t m)
 	}
 	if (pmap_share(x->pm, g, m))
 		return sim_errf(x->err, SIM_EINTERNAL, "machine page 0x%" PRIx64 " cannot be shared", m);
-	vmm_bump_pmap_epoch(x);
+	vmm_pmap_changed(x);
 	vcpu_spend(v, ACCT_MONITOR, ACCT_SPLIT_MONITOR, x->k.cow_map);
 	return SIM_OK;
 }
@@ -117,8 +117,9 @@ int vmm_tlb_fill(struct vmm *x, struct vmm_vcpu *v, uint32_t asid, uint64_t vpn,
 		te->valid[h] = 1;
 		te->dirty[h] = (uint8_t)w;
 	}
-	tlb_write_random(machine_tlb(x->m, v->cpu), te);
-	vmm_bump_tlb_epoch(x, v->cpu);
+	uint64_t gone;
+	tlb_replace_random(machine_tlb(x->m, v->cpu), te, &gone);
+	vmm_tlb_replaced(x, v->cpu, te->vpn2, gone);
 	return SIM_OK;
 }
 
@@ -228,11 +229,6 @@ int vmm_new(struct vmm **out, const struct vmm_ops *ops, const cfg *c, machine *
 	if (rc)
 		goto fail;
 	x->ncpus = mc->ncpus;
-	x->epoch = sim_calloc((size_t)mc->ncpus, sizeof *x->epoch);
-	if (!x->epoch) {
-		rc = sim_errf(err, SIM_ENOMEM, "out of memory setting up the replay");
-		goto fail;
-	}
 	rc = vmm_vnet_new(x, c, err);
 	if (rc)
 		goto fail;
@@ -274,7 +270,6 @@ void vmm_free(struct vmm *x)
 	if (x->place_st && x->place->destroy)
 		x->place->destroy(x->place_st);
 	vmm_numa_free(x);
-	sim_free(x->epoch);
 	pmap_free(x->pm);
 	sim_free(x->vm);
 	sim_free(x->gpage);

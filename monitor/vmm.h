@@ -22,8 +22,9 @@
  *   vmm_machine_page            guest physical -> machine page, placed at
  *                               first touch
  *   vmm_tlb_fill                write a TLB entry for an even/odd pair
- *   vmm_epoch                   changes whenever a CPU's TLB or the pmap
- *                               changes (the engine's translation cache)
+ *   vmm_tlb_changed, ...        tell the engine's translation cache
+ *                               (xl_forget*) what a change to a CPU's TLB
+ *                               or to the pmap may have voided
  *   vmm_numa_*                  page movement, monitor/numa.c
  *
  * Errors on bad input return SIM_EINVAL with a message that the engine
@@ -173,8 +174,13 @@ struct vmm {
 	uint64_t mon_k_vcpu, mon_k_pmap, mon_k_memmap;
 	int nvcpus;
 	struct vmm_vcpu **vcpu;      /* [nvcpus] the engine's vCPUs */
-	uint64_t *epoch;             /* [ncpus] vmm_epoch: bumped by a change to the CPU's TLB,
-				      * and on every CPU by a change to the pmap */
+	/* The engine's remembered translations, told of every change to a
+	 * CPU's TLB or to the pmap (NULL: none kept).  cpu < 0: every CPU.
+	 * forget_pairs: only the TLB's pairs vpn2 and gone (TLB_NO_PAIR: no
+	 * second one) changed; forget_all: anything may have. */
+	void (*forget_pairs)(void *ctx, int cpu, uint64_t vpn2, uint64_t gone);
+	void (*forget_all)(void *ctx, int cpu);
+	void *forget_ctx;
 	int ncpus;
 	const struct pol_placement_ops *place;
 	void *place_st;
@@ -218,18 +224,25 @@ int vmm_new(struct vmm **out, const struct vmm_ops *ops, const cfg *c, machine *
 	    struct sim_err *err);
 void vmm_free(struct vmm *x);
 
-/* The translation epoch of cpu: any change to its TLB or to the pmap
- * changes it. */
-static inline uint64_t vmm_epoch(const struct vmm *x, int cpu)
+/* What changed, for the engine's remembered translations.  cpu's TLB:
+ * anything in it (a flush, entries dropped by frame). */
+static inline void vmm_tlb_changed(struct vmm *x, int cpu)
 {
-	return x->epoch[cpu];
+	if (x->forget_all)
+		x->forget_all(x->forget_ctx, cpu);
 }
-static inline void vmm_bump_tlb_epoch(struct vmm *x, int cpu) { x->epoch[cpu]++; }
-/* The pmap changed: every CPU's epoch (rare: sharing, moves, remaps). */
-static inline void vmm_bump_pmap_epoch(struct vmm *x)
+/* A replacement on cpu's TLB wrote pair vpn2 over pair gone (TLB_NO_PAIR:
+ * none), or (cpu < 0) every TLB dropped pair vpn2: only translations of
+ * those pairs changed. */
+static inline void vmm_tlb_replaced(struct vmm *x, int cpu, uint64_t vpn2, uint64_t gone)
 {
-	for (int c = 0; c < x->ncpus; c++)
-		x->epoch[c]++;
+	if (x->forget_pairs)
+		x->forget_pairs(x->forget_ctx, cpu, vpn2, gone);
+}
+/* The pmap changed (rare: sharing, moves, remaps): every CPU's translations. */
+static inline void vmm_pmap_changed(struct vmm *x)
+{
+	vmm_tlb_changed(x, -1);
 }
 
 /* The machine page of guest page gppn of v's VM, placed now (on v's node,

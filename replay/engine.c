@@ -325,11 +325,70 @@ static __attribute__((noinline)) int translate_slow(struct eng *e, struct vcpu *
 		t->gppn = vm->base + (kseg0 || i == -2 ? vpn : (gpt_val(&e->gpt, i) & GPT_GPPN_MASK));
 	}
 	t->writable = (uint8_t)(w != 0);
-	t->asid = v->m.asid;
 	t->mpn = pfn;
-	t->epoch = vmm_epoch(e->vmm, v->m.cpu);
 	*mpn = pfn;
 	return SIM_OK;
+}
+
+/* Forget what v remembers of pages vpn and vpn + 1 of one segment. */
+static inline void xl_forget_pages(struct vcpu *v, uint64_t vpn, int kseg0)
+{
+	unsigned s = (unsigned)vpn & (XL_WAYS - 1), s1 = (unsigned)(vpn + 1) & (XL_WAYS - 1);
+	for (int x = 0; x < 2; x++) {
+		struct xlate *t = v->xl[x];
+		if (t[s].key == XL_KEY(vpn, kseg0))
+			t[s].key = 0;
+		if (t[s1].key == XL_KEY(vpn + 1, kseg0))
+			t[s1].key = 0;
+	}
+}
+
+/* Forget what v remembers of the TLB's pair vpn2: its two pages, and the
+ * KSEG0 pages the monitor relocates there (e->kseg0_pages of them from
+ * virtual page kseg0_vpn; none natively, where KSEG0 bypasses the TLB). */
+static inline void xl_forget_pair(const struct eng *e, struct vcpu *v, uint64_t vpn2)
+{
+	uint64_t vpn = vpn2 << 1;
+	xl_forget_pages(v, vpn, 0);
+	if (vpn - e->kseg0_vpn < e->kseg0_pages)
+		xl_forget_pages(v, vpn - e->kseg0_vpn, 1);
+}
+
+/* vmm->forget_pairs: cpu's TLB (every TLB when cpu < 0) changed pairs vpn2
+ * and gone.  Every vCPU whose translations came from a TLB is on its CPU
+ * (place_vcpu forgets them all when a vCPU moves), so only those forget,
+ * and only those pairs: the rest of what they remember still holds. */
+static void xl_forget(void *ctx, int cpu, uint64_t vpn2, uint64_t gone)
+{
+	struct eng *e = ctx;
+	for (int i = 0; i < e->nvcpus; i++) {
+		struct vcpu *v = &e->v[i];
+		if (cpu >= 0 && v->m.cpu != cpu)
+			continue;
+		xl_forget_pair(e, v, vpn2);
+		if (gone != TLB_NO_PAIR)
+			xl_forget_pair(e, v, gone);
+	}
+}
+
+/* Forget every translation v remembers (keep_kseg0: but KSEG0's, which
+ * no ASID tags). */
+static void xl_forget_vcpu(struct vcpu *v, int keep_kseg0)
+{
+	for (int x = 0; x < 2; x++)
+		for (int k = 0; k < XL_WAYS; k++)
+			if (!keep_kseg0 || !(v->xl[x][k].key & XL_KEY(0, 1)))
+				v->xl[x][k].key = 0;
+}
+
+/* vmm->forget_all: anything in cpu's TLB (every CPU's, and the pmap, when
+ * cpu < 0) may have changed. */
+static void xl_forget_all(void *ctx, int cpu)
+{
+	struct eng *e = ctx;
+	for (int i = 0; i < e->nvcpus; i++)
+		if (cpu < 0 || e->v[i].m.cpu == cpu)
+			xl_forget_vcpu(&e->v[i], 0);
 }
 
 /* Translate virtual address va for vCPU v; kind 0 instruction, 1 data;
@@ -342,8 +401,7 @@ static inline int translate(struct eng *e, struct vcpu *v, uint64_t va, unsigned
 	uint64_t vpn = kseg0 ? (va & KSEG0_MASK) >> e->pshift : va >> e->pshift;
 	struct xlate *t = &v->xl[x][vpn & (XL_WAYS - 1)];
 
-	if (__builtin_expect(t->key == XL_KEY(vpn, kseg0) &&
-			     t->epoch == vmm_epoch(e->vmm, v->m.cpu) && (kseg0 || t->asid == v->m.asid), 1)) {
+	if (__builtin_expect(t->key == XL_KEY(vpn, kseg0), 1)) {
 		*mpn = t->mpn;
 		*used = t;
 		return SIM_OK;
@@ -1058,11 +1116,10 @@ static void place_vcpu(struct eng *e, struct vcpu *v)
 	int c = e->sched->cpu_for(e->sched_st, idx, v->m.clock);
 	if (c == v->m.cpu && e->cpu_last_vcpu[c] == idx)
 		return;
-	/* the remembered translations were checked against the old CPU's
-	 * TLB epoch, which another CPU's may equal */
+	/* the remembered translations came from the old CPU's TLB, whose
+	 * changes the monitor reports to the vCPUs on that CPU only */
 	if (c != v->m.cpu)
-		for (int k = 0; k < XL_WAYS; k++)
-			v->xl[0][k].key = v->xl[1][k].key = 0;
+		xl_forget_vcpu(v, 0);
 	v->m.cpu = c;
 	if (e->cpu_last_vcpu[c] != idx) {
 		if (e->cpu_last_vcpu[c] >= 0)
@@ -1244,7 +1301,13 @@ static int run_slice(struct eng *e, struct vcpu *v)
 				rc = e->plain ? plain_mem(e, v, r) : do_mem(e, v, r);
 				break;
 			case TRC_PTE_SET: case TRC_PTE_CLEAR: rc = do_pte(e, v, r); break;
-			case TRC_ASID: rc = vm_asid(e, v, r->id, &v->m.asid); break;
+			case TRC_ASID: {
+				uint32_t old = v->m.asid;
+				rc = vm_asid(e, v, r->id, &v->m.asid);
+				if (v->m.asid != old)   /* what it remembers was of the old ASID */
+					xl_forget_vcpu(v, 1);
+				break;
+			}
 			case TRC_SVC_BEGIN: case TRC_SVC_END: rc = do_svc(e, v, r); break;
 			case TRC_PRIV: rc = do_priv(e, v, r); break;
 			case TRC_MONCALL:
@@ -1631,6 +1694,11 @@ static int setup(struct eng *e, const cfg *c, struct sim_err *err)
 	if (rc)
 		return rc;
 	e->ops = e->vmm->ops;
+	e->vmm->forget_pairs = xl_forget;
+	e->vmm->forget_all = xl_forget_all;
+	e->vmm->forget_ctx = e;
+	e->kseg0_vpn = VMM_KSEG0_RELOC_VA >> e->pshift;
+	e->kseg0_pages = e->mode == RPL_DISCO ? (KSEG0_MASK + 1) >> e->pshift : 0;
 	for (int i = 0; i < e->nvcpus; i++)
 		if (e->vm_splashos[e->v[i].m.vm] &&
 		    !(e->v[i].touched = sim_calloc((size_t)e->vm_pages[e->v[i].m.vm], 1)))

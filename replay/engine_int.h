@@ -22,7 +22,12 @@
 enum { V_RUN, V_WAIT_LOCK, V_WAIT_SEM, V_WAIT_IO, V_WAIT_NET, V_WAIT_PHASE, V_DONE };
 
 /* A translation the engine remembers per vCPU and kind (instruction, data):
- * valid while its CPU's TLB and the pmap have not changed (vmm_epoch).  Not
+ * valid while its CPU's TLB, the pmap and the vCPU's ASID have not changed.
+ * The monitor reports every change to a TLB or the pmap (vmm->forget_pairs
+ * and forget_all: xl_forget, xl_forget_all), a TLB replacement or a guest
+ * invalidation naming the pairs it changed, whose pages alone are
+ * forgotten; an ASID record forgets the vCPU's mapped pages.  So a lookup
+ * compares the key only.  Not
  * a model structure: the TLB has no replacement state that a lookup
  * changes, so skipping a lookup that would hit is exact.  XL_WAYS of them
  * per kind, direct-mapped by virtual page: a guest going back and forth
@@ -33,8 +38,8 @@ struct xlate {
 	uint64_t key;                /* XL_KEY(vpn, kseg0); 0: empty */
 	uint64_t mpn;
 	uint64_t gppn;               /* the guest page behind mpn */
-	uint64_t epoch;
-	uint32_t asid;
+	uint64_t epoch;              /* the plain mode's only: e->pte_gen and the */
+	uint32_t asid;               /* ASID it was looked up under */
 	uint8_t writable;            /* the TLB entry allows stores */
 };
 /* The page and the segment in one word, never 0: one compare checks both. */
@@ -112,6 +117,9 @@ struct eng {
 	uint8_t *vm_splashos;        /* [nvms] 1: the VM runs SPLASHOS (vm.os), no page tables */
 	uint64_t pt_pool;
 	uint32_t line_i;             /* L1 instruction line size */
+	/* the TLB's virtual pages that map KSEG0 ([kseg0_vpn, + kseg0_pages):
+	 * the monitor's relocation; none natively), for xl_forget */
+	uint64_t kseg0_vpn, kseg0_pages;
 	struct acct acct;            /* res's tables */
 	uint64_t next_sample;        /* cycle of the next footprint sample */
 	int after_boot;              /* replay.measure = after-boot */

@@ -16,13 +16,16 @@
 #define TRC_CODEC_PAD    64   /* zero bytes the decoder needs after the data */
 #define TRC_ITAB_BITS    14   /* instruction-run table: 16384 entries */
 #define TRC_DTAB_BITS    14   /* data-reference table: 16384 entries */
+#define TRC_CODEC_FRESH_MIN 32768   /* records from which trc_decode zeroes the tables */
 #define TRC_TAG_INSN_TARGET 26   /* INSN starting at the predicted branch target */
 #define TRC_TAG_INSN_DELTA  27   /* INSN starting elsewhere: PC delta follows */
 
 /* Predictor state of one stream within one chunk (about 512 KiB: allocate it
  * and trc_codec_init() it once; trc_codec_reset() at each chunk start is
  * cheap: table entries carry the epoch (chunk) they were written in, and an
- * entry of an older epoch reads as zero). */
+ * entry of an older epoch reads as zero; the decoder zeroes the tables
+ * instead at the start of a chunk of TRC_CODEC_FRESH_MIN records or more,
+ * and writes its entries with epoch 0, which no chunk has). */
 struct trc_codec {
 	uint64_t pc;                 /* end of the last instruction run: start + 4 * count */
 	uint64_t daddr;              /* the last data address */
@@ -31,6 +34,8 @@ struct trc_codec {
 	uint64_t vpn, ppn;           /* predicted page numbers */
 	uint64_t frag, sector, time; /* predicted fragment address, sector, time */
 	uint16_t epoch;              /* the current chunk, never 0 */
+	uint8_t fresh;               /* the tables were zeroed at this chunk's start: an entry
+				      * with epoch 0 is of this chunk (trc_decode only) */
 	struct trc_itab {
 		uint64_t target;     /* start of the run that followed the run starting here */
 		uint32_t count;      /* its instruction count */

@@ -104,8 +104,15 @@ START_TEST(against_reference)
 		} else if (op < 80) {
 			struct tlb_entry e = rand_entry(&s, p[2], p[3]);
 			int ri = r.wired + (int)(ref_splitmix(&r.rng) % (uint64_t)(r.entries - r.wired));
+			uint64_t gone = r.live[ri] ? r.e[ri].vpn2 : TLB_NO_PAIR, got = 0;
 			ref_put(&r, ri, &e);
-			ck_assert_int_eq(tlb_write_random(t, &e), ri);
+			if (op < 70) {
+				ck_assert_int_eq(tlb_write_random(t, &e), ri);
+			} else {
+				/* the overwritten entry's pair, which the engine forgets */
+				ck_assert_int_eq(tlb_replace_random(t, &e, &got), ri);
+				ck_assert_uint_eq(got, gone);
+			}
 		} else if (op < 85) {
 			struct tlb_entry e = rand_entry(&s, p[2], p[3]);
 			int idx = (int)(rnd(&s) % (uint64_t)p[0]);

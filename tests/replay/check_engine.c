@@ -98,10 +98,11 @@ END_TEST
 
 /* Under the monitor one vCPU on two CPUs (round-robin, slices of 100 us =
  * 40,000 cycles): on CPU 0 it loads from data page D, then runs 50,000
- * instructions of text page T into the next slice, on CPU 1.  CPU 1's
- * first refill (T) brings its TLB epoch to the one CPU 0 had when D's
- * translation was remembered, but CPU 1's TLB has never held D: the load
- * that follows must refill it.  User refills: D and T on each CPU, 4. */
+ * instructions of text page T into the next slice, on CPU 1.  D's
+ * translation was remembered from CPU 0's TLB, which CPU 1's has never
+ * shared, and no change to CPU 1's TLB names D: the move itself must
+ * forget it, and the load that follows refill it.  User refills: D and T
+ * on each CPU, 4. */
 START_TEST(moved_vcpu_refills_on_its_new_cpu)
 {
 	static const char *const two_rr[] = { "machine.cpus=2", "policy.sched=round-robin",
