@@ -221,7 +221,44 @@ static void pfdat(struct gcpu *u, uint64_t p, int alloc)
  * (guest_mem.c's figure). */
 #define SPLASH_LOCKED_INSNS 40
 #define SPLASH_CLAIMED UINT64_MAX  /* frame[]: a fault that will allocate the page has begun */
-#define SPLASH_SEM_WAKE 900        /* ids 900..: thread t's wake-up from the region's lock */
+/* ids SPLASH_SEM_WAKE | t << 20 | the thread's sleep number (mod 2^20): one
+ * semaphore per sleep of thread t on the region's lock (t < 1024, capture.cpus's
+ * limit: below bit 30) */
+#define SPLASH_SEM_WAKE 0x40000000u
+#define SPLASH_WAKE_BITS 20
+
+/* A sleeper's wake-up is a semaphore of its own per sleep, as the smp
+ * kernel's hand-overs are (capture/guest_proc.c).  With one count per
+ * thread the engine, re-timing a replay, could let a wake-up meant for a
+ * later sleep end an earlier one: a releaser whose own turn on the lock
+ * came sooner than in the capture signals sooner, and the sleeper then
+ * runs its fault before the fault that was to hand it the lock (a
+ * QUICK-FAULT before the DEMAND-ZERO that allocates its page).  Per sleep,
+ * a wake-up ends only the sleep it was signalled for.  The semaphore starts
+ * at the engine's 1 (a mutex), so the sleeper waits twice and, woken,
+ * signals once: it is back at 1, which the engine forgets; no marker sets
+ * it.  The number wraps at 2^20 sleeps of a thread, by which time its
+ * semaphore was long done with. */
+static uint32_t wake_sem(const struct splash *x, int t)
+{
+	return SPLASH_SEM_WAKE | (uint32_t)t << SPLASH_WAKE_BITS |
+	       (x->th[t].sleeps & ((1u << SPLASH_WAKE_BITS) - 1));
+}
+
+/* Thread t sleeps on the region's lock: it waits for its wake-up. */
+static void wake_wait(struct splash *x, int t)
+{
+	struct gcpu *u = &x->g.c[t];
+	push(u, TRC_SEM_WAIT, 0, 0, wake_sem(x, t), 0, 0);
+	push(u, TRC_SEM_WAIT, 0, 0, wake_sem(x, t), 0, 0);
+}
+
+/* Thread t, woken, is done with that sleep's semaphore (back at 1). */
+static void wake_done(struct splash *x, int t)
+{
+	push(&x->g.c[t], TRC_SEM_SIGNAL, 0, 0, wake_sem(x, t), 0, 0);
+	x->th[t].sleeps++;
+}
 
 /* The context switch of a thread that sleeps (out to the idle loop) or
  * wakes (in from it): the scheduler's path, the run queue's lock held over
@@ -298,7 +335,7 @@ static int fault_begin(struct splash *x, int t)
 		x->sleepq[x->nsleep++] = t;
 		x->sleeps++;
 		thread_switch(x, t, 0);
-		push(u, TRC_SEM_WAIT, 0, 0, SPLASH_SEM_WAKE + (uint32_t)t, 0, 0);
+		wake_wait(x, t);
 		h->fstate = F_SLEEP;
 		return SIM_OK;
 	}
@@ -322,14 +359,14 @@ static void fault_end(struct splash *x, int t)
 	push(u, TRC_SEM_SIGNAL, 0, 0, SEM_REGION, 0, 0);
 	if (x->wake_all) {   /* SVR3's regrele: wakeup() on the region, the lock left free */
 		for (int k = 0; k < x->nsleep; k++)
-			push(u, TRC_SEM_SIGNAL, 0, 0, SPLASH_SEM_WAKE + (uint32_t)x->sleepq[k], 0, 0);
+			push(u, TRC_SEM_SIGNAL, 0, 0, wake_sem(x, x->sleepq[k]), 0, 0);
 		x->nsleep = 0;
 		x->holder = 0;
 	} else if (x->nsleep) {
 		int w = x->sleepq[0];
 		memmove(x->sleepq, x->sleepq + 1, (size_t)--x->nsleep * sizeof *x->sleepq);
 		x->holder = w + 1;
-		push(u, TRC_SEM_SIGNAL, 0, 0, SPLASH_SEM_WAKE + (uint32_t)w, 0, 0);
+		push(u, TRC_SEM_SIGNAL, 0, 0, wake_sem(x, w), 0, 0);
 	} else {
 		x->holder = 0;
 	}
@@ -378,7 +415,6 @@ static int irix_step(struct splash *x, int t)
 	int rc;
 
 	if (!h->started) {
-		push(u, TRC_MARKER, 0, RPL_MARK_SEM_INIT, SPLASH_SEM_WAKE + (uint32_t)t, 0, 0);
 		push(u, TRC_ASID, 0, 0, SPLASH_ASID0 + (uint32_t)t, 0, 0);
 		h->started = 1;
 	}
@@ -387,13 +423,14 @@ static int irix_step(struct splash *x, int t)
 		fault_end(x, t);
 		return SIM_OK;
 	case F_SLEEP:   /* woken: handed the lock, or (wake_all) to try again */
+		wake_done(x, t);
 		thread_switch(x, t, 1);
 		if (x->wake_all) {
 			if (x->holder && x->holder != t + 1) {
 				x->sleepq[x->nsleep++] = t;
 				x->sleeps++;
 				thread_switch(x, t, 0);
-				push(u, TRC_SEM_WAIT, 0, 0, SPLASH_SEM_WAKE + (uint32_t)t, 0, 0);
+				wake_wait(x, t);
 				return SIM_OK;
 			}
 			x->holder = t + 1;

@@ -43,7 +43,9 @@ struct splash_thread {
 	int done;                   /* the program ended on it (the program sets it) */
 	uint8_t *mapped;            /* irix: [upages] this thread's page table holds the page */
 	/* irix */
-	int started;                /* its ASID and wake-up semaphore are set */
+	int started;                /* its ASID is set */
+	uint32_t sleeps;            /* its sleeps on the region's lock so far: the number of
+				     * the next one's wake-up (wake_sem, guest_splash.c) */
 	int fstate;                 /* where it is in a fault (guest_splash.c) */
 	unsigned fsvc;              /* the fault's service (DEMAND-ZERO or QUICK-FAULT) */
 	uint64_t fvpn, fi;          /* the page it faults on: its VPN, its index in frame[] */
