@@ -338,7 +338,8 @@ END_TEST
  * again, could lose the first leave's signal to the next taker in a replay
  * under other timing, which ran the process before the second run was
  * over ("reference ... which has no page-table entry" under UMA, seeds 13
- * and 21 of this configuration).  The walk: each slot's hand-overs are
+ * and 21 of this configuration; the walk checks that their schedules
+ * still have such a take-back).  The walk: each slot's hand-overs are
  * taken in order, 0, 1, ..., each by one vCPU; the leave is signalled on
  * the vCPU that took the one before (the forking vCPU for the first), after
  * that take; all but a slot's last one are taken.  Then the trace replays
@@ -376,7 +377,7 @@ START_TEST(smp_handover_pairs_each_take_with_its_leave)
 	struct rpl_results a, b;
 	trc_reader *r;
 	const struct trc_rec *recs;
-	size_t n, takes = 0;
+	size_t n, takes = 0, backs = 0;
 	uint32_t last[HO_SLOTS] = { 0 };
 	cfg *c = wcfg("pmake", s);
 	const int parallel = (int)cfg_int(c, "capture.wl.parallel"), nslot = 2 * parallel;
@@ -436,6 +437,16 @@ START_TEST(smp_handover_pairs_each_take_with_its_leave)
 			takes += o->waits / 3;
 		}
 	ck_assert_uint_gt(takes, 0);
+	/* the seeds' schedule: a vCPU takes back a process it let go, and
+	 * another vCPU takes it next */
+	for (int i = 0; i < nslot; i++)
+		for (uint32_t h = 0; h + 1 < last[i]; h++) {
+			int before = h ? ho[i][h - 1].taker : i / parallel;
+			if (ho[i][h].taker == before && ho[i][h + 1].taker >= 0 &&
+			    ho[i][h + 1].taker != before)
+				backs++;
+		}
+	ck_assert_uint_gt(backs, 0);
 	t_replay_trace(t_path("handover.dtr"), RPL_UMA, &b);
 	ck_assert_uint_eq(b.instructions, a.instructions);
 	rpl_results_free(&a);
