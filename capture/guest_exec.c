@@ -255,7 +255,7 @@ static void prefault(struct gos *g, struct gcpu *t, struct proc *p)
 {
 	lock_acq(t, LOCK_MEM);
 	for (uint64_t k = 0; k < g->data_pages; k++)
-		if (unif(&t->rng) < g->prefault) {
+		if (unif(&p->rng) < g->prefault) {
 			p->data_gppn[k] = gos_page_alloc(g, t, TRC_CAT_USER);
 			p->data_cow[k] = 0;
 			/* faulted (and zeroed) in the part not run */
@@ -264,13 +264,13 @@ static void prefault(struct gos *g, struct gcpu *t, struct proc *p)
 			     data_vpn(g, k), p->data_gppn[k]);
 		}
 	for (uint64_t k = 0; k < g->text_pages; k++)
-		if (unif(&t->rng) < g->prefault) {
+		if (unif(&p->rng) < g->prefault) {
 			p->text_mapped[k] = 1;
 			push(t, TRC_PTE_SET, 0, TRC_PROT_VALID, p->asid,
 			     (TEXT_VA >> g->pshift) + k, g->text_gppn0 + (uint64_t)p->bin * g->text_pages + k);
 		}
 	for (uint64_t k = 0; k < g->shared_pages && g->p_shared > 0; k++)
-		if (unif(&t->rng) < g->prefault) {
+		if (unif(&p->rng) < g->prefault) {
 			p->shared_mapped[k] = 1;
 			push(t, TRC_PTE_SET, 0, TRC_PROT_VALID, p->asid,
 			     (SHARED_VA >> g->pshift) + k, g->shared_gppn0 + k);

@@ -143,7 +143,7 @@ uint64_t gos_bc_get(struct gos *g, struct gcpu *t, int proc, uint64_t tag, int h
 	 * page was filled in the part not run; an NFS client's copy of a
 	 * remote file is not cached: it asks the server, whose cache may be
 	 * warm */
-	if (how == BC_CACHED || (unif(&t->rng) >= g->read_miss && !gos_nfs_remote(g, t, tag))) {
+	if (how == BC_CACHED || (unif(&t->krng) >= g->read_miss && !gos_nfs_remote(g, t, tag))) {
 		push(t, TRC_MARKER, 0, RPL_MARK_WARM_PAGE, 0, 0, page);
 		return s;
 	}
@@ -182,8 +182,8 @@ static uint64_t file_vnode(const struct gos *g, const struct gcpu *t)
 
 static uint64_t user_buf(struct gos *g, struct gcpu *t, struct proc *p, uint64_t len)
 {
-	uint64_t k = rnd(&t->rng) % g->data_pages;
-	uint64_t off = (rnd(&t->rng) % g->psize) & ~31ull;
+	uint64_t k = rnd(&p->rng) % g->data_pages;
+	uint64_t off = (rnd(&p->rng) % g->psize) & ~31ull;
 	if (off + len > g->psize)
 		off = len < g->psize ? (g->psize - len) & ~31ull : 0;
 	gos_touch_data(g, t, p, k, 1);
@@ -196,12 +196,12 @@ static uint64_t user_buf(struct gos *g, struct gcpu *t, struct proc *p, uint64_t
 void gos_namei(struct gos *g, struct gcpu *t)
 {
 	int miss;
-	uint32_t dir = SEM_VNODE + (uint32_t)(rnd(&t->rng) % 4);
+	uint32_t dir = SEM_VNODE + (uint32_t)(rnd(&t->krng) % 4);
 	t->vnode = vnode_of(t->k, VN_DIR + dir - SEM_VNODE);
 	push(t, TRC_SEM_WAIT, 0, 0, dir, 0, 0);
 	gos_bc_lock(g, t);
-	gos_bc_get(g, t, t->cur, TAG_DIR + rnd(&t->rng) % 16, BC_CACHED, &miss);
-	gos_bc_get(g, t, t->cur, TAG_DIR + rnd(&t->rng) % 16, BC_CACHED, &miss);
+	gos_bc_get(g, t, t->cur, TAG_DIR + rnd(&t->krng) % 16, BC_CACHED, &miss);
+	gos_bc_get(g, t, t->cur, TAG_DIR + rnd(&t->krng) % 16, BC_CACHED, &miss);
 	lock_rel(t, LOCK_BUF);
 	push(t, TRC_SEM_SIGNAL, 0, 0, dir, 0, 0);
 }
@@ -220,8 +220,8 @@ int gos_sys_read(struct gos *g, struct gcpu *t, struct proc *p)
 {
 	uint64_t tag, s, buf, len = g->read_bytes, rest;
 	int miss;
-	if (unif(&t->rng) < g->shared_file)
-		tag = TAG_SHARED_FILE + rnd(&t->rng) % g->shared_file_blocks;
+	if (unif(&p->rng) < g->shared_file)
+		tag = TAG_SHARED_FILE + rnd(&p->rng) % g->shared_file_blocks;
 	else
 		tag = (p->file << 20) + (p->rd_blk++ % g->file_blocks);
 	buf = user_buf(g, t, p, len);
@@ -285,7 +285,7 @@ void gos_sys_other(struct gos *g, struct gcpu *t, struct proc *p)
 {
 	static const unsigned kinds[] = { TRC_SVC_CLOSE, TRC_SVC_STAT, TRC_SVC_BRK,
 					  TRC_SVC_OTHER_SYSCALL };
-	unsigned svc = kinds[rnd(&t->rng) % 4];
+	unsigned svc = kinds[rnd(&p->rng) % 4];
 	gos_kentry(g, t, svc);
 	gos_kpath(g, t, svc, g->path[TRC_SVC_OTHER_SYSCALL]);
 	gos_kexit(g, t, svc);

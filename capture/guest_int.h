@@ -82,6 +82,7 @@ struct io {
 #define EXEC_XPAGES 8
 
 struct proc {
+	uint64_t rng;              /* its job's random stream: what the program does (gos_job_seed) */
 	int state;
 	int on_cpu;                /* smp: the vCPU (stream) running it, -1: none */
 	int last_cpu;              /* smp: the vCPU that ran it last, -1: none */
@@ -93,6 +94,7 @@ struct proc {
 	uint64_t steps_left, to_syscall;
 	uint64_t opens, reads, writes, others;   /* left */
 	uint64_t pc, func_end, cursor, shared_spot;
+	int stretch_ran;           /* the step's instructions ran before its reference faulted (user_step) */
 	uint64_t file, rd_blk, wr_blk;
 	uint8_t *text_mapped;      /* [text_pages] */
 	uint64_t *data_gppn;       /* [data_pages] 0: not mapped */
@@ -149,7 +151,14 @@ struct gcpu {
 	int vm, vi;                /* its VM, and its index among the VM's vCPUs */
 	int kvi, me;               /* its index among its kernel's vCPUs; its stream */
 	struct gkern *k;
-	uint64_t rng;
+	/* Two random streams, so that how the kernel is modelled never changes
+	 * what the workload does.  rng: the program's choices where one
+	 * program runs on the vCPU (a SPLASH thread, guest_splash.c); an IRIX
+	 * job draws from its own process's (struct proc), whichever vCPU runs
+	 * it.  krng: the kernel's (its paths' references, the objects and
+	 * directory blocks it picks, whether a block is cached from before
+	 * the run), seeded by gos_kernel_seed. */
+	uint64_t rng, krng;
 	uint64_t insns, next_tick, tick_no;
 	int cur;                   /* running process, -1: none (parent context) */
 	uint32_t cur_asid;
@@ -172,6 +181,7 @@ struct gcpu {
 
 struct gos {
 	int n, irix53, hal_disco;
+	uint64_t seed;             /* capture.seed */
 	int async_io;              /* capture.os.completions = interrupt */
 	int nvms, per_vm;          /* capture.vms, vCPUs of each */
 	int boot, disks_per_copy;  /* capture.os.boot; capture.os.disks = per-copy */
@@ -216,6 +226,30 @@ struct gos {
 
 static inline uint64_t rnd(uint64_t *x) { return sim_rng_next(x); }
 static inline double unif(uint64_t *x) { return sim_rng_unif(x); }
+
+/* The starting state of a random stream of seed: kind, then i (a stream,
+ * a job) hashed in, so that the streams of one seed are unrelated. */
+enum { GOS_RNG_KERNEL = 1, GOS_RNG_JOB };
+static inline uint64_t gos_rng_seed(uint64_t seed, uint64_t kind, uint64_t i)
+{
+	uint64_t s = seed, x = sim_rng_next(&s) ^ kind;
+	s = x;
+	x = sim_rng_next(&s) ^ i;
+	s = x;
+	return sim_rng_next(&s);
+}
+
+/* The kernel's stream on vCPU (stream) i, and job `file`'s (struct
+ * proc's file: the forking stream and the job's number), of seed. */
+static inline uint64_t gos_kernel_seed(uint64_t seed, uint64_t i)
+{
+	return gos_rng_seed(seed, GOS_RNG_KERNEL, i);
+}
+
+static inline uint64_t gos_job_seed(uint64_t seed, uint64_t file)
+{
+	return gos_rng_seed(seed, GOS_RNG_JOB, file);
+}
 
 /* ---- the pending queue ---- */
 

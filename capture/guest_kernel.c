@@ -12,7 +12,7 @@ void gos_kpath(struct gos *g, struct gcpu *t, unsigned svc, uint64_t n)
 	uint64_t text = g->ktext_pages << g->pshift;
 	/* a service's code: loops over an 8 KB stretch of its own text */
 	uint64_t base = KSEG0 + ((uint64_t)svc * 0x6000) % (text - 0x2000);
-	uint64_t off = (rnd(&t->rng) % 8) * 0x400;
+	uint64_t off = (rnd(&t->krng) % 8) * 0x400;
 	uint64_t data0 = g->ktext_pages << g->pshift;
 	uint64_t dsize = (g->kdata_pages - 1) << g->pshift;
 	/* A service's references: 65% to its own static structures (32 KB it
@@ -23,7 +23,7 @@ void gos_kpath(struct gos *g, struct gcpu *t, unsigned svc, uint64_t n)
 	uint64_t own = data0 + ((uint64_t)svc * 0x9000) % (dsize - 0x8000);
 	uint64_t obj[3];
 	for (int i = 0; i < 3; i++)
-		obj[i] = data0 + (rnd(&t->rng) % (dsize - 256) & ~255ull);
+		obj[i] = data0 + (rnd(&t->krng) % (dsize - 256) & ~255ull);
 	if (t->k && t->k->proc_va) {
 		/* One kernel shared by its vCPUs: the objects are the kernel's
 		 * own, at their addresses, so that they move between the caches
@@ -45,12 +45,12 @@ void gos_kpath(struct gos *g, struct gcpu *t, unsigned svc, uint64_t n)
 		off = (off + k * 4) & 0x1fff;
 		t->insns += k;
 		n -= k;
-		if (unif(&t->rng) < g->kref * 8) {
-			double w = unif(&t->rng);
-			uint64_t a = w < 0.65 ? own + (rnd(&t->rng) % 0x8000)
-				   : w < 0.95 ? obj[rnd(&t->rng) % 3] + rnd(&t->rng) % 256
-					      : data0 + rnd(&t->rng) % dsize;
-			push(t, (rnd(&t->rng) & 3) ? TRC_LOAD : TRC_STORE, KF, 8, 0, KSEG0 + (a & ~7ull), 0);
+		if (unif(&t->krng) < g->kref * 8) {
+			double w = unif(&t->krng);
+			uint64_t a = w < 0.65 ? own + (rnd(&t->krng) % 0x8000)
+				   : w < 0.95 ? obj[rnd(&t->krng) % 3] + rnd(&t->krng) % 256
+					      : data0 + rnd(&t->krng) % dsize;
+			push(t, (rnd(&t->krng) & 3) ? TRC_LOAD : TRC_STORE, KF, 8, 0, KSEG0 + (a & ~7ull), 0);
 		}
 	}
 }

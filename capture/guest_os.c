@@ -29,6 +29,15 @@
  *       plain and a Disco-aware capture with one seed run the same program;
  *       they differ only where the HAL differs (register accesses, zeroing,
  *       page-freed and idle calls).
+ *   (5) How the kernel is modelled never changes what the workload does.
+ *       Each job draws its program's choices (its references, its system
+ *       calls, their files and buffers, the pages a shortened job finds
+ *       resident) from a stream of its own, seeded by capture.seed and the
+ *       job (gos_job_seed); the kernel draws its own (its paths'
+ *       references, the directories namei walks, whether a block is cached
+ *       from before the run) from each vCPU's (gos_kernel_seed).  So a
+ *       longer path, an extra fault or another interleaving of the jobs
+ *       leaves every job's user references as they were.
  *
  * Memory layout (guest physical pages, bottom up): kernel text, kernel data
  * (its last page is the HAL's special page), the binaries' text, the
@@ -481,7 +490,8 @@ static int init_cpus(struct gos *g, const cfg *c, uint64_t jobs_eff, struct sim_
 	g->c = sim_calloc((size_t)g->n, sizeof *g->c);
 	if (!g->hot || !g->c)
 		return sim_errf(err, SIM_ENOMEM, "out of memory creating the IRIX guest");
-	brng = (uint64_t)cfg_int(c, "capture.seed") * 7919u + 17;
+	g->seed = (uint64_t)cfg_int(c, "capture.seed");
+	brng = g->seed * 7919u + 17;
 	for (uint64_t b = 0; b < g->nbin; b++)
 		for (uint64_t h = 0; h < g->nhot; h++)
 			g->hot[b * g->nhot + h] = rnd(&brng) % (g->text_pages - g->cluster_pages + 1);
@@ -490,7 +500,7 @@ static int init_cpus(struct gos *g, const cfg *c, uint64_t jobs_eff, struct sim_
 		t->vm = i / g->per_vm;
 		t->vi = i % g->per_vm;
 		t->me = i;
-		t->rng = (uint64_t)cfg_int(c, "capture.seed") * 1000003u + (uint64_t)i;
+		t->krng = gos_kernel_seed(g->seed, (uint64_t)i);
 		t->cur = -1;
 		/* capture.wl.start_cpus: only a VM's first vCPUs start jobs (the
 		 * others run what an smp kernel's run queue gives them) */

@@ -104,6 +104,7 @@ static void fork_job(struct gos *g, struct gcpu *t, int i)
 	p->state = P_RUN;
 	p->bin = (int)(t->job_no % g->nbin);
 	p->file = (uint64_t)(t - g->c) * 100000 + t->job_no + 1;
+	p->rng = gos_job_seed(g->seed, p->file);   /* the job's program, whatever the kernel does */
 	p->rd_blk = p->wr_blk = 0;
 	p->exec_done = 0;
 	p->steps_left = g->steps;
@@ -160,21 +161,20 @@ static void exit_job(struct gos *g, struct gcpu *t, struct proc *p)
 
 /* ---- user mode ---- */
 
-/* One stretch of user code and its reference; 1 when a fault ends the
- * step before them (the stretch runs in a later step). */
-static int user_step(struct gos *g, struct gcpu *t, struct proc *p)
+/* One stretch of user code and its reference (user_step). */
+static int user_refs(struct gos *g, struct gcpu *t, struct proc *p)
 {
-	uint64_t len = 1 + (uint64_t)(unif(&t->rng) * 2 * g->run_len), va, k;
-	double u = unif(&t->rng);
-	int store = (rnd(&t->rng) % 10) < 3;
+	uint64_t len = 1 + (uint64_t)(unif(&p->rng) * 2 * g->run_len), va, k;
+	double u = unif(&p->rng);
+	int store = (rnd(&p->rng) % 10) < 3;
 
-	if (p->pc + len * 4 > p->func_end || unif(&t->rng) < g->func_switch) {
+	if (p->pc + len * 4 > p->func_end || unif(&p->rng) < g->func_switch) {
 		/* function popularity is skewed: a few clusters take most calls */
-		double u3 = unif(&t->rng);
+		double u3 = unif(&p->rng);
 		uint64_t c = g->hot[(uint64_t)p->bin * g->nhot + (uint64_t)(u3 * u3 * u3 * (double)g->nhot)];
-		uint64_t off = (rnd(&t->rng) % ((g->cluster_pages << g->pshift) / 256)) * 256;
+		uint64_t off = (rnd(&p->rng) % ((g->cluster_pages << g->pshift) / 256)) * 256;
 		p->pc = TEXT_VA + (c << g->pshift) + off;
-		p->func_end = p->pc + 1024 + (rnd(&t->rng) % 16) * 128;
+		p->func_end = p->pc + 1024 + (rnd(&p->rng) % 16) * 128;
 		if (p->func_end > TEXT_VA + (g->text_pages << g->pshift))
 			p->func_end = TEXT_VA + (g->text_pages << g->pshift);
 	}
@@ -186,8 +186,11 @@ static int user_step(struct gos *g, struct gcpu *t, struct proc *p)
 			     g->text_gppn0 + (uint64_t)p->bin * g->text_pages + k, TRC_PROT_VALID,
 			     &p->text_mapped[k]))
 		return 1;
-	push(t, TRC_INSN, 0, 0, (uint32_t)len, p->pc, 0);
-	t->insns += len;
+	if (!p->stretch_ran) {
+		push(t, TRC_INSN, 0, 0, (uint32_t)len, p->pc, 0);
+		t->insns += len;
+		p->stretch_ran = 1;
+	}
 	p->pc += len * 4;
 
 	if (u < g->p_shared) {
@@ -195,11 +198,11 @@ static int user_step(struct gos *g, struct gcpu *t, struct proc *p)
 		 * then moves on: to a skewed place (the top of a scene's
 		 * hierarchy, a pool's hot pages) */
 		uint64_t off;
-		if ((rnd(&t->rng) & 63) == 0) {
-			double u4 = unif(&t->rng);
+		if ((rnd(&p->rng) & 63) == 0) {
+			double u4 = unif(&p->rng);
 			p->shared_spot = (uint64_t)(u4 * u4 * (double)((g->shared_pages << g->pshift) - 4096));
 		}
-		off = (p->shared_spot + rnd(&t->rng) % 4096) & ~7ull;
+		off = (p->shared_spot + rnd(&p->rng) % 4096) & ~7ull;
 		k = off >> g->pshift;
 		va = SHARED_VA + off;
 		store = 0;
@@ -210,7 +213,7 @@ static int user_step(struct gos *g, struct gcpu *t, struct proc *p)
 	} else if (u < g->p_shared + g->p_random + g->p_seq) {
 		uint64_t span = g->data_pages << g->pshift;
 		if (u < g->p_shared + g->p_random) {
-			double u2 = unif(&t->rng);   /* skewed towards the data's start */
+			double u2 = unif(&p->rng);   /* skewed towards the data's start */
 			va = DATA_VA + ((uint64_t)(u2 * u2 * (double)span) & ~7ull);
 		} else {
 			p->cursor = (p->cursor + g->seq_stride) % span;
@@ -220,15 +223,35 @@ static int user_step(struct gos *g, struct gcpu *t, struct proc *p)
 	} else {
 		/* the frames: in page 0 below the stack pointer execve set, in
 		 * the others from the page's top down */
-		k = (rnd(&t->rng) % 16 == 0) ? rnd(&t->rng) % g->stack_pages : 0;
+		k = (rnd(&p->rng) % 16 == 0) ? rnd(&p->rng) % g->stack_pages : 0;
 		va = stack_vpn(g, k) << g->pshift;
-		va += (k ? g->psize : g->frame_off) - 8 - (rnd(&t->rng) % 64) * 8;
+		va += (k ? g->psize : g->frame_off) - 8 - (rnd(&p->rng) % 64) * 8;
 		if (!p->stack_gppn[k])
 			p->stack_gppn[k] = gos_demand_zero(g, t, p, stack_vpn(g, k));
 	}
 	push(t, store ? TRC_STORE : TRC_LOAD, 0, 8, 0, va, 0);
 	p->steps_left--;
 	return 0;
+}
+
+/* One stretch of user code and its reference; 1 when a fault ends the
+ * step before them.  The step is then taken back (its draws, where its
+ * code is), as the faulting instruction restarts: the same stretch runs in
+ * a later step however long the fault waits, and instructions that ran
+ * before a faulting reference do not run again. */
+static int user_step(struct gos *g, struct gcpu *t, struct proc *p)
+{
+	uint64_t rng = p->rng, pc = p->pc, func_end = p->func_end, spot = p->shared_spot;
+	int rc = user_refs(g, t, p);
+	if (rc) {
+		p->rng = rng;
+		p->pc = pc;
+		p->func_end = func_end;
+		p->shared_spot = spot;
+	} else {
+		p->stretch_ran = 0;
+	}
+	return rc;
 }
 
 /* ---- the per-CPU kernel: interrupts, scheduling, idle ---- */
@@ -430,7 +453,7 @@ void gos_step(struct gos *g, struct gcpu *t)
 	}
 	if (p->to_syscall == 0) {
 		uint64_t left = p->opens + p->reads + p->writes + p->others;
-		uint64_t r = left ? rnd(&t->rng) % left : 0;
+		uint64_t r = left ? rnd(&p->rng) % left : 0;
 		p->to_syscall = 1 + p->steps_left / (left + 1);
 		if (!left)
 			p->to_syscall = p->steps_left + 1;

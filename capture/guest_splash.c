@@ -156,6 +156,7 @@ static int splash_create_as(void **st, const cfg *c, uint32_t *nstreams, int iri
 	x->prog = irix && !strcmp(cfg_str(c, "capture.wl.program"), "raytrace") ? &splash_raytrace
 										 : &splash_radix;
 	x->nthreads = (int)cfg_int(c, "capture.cpus");
+	x->g.seed = (uint64_t)cfg_int(c, "capture.seed");
 	P = (uint64_t)x->nthreads;
 	if (cfg_int(c, "capture.vms") != 1) {
 		rc = sim_errf(err, SIM_EINVAL, "%s runs in one virtual machine (capture.vms = 1)",
@@ -180,7 +181,8 @@ static int splash_create_as(void **st, const cfg *c, uint32_t *nstreams, int iri
 		}
 		u->me = u->kvi = u->vi = t;
 		u->k = &x->k;
-		u->rng = (uint64_t)cfg_int(c, "capture.seed") * 1000003u + (uint64_t)t;
+		u->rng = x->g.seed * 1000003u + (uint64_t)t;   /* the program's */
+		u->krng = gos_kernel_seed(x->g.seed, (uint64_t)t);
 	}
 	*nstreams = (uint32_t)P;
 	*st = x;

@@ -41,7 +41,9 @@
 #define TEXT_BYTES (512ull << 10)
 
 struct sstream {
-	uint64_t rng;
+	uint64_t rng;                /* the program's and the kernel's draws: the kernel's paths are
+				      * fixed (no setting changes how many draws they take), so
+				      * one stream leaves the program as it is */
 	uint64_t refs_left;
 	uint64_t setup_i, setup_n;   /* PTEs to emit before the program starts */
 	uint64_t pc, func_end;

@@ -338,7 +338,8 @@ END_TEST
  * again, could lose the first leave's signal to the next taker in a replay
  * under other timing, which ran the process before the second run was
  * over ("reference ... which has no page-table entry" under UMA, seeds 13
- * and 21 of this configuration).  The walk: each slot's hand-overs are
+ * and 21 of this configuration; the walk checks that their schedules
+ * still have such a take-back).  The walk: each slot's hand-overs are
  * taken in order, 0, 1, ..., each by one vCPU; the leave is signalled on
  * the vCPU that took the one before (the forking vCPU for the first), after
  * that take; all but a slot's last one are taken.  Then the trace replays
@@ -376,7 +377,7 @@ START_TEST(smp_handover_pairs_each_take_with_its_leave)
 	struct rpl_results a, b;
 	trc_reader *r;
 	const struct trc_rec *recs;
-	size_t n, takes = 0;
+	size_t n, takes = 0, backs = 0;
 	uint32_t last[HO_SLOTS] = { 0 };
 	cfg *c = wcfg("pmake", s);
 	const int parallel = (int)cfg_int(c, "capture.wl.parallel"), nslot = 2 * parallel;
@@ -436,6 +437,16 @@ START_TEST(smp_handover_pairs_each_take_with_its_leave)
 			takes += o->waits / 3;
 		}
 	ck_assert_uint_gt(takes, 0);
+	/* the seeds' schedule: a vCPU takes back a process it let go, and
+	 * another vCPU takes it next */
+	for (int i = 0; i < nslot; i++)
+		for (uint32_t h = 0; h + 1 < last[i]; h++) {
+			int before = h ? ho[i][h - 1].taker : i / parallel;
+			if (ho[i][h].taker == before && ho[i][h + 1].taker >= 0 &&
+			    ho[i][h + 1].taker != before)
+				backs++;
+		}
+	ck_assert_uint_gt(backs, 0);
 	t_replay_trace(t_path("handover.dtr"), RPL_UMA, &b);
 	ck_assert_uint_eq(b.instructions, a.instructions);
 	rpl_results_free(&a);
@@ -982,6 +993,123 @@ START_TEST(hal_keeps_the_program)
 }
 END_TEST
 
+/* ---- the kernel's random stream ---- */
+
+/* What a stream of a capture holds: its user references (instruction runs,
+ * loads and stores without TRC_F_KERNEL) in order, and each job's, in the
+ * order the stream forked them; a hash of its kernel references. */
+#define KR_STREAMS 2
+#define KR_JOBS 64
+struct kr_stream {
+	uint64_t user, nuser, kernel, nkernel;
+	uint64_t job[KR_JOBS], njob_refs[KR_JOBS];
+	int njobs;
+};
+
+static uint64_t kr_hash(uint64_t h, const struct trc_rec *x)
+{
+	uint64_t v[4] = { (uint64_t)x->type << 24 | (uint64_t)x->flags << 16 | x->aux, x->id, x->addr,
+			  x->val };
+	for (int i = 0; i < 4; i++)
+		h = (h ^ v[i]) * 0x100000001b3ull;
+	return h;
+}
+
+/* Capture pmake under c and sort each stream's references out: a job's
+ * begin where its stream switches to the child after a fork (the parent
+ * runs the child first), and its user references are those made under
+ * its ASID from then on (each vCPU runs only its own jobs). */
+static void kr_capture(cfg *c, const char *name, struct kr_stream *out, uint32_t *nstreams)
+{
+	struct sim_err err = { 0 };
+	struct rpl_results a;
+	trc_reader *r = capture_open(c, name, &a);
+	*nstreams = trc_reader_info(r)->nstreams;
+	ck_assert_uint_le(*nstreams, KR_STREAMS);
+	for (uint32_t st = 0; st < *nstreams; st++) {
+		struct kr_stream *o = &out[st];
+		int job_of[KR_JOBS * 32 + 64], forked = 0, cur = -1;
+		const struct trc_rec *recs;
+		size_t n;
+		memset(o, 0, sizeof *o);
+		o->user = o->kernel = 0xcbf29ce484222325ull;
+		for (size_t i = 0; i < sizeof job_of / sizeof *job_of; i++)
+			job_of[i] = -1;
+		while (trc_next_block(r, st, &recs, &n, &err) == SIM_OK && n)
+			for (size_t k = 0; k < n; k++) {
+				const struct trc_rec *x = &recs[k];
+				if (x->type == TRC_SVC_END && x->aux == TRC_SVC_FORK) {
+					forked = 1;
+				} else if (x->type == TRC_ASID) {
+					ck_assert_uint_lt(x->id, sizeof job_of / sizeof *job_of);
+					if (forked) {
+						ck_assert_int_lt(o->njobs, KR_JOBS);
+						o->job[o->njobs] = 0xcbf29ce484222325ull;
+						job_of[x->id] = o->njobs++;
+						forked = 0;
+					}
+					cur = job_of[x->id];
+				} else if (x->type == TRC_INSN || x->type == TRC_LOAD || x->type == TRC_STORE) {
+					if (x->flags & TRC_F_KERNEL) {
+						o->kernel = kr_hash(o->kernel, x);
+						o->nkernel++;
+						continue;
+					}
+					ck_assert_int_ge(cur, 0);   /* only a job runs user code */
+					o->user = kr_hash(o->user, x);
+					o->nuser++;
+					o->job[cur] = kr_hash(o->job[cur], x);
+					o->njob_refs[cur]++;
+				}
+			}
+	}
+	trc_reader_close(r);
+	rpl_results_free(&a);
+}
+
+/* The kernel draws from a stream of its own (capture/guest_os.c, invariant
+ * 5): with a longer kernel entry path (so more kernel references drawn,
+ * and the clock ticks and the scheduler's switches elsewhere in the jobs)
+ * every job makes the same user references, in the same order; with one
+ * job at a time on a vCPU (_i = 0) the stream's user references are the
+ * same sequence.  _i = 1: two jobs at a time (pmake's -J2), interleaved
+ * differently. */
+START_TEST(kernel_draws_leave_the_workload)
+{
+	const char *par = _i ? "capture.wl.parallel=2" : "capture.wl.parallel=1";
+	const char *s0[] = { "capture.cpus=2", "machine.cpus=2", "capture.scale=0.1",
+			     "capture.wl.insns=2e5", par, NULL };
+	const char *s1[] = { "capture.cpus=2", "machine.cpus=2", "capture.scale=0.1",
+			     "capture.wl.insns=2e5", par, "capture.os.path.entry=90", NULL };
+	static struct kr_stream a[KR_STREAMS], b[KR_STREAMS];
+	uint32_t na, nb;
+	cfg *c0 = wcfg("pmake", s0), *c1 = wcfg("pmake", s1);
+	kr_capture(c0, "kr0.dtr", a, &na);
+	kr_capture(c1, "kr1.dtr", b, &nb);
+	ck_assert_uint_eq(na, nb);
+	ck_assert_uint_eq(na, 2);
+	for (uint32_t st = 0; st < na; st++) {
+		ck_assert_int_gt(a[st].njobs, 1);
+		ck_assert_int_eq(a[st].njobs, b[st].njobs);
+		for (int j = 0; j < a[st].njobs; j++) {
+			ck_assert_uint_gt(a[st].njob_refs[j], 1000);
+			ck_assert_msg(a[st].njob_refs[j] == b[st].njob_refs[j] && a[st].job[j] == b[st].job[j],
+				      "stream %u job %d: its user references differ (%llu, then %llu)", st, j,
+				      (unsigned long long)a[st].njob_refs[j],
+				      (unsigned long long)b[st].njob_refs[j]);
+		}
+		ck_assert_uint_eq(a[st].nuser, b[st].nuser);
+		if (!_i)
+			ck_assert_msg(a[st].user == b[st].user, "stream %u: the user references differ", st);
+		/* the kernel's did change */
+		ck_assert_uint_gt(b[st].nkernel, a[st].nkernel);
+		ck_assert(a[st].kernel != b[st].kernel);
+	}
+	cfg_free(c0);
+	cfg_free(c1);
+}
+END_TEST
+
 START_TEST(bad_workloads)
 {
 	struct sim_err err = { 0 };
@@ -1255,6 +1383,7 @@ Suite *make_suite(void)
 	tcase_add_loop_test(tc, exec_stack_starts_below_the_arguments, 0, 2);
 	tcase_add_test(tc, same_seed_same_bytes);
 	tcase_add_test(tc, hal_keeps_the_program);
+	tcase_add_loop_test(tc, kernel_draws_leave_the_workload, 0, 2);
 	tcase_add_test(tc, bad_workloads);
 	tcase_add_test(tc, faults_drop_in_their_translation);
 	tcase_add_test(tc, tlb_microbenchmark_misses_every_load);
