@@ -82,6 +82,7 @@
 #include "machine/hit.h"
 #include "machine/machine.h"
 #include "machine/plain.h"
+#include "machine/plain_hit.h"
 #include "monitor/vmm.h"
 #include "policies/policy.h"
 #include "replay/engine_int.h"
@@ -530,7 +531,7 @@ static inline void plain_access(struct eng *e, struct vcpu *v, uint64_t gpa, uin
 				int kind, int cat)
 {
 	uint32_t l2 = 0, mem = 0;
-	plain_ref(e->plain, v->m.cpu, gpa, size, kind, &l2, &mem);
+	plain_ref_inline(e->plain, v->m.cpu, gpa, size, kind, &l2, &mem);
 	if (l2)
 		vcpu_stall(&v->m, cat, ACCT_SPLIT_KERNEL, l2 * e->mc.l2_hit_cycles, MACH_L2);
 	for (; mem; mem--)
