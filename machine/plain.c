@@ -37,18 +37,7 @@
 
 #include "base/mem.h"
 #include "machine/cache.h"
-
-enum { P_V = 1, P_D = 2 };   /* block state bits */
-
-struct pcpu {
-	struct cache c[MACH_NLEVELS];
-	struct machine_level_stats st[MACH_NLEVELS];
-};
-
-struct plain {
-	int ncpus;
-	struct pcpu *cpu;   /* [ncpus] */
-};
+#include "machine/plain_hit.h"   /* the layouts, and plain_ref's hit inline */
 
 int plain_new(plain **out, const struct machine_config *mc, struct sim_err *err)
 {

@@ -82,6 +82,7 @@
 #include "machine/hit.h"
 #include "machine/machine.h"
 #include "machine/plain.h"
+#include "machine/plain_hit.h"
 #include "monitor/vmm.h"
 #include "policies/policy.h"
 #include "replay/engine_int.h"
@@ -528,7 +529,7 @@ static inline void plain_access(struct eng *e, struct vcpu *v, uint64_t gpa, uin
 				int kind, int cat)
 {
 	uint32_t l2 = 0, mem = 0;
-	plain_ref(e->plain, v->m.cpu, gpa, size, kind, &l2, &mem);
+	plain_ref_inline(e->plain, v->m.cpu, gpa, size, kind, &l2, &mem);
 	if (l2)
 		vcpu_stall(&v->m, cat, ACCT_SPLIT_KERNEL, l2 * e->mc.l2_hit_cycles, MACH_L2);
 	for (; mem; mem--)
@@ -538,27 +539,34 @@ static inline void plain_access(struct eng *e, struct vcpu *v, uint64_t gpa, uin
 /* An instruction run: one 4-byte fetch per instruction.  A reference is
  * taken to lie in the page of its first byte.  A fetch within the L1 I
  * block of the one before it hits that block and changes nothing: it is
- * only counted (plain_repeat). */
+ * only counted (plain_repeat).  So after a fetch that lies in one block,
+ * the run's fetches up to that block's end are counted at once. */
 static int plain_insn(struct eng *e, struct vcpu *v, const struct trc_rec *r)
 {
-	uint64_t pc = r->addr, left = r->id, n = left, gpa = 0, last = UINT64_MAX, repeats = 0;
-	uint64_t lmask = ~((uint64_t)e->line_i - 1);
+	uint64_t pc = r->addr, left = r->id, n = left, gpa = 0, repeats = 0;
+	uint64_t line = e->line_i, lmask = ~(line - 1);
 	int cat = guest_cat(v, r->flags), rc = insn_run_ok(e, v, left);
 
 	if (rc)
 		return rc;
 	e->res->instructions += left;
 	e->res->cpu[v->m.cpu].instructions += left;
-	for (; left > 0; left--, pc += 4) {
-		uint64_t a = e->plain_din ? pc & ~3ull : pc;
-		if ((a & lmask) == last && ((a + 3) & lmask) == last) {
-			repeats++;
-			continue;
-		}
+	while (left > 0) {
+		uint64_t a = e->plain_din ? pc & ~3ull : pc, k;
 		if ((rc = plain_translate(e, v, a, r->flags, 0, &gpa)))
 			return rc;
 		plain_access(e, v, gpa, 4, MACH_IFETCH, cat);
-		last = (a & lmask) == ((a + 3) & lmask) ? a & lmask : UINT64_MAX;
+		left--;
+		pc += 4;
+		if ((a & lmask) != ((a + 3) & lmask))
+			continue;   /* it spans two blocks: the next one is fetched */
+		/* the next fetches are a + 4, a + 8, ...: those ending in a's block */
+		k = ((a & lmask) + line - 4 - a) / 4;
+		if (k > left)
+			k = left;
+		repeats += k;
+		left -= k;
+		pc += 4 * k;
 	}
 	plain_repeat(e->plain, v->m.cpu, MACH_IFETCH, repeats);
 	vcpu_spend(&v->m, cat, ACCT_SPLIT_KERNEL, n);
@@ -1193,6 +1201,32 @@ static inline int rec_done(struct eng *e, struct vcpu *v)
 	return e->vmm->nhot ? vmm_numa_process(e->vmm, &v->m) : SIM_OK;
 }
 
+/* run_slice()'s common case: v's runs, loads and stores from v->pos on,
+ * while its clock is below `until` (the first record) and `stop` (the
+ * others); *first and *ran cleared and set once one ran.  plain: the
+ * plain mode's (a constant where it is inlined). */
+static inline __attribute__((always_inline)) int run_refs(struct eng *e, struct vcpu *v, uint64_t until,
+							  uint64_t stop, int *first, int *ran, const int plain)
+{
+	uint64_t lim = *first ? until : stop;
+	int rc;
+	while (v->pos < v->nrecs && v->m.clock < lim) {
+		const struct trc_rec *r = &v->recs[v->pos];
+		if ((unsigned)(r->type - TRC_INSN) > TRC_STORE - TRC_INSN)
+			break;
+		if (plain)
+			rc = r->type == TRC_INSN ? plain_insn(e, v, r) : plain_mem(e, v, r);
+		else
+			rc = r->type == TRC_INSN ? do_insn(e, v, r) : do_mem(e, v, r);
+		if (rc || (rc = rec_done(e, v)))
+			return rc;
+		*first = 0;
+		lim = stop;
+		*ran = 1;
+	}
+	return SIM_OK;
+}
+
 static int run_slice(struct eng *e, struct vcpu *v)
 {
 	uint64_t end = v->m.clock + e->quantum;
@@ -1211,7 +1245,7 @@ static int run_slice(struct eng *e, struct vcpu *v)
 	place_vcpu(e, v);
 	while (v->state == V_RUN && (first || v->m.clock < end)) {
 		const struct trc_rec *r;
-		if (!e->plain && !v->frag_of) {
+		if (!v->frag_of) {
 			/* the common case, runs, loads and stores with nothing
 			 * pending before them (a block to fetch, fragments to end,
 			 * an interrupt due), in a loop of their own: what the
@@ -1219,19 +1253,12 @@ static int run_slice(struct eng *e, struct vcpu *v)
 			 * the state, the fragments or the interrupts) */
 			uint64_t until = v->in_intr ? UINT64_MAX : v->intr_next;
 			/* the clock's bound: until, and from the second record on end too */
-			uint64_t stop = until < end ? until : end, lim = first ? until : stop;
+			uint64_t stop = until < end ? until : end;
 			int ran = 0;
-			while (v->pos < v->nrecs && v->m.clock < lim) {
-				r = &v->recs[v->pos];
-				if ((unsigned)(r->type - TRC_INSN) > TRC_STORE - TRC_INSN)
-					break;
-				rc = r->type == TRC_INSN ? do_insn(e, v, r) : do_mem(e, v, r);
-				if (rc || (rc = rec_done(e, v)))
-					return rc;
-				first = 0;
-				lim = stop;
-				ran = 1;
-			}
+			rc = e->plain ? run_refs(e, v, until, stop, &first, &ran, 1) :
+					run_refs(e, v, until, stop, &first, &ran, 0);
+			if (rc)
+				return rc;
 			if (ran)
 				continue;
 		}
