@@ -7,7 +7,7 @@
 #   (data_size 400K + stack); QUICK-FAULT 5745 -> about 137 text pages
 #   executed per job (text_hot 560K in 16KB clusters of a 2MB cc1);
 #   UTLB-MISS 630K -> 15K per job: call_rate and random were lowered towards
-#   that; the model still takes about 21K per job (881K in all), the rest
+#   that; the model still takes about 21K per job (about 900K in all), the rest
 #   coming from the sequential walk over the data (analysis/CALIBRATION.md).
 # Whole jobs: capture.scale runs 42 x scale of them (at least two).
 capture.guest = irix
