@@ -101,13 +101,29 @@ uint64_t vmm_numa_copy_for(struct vmm *x, uint64_t gppn, int node, int *writable
 	return m != PMAP_NONE ? m : x->pmarr[gppn];
 }
 
-static void hot_hook(void *ctx, uint64_t mpn, int node)
+/* Queue an entry of x->hot for vmm_numa_process (dropped, and counted, when
+ * the ring is full). */
+static void queue_hot(struct vmm *x, uint64_t entry)
 {
-	struct vmm *x = ctx;
 	if (x->nhot < VMM_HOT_RING)
-		x->hot[x->nhot++] = mpn << 8 | (uint64_t)node;
+		x->hot[x->nhot++] = entry;
 	else
 		x->cnt.hot_dropped++;
+}
+
+static void hot_hook(void *ctx, uint64_t mpn, int node)
+{
+	queue_hot(ctx, mpn << 8 | (uint64_t)node);
+}
+
+/* Whether page gppn may get a copy on node, or move there: only a private
+ * master moves or is copied, while its move count has room, to a node that
+ * holds no copy of it. */
+static int may_move_to(const struct vmm *x, uint64_t gppn, int node)
+{
+	uint64_t mpn = x->pmarr[gppn];
+	return mpn != PMAP_NONE && pmap_owner(x->pm, mpn) == gppn && x->moves[gppn] != UINT16_MAX &&
+	       pmap_copy_on(x->pm, gppn, node) == PMAP_NONE;
 }
 
 void vmm_copy(struct vmm *x, struct vmm_vcpu *v, uint64_t from, uint64_t to, uint64_t len)
@@ -222,10 +238,7 @@ int vmm_numa_count_writes(struct vmm *x)
 
 void vmm_numa_last_store(struct vmm *x, uint64_t g)
 {
-	if (x->nhot < VMM_HOT_RING)
-		x->hot[x->nhot++] = VMM_LAST_STORE | g;
-	else
-		x->cnt.hot_dropped++;
+	queue_hot(x, VMM_LAST_STORE | g);
 }
 
 /* The copies mig->last_store asks for, as a replication decide answered. */
@@ -234,13 +247,9 @@ static void last_store(struct vmm *x, struct vmm_vcpu *v, uint64_t gppn)
 	int nn = machine_nnodes(x->m);
 	memset(x->first_replicas, 0, (size_t)nn);
 	x->mig->last_store(x->mig_st, gppn, x->first_replicas);
-	for (int n = 0; n < nn; n++) {
-		uint64_t mpn = x->pmarr[gppn];
-		if (!x->first_replicas[n] || mpn == PMAP_NONE || pmap_owner(x->pm, mpn) != gppn ||
-		    x->moves[gppn] == UINT16_MAX || pmap_copy_on(x->pm, gppn, n) != PMAP_NONE)
-			continue;   /* only a private master gets copies, one a node */
-		do_replicate(x, v, gppn, n);
-	}
+	for (int n = 0; n < nn; n++)
+		if (x->first_replicas[n] && may_move_to(x, gppn, n))
+			do_replicate(x, v, gppn, n);
 }
 
 void vmm_numa_snap(struct vmm *x, uint64_t g, uint64_t mpn)
@@ -340,12 +349,9 @@ static void interval_end(struct vmm *x, struct vmm_vcpu *v, uint64_t now)
 	for (int i = 0; i < n; i++) {
 		uint64_t gppn = x->asked[i] >> 16;
 		int action = (int)(x->asked[i] >> 8 & 0xff), to = (int)(x->asked[i] & 0xff);
-		uint64_t mpn = x->pmarr[gppn];
-		if (mpn == PMAP_NONE || pmap_owner(x->pm, mpn) != gppn || x->moves[gppn] == UINT16_MAX)
-			continue;   /* only private masters move */
-		if (pmap_copy_on(x->pm, gppn, to) != PMAP_NONE ||
+		if (!may_move_to(x, gppn, to) ||
 		    (action == POL_MIG_MIGRATE && pmap_nreplicas(x->pm, gppn)))
-			continue;   /* the node has a copy; a replicated page does not migrate */
+			continue;   /* a replicated page does not migrate */
 		if (action == POL_MIG_MIGRATE)
 			do_migrate(x, v, gppn, to);
 		else
