@@ -114,18 +114,22 @@ static int oracle_create(void **st, const cfg *c, const struct pol_mig_view *v, 
 	return SIM_OK;
 }
 
+/* A copy on every node with at least policy.verghese.sharing of misses m. */
+static void copies_where(const struct oracle_st *s, const uint32_t *m, uint8_t *replicas)
+{
+	for (int n = 0; n < s->p->nnodes; n++)
+		replicas[n] = m[n] >= s->sharing && m[n] > 0;
+}
+
 /* Page gppn's last store of the run: a copy on every node that misses on
  * it often enough after it. */
 static void oracle_last_store(void *st, uint64_t gppn, uint8_t *replicas)
 {
 	const struct oracle_st *s = st;
 	const struct pol_profile *p = s->p;
-	const uint32_t *m;
 	if (!p || gppn >= p->guest_pages)
 		return;
-	m = &(p->after ? p->after : p->misses)[gppn * (uint64_t)p->nnodes];
-	for (int n = 0; n < p->nnodes; n++)
-		replicas[n] = m[n] >= s->sharing && m[n] > 0;
+	copies_where(s, &(p->after ? p->after : p->misses)[gppn * (uint64_t)p->nnodes], replicas);
 }
 
 static int oracle_first_touch(void *st, uint64_t gppn, int toucher, uint8_t *replicas)
@@ -144,8 +148,7 @@ static int oracle_first_touch(void *st, uint64_t gppn, int toucher, uint8_t *rep
 			best = n;
 		}
 	if (!p->writes[gppn])
-		for (int n = 0; n < p->nnodes; n++)
-			replicas[n] = m[n] >= s->sharing && m[n] > 0;
+		copies_where(s, m, replicas);
 	return best;
 }
 
