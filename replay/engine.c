@@ -210,10 +210,11 @@ static void guest_pte(struct eng *e, uint32_t asid, uint64_t vpn, struct vmm_pte
  * instructions and its PTE load. */
 static int guest_refill_handler(struct eng *e, struct vcpu *v, uint32_t asid, uint64_t vpn)
 {
-	uint64_t ptes_per_page = (e->pmask + 1) / PTE_BYTES;
+	/* a page holds a power of two of PTEs: a shift and a mask, no division */
+	const unsigned lg_ptes = e->pshift - (unsigned)__builtin_ctz(PTE_BYTES);
 	uint64_t pt_page = e->vmm->vm[v->m.vm].pages - 1 -
-			   (((uint64_t)asid * 1031u + vpn / ptes_per_page) % e->pt_pool);
-	uint64_t gpa = (pt_page << e->pshift) + (vpn % ptes_per_page) * PTE_BYTES;
+			   (((uint64_t)asid * 1031u + (vpn >> lg_ptes)) % e->pt_pool);
+	uint64_t gpa = (pt_page << e->pshift) + (vpn & ((1ull << lg_ptes) - 1)) * PTE_BYTES;
 	vcpu_spend(&v->m, ACCT_KERNEL, ACCT_SPLIT_KERNEL, e->vmm->k.utlb_insns);
 	return phys_ref(e, v, gpa, MACH_LOAD, ACCT_KERNEL, ACCT_SPLIT_KERNEL);
 }
