@@ -31,7 +31,11 @@
  * is the innermost open one (begin/end records, or the synthesized UTLB-MISS)
  * goes to that service too, split into Table 2's five parts; idle time is not
  * service time.  At the end every CPU is idle from its last cycle to the
- * run's end, so each CPU's categories sum to the run's length.
+ * run's end, so each CPU's categories sum to the run's length.  The loop of
+ * runs, loads and stores (run_refs) adds up its records' counts and their
+ * instructions' cycles (struct refs_acc) and charges them at its end, or
+ * before anything that may open a service (a refill, a protection fault, a
+ * page move): sums, so the same numbers as charging each as it runs.
  *
  * Modelling choices worth knowing:
  *   - A traced privileged instruction costs guest.cost.priv natively and is
