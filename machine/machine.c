@@ -534,7 +534,7 @@ static uint32_t to_home(machine *m, int ci, uint64_t line, int store, uint64_t n
 {
 	struct cpu *c = &m->cpu[ci];
 	uint64_t mpn = line >> m->lg_lines_per_page;
-	int home = (int)(mpn / m->pages_per_node);
+	int home = m->nnodes == 1 ? 0 : (int)(mpn / m->pages_per_node);   /* one node: no division */
 	int o = owner_of(m, line);
 	int comm = o >= 0 && o != ci;
 	int local = m->mc.uma || home == c->node;

@@ -90,7 +90,8 @@ static int mon_insns(struct vmm *x, struct vmm_vcpu *v, uint64_t text_off, uint6
 	uint64_t busy = 0;
 	/* the clock moves line by line (a miss's stall depends on it); the
 	 * instructions' cycles are charged once, at the end */
-	text_off %= text_bytes;
+	if (text_off >= text_bytes)   /* the paths' own offsets lie in the text: no division */
+		text_off %= text_bytes;
 	while (n > 0) {
 		uint64_t in_line = (line - (text_off & (line - 1))) >> 2;
 		uint64_t k = in_line < n ? in_line : n, ma, need, page_left, hits;

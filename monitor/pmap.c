@@ -271,7 +271,7 @@ void pmap_note_machine_change(pmap *p, uint64_t mpn)
 }
 
 
-int pmap_node_of(const pmap *p, uint64_t mpn) { return (int)(mpn / p->ppn); }
+int pmap_node_of(const pmap *p, uint64_t mpn) { return p->nnodes == 1 ? 0 : (int)(mpn / p->ppn); }
 
 /* A free page of exactly node n, of gppn's color if it has one (3), or
  * PMAP_NONE; it becomes gppn's. */

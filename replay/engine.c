@@ -31,7 +31,11 @@
  * is the innermost open one (begin/end records, or the synthesized UTLB-MISS)
  * goes to that service too, split into Table 2's five parts; idle time is not
  * service time.  At the end every CPU is idle from its last cycle to the
- * run's end, so each CPU's categories sum to the run's length.
+ * run's end, so each CPU's categories sum to the run's length.  The loop of
+ * runs, loads and stores (run_refs) adds up its records' counts and their
+ * instructions' cycles (struct refs_acc) and charges them at its end, or
+ * before anything that may open a service (a refill, a protection fault, a
+ * page move): sums, so the same numbers as charging each as it runs.
  *
  * Modelling choices worth knowing:
  *   - A traced privileged instruction costs guest.cost.priv natively and is
@@ -210,10 +214,11 @@ static void guest_pte(struct eng *e, uint32_t asid, uint64_t vpn, struct vmm_pte
  * instructions and its PTE load. */
 static int guest_refill_handler(struct eng *e, struct vcpu *v, uint32_t asid, uint64_t vpn)
 {
-	uint64_t ptes_per_page = (e->pmask + 1) / PTE_BYTES;
+	/* a page holds a power of two of PTEs: a shift and a mask, no division */
+	const unsigned lg_ptes = e->pshift - (unsigned)__builtin_ctz(PTE_BYTES);
 	uint64_t pt_page = e->vmm->vm[v->m.vm].pages - 1 -
-			   (((uint64_t)asid * 1031u + vpn / ptes_per_page) % e->pt_pool);
-	uint64_t gpa = (pt_page << e->pshift) + (vpn % ptes_per_page) * PTE_BYTES;
+			   (((uint64_t)asid * 1031u + (vpn >> lg_ptes)) % e->pt_pool);
+	uint64_t gpa = (pt_page << e->pshift) + (vpn & ((1ull << lg_ptes) - 1)) * PTE_BYTES;
 	vcpu_spend(&v->m, ACCT_KERNEL, ACCT_SPLIT_KERNEL, e->vmm->k.utlb_insns);
 	return phys_ref(e, v, gpa, MACH_LOAD, ACCT_KERNEL, ACCT_SPLIT_KERNEL);
 }
@@ -424,18 +429,83 @@ static int insn_run_ok(struct eng *e, struct vcpu *v, uint64_t left)
 	return SIM_OK;
 }
 
-static inline __attribute__((always_inline)) int do_insn(struct eng *e, struct vcpu *v, const struct trc_rec *r)
+/* What the common loop (run_refs) counts of its records, added to the
+ * run's and the CPU's counts once at its end: sums, which nothing reads
+ * while the loop runs (the CPU does not change within it), so the same
+ * numbers as counting each record as it is done. */
+struct refs_acc {
+	uint64_t records, insns, loads, stores;
+	uint64_t cycles;             /* the runs' instruction cycles, charged to `cat` */
+	int cat;                     /* -1: none pending */
+};
+
+/* Charge a's pending instruction cycles (category a->cat) to v: the same
+ * sums as charging each line's when it ran, as long as v's innermost
+ * service is the one open when they ran (a refill opens and closes its
+ * own within a translation, so one is charged before any call that could
+ * leave a service open: only the caller's records between flushes). */
+static inline void acc_charge(struct vcpu *v, struct refs_acc *a)
+{
+	if (a->cycles) {
+		vcpu_charge(&v->m, a->cat, ACCT_SPLIT_KERNEL, a->cycles);
+		a->cycles = 0;
+	}
+}
+
+static inline __attribute__((always_inline)) int translate_acc(struct eng *e, struct vcpu *v, uint64_t va,
+							       unsigned flags, int x, uint64_t *mpn,
+							       const struct xlate **used, struct refs_acc *a)
+{
+	int kseg0 = (flags & TRC_F_KSEG0) != 0;
+	uint64_t vpn = kseg0 ? (va & KSEG0_MASK) >> e->pshift : va >> e->pshift;
+	struct xlate *t = &v->xl[x][vpn & (XL_WAYS - 1)];
+
+	*used = t;
+	if (__builtin_expect(t->key == XL_KEY(vpn, kseg0), 1)) {
+		*mpn = t->mpn;
+		return SIM_OK;
+	}
+	acc_charge(v, a);
+	return translate_slow(e, v, kseg0, vpn, t, mpn);
+}
+
+static inline void acc_flush(struct eng *e, struct vcpu *v, struct refs_acc *a)
+{
+	struct rpl_results *res = e->res;
+	struct acct_cpu *c = &res->cpu[v->m.cpu];
+	acc_charge(v, a);
+	res->records += a->records;
+	res->instructions += a->insns;
+	c->instructions += a->insns;
+	res->loads += a->loads;
+	c->loads += a->loads;
+	res->stores += a->stores;
+	c->stores += a->stores;
+	a->records = a->insns = a->loads = a->stores = 0;
+}
+
+/* An instruction run: one fetch per L1 I line it spans, its instructions'
+ * cycles one each.  The clock moves line by line (a miss's stall depends
+ * on it); the cycles are charged with a's (acc_charge), all of one
+ * category. */
+static inline __attribute__((always_inline)) int do_insn(struct eng *e, struct vcpu *v, const struct trc_rec *r,
+							 struct refs_acc *a)
 {
 	uint64_t pc = r->addr, left = r->id, page = UINT64_MAX, mpn = 0;
 	const struct xlate *t;
 	int cat = guest_cat(v, r->flags);
-	uint32_t line = e->line_i;
+	const uint32_t line = e->line_i;
+	const unsigned pshift = e->pshift;
+	const uint64_t pmask = e->pmask;
+	machine *const m = e->m;
 	int bad = insn_run_ok(e, v, left);
 
 	if (bad)
 		return bad;
-	e->res->instructions += left;
-	e->res->cpu[v->m.cpu].instructions += left;
+	if (a->cycles && a->cat != cat)
+		acc_charge(v, a);
+	a->cat = cat;
+	a->insns += left;
 	while (left > 0) {
 		/* instructions up to the end of this cache line */
 		uint64_t in_line = (line - (pc & (line - 1))) / 4;
@@ -444,32 +514,35 @@ static inline __attribute__((always_inline)) int do_insn(struct eng *e, struct v
 		uint32_t st;
 		if (k == 0)
 			k = 1;
-		if (pc >> e->pshift != page) {
+		if (pc >> pshift != page) {
 			/* a run's later lines in the same page: the same translation,
 			 * as nothing between them changes a TLB or the pmap */
-			int rc = translate(e, v, pc, r->flags, 0, &mpn, &t);
+			int rc = translate_acc(e, v, pc, r->flags, 0, &mpn, &t, a);
 			if (rc)
 				return rc;
-			page = pc >> e->pshift;
+			page = pc >> pshift;
 		}
-		st = machine_ref_inline(e->m, v->m.cpu, (mpn << e->pshift) | (pc & e->pmask), MACH_IFETCH,
-				 v->m.clock, &where);
-		vcpu_stall(&v->m, cat, ACCT_SPLIT_KERNEL, st, where);
-		vcpu_spend(&v->m, cat, ACCT_SPLIT_KERNEL, k);
+		st = machine_ref_inline(m, v->m.cpu, (mpn << pshift) | (pc & pmask), MACH_IFETCH,
+					v->m.clock, &where);
+		if (st)
+			vcpu_stall(&v->m, cat, ACCT_SPLIT_KERNEL, st, where);
+		v->m.clock += k;
+		a->cycles += k;
 		pc += k * 4;
 		left -= k;
 	}
 	return SIM_OK;
 }
 
-static inline __attribute__((always_inline)) int do_mem(struct eng *e, struct vcpu *v, const struct trc_rec *r)
+static inline __attribute__((always_inline)) int do_mem(struct eng *e, struct vcpu *v, const struct trc_rec *r,
+							struct refs_acc *a)
 {
 	uint64_t mpn;
 	unsigned where;
 	uint32_t st;
 	const struct xlate *t;
 	int store = r->type == TRC_STORE;
-	int rc = translate(e, v, r->addr, r->flags, 1, &mpn, &t);
+	int rc = translate_acc(e, v, r->addr, r->flags, 1, &mpn, &t, a);
 	if (rc)
 		return rc;
 	if (store && !t->writable && e->ops == &vmm_disco_ops) {
@@ -477,16 +550,21 @@ static inline __attribute__((always_inline)) int do_mem(struct eng *e, struct vc
 		 * protection fault */
 		uint64_t g = t->gppn;
 		int retry;
+		acc_charge(v, a);
 		rc = at_rec(e, v, vmm_write_fault(e->vmm, &v->m, g, &retry));
 		if (!rc && retry)
 			rc = translate(e, v, r->addr, r->flags, 1, &mpn, &t);
 		if (rc)
 			return rc;
 	}
-	count_access(e, v, store);
+	if (store)
+		a->stores++;
+	else
+		a->loads++;
 	st = machine_ref_inline(e->m, v->m.cpu, (mpn << e->pshift) | (r->addr & e->pmask),
 			 store ? MACH_STORE : MACH_LOAD, v->m.clock, &where);
-	vcpu_stall(&v->m, guest_cat(v, r->flags), ACCT_SPLIT_KERNEL, st, where);
+	if (st)
+		vcpu_stall(&v->m, guest_cat(v, r->flags), ACCT_SPLIT_KERNEL, st, where);
 	if (store && e->vmm->writes)   /* once made: a profile's counts after it exclude it */
 		vmm_count_store(e->vmm, t->gppn, mpn);
 	return SIM_OK;
@@ -1204,27 +1282,45 @@ static inline int rec_done(struct eng *e, struct vcpu *v)
 /* run_slice()'s common case: v's runs, loads and stores from v->pos on,
  * while its clock is below `until` (the first record) and `stop` (the
  * others); *first and *ran cleared and set once one ran.  plain: the
- * plain mode's (a constant where it is inlined). */
+ * plain mode's (a constant where it is inlined).  Outside the plain mode
+ * the records' counts and their instructions' cycles are added up in a
+ * refs_acc and given to the run's tables at the end (acc_flush); before a
+ * queued page move, which charges the monitor's time, the pending cycles
+ * are charged. */
 static inline __attribute__((always_inline)) int run_refs(struct eng *e, struct vcpu *v, uint64_t until,
 							  uint64_t stop, int *first, int *ran, const int plain)
 {
 	uint64_t lim = *first ? until : stop;
-	int rc;
+	struct refs_acc a = { .cat = -1 };
+	int rc = SIM_OK;
 	while (v->pos < v->nrecs && v->m.clock < lim) {
 		const struct trc_rec *r = &v->recs[v->pos];
 		if ((unsigned)(r->type - TRC_INSN) > TRC_STORE - TRC_INSN)
 			break;
-		if (plain)
+		if (plain) {
 			rc = r->type == TRC_INSN ? plain_insn(e, v, r) : plain_mem(e, v, r);
-		else
-			rc = r->type == TRC_INSN ? do_insn(e, v, r) : do_mem(e, v, r);
-		if (rc || (rc = rec_done(e, v)))
-			return rc;
+			if (rc || (rc = rec_done(e, v)))
+				break;
+		} else {
+			rc = r->type == TRC_INSN ? do_insn(e, v, r, &a) : do_mem(e, v, r, &a);
+			if (rc)
+				break;
+			v->pos++;
+			v->recno++;
+			a.records++;
+			if (e->vmm->nhot) {
+				acc_charge(v, &a);
+				if ((rc = vmm_numa_process(e->vmm, &v->m)))
+					break;
+			}
+		}
 		*first = 0;
 		lim = stop;
 		*ran = 1;
 	}
-	return SIM_OK;
+	if (!plain)
+		acc_flush(e, v, &a);
+	return rc;
 }
 
 static int run_slice(struct eng *e, struct vcpu *v)
@@ -1323,9 +1419,14 @@ static int run_slice(struct eng *e, struct vcpu *v)
 				break;   /* blocked on r */
 		} else {
 			switch (r->type) {
-			case TRC_INSN: rc = e->plain ? plain_insn(e, v, r) : do_insn(e, v, r); break;
-			case TRC_LOAD: case TRC_STORE:
-				rc = e->plain ? plain_mem(e, v, r) : do_mem(e, v, r);
+			case TRC_INSN: case TRC_LOAD: case TRC_STORE:
+				if (e->plain) {
+					rc = r->type == TRC_INSN ? plain_insn(e, v, r) : plain_mem(e, v, r);
+				} else {
+					struct refs_acc a = { .cat = -1 };
+					rc = r->type == TRC_INSN ? do_insn(e, v, r, &a) : do_mem(e, v, r, &a);
+					acc_flush(e, v, &a);
+				}
 				break;
 			case TRC_PTE_SET: case TRC_PTE_CLEAR: rc = do_pte(e, v, r); break;
 			case TRC_ASID: {

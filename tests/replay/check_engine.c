@@ -996,6 +996,88 @@ START_TEST(splashos_faults_in_monitor)
 }
 END_TEST
 
+/* The common loop adds up its records' counts and their instructions'
+ * cycles and charges them at its end, or before a refill opens its
+ * service.  A service (READ) holds user and kernel runs, one across two
+ * page pairs (a refill in the middle of the run), loads and stores; the
+ * same stream with a TIME record after each reference (each then the only
+ * record of its loop) gives the same tables.  Natively, by hand: 29 user
+ * and 10 kernel instructions, 2 loads, 1 store, 3 refills of 14 cycles
+ * (native_refill_with_pte_in_l1) and the READ's trap (guest.cost.exception);
+ * user time is its instructions and their stall, kernel time the rest;
+ * the READ's time and the refills' make up all of it. */
+static void loop_stream(struct mem_src *m, int split)
+{
+	const struct trc_rec refs[] = {
+		R(TRC_INSN, 0, 0, 24, 0x401fe0, 0),              /* 8 in page 0x401, 16 in 0x402 */
+		R(TRC_INSN, TRC_F_KERNEL, 0, 10, 0x402100, 0),
+		R(TRC_LOAD, 0, 4, 0, 0x500000, 0),
+		R(TRC_STORE, 0, 4, 0, 0x500008, 0),
+		R(TRC_INSN, 0, 0, 5, 0x402200, 0),
+		R(TRC_LOAD, TRC_F_KERNEL, 4, 0, 0x500010, 0),
+	};
+	add(m, 0, R(TRC_PTE_SET, 0, TRC_PROT_VALID, 1, 0x401, 6));
+	add(m, 0, R(TRC_PTE_SET, 0, TRC_PROT_VALID, 1, 0x402, 7));
+	add(m, 0, R(TRC_PTE_SET, 0, TRC_PROT_VALID | TRC_PROT_WRITE, 1, 0x500, 11));
+	add(m, 0, R(TRC_ASID, 0, 0, 1, 0, 0));
+	add(m, 0, R(TRC_SVC_BEGIN, 0, TRC_SVC_READ, 1, 0, 0));
+	for (size_t i = 0; i < sizeof refs / sizeof refs[0]; i++) {
+		add(m, 0, refs[i]);
+		if (split)
+			add(m, 0, R(TRC_TIME, 0, 0, 0, 0, 0));
+	}
+	add(m, 0, R(TRC_SVC_END, 0, TRC_SVC_READ, 0, 0, 0));
+}
+
+START_TEST(common_loop_counts_and_charges)
+{
+	const int modes[2] = { RPL_NATIVE, RPL_DISCO };
+	for (int mi = 0; mi < 2; mi++) {
+		struct rpl_results r[2];
+		struct sim_err err = { 0 };
+		cfg *c = t_cfg(one_cpu);
+		struct vmm_costs k;
+		ck_assert_int_eq(vmm_costs_from_cfg(c, &k, &err), SIM_OK);
+		for (int split = 0; split < 2; split++) {
+			struct mem_src m = { 0 };
+			loop_stream(&m, split);
+			ck_assert_msg(run(&m, 1, c, modes[mi], &r[split], &err) == SIM_OK, "%s", err.msg);
+			free_src(&m);
+			ck_assert_uint_eq(r[split].instructions, 39);
+			ck_assert_uint_eq(r[split].cpu[0].instructions, 39);
+			ck_assert_uint_eq(r[split].loads, 2);
+			ck_assert_uint_eq(r[split].cpu[0].loads, 2);
+			ck_assert_uint_eq(r[split].stores, 1);
+			ck_assert_uint_eq(r[split].cpu[0].stores, 1);
+			ck_assert_uint_eq(r[split].records, split ? 18u : 12u);
+			ck_assert_uint_eq(r[split].utlb_misses, 3);
+			ck_assert_uint_eq(r[split].service[TRC_SVC_READ].count, 1);
+		}
+		ck_assert_uint_eq(r[0].cycles, r[1].cycles);
+		ck_assert_mem_eq(r[0].cpu, r[1].cpu, sizeof *r[0].cpu);
+		ck_assert_mem_eq(r[0].service, r[1].service, sizeof r[0].service);
+		if (modes[mi] == RPL_NATIVE) {
+			const struct acct_cpu *a = &r[0].cpu[0];
+			const struct acct_service *rd = &r[0].service[TRC_SVC_READ];
+			const struct acct_service *ut = &r[0].service[TRC_SVC_UTLB_MISS];
+			ck_assert_uint_eq(k.exception + k.utlb_insns + 2 * k.priv_native, 14);
+			ck_assert_uint_eq(a->stall_remote[ACCT_USER] + a->stall_remote[ACCT_KERNEL], 0);
+			ck_assert_uint_gt(a->stall_local[ACCT_USER], 0);   /* first touches miss */
+			ck_assert_uint_eq(a->cycles[ACCT_USER], 29 + a->stall_local[ACCT_USER]);
+			ck_assert_uint_eq(a->cycles[ACCT_KERNEL],
+					  10 + a->stall_local[ACCT_KERNEL] + 3 * 14 + k.exception);
+			ck_assert_uint_eq(ut->count, 3);
+			ck_assert_uint_ge(ut->cycles, 3 * 14);
+			ck_assert_uint_eq(rd->cycles + ut->cycles, a->cycles[ACCT_USER] + a->cycles[ACCT_KERNEL]);
+			ck_assert_uint_eq(rd->split[ACCT_SPLIT_KERNEL], rd->cycles);
+		}
+		rpl_results_free(&r[0]);
+		rpl_results_free(&r[1]);
+		cfg_free(c);
+	}
+}
+END_TEST
+
 Suite *make_suite(void)
 {
 	Suite *s = suite_create("engine");
@@ -1004,6 +1086,7 @@ Suite *make_suite(void)
 	tcase_add_test(tc, one_page_one_miss);
 	tcase_add_test(tc, moved_vcpu_refills_on_its_new_cpu);
 	tcase_add_test(tc, native_refill_with_pte_in_l1);
+	tcase_add_test(tc, common_loop_counts_and_charges);
 	tcase_add_test(tc, disco_costs_from_table);
 	tcase_add_test(tc, monitor_paths_on_the_machine);
 	tcase_add_test(tc, kseg0);
