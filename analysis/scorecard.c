@@ -122,18 +122,20 @@ static const struct an_band bands[] = {
 	   "kernel-execution part 1.0 against 1.10 and kernel TLB faults 0.44 against 0.20 "
 	   "(review A4; CALIBRATION.md step 10)"),
 	T2("irix53", "execve",
-	   "monitor services 0.10 against 0.17 and kernel TLB faults 0.26 against 0.40: half the "
+	   "monitor services 0.11 against 0.17 and kernel TLB faults 0.25 against 0.40: half the "
 	   "argument window's pages exec touches are reclaimed ones the monitor zeroes (the quick "
-	   "run's others were never used), and the new image's page tables, its ASID and the "
-	   "dynamic linker's mapping are left out (CALIBRATION.md step 19)"),
+	   "run's others were never used); the new image's one page-table page an exec takes is "
+	   "the old image's, just freed, and its zero finds the lines warm; its ASID and the "
+	   "dynamic linker's mapping are left out (CALIBRATION.md steps 19, 20)"),
 	T2("irix62", "DEMAND-ZERO",
 	   "monitor part 0.77 against 0.68: the monitor's 16 KB zero costs what the guest's own "
 	   "costs natively, where the paper's cost about 0.8 of IRIX's (38.8 us against about "
 	   "47; CALIBRATION.md step 14, item 4, \"DEMAND-ZERO, broken down\")"),
 	T2("irix62", "execve",
-	   "monitor services 0.08 against 0.33: on 16 KB pages the argument window is 4 pages, "
-	   "3 of them touched, half of those reclaimed ones the monitor zeroes; kernel TLB faults "
-	   "0.18 against 0.11 (CALIBRATION.md step 19)"),
+	   "monitor services 0.16 against 0.33: on 16 KB pages the argument window is 4 pages, "
+	   "3 of them touched, half of those reclaimed ones the monitor zeroes, and the stack's "
+	   "page-table page is one more zero; kernel TLB faults 0.16 against 0.11 (CALIBRATION.md "
+	   "steps 19, 20)"),
 	T2("irix62", "open", "kernel-execution part 1.0 against 1.17 (review A4)"),
 	T2("irix62", "read",
 	   "kernel-execution part 1.0 against 1.13 (review A4), and kernel TLB faults 0.25 "

@@ -21,7 +21,7 @@
  *      rest of those ncargs bytes, and copies the pointers down to the
  *      stack's real area below the strings;
  *   4. remove_proc: the old image's regions detached, its private pages
- *      freed (gos_unmap_all); a new tlbpid, and setup_wired_tlb(1), which
+ *      and its page tables freed (gos_unmap_all); a new tlbpid, and setup_wired_tlb(1), which
  *      invalidates the wired TLB entries that mapped the old page tables;
  *   5. the dynamic linker: exrdhead of PT_INTERP's name, lookupname of it,
  *      getelfhead of it;
@@ -33,10 +33,13 @@
  *      in;
  *   7. kvpfree: the window's other pages go back to the free pages.
  *
+ * The new image's page tables are taken as its PTEs are first set (the
+ * stack's here, with the argument pages; the text's and data's at their
+ * first faults), each a zeroed page from the free pages (gos_pt_need).
+ *
  * Left out: the regions' attach (execmap takes no page: the text is
  * faulted in later), the new ASID itself (the process keeps its own: the
- * old image's entries go with its PTEs), the page tables, the dynamic
- * linker's own faults, the new program's reads of its arguments and
+ * old image's entries go with its PTEs), the dynamic linker's own faults, the new program's reads of its arguments and
  * environment (the workload references none of the argument pages above
  * its stack's first page).  The window is mapped kernel memory
  * (K2SEG) in IRIX; the model addresses it through KSEG0, so natively it
@@ -223,6 +226,7 @@ static void build_stack(struct gos *g, struct gcpu *t, struct proc *p, struct wi
 			p->stack_gppn[0] = gp;
 		else
 			p->args_gppn[j] = gp;
+		gos_pt_need(g, t, p, args_vpn(g, j), TRC_SVC_EXECVE, 0);
 		push(t, TRC_PTE_SET, 0, TRC_PROT_VALID | TRC_PROT_WRITE, p->asid, args_vpn(g, j), gp);
 	}
 	/* page_zero: the lowest stack page below the stack pointer */
@@ -260,18 +264,21 @@ static void prefault(struct gos *g, struct gcpu *t, struct proc *p)
 			p->data_cow[k] = 0;
 			/* faulted (and zeroed) in the part not run */
 			push(t, TRC_MARKER, 0, RPL_MARK_WARM_PAGE, 0, 0, p->data_gppn[k]);
+			gos_pt_need(g, t, p, data_vpn(g, k), TRC_SVC_EXECVE, 1);
 			push(t, TRC_PTE_SET, 0, TRC_PROT_VALID | TRC_PROT_WRITE, p->asid,
 			     data_vpn(g, k), p->data_gppn[k]);
 		}
 	for (uint64_t k = 0; k < g->text_pages; k++)
 		if (unif(&p->rng) < g->prefault) {
 			p->text_mapped[k] = 1;
+			gos_pt_need(g, t, p, (TEXT_VA >> g->pshift) + k, TRC_SVC_EXECVE, 1);
 			push(t, TRC_PTE_SET, 0, TRC_PROT_VALID, p->asid,
 			     (TEXT_VA >> g->pshift) + k, g->text_gppn0 + (uint64_t)p->bin * g->text_pages + k);
 		}
 	for (uint64_t k = 0; k < g->shared_pages && g->p_shared > 0; k++)
 		if (unif(&p->rng) < g->prefault) {
 			p->shared_mapped[k] = 1;
+			gos_pt_need(g, t, p, (SHARED_VA >> g->pshift) + k, TRC_SVC_EXECVE, 1);
 			push(t, TRC_PTE_SET, 0, TRC_PROT_VALID, p->asid,
 			     (SHARED_VA >> g->pshift) + k, g->shared_gppn0 + k);
 		}

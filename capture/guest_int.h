@@ -81,6 +81,11 @@ struct io {
  * workload's stack (5 on 4 KB pages, 1 on 16 KB: capture/guest_exec.c). */
 #define EXEC_XPAGES 8
 
+/* At most this many page-table pages a process (the workloads' text,
+ * data, read-shared region and stack span at most 16 of them: 6 MB of
+ * text or data, 8 MB shared, 2 MB a page on 4 KB pages). */
+#define PROC_PT_MAX 24
+
 struct proc {
 	uint64_t rng;              /* its job's random stream: what the program does (gos_job_seed) */
 	int state;
@@ -103,6 +108,10 @@ struct proc {
 	uint64_t args_gppn[EXEC_XPAGES];    /* the argument pages execve put above the
 					     * workload's stack (args_vpn(j)), 0: none */
 	uint8_t *shared_mapped;    /* [shared_pages] */
+	/* its page tables (gos_pt_need): page-table index (VPN /
+	 * RPL_PTES(page size)) and the guest page holding those PTEs */
+	int npt;
+	uint64_t pt_index[PROC_PT_MAX], pt_gppn[PROC_PT_MAX];
 	/* smp: a QUICK-FAULT on a shared region, begun in one step and ended
 	 * in the next while the region's lock is held */
 	int qf_pending;
@@ -371,6 +380,12 @@ int gos_region_fault(struct gos *g, struct gcpu *t, struct proc *p, uint64_t vpn
 /* The second half of p's pending region fault (smp). */
 void gos_region_fault_end(struct gos *g, struct gcpu *t, struct proc *p);
 void gos_touch_data(struct gos *g, struct gcpu *t, struct proc *p, uint64_t k, int store);
+/* The page-table page of p that holds vpn's PTE, in service svc: if p has
+ * none yet, one from the free pages, zeroed, and told to the engine
+ * (RPL_MARK_PT_PAGE).  held: the caller holds memlock (dropped over the
+ * zeroing). */
+void gos_pt_need(struct gos *g, struct gcpu *t, struct proc *p, uint64_t vpn, unsigned svc,
+		 int held);
 /* Unmap every page of p in service svc; on an smp kernel each page's
  * region work and use count under memlock. */
 void gos_unmap_all(struct gos *g, struct gcpu *t, struct proc *p, unsigned svc);

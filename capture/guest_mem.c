@@ -2,6 +2,8 @@
  * The IRIX guest: pages, zeroing and copying, the page faults, unmapping
  * (design notes: capture/guest_os.c).
  */
+#include <assert.h>
+
 #include "capture/guest_int.h"
 
 /* ---- pages ---- */
@@ -107,6 +109,61 @@ void gos_copy(struct gos *g, struct gcpu *t, uint64_t src, unsigned sf, uint64_t
 	}
 }
 
+/* ---- page tables ---- */
+
+/* IRIX's pmap (IRIX 6.5's irix/kern/os/as/pmap.c; IRIX 5.3's is not
+ * public and is taken to work the same): a process's page table is whole
+ * pages of PTEs, one per segment of its address space (the segment table
+ * points to them; "a page table maps a full NBPS section of the address
+ * space").  seg_pte takes a segment's page when a PTE in it is first
+ * needed (pmap_pte: a fault, fork's copy of the parent's mappings, exec's
+ * stack) from ptpool_alloc, which falls back to kvpalloc of one page and
+ * bzero of it; pmap_destroy (exit, and exec's remove_proc of the old
+ * image) frees each with ptpool_free.  The model takes every page-table
+ * page from the free pages and zeroes it (6.5's ptpool, a cache of up to
+ * four cleared pages per colour that skips the zero, is left out: IRIX
+ * 5.3's pmap is not known to have it), and frees it as any page, with
+ * the page-freed hint under the Disco-aware HAL.  The segment is the
+ * engine's: RPL_PTES(page size) PTEs of RPL_PTE_BYTES (2 MB on 4 KB
+ * pages, 32 MB on 16 KB; IRIX 5.3's 4-byte R4000 PTEs make its segment 4
+ * MB, which the workloads' regions would not fill differently but for
+ * text, data or a shared region beyond 2 MB). */
+#define PT_PAGE_INSNS 40   /* seg_pte and kvpalloc's work on the page, or ptpool_free's and
+			    * kvpffree's, under memlock (assumed, as exec's window pages) */
+
+void gos_pt_need(struct gos *g, struct gcpu *t, struct proc *p, uint64_t vpn, unsigned svc,
+		 int held)
+{
+	uint64_t ix = vpn / RPL_PTES(g->psize), gp;
+	for (int i = 0; i < p->npt; i++)
+		if (p->pt_index[i] == ix)
+			return;
+	assert(p->npt < PROC_PT_MAX);
+	if (!held)
+		lock_acq(t, LOCK_MEM);
+	gp = gos_page_alloc(g, t, TRC_CAT_KERNEL_DATA);
+	gos_kpath(g, t, svc, PT_PAGE_INSNS);
+	lock_rel(t, LOCK_MEM);
+	gos_zero_page(g, t, gp);
+	if (held)
+		lock_acq(t, LOCK_MEM);
+	push(t, TRC_MARKER, 0, RPL_MARK_PT_PAGE, p->asid, 0, RPL_PT_PAGE_VAL(ix, gp));
+	p->pt_index[p->npt] = ix;
+	p->pt_gppn[p->npt++] = gp;
+}
+
+/* pmap_destroy: p's page-table pages back to the free pages (the caller
+ * holds memlock; every PTE in them is clear). */
+static void pt_free_all(struct gos *g, struct gcpu *t, struct proc *p, unsigned svc)
+{
+	for (int i = 0; i < p->npt; i++) {
+		push(t, TRC_MARKER, 0, RPL_MARK_PT_PAGE, p->asid, 0, RPL_PT_PAGE_VAL(p->pt_index[i], 0));
+		gos_kpath(g, t, svc, PT_PAGE_INSNS);
+		gos_page_free(g, t, p->pt_gppn[i], TRC_CAT_KERNEL_DATA);
+	}
+	p->npt = 0;
+}
+
 /* ---- faults ---- */
 
 /* IRIX's drop-in at the end of a fault: the new translation goes into the
@@ -124,6 +181,7 @@ uint64_t gos_demand_zero(struct gos *g, struct gcpu *t, struct proc *p, uint64_t
 	uint64_t gp;
 	gos_kentry(g, t, TRC_SVC_DEMAND_ZERO);
 	gos_kpath(g, t, TRC_SVC_DEMAND_ZERO, g->path[TRC_SVC_DEMAND_ZERO] / 2);
+	gos_pt_need(g, t, p, vpn, TRC_SVC_DEMAND_ZERO, 0);
 	lock_acq(t, LOCK_MEM);
 	gp = gos_page_alloc(g, t, TRC_CAT_USER);
 	gos_kpath(g, t, TRC_SVC_DEMAND_ZERO, 40);
@@ -145,6 +203,7 @@ void gos_quick_fault(struct gos *g, struct gcpu *t, struct proc *p, uint64_t vpn
 	gos_kentry(g, t, TRC_SVC_QUICK_FAULT);
 	push(t, TRC_PRIV, 0, TRC_PRIV_MFC0, 0, 0, 0);   /* BadVAddr */
 	gos_kpath(g, t, TRC_SVC_QUICK_FAULT, g->path[TRC_SVC_QUICK_FAULT]);
+	gos_pt_need(g, t, p, vpn, TRC_SVC_QUICK_FAULT, 0);
 	push(t, TRC_PTE_SET, 0, prot, p->asid, vpn, gp);
 	gos_tlb_dropin(t, p->asid, vpn);
 	gos_kexit(g, t, TRC_SVC_QUICK_FAULT);
@@ -207,6 +266,7 @@ void gos_region_fault_end(struct gos *g, struct gcpu *t, struct proc *p)
 	t->vnode = vnode_of(k, p->qf_region - SEM_REGION == g->nbin ? VN_SHARED
 				: VN_BIN + p->qf_region - SEM_REGION);
 	gos_kpath(g, t, TRC_SVC_QUICK_FAULT, n);
+	gos_pt_need(g, t, p, p->qf_vpn, TRC_SVC_QUICK_FAULT, 0);
 	push(t, TRC_PTE_SET, 0, p->qf_prot, p->asid, p->qf_vpn, p->qf_gp);
 	gos_tlb_dropin(t, p->asid, p->qf_vpn);
 	push(t, TRC_SEM_SIGNAL, 0, 0, p->qf_region, 0, 0);
@@ -233,6 +293,7 @@ static void cow_fault(struct gos *g, struct gcpu *t, struct proc *p, uint64_t k)
 	lock_rel(t, LOCK_MEM);
 	gos_copy(g, t, KSEG0 + (src << g->pshift), KF, KSEG0 + (gp << g->pshift), KF, g->psize);
 	gos_kpath(g, t, TRC_SVC_COPY_ON_WRITE, g->path[TRC_SVC_COPY_ON_WRITE] / 2);
+	gos_pt_need(g, t, p, data_vpn(g, k), TRC_SVC_COPY_ON_WRITE, 0);
 	push(t, TRC_PTE_SET, 0, TRC_PROT_VALID | TRC_PROT_WRITE, p->asid, data_vpn(g, k), gp);
 	gos_tlb_dropin(t, p->asid, data_vpn(g, k));
 	gos_kexit(g, t, TRC_SVC_COPY_ON_WRITE);
@@ -275,7 +336,8 @@ static void detach_page(struct gos *g, struct gcpu *t, unsigned svc, uint64_t gp
 	gos_pfdat_use(t, gp);
 }
 
-/* Unmap every page of p (and free its private ones), in service svc. */
+/* Unmap every page of p (and free its private ones and its page tables),
+ * in service svc. */
 void gos_unmap_all(struct gos *g, struct gcpu *t, struct proc *p, unsigned svc)
 {
 	lock_acq(t, LOCK_MEM);
@@ -314,5 +376,6 @@ void gos_unmap_all(struct gos *g, struct gcpu *t, struct proc *p, unsigned svc)
 			gos_page_free(g, t, p->args_gppn[j], TRC_CAT_USER);
 			p->args_gppn[j] = 0;
 		}
+	pt_free_all(g, t, p, svc);
 	lock_rel(t, LOCK_MEM);
 }

@@ -42,9 +42,13 @@
  * Memory layout (guest physical pages, bottom up): kernel text, kernel data
  * (its last page is the HAL's special page), the binaries' text, the
  * read-shared region, then per vCPU a page pool (the parent's pages, then
- * the free pages, from which both processes and the buffer cache take
- * theirs); the engine's page-table pool is at the top.  The kernel runs in
- * KSEG0.
+ * the free pages, from which the processes, their page tables and the
+ * buffer cache take theirs); the engine's page-table pool is at the top,
+ * used only for what no RPL_MARK_PT_PAGE marker covers (the parent
+ * context's mappings).  A process's page-table pages come from the free
+ * pages as pmap's do, zeroed, one per segment when it first needs one,
+ * and go back at exec (the old image's) and exit (gos_pt_need,
+ * guest_mem.c).  The kernel runs in KSEG0.
  *
  * The buffer cache holds at most capture.os.bufcache_size per vCPU (an
  * input: IRIX 5.3's buffer cache is sized when the kernel is configured).
@@ -601,9 +605,9 @@ static const struct param_def defs[] = {
 	  "kernel data references per kernel instruction (assumed: typical of kernel code)" },
 	{ "capture.os.path.entry", PARAM_INT, "60", 0, 1e6, NULL, "instructions",
 	  "common kernel entry + exit path: register save and restore (assumed)" },
-	{ "capture.os.path.demand_zero", PARAM_INT, "420", 0, 1e7, NULL, "instructions",
+	{ "capture.os.path.demand_zero", PARAM_INT, "385", 0, 1e7, NULL, "instructions",
 	  "DEMAND-ZERO path besides the zeroing (calibrated: Table 2, 21 us natively on IRIX 5.3)" },
-	{ "capture.os.path.quick_fault", PARAM_INT, "150", 0, 1e7, NULL, "instructions",
+	{ "capture.os.path.quick_fault", PARAM_INT, "144", 0, 1e7, NULL, "instructions",
 	  "QUICK-FAULT path (calibrated: Table 2, 5 us natively)" },
 	{ "capture.os.path.copy_on_write", PARAM_INT, "600", 0, 1e7, NULL, "instructions",
 	  "COPY-ON-WRITE path besides the copy (calibrated: Table 2 IRIX 6.2, 94 us natively with a 16KB copy)" },
@@ -617,13 +621,13 @@ static const struct param_def defs[] = {
 	  "execve path besides unmapping, its explicit steps' instructions included (calibrated: Table 2, 437 us natively)" },
 	/* IRIX 6.2's paths where Table 2's IRIX 6.2 rows give a native time of
 	 * their own; the others are IRIX 5.3's */
-	{ "capture.os.irix62.path.quick_fault", PARAM_INT, "95", 0, 1e7, NULL, "instructions",
+	{ "capture.os.irix62.path.quick_fault", PARAM_INT, "60", 0, 1e7, NULL, "instructions",
 	  "IRIX 6.2's QUICK-FAULT path (calibrated: Table 2 IRIX 6.2, 5 us natively)" },
 	{ "capture.os.irix62.path.open", PARAM_INT, "890", 0, 1e7, NULL, "instructions",
 	  "IRIX 6.2's open path (calibrated: Table 2 IRIX 6.2, 37 us natively)" },
 	{ "capture.os.irix62.path.write", PARAM_INT, "50", 0, 1e7, NULL, "instructions",
 	  "IRIX 6.2's write path besides the copy (calibrated towards Table 2 IRIX 6.2, 9 us natively; the copy and the entry path keep it near 11 us)" },
-	{ "capture.os.irix62.path.execve", PARAM_INT, "75500", 0, 1e8, NULL, "instructions",
+	{ "capture.os.irix62.path.execve", PARAM_INT, "66300", 0, 1e8, NULL, "instructions",
 	  "IRIX 6.2's execve path besides unmapping, its explicit steps' instructions included "
 	  "(calibrated: Table 2 IRIX 6.2, 608 us natively)" },
 	{ "capture.os.path.fork", PARAM_INT, "20000", 0, 1e8, NULL, "instructions",

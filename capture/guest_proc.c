@@ -127,6 +127,7 @@ static void fork_job(struct gos *g, struct gcpu *t, int i)
 			p->data_gppn[k] = t->parent_gppn0 + k;
 			gos_pfdat_use(t, p->data_gppn[k]);   /* dupreg: the page is shared once more */
 			p->data_cow[k] = 1;
+			gos_pt_need(g, t, p, data_vpn(g, k), TRC_SVC_FORK, 1);
 			push(t, TRC_PTE_SET, 0, TRC_PROT_VALID, p->asid, data_vpn(g, k), p->data_gppn[k]);
 		}
 	lock_rel(t, LOCK_MEM);

@@ -46,9 +46,19 @@
  *     entry swap) costs and changes nothing the model holds.
  *   - A PTE set/clear invalidates (asid, vpn) in every TLB and L2TLB: the
  *     guest's own invalidation, which the monitor sees and follows.
- *   - Page tables: the handler's PTE load goes to guest physical pages of a
- *     pool at the top of the VM's memory (guest.pt_pool_pages), indexed by
- *     ASID and VPN, as an unmapped kernel reference.
+ *   - Page tables: the handler's PTE load is an unmapped kernel reference
+ *     to the PTE of (ASID, VPN), RPL_PTE_BYTES bytes at (VPN % RPL_PTES) of
+ *     a page-table page.  A guest that keeps its page tables in its own
+ *     pages says where each is with a marker RPL_MARK_PT_PAGE (id = the
+ *     ASID, val = the page-table index VPN / RPL_PTES << RPL_PT_INDEX_SHIFT
+ *     | the guest page, recorded when the guest installs the page, and
+ *     with guest page 0 when it frees it); the load then goes to that page
+ *     (under the monitor, to the machine page behind it, zeroed as any
+ *     reclaimed page).  Without a marker for the range (imported,
+ *     synthetic and SPLASHOS traces, the IRIX guest's parent context,
+ *     traces of before the marker) it goes to a page of a pool at the top
+ *     of the VM's memory (guest.pt_pool_pages), indexed by ASID and the
+ *     page-table index, as it always did.
  *   - KSEG0 references use guest physical address (va & 0x1fffffff); under
  *     the monitor that segment is relocated to mapped supervisor space at
  *     0xc0000000 (paper 4.3.1) and its TLB misses are kernel TLB faults.
@@ -216,8 +226,10 @@ static int guest_refill_handler(struct eng *e, struct vcpu *v, uint32_t asid, ui
 {
 	/* a page holds a power of two of PTEs: a shift and a mask, no division */
 	const unsigned lg_ptes = e->pshift - (unsigned)__builtin_ctz(PTE_BYTES);
-	uint64_t pt_page = e->vmm->vm[v->m.vm].pages - 1 -
-			   (((uint64_t)asid * 1031u + (vpn >> lg_ptes)) % e->pt_pool);
+	uint64_t index = vpn >> lg_ptes;
+	long i = e->ptp.n ? gpt_find(&e->ptp, asid, index) : -1;
+	uint64_t pt_page = i >= 0 ? gpt_val(&e->ptp, i) :
+			   e->vmm->vm[v->m.vm].pages - 1 - (((uint64_t)asid * 1031u + index) % e->pt_pool);
 	uint64_t gpa = (pt_page << e->pshift) + (vpn & ((1ull << lg_ptes) - 1)) * PTE_BYTES;
 	vcpu_spend(&v->m, ACCT_KERNEL, ACCT_SPLIT_KERNEL, e->vmm->k.utlb_insns);
 	return phys_ref(e, v, gpa, MACH_LOAD, ACCT_KERNEL, ACCT_SPLIT_KERNEL);
@@ -705,6 +717,29 @@ static int do_pte(struct eng *e, struct vcpu *v, const struct trc_rec *r)
 	return SIM_OK;
 }
 
+/* A marker RPL_MARK_PT_PAGE: the guest page holding (asid, index)'s PTEs,
+ * or none (val 0): the pool again. */
+static int pt_page_mark(struct eng *e, struct vcpu *v, const struct trc_rec *r)
+{
+	uint64_t index = r->val >> RPL_PT_INDEX_SHIFT;
+	uint64_t gppn = r->val & ((1ull << RPL_PT_INDEX_SHIFT) - 1);
+	uint32_t asid = 0;
+	int rc = vm_asid(e, v, r->id, &asid);
+	if (rc)
+		return rc;
+	if (gppn == 0) {
+		gpt_clear(&e->ptp, asid, index);
+		return SIM_OK;
+	}
+	if (gppn >= e->vmm->vm[v->m.vm].pages)
+		return fail_rec(e, v, SIM_EINVAL,
+				"marker pt-page names guest page 0x%" PRIx64 ", beyond the VM's %" PRIu64
+				" pages (vm.mem.size)", gppn, e->vmm->vm[v->m.vm].pages);
+	if (gpt_set(&e->ptp, asid, index, gppn) != SIM_OK)
+		return sim_errf(e->err, SIM_ENOMEM, "out of memory for the guest's page-table pages");
+	return SIM_OK;
+}
+
 /* A privileged instruction: its cost, and for a TLB write that names its
  * entry, the write (a pair with no valid half maps nothing). */
 static int do_priv(struct eng *e, struct vcpu *v, const struct trc_rec *r)
@@ -1017,6 +1052,8 @@ static int do_sync(struct eng *e, struct vcpu *v, const struct trc_rec *r)
 		}
 		if (r->aux == RPL_MARK_WARM_PAGE)
 			return at_rec(e, v, vmm_page_warm(e->vmm, &v->m, r->val));
+		if (r->aux == RPL_MARK_PT_PAGE)
+			return pt_page_mark(e, v, r);
 		return 0;
 	}
 	return 0;
@@ -1608,6 +1645,7 @@ static void eng_free(struct eng *e)
 		e->sched->destroy(e->sched_st);
 	vmm_free(e->vmm);
 	gpt_free(&e->gpt);
+	gpt_free(&e->ptp);
 	for (int k = 0; e->sync && k < e->nvms; k++) {
 		idtab_free(&e->sync[k].locks);
 		idtab_free(&e->sync[k].sems);
@@ -1797,7 +1835,7 @@ static int setup(struct eng *e, const cfg *c, struct sim_err *err)
 	e->vp = sim_calloc((size_t)e->nvcpus, sizeof *e->vp);
 	e->cpu_last_vcpu = sim_malloc((size_t)e->ncpus * sizeof *e->cpu_last_vcpu);
 	if (!e->v || !e->vp || !e->cpu_last_vcpu ||
-	    gpt_init(&e->gpt) || !(e->sync = sim_calloc((size_t)e->nvms, sizeof *e->sync)))
+	    gpt_init(&e->gpt) || gpt_init(&e->ptp) || !(e->sync = sim_calloc((size_t)e->nvms, sizeof *e->sync)))
 		return sim_errf(err, SIM_ENOMEM, "out of memory setting up the replay");
 	for (int k = 0; k < e->nvms; k++)
 		if (idtab_init(&e->sync[k].locks, sizeof(struct lock)) ||

@@ -17,7 +17,7 @@
 
 
 #define KSEG0_MASK 0x1fffffffull
-#define PTE_BYTES 8
+#define PTE_BYTES RPL_PTE_BYTES
 
 enum { V_RUN, V_WAIT_LOCK, V_WAIT_SEM, V_WAIT_IO, V_WAIT_NET, V_WAIT_PHASE, V_DONE };
 
@@ -106,6 +106,8 @@ struct eng {
 	struct vmm_vcpu **vp;        /* [nvcpus] &v[i].m, for the monitor */
 	int *cpu_last_vcpu;          /* [ncpus] the vCPU a CPU ran last, -1 none */
 	struct gpt gpt;
+	struct gpt ptp;              /* (asid, page-table index) -> the guest page holding those
+				      * PTEs (RPL_MARK_PT_PAGE); none: the pool */
 	struct vmsync { struct idtab locks, sems, dmas, nets; } *sync;   /* [nvms]: ids are per VM */
 	unsigned pshift;
 	uint64_t pmask;

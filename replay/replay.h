@@ -33,7 +33,20 @@ enum {
 	RPL_MARK_INTR_WAIT = 5,  /* id = such a request: the stream goes no further until its
 				  * interrupt has been taken (the CPU idles until the disk is
 				  * done, taking the interrupts due meanwhile); nothing if taken */
+	RPL_MARK_PT_PAGE = 6,    /* id = an ASID; val = a page-table index (VPN / RPL_PTES(page
+				  * size)) << RPL_PT_INDEX_SHIFT | the guest page that holds
+				  * those PTEs from now on (0: none any more, the guest freed
+				  * it): the refill's PTE load for that range goes there, not
+				  * to the pool (RPL_PT_PAGE_VAL) */
 };
+#define RPL_PT_INDEX_SHIFT 32
+#define RPL_PT_PAGE_VAL(index, gppn) ((uint64_t)(index) << RPL_PT_INDEX_SHIFT | (gppn))
+/* Bytes of a PTE in the page tables the engine models: a page of page
+ * table holds RPL_PTES(page bytes) of them, and the PTE of virtual page
+ * vpn lies at byte (vpn % RPL_PTES) * RPL_PTE_BYTES of page-table page
+ * vpn / RPL_PTES. */
+#define RPL_PTE_BYTES 8
+#define RPL_PTES(psize) ((psize) / RPL_PTE_BYTES)
 #define RPL_INTR_MAX 65536   /* records of one completion interrupt's handler */
 
 /* Modes (section 3 of DESIGN), and `plain`: only the caches, as a

@@ -768,14 +768,14 @@ START_TEST(execve_builds_stack_from_argument_window)
 	trc_reader *r = capture_open(c, _i ? "exec62.dtr" : "exec53.dtr", &a);
 	int depth = 0, in_exec = 0;
 	uint64_t kd = 0, user = 0, kd_free = 0, hints = 0, zeroes = 0, arg_ptes = 0, stack0_ptes = 0,
-		 stores = 0, uloads = 0, tlbwi = 0, win[64], nwin = 0;
+		 stores = 0, uloads = 0, tlbwi = 0, win[64], nwin = 0, pt_frees = 0;
 	uint8_t touched[64];
 	while (trc_next_block(r, 0, &recs, &n, &err) == SIM_OK && n)
 		for (size_t i = 0; i < n; i++) {
 			const struct trc_rec *x = &recs[i];
 			if (x->type == TRC_SVC_BEGIN && depth++ == 0 && x->aux == TRC_SVC_EXECVE) {
 				in_exec = 1;
-				kd = user = kd_free = hints = zeroes = arg_ptes = stack0_ptes = 0;
+				kd = user = kd_free = hints = zeroes = arg_ptes = stack0_ptes = pt_frees = 0;
 				stores = uloads = tlbwi = nwin = 0;
 				memset(touched, 0, sizeof touched);
 			} else if (x->type == TRC_SVC_END && --depth == 0 && in_exec) {
@@ -784,7 +784,7 @@ START_TEST(execve_builds_stack_from_argument_window)
 					t += touched[k];
 				ck_assert_uint_eq(kd, want_kd[_i]);
 				ck_assert_uint_eq(user, want_user[_i]);
-				ck_assert_uint_eq(kd_free, want_kd[_i]);
+				ck_assert_uint_eq(kd_free, want_kd[_i] + pt_frees);
 				ck_assert_uint_ge(hints, kd_free);
 				ck_assert_uint_eq(zeroes, 0);
 				ck_assert_uint_eq(arg_ptes, want_args[_i]);
@@ -805,6 +805,19 @@ START_TEST(execve_builds_stack_from_argument_window)
 				user += x->aux == TRC_CAT_USER;
 				ck_assert_uint_lt(nwin, 64);
 				win[nwin++] = x->addr;
+			} else if (x->type == TRC_MARKER && x->aux == RPL_MARK_PT_PAGE) {
+				/* a page-table page (exec_page_tables below): not the
+				 * window's; its allocation, zero and free are not counted */
+				uint64_t pg = x->val & ((1ull << RPL_PT_INDEX_SHIFT) - 1);
+				if (pg) {
+					ck_assert_uint_gt(nwin, 0);
+					ck_assert_uint_eq(win[nwin - 1], pg);
+					nwin--;
+					kd--;
+					zeroes--;
+				} else {
+					pt_frees++;
+				}
 			} else if (x->type == TRC_PAGE_FREE && x->aux == TRC_CAT_KERNEL_DATA) {
 				kd_free++;
 			} else if (x->type == TRC_MONCALL && x->aux == TRC_MC_PAGE_FREED) {
@@ -833,6 +846,137 @@ START_TEST(execve_builds_stack_from_argument_window)
 		}
 	trc_reader_close(r);
 	ck_assert_uint_gt(execs, 0);
+	rpl_results_free(&a);
+	cfg_free(c);
+}
+END_TEST
+
+/* A process's page tables (capture/guest_mem.c, gos_pt_need; IRIX's pmap):
+ * whole pages of RPL_PTES(page size) = 512 (4 KB pages) or 2048 (16 KB)
+ * PTEs of 8 bytes, one per segment of 2 MB or 32 MB, taken from the free
+ * pages when the segment's first PTE is set, zeroed, and freed at exec (the
+ * old image's) and exit.  By hand, for pmake's whole jobs (no page
+ * resident from before: capture.scale 0.05 runs 2 whole jobs), _i = 0 and
+ * 1: IRIX 5.3 on 4 KB pages, IRIX 6.2 on 16 KB, under the Disco-aware HAL;
+ * 2 and 3: the same with the unmodified HAL:
+ *   fork: the child's copy-on-write data pages from VPN 0x10000 (4 KB;
+ *     0x4000 on 16 KB): one page-table page, index 0x10000 / 512 = 128
+ *     (0x4000 / 2048 = 8).
+ *   execve: that one freed (a marker with no page, the page back to the
+ *     free pages, the page-freed hint under the Disco-aware HAL), and one
+ *     new for the stack's argument pages at VPNs 0x7ffea-0x7ffef (4 KB),
+ *     index 1023 (0x1fffa-0x1fffb, index 63 on 16 KB), zeroed: one
+ *     ZERO_PAGE call naming it, or the kernel's bzero, 4096 / 32 = 128
+ *     stores to it (16384 / 32 = 512), before the marker names it.
+ *   every user PTE set (ASIDs other than the parent's, 1) lies in a
+ *     segment whose page the process holds at that point; at exit every
+ *     page it holds is freed: none left at the end. */
+START_TEST(exec_page_tables)
+{
+	const char *s53[] = { "capture.hal=disco", "capture.scale=0.05", "capture.wl.insns=3e5", NULL };
+	const char *s62[] = { "capture.hal=disco", "capture.scale=0.05", "capture.wl.insns=3e5",
+			      "capture.os=irix62", "machine.page_size=16K", NULL };
+	const char *n53[] = { "capture.scale=0.05", "capture.wl.insns=3e5", NULL };
+	const char *n62[] = { "capture.scale=0.05", "capture.wl.insns=3e5",
+			      "capture.os=irix62", "machine.page_size=16K", NULL };
+	const char *const *sets[4] = { s53, s62, n53, n62 };
+	const int hal_disco = _i < 2, big = _i & 1;
+	const unsigned pshift = big ? 14 : 12;
+	const uint64_t ptes = big ? 2048 : 512, data_ix = big ? 8 : 128, stack_ix = big ? 63 : 1023;
+	const uint64_t zero_stores = big ? 512 : 128;
+	enum { NASID = 256, NIX = 4096 };
+	static uint64_t held[NASID][NIX];   /* the page holding (asid, index), 0: none */
+	struct sim_err err = { 0 };
+	struct rpl_results a;
+	const struct trc_rec *recs;
+	size_t n;
+	char name[32];
+	cfg *c = wcfg("pmake", sets[_i]);
+	trc_reader *r;
+	int depth = 0;
+	unsigned svc = 0;
+	uint64_t last_alloc = 0, stores = 0, zero_calls = 0, fork_pts = 0, forks = 0, execs = 0;
+	uint64_t exec_alloc = 0, exec_free = 0, freed_page = 0, pending_free = 0, hint_ok = 0, ptes_set = 0;
+	memset(held, 0, sizeof held);
+	snprintf(name, sizeof name, "pt%d.dtr", _i);
+	r = capture_open(c, name, &a);
+	while (trc_next_block(r, 0, &recs, &n, &err) == SIM_OK && n)
+		for (size_t i = 0; i < n; i++) {
+			const struct trc_rec *x = &recs[i];
+			if (x->type == TRC_SVC_BEGIN) {
+				if (depth++ == 0) {
+					svc = x->aux;
+					exec_alloc = exec_free = 0;
+					fork_pts = 0;
+				}
+			} else if (x->type == TRC_SVC_END) {
+				if (--depth == 0 && svc == TRC_SVC_FORK) {
+					ck_assert_uint_eq(fork_pts, 1);
+					forks++;
+				} else if (depth == 0 && svc == TRC_SVC_EXECVE) {
+					ck_assert_uint_eq(exec_alloc, 1);
+					ck_assert_uint_eq(exec_free, 1);
+					execs++;
+				}
+			} else if (x->type == TRC_PAGE_ALLOC && x->aux == TRC_CAT_KERNEL_DATA) {
+				last_alloc = x->addr;
+				stores = zero_calls = 0;
+			} else if (x->type == TRC_STORE && (x->flags & TRC_F_KSEG0) && last_alloc &&
+				   ((x->addr - 0x80000000ull) >> pshift) == last_alloc) {
+				stores++;
+			} else if (x->type == TRC_MONCALL && x->aux == TRC_MC_ZERO_PAGE && x->addr == last_alloc) {
+				zero_calls++;
+			} else if (x->type == TRC_MARKER && x->aux == RPL_MARK_PT_PAGE) {
+				uint64_t ix = x->val >> RPL_PT_INDEX_SHIFT;
+				uint64_t pg = x->val & ((1ull << RPL_PT_INDEX_SHIFT) - 1);
+				ck_assert_uint_lt(x->id, NASID);
+				ck_assert_uint_lt(ix, NIX);
+				if (pg) {
+					/* a new page: the one just allocated, zeroed */
+					ck_assert_uint_eq(held[x->id][ix], 0);
+					ck_assert_uint_eq(pg, last_alloc);
+					ck_assert_uint_eq(zero_calls, hal_disco ? 1 : 0);
+					ck_assert_uint_eq(stores, hal_disco ? 0 : zero_stores);
+					held[x->id][ix] = pg;
+					fork_pts += svc == TRC_SVC_FORK && ix == data_ix;
+					exec_alloc += svc == TRC_SVC_EXECVE && ix == stack_ix;
+				} else {
+					ck_assert_uint_ne(held[x->id][ix], 0);
+					exec_free += svc == TRC_SVC_EXECVE && ix == data_ix;
+					pending_free = held[x->id][ix];
+					held[x->id][ix] = 0;
+				}
+				last_alloc = 0;
+			} else if (x->type == TRC_PAGE_FREE && pending_free) {
+				/* the page the marker let go, back to the free pages */
+				ck_assert_uint_eq(x->aux, TRC_CAT_KERNEL_DATA);
+				ck_assert_uint_eq(x->addr, pending_free);
+				ck_assert_uint_eq(freed_page, 0);   /* the last one's hint came */
+				if (hal_disco)
+					freed_page = pending_free;
+				else
+					hint_ok++;
+				pending_free = 0;
+			} else if (x->type == TRC_MONCALL && x->aux == TRC_MC_PAGE_FREED && freed_page) {
+				ck_assert(hal_disco);
+				ck_assert_uint_eq(x->addr, freed_page);
+				freed_page = 0;
+				hint_ok++;
+			} else if (x->type == TRC_PTE_SET && x->id != 1) {
+				ck_assert_uint_lt(x->id, NASID);
+				ck_assert_uint_ne(held[x->id][x->addr / ptes], 0);
+				ptes_set++;
+			}
+		}
+	trc_reader_close(r);
+	ck_assert_uint_gt(forks, 0);
+	ck_assert_uint_gt(execs, 0);
+	ck_assert_uint_gt(ptes_set, 0);
+	ck_assert_uint_gt(hint_ok, 0);
+	ck_assert_uint_eq(freed_page, 0);
+	for (int s = 0; s < NASID; s++)
+		for (int ix = 0; ix < NIX; ix++)
+			ck_assert_uint_eq(held[s][ix], 0);
 	rpl_results_free(&a);
 	cfg_free(c);
 }
@@ -1380,6 +1524,7 @@ Suite *make_suite(void)
 	tcase_add_test(tc, smp_memlock_covers_page_hash_work);
 	tcase_add_test(tc, smp_idle_tells_the_monitor_once);
 	tcase_add_loop_test(tc, execve_builds_stack_from_argument_window, 0, 2);
+	tcase_add_loop_test(tc, exec_page_tables, 0, 4);
 	tcase_add_loop_test(tc, exec_stack_starts_below_the_arguments, 0, 2);
 	tcase_add_test(tc, same_seed_same_bytes);
 	tcase_add_test(tc, hal_keeps_the_program);

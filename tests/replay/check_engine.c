@@ -166,6 +166,69 @@ START_TEST(native_refill_with_pte_in_l1)
 }
 END_TEST
 
+/* The refill's PTE load and the guest's page-table pages (RPL_MARK_PT_PAGE).
+ * VM of 64 MB (16384 pages of 4 KB), page 0x400 of ASID 1 mapped: its PTE
+ * is the first of page-table index 0x400 / (4096 / 8) = 2.  The stream
+ * first loads, through KSEG0, the line of guest page `line_page` at byte
+ * 0, then touches page 0x400: the refill costs 14 cycles exactly when its
+ * PTE load finds that line in the L1 (native_refill_with_pte_in_l1), more
+ * when it misses.  By hand:
+ *   _i = 0: a marker names page 40 for (ASID 1, index 2), the line loaded
+ *     is page 40's: 14.
+ *   _i = 1: no marker: the pool as before, page 16384 - 1 - (1 * 1031 + 2)
+ *     % 64 = 16374; its line loaded: 14.
+ *   _i = 2: the marker, then one that frees it (page 0): the pool again;
+ *     page 40's line loaded: more than 14.
+ *   _i = 3: the marker naming page 40, the pool page's line loaded: more
+ *     than 14. */
+START_TEST(refill_loads_pte_from_marked_page)
+{
+	static const char *const sets[] = { "machine.cpus=1", "vm.mem.size=64M", NULL };
+	const uint64_t pool_page = 16384 - 1 - (1 * 1031 + 2) % 64;
+	const uint64_t line_page[4] = { 40, pool_page, 40, pool_page };
+	struct mem_src m = { 0 };
+	struct rpl_results r;
+	struct sim_err err = { 0 };
+	cfg *c = t_cfg(sets);
+	uint64_t cycles;
+	ck_assert_uint_eq(pool_page, 16374);
+	add(&m, 0, R(TRC_PTE_SET, 0, TRC_PROT_VALID | TRC_PROT_WRITE, 1, 0x400, 5));
+	if (_i != 1)
+		add(&m, 0, R(TRC_MARKER, 0, RPL_MARK_PT_PAGE, 1, 0, RPL_PT_PAGE_VAL(2, 40)));
+	if (_i == 2)
+		add(&m, 0, R(TRC_MARKER, 0, RPL_MARK_PT_PAGE, 1, 0, RPL_PT_PAGE_VAL(2, 0)));
+	add(&m, 0, R(TRC_LOAD, TRC_F_KERNEL | TRC_F_KSEG0, 8, 0, 0x80000000ull + (line_page[_i] << 12), 0));
+	add(&m, 0, R(TRC_ASID, 0, 0, 1, 0, 0));
+	add(&m, 0, R(TRC_LOAD, 0, 4, 0, 0x400000, 0));
+	ck_assert_msg(run(&m, 1, c, RPL_NATIVE, &r, &err) == SIM_OK, "%s", err.msg);
+	ck_assert_uint_eq(r.utlb_misses, 1);
+	cycles = r.service[TRC_SVC_UTLB_MISS].cycles;
+	if (_i < 2)
+		ck_assert_uint_eq(cycles, 14);
+	else
+		ck_assert_uint_gt(cycles, 14);
+	rpl_results_free(&r);
+	cfg_free(c);
+	free_src(&m);
+}
+END_TEST
+
+/* A marker naming a page beyond the VM's memory is an error. */
+START_TEST(pt_page_marker_beyond_memory)
+{
+	static const char *const sets[] = { "machine.cpus=1", "vm.mem.size=64M", NULL };
+	struct mem_src m = { 0 };
+	struct rpl_results r;
+	struct sim_err err = { 0 };
+	cfg *c = t_cfg(sets);
+	add(&m, 0, R(TRC_MARKER, 0, RPL_MARK_PT_PAGE, 1, 0, RPL_PT_PAGE_VAL(2, 16384)));
+	ck_assert_int_eq(run(&m, 1, c, RPL_NATIVE, &r, &err), SIM_EINVAL);
+	ck_assert_ptr_nonnull(strstr(err.msg, "pt-page"));
+	cfg_free(c);
+	free_src(&m);
+}
+END_TEST
+
 /* One stream that maps 2 x pairs pages and loads from the first page of
  * each pair twice over: more pairs than the TLB holds, fewer than the
  * L2TLB. */
@@ -1087,6 +1150,8 @@ Suite *make_suite(void)
 	tcase_add_test(tc, moved_vcpu_refills_on_its_new_cpu);
 	tcase_add_test(tc, native_refill_with_pte_in_l1);
 	tcase_add_test(tc, common_loop_counts_and_charges);
+	tcase_add_loop_test(tc, refill_loads_pte_from_marked_page, 0, 4);
+	tcase_add_test(tc, pt_page_marker_beyond_memory);
 	tcase_add_test(tc, disco_costs_from_table);
 	tcase_add_test(tc, monitor_paths_on_the_machine);
 	tcase_add_test(tc, kseg0);
