@@ -85,6 +85,8 @@ struct io {
  * data, read-shared region and stack span at most 16 of them: 6 MB of
  * text or data, 8 MB shared, 2 MB a page on 4 KB pages). */
 #define PROC_PT_MAX 24
+#define PTPOOL_COLORS 64   /* most cache colours the page-table pool keeps apart */
+#define PTPOOL_MAX 4       /* most pages a colour's pool holds (IRIX 6.5 pmap.c ptpool_init) */
 
 struct proc {
 	uint64_t rng;              /* its job's random stream: what the program does (gos_job_seed) */
@@ -143,6 +145,11 @@ struct gkern {
 	uint64_t static_va;        /* smp: the services' static structures, after the tables */
 	int *region_holder;        /* smp: [nbin + 1] the stream + 1 whose process holds a shared
 				    * region's lock across steps, 0: free */
+	/* IRIX's page-table pool (gos_pt_need): per cache colour a stack of
+	 * cleared page-table pages, at most ptp_max each (0: no pool) */
+	int ptp_max;
+	int ptp_cnt[PTPOOL_COLORS];
+	uint64_t ptp_page[PTPOOL_COLORS][PTPOOL_MAX];
 	/* NFS (capture.os.disks = nfs): the network driver's pages */
 	uint64_t mbuf[NMBUF];      /* receive clusters, used in turn */
 	uint64_t mbuf_hand;
@@ -190,6 +197,8 @@ struct gcpu {
 
 struct gos {
 	int n, irix53, hal_disco;
+	int ptpool;                /* capture.os.ptpool */
+	uint64_t ptpool_colors;    /* the page-table pool's colours: a power of two */
 	uint64_t seed;             /* capture.seed */
 	int async_io;              /* capture.os.completions = interrupt */
 	int nvms, per_vm;          /* capture.vms, vCPUs of each */

@@ -117,49 +117,78 @@ void gos_copy(struct gos *g, struct gcpu *t, uint64_t src, unsigned sf, uint64_t
  * points to them; "a page table maps a full NBPS section of the address
  * space").  seg_pte takes a segment's page when a PTE in it is first
  * needed (pmap_pte: a fault, fork's copy of the parent's mappings, exec's
- * stack) from ptpool_alloc, which falls back to kvpalloc of one page and
- * bzero of it; pmap_destroy (exit, and exec's remove_proc of the old
- * image) frees each with ptpool_free.  The model takes every page-table
- * page from the free pages and zeroes it (6.5's ptpool, a cache of up to
- * four cleared pages per colour that skips the zero, is left out: IRIX
- * 5.3's pmap is not known to have it), and frees it as any page, with
- * the page-freed hint under the Disco-aware HAL.  The segment is the
- * engine's: RPL_PTES(page size) PTEs of RPL_PTE_BYTES (2 MB on 4 KB
- * pages, 32 MB on 16 KB; IRIX 5.3's 4-byte R4000 PTEs make its segment 4
- * MB, which the workloads' regions would not fill differently but for
- * text, data or a shared region beyond 2 MB). */
+ * stack) from ptpool_alloc; pmap_destroy (exit, and exec's remove_proc of
+ * the old image) gives each back with ptpool_free.
+ *
+ * The pool (capture.os.ptpool): "Pages containing page tables are usually
+ * full of zeroes at release time", so ptpool_free keeps a freed page on a
+ * stack of its cache colour (the colour of the segment's slot in the
+ * page-table segment, segno & cachecolormask), up to ptpool_init's
+ * maximum, writing its link into the page's first word; ptpool_alloc pops
+ * one of the segment's colour and clears that word, and only when the
+ * colour's stack is empty takes a page with kvpalloc and zeroes it
+ * (bzero; the Disco-aware HAL's zeroing call).  A page the pool has no
+ * room for goes back to the free pages, with the page-freed hint under the
+ * Disco-aware HAL.  The pool's own spinlock is not modelled: its work is
+ * done under memlock, which the caller holds or takes as for any page.
+ * Without the pool every page is taken from the free pages, zeroed and
+ * freed.  The segment is the engine's: RPL_PTES(page size) PTEs of
+ * RPL_PTE_BYTES (2 MB on 4 KB pages, 32 MB on 16 KB; IRIX 5.3's 4-byte
+ * R4000 PTEs make its segment 4 MB, which the workloads' regions would
+ * not fill differently but for text, data or a shared region beyond 2
+ * MB). */
 #define PT_PAGE_INSNS 40   /* seg_pte and kvpalloc's work on the page, or ptpool_free's and
 			    * kvpffree's, under memlock (assumed, as exec's window pages) */
+#define PT_POOL_INSNS 20   /* a pop from or a push on a colour's stack (assumed) */
 
 void gos_pt_need(struct gos *g, struct gcpu *t, struct proc *p, uint64_t vpn, unsigned svc,
 		 int held)
 {
+	struct gkern *k = t->k;
 	uint64_t ix = vpn / RPL_PTES(g->psize), gp;
+	unsigned color = (unsigned)(ix & (g->ptpool_colors - 1));
 	for (int i = 0; i < p->npt; i++)
 		if (p->pt_index[i] == ix)
 			return;
 	assert(p->npt < PROC_PT_MAX);
 	if (!held)
 		lock_acq(t, LOCK_MEM);
-	gp = gos_page_alloc(g, t, TRC_CAT_KERNEL_DATA);
-	gos_kpath(g, t, svc, PT_PAGE_INSNS);
-	lock_rel(t, LOCK_MEM);
-	gos_zero_page(g, t, gp);
-	if (held)
-		lock_acq(t, LOCK_MEM);
+	if (k->ptp_cnt[color]) {
+		gp = k->ptp_page[color][--k->ptp_cnt[color]];
+		gos_kpath(g, t, svc, PT_POOL_INSNS);
+		push(t, TRC_STORE, KF, 8, 0, KSEG0 + (gp << g->pshift), 0);   /* the link cleared */
+		if (!held)
+			lock_rel(t, LOCK_MEM);
+	} else {
+		gp = gos_page_alloc(g, t, TRC_CAT_KERNEL_DATA);
+		gos_kpath(g, t, svc, PT_PAGE_INSNS);
+		lock_rel(t, LOCK_MEM);
+		gos_zero_page(g, t, gp);
+		if (held)
+			lock_acq(t, LOCK_MEM);
+	}
 	push(t, TRC_MARKER, 0, RPL_MARK_PT_PAGE, p->asid, 0, RPL_PT_PAGE_VAL(ix, gp));
 	p->pt_index[p->npt] = ix;
 	p->pt_gppn[p->npt++] = gp;
 }
 
-/* pmap_destroy: p's page-table pages back to the free pages (the caller
- * holds memlock; every PTE in them is clear). */
+/* pmap_destroy: p's page-table pages to the pool, or back to the free
+ * pages (the caller holds memlock; every PTE in them is clear). */
 static void pt_free_all(struct gos *g, struct gcpu *t, struct proc *p, unsigned svc)
 {
+	struct gkern *k = t->k;
 	for (int i = 0; i < p->npt; i++) {
+		unsigned color = (unsigned)(p->pt_index[i] & (g->ptpool_colors - 1));
+		uint64_t gp = p->pt_gppn[i];
 		push(t, TRC_MARKER, 0, RPL_MARK_PT_PAGE, p->asid, 0, RPL_PT_PAGE_VAL(p->pt_index[i], 0));
+		if (k->ptp_cnt[color] < k->ptp_max) {
+			push(t, TRC_STORE, KF, 8, 0, KSEG0 + (gp << g->pshift), 0);   /* the link */
+			gos_kpath(g, t, svc, PT_POOL_INSNS);
+			k->ptp_page[color][k->ptp_cnt[color]++] = gp;
+			continue;
+		}
 		gos_kpath(g, t, svc, PT_PAGE_INSNS);
-		gos_page_free(g, t, p->pt_gppn[i], TRC_CAT_KERNEL_DATA);
+		gos_page_free(g, t, gp, TRC_CAT_KERNEL_DATA);
 	}
 	p->npt = 0;
 }

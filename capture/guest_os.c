@@ -225,6 +225,17 @@ static int make_kernels(struct gos *g, uint64_t pool0, struct sim_err *err)
 						"the proc table and the vnodes",
 						(unsigned long long)guest_pages);
 		}
+		/* IRIX 6.5's ptpool_init: no pool with less than 32 MB of
+		 * memory; else min(pages / 1024 / colours, 4) pages a colour,
+		 * at least 2 on 16 KB pages */
+		if (g->ptpool && guest_pages >= (32ull << 20) >> g->pshift) {
+			uint64_t m = guest_pages / 1024 / g->ptpool_colors;
+			if (m > PTPOOL_MAX)
+				m = PTPOOL_MAX;
+			if (g->psize == 16384 && m < 2)
+				m = 2;
+			k->ptp_max = (int)m;
+		}
 		if (g->smp && !(k->region_holder = sim_calloc((size_t)g->nbin + 1, sizeof(int))))
 			goto nomem;
 		k->p = sim_calloc((size_t)k->nproc, sizeof *k->p);
@@ -315,6 +326,18 @@ static int read_os(struct gos *g, const cfg *c, struct sim_err *err)
 	g->hal_disco = strcmp(cfg_str(c, "capture.hal"), "disco") == 0;
 	g->psize = (uint64_t)cfg_int(c, "machine.page_size");
 	g->pshift = (unsigned)__builtin_ctzll(g->psize);
+	/* the page-table pool's colours: IRIX's cachecolormask + 1, the pages
+	 * of a way of the virtually indexed primary data cache (assumed from
+	 * the R4000 and R10000 caches; 1 when a page spans the way) */
+	g->ptpool = (int)cfg_int(c, "capture.os.ptpool");
+	g->ptpool_colors = (uint64_t)cfg_int(c, "machine.l1d.size") / (uint64_t)cfg_int(c, "machine.l1d.ways") /
+			   g->psize;
+	if (g->ptpool_colors < 1)
+		g->ptpool_colors = 1;
+	if (g->ptpool_colors > PTPOOL_COLORS || (g->ptpool_colors & (g->ptpool_colors - 1)))
+		return sim_errf(err, SIM_EINVAL, "capture.os.ptpool: the L1 data cache's way (machine.l1d.size "
+				"over machine.l1d.ways) must hold a power of two of pages, at most %d",
+				PTPOOL_COLORS);
 	if (g->psize != (g->irix53 ? 4096u : 16384u))
 		return sim_errf(err, SIM_EINVAL,
 				"capture.os = %s uses %s pages but machine.page_size is %llu "
@@ -553,6 +576,11 @@ const struct cap_guest_ops cap_guest_irix = {
 static const struct param_def defs[] = {
 	{ "capture.os", PARAM_CHOICE, "irix53", 0, 0, "irix53,irix62", "",
 	  "the IRIX guest's personality: 5.3 (32-bit, 4KB pages, wired-entry swap) or 6.2 (64-bit, 16KB pages) (paper 5.1-5.2)" },
+	{ "capture.os.ptpool", PARAM_BOOL, "on", 0, 0, NULL, NULL,
+	  "IRIX's page-table pool (IRIX 6.5 irix/kern/os/as/pmap.c, ptpool_alloc and ptpool_free): a "
+	  "process's freed page-table pages, whose PTEs are all clear, kept per cache colour (up to 4 "
+	  "a colour) and given to the next page table of that colour without a zero; off: every "
+	  "page-table page from the free pages, zeroed, and freed with the page-freed hint" },
 	{ "capture.os.boot", PARAM_BOOL, "off", 0, 0, NULL, NULL,
 	  "start with the boot: the kernel image, binaries and read-shared file read from the root "
 	  "disk by DMA, and every kernel, buffer-cache and parent page labelled (page.alloc), so that "

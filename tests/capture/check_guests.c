@@ -750,9 +750,12 @@ END_TEST
  *     swaps: 8 and 5. */
 START_TEST(execve_builds_stack_from_argument_window)
 {
-	const char *s53[] = { "capture.hal=disco", "capture.scale=0.05", "capture.wl.insns=3e5", NULL };
+	/* without IRIX's page-table pool, so that every page-table page is
+	 * an allocation this test can tell apart */
+	const char *s53[] = { "capture.hal=disco", "capture.scale=0.05", "capture.wl.insns=3e5",
+			      "capture.os.ptpool=off", NULL };
 	const char *s62[] = { "capture.hal=disco", "capture.scale=0.05", "capture.wl.insns=3e5",
-			      "capture.os=irix62", "machine.page_size=16K", NULL };
+			      "capture.os=irix62", "machine.page_size=16K", "capture.os.ptpool=off", NULL };
 	const uint64_t want_kd[2] = { 10, 2 }, want_user[2] = { 6, 2 };
 	const uint64_t want_stores[2] = { 772, 1028 }, want_touched[2] = { 8, 3 };
 	const uint64_t want_tlbwi[2] = { 8, 5 };
@@ -870,7 +873,16 @@ END_TEST
  *     stores to it (16384 / 32 = 512), before the marker names it.
  *   every user PTE set (ASIDs other than the parent's, 1) lies in a
  *     segment whose page the process holds at that point; at exit every
- *     page it holds is freed: none left at the end. */
+ *     page it holds is freed: none left at the end.
+ * That is without IRIX's page-table pool (capture.os.ptpool = off), _i =
+ * 4-7.  With it (_i = 0-3) a page let go goes instead on its colour's
+ * stack while the stack holds fewer than 4 (ptpool_init: 65536 / 1024 / 4
+ * colours = 16 on 4 KB pages, 16384 / 1024 / 1 on 16 KB, at most 4): no
+ * free and no hint, a store of the stack's link to its first word; and a
+ * page is taken from its colour's stack when the stack has one (the last
+ * pushed), with a store clearing the link and no zero.  The colours are
+ * the page-table index mod the L1 data cache's way in pages: 16 KB / 4 KB
+ * = 4, or 1 on 16 KB pages.  Both kinds of take happen in the run. */
 START_TEST(exec_page_tables)
 {
 	const char *s53[] = { "capture.hal=disco", "capture.scale=0.05", "capture.wl.insns=3e5", NULL };
@@ -879,8 +891,17 @@ START_TEST(exec_page_tables)
 	const char *n53[] = { "capture.scale=0.05", "capture.wl.insns=3e5", NULL };
 	const char *n62[] = { "capture.scale=0.05", "capture.wl.insns=3e5",
 			      "capture.os=irix62", "machine.page_size=16K", NULL };
-	const char *const *sets[4] = { s53, s62, n53, n62 };
-	const int hal_disco = _i < 2, big = _i & 1;
+	const char *s53o[] = { "capture.hal=disco", "capture.scale=0.05", "capture.wl.insns=3e5",
+			       "capture.os.ptpool=off", NULL };
+	const char *s62o[] = { "capture.hal=disco", "capture.scale=0.05", "capture.wl.insns=3e5",
+			       "capture.os=irix62", "machine.page_size=16K", "capture.os.ptpool=off", NULL };
+	const char *n53o[] = { "capture.scale=0.05", "capture.wl.insns=3e5", "capture.os.ptpool=off", NULL };
+	const char *n62o[] = { "capture.scale=0.05", "capture.wl.insns=3e5",
+			       "capture.os=irix62", "machine.page_size=16K", "capture.os.ptpool=off", NULL };
+	const char *const *sets[8] = { s53, s62, n53, n62, s53o, s62o, n53o, n62o };
+	const int hal_disco = (_i & 3) < 2, big = _i & 1, pool = _i < 4;
+	const uint64_t colors = big ? 1 : 4, pool_max = 4;
+	uint64_t tpool[4][4], tcnt[4] = { 0 }, link_due = 0, last_kstore = 0, hits = 0, misses = 0;
 	const unsigned pshift = big ? 14 : 12;
 	const uint64_t ptes = big ? 2048 : 512, data_ix = big ? 8 : 128, stack_ix = big ? 63 : 1023;
 	const uint64_t zero_stores = big ? 512 : 128;
@@ -921,9 +942,14 @@ START_TEST(exec_page_tables)
 			} else if (x->type == TRC_PAGE_ALLOC && x->aux == TRC_CAT_KERNEL_DATA) {
 				last_alloc = x->addr;
 				stores = zero_calls = 0;
-			} else if (x->type == TRC_STORE && (x->flags & TRC_F_KSEG0) && last_alloc &&
-				   ((x->addr - 0x80000000ull) >> pshift) == last_alloc) {
-				stores++;
+			} else if (x->type == TRC_STORE && (x->flags & TRC_F_KSEG0) && link_due) {
+				/* the link of a page just put on its colour's stack */
+				ck_assert_uint_eq(x->addr, 0x80000000ull + (link_due << pshift));
+				link_due = 0;
+			} else if (x->type == TRC_STORE && (x->flags & TRC_F_KSEG0)) {
+				last_kstore = x->addr;
+				if (last_alloc && ((x->addr - 0x80000000ull) >> pshift) == last_alloc)
+					stores++;
 			} else if (x->type == TRC_MONCALL && x->aux == TRC_MC_ZERO_PAGE && x->addr == last_alloc) {
 				zero_calls++;
 			} else if (x->type == TRC_MARKER && x->aux == RPL_MARK_PT_PAGE) {
@@ -931,19 +957,37 @@ START_TEST(exec_page_tables)
 				uint64_t pg = x->val & ((1ull << RPL_PT_INDEX_SHIFT) - 1);
 				ck_assert_uint_lt(x->id, NASID);
 				ck_assert_uint_lt(ix, NIX);
-				if (pg) {
+				ck_assert_uint_eq(link_due, 0);
+				if (pg && pool && tcnt[ix % colors]) {
+					/* from its colour's stack: the last pushed, its
+					 * link cleared, no zero */
+					ck_assert_uint_eq(held[x->id][ix], 0);
+					ck_assert_uint_eq(pg, tpool[ix % colors][--tcnt[ix % colors]]);
+					ck_assert_uint_eq(last_alloc, 0);
+					ck_assert_uint_eq(last_kstore, 0x80000000ull + (pg << pshift));
+					held[x->id][ix] = pg;
+					hits++;
+					fork_pts += svc == TRC_SVC_FORK && ix == data_ix;
+					exec_alloc += svc == TRC_SVC_EXECVE && ix == stack_ix;
+				} else if (pg) {
 					/* a new page: the one just allocated, zeroed */
 					ck_assert_uint_eq(held[x->id][ix], 0);
 					ck_assert_uint_eq(pg, last_alloc);
 					ck_assert_uint_eq(zero_calls, hal_disco ? 1 : 0);
 					ck_assert_uint_eq(stores, hal_disco ? 0 : zero_stores);
 					held[x->id][ix] = pg;
+					misses++;
 					fork_pts += svc == TRC_SVC_FORK && ix == data_ix;
 					exec_alloc += svc == TRC_SVC_EXECVE && ix == stack_ix;
 				} else {
 					ck_assert_uint_ne(held[x->id][ix], 0);
 					exec_free += svc == TRC_SVC_EXECVE && ix == data_ix;
-					pending_free = held[x->id][ix];
+					if (pool && tcnt[ix % colors] < pool_max) {
+						link_due = held[x->id][ix];
+						tpool[ix % colors][tcnt[ix % colors]++] = link_due;
+					} else {
+						pending_free = held[x->id][ix];
+					}
 					held[x->id][ix] = 0;
 				}
 				last_alloc = 0;
@@ -972,8 +1016,13 @@ START_TEST(exec_page_tables)
 	ck_assert_uint_gt(forks, 0);
 	ck_assert_uint_gt(execs, 0);
 	ck_assert_uint_gt(ptes_set, 0);
-	ck_assert_uint_gt(hint_ok, 0);
+	ck_assert_uint_gt(misses, 0);
+	if (pool)
+		ck_assert_uint_gt(hits, 0);
+	else
+		ck_assert_uint_gt(hint_ok, 0);
 	ck_assert_uint_eq(freed_page, 0);
+	ck_assert_uint_eq(link_due, 0);
 	for (int s = 0; s < NASID; s++)
 		for (int ix = 0; ix < NIX; ix++)
 			ck_assert_uint_eq(held[s][ix], 0);
@@ -1524,7 +1573,7 @@ Suite *make_suite(void)
 	tcase_add_test(tc, smp_memlock_covers_page_hash_work);
 	tcase_add_test(tc, smp_idle_tells_the_monitor_once);
 	tcase_add_loop_test(tc, execve_builds_stack_from_argument_window, 0, 2);
-	tcase_add_loop_test(tc, exec_page_tables, 0, 4);
+	tcase_add_loop_test(tc, exec_page_tables, 0, 8);
 	tcase_add_loop_test(tc, exec_stack_starts_below_the_arguments, 0, 2);
 	tcase_add_test(tc, same_seed_same_bytes);
 	tcase_add_test(tc, hal_keeps_the_program);
