@@ -96,9 +96,10 @@ static const struct an_band bands[] = {
 	   "monitor part 0.56 against 0.47: the monitor's 4 KB zero costs what the guest's own "
 	   "bzero costs natively (about 4,770 cycles, every line a miss in both; CALIBRATION.md "
 	   "step 14), where the paper's cost about 0.8 of IRIX's, on both page sizes; kernel "
-	   "part 0.50 against 0.43 and kernel TLB faults 0.28 against 0.16 add the rest: 16.6 "
-	   "kernel TLB faults a fault, most from the guest model's kernel data spread over its "
-	   "heap (CALIBRATION.md item 3, \"DEMAND-ZERO, broken down\")"),
+	   "part 0.46 against 0.43 and kernel TLB faults 0.24 against 0.16 add the rest: a fault "
+	   "on nearly every kernel page the fault's path touches (its statics, the entry path's, "
+	   "IRIX's tables), none of them left in the TLB by the user's misses between faults "
+	   "(CALIBRATION.md \"DEMAND-ZERO, broken down\", step 21)"),
 	T2("irix53", "QUICK-FAULT",
 	   "kernel-execution part 1.08 against 1.27: the monitor's paths evict some of the fault "
 	   "path's lines, but the model's kernel re-touches fewer of them than IRIX's (review A4; "

@@ -109,7 +109,7 @@ uint64_t gos_bc_get(struct gos *g, struct gcpu *t, int proc, uint64_t tag, int h
 	for (uint64_t i = 0; i < 4; i++) {   /* 4-way probe */
 		s = (h + i) % k->bc_blocks;
 		gos_kpath(g, t, TRC_SVC_READ, 6);
-		push(t, TRC_LOAD, KF, 8, 0, KSEG0 + ((g->ktext_pages << g->pshift) + 0x40000 + s * 64), 0);
+		push(t, TRC_LOAD, KF, 8, 0, k->buf_va + s * BUF_HDR, 0);   /* the slot's buffer header */
 		if (k->bc_tag[s] == tag + 1)
 			return s;
 	}
@@ -154,19 +154,21 @@ uint64_t gos_bc_get(struct gos *g, struct gcpu *t, int proc, uint64_t tag, int h
 
 /* ---- system calls ---- */
 
-/* On an smp kernel, read and write find the block's page in the page
- * cache (pfind: its hash bucket and its pfdat entry) under memlock, with
+/* Read and write find the block's page in the page cache (pfind: its
+ * hash bucket and its pfdat entry).  On an smp kernel under memlock, with
  * up to `budget` of the call's own instructions (PFIND_INSNS of them): the
  * paper's source for memlock (5.4, Rosenblum et al. 1995) names read and
  * write among its users, with the faults, fork, exec and exit.  Returns
- * the instructions spent (none on other kernels, whose paths are as
- * Table 2 calibrated them). */
+ * the instructions spent (none on other kernels, whose lookup is within
+ * their paths as Table 2 calibrated them). */
 static uint64_t page_find(struct gos *g, struct gcpu *t, unsigned svc, uint64_t gppn,
 			  uint64_t budget)
 {
 	uint64_t n = budget < PFIND_INSNS ? budget : PFIND_INSNS;
-	if (!t->k->lock_va)
+	if (!t->k->smp) {
+		gos_page_lookup(t, gppn);
 		return 0;
+	}
 	lock_acq(t, LOCK_MEM);
 	gos_page_lookup(t, gppn);
 	gos_kpath(g, t, svc, n);

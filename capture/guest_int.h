@@ -62,11 +62,12 @@ struct io {
 	struct nfsreq { int vm; uint32_t id; uint64_t tag; int write; uint64_t seq; } call;
 };
 
-/* An smp kernel's dynamic objects (a proc entry, a vnode): KOBJ bytes each
+/* A kernel's table entries (a proc entry, a vnode): KOBJ bytes each
  * (as gos_kpath's objects).  The vnodes: the four directories, the
  * read-shared file, the binaries, then one per process slot (its job's
  * files). */
 #define KOBJ 256
+#define BUF_HDR 64      /* a buffer header (System V's buf: Bach 1986, 3.1), one a buffer-cache slot */
 #define VN_DIR 0
 #define VN_SHARED 4
 #define VN_BIN 5
@@ -137,12 +138,23 @@ struct gkern {
 	uint64_t bc_blocks, bc_hand, writes_since_flush;
 	uint64_t *free_pages;      /* stack of free page-pool pages */
 	uint64_t nfree;
-	uint64_t lock_va;          /* smp: the kernel's lock words (KSEG0), 0: locks carry none */
-	uint64_t pfdat_va;         /* smp: the page frame table (32 bytes a page) and the free list's head */
-	uint64_t proc_va;          /* smp: the proc table (KOBJ bytes an entry: the process slots, then
+	/* The kernel's data (KSEG0), laid out alike on both kinds of kernel:
+	 * a page of lock words, page-hash buckets and the run queue's head;
+	 * the page frame table; the proc table; the vnodes; the buffer
+	 * headers; the services' static structures (make_kernels,
+	 * guest_os.c). */
+	int smp;                   /* one kernel shared by its vCPUs (capture.os.kernel = smp): its
+				    * locks carry their lock words, a region fault holds the region's
+				    * lock, read and write look pages up under memlock */
+	uint64_t tab_va;           /* the lock words, the page-hash buckets (+1024) and the run queue's
+				    * head (+3072), 0: the kernel has no tables */
+	uint64_t lock_va;          /* smp: the kernel's lock words (tab_va), 0: locks carry none */
+	uint64_t pfdat_va;         /* the page frame table (32 bytes a page) and the free list's head */
+	uint64_t proc_va;          /* the proc table (KOBJ bytes an entry: the process slots, then
 				    * each vCPU's parent), 0: a service's objects are anywhere */
-	uint64_t vnode_va;         /* smp: the vnodes (KOBJ bytes each, VN_* below) */
-	uint64_t static_va;        /* smp: the services' static structures, after the tables */
+	uint64_t vnode_va;         /* the vnodes (KOBJ bytes each, VN_* below) */
+	uint64_t buf_va;           /* the buffer headers (BUF_HDR bytes a buffer-cache slot) */
+	uint64_t static_va;        /* the services' static structures, after the tables */
 	int *region_holder;        /* smp: [nbin + 1] the stream + 1 whose process holds a shared
 				    * region's lock across steps, 0: free */
 	/* IRIX's page-table pool (gos_pt_need): per cache colour a stack of
@@ -334,8 +346,8 @@ static inline uint64_t args_vpn(const struct gos *g, uint64_t j)
 	return (STACK_TOP >> g->pshift) - 1 - j;
 }
 
-/* On an smp kernel, the vnode address of vnode v (VN_*, or VN_BIN + nbin +
- * slot for a process's own files); 0 on other kernels. */
+/* The vnode address of vnode v (VN_*, or VN_BIN + nbin + slot for a
+ * process's own files); 0 on a kernel without tables. */
 static inline uint64_t vnode_of(const struct gkern *k, uint64_t v)
 {
 	return k->vnode_va ? k->vnode_va + v * KOBJ : 0;
@@ -398,16 +410,16 @@ void gos_pt_need(struct gos *g, struct gcpu *t, struct proc *p, uint64_t vpn, un
 /* Unmap every page of p in service svc; on an smp kernel each page's
  * region work and use count under memlock. */
 void gos_unmap_all(struct gos *g, struct gcpu *t, struct proc *p, unsigned svc);
-/* smp: page p's pfdat entry (32 bytes a page, after the free list's head). */
+/* Page p's pfdat entry (32 bytes a page, after the free list's head). */
 static inline uint64_t gos_pfdat_entry(const struct gkern *k, uint64_t p)
 {
 	return k->pfdat_va + 128 + p * 32;
 }
-/* smp: page p's use count in its pfdat entry (a load and a store). */
+/* Page p's use count in its pfdat entry (a load and a store). */
 void gos_pfdat_use(struct gcpu *t, uint64_t p);
-/* smp: the page-cache lookup of page p (pfind): its hash bucket and its
- * pfdat entry, whose use count it raises; the caller holds memlock.
- * Nothing on other kernels. */
+/* The page-cache lookup of page p (pfind): its hash bucket and its pfdat
+ * entry, whose use count it raises; on an smp kernel the caller holds
+ * memlock.  Nothing on a kernel without tables. */
 void gos_page_lookup(struct gcpu *t, uint64_t p);
 /* Instructions of the page-cache lookup under memlock (the hash walk and
  * the pfdat update; assumed, as the 40 of DEMAND-ZERO's allocation are). */

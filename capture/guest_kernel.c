@@ -16,26 +16,36 @@ void gos_kpath(struct gos *g, struct gcpu *t, unsigned svc, uint64_t n)
 	uint64_t data0 = g->ktext_pages << g->pshift;
 	uint64_t dsize = (g->kdata_pages - 1) << g->pshift;
 	/* A service's references: 65% to its own static structures (32 KB it
-	 * favours), 30% to the three dynamic objects this stretch works on
-	 * (a proc entry, a vnode, a page frame entry...: 256 bytes each,
-	 * anywhere in the kernel's heap, so on pages of their own), 5%
-	 * anywhere in the kernel's data. */
+	 * favours), 30% to the three objects this stretch works on (256
+	 * bytes each), 5% anywhere in the kernel's data.  A kernel without
+	 * tables (the SPLASH guests' own) has its objects anywhere in its
+	 * data, so on pages of their own. */
 	uint64_t own = data0 + ((uint64_t)svc * 0x9000) % (dsize - 0x8000);
 	uint64_t obj[3];
 	for (int i = 0; i < 3; i++)
 		obj[i] = data0 + (rnd(&t->krng) % (dsize - 256) & ~255ull);
 	if (t->k && t->k->proc_va) {
-		/* One kernel shared by its vCPUs: the objects are the kernel's
-		 * own, at their addresses, so that they move between the caches
-		 * of the CPUs that use them (the review's B3).  The running
-		 * process's proc entry (the parent's when none runs); the vnode
-		 * the service works on, if any; a heap object as above.  The
-		 * static structures lie after the kernel's tables. */
+		/* IRIX's tables (make_kernels, guest_os.c): the objects are the
+		 * kernel's own entries, at their addresses, on a kernel of its
+		 * own per vCPU as on one shared by its vCPUs (where they move
+		 * between the caches of the CPUs that use them, the review's
+		 * B3).  The running process's proc entry (the parent's when
+		 * none runs); the vnode the service works on, if any; a heap
+		 * object as above but in the data after the tables (a
+		 * kern_malloc'd buffer, a file-table entry: what IRIX allocates
+		 * as it goes).  The pfdat entries of the pages a service
+		 * allocates, frees, finds or maps are references of their own
+		 * (guest_mem.c).  The static structures lie after the
+		 * kernel's tables. */
 		const struct gkern *k = t->k;
 		uint64_t slot = t->cur >= 0 ? (uint64_t)t->cur : (uint64_t)(k->nproc + t->kvi);
 		uint64_t sbase = k->static_va - KSEG0, ssize = data0 + dsize - sbase;
 		own = sbase + ((uint64_t)svc * 0x9000) % (ssize - 0x8000);
 		obj[0] = k->proc_va - KSEG0 + slot * KOBJ;
+		/* the heap objects are drawn again from the data after the
+		 * tables (the draws above keep the stream's sequence) */
+		obj[1] = sbase + ((obj[1] - data0) % (ssize - 256) & ~255ull);
+		obj[2] = sbase + ((obj[2] - data0) % (ssize - 256) & ~255ull);
 		if (t->vnode)
 			obj[1] = t->vnode - KSEG0;
 	}
@@ -63,12 +73,33 @@ void gos_kpath(struct gos *g, struct gcpu *t, unsigned svc, uint64_t n)
 #define RUNQ_INSNS 40
 #define RUNQ_HEAD 3072
 
+/* The run-queue work's references: the queue's head, the proc entry of
+ * the process queued (out) and of the one taken off (in), -1: none. */
+static void runq_work(struct gcpu *t, int out, int in)
+{
+	const struct gkern *k = t->k;
+	if (k->tab_va) {
+		push(t, TRC_LOAD, KF, 8, 0, k->tab_va + RUNQ_HEAD, 0);
+		push(t, TRC_STORE, KF, 8, 0, k->tab_va + RUNQ_HEAD, 0);
+	}
+	if (k->proc_va && out >= 0)
+		push(t, TRC_STORE, KF, 8, 0, k->proc_va + (uint64_t)out * KOBJ, 0);
+	if (k->proc_va && in >= 0) {
+		push(t, TRC_LOAD, KF, 8, 0, k->proc_va + (uint64_t)in * KOBJ, 0);
+		push(t, TRC_STORE, KF, 8, 0, k->proc_va + (uint64_t)in * KOBJ, 0);
+	}
+}
+
 void gos_sched_path(struct gos *g, struct gcpu *t, int out, int in)
 {
 	const struct gkern *k = t->k;
 	uint64_t n = g->path[TRC_SVC_SCHED], q = n < RUNQ_INSNS ? n : RUNQ_INSNS;
-	if (!k->lock_va) {   /* a kernel of its own per vCPU: the lock is its own */
+	if (!k->smp) {
+		/* a kernel of its own per vCPU: the lock is its own, and the
+		 * queue work (the queue's head, the two proc entries) is done
+		 * within capture.os.path.sched's instructions */
 		lock_acq(t, LOCK_RUNQ);
+		runq_work(t, out, in);
 		gos_kpath(g, t, TRC_SVC_SCHED, n);
 		lock_rel(t, LOCK_RUNQ);
 		return;
@@ -83,14 +114,7 @@ void gos_sched_path(struct gos *g, struct gcpu *t, int out, int in)
 	 * run queue, as its bottleneck (5.4).  The queue's head and the proc
 	 * entries' links move between the CPUs' caches under the lock. */
 	lock_acq(t, LOCK_RUNQ);
-	push(t, TRC_LOAD, KF, 8, 0, k->lock_va + RUNQ_HEAD, 0);
-	push(t, TRC_STORE, KF, 8, 0, k->lock_va + RUNQ_HEAD, 0);
-	if (k->proc_va && out >= 0)
-		push(t, TRC_STORE, KF, 8, 0, k->proc_va + (uint64_t)out * KOBJ, 0);
-	if (k->proc_va && in >= 0) {
-		push(t, TRC_LOAD, KF, 8, 0, k->proc_va + (uint64_t)in * KOBJ, 0);
-		push(t, TRC_STORE, KF, 8, 0, k->proc_va + (uint64_t)in * KOBJ, 0);
-	}
+	runq_work(t, out, in);
 	gos_kpath(g, t, TRC_SVC_SCHED, q);
 	lock_rel(t, LOCK_RUNQ);
 	gos_kpath(g, t, TRC_SVC_SCHED, n - q);

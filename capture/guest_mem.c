@@ -8,7 +8,9 @@
 
 /* ---- pages ---- */
 
-/* On an smp kernel, the free list's head and page p's pfdat entry: the
+/* The free list's head and page p's pfdat entry, as a page is taken off
+ * the free list or put back (its links, pf_next and pf_prev, and its
+ * flags: IRIX 6.5's irix/kern/sys/pfdat.h).  On an smp kernel they are the
  * data memlock protects, which moves between the CPUs' caches. */
 static void pfdat_touch(struct gcpu *t, uint64_t p)
 {
@@ -24,10 +26,10 @@ static void pfdat_touch(struct gcpu *t, uint64_t p)
 /* Page p's page-hash bucket (256 of them, after the lock words). */
 static uint64_t hash_bucket(const struct gkern *k, uint64_t p)
 {
-	return k->lock_va + 1024 + (p % 256) * 8;
+	return k->tab_va + 1024 + (p % 256) * 8;
 }
 
-/* On an smp kernel, page p's use count in its pfdat entry, raised when a
+/* Page p's use count in its pfdat entry (pf_use), raised when a
  * region maps the page (fork's dupreg) or lowered when one unmaps it
  * (detachreg at exec and exit), under memlock: System V's regions (Bach,
  * The Design of the UNIX Operating System, 1986, 9.2: dupreg, freereg),
@@ -44,7 +46,7 @@ void gos_pfdat_use(struct gcpu *t, uint64_t p)
 void gos_page_lookup(struct gcpu *t, uint64_t p)
 {
 	const struct gkern *k = t->k;
-	if (!k->lock_va)
+	if (!k->tab_va)
 		return;
 	push(t, TRC_LOAD, KF, 8, 0, hash_bucket(k, p), 0);
 	push(t, TRC_LOAD, KF, 8, 0, gos_pfdat_entry(k, p), 0);
@@ -61,7 +63,7 @@ uint64_t gos_page_alloc(struct gos *g, struct gcpu *t, unsigned cat)
 	}
 	p = k->free_pages[--k->nfree];
 	pfdat_touch(t, p);
-	if (k->lock_va) {
+	if (k->tab_va) {
 		/* the page takes its new identity (an anonymous page's, a
 		 * file block's) in the page hash: IRIX 5.3's page cache hashes
 		 * every named page, and the hash is memlock's too (5.4) */
@@ -223,6 +225,20 @@ uint64_t gos_demand_zero(struct gos *g, struct gcpu *t, struct proc *p, uint64_t
 	return gp;
 }
 
+/* The region (a binary's text, r < nbin, or the read-shared file, nbin)
+ * that page gp belongs to, and its vnode (VN_*). */
+static uint32_t region_of(const struct gos *g, uint64_t gp)
+{
+	return (uint32_t)(gp >= g->shared_gppn0 && gp < g->shared_gppn0 + g->shared_pages
+			  ? g->nbin : (gp - g->text_gppn0) / g->text_pages);
+}
+
+static uint64_t region_vnode(const struct gos *g, uint64_t gp)
+{
+	uint32_t r = region_of(g, gp);
+	return r == g->nbin ? VN_SHARED : VN_BIN + r;
+}
+
 /* A resident page whose PTE must be built: QUICK-FAULT, ending with the
  * refill's tlbwr of the new translation (so the reference that faulted
  * finds it in the TLB). */
@@ -230,7 +246,9 @@ void gos_quick_fault(struct gos *g, struct gcpu *t, struct proc *p, uint64_t vpn
 			unsigned prot)
 {
 	gos_kentry(g, t, TRC_SVC_QUICK_FAULT);
+	t->vnode = vnode_of(t->k, region_vnode(g, gp));
 	push(t, TRC_PRIV, 0, TRC_PRIV_MFC0, 0, 0, 0);   /* BadVAddr */
+	gos_page_lookup(t, gp);   /* within the path's instructions */
 	gos_kpath(g, t, TRC_SVC_QUICK_FAULT, g->path[TRC_SVC_QUICK_FAULT]);
 	gos_pt_need(g, t, p, vpn, TRC_SVC_QUICK_FAULT, 0);
 	push(t, TRC_PTE_SET, 0, prot, p->asid, vpn, gp);
@@ -251,13 +269,12 @@ int gos_region_fault(struct gos *g, struct gcpu *t, struct proc *p, uint64_t vpn
 {
 	struct gkern *k = t->k;
 	uint32_t r;
-	if (!k->lock_va) {
+	if (!k->smp) {
 		gos_quick_fault(g, t, p, vpn, gp, prot);
 		*mapped = 1;
 		return 0;
 	}
-	r = (uint32_t)(gp >= g->shared_gppn0 && gp < g->shared_gppn0 + g->shared_pages
-		       ? g->nbin : (gp - g->text_gppn0) / g->text_pages);
+	r = region_of(g, gp);
 	gos_kentry(g, t, TRC_SVC_QUICK_FAULT);
 	t->vnode = vnode_of(k, r == g->nbin ? VN_SHARED : VN_BIN + r);
 	push(t, TRC_PRIV, 0, TRC_PRIV_MFC0, 0, 0, 0);   /* BadVAddr */
@@ -353,15 +370,16 @@ static void unmap_page(struct gcpu *t, uint32_t asid, uint64_t vpn)
 	push(t, TRC_PRIV, 0, TRC_PRIV_TLBP, 0, 0, 0);
 }
 
-/* On an smp kernel, the region's work on one page it unmaps, under
- * memlock: DETACH_INSNS instructions (assumed, as fork's 20 a page for
- * dupreg) and the page's use count. */
+/* The region's work on one page it unmaps: the page's use count; on an
+ * smp kernel under memlock, with DETACH_INSNS instructions of their own
+ * (assumed, as fork's 20 a page for dupreg).  On a kernel of its own per
+ * vCPU the use count is touched within exit's and execve's paths as they
+ * were (execve's calibrated to Table 2 with this unmapping in it). */
 #define DETACH_INSNS 20
 static void detach_page(struct gos *g, struct gcpu *t, unsigned svc, uint64_t gp)
 {
-	if (!t->k->pfdat_va)
-		return;
-	gos_kpath(g, t, svc, DETACH_INSNS);
+	if (t->k->smp)
+		gos_kpath(g, t, svc, DETACH_INSNS);
 	gos_pfdat_use(t, gp);
 }
 

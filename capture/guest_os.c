@@ -210,21 +210,34 @@ static int make_kernels(struct gos *g, uint64_t pool0, struct sim_err *err)
 		k->nproc = g->parallel * per;
 		k->bc_blocks = kern_bc(g, vm, per);
 		free0 = base + (uint64_t)per * g->parent_pages;
-		if (g->smp) {
-			k->lock_va = KSEG0 + (g->ktext_pages << g->pshift);
-			k->pfdat_va = k->lock_va + 4096;
-			/* then the proc table (the slots, then each vCPU's
-			 * parent), the vnodes (VN_*, then one per slot), and
-			 * the static structures: at least 64 KB of them */
-			k->proc_va = (k->pfdat_va + 128 + guest_pages * 32 + KOBJ - 1) & ~(uint64_t)(KOBJ - 1);
-			k->vnode_va = k->proc_va + (uint64_t)(k->nproc + per) * KOBJ;
-			k->static_va = k->vnode_va + (VN_BIN + g->nbin + (uint64_t)k->nproc) * KOBJ;
-			if (k->static_va + 0x10000 - k->lock_va > (g->kdata_pages - 1) << g->pshift)
-				return sim_errf(err, SIM_EINVAL, "capture.os.kdata_size is too small for the "
-						"page frame table of %llu pages (32 bytes each), the locks, "
-						"the proc table and the vnodes",
-						(unsigned long long)guest_pages);
-		}
+		/* The kernel's data, on either kind of kernel: IRIX's tables
+		 * at fixed places, as a System V kernel allocates them at boot
+		 * (Bach 1986, chapters 3, 4, 6 and 9: the buffer headers, the
+		 * in-core inode table, the proc table, the page frame data
+		 * table, one entry a physical page).  A page of lock words,
+		 * the page-hash buckets (256 at +1024) and the run queue's
+		 * head (+3072); the page frame table (the free
+		 * list's head, then 32 bytes a guest page: IRIX 6.5's pfdat,
+		 * irix/kern/sys/pfdat.h, is 36 bytes on a 32-bit kernel, two of
+		 * its nine words the reverse map IRIX 5.3's lacks; 32 assumed);
+		 * the proc table (the slots, then each vCPU's parent), the
+		 * vnodes (VN_*, then one per slot), the buffer headers (one a
+		 * buffer-cache slot), and the static structures: at least 64
+		 * KB of them.  Only an smp kernel's locks carry their lock
+		 * words (lock_va). */
+		k->smp = g->smp;
+		k->tab_va = KSEG0 + (g->ktext_pages << g->pshift);
+		k->lock_va = g->smp ? k->tab_va : 0;
+		k->pfdat_va = k->tab_va + 4096;
+		k->proc_va = (k->pfdat_va + 128 + guest_pages * 32 + KOBJ - 1) & ~(uint64_t)(KOBJ - 1);
+		k->vnode_va = k->proc_va + (uint64_t)(k->nproc + per) * KOBJ;
+		k->buf_va = k->vnode_va + (VN_BIN + g->nbin + (uint64_t)k->nproc) * KOBJ;
+		k->static_va = k->buf_va + k->bc_blocks * BUF_HDR;
+		if (k->static_va + 0x10000 - k->tab_va > (g->kdata_pages - 1) << g->pshift)
+			return sim_errf(err, SIM_EINVAL, "capture.os.kdata_size is too small for the "
+					"page frame table of %llu pages (32 bytes each), the locks, "
+					"the proc table, the vnodes and %llu buffer headers",
+					(unsigned long long)guest_pages, (unsigned long long)k->bc_blocks);
 		/* IRIX 6.5's ptpool_init: no pool with less than 32 MB of
 		 * memory; else min(pages / 1024 / colours, 4) pages a colour,
 		 * at least 2 on 16 KB pages */
@@ -604,7 +617,8 @@ static const struct param_def defs[] = {
 	{ "capture.os.path.net_intr", PARAM_INT, "1500", 0, 1e7, NULL, "instructions",
 	  "nfs: the network interrupt handler (assumed, as the disk's)" },
 	{ "capture.os.kernel", PARAM_CHOICE, "per-cpu", 0, 0, "per-cpu,smp", NULL,
-	  "per-cpu: each vCPU runs a kernel of its own (processes, free pages, buffer cache), "
+	  "per-cpu: each vCPU runs a kernel of its own (processes, free pages, buffer cache, and "
+	  "IRIX's tables in its kernel data: the page frame table, the proc table, the vnodes), "
 	  "sharing only the text, the binaries and the locks' ids; smp: one kernel per VM shared by "
 	  "its vCPUs, as IRIX on a multiprocessor: one run queue whose processes move between "
 	  "vCPUs, one free-page list and buffer cache, locks with their lock words and the page "
@@ -635,11 +649,11 @@ static const struct param_def defs[] = {
 	  "common kernel entry + exit path: register save and restore (assumed)" },
 	{ "capture.os.path.demand_zero", PARAM_INT, "385", 0, 1e7, NULL, "instructions",
 	  "DEMAND-ZERO path besides the zeroing (calibrated: Table 2, 21 us natively on IRIX 5.3)" },
-	{ "capture.os.path.quick_fault", PARAM_INT, "144", 0, 1e7, NULL, "instructions",
+	{ "capture.os.path.quick_fault", PARAM_INT, "215", 0, 1e7, NULL, "instructions",
 	  "QUICK-FAULT path (calibrated: Table 2, 5 us natively)" },
 	{ "capture.os.path.copy_on_write", PARAM_INT, "600", 0, 1e7, NULL, "instructions",
 	  "COPY-ON-WRITE path besides the copy (calibrated: Table 2 IRIX 6.2, 94 us natively with a 16KB copy)" },
-	{ "capture.os.path.open", PARAM_INT, "1250", 0, 1e7, NULL, "instructions",
+	{ "capture.os.path.open", PARAM_INT, "1360", 0, 1e7, NULL, "instructions",
 	  "open path: namei, file table (calibrated: Table 2, 42 us natively)" },
 	{ "capture.os.path.read", PARAM_INT, "240", 0, 1e7, NULL, "instructions",
 	  "read path besides the copy (calibrated: Table 2, 23 us natively)" },
@@ -649,13 +663,13 @@ static const struct param_def defs[] = {
 	  "execve path besides unmapping, its explicit steps' instructions included (calibrated: Table 2, 437 us natively)" },
 	/* IRIX 6.2's paths where Table 2's IRIX 6.2 rows give a native time of
 	 * their own; the others are IRIX 5.3's */
-	{ "capture.os.irix62.path.quick_fault", PARAM_INT, "60", 0, 1e7, NULL, "instructions",
+	{ "capture.os.irix62.path.quick_fault", PARAM_INT, "85", 0, 1e7, NULL, "instructions",
 	  "IRIX 6.2's QUICK-FAULT path (calibrated: Table 2 IRIX 6.2, 5 us natively)" },
-	{ "capture.os.irix62.path.open", PARAM_INT, "890", 0, 1e7, NULL, "instructions",
+	{ "capture.os.irix62.path.open", PARAM_INT, "1600", 0, 1e7, NULL, "instructions",
 	  "IRIX 6.2's open path (calibrated: Table 2 IRIX 6.2, 37 us natively)" },
 	{ "capture.os.irix62.path.write", PARAM_INT, "50", 0, 1e7, NULL, "instructions",
 	  "IRIX 6.2's write path besides the copy (calibrated towards Table 2 IRIX 6.2, 9 us natively; the copy and the entry path keep it near 11 us)" },
-	{ "capture.os.irix62.path.execve", PARAM_INT, "66300", 0, 1e8, NULL, "instructions",
+	{ "capture.os.irix62.path.execve", PARAM_INT, "78000", 0, 1e8, NULL, "instructions",
 	  "IRIX 6.2's execve path besides unmapping, its explicit steps' instructions included "
 	  "(calibrated: Table 2 IRIX 6.2, 608 us natively)" },
 	{ "capture.os.path.fork", PARAM_INT, "20000", 0, 1e8, NULL, "instructions",

@@ -124,7 +124,8 @@ static int make_irix(struct splash *x, const cfg *c, struct sim_err *err)
 		vm = (uint64_t)cfg_int(c, "machine.mem.size");
 	pages = vm >> g->pshift;
 	x->k.ncpus = x->nthreads;
-	x->k.lock_va = KSEG0 + (g->ktext_pages << g->pshift);
+	x->k.smp = 1;
+	x->k.tab_va = x->k.lock_va = KSEG0 + (g->ktext_pages << g->pshift);
 	x->k.pfdat_va = x->k.lock_va + 4096;
 	if (4096 + 128 + pages * 32 > (g->kdata_pages - 1) << g->pshift)
 		return sim_errf(err, SIM_EINVAL, "capture.os.kdata_size is too small for the page frame "
