@@ -50,7 +50,9 @@
 	"the gain is the remote stall the moves recover less the monitor's time (Figure 9's " \
 	"table), whose share is well above the paper's \"only a small increase\": its paths run " \
 	"as code and data, each emulated instruction with its pmap and memmap lines, and a quick " \
-	"run includes exec, fork and cold misses no policy moves (fidelity review A6); " \
+	"run includes exec, fork and cold misses no policy moves (fidelity review A6); since " \
+	"IRIX's page-table pool hands a page-table page from a process on one CPU to one on " \
+	"another, fewer misses are local (CALIBRATION.md step 20, continued); " \
 	ENGINEERING_SEEDS
 #define ENGINEERING_GAP_F9 \
 	"the gap is the remote stall and monitor time Disco keeps after its moves (Figure 9's " \
@@ -93,10 +95,10 @@ static const struct an_band bands[] = {
 	  "L2TLB probe began stopping at the way that matches: the monitor's time on user TLB "
 	  "misses, counted as system time here, fell (CALIBRATION.md step 15)" },
 	T2("irix53", "DEMAND-ZERO",
-	   "monitor part 0.56 against 0.47: the monitor's 4 KB zero costs what the guest's own "
+	   "monitor part 0.59 against 0.47: the monitor's 4 KB zero costs what the guest's own "
 	   "bzero costs natively (about 4,770 cycles, every line a miss in both; CALIBRATION.md "
 	   "step 14), where the paper's cost about 0.8 of IRIX's, on both page sizes; kernel "
-	   "part 0.46 against 0.43 and kernel TLB faults 0.24 against 0.16 add the rest: a fault "
+	   "part 0.44 against 0.43 and kernel TLB faults 0.24 against 0.16 add the rest: a fault "
 	   "on nearly every kernel page the fault's path touches (its statics, the entry path's, "
 	   "IRIX's tables), none of them left in the TLB by the user's misses between faults "
 	   "(CALIBRATION.md \"DEMAND-ZERO, broken down\", step 21)"),
@@ -123,20 +125,20 @@ static const struct an_band bands[] = {
 	   "kernel-execution part 1.0 against 1.10 and kernel TLB faults 0.44 against 0.20 "
 	   "(review A4; CALIBRATION.md step 10)"),
 	T2("irix53", "execve",
-	   "monitor services 0.11 against 0.17 and kernel TLB faults 0.25 against 0.40: half the "
+	   "monitor services 0.10 against 0.17 and kernel TLB faults 0.24 against 0.40: half the "
 	   "argument window's pages exec touches are reclaimed ones the monitor zeroes (the quick "
-	   "run's others were never used); the new image's one page-table page an exec takes is "
-	   "the old image's, just freed, and its zero finds the lines warm; its ASID and the "
-	   "dynamic linker's mapping are left out (CALIBRATION.md steps 19, 20)"),
+	   "run's others were never used); the new image's page-table pages come cleared from "
+	   "IRIX's page-table pool, with no zero; the dynamic linker's mapping and the new "
+	   "image's u-area and kernel stack are left out (CALIBRATION.md steps 19, 20)"),
 	T2("irix62", "DEMAND-ZERO",
 	   "monitor part 0.77 against 0.68: the monitor's 16 KB zero costs what the guest's own "
 	   "costs natively, where the paper's cost about 0.8 of IRIX's (38.8 us against about "
 	   "47; CALIBRATION.md step 14, item 4, \"DEMAND-ZERO, broken down\")"),
 	T2("irix62", "execve",
-	   "monitor services 0.16 against 0.33: on 16 KB pages the argument window is 4 pages, "
+	   "monitor services 0.07 against 0.33: on 16 KB pages the argument window is 4 pages, "
 	   "3 of them touched, half of those reclaimed ones the monitor zeroes, and the stack's "
-	   "page-table page is one more zero; kernel TLB faults 0.16 against 0.11 (CALIBRATION.md "
-	   "steps 19, 20)"),
+	   "page-table page comes cleared from IRIX's page-table pool; kernel TLB faults 0.18 "
+	   "against 0.11 (CALIBRATION.md steps 19, 20)"),
 	T2("irix62", "open", "kernel-execution part 1.0 against 1.17 (review A4)"),
 	T2("irix62", "read",
 	   "kernel-execution part 1.0 against 1.13 (review A4), and kernel TLB faults 0.25 "
@@ -153,7 +155,10 @@ static const struct an_band bands[] = {
 	   "(CALIBRATION.md step 18)"),
 	T2("irix62", "QUICK-FAULT",
 	   "IRIX 6.2's fault path executes more privileged instructions than the model gives it "
-	   "(CALIBRATION.md item 4)"),
+	   "(CALIBRATION.md item 4); its monitor part, 0.10 against 0.00, is the page-table pages "
+	   "a job's first fault on its text takes while IRIX's page-table pool is still empty, "
+	   "zeroed by the monitor, most of them at the quick run's start (CALIBRATION.md step "
+	   "20, continued)"),
 	{ "table3.pmake.ratio", AN_BAND_RANGE, 1.05, 1.11, "table3", ISSUE12,
 	  "run as section 6 ran it (IRIX 6.2, 16 KB pages, 15 us driver crossings), the system "
 	  "time grows 1.58x (paper 1.62) but the model's native pmake spends too little of its "
