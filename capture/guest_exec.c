@@ -21,8 +21,9 @@
  *      rest of those ncargs bytes, and copies the pointers down to the
  *      stack's real area below the strings;
  *   4. remove_proc: the old image's regions detached, its private pages
- *      and its page tables freed (gos_unmap_all); a new tlbpid, and setup_wired_tlb(1), which
- *      invalidates the wired TLB entries that mapped the old page tables;
+ *      and its page tables freed (gos_unmap_all); a new tlbpid, and
+ *      setup_wired_tlb(1), which invalidates the wired TLB entries that
+ *      mapped the old page tables;
  *   5. the dynamic linker: exrdhead of PT_INTERP's name, lookupname of it,
  *      getelfhead of it;
  *   6. pas_addstackexec: the window's top btoc(stack size) pages, which
@@ -35,13 +36,15 @@
  *
  * The new image's page tables are taken as its PTEs are first set (the
  * stack's here, with the argument pages; the text's and data's at their
- * first faults), each a zeroed page from the free pages (gos_pt_need).
+ * first faults), each from IRIX's page-table pool or a zeroed page from
+ * the free pages (gos_pt_need).
  *
  * Left out: the regions' attach (execmap takes no page: the text is
  * faulted in later), the new ASID itself (the process keeps its own: the
- * old image's entries go with its PTEs), the dynamic linker's own faults, the new program's reads of its arguments and
- * environment (the workload references none of the argument pages above
- * its stack's first page).  The window is mapped kernel memory
+ * old image's entries go with its PTEs), the dynamic linker's own
+ * faults, the new program's reads of its arguments and environment (the
+ * workload references none of the argument pages above its stack's first
+ * page).  The window is mapped kernel memory
  * (K2SEG) in IRIX; the model addresses it through KSEG0, so natively it
  * takes no TLB miss (IRIX's would), and under the monitor each of its
  * pages takes the kernel TLB fault IRIX 5.3's relocated kernel takes.

@@ -82,9 +82,10 @@ struct io {
  * workload's stack (5 on 4 KB pages, 1 on 16 KB: capture/guest_exec.c). */
 #define EXEC_XPAGES 8
 
-/* At most this many page-table pages a process (the workloads' text,
- * data, read-shared region and stack span at most 16 of them: 6 MB of
- * text or data, 8 MB shared, 2 MB a page on 4 KB pages). */
+/* At most this many page-table pages a process (read_workload refuses a
+ * workload whose text, data, read-shared region and stack span more; the
+ * paper's span at most 16: 6 MB of text or data, 8 MB shared, 2 MB a page
+ * on 4 KB pages). */
 #define PROC_PT_MAX 24
 #define PTPOOL_COLORS 64   /* most cache colours the page-table pool keeps apart */
 #define PTPOOL_MAX 4       /* most pages a colour's pool holds (IRIX 6.5 pmap.c ptpool_init) */
@@ -402,9 +403,9 @@ int gos_region_fault(struct gos *g, struct gcpu *t, struct proc *p, uint64_t vpn
 void gos_region_fault_end(struct gos *g, struct gcpu *t, struct proc *p);
 void gos_touch_data(struct gos *g, struct gcpu *t, struct proc *p, uint64_t k, int store);
 /* The page-table page of p that holds vpn's PTE, in service svc: if p has
- * none yet, one from the free pages, zeroed, and told to the engine
- * (RPL_MARK_PT_PAGE).  held: the caller holds memlock (dropped over the
- * zeroing). */
+ * none yet, one from IRIX's page-table pool, or from the free pages,
+ * zeroed, and told to the engine (RPL_MARK_PT_PAGE).  held: the caller
+ * holds memlock (dropped over a zeroing). */
 void gos_pt_need(struct gos *g, struct gcpu *t, struct proc *p, uint64_t vpn, unsigned svc,
 		 int held);
 /* Unmap every page of p in service svc; on an smp kernel each page's

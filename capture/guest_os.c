@@ -45,10 +45,12 @@
  * the free pages, from which the processes, their page tables and the
  * buffer cache take theirs); the engine's page-table pool is at the top,
  * used only for what no RPL_MARK_PT_PAGE marker covers (the parent
- * context's mappings).  A process's page-table pages come from the free
- * pages as pmap's do, zeroed, one per segment when it first needs one,
- * and go back at exec (the old image's) and exit (gos_pt_need,
- * guest_mem.c).  The kernel runs in KSEG0.
+ * context's mappings).  A process's page-table pages, one per segment
+ * when it first needs one, come as pmap's do from IRIX's page-table pool,
+ * or zeroed from the free pages when the pool has none of the segment's
+ * colour, and go back to the pool (or the free pages) at exec (the old
+ * image's) and exit (gos_pt_need, guest_mem.c).  The kernel runs in
+ * KSEG0.
  *
  * The buffer cache holds at most capture.os.bufcache_size per vCPU (an
  * input: IRIX 5.3's buffer cache is sized when the kernel is configured).
@@ -378,6 +380,14 @@ static int read_os(struct gos *g, const cfg *c, struct sim_err *err)
 
 /* The workload (capture.wl.*), with the floors and caps that keep it
  * meaningful (at least one page of each kind, reads within a page). */
+/* The page-table segments (RPL_PTES(page size) pages each) that n pages
+ * from VPN v span. */
+static uint64_t segments(const struct gos *g, uint64_t v, uint64_t n)
+{
+	uint64_t per = RPL_PTES(g->psize);
+	return n ? (v + n - 1) / per - v / per + 1 : 0;
+}
+
 static int read_workload(struct gos *g, const cfg *c, struct sim_err *err)
 {
 	g->nbin = (uint64_t)cfg_int(c, "capture.wl.binaries");
@@ -416,6 +426,21 @@ static int read_workload(struct gos *g, const cfg *c, struct sim_err *err)
 	if (g->stack_pages == 0)
 		g->stack_pages = 1;
 	gos_exec_layout(g);
+	{
+		/* a process's page-table pages (gos_pt_need): one per segment
+		 * its text, data, read-shared region and stack span */
+		uint64_t top = STACK_TOP >> g->pshift, low = top - g->stack_pages - EXEC_XPAGES;
+		uint64_t n = segments(g, TEXT_VA >> g->pshift, g->text_pages) +
+			     segments(g, DATA_VA >> g->pshift, g->data_pages) +
+			     segments(g, SHARED_VA >> g->pshift, g->shared_pages) +
+			     segments(g, low, top - low);
+		if (n > PROC_PT_MAX)
+			return sim_errf(err, SIM_EINVAL, "capture.wl.text_size, data_size, shared_size and "
+					"stack_size span %llu page-table pages of a process (%llu KB "
+					"each on %llu KB pages); at most %d", (unsigned long long)n,
+					(unsigned long long)((RPL_PTES(g->psize) << g->pshift) >> 10),
+					(unsigned long long)(g->psize >> 10), PROC_PT_MAX);
+	}
 	if (g->shared_file_blocks == 0)
 		g->shared_file_blocks = 1;
 	if (g->file_blocks == 0)

@@ -1452,6 +1452,16 @@ START_TEST(bad_workloads)
 		ck_assert_ptr_nonnull(strstr(err.msg, "machine.page_size"));
 	}
 	cfg_free(c);
+	/* a text of 200 MB spans 100 page-table pages of 2 MB (4 KB pages),
+	 * and with the data, the read-shared region and the stack 103: more
+	 * than a process's PROC_PT_MAX (24) */
+	c = wcfg("pmake", (const char *const[]){ "capture.wl.text_size=200M", NULL });
+	{
+		struct rpl_results r;
+		ck_assert_int_eq(cap_run(c, cap_guest_of(c), NULL, &r, NULL, NULL, &err), SIM_EINVAL);
+		ck_assert_ptr_nonnull(strstr(err.msg, "span 103 page-table pages"));
+	}
+	cfg_free(c);
 }
 END_TEST
 
