@@ -409,25 +409,6 @@ static void xl_forget_all(void *ctx, int cpu)
 			xl_forget_vcpu(&e->v[i], 0);
 }
 
-/* Translate virtual address va for vCPU v; kind 0 instruction, 1 data;
- * *used: the remembered translation it went through.  The common case, a
- * page v's references of that kind used lately, inline. */
-static inline int translate(struct eng *e, struct vcpu *v, uint64_t va, unsigned flags, int x,
-			    uint64_t *mpn, const struct xlate **used)
-{
-	int kseg0 = (flags & TRC_F_KSEG0) != 0;
-	uint64_t vpn = kseg0 ? (va & KSEG0_MASK) >> e->pshift : va >> e->pshift;
-	struct xlate *t = &v->xl[x][vpn & (XL_WAYS - 1)];
-
-	if (__builtin_expect(t->key == XL_KEY(vpn, kseg0), 1)) {
-		*mpn = t->mpn;
-		*used = t;
-		return SIM_OK;
-	}
-	*used = t;
-	return translate_slow(e, v, kseg0, vpn, t, mpn);
-}
-
 /* ---- records ---- */
 
 static int insn_run_ok(struct eng *e, struct vcpu *v, uint64_t left)
@@ -464,9 +445,14 @@ static inline void acc_charge(struct vcpu *v, struct refs_acc *a)
 	}
 }
 
-static inline __attribute__((always_inline)) int translate_acc(struct eng *e, struct vcpu *v, uint64_t va,
-							       unsigned flags, int x, uint64_t *mpn,
-							       const struct xlate **used, struct refs_acc *a)
+/* Translate virtual address va for vCPU v; kind 0 instruction, 1 data;
+ * *used: the remembered translation it went through.  The common case, a
+ * page v's references of that kind used lately, inline.  a: the common
+ * loop's pending sums (NULL elsewhere), charged before a miss, which may
+ * open a refill's service. */
+static inline __attribute__((always_inline)) int translate(struct eng *e, struct vcpu *v, uint64_t va,
+							   unsigned flags, int x, uint64_t *mpn,
+							   const struct xlate **used, struct refs_acc *a)
 {
 	int kseg0 = (flags & TRC_F_KSEG0) != 0;
 	uint64_t vpn = kseg0 ? (va & KSEG0_MASK) >> e->pshift : va >> e->pshift;
@@ -477,7 +463,8 @@ static inline __attribute__((always_inline)) int translate_acc(struct eng *e, st
 		*mpn = t->mpn;
 		return SIM_OK;
 	}
-	acc_charge(v, a);
+	if (a)
+		acc_charge(v, a);
 	return translate_slow(e, v, kseg0, vpn, t, mpn);
 }
 
@@ -529,7 +516,7 @@ static inline __attribute__((always_inline)) int do_insn(struct eng *e, struct v
 		if (pc >> pshift != page) {
 			/* a run's later lines in the same page: the same translation,
 			 * as nothing between them changes a TLB or the pmap */
-			int rc = translate_acc(e, v, pc, r->flags, 0, &mpn, &t, a);
+			int rc = translate(e, v, pc, r->flags, 0, &mpn, &t, a);
 			if (rc)
 				return rc;
 			page = pc >> pshift;
@@ -554,7 +541,7 @@ static inline __attribute__((always_inline)) int do_mem(struct eng *e, struct vc
 	uint32_t st;
 	const struct xlate *t;
 	int store = r->type == TRC_STORE;
-	int rc = translate_acc(e, v, r->addr, r->flags, 1, &mpn, &t, a);
+	int rc = translate(e, v, r->addr, r->flags, 1, &mpn, &t, a);
 	if (rc)
 		return rc;
 	if (store && !t->writable && e->ops == &vmm_disco_ops) {
@@ -565,7 +552,7 @@ static inline __attribute__((always_inline)) int do_mem(struct eng *e, struct vc
 		acc_charge(v, a);
 		rc = at_rec(e, v, vmm_write_fault(e->vmm, &v->m, g, &retry));
 		if (!rc && retry)
-			rc = translate(e, v, r->addr, r->flags, 1, &mpn, &t);
+			rc = translate(e, v, r->addr, r->flags, 1, &mpn, &t, NULL);
 		if (rc)
 			return rc;
 	}
@@ -813,7 +800,7 @@ static int lock_word(struct eng *e, struct vcpu *v, const struct trc_rec *r)
 	int rc;
 	if (!r->addr)
 		return SIM_OK;
-	rc = translate(e, v, r->addr, TRC_F_KERNEL | TRC_F_KSEG0, 1, &mpn, &t);
+	rc = translate(e, v, r->addr, TRC_F_KERNEL | TRC_F_KSEG0, 1, &mpn, &t, NULL);
 	if (rc)
 		return rc;
 	count_access(e, v, 1);
