@@ -180,6 +180,7 @@ int cap_run(const cfg *c, const struct cap_guest_ops *g, const char *trace_path,
 		wo.config_text = conf;
 		wo.chunk_size = (size_t)cfg_int(c, "trace.chunk_size");
 		wo.zstd_level = (int)cfg_int(c, "trace.zstd_level");
+		wo.background = 1;   /* the model and the writer on two cores */
 		rc = trc_writer_open(&cs.w, trace_path, &wo, err);
 		if (rc)
 			goto out;
