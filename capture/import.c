@@ -398,6 +398,7 @@ int cap_import_open(cap_import **out, const char *trace_path, const cfg *c,
 	wo.config_text = conf;
 	wo.chunk_size = (size_t)cfg_int(h, "trace.chunk_size");
 	wo.zstd_level = (int)cfg_int(h, "trace.zstd_level");
+	wo.background = 1;   /* parsing and the writer on two cores */
 	if ((rc = trc_writer_open(&im->w, trace_path, &wo, err)) != SIM_OK)
 		goto out_free_conf;
 	if ((rc = push(im, TRC_ASID, 0, IMP_ASID, 0, 0, err)) != SIM_OK)

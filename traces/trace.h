@@ -29,6 +29,10 @@ struct trc_write_opts {
 	const char *config_text;   /* "key = value\n" lines: the capture configuration */
 	size_t chunk_size;         /* raw bytes per chunk (trace.chunk_size) */
 	int zstd_level;            /* trace.zstd_level */
+	int background;            /* 1: a thread of the writer's own encodes, compresses and
+				    * writes while trc_write's caller goes on (the same bytes);
+				    * a write error is returned by a later trc_write or by
+				    * trc_writer_close */
 };
 
 /* Open path for writing (truncating it).  Returns 0 or an error code. */

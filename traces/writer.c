@@ -19,6 +19,25 @@
  *   (4) Output depends only on the records and the options: equal inputs give
  *       equal bytes.
  *
+ * The background writer (trc_write_opts.background).  trc_write() checks
+ * the records and copies them, with their stream, into a batch; full
+ * batches go, in the order they were filled, to a thread of the writer's
+ * own that encodes, compresses and writes them, while the caller (a
+ * capture's model) goes on.  Definitions: a batch is an array of records
+ * and a list of runs (stream, count) in call order; `free` batches are the
+ * caller's to fill, `queued` ones the thread's, in FIFO order.
+ *   (5) The thread alone touches the per-stream state (buffers, codecs,
+ *       counts, sequence numbers), the index, the compressor and the file
+ *       from trc_writer_open's return until it is joined; the caller only
+ *       fills batches.  After the join (close, abandon) the caller owns all.
+ *   (6) The thread encodes the records in the order trc_write() was given
+ *       them, across streams, so it emits the same chunks at the same
+ *       points as the caller would: the file's bytes are those of the
+ *       writer without the thread (4).
+ *   (7) The thread's first error ends its work: it sets `failed` and keeps
+ *       the message, the batches after it are dropped, and the caller's
+ *       next trc_write() or trc_writer_close() returns that message.
+ *
  * Interface: trc_writer_open(), trc_write() any number of times,
  * trc_writer_close() (emits every pending chunk in stream order, then the
  * index and trailer, then renames the file into place) or
@@ -28,6 +47,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <string.h>
 #include <unistd.h>
 #include <xxhash.h>
@@ -61,7 +81,40 @@ struct trc_writer {
 	/* index */
 	struct trc_chunk_ent *ents;
 	uint64_t nents, ents_cap;
+	struct bg *bg;             /* the background thread, or NULL (NOTES) */
 };
+
+/* ---- the background writer (NOTES, invariants (5)-(7)) ---- */
+
+#define BG_BATCHES 3           /* one filled by the caller, up to two queued */
+#define BG_RECS 32768          /* records a batch */
+
+struct run {
+	uint32_t stream, n;
+};
+
+struct batch {
+	struct trc_rec *recs;      /* [BG_RECS] */
+	size_t n;
+	struct run *runs;          /* [BG_RECS]: a run has at least one record */
+	size_t nruns;
+};
+
+struct bg {
+	pthread_t thread;
+	pthread_mutex_t mu;
+	pthread_cond_t work;       /* to the thread: a batch was queued, or stop */
+	pthread_cond_t done;       /* to the caller: a batch was freed */
+	struct batch b[BG_BATCHES];
+	unsigned qhead, nqueued;   /* queued: b[(qhead + i) % BG_BATCHES], i < nqueued */
+	int fill;                  /* the caller's batch, -1 none */
+	int busy;                  /* the thread is working on b[qhead] */
+	int stop;
+	int failed;                /* the thread's error is in err (7) */
+	struct sim_err err;
+};
+
+static int bg_start(trc_writer *w, struct sim_err *err);
 
 void trc_put_chunk_hdr(uint8_t *p, const struct trc_chunk_hdr *h)
 {
@@ -225,6 +278,8 @@ int trc_writer_open(trc_writer **out, const char *path, const struct trc_write_o
 		goto out_free;
 	w->fd = sim_out_fd(w->out);
 	rc = put(w, hdr, hlen, err);
+	if (rc == SIM_OK && o->background)
+		rc = bg_start(w, err);
 	if (rc != SIM_OK)
 		goto out_close;
 	sim_free(hdr);
@@ -288,29 +343,22 @@ static int emit(trc_writer *w, uint32_t s, struct sim_err *err)
 	return SIM_OK;
 }
 
-int trc_write(trc_writer *w, uint32_t stream, const struct trc_rec *recs, size_t n, struct sim_err *err)
+/* Encode n records of a stream (checked) into its pending chunk, emitting
+ * chunks as they fill (invariant (1)). */
+static int encode_recs(trc_writer *w, uint32_t stream, const struct trc_rec *recs, size_t n,
+		       struct sim_err *err)
 {
 	struct trc_codec *c;
 	uint8_t *b;
 	int rc;
 
-	if (w->failed)
-		return sim_errf(err, SIM_EIO, "%s: an earlier write failed", w->path);
-	if (stream >= w->nstreams)
-		return sim_errf(err, SIM_EINVAL, "%s: stream %u: the trace has %u streams", w->path, stream,
-				w->nstreams);
-	for (size_t i = 0; i < n; i++) {
-		const char *why = trc_rec_check(&recs[i]);
-		if (why)
-			return sim_errf(err, SIM_EINVAL, "%s: stream %u: record %zu (type %u): %s", w->path, stream,
-					i, recs[i].type, why);
-	}
 	if (!w->buf[stream]) {
 		uint8_t *nb = sim_malloc(w->chunk_size);
 		struct trc_codec *nc = sim_malloc(sizeof *nc);
 		if (!nb || !nc) {
 			sim_free(nb);
 			sim_free(nc);
+			w->failed = 1;
 			return sim_errf(err, SIM_ENOMEM, "%s: out of memory", w->path);
 		}
 		trc_codec_init(nc);
@@ -335,13 +383,202 @@ int trc_write(trc_writer *w, uint32_t stream, const struct trc_rec *recs, size_t
 	return SIM_OK;
 }
 
+static void *bg_main(void *arg)
+{
+	trc_writer *w = arg;
+	struct bg *g = w->bg;
+
+	pthread_mutex_lock(&g->mu);
+	for (;;) {
+		struct batch *b;
+		int rc = SIM_OK, skip;
+		struct sim_err err = { 0 };
+		while (!g->nqueued && !g->stop)
+			pthread_cond_wait(&g->work, &g->mu);
+		if (!g->nqueued)
+			break;   /* stop, and nothing left */
+		b = &g->b[g->qhead];
+		g->busy = 1;
+		skip = g->failed;
+		pthread_mutex_unlock(&g->mu);
+		if (!skip) {
+			const struct trc_rec *r = b->recs;
+			for (size_t i = 0; i < b->nruns && rc == SIM_OK; i++) {
+				rc = encode_recs(w, b->runs[i].stream, r, b->runs[i].n, &err);
+				r += b->runs[i].n;
+			}
+		}
+		pthread_mutex_lock(&g->mu);
+		if (rc != SIM_OK && !g->failed) {
+			g->failed = 1;
+			g->err = err;
+		}
+		b->n = b->nruns = 0;
+		g->qhead = (g->qhead + 1) % BG_BATCHES;
+		g->nqueued--;
+		g->busy = 0;
+		pthread_cond_signal(&g->done);
+	}
+	pthread_mutex_unlock(&g->mu);
+	return NULL;
+}
+
+static void bg_free(struct bg *g)
+{
+	if (!g)
+		return;
+	for (int i = 0; i < BG_BATCHES; i++) {
+		sim_free(g->b[i].recs);
+		sim_free(g->b[i].runs);
+	}
+	sim_free(g);
+}
+
+/* Start w's thread (NOTES). */
+static int bg_start(trc_writer *w, struct sim_err *err)
+{
+	struct bg *g = sim_calloc(1, sizeof *g);
+	if (!g)
+		return sim_errf(err, SIM_ENOMEM, "%s: out of memory", w->path);
+	for (int i = 0; i < BG_BATCHES; i++) {
+		g->b[i].recs = sim_malloc(BG_RECS * sizeof *g->b[i].recs);
+		g->b[i].runs = sim_malloc(BG_RECS * sizeof *g->b[i].runs);
+		if (!g->b[i].recs || !g->b[i].runs) {
+			bg_free(g);
+			return sim_errf(err, SIM_ENOMEM, "%s: out of memory", w->path);
+		}
+	}
+	g->fill = 0;
+	pthread_mutex_init(&g->mu, NULL);
+	pthread_cond_init(&g->work, NULL);
+	pthread_cond_init(&g->done, NULL);
+	w->bg = g;
+	if (pthread_create(&g->thread, NULL, bg_main, w)) {
+		pthread_mutex_destroy(&g->mu);
+		pthread_cond_destroy(&g->work);
+		pthread_cond_destroy(&g->done);
+		w->bg = NULL;
+		bg_free(g);
+		return sim_errf(err, SIM_EINTERNAL, "%s: cannot start the writer's thread", w->path);
+	}
+	return SIM_OK;
+}
+
+/* The thread's error, into err (which may be NULL); under the lock. */
+static int bg_error(const struct bg *g, struct sim_err *err)
+{
+	int code = g->err.code ? g->err.code : SIM_EIO;
+	if (err)
+		*err = g->err;
+	return code;
+}
+
+/* Queue the caller's batch, if it holds records, and take the next free one
+ * (waiting for the thread if none is); under the lock. */
+static void bg_pass(struct bg *g)
+{
+	if (g->fill >= 0 && g->b[g->fill].n) {
+		g->nqueued++;
+		g->fill = -1;
+		pthread_cond_signal(&g->work);
+	}
+	if (g->fill < 0) {
+		while (g->nqueued == BG_BATCHES)
+			pthread_cond_wait(&g->done, &g->mu);
+		g->fill = (int)((g->qhead + g->nqueued) % BG_BATCHES);
+	}
+}
+
+/* Hand n checked records to the thread, in batches. */
+static int bg_write(trc_writer *w, uint32_t stream, const struct trc_rec *recs, size_t n,
+		    struct sim_err *err)
+{
+	struct bg *g = w->bg;
+	int rc = SIM_OK;
+	pthread_mutex_lock(&g->mu);
+	if (g->failed)
+		rc = bg_error(g, err);
+	pthread_mutex_unlock(&g->mu);
+	if (rc)
+		return rc;
+	while (n > 0) {
+		struct batch *b = &g->b[g->fill];
+		size_t k = BG_RECS - b->n < n ? BG_RECS - b->n : n;
+		if (k == 0) {
+			pthread_mutex_lock(&g->mu);
+			bg_pass(g);
+			if (g->failed) {
+				rc = bg_error(g, err);
+				pthread_mutex_unlock(&g->mu);
+				return rc;
+			}
+			pthread_mutex_unlock(&g->mu);
+			continue;
+		}
+		memcpy(b->recs + b->n, recs, k * sizeof *recs);
+		if (b->nruns && b->runs[b->nruns - 1].stream == stream)
+			b->runs[b->nruns - 1].n += (uint32_t)k;
+		else
+			b->runs[b->nruns++] = (struct run){ stream, (uint32_t)k };
+		b->n += k;
+		recs += k;
+		n -= k;
+	}
+	return SIM_OK;
+}
+
+/* Queue what is left, wait for the thread to finish it, and join it: the
+ * caller owns the writer again (5).  Returns the thread's error, if any. */
+static int bg_stop(trc_writer *w, int drop, struct sim_err *err)
+{
+	struct bg *g = w->bg;
+	int rc = SIM_OK;
+	if (!g)
+		return SIM_OK;
+	pthread_mutex_lock(&g->mu);
+	if (drop)
+		g->failed = 1;   /* nothing more is written: the thread skips what is queued */
+	else
+		bg_pass(g);
+	g->stop = 1;
+	pthread_cond_signal(&g->work);
+	pthread_mutex_unlock(&g->mu);
+	pthread_join(g->thread, NULL);
+	if (!drop && g->failed)
+		rc = bg_error(g, err);
+	pthread_mutex_destroy(&g->mu);
+	pthread_cond_destroy(&g->work);
+	pthread_cond_destroy(&g->done);
+	bg_free(g);
+	w->bg = NULL;
+	return rc;
+}
+
+int trc_write(trc_writer *w, uint32_t stream, const struct trc_rec *recs, size_t n, struct sim_err *err)
+{
+	if (!w->bg && w->failed)
+		return sim_errf(err, SIM_EIO, "%s: an earlier write failed", w->path);
+	if (stream >= w->nstreams)
+		return sim_errf(err, SIM_EINVAL, "%s: stream %u: the trace has %u streams", w->path, stream,
+				w->nstreams);
+	for (size_t i = 0; i < n; i++) {
+		const char *why = trc_rec_check(&recs[i]);
+		if (why)
+			return sim_errf(err, SIM_EINVAL, "%s: stream %u: record %zu (type %u): %s", w->path, stream,
+					i, recs[i].type, why);
+	}
+	if (w->bg)
+		return bg_write(w, stream, recs, n, err);
+	return encode_recs(w, stream, recs, n, err);
+}
+
 int trc_writer_close(trc_writer *w, struct sim_err *err)
 {
 	uint8_t *idx = NULL;
 	uint64_t isz;
-	int rc = SIM_OK;
+	int rc = bg_stop(w, 0, err);
 
-	if (w->failed)
+	if (rc == SIM_OK && w->failed)
 		rc = sim_errf(err, SIM_EIO, "%s: an earlier write failed", w->path);
 	for (uint32_t s = 0; rc == SIM_OK && s < w->nstreams; s++)
 		rc = emit(w, s, err);
@@ -368,6 +605,7 @@ void trc_writer_abandon(trc_writer *w)
 {
 	if (!w)
 		return;
+	bg_stop(w, 1, NULL);
 	sim_out_abort(w->out);
 	writer_free(w);
 }

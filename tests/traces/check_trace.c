@@ -1,7 +1,9 @@
 /* Trace files: round trips, determinism, damage of every kind, repair, OOM. */
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <unistd.h>
 #include <xxhash.h>
 #include <zstd.h>
@@ -56,19 +58,23 @@ static void die_to(trc_writer *w, const char *path)
 	trc_writer_abandon(w);
 }
 
-/* Write rs to path, interleaving streams in small batches; returns the code. */
-static int write_set(const char *path, const struct recset *rs, size_t chunk, struct sim_err *err)
+/* Write rs to path, interleaving streams in batches of `step` records, with
+ * the background writer or without; returns the code. */
+static int write_set_with(const char *path, const struct recset *rs, size_t chunk, size_t step, int bg,
+			  struct sim_err *err)
 {
 	struct trc_write_opts o = opts(chunk);
 	trc_writer *w;
 	size_t pos[NS] = { 0 };
-	int rc = trc_writer_open(&w, path, &o, err), more = 1;
+	int rc, more = 1;
+	o.background = bg;
+	rc = trc_writer_open(&w, path, &o, err);
 	if (rc != SIM_OK)
 		return rc;
 	while (more) {
 		more = 0;
 		for (int k = 0; k < NS; k++) {
-			size_t m = rs->n[k] - pos[k] < 7 ? rs->n[k] - pos[k] : 7;
+			size_t m = rs->n[k] - pos[k] < step ? rs->n[k] - pos[k] : step;
 			if (!m)
 				continue;
 			more = 1;
@@ -81,6 +87,12 @@ static int write_set(const char *path, const struct recset *rs, size_t chunk, st
 		}
 	}
 	return trc_writer_close(w, err);
+}
+
+/* Write rs to path, interleaving streams in small batches; returns the code. */
+static int write_set(const char *path, const struct recset *rs, size_t chunk, struct sim_err *err)
+{
+	return write_set_with(path, rs, chunk, 7, 0, err);
 }
 
 /* Read every stream of r and compare with rs (prefix allowed when prefix=1).
@@ -638,6 +650,73 @@ END_TEST
 
 /* ---- out of memory ---- */
 
+/* The background writer writes the bytes the writer without it writes:
+ * small calls and calls larger than its batches, chunks of every size. */
+START_TEST(background_same_bytes)
+{
+	static const size_t chunk[] = { 256, 4096, 1 << 20 };
+	static const size_t step[] = { 1, 7, 50000 };   /* 50000: more than a batch holds */
+	struct sim_err err = { 0 };
+	struct recset rs;
+	size_t n1, n2, total;
+	trc_reader *r;
+	char *a, *b;
+
+	recset_random(&rs, 21, 40000);
+	for (int i = 0; i < 3; i++) {
+		ck_assert_int_eq(write_set_with(t_path("fg.dtr"), &rs, chunk[i], step[i], 0, &err), SIM_OK);
+		ck_assert_int_eq(write_set_with(t_path("bg.dtr"), &rs, chunk[i], step[i], 1, &err), SIM_OK);
+		a = t_read_file(t_path("fg.dtr"), &n1);
+		b = t_read_file(t_path("bg.dtr"), &n2);
+		ck_assert_uint_eq(n1, n2);
+		ck_assert_msg(memcmp(a, b, n1) == 0, "chunk %zu, step %zu: the files differ", chunk[i], step[i]);
+		free(a);
+		free(b);
+		ck_assert_int_eq(trc_reader_open(&r, t_path("bg.dtr"), &err), SIM_OK);
+		ck_assert_int_eq(read_compare(r, &rs, 0, &total, &err), SIM_OK);
+		ck_assert_uint_eq(total, 3 * 40000);
+		trc_reader_close(r);
+	}
+	recset_free(&rs);
+}
+END_TEST
+
+/* A write that fails in the background writer's thread (files limited to
+ * 64 KiB: EFBIG, as on a full disk) reaches the caller: a later trc_write
+ * or the close returns it, naming the file and the cause; the target is
+ * not created. */
+START_TEST(background_write_fails)
+{
+	struct trc_write_opts o = opts(4096);
+	struct sim_err err = { 0 };
+	struct rlimit old, lim = { 64 << 10, 64 << 10 };
+	struct recset rs;
+	const char *p = t_path("full.dtr");
+	trc_writer *w;
+	int rc = SIM_OK;
+
+	recset_random(&rs, 5, 100000);
+	unlink(p);
+	signal(SIGXFSZ, SIG_IGN);
+	ck_assert_int_eq(getrlimit(RLIMIT_FSIZE, &old), 0);
+	ck_assert_int_eq(setrlimit(RLIMIT_FSIZE, &lim), 0);
+	o.background = 1;
+	ck_assert_int_eq(trc_writer_open(&w, p, &o, &err), SIM_OK);
+	for (int k = 0; k < NS && rc == SIM_OK; k++)
+		for (size_t at = 0; at < rs.n[k] && rc == SIM_OK; at += 1000)
+			rc = trc_write(w, (uint32_t)k, rs.r[k] + at, 1000, &err);
+	if (rc == SIM_OK)
+		rc = trc_writer_close(w, &err);
+	else
+		trc_writer_abandon(w);
+	setrlimit(RLIMIT_FSIZE, &old);
+	ck_assert_int_eq(rc, SIM_EIO);
+	ck_assert_msg(strstr(err.msg, "write failed") && strstr(err.msg, "File too large"), "%s", err.msg);
+	ck_assert_int_ne(access(p, F_OK), 0);
+	recset_free(&rs);
+}
+END_TEST
+
 START_TEST(oom)
 {
 	struct sim_err err = { 0 };
@@ -650,7 +729,7 @@ START_TEST(oom)
 		trc_reader *r;
 		int rc;
 		sim_mem_fail_after(k);
-		rc = write_set(t_path("oom.dtr"), &rs, 256, &err);
+		rc = write_set_with(t_path("oom.dtr"), &rs, 256, 7, _i, &err);
 		if (rc == SIM_OK) {
 			rc = trc_reader_open(&r, t_path("oom.dtr"), &err);
 			if (rc == SIM_OK) {
@@ -677,6 +756,8 @@ Suite *make_suite(void)
 	tcase_add_test(tc, blocks_interleaved);
 	tcase_add_test(tc, deterministic);
 	tcase_add_test(tc, bad_records_rejected);
+	tcase_add_test(tc, background_same_bytes);
+	tcase_add_test(tc, background_write_fails);
 	tcase_set_timeout(tc, 60);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("damage");
@@ -700,7 +781,7 @@ Suite *make_suite(void)
 	tcase_add_test(tc, absurd_sizes);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("oom");
-	tcase_add_test(tc, oom);
+	tcase_add_loop_test(tc, oom, 0, 2);   /* without and with the background writer */
 	tcase_set_timeout(tc, 60);
 	suite_add_tcase(s, tc);
 	return s;
