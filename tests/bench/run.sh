@@ -39,6 +39,28 @@ if [ -n "${DISCO:-}" ]; then
 	echo "  everything (the sum; make figures runs them one after the other): $total s"
 
 	echo
+	echo "== disco capture: one core (taskset -c 0) against two (the writer's thread on the second)"
+	echo "  (pmake, quick scale; best wall time of 3 alternating runs each)"
+	d=$(mktemp -d)
+	if command -v taskset >/dev/null 2>&1; then
+		for i in 1 2 3; do
+			for c in 1 2; do
+				pin=""; [ $c -eq 1 ] && pin="taskset -c 0"
+				start=$(date +%s.%N)
+				$pin "$DISCO" capture pmake --scale 0.1 -o "$d/c$c.dtr" --quiet || { echo "  capture failed"; status=1; }
+				end=$(date +%s.%N)
+				echo "$c $(awk "BEGIN { print $end - $start }")" >>"$d/times"
+			done
+		done
+		awk '{ if (!($1 in best) || $2 < best[$1]) best[$1] = $2 }
+		     END { printf "  1 core %.2f s, 2 cores %.2f s: %.2fx\n", best[1], best[2], best[1] / best[2] }' "$d/times"
+		cmp -s "$d/c1.dtr" "$d/c2.dtr" && echo "  the same trace bytes: yes" || { echo "  the same trace bytes: NO"; status=1; }
+	else
+		echo "  skipped: taskset (util-linux) is not installed"
+	fi
+	rm -rf "$d"
+
+	echo
 	echo "== several VMs: replay of 8 pmake copies as 8 VMs against 1 VM of 8 vCPUs (disco)"
 	d=$(mktemp -d)
 	for vms in 1 8; do
