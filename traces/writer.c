@@ -108,7 +108,6 @@ struct bg {
 	struct batch b[BG_BATCHES];
 	unsigned qhead, nqueued;   /* queued: b[(qhead + i) % BG_BATCHES], i < nqueued */
 	int fill;                  /* the caller's batch, -1 none */
-	int busy;                  /* the thread is working on b[qhead] */
 	int stop;
 	int failed;                /* the thread's error is in err (7) */
 	struct sim_err err;
@@ -397,8 +396,7 @@ static void *bg_main(void *arg)
 			pthread_cond_wait(&g->work, &g->mu);
 		if (!g->nqueued)
 			break;   /* stop, and nothing left */
-		b = &g->b[g->qhead];
-		g->busy = 1;
+		b = &g->b[g->qhead];   /* stays queued, so not filled, until done */
 		skip = g->failed;
 		pthread_mutex_unlock(&g->mu);
 		if (!skip) {
@@ -416,7 +414,6 @@ static void *bg_main(void *arg)
 		b->n = b->nruns = 0;
 		g->qhead = (g->qhead + 1) % BG_BATCHES;
 		g->nqueued--;
-		g->busy = 0;
 		pthread_cond_signal(&g->done);
 	}
 	pthread_mutex_unlock(&g->mu);
