@@ -100,12 +100,10 @@ lab##x: {                                                                       
 		}                                                                                \
 		put_rec(o, TRC_INSN, (x) & 3, 0, (uint32_t)b, a);                                \
 		pc = a + 4 * b;                                                                  \
+		/* no prefetch of the entries the next records use: their addresses     \
+		 * are known here, as early as the processor's own loads of them can    \
+		 * issue, and fetching them twice only cost time */                     \
 		dkey = (uint32_t)((pc - 4) >> 2);                                                \
-		/* the tables are larger than the host's nearest caches: fetch the      \
-		 * entries the next records most likely use (a data reference of        \
-		 * this run's last instruction, a run starting where this one ends) */  \
-		__builtin_prefetch(&c->dtab[dkey & DMASK]);                                      \
-		__builtin_prefetch(&c->itab[IKEY(pc)]);                                          \
 		NEXT();                                                                          \
 	}
 	X8(INSN, l_seq_, TRC_INSN)
@@ -141,7 +139,6 @@ lab##x: {                                                                       
 		e->last = a;                                                                     \
 		daddr = a;                                                                       \
 		dkey++;                                                                          \
-		__builtin_prefetch(&c->dtab[dkey & DMASK]);   /* the next reference's */         \
 		put_rec(o, type, e->mode, e->size, 0, a);                                        \
 		NEXT();                                                                          \
 	}
