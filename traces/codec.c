@@ -40,7 +40,8 @@
  *       ran past the end.
  *
  * Interface: trc_codec_reset() at each chunk start, then trc_encode() per
- * record (writer.c); trc_decode() a whole chunk at once (reader.c).
+ * record (writer.c); trc_decode() a chunk a block of records at a time, in
+ * order (reader.c).
  */
 #include "traces/codec.h"
 
