@@ -40,7 +40,8 @@
  *       ran past the end.
  *
  * Interface: trc_codec_reset() at each chunk start, then trc_encode() per
- * record (writer.c); trc_decode() a whole chunk at once (reader.c).
+ * record (writer.c); trc_decode() a chunk a block of records at a time, in
+ * order (reader.c).
  */
 #include "traces/codec.h"
 
@@ -327,8 +328,10 @@ size_t trc_encode(struct trc_codec *c, const struct trc_rec *r, uint8_t *out)
 enum { V_LONG = 1, V_OVERFLOW = 2 };
 
 /* A LEB128 varint at *pp; on a bad one sets *bad and returns 0.  Reads at
- * most 10 bytes (invariant (3)). */
-static inline uint64_t get(const uint8_t **pp, unsigned *bad)
+ * most 10 bytes (invariant (3)).  With lim (trc_decode's loop), a bad one
+ * also sets *lim to where the reading stopped, at or before the end of the
+ * record, so that the loop's one test per record, *pp >= *lim, stops there. */
+static inline uint64_t getl(const uint8_t **pp, unsigned *bad, const uint8_t **lim)
 {
 	const uint8_t *p = *pp;
 	uint64_t v = p[0], b;
@@ -347,8 +350,7 @@ static inline uint64_t get(const uint8_t **pp, unsigned *bad)
 		b = p[i];
 		if (i == 9 && b > 1) {
 			*bad |= b & 0x80 ? V_LONG : V_OVERFLOW;
-			*pp = p + 10;
-			return 0;
+			goto bad;
 		}
 		v |= (b & 0x7f) << (7 * i);
 		if (b < 0x80) {
@@ -357,9 +359,14 @@ static inline uint64_t get(const uint8_t **pp, unsigned *bad)
 		}
 	}
 	*bad |= V_LONG;
+bad:
 	*pp = p + 10;
+	if (lim)
+		*lim = *pp;
 	return 0;
 }
+
+static inline uint64_t get(const uint8_t **pp, unsigned *bad) { return getl(pp, bad, NULL); }
 
 /* out[] gets a record of type, flags, aux, id and addr (val 0) as three
  * 8-byte stores rather than a zeroed struct filled field by field. */
@@ -551,6 +558,25 @@ static __attribute__((noinline)) int decode_rare(struct trc_codec *c, const uint
 	}
 	return R_BADTAG;
 }
+
+/* The record type a tag stands for, for messages: the instruction runs'
+ * other opcodes are INSN records. */
+static inline unsigned tag_type(unsigned tag)
+{
+	unsigned t = tag & 31;
+	return t == TRC_TAG_INSN_TARGET || t == TRC_TAG_INSN_DELTA ? TRC_INSN : t;
+}
+
+/* The dispatch table's entries of opcode opc: all eight x values to one
+ * label (OP8), or each to its own handler lab0 .. lab7 (OP_X); X8 makes
+ * those handlers, m(lab, opc, x) for each x. */
+#define OP8(opc, l) [opc] = l, [32 | (opc)] = l, [64 | (opc)] = l, [96 | (opc)] = l, [128 | (opc)] = l, \
+		    [160 | (opc)] = l, [192 | (opc)] = l, [224 | (opc)] = l
+#define OP_X(opc, lab) [opc] = &&lab##0, [32 | (opc)] = &&lab##1, [64 | (opc)] = &&lab##2, \
+		       [96 | (opc)] = &&lab##3, [128 | (opc)] = &&lab##4, [160 | (opc)] = &&lab##5, \
+		       [192 | (opc)] = &&lab##6, [224 | (opc)] = &&lab##7
+#define X8(m, lab, opc) m(lab, opc, 0) m(lab, opc, 1) m(lab, opc, 2) m(lab, opc, 3) \
+			m(lab, opc, 4) m(lab, opc, 5) m(lab, opc, 6) m(lab, opc, 7)
 
 /* trc_decode()'s loop, twice: with and without the tables' epoch checks. */
 #define DECODE_FN decode_checked

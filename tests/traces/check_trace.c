@@ -605,6 +605,105 @@ START_TEST(count_mismatch)
 }
 END_TEST
 
+/* A chunk of LONG_PAD idle.begin records (one byte each, no predictor
+ * touched), then raw: long enough that the decoder zeroes its tables at the
+ * chunk's start rather than checking each entry's epoch (codec.h), and
+ * decoded a block at a time before it reaches raw. */
+#define LONG_PAD 32768
+static size_t lengthen(uint8_t *dst, const uint8_t *raw, size_t len)
+{
+	memset(dst, TRC_IDLE_BEGIN, LONG_PAD);
+	memcpy(dst + LONG_PAD, raw, len);
+	return LONG_PAD + len;
+}
+
+/* The decoder has a handler per tag byte for runs, loads and stores: each
+ * form of each, worked by hand.  Predictors: pc, the run table (count and
+ * target per key (start >> 2) mod 16384), the data table (per key
+ * ((pc - 4) >> 2) + dk), daddr. */
+START_TEST(crafted_forms)
+{
+	static const uint8_t raw[] = {
+		TRC_INSN | 1 << 5, 2,                  /* run at 0, 2 kernel; pc 8, itab[0].count 2 */
+		TRC_LOAD, 0x84, 0x02,                  /* dtab[1]: size 4, mode 1; form 0: 0 */
+		TRC_STORE | 2 << 5, 8, 0x80, 0x40,     /* dtab[2]: size 8; form 2: daddr 0 + 0x1000 */
+		TRC_TAG_INSN_DELTA | 4 << 5, 15,       /* pc 8 - 8 = 0, predicted count 2; itab[0].target 0 */
+		TRC_LOAD | 4 << 5,                     /* dtab[1] again: 0 + stride 0, size 4, mode 1 */
+		TRC_STORE | 5 << 5, 0x20,              /* dtab[2]: 0x1000 + 0 + 0x10; stride 0x10 */
+		TRC_TAG_INSN_TARGET | 4 << 5,          /* itab[0].target 0, count 2 */
+		TRC_LOAD | 4 << 5,                     /* dtab[1]: 0 */
+		TRC_STORE | 4 << 5,                    /* dtab[2]: 0x1010 + 0x10, the stride kept */
+		TRC_INSN | 2 << 5, 1,                  /* run at pc 8, 1 instruction, KSEG0; pc 12 */
+		TRC_STORE | 7 << 5, 0x3f,              /* dtab[(12 - 4) / 4 = 2]: form 3, 0x1020 - 0x20 */
+	};
+	static const struct trc_rec want[] = {
+		{ .type = TRC_INSN, .flags = 1, .id = 2, .addr = 0 },
+		{ .type = TRC_LOAD, .flags = 1, .aux = 4, .addr = 0 },
+		{ .type = TRC_STORE, .aux = 8, .addr = 0x1000 },
+		{ .type = TRC_INSN, .id = 2, .addr = 0 },
+		{ .type = TRC_LOAD, .flags = 1, .aux = 4, .addr = 0 },
+		{ .type = TRC_STORE, .aux = 8, .addr = 0x1010 },
+		{ .type = TRC_INSN, .id = 2, .addr = 0 },
+		{ .type = TRC_LOAD, .flags = 1, .aux = 4, .addr = 0 },
+		{ .type = TRC_STORE, .aux = 8, .addr = 0x1020 },
+		{ .type = TRC_INSN, .flags = 2, .id = 1, .addr = 8 },
+		{ .type = TRC_STORE, .aux = 8, .addr = 0x1000 },
+	};
+	static uint8_t buf[LONG_PAD + sizeof raw], img[16384];
+	size_t nw = sizeof want / sizeof want[0];
+
+	for (int lng = 0; lng < 2; lng++) {
+		struct sim_err err = { 0 };
+		struct recset got = { 0 };
+		size_t pad = lng ? LONG_PAD : 0, rawlen = lng ? lengthen(buf, raw, sizeof raw) : sizeof raw;
+		size_t len = craft(img, lng ? buf : raw, rawlen, 1, (uint32_t)(pad + nw), (uint32_t)rawlen, 1);
+		ck_assert_int_eq(read_all(img, len, &err, &got), SIM_OK);
+		ck_assert_uint_eq(got.n[1], pad + nw);
+		for (size_t i = 0; i < nw; i++)
+			ck_assert_msg(!memcmp(&got.r[1][pad + i], &want[i], sizeof want[i]), "record %zu (long %d)", i, lng);
+		for (int k = 0; k < NS; k++)
+			free(got.r[k]);
+	}
+}
+END_TEST
+
+/* A bad varint, or a record cut by the end of the data, in the middle of a
+ * chunk: the decoder's loop tests one limit per record, which a bad varint
+ * moves back; the record is reported where it starts, not one after it. */
+static void expect_bad_both(const uint8_t *raw, size_t rawlen, uint32_t nrec, size_t at, const char *what)
+{
+	static uint8_t buf[LONG_PAD + 64];
+	char msg[200];
+	snprintf(msg, sizeof msg, "raw byte %zu: %s", at, what);
+	expect_bad_chunk(raw, rawlen, nrec, msg);
+	snprintf(msg, sizeof msg, "raw byte %zu: %s", LONG_PAD + at, what);
+	expect_bad_chunk(buf, lengthen(buf, raw, rawlen), LONG_PAD + nrec, msg);
+}
+
+START_TEST(bad_record_mid_chunk)
+{
+	/* record 1 of 3: a run whose PC delta runs on; its count (3) is fine */
+	uint8_t delta[] = { TRC_LOCK_ACQ, 7, TRC_TAG_INSN_DELTA, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80,
+			    0x80, 0x80, 3, TRC_LOCK_REL, 7 };
+	/* record 2 of 4: a store whose address (form 2) overflows */
+	uint8_t store[] = { TRC_INSN, 3, TRC_LOAD, 4, TRC_STORE | 2 << 5, 4, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+			    0xff, 0xff, 0xff, 0x02, TRC_INSN, 1 };
+	/* record 1: a run whose count's varint goes on past the data */
+	uint8_t cut[] = { TRC_LOCK_ACQ, 7, TRC_INSN, 0x85 };
+	/* record 2: "same size" of a data reference whose key never had one
+	 * (dtab[1] has, dtab[2] has not) */
+	uint8_t same[] = { TRC_INSN, 2, TRC_LOAD, 4, TRC_LOAD | 4 << 5, TRC_INSN, 1 };
+	/* record 1 of 3: a run with the predicted count of a start never seen */
+	uint8_t count[] = { TRC_INSN, 2, TRC_INSN | 4 << 5, TRC_INSN, 1 };
+	expect_bad_both(delta, sizeof delta, 3, 2, "a varint of a insn record runs on past 10 bytes");
+	expect_bad_both(store, sizeof store, 4, 4, "a varint of a store record overflows 64 bits");
+	expect_bad_both(cut, sizeof cut, 3, 2, "a insn record runs past the end of the chunk's data");
+	expect_bad_both(cut, sizeof cut, 2, 2, "a insn record runs past the end of the chunk's data");
+	expect_bad_both(same, sizeof same, 4, 4, "a field of a load record is out of range");
+	expect_bad_both(count, sizeof count, 3, 2, "a field of a insn record is out of range");
+}
+END_TEST
+
 START_TEST(stream_out_of_range)
 {
 	uint8_t raw[] = { TRC_LOCK_ACQ, 7 }, img[16384];
@@ -777,6 +876,8 @@ Suite *make_suite(void)
 	tcase_add_test(tc, varint_runs_on);
 	tcase_add_test(tc, field_out_of_range);
 	tcase_add_test(tc, count_mismatch);
+	tcase_add_test(tc, crafted_forms);
+	tcase_add_test(tc, bad_record_mid_chunk);
 	tcase_add_test(tc, stream_out_of_range);
 	tcase_add_test(tc, absurd_sizes);
 	suite_add_tcase(s, tc);
