@@ -171,12 +171,6 @@ static inline uint8_t *put(uint8_t *p, uint64_t v)
 	return p;
 }
 
-static inline uint64_t absdiff(uint64_t a, uint64_t b)
-{
-	uint64_t d = a - b;
-	return (int64_t)d < 0 ? 0 - d : d;
-}
-
 size_t trc_encode(struct trc_codec *c, const struct trc_rec *r, uint8_t *out)
 {
 	uint8_t *p = out + 1;
