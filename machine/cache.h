@@ -47,7 +47,13 @@ static inline int64_t cache_find(const struct cache *c, uint64_t line)
 	const uint64_t *t = c->tag + base;
 	switch (c->lg_ways) {   /* the common associativities unrolled */
 	case 0: hit = t[0] == line; break;
-	case 1: hit = (uint64_t)(t[0] == line) | (uint64_t)(t[1] == line) << 1; break;
+	case 1: {
+		/* way 1 if it holds the line, else way 0, whose tag then
+		 * decides: a line is in one way of its set at most (CACHE_NONE
+		 * is no line), so the same slot as the mask's, in fewer steps */
+		uint64_t w = t[1] == line;
+		return t[w] == line ? (int64_t)(base + w) : -1;
+	}
 	case 2:
 		hit = (uint64_t)(t[0] == line) | (uint64_t)(t[1] == line) << 1 |
 		      (uint64_t)(t[2] == line) << 2 | (uint64_t)(t[3] == line) << 3;
@@ -56,6 +62,23 @@ static inline int64_t cache_find(const struct cache *c, uint64_t line)
 		for (unsigned w = 0, n = 1u << c->lg_ways; w < n; w++)
 			hit |= (uint64_t)(t[w] == line) << w;
 	}
+	return hit ? (int64_t)(base + (uint64_t)__builtin_ctzll(hit)) : -1;
+}
+
+/* cache_find() for a cache of 1 << lg_ways ways, a constant where it is
+ * inlined (the callers that specialize on it: machine/hit.h): the same
+ * slot, with no dispatch on the ways. */
+static inline __attribute__((always_inline)) int64_t cache_find_ways(const struct cache *c, uint64_t line,
+								     int lg_ways)
+{
+	uint64_t base = (line & c->set_mask) << lg_ways, hit = 0;
+	const uint64_t *t = c->tag + base;
+	if (lg_ways == 1) {   /* as cache_find's */
+		uint64_t w = t[1] == line;
+		return t[w] == line ? (int64_t)(base + w) : -1;
+	}
+	for (unsigned w = 0; w < 1u << lg_ways; w++)
+		hit |= (uint64_t)(t[w] == line) << w;
 	return hit ? (int64_t)(base + (uint64_t)__builtin_ctzll(hit)) : -1;
 }
 

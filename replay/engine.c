@@ -530,7 +530,7 @@ static inline void acc_flush(struct eng *e, struct vcpu *v, struct refs_acc *a)
  * translation's refill in between charges them early, to the service open
  * before and after it, so the sums are the same. */
 static inline __attribute__((always_inline)) int do_insn(struct eng *e, struct vcpu *v, const struct trc_rec *r,
-							 struct refs_acc *a)
+							 struct refs_acc *a, const int lg_ways)
 {
 	uint64_t pc = r->addr, left = r->id, page = UINT64_MAX, mpn = 0, now;
 	const unsigned flags = r->flags, pshift = a->pshift;
@@ -574,7 +574,8 @@ static inline __attribute__((always_inline)) int do_insn(struct eng *e, struct v
 			}
 			page = pc >> pshift;
 		}
-		st = machine_ref_inline(m, cpu, (mpn << pshift) | (pc & pmask), MACH_IFETCH, now, &where);
+		st = machine_ref_ways(m, cpu, (mpn << pshift) | (pc & pmask), MACH_IFETCH, now, &where,
+				      lg_ways);
 		if (st) {
 			v->m.clock = now;
 			vcpu_stall(&v->m, cat, ACCT_SPLIT_KERNEL, st, where);
@@ -590,7 +591,7 @@ static inline __attribute__((always_inline)) int do_insn(struct eng *e, struct v
 
 /* A load (store 0) or a store (1): a constant where it is inlined. */
 static inline __attribute__((always_inline)) int do_mem(struct eng *e, struct vcpu *v, const struct trc_rec *r,
-							struct refs_acc *a, const int store)
+							struct refs_acc *a, const int store, const int lg_ways)
 {
 	uint64_t mpn;
 	unsigned where;
@@ -617,8 +618,8 @@ static inline __attribute__((always_inline)) int do_mem(struct eng *e, struct vc
 		a->stores++;
 	else
 		a->loads++;
-	st = machine_ref_inline(a->m, a->cpu, (mpn << pshift) | (va & a->pmask),
-				store ? MACH_STORE : MACH_LOAD, v->m.clock, &where);
+	st = machine_ref_ways(a->m, a->cpu, (mpn << pshift) | (va & a->pmask),
+			      store ? MACH_STORE : MACH_LOAD, v->m.clock, &where, lg_ways);
 	if (st)
 		vcpu_stall(&v->m, acc_cat(a, flags), ACCT_SPLIT_KERNEL, st, where);
 	if (store && e->vmm->writes)   /* once made: a profile's counts after it exclude it */
@@ -1363,13 +1364,15 @@ static inline int rec_done(struct eng *e, struct vcpu *v)
 /* run_slice()'s common case: v's runs, loads and stores from v->pos on,
  * while its clock is below `until` (the first record) and `stop` (the
  * others); *first and *ran cleared and set once one ran.  plain: the
- * plain mode's (a constant where it is inlined).  Outside the plain mode
+ * plain mode's; lg_ways: the L1s' ways as machine_ref_ways takes them
+ * (constants where it is inlined).  Outside the plain mode
  * the records' counts and their instructions' cycles are added up in a
  * refs_acc and given to the run's tables at the end (acc_flush), the
  * records' as the records passed; before a queued page move, which
  * charges the monitor's time, the pending cycles are charged. */
 static inline __attribute__((always_inline)) int run_refs(struct eng *e, struct vcpu *v, uint64_t until,
-							  uint64_t stop, int *first, int *ran, const int plain)
+							  uint64_t stop, int *first, int *ran, const int plain,
+							  const int lg_ways)
 {
 	uint64_t lim = *first ? until : stop;
 	struct refs_acc a;
@@ -1400,11 +1403,11 @@ static inline __attribute__((always_inline)) int run_refs(struct eng *e, struct 
 	while (pos < n && v->m.clock < lim) {
 		const struct trc_rec *r = &recs[pos];
 		if (r->type == TRC_INSN)
-			rc = do_insn(e, v, r, &a);
+			rc = do_insn(e, v, r, &a, lg_ways);
 		else if (r->type == TRC_LOAD)
-			rc = do_mem(e, v, r, &a, 0);
+			rc = do_mem(e, v, r, &a, 0, lg_ways);
 		else if (r->type == TRC_STORE)
-			rc = do_mem(e, v, r, &a, 1);
+			rc = do_mem(e, v, r, &a, 1, lg_ways);
 		else
 			break;
 		if (rc)
@@ -1455,8 +1458,14 @@ static int run_slice(struct eng *e, struct vcpu *v)
 			/* the clock's bound: until, and from the second record on end too */
 			uint64_t stop = until < end ? until : end;
 			int ran = 0;
-			rc = e->plain ? run_refs(e, v, until, stop, &first, &ran, 1) :
-					run_refs(e, v, until, stop, &first, &ran, 0);
+			/* two-way L1s, the R10000's and every preset's, get a loop of
+			 * their own */
+			if (e->plain)
+				rc = run_refs(e, v, until, stop, &first, &ran, 1, -1);
+			else if (e->mc.l1i.ways == 2 && e->mc.l1d.ways == 2)
+				rc = run_refs(e, v, until, stop, &first, &ran, 0, 1);
+			else
+				rc = run_refs(e, v, until, stop, &first, &ran, 0, -1);
 			if (rc)
 				return rc;
 			if (ran)
@@ -1529,8 +1538,8 @@ static int run_slice(struct eng *e, struct vcpu *v)
 				} else {
 					struct refs_acc a;
 					acc_init(e, v, &a);
-					rc = r->type == TRC_INSN ? do_insn(e, v, r, &a) :
-					     do_mem(e, v, r, &a, r->type == TRC_STORE);
+					rc = r->type == TRC_INSN ? do_insn(e, v, r, &a, -1) :
+					     do_mem(e, v, r, &a, r->type == TRC_STORE, -1);
 					acc_flush(e, v, &a);
 				}
 				break;
