@@ -78,6 +78,11 @@ static inline __attribute__((always_inline)) int mon_addr(struct vmm *x, uint64_
 	return rc;
 }
 
+/* The lines a path may span to be fetched one reference each by
+ * mon_insns, rather than in machine_ifetch_hits' batches, which pay off
+ * on longer paths only. */
+#define MON_SHORT_LINES 3
+
 /* n instructions of the monitor's text from byte text_off, on v's node. */
 static int mon_insns(struct vmm *x, struct vmm_vcpu *v, uint64_t text_off, uint64_t n, int part)
 {
@@ -92,6 +97,25 @@ static int mon_insns(struct vmm *x, struct vmm_vcpu *v, uint64_t text_off, uint6
 	 * instructions' cycles are charged once, at the end */
 	if (text_off >= text_bytes)   /* the paths' own offsets lie in the text: no division */
 		text_off %= text_bytes;
+	if (n <= MON_SHORT_LINES * (line >> 2) && (text_off & pmask) + 4 * n <= pmask + 1) {
+		/* a short path within one page (a TLB miss's probe and hit):
+		 * its lines one reference each, in order at their clocks, as
+		 * the loop below makes them with less to set up */
+		uint64_t ma;
+		int rc = mon_addr(x, text0 + (text_off >> pshift), text_off, node, &ma);
+		if (rc)
+			return rc;
+		while (n > 0) {
+			uint64_t in_line = (line - (ma & (line - 1))) >> 2, k = in_line < n ? in_line : n;
+			vcpu_ref(v, x->m, ma, MACH_IFETCH, ACCT_MONITOR, part);
+			v->clock += k;
+			busy += k;
+			ma += k * 4;
+			n -= k;
+		}
+		vcpu_charge(v, ACCT_MONITOR, part, busy);
+		return SIM_OK;
+	}
 	while (n > 0) {
 		uint64_t in_line = (line - (text_off & (line - 1))) >> 2;
 		uint64_t k = in_line < n ? in_line : n, ma, need, page_left, hits;
