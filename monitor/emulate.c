@@ -83,8 +83,10 @@ static inline __attribute__((always_inline)) int mon_addr(struct vmm *x, uint64_
  * on longer paths only. */
 #define MON_SHORT_LINES 3
 
-/* n instructions of the monitor's text from byte text_off, on v's node. */
-static int mon_insns(struct vmm *x, struct vmm_vcpu *v, uint64_t text_off, uint64_t n, int part)
+/* mon_insns() of a path that is not short: its text lines in batches of
+ * those that hit. */
+static __attribute__((noinline)) int mon_insns_long(struct vmm *x, struct vmm_vcpu *v, uint64_t text_off,
+						    uint64_t n, int part)
 {
 	const int node = machine_cpu_node_inline(x->m, v->cpu);
 	/* read once: stores through v could alias them */
@@ -97,25 +99,6 @@ static int mon_insns(struct vmm *x, struct vmm_vcpu *v, uint64_t text_off, uint6
 	 * instructions' cycles are charged once, at the end */
 	if (text_off >= text_bytes)   /* the paths' own offsets lie in the text: no division */
 		text_off %= text_bytes;
-	if (n <= MON_SHORT_LINES * (line >> 2) && (text_off & pmask) + 4 * n <= pmask + 1) {
-		/* a short path within one page (a TLB miss's probe and hit):
-		 * its lines one reference each, in order at their clocks, as
-		 * the loop below makes them with less to set up */
-		uint64_t ma;
-		int rc = mon_addr(x, text0 + (text_off >> pshift), text_off, node, &ma);
-		if (rc)
-			return rc;
-		while (n > 0) {
-			uint64_t in_line = (line - (ma & (line - 1))) >> 2, k = in_line < n ? in_line : n;
-			vcpu_ref(v, x->m, ma, MACH_IFETCH, ACCT_MONITOR, part);
-			v->clock += k;
-			busy += k;
-			ma += k * 4;
-			n -= k;
-		}
-		vcpu_charge(v, ACCT_MONITOR, part, busy);
-		return SIM_OK;
-	}
 	while (n > 0) {
 		uint64_t in_line = (line - (text_off & (line - 1))) >> 2;
 		uint64_t k = in_line < n ? in_line : n, ma, need, page_left, hits;
@@ -142,6 +125,38 @@ static int mon_insns(struct vmm *x, struct vmm_vcpu *v, uint64_t text_off, uint6
 		text_off += k * 4;
 		if (text_off >= text_bytes)   /* a path longer than the text wraps round it */
 			text_off -= text_bytes;
+		n -= k;
+	}
+	vcpu_charge(v, ACCT_MONITOR, part, busy);
+	return SIM_OK;
+}
+
+/* n instructions of the monitor's text from byte text_off, on v's node.
+ * A short path within one page (a TLB miss's probe and hit, a line or
+ * two) here, inline: its lines one reference each, in order at their
+ * clocks, as mon_insns_long's batches make them with more to set up. */
+static inline __attribute__((always_inline)) int mon_insns(struct vmm *x, struct vmm_vcpu *v, uint64_t text_off,
+							   uint64_t n, int part)
+{
+	const unsigned pshift = x->pshift;
+	const uint64_t pmask = x->pmask, line = x->line_i;
+	uint64_t busy = 0, ma;
+	int node, rc;
+
+	/* no instructions fetch nothing: not even the text's page is given */
+	if (!(n > 0 && n <= MON_SHORT_LINES * (line >> 2) && text_off < x->mon_text << pshift &&
+	      (text_off & pmask) + 4 * n <= pmask + 1))
+		return mon_insns_long(x, v, text_off, n, part);
+	node = machine_cpu_node_inline(x->m, v->cpu);
+	rc = mon_addr(x, (uint64_t)node * x->mon_text + (text_off >> pshift), text_off, node, &ma);
+	if (rc)
+		return rc;
+	while (n > 0) {
+		uint64_t in_line = (line - (ma & (line - 1))) >> 2, k = in_line < n ? in_line : n;
+		vcpu_ref(v, x->m, ma, MACH_IFETCH, ACCT_MONITOR, part);
+		v->clock += k;
+		busy += k;
+		ma += k * 4;
 		n -= k;
 	}
 	vcpu_charge(v, ACCT_MONITOR, part, busy);
