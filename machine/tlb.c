@@ -200,22 +200,28 @@ int tlb_lookup(struct tlb *t, uint32_t asid, uint64_t vpn, uint64_t *pfn, int *w
 	return 1;
 }
 
+/* Take live entry i out of nlive and the translation cache (keeps (2),
+ * (4) for its going). */
+static inline void unlink_live(struct tlb *t, int i)
+{
+	unsigned h = hint_of(t, t->e[i].vpn2);
+	t->nlive[h]--;
+	if (t->tc[h].slot == i)   /* (2) */
+		t->tc[h] = (struct tc){ .vpn2 = TC_NONE, .slot = -1 };
+}
+
 static void kill(struct tlb *t, int i)
 {
-	if (t->live[i]) {
-		unsigned h = hint_of(t, t->e[i].vpn2);
-		t->nlive[h]--;
-		if (t->tc[h].slot == i)   /* (2) */
-			t->tc[h] = (struct tc){ .vpn2 = TC_NONE, .slot = -1 };
-	}
+	if (t->live[i])
+		unlink_live(t, i);
 	memset(&t->e[i], 0, sizeof t->e[i]);   /* (3) */
 	t->live[i] = 0;
 }
 
-/* Keeps (1): drop every live entry other than `keep` whose tag overlaps e's. */
-static void drop_overlaps(struct tlb *t, const struct tlb_entry *e, int keep)
+/* Keeps (1): drop every live entry other than `keep` whose tag overlaps e's
+ * (h: the bucket of e's vpn2). */
+static void drop_overlaps(struct tlb *t, const struct tlb_entry *e, int keep, unsigned h)
 {
-	unsigned h = hint_of(t, e->vpn2);
 	if (t->nlive[h] == 0)   /* (4) */
 		return;
 	if (t->nlive[h] == 1 && t->tc[h].vpn2 != TC_NONE) {
@@ -234,15 +240,19 @@ static void drop_overlaps(struct tlb *t, const struct tlb_entry *e, int keep)
 	}
 }
 
+/* Write e at index i: kill(i) and the new entry in its place, without
+ * the zeroing that the entry's copy overwrites at once. */
 static void put(struct tlb *t, int i, const struct tlb_entry *e)
 {
-	drop_overlaps(t, e, i);
-	kill(t, i);
+	unsigned h = hint_of(t, e->vpn2);
+	drop_overlaps(t, e, i, h);
+	if (t->live[i])
+		unlink_live(t, i);
 	t->e[i] = *e;
 	t->e[i].global = e->global ? 1 : 0;
 	t->live[i] = 1;
-	t->nlive[hint_of(t, e->vpn2)]++;
-	tc_fill(t, hint_of(t, e->vpn2), i);   /* (2) */
+	t->nlive[h]++;
+	tc_fill(t, h, i);   /* (2) */
 }
 
 int tlb_replace_random(struct tlb *t, const struct tlb_entry *e, uint64_t *gone)
