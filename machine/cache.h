@@ -85,8 +85,28 @@ static inline __attribute__((always_inline)) int64_t cache_find_ways(const struc
 static inline void cache_touch(struct cache *c, int64_t slot) { c->stamp[slot] = ++c->tick; }
 
 /* The slot a new line would replace: the lowest invalid way of its set, or
- * else the least recently touched. */
-int64_t cache_victim(const struct cache *c, uint64_t line);
+ * else the least recently touched (the lowest such way on a tie).  Inline,
+ * two ways unrolled: each L1 and L2 miss asks. */
+static inline int64_t cache_victim(const struct cache *c, uint64_t line)
+{
+	uint64_t base = (line & c->set_mask) << c->lg_ways;
+	const uint64_t *t = c->tag + base, *st = c->stamp + base;
+	unsigned n = 1u << c->lg_ways, best = 0;
+	if (c->lg_ways == 1) {
+		if (t[0] == CACHE_NONE)
+			return (int64_t)base;
+		if (t[1] == CACHE_NONE)
+			return (int64_t)base + 1;
+		return (int64_t)(base + (st[1] < st[0]));
+	}
+	for (unsigned w = 0; w < n; w++) {
+		if (t[w] == CACHE_NONE)
+			return (int64_t)(base + w);
+		if (st[w] < st[best])
+			best = w;
+	}
+	return (int64_t)(base + best);
+}
 
 /* Put line in slot (the caller has dealt with what was there) and touch it. */
 static inline void cache_install(struct cache *c, int64_t slot, uint64_t line, uint8_t state)
