@@ -312,7 +312,10 @@ int tlb_invalidate_pfn(struct tlb *t, uint64_t pfn)
 	int n = 0;
 	for (int i = 0; i < t->entries; i++) {
 		const struct tlb_entry *e = &t->e[i];
-		if (t->live[i] && ((e->valid[0] && e->pfn[0] == pfn) || (e->valid[1] && e->pfn[1] == pfn))) {
+		/* the frames first: they rule out nearly every entry (a dead
+		 * one's halves are invalid, (3), so its zeros match nothing) */
+		if ((e->pfn[0] == pfn && e->valid[0]) || (e->pfn[1] == pfn && e->valid[1])) {
+			assert(t->live[i]);
 			kill(t, i);
 			n++;
 		}
