@@ -189,6 +189,18 @@ static inline __attribute__((always_inline)) int mon_data_run(struct vmm *x, str
 	uint64_t k0 = x->mon_k_vcpu + (uint64_t)v->id * x->mon_vcpu, page = UINT64_MAX, base = 0;
 	uint64_t line = UINT64_MAX, last = 0, again = 0;
 
+	if (n > 0 && off >> lg_line == (off + (n - 1) * stride) >> lg_line) {
+		/* all in one line, so one page (the TLB-miss handler's saved
+		 * registers, a set's tags): what the loop below does, without
+		 * its tracking of pages and lines */
+		uint64_t ma;
+		if ((rc = mon_addr(x, k0 + (off >> pshift), off, node, &ma)))
+			return rc;
+		vcpu_ref(v, x->m, ma, kind, ACCT_MONITOR, part);
+		if (n > 1)
+			machine_ref_again(x->m, v->cpu, ma, kind, n - 1);
+		return SIM_OK;
+	}
 	for (uint32_t i = 0; i < n; i++, off += stride) {
 		uint64_t ma;
 		if (off >> pshift != page) {
