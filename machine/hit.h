@@ -32,6 +32,7 @@ struct machine {
 	int lg_lines_per_page;
 	int lg_i_sub, lg_d_sub;         /* log2 of L1 I/D lines per L2 line */
 	uint64_t npages, pages_per_node, nlines;
+	int lg_ppn;                     /* log2 of pages_per_node, -1 if not a power of two */
 	uint32_t lat_local, lat_remote; /* cycles; lat_remote = local when uma */
 	/* directory */
 	int dir_lg_bytes;               /* entry size: 1 (16 bits), 2, 3 (64 bits), 4 (2 x 64) */

@@ -241,6 +241,7 @@ int machine_new(machine **out, const struct machine_config *mc, struct sim_err *
 	m->lg_d_sub = m->lg_line - lg2(mc->l1d.line);
 	m->npages = mc->mem_size >> m->lg_page;
 	m->pages_per_node = m->npages / (uint64_t)m->nnodes;
+	m->lg_ppn = is_pow2(m->pages_per_node) ? lg2(m->pages_per_node) : -1;
 	m->nlines = mc->mem_size >> m->lg_line;
 	m->lat_local = mc->local_cycles;
 	m->lat_remote = mc->uma ? mc->local_cycles : mc->remote_cycles;
@@ -311,7 +312,14 @@ const struct machine_config *machine_cfg(const machine *m) { return &m->mc; }
 int machine_nnodes(const machine *m) { return m->nnodes; }
 int machine_cpu_node(const machine *m, int cpu) { return m->cpu[cpu].node; }
 uint64_t machine_npages(const machine *m) { return m->npages; }
-int machine_page_node(const machine *m, uint64_t mpn) { return (int)(mpn / m->pages_per_node); }
+/* A page's node: a shift when nodes hold a power of two of pages (every
+ * preset), not a division per miss. */
+static inline int page_node(const machine *m, uint64_t mpn)
+{
+	return (int)(m->lg_ppn >= 0 ? mpn >> m->lg_ppn : mpn / m->pages_per_node);
+}
+
+int machine_page_node(const machine *m, uint64_t mpn) { return page_node(m, mpn); }
 uint64_t machine_node_first_page(const machine *m, int node) { return (uint64_t)node * m->pages_per_node; }
 uint64_t machine_pages_per_node(const machine *m) { return m->pages_per_node; }
 struct tlb *machine_tlb(machine *m, int cpu) { return m->cpu[cpu].tlb; }
@@ -534,7 +542,7 @@ static uint32_t to_home(machine *m, int ci, uint64_t line, int store, uint64_t n
 {
 	struct cpu *c = &m->cpu[ci];
 	uint64_t mpn = line >> m->lg_lines_per_page;
-	int home = m->nnodes == 1 ? 0 : (int)(mpn / m->pages_per_node);   /* one node: no division */
+	int home = m->nnodes == 1 ? 0 : page_node(m, mpn);
 	int o = owner_of(m, line);
 	int comm = o >= 0 && o != ci;
 	int local = m->mc.uma || home == c->node;

@@ -48,6 +48,12 @@ struct tc {
 struct tlb {
 	int entries, wired;
 	uint64_t rng;                /* splitmix64 state */
+	/* x % (entries - wired) without a division (Lemire, Kaser and Kurz,
+	 * "Faster remainder by direct computation", 2019: exact for every
+	 * 64-bit x and divisor): rnd_m = 2^128 / rnd_d rounded up, 0 when
+	 * rnd_d is 1 */
+	uint64_t rnd_d;
+	unsigned __int128 rnd_m;
 	struct tlb_entry *e;         /* [entries] */
 	uint8_t *live;               /* [entries] */
 	struct tc *tc;               /* [1 << lg_hint]: translation cache, (2) */
@@ -107,6 +113,8 @@ int tlb_new(struct tlb **out, int entries, int wired, uint64_t seed, struct sim_
 	t->entries = entries;
 	t->wired = wired;
 	t->rng = seed;
+	t->rnd_d = (uint64_t)(entries - wired);
+	t->rnd_m = t->rnd_d == 1 ? 0 : ~(unsigned __int128)0 / t->rnd_d + 1;
 	t->lg_hint = lg;
 	t->e = sim_calloc((size_t)entries, sizeof *t->e);
 	t->live = sim_calloc((size_t)entries, 1);
@@ -255,10 +263,19 @@ static void put(struct tlb *t, int i, const struct tlb_entry *e)
 	tc_fill(t, h, i);   /* (2) */
 }
 
+/* x % t->rnd_d: the low 128 bits of rnd_m * x, times rnd_d, >> 128. */
+static inline uint64_t rnd_mod(const struct tlb *t, uint64_t x)
+{
+	unsigned __int128 low = t->rnd_m * x;
+	unsigned __int128 bottom = ((unsigned __int128)(uint64_t)low * t->rnd_d) >> 64;
+	unsigned __int128 top = (unsigned __int128)(uint64_t)(low >> 64) * t->rnd_d;
+	return (uint64_t)((bottom + top) >> 64);
+}
+
 int tlb_replace_random(struct tlb *t, const struct tlb_entry *e, uint64_t *gone)
 {
 	uint64_t x = sim_rng_next(&t->rng);
-	int i = t->wired + (int)(x % (uint64_t)(t->entries - t->wired));
+	int i = t->wired + (int)rnd_mod(t, x);
 	*gone = t->live[i] ? t->e[i].vpn2 : TLB_NO_PAIR;
 	put(t, i, e);
 	return i;
