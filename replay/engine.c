@@ -564,12 +564,14 @@ static inline __attribute__((always_inline)) int do_insn(struct eng *e, struct v
 			if (__builtin_expect(t->key == key, 1)) {
 				mpn = t->mpn;
 			} else {
+				uint64_t got;   /* mpn's address not taken: it stays in a register */
 				int rc;
 				v->m.clock = now;
 				acc_charge(v, a);
-				rc = translate_slow(e, v, (int)(key >> 1 & 1), key >> 2, (struct xlate *)t, &mpn);
+				rc = translate_slow(e, v, (int)(key >> 1 & 1), key >> 2, (struct xlate *)t, &got);
 				if (rc)
 					return rc;
+				mpn = got;
 				now = v->m.clock;
 			}
 			page = pc >> pshift;
