@@ -598,9 +598,10 @@ static inline void fill_l1(struct cpu *c, uint64_t pa, int kind, int writable)
 	cache_install(l1, s, l, (uint8_t)(writable ? L1_V | L1_W : L1_V));
 }
 
-/* An L1 miss, or a store to a non-writable L1 D line (l1slot >= 0). */
-static __attribute__((noinline)) uint32_t l1_miss(machine *m, int ci, uint64_t pa, int kind, int64_t l1slot, uint64_t now,
-			unsigned *where)
+/* An L1 miss, or a store to a non-writable L1 D line (l1slot >= 0).
+ * Inline in machine_ref_miss, its one caller. */
+static inline __attribute__((always_inline)) uint32_t l1_miss(machine *m, int ci, uint64_t pa, int kind,
+							      int64_t l1slot, uint64_t now, unsigned *where)
 {
 	struct cpu *c = &m->cpu[ci];
 	uint64_t line = pa >> m->lg_line;
@@ -655,18 +656,19 @@ uint32_t machine_ref_miss(machine *m, int cpu, uint64_t pa, int kind, int64_t l1
 	if (kind == MACH_IFETCH) {
 		c->st.refs_ifetch++;
 		c->st.l1i_misses++;
-		return l1_miss(m, cpu, pa, kind, -1, now, where);
-	}
-	if (kind == MACH_LOAD) {
+		l1slot = -1;
+	} else if (kind == MACH_LOAD) {
 		c->st.refs_load++;
+		c->st.l1d_misses++;
+		l1slot = -1;
 	} else {
 		c->st.refs_store++;
-		if (l1slot >= 0)
-			return l1_miss(m, cpu, pa, kind, l1slot, now, where);   /* upgrade */
-		c->st.l1d_store_misses++;
+		if (l1slot < 0) {   /* else an upgrade: the line is there */
+			c->st.l1d_store_misses++;
+			c->st.l1d_misses++;
+		}
 	}
-	c->st.l1d_misses++;
-	return l1_miss(m, cpu, pa, kind, -1, now, where);
+	return l1_miss(m, cpu, pa, kind, l1slot, now, where);   /* one call: inline */
 }
 
 uint32_t machine_ref(machine *m, int cpu, uint64_t pa, int kind, uint64_t now, unsigned *where)
