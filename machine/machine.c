@@ -491,12 +491,17 @@ static inline void ring_bits(uint64_t *w, uint64_t off, uint64_t n, int set)
 
 /* Set (set = 1) or clear the ring bits of cycles [from, to): a partial
  * word at each end, whole words between (the clearing of a long quiet
- * stretch as the window moves on is most of them). */
-static void ring_fill(uint64_t *ring, uint64_t mask, uint64_t from, uint64_t to, int set)
+ * stretch as the window moves on is most of them).  Inline, a stretch
+ * within one word first: a miss's own occupancy mostly is. */
+static inline void ring_fill(uint64_t *ring, uint64_t mask, uint64_t from, uint64_t to, int set)
 {
 	uint64_t off = from & 63;
 	if (from >= to)
 		return;
+	if (from >> 6 == (to - 1) >> 6) {
+		ring_bits(&ring[(from & mask) >> 6], off, to - from, set);
+		return;
+	}
 	if (off) {
 		uint64_t n = to - from < 64 - off ? to - from : 64 - off;
 		ring_bits(&ring[(from & mask) >> 6], off, n, set);
@@ -526,9 +531,11 @@ static uint64_t occupy(machine *m, int node, uint64_t now)
 		t = ring_scan(ring, mask, b, *hi, 0);
 	}
 	end = t + occ;
-	if (end > *hi) {   /* the cycles past hi come into the window: clear them (keeps (5)) */
+	if (end > *hi) {
+		/* the cycles past hi come into the window: clear them (keeps
+		 * (5)), but for those from t on, which are set next */
 		uint64_t from = *hi + win < end ? end - win : *hi;
-		ring_fill(ring, mask, from, end, 0);
+		ring_fill(ring, mask, from, t < end ? t : end, 0);
 		*hi = end;
 	}
 	ring_fill(ring, mask, t, end, 1);
