@@ -72,7 +72,9 @@ static inline __attribute__((always_inline)) uint32_t machine_ref_ways(machine *
 {
 	struct cpu *c = &m->cpu[cpu];
 	struct cache *l1 = kind == MACH_IFETCH ? &c->l1i : &c->l1d;
-	int64_t s = lg_ways < 0 ? cache_find(l1, pa >> l1->lg_line) : cache_find_ways(l1, pa >> l1->lg_line, lg_ways);
+	uint64_t line = pa >> l1->lg_line;
+	int64_t s = lg_ways < 0 ? cache_find(l1, line) : cache_find_ways(l1, line, lg_ways);
+
 	if (__builtin_expect(s >= 0 && (kind != MACH_STORE || (l1->state[s] & L1_W)), 1)) {
 		/* pa < mem_size: the line came in by a miss, which checked it */
 		if (kind == MACH_IFETCH)

@@ -124,7 +124,7 @@ int vmm_tlb_fill(struct vmm *x, struct vmm_vcpu *v, uint32_t asid, uint64_t vpn,
 		te->dirty[h] = (uint8_t)w;
 	}
 	uint64_t gone;
-	tlb_replace_random(x->m->cpu[v->cpu].tlb, te, &gone);
+	tlb_replace_random(machine_tlb(x->m, v->cpu), te, &gone);
 	vmm_tlb_replaced(x, v->cpu, te->vpn2, gone);
 	return SIM_OK;
 }
