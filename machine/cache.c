@@ -89,20 +89,6 @@ void cache_clear(struct cache *c)
 	memset(c->state, 0, n);
 }
 
-int64_t cache_victim(const struct cache *c, uint64_t line)
-{
-	uint64_t base = (line & c->set_mask) << c->lg_ways;
-	unsigned n = 1u << c->lg_ways;
-	int64_t best = (int64_t)base;
-	for (unsigned w = 0; w < n; w++) {
-		if (c->tag[base + w] == CACHE_NONE)
-			return (int64_t)(base + w);
-		if (c->stamp[base + w] < c->stamp[best])
-			best = (int64_t)(base + w);
-	}
-	return best;
-}
-
 int cache_access(struct cache *c, uint64_t line, uint8_t state, uint64_t *evicted)
 {
 	int64_t s = cache_find(c, line);

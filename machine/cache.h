@@ -47,7 +47,13 @@ static inline int64_t cache_find(const struct cache *c, uint64_t line)
 	const uint64_t *t = c->tag + base;
 	switch (c->lg_ways) {   /* the common associativities unrolled */
 	case 0: hit = t[0] == line; break;
-	case 1: hit = (uint64_t)(t[0] == line) | (uint64_t)(t[1] == line) << 1; break;
+	case 1: {
+		/* way 1 if it holds the line, else way 0, whose tag then
+		 * decides: a line is in one way of its set at most (CACHE_NONE
+		 * is no line), so the same slot as the mask's, in fewer steps */
+		uint64_t w = t[1] == line;
+		return t[w] == line ? (int64_t)(base + w) : -1;
+	}
 	case 2:
 		hit = (uint64_t)(t[0] == line) | (uint64_t)(t[1] == line) << 1 |
 		      (uint64_t)(t[2] == line) << 2 | (uint64_t)(t[3] == line) << 3;
@@ -59,11 +65,48 @@ static inline int64_t cache_find(const struct cache *c, uint64_t line)
 	return hit ? (int64_t)(base + (uint64_t)__builtin_ctzll(hit)) : -1;
 }
 
+/* cache_find() for a cache of 1 << lg_ways ways, a constant where it is
+ * inlined (the callers that specialize on it: machine/hit.h): the same
+ * slot, with no dispatch on the ways. */
+static inline __attribute__((always_inline)) int64_t cache_find_ways(const struct cache *c, uint64_t line,
+								     int lg_ways)
+{
+	uint64_t base = (line & c->set_mask) << lg_ways, hit = 0;
+	const uint64_t *t = c->tag + base;
+	if (lg_ways == 1) {   /* as cache_find's */
+		uint64_t w = t[1] == line;
+		return t[w] == line ? (int64_t)(base + w) : -1;
+	}
+	for (unsigned w = 0; w < 1u << lg_ways; w++)
+		hit |= (uint64_t)(t[w] == line) << w;
+	return hit ? (int64_t)(base + (uint64_t)__builtin_ctzll(hit)) : -1;
+}
+
 static inline void cache_touch(struct cache *c, int64_t slot) { c->stamp[slot] = ++c->tick; }
 
 /* The slot a new line would replace: the lowest invalid way of its set, or
- * else the least recently touched. */
-int64_t cache_victim(const struct cache *c, uint64_t line);
+ * else the least recently touched (the lowest such way on a tie).  Inline,
+ * two ways unrolled: each L1 and L2 miss asks. */
+static inline int64_t cache_victim(const struct cache *c, uint64_t line)
+{
+	uint64_t base = (line & c->set_mask) << c->lg_ways;
+	const uint64_t *t = c->tag + base, *st = c->stamp + base;
+	unsigned n = 1u << c->lg_ways, best = 0;
+	if (c->lg_ways == 1) {
+		if (t[0] == CACHE_NONE)
+			return (int64_t)base;
+		if (t[1] == CACHE_NONE)
+			return (int64_t)base + 1;
+		return (int64_t)(base + (st[1] < st[0]));
+	}
+	for (unsigned w = 0; w < n; w++) {
+		if (t[w] == CACHE_NONE)
+			return (int64_t)(base + w);
+		if (st[w] < st[best])
+			best = w;
+	}
+	return (int64_t)(base + best);
+}
 
 /* Put line in slot (the caller has dealt with what was there) and touch it. */
 static inline void cache_install(struct cache *c, int64_t slot, uint64_t line, uint8_t state)

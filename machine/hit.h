@@ -32,6 +32,7 @@ struct machine {
 	int lg_lines_per_page;
 	int lg_i_sub, lg_d_sub;         /* log2 of L1 I/D lines per L2 line */
 	uint64_t npages, pages_per_node, nlines;
+	int lg_ppn;                     /* log2 of pages_per_node, -1 if not a power of two */
 	uint32_t lat_local, lat_remote; /* cycles; lat_remote = local when uma */
 	/* directory */
 	int dir_lg_bytes;               /* entry size: 1 (16 bits), 2, 3 (64 bits), 4 (2 x 64) */
@@ -60,16 +61,19 @@ struct machine {
 uint32_t machine_ref_miss(machine *m, int cpu, uint64_t pa, int kind, int64_t l1slot, uint64_t now,
 			  unsigned *where);
 
-/* machine_ref() (machine.h), the same effect and result: an L1 hit (for a
- * store, on a line the L1 D holds writable) counts the reference, touches
- * the line and returns 0 here; anything else goes to machine_ref_miss(). */
-static inline __attribute__((always_inline)) uint32_t machine_ref_inline(machine *m, int cpu, uint64_t pa,
-									 int kind, uint64_t now,
-									 unsigned *where)
+/* machine_ref_inline() where the L1 the reference goes to has 1 << lg_ways
+ * ways, a constant where it is inlined (-1: whatever it has), so that
+ * cache_find's dispatch on the ways folds away: for a caller that checked
+ * the geometry once (the replay engine's loop), as lg_ways >= 0 must equal
+ * the L1's own. */
+static inline __attribute__((always_inline)) uint32_t machine_ref_ways(machine *m, int cpu, uint64_t pa, int kind,
+								       uint64_t now, unsigned *where,
+								       const int lg_ways)
 {
 	struct cpu *c = &m->cpu[cpu];
 	struct cache *l1 = kind == MACH_IFETCH ? &c->l1i : &c->l1d;
-	int64_t s = cache_find(l1, pa >> l1->lg_line);
+	uint64_t line = pa >> l1->lg_line;
+	int64_t s = lg_ways < 0 ? cache_find(l1, line) : cache_find_ways(l1, line, lg_ways);
 
 	if (__builtin_expect(s >= 0 && (kind != MACH_STORE || (l1->state[s] & L1_W)), 1)) {
 		/* pa < mem_size: the line came in by a miss, which checked it */
@@ -84,6 +88,16 @@ static inline __attribute__((always_inline)) uint32_t machine_ref_inline(machine
 		return 0;
 	}
 	return machine_ref_miss(m, cpu, pa, kind, s, now, where);
+}
+
+/* machine_ref() (machine.h), the same effect and result: an L1 hit (for a
+ * store, on a line the L1 D holds writable) counts the reference, touches
+ * the line and returns 0 here; anything else goes to machine_ref_miss(). */
+static inline __attribute__((always_inline)) uint32_t machine_ref_inline(machine *m, int cpu, uint64_t pa,
+									 int kind, uint64_t now,
+									 unsigned *where)
+{
+	return machine_ref_ways(m, cpu, pa, kind, now, where, -1);
 }
 
 /* machine_cpu_node(), inline. */

@@ -241,6 +241,7 @@ int machine_new(machine **out, const struct machine_config *mc, struct sim_err *
 	m->lg_d_sub = m->lg_line - lg2(mc->l1d.line);
 	m->npages = mc->mem_size >> m->lg_page;
 	m->pages_per_node = m->npages / (uint64_t)m->nnodes;
+	m->lg_ppn = is_pow2(m->pages_per_node) ? lg2(m->pages_per_node) : -1;
 	m->nlines = mc->mem_size >> m->lg_line;
 	m->lat_local = mc->local_cycles;
 	m->lat_remote = mc->uma ? mc->local_cycles : mc->remote_cycles;
@@ -311,7 +312,14 @@ const struct machine_config *machine_cfg(const machine *m) { return &m->mc; }
 int machine_nnodes(const machine *m) { return m->nnodes; }
 int machine_cpu_node(const machine *m, int cpu) { return m->cpu[cpu].node; }
 uint64_t machine_npages(const machine *m) { return m->npages; }
-int machine_page_node(const machine *m, uint64_t mpn) { return (int)(mpn / m->pages_per_node); }
+/* A page's node: a shift when nodes hold a power of two of pages (every
+ * preset), not a division per miss. */
+static inline int page_node(const machine *m, uint64_t mpn)
+{
+	return (int)(m->lg_ppn >= 0 ? mpn >> m->lg_ppn : mpn / m->pages_per_node);
+}
+
+int machine_page_node(const machine *m, uint64_t mpn) { return page_node(m, mpn); }
 uint64_t machine_node_first_page(const machine *m, int node) { return (uint64_t)node * m->pages_per_node; }
 uint64_t machine_pages_per_node(const machine *m) { return m->pages_per_node; }
 struct tlb *machine_tlb(machine *m, int cpu) { return m->cpu[cpu].tlb; }
@@ -483,12 +491,17 @@ static inline void ring_bits(uint64_t *w, uint64_t off, uint64_t n, int set)
 
 /* Set (set = 1) or clear the ring bits of cycles [from, to): a partial
  * word at each end, whole words between (the clearing of a long quiet
- * stretch as the window moves on is most of them). */
-static void ring_fill(uint64_t *ring, uint64_t mask, uint64_t from, uint64_t to, int set)
+ * stretch as the window moves on is most of them).  Inline, a stretch
+ * within one word first: a miss's own occupancy mostly is. */
+static inline void ring_fill(uint64_t *ring, uint64_t mask, uint64_t from, uint64_t to, int set)
 {
 	uint64_t off = from & 63;
 	if (from >= to)
 		return;
+	if (from >> 6 == (to - 1) >> 6) {
+		ring_bits(&ring[(from & mask) >> 6], off, to - from, set);
+		return;
+	}
 	if (off) {
 		uint64_t n = to - from < 64 - off ? to - from : 64 - off;
 		ring_bits(&ring[(from & mask) >> 6], off, n, set);
@@ -518,9 +531,11 @@ static uint64_t occupy(machine *m, int node, uint64_t now)
 		t = ring_scan(ring, mask, b, *hi, 0);
 	}
 	end = t + occ;
-	if (end > *hi) {   /* the cycles past hi come into the window: clear them (keeps (5)) */
+	if (end > *hi) {
+		/* the cycles past hi come into the window: clear them (keeps
+		 * (5)), but for those from t on, which are set next */
 		uint64_t from = *hi + win < end ? end - win : *hi;
-		ring_fill(ring, mask, from, end, 0);
+		ring_fill(ring, mask, from, t < end ? t : end, 0);
 		*hi = end;
 	}
 	ring_fill(ring, mask, t, end, 1);
@@ -534,7 +549,7 @@ static uint32_t to_home(machine *m, int ci, uint64_t line, int store, uint64_t n
 {
 	struct cpu *c = &m->cpu[ci];
 	uint64_t mpn = line >> m->lg_lines_per_page;
-	int home = m->nnodes == 1 ? 0 : (int)(mpn / m->pages_per_node);   /* one node: no division */
+	int home = m->nnodes == 1 ? 0 : page_node(m, mpn);
 	int o = owner_of(m, line);
 	int comm = o >= 0 && o != ci;
 	int local = m->mc.uma || home == c->node;
@@ -590,9 +605,10 @@ static inline void fill_l1(struct cpu *c, uint64_t pa, int kind, int writable)
 	cache_install(l1, s, l, (uint8_t)(writable ? L1_V | L1_W : L1_V));
 }
 
-/* An L1 miss, or a store to a non-writable L1 D line (l1slot >= 0). */
-static __attribute__((noinline)) uint32_t l1_miss(machine *m, int ci, uint64_t pa, int kind, int64_t l1slot, uint64_t now,
-			unsigned *where)
+/* An L1 miss, or a store to a non-writable L1 D line (l1slot >= 0).
+ * Inline in machine_ref_miss, its one caller. */
+static inline __attribute__((always_inline)) uint32_t l1_miss(machine *m, int ci, uint64_t pa, int kind,
+							      int64_t l1slot, uint64_t now, unsigned *where)
 {
 	struct cpu *c = &m->cpu[ci];
 	uint64_t line = pa >> m->lg_line;
@@ -647,18 +663,19 @@ uint32_t machine_ref_miss(machine *m, int cpu, uint64_t pa, int kind, int64_t l1
 	if (kind == MACH_IFETCH) {
 		c->st.refs_ifetch++;
 		c->st.l1i_misses++;
-		return l1_miss(m, cpu, pa, kind, -1, now, where);
-	}
-	if (kind == MACH_LOAD) {
+		l1slot = -1;
+	} else if (kind == MACH_LOAD) {
 		c->st.refs_load++;
+		c->st.l1d_misses++;
+		l1slot = -1;
 	} else {
 		c->st.refs_store++;
-		if (l1slot >= 0)
-			return l1_miss(m, cpu, pa, kind, l1slot, now, where);   /* upgrade */
-		c->st.l1d_store_misses++;
+		if (l1slot < 0) {   /* else an upgrade: the line is there */
+			c->st.l1d_store_misses++;
+			c->st.l1d_misses++;
+		}
 	}
-	c->st.l1d_misses++;
-	return l1_miss(m, cpu, pa, kind, -1, now, where);
+	return l1_miss(m, cpu, pa, kind, l1slot, now, where);   /* one call: inline */
 }
 
 uint32_t machine_ref(machine *m, int cpu, uint64_t pa, int kind, uint64_t now, unsigned *where)

@@ -48,6 +48,12 @@ struct tc {
 struct tlb {
 	int entries, wired;
 	uint64_t rng;                /* splitmix64 state */
+	/* x % (entries - wired) without a division (Lemire, Kaser and Kurz,
+	 * "Faster remainder by direct computation", 2019: exact for every
+	 * 64-bit x and divisor): rnd_m = 2^128 / rnd_d rounded up, 0 when
+	 * rnd_d is 1 */
+	uint64_t rnd_d;
+	unsigned __int128 rnd_m;
 	struct tlb_entry *e;         /* [entries] */
 	uint8_t *live;               /* [entries] */
 	struct tc *tc;               /* [1 << lg_hint]: translation cache, (2) */
@@ -107,6 +113,8 @@ int tlb_new(struct tlb **out, int entries, int wired, uint64_t seed, struct sim_
 	t->entries = entries;
 	t->wired = wired;
 	t->rng = seed;
+	t->rnd_d = (uint64_t)(entries - wired);
+	t->rnd_m = t->rnd_d == 1 ? 0 : ~(unsigned __int128)0 / t->rnd_d + 1;
 	t->lg_hint = lg;
 	t->e = sim_calloc((size_t)entries, sizeof *t->e);
 	t->live = sim_calloc((size_t)entries, 1);
@@ -200,22 +208,28 @@ int tlb_lookup(struct tlb *t, uint32_t asid, uint64_t vpn, uint64_t *pfn, int *w
 	return 1;
 }
 
+/* Take live entry i out of nlive and the translation cache (keeps (2),
+ * (4) for its going). */
+static inline void unlink_live(struct tlb *t, int i)
+{
+	unsigned h = hint_of(t, t->e[i].vpn2);
+	t->nlive[h]--;
+	if (t->tc[h].slot == i)   /* (2) */
+		t->tc[h] = (struct tc){ .vpn2 = TC_NONE, .slot = -1 };
+}
+
 static void kill(struct tlb *t, int i)
 {
-	if (t->live[i]) {
-		unsigned h = hint_of(t, t->e[i].vpn2);
-		t->nlive[h]--;
-		if (t->tc[h].slot == i)   /* (2) */
-			t->tc[h] = (struct tc){ .vpn2 = TC_NONE, .slot = -1 };
-	}
+	if (t->live[i])
+		unlink_live(t, i);
 	memset(&t->e[i], 0, sizeof t->e[i]);   /* (3) */
 	t->live[i] = 0;
 }
 
-/* Keeps (1): drop every live entry other than `keep` whose tag overlaps e's. */
-static void drop_overlaps(struct tlb *t, const struct tlb_entry *e, int keep)
+/* Keeps (1): drop every live entry other than `keep` whose tag overlaps e's
+ * (h: the bucket of e's vpn2). */
+static void drop_overlaps(struct tlb *t, const struct tlb_entry *e, int keep, unsigned h)
 {
-	unsigned h = hint_of(t, e->vpn2);
 	if (t->nlive[h] == 0)   /* (4) */
 		return;
 	if (t->nlive[h] == 1 && t->tc[h].vpn2 != TC_NONE) {
@@ -234,21 +248,34 @@ static void drop_overlaps(struct tlb *t, const struct tlb_entry *e, int keep)
 	}
 }
 
+/* Write e at index i: kill(i) and the new entry in its place, without
+ * the zeroing that the entry's copy overwrites at once. */
 static void put(struct tlb *t, int i, const struct tlb_entry *e)
 {
-	drop_overlaps(t, e, i);
-	kill(t, i);
+	unsigned h = hint_of(t, e->vpn2);
+	drop_overlaps(t, e, i, h);
+	if (t->live[i])
+		unlink_live(t, i);
 	t->e[i] = *e;
 	t->e[i].global = e->global ? 1 : 0;
 	t->live[i] = 1;
-	t->nlive[hint_of(t, e->vpn2)]++;
-	tc_fill(t, hint_of(t, e->vpn2), i);   /* (2) */
+	t->nlive[h]++;
+	tc_fill(t, h, i);   /* (2) */
+}
+
+/* x % t->rnd_d: the low 128 bits of rnd_m * x, times rnd_d, >> 128. */
+static inline uint64_t rnd_mod(const struct tlb *t, uint64_t x)
+{
+	unsigned __int128 low = t->rnd_m * x;
+	unsigned __int128 bottom = ((unsigned __int128)(uint64_t)low * t->rnd_d) >> 64;
+	unsigned __int128 top = (unsigned __int128)(uint64_t)(low >> 64) * t->rnd_d;
+	return (uint64_t)((bottom + top) >> 64);
 }
 
 int tlb_replace_random(struct tlb *t, const struct tlb_entry *e, uint64_t *gone)
 {
 	uint64_t x = sim_rng_next(&t->rng);
-	int i = t->wired + (int)(x % (uint64_t)(t->entries - t->wired));
+	int i = t->wired + (int)rnd_mod(t, x);
 	*gone = t->live[i] ? t->e[i].vpn2 : TLB_NO_PAIR;
 	put(t, i, e);
 	return i;
@@ -302,7 +329,10 @@ int tlb_invalidate_pfn(struct tlb *t, uint64_t pfn)
 	int n = 0;
 	for (int i = 0; i < t->entries; i++) {
 		const struct tlb_entry *e = &t->e[i];
-		if (t->live[i] && ((e->valid[0] && e->pfn[0] == pfn) || (e->valid[1] && e->pfn[1] == pfn))) {
+		/* the frames first: they rule out nearly every entry (a dead
+		 * one's halves are invalid, (3), so its zeros match nothing) */
+		if ((e->pfn[0] == pfn && e->valid[0]) || (e->pfn[1] == pfn && e->valid[1])) {
+			assert(t->live[i]);
 			kill(t, i);
 			n++;
 		}

@@ -78,8 +78,15 @@ static inline __attribute__((always_inline)) int mon_addr(struct vmm *x, uint64_
 	return rc;
 }
 
-/* n instructions of the monitor's text from byte text_off, on v's node. */
-static int mon_insns(struct vmm *x, struct vmm_vcpu *v, uint64_t text_off, uint64_t n, int part)
+/* The lines a path may span to be fetched one reference each by
+ * mon_insns, rather than in machine_ifetch_hits' batches, which pay off
+ * on longer paths only. */
+#define MON_SHORT_LINES 3
+
+/* mon_insns() of a path that is not short: its text lines in batches of
+ * those that hit. */
+static __attribute__((noinline)) int mon_insns_long(struct vmm *x, struct vmm_vcpu *v, uint64_t text_off,
+						    uint64_t n, int part)
 {
 	const int node = machine_cpu_node_inline(x->m, v->cpu);
 	/* read once: stores through v could alias them */
@@ -124,6 +131,38 @@ static int mon_insns(struct vmm *x, struct vmm_vcpu *v, uint64_t text_off, uint6
 	return SIM_OK;
 }
 
+/* n instructions of the monitor's text from byte text_off, on v's node.
+ * A short path within one page (a TLB miss's probe and hit, a line or
+ * two) here, inline: its lines one reference each, in order at their
+ * clocks, as mon_insns_long's batches make them with more to set up. */
+static inline __attribute__((always_inline)) int mon_insns(struct vmm *x, struct vmm_vcpu *v, uint64_t text_off,
+							   uint64_t n, int part)
+{
+	const unsigned pshift = x->pshift;
+	const uint64_t pmask = x->pmask, line = x->line_i;
+	uint64_t busy = 0, ma;
+	int node, rc;
+
+	/* no instructions fetch nothing: not even the text's page is given */
+	if (!(n > 0 && n <= MON_SHORT_LINES * (line >> 2) && text_off < x->mon_text << pshift &&
+	      (text_off & pmask) + 4 * n <= pmask + 1))
+		return mon_insns_long(x, v, text_off, n, part);
+	node = machine_cpu_node_inline(x->m, v->cpu);
+	rc = mon_addr(x, (uint64_t)node * x->mon_text + (text_off >> pshift), text_off, node, &ma);
+	if (rc)
+		return rc;
+	while (n > 0) {
+		uint64_t in_line = (line - (ma & (line - 1))) >> 2, k = in_line < n ? in_line : n;
+		vcpu_ref(v, x->m, ma, MACH_IFETCH, ACCT_MONITOR, part);
+		v->clock += k;
+		busy += k;
+		ma += k * 4;
+		n -= k;
+	}
+	vcpu_charge(v, ACCT_MONITOR, part, busy);
+	return SIM_OK;
+}
+
 /* A load or store of byte off of v's monitor structures: its saved state
  * from 0, its L2TLB's entries after it. */
 static int mon_data(struct vmm *x, struct vmm_vcpu *v, uint64_t off, int kind, int part)
@@ -150,6 +189,18 @@ static inline __attribute__((always_inline)) int mon_data_run(struct vmm *x, str
 	uint64_t k0 = x->mon_k_vcpu + (uint64_t)v->id * x->mon_vcpu, page = UINT64_MAX, base = 0;
 	uint64_t line = UINT64_MAX, last = 0, again = 0;
 
+	if (n > 0 && off >> lg_line == (off + (n - 1) * stride) >> lg_line) {
+		/* all in one line, so one page (the TLB-miss handler's saved
+		 * registers, a set's tags): what the loop below does, without
+		 * its tracking of pages and lines */
+		uint64_t ma;
+		if ((rc = mon_addr(x, k0 + (off >> pshift), off, node, &ma)))
+			return rc;
+		vcpu_ref(v, x->m, ma, kind, ACCT_MONITOR, part);
+		if (n > 1)
+			machine_ref_again(x->m, v->cpu, ma, kind, n - 1);
+		return SIM_OK;
+	}
 	for (uint32_t i = 0; i < n; i++, off += stride) {
 		uint64_t ma;
 		if (off >> pshift != page) {

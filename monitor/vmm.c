@@ -95,23 +95,29 @@ int vmm_map_shared(struct vmm *x, struct vmm_vcpu *v, uint64_t g, uint64_t m)
 int vmm_tlb_fill(struct vmm *x, struct vmm_vcpu *v, uint32_t asid, uint64_t vpn, int global,
 		 const struct vmm_pte pte[2], struct tlb_entry *te)
 {
+	const struct vmm_vm *vm = &x->vm[v->vm];
 	memset(te, 0, sizeof *te);
 	te->vpn2 = vpn >> 1;
 	te->asid = asid;
 	te->global = (uint8_t)global;
 	for (int h = 0; h < 2; h++) {
 		int w = pte[h].writable;
+		uint64_t g = vm->base + pte[h].gppn;
 		if (!pte[h].valid)
 			continue;
-		if (pmap_is_shared(x->pm, x->vm[v->vm].base + pte[h].gppn))
+		if (pmap_is_shared(x->pm, g))
 			w = 0;   /* shared: read-only, a store takes a copy-on-write fault */
-		int rc = vmm_machine_page(x, v, pte[h].gppn, &te->pfn[h]);
-		if (rc)
-			return rc;
+		/* vmm_machine_page's common case, a page placed already, here */
+		if (pte[h].gppn < vm->pages && x->pmarr[g] != PMAP_NONE) {
+			te->pfn[h] = x->pmarr[g];
+		} else {
+			int rc = vmm_machine_page(x, v, pte[h].gppn, &te->pfn[h]);
+			if (rc)
+				return rc;
+		}
 		if (x->mig) {
 			int wok;
-			te->pfn[h] = vmm_numa_copy_for(x, x->vm[v->vm].base + pte[h].gppn,
-						       machine_cpu_node(x->m, v->cpu), &wok);
+			te->pfn[h] = vmm_numa_copy_for(x, g, machine_cpu_node_inline(x->m, v->cpu), &wok);
 			w = w && wok;
 		}
 		te->valid[h] = 1;

@@ -425,12 +425,38 @@ static int insn_run_ok(struct eng *e, struct vcpu *v, uint64_t left)
 /* What the common loop (run_refs) counts of its records, added to the
  * run's and the CPU's counts once at its end: sums, which nothing reads
  * while the loop runs (the CPU does not change within it), so the same
- * numbers as counting each record as it is done. */
+ * numbers as counting each record as it is done.  It also holds what the
+ * records need of e and v that does not change while they run (the
+ * machine, the CPU, the idle state, the page and line sizes; acc_init):
+ * read once into locals, where the counters' stores cannot make the
+ * compiler load them again. */
 struct refs_acc {
-	uint64_t records, insns, loads, stores;
+	uint64_t insns, loads, stores;
 	uint64_t cycles;             /* the runs' instruction cycles, charged to `cat` */
 	int cat;                     /* -1: none pending */
+	machine *m;                  /* e->m */
+	int cpu;                     /* v->m.cpu */
+	int idle;                    /* v->m.idle */
+	unsigned pshift;             /* e->pshift */
+	uint64_t pmask;              /* e->pmask */
+	uint64_t line_i;             /* e->line_i */
+	uint64_t max_run;            /* e->max_insn_run */
 };
+
+static inline void acc_init(const struct eng *e, const struct vcpu *v, struct refs_acc *a)
+{
+	*a = (struct refs_acc){ .cat = -1, .m = e->m, .cpu = v->m.cpu, .idle = v->m.idle,
+				.pshift = e->pshift, .pmask = e->pmask, .line_i = e->line_i,
+				.max_run = e->max_insn_run };
+}
+
+/* guest_cat() from a's copy of the idle state: ACCT_USER or ACCT_KERNEL
+ * is the record's kernel flag itself. */
+_Static_assert(ACCT_USER == 0 && ACCT_KERNEL == TRC_F_KERNEL, "a category is the kernel flag");
+static inline int acc_cat(const struct refs_acc *a, unsigned flags)
+{
+	return a->idle ? ACCT_IDLE : (int)(flags & TRC_F_KERNEL);
+}
 
 /* Charge a's pending instruction cycles (category a->cat) to v: the same
  * sums as charging each line's when it ran, as long as v's innermost
@@ -445,27 +471,42 @@ static inline void acc_charge(struct vcpu *v, struct refs_acc *a)
 	}
 }
 
+/* The remembered translation of va (a reference with flags) of kind x,
+ * and in *key the key it holds if it translates va: translate()'s inline
+ * half.  KSEG0_MASK is ~0 >> 35, so the segment's mask is an or, not a
+ * branch. */
+_Static_assert(KSEG0_MASK == ~0ull >> 35 && TRC_F_KSEG0 == 2, "the KSEG0 mask and flag");
+static inline __attribute__((always_inline)) struct xlate *xl_slot(struct vcpu *v, uint64_t va,
+								   unsigned flags, int x, unsigned pshift,
+								   uint64_t *key)
+{
+	uint64_t kseg0 = (flags & TRC_F_KSEG0) >> 1;
+	uint64_t vpn = (va & (KSEG0_MASK | (kseg0 - 1))) >> pshift;
+	*key = XL_KEY(vpn, kseg0);
+	return &v->xl[x][vpn & (XL_WAYS - 1)];
+}
+
 /* Translate virtual address va for vCPU v; kind 0 instruction, 1 data;
  * *used: the remembered translation it went through.  The common case, a
  * page v's references of that kind used lately, inline.  a: the common
  * loop's pending sums (NULL elsewhere), charged before a miss, which may
  * open a refill's service. */
 static inline __attribute__((always_inline)) int translate(struct eng *e, struct vcpu *v, uint64_t va,
-							   unsigned flags, int x, uint64_t *mpn,
-							   const struct xlate **used, struct refs_acc *a)
+							   unsigned flags, int x, unsigned pshift,
+							   uint64_t *mpn, const struct xlate **used,
+							   struct refs_acc *a)
 {
-	int kseg0 = (flags & TRC_F_KSEG0) != 0;
-	uint64_t vpn = kseg0 ? (va & KSEG0_MASK) >> e->pshift : va >> e->pshift;
-	struct xlate *t = &v->xl[x][vpn & (XL_WAYS - 1)];
+	uint64_t key;
+	struct xlate *t = xl_slot(v, va, flags, x, pshift, &key);
 
 	*used = t;
-	if (__builtin_expect(t->key == XL_KEY(vpn, kseg0), 1)) {
+	if (__builtin_expect(t->key == key, 1)) {
 		*mpn = t->mpn;
 		return SIM_OK;
 	}
 	if (a)
 		acc_charge(v, a);
-	return translate_slow(e, v, kseg0, vpn, t, mpn);
+	return translate_slow(e, v, (int)(key >> 1 & 1), key >> 2, t, mpn);
 }
 
 static inline void acc_flush(struct eng *e, struct vcpu *v, struct refs_acc *a)
@@ -473,75 +514,94 @@ static inline void acc_flush(struct eng *e, struct vcpu *v, struct refs_acc *a)
 	struct rpl_results *res = e->res;
 	struct acct_cpu *c = &res->cpu[v->m.cpu];
 	acc_charge(v, a);
-	res->records += a->records;
 	res->instructions += a->insns;
 	c->instructions += a->insns;
 	res->loads += a->loads;
 	c->loads += a->loads;
 	res->stores += a->stores;
 	c->stores += a->stores;
-	a->records = a->insns = a->loads = a->stores = 0;
+	a->insns = a->loads = a->stores = 0;
 }
 
 /* An instruction run: one fetch per L1 I line it spans, its instructions'
  * cycles one each.  The clock moves line by line (a miss's stall depends
- * on it); the cycles are charged with a's (acc_charge), all of one
- * category. */
+ * on it), in a local written back before anything that reads it; the
+ * cycles are added to a's at once (acc_charge), all of one category: a
+ * translation's refill in between charges them early, to the service open
+ * before and after it, so the sums are the same. */
 static inline __attribute__((always_inline)) int do_insn(struct eng *e, struct vcpu *v, const struct trc_rec *r,
-							 struct refs_acc *a)
+							 struct refs_acc *a, const int lg_ways)
 {
-	uint64_t pc = r->addr, left = r->id, page = UINT64_MAX, mpn = 0;
-	const struct xlate *t;
-	int cat = guest_cat(v, r->flags);
-	const uint32_t line = e->line_i;
-	const unsigned pshift = e->pshift;
-	const uint64_t pmask = e->pmask;
-	machine *const m = e->m;
-	int bad = insn_run_ok(e, v, left);
+	uint64_t pc = r->addr, left = r->id, page = UINT64_MAX, mpn = 0, now;
+	const unsigned flags = r->flags, pshift = a->pshift;
+	const uint64_t line = a->line_i, pmask = a->pmask;
+	const int cat = acc_cat(a, flags);
+	machine *const m = a->m;
+	const int cpu = a->cpu;
 
-	if (bad)
-		return bad;
+	if (__builtin_expect(left - 1 >= a->max_run, 0))   /* 0, or above the bound */
+		return insn_run_ok(e, v, left);
 	if (a->cycles && a->cat != cat)
 		acc_charge(v, a);
 	a->cat = cat;
 	a->insns += left;
+	a->cycles += left;
+	now = v->m.clock;
 	while (left > 0) {
 		/* instructions up to the end of this cache line */
-		uint64_t in_line = (line - (pc & (line - 1))) / 4;
-		uint64_t k = in_line < left ? in_line : left;
+		uint64_t k = (line - (pc & (line - 1))) / 4;
 		unsigned where;
 		uint32_t st;
+		if (k > left)
+			k = left;
 		if (k == 0)
 			k = 1;
 		if (pc >> pshift != page) {
 			/* a run's later lines in the same page: the same translation,
 			 * as nothing between them changes a TLB or the pmap */
-			int rc = translate(e, v, pc, r->flags, 0, &mpn, &t, a);
-			if (rc)
-				return rc;
+			uint64_t key;
+			const struct xlate *t = xl_slot(v, pc, flags, 0, pshift, &key);
+			if (__builtin_expect(t->key == key, 1)) {
+				mpn = t->mpn;
+			} else {
+				uint64_t got;   /* mpn's address not taken: it stays in a register */
+				int rc;
+				v->m.clock = now;
+				acc_charge(v, a);
+				rc = translate_slow(e, v, (int)(key >> 1 & 1), key >> 2, (struct xlate *)t, &got);
+				if (rc)
+					return rc;
+				mpn = got;
+				now = v->m.clock;
+			}
 			page = pc >> pshift;
 		}
-		st = machine_ref_inline(m, v->m.cpu, (mpn << pshift) | (pc & pmask), MACH_IFETCH,
-					v->m.clock, &where);
-		if (st)
+		st = machine_ref_ways(m, cpu, (mpn << pshift) | (pc & pmask), MACH_IFETCH, now, &where,
+				      lg_ways);
+		if (st) {
+			v->m.clock = now;
 			vcpu_stall(&v->m, cat, ACCT_SPLIT_KERNEL, st, where);
-		v->m.clock += k;
-		a->cycles += k;
+			now = v->m.clock;
+		}
+		now += k;
 		pc += k * 4;
 		left -= k;
 	}
+	v->m.clock = now;
 	return SIM_OK;
 }
 
+/* A load (store 0) or a store (1): a constant where it is inlined. */
 static inline __attribute__((always_inline)) int do_mem(struct eng *e, struct vcpu *v, const struct trc_rec *r,
-							struct refs_acc *a)
+							struct refs_acc *a, const int store, const int lg_ways)
 {
 	uint64_t mpn;
 	unsigned where;
 	uint32_t st;
 	const struct xlate *t;
-	int store = r->type == TRC_STORE;
-	int rc = translate(e, v, r->addr, r->flags, 1, &mpn, &t, a);
+	const unsigned flags = r->flags, pshift = a->pshift;
+	const uint64_t va = r->addr;
+	int rc = translate(e, v, va, flags, 1, pshift, &mpn, &t, a);
 	if (rc)
 		return rc;
 	if (store && !t->writable && e->ops == &vmm_disco_ops) {
@@ -552,7 +612,7 @@ static inline __attribute__((always_inline)) int do_mem(struct eng *e, struct vc
 		acc_charge(v, a);
 		rc = at_rec(e, v, vmm_write_fault(e->vmm, &v->m, g, &retry));
 		if (!rc && retry)
-			rc = translate(e, v, r->addr, r->flags, 1, &mpn, &t, NULL);
+			rc = translate(e, v, va, flags, 1, pshift, &mpn, &t, NULL);
 		if (rc)
 			return rc;
 	}
@@ -560,10 +620,10 @@ static inline __attribute__((always_inline)) int do_mem(struct eng *e, struct vc
 		a->stores++;
 	else
 		a->loads++;
-	st = machine_ref_inline(e->m, v->m.cpu, (mpn << e->pshift) | (r->addr & e->pmask),
-			 store ? MACH_STORE : MACH_LOAD, v->m.clock, &where);
+	st = machine_ref_ways(a->m, a->cpu, (mpn << pshift) | (va & a->pmask),
+			      store ? MACH_STORE : MACH_LOAD, v->m.clock, &where, lg_ways);
 	if (st)
-		vcpu_stall(&v->m, guest_cat(v, r->flags), ACCT_SPLIT_KERNEL, st, where);
+		vcpu_stall(&v->m, acc_cat(a, flags), ACCT_SPLIT_KERNEL, st, where);
 	if (store && e->vmm->writes)   /* once made: a profile's counts after it exclude it */
 		vmm_count_store(e->vmm, t->gppn, mpn);
 	return SIM_OK;
@@ -800,7 +860,7 @@ static int lock_word(struct eng *e, struct vcpu *v, const struct trc_rec *r)
 	int rc;
 	if (!r->addr)
 		return SIM_OK;
-	rc = translate(e, v, r->addr, TRC_F_KERNEL | TRC_F_KSEG0, 1, &mpn, &t, NULL);
+	rc = translate(e, v, r->addr, TRC_F_KERNEL | TRC_F_KSEG0, 1, e->pshift, &mpn, &t, NULL);
 	if (rc)
 		return rc;
 	count_access(e, v, 1);
@@ -1306,44 +1366,69 @@ static inline int rec_done(struct eng *e, struct vcpu *v)
 /* run_slice()'s common case: v's runs, loads and stores from v->pos on,
  * while its clock is below `until` (the first record) and `stop` (the
  * others); *first and *ran cleared and set once one ran.  plain: the
- * plain mode's (a constant where it is inlined).  Outside the plain mode
+ * plain mode's; lg_ways: the L1s' ways as machine_ref_ways takes them
+ * (constants where it is inlined).  Outside the plain mode
  * the records' counts and their instructions' cycles are added up in a
- * refs_acc and given to the run's tables at the end (acc_flush); before a
- * queued page move, which charges the monitor's time, the pending cycles
- * are charged. */
+ * refs_acc and given to the run's tables at the end (acc_flush), the
+ * records' as the records passed; before a queued page move, which
+ * charges the monitor's time, the pending cycles are charged. */
 static inline __attribute__((always_inline)) int run_refs(struct eng *e, struct vcpu *v, uint64_t until,
-							  uint64_t stop, int *first, int *ran, const int plain)
+							  uint64_t stop, int *first, int *ran, const int plain,
+							  const int lg_ways)
 {
 	uint64_t lim = *first ? until : stop;
-	struct refs_acc a = { .cat = -1 };
+	struct refs_acc a;
 	int rc = SIM_OK;
-	while (v->pos < v->nrecs && v->m.clock < lim) {
-		const struct trc_rec *r = &v->recs[v->pos];
-		if ((unsigned)(r->type - TRC_INSN) > TRC_STORE - TRC_INSN)
-			break;
-		if (plain) {
+	if (plain) {
+		while (v->pos < v->nrecs && v->m.clock < lim) {
+			const struct trc_rec *r = &v->recs[v->pos];
+			if ((unsigned)(r->type - TRC_INSN) > TRC_STORE - TRC_INSN)
+				break;
 			rc = r->type == TRC_INSN ? plain_insn(e, v, r) : plain_mem(e, v, r);
 			if (rc || (rc = rec_done(e, v)))
 				break;
-		} else {
-			rc = r->type == TRC_INSN ? do_insn(e, v, r, &a) : do_mem(e, v, r, &a);
-			if (rc)
-				break;
-			v->pos++;
-			v->recno++;
-			a.records++;
-			if (e->vmm->nhot) {
-				acc_charge(v, &a);
-				if ((rc = vmm_numa_process(e->vmm, &v->m)))
-					break;
-			}
+			*first = 0;
+			lim = stop;
+			*ran = 1;
 		}
-		*first = 0;
+		return rc;
+	}
+	/* the place in locals, stored as it moves (an error's message names
+	 * v->recno); nothing the records call changes the block or nhot's
+	 * place */
+	const struct trc_rec *const recs = v->recs;
+	const size_t n = v->nrecs, pos0 = v->pos;
+	size_t pos = pos0;
+	uint64_t recno = v->recno;
+	const int *const nhot = &e->vmm->nhot;
+	acc_init(e, v, &a);
+	while (pos < n && v->m.clock < lim) {
+		const struct trc_rec *r = &recs[pos];
+		if (r->type == TRC_INSN)
+			rc = do_insn(e, v, r, &a, lg_ways);
+		else if (r->type == TRC_LOAD)
+			rc = do_mem(e, v, r, &a, 0, lg_ways);
+		else if (r->type == TRC_STORE)
+			rc = do_mem(e, v, r, &a, 1, lg_ways);
+		else
+			break;
+		if (rc)
+			break;
+		v->pos = ++pos;
+		v->recno = ++recno;
+		if (*nhot) {
+			acc_charge(v, &a);
+			if ((rc = vmm_numa_process(e->vmm, &v->m)))
+				break;
+		}
 		lim = stop;
+	}
+	if (pos != pos0) {
+		*first = 0;
 		*ran = 1;
 	}
-	if (!plain)
-		acc_flush(e, v, &a);
+	e->res->records += pos - pos0;
+	acc_flush(e, v, &a);
 	return rc;
 }
 
@@ -1375,8 +1460,14 @@ static int run_slice(struct eng *e, struct vcpu *v)
 			/* the clock's bound: until, and from the second record on end too */
 			uint64_t stop = until < end ? until : end;
 			int ran = 0;
-			rc = e->plain ? run_refs(e, v, until, stop, &first, &ran, 1) :
-					run_refs(e, v, until, stop, &first, &ran, 0);
+			/* two-way L1s, the R10000's and every preset's, get a loop of
+			 * their own */
+			if (e->plain)
+				rc = run_refs(e, v, until, stop, &first, &ran, 1, -1);
+			else if (e->mc.l1i.ways == 2 && e->mc.l1d.ways == 2)
+				rc = run_refs(e, v, until, stop, &first, &ran, 0, 1);
+			else
+				rc = run_refs(e, v, until, stop, &first, &ran, 0, -1);
 			if (rc)
 				return rc;
 			if (ran)
@@ -1447,8 +1538,10 @@ static int run_slice(struct eng *e, struct vcpu *v)
 				if (e->plain) {
 					rc = r->type == TRC_INSN ? plain_insn(e, v, r) : plain_mem(e, v, r);
 				} else {
-					struct refs_acc a = { .cat = -1 };
-					rc = r->type == TRC_INSN ? do_insn(e, v, r, &a) : do_mem(e, v, r, &a);
+					struct refs_acc a;
+					acc_init(e, v, &a);
+					rc = r->type == TRC_INSN ? do_insn(e, v, r, &a, -1) :
+					     do_mem(e, v, r, &a, r->type == TRC_STORE, -1);
 					acc_flush(e, v, &a);
 				}
 				break;

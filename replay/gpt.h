@@ -26,10 +26,15 @@ struct gpt {
 int gpt_init(struct gpt *g);
 void gpt_free(struct gpt *g);
 
-/* The home slot of (asid, vpn): the pair's hash, then the page's half. */
+/* The home slot of (asid, vpn): the pair's hash, then the page's half.
+ * The product's high half is folded into the bits taken: the ASID (<< 40)
+ * reaches only the product's bits from 40 up, and the same pages of
+ * several address spaces (every process's text, stack and heap at the
+ * same addresses) must not share a home and a probe chain. */
 static inline size_t gpt_hash(uint32_t asid, uint64_t vpn, size_t cap)
 {
 	uint64_t h = ((vpn >> 1) ^ ((uint64_t)asid << 40)) * 0x9E3779B97F4A7C15ull;
+	h ^= h >> 32;
 	return (size_t)((h >> 20) << 1 | (vpn & 1)) & (cap - 1);
 }
 

@@ -139,6 +139,73 @@ START_TEST(find_and_drop)
 }
 END_TEST
 
+/* The slot of line by looking at every way: what cache_find returns. */
+static int64_t find_by_scan(const struct cache *c, uint64_t line)
+{
+	uint64_t set = line & c->set_mask, n = 1ull << c->lg_ways;
+	for (uint64_t w = 0; w < n; w++)
+		if (c->tag[set * n + w] == line)
+			return (int64_t)(set * n + w);
+	return -1;
+}
+
+/* A two-way set: cache_find reads way 1's compare as the way to check,
+ * and cache_find_ways (the ways a constant) finds the same slots. */
+START_TEST(find_two_ways)
+{
+	struct cache c;
+	struct sim_err err = { 0 };
+	struct cache_geom g = { 1024, 2, 32 };   /* 16 sets: line 5's set 5 is slots 10 and 11 */
+	uint64_t ev;
+	ck_assert_int_eq(cache_init(&c, &g, &err), SIM_OK);
+	ck_assert_int_eq(cache_find(&c, 5), -1);            /* both ways empty */
+	ck_assert_int_eq(cache_find_ways(&c, 5, 1), -1);
+	cache_access(&c, 5, 1, &ev);                       /* the lowest free way: slot 10 */
+	ck_assert_int_eq(cache_find(&c, 5), 10);
+	ck_assert_int_eq(cache_find_ways(&c, 5, 1), 10);
+	ck_assert_int_eq(cache_find(&c, 21), -1);           /* way 0 holds another line */
+	cache_access(&c, 21, 1, &ev);                      /* slot 11 */
+	ck_assert_int_eq(cache_find(&c, 21), 11);
+	ck_assert_int_eq(cache_find_ways(&c, 21, 1), 11);
+	ck_assert_int_eq(cache_find(&c, 5), 10);
+	ck_assert_int_eq(cache_find(&c, 37), -1);           /* neither way */
+	ck_assert_int_eq(cache_find_ways(&c, 37, 1), -1);
+	cache_drop(&c, 10);                                /* way 0 empty, way 1 full */
+	ck_assert_int_eq(cache_find(&c, 5), -1);
+	ck_assert_int_eq(cache_find(&c, 21), 11);
+	ck_assert_int_eq(cache_find_ways(&c, 21, 1), 11);
+	cache_fini(&c);
+}
+END_TEST
+
+/* cache_find and cache_find_ways give the slot a scan of the set gives,
+ * over the swept geometries' random streams. */
+START_TEST(find_against_scan)
+{
+	const struct cache_geom *g = &geoms[_i];
+	struct cache c;
+	struct sim_err err = { 0 };
+	uint64_t sets = g->size / (g->ways * g->line), s = 77 + (uint64_t)_i, ev;
+	ck_assert_int_eq(cache_init(&c, g, &err), SIM_OK);
+	for (uint64_t step = 0; step < 20000; step++) {
+		uint64_t line = next_line(3, &s, step, sets, g->ways), probe = next_line(0, &s, step, sets, g->ways);
+		cache_access(&c, line, 1, &ev);
+		for (int k = 0; k < 2; k++) {
+			uint64_t l = k ? probe : line;
+			int64_t want = find_by_scan(&c, l);
+			ck_assert_int_eq(cache_find(&c, l), want);
+			switch (c.lg_ways) {
+			case 0: ck_assert_int_eq(cache_find_ways(&c, l, 0), want); break;
+			case 1: ck_assert_int_eq(cache_find_ways(&c, l, 1), want); break;
+			case 2: ck_assert_int_eq(cache_find_ways(&c, l, 2), want); break;
+			case 3: ck_assert_int_eq(cache_find_ways(&c, l, 3), want); break;
+			}
+		}
+	}
+	cache_fini(&c);
+}
+END_TEST
+
 START_TEST(geometry_errors)
 {
 	struct sim_err err = { 0 };
@@ -163,6 +230,8 @@ Suite *make_suite(void)
 	tcase_set_timeout(tc, 60);
 	tcase_add_loop_test(tc, against_reference, 0, (int)(sizeof geoms / sizeof geoms[0]));
 	tcase_add_test(tc, find_and_drop);
+	tcase_add_test(tc, find_two_ways);
+	tcase_add_loop_test(tc, find_against_scan, 0, (int)(sizeof geoms / sizeof geoms[0]));
 	tcase_add_test(tc, geometry_errors);
 	suite_add_tcase(s, tc);
 	return s;

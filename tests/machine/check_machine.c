@@ -7,6 +7,7 @@
 
 #include "base/mem.h"
 #include "base/params.h"
+#include "machine/hit.h"
 #include "machine/machine.h"
 #include "machine/params.h"
 #include "tests/testlib.h"
@@ -435,7 +436,10 @@ START_TEST(against_reference)
 				machine_page_flush(m, p);
 				ref_flush(&r, p);
 			}
-			a = machine_ref(m, cpu, pa, k, now[cpu], &w1);
+			/* every other reference through the replay engine's
+			 * two-way L1 path (small_config's L1s have two ways) */
+			a = step & 1 ? machine_ref_ways(m, cpu, pa, k, now[cpu], &w1, 1) :
+				       machine_ref(m, cpu, pa, k, now[cpu], &w1);
 			b = ref_ref(&r, cpu, pa, k, now[cpu], &w2);
 			ck_assert_msg(a == b && w1 == w2,
 				      "step %llu cpu %d pa %llu kind %d: stall %u/%u where %u/%u",

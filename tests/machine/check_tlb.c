@@ -71,6 +71,9 @@ static struct tlb_entry rand_entry(uint64_t *s, int nvpn2, int nasid)
 /* sizes swept by the loop test: (entries, wired, vpn2 range, asids) */
 static const int sweep[][4] = {
 	{ 64, 8, 100, 4 }, { 64, 0, 40, 1 }, { 16, 15, 30, 3 }, { 2, 1, 4, 2 }, { 128, 8, 2000, 16 },
+	/* random indices modulo a prime (97) and a small odd count (the modulo is
+	 * computed without a division: the reference divides) */
+	{ 128, 31, 300, 8 }, { 7, 2, 10, 2 },
 };
 
 START_TEST(against_reference)

@@ -349,6 +349,46 @@ START_TEST(monitor_paths_on_the_machine)
 }
 END_TEST
 
+/* monitor.paths = machine: the paths' loads and stores, counted by hand.
+ * A TLB miss saves two registers (2 stores) and loads the set's one tag
+ * (one way); an L2TLB hit restores the two (2 loads); a miss reflects
+ * (EPC .. BadVAddr, 4 stores; the vector, 1 load), the guest's handler
+ * loads the PTE (1), the tlbwr reads EntryHi, EntryLo0/1 (3 loads) and
+ * per valid half loads the pmap and memmap entries and stores the L2TLB
+ * entry and the backmap (2 + 2), and the eret stores Status (1).  With
+ * 32-byte L1 D lines every run of them lies in one line (one reference,
+ * the rest counted at once); with 16-byte lines the four of EPC ..
+ * BadVAddr take two: the same counts either way. */
+START_TEST(monitor_paths_references)
+{
+	static const char *const lines[2] = { "32", "16" };
+	for (int i = 0; i < 2; i++) {
+		struct mem_src m = { 0 };
+		struct rpl_results r;
+		struct sim_err err = { 0 };
+		cfg *c = t_cfg(one_cpu);
+		const int pairs = 200;
+		uint64_t reads, writes;
+		cfg_set(c, "policy.l2tlb.ways", "1", NULL, &err);
+		cfg_set(c, "machine.l1d.line", lines[i], NULL, &err);
+		pair_walk(&m, pairs);
+		ck_assert_msg(run(&m, 1, c, RPL_DISCO, &r, &err) == SIM_OK, "%s", err.msg);
+		ck_assert_uint_eq(r.l2tlb_misses, pairs);
+		ck_assert_uint_gt(r.l2tlb_hits, 0);
+		ck_assert_uint_eq(r.loads, 2 * pairs);
+		ck_assert_uint_eq(r.stores, 0);
+		reads = r.loads + r.tlb_misses * 1 + r.l2tlb_hits * 2 +
+			r.l2tlb_misses * (1 + 1 + 3 + 2 * 2);
+		writes = r.tlb_misses * 2 + r.l2tlb_misses * (4 + 2 * 2 + 1);
+		ck_assert_uint_eq(r.l1d_reads, reads);
+		ck_assert_uint_eq(r.l1d_writes, writes);
+		rpl_results_free(&r);
+		cfg_free(c);
+		free_src(&m);
+	}
+}
+END_TEST
+
 /* KSEG0 bypasses the TLB natively; under the monitor each page pair takes
  * one kernel TLB fault (at the cost table's constant; on the machine, its
  * instructions and their stall) */
@@ -1154,6 +1194,7 @@ Suite *make_suite(void)
 	tcase_add_test(tc, pt_page_marker_beyond_memory);
 	tcase_add_test(tc, disco_costs_from_table);
 	tcase_add_test(tc, monitor_paths_on_the_machine);
+	tcase_add_test(tc, monitor_paths_references);
 	tcase_add_test(tc, kseg0);
 	tcase_add_test(tc, lock_spin);
 	tcase_add_test(tc, lock_word_moves);
