@@ -79,10 +79,17 @@ print("  %s VM(s): %.1f M references/s, %.2f s, trace %.1f MB, peak memory %.0f 
 
 	echo
 	echo "== disco replay: one core against two (--threads 1 | 2), and peak memory by trace length"
-	echo "  (4 vCPUs under the monitor; best wall time of 3 alternating runs each)"
+	echo "  (under the monitor; best wall time of 3 alternating runs each: the synthetic program"
+	echo "  on 4 vCPUs at two lengths, and two of the paper's workloads at the quick scale)"
 	d=$(mktemp -d)
-	for scale in 0.25 1; do
-		if ! "$DISCO" capture synthetic -o "$d/t.dtr" --cpus 4 --set machine.cpus=4 --scale $scale --quiet; then
+	for what in "synthetic 0.25" "synthetic 1" "pmake 0.1" "database 0.05"; do
+		set -- $what
+		if [ "$1" = synthetic ]; then
+			cap="--cpus 4 --set machine.cpus=4"
+		else
+			cap=""
+		fi
+		if ! "$DISCO" capture "$1" -o "$d/t.dtr" $cap --scale "$2" --quiet; then
 			echo "  capture failed"; status=1; continue
 		fi
 		for i in 1 2 3; do
@@ -92,18 +99,18 @@ print("  %s VM(s): %.1f M references/s, %.2f s, trace %.1f MB, peak memory %.0f 
 			done
 		done
 		python3 -c 'import json, sys
-d, size = sys.argv[1], int(sys.argv[2])
+d, size, what = sys.argv[1], int(sys.argv[2]), sys.argv[3]
 runs = {t: [json.load(open("%s/r%d.%d.json" % (d, t, i))) for i in (1, 2, 3)] for t in (1, 2)}
 def counters(r):
     return {k: v for k, v in r.items() if k not in ("wall_seconds", "mrefs_per_second", "peak_rss_mb")}
 same = all(counters(r) == counters(runs[1][0]) for t in (1, 2) for r in runs[t])
 best = {t: min(runs[t], key=lambda r: r["wall_seconds"]) for t in (1, 2)}
-print("  trace %.1f MB, %.1f M records: 1 thread %.2f s (%.1f M references/s, peak %.0f MB), "
+print("  %s, trace %.1f MB, %.1f M records: 1 thread %.2f s (%.1f M references/s, peak %.0f MB), "
       "2 threads %.2f s (%.1f M references/s, peak %.0f MB): %.2fx; same numbers: %s" % (
-      size / 1e6, best[1]["records"] / 1e6, best[1]["wall_seconds"], best[1]["mrefs_per_second"],
+      what, size / 1e6, best[1]["records"] / 1e6, best[1]["wall_seconds"], best[1]["mrefs_per_second"],
       best[1]["peak_rss_mb"], best[2]["wall_seconds"], best[2]["mrefs_per_second"], best[2]["peak_rss_mb"],
       best[1]["wall_seconds"] / best[2]["wall_seconds"], "yes" if same else "NO"))
-sys.exit(0 if same else 1)' "$d" $(stat -c %s "$d/t.dtr") || status=1
+sys.exit(0 if same else 1)' "$d" $(stat -c %s "$d/t.dtr") "$1 at $2" || status=1
 	done
 	echo "  load average after: $(cut -d" " -f1-3 /proc/loadavg 2>/dev/null)"
 	rm -rf "$d"
