@@ -367,7 +367,11 @@ int an_jobs_run(struct an_job *jobs, int n, const struct an_jobs_opts *o, struct
 		if (jobs[k].after >= k || jobs[k].nres < 0 || jobs[k].nres > AN_JOB_MAXRES)
 			return sim_errf(err, SIM_EINTERNAL, "%s: a job's outputs or its `after` are wrong",
 					jobs[k].label);
-	if (nsl == 1 || n <= 1)
+	if (n == 0)
+		return SIM_OK;
+	/* one job alone still gets a worker when workers were asked for: the
+	 * caller's signal handlers then count on *o->stop */
+	if (nsl == 1)
 		return run_here(jobs, n, o, err);
 	if (nsl > n)
 		nsl = n;

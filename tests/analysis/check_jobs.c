@@ -89,6 +89,8 @@ static void no_children_left(void)
 	ck_assert_int_eq(errno, ECHILD);
 }
 
+static int fails(void *vc, struct sim_err *err);
+
 static void run_three(int workers)
 {
 	struct an_job j[3];
@@ -116,6 +118,27 @@ START_TEST(outputs_come_back)
 	run_three(2);
 	run_three(3);
 	run_three(1);   /* in this process: the same outputs */
+}
+END_TEST
+
+START_TEST(one_job_in_a_worker)
+{
+	/* workers asked for, one job: it still runs in a worker (its change
+	 * to this process's memory comes back only through its outputs) */
+	struct an_job j;
+	struct ctx c;
+	struct out o[1];
+	struct rpl_results r[1];
+	struct an_jobs_opts opts = { .jobs = 2 };
+	struct sim_err err = { 0 };
+
+	memset(o, 0, sizeof o);
+	memset(r, 0, sizeof r);
+	setup(&j, &c, 0, o, r, fails);
+	ck_assert_int_eq(an_jobs_run(&j, 1, &opts, &err), SIM_EINVAL);
+	ck_assert_int_eq(o[0].square, 0);
+	ck_assert_int_eq(an_jobs_run(&j, 0, &opts, &err), SIM_OK);
+	no_children_left();
 }
 END_TEST
 
@@ -308,6 +331,7 @@ Suite *make_suite(void)
 	TCase *tc = tcase_create("core");
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, outputs_come_back);
+	tcase_add_test(tc, one_job_in_a_worker);
 	tcase_add_test(tc, after_waits);
 	tcase_add_test(tc, failing_worker);
 	tcase_add_test(tc, killed_worker);
