@@ -199,18 +199,29 @@ static int apply(struct an_job *j, const struct slot *s, struct sim_err *err)
 	return SIM_OK;
 }
 
-static void reap(struct slot *s, int *status)
+/* Close s's pipe and wait for its worker; returns its wait status.  What
+ * it wrote stays in s->buf until drop. */
+static int wait_worker(struct slot *s)
 {
 	int st = 0;
 	close(s->fd);
 	while (waitpid(s->pid, &st, 0) < 0 && errno == EINTR)
 		;
-	if (status)
-		*status = st;
 	s->pid = 0;
+	return st;
+}
+
+static void drop(struct slot *s)
+{
 	sim_free(s->buf);
 	s->buf = NULL;
 	s->len = s->cap = 0;
+}
+
+static void reap(struct slot *s)
+{
+	wait_worker(s);
+	drop(s);
 }
 
 static void kill_all(struct slot *sl, int n)
@@ -220,7 +231,7 @@ static void kill_all(struct slot *sl, int n)
 			kill(sl[i].pid, SIGTERM);
 	for (int i = 0; i < n; i++)
 		if (sl[i].pid > 0)
-			reap(&sl[i], NULL);
+			reap(&sl[i]);
 }
 
 /* Fork a worker for job k into the free slot s. */
@@ -275,7 +286,7 @@ static int receive(struct an_job *jobs, struct slot *s, struct sim_err *err)
 		char *b = sim_realloc(s->buf, cap);
 		if (!b) {
 			kill(s->pid, SIGTERM);
-			reap(s, NULL);
+			reap(s);
 			return sim_errf(err, SIM_ENOMEM, "out of memory reading a worker's results");
 		}
 		s->buf = b;
@@ -291,11 +302,7 @@ static int receive(struct an_job *jobs, struct slot *s, struct sim_err *err)
 	/* the end of the pipe (or an error on it): the worker has ended */
 	if (r < 0)
 		kill(s->pid, SIGTERM);
-	close(s->fd);
-	s->fd = -1;
-	while (waitpid(s->pid, &st, 0) < 0 && errno == EINTR)
-		;
-	s->pid = 0;
+	st = wait_worker(s);
 	if (WIFEXITED(st) && WEXITSTATUS(st) == 0)
 		rc = apply(j, s, err);
 	else if ((rc = reported(s, err)) != SIM_OK)
@@ -305,9 +312,7 @@ static int receive(struct an_job *jobs, struct slot *s, struct sim_err *err)
 	else
 		rc = sim_errf(err, SIM_EIO, "its worker ended early (exit status %d)",
 			      WIFEXITED(st) ? WEXITSTATUS(st) : -1);
-	sim_free(s->buf);
-	s->buf = NULL;
-	s->len = s->cap = 0;
+	drop(s);
 	return rc == SIM_OK ? 1 : rc;
 }
 
