@@ -37,8 +37,7 @@ static const int nvms[AN_F7_RUNS] = { 1, 1, 2, 4, 8, 8 };
 
 #define MB (1024.0 * 1024.0)
 
-static int capture_one(const struct an_fig_opts *o, int k, struct rpl_results *res, cfg **out,
-		       struct sim_err *err)
+static int capture_cfg(const struct an_fig_opts *o, int k, cfg **out, struct sim_err *err)
 {
 	char sc[64], vms[16];
 	int disco = k != AN_F7_IRIX, nfs = k == AN_F7_NFS;
@@ -57,33 +56,50 @@ static int capture_one(const struct an_fig_opts *o, int k, struct rpl_results *r
 		{ "policy.migration", "none" },
 		{ "vm.mem.sizes", NFS_SIZES },   /* the last: only for 8VMs/NFS */
 	};
-	return an_fig_capture(o, "flash8", "pmake", sets, sizeof sets / sizeof sets[0] - !nfs, NULL,
-			      res, out, err);
+	return an_fig_capture_cfg(o, "flash8", "pmake", sets, sizeof sets / sizeof sets[0] - !nfs, out, err);
 }
 
-int an_fig7_run(const struct an_fig_opts *o, struct an_fig7 *f, struct sim_err *err)
+static int capture_job(const struct an_fig_opts *o, void *ctx, struct sim_err *err)
+{
+	const struct an_fig7_job *j = ctx;
+	an_fig_say(o, "Figure 7, %s: eight pmake copies, capturing (%d of %d)", names[j->run], j->run + 1,
+		   AN_F7_RUNS);
+	return an_fig_capture(o, j->f->c[j->run], NULL, &j->f->r[j->run], err);
+}
+
+int an_fig7_jobs(const struct an_fig_opts *o, struct an_fig7 *f, struct an_fig_plan *p,
+		 struct sim_err *err)
+{
+	memset(f, 0, sizeof *f);
+	for (int k = 0; k < AN_F7_RUNS; k++) {
+		struct an_job *j;
+		int rc = capture_cfg(o, k, &f->c[k], err);
+		if (rc) {
+			sim_err_prefix(err, "Figure 7, %s", names[k]);
+			return rc;
+		}
+		f->job[k] = (struct an_fig7_job){ f, k };
+		/* about 4 s each at --quick */
+		if (!(j = an_fig_job(p, o, capture_job, &f->job[k], 4, "Figure 7, %s", names[k])))
+			return sim_errf(err, SIM_EINTERNAL, "Figure 7: too many jobs");
+		j->res[0] = &f->r[k];
+		j->nres = 1;
+	}
+	return SIM_OK;
+}
+
+int an_fig7_finish(const struct an_fig_opts *o, struct an_fig7 *f, struct sim_err *err)
 {
 	char h5[4096], png[4096];
 	const struct rpl_results *runs[AN_F7_RUNS];
-	cfg *cs[AN_F7_RUNS] = { 0 };
-	int rc = SIM_OK;
+	int rc;
 
-	memset(f, 0, sizeof *f);
 	snprintf(h5, sizeof h5, "%s/fig7.h5", o->outdir);
 	snprintf(png, sizeof png, "%s/fig7.png", o->outdir);
-	for (int k = 0; k < AN_F7_RUNS && !rc; k++) {
-		an_fig_say(o, "Figure 7, %s: eight pmake copies, capturing (%d of %d)", names[k], k + 1,
-			   AN_F7_RUNS);
-		rc = capture_one(o, k, &f->r[k], &cs[k], err);
-		if (rc)
-			sim_err_prefix(err, "Figure 7, %s", names[k]);
-	}
-	if (rc)
-		goto out;
 	f->ok = 1;
-	f->page_size = (uint64_t)cfg_int(cs[AN_F7_NFS], "machine.page_size");
-	f->machine_mb = (uint64_t)cfg_int(cs[AN_F7_NFS], "machine.mem.size") >> 20;
-	for (const char *s = cfg_str(cs[AN_F7_NFS], "vm.mem.sizes"); *s;) {
+	f->page_size = (uint64_t)cfg_int(f->c[AN_F7_NFS], "machine.page_size");
+	f->machine_mb = (uint64_t)cfg_int(f->c[AN_F7_NFS], "machine.mem.size") >> 20;
+	for (const char *s = cfg_str(f->c[AN_F7_NFS], "vm.mem.sizes"); *s;) {
 		char item[64];
 		size_t len = strcspn(s, ",");
 		int64_t b = 0;
@@ -92,8 +108,8 @@ int an_fig7_run(const struct an_fig_opts *o, struct an_fig7 *f, struct sim_err *
 			f->nfs_configured_mb += (uint64_t)b >> 20;
 		s += len + (s[len] == ',');
 	}
-	if ((rc = an_write_runs(h5, AN_F7_RUNS, ids, cs, f->r, "", err)))
-		goto out;
+	if ((rc = an_write_runs(h5, AN_F7_RUNS, ids, f->c, f->r, "", err)))
+		return rc;
 	for (int k = 0; k < AN_F7_RUNS; k++)
 		runs[k] = &f->r[k];
 	rc = an_plot_footprint(png, runs, names, AN_F7_RUNS,
@@ -103,17 +119,16 @@ int an_fig7_run(const struct an_fig_opts *o, struct an_fig7 *f, struct sim_err *
 	if (!rc)
 		rc = an_plot_breakdown(png, runs, names, AN_F7_RUNS, AN_F7_IRIX,
 				       "Figure 8: eight Pmake copies, time normalized to IRIX", err);
-	rc = an_plot_or_note(rc, err, f->note8, sizeof f->note8);
-out:
-	for (int k = 0; k < AN_F7_RUNS; k++)
-		cfg_free(cs[k]);
-	return rc;
+	return an_plot_or_note(rc, err, f->note8, sizeof f->note8);
 }
 
 void an_fig7_free(struct an_fig7 *f)
 {
-	for (int k = 0; k < AN_F7_RUNS; k++)
+	for (int k = 0; k < AN_F7_RUNS; k++) {
 		rpl_results_free(&f->r[k]);
+		cfg_free(f->c[k]);
+		f->c[k] = NULL;
+	}
 }
 
 /* The paper's four categories, in MB, of V (vm 0) or M (vm 1). */

@@ -22,12 +22,17 @@ struct an_fig7 {
 	uint64_t page_size;      /* machine.page_size */
 	uint64_t machine_mb;     /* machine.mem.size, in MB */
 	uint64_t nfs_configured_mb;   /* the memory of 8VMs/NFS's VMs, summed */
+	cfg *c[AN_F7_RUNS];      /* the jobs': each capture's configuration */
+	struct an_fig7_job { struct an_fig7 *f; int run; } job[AN_F7_RUNS];
 };
 
-/* Capture each configuration (no trace is written: the footprint is the
- * capture's own, which a replay of its trace reproduces), write
- * DIR/fig7.{h5,png}. */
-int an_fig7_run(const struct an_fig_opts *o, struct an_fig7 *f, struct sim_err *err);
+/* Add a capture of each configuration to p, into f (which must stay where
+ * it is until an_fig7_free); no trace is written: the footprint is the
+ * capture's own, which a replay of its trace reproduces. */
+int an_fig7_jobs(const struct an_fig_opts *o, struct an_fig7 *f, struct an_fig_plan *p,
+		 struct sim_err *err);
+/* Once they have run: write DIR/fig7.h5, draw DIR/fig7.png and fig8.png. */
+int an_fig7_finish(const struct an_fig_opts *o, struct an_fig7 *f, struct sim_err *err);
 /* The report's section, and each number through num. */
 void an_fig7_report(FILE *md, const struct an_fig7 *f, an_num_fn num, void *ctx);
 /* Of the paper's statements the section checks: how many (*total) and

@@ -26,8 +26,7 @@
 static const char *const ids[AN_RX_RUNS] = { "radix-irix", "radix-splashos" };
 static const char *const names[AN_RX_RUNS] = { "IRIX", "SPLASHOS" };
 
-static int capture_one(const struct an_fig_opts *o, double scale, int k, struct rpl_results *res,
-		       cfg **out, struct sim_err *err)
+static int capture_cfg(const struct an_fig_opts *o, double scale, int k, cfg **out, struct sim_err *err)
 {
 	char sc[64];
 	int splash = k == AN_RX_SPLASHOS;
@@ -42,48 +41,64 @@ static int capture_one(const struct an_fig_opts *o, double scale, int k, struct 
 		{ "policy.placement", splash ? "first-touch" : "round-robin" },
 		{ "policy.migration", "none" },
 	};
-	return an_fig_capture(o, "flash8", "radix", sets, sizeof sets / sizeof sets[0], NULL, res, out,
-			      err);
+	return an_fig_capture_cfg(o, "flash8", "radix", sets, sizeof sets / sizeof sets[0], out, err);
 }
 
-int an_fig8r_run(const struct an_fig_opts *o, struct an_fig8r *f, struct sim_err *err)
+static int capture_job(const struct an_fig_opts *o, void *ctx, struct sim_err *err)
 {
-	char h5[4096], png[4096];
-	const struct rpl_results *runs[AN_RX_RUNS];
-	cfg *cs[AN_RX_RUNS] = { 0 };
-	int rc = SIM_OK;
+	const struct an_fig8r_job *j = ctx;
+	an_fig_say(o, "Figure 8, Radix on %s: capturing", names[j->run]);
+	return an_fig_capture(o, j->f->c[j->run], NULL, &j->f->r[j->run], err);
+}
 
+int an_fig8r_jobs(const struct an_fig_opts *o, struct an_fig8r *f, struct an_fig_plan *p,
+		  struct sim_err *err)
+{
 	memset(f, 0, sizeof *f);
 	/* quick: a twentieth of the paper's 4M keys (the figures' quick scale) */
 	f->scale = (o->full ? 1.0 : 0.05) * cfg_real(o->base, "capture.scale");
+	for (int k = 0; k < AN_RX_RUNS; k++) {
+		struct an_job *j;
+		int rc = capture_cfg(o, f->scale, k, &f->c[k], err);
+		if (rc) {
+			sim_err_prefix(err, "Figure 8, Radix on %s", names[k]);
+			return rc;
+		}
+		f->job[k] = (struct an_fig8r_job){ f, k };
+		/* a few seconds each at --quick */
+		if (!(j = an_fig_job(p, o, capture_job, &f->job[k], 3, "Figure 8, Radix on %s", names[k])))
+			return sim_errf(err, SIM_EINTERNAL, "Figure 8: too many jobs");
+		j->res[0] = &f->r[k];
+		j->nres = 1;
+	}
+	return SIM_OK;
+}
+
+int an_fig8r_finish(const struct an_fig_opts *o, struct an_fig8r *f, struct sim_err *err)
+{
+	char h5[4096], png[4096];
+	const struct rpl_results *runs[AN_RX_RUNS];
+	int rc;
+
 	snprintf(h5, sizeof h5, "%s/fig8radix.h5", o->outdir);
 	snprintf(png, sizeof png, "%s/fig8radix.png", o->outdir);
-	for (int k = 0; k < AN_RX_RUNS && !rc; k++) {
-		an_fig_say(o, "Figure 8, Radix on %s: capturing", names[k]);
-		rc = capture_one(o, f->scale, k, &f->r[k], &cs[k], err);
-		if (rc)
-			sim_err_prefix(err, "Figure 8, Radix on %s", names[k]);
-	}
-	if (rc)
-		goto out;
 	f->ok = 1;
-	if ((rc = an_write_runs(h5, AN_RX_RUNS, ids, cs, f->r, "", err)))
-		goto out;
+	if ((rc = an_write_runs(h5, AN_RX_RUNS, ids, f->c, f->r, "", err)))
+		return rc;
 	for (int k = 0; k < AN_RX_RUNS; k++)
 		runs[k] = &f->r[k];
 	rc = an_plot_breakdown(png, runs, names, AN_RX_RUNS, AN_RX_IRIX,
 			       "Figure 8: Radix, time normalized to IRIX", err);
-	rc = an_plot_or_note(rc, err, f->note, sizeof f->note);
-out:
-	for (int k = 0; k < AN_RX_RUNS; k++)
-		cfg_free(cs[k]);
-	return rc;
+	return an_plot_or_note(rc, err, f->note, sizeof f->note);
 }
 
 void an_fig8r_free(struct an_fig8r *f)
 {
-	for (int k = 0; k < AN_RX_RUNS; k++)
+	for (int k = 0; k < AN_RX_RUNS; k++) {
 		rpl_results_free(&f->r[k]);
+		cfg_free(f->c[k]);
+		f->c[k] = NULL;
+	}
 }
 
 static double cat(const struct rpl_results *r, int c) { return (double)rpl_total_cat(r, c); }

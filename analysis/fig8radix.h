@@ -18,10 +18,16 @@ struct an_fig8r {
 	double scale;            /* capture.scale of the runs */
 	struct rpl_results r[AN_RX_RUNS];
 	char note[512];          /* the plot not drawn, and why */
+	cfg *c[AN_RX_RUNS];      /* the jobs': each capture's configuration */
+	struct an_fig8r_job { struct an_fig8r *f; int run; } job[AN_RX_RUNS];
 };
 
-/* Capture both runs (no trace is written), write DIR/fig8radix.{h5,png}. */
-int an_fig8r_run(const struct an_fig_opts *o, struct an_fig8r *f, struct sim_err *err);
+/* Add a capture of both runs to p (no trace is written), into f (which
+ * must stay where it is until an_fig8r_free). */
+int an_fig8r_jobs(const struct an_fig_opts *o, struct an_fig8r *f, struct an_fig_plan *p,
+		  struct sim_err *err);
+/* Once they have run: write DIR/fig8radix.{h5,png}. */
+int an_fig8r_finish(const struct an_fig_opts *o, struct an_fig8r *f, struct sim_err *err);
 /* The report's section, each number through num. */
 void an_fig8r_report(FILE *md, const struct an_fig8r *f, an_num_fn num, void *ctx);
 void an_fig8r_free(struct an_fig8r *f);

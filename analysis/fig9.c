@@ -31,6 +31,7 @@ struct wspec {
 	const char *kernel;   /* capture.os.kernel */
 	const char *start;    /* capture.wl.start_cpus */
 	const char *program;  /* capture.wl.program */
+	double cost;          /* a capture's run time, about (s at --quick): the job's cost */
 };
 
 /* Scales: a run must be long enough that the jobs' steady state outweighs
@@ -42,19 +43,20 @@ static const struct wspec specs[2] = {
 	 * eight processors of the same virtual machine": one IRIX kernel, six
 	 * of its vCPUs start a VCS and a Flashlite each, and the run queue
 	 * moves the twelve processes over the eight */
-	{ "engineering", "flash8", "8", "1M", 0.03, 0.3, 0.33, 0.40, "smp", "6", "jobs" },
+	{ "engineering", "flash8", "8", "1M", 0.03, 0.3, 0.33, 0.40, "smp", "6", "jobs", 6 },
 	/* 5.5: 16 CPUs, 256KB L2; "The Raytrace workload spans 16 processors":
 	 * SPLASH-2's raytrace -p16 car.env, one program whose 16 processes
 	 * share an address space under one IRIX (capture/guest_raytrace.c).  The
 	 * scale is the share of the image traced: 0.32 gives each CPU the
 	 * instructions each of the sixteen -p1 copies ran at 0.02 before
 	 * (68M), so the run is as long; the full run traces the whole image. */
-	{ "raytrace", "flash16", "16", "256K", 0.32, 1.0, 0.38, 0.26, "smp", "0", "raytrace" },
+	{ "raytrace", "flash16", "16", "256K", 0.32, 1.0, 0.38, 0.26, "smp", "0", "raytrace", 40 },
 };
 
-/* disco: 0 natively, 1 under the monitor, 2 natively on the UMA machine */
-static int capture_one(const struct an_fig_opts *o, const struct wspec *w, int disco,
-		       const char *trace, struct rpl_results *res, cfg **out, struct sim_err *err)
+/* The configuration of a capture: disco 0 natively, 1 under the monitor,
+ * 2 natively on the UMA machine */
+static int capture_cfg(const struct an_fig_opts *o, const struct wspec *w, int disco, cfg **out,
+		       struct sim_err *err)
 {
 	static const char *const modes[] = { "native", "disco", "uma" };
 	char sc[64];
@@ -68,8 +70,7 @@ static int capture_one(const struct an_fig_opts *o, const struct wspec *w, int d
 		{ "policy.placement", disco == 1 ? "first-touch" : "round-robin" },
 		{ "policy.migration", disco == 1 ? "verghese" : "none" },
 	};
-	return an_fig_capture(o, w->preset, w->workload, sets, sizeof sets / sizeof sets[0], trace, res,
-			      out, err);
+	return an_fig_capture_cfg(o, w->preset, w->workload, sets, sizeof sets / sizeof sets[0], out, err);
 }
 
 /* Replay trace under c with policy.migration / mode changed. */
@@ -99,64 +100,113 @@ static int replay_one(const struct an_fig_opts *o, const char *trace, const cfg 
 	return rc;
 }
 
-static int one_workload(const struct an_fig_opts *o, const struct wspec *w, struct an_fig9_w *fw,
-			struct sim_err *err)
+/* A job: run j->run of its workload, a capture or a replay.  Each trace,
+ * hundreds of MB, goes as soon as it is used (unless o->keep_traces), by
+ * the job that used it last: the Disco trace after the oracle's replay, the
+ * NUMA trace after the UMA replay when there is one, else after its capture,
+ * and the UMA trace after its capture.  The HDF5 file keeps their paths. */
+static int run_job(const struct an_fig_opts *o, void *ctx, struct sim_err *err)
 {
-	char tn[4096], td[4096], tu[4096] = "", h5[4096];
-	cfg *cn = NULL, *cd = NULL, *cu = NULL;
-	an_file *f = NULL;
-	int rc;
+	const struct an_fig9_job *j = ctx;
+	struct an_fig9_w *fw = j->w;
+	int k = j->run, rc;
 
-	snprintf(tn, sizeof tn, "%s/fig9-%s-numa.dtr", o->outdir, w->workload);
-	snprintf(td, sizeof td, "%s/fig9-%s-disco.dtr", o->outdir, w->workload);
-	snprintf(h5, sizeof h5, "%s/fig9-%s.h5", o->outdir, w->workload);
+	if (k == AN_F9_ORACLE) {
+		an_fig_say(o, "Figure 9, %s: replaying %s under the oracle policy (reads it twice)",
+			   fw->workload, fw->trace[AN_F9_DISCO]);
+		rc = replay_one(o, fw->trace[AN_F9_DISCO], fw->c[AN_F9_DISCO], RPL_DISCO, "oracle",
+				&fw->r[AN_F9_ORACLE], err);
+		if (!rc && !o->keep_traces)
+			unlink(fw->trace[AN_F9_DISCO]);
+		return rc;
+	}
+	if (k == AN_F9_UMA && !fw->c[AN_F9_UMA]) {
+		an_fig_say(o, "Figure 9, %s: replaying %s with every miss local (UMA)", fw->workload,
+			   fw->trace[AN_F9_NUMA]);
+		rc = replay_one(o, fw->trace[AN_F9_NUMA], fw->c[AN_F9_NUMA], RPL_UMA, "none",
+				&fw->r[AN_F9_UMA], err);
+		if (!rc && !o->keep_traces)
+			unlink(fw->trace[AN_F9_NUMA]);
+		return rc;
+	}
+	an_fig_say(o, "Figure 9, %s: capturing %s", fw->workload, fw->trace[k]);
+	rc = an_fig_capture(o, fw->c[k], fw->trace[k], &fw->r[k], err);
+	/* read by nothing after: the Disco trace by the oracle, the NUMA trace
+	 * by the UMA replay when UMA is no capture of its own */
+	if (!rc && !o->keep_traces && k != AN_F9_DISCO && (k == AN_F9_UMA || fw->c[AN_F9_UMA]))
+		unlink(fw->trace[k]);
+	return rc;
+}
+
+/* The three captures (IRIX NUMA, Disco, IRIX UMA) and the oracle's replay
+ * of the Disco trace, which waits for its capture. */
+static int workload_jobs(const struct an_fig_opts *o, const struct wspec *w, struct an_fig9_w *fw,
+			 struct an_fig_plan *p, struct sim_err *err)
+{
+	int idx[AN_F9_RUNS];
+	int rc = SIM_OK;
+
 	fw->workload = w->workload;
-	an_fig_say(o, "Figure 9, %s: capturing natively and under the monitor", w->workload);
-	rc = capture_one(o, w, 0, tn, &fw->r[AN_F9_NUMA], &cn, err);
+	for (int k = 0; k < AN_F9_ORACLE; k++)
+		snprintf(fw->trace[k], sizeof fw->trace[k], "%s/fig9-%s-%s.dtr", o->outdir, w->workload,
+			 run_ids[k]);
+	rc = capture_cfg(o, w, 0, &fw->c[AN_F9_NUMA], err);
 	if (!rc)
-		rc = capture_one(o, w, 1, td, &fw->r[AN_F9_DISCO], &cd, err);
+		rc = capture_cfg(o, w, 1, &fw->c[AN_F9_DISCO], err);
 	/* an smp kernel's schedule follows the timing it was captured at, so
 	 * its UMA run is a capture of its own; otherwise the NUMA trace's
 	 * replay with every miss local */
-	if (!rc && !strcmp(w->kernel, "smp")) {
-		snprintf(tu, sizeof tu, "%s/fig9-%s-uma.dtr", o->outdir, w->workload);
-		rc = capture_one(o, w, 2, tu, &fw->r[AN_F9_UMA], &cu, err);
-	} else if (!rc) {
-		an_fig_say(o, "Figure 9, %s: replaying %s with every miss local (UMA)", w->workload, tn);
-		rc = replay_one(o, tn, cn, RPL_UMA, "none", &fw->r[AN_F9_UMA], err);
-	}
-	if (!rc) {
-		an_fig_say(o, "Figure 9, %s: replaying %s under the oracle policy (reads it twice)",
-			   w->workload, td);
-		rc = replay_one(o, td, cd, RPL_DISCO, "oracle", &fw->r[AN_F9_ORACLE], err);
-	}
+	if (!rc && !strcmp(w->kernel, "smp"))
+		rc = capture_cfg(o, w, 2, &fw->c[AN_F9_UMA], err);
 	if (rc)
-		goto out;
+		return rc;
+	for (int k = 0; k < AN_F9_RUNS; k++) {
+		static const char *const what[AN_F9_RUNS] = { "IRIX NUMA capture", "Disco capture",
+							       "IRIX UMA capture", "oracle replay" };
+		struct an_job *j;
+		/* the Disco capture and the oracle's replay after it are the
+		 * longest chain: they go first */
+		double cost = k == AN_F9_DISCO ? 2 * w->cost : k == AN_F9_ORACLE ? w->cost + 1 : w->cost;
+		fw->job[k] = (struct an_fig9_job){ fw, k };
+		j = an_fig_job(p, o, run_job, &fw->job[k], cost, "Figure 9, %s, %s", w->workload,
+			       k == AN_F9_UMA && !fw->c[AN_F9_UMA] ? "IRIX UMA replay" : what[k]);
+		if (!j)
+			return sim_errf(err, SIM_EINTERNAL, "Figure 9: too many jobs");
+		idx[k] = (int)(j - p->job);
+		j->res[0] = &fw->r[k];
+		j->nres = 1;
+		if (k == AN_F9_ORACLE)
+			j->after = idx[AN_F9_DISCO];
+		else if (k == AN_F9_UMA && !fw->c[AN_F9_UMA])
+			j->after = idx[AN_F9_NUMA];
+	}
+	return SIM_OK;
+}
+
+/* Once its jobs have run: DIR/fig9-W.h5 (the jobs deleted the traces). */
+static int workload_finish(const struct an_fig_opts *o, struct an_fig9_w *fw, struct sim_err *err)
+{
+	char h5[4096];
+	an_file *f = NULL;
+	const cfg *cu = fw->c[AN_F9_UMA];
+	int rc;
+
+	snprintf(h5, sizeof h5, "%s/fig9-%s.h5", o->outdir, fw->workload);
 	fw->ok = 1;
 	rc = an_open(&f, h5, AN_CREATE, err);
 	for (int i = 0; i < AN_F9_RUNS && !rc; i++)
 		rc = an_add_run(f, run_ids[i],
-				i == AN_F9_UMA && cu ? cu : i == AN_F9_NUMA || i == AN_F9_UMA ? cn : cd,
+				i == AN_F9_UMA && cu ? cu : i == AN_F9_NUMA || i == AN_F9_UMA ? fw->c[AN_F9_NUMA]
+											: fw->c[AN_F9_DISCO],
 				&fw->r[i],
-				i == AN_F9_UMA && cu ? tu : i == AN_F9_NUMA || i == AN_F9_UMA ? tn : td, err);
+				i == AN_F9_UMA && cu ? fw->trace[AN_F9_UMA]
+				: i == AN_F9_NUMA || i == AN_F9_UMA ? fw->trace[AN_F9_NUMA]
+								    : fw->trace[AN_F9_DISCO], err);
 	if (rc) {
 		an_abort(f);
-		goto out;
+		return rc;
 	}
-	rc = an_close(f, err);
-	if (rc)
-		goto out;
-	if (!o->keep_traces) {   /* hundreds of MB each, and used: gone now */
-		unlink(tn);
-		unlink(td);
-		if (cu)
-			unlink(tu);
-	}
-out:
-	cfg_free(cn);
-	cfg_free(cd);
-	cfg_free(cu);
-	return rc;
+	return an_close(f, err);
 }
 
 /* One figure for both workloads, as the paper's: each group normalized to
@@ -193,11 +243,24 @@ static int plot_fig9(const struct an_fig_opts *o, struct an_fig9 *f, struct sim_
 	return rc;
 }
 
-int an_fig9_run(const struct an_fig_opts *o, struct an_fig9 *f, struct sim_err *err)
+int an_fig9_jobs(const struct an_fig_opts *o, struct an_fig9 *f, struct an_fig_plan *p,
+		 struct sim_err *err)
 {
 	memset(f, 0, sizeof *f);
 	for (int i = 0; i < 2; i++) {
-		int rc = one_workload(o, &specs[i], &f->w[i], err);
+		int rc = workload_jobs(o, &specs[i], &f->w[i], p, err);
+		if (rc) {
+			sim_err_prefix(err, "Figure 9, %s", specs[i].workload);
+			return rc;
+		}
+	}
+	return SIM_OK;
+}
+
+int an_fig9_finish(const struct an_fig_opts *o, struct an_fig9 *f, struct sim_err *err)
+{
+	for (int i = 0; i < 2; i++) {
+		int rc = workload_finish(o, &f->w[i], err);
 		if (rc) {
 			sim_err_prefix(err, "Figure 9, %s", specs[i].workload);
 			return rc;
@@ -208,9 +271,14 @@ int an_fig9_run(const struct an_fig_opts *o, struct an_fig9 *f, struct sim_err *
 
 void an_fig9_free(struct an_fig9 *f)
 {
-	for (int i = 0; i < 2; i++)
+	for (int i = 0; i < 2; i++) {
 		for (int k = 0; k < AN_F9_RUNS; k++)
 			rpl_results_free(&f->w[i].r[k]);
+		for (int k = 0; k < AN_F9_ORACLE; k++) {
+			cfg_free(f->w[i].c[k]);
+			f->w[i].c[k] = NULL;
+		}
+	}
 }
 
 /* The monitor's share of a run's non-idle time. */

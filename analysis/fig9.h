@@ -17,6 +17,11 @@ struct an_fig9_w {
 	const char *workload;
 	int ok;
 	struct rpl_results r[AN_F9_RUNS];
+	/* the jobs': each capture's configuration and trace (AN_F9_NUMA,
+	 * AN_F9_DISCO, AN_F9_UMA; c[AN_F9_UMA] NULL when UMA is a replay) */
+	cfg *c[AN_F9_ORACLE];
+	char trace[AN_F9_ORACLE][4096];
+	struct an_fig9_job { struct an_fig9_w *w; int run; } job[AN_F9_RUNS];
 };
 
 struct an_fig9 {
@@ -24,8 +29,13 @@ struct an_fig9 {
 	char note[512];          /* plots not drawn, and why */
 };
 
-/* Capture and replay both workloads, write DIR/fig9-W.{dtr,h5,png}. */
-int an_fig9_run(const struct an_fig_opts *o, struct an_fig9 *f, struct sim_err *err);
+/* Add the captures and replays of both workloads to p (into f, which
+ * must stay where it is until an_fig9_free): DIR/fig9-W-*.dtr, each
+ * deleted by the job that reads it last unless o->keep_traces. */
+int an_fig9_jobs(const struct an_fig_opts *o, struct an_fig9 *f, struct an_fig_plan *p,
+		 struct sim_err *err);
+/* Once they have run: write DIR/fig9-W.h5 and draw DIR/fig9.png. */
+int an_fig9_finish(const struct an_fig_opts *o, struct an_fig9 *f, struct sim_err *err);
 
 /* The report's section, and each number through num(ctx, id, paper, model, unit). */
 typedef void (*an_num_fn)(void *ctx, const char *id, double paper, double model, const char *unit);

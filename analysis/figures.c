@@ -11,6 +11,17 @@
  * synthetic guest still runs through
  * every stage (capture, shared replay, results, plots) as a pipeline check,
  * without claiming any of the paper's numbers.
+ *
+ * A run goes in three steps.  Plan: each reproduction adds its captures and
+ * replays to an an_fig_plan as jobs (paper_jobs, an_fig7_jobs, ...), each
+ * job filling its own runs and writing its own files (traces, the HDF5 of a
+ * comparison), none waiting for another but a replay for the capture of
+ * its trace.  Run: an_jobs_run, o->jobs at once in worker processes, or one
+ * after another here, in plan order, as before there were jobs.  Finish:
+ * what needs several jobs' runs (the figures' HDF5 files and plots,
+ * paper_finish) and the report, here.  The model's numbers do not depend
+ * on which process ran a job, or when: a capture or replay starts from its
+ * configuration and trace alone.
  */
 #include "analysis/figures.h"
 
@@ -61,20 +72,27 @@ static int mkdir_p(const char *path, struct sim_err *err)
 
 void an_fig_say(const struct an_fig_opts *o, const char *fmt, ...)
 {
+	char line[1024];
+	size_t n;
 	va_list ap;
 	if (!o->log)
 		return;
-	fputs(o->live_line ? "\r\033[Kfigures: " : "figures: ", o->log);
+	/* the line goes out in one piece: workers share the log */
+	n = (size_t)snprintf(line, sizeof line, "%s", o->live_line ? "\r\033[Kfigures: " : "figures: ");
 	if (o->start > 0) {
 		struct timespec ts;
 		clock_gettime(CLOCK_MONOTONIC, &ts);
 		long s = (long)((double)ts.tv_sec + ts.tv_nsec * 1e-9 - o->start);
-		fprintf(o->log, "%ld:%02ld ", s / 60, s % 60);
+		n += (size_t)snprintf(line + n, sizeof line - n, "%ld:%02ld ", s / 60, s % 60);
 	}
 	va_start(ap, fmt);
-	vfprintf(o->log, fmt, ap);
+	n += (size_t)vsnprintf(line + n, sizeof line - n, fmt, ap);
 	va_end(ap);
-	fputc('\n', o->log);
+	if (n > sizeof line - 2)
+		n = sizeof line - 2;
+	line[n++] = '\n';
+	fflush(o->log);
+	fwrite(line, 1, n, o->log);
 	fflush(o->log);
 }
 
@@ -160,6 +178,19 @@ out:
 	return rc;
 }
 
+/* A job: capture_and_replay of the synthetic guest. */
+struct synth_job {
+	const char *stem;
+	const char *const *cap;
+	struct run_set *rs;
+};
+
+static int synth_job(const struct an_fig_opts *o, void *ctx, struct sim_err *err)
+{
+	const struct synth_job *s = ctx;
+	return capture_and_replay(o, s->stem, s->cap, s->rs, err);
+}
+
 static double total(const struct rpl_results *r)
 {
 	double t = 0;
@@ -213,6 +244,7 @@ struct prun {
 	struct rpl_results l2[4];       /* sensitivity: the Disco run at each of l2tlb_sizes */
 	int l2_own[4];                  /* l2[k] was replayed (else the size is the default: dis) */
 	int have, have_sens;
+	int sens;                       /* the job runs the sensitivity runs too (prun_sens) */
 };
 
 /* Capture workload into DIR/stem.dtr with capture.mode = mode and HAL hal;
@@ -291,9 +323,8 @@ static int prun_do(const struct an_fig_opts *o, struct prun *p, struct sim_err *
 	return SIM_OK;
 }
 
-int an_fig_capture(const struct an_fig_opts *o, const char *preset, const char *workload,
-		   const char *(*sets)[2], size_t nsets, const char *trace, struct rpl_results *res,
-		   cfg **out, struct sim_err *err)
+int an_fig_capture_cfg(const struct an_fig_opts *o, const char *preset, const char *workload,
+		       const char *(*sets)[2], size_t nsets, cfg **out, struct sim_err *err)
 {
 	cfg *c = NULL;
 	int rc = cfg_copy(&c, o->base, err);
@@ -303,14 +334,49 @@ int an_fig_capture(const struct an_fig_opts *o, const char *preset, const char *
 		rc = cap_load_workload(c, workload, err);
 	for (size_t i = 0; i < nsets && !rc; i++)
 		rc = cfg_set(c, sets[i][0], sets[i][1], "figures", err);
-	if (!rc)
-		rc = cap_run(c, cap_guest_of(c), trace, res, o->progress, o->progress_ctx, err);
 	if (rc) {
 		cfg_free(c);
 		return rc;
 	}
 	*out = c;
 	return SIM_OK;
+}
+
+int an_fig_capture(const struct an_fig_opts *o, const cfg *c, const char *trace, struct rpl_results *res,
+		   struct sim_err *err)
+{
+	return cap_run(c, cap_guest_of(c), trace, res, o->progress, o->progress_ctx, err);
+}
+
+/* The job's process runs it with its progress named by its label. */
+static int fig_job_run(void *ctx, struct sim_err *err)
+{
+	const struct an_fig_job *fj = ctx;
+	struct an_fig_opts jo = *fj->o;
+	if (jo.progress_job)
+		jo.progress_ctx = jo.progress_job(jo.progress_ctx, fj->label);
+	return fj->run(&jo, fj->ctx, err);
+}
+
+struct an_job *an_fig_job(struct an_fig_plan *p, const struct an_fig_opts *o, an_fig_job_fn run,
+			  void *ctx, double cost, const char *fmt, ...)
+{
+	struct an_job *j;
+	va_list ap;
+	if (p->n == AN_FIG_MAXJOBS)
+		return NULL;
+	j = &p->job[p->n];
+	memset(j, 0, sizeof *j);
+	va_start(ap, fmt);
+	vsnprintf(j->label, sizeof j->label, fmt, ap);
+	va_end(ap);
+	p->fj[p->n] = (struct an_fig_job){ o, run, ctx, j->label };
+	j->run = fig_job_run;
+	j->ctx = &p->fj[p->n];
+	j->after = -1;
+	j->cost = cost;
+	p->n++;
+	return j;
 }
 
 /* Replay DIR/stem.dtr under mode with extra assignments. */
@@ -888,7 +954,37 @@ int an_figures_check_only(const char *only, struct sim_err *err)
 	return SIM_OK;
 }
 
-static int paper_runs(const struct an_fig_opts *o, struct paper_runs *pr, struct sim_err *err)
+/* A job: one comparison's two captures (prun_do), and its sensitivity
+ * replays when p->sens. */
+static int prun_job(const struct an_fig_opts *o, void *ctx, struct sim_err *err)
+{
+	struct prun *p = ctx;
+	int rc = prun_do(o, p, err);
+	if (!rc && p->sens)
+		rc = prun_sens(o, p, err);
+	return rc;
+}
+
+/* Add p's job: its outputs are p itself and the runs in it. */
+static int prun_add(const struct an_fig_opts *o, struct prun *p, struct an_fig_plan *pl, double cost,
+		    const char *label, struct sim_err *err)
+{
+	struct an_job *j = an_fig_job(pl, o, prun_job, p, cost, "%s", label);
+	if (!j)
+		return sim_errf(err, SIM_EINTERNAL, "%s: too many jobs", label);
+	j->mem = p;
+	j->memlen = sizeof *p;
+	j->res[j->nres++] = &p->nat;
+	j->res[j->nres++] = &p->dis;
+	j->res[j->nres++] = &p->plain_dis;
+	for (int k = 0; k < 4; k++)
+		j->res[j->nres++] = &p->l2[k];
+	return SIM_OK;
+}
+
+/* Every paper comparison's captures and replays, as jobs into pl. */
+static int paper_jobs(const struct an_fig_opts *o, struct paper_runs *pr, struct an_fig_plan *pl,
+		      struct sim_err *err)
 {
 	/* scales: quick keeps `disco figures --quick` to a few minutes on two cores */
 	const double q[4] = { 0.1, 0.03, 0.01, 0.05 }, full[4] = { 1, 0.5, 0.2, 1 };
@@ -896,21 +992,23 @@ static int paper_runs(const struct an_fig_opts *o, struct paper_runs *pr, struct
 	double user = cfg_real(o->base, "capture.scale");
 	int rc = SIM_OK;
 	int fig6 = an_figures_want(o, "fig6"), t2 = an_figures_want(o, "table2");
+	char label[128];
 	for (int i = 0; i < 4 && !rc; i++) {
 		pr->fig6[i].workload = fig6_names[i];
 		pr->fig6[i].os = "irix53";
 		pr->fig6[i].scale = (o->full ? full[i] : q[i]) * user;
 		if (!fig6 && !(t2 && i == 0))   /* Table 2's IRIX 5.3 rows are pmake's Figure 6 runs */
 			continue;
-		rc = prun_do(o, &pr->fig6[i], err);
-		if (!rc && fig6)
-			rc = prun_sens(o, &pr->fig6[i], err);
+		pr->fig6[i].sens = fig6;
+		snprintf(label, sizeof label, fig6 ? "Figure 6, %s" : "Table 2, %s on IRIX 5.3", fig6_names[i]);
+		/* about 4 s each at --quick with the sensitivity replays */
+		rc = prun_add(o, &pr->fig6[i], pl, fig6 ? 4 : 2, label, err);
 	}
 	if (!rc && t2) {
 		pr->pm62.workload = "pmake";
 		pr->pm62.os = "irix62";
 		pr->pm62.scale = pr->fig6[0].scale;
-		rc = prun_do(o, &pr->pm62, err);
+		rc = prun_add(o, &pr->pm62, pl, 2, "Table 2, pmake on IRIX 6.2", err);
 	}
 	for (int i = 0; i < 3 && !rc && an_figures_want(o, "table3"); i++) {
 		pr->t3[i] = (struct prun){ 0 };
@@ -918,9 +1016,24 @@ static int paper_runs(const struct an_fig_opts *o, struct paper_runs *pr, struct
 		pr->t3[i].os = "irix62";   /* 5.2: "IRIX6.2 and the 64-bit Disco are used for our experiments on \"real\" hardware" */
 		pr->t3[i].origin = 1;
 		pr->t3[i].scale = i < 2 ? pr->fig6[i].scale : 1;   /* a micro-benchmark has no scale */
-		rc = prun_do(o, &pr->t3[i], err);
+		snprintf(label, sizeof label, "Table 3, %s on the Origin200", pr->t3[i].workload);
+		rc = prun_add(o, &pr->t3[i], pl, 2, label, err);
 	}
-	if (!rc && fig6) {
+	if (!rc && an_figures_want(o, "fig7"))
+		rc = an_fig7_jobs(o, &pr->f7, pl, err);
+	if (!rc && an_figures_want(o, "fig8"))
+		rc = an_fig8r_jobs(o, &pr->f8r, pl, err);
+	if (!rc && an_figures_want(o, "fig9"))
+		rc = an_fig9_jobs(o, &pr->f9, pl, err);
+	return rc;
+}
+
+/* Once every job has run: plot Figure 6; Figures 7, 8 and 9 write their
+ * results and plots. */
+static int paper_finish(const struct an_fig_opts *o, struct paper_runs *pr, struct sim_err *err)
+{
+	int rc = SIM_OK;
+	if (an_figures_want(o, "fig6")) {
 		/* one figure, as the paper's: the four workloads on one axis, the
 		 * paper's value marked on each Disco bar */
 		struct an_bar bars[8];
@@ -943,12 +1056,35 @@ static int paper_runs(const struct an_fig_opts *o, struct paper_runs *pr, struct
 		rc = an_plot_or_note(rc, err, pr->note, sizeof pr->note);
 	}
 	if (!rc && an_figures_want(o, "fig7"))
-		rc = an_fig7_run(o, &pr->f7, err);
+		rc = an_fig7_finish(o, &pr->f7, err);
 	if (!rc && an_figures_want(o, "fig8"))
-		rc = an_fig8r_run(o, &pr->f8r, err);
+		rc = an_fig8r_finish(o, &pr->f8r, err);
 	if (!rc && an_figures_want(o, "fig9"))
-		rc = an_fig9_run(o, &pr->f9, err);
+		rc = an_fig9_finish(o, &pr->f9, err);
 	return rc;
+}
+
+/* With workers, a line as each job ends well (which one, how many so far). */
+struct job_log {
+	const struct an_fig_opts *o;
+	int done, n;
+};
+
+static void job_ended(void *ctx, const struct an_job *j, int ok)
+{
+	struct job_log *l = ctx;
+	if (ok && l->o->jobs > 1)
+		an_fig_say(l->o, "%s: done (%d of %d)", j->label, ++l->done, l->n);
+}
+
+/* Run the plan's jobs, o->jobs at once. */
+static int run_plan(const struct an_fig_opts *o, struct an_fig_plan *pl, struct sim_err *err)
+{
+	struct job_log log = { o, 0, pl->n };
+	struct an_jobs_opts jo = { .jobs = o->jobs, .stop = o->stop, .ended = job_ended, .ctx = &log };
+	if (o->jobs > 1)
+		an_fig_say(o, "%d captures and replays, %d at once", pl->n, o->jobs < pl->n ? o->jobs : pl->n);
+	return an_jobs_run(pl->job, pl->n, &jo, err);
 }
 
 static void paper_free(struct paper_runs *pr)
@@ -984,6 +1120,14 @@ static void drop_traces(const char *dir, time_t since)
 	closedir(d);
 }
 
+/* One run of the figures: every reproduction's runs and its jobs. */
+struct fig_run {
+	struct paper_runs pr;
+	struct run_set uni, numa;
+	struct synth_job synth[2];
+	struct an_fig_plan plan;
+};
+
 int an_figures(const struct an_fig_opts *o, struct sim_err *err)
 {
 	static const char *const none[] = { NULL };
@@ -998,70 +1142,74 @@ int an_figures(const struct an_fig_opts *o, struct sim_err *err)
 				   "capture.mode=native", "capture.synth.shared=0.3",
 				   "policy.placement=round-robin", "machine.l2.size=256K",
 				   o->full ? "capture.synth.refs=10000000" : "capture.synth.refs=750000", NULL };
-	struct run_set uni = { 3, { "native", "disco", "uma" }, { RPL_NATIVE, RPL_DISCO, RPL_UMA },
-			       { none, none, none }, { { 0 } } };
-	struct run_set numa = { 4, { "numa", "disco", "disco-verghese", "uma" },
-				{ RPL_NATIVE, RPL_DISCO, RPL_DISCO, RPL_UMA }, { rr, ft, mig, rr }, { { 0 } } };
 	const struct rpl_results *runs[4];
 	char png[4096], note[1024] = "";
-	int rc;
-
-	static struct paper_runs pr;
+	int synth = an_figures_want(o, "synthetic"), rc;
+	struct fig_run *fr;
 	time_t started = time(NULL);
 
-	memset(&pr, 0, sizeof pr);
 	rc = mkdir_p(o->outdir, err);
 	if (rc)
 		return rc;
-	rc = paper_runs(o, &pr, err);
-	if (rc) {
-		paper_free(&pr);
-		return rc;
+	/* the runs' outputs, a few hundred KB: on the heap, and where the jobs
+	 * (and their workers) find them until the end */
+	if (!(fr = sim_calloc(1, sizeof *fr)))
+		return sim_errf(err, SIM_ENOMEM, "out of memory for the figures' runs");
+	fr->uni = (struct run_set){ 3, { "native", "disco", "uma" }, { RPL_NATIVE, RPL_DISCO, RPL_UMA },
+				    { none, none, none }, { { 0 } } };
+	fr->numa = (struct run_set){ 4, { "numa", "disco", "disco-verghese", "uma" },
+				     { RPL_NATIVE, RPL_DISCO, RPL_DISCO, RPL_UMA }, { rr, ft, mig, rr }, { { 0 } } };
+	rc = paper_jobs(o, &fr->pr, &fr->plan, err);
+	for (int i = 0; i < 2 && synth && !rc; i++) {
+		struct run_set *rs = i ? &fr->numa : &fr->uni;
+		struct an_job *j;
+		fr->synth[i] = (struct synth_job){ i ? "synthetic-numa" : "synthetic-1cpu", i ? cap_numa : cap_uni,
+						   rs };
+		j = an_fig_job(&fr->plan, o, synth_job, &fr->synth[i], 2, "synthetic guest, %s",
+			       i ? "4 NUMA nodes" : "1 CPU");
+		if (!j) {
+			rc = sim_errf(err, SIM_EINTERNAL, "synthetic guest: too many jobs");
+			break;
+		}
+		for (int k = 0; k < rs->n; k++)
+			j->res[j->nres++] = &rs->res[k];
 	}
-	if (!an_figures_want(o, "synthetic")) {
-		rc = write_report(o, &pr, &uni, &numa, pr.note, err);
-		if (!o->keep_traces)
-			drop_traces(o->outdir, started);
-		if (rc == SIM_OK)
-			an_fig_say(o, "wrote %s/report.md and numbers.json", o->outdir);
-		paper_free(&pr);
-		return rc;
-	}
-	rc = capture_and_replay(o, "synthetic-1cpu", cap_uni, &uni, err);
-	if (rc) {
-		paper_free(&pr);
-		return rc;
-	}
-	rc = capture_and_replay(o, "synthetic-numa", cap_numa, &numa, err);
+	if (!rc)
+		rc = run_plan(o, &fr->plan, err);
+	if (!rc)
+		rc = paper_finish(o, &fr->pr, err);
 	if (rc)
-		goto out_uni;
-	for (int i = 0; i < 3; i++)
-		runs[i] = &uni.res[i];
-	snprintf(png, sizeof png, "%s/synthetic-1cpu.png", o->outdir);
-	an_fig_say(o, "plotting %s", png);
-	rc = an_plot_breakdown(png, runs, uni.name, 3, 0,
-			       "Synthetic guest, 1 CPU: execution time (native = 100)", err);
-	if (rc == SIM_OK) {
-		for (int i = 0; i < 4; i++)
-			runs[i] = &numa.res[i];
-		snprintf(png, sizeof png, "%s/synthetic-numa.png", o->outdir);
+		goto out;
+	if (synth) {
+		for (int i = 0; i < 3; i++)
+			runs[i] = &fr->uni.res[i];
+		snprintf(png, sizeof png, "%s/synthetic-1cpu.png", o->outdir);
 		an_fig_say(o, "plotting %s", png);
-		rc = an_plot_locality(png, runs, numa.name, 4, 0,
-				      "Synthetic guest, 4 NUMA nodes (NUMA = 100)", err);
+		rc = an_plot_breakdown(png, runs, fr->uni.name, 3, 0,
+				       "Synthetic guest, 1 CPU: execution time (native = 100)", err);
+		if (rc == SIM_OK) {
+			for (int i = 0; i < 4; i++)
+				runs[i] = &fr->numa.res[i];
+			snprintf(png, sizeof png, "%s/synthetic-numa.png", o->outdir);
+			an_fig_say(o, "plotting %s", png);
+			rc = an_plot_locality(png, runs, fr->numa.name, 4, 0,
+					      "Synthetic guest, 4 NUMA nodes (NUMA = 100)", err);
+		}
+		rc = an_plot_or_note(rc, err, note, sizeof note);
 	}
-	rc = an_plot_or_note(rc, err, note, sizeof note);
 	if (rc == SIM_OK)
-		rc = write_report(o, &pr, &uni, &numa, note, err);
+		rc = write_report(o, &fr->pr, &fr->uni, &fr->numa, synth ? note : fr->pr.note, err);
 	if (!o->keep_traces)
 		drop_traces(o->outdir, started);
 	if (rc == SIM_OK)
 		an_fig_say(o, "wrote %s/report.md and numbers.json", o->outdir);
-	for (int i = 0; i < 4; i++)
-		rpl_results_free(&numa.res[i]);
-out_uni:
-	for (int i = 0; i < 3; i++)
-		rpl_results_free(&uni.res[i]);
-	paper_free(&pr);
+out:
+	for (int i = 0; i < 4; i++) {
+		rpl_results_free(&fr->uni.res[i]);
+		rpl_results_free(&fr->numa.res[i]);
+	}
+	paper_free(&fr->pr);
+	sim_free(fr);
 	return rc;
 }
 

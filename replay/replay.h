@@ -91,6 +91,19 @@ uint64_t rpl_total_stall_local(const struct rpl_results *r);
 uint64_t rpl_total_stall_remote(const struct rpl_results *r);
 void rpl_results_free(struct rpl_results *r);   /* frees r->cpu, not r */
 
+/* A run's results as bytes, to pass between processes (a worker's pipe):
+ * the struct, then its per-CPU array, then its footprint samples; the
+ * struct's own pointers travel but mean nothing at the other end.  cpu and
+ * samples are the only memory r owns (the rest is plain values), so these
+ * bytes are the whole run.  rpl_results_wire_size is their length;
+ * rpl_results_pack writes them to buf (wire_size bytes); rpl_results_unpack
+ * reads len bytes into *out, allocating its arrays (free with
+ * rpl_results_free): SIM_EINTERNAL when len does not match what the struct
+ * says follows it, SIM_ENOMEM. */
+size_t rpl_results_wire_size(const struct rpl_results *r);
+void rpl_results_pack(const struct rpl_results *r, void *buf);
+int rpl_results_unpack(const void *buf, size_t len, struct rpl_results *out);
+
 /* A source of records: next_block returns the next records of a stream
  * (*n = 0 at its end); the pointer stays valid until the next call for the
  * same stream. */

@@ -74,6 +74,52 @@ void rpl_results_free(struct rpl_results *r)
 	r->nsamples = 0;
 }
 
+size_t rpl_results_wire_size(const struct rpl_results *r)
+{
+	return sizeof *r + (size_t)(r->ncpus > 0 ? r->ncpus : 0) * sizeof *r->cpu +
+	       r->nsamples * sizeof *r->samples;
+}
+
+void rpl_results_pack(const struct rpl_results *r, void *buf)
+{
+	char *p = buf;
+	size_t ncpu = (size_t)(r->ncpus > 0 ? r->ncpus : 0) * sizeof *r->cpu;
+	memcpy(p, r, sizeof *r);
+	p += sizeof *r;
+	if (ncpu)
+		memcpy(p, r->cpu, ncpu);
+	p += ncpu;
+	if (r->nsamples)
+		memcpy(p, r->samples, r->nsamples * sizeof *r->samples);
+}
+
+int rpl_results_unpack(const void *buf, size_t len, struct rpl_results *out)
+{
+	const char *p = buf;
+	struct rpl_results r;
+	size_t ncpu;
+	if (len < sizeof r)
+		return SIM_EINTERNAL;
+	memcpy(&r, p, sizeof r);
+	/* nsamples bounded first, so that the products below cannot wrap */
+	if (r.ncpus < 0 || r.nsamples > len ||
+	    len != sizeof r + (size_t)r.ncpus * sizeof *r.cpu + r.nsamples * sizeof *r.samples)
+		return SIM_EINTERNAL;
+	ncpu = (size_t)r.ncpus * sizeof *r.cpu;
+	r.cpu = ncpu ? sim_malloc(ncpu) : NULL;
+	r.samples = r.nsamples ? sim_malloc(r.nsamples * sizeof *r.samples) : NULL;
+	if ((ncpu && !r.cpu) || (r.nsamples && !r.samples)) {
+		rpl_results_free(&r);
+		return SIM_ENOMEM;
+	}
+	if (ncpu)
+		memcpy(r.cpu, p + sizeof r, ncpu);
+	if (r.nsamples)
+		memcpy(r.samples, p + sizeof r + ncpu, r.nsamples * sizeof *r.samples);
+	*out = r;
+	return SIM_OK;
+}
+
 static int reader_next(void *ctx, uint32_t stream, const struct trc_rec **recs, size_t *n,
 		       struct sim_err *err)
 {

@@ -318,8 +318,8 @@ int rpl_sweep_check(const cfg *base, const struct rpl_point *const *pts, int n, 
  *
  * Definitions: a batch is a run of consecutive points of one task that one
  * worker replays in one shared pass; a message is what a worker writes on
- * its pipe: a header, then either one point's results (struct rpl_results
- * followed by its per-CPU array) or an error text.
+ * its pipe: a header, then either one point's results (rpl_results_pack:
+ * struct rpl_results, its per-CPU array and its samples) or an error text.
  * Invariants:
  *   (1) at most o->jobs workers are alive, each with its own pipe;
  *   (2) a worker writes nothing but messages to its pipe, and ends with
@@ -486,15 +486,17 @@ static void worker(const struct rpl_sweep_task *t, int first, int n, int fd, pid
 	if ((rc = rpl_run_shared(cfgs, modes, n, r, res, worker_progress, &wp, &err)) != SIM_OK)
 		goto out_error;
 	for (int i = 0; i < n; i++) {
-		size_t ncpu = (size_t)(res[i].ncpus > 0 ? res[i].ncpus : 0) * sizeof *res[i].cpu;
-		size_t nsam = res[i].nsamples * sizeof *res[i].samples;
+		size_t len = rpl_results_wire_size(&res[i]);
+		char *buf = sim_malloc(len);
+		if (!buf)
+			_exit(1);
+		rpl_results_pack(&res[i], buf);
 		h.kind = MSG_RESULT;
 		h.point = i;
-		h.len = (uint32_t)(sizeof res[i] + ncpu + nsam);
-		if (write_all(fd, &h, sizeof h) || write_all(fd, &res[i], sizeof res[i]) ||
-		    (ncpu && write_all(fd, res[i].cpu, ncpu)) ||
-		    (nsam && write_all(fd, res[i].samples, nsam)))
+		h.len = (uint32_t)len;
+		if (write_all(fd, &h, sizeof h) || write_all(fd, buf, len))
 			_exit(1);
+		sim_free(buf);
 	}
 	_exit(0);
 out_error:
@@ -585,28 +587,15 @@ static int receive(const struct rpl_sweep_task *tasks, struct slot *s, const str
 		goto out_reap;
 	} else {
 		struct rpl_results r;
-		if (h.len < sizeof r) {
-			rc = sim_errf(err, SIM_EINTERNAL, "%s: a worker's message is garbled", t->trace_path);
-			goto out_reap;
-		}
-		memcpy(&r, buf, sizeof r);
-		if (r.ncpus < 0 || r.nsamples > h.len ||
-		    h.len != sizeof r + (size_t)r.ncpus * sizeof *r.cpu + r.nsamples * sizeof *r.samples) {
-			rc = sim_errf(err, SIM_EINTERNAL, "%s: a worker's message is garbled", t->trace_path);
-			goto out_reap;
-		}
-		r.cpu = r.ncpus ? sim_malloc((size_t)r.ncpus * sizeof *r.cpu) : NULL;
-		r.samples = r.nsamples ? sim_malloc(r.nsamples * sizeof *r.samples) : NULL;
-		if ((r.ncpus && !r.cpu) || (r.nsamples && !r.samples)) {
-			rpl_results_free(&r);
+		rc = rpl_results_unpack(buf, h.len, &r);
+		if (rc == SIM_ENOMEM) {
 			rc = sim_errf(err, SIM_ENOMEM, "out of memory reading a worker's results");
 			goto out_reap;
 		}
-		if (r.ncpus)
-			memcpy(r.cpu, buf + sizeof r, (size_t)r.ncpus * sizeof *r.cpu);
-		if (r.nsamples)
-			memcpy(r.samples, buf + sizeof r + (size_t)r.ncpus * sizeof *r.cpu,
-			       r.nsamples * sizeof *r.samples);
+		if (rc) {
+			rc = sim_errf(err, SIM_EINTERNAL, "%s: a worker's message is garbled", t->trace_path);
+			goto out_reap;
+		}
 		s->got++;
 		rc = o->done ? o->done(o->ctx, s->b.task, s->b.first + h.point, &r, err) : SIM_OK;
 		rpl_results_free(&r);
