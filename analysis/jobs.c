@@ -35,11 +35,11 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "base/mem.h"
+#include "base/worker.h"
 
 enum { REC_MEM = 1, REC_RES = 2, REC_ERR = 3 };
 
@@ -69,44 +69,20 @@ int an_jobs_default(void)
 	return n > AN_JOBS_DEFAULT_MAX ? AN_JOBS_DEFAULT_MAX : (int)n;
 }
 
-static int write_all(int fd, const void *buf, size_t n)
-{
-	const char *p = buf;
-	while (n) {
-		ssize_t w = write(fd, p, n);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return -1;
-		p += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
-
 static int send_rec(int fd, int kind, int index, int code, const void *p, size_t len)
 {
 	struct rec_hdr h = { kind, index, code, 0, len };
-	return write_all(fd, &h, sizeof h) || (len && write_all(fd, p, len)) ? -1 : 0;
+	return sim_write_all(fd, &h, sizeof h) || (len && sim_write_all(fd, p, len)) ? -1 : 0;
 }
 
 /* The worker: never returns (keeps (2)). */
 static void worker(const struct an_job *j, int fd, pid_t parent)
 {
 	struct sim_err err = { 0 };
-	sigset_t none;
 	int rc;
 
-	/* the caller's handlers are not ours: back to the defaults, then
-	 * unblock what the fork blocked (see start) */
-	signal(SIGINT, SIG_DFL);
-	signal(SIGTERM, SIG_DFL);
-	signal(SIGPIPE, SIG_DFL);
-	signal(SIGALRM, SIG_DFL);
-	sigemptyset(&none);
-	sigprocmask(SIG_SETMASK, &none, NULL);
-	prctl(PR_SET_PDEATHSIG, SIGTERM);
-	if (getppid() != parent)
+	/* the caller's handlers are not ours; the fork blocked signals (see start) */
+	if (sim_worker_begin(parent))
 		_exit(1);
 	rc = j->run(j->ctx, &err);
 	if (rc != SIM_OK) {

@@ -11,13 +11,13 @@
 #include <string.h>
 #include <fcntl.h>
 #include <poll.h>
-#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 #include <xxhash.h>
 
 #include "base/mem.h"
+#include "base/worker.h"
 #include "replay/replay.h"
 #include "traces/trace.h"
 
@@ -391,21 +391,6 @@ static double mono(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
-static int write_all(int fd, const void *buf, size_t n)
-{
-	const char *p = buf;
-	while (n) {
-		ssize_t w = write(fd, p, n);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return -1;
-		p += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
-
 /* 1: n bytes read; 0: end of file before the first byte; -1: error or a short read. */
 static int read_all(int fd, void *buf, size_t n)
 {
@@ -435,7 +420,7 @@ static void worker_progress(void *ctx, uint64_t records, uint64_t cycles)
 	frac = (double)records / (double)w->total;
 	if (frac > 1)
 		frac = 1;
-	if (write_all(w->fd, &h, sizeof h) || write_all(w->fd, &frac, sizeof frac))
+	if (sim_write_all(w->fd, &h, sizeof h) || sim_write_all(w->fd, &frac, sizeof frac))
 		_exit(1);   /* the caller is gone */
 }
 
@@ -451,17 +436,8 @@ static void worker(const struct rpl_sweep_task *t, int first, int n, int fd, pid
 	struct wprog wp = { 0 };
 	int rc;
 
-	sigset_t none;
-	/* the caller's handlers are not ours: back to the defaults, then
-	 * unblock what the fork blocked (see rpl_sweep_run) */
-	signal(SIGINT, SIG_DFL);
-	signal(SIGTERM, SIG_DFL);
-	signal(SIGPIPE, SIG_DFL);
-	signal(SIGALRM, SIG_DFL);
-	sigemptyset(&none);
-	sigprocmask(SIG_SETMASK, &none, NULL);
-	prctl(PR_SET_PDEATHSIG, SIGTERM);
-	if (getppid() != parent)
+	/* the caller's handlers are not ours; the fork blocked signals (see rpl_sweep_run) */
+	if (sim_worker_begin(parent))
 		_exit(1);
 	res = sim_calloc((size_t)n, sizeof *res);
 	cfgs = sim_calloc((size_t)n, sizeof *cfgs);
@@ -494,7 +470,7 @@ static void worker(const struct rpl_sweep_task *t, int first, int n, int fd, pid
 		h.kind = MSG_RESULT;
 		h.point = i;
 		h.len = (uint32_t)len;
-		if (write_all(fd, &h, sizeof h) || write_all(fd, buf, len))
+		if (sim_write_all(fd, &h, sizeof h) || sim_write_all(fd, buf, len))
 			_exit(1);
 		sim_free(buf);
 	}
@@ -504,8 +480,8 @@ out_error:
 	h.kind = MSG_ERROR;
 	h.code = rc;
 	h.len = (uint32_t)strlen(err.msg);
-	if (write_all(fd, &h, sizeof h) == 0)
-		write_all(fd, err.msg, h.len);
+	if (sim_write_all(fd, &h, sizeof h) == 0)
+		sim_write_all(fd, err.msg, h.len);
 	_exit(1);
 }
 
