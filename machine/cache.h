@@ -38,48 +38,37 @@ static inline uint64_t cache_nslots(const struct cache *c)
 	return (uint64_t)1 << (c->lg_sets + c->lg_ways);
 }
 
-/* The slot holding line, or -1.  Compares every way into a mask rather than
- * stopping at the first match: which way hits is close to random, and a
- * branch on it is mispredicted about half the time (ways <= 64). */
-static inline int64_t cache_find(const struct cache *c, uint64_t line)
+/* cache_find() for a cache of 1 << lg_ways ways, a constant where it is
+ * inlined (the callers that specialize on it: machine/hit.h, and
+ * cache_find itself).  Compares every way into a mask rather than stopping
+ * at the first match: which way hits is close to random, and a branch on
+ * it is mispredicted about half the time (ways <= 64). */
+static inline __attribute__((always_inline)) int64_t cache_find_ways(const struct cache *c, uint64_t line,
+								     int lg_ways)
 {
-	uint64_t base = (line & c->set_mask) << c->lg_ways, hit = 0;
+	uint64_t base = (line & c->set_mask) << lg_ways, hit = 0;
 	const uint64_t *t = c->tag + base;
-	switch (c->lg_ways) {   /* the common associativities unrolled */
-	case 0: hit = t[0] == line; break;
-	case 1: {
+	if (lg_ways == 1) {
 		/* way 1 if it holds the line, else way 0, whose tag then
 		 * decides: a line is in one way of its set at most (CACHE_NONE
 		 * is no line), so the same slot as the mask's, in fewer steps */
 		uint64_t w = t[1] == line;
 		return t[w] == line ? (int64_t)(base + w) : -1;
 	}
-	case 2:
-		hit = (uint64_t)(t[0] == line) | (uint64_t)(t[1] == line) << 1 |
-		      (uint64_t)(t[2] == line) << 2 | (uint64_t)(t[3] == line) << 3;
-		break;
-	default:
-		for (unsigned w = 0, n = 1u << c->lg_ways; w < n; w++)
-			hit |= (uint64_t)(t[w] == line) << w;
-	}
-	return hit ? (int64_t)(base + (uint64_t)__builtin_ctzll(hit)) : -1;
-}
-
-/* cache_find() for a cache of 1 << lg_ways ways, a constant where it is
- * inlined (the callers that specialize on it: machine/hit.h): the same
- * slot, with no dispatch on the ways. */
-static inline __attribute__((always_inline)) int64_t cache_find_ways(const struct cache *c, uint64_t line,
-								     int lg_ways)
-{
-	uint64_t base = (line & c->set_mask) << lg_ways, hit = 0;
-	const uint64_t *t = c->tag + base;
-	if (lg_ways == 1) {   /* as cache_find's */
-		uint64_t w = t[1] == line;
-		return t[w] == line ? (int64_t)(base + w) : -1;
-	}
 	for (unsigned w = 0; w < 1u << lg_ways; w++)
 		hit |= (uint64_t)(t[w] == line) << w;
 	return hit ? (int64_t)(base + (uint64_t)__builtin_ctzll(hit)) : -1;
+}
+
+/* The slot holding line, or -1. */
+static inline int64_t cache_find(const struct cache *c, uint64_t line)
+{
+	switch (c->lg_ways) {   /* the common associativities unrolled */
+	case 0: return cache_find_ways(c, line, 0);
+	case 1: return cache_find_ways(c, line, 1);
+	case 2: return cache_find_ways(c, line, 2);
+	default: return cache_find_ways(c, line, c->lg_ways);
+	}
 }
 
 static inline void cache_touch(struct cache *c, int64_t slot) { c->stamp[slot] = ++c->tick; }
