@@ -20,7 +20,8 @@
 #include "base/mem.h"
 #include "monitor/vmm.h"
 
-int vmm_machine_page(struct vmm *x, struct vmm_vcpu *v, uint64_t gppn, uint64_t *mpn)
+/* vmm_machine_page() of a page not yet placed, or beyond the VM. */
+static __attribute__((noinline)) int place_page(struct vmm *x, struct vmm_vcpu *v, uint64_t gppn, uint64_t *mpn)
 {
 	const struct vmm_vm *vm = &x->vm[v->vm];
 	uint64_t m;
@@ -29,27 +30,39 @@ int vmm_machine_page(struct vmm *x, struct vmm_vcpu *v, uint64_t gppn, uint64_t 
 				"guest physical page 0x%" PRIx64 " is beyond the VM's %" PRIu64
 				" pages (vm.mem.size)", gppn, vm->pages);
 	gppn += vm->base;
-	m = x->pmarr[gppn];
-	if (m == PMAP_NONE) {
-		int toucher = machine_cpu_node(x->m, v->cpu);
-		int node = x->mig && x->mig->first_touch ? vmm_numa_first_node(x, gppn, toucher) : -1;
-		if (node < 0)
-			node = x->place->node_for(x->place_st, gppn, toucher);
-		m = pmap_assign(x->pm, gppn, node);
-		if (m == PMAP_NONE)
-			return sim_errf(x->err, SIM_EINVAL,
-					"machine memory is full (machine.mem.size) placing guest page 0x%" PRIx64,
-					gppn);
-		x->cnt.pages_touched++;
-		if (x->mig && x->mig->first_touch)
-			vmm_numa_first_copies(x, gppn);
-		if (x->owed_zero && x->owed_zero[gppn]) {
-			x->owed_zero[gppn] = 0;
-			vmm_zero_machine_page(x, v, m);
-		}
+	int toucher = machine_cpu_node(x->m, v->cpu);
+	int node = x->mig && x->mig->first_touch ? vmm_numa_first_node(x, gppn, toucher) : -1;
+	if (node < 0)
+		node = x->place->node_for(x->place_st, gppn, toucher);
+	m = pmap_assign(x->pm, gppn, node);
+	if (m == PMAP_NONE)
+		return sim_errf(x->err, SIM_EINVAL,
+				"machine memory is full (machine.mem.size) placing guest page 0x%" PRIx64, gppn);
+	x->cnt.pages_touched++;
+	if (x->mig && x->mig->first_touch)
+		vmm_numa_first_copies(x, gppn);
+	if (x->owed_zero && x->owed_zero[gppn]) {
+		x->owed_zero[gppn] = 0;
+		vmm_zero_machine_page(x, v, m);
 	}
 	*mpn = m;
 	return SIM_OK;
+}
+
+/* The common case, a page placed already, inline (the TLB fill's). */
+static inline int machine_page(struct vmm *x, struct vmm_vcpu *v, uint64_t gppn, uint64_t *mpn)
+{
+	const struct vmm_vm *vm = &x->vm[v->vm];
+	if (gppn < vm->pages && x->pmarr[vm->base + gppn] != PMAP_NONE) {
+		*mpn = x->pmarr[vm->base + gppn];
+		return SIM_OK;
+	}
+	return place_page(x, v, gppn, mpn);
+}
+
+int vmm_machine_page(struct vmm *x, struct vmm_vcpu *v, uint64_t gppn, uint64_t *mpn)
+{
+	return machine_page(x, v, gppn, mpn);
 }
 
 int vmm_page_warm(struct vmm *x, struct vmm_vcpu *v, uint64_t gppn)
@@ -107,14 +120,9 @@ int vmm_tlb_fill(struct vmm *x, struct vmm_vcpu *v, uint32_t asid, uint64_t vpn,
 			continue;
 		if (pmap_is_shared(x->pm, g))
 			w = 0;   /* shared: read-only, a store takes a copy-on-write fault */
-		/* vmm_machine_page's common case, a page placed already, here */
-		if (pte[h].gppn < vm->pages && x->pmarr[g] != PMAP_NONE) {
-			te->pfn[h] = x->pmarr[g];
-		} else {
-			int rc = vmm_machine_page(x, v, pte[h].gppn, &te->pfn[h]);
-			if (rc)
-				return rc;
-		}
+		int rc = machine_page(x, v, pte[h].gppn, &te->pfn[h]);
+		if (rc)
+			return rc;
 		if (x->mig) {
 			int wok;
 			te->pfn[h] = vmm_numa_copy_for(x, g, machine_cpu_node_inline(x->m, v->cpu), &wok);
