@@ -312,29 +312,6 @@ static int run_here(struct an_job *jobs, int n, const struct an_jobs_opts *o, st
 	return SIM_OK;
 }
 
-struct an_job *an_job_add(struct an_job_list *l)
-{
-	struct an_job *j;
-	if (l->n == l->cap) {
-		int cap = l->cap ? 2 * l->cap : 32;
-		struct an_job *v = sim_realloc(l->v, (size_t)cap * sizeof *v);
-		if (!v)
-			return NULL;
-		l->v = v;
-		l->cap = cap;
-	}
-	j = &l->v[l->n++];
-	memset(j, 0, sizeof *j);
-	j->after = -1;
-	return j;
-}
-
-void an_job_list_free(struct an_job_list *l)
-{
-	sim_free(l->v);
-	memset(l, 0, sizeof *l);
-}
-
 int an_jobs_run(struct an_job *jobs, int n, const struct an_jobs_opts *o, struct sim_err *err)
 {
 	int nsl = o->jobs < 1 ? 1 : o->jobs, running = 0, ndone = 0, rc = SIM_OK;

@@ -37,16 +37,6 @@ struct an_job {
 				* first; with one, the order is the array's */
 };
 
-/* A growing array of jobs.  an_job_add returns a new zeroed job at the end
- * (after = -1), or NULL when out of memory; the pointer holds until the
- * next add, the index (l->n - 1) for good. */
-struct an_job_list {
-	struct an_job *v;
-	int n, cap;
-};
-struct an_job *an_job_add(struct an_job_list *l);
-void an_job_list_free(struct an_job_list *l);
-
 struct an_jobs_opts {
 	int jobs;                      /* worker processes at once; 1: every job in this
 					* process, in order, as a plain loop would */
