@@ -17,6 +17,7 @@
 #include "analysis/report.h"
 #include "analysis/results.h"
 #include "analysis/sweep.h"
+#include "base/cpus.h"
 #include "base/mem.h"
 #include "base/outfile.h"
 #include "cli/cli.h"
@@ -50,7 +51,8 @@ static const char usage[] =
 	"  --vary name=v1,v2   values of one parameter (lo:hi:step for a numeric range,\n"
 	"                      lo:hi:*k for lo, lo*k, lo*k*k, ... up to hi)\n"
 	"  --seeds N           N replicas of each point (N >= 2 gives confidence intervals)\n"
-	"  -j, --jobs N        worker processes (default: the number of cores)\n"
+	"  -j, --jobs N        worker processes (default: the CPUs this process may\n"
+	"                      use, which taskset and a Slurm allocation set)\n"
 	"  --batch N           most points in one shared pass (default 8, and at most\n"
 	"                      points / N, so every worker has some): a point is\n"
 	"                      written (within a second) when its batch ends, so\n"
@@ -847,13 +849,12 @@ static int parse_args(int argc, char **argv, struct sweep_args *a)
 		{ "quiet", no_argument, 0, 'q' },
 		{ 0, 0, 0, 0 },
 	};
-	long ncores = sysconf(_SC_NPROCESSORS_ONLN);
 	int o;
 
 	memset(a, 0, sizeof *a);
 	a->mode_opt = -1;
 	a->nseeds = 1;
-	a->jobs = ncores > 0 ? (int)ncores : 1;
+	a->jobs = sim_cpus_usable();
 	a->batch = 8;
 	optind = 1;
 	while ((o = getopt_long(argc, argv, "hj:o:", opts, NULL)) != -1) {
