@@ -224,6 +224,8 @@ static void print_table(FILE *f, const char *run, const struct rpl_results *r)
 	}
 	fprintf(f, "\n%-16s %.2f M references/s (%" PRIu64 " records in %.3f s", "replay speed", mrefs(r),
 		r->records, r->wall_seconds);
+	if (r->threads)
+		fprintf(f, " on %d thread%s", r->threads, r->threads == 1 ? "" : "s");
 	if (r->peak_rss_kb)
 		fprintf(f, "; peak memory %.1f MB", (double)r->peak_rss_kb / 1024);
 	fputs(")\n", f);

@@ -6,6 +6,7 @@
 
 #include "analysis/report.h"
 #include "analysis/results.h"
+#include "base/cpus.h"
 #include "base/outfile.h"
 #include "cli/cli.h"
 #include "replay/replay.h"
@@ -14,7 +15,7 @@
 static const char usage[] =
 	"usage: disco replay TRACE [--mode native|disco|uma|plain] [--policy kind=name ...]\n"
 	"                    [--set name=value ...] [--config FILE] [--format table|csv|json]\n"
-	"                    [-o RESULTS.h5 [--name NAME]] [--threads 1|2] [--quiet]\n"
+	"                    [-o RESULTS.h5 [--name NAME]] [--threads auto|1|2] [--quiet]\n"
 	"\n"
 	"Replay a trace on the machine model: natively (the guest on bare hardware),\n"
 	"under the monitor (disco), or natively with every miss at local latency\n"
@@ -35,9 +36,11 @@ static const char usage[] =
 	"  --name NAME          the run's name in FILE (default: the mode), so that\n"
 	"                       runs replayed apart can be compared: replay natively\n"
 	"                       and under the monitor into one file, then plot both\n"
-	"  --threads N          1 (default): one core; 2: a second thread reads and\n"
-	"                       decodes the trace ahead of the model (the same numbers,\n"
-	"                       to the last counter; it pays off on an idle machine only)\n"
+	"  --threads N          2: a second thread reads and decodes the trace ahead of\n"
+	"                       the model, on a second core (the same numbers, to the\n"
+	"                       last counter); 1: one thread; auto (default): 2 when\n"
+	"                       this process may run on two CPUs or more (its affinity,\n"
+	"                       which taskset and Slurm set), else 1\n"
 	"  --quiet              no summary on stdout\n";
 
 /* What a trace says of itself cannot be changed at replay: how it was
@@ -157,7 +160,7 @@ int cmd_replay(int argc, char **argv)
 	trc_reader *r = NULL;
 	struct rpl_profile *prof = NULL;
 	rpl_prefetch *pf = NULL;
-	int threads = 1;
+	int threads = 0;            /* 0: auto */
 	cfg *c = NULL;
 
 	optind = 1;
@@ -187,9 +190,9 @@ int cmd_replay(int argc, char **argv)
 		case 'q': quiet = 1; break;
 		case 'n': name = optarg; break;
 		case 't':
-			if (strcmp(optarg, "1") && strcmp(optarg, "2"))
-				return cli_usage_error("replay", "--threads: '%s' is not 1 or 2", optarg);
-			threads = optarg[0] - '0';
+			if (strcmp(optarg, "auto") && strcmp(optarg, "1") && strcmp(optarg, "2"))
+				return cli_usage_error("replay", "--threads: '%s' is not auto, 1 or 2", optarg);
+			threads = optarg[0] == 'a' ? 0 : optarg[0] - '0';
 			break;
 		default: return cli_bad_option("replay");
 		}
@@ -221,6 +224,8 @@ int cmd_replay(int argc, char **argv)
 		goto fail;
 	}
 	src.profile = prof;
+	if (threads == 0)
+		threads = sim_cpus_usable() >= 2 ? 2 : 1;
 	if (threads == 2) {
 		const struct rpl_profile *keep = src.profile;
 		if ((rc = rpl_prefetch_start(&pf, &src, r, &err)) != SIM_OK)
@@ -228,6 +233,7 @@ int cmd_replay(int argc, char **argv)
 		src.profile = keep;
 	}
 	rc = rpl_run(c, mode, &src, &res, cli_progress, "replay", &err);
+	res.threads = threads;
 	rpl_prefetch_stop(pf);
 	pf = NULL;
 	cli_progress_done();

@@ -82,6 +82,8 @@ struct rpl_results {
 	double wall_seconds;        /* the replay's own run time */
 	uint64_t peak_rss_kb;       /* the process's peak resident memory at the end (KiB,
 				     * getrusage ru_maxrss): the host's, not the model's */
+	int threads;                /* the host threads the replay ran on (decoding on the
+				     * second: disco replay --threads), 0 if not told */
 	char warning[512];
 };
 

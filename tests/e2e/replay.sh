@@ -28,6 +28,7 @@ for m in native disco; do
 		run "replay $m --threads $t" 0 "$DISCO" replay "$T/c4.dtr" --mode $m --threads $t \
 			--policy migration=verghese --set policy.migration.trigger=16 --format json
 		cp "$T/out" "$T/t$t.json"
+		cp "$T/out" "$T/$m$t.json"
 	done
 	run "$m: 2 threads == 1 thread" 0 "$PY" -c '
 import json, sys
@@ -69,7 +70,27 @@ cp "$T/err" "$T/e2"
 has "$T/e1" "the reader names the damage" "checksum|chunk header"
 run "damaged trace: the same error" 0 cmp "$T/e1" "$T/e2"
 run "bad --threads" 2 "$DISCO" replay "$T/c4.dtr" --threads 3
-has "$T/err" "says what" "not 1 or 2"
+has "$T/err" "says what" "not auto, 1 or 2"
+# --threads auto (the default): two threads where the process may run on two
+# CPUs, one where its affinity gives it one; the same numbers either way
+if command -v taskset >/dev/null 2>&1; then
+	run "auto on one CPU" 0 taskset -c 0 "$DISCO" replay "$T/c4.dtr" --mode disco
+	has "$T/out" "one thread" "records in [0-9.]* s on 1 thread;"
+	if [ "$(taskset -c 0,1 nproc 2>/dev/null)" = 2 ]; then
+		run "auto on two CPUs" 0 taskset -c 0,1 "$DISCO" replay "$T/c4.dtr" --mode disco
+		has "$T/out" "two threads" "records in [0-9.]* s on 2 threads;"
+	fi
+	run "auto, json" 0 taskset -c 0 "$DISCO" replay "$T/c4.dtr" --mode disco --format json \
+		--policy migration=verghese --set policy.migration.trigger=16
+	cp "$T/out" "$T/auto1.json"
+	run "auto on one CPU: the numbers of 2 threads" 0 "$PY" -c '
+import json, sys
+a, b = (json.load(open(p)) for p in sys.argv[1:3])
+for d in (a, b):
+    d.pop("wall_seconds"); d.pop("mrefs_per_second", None); d.pop("peak_rss_mb", None)
+assert a == b, [k for k in a if a[k] != b.get(k)]
+' "$T/auto1.json" "$T/disco2.json"
+fi
 run "same seed, same bytes" 0 "$DISCO" capture synthetic -o "$T/s2.dtr" --cpus 2 \
 	--set machine.cpus=2 --scale 0.05 --quiet
 run "cmp" 0 cmp "$T/s.dtr" "$T/s2.dtr"
