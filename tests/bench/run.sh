@@ -72,13 +72,13 @@ if [ -n "${DISCO:-}" ]; then
 	rm -rf "$d"
 
 	echo
-	echo "== several VMs: replay of 8 pmake copies as 8 VMs against 1 VM of 8 vCPUs (disco)"
+	echo "== several VMs: replay of 8 pmake copies as 8 VMs against 1 VM of 8 vCPUs (disco, one thread)"
 	d=$(mktemp -d)
 	for vms in 1 8; do
 		if "$DISCO" capture pmake -o "$d/v$vms.dtr" --cpus 8 --set machine.cpus=8 --scale 0.02 \
 			--mode disco --hal disco --set capture.vms=$vms --set capture.os.boot=on \
 			--set capture.os.disks=per-copy --set vm.disks.cow=0 --quiet &&
-		   "$DISCO" replay "$d/v$vms.dtr" --format json >"$d/v$vms.json"; then
+		   "$DISCO" replay "$d/v$vms.dtr" --threads 1 --format json >"$d/v$vms.json"; then
 			python3 -c 'import json, sys; d = json.load(open(sys.argv[1]))
 print("  %s VM(s): %.1f M references/s, %.2f s, trace %.1f MB, peak memory %.0f MB" % (sys.argv[2],
       d["mrefs_per_second"], d["wall_seconds"], int(sys.argv[3]) / 1e6, d["peak_rss_mb"]))' "$d/v$vms.json" $vms $(stat -c %s "$d/v$vms.dtr")
@@ -137,7 +137,7 @@ sys.exit(0 if same else 1)' "$d" $(stat -c %s "$d/t.dtr") "$1 at $2" || status=1
 		for l2 in 256K 512K 1M 2M; do
 			for e in 16 32 48 64; do
 				"$DISCO" replay "$d/s.dtr" --mode disco --set machine.l2.size=$l2 \
-					--set machine.tlb.entries=$e --quiet || status=1
+					--set machine.tlb.entries=$e --threads 1 --quiet || status=1
 			done
 		done
 		end=$(date +%s.%N)
