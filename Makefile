@@ -46,7 +46,9 @@ PKG_LIBS   := $(shell pkg-config --libs $(PKGS)) -lm
 CFLAGS   ?= -O2 -g
 SANITIZERS := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 SANFLAGS := $(if $(SANITIZE),$(SANITIZERS))
-XCFLAGS  := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wno-unused-parameter -Wno-format-truncation \
+# gcc's -Wformat-truncation flags every snprintf that may cut; clang has no such option
+NOTRUNC  := $(shell $(CC) -Werror -Wno-format-truncation -E -x c /dev/null >/dev/null 2>&1 && echo -Wno-format-truncation)
+XCFLAGS  := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wno-unused-parameter $(NOTRUNC) \
             -I$(SRCDIR) -DDISCO_SRCDIR='"$(SRCDIR)"' $(PKG_CFLAGS) $(SANFLAGS) -MMD -MP
 override LDFLAGS += $(SANFLAGS) -pthread   # kept when LDFLAGS is given on the command line
 

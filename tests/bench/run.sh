@@ -23,10 +23,12 @@ if [ -n "${DISCO:-}" ]; then
 	echo
 	echo "== disco figures --quick (wall time per reproduction, and their sum)"
 	total=0
+	f9=$(mktemp -d)
 	for only in fig6,table2,table3 fig7,fig8 fig9 synthetic; do
 		d=$(mktemp -d)
+		keep=""; [ $only = fig9 ] && { d=$f9; keep=--keep-traces; }   # its traces for the replays below
 		start=$(date +%s.%N)
-		if "$DISCO" figures --quick --only $only -o "$d" >/dev/null 2>&1; then
+		if "$DISCO" figures --quick --only $only $keep -o "$d" >/dev/null 2>&1; then
 			end=$(date +%s.%N)
 			t=$(awk "BEGIN { printf \"%.1f\", $end - $start }")
 			total=$(awk "BEGIN { printf \"%.1f\", $total + $t }")
@@ -34,9 +36,28 @@ if [ -n "${DISCO:-}" ]; then
 		else
 			echo "  disco figures --only $only failed"; status=1
 		fi
-		rm -rf "$d"
+		[ $only = fig9 ] || rm -rf "$d"
 	done
 	echo "  the parts' sum: $total s"
+	echo
+	echo "== replay of Figure 9's traces (8 CPUs on 8 nodes, Disco, the quick scale), one thread and two"
+	for w in engineering raytrace; do
+		t="$f9/fig9-$w-disco.dtr"
+		[ -f "$t" ] || { echo "  $w: no trace (figures failed?)"; status=1; continue; }
+		for n in 1 2; do
+			"$DISCO" replay "$t" --threads $n --format json >"$f9/r$n.json" 2>/dev/null ||
+				{ echo "  $w: replay --threads $n failed"; status=1; continue; }
+		done
+		python3 -c 'import json, sys, os
+a, b = (json.load(open(p)) for p in sys.argv[1:3])
+same = all(a[k] == b[k] for k in a if k not in ("wall_seconds", "mrefs_per_second", "peak_rss_mb"))
+print("  %-12s %6.1f M references/s on 1 thread, %6.1f on 2 (%.0f M references, %.0f MB, %.2f refs a record; %.2f s, %.2f s): %.2fx; same numbers: %s"
+      % (sys.argv[3], a["mrefs_per_second"], b["mrefs_per_second"], a["references"] / 1e6,
+         os.path.getsize(sys.argv[4]) / 1e6, a["references"] / a["records"], a["wall_seconds"], b["wall_seconds"],
+         a["wall_seconds"] / b["wall_seconds"], "yes" if same else "NO"))' "$f9/r1.json" "$f9/r2.json" $w "$t" ||
+			status=1
+	done
+	rm -rf "$f9"
 	# one run, as make figures makes it: every part's jobs share the workers
 	d=$(mktemp -d)
 	start=$(date +%s.%N)
