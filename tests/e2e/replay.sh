@@ -39,6 +39,20 @@ assert a == b, [k for k in a if a[k] != b.get(k)]
 assert a["records"] > 100000
 ' "$T/t1.json" "$T/t2.json"
 done
+# a policy that reads the whole trace ahead, then replays it: the same on two threads
+for t in 1 2; do
+	run "oracle --threads $t" 0 "$DISCO" replay "$T/c4.dtr" --mode disco --threads $t \
+		--policy migration=oracle --set policy.migration.trigger=16 --format json
+	cp "$T/out" "$T/o$t.json"
+done
+run "oracle: 2 threads == 1 thread" 0 "$PY" -c '
+import json, sys
+a, b = (json.load(open(p)) for p in sys.argv[1:3])
+for d in (a, b):
+    d.pop("wall_seconds"); d.pop("mrefs_per_second", None); d.pop("peak_rss_mb", None)
+assert a == b, [k for k in a if a[k] != b.get(k)]
+assert a["replications"] > 0
+' "$T/o1.json" "$T/o2.json"
 # a chunk cut short: the same error, from the thread as from the reader
 "$PY" -c '
 import sys
