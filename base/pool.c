@@ -27,11 +27,11 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "base/mem.h"
-#include "base/worker.h"
 
 enum { FRAME_ERR = -1 };
 
@@ -49,10 +49,27 @@ struct slot {
 	int job;
 };
 
+/* Write all n bytes of buf to fd, again after EINTR; 0, or -1 on an error
+ * or a write that makes no progress. */
+static int write_all(int fd, const void *buf, size_t n)
+{
+	const char *p = buf;
+	while (n) {
+		ssize_t w = write(fd, p, n);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return -1;
+		p += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
 void sim_pool_send(int fd, int kind, int index, const void *p, size_t len)
 {
 	struct frame h = { kind, index, len };
-	if (sim_write_all(fd, &h, sizeof h) || (len && sim_write_all(fd, p, len)))
+	if (write_all(fd, &h, sizeof h) || (len && write_all(fd, p, len)))
 		_exit(1);   /* the parent is gone */
 }
 
@@ -60,10 +77,19 @@ void sim_pool_send(int fd, int kind, int index, const void *p, size_t len)
 static void worker(const struct sim_pool_opts *o, int job, int fd, pid_t parent)
 {
 	struct sim_err err = { 0 };
+	sigset_t none;
 	int rc;
 
 	/* the caller's handlers are not ours; the fork blocked signals (see start) */
-	if (sim_worker_begin(parent))
+	signal(SIGINT, SIG_DFL);
+	signal(SIGTERM, SIG_DFL);
+	signal(SIGPIPE, SIG_DFL);
+	signal(SIGALRM, SIG_DFL);
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+	prctl(PR_SET_PDEATHSIG, SIGTERM);
+	/* the parent may have died before the line above: then no signal comes */
+	if (getppid() != parent)
 		_exit(1);
 	rc = o->run(o->ctx, job, fd, &err);
 	if (rc != SIM_OK) {
