@@ -13,11 +13,12 @@
  *   (3) every worker forked is reaped before sim_pool_run returns, killed
  *       first if the run stops early (an error or *o->stop);
  *   (4) a job starts only when its `after` has ended well (state DONE);
- *   (5) o->ended is called once for each job whose worker ended of itself
- *       or was ended for its own failure; never for the workers (3) kills.
+ *   (5) o->ended is called once for each job whose worker ended, or sent
+ *       its error, or could not be read; never for one whose message
+ *       o->message refused, nor for the workers (3) kills.
  *
- * States of a job: WAIT -> (start: fork) RUN -> (receive: end of its pipe
- * or an error, reaped, o->ended) DONE; a failure anywhere ends the run.
+ * States of a job: WAIT -> (start: fork) RUN -> (receive: the end of its
+ * pipe, reaped, o->ended says well) DONE; a failure anywhere ends the run.
  */
 #include "base/pool.h"
 

@@ -40,7 +40,8 @@ struct sim_pool_opts {
 	/* In this process.  started may be NULL: after job's worker is forked. */
 	void (*started)(void *ctx, int job);
 	/* Each message as it comes (p valid during the call only); a non-zero
-	 * return ends the run with that error, the worker killed. */
+	 * return ends the run with that error, the worker killed (and no
+	 * o->ended for it). */
 	int (*message)(void *ctx, int job, int kind, int index, const void *p, size_t len,
 		       struct sim_err *err);
 	/* Once job's worker is reaped: 0 if the job ended well, else the error
