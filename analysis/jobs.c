@@ -10,8 +10,9 @@
  *
  * Definitions: a record is a message of the job's worker: the job's mem
  * (REC_MEM) or one result packed by rpl_results_pack (REC_RES, index in
- * job->res); a worker sends its records only once its job is over.  A
- * stage holds what a job's records brought until its worker has ended.
+ * job->res), sent only once its job is over; or, while it runs, its
+ * records and cycles so far (REC_PROGRESS, an_jobs_progress).  A stage
+ * holds what a job's records brought until its worker has ended.
  * Invariants:
  *   (1) a job's outputs in the caller are written only after its worker
  *       ended with status 0 and every record arrived whole (finish): mem
@@ -28,17 +29,19 @@
 
 #include <string.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "base/mem.h"
 #include "base/pool.h"
 
-enum { REC_MEM = 1, REC_RES = 2 };
+enum { REC_MEM = 1, REC_RES = 2, REC_PROGRESS = 3 };
 
 struct stage {
 	char *mem;          /* a copy of the REC_MEM record; NULL: none yet */
 	struct rpl_results res[AN_JOB_MAXRES];
 	int got[AN_JOB_MAXRES];
+	uint64_t prog[2];   /* REC_PROGRESS: records, cycles of all its runs so far */
 };
 
 /* One an_jobs_run with workers: the pool's ctx. */
@@ -46,7 +49,11 @@ struct run {
 	struct an_job *jobs;
 	const struct an_jobs_opts *o;
 	struct stage *st;   /* one per job */
+	uint64_t prog[2];   /* the jobs ended well: their last REC_PROGRESS */
 };
+
+/* In a worker: its pipe, for an_jobs_progress; -1 here. */
+static int progress_fd = -1;
 
 int an_jobs_default(void)
 {
@@ -56,12 +63,41 @@ int an_jobs_default(void)
 	return n > AN_JOBS_DEFAULT_MAX ? AN_JOBS_DEFAULT_MAX : (int)n;
 }
 
+void an_jobs_progress(void *ctx, uint64_t records, uint64_t cycles)
+{
+	static double last;                 /* when the last record went, s */
+	static uint64_t before[2], prev[2]; /* the job's earlier runs; the last call's */
+	uint64_t v[2];
+	struct timespec ts;
+	double t;
+
+	if (progress_fd < 0)
+		return;
+	/* a job may capture, then replay: each run counts from 0 */
+	if (records < prev[0] || cycles < prev[1]) {
+		before[0] += prev[0];
+		before[1] += prev[1];
+	}
+	prev[0] = records;
+	prev[1] = cycles;
+	v[0] = before[0] + records;
+	v[1] = before[1] + cycles;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	t = (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+	if (t - last < 0.25)
+		return;
+	last = t;
+	sim_pool_send(progress_fd, REC_PROGRESS, 0, v, sizeof v);
+}
+
 /* In the worker: the job, then its records. */
 static int run_job(void *ctx, int k, int fd, struct sim_err *err)
 {
 	const struct an_job *j = &((struct run *)ctx)->jobs[k];
-	int rc = j->run(j->ctx, err);
+	int rc;
 
+	progress_fd = fd;
+	rc = j->run(j->ctx, err);
 	if (rc != SIM_OK)
 		return rc;
 	if (j->mem && j->memlen)
@@ -111,6 +147,10 @@ static int record(void *ctx, int k, int kind, int index, const void *p, size_t l
 	struct stage *s = &r->st[k];
 	int rc;
 
+	if (kind == REC_PROGRESS && len == sizeof s->prog) {
+		memcpy(s->prog, p, len);
+		return SIM_OK;
+	}
 	if (kind == REC_MEM && len == j->memlen && !s->mem) {
 		if ((s->mem = sim_malloc(len)) != NULL) {
 			memcpy(s->mem, p, len);
@@ -164,10 +204,24 @@ static int finish(void *ctx, int k, const struct sim_pool_end *e, struct sim_err
 	for (int i = 0; i < j->nres; i++)
 		*j->res[i] = s->res[i];
 	memset(s->res, 0, sizeof s->res);   /* now the caller's */
+	r->prog[0] += s->prog[0];
+	r->prog[1] += s->prog[1];
 	unstage(s);
 	if (r->o->ended)
 		r->o->ended(r->o->ctx, j, 1);
 	return SIM_OK;
+}
+
+/* The records and cycles of every job so far, for o->progress. */
+static void progress(void *ctx, const int *running, int nrunning)
+{
+	const struct run *r = ctx;
+	uint64_t v[2] = { r->prog[0], r->prog[1] };
+	for (int i = 0; i < nrunning; i++) {
+		v[0] += r->st[running[i]].prog[0];
+		v[1] += r->st[running[i]].prog[1];
+	}
+	r->o->progress(r->o->progress_ctx, v[0], v[1]);
 }
 
 /* -j 1: each job in this process, in order. */
@@ -192,10 +246,11 @@ static int run_here(struct an_job *jobs, int n, const struct an_jobs_opts *o, st
 
 int an_jobs_run(struct an_job *jobs, int n, const struct an_jobs_opts *o, struct sim_err *err)
 {
-	struct run r = { jobs, o, NULL };
+	struct run r = { jobs, o, NULL, { 0, 0 } };
 	struct sim_pool_job *pj;
 	struct sim_pool_opts po = { .workers = o->jobs, .stop = o->stop, .run = run_job,
-				    .started = started, .message = record, .ended = finish, .ctx = &r };
+				    .started = started, .message = record, .ended = finish,
+				    .tick = o->progress ? progress : NULL, .ctx = &r };
 	int rc;
 
 	for (int k = 0; k < n; k++)
