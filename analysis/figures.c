@@ -348,12 +348,16 @@ int an_fig_capture(const struct an_fig_opts *o, const cfg *c, const char *trace,
 	return cap_run(c, cap_guest_of(c), trace, res, o->progress, o->progress_ctx, err);
 }
 
-/* The job's process runs it with its progress named by its label. */
+/* The job's process runs it with its progress named by its label; a
+ * worker's goes to the one live line the caller draws (run_plan) instead,
+ * where workers would take turns. */
 static int fig_job_run(void *ctx, struct sim_err *err)
 {
 	const struct an_fig_job *fj = ctx;
 	struct an_fig_opts jo = *fj->o;
-	if (jo.progress_job)
+	if (jo.progress && jo.live_line && jo.jobs > 1)
+		jo.progress = an_jobs_progress;
+	else if (jo.progress_job)
 		jo.progress_ctx = jo.progress_job(jo.progress_ctx, fj->label);
 	return fj->run(&jo, fj->ctx, err);
 }
@@ -1081,7 +1085,11 @@ static void job_ended(void *ctx, const struct an_job *j, int ok)
 static int run_plan(const struct an_fig_opts *o, struct an_fig_plan *pl, struct sim_err *err)
 {
 	struct job_log log = { o, 0, pl->n };
-	struct an_jobs_opts jo = { .jobs = o->jobs, .stop = o->stop, .ended = job_ended, .ctx = &log };
+	struct an_jobs_opts jo = { .jobs = o->jobs, .stop = o->stop, .ended = job_ended, .ctx = &log,
+				   .progress = o->live_line ? o->progress : NULL,
+				   .progress_ctx = o->progress_ctx };
+	if (jo.progress && o->progress_job)
+		jo.progress_ctx = o->progress_job(o->progress_ctx, "every job so far");
 	if (o->jobs > 1)
 		an_fig_say(o, "%d captures and replays, %d at once", pl->n, o->jobs < pl->n ? o->jobs : pl->n);
 	return an_jobs_run(pl->job, pl->n, &jo, err);

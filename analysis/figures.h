@@ -35,7 +35,8 @@ struct an_fig_opts {
 	volatile sig_atomic_t *stop;   /* may be NULL: set by a signal handler, stops the
 					* workers (with jobs > 1) */
 	/* may be NULL: the progress context for the job named label, in the
-	 * process that runs it (progress_ctx otherwise) */
+	 * process that runs it (progress_ctx otherwise); with workers and a
+	 * live line, label "every job so far" names the one line they share */
 	void *(*progress_job)(void *progress_ctx, const char *label);
 };
 

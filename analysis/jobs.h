@@ -9,6 +9,7 @@
 
 #include <signal.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "base/err.h"
 #include "replay/replay.h"
@@ -47,7 +48,17 @@ struct an_jobs_opts {
 	void (*started)(void *ctx, const struct an_job *j);
 	void (*ended)(void *ctx, const struct an_job *j, int ok);
 	void *ctx;
+	/* may be NULL: with workers, called in this process now and then with
+	 * the records and cycles of every job so far, as their runs told
+	 * an_jobs_progress: one progress line for all the workers */
+	rpl_progress_fn progress;
+	void *progress_ctx;
 };
+
+/* A progress callback (rpl_progress_fn, ctx unused) for a job's run: in a
+ * worker, it tells o->progress in the caller, at most four times a second;
+ * in the calling process (o->jobs == 1) it does nothing. */
+void an_jobs_progress(void *ctx, uint64_t records, uint64_t cycles);
 
 /**
  * an_jobs_run - run every job, at most o->jobs at once

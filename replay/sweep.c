@@ -4,20 +4,17 @@
 #include "replay/sweep.h"
 
 #include <errno.h>
-#include <signal.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <fcntl.h>
-#include <poll.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 #include <xxhash.h>
 
 #include "base/mem.h"
-#include "base/worker.h"
+#include "base/pool.h"
 #include "replay/replay.h"
 #include "traces/trace.h"
 
@@ -317,16 +314,18 @@ int rpl_sweep_check(const cfg *base, const struct rpl_point *const *pts, int n, 
 /* ---------- Running: batches in worker processes ----------
  *
  * Definitions: a batch is a run of consecutive points of one task that one
- * worker replays in one shared pass; a message is what a worker writes on
- * its pipe: a header, then either one point's results (rpl_results_pack:
- * struct rpl_results, its per-CPU array and its samples) or an error text.
+ * worker of a pool (base/pool.c) replays in one shared pass; a message is
+ * what that worker sends: one point's results (MSG_RESULT: rpl_results_pack,
+ * struct rpl_results, its per-CPU array and its samples) or how far it is
+ * (MSG_PROGRESS).
  * Invariants:
- *   (1) at most o->jobs workers are alive, each with its own pipe;
- *   (2) a worker writes nothing but messages to its pipe, and ends with
+ *   (1) o->done is called in this process for each point as its results
+ *       come; a batch whose worker ends without every point's is an error;
+ *   (2) the pool's: at most o->jobs workers are alive; each ends with
  *       _exit, so the caller's stdio buffers and open files (HDF5) are never
- *       flushed or closed twice;
- *   (3) every worker forked is reaped before rpl_sweep_run returns, killed
- *       first if the run stops early (error or *stop).
+ *       flushed or closed twice; every worker forked is reaped before
+ *       rpl_sweep_run returns, killed first if the run stops early (error
+ *       or *stop).
  */
 
 uint64_t rpl_trace_tag(const struct trc_reader *r)
@@ -368,13 +367,20 @@ int rpl_sweep_batch_size(int n, int jobs, int batch)
 	return per < 1 ? 1 : per;
 }
 
-enum { MSG_RESULT = 1, MSG_ERROR = 2, MSG_PROGRESS = 3 };
+enum { MSG_RESULT = 1, MSG_PROGRESS = 2 };
 
-struct msg_hdr {
-	int32_t kind;
-	int32_t point;      /* index in the batch (MSG_PROGRESS: 0) */
-	int32_t code;       /* MSG_ERROR: the SIM_E* code */
-	uint32_t len;       /* payload bytes (MSG_PROGRESS: a double, the batch's fraction done) */
+struct batch {
+	int task, first, n;
+	int got;            /* results received */
+	double frac;        /* the batch's fraction done, from its progress messages */
+};
+
+/* One rpl_sweep_run: the pool's ctx. */
+struct sweep {
+	const struct rpl_sweep_task *tasks;
+	const struct rpl_sweep_opts *o;
+	struct batch *b;
+	int done;           /* points received */
 };
 
 /* A worker's progress: the slowest configuration's records over the trace's. */
@@ -391,28 +397,9 @@ static double mono(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
-/* 1: n bytes read; 0: end of file before the first byte; -1: error or a short read. */
-static int read_all(int fd, void *buf, size_t n)
-{
-	char *p = buf;
-	size_t got = 0;
-	while (got < n) {
-		ssize_t r = read(fd, p + got, n - got);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0)
-			return -1;
-		if (r == 0)
-			return got ? -1 : 0;
-		got += (size_t)r;
-	}
-	return 1;
-}
-
 static void worker_progress(void *ctx, uint64_t records, uint64_t cycles)
 {
 	struct wprog *w = ctx;
-	struct msg_hdr h = { MSG_PROGRESS, 0, 0, sizeof(double) };
 	double t = mono(), frac;
 	if (t - w->last < 0.25 || w->total == 0)
 		return;
@@ -420,37 +407,32 @@ static void worker_progress(void *ctx, uint64_t records, uint64_t cycles)
 	frac = (double)records / (double)w->total;
 	if (frac > 1)
 		frac = 1;
-	if (sim_write_all(w->fd, &h, sizeof h) || sim_write_all(w->fd, &frac, sizeof frac))
-		_exit(1);   /* the caller is gone */
+	sim_pool_send(w->fd, MSG_PROGRESS, 0, &frac, sizeof frac);
 }
 
-/* The worker: never returns (keeps (2)). */
-static void worker(const struct rpl_sweep_task *t, int first, int n, int fd, pid_t parent)
+/* In the worker: batch k's replay, then each point's results.  Nothing is
+ * freed: the worker ends when this returns. */
+static int run_batch(void *ctx, int k, int fd, struct sim_err *err)
 {
-	struct sim_err err = { 0 };
-	struct msg_hdr h = { 0 };
-	struct rpl_results *res = NULL;
-	const cfg **cfgs = NULL;
-	int *modes = NULL;
+	const struct sweep *sw = ctx;
+	const struct batch *b = &sw->b[k];
+	const struct rpl_sweep_task *t = &sw->tasks[b->task];
+	struct rpl_results *res = sim_calloc((size_t)b->n, sizeof *res);
+	const cfg **cfgs = sim_calloc((size_t)b->n, sizeof *cfgs);
+	int *modes = sim_calloc((size_t)b->n, sizeof *modes);
 	trc_reader *r = NULL;
 	struct wprog wp = { 0 };
 	int rc;
 
-	/* the caller's handlers are not ours; the fork blocked signals (see rpl_sweep_run) */
-	if (sim_worker_begin(parent))
-		_exit(1);
-	res = sim_calloc((size_t)n, sizeof *res);
-	cfgs = sim_calloc((size_t)n, sizeof *cfgs);
-	modes = sim_calloc((size_t)n, sizeof *modes);
 	if (!res || !cfgs || !modes) {
-		rc = sim_errf(&err, SIM_ENOMEM, "out of memory");
+		rc = sim_errf(err, SIM_ENOMEM, "out of memory");
 		goto out_error;
 	}
-	for (int i = 0; i < n; i++) {
-		cfgs[i] = t->points[first + i]->c;
-		modes[i] = t->points[first + i]->mode;
+	for (int i = 0; i < b->n; i++) {
+		cfgs[i] = t->points[b->first + i]->c;
+		modes[i] = t->points[b->first + i]->mode;
 	}
-	if ((rc = trc_reader_open(&r, t->trace_path, &err)) != SIM_OK)
+	if ((rc = trc_reader_open(&r, t->trace_path, err)) != SIM_OK)
 		goto out_error;
 	wp.fd = fd;
 	wp.last = mono();
@@ -459,153 +441,92 @@ static void worker(const struct rpl_sweep_task *t, int first, int n, int fd, pid
 		if (trc_reader_stream_stats(r, st, &ss) == 0)
 			wp.total += ss.records;
 	}
-	if ((rc = rpl_run_shared(cfgs, modes, n, r, res, worker_progress, &wp, &err)) != SIM_OK)
+	if ((rc = rpl_run_shared(cfgs, modes, b->n, r, res, worker_progress, &wp, err)) != SIM_OK)
 		goto out_error;
-	for (int i = 0; i < n; i++) {
+	for (int i = 0; i < b->n; i++) {
 		size_t len = rpl_results_wire_size(&res[i]);
 		char *buf = sim_malloc(len);
 		if (!buf)
-			_exit(1);
+			_exit(1);   /* as a worker that cannot send */
 		rpl_results_pack(&res[i], buf);
-		h.kind = MSG_RESULT;
-		h.point = i;
-		h.len = (uint32_t)len;
-		if (sim_write_all(fd, &h, sizeof h) || sim_write_all(fd, buf, len))
-			_exit(1);
+		sim_pool_send(fd, MSG_RESULT, i, buf, len);
 		sim_free(buf);
 	}
-	_exit(0);
+	return SIM_OK;
 out_error:
-	sim_err_prefix(&err, "%s", t->trace_path);
-	h.kind = MSG_ERROR;
-	h.code = rc;
-	h.len = (uint32_t)strlen(err.msg);
-	if (sim_write_all(fd, &h, sizeof h) == 0)
-		sim_write_all(fd, err.msg, h.len);
-	_exit(1);
+	sim_err_prefix(err, "%s", t->trace_path);
+	return rc;
 }
 
-struct batch { int task, first, n; };
-
-struct slot {
-	pid_t pid;         /* 0: free */
-	int fd;
-	struct batch b;
-	int got;           /* results received */
-	double frac;       /* the batch's fraction done, from its progress messages */
-};
-
-static void reap(struct slot *s, int *status)
+/* A message of batch k's worker: its progress, or a point's results for
+ * o->done (keeps (1)). */
+static int receive(void *ctx, int k, int kind, int index, const void *p, size_t len, struct sim_err *err)
 {
-	int st = 0;
-	close(s->fd);
-	while (waitpid(s->pid, &st, 0) < 0 && errno == EINTR)
-		;
-	if (status)
-		*status = st;
-	s->pid = 0;
-}
+	struct sweep *sw = ctx;
+	struct batch *b = &sw->b[k];
+	const char *path = sw->tasks[b->task].trace_path;
+	struct rpl_results r;
+	int rc;
 
-static void kill_all(struct slot *sl, int n)
-{
-	for (int i = 0; i < n; i++)
-		if (sl[i].pid > 0)
-			kill(sl[i].pid, SIGTERM);
-	for (int i = 0; i < n; i++)
-		if (sl[i].pid > 0)
-			reap(&sl[i], NULL);
-}
-
-/* Reads one message of slot s; returns 0 (go on), 1 (the worker is done and
- * reaped) or an error code (the worker is reaped). */
-static int receive(const struct rpl_sweep_task *tasks, struct slot *s, const struct rpl_sweep_opts *o,
-		   struct sim_err *err)
-{
-	const struct rpl_sweep_task *t = &tasks[s->b.task];
-	struct msg_hdr h;
-	char *buf = NULL;
-	int got = read_all(s->fd, &h, sizeof h), st, rc = SIM_OK;
-
-	if (got == 0) {   /* end of the pipe: the worker has ended */
-		reap(s, &st);
-		if (s->got == s->b.n && WIFEXITED(st) && WEXITSTATUS(st) == 0)
-			return 1;
-		if (WIFSIGNALED(st))
-			return sim_errf(err, SIM_EIO, "%s: the worker replaying points %d-%d died (signal %d)",
-					t->trace_path, s->b.first + 1, s->b.first + s->b.n, WTERMSIG(st));
-		return sim_errf(err, SIM_EIO, "%s: the worker replaying points %d-%d ended early "
-				"(exit status %d)", t->trace_path, s->b.first + 1, s->b.first + s->b.n,
-				WIFEXITED(st) ? WEXITSTATUS(st) : -1);
-	}
-	if (got < 0 || h.len > (1u << 30) || h.point < 0 || h.point >= s->b.n ||
-	    (h.kind != MSG_RESULT && h.kind != MSG_ERROR && h.kind != MSG_PROGRESS) ||
-	    (h.kind == MSG_PROGRESS && h.len != sizeof(double))) {
-		rc = sim_errf(err, SIM_EINTERNAL, "%s: a worker's message is garbled", t->trace_path);
-		goto out_reap;
-	}
-	buf = sim_malloc(h.len + 1);
-	if (!buf) {
-		rc = sim_errf(err, SIM_ENOMEM, "out of memory reading a worker's results");
-		goto out_reap;
-	}
-	if (h.len && read_all(s->fd, buf, h.len) != 1) {
-		rc = sim_errf(err, SIM_EIO, "%s: a worker's message was cut short", t->trace_path);
-		goto out_reap;
-	}
-	if (h.kind == MSG_PROGRESS) {
-		memcpy(&s->frac, buf, sizeof s->frac);
-		sim_free(buf);
+	if (kind == MSG_PROGRESS && index == 0 && len == sizeof b->frac) {
+		memcpy(&b->frac, p, len);
 		return SIM_OK;
 	}
-	if (h.kind == MSG_ERROR) {
-		buf[h.len] = '\0';
-		rc = sim_errf(err, h.code ? h.code : SIM_EIO, "%s", buf);
-		goto out_reap;
-	} else {
-		struct rpl_results r;
-		rc = rpl_results_unpack(buf, h.len, &r);
-		if (rc == SIM_ENOMEM) {
-			rc = sim_errf(err, SIM_ENOMEM, "out of memory reading a worker's results");
-			goto out_reap;
-		}
-		if (rc) {
-			rc = sim_errf(err, SIM_EINTERNAL, "%s: a worker's message is garbled", t->trace_path);
-			goto out_reap;
-		}
-		s->got++;
-		rc = o->done ? o->done(o->ctx, s->b.task, s->b.first + h.point, &r, err) : SIM_OK;
-		rpl_results_free(&r);
-		sim_free(buf);
-		if (rc) {
-			kill(s->pid, SIGTERM);
-			reap(s, NULL);
-		}
-		return rc;
-	}
-out_reap:
-	sim_free(buf);
-	kill(s->pid, SIGTERM);
-	reap(s, NULL);
+	if (kind != MSG_RESULT || index < 0 || index >= b->n || len > (1u << 30))
+		return sim_errf(err, SIM_EINTERNAL, "%s: a worker's message is garbled", path);
+	rc = rpl_results_unpack(p, len, &r);
+	if (rc == SIM_ENOMEM)
+		return sim_errf(err, SIM_ENOMEM, "out of memory reading a worker's results");
+	if (rc)
+		return sim_errf(err, SIM_EINTERNAL, "%s: a worker's message is garbled", path);
+	b->got++;
+	sw->done++;
+	rc = sw->o->done ? sw->o->done(sw->o->ctx, b->task, b->first + index, &r, err) : SIM_OK;
+	rpl_results_free(&r);
 	return rc;
+}
+
+/* Batch k's worker has ended: well only with every point's results (keeps (1)). */
+static int batch_ended(void *ctx, int k, const struct sim_pool_end *e, struct sim_err *err)
+{
+	const struct sweep *sw = ctx;
+	const struct batch *b = &sw->b[k];
+	const char *path = sw->tasks[b->task].trace_path;
+
+	if (e->error)
+		return e->error;
+	if (e->cut)
+		return sim_errf(err, SIM_EIO, "%s: a worker's message was cut short", path);
+	if (b->got == b->n && WIFEXITED(e->status) && WEXITSTATUS(e->status) == 0)
+		return SIM_OK;
+	if (WIFSIGNALED(e->status))
+		return sim_errf(err, SIM_EIO, "%s: the worker replaying points %d-%d died (signal %d)",
+				path, b->first + 1, b->first + b->n, WTERMSIG(e->status));
+	return sim_errf(err, SIM_EIO, "%s: the worker replaying points %d-%d ended early "
+			"(exit status %d)", path, b->first + 1, b->first + b->n,
+			WIFEXITED(e->status) ? WEXITSTATUS(e->status) : -1);
+}
+
+/* The points done, counting the running batches' fractions, for o->progress. */
+static void progress(void *ctx, const int *running, int nrunning)
+{
+	const struct sweep *sw = ctx;
+	double partial = sw->done;
+	for (int i = 0; i < nrunning; i++) {
+		const struct batch *b = &sw->b[running[i]];
+		partial += b->frac * (b->n - b->got);
+	}
+	sw->o->progress(sw->o->ctx, partial);
 }
 
 int rpl_sweep_run(const struct rpl_sweep_task *tasks, int ntasks, const struct rpl_sweep_opts *o,
 		  struct sim_err *err)
 {
-	int want = o->jobs < 1 ? 1 : o->jobs, jobs = want, nb = 0, pipe_set = 0, next = 0, running = 0, rc = SIM_OK;
-	struct batch *b = NULL;
-	struct slot *sl = NULL;
-	struct pollfd *pf = NULL;
-	int *pslot = NULL;
-	pid_t self = getpid();
-	sigset_t block, oldmask;
-	int done = 0;   /* points received */
-	struct sigaction ign, old_pipe;
-
-	sigemptyset(&block);
-	sigaddset(&block, SIGINT);
-	sigaddset(&block, SIGTERM);
-	sigaddset(&block, SIGALRM);
+	int want = o->jobs < 1 ? 1 : o->jobs, nb = 0, rc;
+	struct sweep sw = { tasks, o, NULL, 0 };
+	struct sim_pool_opts po = { .workers = want, .stop = o->stop, .run = run_batch,
+				    .message = receive, .ended = batch_ended,
+				    .tick = o->progress ? progress : NULL, .ctx = &sw };
 
 	for (int t = 0; t < ntasks; t++)
 		if (tasks[t].npoints > 0)
@@ -613,122 +534,20 @@ int rpl_sweep_run(const struct rpl_sweep_task *tasks, int ntasks, const struct r
 			      rpl_sweep_batch_size(tasks[t].npoints, want, o->batch);
 	if (nb == 0)
 		return SIM_OK;
-	if (jobs > nb)
-		jobs = nb;
-	b = sim_calloc((size_t)nb, sizeof *b);
-	sl = sim_calloc((size_t)jobs, sizeof *sl);
-	pf = sim_calloc((size_t)jobs, sizeof *pf);
-	pslot = sim_calloc((size_t)jobs, sizeof *pslot);
-	if (!b || !sl || !pf || !pslot) {
-		rc = sim_errf(err, SIM_ENOMEM, "out of memory for a sweep");
-		goto out_free;
-	}
+	sw.b = sim_calloc((size_t)nb, sizeof *sw.b);
+	if (!sw.b)
+		return sim_errf(err, SIM_ENOMEM, "out of memory for a sweep");
 	nb = 0;
 	for (int t = 0; t < ntasks; t++) {
 		int per = rpl_sweep_batch_size(tasks[t].npoints, want, o->batch);
 		for (int first = 0; first < tasks[t].npoints; first += per) {
-			b[nb].task = t;
-			b[nb].first = first;
-			b[nb].n = tasks[t].npoints - first < per ? tasks[t].npoints - first : per;
-			nb++;
+			struct batch *b = &sw.b[nb++];
+			b->task = t;
+			b->first = first;
+			b->n = tasks[t].npoints - first < per ? tasks[t].npoints - first : per;
 		}
 	}
-	/* a dead worker is seen on its pipe, not by a signal (restored at the end) */
-	memset(&ign, 0, sizeof ign);
-	ign.sa_handler = SIG_IGN;
-	sigemptyset(&ign.sa_mask);
-	sigaction(SIGPIPE, &ign, &old_pipe);
-	pipe_set = 1;
-	for (;;) {
-		int np = 0, pr;
-		/* start workers: keeps (1) */
-		for (int i = 0; i < jobs && next < nb && !(o->stop && *o->stop); i++) {
-			int fds[2];
-			pid_t pid;
-			if (sl[i].pid)
-				continue;
-			if (pipe(fds) != 0) {
-				rc = sim_errf(err, SIM_EIO, "cannot create a pipe: %s", strerror(errno));
-				goto out_kill;
-			}
-			fflush(NULL);
-			/* signals wait until the worker has its own handlers */
-			sigprocmask(SIG_BLOCK, &block, &oldmask);
-			pid = fork();
-			if (pid != 0)
-				sigprocmask(SIG_SETMASK, &oldmask, NULL);
-			if (pid < 0) {
-				close(fds[0]);
-				close(fds[1]);
-				rc = sim_errf(err, SIM_EIO, "cannot start a worker: %s", strerror(errno));
-				goto out_kill;
-			}
-			if (pid == 0) {
-				close(fds[0]);
-				for (int k = 0; k < jobs; k++)
-					if (sl[k].pid)
-						close(sl[k].fd);
-				worker(&tasks[b[next].task], b[next].first, b[next].n, fds[1], self);
-			}
-			close(fds[1]);
-			fcntl(fds[0], F_SETFD, FD_CLOEXEC);
-			sl[i] = (struct slot){ .pid = pid, .fd = fds[0], .b = b[next] };
-			next++;
-			running++;
-		}
-		if (running == 0) {
-			if (next < nb)   /* stopped before every batch started */
-				rc = sim_errf(err, SIM_EIO, "interrupted");
-			break;
-		}
-		for (int i = 0; i < jobs; i++)
-			if (sl[i].pid) {
-				pf[np].fd = sl[i].fd;
-				pf[np].events = POLLIN;
-				pf[np].revents = 0;
-				pslot[np++] = i;
-			}
-		pr = poll(pf, (nfds_t)np, 200);
-		if (o->stop && *o->stop) {
-			rc = sim_errf(err, SIM_EIO, "interrupted");
-			goto out_kill;
-		}
-		if (pr < 0 && errno != EINTR) {
-			rc = sim_errf(err, SIM_EIO, "waiting for the workers: %s", strerror(errno));
-			goto out_kill;
-		}
-		for (int k = 0; pr > 0 && k < np; k++) {
-			struct slot *s = &sl[pslot[k]];
-			if (!(pf[k].revents & (POLLIN | POLLHUP | POLLERR)))
-				continue;
-			int before = s->got;
-			rc = receive(tasks, s, o, err);
-			done += s->got - before;
-			if (rc == 1) {
-				running--;
-				rc = SIM_OK;
-			} else if (rc != SIM_OK) {
-				running--;
-				goto out_kill;
-			}
-		}
-		if (o->progress) {
-			double partial = done;
-			for (int i = 0; i < jobs; i++)
-				if (sl[i].pid)
-					partial += sl[i].frac * (sl[i].b.n - sl[i].got);
-			o->progress(o->ctx, partial);
-		}
-	}
-	goto out_free;
-out_kill:
-	kill_all(sl, jobs);   /* keeps (3) */
-out_free:
-	if (pipe_set)
-		sigaction(SIGPIPE, &old_pipe, NULL);
-	sim_free(b);
-	sim_free(sl);
-	sim_free(pf);
-	sim_free(pslot);
+	rc = sim_pool_run(nb, &po, err);
+	sim_free(sw.b);
 	return rc;
 }

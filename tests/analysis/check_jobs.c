@@ -325,6 +325,68 @@ START_TEST(stopped)
 }
 END_TEST
 
+/* A job that captures (10 records, 100 cycles), then replays (5, 50),
+ * telling an_jobs_progress as it goes: the second run's count starts from
+ * 0 again, and its first call comes too soon (within 0.25 s) to be sent. */
+static int two_runs(void *vc, struct sim_err *err)
+{
+	an_jobs_progress(NULL, 10, 100);
+	an_jobs_progress(NULL, 3, 30);
+	usleep(300000);
+	an_jobs_progress(NULL, 5, 50);
+	return fill(vc, err);
+}
+
+struct seen { uint64_t records, cycles; int calls, backwards; };
+
+static void on_progress(void *ctx, uint64_t records, uint64_t cycles)
+{
+	struct seen *p = ctx;
+	p->backwards += records < p->records || cycles < p->cycles;
+	p->records = records;
+	p->cycles = cycles;
+	p->calls++;
+}
+
+START_TEST(one_progress_for_all)
+{
+	/* two workers, each job's runs added up (15, 150), then both jobs':
+	 * the last call gives 30 records and 300 cycles, never fewer than
+	 * before; in this process (-j 1) no call at all */
+	struct an_job j[2];
+	struct ctx c[2];
+	struct out o[2];
+	struct rpl_results r[2];
+	struct seen p = { 0 };
+	struct an_jobs_opts opts = { .jobs = 2, .progress = on_progress, .progress_ctx = &p };
+	struct sim_err err = { 0 };
+
+	for (int workers = 2; workers >= 1; workers--) {
+		memset(o, 0, sizeof o);
+		memset(r, 0, sizeof r);
+		memset(&p, 0, sizeof p);
+		opts.jobs = workers;
+		for (int k = 0; k < 2; k++)
+			setup(&j[k], &c[k], k, o, r, two_runs);
+		ck_assert_int_eq(an_jobs_run(j, 2, &opts, &err), SIM_OK);
+		for (int k = 0; k < 2; k++) {
+			expect_filled(&o[k], &r[k], k);
+			rpl_results_free(&o[k].in);
+			rpl_results_free(&r[k]);
+		}
+		if (workers == 2) {
+			ck_assert_int_gt(p.calls, 0);
+			ck_assert_uint_eq(p.records, 30);
+			ck_assert_uint_eq(p.cycles, 300);
+			ck_assert_int_eq(p.backwards, 0);
+		} else {
+			ck_assert_int_eq(p.calls, 0);
+		}
+	}
+	no_children_left();
+}
+END_TEST
+
 Suite *make_suite(void)
 {
 	Suite *s = suite_create("jobs");
@@ -338,6 +400,7 @@ Suite *make_suite(void)
 	tcase_add_test(tc, silent_worker);
 	tcase_add_test(tc, failing_here);
 	tcase_add_test(tc, stopped);
+	tcase_add_test(tc, one_progress_for_all);
 	suite_add_tcase(s, tc);
 	return s;
 }
