@@ -32,6 +32,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "base/cpus.h"
 #include "base/mem.h"
 #include "base/pool.h"
 
@@ -57,10 +58,8 @@ static int progress_fd = -1;
 
 int an_jobs_default(void)
 {
-	long n = sysconf(_SC_NPROCESSORS_ONLN);
-	if (n < 1)
-		return 1;
-	return n > AN_JOBS_DEFAULT_MAX ? AN_JOBS_DEFAULT_MAX : (int)n;
+	int n = sim_cpus_usable();
+	return n > AN_JOBS_DEFAULT_MAX ? AN_JOBS_DEFAULT_MAX : n;
 }
 
 void an_jobs_progress(void *ctx, uint64_t records, uint64_t cycles)

@@ -79,8 +79,8 @@ void an_jobs_progress(void *ctx, uint64_t records, uint64_t cycles);
  */
 int an_jobs_run(struct an_job *jobs, int n, const struct an_jobs_opts *o, struct sim_err *err);
 
-/* The number of jobs `disco figures` runs at once by default: the online
- * cores, at most AN_JOBS_DEFAULT_MAX (the figures have few long jobs; more
+/* The number of jobs `disco figures` runs at once by default: the CPUs the
+ * process may use (base/cpus.h), at most AN_JOBS_DEFAULT_MAX (the figures have few long jobs; more
  * workers would only add memory). */
 #define AN_JOBS_DEFAULT_MAX 8
 int an_jobs_default(void);

@@ -33,7 +33,7 @@ static const char usage[] =
 	"                 verdict on the mean (at --quick some numbers move across a band's\n"
 	"                 edge from seed to seed); takes as many times as long\n"
 	"  -j, --jobs N   captures and replays at once, each in a worker process\n"
-	"                 (default: the number of cores, at most 8); the results are\n"
+	"                 (default: the CPUs it may use, at most 8); the results are\n"
 	"                 the same whatever N; -j 1 runs them one after another\n"
 	"  --keep-traces  keep every trace (DIR/*.dtr): about 3 GB at --quick\n";
 
