@@ -134,6 +134,28 @@ static const struct {
 	[TRC_MARKER] = { F_ID | F_AUX | F_VAL, 0, 0, 0xffff },
 };
 
+/* The checks of trc_rec_check for the records most traces are made of
+ * (instruction runs, loads, stores), in a few compares: 1 when r is one of
+ * them and valid, 0 when the whole check must say. */
+static inline int common_valid(const struct trc_rec *r)
+{
+	const unsigned flags = TRC_F_KERNEL | TRC_F_KSEG0;
+	if (r->type == TRC_INSN)
+		return !(r->flags & ~flags) && r->aux == 0 && r->val == 0 && r->id != 0;
+	if (r->type == TRC_LOAD || r->type == TRC_STORE)
+		return !(r->flags & ~flags) && r->id == 0 && r->val == 0 && r->aux >= 1 && r->aux <= 255;
+	return 0;
+}
+
+size_t trc_recs_check(const struct trc_rec *r, size_t n, const char **why)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!common_valid(&r[i]) && (*why = trc_rec_check(&r[i])) != NULL)
+			return i;
+	*why = NULL;
+	return n;
+}
+
 const char *trc_rec_check(const struct trc_rec *r)
 {
 	if (r->type == 0 || r->type >= TRC_NTYPES)
@@ -171,7 +193,9 @@ static inline uint8_t *put(uint8_t *p, uint64_t v)
 	return p;
 }
 
-size_t trc_encode(struct trc_codec *c, const struct trc_rec *r, uint8_t *out)
+/* trc_encode's body, inlined into trc_encode_many's loop. */
+static inline __attribute__((always_inline)) size_t encode_one(struct trc_codec *c, const struct trc_rec *r,
+							       uint8_t *out)
 {
 	uint8_t *p = out + 1;
 	unsigned x = 0, mode;
@@ -304,6 +328,10 @@ size_t trc_encode(struct trc_codec *c, const struct trc_rec *r, uint8_t *out)
 	case TRC_IDLE_BEGIN: case TRC_IDLE_END:
 		break;
 	case TRC_TIME:
+		if (!c->timed) {   /* for the chunk's header */
+			c->timed = 1;
+			c->first_time = r->val;
+		}
 		p = put(p, zz(r->val - c->time));
 		c->time = r->val;
 		break;
@@ -315,6 +343,21 @@ size_t trc_encode(struct trc_codec *c, const struct trc_rec *r, uint8_t *out)
 	}
 	out[0] = (uint8_t)(r->type | x << 5);
 	return (size_t)(p - out);
+}
+
+size_t trc_encode(struct trc_codec *c, const struct trc_rec *r, uint8_t *out)
+{
+	return encode_one(c, r, out);
+}
+
+size_t trc_encode_many(struct trc_codec *c, const struct trc_rec *r, size_t n, uint8_t *buf, size_t *len,
+		       size_t cap)
+{
+	size_t i = 0, at = *len;
+	for (; i < n && cap - at >= TRC_CODEC_MAXREC; i++)
+		at += encode_one(c, &r[i], buf + at);
+	*len = at;
+	return i;
 }
 
 /* ---- decoding ---- */

@@ -33,6 +33,8 @@ struct trc_codec {
 	uint32_t dk;                 /* data references since the last run */
 	uint64_t vpn, ppn;           /* predicted page numbers */
 	uint64_t frag, sector, time; /* predicted fragment address, sector, time */
+	uint64_t first_time;         /* the chunk's first time record's, if timed (encoding only) */
+	uint8_t timed;
 	uint16_t epoch;              /* the current chunk, never 0 */
 	uint8_t fresh;               /* the tables were zeroed at this chunk's start: an entry
 				      * with epoch 0 is of this chunk (trc_decode only) */
@@ -58,10 +60,19 @@ void trc_codec_reset(struct trc_codec *c);
 
 /* NULL when r is a valid record (record.h's field use), else the reason. */
 const char *trc_rec_check(const struct trc_rec *r);
+/* trc_rec_check over r[0..n): the index of the first invalid record with
+ * *why its reason, or n with *why NULL. */
+size_t trc_recs_check(const struct trc_rec *r, size_t n, const char **why);
 
 /* Encode one valid record (trc_rec_check() == NULL) at out, which has room
  * for TRC_CODEC_MAXREC bytes; returns the number of bytes written. */
 size_t trc_encode(struct trc_codec *c, const struct trc_rec *r, uint8_t *out);
+/* Encode valid records r[0..n) one after another at buf + *len, as many as
+ * leave TRC_CODEC_MAXREC bytes of room before buf + cap with each one
+ * started (*len <= cap); *len moves past them.  Returns how many: the same
+ * bytes as trc_encode on each in turn. */
+size_t trc_encode_many(struct trc_codec *c, const struct trc_rec *r, size_t n, uint8_t *buf, size_t *len,
+		       size_t cap);
 
 /* Decode records first .. first + n - 1 of a chunk of nrec records whose
  * raw bytes are buf[0..len), where buf[len..len+TRC_CODEC_PAD) are zero

@@ -74,8 +74,6 @@ struct trc_writer {
 	uint8_t **buf;
 	size_t *len;
 	uint32_t *nrec;
-	uint8_t *has_time;
-	uint64_t *first_time;
 	uint32_t *seq;           /* [nstreams] the next chunk's sequence number */
 	struct trc_codec **codec;   /* allocated with buf[s] */
 	/* index */
@@ -189,8 +187,6 @@ static void writer_free(trc_writer *w)
 	sim_free(w->buf);
 	sim_free(w->len);
 	sim_free(w->nrec);
-	sim_free(w->has_time);
-	sim_free(w->first_time);
 	sim_free(w->seq);
 	sim_free(w->codec);
 	sim_free(w->ents);
@@ -238,15 +234,13 @@ int trc_writer_open(trc_writer **out, const char *path, const struct trc_write_o
 	w->buf = sim_calloc(o->nstreams, sizeof *w->buf);
 	w->len = sim_calloc(o->nstreams, sizeof *w->len);
 	w->nrec = sim_calloc(o->nstreams, sizeof *w->nrec);
-	w->has_time = sim_calloc(o->nstreams, sizeof *w->has_time);
-	w->first_time = sim_calloc(o->nstreams, sizeof *w->first_time);
 	w->seq = sim_calloc(o->nstreams, sizeof *w->seq);
 	w->codec = sim_calloc(o->nstreams, sizeof *w->codec);
 	w->cbuf = sim_malloc(w->cbuf_cap);
 	hlen = (uint32_t)(TRC_HDR_MIN + clen);
 	hdr = sim_malloc(hlen);
 	w->cctx = ZSTD_createCCtx();
-	if (!w->path || !w->buf || !w->len || !w->nrec || !w->has_time || !w->first_time || !w->seq ||
+	if (!w->path || !w->buf || !w->len || !w->nrec || !w->seq ||
 	    !w->codec ||
 	    !w->cbuf || !hdr || !w->cctx) {
 		rc = sim_errf(err, SIM_ENOMEM, "%s: out of memory", path);
@@ -321,8 +315,8 @@ static int emit(trc_writer *w, uint32_t s, struct sim_err *err)
 	h.nrecords = w->nrec[s];
 	h.raw_size = (uint32_t)w->len[s];
 	h.comp_size = (uint32_t)clen;
-	h.flags = w->has_time[s] ? TRC_CHUNK_HAS_TIME : 0;
-	h.first_time = w->first_time[s];
+	h.flags = w->codec[s]->timed ? TRC_CHUNK_HAS_TIME : 0;
+	h.first_time = w->codec[s]->first_time;
 	h.seq = w->seq[s];
 	h.raw_hash = XXH3_64bits(w->buf[s], w->len[s]);
 	h.comp_hash = XXH3_64bits(w->cbuf + TRC_CHUNK_HDR, clen);
@@ -336,8 +330,6 @@ static int emit(trc_writer *w, uint32_t s, struct sim_err *err)
 	w->seq[s]++;
 	w->len[s] = 0;
 	w->nrec[s] = 0;
-	w->has_time[s] = 0;
-	w->first_time[s] = 0;
 	trc_codec_reset(w->codec[s]);
 	return SIM_OK;
 }
@@ -366,18 +358,18 @@ static int encode_recs(trc_writer *w, uint32_t stream, const struct trc_rec *rec
 	}
 	b = w->buf[stream];
 	c = w->codec[stream];
-	for (size_t i = 0; i < n; i++) {
+	for (size_t i = 0; i < n;) {
+		size_t k;
 		if (w->len[stream] + TRC_CODEC_MAXREC > w->chunk_size || w->nrec[stream] == UINT32_MAX) {
 			rc = emit(w, stream, err);
 			if (rc != SIM_OK)
 				return rc;
 		}
-		if (recs[i].type == TRC_TIME && !w->has_time[stream]) {
-			w->has_time[stream] = 1;
-			w->first_time[stream] = recs[i].val;
-		}
-		w->len[stream] += trc_encode(c, &recs[i], b + w->len[stream]);
-		w->nrec[stream]++;
+		/* as many as the chunk takes, in its bytes and its record count */
+		k = n - i < UINT32_MAX - w->nrec[stream] ? n - i : UINT32_MAX - w->nrec[stream];
+		k = trc_encode_many(c, recs + i, k, b, &w->len[stream], w->chunk_size);
+		w->nrec[stream] += (uint32_t)k;
+		i += k;
 	}
 	return SIM_OK;
 }
@@ -558,8 +550,9 @@ int trc_write(trc_writer *w, uint32_t stream, const struct trc_rec *recs, size_t
 	if (stream >= w->nstreams)
 		return sim_errf(err, SIM_EINVAL, "%s: stream %u: the trace has %u streams", w->path, stream,
 				w->nstreams);
-	for (size_t i = 0; i < n; i++) {
-		const char *why = trc_rec_check(&recs[i]);
+	{
+		const char *why;
+		size_t i = trc_recs_check(recs, n, &why);
 		if (why)
 			return sim_errf(err, SIM_EINVAL, "%s: stream %u: record %zu (type %u): %s", w->path, stream,
 					i, recs[i].type, why);

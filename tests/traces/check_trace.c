@@ -202,6 +202,116 @@ START_TEST(blocks_interleaved)
 }
 END_TEST
 
+/* Each chunk's header says whether the chunk holds a time record and the
+ * value of its first, with and without the writer's thread: the records of
+ * each chunk (its nrecords, in the order written) give what it must say.
+ * Time records every 7th record, one stream, 256-byte chunks: most chunks
+ * have several, some chunks none (runs of large counts in between). */
+START_TEST(chunk_first_time)
+{
+	for (int bg = 0; bg < 2; bg++) {
+		enum { N = 3000 };
+		struct trc_write_opts o = { .nstreams = 1, .page_size = 4096, .config_text = "",
+					    .chunk_size = 256, .zstd_level = 1, .background = bg };
+		struct trc_rec *r = calloc(N, sizeof *r);
+		struct sim_err err = { 0 };
+		trc_writer *w;
+		size_t len, at = 0, chunks = 0, timed = 0, untimed = 0;
+		uint8_t *img;
+		uint64_t ioff, nent;
+
+		for (size_t i = 0; i < N; i++) {
+			if (i % 7 == 3)
+				r[i] = (struct trc_rec){ .type = TRC_TIME, .val = 1000 + 3 * i };
+			else if (i >= 1500 && i < 2200)   /* no time records: whole chunks without */
+				r[i] = (struct trc_rec){ .type = TRC_INSN, .id = 1 + (uint32_t)(i * 2654435761u % 100000),
+							 .addr = 0x40000000 + 64 * (i % 5000) };
+			else
+				r[i] = (struct trc_rec){ .type = TRC_INSN, .id = 4, .addr = 0x1000 + 16 * i };
+			if (i >= 1500 && i < 2200 && r[i].type == TRC_TIME)
+				r[i] = (struct trc_rec){ .type = TRC_LOAD, .aux = 8, .addr = 0x9000000 + 4096 * i };
+		}
+		ck_assert_int_eq(trc_writer_open(&w, t_path("time.dtr"), &o, &err), SIM_OK);
+		for (size_t i = 0; i < N; i += 13)   /* calls of 13 records: chunk edges fall mid-call */
+			ck_assert_int_eq(trc_write(w, 0, r + i, N - i < 13 ? N - i : 13, &err), SIM_OK);
+		ck_assert_int_eq(trc_writer_close(w, &err), SIM_OK);
+		img = (uint8_t *)t_read_file(t_path("time.dtr"), &len);
+		ioff = rd64(img + len - TRC_TRAILER);
+		nent = rd64(img + ioff + 8);
+		for (uint64_t k = 0; k < nent; k++) {
+			const uint8_t *e = img + ioff + TRC_INDEX_HDR + k * TRC_INDEX_ENTRY;
+			const uint8_t *h = img + rd64(e);
+			uint32_t nrec = rd32(h + 8), flags = rd32(h + 20);
+			uint64_t first = rd64(h + 32);
+			const struct trc_rec *t = NULL;
+			for (size_t i = at; i < at + nrec && !t; i++)
+				if (r[i].type == TRC_TIME)
+					t = &r[i];
+			if (t) {
+				ck_assert_uint_eq(flags, TRC_CHUNK_HAS_TIME);
+				ck_assert_uint_eq(first, t->val);
+				timed++;
+			} else {
+				ck_assert_uint_eq(flags, 0);
+				ck_assert_uint_eq(first, 0);
+				untimed++;
+			}
+			at += nrec;
+			chunks++;
+		}
+		ck_assert_uint_eq(at, N);
+		ck_assert_uint_ge(timed, 10);
+		ck_assert_uint_ge(untimed, 2);
+		ck_assert_uint_eq(chunks, nent);
+		free(img);
+		free(r);
+	}
+}
+END_TEST
+
+/* The batch check's quick path for runs, loads and stores agrees with the
+ * whole check on every record: valid ones of every type, and each with one
+ * field or flag changed (an instruction count of 0, a size of 0 or 256, a
+ * flag or a field the type does not use). */
+START_TEST(batch_check_agrees)
+{
+	uint64_t s = 11;
+	size_t bad = 0;
+	for (int i = 0; i < 200000; i++) {
+		struct trc_rec r = gen_rec(&s, i < 3000 ? 1 + (unsigned)(i % 3) : 0);
+		const char *why, *want;
+		uint64_t v = gen_next(&s);
+		switch (v % 8) {
+		case 0: break;
+		case 1: r.flags ^= (uint8_t)(1u << (v >> 8) % 8); break;
+		case 2: r.id = (v >> 8) % 3 == 0 ? 0 : (uint32_t)(v >> 16); break;
+		case 3: r.aux = (uint16_t)((v >> 8) % 3 == 0 ? 0 : (v >> 8) % 3 == 1 ? 256 : v >> 16); break;
+		case 4: r.val = (v >> 8) % 2 ? 0 : v >> 16; break;
+		case 5: r.addr = (v >> 8) % 2 ? 0 : v; break;
+		case 6: r.type = (uint8_t)(v >> 8); break;
+		default: break;
+		}
+		want = trc_rec_check(&r);
+		ck_assert_uint_eq(trc_recs_check(&r, 1, &why), want ? 0 : 1);
+		ck_assert_ptr_eq(why, want);
+		bad += want != NULL;
+	}
+	ck_assert_uint_gt(bad, 20000);   /* both verdicts, many times */
+	{
+		/* in a batch: the first bad one's index and reason */
+		struct trc_rec rs[5] = { { .type = TRC_INSN, .id = 2 }, { .type = TRC_LOAD, .aux = 4 },
+					 { .type = TRC_STORE, .aux = 0 }, { .type = TRC_INSN, .id = 0 } };
+		const char *why;
+		ck_assert_uint_eq(trc_recs_check(rs, 2, &why), 2);
+		ck_assert_ptr_null(why);
+		ck_assert_uint_eq(trc_recs_check(rs, 4, &why), 2);
+		ck_assert_str_eq(why, "size out of range 1..255");
+		ck_assert_uint_eq(trc_recs_check(rs + 3, 1, &why), 0);
+		ck_assert_str_eq(why, "instruction count 0");
+	}
+}
+END_TEST
+
 START_TEST(deterministic)
 {
 	struct sim_err err = { 0 };
@@ -880,6 +990,8 @@ Suite *make_suite(void)
 	tcase_add_test(tc, bad_record_mid_chunk);
 	tcase_add_test(tc, stream_out_of_range);
 	tcase_add_test(tc, absurd_sizes);
+	tcase_add_test(tc, chunk_first_time);
+	tcase_add_test(tc, batch_check_agrees);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("oom");
 	tcase_add_loop_test(tc, oom, 0, 2);   /* without and with the background writer */
