@@ -1,3 +1,4 @@
+#include <limits.h>
 #include <sched.h>
 #include <unistd.h>
 
@@ -12,5 +13,5 @@ int sim_cpus_usable(void)
 	if (sched_getaffinity(0, sizeof set, &set) == 0 && CPU_COUNT(&set) > 0)
 		return CPU_COUNT(&set);
 	n = sysconf(_SC_NPROCESSORS_ONLN);
-	return n > 0 ? (n > 1 << 20 ? 1 << 20 : (int)n) : 1;
+	return n >= 1 && n <= INT_MAX ? (int)n : 1;
 }
