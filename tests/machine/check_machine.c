@@ -651,6 +651,83 @@ START_TEST(coherence_miss_from_memory)
 }
 END_TEST
 
+/* The directory keeps each line's sharers and its lost bits side by side
+ * in one array; a line's two entries must be its own, not a neighbour's,
+ * at every entry width: 16 bits (2 CPUs), 32 (20), 64 (40), two words
+ * (70, whose last CPU's bits are in the second word).  Each lost bit is
+ * read once the writer's copy is gone (two loads to its L2 set evict it),
+ * so memory serves the miss and only the lost bit makes it MACH_COMM.  The
+ * small machine: one node of 4 pages, 64-byte L2 lines, 8 sets of 2 ways
+ * (lines L, L + 8 and L + 16 share a set). */
+static const int dir_cpus[] = { 2, 20, 40, 70 };
+
+/* CPU cpu's L2 drops line pa (its set holds nothing newer). */
+static void evict_l2(machine *m, int cpu, uint64_t pa, uint64_t now)
+{
+	unsigned w;
+	machine_ref(m, cpu, (pa + 512) % (16 * 1024), MACH_LOAD, now, &w);
+	machine_ref(m, cpu, (pa + 1024) % (16 * 1024), MACH_LOAD, now + 1, &w);
+}
+
+START_TEST(directory_pairs)
+{
+	struct small p = { dir_cpus[_i], dir_cpus[_i], 2, 0 };   /* one node */
+	struct machine_config mc = small_config(&p);
+	struct sim_err err = { 0 };
+	const int hi = mc.ncpus - 1;
+	const uint64_t last = mc.mem_size - 64;   /* the last line of memory */
+	machine *m;
+	unsigned w;
+
+	ck_assert_uint_eq(mc.mem_size, 16 * 1024);
+	ck_assert_msg(machine_new(&m, &mc, &err) == SIM_OK, "%s", err.msg);
+	/* line 0: CPU hi's store takes CPU 0's copy */
+	machine_ref(m, 0, 0, MACH_LOAD, 0, &w);
+	ck_assert_uint_eq(w, MACH_LOCAL);
+	machine_ref(m, hi, 0, MACH_STORE, 100, &w);
+	ck_assert_uint_eq(w, MACH_LOCAL);
+	ck_assert_uint_eq(machine_cpu_stats(m, hi)->invalidations_sent, 1);
+	/* line 1, the neighbour, has no lost bit for CPU 0 */
+	machine_ref(m, 0, 64, MACH_LOAD, 200, &w);
+	ck_assert_uint_eq(w, MACH_LOCAL);
+	evict_l2(m, hi, 0, 300);
+	machine_ref(m, 0, 0, MACH_LOAD, 400, &w);
+	ck_assert_uint_eq(w, MACH_LOCAL | MACH_COMM);
+	/* line 1 lost in turn: line 0's retaking cleared only line 0's bit */
+	machine_ref(m, 1, 64, MACH_STORE, 500, &w);
+	evict_l2(m, 1, 64, 600);
+	machine_ref(m, 0, 64, MACH_LOAD, 700, &w);
+	ck_assert_uint_eq(w, MACH_LOCAL | MACH_COMM);
+	ck_assert_uint_eq(machine_cpu_stats(m, 0)->misses_comm, 2);
+	/* the last line (the array's last pair) and its neighbour below */
+	machine_ref(m, 0, last, MACH_LOAD, 800, &w);
+	machine_ref(m, hi, last, MACH_STORE, 900, &w);
+	machine_ref(m, 0, last - 64, MACH_LOAD, 1000, &w);
+	ck_assert_uint_eq(w, MACH_LOCAL);
+	evict_l2(m, hi, last, 1100);
+	machine_ref(m, 0, last, MACH_LOAD, 1200, &w);
+	ck_assert_uint_eq(w, MACH_LOCAL | MACH_COMM);
+	ck_assert_uint_eq(machine_cpu_stats(m, 0)->misses_comm, 3);
+	ck_assert_msg(machine_check(m, &err) == SIM_OK, "%s", err.msg);
+	/* a flush of page 0 forgets CPU 0's lost bit of line 2, not of line
+	 * 64, the first of page 1 */
+	machine_ref(m, 0, 128, MACH_LOAD, 1300, &w);
+	machine_ref(m, hi, 128, MACH_STORE, 1400, &w);
+	evict_l2(m, hi, 128, 1500);
+	machine_ref(m, 0, 4096, MACH_LOAD, 1600, &w);
+	machine_ref(m, hi, 4096, MACH_STORE, 1700, &w);
+	evict_l2(m, hi, 4096, 1800);
+	machine_page_flush(m, 0);
+	machine_ref(m, 0, 128, MACH_LOAD, 1900, &w);
+	ck_assert_uint_eq(w, MACH_LOCAL);
+	machine_ref(m, 0, 4096, MACH_LOAD, 2000, &w);
+	ck_assert_uint_eq(w, MACH_LOCAL | MACH_COMM);
+	ck_assert_uint_eq(machine_cpu_stats(m, 0)->misses_comm, 4);
+	ck_assert_msg(machine_check(m, &err) == SIM_OK, "%s", err.msg);
+	machine_free(m);
+}
+END_TEST
+
 /* CPUs in quanta: CPU 1 presents its misses after CPU 0 ran far ahead.
  * Its misses must not queue behind CPU 0's clock, nor pile up. */
 START_TEST(occupancy_out_of_order)
@@ -872,6 +949,7 @@ Suite *make_suite(void)
 	tcase_add_test(tc, config_errors);
 	tcase_add_test(tc, latencies);
 	tcase_add_test(tc, coherence_miss_from_memory);
+	tcase_add_loop_test(tc, directory_pairs, 0, (int)(sizeof dir_cpus / sizeof dir_cpus[0]));
 	tcase_add_test(tc, level_stats);
 	tcase_add_test(tc, occupancy_out_of_order);
 	tcase_add_test(tc, occupancy_in_order_is_fcfs);
