@@ -457,6 +457,60 @@ START_TEST(against_reference)
 }
 END_TEST
 
+/* machine_ifetch_hits against machine_ref one line at a time, for an L1 I
+ * of 1, 2 (its own unrolled loop), 4 and 8 ways: as many lines hit, the
+ * same counts, and the same LRU order after (the same victims in a random
+ * stream that follows).  Runs start anywhere, wrap round the sets, and end
+ * at their first miss, which both then take through machine_ref. */
+static const uint32_t ifetch_ways[] = { 1, 2, 4, 8 };
+
+START_TEST(ifetch_hits_as_refs)
+{
+	struct small p = { 1, 1, 2, 0 };
+	struct machine_config mc = small_config(&p);
+	struct sim_err err = { 0 };
+	machine *a, *b;
+	uint64_t s = 77, now = 0;
+
+	mc.mem_size = 64 * 1024;
+	mc.l1i = (struct cache_geom){ 512, ifetch_ways[_i], 32 };
+	mc.l2 = (struct cache_geom){ 8192, 2, 64 };
+	ck_assert_msg(machine_new(&a, &mc, &err) == SIM_OK, "%s", err.msg);
+	ck_assert_msg(machine_new(&b, &mc, &err) == SIM_OK, "%s", err.msg);
+	for (int round = 0; round < 3000; round++) {
+		/* a run over a small text, so that most of it hits */
+		uint64_t pa = (splitmix(&s) % 2048) & ~31ull, n = 1 + splitmix(&s) % 24, hits, k;
+		unsigned wa, wb = MACH_L1;
+		uint32_t stall = 0;
+		hits = machine_ifetch_hits(a, 0, pa, n);
+		for (k = 0; k < n; k++) {
+			stall = machine_ref(b, 0, pa + 32 * k, MACH_IFETCH, now, &wb);
+			if (wb != MACH_L1)
+				break;
+		}
+		ck_assert_uint_eq(hits, k);
+		if (k < n) {   /* the first miss: the caller's */
+			ck_assert_uint_eq(machine_ref(a, 0, pa + 32 * k, MACH_IFETCH, now, &wa), stall);
+			ck_assert_uint_eq(wa, wb);
+		}
+		ck_assert_int_eq(memcmp(machine_cpu_stats(a, 0), machine_cpu_stats(b, 0),
+					sizeof *machine_cpu_stats(a, 0)), 0);
+		/* data and far text, to evict some of it */
+		for (int j = 0; j < 4; j++) {
+			uint64_t q = splitmix(&s) % mc.mem_size;
+			int kind = j & 1 ? MACH_LOAD : MACH_IFETCH;
+			ck_assert_uint_eq(machine_ref(a, 0, q, kind, now, &wa), machine_ref(b, 0, q, kind, now, &wb));
+			ck_assert_uint_eq(wa, wb);
+		}
+		now += 1000;
+	}
+	ck_assert_int_eq(memcmp(machine_cpu_stats(a, 0), machine_cpu_stats(b, 0),
+				sizeof *machine_cpu_stats(a, 0)), 0);
+	machine_free(a);
+	machine_free(b);
+}
+END_TEST
+
 /* ---- hand-computed cases on the paper's machine (400 MHz) ---- */
 
 static machine *paper_machine(const char *const *sets)
@@ -942,6 +996,7 @@ Suite *make_suite(void)
 	TCase *tc = tcase_create("reference");
 	tcase_set_timeout(tc, 120);
 	tcase_add_loop_test(tc, against_reference, 0, (int)(sizeof smalls / sizeof smalls[0]));
+	tcase_add_loop_test(tc, ifetch_hits_as_refs, 0, (int)(sizeof ifetch_ways / sizeof ifetch_ways[0]));
 	suite_add_tcase(s, tc);
 	tc = tcase_create("hand");
 	tcase_set_timeout(tc, 60);
