@@ -644,6 +644,12 @@ static inline __attribute__((always_inline)) uint32_t l1_miss(machine *m, int ci
 	/* L2 miss: make room, then fetch */
 	c->st.l2_kind_misses[kind]++;
 	s = cache_victim(&c->l2, line);
+	/* the host's caches: the new line's directory pair and page counter,
+	 * and the victim's pair, asked for at once, not one after the other */
+	__builtin_prefetch((const char *)m->dir + (line << (m->dir_lg_bytes + 1)));
+	__builtin_prefetch(&m->counters[(line >> m->lg_lines_per_page) * (uint64_t)m->nnodes]);
+	if (c->l2.tag[s] != CACHE_NONE)
+		__builtin_prefetch((const char *)m->dir + (c->l2.tag[s] << (m->dir_lg_bytes + 1)));
 	if (c->l2.tag[s] != CACHE_NONE) {
 		c->st.l2_writebacks += c->l2.state[s] == L2_M;
 		drop_l2(m, ci, s, c->l2.tag[s]);
