@@ -272,6 +272,15 @@ const uint64_t *pmap_array(const pmap *p) { return p->map; }
 uint64_t pmap_guest_pages(const pmap *p) { return p->guest_pages; }
 uint64_t pmap_pages_in_use(const pmap *p) { return p->in_use; }
 uint64_t pmap_owner(const pmap *p, uint64_t mpn) { return p->owner[mpn]; }
+
+void pmap_prefetch_guest(const pmap *p, uint64_t gppn)
+{
+	__builtin_prefetch(&p->map[gppn]);
+	__builtin_prefetch(&p->shared[gppn]);
+	__builtin_prefetch(&p->bm_first[gppn]);
+}
+
+void pmap_prefetch_machine(const pmap *p, uint64_t mpn) { __builtin_prefetch(&p->owner[mpn]); }
 const uint64_t *pmap_owners(const pmap *p) { return p->owner; }
 const uint8_t *pmap_seen_guest(const pmap *p) { return p->gseen; }
 const uint8_t *pmap_seen_machine(const pmap *p) { return p->mseen; }
