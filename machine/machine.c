@@ -255,6 +255,7 @@ int machine_new(machine **out, const struct machine_config *mc, struct sim_err *
 	m->dir = sim_calloc((size_t)m->nlines, (size_t)2 << m->dir_lg_bytes);
 	m->owner = m->dir_words == 2 ? sim_calloc((size_t)m->nlines, 1) : NULL;
 	m->lost = m->dir ? (char *)m->dir + ((size_t)1 << m->dir_lg_bytes) : NULL;
+	sim_mem_huge(m->dir, (size_t)m->nlines << (m->dir_lg_bytes + 1));   /* every L2 miss: at random */
 	m->lg_win = 20;
 	while (m->lg_win < 24 &&
 	       ((uint64_t)1 << m->lg_win) < 16 * (uint64_t)m->ncpus * mc->occupancy_cycles)
