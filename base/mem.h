@@ -14,6 +14,12 @@ void *sim_realloc(void *p, size_t n);
 void sim_free(void *p);
 char *sim_strdup(const char *s);
 
+/* A hint for a large array read at random (a directory, a per-page table):
+ * back the n bytes from p with the host's huge pages where it can, so that
+ * its accesses miss the host's TLB far less.  Changes no byte; a no-op
+ * where the host has no such pages. */
+void sim_mem_huge(void *p, size_t n);
+
 /* Fault injection (tests): the n-th allocation from now (1 = the next one)
  * and every later one fail; n = 0 turns injection off. */
 void sim_mem_fail_after(long n);

@@ -34,16 +34,18 @@ struct machine {
 	uint64_t npages, pages_per_node, nlines;
 	int lg_ppn;                     /* log2 of pages_per_node, -1 if not a power of two */
 	uint32_t lat_local, lat_remote; /* cycles; lat_remote = local when uma */
-	/* directory */
+	/* directory: per line a sharer entry and a lost entry side by side in
+	 * one array (line L's pair at [2L], [2L + 1] in units of an entry), as
+	 * every miss to home reads both: one host cache line, not two */
 	int dir_lg_bytes;               /* entry size: 1 (16 bits), 2, 3 (64 bits), 4 (2 x 64) */
 	int dir_words;                  /* 64-bit sharer words an entry has: 1 or 2 */
-	void *dir;                      /* [nlines] entries */
+	void *dir;                      /* [nlines] pairs; the sharer entries from its start */
 	uint64_t dirty_bit;             /* 1 << ncpus in one-word entries; 0 in two-word ones */
 	uint8_t *owner;                 /* two-word entries only: [nlines], cpu + 1 or 0 */
-	void *lost;                     /* [nlines] entries as dir's, no dirty bit: the CPUs whose
-					 * copy another CPU's store invalidated since they last
-					 * held the line (their next miss on it is a coherence
-					 * miss, invariant (6)) */
+	void *lost;                     /* dir + one entry: the lost entries, no dirty bit: the
+					 * CPUs whose copy another CPU's store invalidated since
+					 * they last held the line (their next miss on it is a
+					 * coherence miss, invariant (6)) */
 	/* node occupancy (NOTES): rings of busy bits, [nnodes << (lg_win - 6)] words */
 	int lg_win;                     /* log2 of the cycles a ring remembers */
 	uint64_t *busy;
@@ -135,6 +137,15 @@ static inline __attribute__((always_inline)) uint64_t ifetch_hits_ways(struct ca
 
 	for (i = 0; i < n; i++, l++, base = (base + (1u << lg_ways)) & slots_mask) {
 		uint64_t hit = 0;
+		if (lg_ways == 1) {
+			/* cache_find_ways' two-way case: way 1 if it holds the
+			 * line, else way 0, whose tag then decides */
+			uint64_t w = tag[base + 1] == l;
+			if (tag[base + w] != l)
+				break;
+			stamp[base + w] = ++tick;
+			continue;
+		}
 		for (unsigned w = 0; w < 1u << lg_ways; w++)
 			hit |= (uint64_t)(tag[base + w] == l) << w;
 		if (!hit)

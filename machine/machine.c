@@ -17,8 +17,10 @@
  * bits: a 256 MB machine of 8 CPUs has a 4 MB directory, which the host's
  * caches hold far better than 16 MB); bit ncpus is the "dirty" bit and the
  * owner is then the only sharer.  From 64 to 128 CPUs an entry is two 64-bit
- * words and the owner (cpu + 1, or 0) sits in a separate byte array.
- * Replacements are reported to the directory (it is exact, no stale sharers).
+ * words and the owner (cpu + 1, or 0) sits in a separate byte array.  Each
+ * line's entry of lost bits (invariant (6)), as wide, follows its directory
+ * entry in the same array: a miss to home reads both, from one host cache
+ * line.  Replacements are reported to the directory (it is exact, no stale sharers).
  *   - load miss, line M elsewhere: communication miss; the owner writes back
  *     and keeps an S copy; latency = home latency + comm_extra.
  *   - store miss, line M elsewhere: communication miss; the owner's copy is
@@ -250,9 +252,10 @@ int machine_new(machine **out, const struct machine_config *mc, struct sim_err *
 	m->dirty_bit = m->ncpus < 64 ? (uint64_t)1 << m->ncpus : 0;
 
 	m->cpu = sim_calloc((size_t)m->ncpus, sizeof *m->cpu);
-	m->dir = sim_calloc((size_t)m->nlines, (size_t)1 << m->dir_lg_bytes);
+	m->dir = sim_calloc((size_t)m->nlines, (size_t)2 << m->dir_lg_bytes);
 	m->owner = m->dir_words == 2 ? sim_calloc((size_t)m->nlines, 1) : NULL;
-	m->lost = sim_calloc((size_t)m->nlines, (size_t)1 << m->dir_lg_bytes);
+	m->lost = m->dir ? (char *)m->dir + ((size_t)1 << m->dir_lg_bytes) : NULL;
+	sim_mem_huge(m->dir, (size_t)m->nlines << (m->dir_lg_bytes + 1));   /* every L2 miss: at random */
 	m->lg_win = 20;
 	while (m->lg_win < 24 &&
 	       ((uint64_t)1 << m->lg_win) < 16 * (uint64_t)m->ncpus * mc->occupancy_cycles)
@@ -298,9 +301,8 @@ void machine_free(machine *m)
 		}
 	}
 	sim_free(m->cpu);
-	sim_free(m->dir);
+	sim_free(m->dir);   /* and the lost entries, which lie in it */
 	sim_free(m->owner);
-	sim_free(m->lost);
 	sim_free(m->busy);
 	sim_free(m->busy_hi);
 	sim_free(m->counters);
@@ -327,25 +329,26 @@ const struct machine_cpu_stats *machine_cpu_stats(const machine *m, int cpu) { r
 
 /* ---- directory helpers ---- */
 
-/* Word w (0 or 1) of line's entry, dirty bit included. */
-/* Word w of line's entry in a per-line array of m->dir's layout (dir, lost). */
+/* Word w (0 or 1) of line's entry in a = m->dir (the sharers, dirty bit
+ * included) or m->lost: the pairs interleave them, so an entry's stride is
+ * two entries (hit.h). */
 static inline uint64_t ent_get(const machine *m, const void *a, uint64_t line, int w)
 {
 	switch (m->dir_lg_bytes) {
-	case 1: return ((const uint16_t *)a)[line];
-	case 2: return ((const uint32_t *)a)[line];
-	case 3: return ((const uint64_t *)a)[line];
-	default: return ((const uint64_t *)a)[2 * line + (uint64_t)w];
+	case 1: return ((const uint16_t *)a)[2 * line];
+	case 2: return ((const uint32_t *)a)[2 * line];
+	case 3: return ((const uint64_t *)a)[2 * line];
+	default: return ((const uint64_t *)a)[4 * line + (uint64_t)w];
 	}
 }
 
 static inline void ent_put(const machine *m, void *a, uint64_t line, int w, uint64_t v)
 {
 	switch (m->dir_lg_bytes) {
-	case 1: ((uint16_t *)a)[line] = (uint16_t)v; break;
-	case 2: ((uint32_t *)a)[line] = (uint32_t)v; break;
-	case 3: ((uint64_t *)a)[line] = v; break;
-	default: ((uint64_t *)a)[2 * line + (uint64_t)w] = v; break;
+	case 1: ((uint16_t *)a)[2 * line] = (uint16_t)v; break;
+	case 2: ((uint32_t *)a)[2 * line] = (uint32_t)v; break;
+	case 3: ((uint64_t *)a)[2 * line] = v; break;
+	default: ((uint64_t *)a)[4 * line + (uint64_t)w] = v; break;
 	}
 }
 
@@ -642,6 +645,12 @@ static inline __attribute__((always_inline)) uint32_t l1_miss(machine *m, int ci
 	/* L2 miss: make room, then fetch */
 	c->st.l2_kind_misses[kind]++;
 	s = cache_victim(&c->l2, line);
+	/* the host's caches: the new line's directory pair and page counter,
+	 * and the victim's pair, asked for at once, not one after the other */
+	__builtin_prefetch((const char *)m->dir + (line << (m->dir_lg_bytes + 1)));
+	__builtin_prefetch(&m->counters[(line >> m->lg_lines_per_page) * (uint64_t)m->nnodes]);
+	if (c->l2.tag[s] != CACHE_NONE)
+		__builtin_prefetch((const char *)m->dir + (c->l2.tag[s] << (m->dir_lg_bytes + 1)));
 	if (c->l2.tag[s] != CACHE_NONE) {
 		c->st.l2_writebacks += c->l2.state[s] == L2_M;
 		drop_l2(m, ci, s, c->l2.tag[s]);

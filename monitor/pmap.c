@@ -24,9 +24,14 @@
  *       mapped by refs[m] - held[m] guest pages, each with shared[g] set
  *       and no replica, plus held[m] holds of the monitor's disk cache;
  *       refs[m] >= 1.  It goes back to its free list when refs[m] reaches 0;
- *   (4) a backmap node is on exactly one list: a guest page's, or the free
- *       list; a page's list holds each (asid, vpn) at most once and at most
- *       PMAP_BACKMAP_MAX nodes (past that the page is marked overflowed);
+ *   (4) a page's backmap is its newest pair, in bm_first[g] (vpn BM_EMPTY
+ *       when it has none), then a list of pool nodes, newest first; a pool
+ *       node is on exactly one list: a guest page's, or the free list; a
+ *       page's pairs are each (asid, vpn) at most once and at most
+ *       PMAP_BACKMAP_MAX (past that the page is marked overflowed);
+ *       bm_live counts every page's pairs, and bm_used - 1 is the most
+ *       there ever were (what a pool of one node per pair would have grown
+ *       to: the monitor's memory, pmap_backmap_bytes);
  *   (6) map[g] != NONE  =>  gseen[g / PMAP_SEEN_PAGES], and
  *       owner[m] != NONE  =>  mseen[m / PMAP_SEEN_PAGES]: a scan of all of
  *       memory (the footprint's, at every sample) skips the blocks never used;
@@ -37,6 +42,8 @@
 #include "monitor/pmap.h"
 
 #include "base/mem.h"
+
+#define BM_EMPTY UINT64_MAX   /* bm_first[g].vpn of a page without pairs: no page's vpn */
 
 struct pmap {
 	uint64_t guest_pages;
@@ -59,12 +66,17 @@ struct pmap {
 	uint8_t *nrepl;          /* [guest_pages] */
 	uint64_t *rows;          /* [rows_cap * nnodes]; row 0 unused */
 	uint32_t rows_cap, rows_used, rows_free;
-	/* backmaps: singly linked lists of nodes from one growing pool; index 0
-	 * is the end of a list */
-	uint32_t *bm_head;       /* [guest_pages] */
+	/* backmaps (4): a page's newest pair inline, the older ones a singly
+	 * linked list of nodes from one growing pool; index 0 is the end of a
+	 * list.  Every TLB fill adds its pages' pairs, nearly always the pair
+	 * a page has already: that one is found in the page's own 16 bytes,
+	 * one host cache line, not in three arrays */
+	struct bm_node { uint64_t vpn; uint32_t asid, next; } *bm_first;   /* [guest_pages] */
 	uint8_t *bm_count;       /* [guest_pages]; PMAP_BACKMAP_MAX + 1: overflowed */
-	struct bm_node { uint64_t vpn; uint32_t asid, next; } *bm;
-	uint32_t bm_cap, bm_used, bm_free;
+	struct bm_node *bm;      /* the pool */
+	uint32_t bm_cap, bm_pool_used, bm_free;
+	uint64_t bm_live;        /* pairs in every page's backmap */
+	uint64_t bm_used;        /* 1 + the most pairs there ever were */
 	/* blocks of PMAP_SEEN_PAGES pages ever mapped (guest) or allocated
 	 * (machine), never cleared: (6) */
 	uint8_t *gseen;          /* [guest_pages / PMAP_SEEN_PAGES rounded up] */
@@ -113,21 +125,24 @@ int pmap_new(pmap **out, uint64_t guest_pages, int nnodes, uint64_t pages_per_no
 	p->rows_cap = 16;
 	p->rows_used = 1;
 	p->rows = sim_malloc((size_t)p->rows_cap * (size_t)nnodes * sizeof *p->rows);
-	p->bm_head = sim_calloc(guest_pages, sizeof *p->bm_head);
+	p->bm_first = sim_malloc((guest_pages ? guest_pages : 1) * sizeof *p->bm_first);
 	p->bm_count = sim_calloc(guest_pages, sizeof *p->bm_count);
 	p->bm_cap = 1024;
-	p->bm_used = 1;   /* node 0 is the list end */
+	p->bm_pool_used = 1;   /* node 0 is the list end */
+	p->bm_used = 1;
 	p->bm = sim_malloc(p->bm_cap * sizeof *p->bm);
 	p->gseen = sim_calloc((guest_pages >> PMAP_SEEN_SHIFT) + 1, 1);
 	p->mseen = sim_calloc((total >> PMAP_SEEN_SHIFT) + 1, 1);
 	p->gchg = sim_calloc((guest_pages >> PMAP_SEEN_SHIFT) + 1, 1);
 	p->mchg = sim_calloc((total >> PMAP_SEEN_SHIFT) + 1, 1);
 	if (!p->gseen || !p->mseen || !p->gchg || !p->mchg || !p->map || !p->owner || !p->free_stack || !p->nfree || !p->start || !p->cfree ||
-	    !p->bm_head || !p->bm_count ||
+	    !p->bm_first || !p->bm_count ||
 	    !p->bm || !p->repl || !p->nrepl || !p->rows || !p->refs || !p->held || !p->shared)
 		goto out_free;
-	for (uint64_t g = 0; g < guest_pages; g++)
+	for (uint64_t g = 0; g < guest_pages; g++) {
 		p->map[g] = PMAP_NONE;
+		p->bm_first[g] = (struct bm_node){ .vpn = BM_EMPTY };
+	}
 	for (int n = 0; n < nnodes; n++) {
 		uint64_t base = (uint64_t)n * pages_per_node, at = base;
 		for (uint64_t c = 0; c < p->ncolors; c++) {
@@ -171,7 +186,7 @@ void pmap_free(pmap *p)
 	sim_free(p->held);
 	sim_free(p->shared);
 	sim_free(p->rows);
-	sim_free(p->bm_head);
+	sim_free(p->bm_first);
 	sim_free(p->bm_count);
 	sim_free(p->bm);
 	sim_free(p->gseen);
@@ -183,60 +198,73 @@ void pmap_free(pmap *p)
 
 uint64_t pmap_backmap_bytes(const pmap *p)
 {
-	return (uint64_t)p->bm_used * sizeof *p->bm;
+	return p->bm_used * sizeof *p->bm;
 }
 
 int pmap_backmap_add(pmap *p, uint64_t gppn, uint32_t asid, uint64_t vpn)
 {
+	struct bm_node *first = &p->bm_first[gppn];
 	uint32_t i;
+	if (first->vpn == vpn && first->asid == asid)
+		return SIM_OK;   /* the newest pair, the common case: one line */
 	if (p->bm_count[gppn] > PMAP_BACKMAP_MAX)
 		return SIM_OK;
-	for (i = p->bm_head[gppn]; i; i = p->bm[i].next)
-		if (p->bm[i].vpn == vpn && p->bm[i].asid == asid)
+	if (p->bm_count[gppn] > 0) {
+		for (i = first->next; i; i = p->bm[i].next)
+			if (p->bm[i].vpn == vpn && p->bm[i].asid == asid)
+				return SIM_OK;
+		if (p->bm_count[gppn] == PMAP_BACKMAP_MAX) {
+			p->bm_count[gppn]++;   /* overflowed: keeps (4) */
 			return SIM_OK;
-	if (p->bm_count[gppn] == PMAP_BACKMAP_MAX) {
-		p->bm_count[gppn]++;   /* overflowed: keeps (4) */
-		return SIM_OK;
-	}
-	if (p->bm_free) {
-		i = p->bm_free;
-		p->bm_free = p->bm[i].next;
-	} else {
-		if (p->bm_used == p->bm_cap) {
-			struct bm_node *n = sim_realloc(p->bm, 2 * (size_t)p->bm_cap * sizeof *n);
-			if (!n)
-				return SIM_ENOMEM;
-			p->bm = n;
-			p->bm_cap *= 2;
 		}
-		i = p->bm_used++;
+		/* the newest pair so far moves to a pool node, the list's head */
+		if (p->bm_free) {
+			i = p->bm_free;
+			p->bm_free = p->bm[i].next;
+		} else {
+			if (p->bm_pool_used == p->bm_cap) {
+				struct bm_node *n = sim_realloc(p->bm, 2 * (size_t)p->bm_cap * sizeof *n);
+				if (!n)
+					return SIM_ENOMEM;
+				p->bm = n;
+				p->bm_cap *= 2;
+			}
+			i = p->bm_pool_used++;
+		}
+		p->bm[i] = *first;
+	} else {
+		i = 0;
 	}
-	p->bm[i].vpn = vpn;
-	p->bm[i].asid = asid;
-	p->bm[i].next = p->bm_head[gppn];
-	p->bm_head[gppn] = i;
+	*first = (struct bm_node){ .vpn = vpn, .asid = asid, .next = i };
 	p->bm_count[gppn]++;
+	if (++p->bm_live == p->bm_used)   /* keeps (4) */
+		p->bm_used++;
 	return SIM_OK;
 }
 
 int pmap_backmap_foreach(const pmap *p, uint64_t gppn,
 			 void (*fn)(void *ctx, uint32_t asid, uint64_t vpn), void *ctx)
 {
-	for (uint32_t i = p->bm_head[gppn]; i; i = p->bm[i].next)
+	const struct bm_node *first = &p->bm_first[gppn];
+	if (first->vpn == BM_EMPTY)
+		return 0;
+	fn(ctx, first->asid, first->vpn);
+	for (uint32_t i = first->next; i; i = p->bm[i].next)
 		fn(ctx, p->bm[i].asid, p->bm[i].vpn);
 	return p->bm_count[gppn] > PMAP_BACKMAP_MAX;
 }
 
 void pmap_backmap_clear(pmap *p, uint64_t gppn)
 {
-	uint32_t i = p->bm_head[gppn];
+	uint32_t i = p->bm_first[gppn].next;
 	while (i) {
 		uint32_t next = p->bm[i].next;
 		p->bm[i].next = p->bm_free;
 		p->bm_free = i;
 		i = next;
 	}
-	p->bm_head[gppn] = 0;
+	p->bm_live -= p->bm_count[gppn] > PMAP_BACKMAP_MAX ? PMAP_BACKMAP_MAX : p->bm_count[gppn];
+	p->bm_first[gppn] = (struct bm_node){ .vpn = BM_EMPTY };
 	p->bm_count[gppn] = 0;
 }
 
@@ -244,6 +272,15 @@ const uint64_t *pmap_array(const pmap *p) { return p->map; }
 uint64_t pmap_guest_pages(const pmap *p) { return p->guest_pages; }
 uint64_t pmap_pages_in_use(const pmap *p) { return p->in_use; }
 uint64_t pmap_owner(const pmap *p, uint64_t mpn) { return p->owner[mpn]; }
+
+void pmap_prefetch_guest(const pmap *p, uint64_t gppn)
+{
+	__builtin_prefetch(&p->map[gppn]);
+	__builtin_prefetch(&p->shared[gppn]);
+	__builtin_prefetch(&p->bm_first[gppn]);
+}
+
+void pmap_prefetch_machine(const pmap *p, uint64_t mpn) { __builtin_prefetch(&p->owner[mpn]); }
 const uint64_t *pmap_owners(const pmap *p) { return p->owner; }
 const uint8_t *pmap_seen_guest(const pmap *p) { return p->gseen; }
 const uint8_t *pmap_seen_machine(const pmap *p) { return p->mseen; }
@@ -567,22 +604,32 @@ int pmap_check(const pmap *p)
 	if (used != p->in_use || used + freed != total)
 		return 0;
 	{
-		uint64_t nodes = 0;
+		uint64_t nodes = 0, pairs = 0;
 		for (uint32_t i = p->bm_free; i; i = p->bm[i].next)
 			nodes++;
 		for (uint64_t g = 0; g < p->guest_pages; g++) {
+			const struct bm_node *first = &p->bm_first[g];
 			uint64_t k = 0;
-			for (uint32_t i = p->bm_head[g]; i; i = p->bm[i].next) {
+			if (first->vpn == BM_EMPTY) {
+				if (first->next || p->bm_count[g])
+					return 0;
+				continue;
+			}
+			for (uint32_t i = first->next; i; i = p->bm[i].next) {
+				if (p->bm[i].vpn == first->vpn && p->bm[i].asid == first->asid)
+					return 0;
 				for (uint32_t j = p->bm[i].next; j; j = p->bm[j].next)
 					if (p->bm[j].vpn == p->bm[i].vpn && p->bm[j].asid == p->bm[i].asid)
 						return 0;
 				k++;
 			}
+			nodes += k;
+			k++;   /* the inline pair */
 			if (k > PMAP_BACKMAP_MAX || k != (p->bm_count[g] > PMAP_BACKMAP_MAX ?
 							  PMAP_BACKMAP_MAX : p->bm_count[g]))
 				return 0;
-			nodes += k;
+			pairs += k;
 		}
-		return nodes == p->bm_used - 1;
+		return nodes == p->bm_pool_used - 1 && pairs == p->bm_live && p->bm_live < p->bm_used;
 	}
 }

@@ -121,6 +121,14 @@ void pmap_backmap_clear(pmap *p, uint64_t gppn);
 /* Bytes the backmap pool holds (the monitor's own memory). */
 uint64_t pmap_backmap_bytes(const pmap *p);
 
+/* Hints to the host's caches, which change nothing in the pmap: the
+ * entries of guest page gppn a TLB fill reads (its machine page, whether
+ * it is shared, its newest backmap pair), and the memmap entry of machine
+ * page mpn (pmap_owner), are wanted soon: fetched while the monitor's
+ * modelled paths run before that, their host cache misses overlap. */
+void pmap_prefetch_guest(const pmap *p, uint64_t gppn);
+void pmap_prefetch_machine(const pmap *p, uint64_t mpn);
+
 /* Invariant check for tests: pmap and memmap agree, free lists hold exactly
  * the unused pages.  Returns 1 when they hold. */
 int pmap_check(const pmap *p);

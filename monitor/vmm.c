@@ -105,6 +105,14 @@ int vmm_map_shared(struct vmm *x, struct vmm_vcpu *v, uint64_t g, uint64_t m)
 	return SIM_OK;
 }
 
+void vmm_prefetch_fill(const struct vmm *x, const struct vmm_vcpu *v, const struct vmm_pte pte[2])
+{
+	const struct vmm_vm *vm = &x->vm[v->vm];
+	for (int h = 0; h < 2; h++)
+		if (pte[h].valid && pte[h].gppn < vm->pages)
+			pmap_prefetch_guest(x->pm, vm->base + pte[h].gppn);
+}
+
 int vmm_tlb_fill(struct vmm *x, struct vmm_vcpu *v, uint32_t asid, uint64_t vpn, int global,
 		 const struct vmm_pte pte[2], struct tlb_entry *te)
 {
@@ -130,6 +138,7 @@ int vmm_tlb_fill(struct vmm *x, struct vmm_vcpu *v, uint32_t asid, uint64_t vpn,
 		}
 		te->valid[h] = 1;
 		te->dirty[h] = (uint8_t)w;
+		pmap_prefetch_machine(x->pm, te->pfn[h]);   /* the replay's next question */
 	}
 	uint64_t gone;
 	tlb_replace_random(machine_tlb(x->m, v->cpu), te, &gone);

@@ -265,6 +265,11 @@ int vmm_page_warm(struct vmm *x, struct vmm_vcpu *v, uint64_t gppn);
 int vmm_tlb_fill(struct vmm *x, struct vmm_vcpu *v, uint32_t asid, uint64_t vpn, int global,
 		 const struct vmm_pte pte[2], struct tlb_entry *te);
 
+/* A hint to the host's caches, no effect on the model: a TLB fill of the
+ * pair pte of v's VM (a refill about to run its modelled paths) will read
+ * the halves' pmap entries (pmap_prefetch_guest). */
+void vmm_prefetch_fill(const struct vmm *x, const struct vmm_vcpu *v, const struct vmm_pte pte[2]);
+
 /* A TLB miss of a SPLASHOS vCPU on virtual page vpn = guest page
  * pte[vpn & 1].gppn (paper 4.4; the engine builds the identity pair, each
  * half valid once v touched it).  first: v's first touch of the page, a

@@ -255,6 +255,7 @@ static int tlb_miss(struct eng *e, struct vcpu *v, uint64_t vpn)
 		return fail_rec(e, v, SIM_EINVAL,
 				"reference to virtual page 0x%" PRIx64 " of ASID %u, which has no "
 				"page-table entry (no pte.set before it)", vpn, asid);
+	vmm_prefetch_fill(e->vmm, &v->m, pte);
 	e->res->tlb_misses++;
 	e->res->utlb_misses++;
 	rc = svc_push(e, v, TRC_SVC_UTLB_MISS);

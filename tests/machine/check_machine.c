@@ -457,6 +457,60 @@ START_TEST(against_reference)
 }
 END_TEST
 
+/* machine_ifetch_hits against machine_ref one line at a time, for an L1 I
+ * of 1, 2 (its own unrolled loop), 4 and 8 ways: as many lines hit, the
+ * same counts, and the same LRU order after (the same victims in a random
+ * stream that follows).  Runs start anywhere, wrap round the sets, and end
+ * at their first miss, which both then take through machine_ref. */
+static const uint32_t ifetch_ways[] = { 1, 2, 4, 8 };
+
+START_TEST(ifetch_hits_as_refs)
+{
+	struct small p = { 1, 1, 2, 0 };
+	struct machine_config mc = small_config(&p);
+	struct sim_err err = { 0 };
+	machine *a, *b;
+	uint64_t s = 77, now = 0;
+
+	mc.mem_size = 64 * 1024;
+	mc.l1i = (struct cache_geom){ 512, ifetch_ways[_i], 32 };
+	mc.l2 = (struct cache_geom){ 8192, 2, 64 };
+	ck_assert_msg(machine_new(&a, &mc, &err) == SIM_OK, "%s", err.msg);
+	ck_assert_msg(machine_new(&b, &mc, &err) == SIM_OK, "%s", err.msg);
+	for (int round = 0; round < 3000; round++) {
+		/* a run over a small text, so that most of it hits */
+		uint64_t pa = (splitmix(&s) % 2048) & ~31ull, n = 1 + splitmix(&s) % 24, hits, k;
+		unsigned wa, wb = MACH_L1;
+		uint32_t stall = 0;
+		hits = machine_ifetch_hits(a, 0, pa, n);
+		for (k = 0; k < n; k++) {
+			stall = machine_ref(b, 0, pa + 32 * k, MACH_IFETCH, now, &wb);
+			if (wb != MACH_L1)
+				break;
+		}
+		ck_assert_uint_eq(hits, k);
+		if (k < n) {   /* the first miss: the caller's */
+			ck_assert_uint_eq(machine_ref(a, 0, pa + 32 * k, MACH_IFETCH, now, &wa), stall);
+			ck_assert_uint_eq(wa, wb);
+		}
+		ck_assert_int_eq(memcmp(machine_cpu_stats(a, 0), machine_cpu_stats(b, 0),
+					sizeof *machine_cpu_stats(a, 0)), 0);
+		/* data and far text, to evict some of it */
+		for (int j = 0; j < 4; j++) {
+			uint64_t q = splitmix(&s) % mc.mem_size;
+			int kind = j & 1 ? MACH_LOAD : MACH_IFETCH;
+			ck_assert_uint_eq(machine_ref(a, 0, q, kind, now, &wa), machine_ref(b, 0, q, kind, now, &wb));
+			ck_assert_uint_eq(wa, wb);
+		}
+		now += 1000;
+	}
+	ck_assert_int_eq(memcmp(machine_cpu_stats(a, 0), machine_cpu_stats(b, 0),
+				sizeof *machine_cpu_stats(a, 0)), 0);
+	machine_free(a);
+	machine_free(b);
+}
+END_TEST
+
 /* ---- hand-computed cases on the paper's machine (400 MHz) ---- */
 
 static machine *paper_machine(const char *const *sets)
@@ -647,6 +701,83 @@ START_TEST(coherence_miss_from_memory)
 	ck_assert_uint_eq(machine_ref(m, 5, a, MACH_LOAD, 7000, &w), 360);
 	ck_assert_uint_eq(w, MACH_REMOTE);
 	ck_assert_int_eq(machine_check(m, NULL), SIM_OK);
+	machine_free(m);
+}
+END_TEST
+
+/* The directory keeps each line's sharers and its lost bits side by side
+ * in one array; a line's two entries must be its own, not a neighbour's,
+ * at every entry width: 16 bits (2 CPUs), 32 (20), 64 (40), two words
+ * (70, whose last CPU's bits are in the second word).  Each lost bit is
+ * read once the writer's copy is gone (two loads to its L2 set evict it),
+ * so memory serves the miss and only the lost bit makes it MACH_COMM.  The
+ * small machine: one node of 4 pages, 64-byte L2 lines, 8 sets of 2 ways
+ * (lines L, L + 8 and L + 16 share a set). */
+static const int dir_cpus[] = { 2, 20, 40, 70 };
+
+/* CPU cpu's L2 drops line pa (its set holds nothing newer). */
+static void evict_l2(machine *m, int cpu, uint64_t pa, uint64_t now)
+{
+	unsigned w;
+	machine_ref(m, cpu, (pa + 512) % (16 * 1024), MACH_LOAD, now, &w);
+	machine_ref(m, cpu, (pa + 1024) % (16 * 1024), MACH_LOAD, now + 1, &w);
+}
+
+START_TEST(directory_pairs)
+{
+	struct small p = { dir_cpus[_i], dir_cpus[_i], 2, 0 };   /* one node */
+	struct machine_config mc = small_config(&p);
+	struct sim_err err = { 0 };
+	const int hi = mc.ncpus - 1;
+	const uint64_t last = mc.mem_size - 64;   /* the last line of memory */
+	machine *m;
+	unsigned w;
+
+	ck_assert_uint_eq(mc.mem_size, 16 * 1024);
+	ck_assert_msg(machine_new(&m, &mc, &err) == SIM_OK, "%s", err.msg);
+	/* line 0: CPU hi's store takes CPU 0's copy */
+	machine_ref(m, 0, 0, MACH_LOAD, 0, &w);
+	ck_assert_uint_eq(w, MACH_LOCAL);
+	machine_ref(m, hi, 0, MACH_STORE, 100, &w);
+	ck_assert_uint_eq(w, MACH_LOCAL);
+	ck_assert_uint_eq(machine_cpu_stats(m, hi)->invalidations_sent, 1);
+	/* line 1, the neighbour, has no lost bit for CPU 0 */
+	machine_ref(m, 0, 64, MACH_LOAD, 200, &w);
+	ck_assert_uint_eq(w, MACH_LOCAL);
+	evict_l2(m, hi, 0, 300);
+	machine_ref(m, 0, 0, MACH_LOAD, 400, &w);
+	ck_assert_uint_eq(w, MACH_LOCAL | MACH_COMM);
+	/* line 1 lost in turn: line 0's retaking cleared only line 0's bit */
+	machine_ref(m, 1, 64, MACH_STORE, 500, &w);
+	evict_l2(m, 1, 64, 600);
+	machine_ref(m, 0, 64, MACH_LOAD, 700, &w);
+	ck_assert_uint_eq(w, MACH_LOCAL | MACH_COMM);
+	ck_assert_uint_eq(machine_cpu_stats(m, 0)->misses_comm, 2);
+	/* the last line (the array's last pair) and its neighbour below */
+	machine_ref(m, 0, last, MACH_LOAD, 800, &w);
+	machine_ref(m, hi, last, MACH_STORE, 900, &w);
+	machine_ref(m, 0, last - 64, MACH_LOAD, 1000, &w);
+	ck_assert_uint_eq(w, MACH_LOCAL);
+	evict_l2(m, hi, last, 1100);
+	machine_ref(m, 0, last, MACH_LOAD, 1200, &w);
+	ck_assert_uint_eq(w, MACH_LOCAL | MACH_COMM);
+	ck_assert_uint_eq(machine_cpu_stats(m, 0)->misses_comm, 3);
+	ck_assert_msg(machine_check(m, &err) == SIM_OK, "%s", err.msg);
+	/* a flush of page 0 forgets CPU 0's lost bit of line 2, not of line
+	 * 64, the first of page 1 */
+	machine_ref(m, 0, 128, MACH_LOAD, 1300, &w);
+	machine_ref(m, hi, 128, MACH_STORE, 1400, &w);
+	evict_l2(m, hi, 128, 1500);
+	machine_ref(m, 0, 4096, MACH_LOAD, 1600, &w);
+	machine_ref(m, hi, 4096, MACH_STORE, 1700, &w);
+	evict_l2(m, hi, 4096, 1800);
+	machine_page_flush(m, 0);
+	machine_ref(m, 0, 128, MACH_LOAD, 1900, &w);
+	ck_assert_uint_eq(w, MACH_LOCAL);
+	machine_ref(m, 0, 4096, MACH_LOAD, 2000, &w);
+	ck_assert_uint_eq(w, MACH_LOCAL | MACH_COMM);
+	ck_assert_uint_eq(machine_cpu_stats(m, 0)->misses_comm, 4);
+	ck_assert_msg(machine_check(m, &err) == SIM_OK, "%s", err.msg);
 	machine_free(m);
 }
 END_TEST
@@ -865,6 +996,7 @@ Suite *make_suite(void)
 	TCase *tc = tcase_create("reference");
 	tcase_set_timeout(tc, 120);
 	tcase_add_loop_test(tc, against_reference, 0, (int)(sizeof smalls / sizeof smalls[0]));
+	tcase_add_loop_test(tc, ifetch_hits_as_refs, 0, (int)(sizeof ifetch_ways / sizeof ifetch_ways[0]));
 	suite_add_tcase(s, tc);
 	tc = tcase_create("hand");
 	tcase_set_timeout(tc, 60);
@@ -872,6 +1004,7 @@ Suite *make_suite(void)
 	tcase_add_test(tc, config_errors);
 	tcase_add_test(tc, latencies);
 	tcase_add_test(tc, coherence_miss_from_memory);
+	tcase_add_loop_test(tc, directory_pairs, 0, (int)(sizeof dir_cpus / sizeof dir_cpus[0]));
 	tcase_add_test(tc, level_stats);
 	tcase_add_test(tc, occupancy_out_of_order);
 	tcase_add_test(tc, occupancy_in_order_is_fcfs);

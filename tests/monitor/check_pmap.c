@@ -168,6 +168,98 @@ START_TEST(backmaps)
 }
 END_TEST
 
+/* What pmap_backmap_foreach gives, in its order. */
+struct pairs { int n; uint32_t asid[PMAP_BACKMAP_MAX + 1]; uint64_t vpn[PMAP_BACKMAP_MAX + 1]; };
+
+static void record(void *ctx, uint32_t asid, uint64_t vpn)
+{
+	struct pairs *r = ctx;
+	ck_assert_int_le(r->n, PMAP_BACKMAP_MAX);
+	r->asid[r->n] = asid;
+	r->vpn[r->n++] = vpn;
+}
+
+static int pairs_of(const pmap *p, uint64_t g, struct pairs *r)
+{
+	r->n = 0;
+	return pmap_backmap_foreach(p, g, record, r);
+}
+
+/* A page's newest pair is kept with the page, the older ones in the pool:
+ * the order (newest first), the duplicates, the overflow, a clear and the
+ * reuse of the pool's nodes are those of one list per page, and the
+ * monitor's memory (pmap_backmap_bytes, 16 bytes a node, the list end
+ * included) grows with the most pairs there ever were. */
+START_TEST(backmap_order_and_bytes)
+{
+	pmap *p;
+	struct sim_err err = { 0 };
+	struct pairs r;
+	ck_assert_int_eq(pmap_new(&p, 100, 2, 64, 1, &err), SIM_OK);
+	ck_assert_uint_eq(pmap_backmap_bytes(p), 16);
+	ck_assert_int_eq(pairs_of(p, 7, &r), 0);
+	ck_assert_int_eq(r.n, 0);
+	ck_assert_int_eq(pmap_backmap_add(p, 7, 1, 0x400), SIM_OK);
+	ck_assert_int_eq(pmap_backmap_add(p, 7, 1, 0x400), SIM_OK);   /* the newest again */
+	ck_assert_uint_eq(pmap_backmap_bytes(p), 32);
+	ck_assert_int_eq(pmap_backmap_add(p, 7, 2, 0x500), SIM_OK);
+	ck_assert_int_eq(pmap_backmap_add(p, 7, 1, 0x400), SIM_OK);   /* an older one again */
+	ck_assert_int_eq(pmap_backmap_add(p, 7, 2, 0x400), SIM_OK);   /* another ASID: a pair */
+	ck_assert_uint_eq(pmap_backmap_bytes(p), 64);
+	ck_assert_int_eq(pairs_of(p, 7, &r), 0);
+	ck_assert_int_eq(r.n, 3);
+	ck_assert(r.asid[0] == 2 && r.vpn[0] == 0x400);
+	ck_assert(r.asid[1] == 2 && r.vpn[1] == 0x500);
+	ck_assert(r.asid[2] == 1 && r.vpn[2] == 0x400);
+	ck_assert_int_eq(pmap_backmap_add(p, 8, 1, 0x400), SIM_OK);   /* 4 pairs */
+	ck_assert_uint_eq(pmap_backmap_bytes(p), 80);
+	ck_assert(pmap_check(p));
+	/* a clear frees page 7's three, page 8 keeps its one; the monitor's
+	 * pool does not shrink, and is reused up to its size */
+	pmap_backmap_clear(p, 7);
+	ck_assert_int_eq(pairs_of(p, 7, &r), 0);
+	ck_assert_int_eq(r.n, 0);
+	ck_assert_int_eq(pairs_of(p, 8, &r), 0);
+	ck_assert(r.n == 1 && r.asid[0] == 1 && r.vpn[0] == 0x400);
+	ck_assert(pmap_check(p));
+	for (uint64_t v = 0x600; v < 0x603; v++)
+		ck_assert_int_eq(pmap_backmap_add(p, 7, 3, v), SIM_OK);
+	ck_assert_uint_eq(pmap_backmap_bytes(p), 80);
+	ck_assert_int_eq(pmap_backmap_add(p, 7, 3, 0x603), SIM_OK);   /* 5 pairs: one more node */
+	ck_assert_uint_eq(pmap_backmap_bytes(p), 96);
+	ck_assert_int_eq(pairs_of(p, 7, &r), 0);
+	ck_assert(r.n == 4 && r.vpn[0] == 0x603 && r.vpn[3] == 0x600);
+	ck_assert(pmap_check(p));
+	/* full: PMAP_BACKMAP_MAX pairs, then the page overflows and keeps them */
+	for (uint64_t v = 0; v < PMAP_BACKMAP_MAX; v++)
+		ck_assert_int_eq(pmap_backmap_add(p, 50, 9, 1000 + v), SIM_OK);
+	ck_assert_uint_eq(pmap_backmap_bytes(p), 16 * (1 + 5 + PMAP_BACKMAP_MAX));
+	ck_assert_int_eq(pairs_of(p, 50, &r), 0);
+	ck_assert_int_eq(r.n, PMAP_BACKMAP_MAX);
+	ck_assert(pmap_check(p));
+	ck_assert_int_eq(pmap_backmap_add(p, 50, 9, 1000), SIM_OK);   /* the oldest: there */
+	ck_assert_int_eq(pairs_of(p, 50, &r), 0);
+	ck_assert_int_eq(pmap_backmap_add(p, 50, 9, 5000), SIM_OK);   /* one too many */
+	ck_assert_int_eq(pairs_of(p, 50, &r), 1);
+	ck_assert_int_eq(pmap_backmap_add(p, 50, 9, 5001), SIM_OK);
+	ck_assert_int_eq(pairs_of(p, 50, &r), 1);
+	ck_assert_int_eq(r.n, PMAP_BACKMAP_MAX);
+	ck_assert(r.vpn[0] == 1000 + PMAP_BACKMAP_MAX - 1 && r.vpn[PMAP_BACKMAP_MAX - 1] == 1000);
+	ck_assert_uint_eq(pmap_backmap_bytes(p), 16 * (1 + 5 + PMAP_BACKMAP_MAX));
+	ck_assert(pmap_check(p));
+	/* cleared, an overflowed page starts again */
+	pmap_backmap_clear(p, 50);
+	ck_assert_int_eq(pairs_of(p, 50, &r), 0);
+	ck_assert_int_eq(r.n, 0);
+	ck_assert_int_eq(pmap_backmap_add(p, 50, 9, 5000), SIM_OK);
+	ck_assert_int_eq(pairs_of(p, 50, &r), 0);
+	ck_assert(r.n == 1 && r.asid[0] == 9 && r.vpn[0] == 5000);
+	ck_assert_uint_eq(pmap_backmap_bytes(p), 16 * (1 + 5 + PMAP_BACKMAP_MAX));
+	ck_assert(pmap_check(p));
+	pmap_free(p);
+}
+END_TEST
+
 /* A guest page gets a machine page of its own cache color while its node has
  * one, then the next color that has; migration and replication keep it. */
 START_TEST(colors)
@@ -222,6 +314,7 @@ Suite *make_suite(void)
 	TCase *tc = tcase_create("pmap");
 	tcase_add_test(tc, assign_and_release);
 	tcase_add_test(tc, backmaps);
+	tcase_add_test(tc, backmap_order_and_bytes);
 	tcase_add_test(tc, colors);
 	tcase_add_test(tc, migrate_replicate_collapse);
 	tcase_add_test(tc, out_of_memory);
