@@ -508,33 +508,101 @@ static int cmp_rows(const void *pa, const void *pb, void *arg)
 	return c;
 }
 
+static void free_run(struct run *u)
+{
+	sim_free(u->name);
+	sim_free(u->trace);
+	sim_free(u->config);
+	sim_free(u->pname);
+	sim_free(u->pval);
+}
+
 static void free_runs(struct run *u, size_t n)
 {
-	for (size_t i = 0; u && i < n; i++) {
-		sim_free(u[i].name);
-		sim_free(u[i].trace);
-		sim_free(u[i].config);
-		sim_free(u[i].pname);
-		sim_free(u[i].pval);
-	}
+	for (size_t i = 0; u && i < n; i++)
+		free_run(&u[i]);
 	sim_free(u);
 }
 
-/* Each run's figures and configuration into u[k], and the runs grouped in
- * rows by identity (replicas share a row): u[k].row, and per row its first
- * run (rowof) and count (rowcount); *nrows rows. */
-static int read_runs(an_reader *rd, char **names, size_t nruns, int seed_group, struct run *u,
-		     int *rowof, int *rowcount, int *nrows, struct sim_err *err)
+/* Runs whose table values are known without reading them back: those a
+ * merge has just written (an_sweep_merge), each as read_runs would read it
+ * (name, config text, trace, mode, figures; no pairs), sorted by name. */
+struct known {
+	struct run *u;
+	size_t n, cap;
+};
+
+static int cmp_run_name(const void *a, const void *b)
+{
+	return strcmp(((const struct run *)a)->name, ((const struct run *)b)->name);
+}
+
+static const struct run *known_find(const struct known *kn, const char *name)
+{
+	struct run key = { .name = (char *)name };
+	return kn && kn->n ? bsearch(&key, kn->u, kn->n, sizeof *kn->u, cmp_run_name) : NULL;
+}
+
+/* Run `name`, just written by an_add_run(c, r, trace), into kn: its
+ * configuration as the reader gives it back (the parameters, one string
+ * attribute each: results_h5.c's collect_param).  0 or -1 (out of memory). */
+static int known_add(struct known *kn, const char *name, const cfg *c, const struct rpl_results *r,
+		     const char *trace)
+{
+	struct run *u;
+	size_t len = 1;
+	char *t;
+	if (kn->n == kn->cap) {
+		size_t cap = kn->cap ? 2 * kn->cap : 64;
+		struct run *nu = sim_realloc(kn->u, cap * sizeof *nu);
+		if (!nu)
+			return -1;
+		kn->u = nu;
+		kn->cap = cap;
+	}
+	u = memset(&kn->u[kn->n], 0, sizeof *u);
+	for (size_t i = 0; i < cfg_count(c); i++)
+		if (strchr(cfg_def(c, i)->name, '.'))
+			len += strlen(cfg_def(c, i)->name) + strlen(cfg_value(c, i) ? cfg_value(c, i) : "") + 4;
+	if (!(u->config = t = sim_malloc(len)) || !(u->name = sim_strdup(name)) ||
+	    !(u->trace = sim_strdup(trace ? trace : ""))) {
+		free_run(u);
+		return -1;
+	}
+	for (size_t i = 0; i < cfg_count(c); i++)
+		if (strchr(cfg_def(c, i)->name, '.'))
+			t += sprintf(t, "%s = %s\n", cfg_def(c, i)->name, cfg_value(c, i) ? cfg_value(c, i) : "");
+	*t = '\0';
+	u->mode = rpl_mode_name(r->mode);
+	fig_values(r, u->fig);
+	kn->n++;
+	return 0;
+}
+
+/* Each run's figures and configuration into u[k] (read from the file, or
+ * copied from kn, which may be NULL), and the runs grouped in rows by
+ * identity (replicas share a row): u[k].row, and per row its first run
+ * (rowof) and count (rowcount); *nrows rows. */
+static int read_runs(an_reader *rd, char **names, size_t nruns, const struct known *kn, int seed_group,
+		     struct run *u, int *rowof, int *rowcount, int *nrows, struct sim_err *err)
 {
 	const char *path = an_reader_path(rd);
 	int rc;
 	for (size_t k = 0; k < nruns; k++) {
-		struct rpl_results r;
-		if ((rc = an_reader_read(rd, names[k], &r, &u[k].config, &u[k].trace, err)) != SIM_OK)
-			return rc;
-		fig_values(&r, u[k].fig);
-		u[k].mode = rpl_mode_name(r.mode);
-		an_results_free(&r);
+		const struct run *w = known_find(kn, names[k]);
+		if (w) {
+			memcpy(u[k].fig, w->fig, sizeof u[k].fig);
+			u[k].mode = w->mode;
+			if (!(u[k].config = sim_strdup(w->config)) || !(u[k].trace = sim_strdup(w->trace)))
+				return sim_errf(err, SIM_ENOMEM, "%s: out of memory building the sweep table", path);
+		} else {
+			struct rpl_results r;
+			if ((rc = an_reader_read(rd, names[k], &r, &u[k].config, &u[k].trace, err)) != SIM_OK)
+				return rc;
+			fig_values(&r, u[k].fig);
+			u[k].mode = rpl_mode_name(r.mode);
+			an_results_free(&r);
+		}
 		if (!(u[k].name = sim_strdup(names[k])) || parse_config(&u[k]) < 0)
 			return sim_errf(err, SIM_ENOMEM, "%s: out of memory building the sweep table", path);
 		u[k].ident = identity(&u[k], seed_group);
@@ -721,7 +789,8 @@ static int fill_fig_columns(struct an_table *t, const struct run *u, size_t nrun
 }
 
 /* The table of every run rd reads (an_sweep_table_build). */
-static int build_from(an_reader *rd, const cfg *proto, struct an_table *t, struct sim_err *err)
+static int build_from(an_reader *rd, const cfg *proto, const struct known *kn, struct an_table *t,
+		      struct sim_err *err)
 {
 	const char *path = an_reader_path(rd);
 	char **names = NULL, **vary = NULL, **cols = NULL;
@@ -747,7 +816,7 @@ static int build_from(an_reader *rd, const cfg *proto, struct an_table *t, struc
 	rowcount = sim_calloc(nruns + 1, sizeof *rowcount);
 	if (!u || !rowof || !rowcount)
 		goto out_nomem;
-	if ((rc = read_runs(rd, names, nruns, seed_group, u, rowof, rowcount, &nrows, err)) != SIM_OK)
+	if ((rc = read_runs(rd, names, nruns, kn, seed_group, u, rowof, rowcount, &nrows, err)) != SIM_OK)
 		goto out;
 	for (int j = 0; j < nrows; j++)
 		if (rowcount[j] > 1)
@@ -783,7 +852,7 @@ int an_sweep_table_build(const char *path, const cfg *proto, struct an_table *t,
 	memset(t, 0, sizeof *t);
 	if ((rc = an_reader_open(&rd, path, err)) != SIM_OK)
 		return rc;
-	rc = build_from(rd, proto, t, err);
+	rc = build_from(rd, proto, NULL, t, err);
 	an_reader_close(rd);
 	return rc;
 }
@@ -890,14 +959,15 @@ out:
 }
 
 /* The table of f's runs (those of this session too) written into f. */
-static int table_into(an_file *f, const char *path, const cfg *proto, int *nrows, struct sim_err *err)
+static int table_into(an_file *f, const char *path, const cfg *proto, const struct known *kn, int *nrows,
+		      struct sim_err *err)
 {
 	struct an_table t;
 	an_reader *rd;
 	int rc;
 	if ((rc = an_reader_of_file(&rd, f, err)) != SIM_OK)
 		return rc;
-	rc = build_from(rd, proto, &t, err);
+	rc = build_from(rd, proto, kn, &t, err);
 	an_reader_close(rd);
 	if (rc != SIM_OK)
 		return rc;
@@ -916,7 +986,7 @@ int an_sweep_table_write(const char *path, const cfg *proto, int *nrows, struct 
 	/* one session: the file is read and checked once, and written once */
 	if ((rc = an_open(&f, path, AN_APPEND, err)) != SIM_OK)
 		return rc;
-	if ((rc = table_into(f, path, proto, nrows, err)) != SIM_OK) {
+	if ((rc = table_into(f, path, proto, NULL, nrows, err)) != SIM_OK) {
 		an_abort(f);
 		return rc;
 	}
@@ -1055,6 +1125,7 @@ int an_sweep_merge(const char *out, const char *const *in, int nin, const cfg *p
 		   int *added, int *present, int *nrows, struct sim_err *err)
 {
 	int nadd = 0, npres = 0, rc;
+	struct known kn = { 0 };
 	an_file *f;
 	hid_t ofid;
 
@@ -1092,8 +1163,12 @@ int an_sweep_merge(const char *out, const char *const *in, int nin, const cfg *p
 				break;
 			if ((rc = cfg_copy(&c, proto, err)) == SIM_OK &&
 			    (rc = cfg_parse_text(c, config, strlen(config), in[i], err)) == SIM_OK &&
-			    (rc = an_add_run(f, names[k], c, &r, trace, err)) == SIM_OK)
+			    (rc = an_add_run(f, names[k], c, &r, trace, err)) == SIM_OK) {
 				nadd++;
+				/* the table need not read it back */
+				if (known_add(&kn, names[k], c, &r, trace) < 0)
+					rc = sim_errf(err, SIM_ENOMEM, "%s: out of memory", out);
+			}
 			cfg_free(c);
 			sim_free(config);
 			sim_free(trace);
@@ -1125,8 +1200,12 @@ int an_sweep_merge(const char *out, const char *const *in, int nin, const cfg *p
 		an_reader_close(rd);
 		an_free_names(names, n);
 	}
-	if (rc == SIM_OK)
-		rc = table_into(f, out, proto, nrows, err);
+	if (rc == SIM_OK) {
+		if (kn.n)
+			qsort(kn.u, kn.n, sizeof *kn.u, cmp_run_name);
+		rc = table_into(f, out, proto, &kn, nrows, err);
+	}
+	free_runs(kn.u, kn.n);
 	if (rc == SIM_OK)
 		rc = an_close(f, err);
 	else

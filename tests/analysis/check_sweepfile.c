@@ -154,6 +154,66 @@ START_TEST(merge_files)
 }
 END_TEST
 
+/* Every cell of t and u, as text, the same. */
+static void tables_equal(const struct an_table *t, const struct an_table *u)
+{
+	ck_assert_int_eq(t->nrows, u->nrows);
+	ck_assert_int_eq(t->ncols, u->ncols);
+	ck_assert_int_eq(t->replicated, u->replicated);
+	for (int c = 0; c < t->ncols; c++)
+		for (int r = 0; r < t->nrows; r++) {
+			char a[256], b[256];
+			an_table_cell(t, c, r, a, sizeof a);
+			an_table_cell(u, c, r, b, sizeof b);
+			ck_assert_str_eq(a, b);
+		}
+}
+
+/* A merge builds its table from the runs it has just written and the runs
+ * the file held before (read back): the same table, cell for cell, as one
+ * built from the file alone afterwards.  Three seeds of two points, merged
+ * in two steps, so that the second merge adds replicas to rows of runs it
+ * reads back. */
+START_TEST(merge_table_as_from_file)
+{
+	struct sim_err err = { 0 };
+	const char *a = t_path("ta.h5"), *b = t_path("tb.h5"), *out = t_path("tout.h5");
+	const char *vary[] = { "machine.l2.size" };
+	struct an_table t, u;
+	int rows = -1;
+	cfg *proto;
+	ck_assert_int_eq(cfg_new(&proto, tables, &err), SIM_OK);
+	add(a, "1M", 1, 100, "a1");
+	add(a, "256K", 1, 300, "b1");
+	add(b, "1M", 2, 110, "a2");
+	add(b, "256K", 2, 330, "b2");
+	add(b, "1M", 3, 120, "a3");
+	add(b, "256K", 3, 360, "b3");
+	ck_assert_int_eq(an_sweep_note_vary(a, vary, 1, &err), SIM_OK);
+	ck_assert_int_eq(an_sweep_note_vary(b, vary, 1, &err), SIM_OK);
+	ck_assert_msg(an_sweep_merge(out, &a, 1, proto, NULL, NULL, &rows, &err) == SIM_OK, "%s", err.msg);
+	ck_assert_int_eq(rows, 2);
+	ck_assert_msg(an_sweep_merge(out, &b, 1, proto, NULL, NULL, &rows, &err) == SIM_OK, "%s", err.msg);
+	ck_assert_int_eq(rows, 2);
+	ck_assert_int_eq(an_sweep_table_read(out, &t, &err), SIM_OK);
+	ck_assert_int_eq(an_sweep_table_build(out, proto, &u, &err), SIM_OK);
+	ck_assert_int_eq(t.replicated, 1);
+	tables_equal(&t, &u);
+	/* the rows' means: 1M (100, 110, 120) and 256K (300, 330, 360), in either order */
+	{
+		char c0[64], c1[64];
+		int c = an_table_col(&t, "cycles_mean");
+		ck_assert_int_ge(c, 0);
+		an_table_cell(&t, c, 0, c0, sizeof c0);
+		an_table_cell(&t, c, 1, c1, sizeof c1);
+		ck_assert((!strcmp(c0, "110") && !strcmp(c1, "330")) || (!strcmp(c0, "330") && !strcmp(c1, "110")));
+	}
+	an_table_free(&t);
+	an_table_free(&u);
+	cfg_free(proto);
+}
+END_TEST
+
 START_TEST(no_table)
 {
 	struct sim_err err = { 0 };
@@ -173,6 +233,7 @@ Suite *make_suite(void)
 	tcase_add_test(tc, keys);
 	tcase_add_test(tc, table_groups_seeds);
 	tcase_add_test(tc, varied_seed_is_a_parameter);
+	tcase_add_test(tc, merge_table_as_from_file);
 	tcase_add_test(tc, merge_files);
 	tcase_add_test(tc, no_table);
 	suite_add_tcase(s, tc);
