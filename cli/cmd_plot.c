@@ -25,7 +25,7 @@ static const char usage[] =
 	"  breakdown  execution time by category, stacked bottom to top: user,\n"
 	"             kernel, kernel sync, monitor, idle (Figures 6 and 8)\n"
 	"  locality   non-idle time as instruction execution, local stall, remote\n"
-	"             stall and monitor overhead, with the %% of cache misses served\n"
+	"             stall and monitor overhead, with the % of cache misses served\n"
 	"             locally above each bar (Figure 9)\n"
 	"  footprint  memory at the end of each run, in MB: a V bar (guest pages in\n"
 	"             use over every VM: no sharing) and an M bar (machine pages,\n"
@@ -37,7 +37,7 @@ static const char usage[] =
 	"\n"
 	"  sweep      a sweep file's table (disco sweep): FIGURE against PARAM (a\n"
 	"             varied parameter, default the first), one curve per value of\n"
-	"             the other varied parameters; with --seeds, the mean with 95%%\n"
+	"             the other varied parameters; with --seeds, the mean with 95%\n"
 	"             confidence intervals as error bars.  FIGURE (default seconds):\n"
 	"             cycles, seconds, user, kernel, kernel_sync, monitor, idle,\n"
 	"             stall_local, stall_remote, instructions, references, tlb_misses,\n"
@@ -161,7 +161,7 @@ int cmd_plot(int argc, char **argv)
 	optind = 1;
 	while ((o = getopt_long(argc, argv, "hk:g:l:b:t:o:", opts, NULL)) != -1) {
 		switch (o) {
-		case 'h': printf(usage); return 0;
+		case 'h': fputs(usage, stdout); return 0;
 		case 'k': kind = optarg; break;
 		case 'g': groups_arg = optarg; break;
 		case 'l': labels_arg = optarg; break;

@@ -20,7 +20,7 @@ static const char usage[] =
 	"replay's own speed.  --config adds the stored configuration (table only).\n"
 	"--table prints a sweep file's table instead: one row per point (disco\n"
 	"sweep writes it).  As a table, for people: the varied parameters and the\n"
-	"headline figures (seconds, monitor, locality, l2tlb_hits; mean +- 95%% CI\n"
+	"headline figures (seconds, monitor, locality, l2tlb_hits; mean +- 95% CI\n"
 	"with seeds), four significant digits, sizes as K/M, run names short.  As\n"
 	"CSV: every column, full precision.  --columns picks the columns of\n"
 	"either (table columns, or figures by name: cycles, stall_remote, ...).\n"

@@ -13,6 +13,12 @@ run "help help" 0 "$DISCO" help help
 has "$T/out" "help's own usage" '^usage: disco help \[COMMAND\]'
 run "help, a typo" 2 "$DISCO" help plto
 has "$T/err" "the closest command" "did you mean plot\?"
+# every command's help: printed as written, no printf escape left in it
+"$DISCO" help >"$T/cmds"
+for c in $(awk '/^  [a-z]+ /{ print $1 }' "$T/cmds"); do
+	run "$c --help" 0 "$DISCO" $c --help
+	hasnt "$T/out" "$c --help: no printf escapes" '%%|%s|%d|%zu'
+done
 run "--version" 0 "$DISCO" --version
 has "$T/out" "version" '^disco [0-9]'
 
