@@ -39,6 +39,17 @@ if [ -n "${DISCO:-}" ]; then
 		[ $only = fig9 ] || rm -rf "$d"
 	done
 	echo "  the parts' sum: $total s"
+	# one run, as make figures makes it: every part's jobs share the workers
+	d=$(mktemp -d)
+	start=$(date +%s.%N)
+	if "$DISCO" figures --quick -o "$d" >/dev/null 2>&1; then
+		end=$(date +%s.%N)
+		echo "  everything in one run (make figures; jobs on every core, at most 8):" \
+			"$(awk "BEGIN { printf \"%.1f\", $end - $start }") s"
+	else
+		echo "  disco figures failed"; status=1
+	fi
+	rm -rf "$d"
 	echo
 	echo "== replay of Figure 9's traces (8 CPUs on 8 nodes, Disco, the quick scale), one thread and two"
 	for w in engineering raytrace; do
@@ -58,17 +69,6 @@ print("  %-12s %6.1f M references/s on 1 thread, %6.1f on 2 (%.0f M references, 
 			status=1
 	done
 	rm -rf "$f9"
-	# one run, as make figures makes it: every part's jobs share the workers
-	d=$(mktemp -d)
-	start=$(date +%s.%N)
-	if "$DISCO" figures --quick -o "$d" >/dev/null 2>&1; then
-		end=$(date +%s.%N)
-		echo "  everything in one run (make figures; jobs on every core, at most 8):" \
-			"$(awk "BEGIN { printf \"%.1f\", $end - $start }") s"
-	else
-		echo "  disco figures failed"; status=1
-	fi
-	rm -rf "$d"
 
 	echo
 	echo "== disco capture: one core (taskset -c 0) against two (the writer's thread on the second)"
