@@ -10,15 +10,19 @@ run "capture" 0 "$DISCO" capture synthetic -o "$T/s.dtr" --cpus 2 --set machine.
 cp "$T/out" "$T/cap.json"
 run "replay, capture's configuration" 0 "$DISCO" replay "$T/s.dtr" --format json
 cp "$T/out" "$T/rep.json"
-# every counter equal (the replay's own speed aside)
-run "capture == replay" 0 "$PY" -c '
+# same NAME A.json B.json [PYTHON]: every counter of the two runs equal (their
+# own speed and memory aside), then PYTHON's asserts on a
+same() {
+	name=$1; a=$2; b=$3; extra=${4:-}
+	run "$name" 0 "$PY" -c '
 import json, sys
 a, b = (json.load(open(p)) for p in sys.argv[1:3])
 for d in (a, b):
     d.pop("wall_seconds"); d.pop("mrefs_per_second", None); d.pop("peak_rss_mb", None)
 assert a == b, [k for k in a if a[k] != b.get(k)]
-assert a["references"] > 100000 and a["mode"] == "native"
-' "$T/cap.json" "$T/rep.json"
+'"$extra" "$a" "$b"
+}
+same "capture == replay" "$T/cap.json" "$T/rep.json" 'assert a["references"] > 100000 and a["mode"] == "native"'
 # one core or two (a thread decoding ahead): the same numbers, every counter;
 # small chunks, four streams, so that the streams' blocks interleave a lot
 run "capture, small chunks" 0 "$DISCO" capture synthetic -o "$T/c4.dtr" --cpus 4 --set machine.cpus=4 \
@@ -30,14 +34,7 @@ for m in native disco; do
 		cp "$T/out" "$T/t$t.json"
 		cp "$T/out" "$T/$m$t.json"
 	done
-	run "$m: 2 threads == 1 thread" 0 "$PY" -c '
-import json, sys
-a, b = (json.load(open(p)) for p in sys.argv[1:3])
-for d in (a, b):
-    d.pop("wall_seconds"); d.pop("mrefs_per_second", None); d.pop("peak_rss_mb", None)
-assert a == b, [k for k in a if a[k] != b.get(k)]
-assert a["records"] > 100000
-' "$T/t1.json" "$T/t2.json"
+	same "$m: 2 threads == 1 thread" "$T/t1.json" "$T/t2.json" 'assert a["records"] > 100000'
 done
 # a policy that reads the whole trace ahead, then replays it: the same on two threads
 for t in 1 2; do
@@ -45,14 +42,7 @@ for t in 1 2; do
 		--policy migration=oracle --set policy.migration.trigger=16 --format json
 	cp "$T/out" "$T/o$t.json"
 done
-run "oracle: 2 threads == 1 thread" 0 "$PY" -c '
-import json, sys
-a, b = (json.load(open(p)) for p in sys.argv[1:3])
-for d in (a, b):
-    d.pop("wall_seconds"); d.pop("mrefs_per_second", None); d.pop("peak_rss_mb", None)
-assert a == b, [k for k in a if a[k] != b.get(k)]
-assert a["replications"] > 0
-' "$T/o1.json" "$T/o2.json"
+same "oracle: 2 threads == 1 thread" "$T/o1.json" "$T/o2.json" 'assert a["replications"] > 0'
 # a chunk cut short: the same error, from the thread as from the reader
 "$PY" -c '
 import sys
@@ -63,13 +53,7 @@ run "cut trace, 1 thread" 0 "$DISCO" replay "$T/cut.dtr" --threads 1 --format js
 cp "$T/out" "$T/t1.json"
 run "cut trace, 2 threads" 0 "$DISCO" replay "$T/cut.dtr" --threads 2 --format json
 cp "$T/out" "$T/t2.json"
-run "cut trace: the same numbers" 0 "$PY" -c '
-import json, sys
-a, b = (json.load(open(p)) for p in sys.argv[1:3])
-for d in (a, b):
-    d.pop("wall_seconds"); d.pop("mrefs_per_second", None); d.pop("peak_rss_mb", None)
-assert a == b, [k for k in a if a[k] != b.get(k)]
-' "$T/t1.json" "$T/t2.json"
+same "cut trace: the same numbers" "$T/t1.json" "$T/t2.json"
 # a damaged chunk midway: the same error, after the same records
 "$PY" -c '
 import sys
@@ -97,13 +81,7 @@ if command -v taskset >/dev/null 2>&1; then
 	run "auto, json" 0 taskset -c 0 "$DISCO" replay "$T/c4.dtr" --mode disco --format json \
 		--policy migration=verghese --set policy.migration.trigger=16
 	cp "$T/out" "$T/auto1.json"
-	run "auto on one CPU: the numbers of 2 threads" 0 "$PY" -c '
-import json, sys
-a, b = (json.load(open(p)) for p in sys.argv[1:3])
-for d in (a, b):
-    d.pop("wall_seconds"); d.pop("mrefs_per_second", None); d.pop("peak_rss_mb", None)
-assert a == b, [k for k in a if a[k] != b.get(k)]
-' "$T/auto1.json" "$T/disco2.json"
+	same "auto on one CPU: the numbers of 2 threads" "$T/auto1.json" "$T/disco2.json"
 fi
 run "same seed, same bytes" 0 "$DISCO" capture synthetic -o "$T/s2.dtr" --cpus 2 \
 	--set machine.cpus=2 --scale 0.05 --quiet
