@@ -582,9 +582,12 @@ static int known_add(struct known *kn, const char *name, const cfg *c, const str
 /* Each run's figures and configuration into u[k] (read from the file, or
  * copied from kn, which may be NULL), and the runs grouped in rows by
  * identity (replicas share a row): u[k].row, and per row its first run
- * (rowof) and count (rowcount); *nrows rows. */
+ * (rowof) and count (rowcount); *nrows rows.  byid is scratch of nbyid
+(a power of two above nruns) entries, -1 each: the rows by identity, so
+that grouping takes time in proportion to the runs. */
 static int read_runs(an_reader *rd, char **names, size_t nruns, const struct known *kn, int seed_group,
-		     struct run *u, int *rowof, int *rowcount, int *nrows, struct sim_err *err)
+		     struct run *u, int *rowof, int *rowcount, int *nrows, int *byid, size_t nbyid,
+		     struct sim_err *err)
 {
 	const char *path = an_reader_path(rd);
 	int rc;
@@ -606,15 +609,15 @@ static int read_runs(an_reader *rd, char **names, size_t nruns, const struct kno
 		if (!(u[k].name = sim_strdup(names[k])) || parse_config(&u[k]) < 0)
 			return sim_errf(err, SIM_ENOMEM, "%s: out of memory building the sweep table", path);
 		u[k].ident = identity(&u[k], seed_group);
-		u[k].row = -1;
-		for (int j = 0; j < *nrows; j++)
-			if (u[rowof[j]].ident == u[k].ident) {
-				u[k].row = j;
-				rowcount[j]++;
-				break;
-			}
-		if (u[k].row < 0) {
-			u[k].row = *nrows;
+		/* open addressing, linear probing: the identity is a hash already */
+		size_t h = (size_t)u[k].ident & (nbyid - 1);
+		while (byid[h] >= 0 && u[rowof[byid[h]]].ident != u[k].ident)
+			h = (h + 1) & (nbyid - 1);
+		if (byid[h] >= 0) {
+			u[k].row = byid[h];
+			rowcount[u[k].row]++;
+		} else {
+			u[k].row = byid[h] = *nrows;
 			rowof[*nrows] = (int)k;
 			rowcount[(*nrows)++] = 1;
 		}
@@ -660,18 +663,13 @@ static int sort_rows(struct run *u, size_t nruns, char **cols, int ncols, int *r
 	}
 	memcpy(perm, rowof, (size_t)nrows * sizeof *perm);
 	qsort_r(perm, (size_t)nrows, sizeof *perm, cmp_rows, &sc);
-	for (int j = 0; j < nrows; j++) {
-		int old = u[perm[j]].row;
-		cnt[j] = rowcount[old];
-	}
-	for (int j = 0; j < nrows; j++) {
-		uint64_t id = u[perm[j]].ident;
-		for (size_t k = 0; k < nruns; k++)
-			if (u[k].ident == id)
-				u[k].row = -1 - j;   /* mark: new row j */
-	}
+	for (int j = 0; j < nrows; j++)
+		cnt[j] = rowcount[u[perm[j]].row];
+	/* rowcount, its counts now in cnt, maps an old row number to its new one */
+	for (int j = 0; j < nrows; j++)
+		rowcount[u[perm[j]].row] = j;
 	for (size_t k = 0; k < nruns; k++)
-		u[k].row = -1 - u[k].row;
+		u[k].row = rowcount[u[k].row];
 	memcpy(rowof, perm, (size_t)nrows * sizeof *perm);
 	memcpy(rowcount, cnt, (size_t)nrows * sizeof *cnt);
 	sim_free(perm);
@@ -679,30 +677,42 @@ static int sort_rows(struct run *u, size_t nruns, char **cols, int ncols, int *r
 	return 0;
 }
 
+/* The runs of each row, in the order read: those of row j are
+ * member[start[j]] .. member[start[j + 1] - 1] (start: nrows + 1 entries,
+ * member: nruns). */
+static void row_members(const struct run *u, size_t nruns, int nrows, int *start, int *member)
+{
+	memset(start, 0, ((size_t)nrows + 1) * sizeof *start);
+	for (size_t k = 0; k < nruns; k++)
+		start[u[k].row + 1]++;
+	for (int j = 0; j < nrows; j++)
+		start[j + 1] += start[j];
+	for (size_t k = 0; k < nruns; k++)
+		member[start[u[k].row]++] = (int)k;
+	/* each start[j] is now row j's end: shift back */
+	memmove(start + 1, start, (size_t)nrows * sizeof *start);
+	start[0] = 0;
+}
+
 /* The columns that say what a row is: its runs' names, trace, mode and
  * number of seeds.  0 or -1 (out of memory). */
-static int fill_row_columns(struct an_table *t, const struct run *u, size_t nruns, const int *rowof,
-			    const int *rowcount, int nrows)
+static int fill_row_columns(struct an_table *t, const struct run *u, const int *start, const int *member,
+			    const int *rowof, const int *rowcount, int nrows)
 {
 	struct an_col *g = add_col(t, "group", AN_COL_STR, ""), *tr, *md, *ns;
 	if (!g || !(tr = add_col(t, "trace", AN_COL_STR, "")) || !(md = add_col(t, "mode", AN_COL_STR, "")) ||
 	    !(ns = add_col(t, "nseeds", AN_COL_I64, "count")))
 		return -1;
 	for (int j = 0; j < nrows; j++) {
-		size_t len = 1;
+		size_t len = 1, at = 0;
 		char *s;
-		for (size_t k = 0; k < nruns; k++)
-			if (u[k].row == j)
-				len += strlen(u[k].name) + 1;
+		for (int i = start[j]; i < start[j + 1]; i++)
+			len += strlen(u[member[i]].name) + 1;
 		if (!(s = sim_malloc(len)))
 			return -1;
-		s[0] = '\0';
-		for (size_t k = 0; k < nruns; k++)
-			if (u[k].row == j) {
-				if (s[0])
-					strcat(s, " ");
-				strcat(s, u[k].name);
-			}
+		for (int i = start[j]; i < start[j + 1]; i++)
+			at += (size_t)sprintf(s + at, "%s%s", at ? " " : "", u[member[i]].name);
+		s[at] = '\0';
 		t->cols[0].s[j] = s;
 		if (!(t->cols[1].s[j] = sim_strdup(u[rowof[j]].trace)) ||
 		    !(t->cols[2].s[j] = sim_strdup(u[rowof[j]].mode)))
@@ -742,8 +752,8 @@ static int fill_param_columns(struct an_table *t, const struct run *u, const int
 
 /* The figures: a column each, or with replicas its mean, standard
  * deviation and 95% confidence half-width.  0 or -1 (out of memory). */
-static int fill_fig_columns(struct an_table *t, const struct run *u, size_t nruns, const int *rowof,
-			    int nrows)
+static int fill_fig_columns(struct an_table *t, const struct run *u, size_t nruns, const int *start,
+			    const int *member, const int *rowof, int nrows)
 {
 	for (int f = 0; f < NFIGS; f++) {
 		if (!t->replicated) {
@@ -774,9 +784,9 @@ static int fill_fig_columns(struct an_table *t, const struct run *u, size_t nrun
 			for (int j = 0; j < nrows; j++) {
 				struct an_summary s;
 				size_t n = 0;
-				for (size_t r = 0; r < nruns; r++)
-					if (u[r].row == j && !isnan(u[r].fig[f]))
-						x[n++] = u[r].fig[f];
+				for (int i = start[j]; i < start[j + 1]; i++)
+					if (!isnan(u[member[i]].fig[f]))
+						x[n++] = u[member[i]].fig[f];
 				an_summarize(x, n, &s);
 				t->cols[t->ncols - 3].f[j] = s.mean;
 				t->cols[t->ncols - 2].f[j] = s.sd;
@@ -799,6 +809,8 @@ static int build_from(an_reader *rd, const cfg *proto, const struct known *kn, s
 	struct run *u = NULL;
 	int *rowof = NULL;    /* [nrows]: first run of the row */
 	int *rowcount = NULL;
+	int *byid = NULL;     /* [nbyid]: rows by identity (read_runs), then row members (row_members) */
+	size_t nbyid = 2;
 
 	memset(t, 0, sizeof *t);
 	if ((rc = an_reader_list(rd, &names, &nruns, err)) != SIM_OK)
@@ -814,9 +826,14 @@ static int build_from(an_reader *rd, const cfg *proto, const struct known *kn, s
 	u = sim_calloc(nruns + 1, sizeof *u);
 	rowof = sim_calloc(nruns + 1, sizeof *rowof);
 	rowcount = sim_calloc(nruns + 1, sizeof *rowcount);
-	if (!u || !rowof || !rowcount)
+	while (nbyid <= 2 * nruns)   /* at most half full */
+		nbyid *= 2;
+	byid = sim_malloc(nbyid * sizeof *byid);
+	if (!u || !rowof || !rowcount || !byid)
 		goto out_nomem;
-	if ((rc = read_runs(rd, names, nruns, kn, seed_group, u, rowof, rowcount, &nrows, err)) != SIM_OK)
+	memset(byid, -1, nbyid * sizeof *byid);
+	if ((rc = read_runs(rd, names, nruns, kn, seed_group, u, rowof, rowcount, &nrows, byid, nbyid, err)) !=
+	    SIM_OK)
 		goto out;
 	for (int j = 0; j < nrows; j++)
 		if (rowcount[j] > 1)
@@ -825,9 +842,11 @@ static int build_from(an_reader *rd, const cfg *proto, const struct known *kn, s
 	    sort_rows(u, nruns, cols, ncols, rowof, rowcount, nrows) < 0)
 		goto out_nomem;
 	t->nrows = nrows;
-	if (fill_row_columns(t, u, nruns, rowof, rowcount, nrows) < 0 ||
+	/* byid's 2 * nruns + 2 entries or more: start's nrows + 1, then member's nruns */
+	row_members(u, nruns, nrows, byid, byid + nrows + 1);
+	if (fill_row_columns(t, u, byid, byid + nrows + 1, rowof, rowcount, nrows) < 0 ||
 	    fill_param_columns(t, u, rowof, nrows, cols, ncols, proto) < 0 ||
-	    fill_fig_columns(t, u, nruns, rowof, nrows) < 0)
+	    fill_fig_columns(t, u, nruns, byid, byid + nrows + 1, rowof, nrows) < 0)
 		goto out_nomem;
 	rc = SIM_OK;
 	goto out;
@@ -841,6 +860,7 @@ out:
 	free_runs(u, nruns);
 	sim_free(rowof);
 	sim_free(rowcount);
+	sim_free(byid);
 	an_free_names(names, nruns);
 	return rc;
 }

@@ -117,6 +117,39 @@ START_TEST(varied_seed_is_a_parameter)
 }
 END_TEST
 
+/* Many rows, each one's replicas written far apart (seed after seed): every
+ * row gathers its own runs, in the order read, whatever the rows' number. */
+START_TEST(rows_gather_their_replicas)
+{
+	static const char *const l2[] = { "32K", "64K", "128K", "256K", "512K", "1M", "2M", "4M" };
+	struct sim_err err = { 0 };
+	const char *path = t_path("manyrows.h5"), *vary[] = { "machine.l2.size" };
+	struct an_table t;
+	int g, ns, cy;
+	for (int seed = 1; seed <= 4; seed++)
+		for (int i = 0; i < 8; i++) {
+			char name[16];
+			snprintf(name, sizeof name, "p%d-%d", seed, i);
+			add(path, l2[i], seed, (uint64_t)(100 * (i + 1) + seed), name);
+		}
+	ck_assert_int_eq(an_sweep_note_vary(path, vary, 1, &err), SIM_OK);
+	ck_assert_msg(an_sweep_table_write(path, NULL, NULL, &err) == SIM_OK, "%s", err.msg);
+	ck_assert_int_eq(an_sweep_table_read(path, &t, &err), SIM_OK);
+	ck_assert_int_eq(t.nrows, 8);
+	g = an_table_col(&t, "group");
+	ns = an_table_col(&t, "nseeds");
+	cy = an_table_col(&t, "cycles_mean");
+	for (int i = 0; i < 8; i++) {   /* rows by size: 32K first */
+		char want[64];
+		snprintf(want, sizeof want, "p1-%d p2-%d p3-%d p4-%d", i, i, i, i);
+		ck_assert_str_eq(t.cols[g].s[i], want);
+		ck_assert_int_eq(t.cols[ns].i[i], 4);
+		ck_assert_double_eq_tol(t.cols[cy].f[i], 100 * (i + 1) + 2.5, 1e-9);   /* seeds 1-4 */
+	}
+	an_table_free(&t);
+}
+END_TEST
+
 START_TEST(merge_files)
 {
 	struct sim_err err = { 0 };
@@ -233,6 +266,7 @@ Suite *make_suite(void)
 	tcase_add_test(tc, keys);
 	tcase_add_test(tc, table_groups_seeds);
 	tcase_add_test(tc, varied_seed_is_a_parameter);
+	tcase_add_test(tc, rows_gather_their_replicas);
 	tcase_add_test(tc, merge_table_as_from_file);
 	tcase_add_test(tc, merge_files);
 	tcase_add_test(tc, no_table);
