@@ -183,7 +183,9 @@ const char *trc_rec_check(const struct trc_rec *r)
 static inline uint64_t zz(uint64_t d) { return (d << 1) ^ (uint64_t)((int64_t)d >> 63); }
 static inline uint64_t unzz(uint64_t v) { return (v >> 1) ^ (0 - (v & 1)); }
 
-static inline uint8_t *put(uint8_t *p, uint64_t v)
+/* A varint at p, a byte at a time; returns the byte after it.  For the
+ * values put() does not take in one store. */
+static uint8_t *put_loop(uint8_t *p, uint64_t v)
 {
 	while (v >= 0x80) {
 		*p++ = (uint8_t)(v | 0x80);
@@ -191,6 +193,28 @@ static inline uint8_t *put(uint8_t *p, uint64_t v)
 	}
 	*p++ = (uint8_t)v;
 	return p;
+}
+
+/* A varint at p; returns the byte after it.  May write up to 8 bytes at p
+ * whatever the varint's length (a record has TRC_CODEC_MAXREC bytes of
+ * room).  Below 2^56 (up to 8 bytes) without a branch on the length, which
+ * follows the data and so mispredicts: the 7-bit groups spread to bytes by
+ * three shift-and-mask steps (28, 14, 7 bits), the high bit set on all but
+ * the last of the n bytes, the 8 bytes stored at once. */
+static inline uint8_t *put(uint8_t *p, uint64_t v)
+{
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	if (likely(v < (uint64_t)1 << 56)) {
+		unsigned bits = 64 - (unsigned)__builtin_clzll(v | 1), n = (bits * 9 + 62) >> 6;   /* ceil(bits / 7) up to 56 bits */
+		uint64_t w = (v & 0xfffffff) | (v & 0xfffffff0000000) << 4;
+		w = (w & 0x00003fff00003fff) | (w & 0x0fffc0000fffc000) << 2;
+		w = (w & 0x007f007f007f007f) | (w & 0x3f803f803f803f80) << 1;
+		w |= 0x8080808080808080 & (((uint64_t)1 << (8 * (n - 1))) - 1);
+		memcpy(p, &w, 8);
+		return p + n;
+	}
+#endif
+	return put_loop(p, v);
 }
 
 /* One record of the rarer types (not INSN, LOAD or STORE) at out; returns
