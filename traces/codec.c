@@ -39,8 +39,8 @@
  *       zero byte ends any varint, and the record is rejected afterwards if it
  *       ran past the end.
  *
- * Interface: trc_codec_reset() at each chunk start, then trc_encode_many()
- * a block of records at a time (writer.c);
+ * Interface: trc_codec_reset() (or trc_codec_reset_zero()) at each chunk
+ * start, then trc_encode_many() a block of records at a time (writer.c);
  * trc_decode() a chunk a block of records at a time, in order (reader.c).
  */
 #include "traces/codec.h"
@@ -74,6 +74,15 @@ void trc_codec_reset(struct trc_codec *c)
 	}
 	memset(c, 0, offsetof(struct trc_codec, epoch));
 	c->epoch = (uint16_t)e;
+	c->fresh = 0;
+}
+
+void trc_codec_reset_zero(struct trc_codec *c)
+{
+	trc_codec_reset(c);
+	memset(c->itab, 0, sizeof c->itab);
+	memset(c->dtab, 0, sizeof c->dtab);
+	c->fresh = 1;
 }
 
 /* The stride a data reference leaves in its dtab entry: its step for forms 0
@@ -317,9 +326,11 @@ static __attribute__((noinline)) size_t encode_rare(struct trc_codec *c, const s
  * references use live in locals: in *c, every byte stored through p (which
  * may alias anything) would make the compiler load them again.  dkey is
  * the data-reference key before its mask, ((pc - 4) >> 2) + dk, as in
- * trc_decode. */
+ * trc_decode.  fresh: the tables were zeroed at the chunk's start
+ * (trc_codec_reset_zero), so that an entry needs no epoch check. */
 static inline __attribute__((always_inline)) size_t encode_loop(struct trc_codec *c, const struct trc_rec *r,
-								size_t n, uint8_t *buf, size_t *len, size_t cap)
+								size_t n, uint8_t *buf, size_t *len, size_t cap,
+								const int fresh)
 {
 	uint64_t pc = c->pc, daddr = c->daddr;
 	uint32_t prev_key = c->prev_key, dkey = (uint32_t)((pc - 4) >> 2) + c->dk;
@@ -340,10 +351,10 @@ static inline __attribute__((always_inline)) size_t encode_loop(struct trc_codec
 			const uint32_t key = IKEY(addr);
 			struct trc_itab *cur = &c->itab[key], *prev;
 			unsigned tag = TRC_INSN, x = flags;
-			if (cur->epoch != epoch)
+			if (!fresh && cur->epoch != epoch)
 				*cur = (struct trc_itab){ .epoch = epoch };
 			prev = &c->itab[prev_key];
-			if (prev->epoch != epoch)
+			if (!fresh && prev->epoch != epoch)
 				*prev = (struct trc_itab){ .epoch = epoch };
 			if (id == cur->count)
 				x |= 4;
@@ -363,7 +374,7 @@ static inline __attribute__((always_inline)) size_t encode_loop(struct trc_codec
 			struct trc_dtab *e = &c->dtab[dkey & DMASK];
 			uint64_t last, d1, d2, d3, v;
 			unsigned x = 0, form;
-			if (e->epoch != epoch)
+			if (!fresh && e->epoch != epoch)
 				*e = (struct trc_dtab){ .epoch = epoch };
 			last = e->last;
 			if (aux == e->size && flags == e->mode)
@@ -409,7 +420,7 @@ static inline __attribute__((always_inline)) size_t encode_loop(struct trc_codec
 size_t trc_encode_many(struct trc_codec *c, const struct trc_rec *r, size_t n, uint8_t *buf, size_t *len,
 		       size_t cap)
 {
-	return encode_loop(c, r, n, buf, len, cap);
+	return c->fresh ? encode_loop(c, r, n, buf, len, cap, 1) : encode_loop(c, r, n, buf, len, cap, 0);
 }
 
 size_t trc_encode(struct trc_codec *c, const struct trc_rec *r, uint8_t *out)
@@ -687,14 +698,12 @@ int trc_decode(struct trc_codec *c, const uint8_t *buf, size_t len, size_t *pos,
 	       size_t *bad_off, char *why, size_t whylen)
 {
 	if (first == 0) {
-		trc_codec_reset(c);
 		/* a long chunk pays for zeroing the tables (512 KiB) at its
 		 * start with the epoch checks its records no longer make */
-		c->fresh = nrec >= TRC_CODEC_FRESH_MIN;
-		if (c->fresh) {
-			memset(c->itab, 0, sizeof c->itab);
-			memset(c->dtab, 0, sizeof c->dtab);
-		}
+		if (nrec >= TRC_CODEC_FRESH_MIN)
+			trc_codec_reset_zero(c);
+		else
+			trc_codec_reset(c);
 		*pos = 0;
 	}
 	return (c->fresh ? decode_fresh : decode_checked)(c, buf, len, pos, out, first, n, nrec, nest,

@@ -780,7 +780,7 @@ END_TEST
 /* The encoder's bytes, worked by hand from FORMAT.md: varints at every
  * length boundary (1 to 10 bytes), the forms of runs, loads and stores
  * with the ties between address forms (the lower form wins), through
- * trc_encode_many and trc_encode; the
+ * trc_encode_many with the tables checked and zeroed, and trc_encode; the
  * bytes decode to the records again. */
 static const struct {
 	uint64_t v;
@@ -945,6 +945,11 @@ START_TEST(encode_by_hand)
 		ck_assert_uint_eq(trc_encode_many(c, r, n, buf, &len, CAP), n);
 		expect_bytes(buf, len, want, wlen, "trc_encode_many");
 	}
+	/* zeroed tables */
+	trc_codec_reset_zero(c);
+	len = 0;
+	ck_assert_uint_eq(trc_encode_many(c, r, n, buf, &len, CAP), n);
+	expect_bytes(buf, len, want, wlen, "trc_encode_many, zeroed tables");
 	/* one record at a time */
 	trc_codec_reset(c);
 	len = 0;
