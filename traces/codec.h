@@ -70,12 +70,15 @@ const char *trc_rec_check(const struct trc_rec *r);
 size_t trc_recs_check(const struct trc_rec *r, size_t n, const char **why);
 
 /* Encode one valid record (trc_rec_check() == NULL) at out, which has room
- * for TRC_CODEC_MAXREC bytes; returns the number of bytes written. */
+ * for TRC_CODEC_MAXREC bytes; returns the record's length.  The bytes after
+ * the record, within that room, may be overwritten (a varint is stored 8
+ * bytes at a time). */
 size_t trc_encode(struct trc_codec *c, const struct trc_rec *r, uint8_t *out);
 /* Encode valid records r[0..n) one after another at buf + *len, as many as
  * leave TRC_CODEC_MAXREC bytes of room before buf + cap with each one
  * started (*len <= cap); *len moves past them.  Returns how many: the same
- * bytes as trc_encode on each in turn. */
+ * bytes as trc_encode on each in turn (and as it, may overwrite bytes after
+ * the last one, before buf + cap). */
 size_t trc_encode_many(struct trc_codec *c, const struct trc_rec *r, size_t n, uint8_t *buf, size_t *len,
 		       size_t cap);
 
