@@ -39,9 +39,9 @@
  *       zero byte ends any varint, and the record is rejected afterwards if it
  *       ran past the end.
  *
- * Interface: trc_codec_reset() at each chunk start, then trc_encode() per
- * record (writer.c); trc_decode() a chunk a block of records at a time, in
- * order (reader.c).
+ * Interface: trc_codec_reset() (or trc_codec_reset_zero()) at each chunk
+ * start, then trc_encode_many() a block of records at a time (writer.c);
+ * trc_decode() a chunk a block of records at a time, in order (reader.c).
  */
 #include "traces/codec.h"
 
@@ -74,6 +74,15 @@ void trc_codec_reset(struct trc_codec *c)
 	}
 	memset(c, 0, offsetof(struct trc_codec, epoch));
 	c->epoch = (uint16_t)e;
+	c->fresh = 0;
+}
+
+void trc_codec_reset_zero(struct trc_codec *c)
+{
+	trc_codec_reset(c);
+	memset(c->itab, 0, sizeof c->itab);
+	memset(c->dtab, 0, sizeof c->dtab);
+	c->fresh = 1;
 }
 
 /* The stride a data reference leaves in its dtab entry: its step for forms 0
@@ -183,7 +192,9 @@ const char *trc_rec_check(const struct trc_rec *r)
 static inline uint64_t zz(uint64_t d) { return (d << 1) ^ (uint64_t)((int64_t)d >> 63); }
 static inline uint64_t unzz(uint64_t v) { return (v >> 1) ^ (0 - (v & 1)); }
 
-static inline uint8_t *put(uint8_t *p, uint64_t v)
+/* A varint at p, a byte at a time; returns the byte after it.  For the
+ * values put() does not take in one store. */
+static uint8_t *put_loop(uint8_t *p, uint64_t v)
 {
 	while (v >= 0x80) {
 		*p++ = (uint8_t)(v | 0x80);
@@ -193,71 +204,37 @@ static inline uint8_t *put(uint8_t *p, uint64_t v)
 	return p;
 }
 
-/* trc_encode's body, inlined into trc_encode_many's loop. */
-static inline __attribute__((always_inline)) size_t encode_one(struct trc_codec *c, const struct trc_rec *r,
-							       uint8_t *out)
+/* A varint at p; returns the byte after it.  May write up to 8 bytes at p
+ * whatever the varint's length (a record has TRC_CODEC_MAXREC bytes of
+ * room).  Below 2^56 (up to 8 bytes) without a branch on the length, which
+ * follows the data and so mispredicts: the 7-bit groups spread to bytes by
+ * three shift-and-mask steps (28, 14, 7 bits), the high bit set on all but
+ * the last of the n bytes, the 8 bytes stored at once. */
+static inline uint8_t *put(uint8_t *p, uint64_t v)
+{
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	if (likely(v < (uint64_t)1 << 56)) {
+		unsigned bits = 64 - (unsigned)__builtin_clzll(v | 1), n = (bits * 9 + 62) >> 6;   /* ceil(bits / 7) up to 56 bits */
+		uint64_t w = (v & 0xfffffff) | (v & 0xfffffff0000000) << 4;
+		w = (w & 0x00003fff00003fff) | (w & 0x0fffc0000fffc000) << 2;
+		w = (w & 0x007f007f007f007f) | (w & 0x3f803f803f803f80) << 1;
+		w |= 0x8080808080808080 & (((uint64_t)1 << (8 * (n - 1))) - 1);
+		memcpy(p, &w, 8);
+		return p + n;
+	}
+#endif
+	return put_loop(p, v);
+}
+
+/* One record of the rarer types (not INSN, LOAD or STORE) at out; returns
+ * its bytes.  Apart from trc_encode_many's loop so that the loop keeps its
+ * predictors in registers; these records use only the predictors in *c. */
+static __attribute__((noinline)) size_t encode_rare(struct trc_codec *c, const struct trc_rec *r, uint8_t *out)
 {
 	uint8_t *p = out + 1;
-	unsigned x = 0, mode;
+	unsigned x = 0;
 
 	switch (r->type) {
-	case TRC_INSN: {
-		struct trc_itab *cur = IT(c, IKEY(r->addr)), *prev = IT(c, c->prev_key);
-		unsigned type = TRC_INSN;
-		x = r->flags;
-		if (r->id == cur->count)
-			x |= 4;
-		if (r->addr == c->pc)
-			;
-		else if (r->addr == prev->target)
-			type = TRC_TAG_INSN_TARGET;
-		else {
-			type = TRC_TAG_INSN_DELTA;
-			p = put(p, zz(r->addr - c->pc));
-		}
-		if (!(x & 4))
-			p = put(p, r->id);
-		prev->target = r->addr;
-		cur->count = r->id;
-		c->prev_key = IKEY(r->addr);
-		c->pc = r->addr + 4 * (uint64_t)r->id;
-		c->dk = 0;
-		out[0] = (uint8_t)(type | x << 5);
-		return (size_t)(p - out);
-	}
-	case TRC_LOAD:
-	case TRC_STORE: {
-		struct trc_dtab *e = DT(c, DKEY(c));
-		uint64_t last = e->last, pred = last + (uint64_t)(int64_t)e->stride, d1, d2, d3;
-		mode = r->flags;
-		if (r->aux == e->size && mode == e->mode)
-			x = 4;
-		else
-			p = put(p, r->aux | (uint64_t)mode << 8);
-		d1 = zz(r->addr - pred);
-		d2 = zz(r->addr - c->daddr);
-		d3 = zz(r->addr - last);
-		if (d1 == 0)
-			;                               /* form 0: predicted */
-		else if (d1 <= d2 && d1 <= d3) {
-			x |= 1;
-			p = put(p, d1);
-		} else if (d2 <= d3) {
-			x |= 2;
-			p = put(p, d2);
-		} else {
-			x |= 3;
-			p = put(p, d3);
-		}
-		/* a miss coded against another base restarts the stride at 0 */
-		e->stride = stride32(x, r->addr - last);
-		e->last = r->addr;
-		e->size = (uint8_t)r->aux;
-		e->mode = (uint8_t)mode;
-		c->daddr = r->addr;
-		c->dk++;
-		break;
-	}
 	case TRC_PTE_SET:
 		x = r->aux;
 		p = put(p, r->id);
@@ -345,19 +322,112 @@ static inline __attribute__((always_inline)) size_t encode_one(struct trc_codec 
 	return (size_t)(p - out);
 }
 
-size_t trc_encode(struct trc_codec *c, const struct trc_rec *r, uint8_t *out)
+/* trc_encode_many's loop.  The predictors instruction runs and data
+ * references use live in locals: in *c, every byte stored through p (which
+ * may alias anything) would make the compiler load them again.  dkey is
+ * the data-reference key before its mask, ((pc - 4) >> 2) + dk, as in
+ * trc_decode.  fresh: the tables were zeroed at the chunk's start
+ * (trc_codec_reset_zero), so that an entry needs no epoch check. */
+static inline __attribute__((always_inline)) size_t encode_loop(struct trc_codec *c, const struct trc_rec *r,
+								size_t n, uint8_t *buf, size_t *len, size_t cap,
+								const int fresh)
 {
-	return encode_one(c, r, out);
+	uint64_t pc = c->pc, daddr = c->daddr;
+	uint32_t prev_key = c->prev_key, dkey = (uint32_t)((pc - 4) >> 2) + c->dk;
+	const uint16_t epoch = c->epoch;
+	const struct trc_rec *q = r, *end = r + n;
+	uint8_t *p = buf + *len, *lim;
+
+	if (cap - *len < TRC_CODEC_MAXREC)
+		return 0;
+	lim = buf + (cap - TRC_CODEC_MAXREC);   /* a record started at or before lim has its room */
+	for (; q < end && p <= lim; q++) {
+		/* the record's fields, read once, before any byte is stored */
+		const unsigned type = q->type, flags = q->flags, aux = q->aux;
+		const uint32_t id = q->id;
+		const uint64_t addr = q->addr;
+
+		if (type == TRC_INSN) {
+			const uint32_t key = IKEY(addr);
+			struct trc_itab *cur = &c->itab[key], *prev;
+			unsigned tag = TRC_INSN, x = flags;
+			if (!fresh && cur->epoch != epoch)
+				*cur = (struct trc_itab){ .epoch = epoch };
+			prev = &c->itab[prev_key];
+			if (!fresh && prev->epoch != epoch)
+				*prev = (struct trc_itab){ .epoch = epoch };
+			if (id == cur->count)
+				x |= 4;
+			if (addr != pc)
+				tag = addr == prev->target ? TRC_TAG_INSN_TARGET : TRC_TAG_INSN_DELTA;
+			*p++ = (uint8_t)(tag | x << 5);
+			if (tag == TRC_TAG_INSN_DELTA)
+				p = put(p, zz(addr - pc));
+			if (!(x & 4))
+				p = put(p, id);
+			prev->target = addr;
+			cur->count = id;
+			prev_key = key;
+			pc = addr + 4 * (uint64_t)id;
+			dkey = (uint32_t)((pc - 4) >> 2);
+		} else if (type == TRC_LOAD || type == TRC_STORE) {
+			struct trc_dtab *e = &c->dtab[dkey & DMASK];
+			uint64_t last, d1, d2, d3, v;
+			unsigned x = 0, form;
+			if (!fresh && e->epoch != epoch)
+				*e = (struct trc_dtab){ .epoch = epoch };
+			last = e->last;
+			if (aux == e->size && flags == e->mode)
+				x = 4;
+			/* the shortest form: the predicted address (0), else the
+			 * smallest delta, a tie to the lower form (d1 when no
+			 * larger than d2 and d3, else d2 when no larger than d3),
+			 * chosen with conditional moves: which form wins follows
+			 * the data, and branches on it mispredict */
+			d1 = zz(addr - last - (uint64_t)(int64_t)e->stride);
+			d2 = zz(addr - daddr);
+			d3 = zz(addr - last);
+			v = d2 <= d3 ? d2 : d3;
+			form = d2 <= d3 ? 2 : 3;
+			form = d1 <= v ? 1 : form;
+			v = d1 <= v ? d1 : v;
+			form = d1 == 0 ? 0 : form;
+			x |= form;
+			*p++ = (uint8_t)(type | x << 5);
+			if (!(x & 4))
+				p = put(p, aux | (uint64_t)flags << 8);
+			if (form)
+				p = put(p, v);
+			/* a miss coded against another base restarts the stride at 0 */
+			e->stride = stride32(x, addr - last);
+			e->last = addr;
+			e->size = (uint8_t)aux;
+			e->mode = (uint8_t)flags;
+			daddr = addr;
+			dkey++;
+		} else {
+			p += encode_rare(c, q, p);
+		}
+	}
+	c->pc = pc;
+	c->daddr = daddr;
+	c->prev_key = prev_key;
+	c->dk = dkey - (uint32_t)((pc - 4) >> 2);
+	*len = (size_t)(p - buf);
+	return (size_t)(q - r);
 }
 
 size_t trc_encode_many(struct trc_codec *c, const struct trc_rec *r, size_t n, uint8_t *buf, size_t *len,
 		       size_t cap)
 {
-	size_t i = 0, at = *len;
-	for (; i < n && cap - at >= TRC_CODEC_MAXREC; i++)
-		at += encode_one(c, &r[i], buf + at);
-	*len = at;
-	return i;
+	return c->fresh ? encode_loop(c, r, n, buf, len, cap, 1) : encode_loop(c, r, n, buf, len, cap, 0);
+}
+
+size_t trc_encode(struct trc_codec *c, const struct trc_rec *r, uint8_t *out)
+{
+	size_t len = 0;
+	trc_encode_many(c, r, 1, out, &len, TRC_CODEC_MAXREC);
+	return len;
 }
 
 /* ---- decoding ---- */
@@ -628,14 +698,12 @@ int trc_decode(struct trc_codec *c, const uint8_t *buf, size_t len, size_t *pos,
 	       size_t *bad_off, char *why, size_t whylen)
 {
 	if (first == 0) {
-		trc_codec_reset(c);
 		/* a long chunk pays for zeroing the tables (512 KiB) at its
 		 * start with the epoch checks its records no longer make */
-		c->fresh = nrec >= TRC_CODEC_FRESH_MIN;
-		if (c->fresh) {
-			memset(c->itab, 0, sizeof c->itab);
-			memset(c->dtab, 0, sizeof c->dtab);
-		}
+		if (nrec >= TRC_CODEC_FRESH_MIN)
+			trc_codec_reset_zero(c);
+		else
+			trc_codec_reset(c);
 		*pos = 0;
 	}
 	return (c->fresh ? decode_fresh : decode_checked)(c, buf, len, pos, out, first, n, nrec, nest,

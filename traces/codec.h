@@ -17,15 +17,17 @@
 #define TRC_ITAB_BITS    14   /* instruction-run table: 16384 entries */
 #define TRC_DTAB_BITS    14   /* data-reference table: 16384 entries */
 #define TRC_CODEC_FRESH_MIN 32768   /* records from which trc_decode zeroes the tables */
+#define TRC_CODEC_FRESH_BYTES (256u << 10)   /* chunk size from which the writer does */
 #define TRC_TAG_INSN_TARGET 26   /* INSN starting at the predicted branch target */
 #define TRC_TAG_INSN_DELTA  27   /* INSN starting elsewhere: PC delta follows */
 
 /* Predictor state of one stream within one chunk (about 512 KiB: allocate it
  * and trc_codec_init() it once; trc_codec_reset() at each chunk start is
  * cheap: table entries carry the epoch (chunk) they were written in, and an
- * entry of an older epoch reads as zero; the decoder zeroes the tables
- * instead at the start of a chunk of TRC_CODEC_FRESH_MIN records or more,
- * and writes its entries with epoch 0, which no chunk has). */
+ * entry of an older epoch reads as zero; trc_codec_reset_zero() zeroes the
+ * tables instead, for a long chunk (the decoder's of TRC_CODEC_FRESH_MIN
+ * records or more, the writer's of TRC_CODEC_FRESH_BYTES), whose entries
+ * are then written with epoch 0, which no chunk has). */
 struct trc_codec {
 	uint64_t pc;                 /* end of the last instruction run: start + 4 * count */
 	uint64_t daddr;              /* the last data address */
@@ -37,7 +39,7 @@ struct trc_codec {
 	uint8_t timed;
 	uint16_t epoch;              /* the current chunk, never 0 */
 	uint8_t fresh;               /* the tables were zeroed at this chunk's start: an entry
-				      * with epoch 0 is of this chunk (trc_decode only) */
+				      * with epoch 0 is of this chunk (trc_codec_reset_zero) */
 	struct trc_itab {
 		uint64_t target;     /* start of the run that followed the run starting here */
 		uint32_t count;      /* its instruction count */
@@ -57,6 +59,9 @@ _Static_assert(sizeof(struct trc_itab) == 16 && sizeof(struct trc_dtab) == 16, "
 void trc_codec_init(struct trc_codec *c);
 /* Start of a chunk: every predictor back to its initial value. */
 void trc_codec_reset(struct trc_codec *c);
+/* The same, zeroing the tables too (512 KiB), so that the chunk's records
+ * need no epoch checks (c->fresh): for a long chunk. */
+void trc_codec_reset_zero(struct trc_codec *c);
 
 /* NULL when r is a valid record (record.h's field use), else the reason. */
 const char *trc_rec_check(const struct trc_rec *r);
@@ -65,12 +70,15 @@ const char *trc_rec_check(const struct trc_rec *r);
 size_t trc_recs_check(const struct trc_rec *r, size_t n, const char **why);
 
 /* Encode one valid record (trc_rec_check() == NULL) at out, which has room
- * for TRC_CODEC_MAXREC bytes; returns the number of bytes written. */
+ * for TRC_CODEC_MAXREC bytes; returns the record's length.  The bytes after
+ * the record, within that room, may be overwritten (a varint is stored 8
+ * bytes at a time). */
 size_t trc_encode(struct trc_codec *c, const struct trc_rec *r, uint8_t *out);
 /* Encode valid records r[0..n) one after another at buf + *len, as many as
  * leave TRC_CODEC_MAXREC bytes of room before buf + cap with each one
  * started (*len <= cap); *len moves past them.  Returns how many: the same
- * bytes as trc_encode on each in turn. */
+ * bytes as trc_encode on each in turn (and as it, may overwrite bytes after
+ * the last one, before buf + cap). */
 size_t trc_encode_many(struct trc_codec *c, const struct trc_rec *r, size_t n, uint8_t *buf, size_t *len,
 		       size_t cap);
 

@@ -365,6 +365,10 @@ static int encode_recs(trc_writer *w, uint32_t stream, const struct trc_rec *rec
 			if (rc != SIM_OK)
 				return rc;
 		}
+		/* a long chunk pays for zeroing the tables at its start with
+		 * the epoch checks its records no longer make */
+		if (w->len[stream] == 0 && w->chunk_size >= TRC_CODEC_FRESH_BYTES)
+			trc_codec_reset_zero(c);
 		/* as many as the chunk takes, in its bytes and its record count */
 		k = n - i < UINT32_MAX - w->nrec[stream] ? n - i : UINT32_MAX - w->nrec[stream];
 		k = trc_encode_many(c, recs + i, k, b, &w->len[stream], w->chunk_size);

@@ -777,6 +777,195 @@ START_TEST(crafted_forms)
 }
 END_TEST
 
+/* The encoder's bytes, worked by hand from FORMAT.md: varints at every
+ * length boundary (1 to 10 bytes), the forms of runs, loads and stores
+ * with the ties between address forms (the lower form wins), through
+ * trc_encode_many with the tables checked and zeroed, and trc_encode; the
+ * bytes decode to the records again. */
+static const struct {
+	uint64_t v;
+	uint8_t len, b[10];
+} leb[] = {
+	{ 0x7f, 1, { 0x7f } },
+	{ 0x80, 2, { 0x80, 0x01 } },
+	{ 0x3fff, 2, { 0xff, 0x7f } },
+	{ 0x4000, 3, { 0x80, 0x80, 0x01 } },
+	{ 0x1fffff, 3, { 0xff, 0xff, 0x7f } },
+	{ 0x200000, 4, { 0x80, 0x80, 0x80, 0x01 } },
+	{ 0xfffffff, 4, { 0xff, 0xff, 0xff, 0x7f } },
+	{ 0x10000000, 5, { 0x80, 0x80, 0x80, 0x80, 0x01 } },
+	{ 0xffffffff, 5, { 0xff, 0xff, 0xff, 0xff, 0x0f } },
+	{ 0x7ffffffff, 5, { 0xff, 0xff, 0xff, 0xff, 0x7f } },
+	{ 0x800000000, 6, { 0x80, 0x80, 0x80, 0x80, 0x80, 0x01 } },
+	{ 0x3ffffffffff, 6, { 0xff, 0xff, 0xff, 0xff, 0xff, 0x7f } },
+	{ 0x40000000000, 7, { 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x01 } },
+	{ 0x1ffffffffffff, 7, { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x7f } },
+	{ 0x2000000000000, 8, { 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x01 } },
+	{ 0xffffffffffffff, 8, { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x7f } },
+	{ 0x100000000000000, 9, { 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x01 } },
+	{ 0x7fffffffffffffff, 9, { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x7f } },
+	{ 0x8000000000000000, 10, { 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x01 } },
+	{ UINT64_MAX, 10, { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01 } },
+	{ 0x5a5a5a5a5a5a5a, 8, { 0xda, 0xb4, 0xe9, 0xd2, 0xa5, 0xcb, 0x96, 0x2d } },
+	{ 0x5a5a5a5a5a5a5a5a, 9, { 0xda, 0xb4, 0xe9, 0xd2, 0xa5, 0xcb, 0x96, 0xad, 0x5a } },
+};
+
+/* Records and their bytes: the predictors after each are in the comments
+ * (pc, itab[key] = target / count, dtab[key] = last / stride / size, daddr,
+ * the next data reference's key). */
+static const struct trc_rec enc_recs[] = {
+	/* pc 0: sequential, count 1 (itab[0] empty); itab[0] = 0 / 1, pc 4, dkey 0 */
+	{ .type = TRC_INSN, .id = 1, .addr = 0 },
+	/* dtab[0] empty: size 4; d1 = d2 = d3 = zz(0x100) = 0x200: form 1;
+	 * dtab[0] = 0x100 / 0x100 / 4, daddr 0x100 */
+	{ .type = TRC_LOAD, .aux = 4, .addr = 0x100 },
+	/* dtab[1] empty: size 4; d1 = d3 = 0x200, d2 = 0: form 2;
+	 * dtab[1] = 0x100 / 0 / 4 */
+	{ .type = TRC_LOAD, .aux = 4, .addr = 0x100 },
+	/* pc 4: sequential, count 1 (itab[1] empty); itab[0].target 4,
+	 * itab[1].count 1, pc 8 */
+	{ .type = TRC_INSN, .id = 1, .addr = 4 },
+	/* itab[1].target 0: the predicted target, itab[0].count 1 predicted;
+	 * pc 4, dkey 0 */
+	{ .type = TRC_INSN, .id = 1, .addr = 0 },
+	/* dtab[0]: 0x100 + 0x100, size 4: form 0, predicted; dtab[0] = 0x200 / 0x100 */
+	{ .type = TRC_LOAD, .aux = 4, .addr = 0x200 },
+	/* itab[0].target 4: delta zz(0 - 4) = 7, count predicted; itab[0].target 0 */
+	{ .type = TRC_INSN, .id = 1, .addr = 0 },
+	/* dtab[0]: d1 = zz(0x1f0 - 0x300) = 0x21f, d2 = d3 = zz(-0x10) = 0x1f:
+	 * form 2 (the tie with 3); dtab[0] = 0x1f0 / 0 */
+	{ .type = TRC_LOAD, .aux = 4, .addr = 0x1f0 },
+	/* dtab[1]: d1 = d3 = zz(0x80) = 0x100, d2 = zz(0x180 - 0x1f0) = 0xdf: form 2 */
+	{ .type = TRC_LOAD, .aux = 4, .addr = 0x180 },
+	/* dtab[2] empty: size 8; d1 = d3 = 0x80, d2 = zz(-0x140) = 0x27f:
+	 * form 1 (the tie with 3); dtab[2] = 0x40 / 0x40 / 8, daddr 0x40 */
+	{ .type = TRC_STORE, .aux = 8, .addr = 0x40 },
+	/* kernel: itab[0].target 0, count predicted: x = 1 | 4 */
+	{ .type = TRC_INSN, .flags = TRC_F_KERNEL, .id = 1, .addr = 0 },
+	/* dtab[0]: mode 1 now: 4 | 1 << 8; d1 = d3 = zz(8) = 0x10, d2 =
+	 * zz(0x1f8 - 0x40) = 0x370: form 1; dtab[0] = 0x1f8 / 8, daddr 0x1f8 */
+	{ .type = TRC_LOAD, .flags = TRC_F_KERNEL, .aux = 4, .addr = 0x1f8 },
+	/* dtab[1]: 0x180 + 0: form 0 */
+	{ .type = TRC_LOAD, .aux = 4, .addr = 0x180 },
+	/* dtab[2]: d1 = zz(0x30 - 0x80) = 0x9f, d2 = zz(0x30 - 0x180) = 0x29f,
+	 * d3 = zz(-0x10) = 0x1f: form 3; daddr 0x30 */
+	{ .type = TRC_STORE, .aux = 8, .addr = 0x30 },
+	/* dtab[3] empty: size 255; d1 = d3 = zz(2^63) = 2^64 - 1, d2 =
+	 * zz(2^63 - 0x30) = 2^64 - 0x60: form 2, 10 bytes */
+	{ .type = TRC_LOAD, .aux = 255, .addr = 0x8000000000000000 },
+	/* runs from pc 4 on, each where the last ended, counts at the varint
+	 * boundaries (none predicted: each count is new) */
+	{ .type = TRC_INSN, .id = 0x7f, .addr = 4 },
+	{ .type = TRC_INSN, .id = 0x80, .addr = 0x200 },
+	{ .type = TRC_INSN, .id = 0x3fff, .addr = 0x400 },
+	{ .type = TRC_INSN, .id = 0x4000, .addr = 0x103fc },
+	{ .type = TRC_INSN, .id = 0x1fffff, .addr = 0x203fc },
+	{ .type = TRC_INSN, .id = 0x200000, .addr = 0x8203f8 },
+	{ .type = TRC_INSN, .id = 0xfffffff, .addr = 0x10203f8 },
+	{ .type = TRC_INSN, .id = 0x10000000, .addr = 0x410203f4 },
+	{ .type = TRC_INSN, .id = 0xffffffff, .addr = 0x810203f4 },
+};
+
+static const uint8_t enc_bytes[] = {
+	0x01, 0x01,
+	0x22, 0x04, 0x80, 0x04,
+	0x42, 0x04, 0x00,
+	0x01, 0x01,
+	0x9a,
+	0x82,
+	0x9b, 0x07,
+	0xc2, 0x1f,
+	0xc2, 0xdf, 0x01,
+	0x23, 0x08, 0x80, 0x01,
+	0xba,
+	0x22, 0x84, 0x02, 0x10,
+	0x82,
+	0xe3, 0x1f,
+	0x42, 0xff, 0x01, 0xa0, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01,
+	0x01, 0x7f,
+	0x01, 0x80, 0x01,
+	0x01, 0xff, 0x7f,
+	0x01, 0x80, 0x80, 0x01,
+	0x01, 0xff, 0xff, 0x7f,
+	0x01, 0x80, 0x80, 0x80, 0x01,
+	0x01, 0xff, 0xff, 0xff, 0x7f,
+	0x01, 0x80, 0x80, 0x80, 0x80, 0x01,
+	0x01, 0xff, 0xff, 0xff, 0xff, 0x0f,
+};
+
+#define NLEB (sizeof leb / sizeof leb[0])
+#define NENC (sizeof enc_recs / sizeof enc_recs[0])
+
+/* The test's records: enc_recs, then a marker per leb[] value (aux 0, id 0,
+ * val the value: tag 25, 0, 0, the varint); their bytes into want. */
+static size_t enc_case(struct trc_rec *r, uint8_t *want, size_t *wlen)
+{
+	size_t n = 0, w = 0;
+	for (size_t i = 0; i < NENC; i++)
+		r[n++] = enc_recs[i];
+	memcpy(want, enc_bytes, sizeof enc_bytes);
+	w = sizeof enc_bytes;
+	for (size_t i = 0; i < NLEB; i++) {
+		r[n++] = (struct trc_rec){ .type = TRC_MARKER, .val = leb[i].v };
+		want[w++] = TRC_MARKER;
+		want[w++] = 0;
+		want[w++] = 0;
+		memcpy(want + w, leb[i].b, leb[i].len);
+		w += leb[i].len;
+	}
+	*wlen = w;
+	return n;
+}
+
+static void expect_bytes(const uint8_t *got, size_t len, const uint8_t *want, size_t wlen, const char *how)
+{
+	for (size_t i = 0; i < len && i < wlen; i++)
+		ck_assert_msg(got[i] == want[i], "%s: byte %zu is 0x%02x, want 0x%02x", how, i, got[i], want[i]);
+	ck_assert_msg(len == wlen, "%s: %zu bytes, want %zu", how, len, wlen);
+}
+
+START_TEST(encode_by_hand)
+{
+	enum { N = NENC + NLEB, CAP = 4096 };
+	static struct trc_rec r[N], out[N];
+	static uint8_t want[CAP], buf[CAP + TRC_CODEC_PAD];
+	struct trc_codec *c = malloc(sizeof *c);
+	size_t wlen, n = enc_case(r, want, &wlen), len, pos;
+	uint32_t nest = 0;
+	size_t deep, bad_off;
+	char why[200];
+
+	ck_assert_ptr_nonnull(c);
+	trc_codec_init(c);
+	/* checked tables: a new codec, then one whose tables hold the same
+	 * records from an older chunk (they must read as empty) */
+	for (int round = 0; round < 2; round++) {
+		trc_codec_reset(c);
+		len = 0;
+		ck_assert_uint_eq(trc_encode_many(c, r, n, buf, &len, CAP), n);
+		expect_bytes(buf, len, want, wlen, "trc_encode_many");
+	}
+	/* zeroed tables */
+	trc_codec_reset_zero(c);
+	len = 0;
+	ck_assert_uint_eq(trc_encode_many(c, r, n, buf, &len, CAP), n);
+	expect_bytes(buf, len, want, wlen, "trc_encode_many, zeroed tables");
+	/* one record at a time */
+	trc_codec_reset(c);
+	len = 0;
+	for (size_t i = 0; i < n; i++)
+		len += trc_encode(c, &r[i], buf + len);
+	expect_bytes(buf, len, want, wlen, "trc_encode");
+	/* and back */
+	memset(buf + len, 0, TRC_CODEC_PAD);
+	ck_assert_int_eq(trc_decode(c, buf, len, &pos, out, 0, n, n, &nest, 8, &deep, &bad_off, why, sizeof why),
+			 SIM_OK);
+	for (size_t i = 0; i < n; i++)
+		ck_assert_msg(!memcmp(&out[i], &r[i], sizeof r[i]), "record %zu decodes otherwise", i);
+	free(c);
+}
+END_TEST
+
 /* A bad varint, or a record cut by the end of the data, in the middle of a
  * chunk: the decoder's loop tests one limit per record, which a bad varint
  * moves back; the record is reported where it starts, not one after it. */
@@ -987,6 +1176,7 @@ Suite *make_suite(void)
 	tcase_add_test(tc, field_out_of_range);
 	tcase_add_test(tc, count_mismatch);
 	tcase_add_test(tc, crafted_forms);
+	tcase_add_test(tc, encode_by_hand);
 	tcase_add_test(tc, bad_record_mid_chunk);
 	tcase_add_test(tc, stream_out_of_range);
 	tcase_add_test(tc, absurd_sizes);
