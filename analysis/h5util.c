@@ -80,7 +80,7 @@ hid_t an_h5_fapl_mem(void)
 
 int an_h5_links_compact(hid_t gcpl)
 {
-	return H5Pset_link_phase_change(gcpl, 65535, 65535) < 0 ? -1 : 0;
+	return H5Pset_link_phase_change(gcpl, AN_H5_MAX_COMPACT, AN_H5_MAX_COMPACT) < 0 ? -1 : 0;
 }
 
 /* Bob Jenkins' lookup3 hashlittle (public domain), which HDF5 uses as its

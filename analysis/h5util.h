@@ -47,6 +47,7 @@ hid_t an_h5_fapl_mem(void);
  * crash; a damaged object header fails cleanly.  gcpl: a group (or file)
  * creation list.  0, or -1. */
 int an_h5_links_compact(hid_t gcpl);
+#define AN_H5_MAX_COMPACT 65535   /* the most links HDF5 keeps in a header */
 /* The HDF5 file of a results file open for writing (results.h), for the
  * sweep tables' own datasets and attributes; valid until an_close. */
 struct an_file;

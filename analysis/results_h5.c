@@ -391,7 +391,8 @@ static int valid_group(const char *g, struct sim_err *err)
 	return SIM_OK;
 }
 
-static hid_t create_file(const char *path)
+/* A new results file whose root expects `runs` runs (an_open_expect). */
+static hid_t create_file(const char *path, size_t runs)
 {
 	hid_t fcpl = H5Pcreate(H5P_FILE_CREATE), fapl = an_h5_fapl_mem(), fid = -1;
 	int version = AN_RESULTS_VERSION;
@@ -400,6 +401,15 @@ static hid_t create_file(const char *path)
 	/* creation order: runs list in the order written; v1.8 format: dense attribute storage */
 	if (H5Pset_link_creation_order(fcpl, H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED) < 0 ||
 	    an_h5_links_compact(fcpl) < 0)
+		goto out;
+	/* The root's links live in its object header (an_h5_links_compact).
+	 * Without an estimate HDF5 adds a small piece to that header for each
+	 * few links, and every link added then searches all the pieces; with
+	 * one, the header starts with room for them all (about 50 bytes a run,
+	 * names of a sweep key's 26 characters).  Capped at the most links a
+	 * header keeps. */
+	if (runs > 0 && H5Pset_est_link_info(fcpl, (unsigned)(runs < AN_H5_MAX_COMPACT ? runs : AN_H5_MAX_COMPACT),
+					     26) < 0)
 		goto out;
 	fid = H5Fcreate(path, H5F_ACC_TRUNC, fcpl, fapl);
 	if (fid >= 0 && (attr_scalar(fid, "disco_results_version", H5T_STD_I32LE, H5T_NATIVE_INT,
@@ -456,6 +466,11 @@ static int append_target(const char *path)
 
 int an_open(an_file **out, const char *path, int mode, struct sim_err *err)
 {
+	return an_open_expect(out, path, mode, 0, err);
+}
+
+int an_open_expect(an_file **out, const char *path, int mode, size_t runs, struct sim_err *err)
+{
 	an_file *f;
 	sim_out *probe;
 	hid_t fapl;
@@ -483,7 +498,7 @@ int an_open(an_file **out, const char *path, int mode, struct sim_err *err)
 	f->mode = mode;
 	f->fid = -1;
 	if (mode == AN_CREATE) {
-		f->fid = create_file(path);
+		f->fid = create_file(path, runs);
 		if (f->fid < 0) {
 			rc = sim_errf(err, SIM_EIO, "%s: cannot create the results file (out of memory?)", path);
 			goto out_free;

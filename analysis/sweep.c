@@ -1141,6 +1141,19 @@ out:
 
 /* ---------- Merging ---------- */
 
+/* The runs results file `path` holds; 0 if it cannot be read (the merge
+ * then says why, when it reads it). */
+static size_t runs_in(const char *path)
+{
+	struct sim_err err = { 0 };
+	char **names;
+	size_t n = 0;
+	if (an_list_runs(path, &names, &n, &err) != SIM_OK)
+		return 0;
+	an_free_names(names, n);
+	return n;
+}
+
 int an_sweep_merge(const char *out, const char *const *in, int nin, const cfg *proto,
 		   int *added, int *present, int *nrows, struct sim_err *err)
 {
@@ -1150,8 +1163,10 @@ int an_sweep_merge(const char *out, const char *const *in, int nin, const cfg *p
 	hid_t ofid;
 
 	/* one session for the whole merge: the file is rewritten once, table
-	 * included, and only if every input was read */
-	if ((rc = an_open(&f, out, AN_APPEND, err)) != SIM_OK)
+	 * included, and only if every input was read.  A new file expects as
+	 * many runs from each input as the first has (the point files of an
+	 * emitted job array hold as many each, but for the last). */
+	if ((rc = an_open_expect(&f, out, AN_APPEND, nin > 0 ? (size_t)nin * runs_in(in[0]) : 0, err)) != SIM_OK)
 		return rc;
 	ofid = an_file_hid(f);
 	for (int i = 0; i < nin && rc == SIM_OK; i++) {

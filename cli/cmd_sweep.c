@@ -113,6 +113,7 @@ struct progress {
 	const char *out;
 	struct trace_pts *tp;
 	int total, done;      /* done: points committed to the file */
+	size_t expect;        /* the runs a new file is made for (an_open_expect) */
 	an_file *f;           /* the open session, NULL if none */
 	int added;            /* points added since the last commit */
 	double start, committed, last_line;
@@ -153,7 +154,7 @@ static int on_point(void *ctx, int task, int point, const struct rpl_results *r,
 	struct progress *p = ctx;
 	struct trace_pts *t = &p->tp[task];
 	int rc;
-	if (!p->f && (rc = an_open(&p->f, p->out, AN_APPEND, err)) != SIM_OK)
+	if (!p->f && (rc = an_open_expect(&p->f, p->out, AN_APPEND, p->expect, err)) != SIM_OK)
 		return rc;
 	if ((rc = an_add_run(p->f, *t->todo_key[point], t->todo[point]->c, r, t->path, err)) != SIM_OK)
 		return rc;
@@ -695,25 +696,32 @@ static int check_every_point(const struct trace_pts *tp, int ntp, char *const *v
 	return SIM_OK;
 }
 
+static int cmp_name(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
 /* What is left to do: each trace's points (those --only names) not yet in
- * the sweep file (done_names), checked (check_points), sharing replays where
- * they can, as tasks[]; counts into *total, *skipped and *copied. */
+ * the sweep file (done_names, which it sorts), checked (check_points),
+ * sharing replays where they can, as tasks[]; counts into *total, *skipped
+ * and *copied. */
 static int plan_todo(struct trace_pts *tp, int ntp, const char *only, char **done_names, size_t ndone,
 		     char *const *vary_arg, int nvary, struct rpl_sweep_task *tasks, int *total, int *skipped,
 		     int *copied, struct sim_err *err)
 {
 	int nonly = 0, rc;
+	/* the names done, sorted: a point is looked up, not compared with each */
+	if (ndone)
+		qsort(done_names, ndone, sizeof *done_names, cmp_name);
 	*total = 0;
 	for (int t = 0; t < ntp; t++) {
 		for (int k = 0; k < tp[t].npts; k++) {
-			int have = 0;
-			if (only && !has_key(only, tp[t].key[k]))
+			const char *key = tp[t].key[k];
+			if (only && !has_key(only, key))
 				continue;
 			nonly++;
 			(*total)++;
-			for (size_t d = 0; d < ndone && !have; d++)
-				have = !strcmp(done_names[d], tp[t].key[k]);
-			if (have) {
+			if (ndone && bsearch(&key, done_names, ndone, sizeof *done_names, cmp_name)) {
 				(*skipped)++;
 				continue;
 			}
@@ -736,6 +744,19 @@ static int plan_todo(struct trace_pts *tp, int ntp, const char *only, char **don
 
 /* The varied parameters' names, and each one's values in the order given
  * (a plot keeps it), into the sweep file. */
+/* The sweep file, created empty for `runs` runs if there is none yet
+ * (note_vary would create it without that estimate). */
+static int new_out(const char *out, size_t runs, struct sim_err *err)
+{
+	an_file *f;
+	int rc;
+	if (access(out, F_OK) == 0)
+		return SIM_OK;
+	if ((rc = an_open_expect(&f, out, AN_APPEND, runs, err)) != SIM_OK)
+		return rc;
+	return an_close(f, err);
+}
+
 static int note_vary(const char *out, const cfg *base, char *const *vary_arg, int nvary,
 		     struct sim_err *err)
 {
@@ -999,6 +1020,9 @@ int cmd_sweep(int argc, char **argv)
 		goto fail;
 	if ((rc = plan_todo(tp, ntp, a.only, done_names, ndone, a.vary_arg, a.nvary, tasks, &total,
 			    &skipped, &copied, &err)) != SIM_OK)
+		goto fail;
+	prog.expect = (size_t)total;   /* a new file: none is done */
+	if (a.nvary && (rc = new_out(a.out, prog.expect, &err)) != SIM_OK)
 		goto fail;
 	if (a.nvary && (rc = note_vary(a.out, tp[0].base, a.vary_arg, a.nvary, &err)) != SIM_OK)
 		goto fail;

@@ -244,6 +244,52 @@ START_TEST(append_and_list)
 }
 END_TEST
 
+/* A file made for a number of runs (an_open_expect) takes fewer and more
+ * than that, in a session and appended later, and lists and reads them as
+ * any file; an estimate past what HDF5 can hold is capped, not refused. */
+START_TEST(expected_runs)
+{
+	struct rpl_results w, r;
+	struct sim_err err = { 0 };
+	const char *path = t_path("expect.h5");
+	static const size_t expect[] = { 4, 1000000 };
+	char **ls, name[16];
+	size_t n;
+	an_file *f;
+
+	sample_results(&w, 1);
+	for (int e = 0; e < 2; e++) {
+		unlink(path);
+		ck_assert_int_eq(an_open_expect(&f, path, AN_APPEND, expect[e], &err), SIM_OK);
+		for (int k = 0; k < 6; k++) {   /* past an estimate of 4 */
+			snprintf(name, sizeof name, "run%d", 9 - k);
+			w.cycles = 1000u + (unsigned)k;
+			ck_assert_msg(an_add_run(f, name, NULL, &w, NULL, &err) == SIM_OK, "%s", err.msg);
+		}
+		ck_assert_int_eq(an_close(f, &err), SIM_OK);
+		/* an existing file: the estimate has no say */
+		ck_assert_int_eq(an_open_expect(&f, path, AN_APPEND, 2, &err), SIM_OK);
+		w.cycles = 2000;
+		ck_assert_int_eq(an_add_run(f, "run0", NULL, &w, NULL, &err), SIM_OK);
+		ck_assert_int_eq(an_close(f, &err), SIM_OK);
+		ck_assert_int_eq(an_list_runs(path, &ls, &n, &err), SIM_OK);
+		ck_assert_uint_eq(n, 7);
+		for (int k = 0; k < 7; k++) {   /* in the order written */
+			snprintf(name, sizeof name, "run%d", k < 6 ? 9 - k : 0);
+			ck_assert_str_eq(ls[k], name);
+		}
+		an_free_names(ls, n);
+		ck_assert_int_eq(an_read_results(path, "run7", &r, NULL, NULL, &err), SIM_OK);
+		ck_assert_uint_eq(r.cycles, 1002);
+		an_results_free(&r);
+		ck_assert_int_eq(an_read_results(path, "run0", &r, NULL, NULL, &err), SIM_OK);
+		ck_assert_uint_eq(r.cycles, 2000);
+		an_results_free(&r);
+	}
+	sample_free(&w);
+}
+END_TEST
+
 /* A session committed several times: each commit writes the runs so far
  * and keeps the session; every run is sealed (its digest and its
  * datasets') as it is added, in any session; a value changed since in an
@@ -682,6 +728,7 @@ Suite *make_suite(void)
 	tcase_add_test(t, older_counters);
 	tcase_add_test(t, no_cpus_no_config);
 	tcase_add_test(t, append_and_list);
+	tcase_add_test(t, expected_runs);
 	tcase_add_test(t, commits_seal_each_run);
 	tcase_add_test(t, abort_keeps_old_file);
 	tcase_add_test(t, failed_write_keeps_old_file);
