@@ -583,8 +583,8 @@ static int known_add(struct known *kn, const char *name, const cfg *c, const str
  * copied from kn, which may be NULL), and the runs grouped in rows by
  * identity (replicas share a row): u[k].row, and per row its first run
  * (rowof) and count (rowcount); *nrows rows.  byid is scratch of nbyid
-(a power of two above nruns) entries, -1 each: the rows by identity, so
-that grouping takes time in proportion to the runs. */
+ * (a power of two above nruns) entries, -1 each: the rows by identity, so
+ * that grouping takes time in proportion to the runs. */
 static int read_runs(an_reader *rd, char **names, size_t nruns, const struct known *kn, int seed_group,
 		     struct run *u, int *rowof, int *rowcount, int *nrows, int *byid, size_t nbyid,
 		     struct sim_err *err)
