@@ -1155,7 +1155,8 @@ static size_t runs_in(const char *path)
 }
 
 int an_sweep_merge(const char *out, const char *const *in, int nin, const cfg *proto,
-		   int *added, int *present, int *nrows, struct sim_err *err)
+		   int *added, int *present, int *nrows, an_merge_progress *progress, void *progress_ctx,
+		   struct sim_err *err)
 {
 	int nadd = 0, npres = 0, rc;
 	struct known kn = { 0 };
@@ -1234,12 +1235,16 @@ int an_sweep_merge(const char *out, const char *const *in, int nin, const cfg *p
 		free_names(have, nhave);
 		an_reader_close(rd);
 		an_free_names(names, n);
+		if (rc == SIM_OK && progress && i + 1 < nin)
+			progress(progress_ctx, i + 1, nin, nadd);
 	}
 	if (rc == SIM_OK) {
 		if (kn.n)
 			qsort(kn.u, kn.n, sizeof *kn.u, cmp_run_name);
 		rc = table_into(f, out, proto, &kn, nrows, err);
 	}
+	if (rc == SIM_OK && progress)
+		progress(progress_ctx, nin, nin, nadd);   /* what is left: writing out */
 	free_runs(kn.u, kn.n);
 	if (rc == SIM_OK)
 		rc = an_close(f, err);

@@ -82,8 +82,12 @@ int an_sweep_table_read(const char *path, struct an_table *t, struct sim_err *er
  * the table of all its runs (as an_sweep_table_write).  Each input is opened
  * and checked once; out is written once, only if every input was read.
  * *added, *present and *nrows (may be NULL) count the runs copied, those out
- * had already and the table's rows. */
+ * had already and the table's rows.  progress (may be NULL) is called with
+ * progress_ctx after each input is read (done of nin, the runs added so
+ * far), and once more with done = nin before out is written. */
+typedef void an_merge_progress(void *ctx, int done, int nin, int added);
 int an_sweep_merge(const char *out, const char *const *in, int nin, const cfg *proto,
-		   int *added, int *present, int *nrows, struct sim_err *err);
+		   int *added, int *present, int *nrows, an_merge_progress *progress, void *progress_ctx,
+		   struct sim_err *err);
 
 #endif

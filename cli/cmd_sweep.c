@@ -456,8 +456,30 @@ fail:
 	return -1;
 }
 
+/* A merge's progress on stderr: the point files read and the runs added,
+ * then the writing of the file (a large merge's last seconds). */
+struct merge_prog {
+	double last;
+	int lines;   /* lines printed */
+	int shown;   /* a line is on the terminal, to be cleared */
+};
+
+static void merge_progress(void *ctx, int done, int nin, int added)
+{
+	struct merge_prog *m = ctx;
+	int due = cli_progress_due(&m->last);
+	/* in a log, the writing is said when the reading was: a short merge is silent */
+	if (!due && !(done == nin && m->lines))
+		return;
+	m->lines++;
+	fprintf(stderr, "%smerge: %d of %d point files read, %d runs added%s%s", due == 2 ? "\r" : "", done, nin,
+		added, done == nin ? "; writing the file" : "", due == 2 ? "\033[K" : "\n");
+	m->shown = due == 2;
+}
+
 static int merge(const char *dir, const char *out, int quiet, int show_table)
 {
+	struct merge_prog mp = { 0 };
 	struct sim_err err = { 0 };
 	char *pat = sim_malloc(2 * strlen(dir) + 16), *p;
 	glob_t g;
@@ -487,7 +509,9 @@ static int merge(const char *dir, const char *out, int quiet, int show_table)
 	rc = cli_new_cfg(&proto, &err);
 	if (rc == SIM_OK)
 		rc = an_sweep_merge(out, (const char *const *)g.gl_pathv, (int)g.gl_pathc, proto, &added,
-				    &present, &rows, &err);
+				    &present, &rows, quiet ? NULL : merge_progress, &mp, &err);
+	if (mp.shown)
+		fprintf(stderr, "\r\033[K");
 	if (rc != SIM_OK) {
 		cfg_free(proto);
 		globfree(&g);

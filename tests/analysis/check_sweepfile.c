@@ -150,8 +150,25 @@ START_TEST(rows_gather_their_replicas)
 }
 END_TEST
 
+/* The calls of a merge's progress callback. */
+struct calls {
+	int n, v[8][3];
+};
+
+static void note_progress(void *ctx, int done, int nin, int added)
+{
+	struct calls *c = ctx;
+	if (c->n < 8) {
+		c->v[c->n][0] = done;
+		c->v[c->n][1] = nin;
+		c->v[c->n][2] = added;
+	}
+	c->n++;
+}
+
 START_TEST(merge_files)
 {
+	struct calls calls = { 0 };
 	struct sim_err err = { 0 };
 	const char *a = t_path("ma.h5"), *b = t_path("mb.h5"), *out = t_path("mout.h5");
 	const char *in[2] = { a, b }, *vary[] = { "machine.l2.size" };
@@ -162,10 +179,20 @@ START_TEST(merge_files)
 	add(a, "1M", 1, 100, "p1");
 	add(b, "256K", 1, 300, "p2");
 	ck_assert_int_eq(an_sweep_note_vary(b, vary, 1, &err), SIM_OK);
-	ck_assert_msg(an_sweep_merge(out, in, 2, proto, &added, &present, NULL, &err) == SIM_OK, "%s", err.msg);
+	ck_assert_msg(an_sweep_merge(out, in, 2, proto, &added, &present, NULL, note_progress, &calls, &err) ==
+		      SIM_OK, "%s", err.msg);
 	ck_assert_int_eq(added, 2);
 	ck_assert_int_eq(present, 0);
-	ck_assert_msg(an_sweep_merge(out, in, 2, proto, &added, &present, NULL, &err) == SIM_OK, "%s", err.msg);
+	/* after the first input, then before writing: done, of, added */
+	ck_assert_int_eq(calls.n, 2);
+	ck_assert_int_eq(calls.v[0][0], 1);
+	ck_assert_int_eq(calls.v[0][1], 2);
+	ck_assert_int_eq(calls.v[0][2], 1);
+	ck_assert_int_eq(calls.v[1][0], 2);
+	ck_assert_int_eq(calls.v[1][1], 2);
+	ck_assert_int_eq(calls.v[1][2], 2);
+	ck_assert_msg(an_sweep_merge(out, in, 2, proto, &added, &present, NULL, NULL, NULL, &err) == SIM_OK, "%s",
+		      err.msg);
 	ck_assert_int_eq(added, 0);
 	ck_assert_int_eq(present, 2);
 	ck_assert_int_eq(an_sweep_table_write(out, proto, NULL, &err), SIM_OK);
@@ -224,9 +251,11 @@ START_TEST(merge_table_as_from_file)
 	add(b, "256K", 3, 360, "b3");
 	ck_assert_int_eq(an_sweep_note_vary(a, vary, 1, &err), SIM_OK);
 	ck_assert_int_eq(an_sweep_note_vary(b, vary, 1, &err), SIM_OK);
-	ck_assert_msg(an_sweep_merge(out, &a, 1, proto, NULL, NULL, &rows, &err) == SIM_OK, "%s", err.msg);
+	ck_assert_msg(an_sweep_merge(out, &a, 1, proto, NULL, NULL, &rows, NULL, NULL, &err) == SIM_OK, "%s",
+		      err.msg);
 	ck_assert_int_eq(rows, 2);
-	ck_assert_msg(an_sweep_merge(out, &b, 1, proto, NULL, NULL, &rows, &err) == SIM_OK, "%s", err.msg);
+	ck_assert_msg(an_sweep_merge(out, &b, 1, proto, NULL, NULL, &rows, NULL, NULL, &err) == SIM_OK, "%s",
+		      err.msg);
 	ck_assert_int_eq(rows, 2);
 	ck_assert_int_eq(an_sweep_table_read(out, &t, &err), SIM_OK);
 	ck_assert_int_eq(an_sweep_table_build(out, proto, &u, &err), SIM_OK);
