@@ -42,6 +42,9 @@ int an_open(an_file **out, const char *path, int mode, struct sim_err *err);
  * where it now takes 15: bench_results).  Runs past the estimate are added as without one.
  * runs = 0: an_open(). */
 int an_open_expect(an_file **out, const char *path, int mode, size_t runs, struct sim_err *err);
+/* path made an empty results file for `runs` runs (an_open_expect) if
+ * nothing is there yet; an existing file is left as it is. */
+int an_ensure(const char *path, size_t runs, struct sim_err *err);
 int an_commit(an_file *f, struct sim_err *err);
 int an_close(an_file *f, struct sim_err *err);
 void an_abort(an_file *f);

@@ -469,6 +469,17 @@ int an_open(an_file **out, const char *path, int mode, struct sim_err *err)
 	return an_open_expect(out, path, mode, 0, err);
 }
 
+int an_ensure(const char *path, size_t runs, struct sim_err *err)
+{
+	an_file *f;
+	int rc;
+	if (access(path, F_OK) == 0)
+		return SIM_OK;
+	if ((rc = an_open_expect(&f, path, AN_APPEND, runs, err)) != SIM_OK)
+		return rc;
+	return an_close(f, err);
+}
+
 int an_open_expect(an_file **out, const char *path, int mode, size_t runs, struct sim_err *err)
 {
 	an_file *f;

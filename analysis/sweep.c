@@ -209,18 +209,6 @@ static int union_names(char ***names, int *n, char *const *more, int m)
 	return added;
 }
 
-/* Make sure path is a results file (creating it empty through an_open). */
-static int ensure_file(const char *path, struct sim_err *err)
-{
-	an_file *f;
-	int rc;
-	if (access(path, F_OK) == 0)
-		return SIM_OK;
-	if ((rc = an_open(&f, path, AN_APPEND, err)) != SIM_OK)
-		return rc;
-	return an_close(f, err);
-}
-
 /* Open path (a results file, made empty if there is none) read-write, in
  * memory until close_rw; *fid: the file, -1 on failure. */
 static int open_rw(const char *path, hid_t *fid, struct sim_err *err)
@@ -229,7 +217,7 @@ static int open_rw(const char *path, hid_t *fid, struct sim_err *err)
 	int rc;
 	*fid = -1;
 	an_h5_quiet();
-	if ((rc = ensure_file(path, err)) != SIM_OK)
+	if ((rc = an_ensure(path, 0, err)) != SIM_OK)
 		return rc;
 	if (H5Fis_hdf5(path) <= 0)
 		return sim_errf(err, SIM_ECORRUPT, "%s: not an HDF5 results file", path);

@@ -768,19 +768,6 @@ static int plan_todo(struct trace_pts *tp, int ntp, const char *only, char **don
 
 /* The varied parameters' names, and each one's values in the order given
  * (a plot keeps it), into the sweep file. */
-/* The sweep file, created empty for `runs` runs if there is none yet
- * (note_vary would create it without that estimate). */
-static int new_out(const char *out, size_t runs, struct sim_err *err)
-{
-	an_file *f;
-	int rc;
-	if (access(out, F_OK) == 0)
-		return SIM_OK;
-	if ((rc = an_open_expect(&f, out, AN_APPEND, runs, err)) != SIM_OK)
-		return rc;
-	return an_close(f, err);
-}
-
 static int note_vary(const char *out, const cfg *base, char *const *vary_arg, int nvary,
 		     struct sim_err *err)
 {
@@ -1046,7 +1033,8 @@ int cmd_sweep(int argc, char **argv)
 			    &skipped, &copied, &err)) != SIM_OK)
 		goto fail;
 	prog.expect = (size_t)total;   /* a new file: none is done */
-	if (a.nvary && (rc = new_out(a.out, prog.expect, &err)) != SIM_OK)
+	/* made for its runs before note_vary would make it without the estimate */
+	if (a.nvary && (rc = an_ensure(a.out, prog.expect, &err)) != SIM_OK)
 		goto fail;
 	if (a.nvary && (rc = note_vary(a.out, tp[0].base, a.vary_arg, a.nvary, &err)) != SIM_OK)
 		goto fail;
