@@ -329,8 +329,7 @@ static int emit(trc_writer *w, uint32_t s, struct sim_err *err)
 	w->nents++;
 	w->seq[s]++;
 	w->len[s] = 0;
-	w->nrec[s] = 0;
-	trc_codec_reset(w->codec[s]);
+	w->nrec[s] = 0;   /* the codec is reset as the next chunk's first record comes (encode_recs) */
 	return SIM_OK;
 }
 
@@ -365,10 +364,14 @@ static int encode_recs(trc_writer *w, uint32_t stream, const struct trc_rec *rec
 			if (rc != SIM_OK)
 				return rc;
 		}
-		/* a long chunk pays for zeroing the tables at its start with
-		 * the epoch checks its records no longer make */
-		if (w->len[stream] == 0 && w->chunk_size >= TRC_CODEC_FRESH_BYTES)
-			trc_codec_reset_zero(c);
+		/* a chunk's start; a long chunk pays for zeroing the tables
+		 * with the epoch checks its records no longer make */
+		if (w->len[stream] == 0) {
+			if (w->chunk_size >= TRC_CODEC_FRESH_BYTES)
+				trc_codec_reset_zero(c);
+			else
+				trc_codec_reset(c);
+		}
 		/* as many as the chunk takes, in its bytes and its record count */
 		k = n - i < UINT32_MAX - w->nrec[stream] ? n - i : UINT32_MAX - w->nrec[stream];
 		k = trc_encode_many(c, recs + i, k, b, &w->len[stream], w->chunk_size);
