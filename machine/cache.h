@@ -38,26 +38,37 @@ static inline uint64_t cache_nslots(const struct cache *c)
 	return (uint64_t)1 << (c->lg_sets + c->lg_ways);
 }
 
-/* cache_find() for a cache of 1 << lg_ways ways, a constant where it is
- * inlined (the callers that specialize on it: machine/hit.h, and
- * cache_find itself).  Compares every way into a mask rather than stopping
- * at the first match: which way hits is close to random, and a branch on
- * it is mispredicted about half the time (ways <= 64). */
-static inline __attribute__((always_inline)) int64_t cache_find_ways(const struct cache *c, uint64_t line,
-								     int lg_ways)
+/* Whether a set of 1 << lg_ways ways (its tags from t) holds line, and in
+ * which way (*way); lg_ways a constant where it is inlined (cache_find_ways,
+ * and machine/hit.h's loop over consecutive sets).  Compares every way into
+ * a mask rather than stopping at the first match: which way hits is close
+ * to random, and a branch on it is mispredicted about half the time (ways
+ * <= 64). */
+static inline __attribute__((always_inline)) int cache_set_find(const uint64_t *t, uint64_t line, int lg_ways,
+								 uint64_t *way)
 {
-	uint64_t base = (line & c->set_mask) << lg_ways, hit = 0;
-	const uint64_t *t = c->tag + base;
+	uint64_t hit = 0;
 	if (lg_ways == 1) {
 		/* way 1 if it holds the line, else way 0, whose tag then
 		 * decides: a line is in one way of its set at most (CACHE_NONE
-		 * is no line), so the same slot as the mask's, in fewer steps */
-		uint64_t w = t[1] == line;
-		return t[w] == line ? (int64_t)(base + w) : -1;
+		 * is no line), so the same way as the mask's, in fewer steps */
+		*way = t[1] == line;
+		return t[*way] == line;
 	}
 	for (unsigned w = 0; w < 1u << lg_ways; w++)
 		hit |= (uint64_t)(t[w] == line) << w;
-	return hit ? (int64_t)(base + (uint64_t)__builtin_ctzll(hit)) : -1;
+	*way = (uint64_t)__builtin_ctzll(hit | (uint64_t)1 << 63);
+	return hit != 0;
+}
+
+/* cache_find() for a cache of 1 << lg_ways ways, a constant where it is
+ * inlined (the callers that specialize on it: machine/hit.h, and
+ * cache_find itself). */
+static inline __attribute__((always_inline)) int64_t cache_find_ways(const struct cache *c, uint64_t line,
+								     int lg_ways)
+{
+	uint64_t base = (line & c->set_mask) << lg_ways, w;
+	return cache_set_find(c->tag + base, line, lg_ways, &w) ? (int64_t)(base + w) : -1;
 }
 
 /* The slot holding line, or -1. */

@@ -136,21 +136,10 @@ static inline __attribute__((always_inline)) uint64_t ifetch_hits_ways(struct ca
 	uint64_t base = (line & l1->set_mask) << lg_ways;   /* the next line's set: the next set */
 
 	for (i = 0; i < n; i++, l++, base = (base + (1u << lg_ways)) & slots_mask) {
-		uint64_t hit = 0;
-		if (lg_ways == 1) {
-			/* cache_find_ways' two-way case: way 1 if it holds the
-			 * line, else way 0, whose tag then decides */
-			uint64_t w = tag[base + 1] == l;
-			if (tag[base + w] != l)
-				break;
-			stamp[base + w] = ++tick;
-			continue;
-		}
-		for (unsigned w = 0; w < 1u << lg_ways; w++)
-			hit |= (uint64_t)(tag[base + w] == l) << w;
-		if (!hit)
+		uint64_t w;
+		if (!cache_set_find(tag + base, l, lg_ways, &w))
 			break;
-		stamp[base + (uint64_t)__builtin_ctzll(hit)] = ++tick;
+		stamp[base + w] = ++tick;
 	}
 	l1->tick = tick;
 	return i;
